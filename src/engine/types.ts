@@ -1,0 +1,148 @@
+/**
+ * The engine's public contract: what a run is configured with and what it emits.
+ *
+ * Everything here is plain data (numbers, strings, typed arrays) so that an event can cross a
+ * Web Worker boundary by structured clone, be written as JSON by the CLI, and be rendered by a
+ * widget without the widget knowing anything about tensors.
+ */
+
+export type Algorithm =
+  | 'centralized'
+  | 'fedsgd'
+  | 'fedavg'
+  | 'fedprox'
+  | 'dpfedavg'
+  | 'split'
+  | 'splitfed1'
+  | 'splitfed2';
+
+export type DatasetName = 'circles' | 'moons' | 'xor' | 'spiral' | 'blobs' | 'digits' | 'mnist';
+export type ModelKind = 'mlp' | 'cnn' | '2nn';
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
+export type PartitionKind = 'iid' | 'shards' | 'dirichlet' | 'quantity';
+export type Weighting = 'samples' | 'uniform';
+export type SplitVariant = 'vanilla' | 'ushaped' | 'vertical';
+export type Handoff = 'p2p' | 'server';
+
+/** Who sends or receives a message: the server, or a client by its 0-based index. */
+export type Party = 'server' | number;
+
+/** What a message carries; communication is accounted per kind. */
+export type MessageKind =
+  | 'raw-data' // centralized: a client uploads its examples (inputs and labels)
+  | 'weights-down' // the server sends the global model (or the client part) to a client
+  | 'weights-up' // a client sends its trained model (or update) to the server
+  | 'smashed' // split: activations at the cut layer, client → server
+  | 'gradient' // split: gradient at the cut layer, server → client
+  | 'labels' // split (vanilla): labels sent with the smashed data
+  | 'handoff'; // split: the client part handed on to the next client
+
+export interface DatasetConfig {
+  name: DatasetName;
+  /** Noise level for the 2D synthetic sets, 0…1 (ignored by digits and mnist). */
+  noise: number;
+  /** Number of training examples for the synthetic sets; a cap for digits/mnist (0 = all). */
+  size: number;
+}
+
+export interface ModelConfig {
+  kind: ModelKind;
+  /** Hidden layer widths of the MLP, e.g. [16, 16]. Ignored by cnn and 2nn. */
+  hidden: number[];
+  activation: Activation;
+}
+
+export interface PartitionConfig {
+  kind: PartitionKind;
+  /** Dirichlet concentration α (dirichlet: label skew; quantity: skew of client sizes). */
+  alpha: number;
+  /** Shards per client for the pathological label-shard split. */
+  shardsPerClient: number;
+}
+
+export interface RunConfig {
+  algorithm: Algorithm;
+  dataset: DatasetConfig;
+  model: ModelConfig;
+  partition: PartitionConfig;
+  /** K: number of clients. */
+  clients: number;
+  /** C: fraction of clients sampled per round; m = max(floor(C·K), 1). */
+  fraction: number;
+  /** E: local epochs per round. */
+  localEpochs: number;
+  /** Epochs of centralized training (and of split learning: passes over all clients' data). */
+  epochs: number;
+  /** B: batch size; 'all' means the whole (local) set is one batch (the paper's B = ∞). */
+  batchSize: number | 'all';
+  /** η: learning rate of plain SGD. */
+  lr: number;
+  /** Communication rounds (federated algorithms). */
+  rounds: number;
+  weighting: Weighting;
+  /** FedProx proximal coefficient μ. */
+  mu: number;
+  /** DP-FedAvg clip norm S (0 = no clipping). */
+  clip: number;
+  /** DP-FedAvg noise multiplier z. */
+  noise: number;
+  /** Split learning: the first `cut` layers run on the client. */
+  cut: number;
+  variant: SplitVariant;
+  handoff: Handoff;
+  /** false: batches in client order, no reshuffling (the equivalence tests need this). */
+  shuffle: boolean;
+  seed: number;
+}
+
+/** Options about what a run reports, not about what it learns. */
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Attach weight vectors to client-trained / models-averaged events (widgets: yes; CLI: no). */
+  emitWeights?: boolean;
+  /** For 2D data: resolution of the decision-boundary grid sent with `boundary` events (0 = none). */
+  boundaryGrid?: number;
+  /** Also send each client's boundary after local training (federated playground). */
+  clientBoundaries?: boolean;
+}
+
+export interface DataSummary {
+  inputShape: number[];
+  numClasses: number;
+  trainSize: number;
+  testSize: number;
+  /** Per-client label histograms: histograms[k][c] = examples of class c held by client k. */
+  histograms: number[][];
+  /** For 2D data only: the training points (x0,x1 interleaved), their labels and owners. */
+  points?: { xy: Float32Array; labels: Int32Array; client: Int32Array };
+  /** For 2D data only: the test points. */
+  testPoints?: { xy: Float32Array; labels: Int32Array };
+  /** For 2D data: the square [min,max]² the boundary grid covers. */
+  extent?: [number, number];
+}
+
+export type EngineEvent =
+  | { type: 'run-started'; config: RunConfig; parameters: number; clientParameters?: number; cutWidth?: number; data: DataSummary }
+  | { type: 'round-started'; round: number; selected: number[] }
+  | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array }
+  | { type: 'message-sent'; round: number; kind: MessageKind; from: Party; to: Party; bytes: number }
+  | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; before?: Float32Array; after?: Float32Array }
+  | { type: 'boundary'; round: number; owner: 'global' | number; grid: number; probs: Float32Array }
+  | { type: 'smashed-sent'; round: number; client: number; batch: number; shape: number[]; bytes: number; sample: Float32Array }
+  | { type: 'gradient-returned'; round: number; client: number; batch: number; shape: number[]; bytes: number }
+  | { type: 'client-handoff'; round: number; from: number; to: number; via: Handoff; bytes: number }
+  | { type: 'round-metrics'; metrics: RoundMetrics }
+  | { type: 'run-finished'; rounds: number }
+  | { type: 'run-diverged'; round: number; message: string }
+  | { type: 'run-cancelled'; round: number };
+
+/** One entry per round (federated) or epoch (centralized, split). */
+export interface RoundMetrics {
+  round: number;
+  testAccuracy: number;
+  testLoss: number;
+  trainLoss: number;
+  bytesUp: number;
+  bytesDown: number;
+  bytesByKind: Partial<Record<MessageKind, number>>;
+}
