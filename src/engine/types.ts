@@ -142,6 +142,8 @@ export interface RoundMetrics {
   testAccuracy: number;
   testLoss: number;
   trainLoss: number;
+  /** Accuracy on the training set, when the algorithm measures it (centralized and split do). */
+  trainAccuracy?: number;
   bytesUp: number;
   bytesDown: number;
   bytesByKind: Partial<Record<MessageKind, number>>;
