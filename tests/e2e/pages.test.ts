@@ -1,0 +1,72 @@
+/**
+ * Every built page, at desktop and at 360 px: status 200, lang="ko", CSP meta without
+ * 'unsafe-eval', no console/page error, no request to another origin, no CSP violation, no
+ * failed asset, axe clean (wcag2a, wcag2aa), visible keyboard focus, no horizontal overflow.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  auditPage,
+  auditProblems,
+  launchBrowser,
+  listPages,
+  openPage,
+  site,
+  type BrowserSession,
+  type ViewportName,
+} from './harness';
+
+const pages = listPages(site().distDir);
+
+let browser: BrowserSession;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+test('the build has the pages the site promises', () => {
+  for (const p of ['', 'glossary/', 'about/', 'search/']) expect(pages).toContain(p);
+  expect(pages.filter((p) => p.startsWith('chapters/')).length).toBeGreaterThan(0);
+});
+
+describe.each(['desktop', 'mobile'] as ViewportName[])('%s', (viewport) => {
+  test.each(pages.map((p) => [p || '(home)', p]))('%s', async (_name, path) => {
+    const audit = await auditPage(browser, path, { viewport });
+    expect(auditProblems(audit)).toEqual([]);
+  });
+
+  test('a missing path gets the 404 page', async () => {
+    const audit = await auditPage(browser, 'no-such-page/', { viewport, expectStatus: 404 });
+    expect(auditProblems(audit, 404)).toEqual([]);
+  });
+});
+
+test('the skip link is the first focus stop and moves focus to the main content', async () => {
+  const visit = await openPage(browser, pages.find((p) => p.startsWith('chapters/')) ?? '');
+  const { page } = visit;
+  await page.keyboard.press('Tab');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('본문으로 건너뛰기');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
+  await visit.close();
+});
+
+test('chapter pages have the sidebar, table of contents and prev/next in reading order', async () => {
+  const chapters = pages.filter((p) => p.startsWith('chapters/'));
+  const visit = await openPage(browser, chapters[0]);
+  const { page } = visit;
+  const order = await page.$$eval('.chapter-nav a', (as) => as.map((a) => a.getAttribute('href')));
+  expect(order.length).toBe(chapters.length);
+  await expect.poll(() => page.locator('.chapter-nav a[aria-current="page"]').count()).toBe(1);
+  const here = order.indexOf(await page.locator('.chapter-nav a[aria-current="page"]').getAttribute('href'));
+  const relHref = (rel: string) => page.locator(`a[rel="${rel}"]`).first().getAttribute('href', { timeout: 1000 }).catch(() => null);
+  expect(await relHref('prev')).toBe(here > 0 ? order[here - 1] : null);
+  expect(await relHref('next')).toBe(here < order.length - 1 ? order[here + 1] : null);
+  // Every on-page TOC link points at a heading that exists.
+  const missing = await page.$$eval('.toc a', (as) =>
+    as.map((a) => decodeURIComponent(a.getAttribute('href')!.slice(1))).filter((id) => !document.getElementById(id)),
+  );
+  expect(missing).toEqual([]);
+  await visit.close();
+});
