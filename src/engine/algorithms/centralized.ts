@@ -1,0 +1,47 @@
+/**
+ * Centralized SGD: every client uploads its raw examples once, the server trains on the union
+ * (concatenated in client order) for `epochs` epochs. One round-metrics per epoch.
+ *
+ * The server shuffles with stream 'shuffle/0', the same stream client 0 uses in federated runs:
+ * with one client, FedAvg (E, B, R rounds) and centralized SGD (E·R epochs, B) see the same
+ * batches in the same order and end with the same weights (property 1).
+ */
+import type { EngineEvent } from '../types';
+import type { RunContext } from '../context';
+import { BYTES_PER_FLOAT } from '../context';
+import * as tf from '@tensorflow/tfjs-core';
+import { localTrain, type Params } from '../train';
+
+export async function* centralized(ctx: RunContext): AsyncGenerator<EngineEvent, Params> {
+  const { config, model, dataset } = ctx;
+  let params: Params = model.importParams(model.initParams(ctx.rng.init));
+  let finished = false;
+  try {
+    const data = ctx.allData();
+    const shuffle = config.shuffle ? ctx.rng.shuffle(0) : null;
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      ctx.round = epoch;
+      yield { type: 'round-started', round: epoch, selected: [] };
+      if (epoch === 1) {
+        // Raw data: every feature and the label, each as one float32.
+        for (let k = 0; k < config.clients; k++) {
+          const n = ctx.clientSize(k);
+          yield ctx.message('raw-data', k, 'server', n * (dataset.inputSize + 1) * BYTES_PER_FLOAT);
+        }
+      }
+      const res = await localTrain(model, params, data, { epochs: 1, batch: config.batchSize, lr: config.lr, shuffle, tick: ctx.tick });
+      tf.dispose(params);
+      params = res.params;
+      ctx.assertFinite(res.loss);
+      const b = await ctx.boundary(params, 'global');
+      if (b) yield b;
+      yield await ctx.roundMetrics(params, res.loss, res.accuracy);
+      await ctx.tick();
+    }
+    finished = true;
+    return params;
+  } finally {
+    // Also reached when the consumer stops iterating (generator.return()).
+    if (!finished) tf.dispose(params);
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * FedAvg and its relatives (spec §1, §3, §6), one loop with the differences marked:
+ *
+ * - fedavg   (McMahan et al. 2017): clients run E epochs of SGD with batch B from w_t; the server
+ *            sets w_{t+1} = Σ_{k∈S_t} c_k w_k with c_k = n_k / m_t (or 1/m, 'uniform').
+ * - fedprox  (Li et al. 2020): the same, each local step adds μ(w − w_t) to the gradient.
+ * - dpfedavg (McMahan et al. 2018): clients send Δ_k = w_k − w_t clipped to norm S; the server
+ *            adds Gaussian noise to Σ c_k Δ_k and sets w_{t+1} = w_t + that.
+ * - fedsgd   : each client sends ∇F_k(w_t) over its whole set; w_{t+1} = w_t − η Σ c_k ∇F_k.
+ *            Equal to fedavg with E = 1, B = ∞ up to float rounding (property 2), computed
+ *            here from gradients as the paper describes it, so the test of that equality means
+ *            something. FedSGD ignores localEpochs and batchSize.
+ *
+ * Clients train one after another on this thread; "in parallel" in the paper only means they all
+ * start from w_t, which they do. The running sum Σ c_k w_k is kept on the device, so a round holds
+ * at most three parameter sets however many clients it has.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { EngineEvent } from '../types';
+import { BYTES_PER_FLOAT, type RunContext } from '../context';
+import { accumulate, fullGradient, localTrain, type Params } from '../train';
+
+/** m = max(⌊C·K⌋, 1): the number of clients per round. */
+export function clientsPerRound(fraction: number, clients: number): number {
+  return Math.max(Math.floor(fraction * clients + 1e-9), 1);
+}
+
+/** Aggregation coefficients over the selected clients' sizes (sum to 1). */
+export function aggregationCoefficients(sizes: number[], weighting: 'samples' | 'uniform'): number[] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  // With no examples among the selected clients, sample weighting is undefined: fall back to uniform.
+  if (weighting === 'uniform' || total === 0) return sizes.map(() => 1 / sizes.length);
+  return sizes.map((n) => n / total);
+}
+
+/** Δ · min(1, S/‖Δ‖) with ‖·‖ the global L2 norm over all tensors (S = 0: no clipping). */
+export function clipUpdate(delta: Params, clip: number): Params {
+  if (!(clip > 0)) return delta.map((d) => d.clone());
+  return tf.tidy(() => {
+    const norm = tf.sqrt(tf.addN(delta.map((d) => tf.sum(tf.square(d)))));
+    const factor = tf.minimum(tf.scalar(1), tf.div(tf.scalar(clip), tf.maximum(norm, tf.scalar(1e-12))));
+    return delta.map((d) => tf.mul(d, factor));
+  });
+}
+
+export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, Params> {
+  const { config, model, options } = ctx;
+  const algo = config.algorithm;
+  const N = model.paramCount;
+  const K = config.clients;
+  const m = clientsPerRound(config.fraction, K);
+  const modelBytes = N * BYTES_PER_FLOAT;
+  let params: Params = model.importParams(model.initParams(ctx.rng.init));
+  let acc: Params | null = null;
+  let finished = false;
+  try {
+    for (let round = 1; round <= config.rounds; round++) {
+      ctx.round = round;
+      const selected = ctx.rng.sampling.sample(K, m);
+      yield { type: 'round-started', round, selected };
+      const before = options.emitWeights ? model.exportParams(params) : undefined;
+      const sizes = selected.map((k) => ctx.clientSize(k));
+      const coefficients = aggregationCoefficients(sizes, config.weighting);
+      let lossSum = 0;
+      let accSum = 0;
+      let seen = 0;
+
+      for (let i = 0; i < selected.length; i++) {
+        const k = selected[i];
+        const n = sizes[i];
+        yield ctx.message('weights-down', 'server', k, modelBytes);
+        let contribution: Params;
+        let loss = 0;
+        let accuracy = 0;
+        let local: Params | null = null;
+        if (n === 0) {
+          // A client without examples returns what it got (a zero update / zero gradient).
+          contribution = algo === 'fedavg' || algo === 'fedprox' ? params.map((p) => p.clone()) : params.map((p) => tf.zerosLike(p));
+        } else if (algo === 'fedsgd') {
+          const g = await fullGradient(model, params, ctx.clientData(k));
+          contribution = g.grads;
+          loss = g.loss;
+          accuracy = g.accuracy;
+        } else {
+          const res = await localTrain(model, params, ctx.clientData(k), {
+            epochs: config.localEpochs,
+            batch: config.batchSize,
+            lr: config.lr,
+            shuffle: config.shuffle ? ctx.rng.shuffle(k) : null,
+            prox: algo === 'fedprox' ? { mu: config.mu, anchor: params } : undefined,
+            tick: ctx.tick,
+          });
+          local = res.params;
+          loss = res.loss;
+          accuracy = res.accuracy;
+          if (algo === 'dpfedavg') {
+            const delta = tf.tidy(() => local!.map((w, j) => tf.sub(w, params[j])));
+            contribution = clipUpdate(delta, config.clip);
+            tf.dispose(delta);
+          } else {
+            contribution = local;
+            local = null;
+          }
+        }
+        try {
+          ctx.assertFinite(loss);
+          yield {
+            type: 'client-trained',
+            round,
+            client: k,
+            n,
+            loss,
+            accuracy,
+            ...(options.emitWeights ? { weights: model.exportParams(local ?? contribution) } : {}),
+          };
+          yield ctx.message('weights-up', k, 'server', modelBytes);
+          if (options.clientBoundaries && algo !== 'fedsgd') {
+            const b = await ctx.boundary(local ?? contribution, k);
+            if (b) yield b;
+          }
+          acc = accumulate(acc, contribution, coefficients[i]);
+        } finally {
+          tf.dispose(contribution);
+          if (local) tf.dispose(local);
+        }
+        if (n > 0) {
+          lossSum += n * loss;
+          accSum += n * accuracy;
+          seen += n;
+        }
+        await ctx.tick();
+      }
+
+      const sum = acc!;
+      acc = null;
+      let next: Params;
+      if (algo === 'fedavg' || algo === 'fedprox') {
+        next = sum;
+      } else if (algo === 'fedsgd') {
+        next = tf.tidy(() => params.map((p, j) => tf.sub(p, tf.mul(sum[j], config.lr))));
+        tf.dispose(sum);
+      } else {
+        // DP-FedAvg: noise std σ = z · S · max_k c_k, the sensitivity of Σ c_k Δ_k to one client's
+        // clipped update. With uniform weighting c_k = 1/m = 1/(qK), so σ = zS/(qW) with W = K,
+        // the paper's fixed-denominator estimator; with sample weighting this is a data-dependent
+        // calibration, not the paper's capped weights (see the page text).
+        const sigma = config.noise * config.clip * Math.max(...coefficients);
+        let noise: Params | null = null;
+        if (sigma > 0) {
+          const z = new Float32Array(N);
+          for (let j = 0; j < N; j++) z[j] = sigma * ctx.rng.dpNoise.normal();
+          noise = model.importParams(z);
+        }
+        next = tf.tidy(() => params.map((p, j) => (noise ? tf.add(tf.add(p, sum[j]), noise[j]) : tf.add(p, sum[j]))));
+        tf.dispose(sum);
+        if (noise) tf.dispose(noise);
+      }
+      tf.dispose(params);
+      params = next;
+      yield {
+        type: 'models-averaged',
+        round,
+        clients: selected,
+        coefficients,
+        ...(options.emitWeights ? { before, after: model.exportParams(params) } : {}),
+      };
+      const b = await ctx.boundary(params, 'global');
+      if (b) yield b;
+      yield await ctx.roundMetrics(params, seen ? lossSum / seen : 0, seen ? accSum / seen : 0);
+      await ctx.tick();
+    }
+    finished = true;
+    return params;
+  } finally {
+    if (acc) tf.dispose(acc);
+    if (!finished) tf.dispose(params);
+  }
+}

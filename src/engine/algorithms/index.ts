@@ -1,0 +1,37 @@
+/**
+ * The algorithm registry: run() looks the configured algorithm up here. A trainer is an async
+ * generator of events over a RunContext that returns the final global parameters (run() exports
+ * and disposes them). Split learning (issue 4) adds its trainers with registerTrainer.
+ */
+import type { Algorithm, EngineEvent } from '../types';
+import type { RunContext } from '../context';
+import type { Params } from '../train';
+import { centralized } from './centralized';
+import { federated } from './federated';
+
+export type Trainer = ((ctx: RunContext) => AsyncGenerator<EngineEvent, Params>) & {
+  /** Extra run-started fields (split learning: clientParameters, cutWidth). */
+  startInfo?: (ctx: RunContext) => { clientParameters?: number; cutWidth?: number };
+};
+
+const trainers = new Map<Algorithm, Trainer>([
+  ['centralized', centralized],
+  ['fedsgd', federated],
+  ['fedavg', federated],
+  ['fedprox', federated],
+  ['dpfedavg', federated],
+]);
+
+/** Adds (or replaces) the trainer of an algorithm. */
+export function registerTrainer(algorithm: Algorithm, trainer: Trainer): void {
+  trainers.set(algorithm, trainer);
+}
+
+export function getTrainer(algorithm: Algorithm): Trainer | undefined {
+  return trainers.get(algorithm);
+}
+
+/** Algorithms that can run now. */
+export function implementedAlgorithms(): Algorithm[] {
+  return [...trainers.keys()];
+}

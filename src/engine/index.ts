@@ -1,0 +1,97 @@
+/**
+ * The learning engine's entry point.
+ *
+ *   import { run, defaultConfig, validateConfig } from '~/engine';
+ *   const config = defaultConfig({ algorithm: 'fedavg', rounds: 30 });
+ *   const problems = validateConfig(config);           // [] when valid
+ *   for await (const event of run(config, { boundaryGrid: 40 })) render(event);
+ *
+ * The engine imports only @tensorflow/tfjs-core. The caller picks and initialises the backend
+ * and registers the gradients first: in Node `await initNodeBackend()` from './node'; in a
+ * worker `import '~/engine/gradients'` plus tf.setBackend('wasm' | 'cpu').
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { EngineEvent, RunConfig, RunOptions } from './types';
+import { ConfigError, validateConfig as validateAgainst } from './config';
+import { createContext, Diverged, type RunContext } from './context';
+import { getTrainer, implementedAlgorithms } from './algorithms/index';
+import { Cancelled } from './tick';
+import type { Params } from './train';
+
+export type * from './types';
+export { defaultConfig, ConfigError, LIMITS, ALGORITHMS, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS } from './config';
+export { loadDataset, loadDigits, loadMnist, loadSynthetic, urlDataSource, DATASET_INFO, DATA_FILES, SYNTHETIC_EXTENT, type Dataset, type Split } from './data/index';
+export { buildModel, modelSpecs, Model, type Layer, type LayerSpec } from './model';
+export { partition, type Partition } from './partition';
+export { Rng } from './rng';
+export { registerTrainer, implementedAlgorithms, type Trainer } from './algorithms/index';
+export { clientsPerRound, aggregationCoefficients } from './algorithms/federated';
+export { Cancelled, yieldToEventLoop, makeTicker } from './tick';
+export { Diverged, BYTES_PER_FLOAT, type RunContext } from './context';
+export * as training from './train';
+
+/** Problems with a config (empty when it can run). Never throws. */
+export function validateConfig(config: RunConfig) {
+  return validateAgainst(config, implementedAlgorithms());
+}
+
+function cloneConfig(c: RunConfig): RunConfig {
+  return { ...c, dataset: { ...c.dataset }, model: { ...c.model, hidden: [...c.model.hidden] }, partition: { ...c.partition } };
+}
+
+/**
+ * Trains as the config says and streams what happens. Ends with exactly one of run-finished,
+ * run-diverged (a loss or the weights stopped being finite) or run-cancelled (options.signal).
+ * Throws ConfigError for an invalid config (validate first to show the problems) and passes on
+ * data-loading errors. Every tensor it creates is disposed when the stream ends, however it ends
+ * (including a consumer that stops iterating early).
+ */
+export async function* run(config: RunConfig, options: RunOptions = {}): AsyncGenerator<EngineEvent, void, undefined> {
+  const problems = validateConfig(config);
+  if (problems.length) throw new ConfigError(problems);
+  if (!tf.getGradient('BatchMatMul') || !tf.getGradient('Relu')) {
+    throw new Error("tfjs gradients are not registered: import '~/engine/gradients' (browser) or call initNodeBackend() (Node) first");
+  }
+  const cfg = cloneConfig(config);
+  const trainer = getTrainer(cfg.algorithm)!;
+  let ctx: RunContext | null = null;
+  try {
+    ctx = await createContext(cfg, options);
+    if (options.signal?.aborted) throw new Cancelled();
+    yield {
+      type: 'run-started',
+      config: cloneConfig(cfg),
+      parameters: ctx.model.paramCount,
+      ...(trainer.startInfo?.(ctx) ?? {}),
+      data: ctx.dataSummary(),
+    };
+    const gen = trainer(ctx);
+    let final: Params | null = null;
+    try {
+      for (;;) {
+        const step = await gen.next();
+        if (step.done) {
+          final = step.value;
+          break;
+        }
+        yield step.value;
+      }
+      const wantWeights = options.emitWeights || options.finalWeights;
+      const weights = wantWeights ? ctx.model.exportParams(final) : undefined;
+      yield { type: 'run-finished', rounds: ctx.round, ...(weights ? { weights } : {}) };
+    } finally {
+      if (final) tf.dispose(final);
+      else await gen.return(undefined as never); // lets the trainer free what it holds
+    }
+  } catch (e) {
+    if (e instanceof Cancelled) {
+      yield { type: 'run-cancelled', round: ctx?.round ?? 0 };
+    } else if (e instanceof Diverged) {
+      yield { type: 'run-diverged', round: e.round, message: e.messageKo, messageEn: e.message };
+    } else {
+      throw e;
+    }
+  } finally {
+    ctx?.dispose();
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * Models as an ordered list of layers over explicit parameter tensors (no tfjs-layers).
+ *
+ * A layer knows its per-example input and output shapes and the shapes of its parameters; it
+ * applies itself to a batch given its own parameter tensors. A model is the list, so any range of
+ * layers can run on its own:
+ *
+ *   model.forward(x, params)                                   // the whole model → logits
+ *   model.forward(x, model.paramsOf(params, 0, cut), 0, cut)   // the client part
+ *
+ * Parameter order (the flat vector the widgets draw and average, and `exportParams` returns):
+ * layer by layer from the input; inside a layer the kernel, then the bias; each tensor row-major in
+ * its shape. Dense kernel [in, out]; conv2d kernel [kh, kw, inChannels, outChannels] (tfjs HWIO).
+ * Layers without parameters (maxpool, flatten) contribute nothing.
+ *
+ * Note for split learning (issue 4): a cut c ∈ 1…L−1 puts layers [0, c) on the client and
+ * [c, L) on the server; `cutWidths[c]` is the number of floats per example crossing it. The server
+ * gets G = ∂L/∂A at the cut from `tf.grads((a, ...θS) => loss(forward(a, θS, c, L)))` and the
+ * client finishes backpropagation with `tf.grads((...θC) => forward(x, θC, 0, c), G)`-style vjp
+ * (pass G as dy). Because the layers are the same code in both halves, sequential split learning
+ * reproduces centralized SGD up to float rounding (spec §4's equivalence test).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Activation, ModelConfig } from './types';
+import type { Rng } from './rng';
+
+export type LayerSpec =
+  | { kind: 'dense'; units: number; activation: Activation }
+  /** Stride 1, 'same' padding, square kernel. */
+  | { kind: 'conv2d'; filters: number; kernel: number; activation: Activation }
+  /** Square window, stride = size, 'same' padding. */
+  | { kind: 'maxpool'; size: number }
+  | { kind: 'flatten' };
+
+export interface Layer {
+  readonly spec: LayerSpec;
+  /** Per-example input shape (no batch dimension). */
+  readonly inShape: number[];
+  /** Per-example output shape. */
+  readonly outShape: number[];
+  /** Shapes of this layer's parameter tensors in flat order (kernel, bias), [] if none. */
+  readonly paramShapes: number[][];
+  /** Number of scalar parameters of this layer. */
+  readonly paramCount: number;
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+function layerFromSpec(spec: LayerSpec, inShape: number[]): Layer {
+  switch (spec.kind) {
+    case 'dense': {
+      const fanIn = size(inShape);
+      const paramShapes = [[fanIn, spec.units], [spec.units]];
+      return { spec, inShape, outShape: [spec.units], paramShapes, paramCount: fanIn * spec.units + spec.units };
+    }
+    case 'conv2d': {
+      if (inShape.length !== 3) throw new Error(`conv2d needs an image input, got [${inShape}]`);
+      const [h, w, c] = inShape;
+      const paramShapes = [[spec.kernel, spec.kernel, c, spec.filters], [spec.filters]];
+      return { spec, inShape, outShape: [h, w, spec.filters], paramShapes, paramCount: spec.kernel * spec.kernel * c * spec.filters + spec.filters };
+    }
+    case 'maxpool': {
+      if (inShape.length !== 3) throw new Error(`maxpool needs an image input, got [${inShape}]`);
+      const [h, w, c] = inShape;
+      return { spec, inShape, outShape: [Math.ceil(h / spec.size), Math.ceil(w / spec.size), c], paramShapes: [], paramCount: 0 };
+    }
+    case 'flatten':
+      return { spec, inShape, outShape: [size(inShape)], paramShapes: [], paramCount: 0 };
+  }
+}
+
+/** Activations the fused kernels can also differentiate; the rest run as a separate op. */
+function applyActivation(y: tf.Tensor, act: Activation): tf.Tensor {
+  switch (act) {
+    case 'tanh':
+      return tf.tanh(y);
+    case 'sigmoid':
+      return tf.sigmoid(y);
+    default:
+      return y;
+  }
+}
+const fusable = (act: Activation): 'relu' | 'linear' => (act === 'relu' ? 'relu' : 'linear');
+
+function toImage(x: tf.Tensor, [h, w, c]: number[]): tf.Tensor4D {
+  return tf.reshape(x, [x.shape[0], h, w, c]);
+}
+
+/** Applies one layer to a batch. `x` may arrive flat ([b, size]) where an image is expected. */
+function applyLayer(layer: Layer, x: tf.Tensor, params: tf.Tensor[]): tf.Tensor {
+  const { spec } = layer;
+  switch (spec.kind) {
+    case 'dense': {
+      const x2 = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [x.shape[0], -1]);
+      const y = tf.fused.matMul({ a: x2 as tf.Tensor2D, b: params[0] as tf.Tensor2D, bias: params[1], activation: fusable(spec.activation) });
+      return applyActivation(y, spec.activation);
+    }
+    case 'conv2d': {
+      const x4 = x.rank === 4 ? (x as tf.Tensor4D) : toImage(x, layer.inShape);
+      const y = tf.fused.conv2d({ x: x4, filter: params[0] as tf.Tensor4D, strides: 1, pad: 'same', bias: params[1], activation: fusable(spec.activation) });
+      return applyActivation(y, spec.activation);
+    }
+    case 'maxpool': {
+      const x4 = x.rank === 4 ? (x as tf.Tensor4D) : toImage(x, layer.inShape);
+      return tf.maxPool(x4, spec.size, spec.size, 'same');
+    }
+    case 'flatten':
+      return tf.reshape(x, [x.shape[0], layer.outShape[0]]);
+  }
+}
+
+export class Model {
+  readonly layers: Layer[];
+  /** Number of parameter tensors of each layer (0, 1 or 2). */
+  readonly tensorCounts: number[];
+  /** Scalar parameters per layer. */
+  readonly layerParamCounts: number[];
+  /** All parameter tensor shapes in flat order. */
+  readonly paramShapes: number[][];
+  /** Total number of scalar parameters N. */
+  readonly paramCount: number;
+  /**
+   * cutWidths[c] = floats per example entering layer c, for c = 0 … L: cutWidths[0] is the input
+   * width and cutWidths[L] the number of classes (logits). A cut c runs [0, c) on the client.
+   */
+  readonly cutWidths: number[];
+
+  constructor(
+    readonly inputShape: number[],
+    specs: LayerSpec[],
+  ) {
+    let shape = inputShape;
+    this.layers = specs.map((s) => {
+      const l = layerFromSpec(s, shape);
+      shape = l.outShape;
+      return l;
+    });
+    this.tensorCounts = this.layers.map((l) => l.paramShapes.length);
+    this.layerParamCounts = this.layers.map((l) => l.paramCount);
+    this.paramShapes = this.layers.flatMap((l) => l.paramShapes);
+    this.paramCount = this.layerParamCounts.reduce((a, b) => a + b, 0);
+    this.cutWidths = [size(inputShape), ...this.layers.map((l) => size(l.outShape))];
+  }
+
+  /** Index range [start, end) of the parameter tensors of layers [from, to). */
+  tensorRange(from: number, to: number): [number, number] {
+    const start = this.tensorCounts.slice(0, from).reduce((a, b) => a + b, 0);
+    const end = start + this.tensorCounts.slice(from, to).reduce((a, b) => a + b, 0);
+    return [start, end];
+  }
+
+  /** Offset range [start, end) in the flat parameter vector of layers [from, to). */
+  flatRange(from: number, to: number): [number, number] {
+    const start = this.layerParamCounts.slice(0, from).reduce((a, b) => a + b, 0);
+    const end = start + this.layerParamCounts.slice(from, to).reduce((a, b) => a + b, 0);
+    return [start, end];
+  }
+
+  /** The parameter tensors of layers [from, to) out of the full list. */
+  paramsOf<T>(all: T[], from: number, to: number): T[] {
+    const [s, e] = this.tensorRange(from, to);
+    return all.slice(s, e);
+  }
+
+  /**
+   * Runs layers [from, to) on a batch. `params` are the tensors of exactly those layers, in flat
+   * order. The output of the last layer is the logits (no softmax).
+   */
+  forward(x: tf.Tensor, params: tf.Tensor[], from = 0, to = this.layers.length): tf.Tensor {
+    let h = x;
+    let p = 0;
+    for (let i = from; i < to; i++) {
+      const n = this.tensorCounts[i];
+      h = applyLayer(this.layers[i], h, params.slice(p, p + n));
+      p += n;
+    }
+    if (p !== params.length) throw new Error(`forward: ${params.length} tensors given, layers [${from}, ${to}) need ${p}`);
+    return h;
+  }
+
+  /**
+   * Initial parameters as one flat vector: Glorot-uniform kernels (Keras' default:
+   * limit √(6 / (fanIn + fanOut)), conv fans include the kernel area), zero biases.
+   */
+  initParams(rng: Rng): Float32Array {
+    const out = new Float32Array(this.paramCount);
+    let at = 0;
+    for (const l of this.layers) {
+      if (l.paramShapes.length === 0) continue;
+      const k = l.paramShapes[0];
+      const receptive = k.length === 4 ? k[0] * k[1] : 1;
+      const fanIn = k[k.length - 2] * receptive;
+      const fanOut = k[k.length - 1] * receptive;
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      const nk = size(k);
+      for (let i = 0; i < nk; i++) out[at + i] = rng.uniform(-limit, limit);
+      at += nk + size(l.paramShapes[1]); // biases stay 0
+    }
+    return out;
+  }
+
+  /** Splits a flat vector into parameter tensors (caller owns and disposes them). */
+  importParams(flat: Float32Array): tf.Tensor[] {
+    if (flat.length !== this.paramCount) throw new Error(`importParams: ${flat.length} values for ${this.paramCount} parameters`);
+    let at = 0;
+    return this.paramShapes.map((shape) => {
+      const n = size(shape);
+      const t = tf.tensor(flat.subarray(at, at + n), shape, 'float32');
+      at += n;
+      return t;
+    });
+  }
+
+  /** Concatenates parameter tensors (all of them, or those of a layer range) into one vector. */
+  exportParams(params: tf.Tensor[]): Float32Array {
+    const n = params.reduce((s, p) => s + p.size, 0);
+    const out = new Float32Array(n);
+    let at = 0;
+    for (const p of params) {
+      out.set(p.dataSync() as Float32Array, at);
+      at += p.size;
+    }
+    return out;
+  }
+
+  /** A human-readable line per layer, e.g. 'dense 784→200 relu (157000)'. */
+  describe(): string[] {
+    return this.layers.map((l) => {
+      const s = l.spec;
+      const io = `[${l.inShape}]→[${l.outShape}]`;
+      switch (s.kind) {
+        case 'dense':
+          return `dense ${io} ${s.activation} (${l.paramCount})`;
+        case 'conv2d':
+          return `conv${s.kernel}×${s.kernel}×${s.filters} ${io} ${s.activation} (${l.paramCount})`;
+        case 'maxpool':
+          return `maxpool${s.size} ${io}`;
+        case 'flatten':
+          return `flatten ${io}`;
+      }
+    });
+  }
+}
+
+/** The layer list a ModelConfig describes, for a given input and number of classes. */
+export function modelSpecs(cfg: ModelConfig, inputShape: number[], numClasses: number): LayerSpec[] {
+  const out: LayerSpec = { kind: 'dense', units: numClasses, activation: 'linear' };
+  switch (cfg.kind) {
+    case 'mlp':
+      return [...cfg.hidden.map((units): LayerSpec => ({ kind: 'dense', units, activation: cfg.activation })), out];
+    case '2nn':
+      // McMahan et al. 2017: two hidden layers of 200 ReLU units (199,210 parameters on MNIST).
+      return [
+        { kind: 'dense', units: 200, activation: 'relu' },
+        { kind: 'dense', units: 200, activation: 'relu' },
+        out,
+      ];
+    case 'cnn':
+      if (inputShape.length !== 3) throw new Error('cnn needs image input');
+      if (inputShape[0] >= 28) {
+        // The paper's CNN: 5×5×32, pool, 5×5×64, pool, 512 ReLU, softmax (1,663,370 parameters on
+        // MNIST with 'same' padding; ReLU after the convolutions is assumed, spec §1: unverified).
+        return [
+          { kind: 'conv2d', filters: 32, kernel: 5, activation: 'relu' },
+          { kind: 'maxpool', size: 2 },
+          { kind: 'conv2d', filters: 64, kernel: 5, activation: 'relu' },
+          { kind: 'maxpool', size: 2 },
+          { kind: 'flatten' },
+          { kind: 'dense', units: 512, activation: 'relu' },
+          out,
+        ];
+      }
+      // A small CNN of the same shape for 8×8 digits (13,706 parameters).
+      return [
+        { kind: 'conv2d', filters: 16, kernel: 3, activation: 'relu' },
+        { kind: 'maxpool', size: 2 },
+        { kind: 'conv2d', filters: 32, kernel: 3, activation: 'relu' },
+        { kind: 'maxpool', size: 2 },
+        { kind: 'flatten' },
+        { kind: 'dense', units: 64, activation: 'relu' },
+        out,
+      ];
+  }
+}
+
+export function buildModel(cfg: ModelConfig, inputShape: number[], numClasses: number): Model {
+  // An MLP sees images as flat vectors, so its input shape is the flat width.
+  const shape = cfg.kind === 'cnn' ? inputShape : [size(inputShape)];
+  return new Model(shape, modelSpecs(cfg, inputShape, numClasses));
+}
