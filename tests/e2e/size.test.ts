@@ -1,0 +1,41 @@
+/**
+ * JavaScript budget: a page without a widget ships at most 15 kB of JavaScript (gzip), counting
+ * every script it loads up front (see pageScripts in site-files.ts). Widgets are custom elements
+ * (<fl-…>, <x-y>), so a page whose HTML has no custom element tag is a page without a widget.
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { expect, test } from 'vitest';
+import { site } from './harness';
+import { htmlFiles, pageScripts } from './site-files';
+
+const BUDGET = 15 * 1024;
+/** Hyphenated names the HTML spec reserves for SVG/MathML; never custom elements. */
+const RESERVED = new Set(['annotation-xml', 'color-profile', 'font-face', 'font-face-src', 'font-face-uri', 'font-face-format', 'font-face-name', 'missing-glyph']);
+const { distDir, mount } = site();
+
+const pages = htmlFiles(distDir).map((file) => {
+  const html = readFileSync(file, 'utf8');
+  const widgets = [...new Set([...html.matchAll(/<([a-z][a-z0-9]*-[a-z0-9-]*)[\s>]/g)].map((m) => m[1]))].filter(
+    (name) => !RESERVED.has(name),
+  );
+  return { file, name: relative(distDir, file), widgets, scripts: pageScripts(distDir, file, mount) };
+});
+
+test('the budget is checked on the pages that must have no widget', () => {
+  const widgetFree = pages.filter((p) => p.widgets.length === 0).map((p) => p.name);
+  for (const name of ['index.html', 'glossary/index.html', 'search/index.html', '404.html']) expect(widgetFree).toContain(name);
+  // The counter sees the search page's module script, so a zero elsewhere is real.
+  expect(pages.find((p) => p.name === 'search/index.html')!.scripts.files.length).toBeGreaterThan(0);
+  // Pages with widgets fall under the widget runtime's own budget (npm run bench); list them for the log.
+  for (const p of pages.filter((q) => q.widgets.length > 0)) {
+    console.log(`${p.name}: ${(p.scripts.gzipBytes / 1024).toFixed(1)} kB gzip up front (widgets: ${p.widgets.join(' ')})`);
+  }
+});
+
+test.each(pages.filter((p) => p.widgets.length === 0).map((p) => [p.name, p] as const))(
+  '%s ships ≤ 15 kB of JavaScript (gzip)',
+  (_name, p) => {
+    expect(p.scripts.gzipBytes, `${p.scripts.files.join(', ')}`).toBeLessThanOrEqual(BUDGET);
+  },
+);
