@@ -99,7 +99,7 @@ try {
     });
   }
 } finally {
-  await chrome.kill();
+  chrome.kill();
   await server.close();
 }
 
