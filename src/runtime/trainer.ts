@@ -1,0 +1,251 @@
+/**
+ * The worker side of the protocol: pulls events out of the engine's run generator and posts
+ * them, one run at a time, honouring cancel, pause, step and pace.
+ *
+ * It does not import tfjs or the engine itself; the worker entry (and the main-thread fallback)
+ * hand it the engine's `run` and a backend initialiser. That keeps this logic testable in Node
+ * against the real engine or a scripted generator, and identical in both threads.
+ *
+ * Why pulling works as a pause: the engine is an async generator, so no training happens while
+ * nobody asks for the next event. Holding the pull holds the run, with its tensors intact.
+ */
+import type { EngineEvent, RunConfig, RunOptions } from '../engine/types';
+import type { BackendInfo, BackendPreference, HostMessage, WireRunOptions, WorkerMessage } from './protocol';
+import { isHostMessage } from './protocol';
+
+/** The engine's entry point, as the trainer uses it. */
+export type RunFn = (config: RunConfig, options: RunOptions) => AsyncGenerator<EngineEvent, unknown, unknown>;
+
+export interface TrainerDeps {
+  /** The engine's `run`. */
+  run: RunFn;
+  /** Loads tfjs with the preferred backend (falling back as it must) and says what it got. */
+  initBackend: (prefer: BackendPreference) => Promise<BackendInfo>;
+  /** tfjs memory figures, for the leak check. */
+  memory: () => { numTensors: number; numBytes: number };
+  /** Sends a message to the page. */
+  post: (message: WorkerMessage) => void;
+}
+
+interface Job {
+  runId: number;
+  config: RunConfig;
+  options: WireRunOptions;
+  abort: AbortController;
+  paused: boolean;
+  /** Set by `step`: run to the end of the next epoch/round, then hold. */
+  stepping: boolean;
+  /** Resolves the wait of a held run (resume, step or cancel). */
+  wake: (() => void) | null;
+}
+
+/** Events after which a run may be held or paced: one epoch (centralized) or round is over. */
+const isBoundary = (e: EngineEvent) => e.type === 'round-metrics';
+
+/** A real macrotask, so that messages queued for this thread (a cancel) are delivered. */
+const nextTask = (ms = 0) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Events a cancelled run may still emit while it winds down; past this, the trainer closes it. */
+const DRAIN_LIMIT = 64;
+
+/** Korean text for an error thrown by the engine or the backend. */
+function describe(err: unknown): string {
+  // The engine's ConfigError carries each problem in Korean; prefer those to its English message.
+  const problems = (err as { problems?: { ko?: unknown }[] } | null)?.problems;
+  if (Array.isArray(problems) && problems.every((p) => typeof p?.ko === 'string')) {
+    return `설정에 문제가 있어 학습을 시작하지 못했습니다. ${problems.map((p) => p.ko).join(' ')}`;
+  }
+  const detail = err instanceof Error ? err.message : String(err);
+  return `학습을 시작하지 못했습니다: ${detail}`;
+}
+
+/**
+ * When a training loss has blown up (more than `factor`·ln(classes)), the run-diverged event to
+ * send in place of the engine's; null while the loss is in bounds.
+ */
+export function explodedLoss(loss: number, classes: number, factor: number, unit: '에폭' | '라운드' = '에폭'): ((round: number) => EngineEvent) | null {
+  const chance = Math.log(Math.max(2, classes));
+  // NaN and ∞ are the engine's to report (it stops by itself, with its own message).
+  if (!Number.isFinite(loss) || loss <= factor * chance) return null;
+  const shown = loss.toFixed(1);
+  const times = Math.round(loss / chance);
+  return (round) => ({
+    type: 'run-diverged',
+    round,
+    message: `${round}번째 ${unit}에서 학습 손실이 ${shown}까지 커져(아무렇게나 찍을 때의 약 ${times}배) 학습을 멈췄습니다. 학습률이 너무 커서 발산한 것입니다. 학습률을 낮춰 보세요.`,
+    messageEn: `training loss reached ${shown} (${times}× chance level) at ${unit === '에폭' ? 'epoch' : 'round'} ${round}: the run diverged; lower the learning rate.`,
+  });
+}
+
+/** Creates the message handler. `handle` accepts anything and ignores what is not a message. */
+export function createTrainer(deps: TrainerDeps) {
+  let current: Job | null = null;
+  let pace = 0;
+  let ready: Promise<BackendInfo> | null = null;
+  // Runs execute strictly one after another: a new run starts only once the previous one has
+  // released its tensors, so memory stays flat however fast the settings change.
+  let queue: Promise<void> = Promise.resolve();
+
+  function wakeUp(job: Job) {
+    const w = job.wake;
+    job.wake = null;
+    w?.();
+  }
+
+  function cancel(job: Job) {
+    if (job.abort.signal.aborted) return;
+    job.abort.abort();
+    wakeUp(job);
+  }
+
+  async function hold(job: Job) {
+    while (job.paused && !job.abort.signal.aborted) {
+      deps.post({ type: 'paused', runId: job.runId });
+      await new Promise<void>((resolve) => (job.wake = resolve));
+      if (!job.paused && !job.abort.signal.aborted) deps.post({ type: 'resumed', runId: job.runId });
+    }
+  }
+
+  async function execute(job: Job) {
+    if (job.abort.signal.aborted) {
+      deps.post({ type: 'done', runId: job.runId });
+      return;
+    }
+    let it: AsyncGenerator<EngineEvent, unknown, unknown> | null = null;
+    try {
+      await (ready ??= deps.initBackend('wasm'));
+      const { divergeFactor, ...engineOptions } = job.options;
+      it = deps.run(job.config, { ...engineOptions, signal: job.abort.signal });
+      let classes = 2;
+      let lastBoundary = Date.now();
+      // A run started held still pulls its first event (run-started: the data and the model
+      // size), so the reader sees what is about to be trained before pressing play.
+      let pulled = 0;
+      for (;;) {
+        if (pulled++ > 0) await hold(job);
+        if (job.abort.signal.aborted) break;
+        const r = await it.next();
+        if (r.done) {
+          it = null;
+          break;
+        }
+        // A cancel may have arrived while the engine computed this event: drop it here too.
+        if (job.abort.signal.aborted) break;
+        deps.post({ type: 'event', runId: job.runId, event: r.value });
+        if (r.value.type === 'run-started') classes = Math.max(2, r.value.data.numClasses);
+        if (r.value.type === 'round-metrics' && divergeFactor !== undefined) {
+          const unit = job.config.algorithm === 'centralized' || job.config.algorithm.startsWith('split') ? '에폭' : '라운드';
+          const blownUp = explodedLoss(r.value.metrics.trainLoss, classes, divergeFactor, unit);
+          if (blownUp) {
+            deps.post({ type: 'event', runId: job.runId, event: blownUp(r.value.metrics.round) });
+            // Stop the engine through its signal, so it disposes its tensors on its own path.
+            job.abort.abort();
+            break;
+          }
+        }
+        if (isBoundary(r.value)) {
+          if (job.stepping) {
+            job.stepping = false;
+            job.paused = true;
+          }
+          const wait = Math.max(0, pace - (Date.now() - lastBoundary));
+          await nextTask(wait);
+          lastBoundary = Date.now();
+        }
+      }
+      // Cancelled: let the engine see its signal and clean up through its own path (it emits
+      // run-cancelled and disposes its tensors); close it by force only if it does not stop.
+      if (it) {
+        for (let i = 0; i < DRAIN_LIMIT; i++) {
+          const r = await it.next();
+          if (r.done) {
+            it = null;
+            break;
+          }
+          if (r.value.type === 'run-cancelled') break;
+        }
+      }
+    } catch (err) {
+      if (!job.abort.signal.aborted) deps.post({ type: 'error', runId: job.runId, message: describe(err) });
+    } finally {
+      if (it) {
+        try {
+          await it.return(undefined);
+        } catch {
+          // The generator's own cleanup failed; nothing more can be done for this run.
+        }
+      }
+      if (current === job) current = null;
+      deps.post({ type: 'done', runId: job.runId });
+    }
+  }
+
+  function handle(message: unknown): void {
+    if (!isHostMessage(message)) {
+      deps.post({ type: 'error', runId: null, message: '알 수 없는 메시지를 받아 무시했습니다.' });
+      return;
+    }
+    const m: HostMessage = message;
+    switch (m.type) {
+      case 'init':
+        ready ??= deps.initBackend(m.prefer);
+        ready.then(
+          (info) => deps.post({ type: 'ready', info }),
+          (err) => deps.post({ type: 'error', runId: null, message: describe(err) }),
+        );
+        return;
+      case 'start': {
+        if (current) cancel(current);
+        const job: Job = {
+          runId: m.runId,
+          config: m.config,
+          options: m.options,
+          abort: new AbortController(),
+          paused: m.paused ?? false,
+          stepping: false,
+          wake: null,
+        };
+        current = job;
+        queue = queue.then(() => execute(job));
+        return;
+      }
+      case 'cancel':
+        if (current && current.runId === m.runId) cancel(current);
+        return;
+      case 'pause':
+        if (current && current.runId === m.runId) current.paused = true;
+        return;
+      case 'resume':
+        if (current && current.runId === m.runId) {
+          current.paused = false;
+          current.stepping = false;
+          wakeUp(current);
+        }
+        return;
+      case 'step':
+        if (current && current.runId === m.runId) {
+          current.stepping = true;
+          current.paused = false;
+          wakeUp(current);
+        }
+        return;
+      case 'pace':
+        pace = m.ms;
+        return;
+      case 'memory': {
+        // Asked between runs, this is the baseline the leak check compares against.
+        const { numTensors, numBytes } = deps.memory();
+        deps.post({ type: 'memory', requestId: m.requestId, numTensors, numBytes });
+        return;
+      }
+    }
+  }
+
+  return {
+    handle,
+    /** Resolves when every run queued so far has finished (tests). */
+    idle: () => queue,
+  };
+}
+
+export type Trainer = ReturnType<typeof createTrainer>;

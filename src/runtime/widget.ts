@@ -1,0 +1,278 @@
+/**
+ * The part of every widget that loads with the page: a custom element that binds the
+ * server-rendered controls to URL state, and loads the widget's heavy module (renderers, tfjs
+ * worker) only when the widget comes near the viewport.
+ *
+ * Adding a widget:
+ *
+ * ```ts
+ * // src/widgets/my-widget/element.ts (referenced by a <script> in MyWidget.astro)
+ * import { defineWidget } from '~/runtime/widget';
+ * import { params } from './params';
+ * defineWidget({ tag: 'my-widget', namespace: 'mine', params, load: () => import('./main') });
+ * ```
+ *
+ * `./main` exports `mount(ctx)` returning a {@link WidgetController}. Controls inside the
+ * element are found by `data-param="<key>"` (the shared controls in src/widgets/controls/ set
+ * it), buttons by `data-action="<name>"`. The runtime handles `share`, `defaults` and `reseed`;
+ * every other action goes to the controller.
+ */
+import { UrlState, checkValue, formatReadout, formatValue, type ParamTable, type Values } from './url-state';
+import { watchProximity } from './lazy';
+import { copyText } from './clipboard';
+
+/** What the runtime gives a mounted widget. */
+export interface WidgetContext<T extends ParamTable> {
+  /** The widget's element (controls, views and status regions are inside). */
+  root: HTMLElement;
+  namespace: string;
+  table: T;
+  /** Current validated values. */
+  readonly values: Values<T>;
+  /** On screen and the tab visible (training should pause otherwise). */
+  readonly visible: boolean;
+  /** Sets a value as if the reader had changed the control. */
+  set<K extends keyof T & string>(key: K, value: Values<T>[K]): void;
+  /** Updates the aria-live summary (throttled unless `now`). */
+  announce(text: string, now?: boolean): void;
+  /** Shows a short Korean notice under the controls. */
+  notify(message: string): void;
+}
+
+/** What a widget's lazily loaded module returns from `mount`. */
+export interface WidgetController<T extends ParamTable> {
+  /** Settings changed; `changed` lists the keys (all of them after a reset to defaults). */
+  update(values: Values<T>, changed: (keyof T & string)[]): void;
+  /** A `data-action` button other than share/defaults/reseed was pressed. */
+  action?(name: string, trigger: HTMLElement): void;
+  /** Scrolled into or out of view (or tab shown/hidden). */
+  setVisible?(visible: boolean): void;
+  destroy?(): void;
+}
+
+/** The module a widget loads lazily. */
+export interface WidgetModule<T extends ParamTable> {
+  mount(ctx: WidgetContext<T>): WidgetController<T> | Promise<WidgetController<T>>;
+}
+
+export interface WidgetDefinition<T extends ParamTable> {
+  /** Custom element name, e.g. `central-playground`. */
+  tag: string;
+  /** URL namespace, e.g. `central`. */
+  namespace: string;
+  params: T;
+  /** `() => import('./main')`: the heavy part, fetched on idle when near, mounted when nearer. */
+  load: () => Promise<WidgetModule<T>>;
+  /** Milliseconds between two aria-live updates (default 3000). */
+  announceEvery?: number;
+}
+
+type Field = HTMLInputElement | HTMLSelectElement;
+
+/** Registers the custom element (once; a second call with the same tag is ignored). */
+export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): void {
+  if (typeof customElements === 'undefined' || customElements.get(def.tag)) return;
+
+  class Widget extends HTMLElement {
+    private state!: UrlState<T>;
+    private controller: WidgetController<T> | null = null;
+    private loading: Promise<WidgetModule<T>> | null = null;
+    private stopWatching: (() => void) | null = null;
+    private isVisible = false;
+    private liveTimer: ReturnType<typeof setTimeout> | undefined;
+    private liveText = '';
+    private lastLive = 0;
+    private readonly abort = new AbortController();
+
+    /** Test and benchmark hook: the mounted controller, once there is one. */
+    get widgetController(): WidgetController<T> | null {
+      return this.controller;
+    }
+
+    connectedCallback() {
+      if (this.state) return;
+      this.state = new UrlState(def.namespace, def.params);
+      for (const key of Object.keys(def.params)) this.showValue(key);
+      for (const n of this.state.notices) this.notify(n.message);
+      const signal = this.abort.signal;
+      this.addEventListener('input', (e) => this.onField(e), { signal });
+      this.addEventListener('change', (e) => this.onField(e), { signal });
+      this.addEventListener('click', (e) => this.onClick(e), { signal });
+      this.dataset.state = 'waiting';
+      this.stopWatching = watchProximity(this, {
+        onPrefetch: () => {
+          performance.mark(`widget:prefetch:${def.namespace}`);
+          void this.fetchModule().catch(() => {});
+        },
+        onNear: () => void this.mountNow(),
+        onVisible: (v) => {
+          this.isVisible = v;
+          this.controller?.setVisible?.(v);
+        },
+      });
+    }
+
+    disconnectedCallback() {
+      this.abort.abort();
+      this.stopWatching?.();
+      this.controller?.destroy?.();
+      this.controller = null;
+      this.state?.flush();
+    }
+
+    private fetchModule() {
+      return (this.loading ??= def.load());
+    }
+
+    private async mountNow() {
+      performance.mark(`widget:near:${def.namespace}`);
+      this.dataset.state = 'loading';
+      try {
+        const mod = await this.fetchModule();
+        this.controller = await mod.mount(this.context());
+        this.dataset.state = 'ready';
+        this.controller.setVisible?.(this.isVisible);
+        performance.mark(`widget:mounted:${def.namespace}`);
+      } catch (err) {
+        this.loading = null;
+        this.dataset.state = 'error';
+        this.notify(`실험을 불러오지 못했습니다. 새로고침해 보세요. (${err instanceof Error ? err.message : String(err)})`);
+      }
+    }
+
+    private context(): WidgetContext<T> {
+      const self = this;
+      return {
+        root: this,
+        namespace: def.namespace,
+        table: def.params,
+        get values() {
+          return self.state.values;
+        },
+        get visible() {
+          return self.isVisible;
+        },
+        set: (key, value) => {
+          this.state.set(key, value);
+          this.showValue(key);
+          this.changed([key]);
+        },
+        announce: (text, now) => this.announce(text, now),
+        notify: (message) => this.notify(message),
+      };
+    }
+
+    /** The fields bound to a parameter (a radio group has several). */
+    private fields(key: string): Field[] {
+      return [...this.querySelectorAll<Field>(`[data-param="${CSS.escape(key)}"]`)];
+    }
+
+    /** Puts a value into its control and readout. */
+    private showValue(key: string) {
+      const spec = def.params[key];
+      const value = (this.state.values as Record<string, unknown>)[key];
+      const text = formatReadout(spec, value);
+      for (const f of this.fields(key)) {
+        if (f instanceof HTMLInputElement && f.type === 'checkbox') f.checked = Boolean(value);
+        else if (f instanceof HTMLInputElement && f.type === 'radio') f.checked = f.value === String(value);
+        else if (spec.type === 'number' && spec.values && f instanceof HTMLInputElement && f.type === 'range') {
+          f.value = String(spec.values.indexOf(value as number));
+        } else f.value = formatValue(spec, value);
+        if (f instanceof HTMLInputElement && f.type === 'range') f.setAttribute('aria-valuetext', text);
+      }
+      for (const out of this.querySelectorAll<HTMLElement>(`[data-readout="${CSS.escape(key)}"]`)) out.textContent = text;
+    }
+
+    /** Reads a control's value as the table's type. */
+    private readField(key: string, f: Field): string {
+      const spec = def.params[key];
+      if (f instanceof HTMLInputElement && f.type === 'checkbox') return f.checked ? '1' : '0';
+      if (spec.type === 'number' && spec.values && f instanceof HTMLInputElement && f.type === 'range') {
+        const i = Math.round(Number(f.value));
+        return String(spec.values[Math.min(spec.values.length - 1, Math.max(0, i))]);
+      }
+      return f.value;
+    }
+
+    private onField(e: Event) {
+      const f = e.target;
+      if (!(f instanceof HTMLInputElement || f instanceof HTMLSelectElement)) return;
+      const key = f.dataset.param;
+      if (!key || !(key in def.params)) return;
+      // Text-like fields commit on change (a half-typed seed is not a setting); others live.
+      const live = f instanceof HTMLSelectElement || ['range', 'checkbox', 'radio'].includes(f.type);
+      if (e.type === 'input' && !live) return;
+      if (f instanceof HTMLInputElement && f.type === 'radio' && !f.checked) return;
+      const spec = def.params[key];
+      const raw = this.readField(key, f);
+      const checked = checkValue(spec, raw);
+      const prev = (this.state.values as Record<string, unknown>)[key];
+      this.state.set(key as keyof T & string, checked.value as Values<T>[keyof T & string]);
+      this.showValue(key);
+      if (checked.value !== prev) this.changed([key as keyof T & string]);
+    }
+
+    private async onClick(e: Event) {
+      const button = (e.target as Element | null)?.closest<HTMLElement>('[data-action]');
+      if (!button || !this.contains(button)) return;
+      const name = button.dataset.action!;
+      if (name === 'share') {
+        this.state.flush();
+        const href = this.state.href();
+        const ok = await copyText(href);
+        this.notify(ok ? '이 설정의 링크를 복사했습니다.' : `링크를 복사하지 못했습니다. 직접 복사하세요: ${href}`);
+      } else if (name === 'defaults') {
+        this.state.reset();
+        for (const key of Object.keys(def.params)) this.showValue(key);
+        this.clearNotices();
+        this.changed(Object.keys(def.params) as (keyof T & string)[]);
+      } else if (name === 'reseed') {
+        const key = button.dataset.for ?? 'seed';
+        const spec = def.params[key];
+        if (spec?.type !== 'number') return;
+        // A new seed is a UI choice, not part of any computation: Math.random is fine here.
+        const lo = Math.ceil(spec.min);
+        const seed = lo + Math.floor(Math.random() * (Math.floor(spec.max) - lo + 1));
+        this.state.set(key as keyof T & string, seed as Values<T>[keyof T & string]);
+        this.showValue(key);
+        this.changed([key as keyof T & string]);
+      } else {
+        this.controller?.action?.(name, button);
+      }
+    }
+
+    private changed(keys: (keyof T & string)[]) {
+      this.controller?.update(this.state.values, keys);
+    }
+
+    private notify(message: string) {
+      const box = this.querySelector<HTMLElement>('[data-notices]');
+      if (!box) return;
+      // The same notice twice in a row says nothing new.
+      if (box.lastElementChild?.textContent === message) return;
+      const p = document.createElement('p');
+      p.textContent = message;
+      box.append(p);
+      while (box.childElementCount > 4) box.firstElementChild?.remove();
+    }
+
+    private clearNotices() {
+      this.querySelector<HTMLElement>('[data-notices]')?.replaceChildren();
+    }
+
+    private announce(text: string, now = false) {
+      const region = this.querySelector<HTMLElement>('[data-live]');
+      if (!region) return;
+      this.liveText = text;
+      const every = def.announceEvery ?? 3000;
+      const wait = now ? 0 : Math.max(0, this.lastLive + every - Date.now());
+      clearTimeout(this.liveTimer);
+      this.liveTimer = setTimeout(() => {
+        this.lastLive = Date.now();
+        if (region.textContent !== this.liveText) region.textContent = this.liveText;
+      }, wait);
+    }
+  }
+
+  customElements.define(def.tag, Widget);
+}

@@ -1,0 +1,183 @@
+/**
+ * The worker-side trainer against the real engine on tfjs (wasm in Node): run ids, cancellation,
+ * pause/step/resume, the blown-up-loss stop, and tensors back to baseline after many reruns.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '~/engine/node';
+import { run, defaultConfig } from '~/engine/index';
+import { createTrainer, explodedLoss, type RunFn } from '~/runtime/trainer';
+import type { WorkerMessage } from '~/runtime/protocol';
+
+beforeAll(async () => {
+  await initNodeBackend('wasm');
+});
+
+const config = (over: Parameters<typeof defaultConfig>[0] = {}) =>
+  defaultConfig({
+    algorithm: 'centralized',
+    dataset: { name: 'circles', noise: 0.1, size: 120 },
+    model: { kind: 'mlp', hidden: [6], activation: 'tanh' },
+    clients: 3,
+    epochs: 6,
+    batchSize: 16,
+    lr: 0.1,
+    seed: 3,
+    ...over,
+  });
+
+function harness() {
+  const messages: WorkerMessage[] = [];
+  const waiters: { pred: (m: WorkerMessage) => boolean; resolve: () => void }[] = [];
+  const trainer = createTrainer({
+    run: run as RunFn,
+    initBackend: async () => ({ backend: tf.getBackend() as 'wasm', thread: 'worker' }),
+    memory: () => tf.memory(),
+    post: (m) => {
+      messages.push(structuredClone(m));
+      for (const w of [...waiters]) if (w.pred(m)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    },
+  });
+  const until = (pred: (m: WorkerMessage) => boolean) =>
+    messages.some(pred) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ pred, resolve }));
+  const events = (runId: number) => messages.filter((m): m is Extract<WorkerMessage, { type: 'event' }> => m.type === 'event' && m.runId === runId).map((m) => m.event);
+  return { trainer, messages, until, events };
+}
+
+describe('trainer', () => {
+  test('a run streams its events, tagged with its id, and ends with done', async () => {
+    const h = harness();
+    h.trainer.handle({ type: 'start', runId: 1, config: config(), options: { boundaryGrid: 8 } });
+    await h.until((m) => m.type === 'done' && m.runId === 1);
+    const ev = h.events(1);
+    expect(ev[0].type).toBe('run-started');
+    expect(ev.filter((e) => e.type === 'round-metrics')).toHaveLength(6);
+    expect(ev.filter((e) => e.type === 'boundary')).toHaveLength(6);
+    expect(ev.at(-1)!.type).toBe('run-finished');
+  });
+
+  test('a new start cancels the old run: none of its events follow, and runs never overlap', async () => {
+    const h = harness();
+    const baseline = tf.memory().numTensors;
+    h.trainer.handle({ type: 'start', runId: 1, config: config({ epochs: 500 }), options: {} });
+    await h.until((m) => m.type === 'event' && m.event.type === 'round-metrics');
+    h.trainer.handle({ type: 'start', runId: 2, config: config(), options: {} });
+    const cut = h.messages.length;
+    await h.until((m) => m.type === 'done' && m.runId === 2);
+    const after = h.messages.slice(cut);
+    expect(after.filter((m) => m.type === 'event' && m.runId === 1)).toEqual([]);
+    const done1 = after.findIndex((m) => m.type === 'done' && m.runId === 1);
+    const first2 = after.findIndex((m) => m.type === 'event' && m.runId === 2);
+    expect(done1).toBeGreaterThanOrEqual(0);
+    expect(done1).toBeLessThan(first2);
+    expect(h.events(1).some((e) => e.type === 'run-finished')).toBe(false);
+    expect(h.events(2).at(-1)!.type).toBe('run-finished');
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  test('cancel by id stops that run only', async () => {
+    const h = harness();
+    h.trainer.handle({ type: 'start', runId: 5, config: config({ epochs: 500 }), options: {} });
+    await h.until((m) => m.type === 'event' && m.event.type === 'round-metrics');
+    h.trainer.handle({ type: 'cancel', runId: 4 }); // a stale id: ignored
+    h.trainer.handle({ type: 'cancel', runId: 5 });
+    await h.until((m) => m.type === 'done' && m.runId === 5);
+    const rounds = h.events(5).filter((e) => e.type === 'round-metrics').length;
+    expect(rounds).toBeGreaterThan(0);
+    expect(rounds).toBeLessThan(500);
+  });
+
+  test('a run started held shows its data, then steps one epoch at a time', async () => {
+    const h = harness();
+    h.trainer.handle({ type: 'start', runId: 7, config: config(), options: {}, paused: true });
+    await h.until((m) => m.type === 'paused' && m.runId === 7);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.events(7).map((e) => e.type)).toEqual(['run-started']);
+    h.trainer.handle({ type: 'step', runId: 7 });
+    await h.until((m) => m.type === 'event' && m.event.type === 'round-metrics');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.events(7).filter((e) => e.type === 'round-metrics')).toHaveLength(1);
+    h.trainer.handle({ type: 'step', runId: 7 });
+    await h.until((m) => m.type === 'event' && m.event.type === 'round-metrics' && m.event.metrics.round === 2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.events(7).filter((e) => e.type === 'round-metrics')).toHaveLength(2);
+    h.trainer.handle({ type: 'resume', runId: 7 });
+    await h.until((m) => m.type === 'done' && m.runId === 7);
+    expect(h.events(7).filter((e) => e.type === 'round-metrics')).toHaveLength(6);
+  });
+
+  test('pace spaces the epochs', async () => {
+    const h = harness();
+    h.trainer.handle({ type: 'pace', ms: 60 });
+    const t0 = performance.now();
+    h.trainer.handle({ type: 'start', runId: 1, config: config({ epochs: 4 }), options: {} });
+    await h.until((m) => m.type === 'done');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(3 * 60);
+  });
+
+  test('a far too large learning rate stops as diverged, and the next run trains', async () => {
+    const h = harness();
+    const baseline = tf.memory().numTensors;
+    h.trainer.handle({
+      type: 'start',
+      runId: 1,
+      config: config({ lr: 10, epochs: 50, model: { kind: 'mlp', hidden: [8, 8], activation: 'tanh' }, dataset: { name: 'spiral', noise: 0.1, size: 300 } }),
+      options: { divergeFactor: 10 },
+    });
+    await h.until((m) => m.type === 'done' && m.runId === 1);
+    const last = h.events(1).at(-1)!;
+    expect(last.type).toBe('run-diverged');
+    if (last.type === 'run-diverged') expect(last.message).toMatch(/발산/);
+    expect(tf.memory().numTensors).toBe(baseline);
+    h.trainer.handle({ type: 'start', runId: 2, config: config(), options: { divergeFactor: 10 } });
+    await h.until((m) => m.type === 'done' && m.runId === 2);
+    expect(h.events(2).at(-1)!.type).toBe('run-finished');
+  });
+
+  test('the engine’s own NaN divergence comes through as run-diverged', async () => {
+    const h = harness();
+    h.trainer.handle({ type: 'start', runId: 1, config: config({ lr: 10, model: { kind: 'mlp', hidden: [8, 8], activation: 'linear' } }), options: {} });
+    await h.until((m) => m.type === 'done');
+    expect(h.events(1).at(-1)!.type).toBe('run-diverged');
+  });
+
+  test('an invalid config is reported in Korean', async () => {
+    const h = harness();
+    h.trainer.handle({ type: 'start', runId: 1, config: config({ lr: -1 }), options: {} });
+    await h.until((m) => m.type === 'done');
+    const err = h.messages.find((m) => m.type === 'error');
+    expect(err && err.type === 'error' && err.message).toMatch(/학습률/);
+  });
+
+  test('garbage messages are answered with an error, not a crash', () => {
+    const h = harness();
+    for (const m of [null, 1, 'x', { type: 'start' }, { type: 'pace', ms: -5 }]) h.trainer.handle(m);
+    expect(h.messages.filter((m) => m.type === 'error')).toHaveLength(5);
+  });
+
+  test('50 reruns leave no tensors behind', async () => {
+    const h = harness();
+    const baseline = tf.memory().numTensors;
+    for (let i = 1; i <= 50; i++) {
+      h.trainer.handle({ type: 'start', runId: i, config: config({ epochs: 200, seed: i }), options: { boundaryGrid: 8 } });
+      // Let each run get into its epochs before the next one supersedes it.
+      await new Promise((r) => setTimeout(r, i % 5 === 0 ? 30 : 2));
+    }
+    await h.until((m) => m.type === 'done' && m.runId === 50);
+    h.trainer.handle({ type: 'memory', requestId: 1 });
+    const mem = h.messages.find((m) => m.type === 'memory');
+    expect(mem && mem.type === 'memory' && mem.numTensors).toBe(baseline);
+  });
+
+  test('explodedLoss leaves sane losses and NaN alone', () => {
+    expect(explodedLoss(0.69, 2, 10)).toBeNull();
+    expect(explodedLoss(6.9, 2, 10)).toBeNull();
+    expect(explodedLoss(Number.NaN, 2, 10)).toBeNull();
+    const e = explodedLoss(20, 2, 10)!(3);
+    expect(e.type).toBe('run-diverged');
+    if (e.type === 'run-diverged') expect(e.message).toContain('3번째 에폭');
+  });
+});
