@@ -1,0 +1,73 @@
+/**
+ * The centralized-training widget's settings: one table for the URL (`?central.…`), the
+ * server-rendered controls and the engine configuration.
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+/** Learning rates on a roughly ×3 grid; the largest makes the MLP diverge (on purpose). */
+export const LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
+
+export const params = {
+  data: {
+    type: 'choice',
+    label: '데이터셋',
+    default: 'spiral',
+    choices: [
+      { value: 'circles', label: '원 (안쪽과 바깥쪽)' },
+      { value: 'moons', label: '반달 두 개' },
+      { value: 'xor', label: 'XOR (사분면)' },
+      { value: 'spiral', label: '나선' },
+      { value: 'blobs', label: '가우시안 덩어리 4개' },
+    ],
+  },
+  noise: { type: 'number', label: '노이즈', default: 0.1, min: 0, max: 1, step: 0.05 },
+  clients: { type: 'number', label: '데이터를 가진 클라이언트', default: 4, min: 1, max: 8, step: 1, unit: '명' },
+  layers: { type: 'number', label: '은닉층 수', default: 2, min: 0, max: 4, step: 1, unit: '층' },
+  units: { type: 'number', label: '층마다 뉴런 수', default: 8, min: 1, max: 32, step: 1, unit: '개' },
+  act: {
+    type: 'choice',
+    label: '활성화 함수',
+    default: 'tanh',
+    choices: [
+      { value: 'relu', label: 'ReLU' },
+      { value: 'tanh', label: 'tanh' },
+      { value: 'sigmoid', label: '시그모이드 (sigmoid)' },
+      { value: 'linear', label: '선형 (없음)' },
+    ],
+  },
+  lr: { type: 'number', label: '학습률', default: 0.1, min: LEARNING_RATES[0], max: LEARNING_RATES[LEARNING_RATES.length - 1], values: LEARNING_RATES },
+  batch: {
+    type: 'choice',
+    label: '배치 크기',
+    default: '16',
+    choices: [
+      { value: '1', label: '1' },
+      { value: '4', label: '4' },
+      { value: '16', label: '16' },
+      { value: '64', label: '64' },
+      { value: 'all', label: '전체 (한 에폭에 한 번)' },
+    ],
+  },
+  epochs: { type: 'number', label: '에폭', default: 100, min: 10, max: 500, step: 10, unit: '에폭' },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  speed: {
+    type: 'choice',
+    label: '속도',
+    default: 'normal',
+    choices: [
+      { value: 'slow', label: '느리게' },
+      { value: 'normal', label: '보통' },
+      { value: 'fast', label: '빠르게' },
+    ],
+  },
+  test: { type: 'boolean', label: '테스트 데이터도 보기', default: false },
+} as const satisfies ParamTable;
+
+export type CentralParams = typeof params;
+export type CentralValues = Values<CentralParams>;
+
+/** Milliseconds between epochs per speed: slow enough to watch, or as fast as it goes. */
+export const PACE: Record<CentralValues['speed'], number> = { slow: 300, normal: 60, fast: 0 };
+
+/** Settings that change only how the run is shown, not what is trained. */
+export const VIEW_ONLY: readonly (keyof CentralParams)[] = ['speed', 'test'];

@@ -1,0 +1,213 @@
+/**
+ * 2D data with a model's decision boundary: the class probabilities on a grid as a heatmap (a
+ * canvas, upscaled smoothly by the browser), the training and test points on top (SVG, d3).
+ *
+ * Shape: `create(el, options) → { update(data), destroy() }`, plus `toSvg()` for export.
+ * The grid layout follows the engine's `boundary` event: probs[(row·grid + col)·classes + c],
+ * row 0 at the top (largest x1), col 0 at the left (smallest x0).
+ */
+import { scaleLinear, select } from 'd3';
+import { classColor, rgb } from './colors';
+
+export interface PointsData {
+  /** x0, x1 interleaved. */
+  xy: Float32Array;
+  labels: Int32Array;
+}
+
+export interface BoundaryGrid {
+  grid: number;
+  classes: number;
+  probs: Float32Array;
+}
+
+export interface BoundaryData {
+  /** The square [lo, hi]² shown. */
+  extent?: [number, number];
+  train?: PointsData | null;
+  test?: PointsData | null;
+  showTest?: boolean;
+  /** null clears the heatmap (a new run before its first boundary). */
+  boundary?: BoundaryGrid | null;
+}
+
+export interface BoundaryOptions {
+  /** Accessible name of the figure. */
+  label: string;
+  /** Size of the SVG coordinate system (it scales to the container). */
+  size?: number;
+}
+
+export interface BoundaryRenderer {
+  update(data: BoundaryData): void;
+  /** A standalone SVG document of what is shown (heatmap embedded as an image). */
+  toSvg(): string;
+  destroy(): void;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Heat colour of one cell: the probability-weighted class colour, faded by uncertainty. */
+function paint(probs: Float32Array, offset: number, classes: number, palette: [number, number, number][], out: Uint8ClampedArray, o: number) {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let max = 0;
+  for (let c = 0; c < classes; c++) {
+    const p = probs[offset + c];
+    const col = palette[c];
+    r += p * col[0];
+    g += p * col[1];
+    b += p * col[2];
+    if (p > max) max = p;
+  }
+  // Confidence 0 at the uniform guess, 1 when one class has all the mass.
+  const conf = classes > 1 ? Math.max(0, Math.min(1, (max - 1 / classes) / (1 - 1 / classes))) : 1;
+  // Keep the heatmap light so the points stay readable on it: at most 55 % of the class colour.
+  const a = 0.55 * conf;
+  out[o] = 255 + (r - 255) * a;
+  out[o + 1] = 255 + (g - 255) * a;
+  out[o + 2] = 255 + (b - 255) * a;
+  out[o + 3] = 255;
+}
+
+export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRenderer {
+  const size = options.size ?? 300;
+  let extent: [number, number] = [-1.6, 1.6];
+  let train: PointsData | null = null;
+  let test: PointsData | null = null;
+  let showTest = false;
+  let boundary: BoundaryGrid | null = null;
+
+  const wrap = document.createElement('div');
+  wrap.className = 'boundary';
+  const canvas = document.createElement('canvas');
+  canvas.className = 'boundary__heat';
+  canvas.width = 1;
+  canvas.height = 1;
+  canvas.setAttribute('aria-hidden', 'true');
+  const svg = select(wrap)
+    .append('svg')
+    .attr('class', 'boundary__svg')
+    .attr('viewBox', `0 0 ${size} ${size}`)
+    .attr('role', 'img')
+    .attr('aria-label', options.label);
+  const frame = svg.append('rect').attr('class', 'boundary__frame').attr('width', size).attr('height', size).attr('fill', 'none');
+  const axes = svg.append('g').attr('class', 'boundary__axes').attr('aria-hidden', 'true');
+  const gTrain = svg.append('g').attr('class', 'boundary__train');
+  const gTest = svg.append('g').attr('class', 'boundary__test');
+  wrap.prepend(canvas);
+  el.replaceChildren(wrap);
+  void frame;
+
+  const x = scaleLinear().range([0, size]);
+  const y = scaleLinear().range([size, 0]);
+
+  function drawAxes() {
+    axes.selectAll('*').remove();
+    if (extent[0] < 0 && extent[1] > 0) {
+      axes.append('line').attr('x1', x(0)).attr('x2', x(0)).attr('y1', 0).attr('y2', size);
+      axes.append('line').attr('x1', 0).attr('x2', size).attr('y1', y(0)).attr('y2', y(0));
+    }
+  }
+
+  function drawPoints(g: typeof gTrain, data: PointsData | null, kind: 'train' | 'test') {
+    const n = data ? data.labels.length : 0;
+    const idx = Array.from({ length: n }, (_, i) => i);
+    g.selectAll<SVGCircleElement, number>('circle')
+      .data(idx)
+      .join('circle')
+      .attr('class', `boundary__pt boundary__pt--${kind}`)
+      .attr('r', kind === 'test' ? 3.2 : 2.8)
+      .attr('cx', (i) => x(data!.xy[2 * i]))
+      .attr('cy', (i) => y(data!.xy[2 * i + 1]))
+      .attr('fill', (i) => classColor(data!.labels[i]));
+  }
+
+  function drawHeat() {
+    if (!boundary) {
+      canvas.width = 1;
+      canvas.height = 1;
+      canvas.getContext('2d')?.clearRect(0, 0, 1, 1);
+      return;
+    }
+    const { grid, classes, probs } = boundary;
+    if (canvas.width !== grid || canvas.height !== grid) {
+      canvas.width = grid;
+      canvas.height = grid;
+    }
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const img = ctx.createImageData(grid, grid);
+    const palette = Array.from({ length: classes }, (_, c) => rgb(classColor(c)));
+    for (let cell = 0; cell < grid * grid; cell++) paint(probs, cell * classes, classes, palette, img.data, cell * 4);
+    ctx.putImageData(img, 0, 0);
+  }
+
+  return {
+    update(data) {
+      let pointsDirty = false;
+      if (data.extent && (data.extent[0] !== extent[0] || data.extent[1] !== extent[1])) {
+        extent = data.extent;
+        pointsDirty = true;
+      }
+      x.domain(extent);
+      y.domain(extent);
+      if (data.train !== undefined) {
+        train = data.train;
+        pointsDirty = true;
+      }
+      if (data.test !== undefined) test = data.test;
+      if (data.showTest !== undefined && data.showTest !== showTest) showTest = data.showTest;
+      if (pointsDirty) {
+        drawAxes();
+        drawPoints(gTrain, train, 'train');
+      }
+      if (pointsDirty || data.test !== undefined || data.showTest !== undefined) drawPoints(gTest, showTest ? test : null, 'test');
+      if (data.boundary !== undefined) {
+        boundary = data.boundary;
+        drawHeat();
+      }
+    },
+    toSvg() {
+      const clone = svg.node()!.cloneNode(true) as SVGSVGElement;
+      clone.setAttribute('xmlns', SVG_NS);
+      clone.setAttribute('width', String(size));
+      clone.setAttribute('height', String(size));
+      // The heatmap, upscaled with smoothing like on screen, goes in as an embedded PNG.
+      const big = document.createElement('canvas');
+      big.width = size * 2;
+      big.height = size * 2;
+      const ctx = big.getContext('2d');
+      if (ctx) {
+        ctx.fillStyle = '#ffffff';
+        ctx.fillRect(0, 0, big.width, big.height);
+        if (boundary) {
+          ctx.imageSmoothingEnabled = true;
+          ctx.imageSmoothingQuality = 'high';
+          ctx.drawImage(canvas, 0, 0, big.width, big.height);
+        }
+      }
+      const image = document.createElementNS(SVG_NS, 'image');
+      image.setAttribute('href', big.toDataURL('image/png'));
+      image.setAttribute('width', String(size));
+      image.setAttribute('height', String(size));
+      clone.insertBefore(image, clone.firstChild);
+      // Colours the stylesheet gives on screen are written out, since a file has no stylesheet.
+      for (const c of clone.querySelectorAll('.boundary__pt--train')) {
+        c.setAttribute('stroke', '#ffffff');
+        c.setAttribute('stroke-width', '0.8');
+      }
+      for (const c of clone.querySelectorAll('.boundary__pt--test')) {
+        c.setAttribute('stroke', '#111111');
+        c.setAttribute('stroke-width', '1.2');
+      }
+      for (const l of clone.querySelectorAll('.boundary__axes line')) l.setAttribute('stroke', '#00000033');
+      clone.querySelector('.boundary__frame')?.setAttribute('stroke', '#999999');
+      return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+    },
+    destroy() {
+      el.replaceChildren();
+    },
+  };
+}

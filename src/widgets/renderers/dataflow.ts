@@ -1,0 +1,269 @@
+/**
+ * Centralized training's data flow: each client's raw points travel to the server, where they
+ * pile up in one place. This is the privacy problem made visible: the server ends up holding
+ * every example of every client.
+ *
+ * Shape: `create(el, options) → { update(data), destroy() }`. `update` is called with the run's
+ * points (who owns which) and then with each `raw-data` message the engine reports; with
+ * prefers-reduced-motion the points jump instead of flying.
+ */
+import { select, easeCubicInOut } from 'd3';
+import { classColor } from './colors';
+import { prefersReducedMotion } from '~/runtime/lazy';
+
+export interface DataflowData {
+  /** A new run: all training points, their labels and owning clients (resets the picture). */
+  points?: { xy: Float32Array; labels: Int32Array; client: Int32Array; extent: [number, number] };
+  /** Number of clients (boxes drawn even for a client with no points). */
+  clients?: number;
+  /** A client sent its raw data to the server (bytes as counted by the engine). */
+  upload?: { client: number; bytes: number };
+  /** Server status line, e.g. "학습 중 · 에폭 12". */
+  serverStatus?: string;
+}
+
+export interface DataflowOptions {
+  label: string;
+  /** Milliseconds a point takes to fly (before reduced motion is applied). */
+  duration?: number;
+}
+
+export interface DataflowRenderer {
+  update(data: DataflowData): void;
+  toSvg(): string;
+  destroy(): void;
+}
+
+const W = 320;
+const H = 230;
+const CLIENT_X = 4;
+const CLIENT_W = 104;
+const SERVER = { x: 178, y: 40, w: 138, h: 150 };
+const PAD = 6;
+
+/** Korean byte counts: 512 B, 3.2 kB, 1.4 MB. */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1e6) return `${(n / 1000).toFixed(n < 1e4 ? 1 : 0)} kB`;
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+export function create(el: HTMLElement, options: DataflowOptions): DataflowRenderer {
+  const duration = options.duration ?? 900;
+  let clients = 1;
+  let pts: DataflowData['points'] | null = null;
+  let uploadedBytes = 0;
+  const arrived = new Set<number>();
+
+  const svg = select(el)
+    .append('svg')
+    .attr('class', 'dataflow')
+    .attr('viewBox', `0 0 ${W} ${H}`)
+    .attr('role', 'img')
+    .attr('aria-label', options.label);
+  const gLinks = svg.append('g').attr('class', 'dataflow__links');
+  const gBoxes = svg.append('g').attr('class', 'dataflow__boxes');
+  const server = svg.append('g').attr('class', 'dataflow__server');
+  server
+    .append('rect')
+    .attr('class', 'dataflow__box dataflow__box--server')
+    .attr('x', SERVER.x)
+    .attr('y', SERVER.y)
+    .attr('width', SERVER.w)
+    .attr('height', SERVER.h)
+    .attr('rx', 6);
+  server.append('text').attr('class', 'dataflow__title').attr('x', SERVER.x + SERVER.w / 2).attr('y', SERVER.y - 22).text('중앙 서버');
+  const serverCount = server
+    .append('text')
+    .attr('class', 'dataflow__note')
+    .attr('x', SERVER.x + SERVER.w / 2)
+    .attr('y', SERVER.y - 8)
+    .text('받은 원본 데이터 0개');
+  const serverStatus = server
+    .append('text')
+    .attr('class', 'dataflow__note')
+    .attr('x', SERVER.x + SERVER.w / 2)
+    .attr('y', SERVER.y + SERVER.h + 16)
+    .text('');
+  const gDots = svg.append('g').attr('class', 'dataflow__dots');
+
+  function boxOf(k: number) {
+    const gap = 4;
+    const h = Math.min(52, (H - 8 - gap * (clients - 1)) / clients);
+    const total = clients * h + (clients - 1) * gap;
+    const y0 = (H - total) / 2;
+    return { x: CLIENT_X, y: y0 + k * (h + gap), w: CLIENT_W, h };
+  }
+
+  /** Maps a data point into a box (with padding), keeping the data's aspect in the box. */
+  function place(box: { x: number; y: number; w: number; h: number }, px: number, py: number, extent: [number, number], label: boolean) {
+    const [lo, hi] = extent;
+    const inner = { x: box.x + PAD, y: box.y + (label ? 12 : PAD), w: box.w - 2 * PAD, h: box.h - (label ? 12 : PAD) - PAD };
+    const s = Math.min(inner.w, inner.h);
+    const ox = inner.x + (inner.w - s) / 2;
+    const oy = inner.y + (inner.h - s) / 2;
+    const u = (px - lo) / (hi - lo);
+    const v = (py - lo) / (hi - lo);
+    return [ox + u * s, oy + (1 - v) * s] as const;
+  }
+
+  function drawBoxes() {
+    const ks = Array.from({ length: clients }, (_, k) => k);
+    const g = gBoxes
+      .selectAll<SVGGElement, number>('g.dataflow__client')
+      .data(ks)
+      .join((enter) => {
+        const e = enter.append('g').attr('class', 'dataflow__client');
+        e.append('rect').attr('class', 'dataflow__box').attr('rx', 5);
+        e.append('text').attr('class', 'dataflow__label');
+        return e;
+      });
+    g.select('rect')
+      .attr('x', (k) => boxOf(k).x)
+      .attr('y', (k) => boxOf(k).y)
+      .attr('width', (k) => boxOf(k).w)
+      .attr('height', (k) => boxOf(k).h);
+    g.select('text')
+      .attr('x', (k) => boxOf(k).x + 5)
+      .attr('y', (k) => boxOf(k).y + 10)
+      .text((k) => `클라이언트 ${k + 1}`);
+    gLinks
+      .selectAll<SVGGElement, number>('g.dataflow__link')
+      .data(ks)
+      .join((enter) => {
+        const e = enter.append('g').attr('class', 'dataflow__link');
+        e.append('line');
+        e.append('text').attr('class', 'dataflow__bytes');
+        return e;
+      })
+      .call((g) => {
+        g.select('line')
+          .attr('x1', CLIENT_X + CLIENT_W)
+          .attr('y1', (k) => boxOf(k).y + boxOf(k).h / 2)
+          .attr('x2', SERVER.x)
+          .attr('y2', SERVER.y + SERVER.h / 2);
+        g.select('text')
+          .attr('x', CLIENT_X + CLIENT_W + 4)
+          .attr('y', (k) => boxOf(k).y + boxOf(k).h / 2 - 3)
+          .text('');
+        g.classed('dataflow__link--active', false);
+      });
+  }
+
+  function drawDots() {
+    if (!pts) {
+      gDots.selectAll('circle').remove();
+      return;
+    }
+    const p = pts;
+    const n = p.labels.length;
+    const idx = Array.from({ length: n }, (_, i) => i);
+    // Each point twice: the client's copy (stays) and the one that travels to the server.
+    const home = (i: number) => place(boxOf(p.client[i]), p.xy[2 * i], p.xy[2 * i + 1], p.extent, true);
+    gDots
+      .selectAll<SVGCircleElement, number>('circle.dataflow__dot--home')
+      .data(idx)
+      .join('circle')
+      .attr('class', 'dataflow__dot dataflow__dot--home')
+      .attr('r', 1.4)
+      .attr('cx', (i) => home(i)[0])
+      .attr('cy', (i) => home(i)[1])
+      .attr('fill', (i) => classColor(p.labels[i]));
+    gDots
+      .selectAll<SVGCircleElement, number>('circle.dataflow__dot--moving')
+      .data(idx)
+      .join('circle')
+      .attr('class', 'dataflow__dot dataflow__dot--moving')
+      .interrupt()
+      .attr('r', 1.6)
+      .attr('cx', (i) => home(i)[0])
+      .attr('cy', (i) => home(i)[1])
+      .attr('opacity', 0)
+      .attr('fill', (i) => classColor(p.labels[i]));
+  }
+
+  function send(client: number, bytes: number) {
+    if (!pts || arrived.has(client)) return;
+    arrived.add(client);
+    uploadedBytes += bytes;
+    const p = pts;
+    const dest = (i: number) => place(SERVER, p.xy[2 * i], p.xy[2 * i + 1], p.extent, false);
+    const moving = gDots.selectAll<SVGCircleElement, number>('circle.dataflow__dot--moving').filter((i) => p.client[i] === client);
+    const link = gLinks.selectAll<SVGGElement, number>('g.dataflow__link').filter((k) => k === client);
+    link.classed('dataflow__link--active', true).select('text').text(formatBytes(bytes));
+    const received = [...arrived].reduce((s, k) => s + countOf(k), 0);
+    const finish = () => serverCount.text(`받은 원본 데이터 ${received}개 · ${formatBytes(uploadedBytes)}`);
+    if (prefersReducedMotion()) {
+      moving.attr('opacity', 1).attr('cx', (i) => dest(i)[0]).attr('cy', (i) => dest(i)[1]);
+      finish();
+      return;
+    }
+    const order = [...arrived].length - 1;
+    moving
+      .attr('opacity', 1)
+      .transition()
+      .delay((_, j) => order * 250 + (j % 40) * 8)
+      .duration(duration)
+      .ease(easeCubicInOut)
+      .attr('cx', (i) => dest(i)[0])
+      .attr('cy', (i) => dest(i)[1])
+      .on('end', (_, j, nodes) => {
+        if (j === nodes.length - 1) finish();
+      });
+  }
+
+  function countOf(k: number): number {
+    if (!pts) return 0;
+    let c = 0;
+    for (let i = 0; i < pts.client.length; i++) if (pts.client[i] === k) c++;
+    return c;
+  }
+
+  drawBoxes();
+
+  return {
+    update(data) {
+      if (data.clients !== undefined && data.clients !== clients) {
+        clients = Math.max(1, data.clients);
+        drawBoxes();
+        if (pts) drawDots();
+      }
+      if (data.points !== undefined) {
+        pts = data.points;
+        arrived.clear();
+        uploadedBytes = 0;
+        serverCount.text('받은 원본 데이터 0개');
+        drawBoxes();
+        drawDots();
+      }
+      if (data.upload) send(data.upload.client, data.upload.bytes);
+      if (data.serverStatus !== undefined) serverStatus.text(data.serverStatus);
+    },
+    toSvg() {
+      const clone = svg.node()!.cloneNode(true) as SVGSVGElement;
+      clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+      clone.setAttribute('width', String(W));
+      clone.setAttribute('height', String(H));
+      clone.setAttribute('font-family', 'sans-serif');
+      clone.setAttribute('font-size', '10');
+      for (const r of clone.querySelectorAll('rect.dataflow__box')) {
+        r.setAttribute('fill', '#ffffff');
+        r.setAttribute('stroke', '#888888');
+      }
+      for (const t of clone.querySelectorAll('text')) t.setAttribute('fill', '#1a1a1a');
+      for (const t of clone.querySelectorAll('.dataflow__title, .dataflow__note')) t.setAttribute('text-anchor', 'middle');
+      for (const l of clone.querySelectorAll('line')) l.setAttribute('stroke', '#bbbbbb');
+      const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+      bg.setAttribute('width', '100%');
+      bg.setAttribute('height', '100%');
+      bg.setAttribute('fill', '#ffffff');
+      clone.insertBefore(bg, clone.firstChild);
+      return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+    },
+    destroy() {
+      gDots.selectAll('circle').interrupt();
+      svg.remove();
+    },
+  };
+}
+

@@ -1,0 +1,129 @@
+/**
+ * A metric over epochs or rounds (loss, accuracy), one line per series, drawn with Observable
+ * Plot and labelled at the line ends (no colour-only legend; the test line is also dashed).
+ *
+ * Plot builds a new SVG on every call, so updates are coalesced to one per animation frame and
+ * the chart follows its container's width. Each Plot SVG carries Plot's fixed <style> element,
+ * whose hash the CSP allows (see src/runtime/csp.ts).
+ */
+import * as Plot from '@observablehq/plot';
+
+export interface LinePoint {
+  /** Epoch or round (1-based). */
+  x: number;
+  y: number;
+  /** Series key, e.g. 'train' or 'test'. */
+  series: string;
+}
+
+export interface SeriesStyle {
+  key: string;
+  /** Korean label written at the end of the line. */
+  label: string;
+  color: string;
+  dashed?: boolean;
+}
+
+export interface LineChartOptions {
+  /** Accessible name, e.g. "에폭별 손실". */
+  label: string;
+  xLabel: string;
+  yLabel: string;
+  series: SeriesStyle[];
+  /** Fixed y domain (accuracy: [0, 1]); otherwise from the data, starting at 0. */
+  yDomain?: [number, number];
+  /** y tick format, e.g. '%' for accuracy. */
+  yPercent?: boolean;
+  height?: number;
+}
+
+export interface LineChartData {
+  points: readonly LinePoint[];
+  /** Right end of the x axis (the planned number of epochs), so the chart does not rescale. */
+  xMax: number;
+}
+
+export interface LineChartRenderer {
+  update(data: LineChartData): void;
+  /** The current chart's SVG element (for export), or null before the first draw. */
+  svg(): SVGSVGElement | null;
+  destroy(): void;
+}
+
+export function create(el: HTMLElement, options: LineChartOptions): LineChartRenderer {
+  let data: LineChartData = { points: [], xMax: 1 };
+  let frame = 0;
+  let width = Math.max(240, el.clientWidth || 320);
+  const height = options.height ?? 190;
+
+  function draw() {
+    frame = 0;
+    const byKey = new Map(options.series.map((s) => [s.key, s]));
+    const finite = data.points.filter((p) => Number.isFinite(p.y) && byKey.has(p.series));
+    const marks: Plot.Markish[] = [Plot.ruleY([0], { stroke: 'currentColor', strokeOpacity: 0.3 })];
+    for (const s of options.series) {
+      const pts = finite.filter((p) => p.series === s.key);
+      if (pts.length === 0) continue;
+      marks.push(
+        Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dashed ? '5,3' : undefined }),
+        Plot.text(pts.slice(-1), { x: 'x', y: 'y', text: () => s.label, fill: s.color, dx: 4, textAnchor: 'start', fontWeight: 700 }),
+      );
+    }
+    let yDomain = options.yDomain;
+    if (!yDomain) {
+      const top = finite.reduce((m, p) => Math.max(m, p.y), 0);
+      yDomain = [0, top > 0 ? top * 1.05 : 1];
+    }
+    const chart = Plot.plot({
+      width,
+      height,
+      marginLeft: 44,
+      marginRight: 44,
+      marginBottom: 34,
+      ariaLabel: options.label,
+      x: { domain: [0, Math.max(1, data.xMax)], label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', ticks: Math.max(2, Math.floor(width / 70)) },
+      y: {
+        domain: yDomain,
+        label: options.yLabel,
+        labelArrow: 'none',
+        grid: true,
+        tickFormat: options.yPercent ? (v: number) => `${Math.round(v * 100)}%` : undefined,
+        ticks: 5,
+      },
+      marks,
+    });
+    el.replaceChildren(chart);
+  }
+
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+
+  const ro =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver((entries) => {
+          const w = Math.round(entries[0]?.contentRect.width ?? width);
+          if (w > 0 && Math.abs(w - width) >= 8) {
+            width = Math.max(240, w);
+            schedule();
+          }
+        });
+  ro?.observe(el);
+  draw();
+
+  return {
+    update(next) {
+      data = next;
+      schedule();
+    },
+    svg() {
+      return el.querySelector('svg');
+    },
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      ro?.disconnect();
+      el.replaceChildren();
+    },
+  };
+}
