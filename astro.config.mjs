@@ -4,6 +4,7 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
+import { PLOT_STYLE_HASH } from './src/runtime/csp-hashes.mjs';
 
 // BASE_PATH and SITE_URL let the same tree deploy at a domain root or under a sub-path
 // (GitHub Pages project sites live under /<repo>/).
@@ -114,6 +115,8 @@ export default defineConfig({
           { resource: "'self'", kind: 'element' },
           { resource: "'unsafe-inline'", kind: 'attribute' },
         ],
+        // Observable Plot's fixed <style> inside each chart (see src/runtime/csp-hashes.mjs).
+        hashes: [{ hash: PLOT_STYLE_HASH, kind: 'element' }],
       },
     },
   },
