@@ -13,14 +13,23 @@
  * its shape. Dense kernel [in, out]; conv2d kernel [kh, kw, inChannels, outChannels] (tfjs HWIO).
  * Layers without parameters (maxpool, flatten) contribute nothing.
  *
+ * Training does not use tfjs' gradient tape: every layer has a hand-written backward pass
+ * (`forwardTrace` keeps the activations, `backward` walks back). That is a third of the kernel
+ * launches of tape-based tf.grads for a small MLP, and the wasm backend of tfjs 4.22 lacks the
+ * kernel the tape needs for convolution filters (see conv2dFilterGrad).
+ *
  * Note for split learning (issue 4): a cut c ∈ 1…L−1 puts layers [0, c) on the client and
- * [c, L) on the server; `cutWidths[c]` is the number of floats per example crossing it. The server
- * gets G = ∂L/∂A at the cut from `tf.grads((a, ...θS) => loss(forward(a, θS, c, L)))` and the
- * client finishes backpropagation with `tf.grads((...θC) => forward(x, θC, 0, c), G)`-style vjp
- * (pass G as dy). Because the layers are the same code in both halves, sequential split learning
+ * [c, L) on the server; `cutWidths[c]` is the number of floats per example crossing it.
+ *   client: { out: A, trace: tc } = forwardTrace(x, θC, 0, c)           // smashed data A
+ *   server: { out: logits, trace: ts } = forwardTrace(A, θS, c, L)
+ *           { dx: G, grads: gS } = backward(ts, ∂L/∂logits, θS, true)   // G = ∂L/∂A goes back
+ *   client: { grads: gC } = backward(tc, G, θC)
+ * The gradients are exactly those of backward over [0, L), so sequential split learning
  * reproduces centralized SGD up to float rounding (spec §4's equivalence test).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
+import { conv2dSame, matMul } from './kernels';
 import type { Activation, ModelConfig } from './types';
 import type { Rng } from './rng';
 
@@ -69,43 +78,131 @@ function layerFromSpec(spec: LayerSpec, inShape: number[]): Layer {
   }
 }
 
-/** Activations the fused kernels can also differentiate; the rest run as a separate op. */
-function applyActivation(y: tf.Tensor, act: Activation): tf.Tensor {
+/** What a layer keeps from its forward pass for the backward pass. */
+interface Saved {
+  /** The input as the layer used it (2D for dense, 4D for conv/pool). */
+  x: tf.Tensor;
+  /** The layer's output (after the activation). */
+  y: tf.Tensor;
+  /** The input's shape as it arrived (to reshape dx back). */
+  inputShape: number[];
+}
+
+/**
+ * The forward pass of layers [from, to): the tensors the backward pass needs. Create and use it
+ * inside tf.tidy (the tensors are ordinary intermediates).
+ */
+export interface Trace {
+  from: number;
+  to: number;
+  saved: Saved[];
+}
+
+/** ReLU runs inside the fused kernel; tanh and sigmoid as a second op. */
+function fusedPart(act: Activation): 'relu' | 'linear' {
+  return act === 'relu' ? 'relu' : 'linear';
+}
+
+function afterFused(y: tf.Tensor, act: Activation): tf.Tensor {
+  if (act === 'tanh') return tf.tanh(y);
+  if (act === 'sigmoid') return tf.sigmoid(y);
+  return y;
+}
+
+/** dL/dz from dL/dy and the activation's output y = act(z). */
+function activationGrad(dy: tf.Tensor, y: tf.Tensor, act: Activation): tf.Tensor {
   switch (act) {
+    case 'relu':
+      return tf.mul(dy, tf.step(y)); // y > 0 exactly where z > 0
     case 'tanh':
-      return tf.tanh(y);
+      return tf.mul(dy, tf.sub(1, tf.square(y)));
     case 'sigmoid':
-      return tf.sigmoid(y);
-    default:
-      return y;
+      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
+    case 'linear':
+      return dy;
   }
 }
-const fusable = (act: Activation): 'relu' | 'linear' => (act === 'relu' ? 'relu' : 'linear');
 
 function toImage(x: tf.Tensor, [h, w, c]: number[]): tf.Tensor4D {
-  return tf.reshape(x, [x.shape[0], h, w, c]);
+  return x.rank === 4 ? (x as tf.Tensor4D) : tf.reshape(x, [x.shape[0], h, w, c]);
 }
 
-/** Applies one layer to a batch. `x` may arrive flat ([b, size]) where an image is expected. */
-function applyLayer(layer: Layer, x: tf.Tensor, params: tf.Tensor[]): tf.Tensor {
+function toMatrix(x: tf.Tensor): tf.Tensor2D {
+  return x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [x.shape[0], -1]);
+}
+
+/** Applies one layer to a batch (prepared input, output). `x` may be flat where an image is expected. */
+function layerForward(layer: Layer, x: tf.Tensor, params: tf.Tensor[]): { x: tf.Tensor; y: tf.Tensor } {
   const { spec } = layer;
   switch (spec.kind) {
     case 'dense': {
-      const x2 = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [x.shape[0], -1]);
-      const y = tf.fused.matMul({ a: x2 as tf.Tensor2D, b: params[0] as tf.Tensor2D, bias: params[1], activation: fusable(spec.activation) });
-      return applyActivation(y, spec.activation);
+      const x2 = toMatrix(x);
+      const z = matMul(x2, params[0] as tf.Tensor2D, false, false, params[1] as tf.Tensor1D, fusedPart(spec.activation));
+      return { x: x2, y: afterFused(z, spec.activation) };
     }
     case 'conv2d': {
-      const x4 = x.rank === 4 ? (x as tf.Tensor4D) : toImage(x, layer.inShape);
-      const y = tf.fused.conv2d({ x: x4, filter: params[0] as tf.Tensor4D, strides: 1, pad: 'same', bias: params[1], activation: fusable(spec.activation) });
-      return applyActivation(y, spec.activation);
+      const x4 = toImage(x, layer.inShape);
+      const z = conv2dSame(x4, params[0] as tf.Tensor4D, params[1] as tf.Tensor1D, fusedPart(spec.activation));
+      return { x: x4, y: afterFused(z, spec.activation) };
     }
     case 'maxpool': {
-      const x4 = x.rank === 4 ? (x as tf.Tensor4D) : toImage(x, layer.inShape);
-      return tf.maxPool(x4, spec.size, spec.size, 'same');
+      const x4 = toImage(x, layer.inShape);
+      return { x: x4, y: tf.maxPool(x4, spec.size, spec.size, 'same') };
     }
     case 'flatten':
-      return tf.reshape(x, [x.shape[0], layer.outShape[0]]);
+      return { x, y: tf.reshape(x, [x.shape[0], layer.outShape[0]]) };
+  }
+}
+
+/**
+ * ∂L/∂W of a stride-1 'same' convolution. The cpu backend has the kernel; the wasm backend of
+ * tfjs 4.22 does not (Conv2DBackpropFilter is missing there), so it is computed as a convolution
+ * of the padded input with dy, batch and channels swapped: dW[i,j,c,f] = Σ_b,h,w x[b,h+i,w+j,c]·dy[b,h,w,f].
+ */
+function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number]): tf.Tensor4D {
+  if (tf.getKernel(tf.Conv2DBackpropFilter, tf.getBackend())) {
+    return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  }
+  const [kh, kw] = filterShape;
+  // 'same' padding of tfjs: total pad k − 1, the smaller half before.
+  const padH = [Math.floor((kh - 1) / 2), Math.ceil((kh - 1) / 2)] as [number, number];
+  const padW = [Math.floor((kw - 1) / 2), Math.ceil((kw - 1) / 2)] as [number, number];
+  const xp = tf.pad(x, [[0, 0], padH, padW, [0, 0]]);
+  // Input [C, H', W', B] (channels as batch), filter [H, W, B, F] (dy as the kernel).
+  const xt = tf.transpose(xp, [3, 1, 2, 0]);
+  const dyt = tf.transpose(dy, [1, 2, 0, 3]);
+  const g = tf.conv2d(xt, dyt, 1, 'valid'); // [C, kh, kw, F]
+  return tf.transpose(g, [1, 2, 0, 3]);
+}
+
+/** Backward through one layer: parameter gradients and, if asked, ∂L/∂input. */
+function layerBackward(layer: Layer, saved: Saved, dy: tf.Tensor, params: tf.Tensor[], wantDx: boolean): { dx: tf.Tensor | null; grads: tf.Tensor[] } {
+  const { spec } = layer;
+  const back = (dx: tf.Tensor | null) => (dx && !util.arraysEqual(dx.shape, saved.inputShape) ? tf.reshape(dx, saved.inputShape) : dx);
+  switch (spec.kind) {
+    case 'dense': {
+      const dz = activationGrad(toMatrix(dy), saved.y, spec.activation) as tf.Tensor2D;
+      const dW = matMul(saved.x as tf.Tensor2D, dz, true, false);
+      const db = tf.sum(dz, 0);
+      const dx = wantDx ? matMul(dz, params[0] as tf.Tensor2D, false, true) : null;
+      return { dx: back(dx), grads: [dW, db] };
+    }
+    case 'conv2d': {
+      const dz = activationGrad(toImage(dy, layer.outShape), saved.y, spec.activation) as tf.Tensor4D;
+      const W = params[0] as tf.Tensor4D;
+      const dW = conv2dFilterGrad(saved.x as tf.Tensor4D, dz, W.shape);
+      const db = tf.sum(dz, [0, 1, 2]);
+      const dx = wantDx ? tf.conv2dTranspose(dz, W, saved.x.shape as [number, number, number, number], 1, 'same') : null;
+      return { dx: back(dx), grads: [dW, db] };
+    }
+    case 'maxpool': {
+      if (!wantDx) return { dx: null, grads: [] };
+      const attrs = { filterSize: [spec.size, spec.size], strides: [spec.size, spec.size], pad: 'same', dimRoundingMode: undefined };
+      const dx = tf.engine().runKernel(tf.MaxPoolGrad, { dy: toImage(dy, layer.outShape), input: saved.x, output: saved.y }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+      return { dx: back(dx), grads: [] };
+    }
+    case 'flatten':
+      return { dx: wantDx ? back(dy) : null, grads: [] };
   }
 }
 
@@ -167,15 +264,52 @@ export class Model {
    * order. The output of the last layer is the logits (no softmax).
    */
   forward(x: tf.Tensor, params: tf.Tensor[], from = 0, to = this.layers.length): tf.Tensor {
+    return this.forwardTrace(x, params, from, to).out;
+  }
+
+  /**
+   * Like forward, and keeps what backward needs. Call both inside one tf.tidy.
+   */
+  forwardTrace(x: tf.Tensor, params: tf.Tensor[], from = 0, to = this.layers.length): { out: tf.Tensor; trace: Trace } {
+    this.checkParams(params, from, to);
+    const saved: Saved[] = [];
     let h = x;
     let p = 0;
     for (let i = from; i < to; i++) {
       const n = this.tensorCounts[i];
-      h = applyLayer(this.layers[i], h, params.slice(p, p + n));
+      const r = layerForward(this.layers[i], h, params.slice(p, p + n));
+      saved.push({ x: r.x, y: r.y, inputShape: h.shape });
+      h = r.y;
       p += n;
     }
-    if (p !== params.length) throw new Error(`forward: ${params.length} tensors given, layers [${from}, ${to}) need ${p}`);
-    return h;
+    return { out: h, trace: { from, to, saved } };
+  }
+
+  /**
+   * Backpropagation through the traced layers: given dOut = ∂L/∂(output of layer to−1), returns
+   * ∂L/∂θ for the parameters of layers [from, to) in flat order and, with `inputGrad`, ∂L/∂(input
+   * of layer from) — the gradient a split-learning server returns to the client.
+   */
+  backward(trace: Trace, dOut: tf.Tensor, params: tf.Tensor[], inputGrad = false): { dx: tf.Tensor | null; grads: tf.Tensor[] } {
+    const { from, to, saved } = trace;
+    this.checkParams(params, from, to);
+    const grads: tf.Tensor[][] = [];
+    let dy: tf.Tensor | null = dOut;
+    let p = params.length;
+    for (let i = to - 1; i >= from; i--) {
+      const n = this.tensorCounts[i];
+      p -= n;
+      const wantDx = i > from || inputGrad;
+      const r = layerBackward(this.layers[i], saved[i - from], dy!, params.slice(p, p + n), wantDx);
+      grads.unshift(r.grads);
+      dy = r.dx;
+    }
+    return { dx: inputGrad ? dy : null, grads: grads.flat() };
+  }
+
+  private checkParams(params: tf.Tensor[], from: number, to: number): void {
+    const [s, e] = this.tensorRange(from, to);
+    if (params.length !== e - s) throw new Error(`layers [${from}, ${to}) need ${e - s} parameter tensors, got ${params.length}`);
   }
 
   /**

@@ -40,35 +40,40 @@ export function disposeData(d: TensorData | null | undefined): void {
   tf.dispose([d.x, d.y, d.labels]);
 }
 
+/** Σ over the batch of the softmax cross-entropy (stable: log-sum-exp minus the true logit). */
+export function lossSum(logits: tf.Tensor, onehot: tf.Tensor): tf.Scalar {
+  return tf.sum(tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(logits, onehot), 1)));
+}
+
 /**
- * Mean softmax cross-entropy of logits against one-hot labels, with the analytic gradient
- * (softmax − y)/b: one kernel backwards instead of differentiating log-sum-exp op by op.
+ * scale · ∂(mean cross-entropy)/∂logits = (softmax(logits) − y) · scale/b, where `scaleOverB` is
+ * the scalar tensor scale/b. Training passes scale = η, so the gradients come out already
+ * multiplied by the learning rate and a step is one subtraction per tensor.
  */
-export const softmaxCrossEntropy = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const [logits, onehot, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  const lse = tf.logSumExp(logits, 1);
-  const picked = tf.sum(tf.mul(logits, onehot), 1);
-  const value = tf.mean(tf.sub(lse, picked));
-  save([logits, onehot]);
-  return {
-    value,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [l, y] = saved;
-      const scale = tf.div(dy, l.shape[0]);
-      return [tf.mul(tf.sub(tf.softmax(l), y), scale), tf.zerosLike(y)];
-    },
-  };
-}) as (logits: tf.Tensor, onehot: tf.Tensor) => tf.Scalar;
+export function lossGrad(logits: tf.Tensor, onehot: tf.Tensor, scaleOverB: tf.Scalar): tf.Tensor {
+  return tf.mul(tf.sub(tf.softmax(logits), onehot), scaleOverB);
+}
 
 /** Number of rows whose arg-max logit is the label (int32 scalar). */
-function correctCount(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+export function correctCount(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
   return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32'));
+}
+
+/**
+ * scale · ∇ of the mean loss over a batch, by the model's own backward pass (no gradient tape).
+ * `scaleOverB` is the scalar scale / batch size.
+ */
+export function batchGradients(model: Model, params: Params, x: tf.Tensor, y: tf.Tensor, scaleOverB: tf.Scalar): { logits: tf.Tensor; grads: Params } {
+  const { out, trace } = model.forwardTrace(x, params);
+  const { grads } = model.backward(trace, lossGrad(out, y, scaleOverB), params);
+  return { logits: out, grads };
 }
 
 export interface LocalResult {
   params: Params;
-  /** Mean loss over the examples of the last epoch (each batch's loss at the weights it saw). */
+  /** Mean loss of the returned parameters on the client's own examples. */
   loss: number;
+  /** Accuracy of the returned parameters on the client's own examples. */
   accuracy: number;
   /** SGD steps taken. */
   steps: number;
@@ -97,93 +102,72 @@ export function batchSizes(n: number, batch: number | 'all'): number[] {
 
 /**
  * E epochs of mini-batch SGD from `start` (not disposed). The examples are reshuffled each epoch
- * from the given stream. Loss and accuracy are read back once, at the end.
+ * from the given stream. Afterwards the new parameters are evaluated on the same examples (one
+ * forward pass, one read-back): that is the loss and accuracy reported.
  */
 export async function localTrain(model: Model, start: Params, data: TensorData, opts: LocalOptions): Promise<LocalResult> {
-  const lr = tf.scalar(opts.lr);
-  const mu = opts.prox ? tf.scalar(opts.prox.mu) : null;
-  const anchor = opts.prox?.anchor;
   const sizes = batchSizes(data.n, opts.batch);
+  // η/b for each distinct batch size (at most two), and η·μ for the proximal term.
+  const scales = new Map<number, tf.Scalar>(Array.from(new Set(sizes), (b) => [b, tf.scalar(opts.lr / b)]));
+  const lrMu = opts.prox ? tf.scalar(opts.lr * opts.prox.mu) : null;
+  const anchor = opts.prox?.anchor;
   let cur: Params = start;
   const own = (p: Params) => p !== start;
-  let lossParts: tf.Tensor[] = [];
-  let correctParts: tf.Tensor[] = [];
   let steps = 0;
   try {
     for (let e = 0; e < opts.epochs; e++) {
-      const last = e === opts.epochs - 1;
-      const [xs, ys, ls] = tf.tidy(() => {
+      const [xs, ys] = tf.tidy(() => {
         let x: tf.Tensor = data.x;
         let y: tf.Tensor = data.y;
-        let l: tf.Tensor = data.labels;
         if (opts.shuffle) {
           const perm = tf.tensor1d(opts.shuffle.permutation(data.n), 'int32');
           x = tf.gather(x, perm);
           y = tf.gather(y, perm);
-          l = tf.gather(l, perm);
         }
-        if (sizes.length === 1) return [[x.clone()], [y.clone()], [l.clone()]];
-        return [tf.split(x, sizes), tf.split(y, sizes), tf.split(l, sizes)];
+        if (sizes.length === 1) return [[x.clone()], [y.clone()]];
+        return [tf.split(x, sizes), tf.split(y, sizes)];
       });
       try {
         for (let b = 0; b < sizes.length; b++) {
-          let correct: tf.Scalar | null = null;
-          const out = tf.tidy(() => {
-            const f = (...ps: tf.Tensor[]) => {
-              const logits = model.forward(xs[b], ps);
-              if (last) correct = tf.keep(correctCount(logits, ls[b]));
-              return softmaxCrossEntropy(logits, ys[b]);
-            };
-            const { value, grads } = tf.valueAndGrads(f)(cur);
-            const next = cur.map((p, i) => {
-              let g = grads[i];
-              if (mu && anchor) g = tf.add(g, tf.mul(tf.sub(p, anchor[i]), mu));
-              return tf.sub(p, tf.mul(g, lr));
+          const next = tf.tidy(() => {
+            const { grads } = batchGradients(model, cur, xs[b], ys[b], scales.get(sizes[b])!);
+            return cur.map((p, i) => {
+              // grads[i] is already η·∇; FedProx adds η·μ(w − w_t).
+              const g = lrMu && anchor ? tf.add(grads[i], tf.mul(tf.sub(p, anchor[i]), lrMu)) : grads[i];
+              return tf.sub(p, g);
             });
-            // In the last epoch the batch's summed loss rides along at the end of the list.
-            return last ? [...next, tf.mul(value, sizes[b])] : next;
           });
-          if (last) lossParts.push(out.pop()!);
           if (own(cur)) tf.dispose(cur);
-          cur = out;
-          if (correct) correctParts.push(correct);
+          cur = next;
           steps++;
           await opts.tick();
         }
       } finally {
-        tf.dispose([...xs, ...ys, ...ls]);
+        tf.dispose([...xs, ...ys]);
       }
     }
-    const [lossSum, correctSum] = tf.tidy(() => [tf.addN(lossParts), tf.addN(correctParts)]);
-    const lossV = (await lossSum.data())[0];
-    const correctV = (await correctSum.data())[0];
-    tf.dispose([lossSum, correctSum]);
-    return { params: cur, loss: lossV / data.n, accuracy: correctV / data.n, steps };
+    const { loss, accuracy } = await evaluate(model, cur, data);
+    return { params: cur, loss, accuracy, steps };
   } catch (err) {
     if (own(cur)) tf.dispose(cur);
     throw err;
   } finally {
-    tf.dispose([lr, ...(mu ? [mu] : []), ...lossParts, ...correctParts]);
-    lossParts = [];
-    correctParts = [];
+    tf.dispose([...scales.values(), ...(lrMu ? [lrMu] : [])]);
   }
 }
 
 /** ∇F(w) over all of `data` as one batch (FedSGD), with the loss and accuracy at w. */
 export async function fullGradient(model: Model, params: Params, data: TensorData): Promise<{ grads: Params; loss: number; accuracy: number }> {
-  let correct: tf.Scalar | null = null;
-  const { value, grads } = tf.tidy(() => {
-    const f = (...ps: tf.Tensor[]) => {
-      const logits = model.forward(data.x, ps);
-      correct = tf.keep(correctCount(logits, data.labels));
-      return softmaxCrossEntropy(logits, data.y);
-    };
-    return tf.valueAndGrads(f)(params);
+  const out = tf.tidy(() => {
+    const { logits, grads } = batchGradients(model, params, data.x, data.y, tf.scalar(1 / data.n));
+    return [...grads, lossSum(logits, data.y), tf.cast(correctCount(logits, data.labels), 'float32')];
   });
-  const loss = (await value.data())[0];
-  const c = (await correct!.data())[0];
-  tf.dispose([value, correct!]);
-  return { grads, loss, accuracy: c / data.n };
+  const correct = out.pop()!;
+  const loss = out.pop()!;
+  const l = (await loss.data())[0];
+  const c = (await correct.data())[0];
+  tf.dispose([loss, correct]);
+  return { grads: out, loss: l / data.n, accuracy: c / data.n };
 }
 
 /** Rows per evaluation chunk: bounds the activation memory on large test sets. */
@@ -200,14 +184,14 @@ export async function evaluate(model: Model, params: Params, data: TensorData): 
       const y = data.n <= EVAL_CHUNK ? data.y : tf.slice(data.y, [at, 0], [m, -1]);
       const l = data.n <= EVAL_CHUNK ? data.labels : tf.slice(data.labels, [at], [m]);
       const logits = model.forward(x, params);
-      loss = tf.add(loss, tf.mul(softmaxCrossEntropy(logits, y), m));
+      loss = tf.add(loss, lossSum(logits, y));
       correct = tf.add(correct, correctCount(logits, l));
     }
     return tf.stack([loss, tf.cast(correct, 'float32')]);
   });
-  const [lossSum, correct] = await sums.data();
+  const [totalLoss, correct] = await sums.data();
   sums.dispose();
-  return { loss: lossSum / data.n, accuracy: correct / data.n };
+  return { loss: totalLoss / data.n, accuracy: correct / data.n };
 }
 
 /** Softmax probabilities for a batch of inputs (the boundary grid), read back flat. */

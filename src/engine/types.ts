@@ -160,6 +160,7 @@ export interface DataSummary {
 export type EngineEvent =
   | { type: 'run-started'; config: RunConfig; parameters: number; clientParameters?: number; cutWidth?: number; data: DataSummary }
   | { type: 'round-started'; round: number; selected: number[] }
+  /** loss, accuracy: the client's trained model on its own examples (FedSGD: w_t). */
   | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array }
   | { type: 'message-sent'; round: number; kind: MessageKind; from: Party; to: Party; bytes: number }
   | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; before?: Float32Array; after?: Float32Array }

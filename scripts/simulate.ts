@@ -1,0 +1,289 @@
+/**
+ * `npm run simulate -- [flags]`: runs the learning engine in Node (wasm backend) and prints a
+ * per-round table (progress bar on stderr when it is a terminal), or with --json one JSON object:
+ *
+ *   {"config":{…},"parameters":N,"rounds":[{"round":1,"testAccuracy":…,"testLoss":…,
+ *    "trainLoss":…,"bytesUp":…,"bytesDown":…},…],"status":"finished"|"diverged"|"cancelled"}
+ *
+ * plus "finalWeights":[…] with --weights and "message" when the run diverged. Centralized runs
+ * have one entry per epoch. A bad flag or value prints one line naming the flag and what is
+ * valid, and exits with code 2. Exit codes: 0 finished or diverged (see "status"), 1 other
+ * errors, 2 usage, 130 interrupted (Ctrl-C stops the run cleanly and prints what it has).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConfigProblem, RunConfig, RoundMetrics } from '../src/engine/types';
+import { defaultConfig, implementedAlgorithms, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS } from '../src/engine/index';
+import { initNodeBackend, nodeDataSource } from '../src/engine/node';
+
+export class UsageError extends Error {}
+
+type FlagKind = { kind: 'choice'; values: () => readonly string[] } | { kind: 'number' } | { kind: 'list' } | { kind: 'batch' } | { kind: 'bool' };
+
+interface FlagDef {
+  type: FlagKind;
+  help: string;
+  /** The config field it sets (dotted), for mapping validation problems back to the flag. */
+  field?: string;
+}
+
+const num = { kind: 'number' } as const;
+const choice = (values: () => readonly string[]) => ({ kind: 'choice', values }) as const;
+
+export const FLAGS: Record<string, FlagDef> = {
+  algorithm: { type: choice(implementedAlgorithms), field: 'algorithm', help: 'training algorithm' },
+  dataset: { type: choice(() => DATASETS), field: 'dataset.name', help: 'dataset' },
+  size: { type: num, field: 'dataset.size', help: '2D sets: points per split; digits/mnist: cap on training examples (0 = all)' },
+  'data-noise': { type: num, field: 'dataset.noise', help: 'noise of the 2D sets, 0…1' },
+  model: { type: choice(() => MODELS), field: 'model.kind', help: 'model' },
+  hidden: { type: { kind: 'list' }, field: 'model.hidden', help: "MLP hidden widths, e.g. 16,16 ('' for none)" },
+  activation: { type: choice(() => ACTIVATIONS), field: 'model.activation', help: 'MLP activation' },
+  clients: { type: num, field: 'clients', help: 'K, number of clients' },
+  fraction: { type: num, field: 'fraction', help: 'C, fraction of clients per round' },
+  'local-epochs': { type: num, field: 'localEpochs', help: 'E, local epochs per round' },
+  epochs: { type: num, field: 'epochs', help: 'epochs of centralized training' },
+  batch: { type: { kind: 'batch' }, field: 'batchSize', help: "B, batch size or 'all'" },
+  lr: { type: num, field: 'lr', help: 'η, learning rate' },
+  rounds: { type: num, field: 'rounds', help: 'communication rounds' },
+  partition: { type: choice(() => PARTITIONS), field: 'partition.kind', help: 'how data is split among clients' },
+  alpha: { type: num, field: 'partition.alpha', help: 'Dirichlet α (dirichlet, quantity)' },
+  'shards-per-client': { type: num, field: 'partition.shardsPerClient', help: 'shards per client (shards)' },
+  mu: { type: num, field: 'mu', help: 'FedProx μ' },
+  clip: { type: num, field: 'clip', help: 'DP-FedAvg clip norm S (0 = none)' },
+  noise: { type: num, field: 'noise', help: 'DP-FedAvg noise multiplier z' },
+  weighting: { type: choice(() => WEIGHTINGS), field: 'weighting', help: 'aggregation weights' },
+  seed: { type: num, field: 'seed', help: 'random seed' },
+  'no-shuffle': { type: { kind: 'bool' }, field: 'shuffle', help: 'keep batches in order (no reshuffling)' },
+  mnist: { type: choice(() => ['full', 'subset']), help: 'MNIST: all 60000/10000 (default) or the browser subset' },
+  backend: { type: choice(() => ['wasm', 'cpu']), help: 'tfjs backend (default wasm)' },
+  json: { type: { kind: 'bool' }, help: 'print one JSON object' },
+  weights: { type: { kind: 'bool' }, help: 'include the final weights' },
+  help: { type: { kind: 'bool' }, help: 'show this help' },
+};
+
+const FIELD_TO_FLAG = new Map(Object.entries(FLAGS).flatMap(([name, d]) => (d.field ? [[d.field, name]] : [])));
+
+export interface CliOptions {
+  config: RunConfig;
+  json: boolean;
+  weights: boolean;
+  help: boolean;
+  mnist: 'full' | 'subset';
+  backend: 'wasm' | 'cpu';
+}
+
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+function setField(config: RunConfig, field: string, value: unknown): void {
+  const [a, b] = field.split('.');
+  if (b) (config as unknown as Record<string, Record<string, unknown>>)[a][b] = value;
+  else (config as unknown as Record<string, unknown>)[a] = value;
+}
+
+/** Parses argv (without node and script) into a config; throws UsageError with one line. */
+export function parseArgs(argv: string[]): CliOptions {
+  const config = defaultConfig();
+  const opts: CliOptions = { config, json: false, weights: false, help: false, mnist: 'full', backend: 'wasm' };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (flags start with --; see --help)`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const def = FLAGS[name];
+    if (!def) throw new UsageError(`unknown flag --${name} (valid flags: ${Object.keys(FLAGS).map((f) => '--' + f).join(' ')})`);
+    if (def.type.kind === 'bool') {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      if (name === 'json') opts.json = true;
+      else if (name === 'weights') opts.weights = true;
+      else if (name === 'help') opts.help = true;
+      else if (name === 'no-shuffle') config.shuffle = false;
+      continue;
+    }
+    let value: string;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value (${describeValues(def)})`);
+      value = argv[++i];
+    }
+    const t = def.type;
+    let parsed: unknown;
+    if (t.kind === 'choice') {
+      if (!t.values().includes(value)) throw new UsageError(`--${name} must be one of ${t.values().join('|')} (got '${value}')`);
+      parsed = value;
+    } else if (t.kind === 'number') {
+      if (!NUMBER.test(value)) throw new UsageError(`--${name} needs a number (got '${value}')`);
+      parsed = Number(value);
+    } else if (t.kind === 'batch') {
+      if (value === 'all') parsed = 'all';
+      else if (/^\d+$/.test(value)) parsed = Number(value);
+      else throw new UsageError(`--${name} must be a positive integer or 'all' (got '${value}')`);
+    } else {
+      const parts = value.trim() === '' ? [] : value.split(',');
+      if (parts.some((p) => !/^\d+$/.test(p.trim()))) throw new UsageError(`--${name} must be comma-separated positive integers, e.g. 16,16 (got '${value}')`);
+      parsed = parts.map((p) => Number(p.trim()));
+    }
+    if (name === 'mnist') opts.mnist = parsed as 'full' | 'subset';
+    else if (name === 'backend') opts.backend = parsed as 'wasm' | 'cpu';
+    else setField(config, def.field!, parsed);
+  }
+  const problems = validateConfig(config);
+  if (problems.length) throw new UsageError(problems.map(problemLine).join('; '));
+  return opts;
+}
+
+function describeValues(def: FlagDef): string {
+  const t = def.type;
+  if (t.kind === 'choice') return t.values().join('|');
+  if (t.kind === 'batch') return "an integer or 'all'";
+  if (t.kind === 'list') return 'e.g. 16,16';
+  return 'a number';
+}
+
+function problemLine(p: ConfigProblem): string {
+  const flag = FIELD_TO_FLAG.get(p.field);
+  return flag ? `--${flag}: ${p.en}` : `${p.field}: ${p.en}`;
+}
+
+export function helpText(): string {
+  const rows = Object.entries(FLAGS).map(([name, d]) => {
+    const v = d.type.kind === 'bool' ? '' : ` <${describeValues(d)}>`;
+    return `  --${name}${v}\n      ${d.help}`;
+  });
+  return `usage: npm run simulate -- [flags]\n\n${rows.join('\n')}\n`;
+}
+
+export interface JsonReport {
+  config: RunConfig;
+  parameters: number;
+  rounds: Array<Pick<RoundMetrics, 'round' | 'testAccuracy' | 'testLoss' | 'trainLoss' | 'bytesUp' | 'bytesDown'>>;
+  status: 'finished' | 'diverged' | 'cancelled';
+  message?: string;
+  finalWeights?: number[];
+}
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MB`;
+}
+
+function progress(done: number, total: number): string {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`simulate: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (opts.help) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  const { config } = opts;
+  await initNodeBackend(opts.backend);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+
+  const isCentral = config.algorithm === 'centralized';
+  const total = isCentral ? config.epochs : config.rounds;
+  const tty = !opts.json && process.stderr.isTTY;
+  const report: JsonReport = { config, parameters: 0, rounds: [], status: 'finished' };
+  const out = (s: string) => process.stdout.write(s + '\n');
+  const started = performance.now();
+  let totalUp = 0;
+  let totalDown = 0;
+  const head = [isCentral ? 'epoch' : 'round', 'test acc', 'test loss', 'train loss', 'up', 'down'];
+  const widths = [6, 9, 10, 11, 11, 11];
+  const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padStart(widths[i]) : c.padStart(widths[i]))).join('  ');
+
+  try {
+    for await (const e of run(config, {
+      signal: controller.signal,
+      data: nodeDataSource({ mnistFull: opts.mnist === 'full' }),
+      finalWeights: opts.weights,
+    })) {
+      switch (e.type) {
+        case 'run-started':
+          report.parameters = e.parameters;
+          report.config = e.config;
+          if (!opts.json) {
+            const c = e.config;
+            const model = c.model.kind === 'mlp' ? `mlp [${c.model.hidden}] ${c.model.activation}` : c.model.kind;
+            const fed = isCentral ? `epochs=${c.epochs}` : `K=${c.clients} C=${c.fraction} E=${c.localEpochs} rounds=${c.rounds}`;
+            out(`${c.algorithm} · ${c.dataset.name} (${e.data.trainSize} train / ${e.data.testSize} test) · ${model} · ${e.parameters} parameters`);
+            out(`${fed} B=${c.batchSize} η=${c.lr} partition=${c.partition.kind} seed=${c.seed}`);
+            out('');
+            out(row(head));
+          }
+          break;
+        case 'round-metrics': {
+          const m = e.metrics;
+          report.rounds.push({
+            round: m.round,
+            testAccuracy: m.testAccuracy,
+            testLoss: m.testLoss,
+            trainLoss: m.trainLoss,
+            bytesUp: m.bytesUp,
+            bytesDown: m.bytesDown,
+          });
+          totalUp += m.bytesUp;
+          totalDown += m.bytesDown;
+          if (!opts.json) {
+            if (tty) process.stderr.write('\r\x1b[K');
+            out(row([String(m.round), (100 * m.testAccuracy).toFixed(2) + '%', m.testLoss.toFixed(4), m.trainLoss.toFixed(4), bytes(m.bytesUp), bytes(m.bytesDown)]));
+          }
+          if (tty) process.stderr.write(progress(m.round, total));
+          break;
+        }
+        case 'run-finished':
+          report.status = 'finished';
+          if (e.weights) report.finalWeights = Array.from(e.weights);
+          break;
+        case 'run-diverged':
+          report.status = 'diverged';
+          report.message = e.messageEn;
+          break;
+        case 'run-cancelled':
+          report.status = 'cancelled';
+          break;
+      }
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    if (tty) process.stderr.write('\r\x1b[K');
+  }
+
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(report) + '\n');
+  } else {
+    out('');
+    const secs = ((performance.now() - started) / 1000).toFixed(1);
+    const status = report.status === 'diverged' ? `diverged: ${report.message}` : report.status;
+    out(`${status} after ${report.rounds.length} ${isCentral ? 'epochs' : 'rounds'} in ${secs} s · sent up ${bytes(totalUp)}, down ${bytes(totalDown)}`);
+    if (report.finalWeights) out(JSON.stringify(report.finalWeights));
+  }
+  return report.status === 'cancelled' ? 130 : 0;
+}
+
+const invoked = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invoked) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`simulate: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
