@@ -2,6 +2,7 @@
  * Every built page, at desktop and at 360 px: status 200, lang="ko", CSP meta without
  * 'unsafe-eval', no console/page error, no request to another origin, no CSP violation, no
  * failed asset, axe clean (wcag2a, wcag2aa), visible keyboard focus, no horizontal overflow.
+ * axe runs again in the dark theme, where every colour is different.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -10,6 +11,7 @@ import {
   launchBrowser,
   listPages,
   openPage,
+  runAxe,
   site,
   type BrowserSession,
   type ViewportName,
@@ -39,6 +41,14 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('%s', (viewport) => {
   test('a missing path gets the 404 page', async () => {
     const audit = await auditPage(browser, 'no-such-page/', { viewport, expectStatus: 404 });
     expect(auditProblems(audit, 404)).toEqual([]);
+  });
+});
+
+describe('dark theme', () => {
+  test.each(pages.map((p) => [p || '(home)', p]))('%s passes axe (contrast included)', async (_name, path) => {
+    const visit = await openPage(browser, path, { colorScheme: 'dark' });
+    expect(await runAxe(visit.page)).toEqual([]);
+    await visit.close();
   });
 });
 
