@@ -257,55 +257,105 @@ export interface RapporAggregate {
   values: string[];
 }
 
-/**
- * Simulates a population in which trueCounts[v] clients hold values[v], each sending one report.
- * Cohorts are assigned uniformly at random ('rappor/cohorts'); the permanent and instantaneous
- * draws come from 'rappor/prr' and 'rappor/irr' in client order. (With one report per client the
- * memo of RapporClient would never be hit, so it is skipped here for speed.) Clients are
- * processed in a shuffled order so that cohorts and values are not correlated with position.
- */
-export function simulatePopulation(opts: { params: RapporParams; encoding?: RapporEncoding; values: string[]; trueCounts: number[]; seed: number }): RapporAggregate {
-  const { params, values, trueCounts, seed } = opts;
-  const encoding = opts.encoding ?? { kind: 'bloom' };
-  const { k, cohorts, f, p, q } = params;
-  const root = new Rng(seed, 'rappor');
-  const cohortRng = root.stream('rappor/cohorts');
-  const prrRng = root.stream('rappor/prr');
-  const irrRng = root.stream('rappor/irr');
-  const total = trueCounts.reduce((a, b) => a + Math.max(0, Math.floor(b)), 0);
-  const who = new Int32Array(total);
-  let at = 0;
-  trueCounts.forEach((c, v) => {
-    for (let i = 0; i < Math.max(0, Math.floor(c)); i++) who[at++] = v;
-  });
-  root.stream('rappor/order').shuffle(who);
+/** Settings of a simulated population. */
+export interface PopulationOptions {
+  params: RapporParams;
+  encoding?: RapporEncoding;
+  /** The candidate values. */
+  values: string[];
+  /** trueCounts[v] clients hold values[v]. */
+  trueCounts: number[];
+  seed: number;
+}
 
-  // Bloom filters depend only on (value, cohort): compute each once.
-  const filters = new Map<number, Uint8Array>();
-  const filterOf = (v: number, j: number) => {
-    const key = v * cohorts + j;
-    let B = filters.get(key);
+/**
+ * A population in which trueCounts[v] clients hold values[v], each sending one report, simulated
+ * a slice at a time so that a page can stay responsive (`advance`). Cohorts are assigned
+ * uniformly at random ('rappor/cohorts'); the permanent and instantaneous draws come from
+ * 'rappor/prr' and 'rappor/irr' in client order, so the result does not depend on the slicing.
+ * (With one report per client the memo of RapporClient would never be hit, so it is skipped here
+ * for speed.) Clients are processed in a shuffled order so that cohorts and values are not
+ * correlated with position.
+ */
+export class PopulationSimulation {
+  /** Number of clients (= reports). */
+  readonly total: number;
+  /** Clients simulated so far. */
+  done = 0;
+  private readonly who: Int32Array;
+  private readonly cohortRng: Rng;
+  private readonly prrRng: Rng;
+  private readonly irrRng: Rng;
+  private readonly encoding: RapporEncoding;
+  /** Bloom filters depend only on (value, cohort): each is computed once. */
+  private readonly filters = new Map<number, Uint8Array>();
+  private readonly reports: Int32Array;
+  private readonly bitCounts: Int32Array;
+
+  constructor(private readonly opts: PopulationOptions) {
+    const { params, trueCounts, seed } = opts;
+    this.encoding = opts.encoding ?? { kind: 'bloom' };
+    const root = new Rng(seed, 'rappor');
+    this.cohortRng = root.stream('rappor/cohorts');
+    this.prrRng = root.stream('rappor/prr');
+    this.irrRng = root.stream('rappor/irr');
+    this.total = trueCounts.reduce((a, b) => a + Math.max(0, Math.floor(b)), 0);
+    this.who = new Int32Array(this.total);
+    let at = 0;
+    trueCounts.forEach((c, v) => {
+      for (let i = 0; i < Math.max(0, Math.floor(c)); i++) this.who[at++] = v;
+    });
+    root.stream('rappor/order').shuffle(this.who);
+    this.reports = new Int32Array(params.cohorts);
+    this.bitCounts = new Int32Array(params.cohorts * params.k);
+  }
+
+  private filterOf(v: number, j: number): Uint8Array {
+    const key = v * this.opts.params.cohorts + j;
+    let B = this.filters.get(key);
     if (!B) {
-      B = encodeValue(values[v], j, params, encoding);
-      filters.set(key, B);
+      B = encodeValue(this.opts.values[v], j, this.opts.params, this.encoding);
+      this.filters.set(key, B);
     }
     return B;
-  };
-
-  const reports = new Int32Array(cohorts);
-  const bitCounts = new Int32Array(cohorts * k);
-  for (let n = 0; n < total; n++) {
-    const j = cohorts > 1 ? cohortRng.int(cohorts) : 0;
-    const B = filterOf(who[n], j);
-    reports[j]++;
-    const base = j * k;
-    for (let i = 0; i < k; i++) {
-      const u = prrRng.next();
-      const b = u < f / 2 ? 1 : u < f ? 0 : B[i];
-      if (irrRng.next() < (b ? q : p)) bitCounts[base + i]++;
-    }
   }
-  return { params, reports, bitCounts, trueCounts: trueCounts.map((c) => Math.max(0, Math.floor(c))), values: [...values] };
+
+  /** Simulates up to `count` more clients; true when every client has reported. */
+  advance(count: number): boolean {
+    const { k, cohorts, f, p, q } = this.opts.params;
+    const end = Math.min(this.total, this.done + Math.max(0, count));
+    for (let n = this.done; n < end; n++) {
+      const j = cohorts > 1 ? this.cohortRng.int(cohorts) : 0;
+      const B = this.filterOf(this.who[n], j);
+      this.reports[j]++;
+      const base = j * k;
+      for (let i = 0; i < k; i++) {
+        const u = this.prrRng.next();
+        const b = u < f / 2 ? 1 : u < f ? 0 : B[i];
+        if (this.irrRng.next() < (b ? q : p)) this.bitCounts[base + i]++;
+      }
+    }
+    this.done = end;
+    return this.done >= this.total;
+  }
+
+  /** What the server has collected so far. */
+  aggregate(): RapporAggregate {
+    return {
+      params: this.opts.params,
+      reports: this.reports.slice(),
+      bitCounts: this.bitCounts.slice(),
+      trueCounts: this.opts.trueCounts.map((c) => Math.max(0, Math.floor(c))),
+      values: [...this.opts.values],
+    };
+  }
+}
+
+/** The whole population at once (see PopulationSimulation). */
+export function simulatePopulation(opts: PopulationOptions): RapporAggregate {
+  const sim = new PopulationSimulation(opts);
+  sim.advance(Infinity);
+  return sim.aggregate();
 }
 
 /** t̂_ji = (c_ji − p*·N_j)/((1 − f)(q − p)) for every cohort j and bit i, laid out like bitCounts. */
