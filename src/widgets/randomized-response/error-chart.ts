@@ -1,0 +1,121 @@
+/**
+ * Estimation error against ε (Observable Plot): one faint dot per simulated survey, the
+ * root-mean-square error as a line, the theoretical standard deviation dashed, and a rule at the
+ * reader's current ε. The y axis is logarithmic: the error spans two orders of magnitude between
+ * ε = 0.1 and ε = 5.
+ *
+ * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
+ */
+import * as Plot from '@observablehq/plot';
+
+export interface ErrorChartOptions {
+  label: string;
+  height?: number;
+}
+
+export interface ErrorPoint {
+  epsilon: number;
+  /** |φ̂ − φ| of each run, as shares. */
+  errors: number[];
+  rmse: number;
+  theoreticalSd: number;
+}
+
+export interface ErrorChartData {
+  points: ErrorPoint[];
+  /** The ε of the current setting (null: none marked). */
+  current: number | null;
+  /** Right end of the x axis. */
+  xMax: number;
+}
+
+export interface ErrorChartRenderer {
+  update(data: Partial<ErrorChartData>): void;
+  svg(): SVGSVGElement | null;
+  destroy(): void;
+}
+
+/** Errors below this (in percentage points) are drawn at it: log scales have no zero. */
+const FLOOR = 0.01;
+
+export function create(el: HTMLElement, options: ErrorChartOptions): ErrorChartRenderer {
+  let data: ErrorChartData = { points: [], current: null, xMax: 5 };
+  let frame = 0;
+  let width = Math.max(260, el.clientWidth || 520);
+
+  function draw() {
+    frame = 0;
+    const dots: { x: number; y: number }[] = [];
+    // A small fixed horizontal spread (by run index) so that runs with similar errors stay visible.
+    for (const p of data.points) p.errors.forEach((e, r) => dots.push({ x: p.epsilon + (((r * 37) % 11) - 5) * 0.012, y: Math.max(FLOOR, e * 100) }));
+    const rmse = data.points.map((p) => ({ x: p.epsilon, y: Math.max(FLOOR, p.rmse * 100) }));
+    const theory = data.points.map((p) => ({ x: p.epsilon, y: Math.max(FLOOR, p.theoreticalSd * 100) }));
+    const top = Math.max(1, ...dots.map((d) => d.y), ...theory.map((d) => d.y));
+    // Bottom: the power of ten below the smallest error, so every dot is on the chart.
+    const least = Math.min(10, ...dots.map((d) => d.y), ...theory.map((d) => d.y));
+    const bottom = Math.max(FLOOR, Math.pow(10, Math.floor(Math.log10(least))));
+    const marks: Plot.Markish[] = [
+      Plot.dot(dots, { x: 'x', y: 'y', r: 1.8, fill: '#0072b2', fillOpacity: 0.22 }),
+      Plot.line(theory, { x: 'x', y: 'y', stroke: 'currentColor', strokeDasharray: '5,4', strokeOpacity: 0.8 }),
+      Plot.line(rmse, { x: 'x', y: 'y', stroke: '#d55e00', strokeWidth: 2.5 }),
+    ];
+    if (rmse.length > 0) {
+      marks.push(Plot.text(rmse.slice(-1), { x: 'x', y: 'y', text: () => '평균 제곱근 오차', dy: -10, textAnchor: 'end', fill: '#d55e00', fontWeight: 700 }));
+    }
+    if (data.current !== null && Number.isFinite(data.current)) {
+      marks.push(
+        Plot.ruleX([data.current], { stroke: '#0a7d6c', strokeWidth: 2 }),
+        Plot.text([data.current], { x: (d: number) => d, frameAnchor: 'top', text: () => '현재 설정', dx: 4, dy: 6, textAnchor: 'start', fill: '#0a7d6c', fontWeight: 700 }),
+      );
+    }
+    const chart = Plot.plot({
+      width,
+      height: options.height ?? 230,
+      marginLeft: 52,
+      marginRight: 16,
+      marginBottom: 36,
+      ariaLabel: options.label,
+      x: { domain: [0, data.xMax], label: '프라이버시 예산 ε (클수록 보호가 약함)', labelAnchor: 'right', labelArrow: 'none' },
+      y: {
+        type: 'log',
+        domain: [bottom, top * 1.3],
+        label: '오차 (%p, 로그 눈금)',
+        labelArrow: 'none',
+        grid: true,
+        ticks: [0.01, 0.1, 1, 10, 100].filter((t) => t >= bottom && t <= top * 1.3),
+        tickFormat: (v: number) => `${v}`,
+      },
+      marks,
+    });
+    el.replaceChildren(chart);
+  }
+
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+  const ro =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver((entries) => {
+          const w = Math.round(entries[0]?.contentRect.width ?? width);
+          if (w > 0 && Math.abs(w - width) >= 8) {
+            width = Math.max(260, w);
+            schedule();
+          }
+        });
+  ro?.observe(el);
+  schedule();
+
+  return {
+    update(next) {
+      data = { ...data, ...next };
+      schedule();
+    },
+    svg: () => el.querySelector('svg'),
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      ro?.disconnect();
+      el.replaceChildren();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Three estimates of one rate on a common percentage axis (Observable Plot): the true rate, the
+ * naive "yes" share, and the unbiased estimate with its confidence interval. Labels sit beside
+ * the marks (no colour-only legend).
+ *
+ * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
+ */
+import * as Plot from '@observablehq/plot';
+
+export interface EstimateChartOptions {
+  label: string;
+  height?: number;
+}
+
+export interface EstimateChartData {
+  /** All shares in [0, 1] (the estimate and interval may leave it). */
+  truth: number;
+  naive: number;
+  estimate: number;
+  lower: number;
+  upper: number;
+}
+
+export interface EstimateChartRenderer {
+  update(data: EstimateChartData): void;
+  svg(): SVGSVGElement | null;
+  destroy(): void;
+}
+
+const ROWS = ['참 비율', '단순 추정', '보정한 추정'] as const;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function create(el: HTMLElement, options: EstimateChartOptions): EstimateChartRenderer {
+  let data: EstimateChartData | null = null;
+  let frame = 0;
+  let width = Math.max(260, el.clientWidth || 480);
+
+  function draw() {
+    frame = 0;
+    if (!data) return;
+    const d = data;
+    const lo = Math.min(0, d.lower);
+    const hi = Math.max(1, d.upper);
+    const chart = Plot.plot({
+      width,
+      height: options.height ?? 150,
+      marginLeft: 78,
+      marginRight: 20,
+      marginBottom: 34,
+      ariaLabel: options.label,
+      x: { domain: [lo, hi], label: '비율', labelAnchor: 'right', labelArrow: 'none', tickFormat: (v: number) => `${Math.round(v * 100)}%`, grid: true },
+      y: { domain: [...ROWS], label: null },
+      marks: [
+        Plot.ruleX([d.truth], { stroke: 'currentColor', strokeDasharray: '4,3', strokeOpacity: 0.7 }),
+        Plot.ruleX([0, 1], { stroke: 'currentColor', strokeOpacity: 0.25 }),
+        Plot.link([d], { x1: 'lower', x2: 'upper', y1: () => ROWS[2], y2: () => ROWS[2], stroke: '#0072b2', strokeWidth: 3 }),
+        Plot.tickX([d], { x: 'lower', y: () => ROWS[2], stroke: '#0072b2', strokeWidth: 2 }),
+        Plot.tickX([d], { x: 'upper', y: () => ROWS[2], stroke: '#0072b2', strokeWidth: 2 }),
+        Plot.dot(
+          [
+            { x: d.truth, y: ROWS[0], c: 'currentColor' },
+            { x: d.naive, y: ROWS[1], c: '#d55e00' },
+            { x: d.estimate, y: ROWS[2], c: '#0072b2' },
+          ],
+          { x: 'x', y: 'y', fill: 'c', r: 6, stroke: 'white', strokeWidth: 1 },
+        ),
+        Plot.text(
+          [
+            { x: d.truth, y: ROWS[0], t: pct(d.truth) },
+            { x: d.naive, y: ROWS[1], t: pct(d.naive) },
+            { x: d.estimate, y: ROWS[2], t: `${pct(d.estimate)} (${pct(d.lower)}–${pct(d.upper)})` },
+          ],
+          { x: 'x', y: 'y', text: 't', dy: -12, fill: 'currentColor', fontWeight: 600 },
+        ),
+      ],
+    });
+    el.replaceChildren(chart);
+  }
+
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+  const ro =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver((entries) => {
+          const w = Math.round(entries[0]?.contentRect.width ?? width);
+          if (w > 0 && Math.abs(w - width) >= 8) {
+            width = Math.max(260, w);
+            schedule();
+          }
+        });
+  ro?.observe(el);
+
+  return {
+    update(next) {
+      data = next;
+      schedule();
+    },
+    svg: () => el.querySelector('svg'),
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      ro?.disconnect();
+      el.replaceChildren();
+    },
+  };
+}

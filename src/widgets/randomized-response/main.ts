@@ -1,0 +1,249 @@
+/**
+ * The randomized-response widget, mounted when it nears the viewport. The survey is simulated by
+ * src/engine/privacy (seeded, pure); this module only turns settings into calls and results into
+ * pictures and words.
+ */
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { RrPath, errorVsEpsilon, rrEpsilon, simulateSurvey, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
+import { create as createGrid } from './people-grid';
+import { create as createEstimate } from './estimate-chart';
+import { create as createError } from './error-chart';
+import { EPSILON_GRID, GRID_PEOPLE, type RrParams, type RrValues } from './params';
+
+/** What tests read (also handy in the console). */
+export interface RrInspection {
+  n: number;
+  trueYes: number;
+  yes: number;
+  epsilon: number;
+  estimate: number;
+  lower: number;
+  upper: number;
+  /** Answers of the first people, as a string of 0/1 (for determinism checks). */
+  answers: string;
+  errorPoints: { epsilon: number; rmse: number }[];
+  errorKey: string;
+}
+
+const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '—');
+
+/** The mechanism the settings describe. */
+export function mechanismOf(v: RrValues): RrMechanism {
+  return v.form === 'coin' ? { form: 'coin', f: v.f } : { form: 'pi', pi: v.pi };
+}
+
+/** "1.099 = ln 3" — ε with the likelihood ratio it bounds. */
+function describeEpsilon(m: RrMechanism): string {
+  const eps = rrEpsilon(m);
+  const ratio = Math.exp(eps);
+  const r = Math.abs(ratio - Math.round(ratio)) < 1e-9 ? String(Math.round(ratio)) : ratio.toFixed(2);
+  return `${eps.toFixed(3)} = ln ${r}`;
+}
+
+export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> & { inspect(): RrInspection } {
+  const root = ctx.root;
+  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const out = (key: string, text: string) => {
+    const el = q(`[data-out="${key}"]`);
+    if (el) el.textContent = text;
+  };
+
+  const grid = createGrid(q('[data-view="people"]')!, { label: '응답자 한 사람이 네모 하나: 색은 응답, 점은 실제 "예", 파란 테두리는 동전이 정한 답' });
+  const estimateChart = createEstimate(q('[data-view="estimate"]')!, { label: '참 비율, 단순 추정, 보정한 추정값과 95% 신뢰 구간' });
+  const errorChart = createError(q('[data-view="error"]')!, { label: '프라이버시 예산 ε에 따른 추정 오차' });
+  const tableBox = q('[data-view="table"]')!;
+  const peopleNote = q('[data-people-note]');
+
+  let survey: RrSurvey = simulateSurvey({ n: ctx.values.n, rate: ctx.values.rate / 100, mechanism: mechanismOf(ctx.values), seed: ctx.values.seed });
+  let errorPoints: RrErrorPoint[] = [];
+  let errorKey = '';
+  /** Bumped to abandon an error computation that is still running. */
+  let errorJob = 0;
+
+  function showForm(v: RrValues) {
+    for (const el of root.querySelectorAll<HTMLElement>('[data-when]')) el.hidden = el.dataset.when !== v.form;
+  }
+
+  function drawTable(s: RrSurvey) {
+    // Counts of (truth, answer): the surveyor sees only the column totals.
+    const c = [
+      [0, 0],
+      [0, 0],
+    ];
+    for (let i = 0; i < s.n; i++) c[s.truth[i]][s.answer[i]]++;
+    const fmt = (x: number) => x.toLocaleString('ko-KR');
+    const reveal = ctx.values.reveal;
+    const cell = (x: number) => (reveal ? fmt(x) : '?');
+    tableBox.innerHTML = '';
+    const table = document.createElement('table');
+    table.className = 'pw__table';
+    table.innerHTML = `
+      <caption>응답자 ${fmt(s.n)}명을 참값과 응답으로 나눈 수</caption>
+      <thead><tr><th scope="col">참값 \\ 응답</th><th scope="col">"예"</th><th scope="col">"아니요"</th><th scope="col">합계</th></tr></thead>
+      <tbody>
+        <tr><th scope="row">실제로 "예"</th><td>${cell(c[1][1])}</td><td>${cell(c[1][0])}</td><td>${cell(c[1][0] + c[1][1])}</td></tr>
+        <tr><th scope="row">실제로 "아니요"</th><td>${cell(c[0][1])}</td><td>${cell(c[0][0])}</td><td>${cell(c[0][0] + c[0][1])}</td></tr>
+        <tr><th scope="row">합계 (조사자가 보는 것)</th><td>${fmt(c[0][1] + c[1][1])}</td><td>${fmt(c[0][0] + c[1][0])}</td><td>${fmt(s.n)}</td></tr>
+      </tbody>`;
+    tableBox.append(table);
+    const note = document.createElement('p');
+    note.className = 'pw__muted';
+    note.textContent = reveal
+      ? `실제로 "아니요"인데 "예"라고 답한 사람이 ${fmt(c[0][1])}명 있어 단순 "예" 비율이 참 비율과 다릅니다.`
+      : '조사자는 맨 아래 줄만 봅니다. 누가 참말을 했는지는 알 수 없습니다.';
+    tableBox.append(note);
+  }
+
+  function drawSurvey() {
+    const v = ctx.values;
+    const m = mechanismOf(v);
+    const e = survey.estimate;
+    out('epsilon', describeEpsilon(m));
+    out('truth', pct(survey.trueRate));
+    out('naive', `${pct(e.naive)} (${survey.yes.toLocaleString('ko-KR')}명)`);
+    out('estimate', pct(e.estimate));
+    out('ci', `${pct(e.lower)} ~ ${pct(e.upper)}`);
+    const randomized = new Uint8Array(survey.n);
+    for (let i = 0; i < survey.n; i++) randomized[i] = survey.path[i] === RrPath.Truth ? 0 : 1;
+    const count = Math.min(GRID_PEOPLE, survey.n);
+    grid.update({ truth: survey.truth, answer: survey.answer, randomized, count, reveal: v.reveal });
+    if (peopleNote) {
+      peopleNote.textContent =
+        survey.n > count ? `응답자 ${survey.n.toLocaleString('ko-KR')}명 가운데 처음 ${count}명만 그렸습니다. 숫자는 모두를 센 것입니다.` : `응답자 ${survey.n}명을 모두 그렸습니다.`;
+    }
+    for (const el of root.querySelectorAll<HTMLElement>('[data-reveal-legend]')) el.hidden = !v.reveal;
+    drawTable(survey);
+    estimateChart.update({ truth: survey.trueRate, naive: e.naive, estimate: e.estimate, lower: e.lower, upper: e.upper });
+    errorChart.update({ current: rrEpsilon(m) });
+    root.dataset.estimate = e.estimate.toFixed(6);
+    ctx.announce(summary());
+  }
+
+  function summary(): string {
+    const v = ctx.values;
+    const m = mechanismOf(v);
+    const e = survey.estimate;
+    const how = v.form === 'coin' ? `동전에 맡길 확률 f = ${v.f}` : `참말 확률 π = ${v.pi}`;
+    const outside = e.estimate < 0 || e.estimate > 1 ? ' 표본이 작아 추정값이 0~100% 밖으로 나갔습니다.' : '';
+    return (
+      `응답자 ${survey.n.toLocaleString('ko-KR')}명, 참 비율 ${pct(survey.trueRate)}, ${how}, ε = ${rrEpsilon(m).toFixed(2)}. ` +
+      `"예" 응답 ${pct(e.naive)}, 보정한 추정값 ${pct(e.estimate)}, 95% 신뢰 구간 ${pct(e.lower)}에서 ${pct(e.upper)}.${outside}`
+    );
+  }
+
+  /** Recomputes the error chart when what it depends on changed, a few ε at a time. */
+  function computeErrors() {
+    const v = ctx.values;
+    const key = `${v.n}|${v.rate}|${v.runs}|${v.seed}`;
+    if (key === errorKey) return;
+    const job = ++errorJob;
+    errorKey = key;
+    errorPoints = [];
+    root.dataset.errorState = 'computing';
+    errorChart.update({ points: [], xMax: EPSILON_GRID[EPSILON_GRID.length - 1] + 0.2 });
+    let i = 0;
+    const step = () => {
+      if (job !== errorJob) return;
+      const t0 = performance.now();
+      // About 30 ms of work per slice keeps the page responsive while a slider is dragged.
+      while (i < EPSILON_GRID.length && performance.now() - t0 < 30) {
+        errorPoints.push(...errorVsEpsilon({ n: v.n, rate: v.rate / 100, epsilons: [EPSILON_GRID[i]], runs: v.runs, seed: v.seed }));
+        i++;
+      }
+      errorChart.update({
+        points: errorPoints.map((p) => ({ epsilon: p.epsilon, errors: p.estimates.map((x) => Math.abs(x - v.rate / 100)), rmse: p.rmse, theoreticalSd: p.theoreticalSd })),
+      });
+      if (i < EPSILON_GRID.length) setTimeout(step, 0);
+      else root.dataset.errorState = 'done';
+    };
+    setTimeout(step, 0);
+  }
+
+  function recompute() {
+    const v = ctx.values;
+    survey = simulateSurvey({ n: v.n, rate: v.rate / 100, mechanism: mechanismOf(v), seed: v.seed });
+    showForm(v);
+    drawSurvey();
+    computeErrors();
+  }
+
+  function exportView(kind: 'png' | 'svg', target: string) {
+    const svg = target === 'people' ? grid.svg() : target === 'estimate' ? estimateChart.svg() : errorChart.svg();
+    if (!svg) return;
+    const text = svgDocument(svg);
+    const name = `randomized-response-${target}-${stamp()}`;
+    if (kind === 'svg') downloadSvg(text, `${name}.svg`);
+    else void downloadPng(text, `${name}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
+  }
+
+  const HOW = ['참값', '거짓', '동전: 예', '동전: 아니요'];
+
+  recompute();
+
+  return {
+    update() {
+      recompute();
+    },
+    action(name, trigger) {
+      switch (name) {
+        case 'export-csv':
+          downloadCsv(
+            Array.from({ length: survey.n }, (_, i) => ({ person: i + 1, truth: survey.truth[i], answer: survey.answer[i], how: HOW[survey.path[i]] })),
+            ['person', 'truth', 'answer', 'how'],
+            `randomized-response-answers-${stamp()}.csv`,
+          );
+          return;
+        case 'export-error-csv':
+          downloadCsv(
+            errorPoints.map((p) => ({
+              epsilon: p.epsilon,
+              pi: p.pi,
+              rmse: p.rmse,
+              mean_abs_error: p.meanAbsError,
+              mean_estimate: p.meanEstimate,
+              theoretical_sd: p.theoreticalSd,
+              coverage_95: p.coverage,
+            })),
+            ['epsilon', 'pi', 'rmse', 'mean_abs_error', 'mean_estimate', 'theoretical_sd', 'coverage_95'],
+            `randomized-response-error-${stamp()}.csv`,
+          );
+          return;
+        case 'export-json':
+          downloadJson(
+            {
+              widget: 'randomized-response',
+              settings: ctx.values,
+              result: { n: survey.n, trueYes: survey.trueYes, yes: survey.yes, pi: survey.pi, epsilon: survey.epsilon, estimate: survey.estimate },
+            },
+            `randomized-response-${stamp()}.json`,
+          );
+          return;
+        case 'export-png':
+        case 'export-svg':
+          exportView(name === 'export-png' ? 'png' : 'svg', trigger.dataset.target ?? 'people');
+          return;
+      }
+    },
+    destroy() {
+      errorJob++;
+      grid.destroy();
+      estimateChart.destroy();
+      errorChart.destroy();
+    },
+    inspect() {
+      return {
+        n: survey.n,
+        trueYes: survey.trueYes,
+        yes: survey.yes,
+        epsilon: survey.epsilon,
+        estimate: survey.estimate.estimate,
+        lower: survey.estimate.lower,
+        upper: survey.estimate.upper,
+        answers: Array.from(survey.answer.subarray(0, 200)).join(''),
+        errorPoints: errorPoints.map((p) => ({ epsilon: p.epsilon, rmse: p.rmse })),
+        errorKey,
+      };
+    },
+  };
+}

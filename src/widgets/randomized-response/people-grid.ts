@@ -1,0 +1,87 @@
+/**
+ * The respondents as a grid of squares (d3, SVG): fill = the answer given; with `reveal`, a dot
+ * for people whose true answer is "yes" and a blue frame where the coin (or a lie) decided the
+ * answer. Colours are written as attributes, not CSS, so an exported SVG looks the same.
+ *
+ * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
+ */
+import { select } from 'd3';
+
+export interface PeopleGridOptions {
+  /** Accessible name of the figure. */
+  label: string;
+  /** Squares per row. */
+  columns?: number;
+}
+
+export interface PeopleGridData {
+  /** 1 = the person's true answer is "yes". */
+  truth: Uint8Array;
+  /** 1 = the person answered "yes". */
+  answer: Uint8Array;
+  /** 1 = the answer did not simply follow the truth (coin or lie), from RrPath. */
+  randomized: Uint8Array;
+  /** How many people to draw (the first `count`). */
+  count: number;
+  /** Show what the surveyor cannot see. */
+  reveal: boolean;
+}
+
+export interface PeopleGridRenderer {
+  update(data: PeopleGridData): void;
+  svg(): SVGSVGElement | null;
+  destroy(): void;
+}
+
+/** The colours of the legend (randomized-response.css uses the same values). */
+export const GRID_COLORS = { yes: '#d55e00', no: '#aab2bd', truth: '#111827', coin: '#0072b2' } as const;
+
+export function create(el: HTMLElement, options: PeopleGridOptions): PeopleGridRenderer {
+  const columns = options.columns ?? 20;
+  const cell = 14;
+  const gap = 2;
+  const svg = select(el)
+    .append('svg')
+    .attr('class', 'rr-grid')
+    .attr('role', 'img')
+    .attr('aria-label', options.label);
+  const g = svg.append('g');
+
+  function draw(data: PeopleGridData) {
+    const count = Math.min(data.count, data.answer.length);
+    const rows = Math.max(1, Math.ceil(count / columns));
+    const width = columns * (cell + gap) + gap;
+    const height = rows * (cell + gap) + gap;
+    svg.attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height);
+    const idx = Array.from({ length: count }, (_, i) => i);
+    const people = g
+      .selectAll<SVGGElement, number>('g.rr-grid__p')
+      .data(idx)
+      .join((enter) => {
+        const p = enter.append('g').attr('class', 'rr-grid__p');
+        p.append('rect').attr('width', cell).attr('height', cell).attr('rx', 2);
+        p.append('circle').attr('cx', cell / 2).attr('cy', cell / 2).attr('r', 2.6);
+        return p;
+      })
+      .attr('transform', (i) => `translate(${gap + (i % columns) * (cell + gap)},${gap + Math.floor(i / columns) * (cell + gap)})`);
+    people
+      .select('rect')
+      .attr('fill', (i) => (data.answer[i] ? GRID_COLORS.yes : GRID_COLORS.no))
+      .attr('stroke', (i) => (data.reveal && data.randomized[i] ? GRID_COLORS.coin : 'none'))
+      .attr('stroke-width', 2.2);
+    people
+      .select('circle')
+      .attr('fill', GRID_COLORS.truth)
+      .attr('stroke', '#ffffff')
+      .attr('stroke-width', 0.8)
+      .attr('display', (i) => (data.reveal && data.truth[i] ? null : 'none'));
+  }
+
+  return {
+    update: draw,
+    svg: () => el.querySelector('svg'),
+    destroy() {
+      svg.remove();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Decoded frequencies against the truth (Observable Plot): per candidate value a grey bar for
+ * the true number of holders and a dot with a 95% interval for the estimate; a filled dot means
+ * the value passed the paper's significance test, a hollow one that it did not.
+ *
+ * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
+ */
+import * as Plot from '@observablehq/plot';
+
+export interface FrequencyChartOptions {
+  label: string;
+}
+
+export interface FrequencyRow {
+  value: string;
+  truth: number;
+  estimate: number;
+  lower: number;
+  upper: number;
+  detected: boolean;
+}
+
+export interface FrequencyChartData {
+  rows: FrequencyRow[];
+}
+
+export interface FrequencyChartRenderer {
+  update(data: FrequencyChartData): void;
+  svg(): SVGSVGElement | null;
+  destroy(): void;
+}
+
+export function create(el: HTMLElement, options: FrequencyChartOptions): FrequencyChartRenderer {
+  let data: FrequencyChartData | null = null;
+  let frame = 0;
+  let width = Math.max(280, el.clientWidth || 560);
+
+  function draw() {
+    frame = 0;
+    if (!data) return;
+    const rows = data.rows;
+    const lo = Math.min(0, ...rows.map((r) => r.lower));
+    const hi = Math.max(1, ...rows.map((r) => r.upper), ...rows.map((r) => r.truth));
+    const chart = Plot.plot({
+      width,
+      height: 26 + rows.length * 22 + 36,
+      marginLeft: 104,
+      marginRight: 16,
+      marginBottom: 36,
+      ariaLabel: options.label,
+      x: { domain: [lo, hi], label: '보고 수 (명)', labelAnchor: 'right', labelArrow: 'none', grid: true, nice: true, tickFormat: (v: number) => v.toLocaleString('ko-KR') },
+      y: { domain: rows.map((r) => r.value), label: null, padding: 0.25 },
+      marks: [
+        Plot.barX(rows, { x: 'truth', y: 'value', fill: '#aab2bd', fillOpacity: 0.6 }),
+        Plot.ruleX([0], { stroke: 'currentColor', strokeOpacity: 0.5 }),
+        Plot.link(rows, { x1: 'lower', x2: 'upper', y1: 'value', y2: 'value', stroke: '#0072b2', strokeWidth: 2 }),
+        Plot.dot(
+          rows.filter((r) => r.detected),
+          { x: 'estimate', y: 'value', r: 4.5, fill: '#0072b2', stroke: 'white', strokeWidth: 1 },
+        ),
+        Plot.dot(
+          rows.filter((r) => !r.detected),
+          { x: 'estimate', y: 'value', r: 4.5, fill: 'white', stroke: '#0072b2', strokeWidth: 2 },
+        ),
+      ],
+    });
+    el.replaceChildren(chart);
+  }
+
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+  const ro =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver((entries) => {
+          const w = Math.round(entries[0]?.contentRect.width ?? width);
+          if (w > 0 && Math.abs(w - width) >= 8) {
+            width = Math.max(280, w);
+            schedule();
+          }
+        });
+  ro?.observe(el);
+
+  return {
+    update(next) {
+      data = next;
+      schedule();
+    },
+    svg: () => el.querySelector('svg'),
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      ro?.disconnect();
+      el.replaceChildren();
+    },
+  };
+}

@@ -1,0 +1,336 @@
+/**
+ * The RAPPOR widget, mounted when it nears the viewport. One person's reports and the
+ * population's aggregate are simulated by src/engine/privacy/rappor.ts (seeded, pure); the
+ * population runs in slices between frames so the page stays responsive.
+ */
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { Rng } from '~/engine/rng';
+import {
+  PopulationSimulation,
+  RapporClient,
+  decodeFrequencies,
+  epsilonInfinity,
+  epsilonOne,
+  pStar,
+  qStar,
+  validateRappor,
+  zipfCounts,
+  type RapporDecoding,
+  type RapporEncoding,
+  type RapporParams,
+  type RapporReport,
+} from '~/engine/privacy/rappor';
+import { create as createBits } from './report-bits';
+import { create as createFrequency } from './frequency-chart';
+import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './params';
+
+/** What tests read. */
+export interface RapporInspection {
+  params: RapporParams;
+  encoding: RapporEncoding['kind'];
+  epsInf: number;
+  epsOne: number;
+  cohort: number;
+  bloom: string;
+  prr: string;
+  reports: string[];
+  population: { key: string; done: boolean; total: number; estimates: { value: string; count: number; truth: number; detected: boolean }[] } | null;
+  problems: string[];
+}
+
+/** z for a two-sided 95% interval. */
+const Z95 = 1.959964;
+const bits = (b: Uint8Array) => Array.from(b).join('');
+const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
+const int = (x: number) => Math.round(x).toLocaleString('ko-KR');
+
+/** The RAPPOR parameters and encoding the settings describe (basic RAPPOR fixes k, h and m). */
+export function rapporSetup(v: RapporValues): { params: RapporParams; encoding: RapporEncoding } {
+  if (v.encoding === 'basic') {
+    return { params: { k: CANDIDATES.length, h: 1, cohorts: 1, f: v.f, p: v.p, q: v.q }, encoding: { kind: 'basic', categories: CANDIDATES } };
+  }
+  return { params: { k: v.k, h: v.h, cohorts: v.m, f: v.f, p: v.p, q: v.q }, encoding: { kind: 'bloom' } };
+}
+
+export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<RapporParamsTable> & { inspect(): RapporInspection } {
+  const root = ctx.root;
+  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const out = (key: string, text: string) => {
+    const el = q(`[data-out="${key}"]`);
+    if (el) el.textContent = text;
+  };
+  const alertBox = q('[data-alert]');
+  const progress = q<HTMLProgressElement>('[data-pop-progress]');
+  const bitsView = createBits(q('[data-view="life"]')!, { label: '한 사람의 보고: 블룸 필터, 영구 무작위 응답, 순간 무작위 응답의 비트들' });
+  const freqView = createFrequency(q('[data-view="population"]')!, { label: '후보 값마다 실제 사용자 수(막대)와 추정값(점, 95% 구간)' });
+  const bitstrings = q('[data-bitstrings]')!;
+  const lifeNote = q('[data-life-note]');
+
+  let cohort = 0;
+  let reports: RapporReport[] = [];
+  let problems: string[] = [];
+  let popKey = '';
+  let popJob = 0;
+  let sim: PopulationSimulation | null = null;
+  let decoding: RapporDecoding | null = null;
+  let trueCounts: number[] = [];
+
+  function showAlert(text: string | null) {
+    if (!alertBox) return;
+    alertBox.hidden = !text;
+    alertBox.textContent = text ?? '';
+  }
+
+  function syncControls(v: RapporValues) {
+    const basic = v.encoding === 'basic';
+    for (const key of ['k', 'h', 'm']) {
+      const input = q<HTMLInputElement>(`input[data-param="${key}"]`);
+      if (input) input.disabled = basic;
+    }
+    const note = q('[data-basic-note]');
+    if (note) note.hidden = !basic;
+  }
+
+  function drawNumbers(params: RapporParams) {
+    const ok = problems.length === 0;
+    out('epsInf', ok ? fmtEps(epsilonInfinity(params)) + (Math.abs(params.f - 0.5) < 1e-12 ? ` = ${2 * params.h} ln 3` : '') : '—');
+    out('epsOne', ok ? fmtEps(epsilonOne(params)) : '—');
+    out('qStar', ok ? qStar(params).toFixed(4) : '—');
+    out('pStar', ok ? pStar(params).toFixed(4) : '—');
+  }
+
+  function computeLife(v: RapporValues, params: RapporParams, encoding: RapporEncoding) {
+    cohort = params.cohorts > 1 ? new Rng(v.seed, `rappor/person/${v.person}`).int(params.cohorts) : 0;
+    const client = new RapporClient(params, cohort, v.seed, v.person, encoding);
+    reports = Array.from({ length: v.reports }, () => client.report(v.value));
+  }
+
+  function drawLife(v: RapporValues, params: RapporParams) {
+    const last = reports[reports.length - 1];
+    if (!last) return;
+    bitsView.update({ k: params.k, bloom: last.bloom, prr: last.prr, prrPath: last.prrPath, reports: reports.map((r) => r.irr) });
+    const title = q('[data-life-title]');
+    if (title) title.textContent = `한 사람(${v.person}번, 코호트 ${cohort})의 보고가 만들어지는 과정`;
+    const rows: [string, string][] = [
+      ['B', bits(last.bloom)],
+      ["B′", bits(last.prr)],
+      ...reports.map((r, i) => [`S${i + 1}`, bits(r.irr)] as [string, string]),
+    ];
+    bitstrings.replaceChildren(
+      ...rows.map(([k, val]) => {
+        const div = document.createElement('div');
+        const dt = document.createElement('dt');
+        dt.textContent = k;
+        const dd = document.createElement('dd');
+        dd.textContent = val;
+        div.append(dt, dd);
+        return div;
+      }),
+    );
+    const forced = last.prrPath.reduce((a, x) => a + (x ? 1 : 0), 0);
+    if (lifeNote) {
+      lifeNote.textContent =
+        `영구 단계에서 ${params.k}비트 가운데 ${forced}비트를 동전이 정했습니다. B′은 이 값에 대해 한 번만 만들어 기억해 두므로 보고를 거듭해도 그대로이고, ` +
+        `S는 보고마다 새로 뽑힙니다. 보고가 많아질수록 S의 평균은 B가 아니라 B′ 쪽(1인 비트는 ${params.q}, 0인 비트는 ${params.p})으로 다가갑니다.`;
+    }
+  }
+
+  function popKeyOf(v: RapporValues): string {
+    const { params, encoding } = rapporSetup(v);
+    return JSON.stringify([encoding.kind, params, v.n, v.seed]);
+  }
+
+  function startPopulation(v: RapporValues, params: RapporParams, encoding: RapporEncoding) {
+    const key = popKeyOf(v);
+    if (key === popKey && sim) return;
+    popKey = key;
+    const job = ++popJob;
+    trueCounts = [...zipfCounts(v.n, HELD, 1), ...new Array(CANDIDATES.length - HELD).fill(0)];
+    sim = new PopulationSimulation({ params, encoding, values: [...CANDIDATES], trueCounts, seed: v.seed });
+    decoding = null;
+    root.dataset.population = 'computing';
+    if (progress) {
+      progress.hidden = false;
+      progress.max = sim.total;
+      progress.value = 0;
+    }
+    out('total', '모으는 중…');
+    const step = () => {
+      if (job !== popJob || !sim) return;
+      const t0 = performance.now();
+      let done = false;
+      // Slices of about 25 ms: a whole population of 100,000 reports takes a few frames.
+      while (!done && performance.now() - t0 < 25) done = sim.advance(2000);
+      if (progress) progress.value = sim.done;
+      if (!done) {
+        setTimeout(step, 0);
+        return;
+      }
+      if (progress) progress.hidden = true;
+      decoding = decodeFrequencies(sim.aggregate(), [...CANDIDATES], encoding);
+      drawPopulation();
+      root.dataset.population = 'done';
+      ctx.announce(summary());
+    };
+    setTimeout(step, 0);
+  }
+
+  function drawPopulation() {
+    if (!decoding) return;
+    const rows = decoding.estimates.map((e, i) => ({
+      value: e.value,
+      truth: trueCounts[i],
+      estimate: e.count,
+      lower: e.count - Z95 * e.stdError,
+      upper: e.count + Z95 * e.stdError,
+      detected: e.detected,
+    }));
+    freqView.update({ rows });
+    const found = rows.filter((r, i) => i < HELD && r.detected).length;
+    const falsePos = rows.filter((r, i) => i >= HELD && r.detected).length;
+    const mae = rows.reduce((a, r) => a + Math.abs(r.estimate - r.truth), 0) / rows.length;
+    out('total', `${int(decoding.total)}개`);
+    out('found', `${found}개`);
+    out('falsePos', `${falsePos}개`);
+    out('mae', `${int(mae)}명`);
+    if (decoding.ambiguous) showAlert('후보 값 가운데 블룸 필터 패턴이 모든 코호트에서 같은 것이 있어 둘을 구별할 수 없습니다. k나 코호트 수를 늘려 보세요.');
+  }
+
+  function summary(): string {
+    const v = ctx.values;
+    const { params, encoding } = rapporSetup(v);
+    if (problems.length) return `설정을 쓸 수 없습니다: ${problems.join(' ')}`;
+    const head =
+      encoding.kind === 'basic'
+        ? `기본 RAPPOR(범주 ${params.k}개), f = ${params.f}, p = ${params.p}, q = ${params.q}`
+        : `블룸 필터 k = ${params.k}, h = ${params.h}, 코호트 ${params.cohorts}개, f = ${params.f}, p = ${params.p}, q = ${params.q}`;
+    const eps = `ε∞ = ${fmtEps(epsilonInfinity(params))}, ε₁ = ${fmtEps(epsilonOne(params))}`;
+    const life = `한 사람의 값 ${v.value}, 보고 ${v.reports}번: 영구 응답 B′은 그대로이고 보낸 비트 S는 보고마다 다릅니다.`;
+    let pop = '인구 전체의 보고를 모으는 중입니다.';
+    if (decoding) {
+      const found = decoding.estimates.filter((e, i) => i < HELD && e.detected).length;
+      const falsePos = decoding.estimates.filter((e, i) => i >= HELD && e.detected).length;
+      pop = `보고 ${int(decoding.total)}개에서 실제로 쓰는 값 ${HELD}개 가운데 ${found}개를 찾아냈고, 아무도 쓰지 않는 값을 잘못 찾아낸 경우는 ${falsePos}개입니다.`;
+    }
+    return `${head}. ${eps}. ${life} ${pop}`;
+  }
+
+  function render(changed: string[] | null) {
+    const v = ctx.values;
+    const { params, encoding } = rapporSetup(v);
+    syncControls(v);
+    problems = validateRappor(params, encoding).map((p) => p.ko);
+    showAlert(problems.length ? problems.join(' ') : null);
+    drawNumbers(params);
+    computeLife(v, params, encoding);
+    drawLife(v, params);
+    const lifeOnly = changed !== null && changed.every((k) => k === 'value' || k === 'reports' || k === 'person');
+    if (problems.length) {
+      popJob++;
+      popKey = '';
+      sim = null;
+      decoding = null;
+      if (progress) progress.hidden = true;
+      freqView.update({ rows: [] });
+      root.dataset.population = 'invalid';
+    } else if (!lifeOnly) {
+      startPopulation(v, params, encoding);
+    }
+    ctx.announce(summary());
+  }
+
+  function exportView(kind: 'png' | 'svg', target: string) {
+    const svg = target === 'life' ? bitsView.svg() : freqView.svg();
+    if (!svg) return;
+    const text = svgDocument(svg);
+    const name = `rappor-${target}-${stamp()}`;
+    if (kind === 'svg') downloadSvg(text, `${name}.svg`);
+    else void downloadPng(text, `${name}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
+  }
+
+  render(null);
+
+  return {
+    update(_values, changed) {
+      render(changed);
+    },
+    action(name, trigger) {
+      const v = ctx.values;
+      switch (name) {
+        case 'report-again':
+          if (v.reports >= ctx.table.reports.max) ctx.notify(`보고 횟수는 ${ctx.table.reports.max}번까지 볼 수 있습니다.`);
+          else ctx.set('reports', v.reports + 1);
+          return;
+        case 'new-person':
+          ctx.set('person', (v.person % ctx.table.person.max) + 1);
+          return;
+        case 'export-csv':
+          if (!decoding) return;
+          downloadCsv(
+            decoding.estimates.map((e, i) => ({ value: e.value, true_count: trueCounts[i], estimate: e.count, std_error: e.stdError, detected: e.detected ? 1 : 0 })),
+            ['value', 'true_count', 'estimate', 'std_error', 'detected'],
+            `rappor-frequencies-${stamp()}.csv`,
+          );
+          return;
+        case 'export-reports-csv':
+          downloadCsv(
+            reports.map((r) => ({ report: r.index, cohort: r.cohort, value: r.value, bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) })),
+            ['report', 'cohort', 'value', 'bloom', 'permanent', 'sent'],
+            `rappor-reports-${stamp()}.csv`,
+          );
+          return;
+        case 'export-json': {
+          const { params, encoding } = rapporSetup(v);
+          downloadJson(
+            {
+              widget: 'rappor',
+              settings: v,
+              params,
+              encoding: encoding.kind,
+              epsilonInfinity: epsilonInfinity(params),
+              epsilonOne: epsilonOne(params),
+              person: { cohort, reports: reports.map((r) => ({ bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) })) },
+              population: decoding ? { total: decoding.total, trueCounts, estimates: decoding.estimates } : null,
+            },
+            `rappor-${stamp()}.json`,
+          );
+          return;
+        }
+        case 'export-png':
+        case 'export-svg':
+          exportView(name === 'export-png' ? 'png' : 'svg', trigger.dataset.target ?? 'life');
+          return;
+      }
+    },
+    destroy() {
+      popJob++;
+      bitsView.destroy();
+      freqView.destroy();
+    },
+    inspect() {
+      const v = ctx.values;
+      const { params, encoding } = rapporSetup(v);
+      const last = reports[reports.length - 1];
+      return {
+        params,
+        encoding: encoding.kind,
+        epsInf: epsilonInfinity(params),
+        epsOne: epsilonOne(params),
+        cohort,
+        bloom: last ? bits(last.bloom) : '',
+        prr: last ? bits(last.prr) : '',
+        reports: reports.map((r) => bits(r.irr)),
+        population: sim
+          ? {
+              key: popKey,
+              done: decoding !== null,
+              total: sim.total,
+              estimates: decoding ? decoding.estimates.map((e, i) => ({ value: e.value, count: e.count, truth: trueCounts[i], detected: e.detected })) : [],
+            }
+          : null,
+        problems,
+      };
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The RAPPOR widget's settings (`?rappor.…`) and the made-up population it reports on: the home
+ * page people use, sixteen candidate sites of which ten are in use (Zipf-distributed) and six
+ * are not, so the decoder's false positives are visible too.
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+/** Candidate values the server decodes; the first HELD are held by someone. */
+export const CANDIDATES = [
+  'news.example',
+  'mail.example',
+  'shop.example',
+  'video.example',
+  'map.example',
+  'blog.example',
+  'game.example',
+  'bank.example',
+  'music.example',
+  'photo.example',
+  'wiki.example',
+  'cafe.example',
+  'book.example',
+  'travel.example',
+  'sport.example',
+  'weather.example',
+] as const;
+
+/** How many of the candidates somebody holds. */
+export const HELD = 10;
+
+export const REPORT_COUNTS = [1000, 3000, 10000, 30000, 100000] as const;
+
+export const params = {
+  encoding: {
+    type: 'choice',
+    label: '값을 비트로 바꾸는 방법',
+    default: 'bloom',
+    choices: [
+      { value: 'bloom', label: '블룸 필터 (해시 h개)' },
+      { value: 'basic', label: '기본 RAPPOR (범주마다 비트 하나)' },
+    ],
+  },
+  k: { type: 'number', label: '블룸 필터 크기 k', default: 16, min: 4, max: 64, values: [4, 8, 16, 32, 64], unit: '비트' },
+  h: { type: 'number', label: '해시 함수 개수 h', default: 2, min: 1, max: 8, step: 1, unit: '개' },
+  m: { type: 'number', label: '코호트 수 m', default: 64, min: 1, max: 128, values: [1, 2, 4, 8, 16, 32, 64, 128], unit: '개' },
+  f: { type: 'number', label: '영구 단계의 f', default: 0.5, min: 0, max: 0.95, step: 0.05 },
+  p: { type: 'number', label: '순간 단계의 p (B′ = 0일 때 1을 보낼 확률)', default: 0.5, min: 0, max: 1, step: 0.05 },
+  q: { type: 'number', label: '순간 단계의 q (B′ = 1일 때 1을 보낼 확률)', default: 0.75, min: 0, max: 1, step: 0.05 },
+  n: { type: 'number', label: '모으는 보고 수 N', default: 30000, min: REPORT_COUNTS[0], max: REPORT_COUNTS[REPORT_COUNTS.length - 1], values: REPORT_COUNTS, unit: '개' },
+  value: {
+    type: 'choice',
+    label: '이 사람의 값',
+    default: 'news.example',
+    choices: CANDIDATES.map((c) => ({ value: c, label: c })),
+  },
+  reports: { type: 'number', label: '같은 값을 보고한 횟수', default: 3, min: 1, max: 12, step: 1, unit: '번' },
+  /** Which simulated person (their cohort and coins); changed by the "다른 사람으로" button. */
+  person: { type: 'number', label: '사람 번호', default: 1, min: 1, max: 999, step: 1 },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+} as const satisfies ParamTable;
+
+export type RapporParamsTable = typeof params;
+export type RapporValues = Values<RapporParamsTable>;

@@ -1,0 +1,322 @@
+/**
+ * The secure-aggregation widget, mounted when it nears the viewport. Every number comes from
+ * src/engine/privacy/secure-aggregation.ts (seeded, pure): the round is set up there, the server's
+ * sum and the recovery are computed there; this module lays the results out.
+ */
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { aggregate, setupRound, type SecAggResult, type SecAggRound } from '~/engine/privacy/secure-aggregation';
+import { create as createGraph } from './pair-graph';
+import { create as createSum } from './sum-chart';
+import { MODULUS, SCALE, droppedList, type SecAggParams, type SecAggValues } from './params';
+
+/** What tests read. */
+export interface SecAggInspection {
+  n: number;
+  threshold: number;
+  dropped: number[];
+  masked: number[][];
+  rawSum: number[];
+  naive: number[];
+  sum: number[] | null;
+  trueSum: number[];
+  exact: boolean;
+  recovered: boolean;
+  failure: string | null;
+}
+
+const num = (x: number) => (Object.is(x, -0) ? 0 : x).toFixed(2).replace('-', '−');
+const int = (x: number) => x.toLocaleString('ko-KR');
+const vec = (xs: ArrayLike<number>, f: (x: number) => string) => Array.from(xs, f).join(', ');
+/** Whether the Korean reading of a number ends in a consonant (일, 삼, 육, 칠, 팔, 영/십/백…). */
+const endsInConsonant = (k: number) => ![2, 4, 5, 9].includes(k % 10);
+/** The particle for a number: josa(3, '이', '가') → '이', josa(2, '과', '와') → '와'. */
+const josa = (k: number, afterConsonant: string, afterVowel: string) => (endsInConsonant(k) ? afterConsonant : afterVowel);
+const sameVector = (a: number[] | null, b: number[]) => a !== null && a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-9);
+
+export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAggParams> & { inspect(): SecAggInspection } {
+  const root = ctx.root;
+  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const graph = createGraph(q('[data-view="graph"]')!, { label: '클라이언트 쌍마다 하나씩 공유한 마스크: 회색은 상쇄, 빨강은 남음, 초록 점선은 복구됨' });
+  const sumChart = createSum(q('[data-view="sum"]')!, { label: '좌표별 실제 합과 서버가 얻은 합' });
+  const serverBox = q('[data-view="server"]')!;
+  const logBox = q('[data-view="log"]')!;
+  const clientsBox = q('[data-view="clients"]')!;
+  const focusBox = q('[data-view="focus"]')!;
+  const focusTitle = q('[data-focus-title]');
+  const verdict = q('[data-verdict]')!;
+
+  let round: SecAggRound;
+  let result: SecAggResult;
+  let roundKey = '';
+
+  const n = () => ctx.values.clients;
+  const dropped = () => droppedList(ctx.values.dropped, n());
+
+  function compute() {
+    const v = ctx.values;
+    const key = `${v.clients}|${v.dim}|${v.double}|${v.seed}`;
+    if (key !== roundKey) {
+      round = setupRound({ clients: v.clients, dim: v.dim, seed: v.seed, modulus: MODULUS, scale: SCALE, doubleMasking: v.double });
+      roundKey = key;
+    }
+    const gone = new Set(dropped());
+    const received = round.clients.map((c) => c.index).filter((i) => !gone.has(i));
+    result = aggregate(round, received, { recover: v.recover });
+  }
+
+  /** Does the server end with the right sum? (What it ends with: recovered sum, else the naive one.) */
+  function outcome(): { value: number[] | null; exact: boolean } {
+    const value = result.recover ? result.sum : result.naive;
+    return { value, exact: sameVector(value, result.trueSum) };
+  }
+
+  function syncControls() {
+    const v = ctx.values;
+    for (const item of root.querySelectorAll<HTMLElement>('[data-drop-item]')) item.hidden = Number(item.dataset.dropItem) >= v.clients;
+    for (const box of root.querySelectorAll<HTMLInputElement>('[data-drop]')) box.checked = Boolean((v.dropped >>> Number(box.dataset.drop)) & 1);
+    // The focus slider runs over the clients there are.
+    const focus = q<HTMLInputElement>('input[data-param="focus"]');
+    if (focus) focus.max = String(v.clients);
+  }
+
+  function drawServer() {
+    const { value, exact } = outcome();
+    const rows: [string, string][] = [
+      [`받은 값의 합 (mod ${int(MODULUS)})`, vec(result.rawSum, int)],
+      ['그대로 읽은 합', vec(result.naive, num)],
+    ];
+    if (result.recover) rows.push(['마스크를 복구해 뺀 합', result.sum ? vec(result.sum, num) : '복구 실패']);
+    rows.push(['실제 합 (비교용, 서버는 모름)', vec(result.trueSum, num)]);
+    serverBox.innerHTML = '';
+    const table = document.createElement('table');
+    table.className = 'pw__table';
+    table.innerHTML = `<caption>값을 보낸 클라이언트 ${result.received.length}명의 합</caption><tbody></tbody>`;
+    const body = table.querySelector('tbody')!;
+    for (const [k, val] of rows) {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = k;
+      const td = document.createElement('td');
+      td.textContent = val;
+      tr.append(th, td);
+      body.append(tr);
+    }
+    serverBox.append(table);
+
+    const items: string[] = [];
+    if (result.dropped.length === 0) items.push('모든 클라이언트가 값을 보냈습니다. 쌍별 마스크는 모두 짝이 맞아 상쇄됩니다.');
+    else items.push(`클라이언트 ${result.dropped.map((d) => d + 1).join(', ')}${josa(result.dropped[result.dropped.length - 1] + 1, '이', '가')} 값을 보내기 전에 이탈했습니다. 이 클라이언트와 공유한 마스크가 다른 클라이언트의 값에 남아 있습니다.`);
+    if (round.doubleMasking) items.push('각 클라이언트가 자기 마스크도 더했으므로, 서버는 값을 보낸 클라이언트의 자기 마스크를 복원해 빼야 합니다.');
+    if (result.recover) {
+      if (result.failure) items.push(result.failure);
+      for (const r of result.reconstructed) {
+        const original = r.kind === 'key' ? round.clients[r.client].secretKey : round.clients[r.client].selfSeed;
+        const what = r.kind === 'key' ? '비밀 키' : '자기 마스크 시드';
+        const check = r.value === original ? '원래 값과 같음' : '원래 값과 다름';
+        items.push(`남은 클라이언트 ${r.shares}명의 조각으로 클라이언트 ${r.client + 1}의 ${what}를 복원했습니다 (${check}).`);
+      }
+      if (result.recovered && result.reconstructed.some((r) => r.kind === 'key')) {
+        items.push('복원한 키로 이탈한 클라이언트와 남은 클라이언트 사이의 마스크를 다시 계산해 합에서 뺐습니다.');
+      }
+    } else if (result.dropped.length > 0 || round.doubleMasking) {
+      items.push('복구를 켜지 않았으므로 서버는 받은 값을 더하기만 합니다.');
+    }
+    logBox.replaceChildren(
+      ...items.map((t) => {
+        const li = document.createElement('li');
+        li.textContent = t;
+        return li;
+      }),
+    );
+
+    verdict.className = `sa__verdict ${exact ? 'pw__ok' : 'pw__bad'}`;
+    verdict.textContent = exact
+      ? `✓ 서버가 얻은 합(${vec(value!, num)})이 실제 합과 정확히 같습니다.`
+      : value
+        ? `✗ 서버가 얻은 값(${vec(value, num)})은 실제 합(${vec(result.trueSum, num)})과 전혀 다른, 쓸모없는 값입니다.`
+        : `✗ 합을 계산하지 못했습니다. ${result.failure ?? ''}`;
+  }
+
+  function drawClients() {
+    const gone = new Set(result.dropped);
+    clientsBox.innerHTML = '';
+    const table = document.createElement('table');
+    table.className = 'pw__table';
+    table.innerHTML = `<caption>실제 업데이트는 클라이언트 안에만 있고, 서버는 마스킹된 값만 받습니다</caption>
+      <thead><tr><th scope="col">클라이언트</th><th scope="col">실제 업데이트 x (서버는 모름)</th><th scope="col">보낸 값 y (서버가 받음)</th></tr></thead><tbody></tbody>`;
+    const body = table.querySelector('tbody')!;
+    for (const c of round.clients) {
+      const tr = document.createElement('tr');
+      if (gone.has(c.index)) tr.className = 'sa__row--dropped';
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = `클라이언트 ${c.index + 1}`;
+      const x = document.createElement('td');
+      x.textContent = vec(c.update, num);
+      const y = document.createElement('td');
+      y.textContent = gone.has(c.index) ? '이탈 (보내지 못함)' : vec(c.masked, int);
+      tr.append(th, x, y);
+      body.append(tr);
+    }
+    clientsBox.append(table);
+  }
+
+  function drawFocus() {
+    const f = Math.min(ctx.values.focus, n()) - 1;
+    const c = round.clients[f];
+    const sub = (i: number, j: number) => `m${i + 1},${j + 1}`;
+    if (focusTitle) focusTitle.textContent = `클라이언트 ${f + 1}의 마스킹 (값마다 mod ${int(MODULUS)})`;
+    focusBox.innerHTML = '';
+    const table = document.createElement('table');
+    table.className = 'pw__table';
+    const head = Array.from({ length: round.dim }, (_, i) => `<th scope="col">값 ${i + 1}</th>`).join('');
+    table.innerHTML = `<caption>y = x + (번호가 큰 상대와의 마스크) − (번호가 작은 상대와의 마스크)${round.doubleMasking ? ' + 자기 마스크' : ''}</caption><thead><tr><th scope="col">항</th>${head}</tr></thead><tbody></tbody>`;
+    const body = table.querySelector('tbody')!;
+    const addRow = (label: string, cells: string[], cls?: string) => {
+      const tr = document.createElement('tr');
+      if (cls) tr.className = cls;
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = label;
+      tr.append(th);
+      for (const t of cells) {
+        const td = document.createElement('td');
+        td.textContent = t;
+        tr.append(td);
+      }
+      body.append(tr);
+    };
+    addRow('x (정수로 바꾼 값)', Array.from(c.encoded, (e, i) => `${num(c.update[i])} → ${int(e)}`));
+    for (const pm of c.pairMasks) {
+      const name = pm.sign > 0 ? `+ ${sub(c.index, pm.partner)} (클라이언트 ${pm.partner + 1}${josa(pm.partner + 1, '과', '와')} 공유)` : `− ${sub(pm.partner, c.index)} (클라이언트 ${pm.partner + 1}${josa(pm.partner + 1, '과', '와')} 공유)`;
+      addRow(name, Array.from(pm.mask, (m) => `${pm.sign > 0 ? '+' : '−'}${int(m)}`));
+    }
+    if (c.selfMask) addRow('+ 자기 마스크', Array.from(c.selfMask, (m) => `+${int(m)}`));
+    addRow('= y (보내는 값)', Array.from(c.masked, int), 'sa__row--total');
+    focusBox.append(table);
+    const note = document.createElement('p');
+    note.className = 'pw__muted';
+    note.textContent = `y만 보면 0부터 ${int(MODULUS - 1)} 사이의 아무 수와 구별되지 않습니다. 예를 들어 마스크 ${sub(0, 1)}는 클라이언트 1이 더하고 클라이언트 2가 빼므로, 모두 더하면 사라집니다.`;
+    focusBox.append(note);
+  }
+
+  function summary(): string {
+    const { value, exact } = outcome();
+    const d = result.dropped.map((i) => i + 1);
+    const head = `클라이언트 ${n()}명, 업데이트 길이 ${round.dim}${d.length ? `, 이탈 ${d.join(', ')}번` : ', 이탈 없음'}${result.recover ? ', 복구 켬' : ''}${round.doubleMasking ? ', 이중 마스킹' : ''}.`;
+    if (exact) return `${head} 서버가 얻은 합(${vec(value!, num)})이 실제 합과 정확히 같습니다.`;
+    if (!value) return `${head} 합을 계산하지 못했습니다. ${result.failure ?? ''}`;
+    return `${head} 서버가 얻은 값(${vec(value, num)})은 실제 합(${vec(result.trueSum, num)})과 다릅니다.`;
+  }
+
+  function render() {
+    compute();
+    syncControls();
+    const gone = new Set(result.dropped);
+    graph.update({
+      n: n(),
+      dropped: Array.from({ length: n() }, (_, i) => gone.has(i)),
+      recovered: result.recover && result.recovered,
+      doubleMasking: round.doubleMasking,
+      focus: Math.min(ctx.values.focus, n()) - 1,
+    });
+    drawServer();
+    drawClients();
+    drawFocus();
+    sumChart.update({ trueSum: result.trueSum, server: outcome().value });
+    root.dataset.exact = String(outcome().exact);
+    ctx.announce(summary());
+  }
+
+  // The drop checkboxes are not URL fields themselves: together they are the `dropped` bit mask.
+  const onDrop = (e: Event) => {
+    const box = e.target;
+    if (!(box instanceof HTMLInputElement) || box.dataset.drop === undefined) return;
+    const bit = 1 << Number(box.dataset.drop);
+    const mask = box.checked ? ctx.values.dropped | bit : ctx.values.dropped & ~bit;
+    ctx.set('dropped', mask >>> 0);
+  };
+  root.addEventListener('change', onDrop);
+
+  function exportView(kind: 'png' | 'svg', target: string) {
+    const svg = target === 'graph' ? graph.svg() : sumChart.svg();
+    if (!svg) return;
+    const text = svgDocument(svg);
+    const name = `secure-aggregation-${target}-${stamp()}`;
+    if (kind === 'svg') downloadSvg(text, `${name}.svg`);
+    else void downloadPng(text, `${name}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
+  }
+
+  render();
+
+  return {
+    update() {
+      render();
+    },
+    action(name, trigger) {
+      switch (name) {
+        case 'export-csv': {
+          const gone = new Set(result.dropped);
+          const rows = round.clients.flatMap((c) =>
+            c.update.map((x, i) => ({
+              client: c.index + 1,
+              coordinate: i + 1,
+              update: x,
+              encoded: c.encoded[i],
+              masked: gone.has(c.index) ? '' : c.masked[i],
+              dropped: gone.has(c.index) ? 1 : 0,
+            })),
+          );
+          downloadCsv(rows, ['client', 'coordinate', 'update', 'encoded', 'masked', 'dropped'], `secure-aggregation-${stamp()}.csv`);
+          return;
+        }
+        case 'export-json':
+          downloadJson(
+            {
+              widget: 'secure-aggregation',
+              settings: ctx.values,
+              modulus: MODULUS,
+              scale: SCALE,
+              threshold: round.threshold,
+              received: result.received.map((i) => i + 1),
+              dropped: result.dropped.map((i) => i + 1),
+              rawSum: Array.from(result.rawSum),
+              naive: result.naive,
+              recoveredSum: result.sum,
+              trueSum: result.trueSum,
+              failure: result.failure,
+            },
+            `secure-aggregation-${stamp()}.json`,
+          );
+          return;
+        case 'export-png':
+        case 'export-svg':
+          exportView(name === 'export-png' ? 'png' : 'svg', trigger.dataset.target ?? 'graph');
+          return;
+      }
+    },
+    destroy() {
+      root.removeEventListener('change', onDrop);
+      graph.destroy();
+      sumChart.destroy();
+    },
+    inspect() {
+      const o = outcome();
+      return {
+        n: round.n,
+        threshold: round.threshold,
+        dropped: result.dropped,
+        masked: round.clients.map((c) => Array.from(c.masked)),
+        rawSum: Array.from(result.rawSum),
+        naive: result.naive,
+        sum: result.sum,
+        trueSum: result.trueSum,
+        exact: o.exact,
+        recovered: result.recovered,
+        failure: result.failure,
+      };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The secure-aggregation widget's settings (`?secagg.…`). Which clients drop out is one number,
+ * a bit mask (bit i = client i + 1 dropped), so that the address stays short; the page shows it
+ * as one checkbox per client.
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+/** Most clients the widget shows (the checkboxes are rendered for all of them). */
+export const MAX_CLIENTS = 8;
+
+export const params = {
+  clients: { type: 'number', label: '클라이언트 수', default: 4, min: 3, max: MAX_CLIENTS, step: 1, unit: '명' },
+  dim: { type: 'number', label: '업데이트 길이 (값의 개수)', default: 3, min: 1, max: 5, step: 1, unit: '개' },
+  dropped: { type: 'number', label: '이탈한 클라이언트', default: 0, min: 0, max: 2 ** MAX_CLIENTS - 1, step: 1 },
+  recover: { type: 'boolean', label: '이탈한 클라이언트의 마스크 복구하기', default: false },
+  double: { type: 'boolean', label: '자기 마스크도 더하기 (이중 마스킹)', default: false },
+  focus: { type: 'number', label: '자세히 볼 클라이언트', default: 1, min: 1, max: MAX_CLIENTS, step: 1, unit: '번' },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+} as const satisfies ParamTable;
+
+export type SecAggParams = typeof params;
+export type SecAggValues = Values<SecAggParams>;
+
+/** Masks and encoded updates live in Z_R with this R. */
+export const MODULUS = 65536;
+/** Updates are sent as round(x · SCALE): two decimals. */
+export const SCALE = 100;
+
+/** The 0-based indices of the dropped clients among the first `n`. */
+export function droppedList(mask: number, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if ((mask >>> i) & 1) out.push(i);
+  return out;
+}

@@ -1,0 +1,94 @@
+/**
+ * The true sum of the received updates next to what the server computed, one pair of bars per
+ * coordinate (Observable Plot). Without recovery after a dropout the server's bars are hundreds
+ * of times too large; with recovery they match. Bars are labelled with their values.
+ *
+ * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
+ */
+import * as Plot from '@observablehq/plot';
+
+export interface SumChartOptions {
+  label: string;
+  height?: number;
+}
+
+export interface SumChartData {
+  trueSum: number[];
+  /** What the server ended with (null: nothing usable, e.g. recovery failed). */
+  server: number[] | null;
+}
+
+export interface SumChartRenderer {
+  update(data: SumChartData): void;
+  svg(): SVGSVGElement | null;
+  destroy(): void;
+}
+
+const SERIES = ['실제 합', '서버의 결과'] as const;
+const COLORS = ['#0072b2', '#d55e00'];
+
+export function create(el: HTMLElement, options: SumChartOptions): SumChartRenderer {
+  let data: SumChartData | null = null;
+  let frame = 0;
+  let width = Math.max(260, el.clientWidth || 520);
+
+  function draw() {
+    frame = 0;
+    if (!data) return;
+    const rows: { coord: string; series: string; value: number }[] = [];
+    data.trueSum.forEach((v, i) => {
+      rows.push({ coord: `값 ${i + 1}`, series: SERIES[0], value: v });
+      if (data!.server) rows.push({ coord: `값 ${i + 1}`, series: SERIES[1], value: data!.server[i] });
+    });
+    const chart = Plot.plot({
+      width,
+      height: options.height ?? 220,
+      marginLeft: 52,
+      marginBottom: 40,
+      ariaLabel: options.label,
+      fx: { label: null, padding: 0.15 },
+      x: { domain: [...SERIES], label: null, tickFormat: (s: string) => (s === SERIES[0] ? '실제' : '서버') },
+      y: { label: '합', labelArrow: 'none', grid: true, nice: true, insetTop: 14, insetBottom: 14 },
+      color: { domain: [...SERIES], range: COLORS },
+      marks: [
+        Plot.ruleY([0], { stroke: 'currentColor', strokeOpacity: 0.4 }),
+        Plot.barY(rows, { fx: 'coord', x: 'series', y: 'value', fill: 'series' }),
+        ...[true, false].map((up) =>
+          Plot.text(
+            rows.filter((d) => (d.value >= 0) === up),
+            { fx: 'coord', x: 'series', y: 'value', text: (d: { value: number }) => d.value.toFixed(2), dy: up ? -7 : 9, fill: 'currentColor', fontSize: 10 },
+          ),
+        ),
+      ],
+    });
+    el.replaceChildren(chart);
+  }
+
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+  const ro =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver((entries) => {
+          const w = Math.round(entries[0]?.contentRect.width ?? width);
+          if (w > 0 && Math.abs(w - width) >= 8) {
+            width = Math.max(260, w);
+            schedule();
+          }
+        });
+  ro?.observe(el);
+
+  return {
+    update(next) {
+      data = next;
+      schedule();
+    },
+    svg: () => el.querySelector('svg'),
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      ro?.disconnect();
+      el.replaceChildren();
+    },
+  };
+}
