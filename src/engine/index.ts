@@ -29,6 +29,7 @@ export { clientsPerRound, aggregationCoefficients } from './algorithms/federated
 export { Cancelled, yieldToEventLoop, makeTicker } from './tick';
 export { Diverged, BYTES_PER_FLOAT, type RunContext } from './context';
 export * as training from './train';
+export { monotone, roundsToTarget } from './metrics';
 
 /** Problems with a config (empty when it can run). Never throws. */
 export function validateConfig(config: RunConfig) {

@@ -1,0 +1,129 @@
+/**
+ * The simulate CLI: flag parsing (in-process) and the real command (spawned like `npm run
+ * simulate`): one-line usage errors with exit code 2, the JSON shape, identical output for the same
+ * command (property 4) and property 1 through the command line.
+ */
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseArgs, UsageError, type JsonReport } from '../../scripts/simulate';
+import { maxAbsDiff } from './engine-helpers';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/cli.mjs');
+
+function simulate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [tsx, 'scripts/simulate.ts', ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const usage = (args: string[]) => {
+  try {
+    parseArgs(args);
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  return null;
+};
+
+describe('simulate: flags', () => {
+  it('maps every flag onto the config', () => {
+    const { config, json, weights, mnist } = parseArgs(
+      ('--algorithm fedprox --dataset digits --size 500 --model mlp --hidden 16,8 --activation tanh --clients 20 --fraction 0.25 ' +
+        '--local-epochs 3 --epochs 7 --batch all --lr 0.05 --rounds 9 --partition shards --alpha 0.3 --shards-per-client 3 --mu 0.5 ' +
+        '--clip 2 --noise 0.1 --weighting uniform --seed 42 --no-shuffle --mnist subset --json --weights').split(' '),
+    );
+    expect(config).toMatchObject({
+      algorithm: 'fedprox',
+      dataset: { name: 'digits', size: 500, noise: 0.1 },
+      model: { kind: 'mlp', hidden: [16, 8], activation: 'tanh' },
+      clients: 20,
+      fraction: 0.25,
+      localEpochs: 3,
+      epochs: 7,
+      batchSize: 'all',
+      lr: 0.05,
+      rounds: 9,
+      partition: { kind: 'shards', alpha: 0.3, shardsPerClient: 3 },
+      mu: 0.5,
+      clip: 2,
+      noise: 0.1,
+      weighting: 'uniform',
+      seed: 42,
+      shuffle: false,
+    });
+    expect([json, weights, mnist]).toEqual([true, true, 'subset']);
+    expect(parseArgs(['--batch=32', '--hidden=']).config).toMatchObject({ batchSize: 32, model: { hidden: [] } });
+  });
+
+  it.each([
+    [['--bogus'], /unknown flag --bogus \(valid flags: .*--algorithm/],
+    [['--algorithm', 'sgd'], /--algorithm must be one of centralized\|fedsgd\|fedavg\|fedprox\|dpfedavg.* \(got 'sgd'\)/],
+    [['--dataset', 'cifar'], /--dataset must be one of circles\|moons\|xor\|spiral\|blobs\|digits\|mnist/],
+    [['--batch', 'ten'], /--batch must be a positive integer or 'all'/],
+    [['--lr'], /--lr needs a value \(a number\)/],
+    [['--lr', 'fast'], /--lr needs a number/],
+    [['--lr', '0'], /--lr: learning rate η must be a number from 0\.000001 to 10/],
+    [['--hidden', '16,x'], /--hidden must be comma-separated positive integers/],
+    [['--clients', '0'], /--clients: number of clients K must be an integer from 1 to 1000/],
+    [['--model', 'cnn'], /--model: the cnn model needs an image dataset/],
+    [['--json=yes'], /--json takes no value/],
+    [['rounds'], /unexpected argument 'rounds'/],
+  ])('%j → one line naming the flag', (args, message) => {
+    const m = usage(args);
+    expect(m).toMatch(message);
+    expect(m).not.toContain('\n');
+  });
+});
+
+describe('simulate: the command', () => {
+  it('a bad flag prints one line on stderr and exits with 2', async () => {
+    const r = await simulate(['--fraction', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^simulate: --fraction: client fraction C must be a number from 0\.001 to 1\.\n$/);
+  });
+
+  it('--json prints one object of the documented shape, the same for the same command', async () => {
+    const args = ['--dataset', 'moons', '--clients', '3', '--rounds', '3', '--seed', '5', '--json'];
+    const [a, b] = await Promise.all([simulate(args), simulate(args)]);
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(a.stdout.trim().split('\n')).toHaveLength(1);
+    const report = JSON.parse(a.stdout) as JsonReport;
+    expect(Object.keys(report)).toEqual(['config', 'parameters', 'rounds', 'status']);
+    expect(report.config).toMatchObject({ algorithm: 'fedavg', clients: 3, seed: 5, dataset: { name: 'moons' } });
+    expect(report.parameters).toBe(114);
+    expect(report.status).toBe('finished');
+    expect(report.rounds.map((r) => r.round)).toEqual([1, 2, 3]);
+    for (const r of report.rounds) {
+      expect(Object.keys(r)).toEqual(['round', 'testAccuracy', 'testLoss', 'trainLoss', 'bytesUp', 'bytesDown']);
+      expect(r.bytesUp).toBe(3 * 114 * 4);
+    }
+    const other = await simulate([...args.slice(0, -3), '--seed', '6', '--json']);
+    expect(other.stdout).not.toBe(a.stdout);
+  });
+
+  it('property 1 through the command line, and the table output', async () => {
+    const fed = simulate('--algorithm fedavg --dataset xor --clients 1 --fraction 1 --local-epochs 2 --batch 10 --rounds 3 --weights --json'.split(' '));
+    const central = simulate('--algorithm centralized --dataset xor --clients 1 --epochs 6 --batch 10 --weights --json'.split(' '));
+    const table = simulate('--algorithm centralized --dataset xor --epochs 2'.split(' '));
+    const [f, c, t] = await Promise.all([fed, central, table]);
+    const wf = (JSON.parse(f.stdout) as JsonReport).finalWeights!;
+    const wc = (JSON.parse(c.stdout) as JsonReport).finalWeights!;
+    expect(wf).toHaveLength(114);
+    expect(maxAbsDiff(wf, wc)).toBeLessThanOrEqual(1e-5);
+    expect((JSON.parse(c.stdout) as JsonReport).rounds).toHaveLength(6);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/^centralized · xor \(400 train \/ 400 test\)/);
+    expect(t.stdout).toMatch(/\n epoch +test acc +test loss +train loss +up +down\n +1 +\d+\.\d\d% /);
+    expect(t.stdout).toMatch(/finished after 2 epochs in [\d.]+ s/);
+  });
+});
