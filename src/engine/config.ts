@@ -5,6 +5,7 @@
  */
 import type { ConfigProblem, RunConfig } from './types';
 import { DATASET_INFO, isSynthetic } from './data/index';
+import { cutRange, isSplitAlgorithm, layerCount } from './split/cut';
 
 export const ALGORITHMS = ['centralized', 'fedsgd', 'fedavg', 'fedprox', 'dpfedavg', 'split', 'splitfed1', 'splitfed2'] as const;
 export const DATASETS = ['circles', 'moons', 'xor', 'spiral', 'blobs', 'digits', 'mnist'] as const;
@@ -12,6 +13,8 @@ export const MODELS = ['mlp', 'cnn', '2nn'] as const;
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
 export const PARTITIONS = ['iid', 'shards', 'dirichlet', 'quantity'] as const;
 export const WEIGHTINGS = ['samples', 'uniform'] as const;
+export const VARIANTS = ['vanilla', 'ushaped', 'vertical'] as const;
+export const HANDOFFS = ['p2p', 'server'] as const;
 
 /**
  * Inclusive numeric ranges of the fields (what the controls should offer). `int` marks integer
@@ -37,6 +40,8 @@ export const LIMITS = {
   clip: { min: 0, max: 1e6, int: false },
   noise: { min: 0, max: 100, int: false },
   seed: { min: 0, max: 4294967295, int: true },
+  /** Split family: the cut layer c (the model's own layer count bounds it further). */
+  cut: { min: 1, max: 6, int: true },
 } as const;
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -100,6 +105,9 @@ const NAMES: Record<string, [string, string]> = {
   noise: ['노이즈 배수 z', 'noise multiplier z'],
   seed: ['시드', 'seed'],
   shuffle: ['셔플', 'shuffle'],
+  cut: ['분할 지점 c', 'cut layer c'],
+  variant: ['분할 학습 구성', 'split variant'],
+  handoff: ['인계 방식', 'hand-off route'],
 };
 
 const fmt = (x: number) => String(x);
@@ -219,6 +227,10 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
   check('noise', c.noise);
   check('seed', c.seed);
   if (typeof c.shuffle !== 'boolean') out.push({ field: 'shuffle', ko: '셔플: true 또는 false여야 합니다.', en: 'shuffle must be true or false.' });
+  choice('variant', c.variant, VARIANTS);
+  choice('handoff', c.handoff, HANDOFFS);
+  const splitFamily = isSplitAlgorithm(c.algorithm);
+  if (splitFamily) check('cut', c.cut);
 
   if (c.algorithm === 'dpfedavg' && c.noise > 0 && !(c.clip > 0)) {
     out.push({
@@ -242,6 +254,50 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
         field: 'partition.shardsPerClient',
         ko: `샤드 수 K·S(${c.clients * p.shardsPerClient})가 학습 예제 수(${n})보다 많습니다.`,
         en: `K·S = ${c.clients * p.shardsPerClient} shards exceed the ${n} training examples.`,
+      });
+    }
+    if (splitFamily) out.push(...splitProblems(c));
+  }
+  return out;
+}
+
+/** Split family: the cut against the model's layers, and what each variant needs. */
+function splitProblems(c: RunConfig): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const L = layerCount(c.model);
+  const { max } = cutRange(c.model, c.variant);
+  if (c.variant === 'vertical' && c.algorithm !== 'split') {
+    out.push({
+      field: 'variant',
+      ko: '수직 구성은 분할 학습(split)에서만 쓸 수 있습니다. SplitFed는 클라이언트마다 서로 다른 예제를 가진다고 가정합니다.',
+      en: 'the vertical variant works with split only; SplitFed assumes clients hold different examples.',
+    });
+  }
+  if (max < 1) {
+    const need = c.variant === 'ushaped' ? 3 : 2;
+    out.push({
+      field: 'cut',
+      ko: `이 모델은 층이 ${L}개뿐이라 ${c.variant === 'ushaped' ? 'U자형으로 ' : ''}나눌 수 없습니다. 층이 ${need}개 이상이 되도록 은닉층을 추가하세요.`,
+      en: `a model of ${L} layer(s) cannot be split${c.variant === 'ushaped' ? ' U-shaped' : ''}; add hidden layers to reach ${need}.`,
+    });
+  } else if (c.cut > max) {
+    const why =
+      c.variant === 'ushaped'
+        ? ['U자형 구성에서는 출력층이 클라이언트의 머리 부분이므로 서버에 적어도 한 층이 남아야 합니다', 'U-shaped keeps the output layer on the client, and the server needs at least one layer']
+        : ['서버에 적어도 한 층이 남아야 합니다', 'the server needs at least one layer'];
+    out.push({
+      field: 'cut',
+      ko: `분할 지점 c: 이 모델(층 ${L}개)에서는 1 이상 ${max} 이하여야 합니다. ${why[0]}.`,
+      en: `cut layer c must be from 1 to ${max} for this model of ${L} layers (${why[1]}).`,
+    });
+  }
+  if (c.variant === 'vertical') {
+    const rows = isSynthetic(c.dataset.name) ? 2 : DATASET_INFO[c.dataset.name as 'digits' | 'mnist'].inputShape[0];
+    if (c.clients > rows) {
+      out.push({
+        field: 'clients',
+        ko: `수직 구성: 클라이언트 수 K(${c.clients})가 입력을 나눠 가질 수 있는 ${isSynthetic(c.dataset.name) ? '특성' : '이미지 행'} 수(${rows})보다 많습니다.`,
+        en: `vertical split: ${c.clients} clients cannot share the ${rows} ${isSynthetic(c.dataset.name) ? 'features' : 'image rows'} of the input.`,
       });
     }
   }

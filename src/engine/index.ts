@@ -17,6 +17,7 @@ import { createContext, Diverged, type RunContext } from './context';
 import { getTrainer, implementedAlgorithms } from './algorithms/index';
 import { Cancelled } from './tick';
 import type { Params } from './train';
+import { computeServerView } from './split/leakage';
 
 export type * from './types';
 export { defaultConfig, ConfigError, LIMITS, ALGORITHMS, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS } from './config';
@@ -28,6 +29,9 @@ export { registerTrainer, implementedAlgorithms, type Trainer } from './algorith
 export { clientsPerRound, aggregationCoefficients } from './algorithms/federated';
 export { Cancelled, yieldToEventLoop, makeTicker } from './tick';
 export { Diverged, BYTES_PER_FLOAT, type RunContext } from './context';
+export { VARIANTS, HANDOFFS } from './config';
+export * from './comm';
+export { SplitNet, VerticalNet, CommLedger, SPLIT_ALGORITHMS, isSplitAlgorithm, layerCount, cutRange, headStart, verticalBlocks, verticalRows, SAMPLE_MAX } from './split/index';
 export * as training from './train';
 export { monotone, roundsToTarget } from './metrics';
 
@@ -50,6 +54,15 @@ function cloneConfig(c: RunConfig): RunConfig {
 export async function* run(config: RunConfig, options: RunOptions = {}): AsyncGenerator<EngineEvent, void, undefined> {
   const problems = validateConfig(config);
   if (problems.length) throw new ConfigError(problems);
+  if (options.serverView && config.algorithm === 'split' && config.variant === 'vertical') {
+    throw new ConfigError([
+      {
+        field: 'variant',
+        ko: '수직 분할 학습의 모델은 클라이언트마다 입력의 일부만 보므로, 서버가 보는 것 비교(server-view)는 기본·U자형 구성에서만 계산할 수 있습니다.',
+        en: 'the server view needs one model over the whole input: not available for vertical split learning.',
+      },
+    ]);
+  }
   if (!tf.getGradient('BatchMatMul') || !tf.getGradient('Relu')) {
     throw new Error("tfjs gradients are not registered: import '~/engine/gradients' (browser) or call initNodeBackend() (Node) first");
   }
@@ -77,6 +90,7 @@ export async function* run(config: RunConfig, options: RunOptions = {}): AsyncGe
         }
         yield step.value;
       }
+      if (options.serverView) yield { type: 'server-view', round: ctx.round, ...(await computeServerView(ctx, final, options.serverView)) };
       const wantWeights = options.emitWeights || options.finalWeights;
       const weights = wantWeights ? ctx.model.exportParams(final) : undefined;
       yield { type: 'run-finished', rounds: ctx.round, ...(weights ? { weights } : {}) };

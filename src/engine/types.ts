@@ -116,6 +116,66 @@ export interface RunOptions {
    * build a fetch-based source when `data` is absent.
    */
   dataUrl?: string;
+  /**
+   * After training, emit a `server-view` event computed from the final weights: what the server
+   * receives for some held-out examples under each paradigm, and the leakage of every cut layer.
+   * Any algorithm whose final weights are those of the config's model (all but vertical split).
+   */
+  serverView?: ServerViewOptions;
+}
+
+/** What the server-view event covers; every field optional. */
+export interface ServerViewOptions {
+  /** Test-set indices of the examples to show (default: the first example of each class). */
+  examples?: number[];
+  /** Cut layers to measure (default: every cut 1 … L−1). */
+  cuts?: number[];
+  /** At most this many training examples fit the decoders (default 5000). */
+  fitExamples?: number;
+  /** At most this many test examples measure the error (default 2000). */
+  testExamples?: number;
+}
+
+/** Leakage of one cut layer: how well a least-squares linear decoder rebuilds the input. */
+export interface CutLeakage {
+  cut: number;
+  /** Floats per example at the cut (q). */
+  width: number;
+  /**
+   * Error of the decoder on held-out examples relative to predicting the mean input:
+   * Σ‖x̂ − x‖² / Σ‖x − x̄‖² (0 = perfect reconstruction, 1 = no better than the average input).
+   */
+  reconstructionError: number;
+  /** Mean squared error per input value (inputs are in [0, 1] for images). */
+  mse: number;
+  /** Ridge strength the decoder chose on a validation split (relative to the mean activation energy). */
+  ridge: number;
+  /** Activations the decoder used: all q, or a seeded random subset when q is very large. */
+  featuresUsed: number;
+}
+
+/** One example as each paradigm's server would receive it. */
+export interface ServerViewExample {
+  /** Index into the test set. */
+  index: number;
+  label: number;
+  /** Centralized: the raw input (row-major, dataset.inputShape) and its label. */
+  input: Float32Array;
+  /**
+   * FL: the weight update Δw = −η∇ℓ(w; x, y) a client holding only this example would send after
+   * one SGD step, in the model's flat parameter order (`layers` says where each layer's lies).
+   */
+  update: Float32Array;
+  /** SL: per cut, the smashed data for this example and the decoder's reconstruction of the input. */
+  cuts: Array<{ cut: number; shape: number[]; smashed: Float32Array; reconstruction: Float32Array; error: number }>;
+}
+
+export interface ServerView {
+  inputShape: number[];
+  /** Per layer of the model: its kernel/bias shapes and [start, end) in the flat parameter vector. */
+  layers: Array<{ description: string; shapes: number[][]; start: number; end: number }>;
+  leakage: CutLeakage[];
+  examples: ServerViewExample[];
 }
 
 /**
@@ -158,7 +218,12 @@ export interface DataSummary {
 }
 
 export type EngineEvent =
-  | { type: 'run-started'; config: RunConfig; parameters: number; clientParameters?: number; cutWidth?: number; data: DataSummary }
+  /**
+   * Split family: `clientParameters` = parameters a client holds (η_c·N; vertical: all clients'
+   * fronts together), `cutWidth` = floats per example crossing the cut (q; vertical: Σ q_i),
+   * `headCutWidth` = U-shaped only, floats per example at the second cut (q₂).
+   */
+  | { type: 'run-started'; config: RunConfig; parameters: number; clientParameters?: number; cutWidth?: number; headCutWidth?: number; data: DataSummary }
   | { type: 'round-started'; round: number; selected: number[] }
   /** loss, accuracy: the client's trained model on its own examples (FedSGD: w_t). */
   | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array }
@@ -170,9 +235,20 @@ export type EngineEvent =
    * x0); cell centres at lo + (col + ½)·(hi − lo)/grid and hi − (row + ½)·(hi − lo)/grid.
    */
   | { type: 'boundary'; round: number; owner: 'global' | number; grid: number; classes: number; probs: Float32Array }
-  | { type: 'smashed-sent'; round: number; client: number; batch: number; shape: number[]; bytes: number; sample: Float32Array }
-  | { type: 'gradient-returned'; round: number; client: number; batch: number; shape: number[]; bytes: number }
+  /**
+   * Split family, per batch: activations crossed the cut. `shape` includes the batch dimension;
+   * `batch` counts the client's batches in the round from 0. `sample` is the first example's
+   * activations, shaped `sampleShape` (an image cut [h, w, c] sends its channel 0 as [h, w]; a flat
+   * cut at most its first 1024 values). `from`/`to`: client → server, except U-shaped's second
+   * cut, server → client.
+   */
+  | { type: 'smashed-sent'; round: number; client: number; batch: number; shape: number[]; bytes: number; sample: Float32Array; sampleShape?: number[]; from?: Party; to?: Party }
+  /** The gradient at a cut went back: server → client (U-shaped's second cut: client → server). */
+  | { type: 'gradient-returned'; round: number; client: number; batch: number; shape: number[]; bytes: number; from?: Party; to?: Party }
+  /** `bytes`: everything this hand-off put on the wire (two copies when it goes via the server). */
   | { type: 'client-handoff'; round: number; from: number; to: number; via: Handoff; bytes: number }
+  /** What crosses the wire in each paradigm, and how well a linear decoder inverts each cut (RunOptions.serverView). */
+  | ({ type: 'server-view'; round: number } & ServerView)
   | { type: 'round-metrics'; metrics: RoundMetrics }
   /** `weights`: the final global parameters, with RunOptions.emitWeights or finalWeights. */
   | { type: 'run-finished'; rounds: number; weights?: Float32Array }

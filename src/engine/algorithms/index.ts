@@ -8,10 +8,11 @@ import type { RunContext } from '../context';
 import type { Params } from '../train';
 import { centralized } from './centralized';
 import { federated } from './federated';
+import { split, splitfed, type SplitStartInfo } from '../split/index';
 
 export type Trainer = ((ctx: RunContext) => AsyncGenerator<EngineEvent, Params>) & {
-  /** Extra run-started fields (split learning: clientParameters, cutWidth). */
-  startInfo?: (ctx: RunContext) => { clientParameters?: number; cutWidth?: number };
+  /** Extra run-started fields (split learning: clientParameters, cutWidth, …; vertical also parameters). */
+  startInfo?: (ctx: RunContext) => SplitStartInfo;
 };
 
 const trainers = new Map<Algorithm, Trainer>([
@@ -20,6 +21,9 @@ const trainers = new Map<Algorithm, Trainer>([
   ['fedavg', federated],
   ['fedprox', federated],
   ['dpfedavg', federated],
+  ['split', split],
+  ['splitfed1', splitfed],
+  ['splitfed2', splitfed],
 ]);
 
 /** Adds (or replaces) the trainer of an algorithm. */

@@ -1,0 +1,168 @@
+/**
+ * Communication cost as formulas (spec §5, Singh et al. 2019, arXiv:1909.09145), as plain
+ * functions a page can plot without running anything, and that the tests hold the engine's
+ * measured bytes against.
+ *
+ * Variables, per pass over all training data (one epoch):
+ *   p      total training examples over all clients
+ *   q      floats per example at the cut layer (the cut width)
+ *   N      model parameters
+ *   η_c    share of the parameters on the client side (etaC); η_c·N = clientParams
+ *   K      clients
+ * A float is 4 bytes (float32).
+ *
+ * | method                          | per client            | total              |
+ * | FL                              | 2N                    | 2KN                |
+ * | SL, no weight sharing           | 2(p/K)q               | 2pq                |
+ * | SL with client weight hand-off  | 2(p/K)q + η_c N       | 2pq + η_c N K      |
+ *
+ * The table is reconstructed from the paper's variables (spec §5: unverified). The terms it leaves
+ * out are functions of their own below: labels (vanilla SL sends one per example), the U-shaped
+ * second cut (2pq₂), hand-off through the server (two legs instead of one), SplitFed's per-round
+ * download and upload of the client part.
+ *
+ * This module imports nothing, so widgets can use it on the main thread.
+ */
+import type { Handoff, MessageKind, SplitVariant } from './types';
+
+/** Bytes per float on the wire (float32); the same constant as the engine's BYTES_PER_FLOAT. */
+export const FLOAT_BYTES = 4;
+
+/** Floats → bytes. */
+export const floatsToBytes = (floats: number): number => floats * FLOAT_BYTES;
+
+/** Floats a method sends in one epoch: for one client and for all K. */
+export interface CommFloats {
+  perClient: number;
+  total: number;
+}
+
+/** FL, one round with all K clients and one local epoch: download and upload the model. */
+export function flFloats({ K, N }: { K: number; N: number }): CommFloats {
+  return { perClient: 2 * N, total: 2 * K * N };
+}
+
+/** SL without weight sharing: smashed data up and gradients down, q floats each per example. */
+export function slFloats({ p, q, K }: { p: number; q: number; K: number }): CommFloats {
+  return { perClient: (2 * (p / K)) * q, total: 2 * p * q };
+}
+
+/** SL with the client part handed from client to client once per client per epoch. */
+export function slHandoffFloats({ p, q, K, N, etaC }: { p: number; q: number; K: number; N: number; etaC: number }): CommFloats {
+  return { perClient: (2 * (p / K)) * q + etaC * N, total: 2 * p * q + etaC * N * K };
+}
+
+/**
+ * The client count above which SL with hand-off sends less than FL:
+ * 2pq + η_c N K < 2KN ⇔ K > 2pq / (N (2 − η_c)).
+ */
+export function crossoverClients({ p, q, N, etaC }: { p: number; q: number; N: number; etaC: number }): number {
+  return (2 * p * q) / (N * (2 - etaC));
+}
+
+/** Vanilla SL: the labels travel with the smashed data, one float per example. */
+export const labelFloats = (p: number): number => p;
+
+/** U-shaped SL: the second cut (width q₂) adds activations down and gradients up. */
+export const ushapedExtraFloats = (p: number, q2: number): number => 2 * p * q2;
+
+/**
+ * SplitFed, one round in which m clients each make E passes over their data: smashed data and
+ * gradients for every example of every pass, plus the client part down and up once per client
+ * (Thapa et al. 2020). Labels and a U-shaped second cut add as for SL.
+ */
+export function splitFedFloats({ p, q, m, clientParams, epochs = 1 }: { p: number; q: number; m: number; clientParams: number; epochs?: number }): CommFloats {
+  const total = 2 * p * q * epochs + 2 * m * clientParams;
+  return { perClient: total / m, total };
+}
+
+/** What one hand-off costs: one copy peer to peer, two (up and down) through the server. */
+export const handoffCopies = (via: Handoff): number => (via === 'server' ? 2 : 1);
+
+/**
+ * Hand-offs per epoch of round-robin SL: every client passes the client part on after its turn,
+ * the last one back to the first for the next epoch (K of them, as in η_c N K). One client has
+ * nobody to hand to.
+ */
+export const handoffsPerEpoch = (K: number): number => (K > 1 ? K : 0);
+
+/** Bytes by message kind, the shape of RoundMetrics.bytesByKind. */
+export type BytesByKind = Partial<Record<MessageKind, number>>;
+
+export interface SplitEpochSetup {
+  /** Examples per client (their sum is p). For vertical SL: every client holds all p examples. */
+  clientSizes: number[];
+  variant: SplitVariant;
+  /** Floats per example at the cut. Vertical: one width per client (their blocks differ). */
+  q: number | number[];
+  /** U-shaped: floats per example at the second cut (server → the client's head). */
+  q2?: number;
+  /** Parameters a client holds (η_c N): the front, plus the head for U-shaped. */
+  clientParams: number;
+  /** Hand-off route; null for no weight sharing. Vertical SL has no hand-off. */
+  handoff: Handoff | null;
+}
+
+/**
+ * Bytes one epoch of round-robin split learning sends, by kind: exactly what the engine's
+ * accounting should measure (the tests assert it). Labels are one float32 per example (vanilla
+ * and vertical, where one client sends them; unverified for vertical, see split/vertical.ts).
+ */
+export function splitEpochBytes(s: SplitEpochSetup): BytesByKind {
+  const K = s.clientSizes.length;
+  const p = s.clientSizes.reduce((a, b) => a + b, 0);
+  if (s.variant === 'vertical') {
+    const widths = Array.isArray(s.q) ? s.q : new Array<number>(K).fill(s.q);
+    const n = s.clientSizes[0] ?? 0;
+    const qSum = widths.reduce((a, b) => a + b, 0);
+    return { smashed: floatsToBytes(n * qSum), gradient: floatsToBytes(n * qSum), labels: floatsToBytes(labelFloats(n)) };
+  }
+  const q = Array.isArray(s.q) ? s.q[0] : s.q;
+  const q2 = s.variant === 'ushaped' ? (s.q2 ?? 0) : 0;
+  const out: BytesByKind = {
+    smashed: floatsToBytes(p * (q + q2)),
+    gradient: floatsToBytes(p * (q + q2)),
+  };
+  if (s.variant === 'vanilla') out.labels = floatsToBytes(labelFloats(p));
+  if (s.handoff) {
+    const n = handoffsPerEpoch(K) * handoffCopies(s.handoff);
+    if (n > 0) out.handoff = floatsToBytes(n * s.clientParams);
+  }
+  return out;
+}
+
+export interface SplitFedRoundSetup {
+  /** Examples of each client that takes part in the round. */
+  clientSizes: number[];
+  variant: Exclude<SplitVariant, 'vertical'>;
+  q: number;
+  q2?: number;
+  clientParams: number;
+  /** Local epochs E. */
+  epochs: number;
+}
+
+/** Bytes one SplitFed round sends, by kind (V1 and V2 send the same). */
+export function splitFedRoundBytes(s: SplitFedRoundSetup): BytesByKind {
+  const m = s.clientSizes.length;
+  const p = s.clientSizes.reduce((a, b) => a + b, 0);
+  const q2 = s.variant === 'ushaped' ? (s.q2 ?? 0) : 0;
+  const out: BytesByKind = {
+    'weights-down': floatsToBytes(m * s.clientParams),
+    'weights-up': floatsToBytes(m * s.clientParams),
+    smashed: floatsToBytes(p * s.epochs * (s.q + q2)),
+    gradient: floatsToBytes(p * s.epochs * (s.q + q2)),
+  };
+  if (s.variant === 'vanilla') out.labels = floatsToBytes(labelFloats(p * s.epochs));
+  return out;
+}
+
+/** Bytes one FL round sends with m clients: the whole model down and up per client. */
+export function flRoundBytes({ m, N }: { m: number; N: number }): BytesByKind {
+  return { 'weights-down': floatsToBytes(m * N), 'weights-up': floatsToBytes(m * N) };
+}
+
+/** Sum over kinds. */
+export function totalBytes(b: BytesByKind): number {
+  return Object.values(b).reduce((s, x) => s + (x ?? 0), 0);
+}

@@ -1,0 +1,133 @@
+/**
+ * Shared pieces of the split trainers: epoch batches, turning what crossed the wire into events
+ * and ledger entries, evaluation of a network given as a forward function, and round metrics.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { EngineEvent, Handoff, RoundMetrics } from '../types';
+import type { RunContext } from '../context';
+import type { Rng } from '../rng';
+import { batchSizes, correctCount, lossSum, type TensorData } from '../train';
+import { FLOAT_BYTES, handoffCopies } from '../comm';
+import type { CommLedger } from './ledger';
+import type { Transmission, Wire } from './protocol';
+
+/** The most values a flat smashed-data sample carries (events stay small). */
+export const SAMPLE_MAX = 1024;
+
+/**
+ * The first example of a transmission, for drawing: channel 0 of an image-shaped activation, or
+ * the first SAMPLE_MAX values of a flat one.
+ */
+export function sampleOf(t: Transmission): { sample: Float32Array; sampleShape: number[] } {
+  const per = t.shape.slice(1);
+  const values = t.values!;
+  if (per.length === 3) {
+    const [h, w, c] = per;
+    const out = new Float32Array(h * w);
+    for (let i = 0; i < h * w; i++) out[i] = values[i * c];
+    return { sample: out, sampleShape: [h, w] };
+  }
+  const q = per.reduce((a, b) => a * b, 1);
+  const n = Math.min(q, SAMPLE_MAX);
+  return { sample: values.slice(0, n), sampleShape: [n] };
+}
+
+/**
+ * Records a batch's transmissions in the ledger and returns their events. `client` is the client
+ * whose batch it was (for vertical split learning, each transmission's own client).
+ */
+export function batchEvents(ledger: CommLedger, wire: Wire, round: number, client: number | null, batch: number): EngineEvent[] {
+  return wire.sent.map((t): EngineEvent => {
+    ledger.record(t.kind, t.from, t.to, t.bytes);
+    const who = client ?? (t.from === 'server' ? (t.to as number) : (t.from as number));
+    switch (t.kind) {
+      case 'smashed':
+        return { type: 'smashed-sent', round, client: who, batch, shape: t.shape, bytes: t.bytes, ...sampleOf(t), from: t.from, to: t.to };
+      case 'gradient':
+        return { type: 'gradient-returned', round, client: who, batch, shape: t.shape, bytes: t.bytes, from: t.from, to: t.to };
+      default:
+        return { type: 'message-sent', round, kind: t.kind, from: t.from, to: t.to, bytes: t.bytes };
+    }
+  });
+}
+
+/** A hand-off of the client part (clientParams floats) from one client to the next. */
+export function handoffEvent(ledger: CommLedger, round: number, from: number, to: number, via: Handoff, clientParams: number): EngineEvent {
+  const one = clientParams * FLOAT_BYTES;
+  if (via === 'server') {
+    ledger.record('handoff', from, 'server', one);
+    ledger.record('handoff', 'server', to, one);
+  } else {
+    ledger.record('handoff', from, to, one);
+  }
+  return { type: 'client-handoff', round, from, to, via, bytes: one * handoffCopies(via) };
+}
+
+/** A weights-down / weights-up message of `floats` values, recorded and returned as an event. */
+export function weightsMessage(ledger: CommLedger, round: number, kind: 'weights-down' | 'weights-up', client: number, floats: number): EngineEvent {
+  const bytes = floats * FLOAT_BYTES;
+  const [from, to] = kind === 'weights-down' ? (['server', client] as const) : ([client, 'server'] as const);
+  ledger.record(kind, from, to, bytes);
+  return { type: 'message-sent', round, kind, from, to, bytes };
+}
+
+/** One epoch's batches of `data`: shuffled from `shuffle` (or in order), split into batch sizes. */
+export function epochBatches(data: TensorData, batch: number | 'all', shuffle: Rng | null): { xs: tf.Tensor[]; ys: tf.Tensor[]; sizes: number[] } {
+  const sizes = batchSizes(data.n, batch);
+  const [xs, ys] = tf.tidy(() => {
+    let x: tf.Tensor = data.x;
+    let y: tf.Tensor = data.y;
+    if (shuffle) {
+      const perm = tf.tensor1d(shuffle.permutation(data.n), 'int32');
+      x = tf.gather(x, perm);
+      y = tf.gather(y, perm);
+    }
+    if (sizes.length === 1) return [[x.clone()], [y.clone()]];
+    return [tf.split(x, sizes), tf.split(y, sizes)];
+  });
+  return { xs, ys, sizes };
+}
+
+/** Rows per evaluation chunk (as train.ts's evaluate). */
+const EVAL_CHUNK = 2000;
+
+/** Mean loss and accuracy of a network given as `forward(x) → logits`; one read-back. */
+export async function evaluateWith(forward: (x: tf.Tensor) => tf.Tensor, data: TensorData): Promise<{ loss: number; accuracy: number }> {
+  const sums = tf.tidy(() => {
+    let loss: tf.Tensor = tf.scalar(0);
+    let correct: tf.Tensor = tf.scalar(0, 'int32');
+    for (let at = 0; at < data.n; at += EVAL_CHUNK) {
+      const m = Math.min(EVAL_CHUNK, data.n - at);
+      const whole = data.n <= EVAL_CHUNK;
+      const x = whole ? data.x : tf.slice(data.x, [at, 0], [m, -1]);
+      const y = whole ? data.y : tf.slice(data.y, [at, 0], [m, -1]);
+      const l = whole ? data.labels : tf.slice(data.labels, [at], [m]);
+      const logits = forward(x);
+      loss = tf.add(loss, lossSum(logits, y));
+      correct = tf.add(correct, correctCount(logits, l));
+    }
+    return tf.stack([loss, tf.cast(correct, 'float32')]);
+  });
+  const [total, correct] = await sums.data();
+  sums.dispose();
+  return { loss: total / data.n, accuracy: correct / data.n };
+}
+
+/**
+ * The round-metrics event: test metrics of `forward`, the given training metrics, and the
+ * ledger's counts for the round (which it resets). Throws Diverged on a non-finite loss.
+ */
+export async function metricsEvent(ctx: RunContext, ledger: CommLedger, forward: (x: tf.Tensor) => tf.Tensor, train: { loss: number; accuracy: number }): Promise<EngineEvent> {
+  ctx.assertFinite(train.loss);
+  const test = await evaluateWith(forward, ctx.testData());
+  ctx.assertFinite(test.loss);
+  const metrics: RoundMetrics = {
+    round: ctx.round,
+    testAccuracy: test.accuracy,
+    testLoss: test.loss,
+    trainLoss: train.loss,
+    trainAccuracy: train.accuracy,
+    ...ledger.take(),
+  };
+  return { type: 'round-metrics', metrics };
+}

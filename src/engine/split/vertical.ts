@@ -1,0 +1,96 @@
+/**
+ * Vertical split learning (Vepakomma et al. 2018; spec §4): the K clients hold different parts
+ * (bands of rows, split/cut.ts) of the same examples. Per batch every client sends its front's
+ * activations A_i, the server concatenates them, finishes the model and returns each client its
+ * slice ∂L/∂A_i. Nobody sees another client's features.
+ *
+ * Choices the spec leaves open, made here:
+ * - The examples are the whole training set (all clients' partitions together, in client order);
+ *   the partition only orders them. Shuffling uses stream 'shuffle/0'.
+ * - Client 0 holds the labels and sends them with its activations, one float32 per example
+ *   (who holds the labels in the vertical configuration is not stated in the spec: unverified).
+ * - There is no hand-off: each client keeps its own front.
+ * One `round-metrics` per epoch; no `client-trained` (every batch trains all clients at once).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { EngineEvent } from '../types';
+import type { RunContext } from '../context';
+import { modelSpecs } from '../model';
+import type { Params } from '../train';
+import { CommLedger } from './ledger';
+import { VerticalNet, Wire } from './protocol';
+import { batchEvents, epochBatches, evaluateWith, metricsEvent } from './events';
+
+export function verticalNetOf(ctx: RunContext): VerticalNet {
+  const { config, dataset } = ctx;
+  const specs = modelSpecs(config.model, dataset.inputShape, dataset.numClasses);
+  return new VerticalNet(dataset.inputShape, specs, config.cut, config.clients, config.model.kind !== 'cnn');
+}
+
+/** Class probabilities of the vertical network on the boundary grid (2D data), as ctx.boundary does. */
+async function verticalBoundary(ctx: RunContext, net: VerticalNet, params: Params): Promise<EngineEvent | null> {
+  const g = Math.floor(ctx.options.boundaryGrid ?? 0);
+  const extent = ctx.dataset.extent;
+  if (!(g > 0) || !extent) return null;
+  const [lo, hi] = extent;
+  const step = (hi - lo) / g;
+  const xy = new Float32Array(g * g * 2);
+  for (let r = 0; r < g; r++) {
+    for (let c = 0; c < g; c++) {
+      xy[2 * (r * g + c)] = lo + (c + 0.5) * step;
+      xy[2 * (r * g + c) + 1] = hi - (r + 0.5) * step;
+    }
+  }
+  const p = tf.tidy(() => tf.softmax(net.forward(tf.tensor2d(xy, [g * g, 2]), params)));
+  const probs = (await p.data()) as Float32Array;
+  p.dispose();
+  return { type: 'boundary', round: ctx.round, owner: 'global', grid: g, classes: ctx.dataset.numClasses, probs };
+}
+
+export async function* verticalSplit(ctx: RunContext): AsyncGenerator<EngineEvent, Params> {
+  const { config } = ctx;
+  const K = config.clients;
+  const net = verticalNetOf(ctx);
+  const ledger = new CommLedger();
+  const lr = tf.scalar(config.lr);
+  let params: Params = net.importParams(net.initParams(ctx.rng.init));
+  let finished = false;
+  try {
+    const data = ctx.allData();
+    const shuffle = config.shuffle ? ctx.rng.shuffle(0) : null;
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      ctx.round = epoch;
+      yield { type: 'round-started', round: epoch, selected: Array.from({ length: K }, (_, k) => k) };
+      const { xs, ys, sizes } = epochBatches(data, config.batchSize, shuffle);
+      try {
+        for (let b = 0; b < sizes.length; b++) {
+          const wire = new Wire();
+          const bands = tf.tidy(() => net.blocks.map((_, i) => net.band(xs[b], i)));
+          let next: Params;
+          try {
+            next = net.step(params, bands, { y: ys[b], n: sizes[b] }, lr, wire);
+          } finally {
+            if (K > 1) tf.dispose(bands);
+          }
+          tf.dispose(params);
+          params = next;
+          for (const e of batchEvents(ledger, wire, epoch, null, b)) yield e;
+          await ctx.tick();
+        }
+      } finally {
+        tf.dispose([...xs, ...ys]);
+      }
+      const forward = (x: tf.Tensor) => net.forward(x, params);
+      const train = await evaluateWith(forward, data);
+      const bd = await verticalBoundary(ctx, net, params);
+      if (bd) yield bd;
+      yield await metricsEvent(ctx, ledger, forward, train);
+      await ctx.tick();
+    }
+    finished = true;
+    return params;
+  } finally {
+    lr.dispose();
+    if (!finished) tf.dispose(params);
+  }
+}
