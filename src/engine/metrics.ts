@@ -4,10 +4,13 @@
  * interpolated between the two rounds around it.
  */
 
-/** Best-so-far accuracy after each round. */
+/**
+ * Best-so-far accuracy after each round. A non-finite accuracy (a run that blew up) never
+ * improves the curve, and does not poison it the way Math.max(best, NaN) would.
+ */
 export function monotone(accuracies: readonly number[]): number[] {
   let best = -Infinity;
-  return accuracies.map((a) => (best = Math.max(best, a)));
+  return accuracies.map((a) => (Number.isFinite(a) && a > best ? (best = a) : best));
 }
 
 /**
@@ -24,7 +27,17 @@ export function roundsToTarget(accuracies: readonly number[], target: number, st
       const frac = curve[i] === prev ? 1 : (target - prev) / (curve[i] - prev);
       return i + Math.min(1, Math.max(0, frac));
     }
-    prev = curve[i];
+    // Before the first finite accuracy the curve is -∞; interpolate from `start` instead.
+    if (Number.isFinite(curve[i])) prev = curve[i];
   }
   return null;
+}
+
+/**
+ * Speed-up of a setting against a baseline, as the paper's table writes it ("16.9×" against
+ * FedSGD): baseline rounds over the setting's rounds; null when either is unknown.
+ */
+export function speedup(baselineRounds: number | null, rounds: number | null): number | null {
+  if (baselineRounds === null || rounds === null || !(rounds > 0)) return null;
+  return baselineRounds / rounds;
 }
