@@ -7,6 +7,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
+import { asImage } from './plot-a11y';
 
 export interface ErrorChartOptions {
   label: string;
@@ -87,7 +88,7 @@ export function create(el: HTMLElement, options: ErrorChartOptions): ErrorChartR
       },
       marks,
     });
-    el.replaceChildren(chart);
+    el.replaceChildren(asImage(chart));
   }
 
   const schedule = () => {

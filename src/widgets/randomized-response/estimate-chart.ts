@@ -6,6 +6,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
+import { asImage } from './plot-a11y';
 
 export interface EstimateChartOptions {
   label: string;
@@ -74,7 +75,7 @@ export function create(el: HTMLElement, options: EstimateChartOptions): Estimate
         ),
       ],
     });
-    el.replaceChildren(chart);
+    el.replaceChildren(asImage(chart));
   }
 
   const schedule = () => {

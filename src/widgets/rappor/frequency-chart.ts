@@ -6,6 +6,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
+import { asImage } from '../randomized-response/plot-a11y';
 
 export interface FrequencyChartOptions {
   label: string;
@@ -64,7 +65,7 @@ export function create(el: HTMLElement, options: FrequencyChartOptions): Frequen
         ),
       ],
     });
-    el.replaceChildren(chart);
+    el.replaceChildren(asImage(chart));
   }
 
   const schedule = () => {

@@ -6,6 +6,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
+import { asImage } from '../randomized-response/plot-a11y';
 
 export interface SumChartOptions {
   label: string;
@@ -61,7 +62,7 @@ export function create(el: HTMLElement, options: SumChartOptions): SumChartRende
         ),
       ],
     });
-    el.replaceChildren(chart);
+    el.replaceChildren(asImage(chart));
   }
 
   const schedule = () => {

@@ -1,0 +1,194 @@
+/**
+ * Chapter 6, figure 2: RAPPOR in a real browser. The privacy budgets match the paper's
+ * reference values, reporting again keeps the permanent response and draws new bits, the
+ * population is decoded, invalid combinations explain themselves in Korean, basic RAPPOR fixes
+ * k, h and m, and the settings round-trip through the address.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
+
+const PATH = 'chapters/privacy/';
+const TAG = 'rappor-widget';
+
+interface Inspection {
+  params: { k: number; h: number; cohorts: number; f: number; p: number; q: number };
+  encoding: 'bloom' | 'basic';
+  epsInf: number;
+  epsOne: number;
+  cohort: number;
+  bloom: string;
+  prr: string;
+  reports: string[];
+  population: { key: string; done: boolean; total: number; estimates: { value: string; count: number; truth: number; detected: boolean }[] } | null;
+  problems: string[];
+}
+
+let browser: BrowserSession;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+async function ready(page: Page) {
+  await page.locator(TAG).scrollIntoViewIfNeeded();
+  await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement | null)?.dataset.state === 'ready', TAG, { timeout: 30_000 });
+}
+
+async function populationDone(page: Page) {
+  await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.population === 'done', TAG, { timeout: 30_000 });
+}
+
+const inspect = (page: Page) =>
+  page.evaluate((tag) => (document.querySelector(tag) as unknown as { widgetController: { inspect(): unknown } }).widgetController.inspect(), TAG) as Promise<Inspection>;
+
+const query = (page: Page) => new URL(page.url()).searchParams;
+
+test('reference settings: ε∞ = 4 ln 3, a report’s life, and a decoded population', async () => {
+  const visit = await openPage(browser, PATH);
+  const { page } = visit;
+  await ready(page);
+  const widget = page.locator(TAG);
+  const s = await inspect(page);
+  expect(s.params).toEqual({ k: 16, h: 2, cohorts: 64, f: 0.5, p: 0.5, q: 0.75 });
+  expect(s.epsInf).toBeCloseTo(4 * Math.log(3), 9);
+  expect(await widget.locator('[data-out="epsInf"]').textContent()).toBe('4.394 = 4 ln 3');
+  expect(await widget.locator('[data-out="epsOne"]').textContent()).toBe('1.074');
+  expect(s.bloom).toMatch(/^[01]{16}$/);
+  expect(s.reports).toHaveLength(3);
+  // Rows B, B′, three reports and their mean: 6 rows of 16 cells.
+  expect(await widget.locator('[data-view="life"] rect').count()).toBe(6 * 16);
+
+  await populationDone(page);
+  const pop = (await inspect(page)).population!;
+  expect(pop.total).toBe(30000);
+  const held = pop.estimates.filter((e) => e.truth > 0);
+  const unheld = pop.estimates.filter((e) => e.truth === 0);
+  // The most common value is found; nobody-held values are (almost always) not.
+  expect(held[0].detected).toBe(true);
+  expect(Math.abs(held[0].count - held[0].truth)).toBeLessThan(0.25 * held[0].truth);
+  expect(unheld.filter((e) => e.detected).length).toBeLessThanOrEqual(1);
+  expect(await widget.locator('[data-view="population"] svg').count()).toBe(1);
+
+  // Report again: the permanent response stays, a new report row appears.
+  await widget.locator('[data-action="report-again"]').click();
+  await expect.poll(async () => (await inspect(page)).reports.length).toBe(4);
+  const again = await inspect(page);
+  expect(again.prr).toBe(s.prr);
+  expect(again.reports.slice(0, 3)).toEqual(s.reports);
+  await expect.poll(() => query(page).get('rappor.reports')).toBe('4');
+  // Reporting again does not re-run the population.
+  expect(again.population!.key).toBe(pop.key);
+
+  // Another person: another cohort or other coins, same value.
+  await widget.locator('[data-action="new-person"]').click();
+  await expect.poll(async () => (await inspect(page)).prr).not.toBe(s.prr);
+
+  // f by keyboard: 0.5 → 0.55 changes ε∞ and re-runs the population.
+  await page.locator('#rappor-f').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(async () => (await inspect(page)).epsInf).toBeCloseTo(4 * Math.log((1 - 0.275) / 0.275), 9);
+  await populationDone(page);
+  expect((await inspect(page)).population!.key).not.toBe(pop.key);
+
+  await visit.settle();
+  expectNoProblems(visit.problems);
+  await visit.close();
+});
+
+test('q not above p: the page explains in Korean and decodes nothing', async () => {
+  const visit = await openPage(browser, PATH + '?rappor.p=0.6&rappor.q=0.4');
+  await ready(visit.page);
+  const alert = visit.page.locator(`${TAG} [data-alert]`);
+  await expect.poll(() => alert.isVisible()).toBe(true);
+  expect(await alert.textContent()).toContain('q는 p보다 커야 합니다');
+  const s = await inspect(visit.page);
+  expect(s.population).toBeNull();
+  expect(await visit.page.locator(`${TAG} [data-out="epsOne"]`).textContent()).toBe('—');
+  // Fixing it brings the decoding back.
+  await visit.page.locator('#rappor-q').focus();
+  for (let i = 0; i < 6; i++) await visit.page.keyboard.press('ArrowRight');
+  await populationDone(visit.page);
+  expect(await alert.isVisible()).toBe(false);
+  expectNoProblems(visit.problems);
+  await visit.close();
+});
+
+test('basic RAPPOR: one bit per category, k, h and m fixed', async () => {
+  const visit = await openPage(browser, PATH + '?rappor.encoding=basic&rappor.n=10000&rappor.value=map.example');
+  const { page } = visit;
+  await ready(page);
+  const s = await inspect(page);
+  expect(s.encoding).toBe('basic');
+  expect(s.params).toMatchObject({ k: 16, h: 1, cohorts: 1 });
+  expect(s.epsInf).toBeCloseTo(2 * Math.log(3), 9);
+  // map.example is the fifth candidate: bit 4 and only bit 4.
+  expect(s.bloom).toBe('0000100000000000');
+  expect(await page.locator('#rappor-k').isDisabled()).toBe(true);
+  expect(await page.locator(`${TAG} [data-basic-note]`).isVisible()).toBe(true);
+  await populationDone(page);
+  const pop = (await inspect(page)).population!;
+  expect(pop.total).toBe(10000);
+  expectNoProblems(visit.problems);
+  await visit.close();
+});
+
+test('the address round-trips and the seed fixes every bit and estimate', async () => {
+  const q = '?rappor.k=32&rappor.h=3&rappor.m=8&rappor.f=0.25&rappor.n=3000&rappor.value=bank.example&rappor.reports=5&rappor.seed=42';
+  const first = await openPage(browser, PATH + q);
+  await ready(first.page);
+  await populationDone(first.page);
+  const a = await inspect(first.page);
+  expect(a.params).toEqual({ k: 32, h: 3, cohorts: 8, f: 0.25, p: 0.5, q: 0.75 });
+  expect(a.reports).toHaveLength(5);
+  expect(a.epsInf).toBeCloseTo(6 * Math.log(7), 9);
+  expect(await first.page.locator('#rappor-value').inputValue()).toBe('bank.example');
+  await first.close();
+
+  const second = await openPage(browser, PATH + q);
+  await ready(second.page);
+  await populationDone(second.page);
+  const b = await inspect(second.page);
+  expect(b.reports).toEqual(a.reports);
+  expect(b.population!.estimates).toEqual(a.population!.estimates);
+  expectNoProblems(second.problems);
+  await second.close();
+});
+
+test('bad values in the address are corrected with a Korean notice', async () => {
+  const visit = await openPage(browser, PATH + '?rappor.k=5&rappor.f=2&rappor.value=evil.example');
+  await ready(visit.page);
+  const text = await visit.page.locator(`${TAG} [data-notices]`).textContent();
+  expect(text).toContain('블룸 필터 크기 k: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
+  expect(text).toContain('영구 단계의 f: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
+  expect(text).toContain('이 사람의 값: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
+  const s = await inspect(visit.page);
+  expect([4, 8]).toContain(s.params.k);
+  expect(s.params.f).toBe(0.95);
+  expectNoProblems(visit.problems);
+  await visit.close();
+});
+
+test('downloads and accessibility', async () => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    const visit = await openPage(browser, PATH + '?rappor.n=3000', { colorScheme, viewport: colorScheme === 'dark' ? 'mobile' : 'desktop' });
+    const { page } = visit;
+    await ready(page);
+    await populationDone(page);
+    if (colorScheme === 'light') {
+      const download = page.waitForEvent('download');
+      await page.locator(`${TAG} [data-action="export-csv"]`).click();
+      const text = await (await download).createReadStream().then((s) => new Response(s as unknown as ReadableStream).text());
+      const lines = text.replace(/^\ufeff/, '').trim().split(/\r\n/);
+      expect(lines[0]).toBe('value,true_count,estimate,std_error,detected');
+      expect(lines).toHaveLength(17);
+    }
+    await expectAxeClean(page, { include: '#rappor' });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expectNoProblems(visit.problems);
+    await visit.close();
+  }
+});
