@@ -291,13 +291,20 @@ export interface AxeOptions {
   exclude?: string[];
   /** axe rule ids to switch off (say why in the test). */
   disableRules?: string[];
+  /**
+   * Leave out KaTeX's visual HTML (`.katex-html`). It is aria-hidden (assistive technology reads
+   * the MathML next to it), inherits the text colour, and on a formula-heavy chapter it is
+   * thousands of spans that triple axe's run time. pages.test.ts scans it in full once per page
+   * (desktop) and skips it in the repeat passes (mobile, dark).
+   */
+  skipMathHtml?: boolean;
 }
 
 /** Runs axe-core (wcag2a, wcag2aa) on the page; one line per violation with its targets. */
 export async function runAxe(page: Page, opts: AxeOptions = {}): Promise<string[]> {
   let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']);
   if (opts.include) builder = builder.include(opts.include);
-  for (const sel of opts.exclude ?? []) builder = builder.exclude(sel);
+  for (const sel of [...(opts.exclude ?? []), ...(opts.skipMathHtml ? ['.katex-html'] : [])]) builder = builder.exclude(sel);
   if (opts.disableRules?.length) builder = builder.disableRules(opts.disableRules);
   const result = await builder.analyze();
   return result.violations.map(
@@ -377,7 +384,7 @@ export interface PageAudit {
 export async function auditPage(
   browser: BrowserSession,
   path: string,
-  opts: OpenOptions & { maxTabs?: number } = {},
+  opts: OpenOptions & { maxTabs?: number; axe?: AxeOptions } = {},
 ): Promise<PageAudit> {
   const visit = await openPage(browser, path, opts);
   try {
@@ -388,7 +395,7 @@ export async function auditPage(
       () => document.querySelector('meta[http-equiv="content-security-policy" i]')?.getAttribute('content') ?? null,
     );
     const overflowX = await page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth));
-    const axe = await runAxe(page);
+    const axe = await runAxe(page, opts.axe);
     const focus = await focusProblems(page, { maxTabs: opts.maxTabs });
     await visit.settle(1000);
     return {
