@@ -3,8 +3,8 @@
  * every script it loads up front (see pageScripts in site-files.ts). Widgets are custom elements
  * (<fl-…>, <x-y>), so a page whose HTML has no custom element tag is a page without a widget.
  */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { expect, test } from 'vitest';
 import { site } from './harness';
 import { htmlFiles, pageScripts } from './site-files';
@@ -39,3 +39,13 @@ test.each(pages.filter((p) => p.widgets.length === 0).map((p) => [p.name, p] as 
     expect(p.scripts.gzipBytes, `${p.scripts.files.join(', ')}`).toBeLessThanOrEqual(BUDGET);
   },
 );
+
+test('math is rendered at build time: no KaTeX code ships to the browser', () => {
+  const html = htmlFiles(distDir).map((f) => readFileSync(f, 'utf8'));
+  expect(html.some((h) => h.includes('class="katex"')), 'no page has math to check').toBe(true);
+  // Every script in the build, including chunks loaded later, not just the ones loaded up front.
+  const jsFiles = readdirSync(join(distDir, '_astro')).filter((f) => /\.m?js$/.test(f));
+  expect(jsFiles.length).toBeGreaterThan(0);
+  const withKatex = jsFiles.filter((f) => /KaTeX parse error|katex\.render/.test(readFileSync(join(distDir, '_astro', f), 'utf8')));
+  expect(withKatex).toEqual([]);
+});
