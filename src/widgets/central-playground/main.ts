@@ -103,7 +103,7 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
         backendLine.textContent = d.text;
         backendLine.classList.toggle('is-warning', d.warn);
       }
-      root.dataset.backend = `${info.backend}:${info.thread}`;
+      root.dataset.compute = `${info.backend}:${info.thread}`;
       if (threadNotice) {
         threadNotice.hidden = info.thread !== 'main';
       }

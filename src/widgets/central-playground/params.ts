@@ -11,13 +11,13 @@ export const params = {
   data: {
     type: 'choice',
     label: '데이터셋',
-    default: 'spiral',
+    default: 'circles',
     choices: [
-      { value: 'circles', label: '원 (안쪽과 바깥쪽)' },
+      { value: 'circles', label: '동심원' },
       { value: 'moons', label: '반달 두 개' },
-      { value: 'xor', label: 'XOR (사분면)' },
+      { value: 'xor', label: 'XOR (네 구역)' },
       { value: 'spiral', label: '나선' },
-      { value: 'blobs', label: '가우시안 덩어리 4개' },
+      { value: 'blobs', label: '가우스 덩어리 4개' },
     ],
   },
   noise: { type: 'number', label: '노이즈', default: 0.1, min: 0, max: 1, step: 0.05 },

@@ -7,7 +7,10 @@
  * points (who owns which) and then with each `raw-data` message the engine reports; with
  * prefers-reduced-motion the points jump instead of flying.
  */
-import { select, easeCubicInOut } from 'd3';
+// Importing `interrupt` (and using it) also brings in d3-transition's patch of
+// selection.prototype (.transition, .interrupt); with d3's sideEffects: false, importing only
+// `select` would leave it out of the bundle.
+import { select, easeCubicInOut, interrupt } from 'd3';
 import { classColor } from './colors';
 import { prefersReducedMotion } from '~/runtime/lazy';
 
@@ -174,7 +177,9 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
       .data(idx)
       .join('circle')
       .attr('class', 'dataflow__dot dataflow__dot--moving')
-      .interrupt()
+      .each(function () {
+        interrupt(this);
+      })
       .attr('r', 1.6)
       .attr('cx', (i) => home(i)[0])
       .attr('cy', (i) => home(i)[1])
@@ -261,7 +266,9 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
       return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
     },
     destroy() {
-      gDots.selectAll('circle').interrupt();
+      gDots.selectAll<SVGCircleElement, unknown>('circle').each(function () {
+        interrupt(this);
+      });
       svg.remove();
     },
   };

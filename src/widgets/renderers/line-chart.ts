@@ -64,11 +64,24 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
     for (const s of options.series) {
       const pts = finite.filter((p) => p.series === s.key);
       if (pts.length === 0) continue;
-      marks.push(
-        Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dashed ? '5,3' : undefined }),
-        Plot.text(pts.slice(-1), { x: 'x', y: 'y', text: () => s.label, fill: s.color, dx: 4, textAnchor: 'start', fontWeight: 700 }),
-      );
+      marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dashed ? '5,3' : undefined }));
     }
+    // The key sits in the top margin, right-aligned, so it never covers a curve and goes with
+    // the chart into an exported file. Line style is in the key too, not only the colour.
+    options.series.forEach((s, i) => {
+      const fromRight = (options.series.length - 1 - i) * 64;
+      marks.push(
+        Plot.text([s.label], {
+          frameAnchor: 'top-right',
+          dx: -fromRight,
+          dy: -14,
+          text: (d: string) => `${s.dashed ? '╍╍' : '━━'} ${d}`,
+          fill: s.color,
+          textAnchor: 'end',
+          fontWeight: 700,
+        }),
+      );
+    });
     let yDomain = options.yDomain;
     if (!yDomain) {
       const top = finite.reduce((m, p) => Math.max(m, p.y), 0);
@@ -77,8 +90,9 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
     const chart = Plot.plot({
       width,
       height,
+      marginTop: 26,
       marginLeft: 44,
-      marginRight: 44,
+      marginRight: 16,
       marginBottom: 34,
       ariaLabel: options.label,
       x: { domain: [0, Math.max(1, data.xMax)], label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', ticks: Math.max(2, Math.floor(width / 70)) },
@@ -92,6 +106,12 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
       },
       marks,
     });
+    // One image with one Korean name: Plot labels its inner groups in English ("line",
+    // "x-axis tick"), and aria-label on a plain <g> is not allowed (axe: aria-prohibited-attr).
+    // The widget's text summary carries the numbers.
+    chart.setAttribute('role', 'img');
+    for (const g of chart.querySelectorAll('[aria-label]')) g.removeAttribute('aria-label');
+    for (const g of chart.querySelectorAll('[aria-description]')) g.removeAttribute('aria-description');
     el.replaceChildren(chart);
   }
 

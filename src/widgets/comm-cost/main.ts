@@ -1,0 +1,400 @@
+/**
+ * The communication-cost widget, mounted when it nears the viewport. The upper chart is pure
+ * arithmetic: the §5 formulas of src/engine/comm.ts evaluated for the sliders' N, p, q, η_c. The
+ * lower chart puts the same formulas for a small model next to what the engine counted while it
+ * really trained that model, one short run per method and client count, in the worker.
+ */
+import type { EngineEvent, MessageKind, RunConfig } from '~/engine/types';
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { BackendInfo } from '~/runtime/protocol';
+import { TrainingHost } from '~/runtime/host';
+import { defaultConfig } from '~/engine/config';
+import { FLOAT_BYTES, crossoverClients, flFloats, slFloats, slHandoffFloats, splitFedFloats } from '~/engine/comm';
+import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { create as createLogLog, type LogSeries, type LogDots } from '../renderers/loglog';
+import { METHOD_COLORS, METHOD_LABELS, formatBytes, formatKoreanCount, type Method } from '../renderers/kinds';
+import { DATA_URL, statusElements } from '../renderers/run-status';
+import { FORMULA_ONLY, type CommParams, type CommValues } from './params';
+
+/** The methods the formulas cover, in the order they are listed. */
+const METHODS = ['fl', 'sl', 'slHandoff', 'splitfed'] as const satisfies readonly Method[];
+type CommMethod = (typeof METHODS)[number];
+const DASH: Record<CommMethod, string | undefined> = { fl: undefined, sl: '2,3', slHandoff: '7,3', splitfed: '1,0' };
+const SYMBOL: Record<CommMethod, string> = { fl: 'circle', sl: 'square', slHandoff: 'triangle', splitfed: 'diamond' };
+
+/** Client counts of the measured runs. */
+export const MEASURED_K = [1, 2, 4, 8, 16, 32, 64] as const;
+
+/** The variables of the formulas. */
+export interface CommVars {
+  N: number;
+  p: number;
+  q: number;
+  etaC: number;
+}
+
+/** Bytes one epoch sends for K clients under each method (the §5 table, plus SplitFed). */
+export function epochBytes(v: CommVars, K: number): Record<CommMethod, number> {
+  return {
+    fl: flFloats({ K, N: v.N }).total * FLOAT_BYTES,
+    sl: slFloats({ p: v.p, q: v.q, K }).total * FLOAT_BYTES,
+    slHandoff: slHandoffFloats({ p: v.p, q: v.q, K, N: v.N, etaC: v.etaC }).total * FLOAT_BYTES,
+    splitfed: splitFedFloats({ p: v.p, q: v.q, m: K, clientParams: v.etaC * v.N }).total * FLOAT_BYTES,
+  };
+}
+
+/** K values 1 … max on a log grid (20 per decade, the ends included). */
+function kGrid(max: number): number[] {
+  const out: number[] = [];
+  const steps = Math.ceil(Math.log10(max) * 20);
+  for (let i = 0; i <= steps; i++) out.push(Math.min(max, 10 ** (i / 20)));
+  return out;
+}
+
+/** The run of one measured point: a method, a client count and the model's hidden width. */
+function measureConfig(method: 'fl' | 'sl' | 'splitfed', K: number, width: number): RunConfig {
+  return defaultConfig({
+    algorithm: method === 'fl' ? 'fedavg' : method === 'sl' ? 'split' : 'splitfed1',
+    dataset: { name: 'digits', noise: 0, size: 0 },
+    model: { kind: 'mlp', hidden: [width, 16], activation: 'relu' },
+    partition: { kind: 'iid', alpha: 0.5, shardsPerClient: 2 },
+    clients: K,
+    fraction: 1,
+    localEpochs: 1,
+    rounds: 1,
+    epochs: 1,
+    batchSize: 64,
+    lr: 0.1,
+    cut: 1,
+    variant: 'vanilla',
+    handoff: 'p2p',
+    shuffle: true,
+    seed: 1,
+  });
+}
+
+interface Measured {
+  K: number;
+  method: CommMethod;
+  bytes: number;
+}
+
+export interface CommInspection {
+  crossover: number;
+  vars: CommVars;
+  /** Measured setup (from the runs' run-started events) once known. */
+  measuredVars: CommVars | null;
+  measured: Measured[];
+  /** Runs done / planned. */
+  progress: [number, number];
+  status: 'measuring' | 'done' | 'paused' | 'error';
+  backend: BackendInfo | null;
+}
+
+const sum = (b: Partial<Record<MessageKind, number>>, kinds: MessageKind[]) => kinds.reduce((s, k) => s + (b[k] ?? 0), 0);
+
+export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommParams> & { inspect(): CommInspection } {
+  const root = ctx.root;
+  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const ui = statusElements(root);
+  const headline = q('[data-crossover]')!;
+  const formulaTable = q('[data-view="formula-table"]')!;
+  const measuredTable = q('[data-view="measured-table"]')!;
+  const setupLine = q('[data-measured-setup]')!;
+
+  const yFormat = (y: number) => formatBytes(y);
+  const formulaChart = createLogLog(q('[data-view="formula"]')!, {
+    label: '클라이언트 수에 따른 한 에폭의 통신량(바이트), 로그 축',
+    xLabel: '클라이언트 수 K',
+    yLabel: '한 에폭의 통신량',
+    yFormat,
+  });
+  const measuredChart = createLogLog(q('[data-view="measured"]')!, {
+    label: '실측 모델의 통신량: 공식(선)과 엔진이 센 바이트(점), 로그 축',
+    xLabel: '클라이언트 수 K',
+    yLabel: '한 에폭의 통신량',
+    yFormat,
+    height: 260,
+  });
+
+  const varsOf = (v: CommValues): CommVars => ({ N: v.n, p: v.p, q: v.q, etaC: v.eta });
+
+  function seriesFor(v: CommVars, Ks: number[]): LogSeries[] {
+    const rows = Ks.map((K) => ({ K, b: epochBytes(v, K) }));
+    return METHODS.map((m) => ({ key: m, label: METHOD_LABELS[m], color: METHOD_COLORS[m], dash: DASH[m], points: rows.map((r) => ({ x: r.K, y: r.b[m] })) }));
+  }
+
+  function crossoverText(v: CommVars): { text: string; k: number } {
+    const k = crossoverClients({ p: v.p, q: v.q, N: v.N, etaC: v.etaC });
+    const shown = k >= 100 ? formatKoreanCount(k) : k.toFixed(1);
+    if (k < 1) return { k, text: `교차점 K* = 2pq / (N(2 − η_c)) ≈ ${k.toPrecision(2)}: 클라이언트가 한 명이어도 인계가 있는 분할 학습이 연합 학습보다 적게 보냅니다.` };
+    return {
+      k,
+      text: `교차점 K* = 2pq / (N(2 − η_c)) ≈ ${shown}: 클라이언트가 이보다 많으면 인계가 있는 분할 학습이, 적으면 연합 학습이 한 에폭에 적게 보냅니다.`,
+    };
+  }
+
+  function table(caption: string, head: string[], rows: (string | Node)[][]): HTMLTableElement {
+    const t = document.createElement('table');
+    t.className = 'lab__table';
+    const cap = t.createCaption();
+    cap.className = 'visually-hidden';
+    cap.textContent = caption;
+    const tr = t.createTHead().insertRow();
+    for (const h of head) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = h;
+      tr.append(th);
+    }
+    const body = t.createTBody();
+    for (const r of rows) {
+      const row = body.insertRow();
+      r.forEach((cell, i) => {
+        const c = i === 0 ? document.createElement('th') : document.createElement('td');
+        if (i === 0) (c as HTMLTableCellElement).scope = 'row';
+        c.append(cell);
+        row.append(c);
+      });
+    }
+    return t;
+  }
+
+  let formulaFrame = 0;
+  function drawFormula() {
+    formulaFrame = 0;
+    const v = varsOf(ctx.values);
+    const { text, k } = crossoverText(v);
+    headline.textContent = text;
+    formulaChart.update({
+      series: seriesFor(v, kGrid(10_000)),
+      rules: k >= 1 && k <= 10_000 ? [{ x: k, label: `교차점 K ≈ ${k >= 100 ? Math.round(k).toLocaleString('ko-KR') : k.toFixed(1)}` }] : [],
+      xDomain: [1, 10_000],
+    });
+    const Ks = [10, 100, 1000, 10_000];
+    formulaTable.replaceChildren(
+      table(
+        '클라이언트 수별 한 에폭의 통신량(값의 수와 바이트)',
+        ['클라이언트 수 K', ...METHODS.map((m) => METHOD_LABELS[m]), '가장 적게 보내는 방식'],
+        Ks.map((K) => {
+          const b = epochBytes(v, K);
+          const best = METHODS.reduce((a, m) => (b[m] < b[a] ? m : a), METHODS[0]);
+          return [K.toLocaleString('ko-KR'), ...METHODS.map((m) => `${formatKoreanCount(b[m] / FLOAT_BYTES)}개 (${formatBytes(b[m])})`), METHOD_LABELS[best]];
+        }),
+      ),
+    );
+    ctx.announce(summary());
+  }
+
+  // ----- measurement -----
+  type Job = { method: 'fl' | 'sl' | 'splitfed'; K: number };
+  let jobs: Job[] = [];
+  let jobIndex = 0;
+  let measured: Measured[] = [];
+  let measuredVars: CommVars | null = null;
+  let measuring: 'measuring' | 'done' | 'paused' | 'error' = 'measuring';
+  let backend: BackendInfo | null = null;
+  let currentRun = 0;
+
+  function planJobs(): Job[] {
+    const out: Job[] = [];
+    for (const K of MEASURED_K) for (const method of ['fl', 'sl', 'splitfed'] as const) out.push({ method, K });
+    return out;
+  }
+
+  function startJob() {
+    const job = jobs[jobIndex];
+    if (!job) {
+      measuring = 'done';
+      root.dataset.measured = 'done';
+      ui.progress(jobs.length, jobs.length, '실행');
+      drawMeasured();
+      ctx.announce(summary(), true);
+      return;
+    }
+    ui.progress(jobIndex, jobs.length, '실행');
+    currentRun = host.start(measureConfig(job.method, job.K, ctx.values.mw), { dataUrl: DATA_URL }, { paused: !ctx.visible });
+  }
+
+  function onEvent(e: EngineEvent, runId: number) {
+    if (runId !== currentRun) return;
+    const job = jobs[jobIndex];
+    if (!job) return;
+    if (e.type === 'run-started' && job.method === 'sl' && e.clientParameters !== undefined && e.cutWidth !== undefined) {
+      measuredVars = { N: e.parameters, p: e.data.trainSize, q: e.cutWidth, etaC: e.clientParameters / e.parameters };
+    }
+    if (e.type === 'round-metrics') {
+      const b = e.metrics.bytesByKind;
+      if (job.method === 'fl') measured.push({ K: job.K, method: 'fl', bytes: sum(b, ['weights-down', 'weights-up']) });
+      else if (job.method === 'sl') {
+        measured.push({ K: job.K, method: 'sl', bytes: sum(b, ['smashed', 'gradient']) });
+        measured.push({ K: job.K, method: 'slHandoff', bytes: sum(b, ['smashed', 'gradient', 'handoff']) });
+      } else measured.push({ K: job.K, method: 'splitfed', bytes: sum(b, ['smashed', 'gradient', 'weights-down', 'weights-up']) });
+      drawMeasured();
+    }
+    if (e.type === 'run-diverged') {
+      // Bytes do not depend on convergence, but a diverged run has stopped before its metrics.
+      ui.alert(`측정용 학습 하나가 발산했습니다: ${e.message}`);
+    }
+  }
+
+  function drawMeasured() {
+    const mv = measuredVars;
+    if (!mv) {
+      measuredChart.update({ series: [], xDomain: [1, 64] });
+      measuredTable.replaceChildren();
+      setupLine.textContent = '측정용 모델을 학습하고 있습니다.';
+      return;
+    }
+    const k = crossoverClients({ p: mv.p, q: mv.q, N: mv.N, etaC: mv.etaC });
+    setupLine.textContent = `실측 모델: N = ${mv.N.toLocaleString('ko-KR')}, p = ${mv.p.toLocaleString('ko-KR')}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${jobs.length}번 학습해 셉니다.`;
+    const dots: LogDots[] = METHODS.map((m) => ({
+      key: m,
+      label: METHOD_LABELS[m],
+      color: METHOD_COLORS[m],
+      symbol: SYMBOL[m],
+      points: measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes })),
+    }));
+    measuredChart.update({
+      series: seriesFor(mv, kGrid(64)),
+      dots,
+      rules: k >= 1 && k <= 64 ? [{ x: k, label: `교차점 K ≈ ${k.toFixed(1)}` }] : [],
+      xDomain: [1, 64],
+    });
+    const rows = MEASURED_K.filter((K) => measured.some((x) => x.K === K)).map((K) => {
+      const f = epochBytes(mv, K);
+      return [
+        K.toLocaleString('ko-KR'),
+        ...METHODS.map((m) => {
+          const hit = measured.find((x) => x.K === K && x.method === m);
+          if (!hit) return '…';
+          const span = document.createElement('span');
+          const ok = Math.abs(hit.bytes - f[m]) <= 1e-6 * f[m];
+          span.append(`${formatBytes(hit.bytes)} `);
+          const mark = document.createElement('span');
+          mark.className = ok ? 'lab__ok' : 'lab__off';
+          mark.textContent = ok ? '✓' : `≠ 공식 ${formatBytes(f[m])}`;
+          span.append(mark);
+          return span;
+        }),
+      ];
+    });
+    measuredTable.replaceChildren(table('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', ['클라이언트 수 K', ...METHODS.map((m) => METHOD_LABELS[m])], rows));
+    const all = measured.length;
+    const same = measured.filter((x) => Math.abs(x.bytes - epochBytes(mv, x.K)[x.method]) <= 1e-6 * epochBytes(mv, x.K)[x.method]).length;
+    root.dataset.matches = `${same}/${all}`;
+  }
+
+  function summary(): string {
+    const v = varsOf(ctx.values);
+    const { text } = crossoverText(v);
+    const at = epochBytes(v, 100);
+    const head = `N = ${v.N.toLocaleString('ko-KR')}, p = ${v.p.toLocaleString('ko-KR')}, q = ${v.q}, η_c = ${v.etaC}. ${text} 클라이언트 100명일 때 한 에폭에 연합 학습 ${formatBytes(at.fl)}, 분할 학습 ${formatBytes(at.sl)}, 인계가 있는 분할 학습 ${formatBytes(at.slHandoff)}, SplitFed ${formatBytes(at.splitfed)}.`;
+    if (!measuredVars) return `${head} 실측은 준비 중입니다.`;
+    const mv = measuredVars;
+    const same = measured.filter((x) => Math.abs(x.bytes - epochBytes(mv, x.K)[x.method]) <= 1e-6 * epochBytes(mv, x.K)[x.method]).length;
+    const state = measuring === 'done' ? '측정을 마쳤습니다' : '측정 중입니다';
+    return `${head} 실측: ${state}. 측정한 ${measured.length}개 값 중 ${same}개가 공식과 정확히 같습니다.`;
+  }
+
+  function measure() {
+    jobs = planJobs();
+    jobIndex = 0;
+    measured = [];
+    measuredVars = null;
+    measuring = 'measuring';
+    root.dataset.measured = 'running';
+    root.dataset.matches = '0/0';
+    ui.alert(null);
+    drawMeasured();
+    startJob();
+  }
+
+  const host = new TrainingHost({
+    onEvent: (e, runId) => onEvent(e, runId),
+    onBackend: (info) => {
+      backend = info;
+      ui.backend(info);
+    },
+    onDone: (runId) => {
+      if (runId !== currentRun || measuring === 'error') return;
+      jobIndex++;
+      startJob();
+    },
+    onError: (message) => {
+      measuring = 'error';
+      root.dataset.measured = 'error';
+      ui.alert(message);
+    },
+  });
+
+  drawFormula();
+  measure();
+
+  return {
+    update(_values, changed) {
+      if (changed.some((k) => FORMULA_ONLY.includes(k)) && !formulaFrame) formulaFrame = requestAnimationFrame(drawFormula);
+      if (changed.includes('mw')) measure();
+    },
+    action(name, trigger) {
+      switch (name) {
+        case 'measure':
+          measure();
+          return;
+        case 'export-csv': {
+          const mv = measuredVars;
+          downloadCsv(
+            measured.map((x) => ({ clients: x.K, method: x.method, measured_bytes: x.bytes, formula_bytes: mv ? epochBytes(mv, x.K)[x.method] : '' })),
+            ['clients', 'method', 'measured_bytes', 'formula_bytes'],
+            `comm-measured-${stamp()}.csv`,
+          );
+          return;
+        }
+        case 'export-json':
+          downloadJson(
+            { widget: 'comm-cost', settings: ctx.values, formulaVariables: varsOf(ctx.values), crossover: crossoverClients({ p: ctx.values.p, q: ctx.values.q, N: ctx.values.n, etaC: ctx.values.eta }), measuredVariables: measuredVars, measuredConfig: measureConfig('sl', 4, ctx.values.mw), backend },
+            `comm-config-${stamp()}.json`,
+          );
+          return;
+        case 'export-png':
+        case 'export-svg': {
+          const target = trigger.dataset.target ?? 'formula';
+          const s = (target === 'measured' ? measuredChart : formulaChart).svg();
+          if (!s) return;
+          const text = svgDocument(s);
+          const file = `comm-${target}-${stamp()}`;
+          if (name === 'export-svg') downloadSvg(text, `${file}.svg`);
+          else void downloadPng(text, `${file}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
+          return;
+        }
+      }
+    },
+    setVisible(visible) {
+      if (measuring !== 'measuring' && measuring !== 'paused') return;
+      if (visible) {
+        measuring = 'measuring';
+        host.resume();
+      } else {
+        measuring = 'paused';
+        host.pause();
+      }
+    },
+    destroy() {
+      if (formulaFrame) cancelAnimationFrame(formulaFrame);
+      host.dispose();
+      formulaChart.destroy();
+      measuredChart.destroy();
+    },
+    inspect() {
+      return {
+        crossover: crossoverClients({ p: ctx.values.p, q: ctx.values.q, N: ctx.values.n, etaC: ctx.values.eta }),
+        vars: varsOf(ctx.values),
+        measuredVars,
+        measured: [...measured],
+        progress: [Math.min(jobIndex, jobs.length), jobs.length],
+        status: measuring,
+        backend,
+      };
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Bytes by message kind as a table: what the current epoch has sent so far, what the formula
+ * (src/engine/comm.ts) says one epoch sends, and the run's total, with a bar per total. A table
+ * rather than a chart because the numbers are the point, and a table reads well to a screen
+ * reader; the bars are decoration beside them.
+ *
+ * Shape: `create(el, options) → { update(data), destroy() }`; updates coalesce to one per frame.
+ */
+import type { MessageKind } from '~/engine/types';
+import { KIND_COLORS, KIND_LABELS, formatBytes } from './kinds';
+
+export interface ByteRow {
+  kind: MessageKind;
+  /** Bytes of this kind in the epoch (round) under way, or the last one once it is over. */
+  epoch: number;
+  /** What the formula says one epoch sends (absent: no formula for this kind). */
+  formula?: number;
+  /** Bytes of this kind since the run began. */
+  total: number;
+}
+
+export interface ByteTableData {
+  rows: ByteRow[];
+  /** The epoch column holds a finished epoch (then it is compared with the formula). */
+  epochDone: boolean;
+  /** Header of the epoch column, e.g. "3번째 에폭". */
+  epochLabel: string;
+}
+
+export interface ByteTableOptions {
+  caption: string;
+}
+
+export interface ByteTableRenderer {
+  update(data: ByteTableData): void;
+  destroy(): void;
+}
+
+export function create(el: HTMLElement, options: ByteTableOptions): ByteTableRenderer {
+  const table = document.createElement('table');
+  table.className = 'lab__table';
+  const caption = table.createCaption();
+  caption.className = 'visually-hidden';
+  caption.textContent = options.caption;
+  const head = table.createTHead().insertRow();
+  const cols = ['종류', '이번 에폭', '공식 (에폭당)', '누적'];
+  const ths = cols.map((c) => {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = c;
+    head.append(th);
+    return th;
+  });
+  const body = table.createTBody();
+  const foot = table.createTFoot();
+  el.append(table);
+  let frame = 0;
+  let pending: ByteTableData | null = null;
+
+  function draw() {
+    frame = 0;
+    const d = pending;
+    if (!d) return;
+    ths[1].textContent = d.epochLabel;
+    const max = Math.max(1, ...d.rows.map((r) => r.total));
+    body.replaceChildren(
+      ...d.rows.map((r) => {
+        const tr = document.createElement('tr');
+        const name = document.createElement('th');
+        name.scope = 'row';
+        const sw = document.createElement('span');
+        sw.className = 'lab__swatch';
+        sw.style.background = KIND_COLORS[r.kind];
+        sw.setAttribute('aria-hidden', 'true');
+        name.append(sw, KIND_LABELS[r.kind]);
+        const epoch = document.createElement('td');
+        epoch.textContent = formatBytes(r.epoch);
+        const formula = document.createElement('td');
+        if (r.formula === undefined) formula.textContent = '—';
+        else {
+          formula.textContent = formatBytes(r.formula);
+          if (d.epochDone) {
+            const same = r.epoch === r.formula;
+            const mark = document.createElement('span');
+            mark.className = same ? 'lab__ok' : 'lab__off';
+            mark.textContent = same ? ' ✓ 일치' : ' ≠';
+            formula.append(mark);
+          }
+        }
+        const total = document.createElement('td');
+        const bar = document.createElement('span');
+        bar.className = 'lab__bar';
+        bar.style.width = `${Math.round((r.total / max) * 48)}px`;
+        bar.style.background = KIND_COLORS[r.kind];
+        bar.setAttribute('aria-hidden', 'true');
+        total.append(bar, ' ', formatBytes(r.total));
+        tr.append(name, epoch, formula, total);
+        return tr;
+      }),
+    );
+    const sum = (f: (r: ByteRow) => number | undefined) => d.rows.reduce((s, r) => s + (f(r) ?? 0), 0);
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = '합계';
+    const cells = [sum((r) => r.epoch), d.rows.some((r) => r.formula !== undefined) ? sum((r) => r.formula) : NaN, sum((r) => r.total)].map((v) => {
+      const td = document.createElement('td');
+      td.textContent = Number.isFinite(v) ? formatBytes(v) : '—';
+      return td;
+    });
+    tr.append(th, ...cells);
+    foot.replaceChildren(tr);
+  }
+
+  return {
+    update(data) {
+      pending = data;
+      if (!frame) frame = requestAnimationFrame(draw);
+    },
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      table.remove();
+    },
+  };
+}

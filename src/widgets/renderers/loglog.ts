@@ -1,0 +1,147 @@
+/**
+ * Lines and measured points on log–log axes, with vertical rules for marked x values: bytes per
+ * epoch against the number of clients, the crossover where split learning starts to send less.
+ * Drawn with Observable Plot; each line is named at its end (no colour-only legend), measured
+ * points use a different symbol per series, and the rules carry their own text.
+ *
+ * Shape: `create(el, options) → { update(data), svg(), destroy() }`, redrawn once per frame at
+ * the container's width.
+ */
+import * as Plot from '@observablehq/plot';
+
+export interface XY {
+  x: number;
+  y: number;
+}
+
+export interface LogSeries {
+  key: string;
+  /** Written at the right end of the line. */
+  label: string;
+  color: string;
+  /** SVG dash pattern, e.g. '6,3'; none for a solid line. */
+  dash?: string;
+  points: XY[];
+}
+
+export interface LogDots {
+  key: string;
+  label: string;
+  color: string;
+  /** Plot symbol name: circle, square, triangle, diamond, cross, star, wye. */
+  symbol: string;
+  points: XY[];
+}
+
+export interface LogRule {
+  x: number;
+  /** Text written beside the rule. */
+  label: string;
+  color?: string;
+}
+
+export interface LogLogData {
+  series: LogSeries[];
+  dots?: LogDots[];
+  rules?: LogRule[];
+  xDomain: [number, number];
+}
+
+export interface LogLogOptions {
+  /** Accessible name of the chart. */
+  label: string;
+  xLabel: string;
+  yLabel: string;
+  /** Tick text of y values (e.g. bytes as "1.2 MB"). */
+  yFormat?: (y: number) => string;
+  height?: number;
+}
+
+export interface LogLogRenderer {
+  update(data: LogLogData): void;
+  svg(): SVGSVGElement | null;
+  destroy(): void;
+}
+
+export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer {
+  let data: LogLogData = { series: [], xDomain: [1, 10] };
+  let frame = 0;
+  let width = Math.max(280, el.clientWidth || 480);
+  const height = options.height ?? 280;
+
+  function draw() {
+    frame = 0;
+    const ys: number[] = [];
+    for (const s of data.series) for (const p of s.points) if (p.y > 0 && Number.isFinite(p.y)) ys.push(p.y);
+    for (const d of data.dots ?? []) for (const p of d.points) if (p.y > 0 && Number.isFinite(p.y)) ys.push(p.y);
+    const lo = ys.length ? Math.min(...ys) : 1;
+    const hi = ys.length ? Math.max(...ys) : 10;
+    const yDomain: [number, number] = [lo / 1.6, hi * 1.6];
+    const marks: Plot.Markish[] = [];
+    for (const r of data.rules ?? []) {
+      if (!(r.x >= data.xDomain[0] && r.x <= data.xDomain[1])) continue;
+      marks.push(
+        Plot.ruleX([r.x], { stroke: r.color ?? 'currentColor', strokeDasharray: '2,3', strokeOpacity: 0.8 }),
+        Plot.text([r.x], { x: (d: number) => d, frameAnchor: 'top', dy: 4, dx: 4, text: () => r.label, textAnchor: 'start', fill: 'currentColor', fontWeight: 700 }),
+      );
+    }
+    for (const s of data.series) {
+      const pts = s.points.filter((p) => p.y > 0 && Number.isFinite(p.y) && p.x > 0);
+      if (pts.length === 0) continue;
+      marks.push(
+        Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash }),
+        Plot.text(pts.slice(-1), { x: 'x', y: 'y', text: () => s.label, fill: s.color, dx: 4, textAnchor: 'start', fontWeight: 700, fontSize: 10 }),
+      );
+    }
+    for (const d of data.dots ?? []) {
+      const pts = d.points.filter((p) => p.y > 0 && Number.isFinite(p.y) && p.x > 0);
+      if (pts.length === 0) continue;
+      marks.push(Plot.dot(pts, { x: 'x', y: 'y', symbol: () => d.symbol, stroke: d.color, fill: 'var(--bg, #fff)', strokeWidth: 2, r: 4.5 }));
+    }
+    const narrow = width < 420;
+    const chart = Plot.plot({
+      width,
+      height,
+      marginLeft: 58,
+      marginRight: narrow ? 72 : 104,
+      marginBottom: 36,
+      marginTop: 22,
+      ariaLabel: options.label,
+      x: { type: 'log', domain: data.xDomain, label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', grid: true },
+      y: { type: 'log', domain: yDomain, label: options.yLabel, labelArrow: 'none', grid: true, tickFormat: options.yFormat, ticks: 5 },
+      marks,
+    });
+    el.replaceChildren(chart);
+  }
+
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+  const ro =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver((entries) => {
+          const w = Math.round(entries[0]?.contentRect.width ?? width);
+          if (w > 0 && Math.abs(w - width) >= 8) {
+            width = Math.max(280, w);
+            schedule();
+          }
+        });
+  ro?.observe(el);
+  draw();
+
+  return {
+    update(next) {
+      data = next;
+      schedule();
+    },
+    svg() {
+      return el.querySelector('svg');
+    },
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      ro?.disconnect();
+      el.replaceChildren();
+    },
+  };
+}

@@ -1,0 +1,353 @@
+/**
+ * "What the server sees", mounted when it nears the viewport: trains the model in the worker,
+ * receives the engine's server-view event (every cut, one test example per digit) and draws the
+ * chosen digit and cut from it. Changing the digit or the cut only redraws; changing the model
+ * trains again. Nothing is computed here but the layout of the pictures.
+ */
+import type { CutLeakage, EngineEvent, RunConfig, ServerView } from '~/engine/types';
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { BackendInfo } from '~/runtime/protocol';
+import { TrainingHost } from '~/runtime/host';
+import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { create as createPixels, squareUp, type PixelImage } from '../renderers/pixels';
+import { create as createCutError } from '../renderers/cut-error';
+import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
+import { VIEW_ONLY, type ServerViewParams, type ServerViewValues } from './params';
+import { cutsOf, toRunConfig } from './config';
+
+export interface ServerViewInspection {
+  runId: number;
+  status: RunStatus;
+  config: RunConfig | null;
+  /** Test accuracy of the trained model. */
+  accuracy: number | null;
+  leakage: CutLeakage[];
+  /** What is drawn now: digit, cut, the example's error at that cut, values per picture. */
+  shown: { digit: number; cut: number; error: number | null; rawValues: number; updateValues: number; smashedValues: number; reconValues: number } | null;
+  backend: BackendInfo | null;
+}
+
+/** At most this many first-layer units are drawn as tiles of the update. */
+const MAX_TILES = 32;
+
+/**
+ * The first layer's weight update laid out as one tile per unit (dense: the unit's incoming
+ * weights in the input's shape; conv: each filter's k×k kernel), NaN gaps between tiles.
+ */
+export function updateTiles(view: ServerView, update: Float32Array): { image: Omit<PixelImage, 'scale' | 'label'>; tiles: number; firstLayer: number } | null {
+  const layer = view.layers.find((l) => l.shapes.length > 0);
+  if (!layer) return null;
+  const kernel = layer.shapes[0];
+  let th: number;
+  let tw: number;
+  let count: number;
+  let at: (tile: number, y: number, x: number) => number;
+  if (kernel.length === 2) {
+    const [inputs, units] = kernel;
+    const [h, w] = view.inputShape.length === 3 ? view.inputShape : [1, inputs];
+    if (h * w * (view.inputShape[2] ?? 1) !== inputs) return null;
+    th = h;
+    tw = w;
+    count = Math.min(units, MAX_TILES);
+    // Dense kernel [in, out] row-major: unit j's weight from pixel (y, x) of channel 0.
+    at = (j, y, x) => update[layer.start + (y * w + x) * (view.inputShape[2] ?? 1) * units + j];
+  } else if (kernel.length === 4) {
+    const [k, k2, cin, cout] = kernel;
+    th = k;
+    tw = k2;
+    count = Math.min(cout, MAX_TILES);
+    // Conv kernel [kh, kw, in, out] (HWIO): filter j on input channel 0.
+    at = (j, y, x) => update[layer.start + ((y * k2 + x) * cin) * cout + j];
+  } else return null;
+  const per = Math.ceil(Math.sqrt(count));
+  const rowsT = Math.ceil(count / per);
+  const cols = per * (tw + 1) - 1;
+  const rows = rowsT * (th + 1) - 1;
+  const values = new Float32Array(rows * cols).fill(NaN);
+  for (let j = 0; j < count; j++) {
+    const r0 = Math.floor(j / per) * (th + 1);
+    const c0 = (j % per) * (tw + 1);
+    for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) values[(r0 + y) * cols + c0 + x] = at(j, y, x);
+  }
+  return { image: { values, rows, cols }, tiles: count, firstLayer: layer.end - layer.start };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('ko-KR');
+
+export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<ServerViewParams> & { inspect(): ServerViewInspection } {
+  const root = ctx.root;
+  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const ui = statusElements(root);
+  const statusNote = q('[data-status-note]');
+  const paramLine = q('[data-parameters]');
+  const cutInput = q<HTMLInputElement>('input[data-param="cut"]');
+  const note = (key: string) => q(`[data-panel-note="${key}"]`);
+  const sub = (key: string) => q(`[data-panel-sub="${key}"]`);
+  const tableBox = q('[data-view="leakage-table"]')!;
+
+  const pictures = {
+    raw: createPixels(q('[data-view="raw"]')!, { cell: 14, maxWidth: 140 }),
+    update: createPixels(q('[data-view="update"]')!, { cell: 4, maxWidth: 160 }),
+    smashed: createPixels(q('[data-view="smashed"]')!, { cell: 14, maxWidth: 140 }),
+    recon: createPixels(q('[data-view="recon"]')!, { cell: 14, maxWidth: 140 }),
+  };
+  const chart = createCutError(q('[data-view="leakage"]')!, { label: '분할 지점별 선형 디코더의 상대 복원 오차' });
+
+  let status: RunStatus = 'loading';
+  let config: RunConfig | null = null;
+  let view: ServerView | null = null;
+  let accuracy: number | null = null;
+  let parameters = 0;
+  let backend: BackendInfo | null = null;
+  let shown: ServerViewInspection['shown'] = null;
+
+  /** Keeps the cut inside the model's range (a notice says why when it had to move). */
+  function fixCut(): boolean {
+    const { min, max } = cutsOf(ctx.values);
+    if (cutInput) {
+      cutInput.max = String(max);
+      cutInput.setAttribute('aria-valuemax', String(max));
+    }
+    if (ctx.values.cut > max || ctx.values.cut < min) {
+      const to = Math.min(max, Math.max(min, ctx.values.cut));
+      ctx.notify(`이 모델에서 분할 지점은 ${min}부터 ${max}번째 층 뒤까지입니다. 분할 지점을 ${to}(으)로 옮겼습니다.`);
+      ctx.set('cut', to);
+      return true;
+    }
+    return false;
+  }
+  fixCut();
+
+  function setStatus(s: RunStatus) {
+    status = s;
+    ui.status(s, true);
+  }
+
+  function drawTable() {
+    if (!view) {
+      tableBox.replaceChildren();
+      return;
+    }
+    const table = document.createElement('table');
+    table.className = 'lab__table';
+    const cap = table.createCaption();
+    cap.className = 'visually-hidden';
+    cap.textContent = '분할 지점별 선형 디코더의 복원 오차';
+    const head = table.createTHead().insertRow();
+    for (const t of ['분할 지점', '너비 q', '상대 복원 오차', '값 하나당 제곱 오차']) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = t;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (const l of view.leakage) {
+      const tr = body.insertRow();
+      if (l.cut === ctx.values.cut) tr.className = 'is-selected';
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = `${l.cut}번째 층 뒤${l.cut === ctx.values.cut ? ' (선택)' : ''}`;
+      tr.append(th);
+      for (const v of [fmt(l.width) + (l.featuresUsed < l.width ? ` (${fmt(l.featuresUsed)}개 사용)` : ''), l.reconstructionError.toFixed(3), l.mse.toFixed(4)]) {
+        const td = tr.insertCell();
+        td.textContent = v;
+      }
+    }
+    tableBox.replaceChildren(table);
+  }
+
+  function draw() {
+    const v = ctx.values;
+    drawTable();
+    if (!view) {
+      for (const p of Object.values(pictures)) p.update(null);
+      chart.update({ points: [], selected: null });
+      return;
+    }
+    chart.update({ points: view.leakage.map((l) => ({ cut: l.cut, width: l.width, error: l.reconstructionError })), selected: v.cut });
+    const digit = Number(v.digit);
+    const ex = view.examples.find((e) => e.label === digit) ?? view.examples[0];
+    if (!ex) return;
+    const [h, w] = view.inputShape.length === 3 ? view.inputShape : [1, view.inputShape[0]];
+    pictures.raw.update({ values: ex.input, rows: h, cols: w, scale: 'ink', label: `숫자 ${ex.label}의 원본 이미지 ${h}×${w}` });
+    note('raw')!.textContent = `픽셀 ${fmt(ex.input.length)}개와 레이블(${ex.label})이 그대로 서버로 갑니다.`;
+
+    const tiles = updateTiles(view, ex.update);
+    if (tiles) {
+      pictures.update.update({ ...tiles.image, scale: 'diverging', label: `숫자 ${ex.label} 하나로 한 번 학습했을 때 첫 층 매개변수의 변화량, 뉴런 ${tiles.tiles}개` });
+      note('update')!.textContent = `이 예제 하나로 한 걸음 학습한 클라이언트가 보내는 변화량 ${fmt(ex.update.length)}개 중 첫 층의 것입니다(타일 하나가 뉴런 하나, 주황 +, 파랑 −).`;
+    }
+
+    const at = ex.cuts.find((c) => c.cut === v.cut) ?? ex.cuts[0];
+    if (at) {
+      const img = squareUp(at.smashed, at.shape.length === 3 ? at.shape : undefined);
+      const tanh = v.act === 'tanh';
+      pictures.smashed.update({ ...img, scale: tanh ? 'diverging' : 'magnitude', label: `분할 지점 ${at.cut}의 스매시드 데이터, 값 ${at.smashed.length}개` });
+      sub('smashed')!.textContent = `분할 지점 ${at.cut}의 스매시드 데이터`;
+      note('smashed')!.textContent =
+        at.shape.length === 3
+          ? `${at.shape.join('×')} = 값 ${fmt(at.smashed.length)}개(채널마다 ${at.shape[0]}×${at.shape[1]} 타일 하나).`
+          : `값 ${fmt(at.smashed.length)}개(${img.rows}×${img.cols}로 배치, 진할수록 ${tanh ? '절댓값이 ' : ''}큼).`;
+      pictures.recon.update({ values: at.reconstruction, rows: h, cols: w, scale: 'ink', label: `분할 지점 ${at.cut}의 스매시드 데이터로 선형 디코더가 복원한 숫자 ${ex.label}의 이미지` });
+      note('recon')!.textContent = `이 예제의 상대 복원 오차 ${at.error.toFixed(2)} (0이 완벽한 복원).`;
+      shown = { digit: ex.label, cut: at.cut, error: at.error, rawValues: ex.input.length, updateValues: ex.update.length, smashedValues: at.smashed.length, reconValues: at.reconstruction.length };
+    }
+    ctx.announce(summary());
+  }
+
+  function summary(): string {
+    const v = ctx.values;
+    const model = v.model === 'cnn' ? '합성곱 신경망' : `은닉층 ${v.layers}개(${v.units}개씩) 신경망`;
+    if (status === 'error') return `${model}: 계산하지 못했습니다.`;
+    if (!view) return `${model}을(를) ${v.epochs}에폭 학습하고 서버가 받는 것을 계산하고 있습니다.`;
+    const l = view.leakage.find((x) => x.cut === v.cut);
+    const all = view.leakage.map((x) => `${x.cut}번째 층 뒤 ${x.reconstructionError.toFixed(2)}`).join(', ');
+    const acc = accuracy !== null ? `테스트 정확도 ${(accuracy * 100).toFixed(1)}%인 ` : '';
+    return `${acc}${model}, 숫자 ${v.digit}, 분할 지점 ${v.cut}번째 층 뒤: 스매시드 데이터 ${l ? fmt(l.width) : '?'}개 값에서 선형 디코더가 복원한 이미지의 상대 오차는 ${shown?.error?.toFixed(2) ?? '?'}입니다(테스트 예제 전체로는 ${l?.reconstructionError.toFixed(2) ?? '?'}). 분할 지점별 전체 오차: ${all}.`;
+  }
+
+  function onEvent(e: EngineEvent) {
+    switch (e.type) {
+      case 'run-started':
+        config = e.config;
+        parameters = e.parameters;
+        view = null;
+        accuracy = null;
+        shown = null;
+        ui.alert(null);
+        ui.progress(0, e.config.epochs);
+        if (paramLine) paramLine.textContent = `모델 매개변수 ${fmt(parameters)}개 · 손글씨 숫자 학습 데이터 ${fmt(e.data.trainSize)}개`;
+        if (statusNote) statusNote.textContent = `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`;
+        setStatus('running');
+        root.dataset.runId = String(host.runId);
+        draw();
+        return;
+      case 'round-metrics':
+        accuracy = e.metrics.testAccuracy;
+        ui.progress(e.metrics.round, config?.epochs ?? ctx.values.epochs);
+        if (statusNote) {
+          const done = e.metrics.round >= (config?.epochs ?? 0);
+          statusNote.textContent = done
+            ? `학습을 마쳤습니다(테스트 정확도 ${(accuracy * 100).toFixed(1)}%). 분할 지점마다 선형 디코더를 맞추고 있습니다…`
+            : `모델을 학습하고 있습니다 (에폭 ${e.metrics.round}/${config?.epochs}, 테스트 정확도 ${(accuracy * 100).toFixed(1)}%).`;
+        }
+        return;
+      case 'server-view':
+        view = e;
+        if (statusNote) {
+          statusNote.textContent = `학습을 마친 모델(테스트 정확도 ${accuracy !== null ? (accuracy * 100).toFixed(1) : '?'}%)로 계산했습니다. 디코더는 학습 데이터로 맞추고, 그림의 예제는 학습에 쓰지 않은 테스트 데이터입니다.`;
+        }
+        draw();
+        return;
+      case 'run-finished':
+        setStatus('finished');
+        root.dataset.viewReady = String(view !== null);
+        ctx.announce(summary(), true);
+        return;
+      case 'run-diverged':
+        setStatus('diverged');
+        ui.alert(`${e.message} 다른 시드나 설정으로 다시 학습해 보세요.`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  const host = new TrainingHost({
+    onEvent: (e) => onEvent(e),
+    onBackend: (info) => {
+      backend = info;
+      ui.backend(info);
+    },
+    onError: (message) => {
+      setStatus('error');
+      ui.alert(message);
+    },
+  });
+
+  const wireOptions = { dataUrl: DATA_URL, divergeFactor: 10, serverView: {} };
+
+  function newRun(debounced: boolean) {
+    view = null;
+    root.dataset.viewReady = 'false';
+    setStatus('loading');
+    if (debounced) host.restart(() => toRunConfig(ctx.values), wireOptions);
+    else host.start(toRunConfig(ctx.values), wireOptions);
+  }
+
+  function panelsSvg(): string | null {
+    // The four pictures side by side with their titles, as one file.
+    const boxes = (['raw', 'update', 'smashed', 'recon'] as const).map((k) => root.querySelector<SVGSVGElement>(`[data-view="${k}"] svg`));
+    if (boxes.some((b) => !b || !b.getAttribute('width') || b.getAttribute('width') === '0')) return null;
+    const titles = ['원본 (중앙 집중식)', '변화량 (연합 학습)', `스매시드 데이터 (분할 지점 ${ctx.values.cut})`, '선형 디코더의 복원'];
+    let x = 10;
+    const parts: string[] = [];
+    for (let i = 0; i < boxes.length; i++) {
+      const b = boxes[i]!;
+      const w = Number(b.getAttribute('width'));
+      const h = Number(b.getAttribute('height'));
+      const inner = b.innerHTML;
+      parts.push(`<text x="${x}" y="18" font-size="12" font-weight="700" fill="#1d2127">${titles[i]}</text>`);
+      parts.push(`<svg x="${x}" y="28" width="${w}" height="${h}" viewBox="${b.getAttribute('viewBox')}" shape-rendering="crispEdges">${inner}</svg>`);
+      x += Math.max(w, 130) + 20;
+    }
+    const height = 28 + Math.max(...boxes.map((b) => Number(b!.getAttribute('height')))) + 12;
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="100%" height="100%" fill="#ffffff"/>${parts.join('')}</svg>`;
+  }
+
+  newRun(false);
+
+  return {
+    update(values: ServerViewValues, changed) {
+      if (fixCut()) return;
+      if (changed.every((k) => VIEW_ONLY.includes(k))) {
+        draw();
+        return;
+      }
+      newRun(true);
+    },
+    action(name, trigger) {
+      switch (name) {
+        case 'restart':
+          newRun(false);
+          return;
+        case 'export-csv':
+          downloadCsv(
+            (view?.leakage ?? []).map((l) => ({ cut: l.cut, width: l.width, reconstruction_error: l.reconstructionError, mse: l.mse, ridge: l.ridge, features_used: l.featuresUsed })),
+            ['cut', 'width', 'reconstruction_error', 'mse', 'ridge', 'features_used'],
+            `serverview-leakage-${stamp()}.csv`,
+          );
+          return;
+        case 'export-json':
+          downloadJson({ widget: 'server-view', settings: ctx.values, config: config ?? toRunConfig(ctx.values), parameters, testAccuracy: accuracy, leakage: view?.leakage ?? null, backend }, `serverview-config-${stamp()}.json`);
+          return;
+        case 'export-png':
+        case 'export-svg': {
+          const target = trigger.dataset.target ?? 'panels';
+          let svgText: string | null = null;
+          if (target === 'panels') svgText = panelsSvg();
+          else {
+            const s = chart.svg();
+            if (s) svgText = svgDocument(s);
+          }
+          if (!svgText) {
+            ctx.notify('아직 내려받을 그림이 없습니다. 계산이 끝난 뒤에 다시 눌러 보세요.');
+            return;
+          }
+          const file = `serverview-${target}-${stamp()}`;
+          if (name === 'export-svg') downloadSvg(svgText, `${file}.svg`);
+          else void downloadPng(svgText, `${file}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
+          return;
+        }
+      }
+    },
+    destroy() {
+      host.dispose();
+      for (const p of Object.values(pictures)) p.destroy();
+      chart.destroy();
+    },
+    inspect() {
+      return { runId: host.runId, status, config, accuracy, leakage: view?.leakage ?? [], shown, backend };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The "what the server sees" widget's settings (`?serverview.…`): the model trained on the
+ * digits, and which digit and cut layer to look at. Digit and cut only choose what is shown: the
+ * engine computes every cut and one example per digit in one go.
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+export const UNITS = [8, 16, 32, 64] as const;
+
+export const params = {
+  digit: {
+    type: 'choice',
+    label: '숫자',
+    default: '3',
+    choices: Array.from({ length: 10 }, (_, d) => ({ value: String(d) as `${number}`, label: `${d}` })),
+  },
+  cut: { type: 'number', label: '분할 지점', default: 1, min: 1, max: 6, step: 1, unit: '번째 층 뒤' },
+  model: {
+    type: 'choice',
+    label: '모델',
+    default: 'mlp',
+    choices: [
+      { value: 'mlp', label: '완전 연결 신경망 (MLP)' },
+      { value: 'cnn', label: '합성곱 신경망 (CNN)' },
+    ],
+  },
+  layers: { type: 'number', label: '은닉층 수 (MLP)', default: 3, min: 1, max: 4, step: 1, unit: '층' },
+  units: { type: 'number', label: '층마다 뉴런 수 (MLP)', default: 32, min: UNITS[0], max: UNITS[UNITS.length - 1], values: UNITS, unit: '개' },
+  act: {
+    type: 'choice',
+    label: '활성화 함수',
+    default: 'relu',
+    choices: [
+      { value: 'relu', label: 'ReLU' },
+      { value: 'tanh', label: 'tanh' },
+    ],
+  },
+  epochs: { type: 'number', label: '학습 에폭', default: 10, min: 1, max: 40, step: 1, unit: '에폭' },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+} as const satisfies ParamTable;
+
+export type ServerViewParams = typeof params;
+export type ServerViewValues = Values<ServerViewParams>;
+
+/** Settings that only choose what is shown from the computed view. */
+export const VIEW_ONLY: readonly (keyof ServerViewParams)[] = ['digit', 'cut'];

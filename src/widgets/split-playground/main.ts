@@ -1,0 +1,480 @@
+/**
+ * The split-learning playground, mounted when it nears the viewport: the cut network, the
+ * per-batch messages, bytes by kind against the formula, what the server receives, and the usual
+ * metrics. No learning happens here; every number shown comes from an engine event.
+ */
+import type { EngineEvent, MessageKind, RoundMetrics, RunConfig } from '~/engine/types';
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { BackendInfo } from '~/runtime/protocol';
+import { TrainingHost } from '~/runtime/host';
+import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { splitEpochBytes, type BytesByKind } from '~/engine/comm';
+import { create as createNetwork } from '../renderers/network';
+import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
+import { create as createPixels, squareUp } from '../renderers/pixels';
+import { create as createByteTable, type ByteRow } from '../renderers/byte-table';
+import { SERIES_COLORS } from '../renderers/colors';
+import { KIND_LABELS, KIND_ORDER, formatBytes } from '../renderers/kinds';
+import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
+import { FLIGHT, PACE, VIEW_ONLY, params, type SplitParams, type SplitValues } from './params';
+import { cutText, fixes, networkOf, toRunConfig } from './config';
+
+/** What tests read (also handy in the console). */
+export interface SplitInspection {
+  runId: number;
+  status: RunStatus;
+  config: RunConfig | null;
+  rows: RoundMetrics[];
+  /** Bytes by kind over the whole run, as counted from round-metrics. */
+  totals: BytesByKind;
+  /** The formula's bytes by kind for one epoch of this run. */
+  formula: BytesByKind | null;
+  /** Per-batch events seen in this run, by type. */
+  seen: Record<string, number>;
+  /** The previous run's test accuracies, when one is kept for comparison. */
+  previous: number[] | null;
+  backend: BackendInfo | null;
+  cut: number;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const num = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
+const GHOST = '#8a8f98';
+
+export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitParams> & { inspect(): SplitInspection } {
+  const root = ctx.root;
+  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const ui = statusElements(root);
+  const netStatus = q('[data-net-status]');
+  const bytesNote = q('[data-bytes-note]');
+  const sampleNote = q('[data-sample-note]');
+  const compareNote = q('[data-compare-note]');
+  const paramLine = q('[data-parameters]');
+  const cutInput = q<HTMLInputElement>('input[data-param="cut"]');
+
+  // Settings that cannot run together are corrected before anything is drawn (with a notice).
+  function applyFixes(): boolean {
+    const list = fixes(ctx.values);
+    for (const f of list) {
+      ctx.notify(f.message);
+      ctx.set(f.key, f.value);
+    }
+    return list.length > 0;
+  }
+  applyFixes();
+
+  const network = createNetwork(q('[data-view="network"]')!, {
+    label: '층별로 그린 신경망과 분할 지점: 왼쪽은 클라이언트, 오른쪽은 서버',
+    onCut: (c) => ctx.set('cut', c),
+    cutText: (c) => cutText(c, networkOf({ ...ctx.values, cut: c })),
+  });
+  const bytes = createByteTable(q('[data-view="bytes"]')!, { caption: '종류별로 오간 바이트: 이번 에폭, 공식, 누적' });
+  const sample = createPixels(q('[data-view="sample"]')!, { cell: 14, maxWidth: 180 });
+  const lossChart = createLineChart(q('[data-view="loss"]')!, {
+    label: '에폭별 손실',
+    xLabel: '에폭',
+    yLabel: '손실',
+    series: [
+      { key: 'train', label: '학습', color: SERIES_COLORS.train },
+      { key: 'test', label: '테스트', color: SERIES_COLORS.test, dashed: true },
+      { key: 'prev', label: '이전', color: GHOST, dashed: true },
+    ],
+  });
+  const accChart = createLineChart(q('[data-view="accuracy"]')!, {
+    label: '에폭별 정확도',
+    xLabel: '에폭',
+    yLabel: '정확도',
+    yDomain: [0, 1],
+    yPercent: true,
+    series: [
+      { key: 'train', label: '학습', color: SERIES_COLORS.train },
+      { key: 'test', label: '테스트', color: SERIES_COLORS.test, dashed: true },
+      { key: 'prev', label: '이전', color: GHOST, dashed: true },
+    ],
+  });
+
+  let status: RunStatus = 'loading';
+  let playing = true;
+  let config: RunConfig | null = null;
+  let rows: RoundMetrics[] = [];
+  let totals: BytesByKind = {};
+  let epochBytes: BytesByKind = {};
+  let epochDone = false;
+  let formula: BytesByKind | null = null;
+  let seen: Record<string, number> = {};
+  let backend: BackendInfo | null = null;
+  let parameters = 0;
+  let clientParameters = 0;
+  let cutWidth = 0;
+  /** The run before this one: its rows and what made it different, for the comparison lines. */
+  let previous: { rows: RoundMetrics[]; what: string; settings: SplitValues } | null = null;
+  let runSettings: SplitValues = ctx.values;
+  let latestSample: { values: Float32Array; shape: number[]; client: number; batch: number; epoch: number } | null = null;
+  let sampleFrame = 0;
+
+  function showNetwork() {
+    const net = networkOf(ctx.values);
+    network.update(net);
+    if (cutInput) {
+      cutInput.max = String(net.cutMax);
+      cutInput.setAttribute('aria-valuemax', String(net.cutMax));
+    }
+  }
+
+  function setStatus(s: RunStatus) {
+    status = s;
+    ui.status(s, playing);
+  }
+
+  function drawBytes() {
+    const kinds = KIND_ORDER.filter((k) => (totals[k] ?? 0) > 0 || (epochBytes[k] ?? 0) > 0 || (formula?.[k] ?? 0) > 0);
+    const list: ByteRow[] = kinds.map((k) => ({ kind: k, epoch: epochBytes[k] ?? 0, formula: formula?.[k], total: totals[k] ?? 0 }));
+    const e = rows.length + (epochDone ? 0 : 1);
+    bytes.update({ rows: list, epochDone, epochLabel: epochDone ? `${rows.length}번째 에폭` : `${Math.min(e, config?.epochs ?? e)}번째 에폭 (진행 중)` });
+  }
+
+  /** How the current run differs from the previous one, in a few words. */
+  function difference(a: SplitValues, b: SplitValues): string {
+    const keys = (Object.keys(params) as (keyof SplitParams)[]).filter((k) => !VIEW_ONLY.includes(k) && a[k] !== b[k]);
+    if (keys.length === 0) return '같은 설정';
+    return keys
+      .slice(0, 2)
+      .map((k) => {
+        const spec = params[k];
+        const v = b[k];
+        const text = spec.type === 'choice' ? (spec.choices as readonly { value: string; label: string }[]).find((c) => c.value === v)?.label ?? String(v) : String(v);
+        return `${spec.label} ${text}`;
+      })
+      .join(', ')
+      .concat(keys.length > 2 ? ' 등' : '');
+  }
+
+  function drawCharts() {
+    const lossPts: LinePoint[] = [];
+    const accPts: LinePoint[] = [];
+    for (const r of rows) {
+      lossPts.push({ x: r.round, y: r.trainLoss, series: 'train' }, { x: r.round, y: r.testLoss, series: 'test' });
+      if (r.trainAccuracy !== undefined) accPts.push({ x: r.round, y: r.trainAccuracy, series: 'train' });
+      accPts.push({ x: r.round, y: r.testAccuracy, series: 'test' });
+    }
+    const showPrev = ctx.values.compare && previous && previous.rows.length > 0;
+    if (showPrev) {
+      for (const r of previous!.rows) {
+        lossPts.push({ x: r.round, y: r.testLoss, series: 'prev' });
+        accPts.push({ x: r.round, y: r.testAccuracy, series: 'prev' });
+      }
+    }
+    const xMax = Math.max(config?.epochs ?? ctx.values.epochs, showPrev ? previous!.rows.length : 0);
+    lossChart.update({ points: lossPts, xMax });
+    accChart.update({ points: accPts, xMax });
+    if (compareNote) {
+      compareNote.hidden = !showPrev;
+      if (showPrev) {
+        const n = Math.min(rows.length, previous!.rows.length);
+        let gap = 0;
+        for (let i = 0; i < n; i++) gap = Math.max(gap, Math.abs(rows[i].testAccuracy - previous!.rows[i].testAccuracy));
+        compareNote.textContent =
+          `회색 점선: 이전 실행의 테스트 곡선 (이번 실행과 다른 점: ${previous!.what}).` +
+          (n > 0 ? ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.` : '');
+      }
+    }
+  }
+
+  function summary(): string {
+    const v = ctx.values;
+    const variant = params.variant.choices.find((c) => c.value === v.variant)?.label ?? v.variant;
+    const head = `${params.data.choices.find((c) => c.value === v.data)?.label ?? v.data}, 은닉층 ${v.layers}개(${v.units}개씩), ${variant}, 분할 지점 ${v.cut}번째 층 뒤, 클라이언트 ${v.clients}명`;
+    if (status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
+    const last = rows[rows.length - 1];
+    if (!last) return `${head}: 학습을 준비하고 있습니다.`;
+    const state = status === 'finished' ? '학습을 마쳤습니다' : status === 'paused' ? '일시정지' : '학습 중';
+    const sent = KIND_ORDER.filter((k) => (totals[k] ?? 0) > 0)
+      .map((k) => `${KIND_LABELS[k]} ${formatBytes(totals[k]!)}`)
+      .join(', ');
+    return `${head}: ${state}, 에폭 ${last.round}/${config?.epochs ?? v.epochs}. 테스트 정확도 ${pct(last.testAccuracy)}, 테스트 손실 ${num(last.testLoss)}. 지금까지 오간 데이터: ${sent}.`;
+  }
+
+  function drawSample() {
+    sampleFrame = 0;
+    const s = latestSample;
+    if (!s) return;
+    const img = squareUp(s.values, s.shape.length === 2 ? [s.shape[0], s.shape[1], 1] : undefined);
+    const tanh = ctx.values.act === 'tanh';
+    sample.update({
+      ...img,
+      scale: tanh ? 'diverging' : 'magnitude',
+      label: `클라이언트 ${s.client + 1}의 배치 ${s.batch + 1}, 첫 예제의 스매시드 데이터: 값 ${s.values.length}개`,
+    });
+    if (sampleNote) {
+      sampleNote.textContent = `에폭 ${s.epoch} · 클라이언트 ${s.client + 1}의 배치 ${s.batch + 1}, 첫 예제가 분할 지점에서 된 값 ${s.values.length}개(${img.rows}×${img.cols}로 배치, 진할수록 ${tanh ? '절댓값이' : '값이'} 큼). 서버가 이 예제에 대해 받는 것은 이것뿐입니다.`;
+    }
+  }
+
+  let lastNetStatus = 0;
+  function setNetStatus(text: string, force = false) {
+    // Per-batch text would change hundreds of times a second; a few times a second is readable.
+    const now = performance.now();
+    if (!force && now - lastNetStatus < 200) return;
+    lastNetStatus = now;
+    if (netStatus) netStatus.textContent = text;
+  }
+
+  function onEvent(e: EngineEvent) {
+    switch (e.type) {
+      case 'run-started': {
+        config = e.config;
+        parameters = e.parameters;
+        clientParameters = e.clientParameters ?? 0;
+        cutWidth = e.cutWidth ?? 0;
+        rows = [];
+        totals = {};
+        epochBytes = {};
+        epochDone = false;
+        seen = {};
+        latestSample = null;
+        const sizes = e.data.histograms.map((h) => h.reduce((a, b) => a + b, 0));
+        const K = e.config.clients;
+        formula =
+          e.config.variant === 'vertical'
+            ? splitEpochBytes({ clientSizes: new Array<number>(K).fill(e.data.trainSize), variant: 'vertical', q: new Array<number>(K).fill(cutWidth / K), clientParams: clientParameters, handoff: null })
+            : splitEpochBytes({ clientSizes: sizes, variant: e.config.variant, q: cutWidth, q2: e.headCutWidth, clientParams: clientParameters, handoff: e.config.handoff });
+        if (paramLine) {
+          const share = parameters > 0 ? ` (η_c ≈ ${(clientParameters / parameters).toFixed(2)})` : '';
+          paramLine.textContent = `모델 매개변수 ${parameters.toLocaleString('ko-KR')}개 · 클라이언트 쪽 ${clientParameters.toLocaleString('ko-KR')}개${share} · 분할 지점의 너비 q = ${cutWidth}${e.headCutWidth ? `, 두 번째 분할 지점 q₂ = ${e.headCutWidth}` : ''}`;
+        }
+        if (bytesNote) {
+          bytesNote.textContent =
+            e.config.variant === 'vertical'
+              ? '공식: 에폭마다 모든 예제에 대해 클라이언트마다 스매시드 데이터와 기울기를 주고받고, 레이블은 클라이언트 1이 보냅니다(src/engine/comm.ts).'
+              : `공식: 스매시드 데이터와 기울기가 예제마다 q개씩(p·q·4바이트)${e.config.variant === 'ushaped' ? ', 두 번째 분할 지점에서 q₂개씩 더' : ', 레이블이 예제마다 하나'}${K > 1 ? `, 인계가 에폭마다 ${K}번(클라이언트 쪽 매개변수 × 4바이트${e.config.handoff === 'server' ? ' × 2: 서버를 거치면 두 번 보냄' : ''})` : ''}. 에폭이 끝나면 엔진이 센 바이트와 비교합니다.`;
+        }
+        ui.alert(null);
+        ui.progress(0, e.config.epochs);
+        network.setActive(null);
+        drawBytes();
+        drawCharts();
+        if (status !== 'paused') setStatus(playing && ctx.visible ? 'running' : 'paused');
+        root.dataset.runId = String(host.runId);
+        setNetStatus('학습을 시작합니다.', true);
+        ctx.announce(summary());
+        return;
+      }
+      case 'round-started':
+        epochBytes = {};
+        epochDone = false;
+        drawBytes();
+        return;
+      case 'smashed-sent': {
+        seen[e.type] = (seen[e.type] ?? 0) + 1;
+        const second = e.from === 'server';
+        epochBytes.smashed = (epochBytes.smashed ?? 0) + e.bytes;
+        network.packet('smashed', second ? 2 : 1, !second, e.client);
+        if (!second) {
+          network.setActive(config?.variant === 'vertical' ? null : e.client);
+          latestSample = { values: e.sample, shape: e.sampleShape ?? [e.sample.length], client: e.client, batch: e.batch, epoch: e.round };
+          if (!sampleFrame) sampleFrame = requestAnimationFrame(drawSample);
+          const who = config?.variant === 'vertical' ? '모든 클라이언트' : `클라이언트 ${e.client + 1} 차례`;
+          setNetStatus(`에폭 ${e.round} · ${who} · 배치 ${e.batch + 1}: 스매시드 데이터 ${formatBytes(e.bytes)} (${e.shape.join('×')})가 서버로 갑니다.`);
+        }
+        drawBytes();
+        return;
+      }
+      case 'gradient-returned': {
+        seen[e.type] = (seen[e.type] ?? 0) + 1;
+        const second = e.from !== undefined && e.from !== 'server';
+        epochBytes.gradient = (epochBytes.gradient ?? 0) + e.bytes;
+        network.packet('gradient', second ? 2 : 1, second, e.client);
+        drawBytes();
+        return;
+      }
+      case 'message-sent': {
+        seen[`message:${e.kind}`] = (seen[`message:${e.kind}`] ?? 0) + 1;
+        epochBytes[e.kind] = (epochBytes[e.kind] ?? 0) + e.bytes;
+        if (e.kind === 'labels') network.packet('labels', 1, true, typeof e.from === 'number' ? e.from : 0);
+        drawBytes();
+        return;
+      }
+      case 'client-handoff':
+        seen[e.type] = (seen[e.type] ?? 0) + 1;
+        epochBytes.handoff = (epochBytes.handoff ?? 0) + e.bytes;
+        network.handoff(e.from, e.to, e.via);
+        setNetStatus(`에폭 ${e.round}: 클라이언트 ${e.from + 1}이(가) 클라이언트 쪽 모델을 ${e.via === 'server' ? '서버를 거쳐 ' : ''}클라이언트 ${e.to + 1}에게 넘깁니다 (${formatBytes(e.bytes)}).`, true);
+        drawBytes();
+        return;
+      case 'round-metrics': {
+        rows.push(e.metrics);
+        epochBytes = { ...e.metrics.bytesByKind };
+        epochDone = true;
+        for (const [k, b] of Object.entries(e.metrics.bytesByKind) as [MessageKind, number][]) totals[k] = (totals[k] ?? 0) + b;
+        ui.progress(e.metrics.round, config?.epochs ?? ctx.values.epochs);
+        drawBytes();
+        drawCharts();
+        root.dataset.epoch = String(e.metrics.round);
+        ctx.announce(summary());
+        return;
+      }
+      case 'run-finished':
+        setStatus('finished');
+        network.setActive(null);
+        setNetStatus(`학습을 마쳤습니다: 에폭 ${rows.length}개, 모두 ${formatBytes(Object.values(totals).reduce((a, b) => a + (b ?? 0), 0))}가 오갔습니다.`, true);
+        ctx.announce(summary(), true);
+        return;
+      case 'run-diverged':
+        setStatus('diverged');
+        ui.alert(`${e.message} 설정을 바꾸거나 ‘다시 학습’을 누르면 새로 시작합니다.`);
+        ctx.announce(summary(), true);
+        return;
+      default:
+        return;
+    }
+  }
+
+  const host = new TrainingHost({
+    onEvent: (e) => onEvent(e),
+    onBackend: (info) => {
+      backend = info;
+      ui.backend(info);
+    },
+    onPaused: (p) => {
+      if (status === 'running' || status === 'paused') setStatus(p ? 'paused' : 'running');
+    },
+    onError: (message) => {
+      setStatus('error');
+      ui.alert(message);
+    },
+  });
+
+  const wireOptions = { dataUrl: DATA_URL, divergeFactor: 10 };
+  const shouldRun = () => playing && ctx.visible;
+
+  function newRun(debounced: boolean) {
+    // Keep the run being replaced for comparison, if it got anywhere.
+    if (rows.length > 0) previous = { rows, what: '', settings: runSettings };
+    runSettings = ctx.values;
+    if (previous) previous.what = difference(runSettings, previous.settings);
+    rows = [];
+    ui.alert(null);
+    setStatus('loading');
+    if (debounced) host.restart(() => toRunConfig(ctx.values), wireOptions, { paused: () => !shouldRun() });
+    else host.start(toRunConfig(ctx.values), wireOptions, { paused: !shouldRun() });
+  }
+
+  function exportView(kind: 'png' | 'svg', target: string) {
+    const name = `split-${target}-${stamp()}`;
+    let svgText: string | null = null;
+    if (target === 'network') svgText = network.toSvg();
+    else if (target === 'sample') svgText = sample.toSvg();
+    else {
+      const chart = (target === 'loss' ? lossChart : accChart).svg();
+      if (chart) svgText = svgDocument(chart);
+    }
+    if (!svgText) {
+      ctx.notify('아직 내려받을 그림이 없습니다. 학습이 시작된 뒤에 다시 눌러 보세요.');
+      return;
+    }
+    if (kind === 'svg') downloadSvg(svgText, `${name}.svg`);
+    else void downloadPng(svgText, `${name}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
+  }
+
+  showNetwork();
+  host.setPace(PACE[ctx.values.speed]);
+  network.setDuration(FLIGHT[ctx.values.speed]);
+  newRun(false);
+
+  return {
+    update(values, changed) {
+      if (changed.includes('speed')) {
+        host.setPace(PACE[values.speed]);
+        network.setDuration(FLIGHT[values.speed]);
+      }
+      if (changed.includes('compare')) drawCharts();
+      if (changed.every((k) => VIEW_ONLY.includes(k))) return;
+      // A correction sets a value, which comes back here with the combination fixed.
+      if (applyFixes()) return;
+      showNetwork();
+      playing = true;
+      newRun(true);
+    },
+    action(name, trigger) {
+      switch (name) {
+        case 'toggle-play':
+          if (status === 'finished' || status === 'diverged' || status === 'error') {
+            playing = true;
+            newRun(false);
+          } else {
+            playing = !playing;
+            setStatus(playing ? 'running' : 'paused');
+            if (shouldRun()) host.resume();
+            else host.pause();
+          }
+          return;
+        case 'step':
+          if (status === 'finished' || status === 'diverged') return;
+          playing = false;
+          setStatus('paused');
+          host.step();
+          return;
+        case 'restart':
+          playing = true;
+          newRun(false);
+          return;
+        case 'export-csv': {
+          const kinds = KIND_ORDER.filter((k) => rows.some((r) => (r.bytesByKind[k] ?? 0) > 0));
+          downloadCsv<Record<string, unknown>>(
+            rows.map((r) => ({
+              epoch: r.round,
+              train_loss: r.trainLoss,
+              test_loss: r.testLoss,
+              train_accuracy: r.trainAccuracy,
+              test_accuracy: r.testAccuracy,
+              bytes_up: r.bytesUp,
+              bytes_down: r.bytesDown,
+              ...Object.fromEntries(kinds.map((k) => [`bytes_${k}`, r.bytesByKind[k] ?? 0])),
+            })),
+            ['epoch', 'train_loss', 'test_loss', 'train_accuracy', 'test_accuracy', 'bytes_up', 'bytes_down', ...kinds.map((k) => `bytes_${k}`)],
+            `split-metrics-${stamp()}.csv`,
+          );
+          return;
+        }
+        case 'export-json':
+          downloadJson(
+            { widget: 'split-playground', settings: ctx.values, config: config ?? toRunConfig(ctx.values), parameters, clientParameters, cutWidth, formulaPerEpoch: formula, backend },
+            `split-config-${stamp()}.json`,
+          );
+          return;
+        case 'export-png':
+        case 'export-svg':
+          exportView(name === 'export-png' ? 'png' : 'svg', trigger.dataset.target ?? 'network');
+          return;
+      }
+    },
+    setVisible(visible) {
+      if (status !== 'running' && status !== 'paused' && status !== 'loading') return;
+      if (visible && playing) host.resume();
+      else host.pause();
+    },
+    destroy() {
+      if (sampleFrame) cancelAnimationFrame(sampleFrame);
+      host.dispose();
+      network.destroy();
+      bytes.destroy();
+      sample.destroy();
+      lossChart.destroy();
+      accChart.destroy();
+    },
+    inspect() {
+      return {
+        runId: host.runId,
+        status,
+        config,
+        rows: [...rows],
+        totals: { ...totals },
+        formula,
+        seen: { ...seen },
+        previous: previous ? previous.rows.map((r) => r.testAccuracy) : null,
+        backend,
+        cut: ctx.values.cut,
+      };
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The split-learning playground's settings: one table for the URL (`?split.…`), the
+ * server-rendered controls and the engine configuration.
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+/** Learning rates on a roughly ×3 grid; the largest makes the network diverge. */
+export const LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3] as const;
+
+/** Units per hidden layer on a doubling grid (the diagram reads well up to 64). */
+export const UNITS = [4, 8, 16, 32, 64] as const;
+
+export const params = {
+  data: {
+    type: 'choice',
+    label: '데이터셋',
+    default: 'digits',
+    choices: [
+      { value: 'digits', label: '손글씨 숫자 (8×8)' },
+      { value: 'moons', label: '반달 두 개 (2D)' },
+      { value: 'spiral', label: '나선 (2D)' },
+      { value: 'circles', label: '동심원 (2D)' },
+    ],
+  },
+  variant: {
+    type: 'choice',
+    label: '구성',
+    default: 'vanilla',
+    choices: [
+      { value: 'vanilla', label: '기본 (레이블을 서버로)' },
+      { value: 'ushaped', label: 'U자형 (레이블은 클라이언트에)' },
+      { value: 'vertical', label: '수직 (특성을 나눠 가짐)' },
+    ],
+  },
+  cut: { type: 'number', label: '분할 지점', default: 1, min: 1, max: 5, step: 1, unit: '번째 층 뒤' },
+  layers: { type: 'number', label: '은닉층 수', default: 2, min: 1, max: 4, step: 1, unit: '층' },
+  units: { type: 'number', label: '층마다 뉴런 수', default: 16, min: UNITS[0], max: UNITS[UNITS.length - 1], values: UNITS, unit: '개' },
+  act: {
+    type: 'choice',
+    label: '활성화 함수',
+    default: 'relu',
+    choices: [
+      { value: 'relu', label: 'ReLU' },
+      { value: 'tanh', label: 'tanh' },
+    ],
+  },
+  clients: { type: 'number', label: '클라이언트 수', default: 3, min: 1, max: 8, step: 1, unit: '명' },
+  handoff: {
+    type: 'choice',
+    label: '인계 경로',
+    default: 'p2p',
+    choices: [
+      { value: 'p2p', label: '클라이언트끼리 직접 (P2P)' },
+      { value: 'server', label: '서버를 거쳐서' },
+    ],
+  },
+  lr: { type: 'number', label: '학습률', default: 0.1, min: LEARNING_RATES[0], max: LEARNING_RATES[LEARNING_RATES.length - 1], values: LEARNING_RATES },
+  batch: {
+    type: 'choice',
+    label: '배치 크기',
+    default: '32',
+    choices: [
+      { value: '8', label: '8' },
+      { value: '16', label: '16' },
+      { value: '32', label: '32' },
+      { value: '64', label: '64' },
+    ],
+  },
+  epochs: { type: 'number', label: '에폭', default: 20, min: 2, max: 60, step: 1, unit: '에폭' },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  speed: {
+    type: 'choice',
+    label: '속도',
+    default: 'normal',
+    choices: [
+      { value: 'slow', label: '느리게' },
+      { value: 'normal', label: '보통' },
+      { value: 'fast', label: '빠르게' },
+    ],
+  },
+  compare: { type: 'boolean', label: '이전 실행의 곡선도 보기', default: true },
+} as const satisfies ParamTable;
+
+export type SplitParams = typeof params;
+export type SplitValues = Values<SplitParams>;
+
+/** Milliseconds between epochs per speed. */
+export const PACE: Record<SplitValues['speed'], number> = { slow: 900, normal: 120, fast: 0 };
+
+/** Milliseconds a message takes to cross the cut in the drawing, per speed. */
+export const FLIGHT: Record<SplitValues['speed'], number> = { slow: 650, normal: 380, fast: 220 };
+
+/** Settings that change only how the run is shown, not what is trained. */
+export const VIEW_ONLY: readonly (keyof SplitParams)[] = ['speed', 'compare'];
