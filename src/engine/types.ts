@@ -225,8 +225,12 @@ export type EngineEvent =
    */
   | { type: 'run-started'; config: RunConfig; parameters: number; clientParameters?: number; cutWidth?: number; headCutWidth?: number; data: DataSummary }
   | { type: 'round-started'; round: number; selected: number[] }
-  /** loss, accuracy: the client's trained model on its own examples (FedSGD: w_t). */
-  | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array }
+  /**
+   * loss, accuracy: the client's trained model on its own examples (FedSGD: w_t).
+   * DP-FedAvg only: `updateNorm` = ‖Δ_k‖ = ‖w_k − w_t‖ before clipping (global L2 norm over all
+   * parameters), `clippedNorm` = the norm sent, min(‖Δ_k‖, S) (= updateNorm when S = 0).
+   */
+  | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array; updateNorm?: number; clippedNorm?: number }
   | { type: 'message-sent'; round: number; kind: MessageKind; from: Party; to: Party; bytes: number }
   | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; before?: Float32Array; after?: Float32Array }
   /**

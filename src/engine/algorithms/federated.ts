@@ -73,6 +73,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         let loss = 0;
         let accuracy = 0;
         let local: Params | null = null;
+        let updateNorm: number | undefined;
         if (n === 0) {
           // A client without examples returns what it got (a zero update / zero gradient).
           contribution = algo === 'fedavg' || algo === 'fedprox' ? params.map((p) => p.clone()) : params.map((p) => tf.zerosLike(p));
@@ -95,6 +96,10 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           accuracy = res.accuracy;
           if (algo === 'dpfedavg') {
             const delta = tf.tidy(() => local!.map((w, j) => tf.sub(w, params[j])));
+            // Reported so a page can draw each update before and after clipping.
+            const squared = tf.tidy(() => tf.addN(delta.map((d) => tf.sum(tf.square(d)))));
+            updateNorm = Math.sqrt((await squared.data())[0]);
+            squared.dispose();
             contribution = clipUpdate(delta, config.clip);
             tf.dispose(delta);
           } else {
@@ -112,6 +117,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             loss,
             accuracy,
             ...(options.emitWeights ? { weights: model.exportParams(local ?? contribution) } : {}),
+            ...(updateNorm !== undefined ? { updateNorm, clippedNorm: config.clip > 0 ? Math.min(updateNorm, config.clip) : updateNorm } : {}),
           };
           yield ctx.message('weights-up', k, 'server', modelBytes);
           if (options.clientBoundaries && algo !== 'fedsgd') {
