@@ -234,7 +234,7 @@ export async function computeServerView(ctx: RunContext, params: Params, opts: S
   const ownedRows = [fitX !== train.x ? fitX : null, testX !== test.x ? testX : null].filter((t): t is tf.Tensor2D => t !== null);
   const d = dataset.inputSize;
   try {
-    const inputs = (await pickX.data()) as Float32Array;
+    const inputs = picked.length ? ((await pickX.data()) as Float32Array) : new Float32Array(0);
     const examples: ServerViewExample[] = picked.map((index, r) => ({
       index,
       label: labels[index],
@@ -265,6 +265,7 @@ export async function computeServerView(ctx: RunContext, params: Params, opts: S
           const rec = reconstruct(model, params, dec, testX);
           const num = tf.sum(tf.square(tf.sub(rec, testX)));
           const den = tf.sum(tf.square(tf.sub(testX, meanInput)));
+          if (picked.length === 0) return [tf.stack([num, den]), []];
           const pr = reconstruct(model, params, dec, pickX);
           const perNum = tf.sum(tf.square(tf.sub(pr, pickX)), 1);
           const perDen = tf.sum(tf.square(tf.sub(pickX, meanInput)), 1);
