@@ -10,7 +10,7 @@ import { buildModel, type Model } from './model';
 import { partition, type Partition } from './partition';
 import { Rng } from './rng';
 import { makeTicker } from './tick';
-import { disposeData, evaluate, makeTensorData, predictProbs, type Params, type TensorData } from './train';
+import { evaluate, ExampleSet, predictProbs, type Params } from './train';
 
 /** Thrown inside a run when a loss or the weights stop being finite. */
 export class Diverged extends Error {
@@ -41,12 +41,12 @@ export interface RunContext {
   round: number;
   /** Yields to the event loop every few ms and throws Cancelled once the signal fires. */
   tick(force?: boolean): Promise<void>;
-  /** Client k's training examples as tensors (created on first use, freed by dispose). */
-  clientData(k: number): TensorData;
+  /** Client k's training examples (host copy; tensors made on demand and freed by dispose). */
+  clientData(k: number): ExampleSet;
   /** All clients' examples concatenated in client order (centralized training). */
-  allData(): TensorData;
-  /** The test set as tensors. */
-  testData(): TensorData;
+  allData(): ExampleSet;
+  /** The test set. */
+  testData(): ExampleSet;
   /** Number of examples client k holds. */
   clientSize(k: number): number;
   /** Records a message in the round's byte counts and returns its event. */
@@ -72,19 +72,19 @@ export async function createContext(config: RunConfig, options: RunOptions): Pro
   const model = buildModel(config.model, dataset.inputShape, dataset.numClasses);
 
   const shuffles = new Map<number, Rng>();
-  const tensors = new Map<string, TensorData>();
+  const sets = new Map<string, ExampleSet>();
   let grid: tf.Tensor2D | null = null;
   let bytes: Partial<Record<MessageKind, number>> = {};
   let up = 0;
   let down = 0;
   const ticker = makeTicker(options.signal);
 
-  const tensorData = (key: string, indices: Int32Array | null, split = dataset.train): TensorData => {
-    let d = tensors.get(key);
+  const tensorData = (key: string, indices: Int32Array | null, split = dataset.train): ExampleSet => {
+    let d = sets.get(key);
     if (!d) {
       const labels = indices ? Int32Array.from(indices, (i) => split.labels[i]) : split.labels;
-      d = makeTensorData(split.features(indices ?? undefined), labels, dataset.inputSize, dataset.numClasses);
-      tensors.set(key, d);
+      d = new ExampleSet(split.features(indices ?? undefined), labels, dataset.inputSize, dataset.numClasses);
+      sets.set(key, d);
     }
     return d;
   };
@@ -175,8 +175,8 @@ export async function createContext(config: RunConfig, options: RunOptions): Pro
       return summary;
     },
     dispose() {
-      for (const d of tensors.values()) disposeData(d);
-      tensors.clear();
+      for (const d of sets.values()) d.dispose();
+      sets.clear();
       grid?.dispose();
       grid = null;
     },

@@ -24,11 +24,13 @@ function referenceForward(m: Model, x: tf.Tensor, params: tf.Tensor[]): tf.Tenso
       h = act(tf.add(tf.matMul(tf.reshape(h, [h.shape[0], -1]), params[p]), params[p + 1]), s.activation);
       p += 2;
     } else if (s.kind === 'conv2d') {
-      const x4 = tf.reshape(h, [h.shape[0], ...l.inShape]) as tf.Tensor4D;
+      const [ih, iw, ic] = l.inShape;
+      const x4 = tf.reshape(h, [h.shape[0], ih, iw, ic]) as tf.Tensor4D;
       h = act(tf.add(tf.conv2d(x4, params[p] as tf.Tensor4D, 1, 'same'), params[p + 1]), s.activation);
       p += 2;
     } else if (s.kind === 'maxpool') {
-      h = tf.maxPool(tf.reshape(h, [h.shape[0], ...l.inShape]) as tf.Tensor4D, s.size, s.size, 'same');
+      const [ih, iw, ic] = l.inShape;
+      h = tf.maxPool(tf.reshape(h, [h.shape[0], ih, iw, ic]) as tf.Tensor4D, s.size, s.size, 'same');
     } else {
       h = tf.reshape(h, [h.shape[0], -1]);
     }
