@@ -20,9 +20,9 @@ type Resolve = () => void;
 /**
  * One macrotask turn: setImmediate in Node; a MessageChannel in a worker (setTimeout(0) is
  * clamped to 4 ms once nested, which would cost a third of the time at this yield rate).
+ * `g` is the global object to look in (a parameter so that tests can take each branch).
  */
-export const yieldToEventLoop: () => Promise<void> = (() => {
-  const g = globalThis as { setImmediate?: (f: () => void) => unknown; MessageChannel?: typeof MessageChannel };
+export function chooseYield(g: { setImmediate?: (f: () => void) => unknown; MessageChannel?: typeof MessageChannel } = globalThis as never): () => Promise<void> {
   if (typeof g.setImmediate === 'function') {
     const si = g.setImmediate;
     return () => new Promise<void>((r) => si(r));
@@ -31,6 +31,8 @@ export const yieldToEventLoop: () => Promise<void> = (() => {
     const ch = new g.MessageChannel();
     const waiting: Resolve[] = [];
     ch.port1.onmessage = () => waiting.shift()?.();
+    // Node (tests) keeps a process alive while a port listens; browsers have no unref.
+    (ch.port1 as { unref?: () => void }).unref?.();
     return () =>
       new Promise<void>((r) => {
         waiting.push(r);
@@ -38,7 +40,9 @@ export const yieldToEventLoop: () => Promise<void> = (() => {
       });
   }
   return () => new Promise<void>((r) => setTimeout(r, 0));
-})();
+}
+
+export const yieldToEventLoop: () => Promise<void> = chooseYield();
 
 /** Milliseconds of work between yields. */
 export const YIELD_INTERVAL_MS = 10;

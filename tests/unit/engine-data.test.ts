@@ -129,3 +129,29 @@ describe('image datasets', () => {
     expect(encodeImageSet(set)).toEqual(good);
   });
 });
+
+describe('ExampleSet', () => {
+  it('copies the asked rows into batches, keeps its tensors through tf.tidy, frees them on dispose', async () => {
+    const { ExampleSet } = await import('~/engine/train');
+    const tf = await import('@tensorflow/tfjs-core');
+    const { setup } = await import('./engine-helpers');
+    await setup();
+    const before = tf.memory().numTensors;
+    const features = Float32Array.from({ length: 5 * 3 }, (_, i) => i);
+    const set = new ExampleSet(features, Int32Array.from([2, 0, 1, 1, 2]), 3, 4);
+    const b = set.batch([4, 0, 3, 1, 2], 1, 3); // examples 0 and 3
+    expect(Array.from(b.x.dataSync())).toEqual([0, 1, 2, 9, 10, 11]);
+    expect(Array.from(b.y.dataSync())).toEqual([0, 0, 1, 0, 0, 1, 0, 0]);
+    expect(Array.from(b.labels.dataSync())).toEqual([2, 1]);
+    tf.dispose([b.x, b.y, b.labels]);
+    const inside = tf.tidy(() => set.x.sum().dataSync()[0]);
+    expect(inside).toBe(105);
+    expect(set.x.isDisposed).toBe(false);
+    const chunks = set.chunks(2);
+    expect(chunks.map((c) => c.n)).toEqual([2, 2, 1]);
+    expect(set.chunks(2)).toBe(chunks);
+    expect(Array.from(chunks[2].x.dataSync())).toEqual([12, 13, 14]);
+    set.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
