@@ -179,7 +179,20 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
         Ks.map((K) => {
           const b = epochBytes(v, K);
           const best = METHODS.reduce((a, m) => (b[m] < b[a] ? m : a), METHODS[0]);
-          return [K.toLocaleString('ko-KR'), ...METHODS.map((m) => `${formatKoreanCount(b[m] / FLOAT_BYTES)}개 (${formatBytes(b[m])})`), METHOD_LABELS[best]];
+          return [
+            K.toLocaleString('ko-KR'),
+            ...METHODS.map((m) => {
+              const cell = document.createElement('span');
+              cell.className = 'cc__cell';
+              const count = document.createElement('span');
+              count.className = 'cc__count';
+              count.textContent = `값 ${formatKoreanCount(b[m] / FLOAT_BYTES)}개`;
+              cell.append(formatBytes(b[m]), count);
+              if (m === best) cell.classList.add('is-best');
+              return cell;
+            }),
+            METHOD_LABELS[best],
+          ];
         }),
       ),
     );
@@ -275,6 +288,13 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
           mark.className = ok ? 'lab__ok' : 'lab__off';
           mark.textContent = ok ? '✓' : `≠ 공식 ${formatBytes(f[m])}`;
           span.append(mark);
+          if (!ok && m === 'slHandoff' && K === 1) {
+            // The table's η_c·N·K counts K hand-offs; with one client there is nobody to hand to.
+            const why = document.createElement('span');
+            why.className = 'cc__count';
+            why.textContent = '클라이언트가 한 명이면 넘길 상대가 없어 인계가 없습니다(공식은 K번으로 셈).';
+            span.append(why);
+          }
           return span;
         }),
       ];

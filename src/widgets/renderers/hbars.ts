@@ -61,11 +61,14 @@ export function create(el: HTMLElement, options: HBarsOptions): HBarsRenderer {
       marks.push(Plot.barX(data.parts, Plot.stackX({ x: 'value', y: 'row', fill: 'color', order: null, insetTop: 3, insetBottom: 3 })), Plot.ruleX([0], { stroke: 'currentColor', strokeOpacity: 0.4 }));
     }
     marks.push(Plot.text(totals, { x: 'value', y: 'row', text: 'text', dx: 4, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }));
+    // Room for the longest value text after its bar (Korean glyphs are wider than digits).
+    const textWidth = (t: string) => [...t].reduce((w, ch) => w + (/[\u3131-\uD79D]/.test(ch) ? 10 : 6), 0);
+    const marginRight = Math.min(Math.max(48, width * 0.45), 12 + Math.max(0, ...totals.map((t) => textWidth(t.text))));
     const chart = Plot.plot({
       width,
       height,
       marginLeft,
-      marginRight: 72,
+      marginRight,
       marginBottom: 30,
       ariaLabel: options.label,
       color: { type: 'identity' },

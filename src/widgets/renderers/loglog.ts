@@ -85,12 +85,25 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
         Plot.text([r.x], { x: (d: number) => d, frameAnchor: 'top', dy: 4, dx: 4, text: () => r.label, textAnchor: 'start', fill: 'currentColor', fontWeight: 700 }),
       );
     }
-    for (const s of data.series) {
-      const pts = s.points.filter((p) => p.y > 0 && Number.isFinite(p.y) && p.x > 0);
-      if (pts.length === 0) continue;
+    const marginTop = 22;
+    const marginBottom = 36;
+    // End labels: lines often end close together; push labels apart (≥ 11 px) so none overlaps.
+    const plotH = height - marginTop - marginBottom;
+    const decades = Math.log10(yDomain[1] / yDomain[0]);
+    const px = (y: number) => (plotH * (Math.log10(yDomain[1]) - Math.log10(y))) / decades;
+    const ends = data.series
+      .map((s) => ({ s, pts: s.points.filter((p) => p.y > 0 && Number.isFinite(p.y) && p.x > 0) }))
+      .filter((e) => e.pts.length > 0)
+      .map((e) => ({ ...e, at: px(e.pts[e.pts.length - 1].y) }))
+      .sort((a, b) => a.at - b.at);
+    let last = -Infinity;
+    for (const e of ends) {
+      const want = Math.max(e.at, last + 11);
+      const dy = want - e.at;
+      last = want;
       marks.push(
-        Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash }),
-        Plot.text(pts.slice(-1), { x: 'x', y: 'y', text: () => s.label, fill: s.color, dx: 4, textAnchor: 'start', fontWeight: 700, fontSize: 10 }),
+        Plot.line(e.pts, { x: 'x', y: 'y', stroke: e.s.color, strokeWidth: 2, strokeDasharray: e.s.dash }),
+        Plot.text(e.pts.slice(-1), { x: 'x', y: 'y', text: () => e.s.label, fill: e.s.color, dx: 4, dy, textAnchor: 'start', fontWeight: 700, fontSize: 10 }),
       );
     }
     for (const d of data.dots ?? []) {
@@ -104,8 +117,8 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
       height,
       marginLeft: 58,
       marginRight: narrow ? 72 : 104,
-      marginBottom: 36,
-      marginTop: 22,
+      marginBottom,
+      marginTop,
       ariaLabel: options.label,
       x: { type: 'log', domain: data.xDomain, label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', grid: true },
       y: { type: 'log', domain: yDomain, label: options.yLabel, labelArrow: 'none', grid: true, tickFormat: options.yFormat, ticks: 5 },

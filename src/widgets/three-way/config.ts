@@ -1,0 +1,49 @@
+/**
+ * The four runs of the comparison, from one set of settings. They share the data (digits), the
+ * partition, the model (an MLP 64 → 32 → 32 → 10), the seed (so the same initial weights), the
+ * batch size and the learning rate; they differ only in how the training is organised.
+ *
+ * "Epochs of data seen": centralized and split learning see every example once per epoch;
+ * FedAvg and SplitFed with all clients taking part see every example E times per round. Both
+ * federated runs get ⌈budget / E⌉ rounds, so every method sees at least `epochs` passes.
+ */
+import { defaultConfig } from '~/engine/config';
+import type { RunConfig } from '~/engine/types';
+import type { Method } from '../renderers/kinds';
+import type { ThreeWayValues } from './params';
+
+export type RaceMethod = Exclude<Method, 'slHandoff'>;
+export const RACE: readonly RaceMethod[] = ['centralized', 'fl', 'sl', 'splitfed'];
+
+export const HIDDEN = [32, 32];
+export const BATCH = 32;
+
+export const roundsOf = (v: ThreeWayValues): number => Math.ceil(v.epochs / v.local);
+
+/** Epochs of data seen after `round` rounds (or epochs) of a method. */
+export function epochsSeen(method: RaceMethod, round: number, v: Pick<ThreeWayValues, 'local'>): number {
+  return method === 'fl' || method === 'splitfed' ? round * v.local : round;
+}
+
+export function toRunConfig(method: RaceMethod, v: ThreeWayValues): RunConfig {
+  const rounds = roundsOf(v);
+  return defaultConfig({
+    algorithm: method === 'centralized' ? 'centralized' : method === 'fl' ? 'fedavg' : method === 'sl' ? 'split' : v.sfl,
+    dataset: { name: 'digits', noise: 0, size: 0 },
+    model: { kind: 'mlp', hidden: HIDDEN, activation: 'relu' },
+    partition: { kind: v.partition, alpha: 0.3, shardsPerClient: 2 },
+    clients: v.clients,
+    fraction: 1,
+    localEpochs: v.local,
+    epochs: v.epochs,
+    rounds,
+    batchSize: BATCH,
+    lr: v.lr,
+    weighting: 'samples',
+    cut: v.cut,
+    variant: 'vanilla',
+    handoff: 'p2p',
+    shuffle: true,
+    seed: v.seed,
+  });
+}

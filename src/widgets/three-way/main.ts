@@ -1,0 +1,496 @@
+/**
+ * The three-way race, mounted when it nears the viewport: the four runs go one after another
+ * through one training worker (so each one's time is its own, not shared with the others), and
+ * everything drawn comes from their engine events. Any setting cancels the race and starts it
+ * again from the first method.
+ */
+import type { EngineEvent, MessageKind, RoundMetrics, RunConfig, ServerView } from '~/engine/types';
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { BackendInfo } from '~/runtime/protocol';
+import { TrainingHost } from '~/runtime/host';
+import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
+import { create as createBars, type BarPart } from '../renderers/hbars';
+import { create as createPixels, squareUp, type PixelRenderer } from '../renderers/pixels';
+import { updateTiles } from '../renderers/update-tiles';
+import { KIND_COLORS, KIND_LABELS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS, formatBytes, formatCount } from '../renderers/kinds';
+import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
+import type { ThreeWayParams, ThreeWayValues } from './params';
+import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
+
+/** Everything one method's run reported. */
+interface RunRecord {
+  method: RaceMethod;
+  state: 'waiting' | 'running' | 'done' | 'diverged' | 'error';
+  config: RunConfig | null;
+  rows: RoundMetrics[];
+  bytes: Partial<Record<MessageKind, number>>;
+  parameters: number;
+  clientParameters: number;
+  cutWidth: number;
+  trainSize: number;
+  /** Training time in ms on the pause-free clock: run-started to the last round-metrics. */
+  wall: number;
+  /** How much shorter the run would be if each round's clients had trained at the same time. */
+  parallelSaving: number;
+  view: ServerView | null;
+  message: string | null;
+}
+
+export interface ThreeWayInspection {
+  status: RunStatus;
+  /** Index of the run under way (4 when all are done). */
+  current: number;
+  runs: Array<Omit<RunRecord, 'view' | 'config'> & { algorithm: string | null; hasView: boolean; finalAccuracy: number | null }>;
+  backend: BackendInfo | null;
+}
+
+const DIGIT = 3;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}초`;
+const totalBytes = (b: Partial<Record<MessageKind, number>>) => Object.values(b).reduce((s, x) => s + (x ?? 0), 0);
+
+function emptyRecord(method: RaceMethod): RunRecord {
+  return { method, state: 'waiting', config: null, rows: [], bytes: {}, parameters: 0, clientParameters: 0, cutWidth: 0, trainSize: 0, wall: 0, parallelSaving: 0, view: null, message: null };
+}
+
+export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<ThreeWayParams> & { inspect(): ThreeWayInspection } {
+  const root = ctx.root;
+  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const ui = statusElements(root);
+  const summaryBox = q('[data-view="summary"]')!;
+  const bytesKey = q('[data-bytes-key]');
+  const paramLine = q('[data-parameters]');
+  const accNote = q('[data-acc-note]');
+
+  const accChart = createLineChart(q('[data-view="accuracy"]')!, {
+    label: '본 데이터 양(에폭)에 따른 네 방식의 테스트 정확도',
+    xLabel: '본 데이터 (에폭)',
+    yLabel: '테스트 정확도',
+    yDomain: [0, 1],
+    yPercent: true,
+    height: 230,
+    series: RACE.map((m) => ({ key: m, label: METHOD_LABELS[m], color: METHOD_COLORS[m], dashed: m === 'fl' || m === 'splitfed' })),
+  });
+  const bytesChart = createBars(q('[data-view="bytes"]')!, { label: '방식별로 주고받은 데이터(바이트), 종류별로 쌓은 막대', xLabel: '바이트', xFormat: formatBytes });
+  const timeChart = createBars(q('[data-view="time"]')!, { label: '방식별 학습 시간: 차례로 계산한 시간과 동시에 계산했다면의 추정', xLabel: '초', xFormat: (x) => `${(x / 1000).toFixed(1)}` });
+  const seen: Record<RaceMethod, PixelRenderer> = {
+    centralized: createPixels(q('[data-view="seen-centralized"]')!, { cell: 9, maxWidth: 90 }),
+    fl: createPixels(q('[data-view="seen-fl"]')!, { cell: 3, maxWidth: 120 }),
+    sl: createPixels(q('[data-view="seen-sl"]')!, { cell: 12, maxWidth: 90 }),
+    splitfed: createPixels(q('[data-view="seen-splitfed"]')!, { cell: 12, maxWidth: 90 }),
+  };
+
+  let records: RunRecord[] = RACE.map(emptyRecord);
+  let current = 0;
+  let status: RunStatus = 'loading';
+  let playing = true;
+  let backend: BackendInfo | null = null;
+  let frame = 0;
+
+  // A clock that stops while the run is held, so a pause (or scrolling away) is not counted.
+  let pausedAt: number | null = null;
+  let pausedTotal = 0;
+  const clock = () => (pausedAt ?? performance.now()) - pausedTotal;
+  let startedAt = 0;
+  let clientStart = new Map<number, number>();
+  let roundClientTimes: number[] = [];
+
+  function setStatus(s: RunStatus) {
+    status = s;
+    ui.status(s, playing);
+  }
+
+  function schedule() {
+    if (!frame) frame = requestAnimationFrame(draw);
+  }
+
+  function draw() {
+    frame = 0;
+    const v = ctx.values;
+    // Accuracy against epochs of data seen.
+    const pts: LinePoint[] = [];
+    for (const r of records) for (const m of r.rows) pts.push({ x: epochsSeen(r.method, m.round, v), y: m.testAccuracy, series: r.method });
+    accChart.update({ points: pts, xMax: Math.max(v.epochs, roundsOf(v) * v.local) });
+    if (accNote) accNote.textContent = overlapNote();
+
+    // Bytes by kind, stacked per method.
+    const rowsLabel = records.map((r) => METHOD_LABELS[r.method]);
+    const parts: BarPart[] = [];
+    const kindsSeen = new Set<MessageKind>();
+    for (const r of records) {
+      for (const k of KIND_ORDER) {
+        const b = r.bytes[k] ?? 0;
+        if (b > 0) {
+          kindsSeen.add(k);
+          parts.push({ row: METHOD_LABELS[r.method], part: k, value: b, color: KIND_COLORS[k] });
+        }
+      }
+    }
+    bytesChart.update({ rows: rowsLabel, parts, totals: Object.fromEntries(records.map((r) => [METHOD_LABELS[r.method], r.state === 'waiting' ? '대기' : formatBytes(totalBytes(r.bytes))])) });
+    if (bytesKey) {
+      bytesKey.replaceChildren(
+        ...KIND_ORDER.filter((k) => kindsSeen.has(k)).map((k) => {
+          const s = document.createElement('span');
+          const sw = document.createElement('span');
+          sw.className = 'lab__swatch';
+          sw.style.background = KIND_COLORS[k];
+          sw.setAttribute('aria-hidden', 'true');
+          s.append(sw, KIND_LABELS[k]);
+          return s;
+        }),
+      );
+    }
+
+    // Time: the parallel estimate (solid) and the rest of the sequential time (light).
+    const tParts: BarPart[] = [];
+    for (const r of records) {
+      if (r.state === 'waiting') continue;
+      const par = Math.max(0, r.wall - r.parallelSaving);
+      tParts.push({ row: METHOD_LABELS[r.method], part: 'parallel', value: par, color: METHOD_COLORS[r.method] });
+      if (r.parallelSaving > 0) tParts.push({ row: METHOD_LABELS[r.method], part: 'sequential', value: r.parallelSaving, color: '#c9ccd1' });
+    }
+    timeChart.update({
+      rows: rowsLabel,
+      parts: tParts,
+      totals: Object.fromEntries(
+        records.map((r) => [
+          METHOD_LABELS[r.method],
+          r.state === 'waiting' ? '대기' : r.parallelSaving > 0 ? `${secs(r.wall)} (동시라면 ${secs(r.wall - r.parallelSaving)})` : secs(r.wall),
+        ]),
+      ),
+    });
+
+    drawSeen();
+    drawSummary();
+  }
+
+  /** Says so when two methods drew the same curve (one line hides the other). */
+  function overlapNote(): string {
+    const byMethod = new Map(records.map((r) => [r.method, r]));
+    const fl = byMethod.get('fl')!;
+    const sfl = byMethod.get('splitfed')!;
+    const same = (a: RunRecord, b: RunRecord) =>
+      a.rows.length > 0 && a.rows.length === b.rows.length && a.rows.every((x, i) => Math.abs(x.testAccuracy - b.rows[i].testAccuracy) < 1e-9);
+    if (sfl.config?.algorithm === 'splitfed1' && same(fl, sfl)) {
+      return 'SplitFed V1의 곡선이 FedAvg의 곡선과 겹쳐 하나로 보입니다. 모든 클라이언트가 참여하면 SplitFed V1의 라운드는 계산으로는 FedAvg의 라운드와 같습니다. 클라이언트마다 앞부분과 서버 쪽 복사본으로 모델 전체를 자기 데이터로 학습하고, 두 부분을 같은 가중치로 평균하기 때문입니다.';
+    }
+    return '';
+  }
+
+  function drawSeen() {
+    const v = ctx.values;
+    for (const r of records) {
+      const note = q(`[data-seen-note="${r.method}"]`);
+      const ex = r.view?.examples.find((e) => e.label === DIGIT) ?? r.view?.examples[0];
+      if (!r.view || !ex) {
+        seen[r.method].update(null);
+        if (note) note.textContent = r.state === 'running' ? '학습 중…' : r.state === 'waiting' ? '차례를 기다리는 중' : '표시할 것이 없습니다.';
+        continue;
+      }
+      const [h, w] = r.view.inputShape;
+      const K = r.config?.clients ?? v.clients;
+      const rounds = r.rows.length;
+      if (r.method === 'centralized') {
+        seen.centralized.update({ values: ex.input, rows: h, cols: w, scale: 'ink', label: `중앙 서버가 받은 원본 이미지(숫자 ${ex.label})` });
+        if (note) note.textContent = `원본 이미지 ${formatCount(r.trainSize)}장 전부와 그 레이블. 이 예제도 그대로입니다.`;
+      } else if (r.method === 'fl') {
+        const t = updateTiles(r.view, ex.update);
+        if (t) seen.fl.update({ ...t.image, scale: 'diverging', label: `이 예제 하나로 학습한 클라이언트가 보낼 매개변수 변화량(첫 층)` });
+        if (note) note.textContent = `라운드마다 클라이언트의 모델(매개변수 ${formatCount(r.parameters)}개), 모두 ${formatCount(rounds * K)}번. 그림: 이 예제 하나로 한 걸음 학습한 변화량(첫 층).`;
+      } else {
+        const c = ex.cuts.find((x) => x.cut === v.cut) ?? ex.cuts[0];
+        if (c) {
+          const img = squareUp(c.smashed, c.shape.length === 3 ? c.shape : undefined);
+          seen[r.method].update({ ...img, scale: 'magnitude', label: `분할 지점 ${c.cut}에서 서버가 받은 이 예제의 스매시드 데이터` });
+        }
+        const sent = (r.bytes.smashed ?? 0) / (4 * Math.max(1, r.cutWidth));
+        const extra = r.method === 'splitfed' ? `, 라운드마다 클라이언트 쪽 모델(매개변수 ${formatCount(r.clientParameters)}개)` : '';
+        if (note) note.textContent = `예제마다 스매시드 데이터 ${r.cutWidth}개와 레이블, 모두 ${formatCount(sent)}번${extra}. 그림: 이 예제의 스매시드 데이터.`;
+      }
+    }
+  }
+
+  function drawSummary() {
+    const table = document.createElement('table');
+    table.className = 'lab__table';
+    const cap = table.createCaption();
+    cap.className = 'visually-hidden';
+    cap.textContent = '네 방식의 정확도, 본 데이터, 통신량, 시간 요약';
+    const head = table.createTHead().insertRow();
+    for (const t of ['방식', '최종 테스트 정확도', '가장 높은 정확도', '본 데이터', '주고받은 데이터', '걸린 시간', '동시 계산 추정']) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = t;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (const r of records) {
+      const tr = body.insertRow();
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = METHOD_LABELS[r.method];
+      tr.append(th);
+      const last = r.rows[r.rows.length - 1];
+      const best = r.rows.reduce((m, x) => Math.max(m, x.testAccuracy), -Infinity);
+      const epochs = last ? epochsSeen(r.method, last.round, ctx.values) : 0;
+      const cells =
+        r.state === 'waiting'
+          ? ['대기', '—', '—', '—', '—', '—']
+          : [
+              last ? pct(last.testAccuracy) : '—',
+              Number.isFinite(best) ? pct(best) : '—',
+              `${epochs}에폭`,
+              formatBytes(totalBytes(r.bytes)),
+              r.wall > 0 ? secs(r.wall) : '—',
+              r.wall > 0 ? secs(r.wall - r.parallelSaving) : '—',
+            ];
+      if (r.state === 'diverged') cells[0] = '발산';
+      for (const c of cells) tr.insertCell().textContent = c;
+    }
+    summaryBox.replaceChildren(table);
+  }
+
+  function summaryText(): string {
+    const v = ctx.values;
+    const part = v.partition === 'iid' ? 'IID' : v.partition === 'dirichlet' ? 'Non-IID(디리클레 α = 0.3)' : 'Non-IID(레이블 샤드)';
+    const head = `클라이언트 ${v.clients}명, ${part}, 로컬 에폭 ${v.local}, 데이터를 ${v.epochs}번 훑기`;
+    const parts = records
+      .filter((r) => r.state !== 'waiting')
+      .map((r) => {
+        const last = r.rows[r.rows.length - 1];
+        if (r.state === 'diverged') return `${METHOD_LABELS[r.method]} 발산`;
+        return `${METHOD_LABELS[r.method]} ${last ? pct(last.testAccuracy) : '—'} (통신 ${formatBytes(totalBytes(r.bytes))}, ${secs(r.wall)})`;
+      });
+    const state = current >= RACE.length ? '네 방식 모두 학습을 마쳤습니다' : `${METHOD_LABELS[RACE[current]]}을(를) 학습 중입니다`;
+    return `${head}: ${state}. ${parts.join(', ')}.`;
+  }
+
+  function onEvent(e: EngineEvent) {
+    const r = records[current];
+    if (!r) return;
+    switch (e.type) {
+      case 'run-started':
+        r.state = 'running';
+        r.config = e.config;
+        r.parameters = e.parameters;
+        r.clientParameters = e.clientParameters ?? 0;
+        r.cutWidth = e.cutWidth ?? 0;
+        r.trainSize = e.data.trainSize;
+        startedAt = clock();
+        clientStart = new Map();
+        roundClientTimes = [];
+        if (current === 0 && paramLine) paramLine.textContent = `공통 모델: 입력 64 → 32 → 32 → 10 (매개변수 ${formatCount(e.parameters)}개) · 손글씨 숫자 학습 데이터 ${formatCount(e.data.trainSize)}개, 테스트 데이터 ${formatCount(e.data.testSize)}개`;
+        if (status !== 'paused') setStatus(playing && ctx.visible ? 'running' : 'paused');
+        ui.progress(current, RACE.length, '실행');
+        schedule();
+        return;
+      case 'round-started':
+        roundClientTimes = [];
+        return;
+      case 'message-sent':
+        if (e.kind === 'weights-down' && typeof e.to === 'number') clientStart.set(e.to, clock());
+        return;
+      case 'client-trained': {
+        // FedAvg and SplitFed: a client's local work ran from its model's download to here.
+        if (r.method !== 'fl' && r.method !== 'splitfed') return;
+        const t0 = clientStart.get(e.client);
+        if (t0 !== undefined) roundClientTimes.push(clock() - t0);
+        return;
+      }
+      case 'round-metrics': {
+        r.rows.push(e.metrics);
+        for (const [k, b] of Object.entries(e.metrics.bytesByKind) as [MessageKind, number][]) r.bytes[k] = (r.bytes[k] ?? 0) + b;
+        r.wall = clock() - startedAt;
+        // Clients of a round in parallel: the round waits for its slowest client only. SplitFed
+        // V2 shares one server part in sequence, so its clients cannot overlap: no saving.
+        const parallel = r.method === 'fl' || (r.method === 'splitfed' && r.config?.algorithm === 'splitfed1');
+        if (parallel && roundClientTimes.length > 1) {
+          const sumT = roundClientTimes.reduce((a, b) => a + b, 0);
+          r.parallelSaving += sumT - Math.max(...roundClientTimes);
+        }
+        roundClientTimes = [];
+        schedule();
+        ctx.announce(summaryText());
+        return;
+      }
+      case 'server-view':
+        r.view = e;
+        schedule();
+        return;
+      case 'run-finished':
+        r.state = 'done';
+        schedule();
+        return;
+      case 'run-diverged':
+        r.state = 'diverged';
+        r.message = e.message;
+        ui.alert(`${METHOD_LABELS[r.method]}: ${e.message}`);
+        schedule();
+        return;
+      default:
+        return;
+    }
+  }
+
+  const wireOptions = () => ({ dataUrl: DATA_URL, divergeFactor: 10, serverView: { cuts: [ctx.values.cut] } });
+  const shouldRun = () => playing && ctx.visible;
+
+  function startNext() {
+    if (current >= RACE.length) {
+      setStatus(records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished');
+      ui.progress(RACE.length, RACE.length, '실행');
+      root.dataset.race = 'done';
+      schedule();
+      ctx.announce(summaryText(), true);
+      return;
+    }
+    ui.progress(current, RACE.length, '실행');
+    host.start(toRunConfig(RACE[current], ctx.values), wireOptions(), { paused: !shouldRun() });
+  }
+
+  const host = new TrainingHost({
+    onEvent: (e) => onEvent(e),
+    onBackend: (info) => {
+      backend = info;
+      ui.backend(info);
+    },
+    onPaused: (p) => {
+      const now = performance.now();
+      if (p && pausedAt === null) pausedAt = now;
+      else if (!p && pausedAt !== null) {
+        pausedTotal += now - pausedAt;
+        pausedAt = null;
+      }
+      if (status === 'running' || status === 'paused') setStatus(p ? 'paused' : 'running');
+    },
+    onDone: () => {
+      if (records[current] && records[current].state === 'running') records[current].state = 'done';
+      current++;
+      startNext();
+    },
+    onError: (message) => {
+      if (records[current]) records[current].state = 'error';
+      setStatus('error');
+      ui.alert(message);
+    },
+  });
+
+  /** Cancels the race and starts it again from the first method. */
+  function rerun(debounced: boolean) {
+    records = RACE.map(emptyRecord);
+    current = 0;
+    pausedAt = null;
+    pausedTotal = 0;
+    root.dataset.race = 'running';
+    ui.alert(null);
+    setStatus('loading');
+    schedule();
+    if (debounced) host.restart(() => toRunConfig(RACE[0], ctx.values), wireOptions(), { paused: () => !shouldRun() });
+    else host.start(toRunConfig(RACE[0], ctx.values), wireOptions(), { paused: !shouldRun() });
+  }
+
+  function exportChart(kind: 'png' | 'svg', target: string) {
+    const chart = target === 'bytes' ? bytesChart : target === 'time' ? timeChart : accChart;
+    const s = chart.svg();
+    if (!s) return;
+    const text = svgDocument(s);
+    const file = `threeway-${target}-${stamp()}`;
+    if (kind === 'svg') downloadSvg(text, `${file}.svg`);
+    else void downloadPng(text, `${file}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
+  }
+
+  rerun(false);
+
+  return {
+    update(_values: ThreeWayValues) {
+      playing = true;
+      rerun(true);
+    },
+    action(name, trigger) {
+      switch (name) {
+        case 'toggle-play':
+          if (status === 'finished' || status === 'diverged' || status === 'error') {
+            playing = true;
+            rerun(false);
+          } else {
+            playing = !playing;
+            setStatus(playing ? 'running' : 'paused');
+            if (shouldRun()) host.resume();
+            else host.pause();
+          }
+          return;
+        case 'step':
+          if (status === 'finished' || status === 'diverged') return;
+          playing = false;
+          setStatus('paused');
+          host.step();
+          return;
+        case 'restart':
+          playing = true;
+          rerun(false);
+          return;
+        case 'export-csv': {
+          const rows: Record<string, unknown>[] = [];
+          for (const r of records) {
+            let cum = 0;
+            for (const m of r.rows) {
+              cum += m.bytesUp + m.bytesDown;
+              rows.push({ method: r.method, round: m.round, epochs_seen: epochsSeen(r.method, m.round, ctx.values), test_accuracy: m.testAccuracy, test_loss: m.testLoss, train_loss: m.trainLoss, bytes_cumulative: cum });
+            }
+          }
+          downloadCsv(rows, ['method', 'round', 'epochs_seen', 'test_accuracy', 'test_loss', 'train_loss', 'bytes_cumulative'], `threeway-metrics-${stamp()}.csv`);
+          return;
+        }
+        case 'export-json':
+          downloadJson(
+            {
+              widget: 'three-way',
+              settings: ctx.values,
+              runs: records.map((r) => ({
+                method: r.method,
+                config: r.config ?? toRunConfig(r.method, ctx.values),
+                finalTestAccuracy: r.rows[r.rows.length - 1]?.testAccuracy ?? null,
+                bytesByKind: r.bytes,
+                trainingMs: r.wall,
+                parallelEstimateMs: r.wall - r.parallelSaving,
+              })),
+              backend,
+            },
+            `threeway-summary-${stamp()}.json`,
+          );
+          return;
+        case 'export-png':
+        case 'export-svg':
+          exportChart(name === 'export-png' ? 'png' : 'svg', trigger.dataset.target ?? 'accuracy');
+          return;
+      }
+    },
+    setVisible(visible) {
+      if (status !== 'running' && status !== 'paused' && status !== 'loading') return;
+      if (visible && playing) host.resume();
+      else host.pause();
+    },
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      host.dispose();
+      accChart.destroy();
+      bytesChart.destroy();
+      timeChart.destroy();
+      for (const p of Object.values(seen)) p.destroy();
+    },
+    inspect() {
+      return {
+        status,
+        current,
+        runs: records.map(({ view, config, ...rest }) => ({
+          ...rest,
+          algorithm: config?.algorithm ?? null,
+          hasView: view !== null,
+          finalAccuracy: rest.rows[rest.rows.length - 1]?.testAccuracy ?? null,
+        })),
+        backend,
+      };
+    },
+  };
+}

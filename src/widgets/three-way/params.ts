@@ -1,0 +1,41 @@
+/**
+ * The three-way comparison's settings (`?threeway.…`). Every method trains the same model from
+ * the same initial weights on the same clients' data; these settings change all of them at once.
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+export const LEARNING_RATES = [0.01, 0.03, 0.1, 0.3, 1] as const;
+
+/** Client counts: up to 40 so that the crossover of this model (K* ≈ 19–24) is inside the range. */
+export const CLIENTS = [2, 3, 4, 6, 8, 10, 15, 20, 30, 40] as const;
+
+export const params = {
+  clients: { type: 'number', label: '클라이언트 수 K', default: 4, min: CLIENTS[0], max: CLIENTS[CLIENTS.length - 1], values: CLIENTS, unit: '명' },
+  partition: {
+    type: 'choice',
+    label: '데이터 분할',
+    default: 'iid',
+    choices: [
+      { value: 'iid', label: 'IID (골고루 섞어서)' },
+      { value: 'dirichlet', label: 'Non-IID: 디리클레 α = 0.3' },
+      { value: 'shards', label: 'Non-IID: 레이블 샤드 (클라이언트마다 2개)' },
+    ],
+  },
+  local: { type: 'number', label: '로컬 에폭 E (FedAvg, SplitFed)', default: 1, min: 1, max: 5, step: 1, unit: '에폭' },
+  epochs: { type: 'number', label: '학습 데이터를 훑는 횟수', default: 10, min: 2, max: 30, step: 1, unit: '에폭' },
+  cut: { type: 'number', label: '분할 지점 (분할 학습, SplitFed)', default: 1, min: 1, max: 2, step: 1, unit: '번째 층 뒤' },
+  sfl: {
+    type: 'choice',
+    label: 'SplitFed 변형',
+    default: 'splitfed1',
+    choices: [
+      { value: 'splitfed1', label: 'V1 (서버 쪽 모델도 평균)' },
+      { value: 'splitfed2', label: 'V2 (서버 쪽 모델 하나를 차례로)' },
+    ],
+  },
+  lr: { type: 'number', label: '학습률', default: 0.1, min: LEARNING_RATES[0], max: LEARNING_RATES[LEARNING_RATES.length - 1], values: LEARNING_RATES },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+} as const satisfies ParamTable;
+
+export type ThreeWayParams = typeof params;
+export type ThreeWayValues = Values<ThreeWayParams>;
