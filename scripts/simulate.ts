@@ -5,15 +5,20 @@
  *   {"config":{…},"parameters":N,"rounds":[{"round":1,"testAccuracy":…,"testLoss":…,
  *    "trainLoss":…,"bytesUp":…,"bytesDown":…},…],"status":"finished"|"diverged"|"cancelled"}
  *
- * plus "finalWeights":[…] with --weights and "message" when the run diverged. Centralized runs
- * have one entry per epoch. A bad flag or value prints one line naming the flag and what is
+ * plus "finalWeights":[…] with --weights and "message" when the run diverged. Centralized and
+ * split runs have one entry per epoch. The split family adds "cutWidth" (floats per example at
+ * the cut) and "clientParameters" (η_c·N), and every entry its "bytesByKind":{…}.
+ *
+ * --leakage measures, after training, how well a least-squares linear decoder rebuilds the input
+ * from each cut layer's activations (held-out error; --algorithm defaults to split here) and adds
+ * "leakage":[{"cut":1,"reconstructionError":…},…] (a table without --json). A bad flag or value prints one line naming the flag and what is
  * valid, and exits with code 2. Exit codes: 0 finished or diverged (see "status"), 1 other
  * errors, 2 usage, 130 interrupted (Ctrl-C stops the run cleanly and prints what it has).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigProblem, RunConfig, RoundMetrics } from '../src/engine/types';
-import { defaultConfig, implementedAlgorithms, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS } from '../src/engine/index';
+import type { ConfigProblem, CutLeakage, RunConfig, RoundMetrics } from '../src/engine/types';
+import { defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS } from '../src/engine/index';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 
 export class UsageError extends Error {}
@@ -41,7 +46,7 @@ export const FLAGS: Record<string, FlagDef> = {
   clients: { type: num, field: 'clients', help: 'K, number of clients' },
   fraction: { type: num, field: 'fraction', help: 'C, fraction of clients per round' },
   'local-epochs': { type: num, field: 'localEpochs', help: 'E, local epochs per round' },
-  epochs: { type: num, field: 'epochs', help: 'epochs of centralized training' },
+  epochs: { type: num, field: 'epochs', help: 'epochs of centralized training and of split learning' },
   batch: { type: { kind: 'batch' }, field: 'batchSize', help: "B, batch size or 'all'" },
   lr: { type: num, field: 'lr', help: 'η, learning rate' },
   rounds: { type: num, field: 'rounds', help: 'communication rounds' },
@@ -54,6 +59,10 @@ export const FLAGS: Record<string, FlagDef> = {
   weighting: { type: choice(() => WEIGHTINGS), field: 'weighting', help: 'aggregation weights' },
   seed: { type: num, field: 'seed', help: 'random seed' },
   'no-shuffle': { type: { kind: 'bool' }, field: 'shuffle', help: 'keep batches in order (no reshuffling)' },
+  cut: { type: num, field: 'cut', help: 'split family: the client runs the first c layers' },
+  variant: { type: choice(() => VARIANTS), field: 'variant', help: 'split: labels to the server (vanilla), kept by the client (ushaped), or feature bands per client (vertical)' },
+  handoff: { type: choice(() => HANDOFFS), field: 'handoff', help: 'split: the client part goes to the next client directly (p2p) or via the server' },
+  leakage: { type: { kind: 'bool' }, help: 'after training, the linear decoder error per cut layer (default algorithm: split)' },
   mnist: { type: choice(() => ['full', 'subset']), help: 'MNIST: all 60000/10000 (default) or the browser subset' },
   backend: { type: choice(() => ['wasm', 'cpu']), help: 'tfjs backend (default wasm)' },
   json: { type: { kind: 'bool' }, help: 'print one JSON object' },
@@ -70,6 +79,7 @@ export interface CliOptions {
   help: boolean;
   mnist: 'full' | 'subset';
   backend: 'wasm' | 'cpu';
+  leakage: boolean;
 }
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
@@ -83,7 +93,8 @@ function setField(config: RunConfig, field: string, value: unknown): void {
 /** Parses argv (without node and script) into a config; throws UsageError with one line. */
 export function parseArgs(argv: string[]): CliOptions {
   const config = defaultConfig();
-  const opts: CliOptions = { config, json: false, weights: false, help: false, mnist: 'full', backend: 'wasm' };
+  const opts: CliOptions = { config, json: false, weights: false, help: false, mnist: 'full', backend: 'wasm', leakage: false };
+  let algorithmGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (flags start with --; see --help)`);
@@ -97,6 +108,7 @@ export function parseArgs(argv: string[]): CliOptions {
       else if (name === 'weights') opts.weights = true;
       else if (name === 'help') opts.help = true;
       else if (name === 'no-shuffle') config.shuffle = false;
+      else if (name === 'leakage') opts.leakage = true;
       continue;
     }
     let value: string;
@@ -122,12 +134,17 @@ export function parseArgs(argv: string[]): CliOptions {
       if (parts.some((p) => !/^\d+$/.test(p.trim()))) throw new UsageError(`--${name} must be comma-separated positive integers, e.g. 16,16 (got '${value}')`);
       parsed = parts.map((p) => Number(p.trim()));
     }
+    if (name === 'algorithm') algorithmGiven = true;
     if (name === 'mnist') opts.mnist = parsed as 'full' | 'subset';
     else if (name === 'backend') opts.backend = parsed as 'wasm' | 'cpu';
     else setField(config, def.field!, parsed);
   }
+  if (opts.leakage && !algorithmGiven) config.algorithm = 'split';
   const problems = validateConfig(config);
   if (problems.length) throw new UsageError(problems.map(problemLine).join('; '));
+  if (opts.leakage && config.algorithm === 'split' && config.variant === 'vertical') {
+    throw new UsageError('--leakage needs one model over the whole input: not available with --variant vertical');
+  }
   return opts;
 }
 
@@ -155,10 +172,17 @@ export function helpText(): string {
 export interface JsonReport {
   config: RunConfig;
   parameters: number;
-  rounds: Array<Pick<RoundMetrics, 'round' | 'testAccuracy' | 'testLoss' | 'trainLoss' | 'bytesUp' | 'bytesDown'>>;
+  /** Split family: floats per example at the cut (q), and parameters a client holds (η_c·N). */
+  cutWidth?: number;
+  clientParameters?: number;
+  /** U-shaped: floats per example at the second cut (q₂). */
+  headCutWidth?: number;
+  rounds: Array<Pick<RoundMetrics, 'round' | 'testAccuracy' | 'testLoss' | 'trainLoss' | 'bytesUp' | 'bytesDown' | 'bytesByKind'>>;
   status: 'finished' | 'diverged' | 'cancelled';
   message?: string;
   finalWeights?: number[];
+  /** With --leakage: the decoder's held-out error per cut layer. */
+  leakage?: CutLeakage[];
 }
 
 function bytes(n: number): string {
@@ -195,14 +219,16 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
 
   const isCentral = config.algorithm === 'centralized';
-  const total = isCentral ? config.epochs : config.rounds;
+  // Centralized and round-robin split learning report per epoch, the federated family per round.
+  const perEpoch = isCentral || config.algorithm === 'split';
+  const total = perEpoch ? config.epochs : config.rounds;
   const tty = !opts.json && process.stderr.isTTY;
   const report: JsonReport = { config, parameters: 0, rounds: [], status: 'finished' };
   const out = (s: string) => process.stdout.write(s + '\n');
   const started = performance.now();
   let totalUp = 0;
   let totalDown = 0;
-  const head = [isCentral ? 'epoch' : 'round', 'test acc', 'test loss', 'train loss', 'up', 'down'];
+  const head = [perEpoch ? 'epoch' : 'round', 'test acc', 'test loss', 'train loss', 'up', 'down'];
   const widths = [6, 9, 10, 11, 11, 11];
   const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padStart(widths[i]) : c.padStart(widths[i]))).join('  ');
 
@@ -211,17 +237,26 @@ export async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
       data: nodeDataSource({ mnistFull: opts.mnist === 'full' }),
       finalWeights: opts.weights,
+      ...(opts.leakage ? { serverView: { examples: [] } } : {}),
     })) {
       switch (e.type) {
         case 'run-started':
           report.parameters = e.parameters;
           report.config = e.config;
+          if (e.cutWidth !== undefined) report.cutWidth = e.cutWidth;
+          if (e.clientParameters !== undefined) report.clientParameters = e.clientParameters;
+          if (e.headCutWidth !== undefined) report.headCutWidth = e.headCutWidth;
           if (!opts.json) {
             const c = e.config;
             const model = c.model.kind === 'mlp' ? `mlp [${c.model.hidden}] ${c.model.activation}` : c.model.kind;
-            const fed = isCentral ? `epochs=${c.epochs}` : `K=${c.clients} C=${c.fraction} E=${c.localEpochs} rounds=${c.rounds}`;
+            const fed = isCentral ? `epochs=${c.epochs}` : c.algorithm === 'split' ? `K=${c.clients} epochs=${c.epochs}` : `K=${c.clients} C=${c.fraction} E=${c.localEpochs} rounds=${c.rounds}`;
             out(`${c.algorithm} · ${c.dataset.name} (${e.data.trainSize} train / ${e.data.testSize} test) · ${model} · ${e.parameters} parameters`);
-            out(`${fed} B=${c.batchSize} η=${c.lr} partition=${c.partition.kind} seed=${c.seed}`);
+            out(`${fed} B=${c.batchSize} η=${c.lr} partition=${c.partition.kind} seed=${c.seed}${c.shuffle ? '' : ' no-shuffle'}`);
+            if (isSplitAlgorithm(c.algorithm)) {
+              const q2 = e.headCutWidth !== undefined ? ` q2=${e.headCutWidth}` : '';
+              const route = c.algorithm === 'split' && c.variant !== 'vertical' ? ` handoff=${c.handoff}` : '';
+              out(`cut=${c.cut} variant=${c.variant}${route} · q=${e.cutWidth}${q2} floats per example at the cut · client part ${e.clientParameters} parameters`);
+            }
             out('');
             out(row(head));
           }
@@ -235,6 +270,7 @@ export async function main(argv: string[]): Promise<number> {
             trainLoss: m.trainLoss,
             bytesUp: m.bytesUp,
             bytesDown: m.bytesDown,
+            bytesByKind: m.bytesByKind,
           });
           totalUp += m.bytesUp;
           totalDown += m.bytesDown;
@@ -245,6 +281,9 @@ export async function main(argv: string[]): Promise<number> {
           if (tty) process.stderr.write(progress(m.round, total));
           break;
         }
+        case 'server-view':
+          report.leakage = e.leakage;
+          break;
         case 'run-finished':
           report.status = 'finished';
           if (e.weights) report.finalWeights = Array.from(e.weights);
@@ -269,7 +308,17 @@ export async function main(argv: string[]): Promise<number> {
     out('');
     const secs = ((performance.now() - started) / 1000).toFixed(1);
     const status = report.status === 'diverged' ? `diverged: ${report.message}` : report.status;
-    out(`${status} after ${report.rounds.length} ${isCentral ? 'epochs' : 'rounds'} in ${secs} s · sent up ${bytes(totalUp)}, down ${bytes(totalDown)}`);
+    out(`${status} after ${report.rounds.length} ${perEpoch ? 'epochs' : 'rounds'} in ${secs} s · sent up ${bytes(totalUp)}, down ${bytes(totalDown)}`);
+    if (report.leakage) {
+      out('');
+      out('linear decoder from each cut back to the input (held-out test examples):');
+      out(['cut', 'width', 'reconstruction error', 'mse'].map((h, i) => h.padStart([4, 6, 21, 9][i])).join('  '));
+      for (const l of report.leakage) {
+        const width = l.featuresUsed < l.width ? `${l.width}*` : String(l.width);
+        out([String(l.cut).padStart(4), width.padStart(6), l.reconstructionError.toFixed(4).padStart(21), l.mse.toFixed(5).padStart(9)].join('  '));
+      }
+      out('(reconstruction error = Σ‖x̂ − x‖² / Σ‖x − x̄‖²: 0 is perfect, 1 no better than the mean input' + (report.leakage.some((l) => l.featuresUsed < l.width) ? '; * = a random subset of units' : '') + ')');
+    }
     if (report.finalWeights) out(JSON.stringify(report.finalWeights));
   }
   return report.status === 'cancelled' ? 130 : 0;

@@ -104,8 +104,9 @@ describe('simulate: the command', () => {
     expect(report.status).toBe('finished');
     expect(report.rounds.map((r) => r.round)).toEqual([1, 2, 3]);
     for (const r of report.rounds) {
-      expect(Object.keys(r)).toEqual(['round', 'testAccuracy', 'testLoss', 'trainLoss', 'bytesUp', 'bytesDown']);
+      expect(Object.keys(r)).toEqual(['round', 'testAccuracy', 'testLoss', 'trainLoss', 'bytesUp', 'bytesDown', 'bytesByKind']);
       expect(r.bytesUp).toBe(3 * 114 * 4);
+      expect(r.bytesByKind).toEqual({ 'weights-down': 3 * 114 * 4, 'weights-up': 3 * 114 * 4 });
     }
     const other = await simulate([...args.slice(0, -3), '--seed', '6', '--json']);
     expect(other.stdout).not.toBe(a.stdout);

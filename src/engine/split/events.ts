@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent, Handoff, RoundMetrics } from '../types';
 import type { RunContext } from '../context';
 import type { Rng } from '../rng';
-import { batchSizes, correctCount, lossSum, type TensorData } from '../train';
+import { batchSizes, correctCount, lossSum, type Batch, type ExampleSet } from '../train';
 import { FLOAT_BYTES, handoffCopies } from '../comm';
 import type { CommLedger } from './ledger';
 import type { Transmission, Wire } from './protocol';
@@ -71,40 +71,42 @@ export function weightsMessage(ledger: CommLedger, round: number, kind: 'weights
   return { type: 'message-sent', round, kind, from, to, bytes };
 }
 
-/** One epoch's batches of `data`: shuffled from `shuffle` (or in order), split into batch sizes. */
-export function epochBatches(data: TensorData, batch: number | 'all', shuffle: Rng | null): { xs: tf.Tensor[]; ys: tf.Tensor[]; sizes: number[] } {
-  const sizes = batchSizes(data.n, batch);
-  const [xs, ys] = tf.tidy(() => {
-    let x: tf.Tensor = data.x;
-    let y: tf.Tensor = data.y;
-    if (shuffle) {
-      const perm = tf.tensor1d(shuffle.permutation(data.n), 'int32');
-      x = tf.gather(x, perm);
-      y = tf.gather(y, perm);
+/**
+ * One epoch over `data` in batches: the examples in order, or reshuffled from `shuffle` (one
+ * permutation per epoch, as localTrain draws it). Each batch is built from host memory (see
+ * ExampleSet) and disposed after `step` returns or throws.
+ */
+export function* epochBatches(data: ExampleSet, batch: number | 'all', shuffle: Rng | null): Generator<{ batch: Batch; index: number; order: Int32Array | null; from: number }> {
+  const order = shuffle ? shuffle.permutation(data.n) : null;
+  let from = 0;
+  let index = 0;
+  for (const size of batchSizes(data.n, batch)) {
+    const b = data.batch(order, from, from + size);
+    try {
+      yield { batch: b, index: index++, order, from };
+    } finally {
+      tf.dispose([b.x, b.y, b.labels]);
     }
-    if (sizes.length === 1) return [[x.clone()], [y.clone()]];
-    return [tf.split(x, sizes), tf.split(y, sizes)];
-  });
-  return { xs, ys, sizes };
+    from += size;
+  }
 }
 
 /** Rows per evaluation chunk (as train.ts's evaluate). */
 const EVAL_CHUNK = 2000;
 
-/** Mean loss and accuracy of a network given as `forward(x) → logits`; one read-back. */
-export async function evaluateWith(forward: (x: tf.Tensor) => tf.Tensor, data: TensorData): Promise<{ loss: number; accuracy: number }> {
+/**
+ * Mean loss and accuracy of a network given as `forward(x) → logits`; one read-back. (train.ts's
+ * evaluate for networks that are not one Model: vertical split learning.)
+ */
+export async function evaluateWith(forward: (x: tf.Tensor) => tf.Tensor, data: ExampleSet): Promise<{ loss: number; accuracy: number }> {
+  const chunks = data.chunks(EVAL_CHUNK);
   const sums = tf.tidy(() => {
     let loss: tf.Tensor = tf.scalar(0);
     let correct: tf.Tensor = tf.scalar(0, 'int32');
-    for (let at = 0; at < data.n; at += EVAL_CHUNK) {
-      const m = Math.min(EVAL_CHUNK, data.n - at);
-      const whole = data.n <= EVAL_CHUNK;
-      const x = whole ? data.x : tf.slice(data.x, [at, 0], [m, -1]);
-      const y = whole ? data.y : tf.slice(data.y, [at, 0], [m, -1]);
-      const l = whole ? data.labels : tf.slice(data.labels, [at], [m]);
-      const logits = forward(x);
-      loss = tf.add(loss, lossSum(logits, y));
-      correct = tf.add(correct, correctCount(logits, l));
+    for (const c of chunks) {
+      const logits = forward(c.x);
+      loss = tf.add(loss, lossSum(logits, c.y));
+      correct = tf.add(correct, correctCount(logits, c.labels));
     }
     return tf.stack([loss, tf.cast(correct, 'float32')]);
   });

@@ -45,18 +45,13 @@ export async function* roundRobin(ctx: RunContext): AsyncGenerator<EngineEvent, 
         const n = ctx.clientSize(k);
         if (n > 0) {
           const data = ctx.clientData(k);
-          const { xs, ys, sizes } = epochBatches(data, config.batchSize, config.shuffle ? ctx.rng.shuffle(k) : null);
-          try {
-            for (let b = 0; b < sizes.length; b++) {
-              const wire = new Wire();
-              const next = net.step(parts, { x: xs[b], y: ys[b], n: sizes[b] }, lr, k, wire);
-              tf.dispose(net.join(parts));
-              parts = next;
-              for (const e of batchEvents(ledger, wire, epoch, k, b)) yield e;
-              await ctx.tick();
-            }
-          } finally {
-            tf.dispose([...xs, ...ys]);
+          for (const { batch, index } of epochBatches(data, config.batchSize, config.shuffle ? ctx.rng.shuffle(k) : null)) {
+            const wire = new Wire();
+            const next = net.step(parts, batch, lr, k, wire);
+            tf.dispose(net.join(parts));
+            parts = next;
+            for (const e of batchEvents(ledger, wire, epoch, k, index)) yield e;
+            await ctx.tick();
           }
           const all = net.join(parts);
           const own = await evaluate(model, all, data);

@@ -68,20 +68,16 @@ export async function* splitFed(ctx: RunContext): AsyncGenerator<EngineEvent, Pa
         local = net.withClientPart(client, v2 && shared ? shared : server);
         if (n > 0) {
           const data = ctx.clientData(k);
+          let batchIndex = 0;
           for (let e = 0; e < config.localEpochs; e++) {
-            const { xs, ys, sizes: bs } = epochBatches(data, config.batchSize, config.shuffle ? ctx.rng.shuffle(k) : null);
-            try {
-              for (let b = 0; b < bs.length; b++) {
-                const wire = new Wire();
-                const next = net.step(local, { x: xs[b], y: ys[b], n: bs[b] }, lr, k, wire);
-                const old = net.join(local);
-                local = next;
-                tf.dispose(old.filter((t) => !isGlobal(t)));
-                for (const ev of batchEvents(ledger, wire, round, k, b + e * bs.length)) yield ev;
-                await ctx.tick();
-              }
-            } finally {
-              tf.dispose([...xs, ...ys]);
+            for (const { batch } of epochBatches(data, config.batchSize, config.shuffle ? ctx.rng.shuffle(k) : null)) {
+              const wire = new Wire();
+              const next = net.step(local, batch, lr, k, wire);
+              const old = net.join(local);
+              local = next;
+              tf.dispose(old.filter((t) => !isGlobal(t)));
+              for (const ev of batchEvents(ledger, wire, round, k, batchIndex++)) yield ev;
+              await ctx.tick();
             }
           }
           const all = net.join(local);

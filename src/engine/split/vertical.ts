@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';
 import type { RunContext } from '../context';
 import { modelSpecs } from '../model';
-import type { Params } from '../train';
+import type { ExampleSet, Params } from '../train';
 import { CommLedger } from './ledger';
 import { VerticalNet, Wire } from './protocol';
 import { batchEvents, epochBatches, evaluateWith, metricsEvent } from './events';
@@ -47,6 +47,20 @@ async function verticalBoundary(ctx: RunContext, net: VerticalNet, params: Param
   return { type: 'boundary', round: ctx.round, owner: 'global', grid: g, classes: ctx.dataset.numClasses, probs };
 }
 
+/** Client i's band of the batch's rows, copied from host memory (each client's own features). */
+function bandsOf(net: VerticalNet, data: ExampleSet, order: Int32Array | null, from: number, n: number): tf.Tensor[] {
+  const d = data.inputSize;
+  return net.blocks.map(({ start, end }) => {
+    const w = end - start;
+    const out = new Float32Array(n * w);
+    for (let r = 0; r < n; r++) {
+      const i = order ? order[from + r] : from + r;
+      out.set(data.features.subarray(i * d + start, i * d + end), r * w);
+    }
+    return tf.tensor2d(out, [n, w]);
+  });
+}
+
 export async function* verticalSplit(ctx: RunContext): AsyncGenerator<EngineEvent, Params> {
   const { config } = ctx;
   const K = config.clients;
@@ -61,24 +75,18 @@ export async function* verticalSplit(ctx: RunContext): AsyncGenerator<EngineEven
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       ctx.round = epoch;
       yield { type: 'round-started', round: epoch, selected: Array.from({ length: K }, (_, k) => k) };
-      const { xs, ys, sizes } = epochBatches(data, config.batchSize, shuffle);
-      try {
-        for (let b = 0; b < sizes.length; b++) {
-          const wire = new Wire();
-          const bands = tf.tidy(() => net.blocks.map((_, i) => net.band(xs[b], i)));
-          let next: Params;
-          try {
-            next = net.step(params, bands, { y: ys[b], n: sizes[b] }, lr, wire);
-          } finally {
-            if (K > 1) tf.dispose(bands);
-          }
+      for (const { batch, index, order, from } of epochBatches(data, config.batchSize, shuffle)) {
+        const wire = new Wire();
+        const bands = bandsOf(net, data, order, from, batch.n);
+        try {
+          const next = net.step(params, bands, batch, lr, wire);
           tf.dispose(params);
           params = next;
-          for (const e of batchEvents(ledger, wire, epoch, null, b)) yield e;
-          await ctx.tick();
+        } finally {
+          tf.dispose(bands);
         }
-      } finally {
-        tf.dispose([...xs, ...ys]);
+        for (const e of batchEvents(ledger, wire, epoch, null, index)) yield e;
+        await ctx.tick();
       }
       const forward = (x: tf.Tensor) => net.forward(x, params);
       const train = await evaluateWith(forward, data);
