@@ -120,6 +120,20 @@ describe('models', () => {
     tf.dispose([x, y, ...params]);
   });
 
+  it.each([6, 40])('backpropagates a 784→200→10 MLP with batch %i (small batches take the transposed product) like the tape', (b) => {
+    const m = buildModel({ kind: 'mlp', hidden: [200], activation: 'relu' }, [28, 28, 1], 10);
+    const rng = new Rng(7, `big/${b}`);
+    const params = m.importParams(m.initParams(rng));
+    const x = randomInputs(rng, b, 784);
+    const y = oneHot(rng, b, 10);
+    const out = tf.tidy(() => maxAbsDiff(m.forward(x, params).dataSync(), referenceForward(m, x, params).dataSync()));
+    expect(out).toBeLessThan(1e-5);
+    const ours = tf.tidy(() => batchGradients(m, params, x, y, tf.scalar(1 / b)).grads.map((g) => g.dataSync()));
+    const tape = tf.tidy(() => tf.grads((...ps: tf.Tensor[]) => tf.div(lossSum(referenceForward(m, x, ps), y), b))(params).map((g) => g.dataSync()));
+    ours.forEach((g, i) => expect(maxAbsDiff(g, tape[i])).toBeLessThan(1e-6));
+    tf.dispose([x, y, ...params]);
+  });
+
   it('backpropagates the CNN like the cpu backend’s gradient tape, also at every cut', async () => {
     // The wasm backend cannot run the tape through a convolution (no Conv2DBackpropFilter
     // kernel), so the reference is the cpu backend on the same numbers.
