@@ -114,7 +114,7 @@ export function makeTensorData(features: Float32Array, labels: Int32Array, input
     return {
       n,
       x: tf.tensor2d(features, [n, inputSize]),
-      y: tf.oneHot(lab, numClasses).toFloat() as tf.Tensor2D,
+      y: tf.cast(tf.oneHot(lab, numClasses), 'float32') as tf.Tensor2D,
       labels: lab,
     };
   });
