@@ -1,0 +1,105 @@
+/**
+ * The federated playground's settings (chapter 3): one table for the URL (`?fed.…`), the
+ * server-rendered controls and the engine configuration.
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+/** Learning rates on a roughly ×3 grid; FedSGD takes one step per round and wants the larger ones. */
+export const LEARNING_RATES = [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
+
+/** Dirichlet α, from "one class per client" to "practically IID". */
+export const ALPHAS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 100] as const;
+
+/** FedProx μ on a ×10 grid. */
+export const MUS = [0.001, 0.01, 0.1, 1] as const;
+
+/** C: the share of clients asked each round. */
+export const FRACTIONS = [0.1, 0.2, 0.25, 0.3, 0.5, 0.75, 1] as const;
+
+export const params = {
+  data: {
+    type: 'choice',
+    label: '데이터셋',
+    default: 'moons',
+    choices: [
+      { value: 'circles', label: '동심원' },
+      { value: 'moons', label: '반달 두 개' },
+      { value: 'xor', label: 'XOR (네 구역)' },
+      { value: 'blobs', label: '가우스 덩어리 4개' },
+      { value: 'digits', label: '손글씨 숫자 8×8 (digits)' },
+    ],
+  },
+  clients: { type: 'number', label: '클라이언트 수 K', default: 8, min: 2, max: 16, step: 1, unit: '명' },
+  fraction: { type: 'number', label: '참여 비율 C', default: 0.5, min: FRACTIONS[0], max: 1, values: FRACTIONS },
+  partition: {
+    type: 'choice',
+    label: '데이터 분할',
+    default: 'iid',
+    choices: [
+      { value: 'iid', label: 'IID (고르게 섞어서)' },
+      { value: 'dirichlet', label: '레이블 불균형 (디리클레 α)' },
+      { value: 'shards', label: '레이블 샤드 (극단적 Non-IID)' },
+      { value: 'quantity', label: '데이터 양 불균형' },
+    ],
+  },
+  alpha: { type: 'number', label: '디리클레 α', default: 0.5, min: ALPHAS[0], max: 100, values: ALPHAS },
+  shards: { type: 'number', label: '클라이언트당 샤드 수', default: 2, min: 1, max: 4, step: 1, unit: '개' },
+  algo: {
+    type: 'choice',
+    label: '알고리즘',
+    default: 'fedavg',
+    choices: [
+      { value: 'fedavg', label: 'FedAvg' },
+      { value: 'fedsgd', label: 'FedSGD (E = 1, B = ∞)' },
+      { value: 'fedprox', label: 'FedProx (근접항 μ)' },
+    ],
+  },
+  mu: { type: 'number', label: '근접항 계수 μ', default: 0.1, min: MUS[0], max: 1, values: MUS },
+  epochs: { type: 'number', label: '로컬 에폭 E', default: 2, min: 1, max: 20, step: 1, unit: '에폭' },
+  batch: {
+    type: 'choice',
+    label: '로컬 배치 크기 B',
+    default: '10',
+    choices: [
+      { value: '5', label: '5' },
+      { value: '10', label: '10' },
+      { value: '20', label: '20' },
+      { value: '50', label: '50' },
+      { value: 'all', label: '∞ (로컬 데이터 전체)' },
+    ],
+  },
+  lr: { type: 'number', label: '학습률 η', default: 0.3, min: LEARNING_RATES[0], max: 10, values: LEARNING_RATES },
+  weighting: {
+    type: 'choice',
+    label: '집계 가중치',
+    default: 'samples',
+    choices: [
+      { value: 'samples', label: '데이터 수에 비례 (n_k / m_t)' },
+      { value: 'uniform', label: '모두 같게 (1 / m)' },
+    ],
+  },
+  rounds: { type: 'number', label: '라운드 수', default: 30, min: 5, max: 100, step: 5, unit: '라운드' },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  speed: {
+    type: 'choice',
+    label: '속도',
+    default: 'normal',
+    choices: [
+      { value: 'slow', label: '느리게' },
+      { value: 'normal', label: '보통' },
+      { value: 'fast', label: '빠르게' },
+    ],
+  },
+} as const satisfies ParamTable;
+
+export type FedParams = typeof params;
+export type FedValues = Values<FedParams>;
+
+/**
+ * Milliseconds per phase of a round (send, train, upload, aggregate) by speed; 0 draws each round
+ * as soon as it is computed, without the phases.
+ */
+export const PHASE_MS: Record<FedValues['speed'], number> = { slow: 900, normal: 380, fast: 0 };
+
+/** Settings that change only how the run is shown, not what is trained. */
+export const VIEW_ONLY: readonly (keyof FedParams)[] = ['speed'];

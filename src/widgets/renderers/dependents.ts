@@ -1,0 +1,48 @@
+/**
+ * Controls that only matter for some settings (α only for the Dirichlet and quantity splits, μ
+ * only for FedProx) are wrapped in an element with `data-show-when="key=v1|v2"` (several
+ * conditions joined by `;` must all hold). This hides them while they would do nothing, so the
+ * reader is not offered a knob without effect. Tiny on purpose: it runs with the page script,
+ * before the widget's heavy code has loaded.
+ */
+
+function valueOf(root: Element, key: string): string | null {
+  const fields = root.querySelectorAll<HTMLInputElement | HTMLSelectElement>(`[data-param="${CSS.escape(key)}"]`);
+  for (const f of fields) {
+    if (f instanceof HTMLInputElement && f.type === 'radio') {
+      if (f.checked) return f.value;
+      continue;
+    }
+    if (f instanceof HTMLInputElement && f.type === 'checkbox') return f.checked ? '1' : '0';
+    return f.value;
+  }
+  return null;
+}
+
+/** Shows or hides every `[data-show-when]` element inside `root` for the current field values. */
+export function applyDependents(root: Element): void {
+  for (const el of root.querySelectorAll<HTMLElement>('[data-show-when]')) {
+    const rules = (el.dataset.showWhen ?? '').split(';').filter(Boolean);
+    el.hidden = !rules.every((rule) => {
+      const [key, allowed = ''] = rule.split('=');
+      const v = valueOf(root, key.trim());
+      return v !== null && allowed.split('|').includes(v);
+    });
+  }
+}
+
+/** Keeps every element named `tag` up to date (the widget's own handlers run first). */
+export function watchDependents(tag: string): void {
+  if (typeof document === 'undefined') return;
+  const update = (e: Event) => {
+    const root = (e.target as Element | null)?.closest?.(tag);
+    // After the runtime has handled the change (a reset to defaults sets every field).
+    if (root) queueMicrotask(() => applyDependents(root));
+  };
+  for (const root of document.querySelectorAll(tag)) {
+    applyDependents(root);
+    root.addEventListener('change', update);
+    root.addEventListener('input', update);
+    root.addEventListener('click', update);
+  }
+}

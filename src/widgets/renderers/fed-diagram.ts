@@ -1,0 +1,273 @@
+/**
+ * One round of federated learning as a diagram: the server above, the K clients below, and the
+ * round's four phases (McMahan et al. 2017): the global model goes down to the selected clients,
+ * they train locally, their models come back up, and the server averages them.
+ *
+ * The engine computes a round in one go; the widget replays it phase by phase from the round's
+ * events, and this renderer draws one phase at a time. Only models travel: the clients' data
+ * never leaves their boxes, which is the point of the picture.
+ *
+ * Shape: `create(el, options) → { update(data), toSvg(), destroy() }`. With `duration` 0 or
+ * prefers-reduced-motion the phase is drawn in its end state, without moving parts.
+ */
+import { easeCubicInOut, easeLinear, interrupt, select } from 'd3';
+import { prefersReducedMotion } from '~/runtime/lazy';
+
+export type Phase = 'idle' | 'broadcast' | 'train' | 'upload' | 'aggregate';
+
+export interface DiagramData {
+  /** K; changing it redraws the clients. */
+  clients?: number;
+  /** n_k of every client (shown under its box). */
+  sizes?: readonly number[];
+  /** The phase to draw now. */
+  phase?: {
+    round: number;
+    phase: Phase;
+    /** The clients taking part this round (S_t). */
+    selected: readonly number[];
+    /** Milliseconds the phase takes on screen (0: draw its end state at once). */
+    duration: number;
+    /**
+     * What happens in this phase, in one sentence. The page shows it as text beside the diagram
+     * (legible on a phone); an exported SVG gets it under the clients.
+     */
+    note: string;
+    /** Bytes of one model copy, for the link labels. */
+    modelBytes?: number;
+  };
+}
+
+export interface DiagramOptions {
+  label: string;
+}
+
+export interface DiagramRenderer {
+  update(data: DiagramData): void;
+  toSvg(): string;
+  destroy(): void;
+}
+
+const W = 360;
+const SERVER = { x: 95, y: 6, w: 170, h: 50 };
+const ROW_Y = 112;
+const ROW_H = 62;
+const PER_ROW = 8;
+
+export function create(el: HTMLElement, options: DiagramOptions): DiagramRenderer {
+  let K = 0;
+  let sizes: readonly number[] = [];
+  let H = ROW_Y + ROW_H;
+
+  const svg = select(el).append('svg').attr('class', 'fed-diagram').attr('role', 'img').attr('aria-label', options.label);
+  const gLinks = svg.append('g').attr('class', 'fed-diagram__links');
+  const gClients = svg.append('g').attr('class', 'fed-diagram__clients');
+  const server = svg.append('g').attr('class', 'fed-diagram__server');
+  server.append('rect').attr('class', 'fed-diagram__box fed-diagram__box--server').attr('x', SERVER.x).attr('y', SERVER.y).attr('width', SERVER.w).attr('height', SERVER.h).attr('rx', 7);
+  const serverTitle = server.append('text').attr('class', 'fed-diagram__title').attr('x', W / 2).attr('y', SERVER.y + 18).text('중앙 서버');
+  const serverModel = server.append('text').attr('class', 'fed-diagram__model').attr('x', W / 2).attr('y', SERVER.y + 36).text('글로벌 모델 w');
+  let note = '';
+  const gPackets = svg.append('g').attr('class', 'fed-diagram__packets');
+  void serverTitle;
+
+  function layout() {
+    const rows = Math.max(1, Math.ceil(K / PER_ROW));
+    H = ROW_Y + rows * ROW_H;
+    svg.attr('viewBox', `0 0 ${W} ${H}`);
+  }
+
+  /** Box of client k: rows of up to eight, each row centred. */
+  function boxOf(k: number) {
+    const rows = Math.max(1, Math.ceil(K / PER_ROW));
+    const perRow = Math.ceil(K / rows);
+    const row = Math.floor(k / perRow);
+    const inRow = row === rows - 1 ? K - row * perRow : perRow;
+    const col = k - row * perRow;
+    const slot = (W - 8) / perRow;
+    const w = Math.min(40, slot - 5);
+    const x0 = (W - inRow * slot) / 2 + col * slot + (slot - w) / 2;
+    return { x: x0, y: ROW_Y + row * ROW_H, w, h: 44 };
+  }
+
+  const anchorTop = (k: number) => {
+    const b = boxOf(k);
+    return [b.x + b.w / 2, b.y] as const;
+  };
+  const anchorServer = (k: number) => {
+    // Links leave the server's lower edge spread out, so that packets of different clients part.
+    const t = K > 1 ? k / (K - 1) : 0.5;
+    return [SERVER.x + 18 + t * (SERVER.w - 36), SERVER.y + SERVER.h] as const;
+  };
+
+  function drawClients() {
+    layout();
+    const ks = Array.from({ length: K }, (_, k) => k);
+    gLinks
+      .selectAll<SVGLineElement, number>('line')
+      .data(ks)
+      .join('line')
+      .attr('class', 'fed-diagram__link')
+      .attr('x1', (k) => anchorServer(k)[0])
+      .attr('y1', (k) => anchorServer(k)[1])
+      .attr('x2', (k) => anchorTop(k)[0])
+      .attr('y2', (k) => anchorTop(k)[1]);
+    const g = gClients
+      .selectAll<SVGGElement, number>('g.fed-diagram__client')
+      .data(ks)
+      .join((enter) => {
+        const e = enter.append('g').attr('class', 'fed-diagram__client');
+        e.append('rect').attr('class', 'fed-diagram__box').attr('rx', 5);
+        e.append('text').attr('class', 'fed-diagram__client-label');
+        // The client's data: a small stack that never moves.
+        e.append('g').attr('class', 'fed-diagram__data');
+        e.append('rect').attr('class', 'fed-diagram__progress-bg');
+        e.append('rect').attr('class', 'fed-diagram__progress');
+        e.append('text').attr('class', 'fed-diagram__n');
+        return e;
+      });
+    g.each(function (k) {
+      const b = boxOf(k);
+      const node = select(this);
+      node.select('rect.fed-diagram__box').attr('x', b.x).attr('y', b.y).attr('width', b.w).attr('height', b.h);
+      node.select('text.fed-diagram__client-label').attr('x', b.x + b.w / 2).attr('y', b.y + 12).text(String(k + 1));
+      const data = node.select('g.fed-diagram__data');
+      data.selectAll('*').remove();
+      for (let i = 0; i < 3; i++) {
+        data.append('rect').attr('x', b.x + b.w / 2 - 7).attr('y', b.y + 17 + i * 4).attr('width', 14).attr('height', 3).attr('rx', 1);
+      }
+      node.select('rect.fed-diagram__progress-bg').attr('x', b.x + 4).attr('y', b.y + b.h - 9).attr('width', b.w - 8).attr('height', 4);
+      node.select('rect.fed-diagram__progress').attr('x', b.x + 4).attr('y', b.y + b.h - 9).attr('height', 4).attr('width', 0);
+      node.select('text.fed-diagram__n').attr('x', b.x + b.w / 2).attr('y', b.y + b.h + 11).text(sizes[k] !== undefined ? `n=${sizes[k]}` : '');
+    });
+  }
+
+  function stopMotion() {
+    gPackets.selectAll<SVGGElement, unknown>('g').each(function () {
+      interrupt(this);
+    });
+    gClients.selectAll<SVGRectElement, unknown>('rect.fed-diagram__progress').each(function () {
+      interrupt(this);
+    });
+    server.select<SVGRectElement>('rect').each(function () {
+      interrupt(this);
+    });
+    gPackets.selectAll('*').remove();
+  }
+
+  function drawPhase(p: NonNullable<DiagramData['phase']>) {
+    stopMotion();
+    const sel = new Set(p.selected);
+    const animate = p.duration > 0 && !prefersReducedMotion();
+    gClients.selectAll<SVGGElement, number>('g.fed-diagram__client').classed('is-selected', (k) => sel.has(k)).classed('is-idle', (k) => !sel.has(k) && p.phase !== 'idle');
+    gLinks
+      .selectAll<SVGLineElement, number>('line')
+      .classed('is-active', (k) => sel.has(k) && (p.phase === 'broadcast' || p.phase === 'upload'))
+      .classed('is-down', p.phase === 'broadcast')
+      .classed('is-up', p.phase === 'upload');
+    server.classed('is-aggregating', p.phase === 'aggregate');
+    note = p.note;
+    serverModel.text(p.phase === 'aggregate' ? `w${sub(p.round)} = Σ (n_k / m_t) · w_k` : p.round > 0 ? `글로벌 모델 w${sub(p.round - 1)}` : '글로벌 모델 w₀');
+
+    const bars = gClients.selectAll<SVGGElement, number>('g.fed-diagram__client').select<SVGRectElement>('rect.fed-diagram__progress');
+    const full = (k: number) => boxOf(k).w - 8;
+    if (p.phase === 'train') {
+      bars.attr('width', 0);
+      const chosen = bars.filter((k) => sel.has(k));
+      if (animate) chosen.transition().duration(p.duration * 0.9).ease(easeLinear).attr('width', (k) => full(k));
+      else chosen.attr('width', (k) => full(k));
+    } else if (p.phase === 'upload' || p.phase === 'aggregate') {
+      bars.attr('width', (k) => (sel.has(k) ? full(k) : 0));
+    } else {
+      bars.attr('width', 0);
+    }
+
+    if (p.phase === 'broadcast' || p.phase === 'upload') {
+      const down = p.phase === 'broadcast';
+      const packets = gPackets
+        .selectAll<SVGGElement, number>('g')
+        .data([...sel])
+        .join((enter) => {
+          const e = enter.append('g').attr('class', 'fed-diagram__packet');
+          e.append('rect').attr('x', -9).attr('y', -7).attr('width', 18).attr('height', 14).attr('rx', 3);
+          e.append('text').attr('y', 3.5);
+          return e;
+        });
+      packets.classed('is-up', !down);
+      packets.select('text').text(down ? 'w' : (k) => `w${sub(k + 1)}`);
+      const from = (k: number) => (down ? anchorServer(k) : anchorTop(k));
+      const to = (k: number) => (down ? anchorTop(k) : anchorServer(k));
+      const at = (xy: readonly [number, number]) => `translate(${xy[0]},${xy[1]})`;
+      if (animate) {
+        packets
+          .attr('transform', (k) => at(from(k)))
+          .transition()
+          .delay((_, i) => i * Math.min(60, p.duration / (4 * Math.max(1, sel.size))))
+          .duration(p.duration * 0.7)
+          .ease(easeCubicInOut)
+          .attr('transform', (k) => at(to(k)));
+      } else {
+        // The end state: each packet at its destination.
+        packets.attr('transform', (k) => at(to(k)));
+      }
+    }
+  }
+
+  return {
+    update(data) {
+      if (data.sizes !== undefined) sizes = data.sizes;
+      if ((data.clients !== undefined && data.clients !== K) || data.sizes !== undefined) {
+        if (data.clients !== undefined) K = Math.max(1, data.clients);
+        stopMotion();
+        drawClients();
+      }
+      if (data.phase) drawPhase(data.phase);
+    },
+    toSvg() {
+      const clone = svg.node()!.cloneNode(true) as SVGSVGElement;
+      clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+      clone.setAttribute('width', String(W));
+      clone.setAttribute('height', String(H));
+      clone.setAttribute('font-family', 'sans-serif');
+      clone.setAttribute('font-size', '10');
+      const paint = (sel: string, attrs: Record<string, string>) => {
+        for (const n of clone.querySelectorAll(sel)) for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+      };
+      paint('rect.fed-diagram__box', { fill: '#f1f2f4', stroke: '#888888' });
+      paint('.is-selected rect.fed-diagram__box', { fill: '#e3f3f0', stroke: '#0a7d6c' });
+      paint('rect.fed-diagram__box--server', { fill: '#e3f3f0', stroke: '#0a7d6c' });
+      paint('.fed-diagram__data rect', { fill: '#9aa3ad' });
+      paint('rect.fed-diagram__progress-bg', { fill: '#d3d7dd' });
+      paint('rect.fed-diagram__progress', { fill: '#0a7d6c' });
+      paint('line.fed-diagram__link', { stroke: '#bbbbbb', 'stroke-dasharray': '3 3' });
+      paint('line.fed-diagram__link.is-active', { stroke: '#0a7d6c', 'stroke-dasharray': 'none' });
+      paint('text', { fill: '#1d2127', 'text-anchor': 'middle' });
+      paint('.fed-diagram__packet rect', { fill: '#0a7d6c' });
+      paint('.fed-diagram__packet text', { fill: '#ffffff' });
+      clone.setAttribute('height', String(H + 20));
+      clone.setAttribute('viewBox', `0 0 ${W} ${H + 20}`);
+      const caption = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+      caption.setAttribute('x', String(W / 2));
+      caption.setAttribute('y', String(H + 12));
+      caption.setAttribute('text-anchor', 'middle');
+      caption.setAttribute('font-size', '9');
+      caption.setAttribute('fill', '#525a65');
+      caption.textContent = note;
+      clone.append(caption);
+      const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+      bg.setAttribute('width', '100%');
+      bg.setAttribute('height', '100%');
+      bg.setAttribute('fill', '#ffffff');
+      clone.insertBefore(bg, clone.firstChild);
+      return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+    },
+    destroy() {
+      stopMotion();
+      svg.remove();
+    },
+  };
+}
+
+/** Subscript digits for model names: w₁₂. */
+function sub(n: number): string {
+  return String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
+}
