@@ -41,7 +41,7 @@ interface Row {
 
 export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsRenderer {
   const W = 640;
-  const labelW = 92;
+  const labelW = 96;
   const rowH = 22;
   const svg = select(el)
     .append('svg')
@@ -61,7 +61,7 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
       const share = Array.from({ length: d.k }, (_, i) => d.reports.reduce((a, s) => a + s[i], 0) / d.reports.length);
       rows.push({ label: 'S의 평균', cells: share, kind: 'share', gapBefore: true });
     }
-    const cellW = (W - labelW - 4) / d.k;
+    const cellW = (W - labelW - 8) / d.k;
     const showText = cellW >= 13;
     let y = 18;
     const placed = rows.map((r) => {
@@ -74,6 +74,8 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
     svg.attr('viewBox', `0 0 ${W} ${H}`).attr('width', W).attr('height', H);
 
     g.selectAll('*').remove();
+    // A light panel in both themes: the drawing's colours are fixed (they are also the export's).
+    g.append('rect').attr('width', W).attr('height', H).attr('rx', 6).attr('fill', '#ffffff');
     // Bit indices above the first row.
     if (showText) {
       g.append('g')
@@ -89,7 +91,7 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
     }
     for (const r of placed) {
       const row = g.append('g').attr('transform', `translate(0,${r.y})`);
-      row.append('text').attr('x', 0).attr('y', rowH / 2).attr('dy', '0.35em').attr('font-size', 11).attr('font-weight', 600).attr('fill', '#525a65').text(r.label);
+      row.append('text').attr('x', 6).attr('y', rowH / 2).attr('dy', '0.35em').attr('font-size', 11).attr('font-weight', 600).attr('fill', '#525a65').text(r.label);
       const cells = row
         .selectAll('g')
         .data(r.cells.map((v, i) => ({ v, i })))

@@ -59,6 +59,8 @@ export function create(el: HTMLElement, options: PairGraphOptions): PairGraphRen
     .attr('role', 'img')
     .attr('aria-label', options.label)
     .attr('font-family', 'sans-serif');
+  // A light panel in both themes: the drawing's colours are fixed (they are also the export's).
+  svg.append('rect').attr('width', W).attr('height', H).attr('rx', 6).attr('fill', '#ffffff');
   const gEdges = svg.append('g');
   const gNodes = svg.append('g');
   const center = svg.append('g');

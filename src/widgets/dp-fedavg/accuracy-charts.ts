@@ -1,0 +1,139 @@
+/**
+ * The two accuracy charts of the DP-FedAvg widget (Observable Plot):
+ *
+ * - `createCurves`: test accuracy per round, one line per noise multiplier z trained with the
+ *   current other settings; the current run is thick, the others thin, each labelled "z = …" at
+ *   its end (no colour-only legend).
+ * - `createNoise`: final test accuracy against z (the "accuracy against noise" curve), the
+ *   current z ringed.
+ *
+ * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
+ */
+import * as Plot from '@observablehq/plot';
+import { asImage } from '../randomized-response/plot-a11y';
+
+export interface Curve {
+  z: number;
+  /** Test accuracy after each round (index 0 = round 1). */
+  accuracy: number[];
+  current: boolean;
+}
+
+export interface CurvesData {
+  curves: Curve[];
+  rounds: number;
+}
+
+export interface NoisePoint {
+  z: number;
+  accuracy: number;
+}
+
+export interface NoiseData {
+  points: NoisePoint[];
+  /** The z values on the axis. */
+  grid: readonly number[];
+  current: number;
+}
+
+export interface ChartRenderer<D> {
+  update(data: D): void;
+  svg(): SVGSVGElement | null;
+  destroy(): void;
+}
+
+/** Sequential colours from low noise (blue) to high noise (red), fixed per grid position. */
+const Z_COLORS = ['#0b5394', '#2f74b5', '#4f94c6', '#8a8fb8', '#c27a7a', '#d55e00', '#a61c00'];
+
+export function colorOfZ(z: number, grid: readonly number[]): string {
+  const i = grid.indexOf(z);
+  return Z_COLORS[Math.max(0, Math.min(Z_COLORS.length - 1, i < 0 ? 0 : i))];
+}
+
+function responsive<D>(el: HTMLElement, minWidth: number, render: (data: D, width: number) => Element): ChartRenderer<D> {
+  let data: D | null = null;
+  let frame = 0;
+  let width = Math.max(minWidth, el.clientWidth || 480);
+  const draw = () => {
+    frame = 0;
+    if (data) el.replaceChildren(asImage(render(data, width)));
+  };
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+  const ro =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver((entries) => {
+          const w = Math.round(entries[0]?.contentRect.width ?? width);
+          if (w > 0 && Math.abs(w - width) >= 8) {
+            width = Math.max(minWidth, w);
+            schedule();
+          }
+        });
+  ro?.observe(el);
+  return {
+    update(next) {
+      data = next;
+      schedule();
+    },
+    svg: () => el.querySelector('svg'),
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      ro?.disconnect();
+      el.replaceChildren();
+    },
+  };
+}
+
+export function createCurves(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<CurvesData> {
+  return responsive<CurvesData>(el, 260, (d, width) => {
+    const marks: Plot.Markish[] = [Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.25, strokeDasharray: '3,3' })];
+    // Thin lines first, the current run on top.
+    const ordered = [...d.curves].sort((a, b) => Number(a.current) - Number(b.current));
+    for (const c of ordered) {
+      const pts = c.accuracy.map((y, i) => ({ x: i + 1, y }));
+      if (pts.length === 0) continue;
+      const color = colorOfZ(c.z, options.grid);
+      marks.push(
+        Plot.line(pts, { x: 'x', y: 'y', stroke: color, strokeWidth: c.current ? 3 : 1.3, strokeOpacity: c.current ? 1 : 0.75 }),
+        Plot.text(pts.slice(-1), { x: 'x', y: 'y', text: () => `z = ${c.z}`, dx: 4, textAnchor: 'start', fill: color, fontWeight: c.current ? 700 : 400, fontSize: 10 }),
+      );
+    }
+    return Plot.plot({
+      width,
+      height: 230,
+      marginLeft: 44,
+      marginRight: 52,
+      marginBottom: 34,
+      ariaLabel: options.label,
+      x: { domain: [0, Math.max(1, d.rounds)], label: '라운드', labelAnchor: 'right', labelArrow: 'none' },
+      y: { domain: [0.4, 1], label: '테스트 정확도', labelArrow: 'none', grid: true, tickFormat: (v: number) => `${Math.round(v * 100)}%`, ticks: 6 },
+      marks,
+    });
+  });
+}
+
+export function createNoise(el: HTMLElement, options: { label: string }): ChartRenderer<NoiseData> {
+  return responsive<NoiseData>(el, 260, (d, width) => {
+    const pts = [...d.points].sort((a, b) => a.z - b.z);
+    const cur = pts.filter((p) => p.z === d.current);
+    return Plot.plot({
+      width,
+      height: 230,
+      marginLeft: 44,
+      marginRight: 16,
+      marginBottom: 36,
+      ariaLabel: options.label,
+      x: { type: 'point', domain: [...d.grid], label: '노이즈 배수 z', labelAnchor: 'right', labelArrow: 'none' },
+      y: { domain: [0.4, 1], label: '마지막 라운드의 테스트 정확도', labelArrow: 'none', grid: true, tickFormat: (v: number) => `${Math.round(v * 100)}%`, ticks: 6 },
+      marks: [
+        Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.25, strokeDasharray: '3,3' }),
+        Plot.line(pts, { x: 'z', y: 'accuracy', stroke: 'currentColor', strokeOpacity: 0.5 }),
+        Plot.dot(pts, { x: 'z', y: 'accuracy', r: 4.5, fill: (p: NoisePoint) => colorOfZ(p.z, d.grid) }),
+        Plot.dot(cur, { x: 'z', y: 'accuracy', r: 9, stroke: 'currentColor', strokeWidth: 2 }),
+        Plot.text(pts, { x: 'z', y: 'accuracy', text: (p: NoisePoint) => `${Math.round(p.accuracy * 100)}%`, dy: -13, fill: 'currentColor', fontSize: 10 }),
+      ],
+    });
+  });
+}

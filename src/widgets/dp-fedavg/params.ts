@@ -1,0 +1,53 @@
+/**
+ * The DP-FedAvg widget's settings (`?dpfed.…`): the federated playground's knobs plus the clip
+ * norm S and the noise multiplier z. One table for the URL, the controls and the engine config.
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+/** Noise multipliers offered; the sweep trains once with each. */
+export const NOISE_GRID = [0, 0.5, 1, 2, 4, 8, 16] as const;
+/** Clip norms offered; 0 switches clipping off (then z must be 0). */
+export const CLIP_GRID = [0, 0.05, 0.1, 0.2, 0.3, 0.5, 1] as const;
+export const CLIENT_COUNTS = [5, 10, 20, 50, 100] as const;
+export const FRACTIONS = [0.1, 0.2, 0.5, 1] as const;
+export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
+
+export const params = {
+  data: {
+    type: 'choice',
+    label: '데이터셋',
+    default: 'circles',
+    choices: [
+      { value: 'circles', label: '동심원' },
+      { value: 'moons', label: '반달 두 개' },
+      { value: 'xor', label: 'XOR (네 구역)' },
+      { value: 'blobs', label: '가우스 덩어리 4개' },
+    ],
+  },
+  partition: {
+    type: 'choice',
+    label: '데이터 분할',
+    default: 'iid',
+    choices: [
+      { value: 'iid', label: 'IID (고르게)' },
+      { value: 'dirichlet', label: 'Non-IID (디리클레 α = 0.5)' },
+    ],
+  },
+  clients: { type: 'number', label: '클라이언트 수 K', default: 20, min: 5, max: 100, values: CLIENT_COUNTS, unit: '명' },
+  fraction: { type: 'number', label: '라운드마다 참여하는 비율 C', default: 0.5, min: 0.1, max: 1, values: FRACTIONS },
+  epochs: { type: 'number', label: '로컬 에폭 E', default: 2, min: 1, max: 5, step: 1, unit: '에폭' },
+  lr: { type: 'number', label: '학습률', default: 0.3, min: 0.03, max: 1, values: LEARNING_RATES },
+  rounds: { type: 'number', label: '라운드 수', default: 40, min: 10, max: 100, step: 10, unit: '라운드' },
+  clip: { type: 'number', label: '클리핑 노름 S', default: 0.3, min: 0, max: 1, values: CLIP_GRID },
+  noise: { type: 'number', label: '노이즈 배수 z', default: 1, min: 0, max: 16, values: NOISE_GRID },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+} as const satisfies ParamTable;
+
+export type DpParams = typeof params;
+export type DpValues = Values<DpParams>;
+
+/** Training points per client: the data grows with K, so more clients means more people, not thinner slices. */
+export const POINTS_PER_CLIENT = 30;
+
+/** Minimum milliseconds per round: slow enough to watch the clipping picture change. */
+export const PACE_MS = 40;

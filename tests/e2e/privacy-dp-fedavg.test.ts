@@ -1,0 +1,190 @@
+/**
+ * Chapter 6, figure 3: DP-FedAvg trained by the real engine in the runtime's worker. Every round
+ * draws the clients' updates before and after clipping and the noise the server added; S = 0
+ * with z > 0 is refused in Korean; the z sweep fills the accuracy-against-noise curve; the same
+ * address trains the same run.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
+
+const PATH = 'chapters/privacy/';
+const TAG = 'dp-fedavg';
+
+interface Inspection {
+  runId: number;
+  status: string;
+  config: { noise: number; clip: number; clients: number; rounds: number; algorithm: string } | null;
+  rows: { round: number; testAccuracy: number }[];
+  clips: { round: number; participants: number; clipped: number; meanUpdateNorm: number; meanNorm: number; noiseNorm: number; appliedNorm: number }[];
+  arrows: { client: number; angle: number; norm: number; clipped: number }[];
+  server: { mean: number; noise: number; applied: number } | null;
+  curve: { z: number; accuracy: number }[];
+  sweeping: boolean;
+  backend: { backend: string; thread: string } | null;
+}
+
+let browser: BrowserSession;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+async function ready(page: Page) {
+  await page.locator(TAG).scrollIntoViewIfNeeded();
+  await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement | null)?.dataset.state === 'ready', TAG, { timeout: 30_000 });
+}
+
+const inspect = (page: Page) =>
+  page.evaluate((tag) => (document.querySelector(tag) as unknown as { widgetController: { inspect(): unknown } }).widgetController.inspect(), TAG) as Promise<Inspection>;
+
+async function finished(page: Page, timeout = 90_000) {
+  await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.status === 'finished', TAG, { timeout });
+}
+
+const query = (page: Page) => new URL(page.url()).searchParams;
+
+test('trains in the worker and draws every round’s clipping and noise', async () => {
+  const visit = await openPage(browser, PATH + '?dpfed.rounds=20');
+  const { page } = visit;
+  await ready(page);
+  await finished(page);
+  const s = await inspect(page);
+  expect(s.config).toMatchObject({ algorithm: 'dpfedavg', clip: 0.3, noise: 1, clients: 20, rounds: 20 });
+  expect(s.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
+  expect(s.rows).toHaveLength(20);
+  expect(s.clips).toHaveLength(20);
+  for (const c of s.clips) expect(c.participants).toBe(10);
+  // Clipping: what was sent never exceeds S; some updates were longer and got cut.
+  for (const a of s.arrows) {
+    expect(a.clipped).toBeLessThanOrEqual(0.3 + 1e-6);
+    expect(a.clipped).toBeCloseTo(Math.min(a.norm, 0.3), 6);
+  }
+  expect(s.clips.some((c) => c.clipped > 0)).toBe(true);
+  // Noise: σ = zS/m = 0.03 per parameter, so the added vector is far from zero.
+  expect(s.server!.noise).toBeGreaterThan(0.05);
+  // The mean of clipped updates is at most S long.
+  expect(s.server!.mean).toBeLessThanOrEqual(0.3 + 1e-6);
+  expect(s.rows[s.rows.length - 1].testAccuracy).toBeGreaterThan(0.7);
+  // The picture: one sent arrow per participant (plus the cut parts), and three bars.
+  const widget = page.locator(TAG);
+  expect(await widget.locator('[data-view="updates"] line[stroke="#0b5394"]').count()).toBe(10);
+  expect(await widget.locator('[data-view="curves"] svg').count()).toBe(1);
+  await expect.poll(() => widget.locator('[data-live]').textContent(), { timeout: 8000 }).toContain('학습을 마쳤습니다');
+
+  // z by keyboard (1 → 2): a new run with the new noise, and the address follows.
+  const before = s.runId;
+  await page.locator('#dpfed-noise').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(async () => (await inspect(page)).config?.noise, { timeout: 10_000 }).toBe(2);
+  expect((await inspect(page)).runId).not.toBe(before);
+  await expect.poll(() => query(page).get('dpfed.noise')).toBe('2');
+  expect(await widget.locator('[data-sigma]').textContent()).toContain('σ = z·S/m = 0.06');
+  await finished(page);
+  // Both runs are on the accuracy-against-noise curve now.
+  expect((await inspect(page)).curve.map((p) => p.z)).toEqual([1, 2]);
+
+  await visit.settle();
+  expectNoProblems(visit.problems);
+  await visit.close();
+});
+
+test('without clipping and noise it is plain FedAvg: nothing cut, no noise', async () => {
+  const visit = await openPage(browser, PATH + '?dpfed.clip=0&dpfed.noise=0&dpfed.rounds=10');
+  await ready(visit.page);
+  await finished(visit.page);
+  const s = await inspect(visit.page);
+  expect(s.clips.every((c) => c.clipped === 0)).toBe(true);
+  expect(s.server!.noise).toBeLessThan(1e-5);
+  expect(s.server!.applied).toBeCloseTo(s.server!.mean, 5);
+  expectNoProblems(visit.problems);
+  await visit.close();
+});
+
+test('noise without clipping is refused with a Korean explanation', async () => {
+  const visit = await openPage(browser, PATH + '?dpfed.clip=0&dpfed.noise=4');
+  await ready(visit.page);
+  const alert = visit.page.locator(`${TAG} [data-alert]`);
+  await expect.poll(() => alert.isVisible()).toBe(true);
+  expect(await alert.textContent()).toContain('클리핑 노름 S가 0보다 커야 합니다');
+  const s = await inspect(visit.page);
+  expect(s.status).toBe('invalid');
+  expect(s.rows).toHaveLength(0);
+  // Giving S a value starts training.
+  await visit.page.locator('#dpfed-clip').focus();
+  await visit.page.keyboard.press('ArrowRight');
+  await expect.poll(async () => (await inspect(visit.page)).config?.clip, { timeout: 10_000 }).toBe(0.05);
+  expect(await alert.isVisible()).toBe(false);
+  expectNoProblems(visit.problems);
+  await visit.close();
+});
+
+test('the z sweep fills the accuracy-against-noise curve, and more noise costs accuracy', async () => {
+  const visit = await openPage(browser, PATH + '?dpfed.rounds=20&dpfed.noise=1');
+  const { page } = visit;
+  await ready(page);
+  await finished(page);
+  await page.locator(`${TAG} [data-action="sweep"]`).click();
+  await expect.poll(async () => (await inspect(page)).sweeping).toBe(true);
+  await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.sweep === 'idle', TAG, { timeout: 180_000 });
+  await finished(page);
+  const s = await inspect(page);
+  expect(s.curve.map((p) => p.z)).toEqual([0, 0.5, 1, 2, 4, 8, 16]);
+  const acc = Object.fromEntries(s.curve.map((p) => [p.z, p.accuracy]));
+  expect(acc[16]).toBeLessThan(acc[0] - 0.1);
+  // The sweep ends on the reader's own z.
+  expect(s.config?.noise).toBe(1);
+  expect(query(page).get('dpfed.noise')).toBe('1');
+  expect(await page.locator(`${TAG} [data-view="noise"] svg`).count()).toBe(1);
+
+  const download = page.waitForEvent('download');
+  await page.locator(`${TAG} [data-action="export-noise-csv"]`).click();
+  const text = await (await download).createReadStream().then((st) => new Response(st as unknown as ReadableStream).text());
+  const lines = text.replace(/^\ufeff/, '').trim().split(/\r\n/);
+  expect(lines[0]).toBe('z,final_test_accuracy,rounds');
+  expect(lines).toHaveLength(8);
+  expectNoProblems(visit.problems);
+  await visit.close();
+});
+
+test('the same address trains the same run; bad values are corrected in Korean', async () => {
+  const q = '?dpfed.data=moons&dpfed.clients=10&dpfed.fraction=1&dpfed.rounds=10&dpfed.clip=0.5&dpfed.noise=2&dpfed.seed=5';
+  const runs: number[][] = [];
+  for (let i = 0; i < 2; i++) {
+    const visit = await openPage(browser, PATH + q);
+    await ready(visit.page);
+    await finished(visit.page);
+    const s = await inspect(visit.page);
+    expect(s.config).toMatchObject({ clients: 10, clip: 0.5, noise: 2, rounds: 10 });
+    expect(await visit.page.locator('#dpfed-data').inputValue()).toBe('moons');
+    runs.push(s.rows.map((r) => r.testAccuracy));
+    expectNoProblems(visit.problems);
+    await visit.close();
+  }
+  expect(runs[1]).toEqual(runs[0]);
+
+  const bad = await openPage(browser, PATH + '?dpfed.clip=0.25&dpfed.clients=7&dpfed.data=mnist&dpfed.rounds=10');
+  await ready(bad.page);
+  const text = await bad.page.locator(`${TAG} [data-notices]`).textContent();
+  expect(text).toContain('클리핑 노름 S: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
+  expect(text).toContain('클라이언트 수 K: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
+  expect(text).toContain('데이터셋: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
+  await finished(bad.page);
+  expectNoProblems(bad.problems);
+  await bad.close();
+});
+
+test('axe-clean in light and dark, and no sideways scrolling on a phone', async () => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    const visit = await openPage(browser, PATH + '?dpfed.rounds=10', { colorScheme, viewport: colorScheme === 'dark' ? 'mobile' : 'desktop' });
+    await ready(visit.page);
+    await finished(visit.page);
+    await expectAxeClean(visit.page, { include: '#dp-fedavg' });
+    const overflow = await visit.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expectNoProblems(visit.problems);
+    await visit.close();
+  }
+});
