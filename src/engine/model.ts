@@ -191,6 +191,22 @@ function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number,
   return tf.transpose(g, [1, 2, 0, 3]);
 }
 
+/**
+ * ∂L/∂x of a stride-1 'same' convolution. For an odd kernel the padding is symmetric, and the
+ * input gradient is the 'same' convolution of dy with the kernel turned by 180° and its channel
+ * axes swapped. That runs on the backend's fast convolution; the wasm backend's
+ * Conv2DBackpropInput kernel (what tf.conv2dTranspose calls) is a plain loop, about 10× slower on
+ * the paper's CNN. Even kernels keep the general route.
+ */
+function conv2dInputGrad(dy: tf.Tensor4D, W: tf.Tensor4D, xShape: [number, number, number, number]): tf.Tensor4D {
+  const [kh, kw] = W.shape;
+  if (kh % 2 === 1 && kw % 2 === 1) {
+    const flipped = tf.transpose(tf.reverse(W, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    return tf.conv2d(dy, flipped, 1, 'same');
+  }
+  return tf.conv2dTranspose(dy, W, xShape, 1, 'same');
+}
+
 /** Backward through one layer: parameter gradients and, if asked, ∂L/∂input. */
 function layerBackward(layer: Layer, saved: Saved, dy: tf.Tensor, params: tf.Tensor[], wantDx: boolean): { dx: tf.Tensor | null; grads: tf.Tensor[] } {
   const { spec } = layer;
@@ -211,7 +227,7 @@ function layerBackward(layer: Layer, saved: Saved, dy: tf.Tensor, params: tf.Ten
       const W = params[0] as tf.Tensor4D;
       const dW = conv2dFilterGrad(saved.x as tf.Tensor4D, dz, W.shape);
       const db = tf.sum(dz, [0, 1, 2]);
-      const dx = wantDx ? tf.conv2dTranspose(dz, W, saved.x.shape as [number, number, number, number], 1, 'same') : null;
+      const dx = wantDx ? conv2dInputGrad(dz, W, saved.x.shape as [number, number, number, number]) : null;
       return { dx: back(dx), grads: [dW, db] };
     }
     case 'maxpool': {

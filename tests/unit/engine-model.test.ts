@@ -173,6 +173,46 @@ describe('models', () => {
     }
   });
 
+  it.each([3, 4, 5])('backpropagates %i×%i convolutions (odd and even kernels) like the cpu tape', async (k) => {
+    const m = new Model([9, 9, 2], [
+      { kind: 'conv2d', filters: 3, kernel: k, activation: 'relu' },
+      { kind: 'maxpool', size: 2 },
+      { kind: 'conv2d', filters: 4, kernel: k, activation: 'tanh' },
+      { kind: 'flatten' },
+      { kind: 'dense', units: 5, activation: 'linear' },
+    ]);
+    const rng = new Rng(8, `conv/${k}`);
+    const flat = m.initParams(rng);
+    const xs = Float32Array.from({ length: 3 * 162 }, () => rng.next());
+    const ys = Int32Array.from({ length: 3 }, () => rng.int(5));
+    const grads = (tape: boolean) =>
+      tf.tidy(() => {
+        const params = m.importParams(flat);
+        const x = tf.tensor2d(xs, [3, 162]);
+        const y = tf.oneHot(tf.tensor1d(ys, 'int32'), 5).toFloat();
+        if (tape) return tf.grads((...ps: tf.Tensor[]) => tf.div(lossSum(referenceForward(m, x, ps), y), 3))(params).map((g) => g.dataSync());
+        const { out, trace } = m.forwardTrace(x, params);
+        const r = m.backward(trace, lossGrad(out, y, tf.scalar(1 / 3)), params, true);
+        return [...r.grads, r.dx!].map((g) => g.dataSync());
+      });
+    const ours = grads(false);
+    const dx = ours.pop()!;
+    expect(dx).toHaveLength(3 * 162);
+    await tf.setBackend('cpu');
+    try {
+      const tape = grads(true);
+      ours.forEach((g, i) => expect(maxAbsDiff(g, tape[i])).toBeLessThan(2e-5));
+      const tapeDx = tf.tidy(() => {
+        const params = m.importParams(flat);
+        const y = tf.oneHot(tf.tensor1d(ys, 'int32'), 5).toFloat();
+        return tf.grad((x: tf.Tensor) => tf.div(lossSum(referenceForward(m, x, params), y), 3))(tf.tensor2d(xs, [3, 162])).dataSync();
+      });
+      expect(maxAbsDiff(dx, tapeDx)).toBeLessThan(2e-5);
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  });
+
   it('trains the paper CNN shape on 28×28 input without a missing kernel', () => {
     const m: Model = mnistCnn();
     const rng = new Rng(6, 'big');
