@@ -46,7 +46,10 @@ export const LIMITS = {
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
-/** A complete, valid configuration (FedAvg on circles), with any fields overridden. */
+/**
+ * A complete, valid configuration (FedAvg on circles), with any fields overridden. Naming an
+ * image dataset without a size gives size 0 (all its examples), not the 2D default.
+ */
 export function defaultConfig(overrides: DeepPartial<RunConfig> = {}): RunConfig {
   const base: RunConfig = {
     algorithm: 'fedavg',
@@ -74,7 +77,8 @@ export function defaultConfig(overrides: DeepPartial<RunConfig> = {}): RunConfig
   return {
     ...base,
     ...(rest as Partial<RunConfig>),
-    dataset: { ...base.dataset, ...dataset },
+    // A size given for the 2D sets would cap an image set: images default to all examples.
+    dataset: { ...base.dataset, ...dataset, size: dataset?.size ?? (isSynthetic(dataset?.name ?? base.dataset.name) ? base.dataset.size : 0) },
     model: { ...base.model, ...(model as Partial<RunConfig['model']>), hidden: [...(model?.hidden ?? base.model.hidden)] },
     partition: { ...base.partition, ...partition },
   };
@@ -283,7 +287,7 @@ function splitProblems(c: RunConfig): ConfigProblem[] {
   } else if (c.cut > max) {
     const why =
       c.variant === 'ushaped'
-        ? ['U자형 구성에서는 출력층이 클라이언트의 머리 부분이므로 서버에 적어도 한 층이 남아야 합니다', 'U-shaped keeps the output layer on the client, and the server needs at least one layer']
+        ? ['U자형 구성에서는 클라이언트가 출력층을 머리 부분으로 가지므로, 분할 지점과 출력층 사이에 서버가 맡을 층이 적어도 하나 있어야 합니다', 'U-shaped keeps the output layer on the client, and the server needs at least one layer before it']
         : ['서버에 적어도 한 층이 남아야 합니다', 'the server needs at least one layer'];
     out.push({
       field: 'cut',

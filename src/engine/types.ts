@@ -221,9 +221,20 @@ export type EngineEvent =
   /**
    * Split family: `clientParameters` = parameters a client holds (η_c·N; vertical: all clients'
    * fronts together), `cutWidth` = floats per example crossing the cut (q; vertical: Σ q_i),
-   * `headCutWidth` = U-shaped only, floats per example at the second cut (q₂).
+   * `headCutWidth` = U-shaped only, floats per example at the second cut (q₂). Vanilla and
+   * U-shaped also describe the model for drawing it: `layers[i]` = layer i's kind, output shape
+   * per example and parameter count (a cut c sits between layers c−1 and c).
    */
-  | { type: 'run-started'; config: RunConfig; parameters: number; clientParameters?: number; cutWidth?: number; headCutWidth?: number; data: DataSummary }
+  | {
+      type: 'run-started';
+      config: RunConfig;
+      parameters: number;
+      clientParameters?: number;
+      cutWidth?: number;
+      headCutWidth?: number;
+      layers?: Array<{ kind: 'dense' | 'conv2d' | 'maxpool' | 'flatten'; outShape: number[]; parameters: number }>;
+      data: DataSummary;
+    }
   | { type: 'round-started'; round: number; selected: number[] }
   /**
    * loss, accuracy: the client's trained model on its own examples (FedSGD: w_t).

@@ -21,6 +21,11 @@ describe('event stream', () => {
     if (start.type !== 'run-started') throw new Error('no run-started');
     expect(start.cutWidth).toBe(32);
     expect(start.clientParameters).toBe(64 * 32 + 32);
+    expect(start.layers).toEqual([
+      { kind: 'dense', outShape: [32], parameters: 64 * 32 + 32 },
+      { kind: 'dense', outShape: [16], parameters: 32 * 16 + 16 },
+      { kind: 'dense', outShape: [10], parameters: 16 * 10 + 10 },
+    ]);
     const sizes = start.data.histograms.map((h) => h.reduce((a, b) => a + b, 0));
     const batches = sizes.reduce((s, n) => s + Math.ceil(n / 16), 0);
     const smashed = ofType(events, 'smashed-sent');

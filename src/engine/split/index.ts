@@ -26,6 +26,7 @@ export interface SplitStartInfo {
   clientParameters?: number;
   cutWidth?: number;
   headCutWidth?: number;
+  layers?: Array<{ kind: 'dense' | 'conv2d' | 'maxpool' | 'flatten'; outShape: number[]; parameters: number }>;
 }
 
 export function splitStartInfo(ctx: RunContext): SplitStartInfo {
@@ -38,7 +39,12 @@ export function splitStartInfo(ctx: RunContext): SplitStartInfo {
     };
   }
   const net = splitNetOf(ctx);
-  return { clientParameters: net.clientParams, cutWidth: net.q, ...(net.variant === 'ushaped' ? { headCutWidth: net.q2 } : {}) };
+  return {
+    clientParameters: net.clientParams,
+    cutWidth: net.q,
+    ...(net.variant === 'ushaped' ? { headCutWidth: net.q2 } : {}),
+    layers: ctx.model.layers.map((l) => ({ kind: l.spec.kind, outShape: l.outShape.slice(), parameters: l.paramCount })),
+  };
 }
 
 /** Round-robin split learning, or vertical split learning when config.variant says so. */

@@ -84,6 +84,8 @@ export async function* splitFed(ctx: RunContext): AsyncGenerator<EngineEvent, Pa
           const own = await evaluate(model, all, data);
           ctx.assertFinite(own.loss);
           yield { type: 'client-trained', round, client: k, n, loss: own.loss, accuracy: own.accuracy, ...(options.emitWeights ? { weights: model.exportParams(all) } : {}) };
+          const b = await ctx.boundary(all, k);
+          if (b) yield b;
           lossSum += n * own.loss;
           accSum += n * own.accuracy;
           seen += n;
