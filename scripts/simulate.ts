@@ -140,6 +140,10 @@ export function parseArgs(argv: string[]): CliOptions {
     else setField(config, def.field!, parsed);
   }
   if (opts.leakage && !algorithmGiven) config.algorithm = 'split';
+  // The 2D default size would cap an image set: without --size, images use all examples.
+  if (!argv.some((a) => a === '--size' || a.startsWith('--size=')) && (config.dataset.name === 'digits' || config.dataset.name === 'mnist')) {
+    config.dataset.size = 0;
+  }
   const problems = validateConfig(config);
   if (problems.length) throw new UsageError(problems.map(problemLine).join('; '));
   if (opts.leakage && config.algorithm === 'split' && config.variant === 'vertical') {

@@ -12,7 +12,10 @@ describe('defaultConfig and validateConfig', () => {
   it('default config is valid; overrides merge into nested objects', () => {
     expect(validateConfig(defaultConfig())).toEqual([]);
     const c = defaultConfig({ dataset: { name: 'digits' }, model: { hidden: [32] }, partition: { kind: 'dirichlet' }, rounds: 3 });
-    expect(c.dataset).toEqual({ name: 'digits', noise: 0.1, size: 400 });
+    // an image set named without a size uses all its examples, not the 2D sets' 400 points
+    expect(c.dataset).toEqual({ name: 'digits', noise: 0.1, size: 0 });
+    expect(defaultConfig({ dataset: { name: 'mnist', size: 300 } }).dataset.size).toBe(300);
+    expect(defaultConfig({ dataset: { name: 'spiral' } }).dataset.size).toBe(400);
     expect(c.model).toEqual({ kind: 'mlp', hidden: [32], activation: 'relu' });
     expect(c.partition.kind).toBe('dirichlet');
     expect(c.partition.alpha).toBe(0.5);

@@ -60,6 +60,10 @@ describe('simulate: flags', () => {
     });
     expect([json, weights, mnist]).toEqual([true, true, 'subset']);
     expect(parseArgs(['--batch=32', '--hidden=']).config).toMatchObject({ batchSize: 32, model: { hidden: [] } });
+    // images use every example unless --size caps them
+    expect(parseArgs(['--dataset', 'mnist']).config.dataset.size).toBe(0);
+    expect(parseArgs(['--dataset', 'mnist', '--size', '600']).config.dataset.size).toBe(600);
+    expect(parseArgs([]).config.dataset.size).toBe(400);
   });
 
   it.each([
