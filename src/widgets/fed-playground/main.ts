@@ -16,6 +16,7 @@ import { create as createBandChart } from '../renderers/band-chart';
 import { create as createDiagram, type Phase } from '../renderers/fed-diagram';
 import { create as createLabelBars, type LabelBarsRenderer } from '../renderers/label-bars';
 import { SERIES_COLORS } from '../renderers/colors';
+import { RoundPlayer } from '../renderers/round-player';
 import { DATA_URL, choiceLabel, exportView, formatBytes, num, pct, statusUi, type Status } from '../renderers/fed-common';
 import { PHASE_MS, VIEW_ONLY, params, type FedParams, type FedValues } from './params';
 import { BOUNDARY_GRID, isImages, toRunConfig } from './config';
@@ -111,20 +112,9 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   let data: DataSummary | null = null;
   let parameters = 0;
   let backend: BackendInfo | null = null;
-  let started = false;
-  let runOver = false;
-  /** The last round has been computed (the worker is then let run to its end). */
-  let lastArrived = false;
-  let diverged: string | null = null;
   let building: RoundRecord | null = null;
-  const queue: RoundRecord[] = [];
-  let shown: { rec: RoundRecord; phase: number } | null = null;
+  /** Rounds drawn in their end state (or skipped over), in order: what the charts show. */
   const history: RoundRecord[] = [];
-  /** A round has been asked of the worker and has not arrived yet. */
-  let awaiting = false;
-  /** What to do with the next round when it arrives while nothing else is queued. */
-  let pendingStep: 'phase' | 'round' | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let boundaries: BoundaryRenderer[] = [];
   let labelBars: LabelBarsRenderer[] = [];
   let globalBoundary: BoundaryRenderer | null = null;
@@ -143,6 +133,19 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   });
   host.setPace(0);
 
+  const player = new RoundPlayer<RoundRecord>({
+    phases: PHASES.length,
+    phaseMs: () => phaseMs(),
+    active: () => active(),
+    request: () => host.step(),
+    show: (rec, phase, duration) => show(rec, phase, duration),
+    onSkip: (rec) => record(rec),
+    onDone: () => {
+      setStatus('finished');
+      ctx.announce(summary(), true);
+    },
+  });
+
   const phaseMs = () => (prefersReducedMotion() && PHASE_MS[ctx.values.speed] > 0 ? Math.max(PHASE_MS[ctx.values.speed], 600) : PHASE_MS[ctx.values.speed]);
   const animated = () => PHASE_MS[ctx.values.speed] > 0;
   const active = () => playing && ctx.visible;
@@ -150,15 +153,6 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   function setStatus(s: Status) {
     status = s;
     ui.status(s, playing);
-  }
-
-  /** Asks the worker for the next round when the picture will need it soon. */
-  function supply() {
-    if (!started || awaiting || runOver || lastArrived || diverged) return;
-    const want = pendingStep !== null || (active() && queue.length < 1);
-    if (!want) return;
-    awaiting = true;
-    host.step();
   }
 
   function onEvent(e: EngineEvent) {
@@ -186,27 +180,21 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       case 'models-averaged':
         if (building) building.coefficients = e.coefficients;
         return;
-      case 'round-metrics':
+      case 'round-metrics': {
         if (!building) return;
         building.metrics = e.metrics;
-        queue.push(building);
+        const rec = building;
         building = null;
-        awaiting = false;
-        if (config && e.metrics.round >= config.rounds) {
-          lastArrived = true;
-          // Nothing more to hold the run for: let it finish and free its tensors.
-          host.resume();
-        }
-        onRoundArrived();
+        const last = !!config && e.metrics.round >= config.rounds;
+        // Nothing more to hold the run for: let it finish and free its tensors.
+        if (last) host.resume();
+        player.push(rec, last);
         return;
-      case 'run-finished':
-        runOver = true;
-        return;
+      }
       case 'run-diverged':
-        diverged = e.message;
-        runOver = true;
+        player.stop();
         // What was computed before the blow-up is shown at once; then the message.
-        flushQueue();
+        player.flush();
         setStatus('diverged');
         ui.alert(`${e.message} 설정을 바꾸거나 ‘다시 학습’을 누르면 새로 시작합니다.`);
         ctx.announce(summary(), true);
@@ -220,7 +208,6 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     config = e.config;
     data = e.data;
     parameters = e.parameters;
-    started = true;
     root.dataset.runId = String(host.runId);
     ui.parameters(`모델 매개변수 ${parameters.toLocaleString('ko-KR')}개 · 모델 한 벌 ${formatBytes(parameters * 4)} (float32)`);
     buildPanels();
@@ -238,7 +225,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     ui.progress(0, e.config.rounds, `라운드 0 / ${e.config.rounds}`);
     setStatus(active() ? 'running' : 'paused');
     ctx.announce(summary());
-    supply();
+    player.start();
   }
 
   /** Client cards (label bars and local model) and the global panel for a new run. */
@@ -272,7 +259,16 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       const stat = document.createElement('p');
       stat.className = 'fw-client__stat';
       stat.textContent = '아직 학습 전';
-      card.append(head, bars, model, stat);
+      card.append(head, bars);
+      if (images) {
+        // Ten bars without axis labels do not say which digits; name the ones the client has.
+        const held = hist[k].map((c, cls) => [c, cls]).filter(([c]) => c >= Math.max(1, 0.1 * n)).map(([, cls]) => cls);
+        const classes = document.createElement('p');
+        classes.className = 'fw-client__stat';
+        classes.textContent = held.length >= 10 ? '숫자 0–9 모두' : `숫자 ${held.join('·')}`;
+        card.append(classes);
+      }
+      card.append(model, stat);
       views.clients.append(card);
       clientCards.push(card);
       const lb = createLabelBars(bars, { label: `클라이언트 ${k + 1}의 레이블 분포`, classColors: !images });
@@ -320,24 +316,8 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     return { xy, labels };
   }
 
-  function onRoundArrived() {
-    if (pendingStep) {
-      const step = pendingStep;
-      pendingStep = null;
-      if (!shown || shown.phase >= PHASES.length - 1) {
-        const rec = queue.shift()!;
-        show(rec, step === 'round' ? PHASES.length - 1 : 0, 0);
-      }
-    } else if (active()) {
-      // Nothing on screen is waiting for its next phase: start the new round now.
-      if (!timer && (!shown || shown.phase >= PHASES.length - 1)) advance();
-    }
-    supply();
-  }
-
-  /** Shows `rec` at `phase`, animating for `duration` ms; schedules the next phase when playing. */
+  /** Draws `rec` at `phase` (the player decides when). */
   function show(rec: RoundRecord, phase: number, duration: number) {
-    shown = { rec, phase };
     const name = PHASES[phase];
     root.dataset.phase = name;
     markPhase(phase);
@@ -401,9 +381,13 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     });
   }
 
+  function record(rec: RoundRecord) {
+    if (!history.includes(rec)) history.push(rec);
+  }
+
   /** The aggregate phase: the new global model, the charts and the summary. */
   function completeRound(rec: RoundRecord) {
-    if (!history.includes(rec)) history.push(rec);
+    record(rec);
     const total = config?.rounds ?? ctx.values.rounds;
     if (rec.global && globalBoundary) globalBoundary.update({ boundary: rec.global });
     const big = views.global.querySelector('[data-global-accuracy]');
@@ -412,49 +396,6 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     ui.progress(rec.round, total, `라운드 ${rec.round} / ${total}`);
     root.dataset.round = String(rec.round);
     ctx.announce(summary());
-    maybeFinish();
-  }
-
-  function maybeFinish() {
-    if (!lastArrived || diverged || queue.length > 0) return;
-    if (!shown || shown.phase < PHASES.length - 1 || shown.rec.round < (config?.rounds ?? Infinity)) return;
-    clearTimeout(timer);
-    timer = undefined;
-    setStatus('finished');
-    ctx.announce(summary(), true);
-  }
-
-  /** Moves the picture on by one phase (or to the next round); false when it has to wait. */
-  function advance(): boolean {
-    clearTimeout(timer);
-    timer = undefined;
-    if (shown && shown.phase < PHASES.length - 1) {
-      show(shown.rec, shown.phase + 1, animated() ? phaseMs() : 0);
-    } else if (queue.length > 0) {
-      const rec = queue.shift()!;
-      // Without phases (speed "fast") a round is drawn in its end state at once.
-      show(rec, animated() ? 0 : PHASES.length - 1, animated() ? phaseMs() : 0);
-    } else {
-      return false;
-    }
-    if (active() && status !== 'finished') {
-      const wait = animated() ? phaseMs() : 16;
-      timer = setTimeout(() => {
-        timer = undefined;
-        if (active()) advance();
-      }, wait);
-    }
-    supply();
-    return true;
-  }
-
-  /** Shows every computed round at once, in its end state (diverged runs, a switch to "fast"). */
-  function flushQueue() {
-    clearTimeout(timer);
-    timer = undefined;
-    const last = queue.length ? queue[queue.length - 1] : shown?.rec;
-    for (const r of queue.splice(0)) if (!history.includes(r)) history.push(r);
-    if (last) show(last, PHASES.length - 1, 0);
   }
 
   function drawCharts() {
@@ -514,18 +455,9 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   });
 
   function resetRunState() {
-    clearTimeout(timer);
-    timer = undefined;
-    started = false;
-    runOver = false;
-    lastArrived = false;
-    diverged = null;
+    player.reset();
     building = null;
-    queue.length = 0;
-    shown = null;
     history.length = 0;
-    awaiting = false;
-    pendingStep = null;
     delete root.dataset.round;
     delete root.dataset.phase;
     ui.alert(null);
@@ -535,54 +467,19 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   function newRun(debounced: boolean) {
     resetRunState();
     setStatus('loading');
-    // Always started held: the picture asks for each round (see supply()).
+    // Always started held: the player asks the worker for each round when it needs it.
     if (debounced) host.restart(() => toRunConfig(ctx.values), wireOptions(), { paused: () => true });
     else host.start(toRunConfig(ctx.values), wireOptions(), { paused: true });
-    // The options are read when the run starts; for the debounced path the data source matters.
-  }
-
-  function stepPhase() {
-    playing = false;
-    clearTimeout(timer);
-    timer = undefined;
-    if (status === 'finished') return;
-    if (!advance()) {
-      pendingStep = 'phase';
-      supply();
-    }
-    if (status !== 'finished' && status !== 'diverged') setStatus('paused');
-  }
-
-  function stepRound() {
-    playing = false;
-    clearTimeout(timer);
-    timer = undefined;
-    if (shown && shown.phase < PHASES.length - 1) show(shown.rec, PHASES.length - 1, 0);
-    else if (queue.length > 0) show(queue.shift()!, PHASES.length - 1, 0);
-    else if (!lastArrived && !diverged) {
-      pendingStep = 'round';
-      supply();
-    }
-    if (status !== 'finished' && status !== 'diverged') setStatus('paused');
-    supply();
-  }
-
-  function resume() {
-    if (!active()) return;
-    if (!timer) advance();
-    supply();
   }
 
   newRun(false);
 
   return {
     update(values: FedValues, changed) {
-      if (changed.includes('speed')) {
-        if (!animated()) {
-          // From phases to whole rounds: show what is computed, then go on round by round.
-          flushQueue();
-          if (active()) resume();
-        }
+      if (changed.includes('speed') && !animated()) {
+        // From phases to whole rounds: show what is computed, then go on round by round.
+        player.flush();
+        player.resume();
       }
       if (changed.every((k) => VIEW_ONLY.includes(k))) return;
       playing = true;
@@ -597,20 +494,17 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
           } else {
             playing = !playing;
             setStatus(playing ? 'running' : 'paused');
-            if (playing) resume();
-            else {
-              clearTimeout(timer);
-              timer = undefined;
-            }
+            if (playing) player.resume();
+            else player.hold();
           }
           return;
         case 'step':
-          if (status === 'diverged' || status === 'error') return;
-          stepRound();
-          return;
         case 'step-phase':
-          if (status === 'diverged' || status === 'error') return;
-          stepPhase();
+          if (status === 'diverged' || status === 'error' || status === 'finished') return;
+          playing = false;
+          setStatus('paused');
+          if (name === 'step') player.stepRound();
+          else player.stepPhase();
           return;
         case 'restart':
           playing = true;
@@ -659,17 +553,17 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       }
     },
     setVisible(visible) {
-      if (visible) {
-        if (status === 'running' || (status === 'paused' && playing)) setStatus('running');
-        resume();
+      if (status !== 'running' && status !== 'paused') return;
+      if (visible && playing) {
+        setStatus('running');
+        player.resume();
       } else {
-        clearTimeout(timer);
-        timer = undefined;
-        if (status === 'running') setStatus('paused');
+        player.hold();
+        setStatus('paused');
       }
     },
     destroy() {
-      clearTimeout(timer);
+      player.reset();
       host.dispose();
       diagram.destroy();
       accuracy.destroy();
@@ -691,8 +585,8 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
           clientAccuracy: clientSpread(r),
           coefficients: r.coefficients,
         })),
-        queued: queue.length,
-        phase: shown ? PHASES[shown.phase] : 'idle',
+        queued: player.queued,
+        phase: player.current ? PHASES[player.current.phase] : 'idle',
         backend,
         parameters,
         histograms: data?.histograms ?? [],
