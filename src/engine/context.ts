@@ -62,6 +62,9 @@ export interface RunContext {
   dispose(): void;
 }
 
+/** Largest boundary grid side (RunOptions.boundaryGrid is clamped to it). */
+export const MAX_BOUNDARY_GRID = 200;
+
 /** Bytes per float on the wire (float32), as in spec §5. */
 export const BYTES_PER_FLOAT = 4;
 
@@ -145,12 +148,13 @@ export async function createContext(config: RunConfig, options: RunOptions): Pro
       return { type: 'round-metrics', metrics };
     },
     async boundary(params, owner) {
-      const g = options.boundaryGrid ?? 0;
+      // Clamped: a mistyped resolution must not ask for a billion-cell grid.
+      const g = Math.min(MAX_BOUNDARY_GRID, Math.floor(options.boundaryGrid ?? 0));
       if (!(g > 0) || !dataset.extent) return null;
       if (owner !== 'global' && !options.clientBoundaries) return null;
-      grid ??= boundaryGrid(Math.floor(g), dataset.extent);
+      grid ??= boundaryGrid(g, dataset.extent);
       const probs = await predictProbs(model, params, grid);
-      return { type: 'boundary', round: ctx.round, owner, grid: Math.floor(g), classes: dataset.numClasses, probs };
+      return { type: 'boundary', round: ctx.round, owner, grid: g, classes: dataset.numClasses, probs };
     },
     assertFinite(x) {
       if (!Number.isFinite(x)) {

@@ -100,7 +100,7 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Attach weight vectors to client-trained / models-averaged events (widgets: yes; CLI: no). */
   emitWeights?: boolean;
-  /** For 2D data: resolution of the decision-boundary grid sent with `boundary` events (0 = none). */
+  /** For 2D data: resolution of the decision-boundary grid sent with `boundary` events (0 = none; at most 200). */
   boundaryGrid?: number;
   /** Also send each client's boundary after local training (federated playground). */
   clientBoundaries?: boolean;
@@ -235,6 +235,7 @@ export type EngineEvent =
       layers?: Array<{ kind: 'dense' | 'conv2d' | 'maxpool' | 'flatten'; outShape: number[]; parameters: number }>;
       data: DataSummary;
     }
+  /** `selected`: the clients taking part this round, ascending (centralized epochs: []). */
   | { type: 'round-started'; round: number; selected: number[] }
   /**
    * loss, accuracy: the client's trained model on its own examples (FedSGD: w_t).

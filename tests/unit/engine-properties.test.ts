@@ -158,6 +158,13 @@ describe('the event stream', () => {
     expect(acc[2]).toBeGreaterThan(0.6);
   });
 
+  it('clamps an absurd boundary resolution', async () => {
+    const events = await collect(circles({ rounds: 1 }), { boundaryGrid: 1e9 });
+    const b = ofType(events, 'boundary')[0];
+    expect(b.grid).toBe(200);
+    expect(b.probs).toHaveLength(200 * 200 * 2);
+  });
+
   it('centralized: raw data goes up once, one entry per epoch, the boundary separates the circles', async () => {
     const cfg = circles({ algorithm: 'centralized', clients: 3, epochs: 25, batchSize: 10, lr: 0.3 });
     const events = await collect(cfg, { boundaryGrid: 16 });
