@@ -95,9 +95,20 @@ export function createCurves(el: HTMLElement, options: { label: string; grid: re
       const pts = c.accuracy.map((y, i) => ({ x: i + 1, y }));
       if (pts.length === 0) continue;
       const color = colorOfZ(c.z, options.grid);
+      marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: color, strokeWidth: c.current ? 3 : 1.3, strokeOpacity: c.current ? 1 : 0.75 }));
+    }
+    // End labels, pushed apart vertically so that curves ending close together stay readable.
+    const ends = d.curves
+      .filter((c) => c.accuracy.length > 0)
+      .map((c) => ({ c, x: c.accuracy.length, y: c.accuracy[c.accuracy.length - 1] }))
+      .sort((a, b) => a.y - b.y);
+    const gap = 0.05;
+    for (let i = 1; i < ends.length; i++) ends[i].y = Math.max(ends[i].y, ends[i - 1].y + gap);
+    // …and back down from the top of the axis if that pushed them off the chart.
+    for (let i = ends.length - 1; i >= 0; i--) ends[i].y = Math.min(ends[i].y, i === ends.length - 1 ? 1 : ends[i + 1].y - gap);
+    for (const e of ends) {
       marks.push(
-        Plot.line(pts, { x: 'x', y: 'y', stroke: color, strokeWidth: c.current ? 3 : 1.3, strokeOpacity: c.current ? 1 : 0.75 }),
-        Plot.text(pts.slice(-1), { x: 'x', y: 'y', text: () => `z = ${c.z}`, dx: 4, textAnchor: 'start', fill: color, fontWeight: c.current ? 700 : 400, fontSize: 10 }),
+        Plot.text([e], { x: 'x', y: 'y', text: () => `z = ${e.c.z}`, dx: 4, textAnchor: 'start', fill: colorOfZ(e.c.z, options.grid), fontWeight: e.c.current ? 700 : 400, fontSize: 10, clip: false }),
       );
     }
     return Plot.plot({

@@ -8,7 +8,7 @@ import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument
 import { aggregate, setupRound, type SecAggResult, type SecAggRound } from '~/engine/privacy/secure-aggregation';
 import { create as createGraph } from './pair-graph';
 import { create as createSum } from './sum-chart';
-import { MODULUS, SCALE, droppedList, type SecAggParams, type SecAggValues } from './params';
+import { MODULUS, SCALE, droppedList, type SecAggParams } from './params';
 
 /** What tests read. */
 export interface SecAggInspection {
