@@ -1,0 +1,43 @@
+/**
+ * From the widget's settings to the engine's RunConfig. Imports only the engine's config module
+ * (plain data, no tfjs), so it runs on the page.
+ */
+import { defaultConfig } from '~/engine/config';
+import type { RunConfig } from '~/engine/types';
+import type { AvgValues } from './params';
+
+/** A deliberately small model (32 parameters on two classes), so a few of them can be read. */
+export const HIDDEN = [6];
+
+export function toRunConfig(v: AvgValues): RunConfig {
+  return defaultConfig({
+    algorithm: 'fedavg',
+    dataset: { name: v.data, noise: 0.15, size: 300 },
+    model: { kind: 'mlp', hidden: HIDDEN, activation: 'tanh' },
+    partition: { kind: v.partition, alpha: v.alpha, shardsPerClient: 2 },
+    clients: v.clients,
+    // Every client every round, so each round's picture has all of them.
+    fraction: 1,
+    localEpochs: v.epochs,
+    batchSize: 10,
+    lr: v.lr,
+    rounds: v.rounds,
+    weighting: v.weighted ? 'samples' : 'uniform',
+    seed: v.seed,
+    shuffle: true,
+  });
+}
+
+/**
+ * Names of a few parameters of the MLP input → hidden → output, by their index in the flat
+ * vector (layer by layer; kernel [in, out] row-major, then bias; see src/engine/model.ts).
+ */
+export function shownParameters(hidden: number, classes: number): { index: number; name: string; what: string }[] {
+  const kernel1 = 2 * hidden;
+  const bias1 = kernel1 + hidden;
+  return [
+    { index: 0, name: 'W¹₁₁', what: '입력 x₁ → 은닉 뉴런 1의 가중치' },
+    { index: kernel1, name: 'b¹₁', what: '은닉 뉴런 1의 편향' },
+    { index: bias1, name: 'W²₁₁', what: '은닉 뉴런 1 → 출력 1의 가중치' },
+  ].filter((p) => p.index < bias1 + hidden * classes + classes);
+}

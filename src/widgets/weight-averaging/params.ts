@@ -1,0 +1,61 @@
+/**
+ * The weight-averaging widget's settings (chapter 3): one table for the URL (`?avg.…`), the
+ * server-rendered controls and the engine configuration.
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
+
+/** Dirichlet α (label skew) or the skew of client sizes (quantity), from strong to none. */
+export const ALPHAS = [0.1, 0.2, 0.5, 1, 2, 5, 100] as const;
+
+export const params = {
+  data: {
+    type: 'choice',
+    label: '데이터셋',
+    default: 'moons',
+    choices: [
+      { value: 'moons', label: '반달 두 개' },
+      { value: 'circles', label: '동심원' },
+      { value: 'xor', label: 'XOR (네 구역)' },
+      { value: 'blobs', label: '가우스 덩어리 4개' },
+    ],
+  },
+  partition: {
+    type: 'choice',
+    label: '데이터 분할',
+    default: 'quantity',
+    choices: [
+      { value: 'iid', label: 'IID (같은 양, 같은 분포)' },
+      { value: 'quantity', label: '데이터 양 불균형' },
+      { value: 'dirichlet', label: '레이블 불균형 (Non-IID)' },
+    ],
+  },
+  alpha: { type: 'number', label: '불균형 정도 α', default: 1, min: ALPHAS[0], max: 100, values: ALPHAS },
+  clients: { type: 'number', label: '클라이언트 수 K', default: 4, min: 2, max: 8, step: 1, unit: '명' },
+  epochs: { type: 'number', label: '로컬 에폭 E', default: 2, min: 1, max: 10, step: 1, unit: '에폭' },
+  lr: { type: 'number', label: '학습률 η', default: 0.3, min: LEARNING_RATES[0], max: 1, values: LEARNING_RATES },
+  weighted: { type: 'boolean', label: '데이터 수로 가중 (n_k / m_t)', default: true },
+  rounds: { type: 'number', label: '라운드 수', default: 15, min: 5, max: 40, step: 5, unit: '라운드' },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  zoom: { type: 'boolean', label: '이번 라운드만 확대', default: false },
+  speed: {
+    type: 'choice',
+    label: '속도',
+    default: 'normal',
+    choices: [
+      { value: 'slow', label: '느리게' },
+      { value: 'normal', label: '보통' },
+      { value: 'fast', label: '빠르게' },
+    ],
+  },
+} as const satisfies ParamTable;
+
+export type AvgParams = typeof params;
+export type AvgValues = Values<AvgParams>;
+
+/** Milliseconds per phase (clients move out; the mean is taken); 0: whole rounds at once. */
+export const PHASE_MS: Record<AvgValues['speed'], number> = { slow: 1200, normal: 600, fast: 0 };
+
+/** Settings that change only how the run is shown. */
+export const VIEW_ONLY: readonly (keyof AvgParams)[] = ['speed', 'zoom'];
