@@ -170,14 +170,25 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
     return `${head}: ${state}, 에폭 ${last.round}/${total}. 학습 손실 ${num(last.trainLoss)}, 테스트 손실 ${num(last.testLoss)}${train}, 테스트 정확도 ${pct(last.testAccuracy)}.`;
   }
 
+  /** Measures (for the benchmark) from a settings change to the frame that shows its result. */
+  function afterPaint(name: string, start: number) {
+    // rAF runs just before the frame is painted; a message posted from it arrives after.
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => {
+        performance.measure(name, { start, end: performance.now() });
+        ch.port1.close();
+      };
+      ch.port2.postMessage(null);
+    });
+  }
+
+  let boundaryPending = 0;
   function markDrawn() {
     if (!changeAt) return;
-    const t0 = changeAt;
+    afterPaint('central:change-to-frame', changeAt);
+    boundaryPending = changeAt;
     changeAt = 0;
-    // The frame after this one shows the new run's first picture.
-    requestAnimationFrame(() => {
-      performance.measure('central:change-to-frame', { start: t0, end: performance.now() });
-    });
   }
 
   function onEvent(e: EngineEvent) {
@@ -212,6 +223,10 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
         return;
       case 'boundary':
         if (e.owner === 'global') boundary.update({ boundary: { grid: e.grid, classes: e.classes, probs: e.probs } });
+        if (boundaryPending) {
+          afterPaint('central:change-to-boundary', boundaryPending);
+          boundaryPending = 0;
+        }
         return;
       case 'round-metrics': {
         rows.push(e.metrics);

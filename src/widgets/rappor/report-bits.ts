@@ -99,6 +99,7 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
         .attr('transform', (c) => `translate(${labelW + c.i * cellW},0)`);
       cells
         .append('rect')
+        .attr('class', 'rappor-bits__cell')
         .attr('width', Math.max(1, cellW - 1.5))
         .attr('height', rowH)
         .attr('rx', 2)

@@ -50,6 +50,9 @@ export interface LineChartRenderer {
   destroy(): void;
 }
 
+/** Milliseconds between two redraws of a chart. */
+const MIN_INTERVAL = 150;
+
 export function create(el: HTMLElement, options: LineChartOptions): LineChartRenderer {
   let data: LineChartData = { points: [], xMax: 1 };
   let frame = 0;
@@ -115,8 +118,23 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
     el.replaceChildren(chart);
   }
 
+  // Plot rebuilds the whole SVG, so redraws are spaced out: at most one per MIN_INTERVAL ms
+  // (the last update is always drawn). A run reports an epoch every few tens of ms; drawing
+  // each one would cost main-thread time for no visible gain.
+  let lastDraw = -Infinity;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
+    if (frame || timer) return;
+    const wait = lastDraw + MIN_INTERVAL - performance.now();
+    const go = () => {
+      timer = undefined;
+      frame = requestAnimationFrame(() => {
+        lastDraw = performance.now();
+        draw();
+      });
+    };
+    if (wait > 0) timer = setTimeout(go, wait);
+    else go();
   };
 
   const ro =
@@ -142,6 +160,7 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
     },
     destroy() {
       if (frame) cancelAnimationFrame(frame);
+      clearTimeout(timer);
       ro?.disconnect();
       el.replaceChildren();
     },

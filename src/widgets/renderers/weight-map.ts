@@ -122,7 +122,10 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
   }
 
   const px = (p: XY) => [x(p[0]), y(p[1])] as const;
-  const move = <S extends Selection<any, any, any, any>>(s: S, ms: number) => (ms > 0 ? s.transition().duration(ms).ease(easeCubicInOut) : s);
+  /** The selection itself, or a transition of it when there is time to animate. */
+  type Movable = { attr(name: string, value: string | number | ((d: any) => string | number)): Movable };
+  const move = (s: Selection<any, any, any, any>, ms: number): Movable =>
+    (ms > 0 ? s.transition().duration(ms).ease(easeCubicInOut) : s) as unknown as Movable;
 
   function stop() {
     svg.selectAll<SVGElement, unknown>('*').each(function () {

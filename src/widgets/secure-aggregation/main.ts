@@ -205,7 +205,7 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
   function summary(): string {
     const { value, exact } = outcome();
     const d = result.dropped.map((i) => i + 1);
-    const head = `클라이언트 ${n()}명, 업데이트 길이 ${round.dim}${d.length ? `, 이탈 ${d.join(', ')}번` : ', 이탈 없음'}${result.recover ? ', 복구 켬' : ''}${round.doubleMasking ? ', 이중 마스킹' : ''}.`;
+    const head = `클라이언트 ${n()}명, 업데이트 길이 ${round.dim}${d.length ? `, 이탈한 클라이언트 ${d.join(', ')}` : ', 이탈 없음'}${result.recover ? ', 복구 켬' : ''}${round.doubleMasking ? ', 이중 마스킹' : ''}.`;
     if (exact) return `${head} 서버가 얻은 합(${vec(value!, num)})이 실제 합과 정확히 같습니다.`;
     if (!value) return `${head} 합을 계산하지 못했습니다. ${result.failure ?? ''}`;
     return `${head} 서버가 얻은 값(${vec(value, num)})은 실제 합(${vec(result.trueSum, num)})과 다릅니다.`;

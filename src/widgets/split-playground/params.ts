@@ -5,7 +5,7 @@
 import type { ParamTable, Values } from '~/runtime/url-state';
 
 /** Learning rates on a roughly ×3 grid; the largest makes the network diverge. */
-export const LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3] as const;
+export const LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
 
 /** Units per hidden layer on a doubling grid (the diagram reads well up to 64). */
 export const UNITS = [4, 8, 16, 32, 64] as const;
