@@ -59,7 +59,7 @@ test('reference settings: ε∞ = 4 ln 3, a report’s life, and a decoded popul
   expect(s.bloom).toMatch(/^[01]{16}$/);
   expect(s.reports).toHaveLength(3);
   // Rows B, B′, three reports and their mean: 6 rows of 16 cells.
-  expect(await widget.locator('[data-view="life"] rect').count()).toBe(6 * 16);
+  expect(await widget.locator('[data-view="life"] rect.rappor-bits__cell').count()).toBe(6 * 16);
 
   await populationDone(page);
   const pop = (await inspect(page)).population!;
