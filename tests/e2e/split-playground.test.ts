@@ -1,0 +1,366 @@
+/**
+ * The split-learning playground (chapter 4, figure 1): real split learning in a worker on tfjs
+ * wasm, in Chromium, at a desktop and a 360 px viewport. Runs are kept short through the URL
+ * (`split.epochs=2`, `split.speed=fast`); the engine is seeded, so a test can tell "this control
+ * changed the run" from "the run changes anyway".
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+
+const PATH = 'chapters/split/';
+const W = 'split-playground';
+const SHORT = 'split.speed=fast&split.epochs=2';
+
+interface Inspection {
+  runId: number;
+  status: string;
+  config: { cut: number; variant: string; clients: number; handoff: string; dataset: { name: string }; model: { hidden: number[]; activation: string }; lr: number; batchSize: number; epochs: number; seed: number };
+  rows: { round: number; testAccuracy: number; bytesByKind: Record<string, number> }[];
+  totals: Record<string, number>;
+  formula: Record<string, number> | null;
+  seen: Record<string, number>;
+  previous: number[] | null;
+  backend: { backend: string; thread: string } | null;
+  cut: number;
+}
+
+async function openWidget(browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
+  const visit = await openPage(browser, `${PATH}${query ? `?${query}` : ''}`, opts);
+  await visit.page.locator(W).scrollIntoViewIfNeeded();
+  return visit;
+}
+
+const runIdOf = async (page: Page) => Number((await page.locator(W).getAttribute('data-run-id')) ?? 0);
+
+/** Waits for a run newer than `after` to reach `status`; returns its id. */
+async function waitRun(page: Page, after: number, status = 'finished', timeout = 40_000): Promise<number> {
+  await page.waitForFunction(
+    ({ after, status }) => {
+      const el = document.querySelector('split-playground') as HTMLElement | null;
+      return !!el && Number(el.dataset.runId ?? 0) > after && el.dataset.status === status;
+    },
+    { after, status },
+    { timeout },
+  );
+  return runIdOf(page);
+}
+
+async function inspect(page: Page): Promise<Inspection> {
+  return page.evaluate(() => {
+    const el = document.querySelector('split-playground') as unknown as { widgetController: { inspect(): unknown } };
+    return JSON.parse(JSON.stringify(el.widgetController.inspect()));
+  });
+}
+
+const handle = (page: Page) => page.locator(`${W} .net__handle`);
+const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
+const combo = (page: Page, name: string) => page.locator(W).getByRole('combobox', { name });
+/** Presses a key on a control `times` times; each press must change the control's value. */
+async function press(el: Locator, key: string, times = 1) {
+  await el.focus();
+  for (let i = 0; i < times; i++) {
+    const before = await el.inputValue();
+    await el.press(key);
+    await expect.poll(() => el.inputValue(), { timeout: 2000, message: `${key} did not move the control` }).not.toBe(before);
+  }
+}
+/** Parameters the address holds for this widget, once the debounced write has happened. */
+async function urlParams(page: Page): Promise<Record<string, string>> {
+  await page.waitForTimeout(350);
+  const u = new URL(page.url());
+  return Object.fromEntries([...u.searchParams].filter(([k]) => k.startsWith('split.')));
+}
+
+describe('split-learning playground', () => {
+  let browser: BrowserSession;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('trains in a worker on wasm; every byte the engine counts matches the formula, batch by batch', async () => {
+    const visit = await openWidget(browser, SHORT);
+    const { page } = visit;
+    try {
+      await waitRun(page, 0);
+      const info = await inspect(page);
+      expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
+      expect(info.rows.map((r) => r.round)).toEqual([1, 2]);
+      // Default: digits, 3 clients, vanilla, cut 1, p2p hand-off.
+      expect(Object.keys(info.formula!).sort()).toEqual(['gradient', 'handoff', 'labels', 'smashed']);
+      for (const [k, perEpoch] of Object.entries(info.formula!)) {
+        for (const r of info.rows) expect(r.bytesByKind[k], `${k} in epoch ${r.round}`).toBe(perEpoch);
+        expect(info.totals[k]).toBe(2 * perEpoch);
+      }
+      // One smashed-data packet, one gradient and one label message per batch; three hand-offs per epoch.
+      expect(info.seen['smashed-sent']).toBeGreaterThan(40);
+      expect(info.seen['gradient-returned']).toBe(info.seen['smashed-sent']);
+      expect(info.seen['message:labels']).toBe(info.seen['smashed-sent']);
+      expect(info.seen['client-handoff']).toBe(6);
+      // The table says so in words.
+      await expect(page.locator(`${W} [data-view="bytes"] tbody`).innerText()).resolves.toMatch(/(✓ 일치[\s\S]*){4}/);
+      // Drawn: the network (client and server regions, nodes), what the server received, the charts.
+      expect(await page.locator(`${W} .net__region`).count()).toBe(2);
+      expect(await page.locator(`${W} .net__node`).count()).toBeGreaterThan(20);
+      expect(await page.locator(`${W} [data-view="sample"] rect`).count()).toBe(16);
+      expect(await page.locator(`${W} [data-view="accuracy"] svg path`).count()).toBeGreaterThan(1);
+      await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/에폭 2\/2.*스매시드 데이터 .*B/);
+      await expect(page.locator(`${W} [data-parameters]`).textContent()).resolves.toMatch(/분할 지점의 너비 q = 16/);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+      await expectAxeClean(page, { include: W });
+      await visit.settle(300);
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('the cut handle: arrow keys, Home/End and a drag move the cut; the learning curves stay the same', async () => {
+    const visit = await openWidget(browser, `${SHORT}&split.layers=3`, { reducedMotion: 'reduce' });
+    const { page } = visit;
+    try {
+      let id = await waitRun(page, 0);
+      const h = handle(page);
+      await expect(h.getAttribute('role')).resolves.toBe('slider');
+      await expect(h.getAttribute('aria-valuemax')).resolves.toBe('3');
+      await h.focus();
+      await page.keyboard.press('ArrowRight');
+      await expect(h.getAttribute('aria-valuenow')).resolves.toBe('2');
+      await expect(h.getAttribute('aria-valuetext')).resolves.toContain('클라이언트 2개 층, 서버 2개 층');
+      id = await waitRun(page, id);
+      let info = await inspect(page);
+      expect(info.config.cut).toBe(2);
+      expect((await urlParams(page))['split.cut']).toBe('2');
+      await expect(slider(page, '분할 지점').inputValue()).resolves.toBe('2');
+      // Same seed, same model, only the cut moved: the same training, up to float rounding.
+      expect(info.previous).toHaveLength(2);
+      info.rows.forEach((r, i) => expect(Math.abs(r.testAccuracy - info.previous![i])).toBeLessThan(0.01));
+      await expect(page.locator(`${W} [data-compare-note]`).textContent()).resolves.toMatch(/분할 지점 1.*최대 \d+\.\d+%p/);
+
+      await page.keyboard.press('End');
+      id = await waitRun(page, id);
+      expect((await inspect(page)).config.cut).toBe(3);
+      await page.keyboard.press('Home');
+      id = await waitRun(page, id);
+      expect((await inspect(page)).config.cut).toBe(1);
+
+      // Drag the handle two layers to the right.
+      const box = (await h.boundingBox())!;
+      const gap = await page.evaluate(() => {
+        const xs = [...document.querySelectorAll('split-playground .net__node')].map((n) => Number(n.getAttribute('cx')));
+        const cols = [...new Set(xs)].sort((a, b) => a - b);
+        return cols[1] - cols[0];
+      });
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2 + gap, box.y + box.height / 2, { steps: 4 });
+      await page.mouse.move(box.x + box.width / 2 + 2 * gap, box.y + box.height / 2, { steps: 4 });
+      await page.mouse.up();
+      id = await waitRun(page, id);
+      info = await inspect(page);
+      expect(info.config.cut).toBe(3);
+      // A wider or narrower cut changes the smashed bytes, as the formula says.
+      expect(info.totals.smashed).toBe(2 * info.formula!.smashed);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('every setting reaches the engine and changes what is drawn', async () => {
+    const visit = await openWidget(browser, SHORT, { reducedMotion: 'reduce' });
+    const { page } = visit;
+    try {
+      let id = await waitRun(page, 0);
+      let before = await inspect(page);
+      const cases: [string, () => Promise<unknown>, (a: Inspection, b: Inspection) => void][] = [
+        ['variant U-shaped', () => combo(page, '구성').selectOption('ushaped'), (a) => {
+          expect(a.config.variant).toBe('ushaped');
+          // Labels stay home: none crossed; a second cut sends activations and gradients back and forth.
+          expect(a.totals.labels ?? 0).toBe(0);
+          expect(a.seen['message:labels'] ?? 0).toBe(0);
+        }],
+        ['variant vertical', () => combo(page, '구성').selectOption('vertical'), (a) => {
+          expect(a.config.variant).toBe('vertical');
+          expect(a.totals.handoff ?? 0).toBe(0);
+        }],
+        ['variant vanilla', () => combo(page, '구성').selectOption('vanilla'), (a) => expect(a.config.variant).toBe('vanilla')],
+        ['clients', () => press(slider(page, '클라이언트 수'), 'ArrowRight', 2), (a, b) => {
+          expect(a.config.clients).toBe(b.config.clients + 2);
+          expect(a.seen['client-handoff']).toBe(2 * a.config.clients);
+        }],
+        ['hand-off via the server', () => combo(page, '인계 경로').selectOption('server'), (a, b) => {
+          expect(a.config.handoff).toBe('server');
+          expect(a.totals.handoff).toBe(2 * b.totals.handoff);
+        }],
+        ['units', () => press(slider(page, '층마다 뉴런 수'), 'ArrowRight'), (a, b) => {
+          expect(a.config.model.hidden[0]).toBe(2 * b.config.model.hidden[0]);
+          expect(a.totals.smashed).toBe(2 * b.totals.smashed);
+        }],
+        ['hidden layers', () => press(slider(page, '은닉층 수'), 'ArrowRight'), (a, b) => expect(a.config.model.hidden.length).toBe(b.config.model.hidden.length + 1)],
+        ['activation', () => combo(page, '활성화 함수').selectOption('tanh'), (a) => expect(a.config.model.activation).toBe('tanh')],
+        ['learning rate', () => press(slider(page, '학습률'), 'ArrowLeft'), (a, b) => expect(a.config.lr).toBeLessThan(b.config.lr)],
+        ['batch size', () => combo(page, '배치 크기').selectOption('64'), (a, b) => {
+          expect(a.config.batchSize).toBe(64);
+          expect(a.seen['smashed-sent']).toBeLessThan(b.seen['smashed-sent']);
+        }],
+        ['epochs', () => press(slider(page, '에폭'), 'ArrowRight'), (a) => expect(a.rows).toHaveLength(3)],
+        ['seed', async () => {
+          await page.locator(W).getByRole('spinbutton', { name: '시드' }).fill('7');
+          await page.locator(W).getByRole('spinbutton', { name: '시드' }).press('Enter');
+        }, (a, b) => {
+          expect(a.config.seed).toBe(7);
+          expect(a.rows.map((r) => r.testAccuracy)).not.toEqual(b.rows.map((r) => r.testAccuracy));
+        }],
+        ['dataset', () => combo(page, '데이터셋').selectOption('moons'), (a) => {
+          expect(a.config.dataset.name).toBe('moons');
+        }],
+      ];
+      for (const [name, change, check] of cases) {
+        await change();
+        id = await waitRun(page, id);
+        const after = await inspect(page);
+        try {
+          check(after, before);
+        } catch (err) {
+          throw new Error(`${name}: ${(err as Error).message}`);
+        }
+        before = after;
+      }
+      // The input column of a 2D set has two units.
+      await expect(page.locator(`${W} .net__width`).first().textContent()).resolves.toBe('2');
+      // View-only settings do not start a run.
+      const last = await runIdOf(page);
+      await page.locator(W).getByRole('switch', { name: '이전 실행의 곡선도 보기' }).click();
+      expect(await page.locator(`${W} [data-compare-note]`).isHidden()).toBe(true);
+      await page.locator(W).getByRole('radio', { name: '느리게' }).check();
+      await page.waitForTimeout(300);
+      expect(await runIdOf(page)).toBe(last);
+      expect((await urlParams(page))['split.speed']).toBe('slow');
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('URL state round-trips; bad values and impossible combinations are corrected with Korean notices', async () => {
+    const visit = await openWidget(browser, `${SHORT}&split.cut=99&split.variant=banana&split.lr=abc&split.layers=2`);
+    const { page } = visit;
+    try {
+      await waitRun(page, 0);
+      const notices = await page.locator(`${W} [data-notices]`).innerText();
+      expect(notices).toContain('분할 지점: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
+      expect(notices).toContain('구성: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
+      expect(notices).toContain('학습률: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
+      // The largest cut the URL allows is still too deep for two hidden layers: moved, and said so.
+      expect(notices).toMatch(/분할 지점을 2\(으\)로 옮겼습니다/);
+      const info = await inspect(page);
+      expect(info.config).toMatchObject({ cut: 2, variant: 'vanilla', lr: 0.1 });
+
+      // Change a few settings through the controls, then open the address in a fresh tab.
+      await combo(page, '구성').selectOption('ushaped');
+      await press(slider(page, '층마다 뉴런 수'), 'ArrowLeft');
+      await press(slider(page, '클라이언트 수'), 'ArrowLeft');
+      const params = await urlParams(page);
+      // U-shaped with two hidden layers can only cut after the first.
+      expect(params).toMatchObject({ 'split.variant': 'ushaped', 'split.units': '8', 'split.clients': '2', 'split.cut': '1' });
+      const again = await openPage(browser, PATH + new URL(page.url()).search);
+      try {
+        await again.page.locator(W).scrollIntoViewIfNeeded();
+        await waitRun(again.page, 0);
+        const copy = await inspect(again.page);
+        expect(copy.config).toMatchObject({ variant: 'ushaped', clients: 2, cut: 1 });
+        expect(copy.config.model.hidden).toEqual([8, 8]);
+        await expect(combo(again.page, '구성').inputValue()).resolves.toBe('ushaped');
+        expect(await again.page.locator(`${W} [data-notices]`).innerText()).toBe('');
+      } finally {
+        await again.close();
+      }
+
+      // Vertical: clients share the input's features, so a 2D set allows two.
+      const vertical = await openPage(browser, `${PATH}?${SHORT}&split.variant=vertical&split.data=moons&split.clients=8&split.zzz=1`);
+      try {
+        await vertical.page.locator(W).scrollIntoViewIfNeeded();
+        await waitRun(vertical.page, 0);
+        expect((await inspect(vertical.page)).config.clients).toBe(2);
+        const vNotices = await vertical.page.locator(`${W} [data-notices]`).innerText();
+        expect(vNotices).toContain('클라이언트 수를 2(으)로 줄였습니다');
+        expect(vNotices).toContain('알 수 없는 설정(zzz)은 무시했습니다.');
+      } finally {
+        await vertical.close();
+      }
+
+      // Defaults come back with the reset button.
+      const beforeReset = await runIdOf(page);
+      await page.locator(W).getByRole('button', { name: '기본값으로' }).click();
+      await waitRun(page, beforeReset, 'running');
+      expect((await inspect(page)).config).toMatchObject({ variant: 'vanilla', clients: 3, cut: 1, epochs: 20 });
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('a far too large learning rate stops with a Korean message; exports work', async () => {
+    const visit = await openWidget(browser, `${SHORT}&split.lr=10&split.act=tanh`);
+    const { page } = visit;
+    try {
+      const diverged = await waitRun(page, 0, 'diverged');
+      await expect(page.locator(`${W} [data-alert]`).textContent()).resolves.toMatch(/학습률/);
+      await expect(page.locator(`${W} [data-action="toggle-play"]`).textContent()).resolves.toContain('다시 학습');
+      await press(slider(page, '학습률'), 'Home');
+      await waitRun(page, diverged);
+      expect(await page.locator(`${W} [data-alert]`).isHidden()).toBe(true);
+      const fetchDownload = async (button: Locator) => {
+        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+        return { name: download.suggestedFilename(), body: readFileSync((await download.path())!) };
+      };
+      const csv = await fetchDownload(page.locator(W).getByRole('button', { name: '지표 CSV' }));
+      expect(csv.name).toMatch(/^split-metrics-.*\.csv$/);
+      const lines = csv.body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
+      expect(lines[0]).toBe('epoch,train_loss,test_loss,train_accuracy,test_accuracy,bytes_up,bytes_down,bytes_smashed,bytes_gradient,bytes_labels,bytes_handoff');
+      expect(lines).toHaveLength(3);
+      const json = JSON.parse((await fetchDownload(page.locator(W).getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
+      expect(json.config).toEqual((await inspect(page)).config);
+      expect(json.formulaPerEpoch.smashed).toBeGreaterThan(0);
+      for (const what of ['분할된 모델 그림', '스매시드 데이터 그림', '정확도 그래프']) {
+        const png = await fetchDownload(page.getByRole('button', { name: `${what} PNG 파일 내려받기` }));
+        expect([...png.body.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+        const svg = await fetchDownload(page.getByRole('button', { name: `${what} SVG 파일 내려받기` }));
+        expect(svg.body.toString('utf8')).toMatch(/^<\?xml[\s\S]*<svg/);
+      }
+      await visit.settle(300);
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('at 360 px: fits, the handle works by keyboard, axe is clean', async () => {
+    const visit = await openWidget(browser, SHORT, { viewport: 'mobile', reducedMotion: 'reduce' });
+    const { page } = visit;
+    try {
+      let id = await waitRun(page, 0);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+      const svgBox = (await page.locator(`${W} .net__svg`).boundingBox())!;
+      expect(svgBox.width).toBeLessThanOrEqual(360);
+      const h = handle(page);
+      const hb = (await h.boundingBox())!;
+      expect(hb.x).toBeGreaterThanOrEqual(svgBox.x);
+      expect(hb.x + hb.width).toBeLessThanOrEqual(svgBox.x + svgBox.width + 24);
+      expect(hb.height).toBeGreaterThanOrEqual(44);
+      await h.focus();
+      await page.keyboard.press('ArrowUp');
+      id = await waitRun(page, id);
+      expect((await inspect(page)).config.cut).toBe(2);
+      await expectAxeClean(page, { include: W });
+      await visit.settle(300);
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+});
