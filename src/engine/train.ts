@@ -209,10 +209,11 @@ export async function localTrain(model: Model, start: Params, data: ExampleSet, 
         const next = tf.tidy(() => {
           const batch = data.batch(order, at, at + size);
           const { grads } = batchGradients(model, cur, batch.x, batch.y, scales.get(size)!);
-          return cur.map((p, i) => {
-            // grads[i] is already η·∇; FedProx adds η·μ(w − w_t).
-            const g = lrMu && anchor ? tf.add(grads[i], tf.mul(tf.sub(p, anchor[i]), lrMu)) : grads[i];
-            return tf.sub(p, g);
+          return cur.map((w, i) => {
+            // grads[i] is already η·∇ (lossGrad scaled by η/b), so the SGD step w ← w − η∇ is
+            // one subtraction. FedProx adds η·μ(w − w_t), its proximal term.
+            const step = lrMu && anchor ? tf.add(grads[i], tf.mul(tf.sub(w, anchor[i]), lrMu)) : grads[i];
+            return tf.sub(w, step);
           });
         });
         if (own(cur)) tf.dispose(cur);
