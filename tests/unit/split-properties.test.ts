@@ -40,6 +40,16 @@ describe('property 1: split learning without shuffling is centralized SGD, for e
     }
   });
 
+  it('client sizes that are not multiples of B: the batch sequence is still per client', async () => {
+    // Quantity skew gives unequal clients and B = 7 divides none of them evenly, so a centralized
+    // run that batched the concatenated data would straddle clients and differ.
+    const over = { partition: { kind: 'quantity' as const, alpha: 1, shardsPerClient: 2 }, batchSize: 7, epochs: 1 };
+    const central = await finalWeights(digits({ algorithm: 'centralized', ...over }));
+    for (const cut of [1, 2]) {
+      expect(maxAbsDiff(await finalWeights(digits({ algorithm: 'split', cut, ...over })), central), `cut ${cut}`).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
   it('U-shaped MLP (labels stay with the client) equals centralized too', async () => {
     const model = { kind: 'mlp' as const, hidden: [32, 16, 16] };
     const central = await finalWeights(digits({ algorithm: 'centralized', model }));
