@@ -190,6 +190,10 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
       expect(heavy(requests).some((u) => u.includes('train.worker'))).toBe(false);
 
       await page.locator(W).scrollIntoViewIfNeeded();
+      // Without a reduced-motion preference the clients' points fly to the server (d3 transitions).
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('central-playground .dataflow__dot--moving')].some((c) => '__transition' in c),
+      );
       await waitRun(page, 0);
       expect(heavy(requests).some((u) => /train\.worker[^/]*\.js$/.test(u))).toBe(true);
       expect(heavy(requests).some((u) => /tfjs-backend-wasm-simd[^/]*\.wasm$/.test(u))).toBe(true);
@@ -226,6 +230,13 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
     const { page } = visit;
     try {
       let id = await waitRun(page, 0);
+      // Reduced motion: the points are already at the server, with no transition running.
+      const dots = await page.evaluate(() => {
+        const all = [...document.querySelectorAll('central-playground .dataflow__dot--moving')];
+        return { n: all.length, animating: all.filter((c) => '__transition' in c).length, atServer: all.filter((c) => Number(c.getAttribute('cx')) > 178).length };
+      });
+      expect(dots.n).toBeGreaterThan(0);
+      expect(dots).toEqual({ n: dots.n, animating: 0, atServer: dots.n });
       const first = await fingerprint(page);
       await page.getByRole('button', { name: '처음부터' }).click();
       id = await waitRun(page, id);
@@ -269,7 +280,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
   });
 
   test('speed, play/pause, one epoch, restart, and pausing off screen', async () => {
-    const visit = await openWidget(browser, 'central.speed=slow&central.epochs=200');
+    const visit = await openWidget(browser, 'central.speed=slow&central.epochs=500');
     const { page } = visit;
     const epoch = async () => Number((await page.locator(W).getAttribute('data-epoch')) ?? 0);
     try {

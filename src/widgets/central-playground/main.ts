@@ -239,11 +239,15 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
         return;
       }
       case 'run-finished':
+        loss.flush();
+        accuracy.flush();
         setStatus('finished');
         dataflow.update({ serverStatus: `학습 완료 · 에폭 ${rows.length}` });
         ctx.announce(summary(), true);
         return;
       case 'run-diverged':
+        loss.flush();
+        accuracy.flush();
         setStatus('diverged');
         showAlert(`${e.message} 설정을 바꾸거나 ‘다시 학습’을 누르면 새로 시작합니다.`);
         dataflow.update({ serverStatus: '학습이 발산해 멈췄습니다' });

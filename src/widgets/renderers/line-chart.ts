@@ -45,6 +45,8 @@ export interface LineChartData {
 
 export interface LineChartRenderer {
   update(data: LineChartData): void;
+  /** Draws the latest data now (e.g. when a run ends), instead of at the next spaced redraw. */
+  flush(): void;
   /** The current chart's SVG element (for export), or null before the first draw. */
   svg(): SVGSVGElement | null;
   destroy(): void;
@@ -154,6 +156,14 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
     update(next) {
       data = next;
       schedule();
+    },
+    flush() {
+      if (frame) cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      frame = 0;
+      timer = undefined;
+      lastDraw = performance.now();
+      draw();
     },
     svg() {
       return el.querySelector('svg');
