@@ -1,11 +1,12 @@
 /**
  * Reconstruction error against the cut layer: one point per cut (its width q written under the
  * axis), joined by a line, the chosen cut drawn larger and labelled. Observable Plot, redrawn
- * once per frame at the container's width.
+ * at most every 150 ms at the container's width.
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
+import { asImage, throttled } from './plot-image';
 
 export interface CutErrorPoint {
   cut: number;
@@ -35,13 +36,11 @@ export interface CutErrorRenderer {
 
 export function create(el: HTMLElement, options: CutErrorOptions): CutErrorRenderer {
   let data: CutErrorData = { points: [], selected: null };
-  let frame = 0;
   let width = Math.max(260, el.clientWidth || 400);
   const height = options.height ?? 220;
   const color = options.color ?? '#0072b2';
 
   function draw() {
-    frame = 0;
     const pts = data.points.filter((p) => Number.isFinite(p.error));
     const cuts = pts.map((p) => p.cut);
     const top = Math.max(1, ...pts.map((p) => p.error)) * 1.08;
@@ -74,12 +73,11 @@ export function create(el: HTMLElement, options: CutErrorOptions): CutErrorRende
         Plot.text(sel, { x: 'cut', y: 'error', text: (p: CutErrorPoint) => p.error.toFixed(2), dy: -14, fontWeight: 700, fill: 'currentColor' }),
       ],
     });
-    el.replaceChildren(chart);
+    el.replaceChildren(asImage(chart));
   }
 
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
+  const redraw = throttled(draw);
+  const schedule = () => redraw.schedule();
   const ro =
     typeof ResizeObserver === 'undefined'
       ? null
@@ -102,7 +100,7 @@ export function create(el: HTMLElement, options: CutErrorOptions): CutErrorRende
       return el.querySelector('svg');
     },
     destroy() {
-      if (frame) cancelAnimationFrame(frame);
+      redraw.cancel();
       ro?.disconnect();
       el.replaceChildren();
     },

@@ -1,11 +1,12 @@
 /**
  * Horizontal bars with their value written at the end: bytes sent or time taken per method, or
  * bytes per message kind. One bar may be split into stacked parts (bytes by kind within a method).
- * Drawn with Observable Plot at the container's width, once per frame.
+ * Drawn with Observable Plot at the container's width, at most every 150 ms.
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
+import { asImage, throttled } from './plot-image';
 
 export interface BarPart {
   /** Row the part belongs to (its name is the row label). */
@@ -40,11 +41,9 @@ export interface HBarsRenderer {
 
 export function create(el: HTMLElement, options: HBarsOptions): HBarsRenderer {
   let data: HBarsData = { rows: [], parts: [] };
-  let frame = 0;
   let width = Math.max(260, el.clientWidth || 400);
 
   function draw() {
-    frame = 0;
     const sums = new Map<string, number>();
     for (const p of data.parts) sums.set(p.row, (sums.get(p.row) ?? 0) + p.value);
     const max = Math.max(1e-9, ...sums.values());
@@ -78,12 +77,11 @@ export function create(el: HTMLElement, options: HBarsOptions): HBarsRenderer {
         : { domain: [0, max * 1.05], label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', grid: true, tickFormat: options.xFormat, ticks: Math.max(2, Math.floor(width / 110)) },
       marks,
     });
-    el.replaceChildren(chart);
+    el.replaceChildren(asImage(chart));
   }
 
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
+  const redraw = throttled(draw);
+  const schedule = () => redraw.schedule();
   const ro =
     typeof ResizeObserver === 'undefined'
       ? null
@@ -106,7 +104,7 @@ export function create(el: HTMLElement, options: HBarsOptions): HBarsRenderer {
       return el.querySelector('svg');
     },
     destroy() {
-      if (frame) cancelAnimationFrame(frame);
+      redraw.cancel();
       ro?.disconnect();
       el.replaceChildren();
     },

@@ -4,10 +4,11 @@
  * Drawn with Observable Plot; each line is named at its end (no colour-only legend), measured
  * points use a different symbol per series, and the rules carry their own text.
  *
- * Shape: `create(el, options) → { update(data), svg(), destroy() }`, redrawn once per frame at
+ * Shape: `create(el, options) → { update(data), svg(), destroy() }`, redrawn at most every 150 ms at
  * the container's width.
  */
 import * as Plot from '@observablehq/plot';
+import { asImage, throttled } from './plot-image';
 
 export interface XY {
   x: number;
@@ -65,12 +66,10 @@ export interface LogLogRenderer {
 
 export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer {
   let data: LogLogData = { series: [], xDomain: [1, 10] };
-  let frame = 0;
   let width = Math.max(280, el.clientWidth || 480);
   const height = options.height ?? 280;
 
   function draw() {
-    frame = 0;
     const ys: number[] = [];
     for (const s of data.series) for (const p of s.points) if (p.y > 0 && Number.isFinite(p.y)) ys.push(p.y);
     for (const d of data.dots ?? []) for (const p of d.points) if (p.y > 0 && Number.isFinite(p.y)) ys.push(p.y);
@@ -124,12 +123,11 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
       y: { type: 'log', domain: yDomain, label: options.yLabel, labelArrow: 'none', grid: true, tickFormat: options.yFormat, ticks: 5 },
       marks,
     });
-    el.replaceChildren(chart);
+    el.replaceChildren(asImage(chart));
   }
 
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
+  const redraw = throttled(draw);
+  const schedule = () => redraw.schedule();
   const ro =
     typeof ResizeObserver === 'undefined'
       ? null
@@ -152,7 +150,7 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
       return el.querySelector('svg');
     },
     destroy() {
-      if (frame) cancelAnimationFrame(frame);
+      redraw.cancel();
       ro?.disconnect();
       el.replaceChildren();
     },

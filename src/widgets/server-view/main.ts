@@ -254,13 +254,12 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
   newRun(false);
 
   return {
-    update(values: ServerViewValues, changed) {
-      if (fixCut()) return;
-      if (changed.every((k) => VIEW_ONLY.includes(k))) {
-        draw();
-        return;
-      }
-      newRun(true);
+    update(_values: ServerViewValues, changed) {
+      const retrain = !changed.every((k) => VIEW_ONLY.includes(k));
+      // A model with fewer layers may move the cut (a nested, view-only update draws it).
+      fixCut();
+      if (retrain) newRun(true);
+      else draw();
     },
     action(name, trigger) {
       switch (name) {

@@ -1,0 +1,204 @@
+/**
+ * "What the server sees" (chapter 4, figure 2): a model trained in the worker, then the engine's
+ * server view: the raw digit, a one-example weight update, the smashed data at every cut and a
+ * linear decoder's reconstruction. Digit and cut only redraw; the model settings retrain.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+
+const PATH = 'chapters/split/';
+const W = 'server-view';
+const SHORT = 'serverview.epochs=3';
+
+interface Inspection {
+  runId: number;
+  status: string;
+  config: { model: { kind: string; hidden: number[] }; epochs: number; seed: number };
+  accuracy: number | null;
+  leakage: { cut: number; width: number; reconstructionError: number; featuresUsed: number }[];
+  shown: { digit: number; cut: number; error: number; rawValues: number; updateValues: number; smashedValues: number; reconValues: number } | null;
+  backend: { backend: string; thread: string } | null;
+}
+
+async function openWidget(browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
+  const visit = await openPage(browser, `${PATH}${query ? `?${query}` : ''}`, opts);
+  await visit.page.locator(W).scrollIntoViewIfNeeded();
+  return visit;
+}
+
+const runIdOf = async (page: Page) => Number((await page.locator(W).getAttribute('data-run-id')) ?? 0);
+
+/** Waits until a run newer than `after` has finished and its view is drawn. */
+async function waitView(page: Page, after: number, timeout = 40_000): Promise<number> {
+  await page.waitForFunction(
+    (after) => {
+      const el = document.querySelector('server-view') as HTMLElement | null;
+      return !!el && Number(el.dataset.runId ?? 0) > after && el.dataset.status === 'finished' && el.dataset.viewReady === 'true';
+    },
+    after,
+    { timeout },
+  );
+  return runIdOf(page);
+}
+
+async function inspect(page: Page): Promise<Inspection> {
+  return page.evaluate(() => {
+    const el = document.querySelector('server-view') as unknown as { widgetController: { inspect(): unknown } };
+    return JSON.parse(JSON.stringify(el.widgetController.inspect()));
+  });
+}
+
+/** A short digest of the colours of one picture. */
+async function picture(page: Page, view: string): Promise<{ cells: number; digest: string }> {
+  return page.evaluate(async (view) => {
+    const rects = [...document.querySelectorAll(`server-view [data-view="${view}"] rect`)];
+    const text = rects.map((r) => `${r.getAttribute('x')},${r.getAttribute('y')},${r.getAttribute('fill')}`).join(';');
+    const buf = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+    return { cells: rects.length, digest: [...new Uint8Array(buf)].slice(0, 8).map((b) => b.toString(16).padStart(2, '0')).join('') };
+  }, view);
+}
+
+const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
+const combo = (page: Page, name: string) => page.locator(W).getByRole('combobox', { name, exact: true });
+async function press(el: Locator, key: string, times = 1) {
+  await el.focus();
+  for (let i = 0; i < times; i++) {
+    const before = await el.inputValue();
+    await el.press(key);
+    await expect.poll(() => el.inputValue(), { timeout: 2000, message: `${key} did not move the control` }).not.toBe(before);
+  }
+}
+
+describe('what the server sees', () => {
+  let browser: BrowserSession;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('trains, then shows the raw digit, the update, the smashed data and its reconstruction; leakage falls with depth', async () => {
+    const visit = await openWidget(browser, SHORT);
+    const { page } = visit;
+    try {
+      const id = await waitView(page, 0);
+      const info = await inspect(page);
+      expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
+      expect(info.config.model).toMatchObject({ kind: 'mlp', hidden: [32, 32, 32] });
+      expect(info.accuracy).toBeGreaterThan(0.5);
+      expect(info.leakage.map((l) => l.cut)).toEqual([1, 2, 3]);
+      for (const l of info.leakage) {
+        expect(l.width).toBe(32);
+        expect(l.reconstructionError).toBeGreaterThan(0);
+        expect(l.reconstructionError).toBeLessThan(1.2);
+      }
+      // The chapter's claim, measured: a deeper cut gives the linear decoder less to work with.
+      expect(info.leakage[0].reconstructionError).toBeLessThan(info.leakage[2].reconstructionError);
+      expect(info.shown).toMatchObject({ digit: 3, cut: 1, rawValues: 64, smashedValues: 32, reconValues: 64 });
+      expect((await picture(page, 'raw')).cells).toBe(64);
+      expect((await picture(page, 'recon')).cells).toBe(64);
+      expect((await picture(page, 'smashed')).cells).toBe(32);
+      expect((await picture(page, 'update')).cells).toBe(32 * 64);
+      await expect(page.locator(`${W} [data-view="leakage-table"] tbody tr`).count()).resolves.toBe(3);
+      await expect(page.locator(`${W} [data-view="leakage"] svg`).count()).resolves.toBe(1);
+      await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/숫자 3, 분할 지점 1번째 층 뒤.*상대 오차는 \d\.\d\d/);
+
+      // The digit and the cut only choose what is drawn: no new run.
+      const raw = await picture(page, 'raw');
+      await combo(page, '숫자').selectOption('7');
+      await expect.poll(async () => (await inspect(page)).shown?.digit).toBe(7);
+      expect((await picture(page, 'raw')).digest).not.toBe(raw.digest);
+      const smashed = await picture(page, 'smashed');
+      await press(slider(page, '분할 지점'), 'ArrowRight');
+      await expect.poll(async () => (await inspect(page)).shown?.cut).toBe(2);
+      expect((await picture(page, 'smashed')).digest).not.toBe(smashed.digest);
+      await expect(page.locator(`${W} [data-view="leakage-table"] tbody tr.is-selected th`).textContent()).resolves.toBe('2번째 층 뒤 (선택)');
+      expect(await runIdOf(page)).toBe(id);
+      const params = await page.waitForFunction(() => location.search.includes('serverview.digit=7') && location.search.includes('serverview.cut=2'));
+      expect(params).toBeTruthy();
+
+      await expectAxeClean(page, { include: W });
+      await visit.settle(300);
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('model settings retrain; a CNN shows feature maps at the cut; the cut follows the model', async () => {
+    const visit = await openWidget(browser, `${SHORT}&serverview.cut=3`);
+    const { page } = visit;
+    try {
+      let id = await waitView(page, 0);
+      // Two hidden layers leave cuts 1 and 2: the cut moves, and a notice says why.
+      await press(slider(page, '은닉층 수 (MLP)'), 'ArrowLeft');
+      id = await waitView(page, id);
+      let info = await inspect(page);
+      expect(info.config.model.hidden).toHaveLength(2);
+      expect(info.leakage.map((l) => l.cut)).toEqual([1, 2]);
+      expect(info.shown?.cut).toBe(2);
+      await expect(page.locator(`${W} [data-notices]`).innerText()).resolves.toContain('분할 지점을 2(으)로 옮겼습니다');
+      await expect(slider(page, '분할 지점').getAttribute('max')).resolves.toBe('2');
+
+      await press(slider(page, '층마다 뉴런 수 (MLP)'), 'ArrowRight');
+      id = await waitView(page, id);
+      info = await inspect(page);
+      expect(info.leakage[0].width).toBe(64);
+
+      await combo(page, '모델').selectOption('cnn');
+      id = await waitView(page, id);
+      info = await inspect(page);
+      expect(info.config.model.kind).toBe('cnn');
+      expect(info.leakage.map((l) => l.width)).toEqual([1024, 256, 512, 128, 128, 64]);
+      await press(slider(page, '분할 지점'), 'Home');
+      await expect.poll(async () => (await inspect(page)).shown?.smashedValues).toBe(1024);
+      // 16 channels of 8×8, one tile each.
+      expect((await picture(page, 'smashed')).cells).toBe(1024);
+      await expect(page.locator(`${W} [data-panel-note="smashed"]`).textContent()).resolves.toContain('8×8×16');
+
+      const seed = page.locator(W).getByRole('spinbutton', { name: '시드' });
+      await seed.fill('5');
+      await seed.press('Enter');
+      const next = await waitView(page, id);
+      expect((await inspect(page)).config.seed).toBe(5);
+      expect(next).toBeGreaterThan(id);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('bad values become Korean notices; exports; 360 px', async () => {
+    const visit = await openWidget(browser, `${SHORT}&serverview.digit=x&serverview.cut=-4&serverview.model=rnn`, { viewport: 'mobile' });
+    const { page } = visit;
+    try {
+      await waitView(page, 0);
+      const notices = await page.locator(`${W} [data-notices]`).innerText();
+      expect(notices).toContain('숫자: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
+      expect(notices).toContain('분할 지점: 허용 범위보다 작은 값이라 최솟값으로 맞췄습니다.');
+      expect(notices).toContain('모델: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
+      expect((await inspect(page)).shown).toMatchObject({ digit: 3, cut: 1 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+      const fetchDownload = async (button: Locator) => {
+        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+        return { name: download.suggestedFilename(), body: readFileSync((await download.path())!) };
+      };
+      const csv = await fetchDownload(page.locator(W).getByRole('button', { name: '복원 오차 CSV' }));
+      const lines = csv.body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
+      expect(lines[0]).toBe('cut,width,reconstruction_error,mse,ridge,features_used');
+      expect(lines).toHaveLength(4);
+      const png = await fetchDownload(page.getByRole('button', { name: '서버가 받는 것 그림 PNG 파일 내려받기' }));
+      expect([...png.body.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+      const svg = await fetchDownload(page.getByRole('button', { name: '복원 오차 그래프 SVG 파일 내려받기' }));
+      expect(svg.body.toString('utf8')).toMatch(/^<\?xml[\s\S]*<svg/);
+      await expectAxeClean(page, { include: W });
+      await visit.settle(300);
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+});
