@@ -1,0 +1,49 @@
+/**
+ * The client-drift widget's settings (chapter 3): one table for the URL (`?drift.…`), the
+ * server-rendered controls and the two engine configurations (IID and Dirichlet α).
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+export const ALPHAS = [0.05, 0.1, 0.2, 0.5, 1, 10, 100] as const;
+/** FedProx μ; 0 is plain FedAvg. */
+export const MUS = [0, 0.01, 0.1, 1] as const;
+export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
+
+export const params = {
+  data: {
+    type: 'choice',
+    label: '데이터셋',
+    default: 'moons',
+    choices: [
+      { value: 'moons', label: '반달 두 개' },
+      { value: 'blobs', label: '가우스 덩어리 4개' },
+      { value: 'circles', label: '동심원' },
+      { value: 'xor', label: 'XOR (네 구역)' },
+    ],
+  },
+  alpha: { type: 'number', label: '오른쪽 분할의 디리클레 α', default: 0.1, min: ALPHAS[0], max: 100, values: ALPHAS },
+  epochs: { type: 'number', label: '로컬 에폭 E', default: 5, min: 1, max: 20, step: 1, unit: '에폭' },
+  mu: { type: 'number', label: 'FedProx 근접항 μ (0이면 FedAvg)', default: 0, min: 0, max: 1, values: MUS },
+  clients: { type: 'number', label: '클라이언트 수 K', default: 4, min: 2, max: 8, step: 1, unit: '명' },
+  lr: { type: 'number', label: '학습률 η', default: 0.1, min: LEARNING_RATES[0], max: 1, values: LEARNING_RATES },
+  rounds: { type: 'number', label: '라운드 수', default: 20, min: 5, max: 40, step: 5, unit: '라운드' },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  speed: {
+    type: 'choice',
+    label: '속도',
+    default: 'normal',
+    choices: [
+      { value: 'slow', label: '느리게' },
+      { value: 'normal', label: '보통' },
+      { value: 'fast', label: '빠르게' },
+    ],
+  },
+} as const satisfies ParamTable;
+
+export type DriftParams = typeof params;
+export type DriftValues = Values<DriftParams>;
+
+/** Milliseconds each round stays on screen; 0: as fast as the two runs go. */
+export const ROUND_MS: Record<DriftValues['speed'], number> = { slow: 900, normal: 350, fast: 0 };
+
+export const VIEW_ONLY: readonly (keyof DriftParams)[] = ['speed'];
