@@ -1,0 +1,180 @@
+/**
+ * The reproduction of the FedAvg paper's MNIST 2NN experiment (McMahan et al. 2017, spec §1):
+ * the shape of the results file `npm run reproduce` writes (./reproduction.json), the paper's
+ * own numbers to put beside ours, and small helpers the page and the live widget share.
+ *
+ * Plain data only: no engine, no tfjs. The page imports it at build time.
+ */
+
+/** A data partition of the experiment: the paper's IID split or its pathological label shards. */
+export type ReproPartition = 'iid' | 'shards';
+
+/** One (algorithm, E, B) combination, as the paper's Table 2 lists them. */
+export interface ReproSetting {
+  /** Stable key, e.g. 'fedsgd', 'e1-b10', 'e5-ball'. */
+  id: string;
+  algorithm: 'fedsgd' | 'fedavg';
+  /** E: local epochs per round (FedSGD: 1). */
+  localEpochs: number;
+  /** B: local batch size; 'all' is the paper's B = ∞ (FedSGD: 'all'). */
+  batchSize: number | 'all';
+  /** The learning rates tried, smallest first (the grid actually run, extensions included). */
+  lrGrid: number[];
+}
+
+/** One learning rate tried for a setting. */
+export interface ReproCandidate {
+  lr: number;
+  /** Rounds to the target (fractional, interpolated), or null when not reached. */
+  roundsToTarget: number | null;
+  /** Rounds actually trained before the run was stopped. */
+  roundsRun: number;
+  /** Best test accuracy seen (the top of the best-so-far curve). */
+  bestAccuracy: number;
+  /**
+   * Why the run stopped: it reached the target; it hit the round cap of the setting; it could no
+   * longer beat a better learning rate (capped at that one's rounds); or it diverged.
+   */
+  stop: 'target' | 'cap' | 'beaten' | 'diverged';
+  seconds: number;
+}
+
+/** Test accuracy per round, thinned; `best` is the best-so-far curve the paper reads. */
+export interface ReproCurve {
+  round: number[];
+  accuracy: number[];
+  best: number[];
+}
+
+/** The outcome of one setting on one partition: its best learning rate and that run. */
+export interface ReproResult {
+  partition: ReproPartition;
+  setting: string;
+  /** The learning rate chosen: fewest rounds to the target, else the best accuracy at the cap. */
+  lr: number;
+  roundsToTarget: number | null;
+  /** Rounds this setting was allowed (a setting that has not reached the target by then stops). */
+  cap: number;
+  bestAccuracy: number;
+  /**
+   * FedSGD's rounds over this setting's rounds (as the paper's "16.9×"). When one side did not
+   * reach the target, its cap stands in for its rounds and `speedupBound` says which way the
+   * true value lies: 'lower' (at least this much), 'upper' (at most this much).
+   */
+  speedup: number | null;
+  speedupBound: 'exact' | 'lower' | 'upper' | null;
+  candidates: ReproCandidate[];
+  curve: ReproCurve;
+}
+
+/** What `npm run reproduce` writes. */
+export interface ReproductionReport {
+  schema: 1;
+  /** ISO time the run finished. */
+  generatedAt: string;
+  /** Commit of the code that produced it (short hash), and whether the tree had local changes. */
+  commit: string | null;
+  dirty: boolean;
+  /** The command line, to run it again. */
+  command: string;
+  quick: boolean;
+  machine: { cpus: number; cpuModel: string; node: string; backend: string; platform: string };
+  /** Wall-clock seconds of the whole run. */
+  durationSeconds: number;
+  /** What matches the paper's setup. */
+  setup: {
+    dataset: string;
+    trainSize: number;
+    testSize: number;
+    model: '2nn';
+    parameters: number;
+    clients: number;
+    fraction: number;
+    clientsPerRound: number;
+    shardsPerClient: number;
+    seed: number;
+  };
+  /** What was scaled down to fit this machine. */
+  scaled: {
+    /** Target test accuracy (the paper: 0.97 for the 2NN). */
+    target: number;
+    /** Most rounds any run may take. */
+    maxRounds: number;
+    /** A FedAvg setting stops at this multiple of FedSGD's rounds (it is then slower than FedSGD). */
+    capVsFedsgd: number;
+    /** Points of the learning-rate grid per setting and the factor between neighbours. */
+    gridPoints: number;
+    gridFactor: number;
+    /** Grid points added beyond an edge that won. */
+    gridExtensions: number;
+  };
+  settings: ReproSetting[];
+  results: ReproResult[];
+}
+
+/** A row of the paper's Table 2 as the spec gives it (C = 0.1; rounds to the target). */
+export interface PaperRow {
+  model: '2NN' | 'CNN';
+  /** Target test accuracy. */
+  target: number;
+  localEpochs: number;
+  batchSize: number | 'all';
+  iid: number;
+  shards: number;
+}
+
+/**
+ * McMahan et al. 2017, Table 2 (arXiv:1602.05629), the rows the spec reproduces (§1). Speed-ups
+ * are FedSGD's rounds over the row's, per model.
+ */
+export const PAPER_ROWS: readonly PaperRow[] = [
+  { model: '2NN', target: 0.97, localEpochs: 1, batchSize: 'all', iid: 1474, shards: 1796 },
+  { model: '2NN', target: 0.97, localEpochs: 1, batchSize: 10, iid: 87, shards: 664 },
+  { model: 'CNN', target: 0.99, localEpochs: 1, batchSize: 'all', iid: 626, shards: 483 },
+  { model: 'CNN', target: 0.99, localEpochs: 5, batchSize: 'all', iid: 179, shards: 1000 },
+  { model: 'CNN', target: 0.99, localEpochs: 1, batchSize: 50, iid: 65, shards: 600 },
+  { model: 'CNN', target: 0.99, localEpochs: 1, batchSize: 10, iid: 34, shards: 350 },
+  { model: 'CNN', target: 0.99, localEpochs: 5, batchSize: 10, iid: 20, shards: 229 },
+  { model: 'CNN', target: 0.99, localEpochs: 20, batchSize: 10, iid: 18, shards: 173 },
+];
+
+/** The paper's speed-up of a row against FedSGD (E = 1, B = ∞) of the same model. */
+export function paperSpeedup(row: PaperRow, partition: ReproPartition): number {
+  const base = PAPER_ROWS.find((r) => r.model === row.model && r.localEpochs === 1 && r.batchSize === 'all')!;
+  return base[partition] / row[partition];
+}
+
+/** The paper's rows for a setting (same E and B), 2NN first. */
+export function paperRowsFor(setting: Pick<ReproSetting, 'localEpochs' | 'batchSize'>): PaperRow[] {
+  return PAPER_ROWS.filter((r) => r.localEpochs === setting.localEpochs && r.batchSize === setting.batchSize);
+}
+
+/** Stable id of a setting: 'fedsgd' or 'e<E>-b<B>' ('ball' for B = ∞). */
+export function settingId(algorithm: 'fedsgd' | 'fedavg', localEpochs: number, batchSize: number | 'all'): string {
+  return algorithm === 'fedsgd' ? 'fedsgd' : `e${localEpochs}-b${batchSize}`;
+}
+
+/** Korean label of a setting, e.g. 'FedSGD (E=1, B=∞)' or 'FedAvg E=5, B=10'. */
+export function settingLabel(s: Pick<ReproSetting, 'algorithm' | 'localEpochs' | 'batchSize'>): string {
+  const b = s.batchSize === 'all' ? '∞' : String(s.batchSize);
+  return s.algorithm === 'fedsgd' ? 'FedSGD (E=1, B=∞)' : `FedAvg E=${s.localEpochs}, B=${b}`;
+}
+
+/** Korean name of a partition. */
+export const PARTITION_LABELS: Record<ReproPartition, string> = {
+  iid: 'IID',
+  shards: '극단적 Non-IID (레이블 샤드 2개)',
+};
+
+/** Rounds as the table shows them: one decimal under 100, else whole; '>cap' when not reached. */
+export function formatRounds(rounds: number | null, cap: number): string {
+  if (rounds === null) return `${cap} 초과`;
+  return rounds < 100 ? rounds.toFixed(1) : String(Math.round(rounds));
+}
+
+/** A speed-up with its bound: '16.9×', '≥ 3.2×', '≤ 0.7×', or '—'. */
+export function formatSpeedup(x: number | null, bound: ReproResult['speedupBound']): string {
+  if (x === null || bound === null) return '—';
+  const v = x >= 10 ? x.toFixed(0) : x.toFixed(1);
+  return bound === 'lower' ? `${v}× 이상` : bound === 'upper' ? `${v}× 이하` : `${v}×`;
+}

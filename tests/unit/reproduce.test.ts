@@ -1,0 +1,190 @@
+/**
+ * `npm run reproduce`: flags, the learning-rate search (grid order, early stops that cannot
+ * change the answer, extension beyond a winning edge), speed-ups with bounds, thinning, and one
+ * real, tiny end-to-end run through the engine that writes a results file.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { CHANCE, gridOrder, main, parseArgs, parseSetting, speedupAgainst, thinCurve, tune, UsageError, type RunCurve } from '../../scripts/reproduce';
+import { roundsToTarget } from '~/engine/metrics';
+import { paperSpeedup, PAPER_ROWS, type ReproductionReport } from '~/data/reproduction';
+
+describe('flags', () => {
+  test('defaults: the paper setup, both partitions, FedSGD among the settings', () => {
+    const o = parseArgs([]);
+    expect(o.clients).toBe(100);
+    expect(o.fraction).toBe(0.1);
+    expect(o.partitions).toEqual(['iid', 'shards']);
+    expect(o.settings.map((s) => `${s.algorithm}:${s.localEpochs}:${s.batchSize}`)).toContain('fedsgd:1:all');
+    expect(o.out.endsWith(path.join('src', 'data', 'reproduction.json'))).toBe(true);
+  });
+
+  test('--quick lowers the target and the rounds and does not overwrite the committed results', () => {
+    const o = parseArgs(['--quick']);
+    const d = parseArgs([]);
+    expect(o.quick).toBe(true);
+    expect(o.target).toBeLessThan(d.target);
+    expect(o.maxRounds).toBeLessThan(d.maxRounds);
+    expect(o.gridPoints).toBe(1);
+    expect(o.out.startsWith(os.tmpdir())).toBe(true);
+    expect(parseArgs(['--quick', '--target', '0.8']).target).toBe(0.8);
+  });
+
+  test('settings: fedsgd and ExB, with an optional grid centre', () => {
+    expect(parseSetting('fedsgd')).toEqual({ algorithm: 'fedsgd', localEpochs: 1, batchSize: 'all', lr: 0.5 });
+    expect(parseSetting('5xall')).toMatchObject({ algorithm: 'fedavg', localEpochs: 5, batchSize: 'all' });
+    expect(parseSetting('20x10@0.05')).toEqual({ algorithm: 'fedavg', localEpochs: 20, batchSize: 10, lr: 0.05 });
+  });
+
+  test.each([
+    [['--settings', '1x10'], /must include fedsgd/],
+    [['--settings', 'fedsgd,1x10,1x10'], /twice/],
+    [['--settings', 'fedsgd,1xall'], /is FedSGD/],
+    [['--settings', 'fedsgd,banana'], /not 'fedsgd' or ExB/],
+    [['--target', '1.5'], /--target/],
+    [['--max-rounds', '2.5'], /--max-rounds/],
+    [['--partitions', 'iid,dirichlet'], /--partitions/],
+    [['--grid'], /needs a value/],
+    [['--frobnicate'], /unknown flag/],
+    [['--clients', '5000'], /--clients/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+describe('the learning-rate search', () => {
+  test('grid order: the centre, then neighbours outwards, alternating below and above', () => {
+    expect(gridOrder(0.1, 1, 2)).toEqual([0.1]);
+    expect(gridOrder(0.1, 3, 2)).toEqual([0.1, 0.05, 0.2]);
+    expect(gridOrder(0.5, 5, 2)).toEqual([0.5, 0.25, 1, 0.125, 2]);
+    expect(gridOrder(1, 4, 10)).toEqual([1, 0.1, 10, 0.01]);
+  });
+
+  /**
+   * A scripted trainer: accuracy after round r is 1 − (1 − CHANCE)·exp(−r/τ(η)), stopping at the
+   * target as the engine runner does. Records the cap each η was given.
+   */
+  function scripted(tau: (lr: number) => number, target: number) {
+    const calls: Array<{ lr: number; cap: number; rounds: number }> = [];
+    const runCurve: RunCurve = async (lr, cap) => {
+      const acc: number[] = [];
+      for (let r = 1; r <= cap; r++) {
+        acc.push(1 - (1 - CHANCE) * Math.exp(-r / tau(lr)));
+        if (roundsToTarget(acc, target, CHANCE) !== null) break;
+      }
+      calls.push({ lr, cap, rounds: acc.length });
+      return { accuracies: acc, diverged: false, seconds: 0 };
+    };
+    return { calls, runCurve };
+  }
+
+  test('picks the η with the fewest rounds and stops the others once they cannot win', async () => {
+    // τ is smallest at η = 0.2: the best learning rate is the grid's upper neighbour.
+    const tau = (lr: number) => ({ 0.05: 40, 0.1: 20, 0.2: 10, 0.4: 30 })[lr] ?? 100;
+    const { calls, runCurve } = scripted(tau, 0.9);
+    const res = await tune(0.1, { target: 0.9, gridPoints: 3, gridFactor: 2, gridExtensions: 0 }, 500, runCurve);
+    expect(res.best.lr).toBe(0.2);
+    // The centre ran to its crossing; 0.05 was capped at the centre's rounds and stopped there.
+    expect(calls[0]).toMatchObject({ lr: 0.1, cap: 500 });
+    const centreRounds = calls[0].rounds;
+    expect(calls[1]).toMatchObject({ lr: 0.05, cap: centreRounds, rounds: centreRounds });
+    expect(res.candidates.find((c) => c.lr === 0.05)!.stop).toBe('beaten');
+    expect(res.candidates.find((c) => c.lr === 0.2)!.stop).toBe('target');
+    // The chosen run's accuracies are the ones returned for the curve.
+    expect(roundsToTarget(res.accuracies, 0.9, CHANCE)).toBeCloseTo(res.best.roundsToTarget!, 12);
+    // Capping never changes the answer: the full grid run without caps picks the same η.
+    const free = scripted(tau, 0.9);
+    const uncapped = await Promise.all([0.05, 0.1, 0.2].map((lr) => free.runCurve(lr, 500)));
+    const rtts = uncapped.map((u) => roundsToTarget(u.accuracies, 0.9, CHANCE)!);
+    expect([0.05, 0.1, 0.2][rtts.indexOf(Math.min(...rtts))]).toBe(res.best.lr);
+  });
+
+  test('looks beyond a winning edge, once per extension', async () => {
+    const tau = (lr: number) => 10 / lr; // larger η is always better here
+    const { calls, runCurve } = scripted(tau, 0.9);
+    const res = await tune(1, { target: 0.9, gridPoints: 3, gridFactor: 2, gridExtensions: 1 }, 1000, runCurve);
+    expect(calls.map((c) => c.lr)).toEqual([1, 0.5, 2, 4]);
+    expect(res.best.lr).toBe(4);
+    expect(res.candidates.map((c) => c.lr)).toEqual([0.5, 1, 2, 4]);
+  });
+
+  test('when no η reaches the target, the one with the best accuracy is chosen and rounds are null', async () => {
+    const tau = (lr: number) => ({ 0.1: 300, 0.05: 500, 0.2: 200 })[lr]!;
+    const { calls, runCurve } = scripted(tau, 0.99);
+    const res = await tune(0.1, { target: 0.99, gridPoints: 3, gridFactor: 2, gridExtensions: 0 }, 20, runCurve);
+    expect(calls.every((c) => c.cap === 20 && c.rounds === 20)).toBe(true);
+    expect(res.best.lr).toBe(0.2);
+    expect(res.best.roundsToTarget).toBeNull();
+    expect(res.candidates.every((c) => c.stop === 'cap')).toBe(true);
+  });
+
+  test('a diverged run is recorded as such and loses to one that learns', async () => {
+    const runCurve: RunCurve = async (lr, cap) =>
+      lr > 0.1 ? { accuracies: [0.3, 0.1, NaN], diverged: true, seconds: 0 } : { accuracies: Array.from({ length: cap }, (_, i) => 0.5 + i * 0.001), diverged: false, seconds: 0 };
+    const res = await tune(0.1, { target: 0.99, gridPoints: 3, gridFactor: 2, gridExtensions: 0 }, 10, runCurve);
+    expect(res.candidates.find((c) => c.lr === 0.2)!.stop).toBe('diverged');
+    expect(res.best.lr).not.toBe(0.2);
+  });
+});
+
+describe('results', () => {
+  test('speed-ups: exact when both reach the target, a bound when one side stopped at its cap', () => {
+    expect(speedupAgainst({ roundsToTarget: 100, cap: 250 }, { roundsToTarget: 10, cap: 125 })).toEqual({ speedup: 10, speedupBound: 'exact' });
+    expect(speedupAgainst({ roundsToTarget: null, cap: 250 }, { roundsToTarget: 10, cap: 250 })).toEqual({ speedup: 25, speedupBound: 'lower' });
+    expect(speedupAgainst({ roundsToTarget: 100, cap: 250 }, { roundsToTarget: null, cap: 125 })).toEqual({ speedup: 0.8, speedupBound: 'upper' });
+    expect(speedupAgainst({ roundsToTarget: null, cap: 250 }, { roundsToTarget: null, cap: 250 })).toEqual({ speedup: null, speedupBound: null });
+  });
+
+  test('the paper speed-ups computed from its rounds are the ones the paper prints', () => {
+    const printed = [null, 16.9, null, 3.5, 9.6, 18.4, 31.3, 34.8];
+    const printedShards = [null, 2.7, null, 0.5, 0.8, 1.4, 2.1, 2.8];
+    PAPER_ROWS.forEach((row, i) => {
+      if (printed[i] !== null) expect(paperSpeedup(row, 'iid').toFixed(1)).toBe(printed[i]!.toFixed(1));
+      if (printedShards[i] !== null) expect(paperSpeedup(row, 'shards').toFixed(1)).toBe(printedShards[i]!.toFixed(1));
+    });
+  });
+
+  test('thinning keeps early rounds, the crossing and the last round, and the best-so-far curve', () => {
+    const acc = Array.from({ length: 400 }, (_, i) => 0.5 + 0.4 * (1 - Math.exp(-i / 80)) + (i % 7 === 0 ? -0.05 : 0));
+    const c = thinCurve(acc, 333.4);
+    expect(c.round.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(c.round).toContain(334);
+    expect(c.round[c.round.length - 1]).toBe(400);
+    expect(c.round.length).toBeLessThanOrEqual(160);
+    for (let i = 1; i < c.best.length; i++) expect(c.best[i]).toBeGreaterThanOrEqual(c.best[i - 1]);
+    c.round.forEach((r, i) => expect(c.accuracy[i]).toBeCloseTo(acc[r - 1], 4));
+  });
+});
+
+test('a real, tiny run trains with the engine and writes a complete results file', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'repro-test-'));
+  const out = path.join(dir, 'r.json');
+  try {
+    const code = await main(['--mnist', 'subset', '--clients', '20', '--fraction', '0.1', '--target', '0.7', '--max-rounds', '3', '--grid', '2', '--grid-extensions', '0', '--settings', 'fedsgd,1x50', '--partitions', 'iid', '--out', out]);
+    expect(code).toBe(0);
+    const r = JSON.parse(readFileSync(out, 'utf8')) as ReproductionReport;
+    expect(r.schema).toBe(1);
+    expect(r.setup).toMatchObject({ model: '2nn', parameters: 199210, clients: 20, clientsPerRound: 2, trainSize: 10000, testSize: 2000 });
+    expect(r.settings.map((s) => s.id)).toEqual(['fedsgd', 'e1-b50']);
+    expect(r.results).toHaveLength(2);
+    for (const res of r.results) {
+      expect(res.candidates).toHaveLength(2);
+      expect(res.curve.round.length).toBeGreaterThan(0);
+      expect(res.curve.round.length).toBeLessThanOrEqual(3);
+      for (const a of res.curve.accuracy) expect(a).toBeGreaterThan(0);
+    }
+    // FedAvg with 50-example batches takes 10× the steps of FedSGD per round: it gets further.
+    const fedavg = r.results.find((x) => x.setting === 'e1-b50')!;
+    const fedsgd = r.results.find((x) => x.setting === 'fedsgd')!;
+    expect(fedavg.bestAccuracy).toBeGreaterThan(fedsgd.bestAccuracy);
+    if (fedsgd.roundsToTarget === null && fedavg.roundsToTarget !== null) expect(fedavg.speedupBound).toBe('lower');
+    expect(fedsgd.speedup).toBe(fedsgd.roundsToTarget === null ? null : 1);
+    expect(r.command).toContain('npm run reproduce --');
+    expect(Date.parse(r.generatedAt)).not.toBeNaN();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 300_000);
