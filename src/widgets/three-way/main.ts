@@ -41,7 +41,7 @@ export interface ThreeWayInspection {
   status: RunStatus;
   /** Index of the run under way (4 when all are done). */
   current: number;
-  runs: Array<Omit<RunRecord, 'view' | 'config'> & { algorithm: string | null; hasView: boolean; finalAccuracy: number | null }>;
+  runs: Array<Omit<RunRecord, 'view'> & { algorithm: string | null; hasView: boolean; finalAccuracy: number | null }>;
   backend: BackendInfo | null;
 }
 
@@ -483,9 +483,9 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
       return {
         status,
         current,
-        runs: records.map(({ view, config, ...rest }) => ({
+        runs: records.map(({ view, ...rest }) => ({
           ...rest,
-          algorithm: config?.algorithm ?? null,
+          algorithm: rest.config?.algorithm ?? null,
           hasView: view !== null,
           finalAccuracy: rest.rows[rest.rows.length - 1]?.testAccuracy ?? null,
         })),

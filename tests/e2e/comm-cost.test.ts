@@ -1,0 +1,164 @@
+/**
+ * Communication cost (chapter 5, figure 1): the §5 formulas against the number of clients, the
+ * crossover, and the bytes the engine counts in real runs laid over the same formulas.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+
+const PATH = 'chapters/comparison/';
+const W = 'comm-cost';
+
+interface Inspection {
+  crossover: number;
+  vars: { N: number; p: number; q: number; etaC: number };
+  measuredVars: { N: number; p: number; q: number; etaC: number } | null;
+  measured: { K: number; method: string; bytes: number }[];
+  progress: [number, number];
+  status: string;
+}
+
+async function openWidget(browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
+  const visit = await openPage(browser, `${PATH}${query ? `?${query}` : ''}`, opts);
+  await visit.page.locator(W).scrollIntoViewIfNeeded();
+  return visit;
+}
+
+async function inspect(page: Page): Promise<Inspection> {
+  await page.waitForFunction(() => (document.querySelector('comm-cost') as unknown as { widgetController: unknown } | null)?.widgetController);
+  return page.evaluate(() => {
+    const el = document.querySelector('comm-cost') as unknown as { widgetController: { inspect(): unknown } };
+    return JSON.parse(JSON.stringify(el.widgetController.inspect()));
+  });
+}
+
+const measuredDone = (page: Page, timeout = 60_000) =>
+  page.waitForFunction(() => (document.querySelector('comm-cost') as HTMLElement | null)?.dataset.measured === 'done', null, { timeout });
+
+const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
+async function press(el: Locator, key: string, times = 1) {
+  await el.focus();
+  for (let i = 0; i < times; i++) {
+    const before = await el.inputValue();
+    await el.press(key);
+    await expect.poll(() => el.inputValue(), { timeout: 2000, message: `${key} did not move the control` }).not.toBe(before);
+  }
+}
+
+describe('communication cost', () => {
+  let browser: BrowserSession;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('the formulas: the chapter’s worked example, and the crossover moving the way the text says', async () => {
+    const visit = await openWidget(browser, '');
+    const { page } = visit;
+    try {
+      let info = await inspect(page);
+      expect(info.vars).toEqual({ N: 199_210, p: 60_000, q: 200, etaC: 0.788 });
+      expect(info.crossover).toBeCloseTo(99.4, 1);
+      await expect(page.locator(`${W} [data-crossover]`).textContent()).resolves.toContain('≈ 99.4');
+      // The chapter's table at K = 100: FL about 3,984만 values, SL with hand-off 3,970만, SL 2,400만.
+      const row = await page.locator(`${W} [data-view="formula-table"] tbody tr`).nth(1).innerText();
+      expect(row).toMatch(/^100/);
+      expect(row).toContain('3,984만');
+      expect(row).toContain('3,970만');
+      expect(row).toContain('2,400만');
+      await expect(page.locator(`${W} [data-view="formula"] svg[role="img"]`).count()).resolves.toBe(1);
+
+      const moves: [string, string, (after: number, before: number) => boolean][] = [
+        // A bigger model favours split learning: the crossover comes down.
+        ['모델 크기 N', 'ArrowRight', (a, b) => a < b],
+        // More data favours federated learning: the crossover goes up.
+        ['데이터 수 p', 'ArrowRight', (a, b) => a > b],
+        // A narrower cut: split learning sends less, the crossover comes down.
+        ['분할 지점의 너비 q', 'ArrowLeft', (a, b) => a < b],
+        // A bigger client share: each hand-off costs more, the crossover goes up.
+        ['클라이언트 쪽 비율 η_c', 'ArrowRight', (a, b) => a > b],
+      ];
+      for (const [name, key, ok] of moves) {
+        const before = info.crossover;
+        const headline = await page.locator(`${W} [data-crossover]`).textContent();
+        await press(slider(page, name), key);
+        await expect.poll(async () => (await inspect(page)).crossover).not.toBe(before);
+        info = await inspect(page);
+        expect(ok(info.crossover, before), `${name}: ${before} → ${info.crossover}`).toBe(true);
+        await expect.poll(() => page.locator(`${W} [data-crossover]`).textContent()).not.toBe(headline);
+      }
+      await page.waitForTimeout(350);
+      const params = Object.fromEntries([...new URL(page.url()).searchParams].filter(([k]) => k.startsWith('comm.')));
+      expect(params).toMatchObject({ 'comm.n': '500000', 'comm.p': '100000', 'comm.q': '100', 'comm.eta': '0.8' });
+      await expectAxeClean(page, { include: W });
+      await visit.settle(300);
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('measured bytes from real runs lie on the formulas (one explained exception), and follow the measured model', async () => {
+    const visit = await openWidget(browser, '');
+    const { page } = visit;
+    try {
+      await measuredDone(page);
+      let info = await inspect(page);
+      expect(info.progress).toEqual([21, 21]);
+      expect(info.measuredVars).toMatchObject({ N: 2778, p: 1437, q: 32 });
+      expect(info.measured).toHaveLength(28);
+      // Every point equals its formula except the hand-off with a single client, who has nobody to hand to.
+      await expect(page.locator(W).getAttribute('data-matches')).resolves.toBe('27/28');
+      const first = await page.locator(`${W} [data-view="measured-table"] tbody tr`).first().innerText();
+      expect(first).toContain('넘길 상대가 없어 인계가 없습니다');
+      expect((await page.locator(`${W} [data-view="measured-table"] .lab__ok`).count())).toBe(27);
+      await expect(page.locator(`${W} [data-view="measured"] svg`).count()).resolves.toBe(1);
+
+      await press(slider(page, '실측 모델의 분할 지점 너비'), 'ArrowRight');
+      await expect(page.locator(W).getAttribute('data-measured')).resolves.toBe('running');
+      await measuredDone(page);
+      info = await inspect(page);
+      expect(info.measuredVars).toMatchObject({ N: 81 * 64 + 186, q: 64 });
+      await expect(page.locator(W).getAttribute('data-matches')).resolves.toBe('27/28');
+      await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toContain('측정한 28개 값 중 27개가 공식과 정확히 같습니다');
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('bad values become Korean notices; exports; 360 px', async () => {
+    const visit = await openWidget(browser, 'comm.n=abc&comm.eta=5&comm.q=7', { viewport: 'mobile' });
+    const { page } = visit;
+    try {
+      const notices = await page.locator(`${W} [data-notices]`).innerText();
+      expect(notices).toContain('모델 크기 N: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
+      expect(notices).toContain('클라이언트 쪽 비율 η_c: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
+      expect(notices).toContain('분할 지점의 너비 q: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
+      const info = await inspect(page);
+      expect(info.vars).toEqual({ N: 199_210, p: 60_000, q: 5, etaC: 0.99 });
+      await measuredDone(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+      const fetchDownload = async (button: Locator) => {
+        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+        return { name: download.suggestedFilename(), body: readFileSync((await download.path())!) };
+      };
+      const csv = await fetchDownload(page.locator(W).getByRole('button', { name: '측정값 CSV' }));
+      const lines = csv.body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
+      expect(lines[0]).toBe('clients,method,measured_bytes,formula_bytes');
+      expect(lines).toHaveLength(29);
+      const png = await fetchDownload(page.getByRole('button', { name: '통신량 공식 그래프 PNG 파일 내려받기' }));
+      expect([...png.body.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+      const json = JSON.parse((await fetchDownload(page.locator(W).getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
+      expect(json.formulaVariables).toEqual({ N: 199_210, p: 60_000, q: 5, etaC: 0.99 });
+      await expectAxeClean(page, { include: W });
+      await visit.settle(300);
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+});
