@@ -14,10 +14,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // run() needs tfjs-core's gradient definitions registered before the first step.
 import '../engine/gradients';
-// The engine's tests run in Node on the union @tensorflow/tfjs package, which also registers
-// the chained tensor methods (x.toFloat(), …). Register them here too, so that the engine
-// behaves in the browser exactly as it was tested.
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+// Chained tensor methods (x.toFloat(), …) are not registered: the engine calls ops as
+// functions, and leaving them out keeps 9 kB (gzip) out of the worker. Node registers them
+// (the union package), so a chained call that slipped in would pass unit tests and fail
+// here: the e2e tests train in the browser to catch exactly that.
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';

@@ -20,6 +20,7 @@ export async function copyText(text: string): Promise<boolean> {
   area.select();
   let ok = false;
   try {
+    // Deprecated, but still the only copy path where the Clipboard API is missing or refused.
     ok = document.execCommand('copy');
   } catch {
     ok = false;

@@ -59,6 +59,7 @@ export class TrainingHost {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastRestart = -Infinity;
   private pace = 0;
+  private batchPace = 0;
   private readonly pending = new Map<number, (m: { numTensors: number; numBytes: number }) => void>();
   /** The last start sent, replayed if the worker dies before it is ready. */
   private lastStart: Extract<HostMessage, { type: 'start' }> | null = null;
@@ -149,10 +150,11 @@ export class TrainingHost {
     if (this.current) this.send({ type: 'step', runId: this.current });
   }
 
-  /** Minimum milliseconds between epochs/rounds. */
-  setPace(ms: number): void {
+  /** Minimum milliseconds between epochs/rounds, and (split learning) between batches. */
+  setPace(ms: number, batchMs = 0): void {
     this.pace = ms;
-    this.send({ type: 'pace', ms });
+    this.batchPace = batchMs;
+    this.send({ type: 'pace', ms, ...(batchMs > 0 ? { batchMs } : {}) });
   }
 
   /** tfjs memory in the trainer (the leak benchmark). */
@@ -239,7 +241,7 @@ export class TrainingHost {
       if (this.disposed) return;
       this.port = createInPagePort((m) => this.receive(m));
       this.port.postMessage({ type: 'init', prefer: this.prefer });
-      if (this.pace) this.port.postMessage({ type: 'pace', ms: this.pace });
+      if (this.pace || this.batchPace) this.port.postMessage({ type: 'pace', ms: this.pace, ...(this.batchPace > 0 ? { batchMs: this.batchPace } : {}) });
       if (this.lastStart && this.lastStart.runId === this.current) this.port.postMessage(this.lastStart);
       for (const m of this.queued.splice(0)) this.port.postMessage(m);
     } catch (err) {

@@ -50,8 +50,12 @@ export type HostMessage =
   | { type: 'resume'; runId: number }
   /** Let a held run go on to the end of its next epoch/round, then hold it again. */
   | { type: 'step'; runId: number }
-  /** Minimum milliseconds between two epochs/rounds (0: as fast as the backend goes). */
-  | { type: 'pace'; ms: number }
+  /**
+   * Minimum milliseconds between two epochs/rounds (0: as fast as the backend goes). `batchMs`
+   * (optional, default 0): minimum milliseconds between two batches of split learning (two
+   * smashed-sent events from a client), so a page can show each batch cross the cut.
+   */
+  | { type: 'pace'; ms: number; batchMs?: number }
   /** Report tfjs memory (the benchmark checks that reruns do not leak tensors). */
   | { type: 'memory'; requestId: number };
 
@@ -85,7 +89,12 @@ export function isHostMessage(x: unknown): x is HostMessage {
     case 'step':
       return isId(x.runId);
     case 'pace':
-      return typeof x.ms === 'number' && Number.isFinite(x.ms) && x.ms >= 0;
+      return (
+        typeof x.ms === 'number' &&
+        Number.isFinite(x.ms) &&
+        x.ms >= 0 &&
+        (x.batchMs === undefined || (typeof x.batchMs === 'number' && Number.isFinite(x.batchMs) && x.batchMs >= 0))
+      );
     case 'memory':
       return isId(x.requestId);
     default:

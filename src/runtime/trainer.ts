@@ -81,6 +81,7 @@ export function explodedLoss(loss: number, classes: number, factor: number, unit
 export function createTrainer(deps: TrainerDeps) {
   let current: Job | null = null;
   let pace = 0;
+  let batchPace = 0;
   let ready: Promise<BackendInfo> | null = null;
   // Runs execute strictly one after another: a new run starts only once the previous one has
   // released its tensors, so memory stays flat however fast the settings change.
@@ -118,6 +119,7 @@ export function createTrainer(deps: TrainerDeps) {
       it = deps.run(job.config, { ...engineOptions, signal: job.abort.signal });
       let classes = 2;
       let lastBoundary = Date.now();
+      let lastBatch = 0;
       // A run started held still pulls its first event (run-started: the data and the model
       // size), so the reader sees what is about to be trained before pressing play.
       let pulled = 0;
@@ -142,6 +144,21 @@ export function createTrainer(deps: TrainerDeps) {
             job.abort.abort();
             break;
           }
+        }
+        if (batchPace > 0 && r.value.type === 'smashed-sent' && r.value.from !== 'server') {
+          // Split learning watched batch by batch; a cancel (or resume/step) ends the wait early.
+          const wait = Math.max(0, batchPace - (Date.now() - lastBatch));
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              job.wake = null;
+              resolve();
+            }, wait);
+            job.wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          lastBatch = Date.now();
         }
         if (isBoundary(r.value)) {
           if (job.stepping) {
@@ -231,6 +248,7 @@ export function createTrainer(deps: TrainerDeps) {
         return;
       case 'pace':
         pace = m.ms;
+        batchPace = m.batchMs ?? 0;
         return;
       case 'memory': {
         // Asked between runs, this is the baseline the leak check compares against.

@@ -10,7 +10,7 @@ import { TrainingHost } from '~/runtime/host';
 import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
 import { create as createBoundary } from '../renderers/boundary';
 import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
-import { create as createDataflow, formatBytes } from '../renderers/dataflow';
+import { create as createDataflow } from '../renderers/dataflow';
 import { SERIES_COLORS } from '../renderers/colors';
 import { PACE, VIEW_ONLY, params, type CentralParams, type CentralValues } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';

@@ -72,21 +72,17 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
       marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dashed ? '5,3' : undefined }));
     }
     // The key sits in the top margin, right-aligned, so it never covers a curve and goes with
-    // the chart into an exported file. Line style is in the key too, not only the colour.
-    options.series.forEach((s, i) => {
-      const fromRight = (options.series.length - 1 - i) * 64;
+    // the chart into an exported file. The line glyph carries the series colour and dash; the
+    // words stay in the text colour, which keeps their contrast in both themes.
+    let offset = 0;
+    for (const s of [...options.series].reverse()) {
+      const labelWidth = 10 * [...s.label].length;
       marks.push(
-        Plot.text([s.label], {
-          frameAnchor: 'top-right',
-          dx: -fromRight,
-          dy: -14,
-          text: (d: string) => `${s.dashed ? '╍╍' : '━━'} ${d}`,
-          fill: s.color,
-          textAnchor: 'end',
-          fontWeight: 700,
-        }),
+        Plot.text([s.label], { frameAnchor: 'top-right', dx: -offset, dy: -14, fill: 'currentColor', textAnchor: 'end', fontWeight: 700 }),
+        Plot.text([s.dashed ? '╍╍' : '━━'], { frameAnchor: 'top-right', dx: -(offset + labelWidth + 3), dy: -14, fill: s.color, textAnchor: 'end' }),
       );
-    });
+      offset += labelWidth + 3 + 22 + 10;
+    }
     let yDomain = options.yDomain;
     if (!yDomain) {
       const top = finite.reduce((m, p) => Math.max(m, p.y), 0);
