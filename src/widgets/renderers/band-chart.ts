@@ -48,6 +48,8 @@ export interface BandChartOptions {
   /** Tick format of the y axis (overrides yPercent). */
   yFormat?: (y: number) => string;
   height?: number;
+  /** Write the key in the chart's top margin (default true); false when the page lists it. */
+  key?: boolean;
 }
 
 export interface BandChartData {
@@ -62,6 +64,9 @@ export interface BandChartRenderer {
   svg(): SVGSVGElement | null;
   destroy(): void;
 }
+
+/** Milliseconds between two redraws of a chart. */
+const MIN_INTERVAL = 150;
 
 export function create(el: HTMLElement, options: BandChartOptions): BandChartRenderer {
   let data: BandChartData = { lines: [], bands: [], xMax: 1 };
@@ -94,7 +99,7 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
     ];
     // Right-aligned in the top margin, one entry after another from the right.
     let offset = 0;
-    for (let i = key.length - 1; i >= 0; i--) {
+    for (let i = options.key === false ? -1 : key.length - 1; i >= 0; i--) {
       const k = key[i];
       marks.push(Plot.text([k.text], { frameAnchor: 'top-right', dx: -offset, dy: -14, text: (d: string) => d, fill: k.color, textAnchor: 'end', fontWeight: 700 }));
       offset += 12 + 6.2 * [...k.text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x1100 ? 1.7 : 1), 0);
@@ -108,7 +113,7 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
     const chart = Plot.plot({
       width,
       height,
-      marginTop: 26,
+      marginTop: options.key === false ? 20 : 26,
       marginLeft: 48,
       marginRight: 16,
       marginBottom: 34,
@@ -120,8 +125,22 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
     el.replaceChildren(chart);
   }
 
+  // Plot rebuilds the whole SVG: redraws are spaced at least MIN_INTERVAL ms apart (the last
+  // update is always drawn), as in line-chart.ts. Rounds can arrive every few milliseconds.
+  let lastDraw = -Infinity;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
+    if (frame || timer) return;
+    const go = () => {
+      timer = undefined;
+      frame = requestAnimationFrame(() => {
+        lastDraw = performance.now();
+        draw();
+      });
+    };
+    const wait = lastDraw + MIN_INTERVAL - performance.now();
+    if (wait > 0) timer = setTimeout(go, wait);
+    else go();
   };
 
   const ro =
@@ -147,6 +166,7 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
     },
     destroy() {
       if (frame) cancelAnimationFrame(frame);
+      clearTimeout(timer);
       ro?.disconnect();
       el.replaceChildren();
     },

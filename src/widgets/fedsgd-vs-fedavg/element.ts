@@ -1,0 +1,13 @@
+/**
+ * Loaded with the page (a few kB): binds the controls to the URL and waits. The renderers and
+ * the training worker come with ./main, when the widget nears the viewport.
+ */
+import { defineWidget } from '~/runtime/widget';
+import { params } from './params';
+
+defineWidget({
+  tag: 'fedsgd-vs-fedavg',
+  namespace: 'versus',
+  params,
+  load: () => import('./main'),
+});

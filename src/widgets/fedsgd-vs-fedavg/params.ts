@@ -1,0 +1,32 @@
+/**
+ * The FedSGD-against-FedAvg widget's settings (chapter 3): one table for the URL (`?versus.…`)
+ * and the server-rendered controls. Everything else about the experiment is fixed in ./config.ts,
+ * so that a shared link always means the same grid of runs.
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+export const params = {
+  partition: {
+    type: 'choice',
+    label: '데이터 분할',
+    default: 'iid',
+    choices: [
+      { value: 'iid', label: 'IID (고르게 섞어서)' },
+      { value: 'shards', label: '극단적 Non-IID (클라이언트마다 숫자 두 가지)' },
+    ],
+  },
+  target: {
+    type: 'choice',
+    label: '목표 테스트 정확도',
+    default: '0.9',
+    choices: [
+      { value: '0.85', label: '85%' },
+      { value: '0.9', label: '90%' },
+      { value: '0.93', label: '93%' },
+    ],
+  },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+} as const satisfies ParamTable;
+
+export type VersusParams = typeof params;
+export type VersusValues = Values<VersusParams>;
