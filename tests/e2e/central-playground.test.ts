@@ -586,6 +586,19 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
     }
   });
 
+  test('dark theme: the trained widget passes axe, contrast included', async () => {
+    const visit = await openWidget(browser, `${SHORT}&central.test=1`, { colorScheme: 'dark' });
+    const { page } = visit;
+    try {
+      await waitRun(page, 0);
+      await page.locator('details.cp__code summary').click();
+      await expectAxeClean(page, { include: W });
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+
   if (viewport === 'mobile') {
     test('touch: taps and a finger drag on a slider work at 360 px', async () => {
       const visit = await openWidget(browser, 'central.speed=normal&central.epochs=200');
