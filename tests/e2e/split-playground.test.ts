@@ -338,6 +338,30 @@ describe('split-learning playground', () => {
     }
   });
 
+  test('slow speed lets each batch be watched; faster speeds let batches run', async () => {
+    const visit = await openWidget(browser, 'split.speed=slow&split.epochs=2');
+    const { page } = visit;
+    try {
+      await waitRun(page, 0, 'running');
+      const count = async () => (await inspect(page)).seen['smashed-sent'] ?? 0;
+      const a = await count();
+      await page.waitForTimeout(2100);
+      const slow = (await count()) - a;
+      // 700 ms between batches: three batches in 2.1 s, give or take one.
+      expect(slow).toBeGreaterThanOrEqual(2);
+      expect(slow).toBeLessThanOrEqual(4);
+      // Each batch is drawn: the smashed data crosses, then the gradient comes back.
+      await page.waitForSelector(`${W} .net__msg--smashed`, { state: 'attached', timeout: 2000 });
+      await page.waitForSelector(`${W} .net__msg--gradient`, { state: 'attached', timeout: 2000 });
+      await page.locator(W).getByRole('radio', { name: '빠르게' }).check();
+      const b = await count();
+      await page.waitForTimeout(1000);
+      expect((await count()) - b).toBeGreaterThan(10);
+    } finally {
+      await visit.close();
+    }
+  });
+
   test('at 360 px: fits, the handle works by keyboard, axe is clean', async () => {
     const visit = await openWidget(browser, SHORT, { viewport: 'mobile', reducedMotion: 'reduce' });
     const { page } = visit;

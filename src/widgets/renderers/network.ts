@@ -388,6 +388,16 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
 
   // ----- messages in flight -----
   const inFlight = new Set<string>();
+  /** When the message now crossing each cut lands (a reply leaves only after it, as in the protocol). */
+  const landsAt = new Map<string, number>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const later = (f: () => void, ms: number) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      f();
+    }, ms);
+    timers.add(t);
+  };
 
   function fly(key: string, from: [number, number], to: [number, number], cls: string, color: string, shape: 'circle' | 'square' | 'model') {
     if (inFlight.has(key)) return;
@@ -457,8 +467,20 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
       const y = Math.max(TOP + 4, Math.min(TOP + NET_H - 4, yBase + dy));
       const from: [number, number] = toServer ? [xClient, y] : [xServer, y];
       const to: [number, number] = toServer ? [xServer, y] : [xClient, y];
-      const key = `${kind}:${at}:${toServer}:${data.variant === 'vertical' ? client : 0}`;
-      fly(key, from, to, `net__msg--${kind}`, KIND_COLORS[kind], kind === 'labels' ? 'square' : 'circle');
+      const lane = data.variant === 'vertical' ? client : 0;
+      const key = `${kind}:${at}:${toServer}:${lane}`;
+      const go = () => fly(key, from, to, `net__msg--${kind}`, KIND_COLORS[kind], kind === 'labels' ? 'square' : 'circle');
+      const cutKey = `${at}:${lane}`;
+      const now = performance.now();
+      if (kind === 'gradient') {
+        // The gradient is the reply to the activations: it leaves when they have arrived.
+        const wait = (landsAt.get(cutKey) ?? 0) - now;
+        if (wait > 0 && !inFlight.has(key)) later(go, wait);
+        else go();
+      } else {
+        if (kind === 'smashed' && !inFlight.has(key)) landsAt.set(cutKey, now + (prefersReducedMotion() ? 0 : duration));
+        go();
+      }
     },
     setActive(client) {
       if (client === active) return;
@@ -477,7 +499,7 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
         // Up to the server, then down to the next client: two legs.
         const mid: [number, number] = [(geo.b1 + (geo.b2 ?? geo.W)) / 2, TOP - 4];
         fly('handoff-up', start, mid, 'net__msg--handoff', KIND_COLORS.handoff, 'model');
-        setTimeout(() => fly('handoff-down', mid, end, 'net__msg--handoff', KIND_COLORS.handoff, 'model'), prefersReducedMotion() ? 0 : duration);
+        later(() => fly('handoff-down', mid, end, 'net__msg--handoff', KIND_COLORS.handoff, 'model'), prefersReducedMotion() ? 0 : duration);
       } else {
         fly('handoff', start, end, 'net__msg--handoff', KIND_COLORS.handoff, 'model');
       }
@@ -511,6 +533,8 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
     },
     destroy() {
       ro?.disconnect();
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
       gFly.selectAll<SVGElement, unknown>('*').each(function () {
         interrupt(this);
       });

@@ -16,7 +16,7 @@ import { create as createByteTable, type ByteRow } from '../renderers/byte-table
 import { SERIES_COLORS } from '../renderers/colors';
 import { KIND_LABELS, KIND_ORDER, formatBytes } from '../renderers/kinds';
 import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
-import { FLIGHT, PACE, VIEW_ONLY, params, type SplitParams, type SplitValues } from './params';
+import { BATCH_PACE, FLIGHT, PACE, VIEW_ONLY, params, type SplitParams, type SplitValues } from './params';
 import { cutText, fixes, networkOf, toRunConfig } from './config';
 
 /** What tests read (also handy in the console). */
@@ -377,14 +377,14 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
   }
 
   showNetwork();
-  host.setPace(PACE[ctx.values.speed]);
+  host.setPace(PACE[ctx.values.speed], BATCH_PACE[ctx.values.speed]);
   network.setDuration(FLIGHT[ctx.values.speed]);
   newRun(false);
 
   return {
     update(values, changed) {
       if (changed.includes('speed')) {
-        host.setPace(PACE[values.speed]);
+        host.setPace(PACE[values.speed], BATCH_PACE[values.speed]);
         network.setDuration(FLIGHT[values.speed]);
       }
       if (changed.includes('compare')) drawCharts();

@@ -87,8 +87,14 @@ export type SplitValues = Values<SplitParams>;
 /** Milliseconds between epochs per speed. */
 export const PACE: Record<SplitValues['speed'], number> = { slow: 900, normal: 120, fast: 0 };
 
+/**
+ * Milliseconds between two batches per speed: slow lets every batch be watched (smashed data
+ * over, then the gradient back); otherwise batches run as fast as they train.
+ */
+export const BATCH_PACE: Record<SplitValues['speed'], number> = { slow: 700, normal: 0, fast: 0 };
+
 /** Milliseconds a message takes to cross the cut in the drawing, per speed. */
-export const FLIGHT: Record<SplitValues['speed'], number> = { slow: 650, normal: 380, fast: 220 };
+export const FLIGHT: Record<SplitValues['speed'], number> = { slow: 320, normal: 300, fast: 200 };
 
 /** Settings that change only how the run is shown, not what is trained. */
 export const VIEW_ONLY: readonly (keyof SplitParams)[] = ['speed', 'compare'];

@@ -87,6 +87,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
   let playing = true;
   let backend: BackendInfo | null = null;
   let frame = 0;
+  let seenDirty = true;
 
   // A clock that stops while the run is held, so a pause (or scrolling away) is not counted.
   let pausedAt: number | null = null;
@@ -161,7 +162,11 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
       ),
     });
 
-    drawSeen();
+    // The pictures change only when a run's server view arrives (or a run starts or ends).
+    if (seenDirty) {
+      seenDirty = false;
+      drawSeen();
+    }
     drawSummary();
   }
 
@@ -278,6 +283,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
         r.cutWidth = e.cutWidth ?? 0;
         r.trainSize = e.data.trainSize;
         startedAt = clock();
+        seenDirty = true;
         clientStart = new Map();
         roundClientTimes = [];
         if (current === 0 && paramLine) paramLine.textContent = `공통 모델: 입력 64 → 32 → 32 → 10 (매개변수 ${formatCount(e.parameters)}개) · 손글씨 숫자 학습 데이터 ${formatCount(e.data.trainSize)}개, 테스트 데이터 ${formatCount(e.data.testSize)}개`;
@@ -316,15 +322,18 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
       }
       case 'server-view':
         r.view = e;
+        seenDirty = true;
         schedule();
         return;
       case 'run-finished':
         r.state = 'done';
+        seenDirty = true;
         schedule();
         return;
       case 'run-diverged':
         r.state = 'diverged';
         r.message = e.message;
+        seenDirty = true;
         ui.alert(`${METHOD_LABELS[r.method]}: ${e.message}`);
         schedule();
         return;
@@ -380,6 +389,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
   function rerun(debounced: boolean) {
     records = RACE.map(emptyRecord);
     current = 0;
+    seenDirty = true;
     pausedAt = null;
     pausedTotal = 0;
     root.dataset.race = 'running';
