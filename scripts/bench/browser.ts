@@ -253,7 +253,9 @@ const suite: BenchSuite = {
   async run(log) {
     const distDir = path.resolve(ROOT, process.env.BENCH_DIST ?? 'dist');
     if (!existsSync(path.join(distDir, CHAPTER, 'index.html'))) {
-      throw new Error(`${distDir} has no ${CHAPTER}: run \`npm run build\` first (or set BENCH_DIST)`);
+      // Reported, not thrown, so that the other suites still run.
+      log(`  ${distDir} has no ${CHAPTER}: run \`npm run build\` first (or set BENCH_DIST)`);
+      return [{ name: 'browser-budgets', ratio: Number.NaN, detail: 'not measured: the site is not built (npm run build)', target: 'built site', ok: false }];
     }
     const server = await serveStatic({ root: distDir, mount: process.env.BENCH_BASE ?? '/' });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });

@@ -206,6 +206,11 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
       const spec = def.params[key];
       const raw = this.readField(key, f);
       const checked = checkValue(spec, raw);
+      // Something unreadable typed into a field (an empty seed box) keeps the previous value.
+      if (checked.reason === 'invalid') {
+        this.showValue(key);
+        return;
+      }
       const prev = (this.state.values as Record<string, unknown>)[key];
       this.state.set(key as keyof T & string, checked.value as Values<T>[keyof T & string]);
       this.showValue(key);
