@@ -72,7 +72,7 @@ export function explodedLoss(loss: number, classes: number, factor: number, unit
   return (round) => ({
     type: 'run-diverged',
     round,
-    message: `${round}번째 ${unit}에서 학습 손실이 ${shown}까지 커져(아무렇게나 찍을 때의 약 ${times}배) 학습을 멈췄습니다. 학습률이 너무 커서 발산한 것입니다. 학습률을 낮춰 보세요.`,
+    message: `${unit} ${round}에서 학습 손실이 ${shown}까지 커져(아무렇게나 찍을 때의 약 ${times}배) 학습을 멈췄습니다. 학습률이 너무 커서 발산한 것입니다. 학습률을 낮춰 보세요.`,
     messageEn: `training loss reached ${shown} (${times}× chance level) at ${unit === '에폭' ? 'epoch' : 'round'} ${round}: the run diverged; lower the learning rate.`,
   });
 }

@@ -178,6 +178,6 @@ describe('trainer', () => {
     expect(explodedLoss(Number.NaN, 2, 10)).toBeNull();
     const e = explodedLoss(20, 2, 10)!(3);
     expect(e.type).toBe('run-diverged');
-    if (e.type === 'run-diverged') expect(e.message).toContain('3번째 에폭');
+    if (e.type === 'run-diverged') expect(e.message).toContain('에폭 3에서');
   });
 });
