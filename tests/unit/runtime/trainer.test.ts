@@ -62,8 +62,11 @@ describe('trainer', () => {
   test('a new start cancels the old run: none of its events follow, and runs never overlap', async () => {
     const h = harness();
     const baseline = tf.memory().numTensors;
-    h.trainer.handle({ type: 'start', runId: 1, config: config({ epochs: 500 }), options: {} });
+    // Long epochs (2000 points, batches of 8), and the new start lands in the middle of one:
+    // the engine is computing when the cancel comes.
+    h.trainer.handle({ type: 'start', runId: 1, config: config({ epochs: 500, batchSize: 8, dataset: { name: 'circles', noise: 0.1, size: 2000 } }), options: {} });
     await h.until((m) => m.type === 'event' && m.event.type === 'round-metrics');
+    await new Promise((r) => setTimeout(r, 25));
     h.trainer.handle({ type: 'start', runId: 2, config: config(), options: {} });
     const cut = h.messages.length;
     await h.until((m) => m.type === 'done' && m.runId === 2);
