@@ -97,18 +97,20 @@ export function parseSetting(text: string): SettingSpec {
 }
 
 /**
- * The default run: the paper's 2NN row (E = 1, B = 10) against FedSGD, plus E = 1, B = 50 and
- * E = 5, B = ∞ (the paper measured those on the CNN; E = 5, B = ∞ is the setting it found slower
- * than FedSGD on non-IID data). Sized to finish in about a quarter of an hour on two cores.
+ * The default run: the paper's 2NN row (E = 1, B = 10) and E = 5, B = ∞ (measured in the paper on
+ * the CNN, where it was slower than FedSGD on non-IID data) against FedSGD. The target, 92%, is
+ * one FedSGD reaches at its best η within about 100 rounds on both partitions in trial runs; the
+ * paper's 97% took it 1474 and 1796 rounds, hours here. Sized for about 20 minutes on two busy
+ * cores; add 1x50, 5x10, 20x10 with --settings.
  */
 export const DEFAULTS = {
-  target: 0.94,
-  maxRounds: 250,
+  target: 0.92,
+  maxRounds: 200,
   capVsFedsgd: 1.25,
   gridPoints: 3,
   gridFactor: 2,
   gridExtensions: 1,
-  settings: 'fedsgd,1x10,1x50,5xall',
+  settings: 'fedsgd,1x10,5xall',
 } as const;
 
 /** `--quick`: one η per setting, a low target and few rounds; checks the pipeline, not the paper. */
