@@ -106,7 +106,7 @@ describe('split-learning playground', () => {
       // Drawn: the network (client and server regions, nodes), what the server received, the charts.
       expect(await page.locator(`${W} .net__region`).count()).toBe(2);
       expect(await page.locator(`${W} .net__node`).count()).toBeGreaterThan(20);
-      expect(await page.locator(`${W} [data-view="sample"] rect`).count()).toBe(16);
+      await expect(page.locator(`${W} [data-view="sample"] svg`).getAttribute('data-cells')).resolves.toBe('16');
       expect(await page.locator(`${W} [data-view="accuracy"] svg path`).count()).toBeGreaterThan(1);
       await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/에폭 2\/2.*스매시드 데이터 .*B/);
       await expect(page.locator(`${W} [data-parameters]`).textContent()).resolves.toMatch(/분할 지점의 너비 q = 16/);

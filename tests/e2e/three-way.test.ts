@@ -108,9 +108,9 @@ describe('three-way comparison', () => {
       expect(r.sl.parallelSaving).toBe(0);
       for (const v of ['accuracy', 'bytes', 'time']) await expect(page.locator(`${W} [data-view="${v}"] svg[role="img"]`).count()).resolves.toBe(1);
       await expect(page.locator(`${W} [data-view="summary"] tbody tr`).count()).resolves.toBe(4);
-      await expect(page.locator(`${W} [data-view="seen-centralized"] rect`).count()).resolves.toBe(64);
-      await expect(page.locator(`${W} [data-view="seen-fl"] rect`).count()).resolves.toBe(32 * 64);
-      await expect(page.locator(`${W} [data-view="seen-sl"] rect`).count()).resolves.toBe(32);
+      await expect(page.locator(`${W} [data-view="seen-centralized"] svg`).getAttribute('data-cells')).resolves.toBe(String(64));
+      await expect(page.locator(`${W} [data-view="seen-fl"] svg`).getAttribute('data-cells')).resolves.toBe(String(32 * 64));
+      await expect(page.locator(`${W} [data-view="seen-sl"] svg`).getAttribute('data-cells')).resolves.toBe(String(32));
       await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/네 방식 모두 학습을 마쳤습니다.*중앙 집중식 \d+\.\d%.*SplitFed \d+\.\d%/);
       await expectAxeClean(page, { include: W });
       await visit.settle(300);

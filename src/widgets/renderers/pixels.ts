@@ -1,7 +1,10 @@
 /**
- * A small image or heatmap as an SVG of square cells: a digit as the server receives it, the
- * smashed activations at the cut, a linear decoder's reconstruction, a weight update. SVG rather
- * than canvas so the same drawing exports as SVG and PNG, and stays sharp at any zoom.
+ * A small image or heatmap: a digit as the server receives it, the smashed activations at the
+ * cut, a linear decoder's reconstruction, a weight update. The cells are painted into a tiny
+ * canvas (one pixel per cell) and shown as one <image> inside an SVG, scaled up without
+ * smoothing: a single element however many cells (a 2,048-cell update costs no more to draw than
+ * a digit), and the SVG still exports as SVG and PNG. `data-cells` on the SVG counts the painted
+ * cells and `data-digest` fingerprints their colours (tests read both).
  *
  * Shape: `create(el, options) → { update(image), toSvg(), destroy() }`.
  */
@@ -60,41 +63,55 @@ export function pixelColor(v: number, scale: PixelScale, max: number): string | 
   return mix(v < 0 ? NEG : POS, t);
 }
 
+/** Parses the rgb(r,g,b) strings of pixelColor. */
+function rgbOf(c: string): [number, number, number] {
+  const m = c.match(/\d+/g)!;
+  return [Number(m[0]), Number(m[1]), Number(m[2])];
+}
+
 export function create(el: HTMLElement, options: PixelOptions = {}): PixelRenderer {
   const cellMax = options.cell ?? 10;
   const svg = select(el).append('svg').attr('class', 'px').attr('role', 'img').attr('aria-label', '');
-  const g = svg.append('g');
+  const image = svg.append('image').attr('preserveAspectRatio', 'none').attr('class', 'px__image');
   let current: PixelImage | null = null;
+  const canvas = document.createElement('canvas');
 
   function draw(img: PixelImage | null) {
     current = img;
     if (!img) {
-      svg.attr('viewBox', '0 0 1 1').attr('width', 0).attr('height', 0).attr('aria-label', '');
-      g.selectAll('rect').remove();
+      svg.attr('viewBox', '0 0 1 1').attr('width', 0).attr('height', 0).attr('aria-label', '').attr('data-cells', 0).attr('data-digest', '');
+      image.attr('href', null);
       return;
     }
     let max = img.max ?? 0;
     if (img.max === undefined) for (let i = 0; i < img.values.length; i++) if (Number.isFinite(img.values[i])) max = Math.max(max, Math.abs(img.values[i]));
     const limit = options.maxWidth ?? 240;
     const cell = Math.max(1, Math.min(cellMax, limit / img.cols));
-    const w = img.cols * cell;
-    const h = img.rows * cell;
-    svg.attr('viewBox', `0 0 ${img.cols} ${img.rows}`).attr('width', w).attr('height', h).attr('aria-label', img.label);
-    const cells: { x: number; y: number; fill: string }[] = [];
-    for (let r = 0; r < img.rows; r++) {
-      for (let c = 0; c < img.cols; c++) {
-        const fill = pixelColor(img.values[r * img.cols + c], img.scale, max);
-        if (fill) cells.push({ x: c, y: r, fill });
-      }
+    canvas.width = img.cols;
+    canvas.height = img.rows;
+    const g = canvas.getContext('2d');
+    if (!g) return;
+    const data = g.createImageData(img.cols, img.rows);
+    let cells = 0;
+    // FNV-1a over the painted colours: a cheap fingerprint of what is shown.
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < img.rows * img.cols; i++) {
+      const fill = pixelColor(img.values[i], img.scale, max);
+      if (!fill) continue;
+      const [r, gg, b] = rgbOf(fill);
+      data.data.set([r, gg, b, 255], i * 4);
+      cells++;
+      for (const v of [i & 0xff, r, gg, b]) hash = Math.imul(hash ^ v, 0x01000193);
     }
-    g.selectAll('rect')
-      .data(cells)
-      .join('rect')
-      .attr('x', (d) => d.x)
-      .attr('y', (d) => d.y)
-      .attr('width', 1.02)
-      .attr('height', 1.02)
-      .attr('fill', (d) => d.fill);
+    g.putImageData(data, 0, 0);
+    svg
+      .attr('viewBox', `0 0 ${img.cols} ${img.rows}`)
+      .attr('width', img.cols * cell)
+      .attr('height', img.rows * cell)
+      .attr('aria-label', img.label)
+      .attr('data-cells', cells)
+      .attr('data-digest', (hash >>> 0).toString(16));
+    image.attr('width', img.cols).attr('height', img.rows).attr('href', canvas.toDataURL('image/png'));
   }
 
   return {
@@ -103,6 +120,13 @@ export function create(el: HTMLElement, options: PixelOptions = {}): PixelRender
       if (!current) return null;
       const clone = svg.node()!.cloneNode(true) as SVGSVGElement;
       clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+      // A file has no stylesheet: keep the cells sharp and the white plate.
+      clone.querySelector('image')?.setAttribute('style', 'image-rendering:pixelated');
+      const plate = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+      plate.setAttribute('width', '100%');
+      plate.setAttribute('height', '100%');
+      plate.setAttribute('fill', '#ffffff');
+      clone.insertBefore(plate, clone.firstChild);
       return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
     },
     destroy() {

@@ -5,7 +5,8 @@
  *   "x-axis tick"), and aria-label on a plain <g> is not allowed (axe: aria-prohibited-attr); the
  *   widget's text summary and tables carry the numbers.
  * - `throttled`: Plot rebuilds the whole SVG on every draw, so redraws are spaced out (at most one
- *   per `ms`, the last request always drawn) to keep the main thread free while a run streams.
+ *   per `ms`, the last request always drawn, each in its own task) to keep the main thread free
+ *   while a run streams.
  */
 
 export function asImage<T extends Element>(chart: T): T {
@@ -15,30 +16,26 @@ export function asImage<T extends Element>(chart: T): T {
   return chart;
 }
 
-/** A scheduler that runs `draw` in an animation frame, at most once per `ms`. */
+/**
+ * A scheduler that runs `draw` at most once per `ms`, each time in a task of its own (a timer,
+ * not an animation frame): several charts that update together then draw in separate tasks
+ * instead of one long frame.
+ */
 export function throttled(draw: () => void, ms = 150): { schedule(): void; cancel(): void } {
-  let frame = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let last = -Infinity;
   return {
     schedule() {
-      if (frame || timer) return;
-      const wait = last + ms - performance.now();
-      const go = () => {
+      if (timer) return;
+      const wait = Math.max(0, last + ms - performance.now());
+      timer = setTimeout(() => {
         timer = undefined;
-        frame = requestAnimationFrame(() => {
-          frame = 0;
-          last = performance.now();
-          draw();
-        });
-      };
-      if (wait > 0) timer = setTimeout(go, wait);
-      else go();
+        last = performance.now();
+        draw();
+      }, wait);
     },
     cancel() {
-      if (frame) cancelAnimationFrame(frame);
       clearTimeout(timer);
-      frame = 0;
       timer = undefined;
     },
   };

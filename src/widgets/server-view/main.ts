@@ -242,7 +242,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
       const b = boxes[i]!;
       const w = Number(b.getAttribute('width'));
       const h = Number(b.getAttribute('height'));
-      const inner = b.innerHTML;
+      const inner = b.innerHTML.replace('<image ', '<image style="image-rendering:pixelated" ');
       parts.push(`<text x="${x}" y="18" font-size="12" font-weight="700" fill="#1d2127">${titles[i]}</text>`);
       parts.push(`<svg x="${x}" y="28" width="${w}" height="${h}" viewBox="${b.getAttribute('viewBox')}" shape-rendering="crispEdges">${inner}</svg>`);
       x += Math.max(w, 130) + 20;
