@@ -264,7 +264,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
         // Ten bars without axis labels do not say which digits; name the ones the client has.
         const held = hist[k].map((c, cls) => [c, cls]).filter(([c]) => c >= Math.max(1, 0.1 * n)).map(([, cls]) => cls);
         const classes = document.createElement('p');
-        classes.className = 'fw-client__stat';
+        classes.className = 'fw-client__stat fw-client__classes';
         classes.textContent = held.length >= 10 ? '숫자 0–9 모두' : `숫자 ${held.join('·')}`;
         card.append(classes);
       }
@@ -361,7 +361,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     clientCards.forEach((card, k) => {
       card.classList.toggle('is-selected', sel.has(k));
       card.classList.toggle('is-idle', !sel.has(k));
-      const stat = card.querySelector('.fw-client__stat')!;
+      const stat = card.querySelector('.fw-client__stat:not(.fw-client__classes)')!;
       const r = rec.clients.get(k);
       if (!sel.has(k)) {
         if (!card.dataset.trained) stat.textContent = '이번 라운드 쉼';

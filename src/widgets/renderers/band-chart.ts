@@ -94,15 +94,20 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
       if (pts.length === 1) marks.push(Plot.dot(pts, { x: 'x', y: 'y', fill: s.color, r: 2.5 }));
     }
     const key = [
-      ...options.lines.map((s) => ({ text: `${s.dashed ? '╍╍' : '━━'} ${s.label}`, color: s.color })),
-      ...bandStyles.map((s) => ({ text: `▒ ${s.label}`, color: s.color })),
+      ...options.lines.map((s) => ({ glyph: s.dashed ? '╍╍' : '━━', label: s.label, color: s.color })),
+      ...bandStyles.map((s) => ({ glyph: '██', label: s.label, color: s.color, faint: true })),
     ];
-    // Right-aligned in the top margin, one entry after another from the right.
+    // Right-aligned in the top margin, one entry after another from the right. The glyph carries
+    // the colour and line style; the words stay in the text colour (contrast in both themes).
     let offset = 0;
     for (let i = options.key === false ? -1 : key.length - 1; i >= 0; i--) {
       const k = key[i];
-      marks.push(Plot.text([k.text], { frameAnchor: 'top-right', dx: -offset, dy: -14, text: (d: string) => d, fill: k.color, textAnchor: 'end', fontWeight: 700 }));
-      offset += 12 + 6.2 * [...k.text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x1100 ? 1.7 : 1), 0);
+      const labelWidth = 10 * [...k.label].length;
+      marks.push(
+        Plot.text([k.label], { frameAnchor: 'top-right', dx: -offset, dy: -14, fill: 'currentColor', textAnchor: 'end', fontWeight: 700 }),
+        Plot.text([k.glyph], { frameAnchor: 'top-right', dx: -(offset + labelWidth + 3), dy: -14, fill: k.color, fillOpacity: 'faint' in k ? 0.35 : 1, textAnchor: 'end' }),
+      );
+      offset += labelWidth + 3 + 22 + 10;
     }
     let yDomain = options.yDomain;
     if (!yDomain) {
@@ -122,6 +127,12 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
       y: { domain: yDomain, label: options.yLabel, labelArrow: 'none', grid: true, tickFormat: yFormat, ticks: 5 },
       marks,
     });
+    // One image with one Korean name: Plot's inner groups carry English aria-labels ("line"),
+    // which are not allowed on a plain <g> (axe: aria-prohibited-attr). The widget's text summary
+    // carries the numbers.
+    chart.setAttribute('role', 'img');
+    for (const g of chart.querySelectorAll('[aria-label]')) g.removeAttribute('aria-label');
+    for (const g of chart.querySelectorAll('[aria-description]')) g.removeAttribute('aria-description');
     el.replaceChildren(chart);
   }
 

@@ -1,0 +1,326 @@
+/**
+ * The federated playground (chapter 3, figure 1): real FedAvg/FedSGD/FedProx runs in a worker,
+ * replayed phase by phase, at a desktop and a 360 px viewport. Runs are kept short through the
+ * address (`fed.rounds=5&fed.speed=fast`); the engine is seeded, so a change in the picture after
+ * a control changed is the control's doing.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type ViewportName } from './harness';
+import {
+  CHAPTER,
+  combo,
+  controlValues,
+  dataOf,
+  download,
+  drawn,
+  expectImageDownloads,
+  focusStops,
+  inspect,
+  malformedQueryProblems,
+  openWidget,
+  overflowX,
+  press,
+  randomQueries,
+  slider,
+  waitData,
+  waitRun,
+} from './fed-helpers';
+import { PLOT_STYLE_HASH } from '~/runtime/csp-hashes.mjs';
+
+const W = 'fed-playground';
+const SHORT = 'fed.speed=fast&fed.rounds=5';
+
+interface Inspection {
+  runId: number;
+  status: string;
+  config: {
+    algorithm: string;
+    clients: number;
+    fraction: number;
+    localEpochs: number;
+    batchSize: number | string;
+    lr: number;
+    rounds: number;
+    weighting: string;
+    mu: number;
+    seed: number;
+    dataset: { name: string };
+    partition: { kind: string; alpha: number; shardsPerClient: number };
+  };
+  shown: { round: number; selected: number[]; testAccuracy: number; coefficients: number[] }[];
+  phase: string;
+  backend: { backend: string; thread: string } | null;
+  histograms: number[][];
+}
+
+const look = (page: Page) => inspect<Inspection>(page, W);
+
+/** What is drawn, view by view. */
+async function picture(page: Page) {
+  return {
+    diagram: await drawn(page, `${W} [data-view="diagram"]`),
+    clientCount: await page.locator(`${W} .fed-diagram__client`).count(),
+    bars: await drawn(page, `${W} .fw-client__bars`),
+    global: await drawn(page, `${W} [data-view="global"]`),
+    accuracy: await drawn(page, `${W} [data-view="accuracy"]`),
+    loss: await drawn(page, `${W} [data-view="loss"]`),
+    bytes: await drawn(page, `${W} [data-view="bytes"]`),
+    progressMax: await page.locator(`${W} progress`).evaluate((p) => (p as HTMLProgressElement).max),
+  };
+}
+
+describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s)', (viewport) => {
+  let browser: BrowserSession;
+  beforeAll(async () => {
+    browser = await launchBrowser({ viewport });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('waits off screen, then trains in a worker on wasm; accessible, no overflow', async () => {
+    const visit = await openPage(browser, `${CHAPTER}?${SHORT}`);
+    const { page } = visit;
+    const root = page.locator(W);
+    try {
+      // Far below the fold at load: nothing mounted.
+      expect(await dataOf(page, W, 'state')).toBe('waiting');
+      await page.locator(W).scrollIntoViewIfNeeded();
+      await waitRun(page, W, 0);
+      const info = await look(page);
+      expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
+      expect(info.shown.map((r) => r.round)).toEqual([1, 2, 3, 4, 5]);
+      // K = 8 clients, C = 0.5: four take part in every round, and the coefficients sum to 1.
+      for (const r of info.shown) {
+        expect(r.selected).toHaveLength(4);
+        expect(r.coefficients.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      }
+      await expect(page.locator(`${W} .fw-client`).count()).resolves.toBe(8);
+      await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/라운드 5\/5.*글로벌 모델 테스트 정확도 \d/);
+      // Plot's inline <style> is exactly the one the CSP allows.
+      const styles = await page.evaluate(async (tag) => {
+        const out = new Set<string>();
+        for (const s of document.querySelectorAll(`${tag} svg style`)) {
+          const buf = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s.textContent ?? ''));
+          out.add('sha256-' + btoa(String.fromCharCode(...new Uint8Array(buf))));
+        }
+        return [...out];
+      }, W);
+      expect(styles).toEqual([PLOT_STYLE_HASH]);
+      expect(await overflowX(page)).toBeLessThanOrEqual(1);
+      await expectAxeClean(page, { include: W });
+      await visit.settle(500);
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('every control changes the run and what is drawn; the address keeps the settings', async () => {
+    const visit = await openWidget(browser, W, SHORT, { reducedMotion: 'reduce' });
+    const { page } = visit;
+    const root = page.locator(W);
+    try {
+      let id = await waitRun(page, W, 0);
+      let before = await picture(page);
+      type Key = keyof typeof before;
+      const cases: [string, () => Promise<unknown>, (c: Inspection['config']) => void, Key[]][] = [
+        ['dataset', () => combo(root, '데이터셋').selectOption('circles'), (c) => expect(c.dataset.name).toBe('circles'), ['global']],
+        ['clients', () => press(slider(root, '클라이언트 수 K'), 'ArrowRight'), (c) => expect(c.clients).toBe(9), ['clientCount', 'bars']],
+        ['fraction', () => press(slider(root, '참여 비율 C'), 'ArrowRight'), (c) => expect(c.fraction).toBe(0.75), ['bytes']],
+        ['local epochs', () => press(slider(root, '로컬 에폭 E'), 'ArrowRight'), (c) => expect(c.localEpochs).toBe(3), ['loss']],
+        ['batch', () => combo(root, '로컬 배치 크기 B').selectOption('all'), (c) => expect(c.batchSize).toBe('all'), ['loss']],
+        ['learning rate', () => press(slider(root, '학습률 η'), 'ArrowRight'), (c) => expect(c.lr).toBe(1), ['loss']],
+        ['seed', async () => {
+          await root.getByRole('spinbutton', { name: '시드' }).fill('7');
+          await root.getByRole('spinbutton', { name: '시드' }).press('Enter');
+        }, (c) => expect(c.seed).toBe(7), ['global', 'bars']],
+        ['partition: Dirichlet', () => combo(root, '데이터 분할').selectOption('dirichlet'), (c) => expect(c.partition.kind).toBe('dirichlet'), ['bars']],
+        ['alpha', () => press(slider(root, '디리클레 α'), 'ArrowLeft', 2), (c) => expect(c.partition.alpha).toBe(0.1), ['bars']],
+        ['partition: shards', () => combo(root, '데이터 분할').selectOption('shards'), (c) => expect(c.partition.kind).toBe('shards'), ['bars']],
+        ['shards per client', () => press(slider(root, '클라이언트당 샤드 수'), 'ArrowRight'), (c) => expect(c.partition.shardsPerClient).toBe(3), ['bars']],
+        ['partition: quantity', () => combo(root, '데이터 분할').selectOption('quantity'), (c) => expect(c.partition.kind).toBe('quantity'), ['bars', 'diagram']],
+        ['weighting', () => combo(root, '집계 가중치').selectOption('uniform'), (c) => expect(c.weighting).toBe('uniform'), ['accuracy']],
+        ['algorithm: FedProx', () => combo(root, '알고리즘').selectOption('fedprox'), (c) => expect(c.algorithm).toBe('fedprox'), ['loss']],
+        ['mu', () => press(slider(root, '근접항 계수 μ'), 'ArrowRight'), (c) => expect(c.mu).toBe(1), ['loss']],
+        ['algorithm: FedSGD', () => combo(root, '알고리즘').selectOption('fedsgd'), (c) => expect(c.algorithm).toBe('fedsgd'), ['loss']],
+        ['rounds', () => press(slider(root, '라운드 수'), 'ArrowRight'), (c) => expect(c.rounds).toBe(10), ['progressMax']],
+      ];
+      for (const [name, change, check, keys] of cases) {
+        await change();
+        id = await waitRun(page, W, id);
+        const info = await look(page);
+        check(info.config);
+        const after = await picture(page);
+        for (const k of keys) expect(after[k], `${name} → ${k}`).not.toEqual(before[k]);
+        before = after;
+      }
+      // Controls that do nothing for the current settings are hidden (FedSGD has no E or B).
+      expect(await slider(root, '로컬 에폭 E').isVisible()).toBe(false);
+      expect(await combo(root, '로컬 배치 크기 B').isVisible()).toBe(false);
+      expect(await slider(root, '근접항 계수 μ').isVisible()).toBe(false);
+      // Uniform weighting: every coefficient 1/m.
+      const last = (await look(page)).shown.at(-1)!;
+      for (const c of last.coefficients) expect(c).toBeCloseTo(1 / last.selected.length, 6);
+
+      // Speed only changes how the run is shown: no new run.
+      await root.getByRole('radio', { name: '느리게' }).check();
+      await page.waitForTimeout(300);
+      expect(Number(await dataOf(page, W, 'runId'))).toBe(id);
+
+      // The address now holds every setting; opening it reproduces them.
+      await page.waitForFunction(() => location.search.includes('fed.speed=slow'));
+      const url = page.url();
+      const values = await controlValues(page, W);
+      const config = (await look(page)).config;
+      const again = await openPage(browser, url.slice(url.indexOf(CHAPTER)), { reducedMotion: 'reduce' });
+      try {
+        await again.page.locator(W).scrollIntoViewIfNeeded();
+        await again.page.locator(W).getByRole('radio', { name: '빠르게' }).check();
+        await waitRun(again.page, W, 0, 'finished');
+        expect(await controlValues(again.page, W)).toEqual({ ...values, speed: 'fast' });
+        expect((await look(again.page)).config).toEqual(config);
+        expectNoProblems(again.problems);
+      } finally {
+        await again.close();
+      }
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('play, pause, one phase, one round, restart; pauses off screen', async () => {
+    const visit = await openWidget(browser, W, 'fed.speed=normal&fed.rounds=30');
+    const { page } = visit;
+    const root = page.locator(W);
+    const state = async () => ({ round: Number(await dataOf(page, W, 'round')), phase: await dataOf(page, W, 'phase') });
+    const order = ['broadcast', 'train', 'upload', 'aggregate'];
+    try {
+      await waitData(page, W, 'round>=1');
+      const play = page.locator(`${W} [data-action="toggle-play"]`);
+      await expect(play.textContent()).resolves.toContain('일시정지');
+      await play.click();
+      await waitData(page, W, 'status===paused');
+      const held = await state();
+      await page.waitForTimeout(600);
+      expect(await state()).toEqual(held);
+      await expect(play.textContent()).resolves.toContain('재생');
+
+      // One phase: the next one in the round's order (or the next round's first).
+      await root.getByRole('button', { name: '한 단계' }).click();
+      await page.waitForFunction(({ tag, phase, round }) => {
+        const d = (document.querySelector(tag) as HTMLElement).dataset;
+        return d.phase !== phase || Number(d.round) !== round;
+      }, { tag: W, ...held });
+      const stepped = await state();
+      expect(stepped.phase).toBe(order[(order.indexOf(held.phase) + 1) % 4]);
+      await expect(page.locator(`${W} [data-phase-step][aria-current="step"]`).textContent()).resolves.toContain(
+        ['모델 보내기', '로컬 학습', '돌려보내기', '가중 평균'][order.indexOf(stepped.phase)],
+      );
+      // One round: to the end of this round (aggregate), or the whole next one.
+      await root.getByRole('button', { name: '한 라운드' }).click();
+      await waitData(page, W, 'phase===aggregate');
+      const r1 = await state();
+      // data-round counts averaged rounds: either way, one more is now complete.
+      expect(r1.round).toBe(stepped.round + 1);
+      await root.getByRole('button', { name: '한 라운드' }).click();
+      await waitData(page, W, `round>=${r1.round + 1}`);
+      expect(await state()).toEqual({ round: r1.round + 1, phase: 'aggregate' });
+      expect(await dataOf(page, W, 'status')).toBe('paused');
+
+      await play.click();
+      await waitData(page, W, `round>=${r1.round + 2}`);
+      // Scrolled away: the picture (and the worker, which is asked round by round) holds.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await waitData(page, W, 'status===paused');
+      const away = await state();
+      await page.waitForTimeout(600);
+      expect((await state()).round).toBeLessThanOrEqual(away.round + 1);
+      await page.locator(W).scrollIntoViewIfNeeded();
+      await waitData(page, W, 'status===running');
+
+      const id = Number(await dataOf(page, W, 'runId'));
+      await root.getByRole('button', { name: '처음부터' }).click();
+      await waitData(page, W, `runId>=${id + 1}`);
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  test('bad and random addresses: Korean notices, valid settings, no errors', async () => {
+    const visit = await openWidget(browser, W, 'fed.clients=999&fed.lr=abc&fed.fraction=0.33&fed.nope=1&fed.rounds=5&fed.speed=fast');
+    const { page } = visit;
+    const root = page.locator(W);
+    try {
+      await waitRun(page, W, 0);
+      const notices = (await page.locator(`${W} [data-notices] p`).allTextContents()).join('\n');
+      expect(notices).toContain('클라이언트 수 K: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
+      expect(notices).toContain('학습률 η: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
+      expect(notices).toContain('참여 비율 C: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
+      expect(notices).toContain('알 수 없는 설정(nope)은 무시했습니다.');
+      const c = (await look(page)).config;
+      expect(c).toMatchObject({ clients: 16, lr: 0.3, fraction: 0.3 });
+      const problems = await malformedQueryProblems(page, W, randomQueries('fed', ['data', 'clients', 'fraction', 'partition', 'alpha', 'shards', 'algo', 'mu', 'epochs', 'batch', 'lr', 'weighting', 'rounds', 'seed', 'speed'], 150, viewport === 'desktop' ? 11 : 12));
+      expect(problems).toEqual([]);
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  if (viewport === 'desktop') {
+    test('digits: clients name their digits; a far too large learning rate stops with a message', async () => {
+      const visit = await openWidget(browser, W, 'fed.data=digits&fed.partition=shards&fed.rounds=3&fed.speed=fast');
+      const { page } = visit;
+    const root = page.locator(W);
+      try {
+        let id = await waitRun(page, W, 0);
+        await expect(page.locator(`${W} .fw-client`).first().textContent()).resolves.toMatch(/숫자 \d/);
+        await expect(page.locator(`${W} [data-global-accuracy]`).textContent()).resolves.toMatch(/^\d+\.\d%$/);
+        // Two digits per client under the shard split (the paper's pathological case).
+        const h = (await look(page)).histograms;
+        for (const client of h) expect(client.filter((n) => n > 0).length).toBeLessThanOrEqual(4);
+
+        await combo(root, '데이터셋').selectOption('moons');
+        await press(slider(root, '학습률 η'), 'End');
+        id = await waitRun(page, W, id, 'diverged');
+        const alert = page.locator(`${W} [role="alert"]`);
+        await expect(alert.textContent()).resolves.toMatch(/발산|NaN/);
+        await press(slider(root, '학습률 η'), 'ArrowLeft', 4);
+        await waitRun(page, W, id, 'finished');
+        expect(await alert.isVisible()).toBe(false);
+        expectNoProblems(visit.problems);
+      } finally {
+        await visit.close();
+      }
+    });
+
+    test('downloads and keyboard', async () => {
+      const visit = await openWidget(browser, W, SHORT);
+        const { page } = visit;
+      const root = page.locator(W);
+      try {
+        await waitRun(page, W, 0);
+        const csv = await download(page, root.getByRole('button', { name: '지표 CSV' }));
+        expect(csv.name).toMatch(/^fed-metrics-.*\.csv$/);
+        const lines = csv.body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
+        expect(lines[0]).toBe('round,selected_clients,coefficients,test_accuracy,test_loss,local_train_loss,local_accuracy_min,local_accuracy_max,bytes_up,bytes_down');
+        expect(lines).toHaveLength(6);
+        const json = JSON.parse((await download(page, root.getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
+        expect(json.config).toEqual((await look(page)).config);
+        for (const what of ['라운드 도식', '글로벌 모델 그림', '정확도 그래프', '손실 그래프', '통신량 그래프']) await expectImageDownloads(page, root, what);
+
+        const stops = await focusStops(page, W, '#fed-data');
+        for (const s of ['fed-data', 'fed-clients', 'fed-partition', 'fed-seed', 'reseed', 'fed-algo', 'fed-fraction', 'fed-epochs', 'fed-batch', 'fed-lr', 'fed-weighting', 'fed-rounds', 'share', 'defaults', 'toggle-play', 'step', 'restart', 'step-phase', 'export-png', 'export-csv']) {
+          expect(stops).toContain(s);
+        }
+        expectNoProblems(visit.problems);
+      } finally {
+        await visit.close();
+      }
+    });
+  }
+});
