@@ -129,8 +129,8 @@ describe('communication cost', () => {
     }
   });
 
-  test('bad values become Korean notices; exports; 360 px', async () => {
-    const visit = await openWidget(browser, 'comm.n=abc&comm.eta=5&comm.q=7', { viewport: 'mobile' });
+  test('bad values become Korean notices; exports; 360 px in the dark theme', async () => {
+    const visit = await openWidget(browser, 'comm.n=abc&comm.eta=5&comm.q=7', { viewport: 'mobile', colorScheme: 'dark' });
     const { page } = visit;
     try {
       const notices = await page.locator(`${W} [data-notices]`).innerText();

@@ -362,8 +362,8 @@ describe('split-learning playground', () => {
     }
   });
 
-  test('at 360 px: fits, the handle works by keyboard, axe is clean', async () => {
-    const visit = await openWidget(browser, SHORT, { viewport: 'mobile', reducedMotion: 'reduce' });
+  test('at 360 px in the dark theme: fits, the handle works by keyboard, axe is clean', async () => {
+    const visit = await openWidget(browser, SHORT, { viewport: 'mobile', reducedMotion: 'reduce', colorScheme: 'dark' });
     const { page } = visit;
     try {
       let id = await waitRun(page, 0);

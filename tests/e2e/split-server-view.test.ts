@@ -166,8 +166,8 @@ describe('what the server sees', () => {
     }
   });
 
-  test('bad values become Korean notices; exports; 360 px', async () => {
-    const visit = await openWidget(browser, `${SHORT}&serverview.digit=x&serverview.cut=-4&serverview.model=rnn`, { viewport: 'mobile' });
+  test('bad values become Korean notices; exports; 360 px in the dark theme', async () => {
+    const visit = await openWidget(browser, `${SHORT}&serverview.digit=x&serverview.cut=-4&serverview.model=rnn`, { viewport: 'mobile', colorScheme: 'dark' });
     const { page } = visit;
     try {
       await waitView(page, 0);

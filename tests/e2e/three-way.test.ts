@@ -180,8 +180,8 @@ describe('three-way comparison', () => {
     }
   });
 
-  test('bad values become Korean notices; pause holds the race; exports; 360 px', async () => {
-    const visit = await openWidget(browser, 'threeway.epochs=12&threeway.clients=7&threeway.partition=zzz&threeway.local=0', { viewport: 'mobile', reducedMotion: 'reduce' });
+  test('bad values become Korean notices; pause holds the race; exports; 360 px in the dark theme', async () => {
+    const visit = await openWidget(browser, 'threeway.epochs=12&threeway.clients=7&threeway.partition=zzz&threeway.local=0', { viewport: 'mobile', reducedMotion: 'reduce', colorScheme: 'dark' });
     const { page } = visit;
     try {
       const notices = await page.locator(`${W} [data-notices]`).innerText();
