@@ -167,7 +167,10 @@ export async function controlValues(page: Page, tag: string): Promise<Record<str
 
 /** Tabs through the widget from its first control: every stop inside must show a focus ring. */
 export async function focusStops(page: Page, tag: string, first: string, max = 60): Promise<string[]> {
+  // Arrive at the first control by keyboard: a checkbox focused from script shows no ring.
   await page.locator(first).focus();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
   const stops: string[] = [];
   for (let i = 0; i < max; i++) {
     const info = await page.evaluate((tag) => {
