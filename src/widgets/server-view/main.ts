@@ -74,6 +74,16 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
   }
   fixCut();
 
+  /** The MLP's layer settings mean nothing for the CNN (its layers are fixed): disabled then. */
+  function mlpOnly() {
+    const cnn = ctx.values.model === 'cnn';
+    for (const key of ['layers', 'units']) {
+      const input = q<HTMLInputElement>(`input[data-param="${key}"]`);
+      if (input) input.disabled = cnn;
+    }
+  }
+  mlpOnly();
+
   function setStatus(s: RunStatus) {
     status = s;
     ui.status(s, true);
@@ -131,7 +141,8 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
     const tiles = updateTiles(view, ex.update);
     if (tiles) {
       pictures.update.update({ ...tiles.image, scale: 'diverging', label: `숫자 ${ex.label} 하나로 한 번 학습했을 때 첫 층 매개변수의 변화량, 뉴런 ${tiles.tiles}개` });
-      note('update')!.textContent = `이 예제 하나로 한 걸음 학습한 클라이언트가 보내는 변화량 ${fmt(ex.update.length)}개 중 첫 층의 것입니다(타일 하나가 뉴런 하나, 주황 +, 파랑 −).`;
+      const unit = v.model === 'cnn' ? '합성곱 필터 하나의 커널' : '뉴런 하나로 들어가는 가중치';
+      note('update')!.textContent = `이 예제 하나로 한 걸음 학습한 클라이언트가 보내는 변화량 ${fmt(ex.update.length)}개 중 첫 층의 것입니다(타일 하나가 ${unit}, 주황 +, 파랑 −).`;
     }
 
     const at = ex.cuts.find((c) => c.cut === v.cut) ?? ex.cuts[0];
@@ -256,6 +267,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
   return {
     update(_values: ServerViewValues, changed) {
       const retrain = !changed.every((k) => VIEW_ONLY.includes(k));
+      if (changed.includes('model')) mlpOnly();
       // A model with fewer layers may move the cut (a nested, view-only update draws it).
       fixCut();
       if (retrain) newRun(true);
