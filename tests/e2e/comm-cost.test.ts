@@ -124,6 +124,12 @@ describe('communication cost', () => {
       expect(info.measuredVars).toMatchObject({ N: 81 * 64 + 186, q: 64 });
       await expect(page.locator(W).getAttribute('data-matches')).resolves.toBe('27/28');
       await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toContain('측정한 28개 값 중 27개가 공식과 정확히 같습니다');
+      // Measuring again gives the same bytes (they depend on the data and the model, not on chance).
+      const firstMeasured = info.measured;
+      await page.locator(W).getByRole('button', { name: '다시 측정' }).click();
+      await expect(page.locator(W).getAttribute('data-measured')).resolves.toBe('running');
+      await measuredDone(page);
+      expect((await inspect(page)).measured).toEqual(firstMeasured);
     } finally {
       await visit.close();
     }

@@ -338,6 +338,30 @@ describe('split-learning playground', () => {
     }
   });
 
+  test('play/pause, one epoch and restart', async () => {
+    const visit = await openWidget(browser, 'split.speed=normal&split.epochs=30');
+    const { page } = visit;
+    try {
+      const id = await waitRun(page, 0, 'running');
+      await page.locator(W).getByRole('button', { name: '일시정지' }).click();
+      await waitRun(page, id - 1, 'paused');
+      const held = (await inspect(page)).rows.length;
+      await page.waitForTimeout(500);
+      const still = (await inspect(page)).rows.length;
+      expect(still).toBeLessThanOrEqual(held + 1);
+      await page.locator(W).getByRole('button', { name: '한 에폭' }).click();
+      await expect.poll(async () => (await inspect(page)).rows.length, { timeout: 10_000 }).toBe(still + 1);
+      await page.waitForTimeout(400);
+      expect((await inspect(page)).rows.length).toBe(still + 1);
+      expect(await page.locator(W).getAttribute('data-status')).toBe('paused');
+      await page.locator(W).getByRole('button', { name: '처음부터' }).click();
+      await waitRun(page, id, 'running');
+      expect((await inspect(page)).previous).not.toBeNull();
+    } finally {
+      await visit.close();
+    }
+  });
+
   test('slow speed lets each batch be watched; faster speeds let batches run', async () => {
     const visit = await openWidget(browser, 'split.speed=slow&split.epochs=2');
     const { page } = visit;
