@@ -140,7 +140,7 @@ describe('split-learning playground', () => {
       // Same seed, same model, only the cut moved: the same training, up to float rounding.
       expect(info.previous).toHaveLength(2);
       info.rows.forEach((r, i) => expect(Math.abs(r.testAccuracy - info.previous![i])).toBeLessThan(0.01));
-      await expect(page.locator(`${W} [data-compare-note]`).textContent()).resolves.toMatch(/분할 지점 1.*최대 \d+\.\d+%p/);
+      await expect(page.locator(`${W} [data-compare-note]`).textContent()).resolves.toMatch(/이전 실행\(분할 지점 1\)의 테스트 곡선\. 지금까지 2개 에폭( 모두에서 두 실행의 테스트 정확도가 같습니다|에서 두 실행의 테스트 정확도 차이는 최대 \d+\.\d+%p입니다)\./);
 
       await page.keyboard.press('End');
       id = await waitRun(page, id);

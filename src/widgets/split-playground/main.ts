@@ -173,9 +173,10 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
         const n = Math.min(rows.length, previous!.rows.length);
         let gap = 0;
         for (let i = 0; i < n; i++) gap = Math.max(gap, Math.abs(rows[i].testAccuracy - previous!.rows[i].testAccuracy));
+        const same = n > 0 && gap === 0;
         compareNote.textContent =
-          `회색 점선: 이전 실행의 테스트 곡선 (이번 실행과 다른 점: ${previous!.what}).` +
-          (n > 0 ? ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.` : '');
+          `회색 점선: 이전 실행(${previous!.what})의 테스트 곡선.` +
+          (n === 0 ? '' : same ? ` 지금까지 ${n}개 에폭 모두에서 두 실행의 테스트 정확도가 같습니다.` : ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.`);
       }
     }
   }
