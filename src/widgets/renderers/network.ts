@@ -168,7 +168,7 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
     const vertical = d.variant === 'vertical';
 
     // Regions: client (left), server (middle/right), U-shaped head (right).
-    const clientParams = d.layerParams.slice(0, cut).reduce((a, b) => a + b, 0) + d.layerParams.slice(head).reduce((a, b) => a + b, 0);
+    const frontParams = d.layerParams.slice(0, cut).reduce((a, b) => a + b, 0);
     const serverParams = d.layerParams.slice(cut, head).reduce((a, b) => a + b, 0);
     const regions: { x0: number; x1: number; cls: string; title: string; sub: string }[] = [
       {
@@ -176,7 +176,7 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
         x1: g.b1,
         cls: 'client',
         title: vertical ? `클라이언트 ${d.clients}곳` : '클라이언트',
-        sub: vertical ? `앞부분 ${d.clients}개` : `매개변수 ${fmt(d.layerParams.slice(0, cut).reduce((a, b) => a + b, 0))}개`,
+        sub: vertical ? `앞부분 ${d.clients}개, 매개변수 ${fmt(frontParams)}개` : `매개변수 ${fmt(frontParams)}개`,
       },
       { x0: g.b1, x1: g.b2 ?? g.W - 2, cls: 'server', title: '서버', sub: `매개변수 ${fmt(serverParams)}개` },
     ];
