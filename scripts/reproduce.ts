@@ -32,6 +32,7 @@ import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import {
   settingId,
   settingLabel,
+  speedupAgainst,
   type ReproCandidate,
   type ReproCurve,
   type ReproPartition,
@@ -39,6 +40,8 @@ import {
   type ReproSetting,
   type ReproductionReport,
 } from '../src/data/reproduction';
+
+export { speedupAgainst };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -341,14 +344,6 @@ export function thinCurve(accuracies: number[], crossing: number | null): ReproC
     out.best.push(Number(Math.max(0, best[r - 1]).toFixed(4)));
   }
   return out;
-}
-
-/** Speed-up of a result against FedSGD's, with a bound when either did not reach the target. */
-export function speedupAgainst(fedsgd: { roundsToTarget: number | null; cap: number }, r: { roundsToTarget: number | null; cap: number }): Pick<ReproResult, 'speedup' | 'speedupBound'> {
-  if (fedsgd.roundsToTarget !== null && r.roundsToTarget !== null) return { speedup: fedsgd.roundsToTarget / r.roundsToTarget, speedupBound: 'exact' };
-  if (fedsgd.roundsToTarget === null && r.roundsToTarget !== null) return { speedup: fedsgd.cap / r.roundsToTarget, speedupBound: 'lower' };
-  if (fedsgd.roundsToTarget !== null && r.roundsToTarget === null) return { speedup: fedsgd.roundsToTarget / r.cap, speedupBound: 'upper' };
-  return { speedup: null, speedupBound: null };
 }
 
 /** Trains with the engine; the returned function is what `tune` calls for each η. */

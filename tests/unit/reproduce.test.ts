@@ -9,7 +9,9 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CHANCE, gridOrder, main, parseArgs, parseSetting, speedupAgainst, thinCurve, tune, UsageError, type RunCurve } from '../../scripts/reproduce';
 import { roundsToTarget } from '~/engine/metrics';
-import { paperSpeedup, PAPER_ROWS, type ReproductionReport } from '~/data/reproduction';
+import { paperChecks, paperSpeedup, PAPER_ROWS, type ReproductionReport } from '~/data/reproduction';
+import { baseLr, chosenLrs, race, toRunConfig } from '~/widgets/reproduction/config';
+import { validateConfig } from '~/engine/index';
 
 describe('flags', () => {
   test('defaults: the paper setup, both partitions, FedSGD among the settings', () => {
@@ -188,3 +190,88 @@ test('a real, tiny run trains with the engine and writes a complete results file
     rmSync(dir, { recursive: true, force: true });
   }
 }, 300_000);
+
+describe('the checks against the paper', () => {
+  const result = (partition: 'iid' | 'shards', setting: string, speedup: number | null, speedupBound: 'exact' | 'lower' | 'upper' | null) => ({
+    partition,
+    setting,
+    lr: 0.1,
+    roundsToTarget: speedupBound === 'upper' ? null : 10,
+    cap: 100,
+    bestAccuracy: 0.9,
+    speedup,
+    speedupBound,
+    candidates: [],
+    curve: { round: [], accuracy: [], best: [] },
+  });
+  const reportWith = (results: ReturnType<typeof result>[]) => ({ results }) as unknown as ReproductionReport;
+  const verdicts = (r: ReproductionReport) => Object.fromEntries(paperChecks(r).map((c) => [c.id, c.holds]));
+
+  test('a run shaped like the paper reproduces every finding', () => {
+    const v = verdicts(
+      reportWith([
+        result('iid', 'e1-b10', 16.9, 'exact'),
+        result('shards', 'e1-b10', 2.7, 'exact'),
+        result('iid', 'e5-ball', 3.5, 'exact'),
+        result('shards', 'e5-ball', 0.8, 'upper'),
+      ]),
+    );
+    expect(v).toEqual({
+      'iid-e1b10-faster': true,
+      'iid-order-of-magnitude': true,
+      'noniid-smaller-gain': true,
+      'noniid-e1b10-still-faster': true,
+      'iid-e5ball-faster': true,
+      'noniid-e5ball-slower': true,
+    });
+  });
+
+  test('findings that do not hold are reported as such, and bounds that cannot decide as unknown', () => {
+    const v = verdicts(
+      reportWith([
+        result('iid', 'e1-b10', 4, 'exact'), // faster, but not tenfold
+        result('shards', 'e1-b10', 5, 'exact'), // a larger gain than on IID
+        result('shards', 'e5-ball', 1.3, 'exact'), // faster than FedSGD
+        result('iid', 'e5-ball', 0.9, 'lower'), // "at least 0.9×": cannot tell
+      ]),
+    );
+    expect(v['iid-e1b10-faster']).toBe(true);
+    expect(v['iid-order-of-magnitude']).toBe(false);
+    expect(v['noniid-smaller-gain']).toBe(false);
+    expect(v['noniid-e5ball-slower']).toBe(false);
+    expect(v['iid-e5ball-faster']).toBeNull();
+    // A bound on one side: "at least 12×" on IID against exactly 2× on non-IID is certainly smaller.
+    const w = verdicts(reportWith([result('iid', 'e1-b10', 12, 'lower'), result('shards', 'e1-b10', 2, 'exact')]));
+    expect(w['noniid-smaller-gain']).toBe(true);
+    expect(w['iid-order-of-magnitude']).toBe(true);
+    // Settings that were not run cannot be judged.
+    expect(w['iid-e5ball-faster']).toBeNull();
+    expect(paperChecks(reportWith([])).find((c) => c.id === 'iid-e5ball-faster')!.ours).toBe('실행하지 않음');
+  });
+});
+
+describe('the live widget’s runs', () => {
+  const values = { partition: 'shards', clients: 50, target: 90, rounds: 100, e1b10: true, e1b50: false, e5ball: true, e5b10: false, lrScale: 2, seed: 3, curve: 'best' } as const;
+
+  test('FedSGD first, then the ticked FedAvg settings, with the full-size run’s η times the multiplier', () => {
+    const chosen = chosenLrs(reportWith2([{ partition: 'shards', setting: 'e1-b10', lr: 0.05 }]));
+    const entries = race(values, chosen);
+    expect(entries.map((e) => e.id)).toEqual(['fedsgd', 'e1-b10', 'e5-ball']);
+    expect(entries.map((e) => e.lr)).toEqual([1, 0.1, 1]);
+    const cfg = toRunConfig(entries[1], values);
+    expect(cfg).toMatchObject({ algorithm: 'fedavg', localEpochs: 1, batchSize: 10, lr: 0.1, clients: 50, fraction: 0.1, rounds: 100, seed: 3 });
+    expect(cfg.partition).toMatchObject({ kind: 'shards', shardsPerClient: 2 });
+    expect(cfg.dataset.name).toBe('mnist');
+    expect(cfg.model.kind).toBe('2nn');
+    expect(validateConfig(cfg)).toEqual([]);
+  });
+
+  test('an unusable η from the page falls back to the grid centre', () => {
+    expect(baseLr({ iid: { fedsgd: -1 } }, 'iid', 'fedsgd', 1, 'all')).toBe(0.5);
+    expect(baseLr({}, 'iid', 'fedavg', 1, 50)).toBe(0.2);
+  });
+
+  function reportWith2(rs: Array<{ partition: string; setting: string; lr: number }>) {
+    return { results: rs } as unknown as ReproductionReport;
+  }
+});

@@ -1,0 +1,85 @@
+/**
+ * From the live widget's settings to the runs of the race: FedSGD first (the baseline every
+ * speed-up divides), then each FedAvg setting the reader ticked. Imports only the engine's config
+ * module and plain data, so it can run on the page.
+ *
+ * The browser version is the paper's experiment made small: the MNIST subset served with the site
+ * (10,000 training and 2,000 test images) instead of 70,000 images, K clients holding 10,000/K
+ * examples each instead of 100 × 600, and C = 0.1 as in the paper.
+ */
+import { defaultConfig } from '~/engine/config';
+import type { RunConfig } from '~/engine/types';
+import { settingId, settingLabel, type ReproPartition, type ReproductionReport } from '~/data/reproduction';
+
+/** η the full-size run chose, by partition and setting id (what the page passes to the widget). */
+export type ChosenLrs = Partial<Record<ReproPartition, Record<string, number>>>;
+
+/** The chosen η of a results file, small enough for a data attribute. */
+export function chosenLrs(report: ReproductionReport | null): ChosenLrs {
+  const out: ChosenLrs = {};
+  for (const r of report?.results ?? []) (out[r.partition] ??= {})[r.setting] = r.lr;
+  return out;
+}
+import { FEDAVG_SETTINGS, type ReproValues } from './params';
+
+/** C, as in the paper. */
+export const FRACTION = 0.1;
+
+/** One run of the race. */
+export interface RaceEntry {
+  id: string;
+  label: string;
+  algorithm: 'fedsgd' | 'fedavg';
+  localEpochs: number;
+  batchSize: number | 'all';
+  /** η before the reader's multiplier. */
+  baseLr: number;
+  lr: number;
+}
+
+/** η when the Node reproduction has not chosen one: the centres of its grids. */
+function fallbackLr(algorithm: 'fedsgd' | 'fedavg', batchSize: number | 'all'): number {
+  if (algorithm === 'fedsgd' || batchSize === 'all') return 0.5;
+  return batchSize >= 50 ? 0.2 : 0.1;
+}
+
+/**
+ * η per setting: the one the full-size run (`npm run reproduce`) chose for this partition, when
+ * it ran that setting, else the centre of its grid.
+ */
+export function baseLr(chosen: ChosenLrs, partition: ReproPartition, algorithm: 'fedsgd' | 'fedavg', localEpochs: number, batchSize: number | 'all'): number {
+  const lr = chosen[partition]?.[settingId(algorithm, localEpochs, batchSize)];
+  return typeof lr === 'number' && lr > 0 && lr <= 10 ? lr : fallbackLr(algorithm, batchSize);
+}
+
+/** Learning rates are shown and sent rounded to 4 significant digits (0.1 × 0.25 = 0.025). */
+const tidy = (x: number) => Number(x.toPrecision(4));
+
+export function race(v: ReproValues, chosen: ChosenLrs): RaceEntry[] {
+  const entries: RaceEntry[] = [];
+  const add = (algorithm: 'fedsgd' | 'fedavg', localEpochs: number, batchSize: number | 'all') => {
+    const b = baseLr(chosen, v.partition, algorithm, localEpochs, batchSize);
+    entries.push({ id: settingId(algorithm, localEpochs, batchSize), label: settingLabel({ algorithm, localEpochs, batchSize }), algorithm, localEpochs, batchSize, baseLr: b, lr: tidy(b * v.lrScale) });
+  };
+  add('fedsgd', 1, 'all');
+  for (const s of FEDAVG_SETTINGS) if (v[s.key]) add('fedavg', s.localEpochs, s.batchSize);
+  return entries;
+}
+
+export function toRunConfig(entry: RaceEntry, v: ReproValues): RunConfig {
+  return defaultConfig({
+    algorithm: entry.algorithm,
+    dataset: { name: 'mnist', size: 0 },
+    model: { kind: '2nn' },
+    partition: { kind: v.partition, shardsPerClient: 2 },
+    clients: v.clients,
+    fraction: FRACTION,
+    localEpochs: entry.localEpochs,
+    batchSize: entry.batchSize,
+    lr: entry.lr,
+    rounds: v.rounds,
+    weighting: 'samples',
+    shuffle: true,
+    seed: v.seed,
+  });
+}

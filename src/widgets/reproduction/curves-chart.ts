@@ -1,0 +1,158 @@
+/**
+ * Test accuracy per round, one line per setting (FedSGD, FedAvg E/B), with the target accuracy
+ * as a dashed rule: the picture behind "rounds to reach the target". Drawn with Observable Plot
+ * on a logarithmic round axis, because FedAvg reaches in a handful of rounds what takes FedSGD
+ * hundreds (the paper's point), and a linear axis would squeeze the fast settings into a corner.
+ *
+ * The key sits in the top margin (as many rows as the width needs) so it goes with the chart into
+ * an exported file; each setting also has its own dash pattern, so colour is never the only cue.
+ */
+import * as Plot from '@observablehq/plot';
+
+/** Okabe–Ito hues and dash patterns per setting id; unknown ids cycle through the rest. */
+const STYLES: Record<string, { color: string; dash?: string; width?: number }> = {
+  fedsgd: { color: 'currentColor', width: 2.5 },
+  'e1-b10': { color: '#0072b2' },
+  'e1-b50': { color: '#009e73', dash: '6,3' },
+  'e5-ball': { color: '#d55e00', dash: '2,2' },
+  'e5-b10': { color: '#cc79a7', dash: '8,3,2,3' },
+  'e20-b10': { color: '#e69f00', dash: '1,3' },
+};
+const EXTRA = ['#56b4e9', '#999999', '#f0e442'];
+
+export function seriesStyle(id: string, index: number): { color: string; dash?: string; width: number } {
+  const s = STYLES[id] ?? { color: EXTRA[index % EXTRA.length], dash: '4,2' };
+  return { color: s.color, dash: s.dash, width: s.width ?? 2 };
+}
+
+export interface CurveSeries {
+  /** Setting id (picks the style). */
+  id: string;
+  /** Korean/English label in the key, e.g. "FedAvg E=1, B=10". */
+  label: string;
+  rounds: readonly number[];
+  accuracy: readonly number[];
+}
+
+export interface CurvesChartOptions {
+  /** Accessible name of the chart image. */
+  label: string;
+  height?: number;
+}
+
+export interface CurvesChartData {
+  series: readonly CurveSeries[];
+  /** Target accuracy (a dashed rule), or null. */
+  target: number | null;
+  /** Right end of the round axis (the cap), so a running chart does not rescale every round. */
+  xMax: number;
+  /** Bottom of the accuracy axis (the top is 100%). */
+  yMin?: number;
+}
+
+export interface CurvesChart {
+  update(data: CurvesChartData): void;
+  svg(): SVGSVGElement | null;
+  destroy(): void;
+}
+
+/** Rough width of a key label in pixels at Plot's 10px font. */
+const textWidth = (s: string) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 10 : 6.2), 0);
+
+export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChart {
+  let data: CurvesChartData = { series: [], target: null, xMax: 10 };
+  let width = Math.max(280, el.clientWidth || 560);
+  let frame = 0;
+
+  function draw() {
+    frame = 0;
+    const height = options.height ?? 300;
+    // Lay the key out in rows that fit the width.
+    const items = data.series.map((s, i) => ({ ...s, style: seriesStyle(s.id, i), w: 30 + textWidth(s.label) + 14 }));
+    const rows: (typeof items)[] = [[]];
+    let used = 0;
+    for (const it of items) {
+      if (used + it.w > width - 50 && rows[rows.length - 1].length) {
+        rows.push([]);
+        used = 0;
+      }
+      rows[rows.length - 1].push(it);
+      used += it.w;
+    }
+    const marginTop = 30 + 16 * rows.length;
+    const yMin = data.yMin ?? 0.5;
+    const marks: Plot.Markish[] = [];
+    if (data.target !== null) {
+      marks.push(
+        Plot.ruleY([data.target], { stroke: 'currentColor', strokeOpacity: 0.6, strokeDasharray: '3,3' }),
+        Plot.text([`목표 ${(data.target * 100).toFixed(0)}%`], { x: Math.max(2, data.xMax), y: data.target, dy: -7, dx: -2, fill: 'currentColor', textAnchor: 'end' }),
+      );
+    }
+    items.forEach((s) => {
+      const pts = s.rounds.map((r, j) => ({ x: r, y: s.accuracy[j] })).filter((p) => Number.isFinite(p.y) && p.x >= 1);
+      if (!pts.length) return;
+      // Early rounds below the axis (FedSGD starts near chance) leave through the bottom edge.
+      marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: s.style.color, strokeWidth: s.style.width, strokeDasharray: s.style.dash, clip: true }));
+      // A dot at the last round shows where a run stopped (it reached the target, or its cap).
+      marks.push(Plot.dot([pts[pts.length - 1]], { x: 'x', y: 'y', fill: s.style.color, r: 2.5, clip: true }));
+    });
+    rows.forEach((row, ri) => {
+      let x = 0;
+      for (const it of row) {
+        const dy = -(marginTop - 10) + 16 * ri;
+        marks.push(
+          Plot.text([it.style.dash ? '╍╍╍' : '━━━'], { frameAnchor: 'top-left', dx: x, dy, fill: it.style.color, textAnchor: 'start' }),
+          Plot.text([it.label], { frameAnchor: 'top-left', dx: x + 30, dy, fill: 'currentColor', textAnchor: 'start' }),
+        );
+        x += it.w;
+      }
+    });
+    const chart = Plot.plot({
+      width,
+      height: height + marginTop,
+      marginTop,
+      marginLeft: 44,
+      marginRight: 18,
+      marginBottom: 36,
+      ariaLabel: options.label,
+      x: { type: 'log', domain: [1, Math.max(2, data.xMax)], label: '라운드 (로그 눈금)', labelAnchor: 'right', labelArrow: 'none', grid: true },
+      y: { domain: [yMin, 1], label: '테스트 정확도', labelArrow: 'none', grid: true, tickFormat: (v: number) => `${Math.round(v * 100)}%`, ticks: 6 },
+      marks,
+    });
+    // One image with one Korean name; the table beside it carries the numbers (axe: Plot's
+    // English group labels on plain <g> elements are not allowed).
+    chart.setAttribute('role', 'img');
+    for (const g of chart.querySelectorAll('[aria-label]')) g.removeAttribute('aria-label');
+    for (const g of chart.querySelectorAll('[aria-description]')) g.removeAttribute('aria-description');
+    el.replaceChildren(chart);
+  }
+
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+  const ro =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver((entries) => {
+          const w = Math.round(entries[0]?.contentRect.width ?? width);
+          if (w > 0 && Math.abs(w - width) >= 8) {
+            width = Math.max(280, w);
+            schedule();
+          }
+        });
+  ro?.observe(el);
+  draw();
+
+  return {
+    update(next) {
+      data = next;
+      schedule();
+    },
+    svg: () => el.querySelector('svg'),
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      ro?.disconnect();
+      el.replaceChildren();
+    },
+  };
+}

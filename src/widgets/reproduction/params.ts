@@ -1,0 +1,49 @@
+/**
+ * The live reproduction's settings: one table for the URL (`?repro.…`), the server-rendered
+ * controls and the engine configurations (./config.ts).
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+/** The FedAvg settings the reader can add to the race against FedSGD, as in the paper's Table 2. */
+export const FEDAVG_SETTINGS = [
+  { key: 'e1b10', id: 'e1-b10', localEpochs: 1, batchSize: 10 },
+  { key: 'e1b50', id: 'e1-b50', localEpochs: 1, batchSize: 50 },
+  { key: 'e5ball', id: 'e5-ball', localEpochs: 5, batchSize: 'all' },
+  { key: 'e5b10', id: 'e5-b10', localEpochs: 5, batchSize: 10 },
+] as const;
+
+export const params = {
+  partition: {
+    type: 'choice',
+    label: '데이터 분할',
+    default: 'iid',
+    choices: [
+      { value: 'iid', label: 'IID (섞어서 고르게)' },
+      { value: 'shards', label: '극단적 Non-IID (레이블 샤드 2개)' },
+    ],
+  },
+  clients: { type: 'number', label: '클라이언트 수 K', default: 50, min: 20, max: 100, values: [20, 50, 100], unit: '명' },
+  target: { type: 'number', label: '목표 정확도', default: 90, min: 80, max: 94, values: [80, 85, 88, 90, 92, 94], unit: '%' },
+  rounds: { type: 'number', label: '설정마다 최대 라운드', default: 100, min: 25, max: 400, values: [25, 50, 100, 200, 400], unit: '라운드' },
+  e1b10: { type: 'boolean', label: 'FedAvg E=1, B=10', default: true },
+  e1b50: { type: 'boolean', label: 'FedAvg E=1, B=50', default: false },
+  e5ball: { type: 'boolean', label: 'FedAvg E=5, B=∞', default: true },
+  e5b10: { type: 'boolean', label: 'FedAvg E=5, B=10', default: false },
+  lrScale: { type: 'number', label: '학습률 배율', default: 1, min: 0.25, max: 4, values: [0.25, 0.5, 1, 2, 4], unit: '배' },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  curve: {
+    type: 'choice',
+    label: '곡선',
+    default: 'best',
+    choices: [
+      { value: 'best', label: '지금까지의 최고 정확도 (논문 방식)' },
+      { value: 'raw', label: '라운드마다 잰 정확도' },
+    ],
+  },
+} as const satisfies ParamTable;
+
+export type ReproParams = typeof params;
+export type ReproValues = Values<ReproParams>;
+
+/** Settings that change only how the runs are drawn. */
+export const VIEW_ONLY: readonly (keyof ReproParams)[] = ['curve'];

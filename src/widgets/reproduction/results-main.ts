@@ -1,0 +1,65 @@
+/**
+ * The committed results drawn: test accuracy per round for each setting of one partition, the
+ * target as a dashed rule. The data comes from the page (rendered from src/data/reproduction.json
+ * at build time); the summary sentence says in words what the chart shows.
+ */
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import { downloadCsv, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { create as createCurves } from './curves-chart';
+import type { ResultsChartData, ResultsParams, ResultsValues } from './results-params';
+
+const PART_NAMES: Record<string, string> = { iid: 'IID', shards: '극단적 Non-IID' };
+
+export function mount(ctx: WidgetContext<ResultsParams>): WidgetController<ResultsParams> {
+  const root = ctx.root;
+  const chartEl = root.querySelector<HTMLElement>('[data-view="curves"]')!;
+  let data: ResultsChartData | null = null;
+  try {
+    data = JSON.parse(root.dataset.curves ?? 'null') as ResultsChartData | null;
+  } catch {
+    data = null;
+  }
+  const chart = createCurves(chartEl, { label: '재현 실행의 라운드별 테스트 정확도' });
+
+  function draw(v: ResultsValues) {
+    const series = data?.partitions[v.part] ?? [];
+    chart.update({
+      series: series.map((s) => ({ id: s.id, label: `${s.label}, η=${s.lr}`, rounds: s.round, accuracy: v.curve === 'best' ? s.best : s.accuracy })),
+      target: data?.target ?? null,
+      xMax: data?.cap ?? 100,
+      yMin: 0.5,
+    });
+    if (!data) {
+      ctx.announce('결과 파일이 없어 그래프를 그리지 못했습니다.', true);
+      return;
+    }
+    const ends = series.map((s) => `${s.label} ${s.round[s.round.length - 1]}라운드에서 ${(100 * (v.curve === 'best' ? s.best : s.accuracy)[s.round.length - 1]).toFixed(1)}%`);
+    ctx.announce(`${PART_NAMES[v.part] ?? v.part} 분할의 그래프를 보고 있습니다. 각 곡선의 끝: ${ends.join(', ')}. 목표는 ${(100 * data.target).toFixed(0)}%입니다.`, true);
+  }
+
+  draw(ctx.values);
+
+  return {
+    update(values) {
+      draw(values);
+    },
+    action(name) {
+      if (name === 'export-png' || name === 'export-svg') {
+        const svg = chart.svg();
+        if (!svg) return;
+        const text = svgDocument(svg);
+        const file = `reproduction-${ctx.values.part}-${stamp()}`;
+        if (name === 'export-svg') downloadSvg(text, `${file}.svg`);
+        else void downloadPng(text, `${file}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
+      } else if (name === 'export-csv' && data) {
+        const rows = Object.entries(data.partitions).flatMap(([part, series]) =>
+          series.flatMap((s) => s.round.map((r, i) => ({ partition: part, setting: s.label, lr: s.lr, round: r, test_accuracy: s.accuracy[i], best_so_far: s.best[i] }))),
+        );
+        downloadCsv(rows, ['partition', 'setting', 'lr', 'round', 'test_accuracy', 'best_so_far'], `reproduction-curves-${stamp()}.csv`);
+      }
+    },
+    destroy() {
+      chart.destroy();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The static results chart's two view settings (`?reproresults.…`): which partition it shows and
+ * which curve. Nothing here trains; the numbers come from the committed results file.
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+export const resultsParams = {
+  part: {
+    type: 'choice',
+    label: '데이터 분할',
+    default: 'iid',
+    choices: [
+      { value: 'iid', label: 'IID' },
+      { value: 'shards', label: '극단적 Non-IID (레이블 샤드 2개)' },
+    ],
+  },
+  curve: {
+    type: 'choice',
+    label: '곡선',
+    default: 'best',
+    choices: [
+      { value: 'best', label: '지금까지의 최고 정확도 (논문 방식)' },
+      { value: 'raw', label: '라운드마다 잰 정확도' },
+    ],
+  },
+} as const satisfies ParamTable;
+
+export type ResultsParams = typeof resultsParams;
+export type ResultsValues = Values<ResultsParams>;
+
+/** What the page hands the chart (a data attribute): per partition, one curve per setting. */
+export interface ResultsChartData {
+  target: number;
+  cap: number;
+  partitions: Record<string, Array<{ id: string; label: string; lr: number; round: number[]; accuracy: number[]; best: number[] }>>;
+}
