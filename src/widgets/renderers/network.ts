@@ -269,7 +269,7 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
     for (const reg of regions) {
       const cx = (reg.x0 + reg.x1) / 2;
       labels.push({ x: cx, y: TOP - 26, text: reg.title, cls: 'net__title' });
-      if (reg.x1 - reg.x0 > 84) labels.push({ x: cx, y: TOP - 13, text: reg.sub, cls: 'net__sub' });
+      if (reg.x1 - reg.x0 > 12 + [...reg.sub].reduce((w, ch) => w + (/[\u3131-\uD79D]/.test(ch) ? 10 : 6), 0)) labels.push({ x: cx, y: TOP - 13, text: reg.sub, cls: 'net__sub' });
     }
     for (let col = 0; col <= L; col++) {
       const w = vertical && col <= cut ? (col === 0 ? d.columns[0].width : d.columns[col].width * d.clients) : d.columns[col].width;
