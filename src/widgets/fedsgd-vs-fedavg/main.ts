@@ -47,12 +47,13 @@ export interface VersusInspection {
   status: Status;
   runId: number;
   /** Runs finished so far, in order. */
-  runs: { setting: string; lr: number; rounds: number | null; trained: number; best: number }[];
+  runs: { setting: string; lr: number; rounds: number | null; trained: number; best: number; accuracies: number[] }[];
   /** Per setting: rounds to target at its best learning rate (null: not reached or not yet run). */
   results: Record<string, { rounds: number | null; lr: number | null; done: boolean }>;
   /** The bars' ranks: measured and paper, per setting key. */
   ranks: { here: Record<string, number | null>; paper: Record<string, number> };
   current: { setting: string; lr: number; round: number } | null;
+  /** The latest run's configuration (null for a grid shown from memory). */
   config: RunConfig | null;
   backend: BackendInfo | null;
   fromCache: boolean;
@@ -109,6 +110,8 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
   let grid: Grid = new Map();
   let job: { s: number; lrIndex: number; accuracies: number[]; cap: number; config: RunConfig; over: boolean } | null = null;
   let finishedRuns: { setting: string; run: RunResult }[] = [];
+  /** The configuration of the latest run started (tests and the JSON export read it). */
+  let lastConfig: RunConfig | null = null;
   let fromCache = false;
   /** Finished grids by settings, so going back to one shows it at once. */
   const cache = new Map<string, { grid: Grid; runs: { setting: string; run: RunResult }[] }>();
@@ -155,6 +158,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
       const cap = r.best?.rounds != null ? Math.min(MAX_ROUNDS, Math.max(1, Math.ceil(r.best.rounds))) : MAX_ROUNDS;
       const config = toRunConfig(v, SETTINGS[s], LEARNING_RATES[lrIndex], cap);
       job = { s, lrIndex, accuracies: [], cap, config, over: false };
+      lastConfig = config;
       host.start(config, { divergeFactor: 10, dataUrl: DATA_URL }, { paused: !active() });
       root.dataset.runId = String(host.runId);
       describeNow();
@@ -376,6 +380,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     const v = ctx.values;
     host.cancel();
     job = null;
+    lastConfig = null;
     ui.alert(null);
     if (runsBody) runsBody.replaceChildren();
     const hit = cache.get(cacheKey(v));
@@ -490,7 +495,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
       return {
         status,
         runId: host.runId,
-        runs: finishedRuns.map(({ setting, run }) => ({ setting, lr: run.lr, rounds: run.rounds, trained: run.trained, best: run.best })),
+        runs: finishedRuns.map(({ setting, run }) => ({ setting, lr: run.lr, rounds: run.rounds, trained: run.trained, best: run.best, accuracies: run.accuracies })),
         results: Object.fromEntries(SETTINGS.map((s) => {
           const r = grid.get(s.key)!;
           return [s.key, { rounds: r.best?.rounds ?? null, lr: r.best?.lr ?? null, done: r.done }];
@@ -500,7 +505,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
           paper: Object.fromEntries(SETTINGS.map((s, i) => [s.key, paperRanks[i]!])),
         },
         current: job && !job.over ? { setting: SETTINGS[job.s].key, lr: LEARNING_RATES[job.lrIndex], round: job.accuracies.length } : null,
-        config: job?.config ?? null,
+        config: job?.config ?? lastConfig,
         backend,
         fromCache,
       };
