@@ -123,7 +123,8 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
       marginRight: 16,
       marginBottom: 34,
       ariaLabel: options.label,
-      x: { domain: [0, Math.max(1, data.xMax)], label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', ticks: Math.max(2, Math.floor(width / 70)) },
+      // Rounds are whole numbers: never more ticks than rounds (no "2.5 라운드").
+      x: { domain: [0, Math.max(1, data.xMax)], label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', ticks: Math.max(1, Math.min(Math.ceil(data.xMax), Math.floor(width / 70))), tickFormat: (v: number) => (Number.isInteger(v) ? String(v) : '') },
       y: { domain: yDomain, label: options.yLabel, labelArrow: 'none', grid: true, tickFormat: yFormat, ticks: 5 },
       marks,
     });
