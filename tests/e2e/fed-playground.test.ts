@@ -82,7 +82,6 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
   test('waits off screen, then trains in a worker on wasm; accessible, no overflow', async () => {
     const visit = await openPage(browser, `${CHAPTER}?${SHORT}`);
     const { page } = visit;
-    const root = page.locator(W);
     try {
       // Far below the fold at load: nothing mounted.
       expect(await dataOf(page, W, 'state')).toBe('waiting');
@@ -253,7 +252,6 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
   test('bad and random addresses: Korean notices, valid settings, no errors', async () => {
     const visit = await openWidget(browser, W, 'fed.clients=999&fed.lr=abc&fed.fraction=0.33&fed.nope=1&fed.rounds=5&fed.speed=fast');
     const { page } = visit;
-    const root = page.locator(W);
     try {
       await waitRun(page, W, 0);
       const notices = (await page.locator(`${W} [data-notices] p`).allTextContents()).join('\n');

@@ -84,7 +84,6 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
   let playing = true;
   let backend: BackendInfo | null = null;
   const history: PairRound[] = [];
-  let diverged = false;
 
   const disagreementChart = createLineChart(q('[data-view="disagreement"]')!, {
     label: '라운드별로 로컬 결정 경계가 글로벌 결정 경계와 다른 영역의 평균 비율',
@@ -208,7 +207,6 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
         return;
       }
       case 'run-diverged':
-        diverged = true;
         player.stop();
         player.flush();
         setStatus('diverged');
@@ -348,7 +346,6 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
   function newRun(debounced: boolean) {
     player.reset();
     history.length = 0;
-    diverged = false;
     ui.alert(null);
     delete root.dataset.round;
     setStatus('loading');

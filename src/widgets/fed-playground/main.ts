@@ -475,7 +475,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   newRun(false);
 
   return {
-    update(values: FedValues, changed) {
+    update(_values: FedValues, changed) {
       if (changed.includes('speed') && !animated()) {
         // From phases to whole rounds: show what is computed, then go on round by round.
         player.flush();
