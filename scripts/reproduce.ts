@@ -399,6 +399,9 @@ export async function main(argv: string[]): Promise<number> {
   const tty = process.stderr.isTTY;
   const log = (s: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${s}\n`);
   const started = performance.now();
+  // The code that runs is the code of this moment: record its commit now, not when it ends.
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = (git(['status', '--porcelain', '--', 'src/engine', 'scripts/reproduce.ts', 'src/data/reproduction.ts']) ?? '') !== '';
 
   // Data summary and parameter count, from one round-less look at the first configuration.
   let setup: ReproductionReport['setup'] | null = null;
@@ -471,12 +474,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const durationSeconds = Math.round((performance.now() - started) / 1000);
-  const dirty = (git(['status', '--porcelain', '--', 'src/engine', 'scripts/reproduce.ts', 'src/data/reproduction.ts']) ?? '') !== '';
   const cpus = os.cpus();
   const report: ReproductionReport = {
     schema: 1,
     generatedAt: new Date().toISOString(),
-    commit: git(['rev-parse', '--short', 'HEAD']),
+    commit,
     dirty,
     command: ['npm run reproduce', ...(argv.length ? ['--', ...argv] : [])].join(' '),
     quick: opts.quick,

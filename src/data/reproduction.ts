@@ -252,7 +252,22 @@ export function paperChecks(report: ReproductionReport): PaperCheck[] {
   const b = range(sh10);
   const smaller = a && b ? (b[1] < a[0] ? true : b[0] >= a[1] ? false : null) : null;
 
+  // IID ordering by rounds: E=1, B=10 before E=5, B=∞ before FedSGD (the paper's CNN rows:
+  // 34, 179, 626). A FedSGD that did not reach the target took longer than anything that did.
+  const rtt = (r: ReproResult | null) => r?.roundsToTarget ?? null;
+  const fedsgdIid = get('iid', 'fedsgd');
+  const [o1, o2, o3] = [rtt(iid10), rtt(iid5), rtt(fedsgdIid)];
+  const ordered = o1 !== null && o2 !== null && fedsgdIid ? (o1 < o2 && (o3 === null || o2 < o3) ? true : false) : null;
+  const roundsOf = (r: ReproResult | null) => (r ? formatRounds(r.roundsToTarget, r.cap) : '실행하지 않음');
+
   return [
+    {
+      id: 'iid-ordering',
+      claim: 'IID 데이터에서 한 라운드의 로컬 갱신이 많을수록 적은 라운드로 닿는다: E=1, B=10(60걸음) → E=5, B=∞(5걸음) → FedSGD(1걸음) 순서.',
+      paper: `CNN ${row(1, 10, 'CNN').iid} → ${p5.iid} → ${row(1, 'all', 'CNN').iid}라운드`,
+      ours: `${roundsOf(iid10)} → ${roundsOf(iid5)} → ${roundsOf(fedsgdIid)}라운드`,
+      holds: ordered,
+    },
     {
       id: 'iid-e1b10-faster',
       claim: 'IID 데이터에서 FedAvg(E=1, B=10)는 FedSGD보다 적은 라운드로 목표에 닿는다.',

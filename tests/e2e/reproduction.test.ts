@@ -63,7 +63,7 @@ describe('the committed results', () => {
     }
     // The checks table: one row per finding, each with a verdict in words.
     const checks = page.locator('table.repro__checks tbody tr');
-    await expect(checks.count()).resolves.toBe(6);
+    await expect(checks.count()).resolves.toBe(7);
     for (const text of await checks.allTextContents()) expect(text).toMatch(/재현됨|재현되지 않음|판단할 수 없음/);
     for (const fig of ['#reproduction-results', '#reproduction-live']) {
       await expect(page.locator(`${fig} .figure__try`).count()).resolves.toBe(1);

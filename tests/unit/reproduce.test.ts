@@ -217,6 +217,7 @@ describe('the checks against the paper', () => {
       ]),
     );
     expect(v).toEqual({
+      'iid-ordering': null, // no FedSGD result in this report
       'iid-e1b10-faster': true,
       'iid-order-of-magnitude': true,
       'noniid-smaller-gain': true,
@@ -224,6 +225,16 @@ describe('the checks against the paper', () => {
       'iid-e5ball-faster': true,
       'noniid-e5ball-slower': true,
     });
+  });
+
+  test('the IID ordering needs all three settings and follows their rounds', () => {
+    const r = (setting: string, rounds: number | null) => ({ ...result('iid', setting, 1, 'exact'), roundsToTarget: rounds });
+    const v = (a: number | null, b: number | null, c: number | null) => verdicts(reportWith([r('e1-b10', a), r('e5-ball', b), r('fedsgd', c)]))['iid-ordering'];
+    expect(v(4.5, 14.3, 64.4)).toBe(true);
+    expect(v(4.5, 14.3, null)).toBe(true);
+    expect(v(14.3, 4.5, 64.4)).toBe(false);
+    expect(v(4.5, 70, 64.4)).toBe(false);
+    expect(v(4.5, null, 64.4)).toBeNull();
   });
 
   test('findings that do not hold are reported as such, and bounds that cannot decide as unknown', () => {

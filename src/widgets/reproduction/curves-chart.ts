@@ -79,7 +79,7 @@ export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChar
       rows[rows.length - 1].push(it);
       used += it.w;
     }
-    const marginTop = 30 + 16 * rows.length;
+    const marginTop = 14 + 16 * rows.length;
     const yMin = data.yMin ?? 0.5;
     const marks: Plot.Markish[] = [];
     if (data.target !== null) {
@@ -116,7 +116,8 @@ export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChar
       marginBottom: 36,
       ariaLabel: options.label,
       x: { type: 'log', domain: [1, Math.max(2, data.xMax)], label: '라운드 (로그 눈금)', labelAnchor: 'right', labelArrow: 'none', grid: true },
-      y: { domain: [yMin, 1], label: '테스트 정확도', labelArrow: 'none', grid: true, tickFormat: (v: number) => `${Math.round(v * 100)}%`, ticks: 6 },
+      // The view's title names the axis ("…테스트 정확도"); the top margin is the key's.
+      y: { domain: [yMin, 1], label: null, grid: true, tickFormat: (v: number) => `${Math.round(v * 100)}%`, ticks: 6 },
       marks,
     });
     // One image with one Korean name; the table beside it carries the numbers (axe: Plot's
