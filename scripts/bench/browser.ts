@@ -16,7 +16,8 @@
  *   tfjs tensors in the worker against the count before, and the page's JS heap growth after
  *   garbage collection. Targets: 0 extra tensors, < 5 MB.
  *
- * Each figure is a distribution or a maximum within this run, not a timed test.
+ * Each figure is a distribution or a maximum within this run, not a timed test. The same JS and
+ * main-thread-task budgets for every other widget page are in `widgets.ts`.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
