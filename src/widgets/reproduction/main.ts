@@ -252,7 +252,7 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
   rerun(false);
 
   return {
-    update(values, changed) {
+    update(_values, changed) {
       if (changed.every((k) => VIEW_ONLY.includes(k))) {
         draw();
         return;
