@@ -7,7 +7,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { asImage } from './plot-a11y';
+import { asImage } from '../renderers/plot-image';
 
 export interface ErrorChartOptions {
   label: string;

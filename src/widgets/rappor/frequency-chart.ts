@@ -6,7 +6,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { asImage } from '../randomized-response/plot-a11y';
+import { asImage } from '../renderers/plot-image';
 
 export interface FrequencyChartOptions {
   label: string;

@@ -10,9 +10,16 @@
  */
 
 export function asImage<T extends Element>(chart: T): T {
-  chart.setAttribute('role', 'img');
-  for (const g of chart.querySelectorAll('[aria-label]')) g.removeAttribute('aria-label');
-  for (const g of chart.querySelectorAll('[aria-description]')) g.removeAttribute('aria-description');
+  // Plot returns a bare <svg>, or a <figure> around it when a chart has a legend or caption; the
+  // role goes on the svg either way.
+  const svg = chart instanceof SVGSVGElement ? chart : chart.querySelector('svg');
+  if (svg) {
+    svg.setAttribute('role', 'img');
+    for (const el of svg.querySelectorAll('[aria-label], [aria-description]')) {
+      el.removeAttribute('aria-label');
+      el.removeAttribute('aria-description');
+    }
+  }
   return chart;
 }
 
