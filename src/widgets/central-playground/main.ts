@@ -14,6 +14,8 @@ import { create as createDataflow } from '../renderers/dataflow';
 import { SERIES_COLORS } from '../renderers/colors';
 import { PACE, VIEW_ONLY, params, type CentralParams, type CentralValues } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';
+import { transportAction, type TransportTarget } from '../controls/transport';
+import { describeBackend } from '../renderers/run-status';
 
 type Status = 'loading' | 'running' | 'paused' | 'finished' | 'diverged' | 'error';
 
@@ -30,18 +32,6 @@ export interface CentralInspection {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const num = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
-
-function describeBackend(info: BackendInfo): { text: string; warn: boolean } {
-  const where = info.thread === 'worker' ? '작업자 스레드(Web Worker)' : '이 페이지의 메인 스레드';
-  if (info.backend === 'wasm') return { text: `계산: WebAssembly${info.simd ? ' (SIMD)' : ''} · ${where}`, warn: info.thread === 'main' };
-  const why =
-    info.fallback === 'no-webassembly'
-      ? ' — 이 브라우저에서 WebAssembly를 쓸 수 없어 더 느린 방식으로 학습합니다.'
-      : info.fallback === 'wasm-failed'
-        ? ' — WebAssembly를 시작하지 못해 더 느린 방식으로 학습합니다.'
-        : '';
-  return { text: `계산: CPU (JavaScript) · ${where}${why}`, warn: Boolean(info.fallback) || info.thread === 'main' };
-}
 
 export function mount(ctx: WidgetContext<CentralParams>): WidgetController<CentralParams> & { inspect(): CentralInspection } {
   const root = ctx.root;
@@ -288,6 +278,21 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
   host.setPace(PACE[ctx.values.speed]);
   newRun(false);
 
+  const transport: TransportTarget = {
+    status: () => status,
+    playing: () => playing,
+    setPlaying: (on) => (playing = on),
+    setStatus,
+    fresh: () => newRun(false),
+    resumeOrHold: () => {
+      if (shouldRun()) host.resume();
+      else host.pause();
+    },
+    step: () => host.step(),
+    noStep: ['finished', 'diverged'],
+    restartPlays: false,
+  };
+
   return {
     update(values: CentralValues, changed) {
       if (changed.includes('speed')) host.setPace(PACE[values.speed]);
@@ -297,27 +302,8 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
       newRun(true);
     },
     action(name, trigger) {
+      if (transportAction(name, transport)) return;
       switch (name) {
-        case 'toggle-play':
-          if (status === 'finished' || status === 'diverged' || status === 'error') {
-            playing = true;
-            newRun(false);
-          } else {
-            playing = !playing;
-            setStatus(playing ? 'running' : 'paused');
-            if (shouldRun()) host.resume();
-            else host.pause();
-          }
-          return;
-        case 'step':
-          if (status === 'finished' || status === 'diverged') return;
-          playing = false;
-          setStatus('paused');
-          host.step();
-          return;
-        case 'restart':
-          newRun(false);
-          return;
         case 'export-csv':
           downloadCsv(
             rows.map((r) => ({

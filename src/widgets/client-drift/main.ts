@@ -20,6 +20,7 @@ import { RoundPlayer } from '../renderers/round-player';
 import { choiceLabel, exportView, pct, statusUi, type Status } from '../renderers/fed-common';
 import { ROUND_MS, VIEW_ONLY, params, type DriftParams, type DriftValues } from './params';
 import { BOUNDARY_GRID, toRunConfig, type Side } from './config';
+import { transportAction, type TransportTarget } from '../controls/transport';
 
 type Grid = { grid: number; classes: number; probs: Float32Array };
 
@@ -362,6 +363,21 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
 
   newRun(false);
 
+  const transport: TransportTarget = {
+    status: () => status,
+    playing: () => playing,
+    setPlaying: (on) => (playing = on),
+    setStatus,
+    fresh: () => newRun(false),
+    resumeOrHold: () => {
+      if (playing) player.resume();
+      else player.hold();
+    },
+    step: () => player.stepRound(),
+    noStep: ['diverged', 'error', 'finished'],
+    restartPlays: true,
+  };
+
   return {
     update(values: DriftValues, changed) {
       if (changed.includes('speed') && ROUND_MS[values.speed] === 0) player.flush();
@@ -371,28 +387,8 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
       newRun(true);
     },
     action(name, trigger) {
+      if (transportAction(name, transport)) return;
       switch (name) {
-        case 'toggle-play':
-          if (status === 'finished' || status === 'diverged' || status === 'error') {
-            playing = true;
-            newRun(false);
-          } else {
-            playing = !playing;
-            setStatus(playing ? 'running' : 'paused');
-            if (playing) player.resume();
-            else player.hold();
-          }
-          return;
-        case 'step':
-          if (status === 'diverged' || status === 'error' || status === 'finished') return;
-          playing = false;
-          setStatus('paused');
-          player.stepRound();
-          return;
-        case 'restart':
-          playing = true;
-          newRun(false);
-          return;
         case 'export-csv': {
           const rows: Record<string, unknown>[] = [];
           for (const p of history) {

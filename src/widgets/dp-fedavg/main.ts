@@ -17,6 +17,7 @@ import { create as createUpdates, type ClientArrow, type ServerStep } from './up
 import { createCurves, createNoise } from './accuracy-charts';
 import { NOISE_GRID, PACE_MS, params, type DpParams, type DpValues } from './params';
 import { curveKey, perRound, sigmaOf, toRunConfig } from './config';
+import { transportAction, type TransportTarget } from '../controls/transport';
 
 type Status = 'loading' | 'running' | 'paused' | 'finished' | 'diverged' | 'error' | 'invalid';
 
@@ -366,6 +367,22 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
   host.setPace(PACE_MS);
   newRun(false);
 
+  const transport: TransportTarget = {
+    status: () => status,
+    playing: () => playing,
+    setPlaying: (on) => (playing = on),
+    setStatus,
+    fresh: () => newRun(false),
+    resumeOrHold: () => {
+      if (shouldRun()) host.resume();
+      else host.pause();
+    },
+    step: () => host.step(),
+    noStep: ['finished', 'diverged', 'invalid'],
+    frozen: ['invalid'],
+    restartPlays: false,
+  };
+
   return {
     update(_values: DpValues, _changed) {
       if (!sweepMoving) stopSweep(sweepTotal ? '설정이 바뀌어 z 바꿔 보기를 멈췄습니다.' : null);
@@ -373,28 +390,10 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
       newRun(!sweepMoving);
     },
     action(name, trigger) {
+      // A restart also ends a noise sweep; play after the end starts a run without ending one.
+      if (name === 'restart') stopSweep(null);
+      if (transportAction(name, transport)) return;
       switch (name) {
-        case 'toggle-play':
-          if (status === 'finished' || status === 'diverged' || status === 'error') {
-            playing = true;
-            newRun(false);
-          } else if (status !== 'invalid') {
-            playing = !playing;
-            setStatus(playing ? 'running' : 'paused');
-            if (shouldRun()) host.resume();
-            else host.pause();
-          }
-          return;
-        case 'step':
-          if (status === 'finished' || status === 'diverged' || status === 'invalid') return;
-          playing = false;
-          setStatus('paused');
-          host.step();
-          return;
-        case 'restart':
-          stopSweep(null);
-          newRun(false);
-          return;
         case 'sweep':
           if (status === 'invalid') return;
           startSweep();

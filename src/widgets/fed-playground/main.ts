@@ -20,6 +20,7 @@ import { RoundPlayer } from '../renderers/round-player';
 import { DATA_URL, choiceLabel, exportView, formatBytes, num, pct, statusUi, type Status } from '../renderers/fed-common';
 import { PHASE_MS, VIEW_ONLY, params, type FedParams, type FedValues } from './params';
 import { BOUNDARY_GRID, isImages, toRunConfig } from './config';
+import { transportAction, type TransportTarget } from '../controls/transport';
 
 /** A client's part of one round, from its client-trained (and boundary) events. */
 interface ClientResult {
@@ -474,6 +475,22 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
 
   newRun(false);
 
+  const transport: TransportTarget = {
+    status: () => status,
+    playing: () => playing,
+    setPlaying: (on) => (playing = on),
+    setStatus,
+    fresh: () => newRun(false),
+    resumeOrHold: () => {
+      if (playing) player.resume();
+      else player.hold();
+    },
+    step: (kind) => (kind === 'step' ? player.stepRound() : player.stepPhase()),
+    noStep: ['diverged', 'error', 'finished'],
+    restartPlays: true,
+    phases: true,
+  };
+
   return {
     update(_values: FedValues, changed) {
       if (changed.includes('speed') && !animated()) {
@@ -486,30 +503,8 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       newRun(true);
     },
     action(name, trigger) {
+      if (transportAction(name, transport)) return;
       switch (name) {
-        case 'toggle-play':
-          if (status === 'finished' || status === 'diverged' || status === 'error') {
-            playing = true;
-            newRun(false);
-          } else {
-            playing = !playing;
-            setStatus(playing ? 'running' : 'paused');
-            if (playing) player.resume();
-            else player.hold();
-          }
-          return;
-        case 'step':
-        case 'step-phase':
-          if (status === 'diverged' || status === 'error' || status === 'finished') return;
-          playing = false;
-          setStatus('paused');
-          if (name === 'step') player.stepRound();
-          else player.stepPhase();
-          return;
-        case 'restart':
-          playing = true;
-          newRun(false);
-          return;
         case 'export-csv':
           downloadCsv(
             history.map((r) => {

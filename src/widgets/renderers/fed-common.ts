@@ -5,6 +5,7 @@
  */
 import type { BackendInfo } from '~/runtime/protocol';
 import { downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { describeBackend } from './run-status';
 
 export type Status = 'loading' | 'running' | 'paused' | 'finished' | 'diverged' | 'error';
 
@@ -19,19 +20,6 @@ export function formatBytes(n: number): string {
   if (n < 1000) return `${n} B`;
   if (n < 1e6) return `${(n / 1000).toFixed(n < 1e4 ? 1 : 0)} kB`;
   return `${(n / 1e6).toFixed(n < 1e7 ? 2 : 1)} MB`;
-}
-
-/** The backend line: what computes, where, and why it is slower when it is. */
-export function describeBackend(info: BackendInfo): { text: string; warn: boolean } {
-  const where = info.thread === 'worker' ? '작업자 스레드(Web Worker)' : '이 페이지의 메인 스레드';
-  if (info.backend === 'wasm') return { text: `계산: WebAssembly${info.simd ? ' (SIMD)' : ''} · ${where}`, warn: info.thread === 'main' };
-  const why =
-    info.fallback === 'no-webassembly'
-      ? ' — 이 브라우저에서 WebAssembly를 쓸 수 없어 더 느린 방식으로 학습합니다.'
-      : info.fallback === 'wasm-failed'
-        ? ' — WebAssembly를 시작하지 못해 더 느린 방식으로 학습합니다.'
-        : '';
-  return { text: `계산: CPU (JavaScript) · ${where}${why}`, warn: Boolean(info.fallback) || info.thread === 'main' };
 }
 
 /** The shared status elements of one widget. */

@@ -18,6 +18,7 @@ import { KIND_LABELS, KIND_ORDER, formatBytes } from '../renderers/kinds';
 import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
 import { BATCH_PACE, FLIGHT, PACE, VIEW_ONLY, params, type SplitParams, type SplitValues } from './params';
 import { cutText, fixes, networkOf, toRunConfig } from './config';
+import { transportAction, type TransportTarget } from '../controls/transport';
 
 /** What tests read (also handy in the console). */
 export interface SplitInspection {
@@ -382,6 +383,21 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
   network.setDuration(FLIGHT[ctx.values.speed]);
   newRun(false);
 
+  const transport: TransportTarget = {
+    status: () => status,
+    playing: () => playing,
+    setPlaying: (on) => (playing = on),
+    setStatus,
+    fresh: () => newRun(false),
+    resumeOrHold: () => {
+      if (shouldRun()) host.resume();
+      else host.pause();
+    },
+    step: () => host.step(),
+    noStep: ['finished', 'diverged'],
+    restartPlays: true,
+  };
+
   return {
     update(values, changed) {
       if (changed.includes('speed')) {
@@ -397,28 +413,8 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
       newRun(true);
     },
     action(name, trigger) {
+      if (transportAction(name, transport)) return;
       switch (name) {
-        case 'toggle-play':
-          if (status === 'finished' || status === 'diverged' || status === 'error') {
-            playing = true;
-            newRun(false);
-          } else {
-            playing = !playing;
-            setStatus(playing ? 'running' : 'paused');
-            if (shouldRun()) host.resume();
-            else host.pause();
-          }
-          return;
-        case 'step':
-          if (status === 'finished' || status === 'diverged') return;
-          playing = false;
-          setStatus('paused');
-          host.step();
-          return;
-        case 'restart':
-          playing = true;
-          newRun(false);
-          return;
         case 'export-csv': {
           const kinds = KIND_ORDER.filter((k) => rows.some((r) => (r.bytesByKind[k] ?? 0) > 0));
           downloadCsv<Record<string, unknown>>(

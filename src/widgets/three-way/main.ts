@@ -17,6 +17,7 @@ import { KIND_COLORS, KIND_LABELS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS, for
 import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
 import type { ThreeWayParams, ThreeWayValues } from './params';
 import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
+import { transportAction, type TransportTarget } from '../controls/transport';
 
 /** Everything one method's run reported. */
 interface RunRecord {
@@ -412,34 +413,29 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
 
   rerun(false);
 
+  const transport: TransportTarget = {
+    status: () => status,
+    playing: () => playing,
+    setPlaying: (on) => (playing = on),
+    setStatus,
+    fresh: () => rerun(false),
+    resumeOrHold: () => {
+      if (shouldRun()) host.resume();
+      else host.pause();
+    },
+    step: () => host.step(),
+    noStep: ['finished', 'diverged'],
+    restartPlays: true,
+  };
+
   return {
     update(_values: ThreeWayValues) {
       playing = true;
       rerun(true);
     },
     action(name, trigger) {
+      if (transportAction(name, transport)) return;
       switch (name) {
-        case 'toggle-play':
-          if (status === 'finished' || status === 'diverged' || status === 'error') {
-            playing = true;
-            rerun(false);
-          } else {
-            playing = !playing;
-            setStatus(playing ? 'running' : 'paused');
-            if (shouldRun()) host.resume();
-            else host.pause();
-          }
-          return;
-        case 'step':
-          if (status === 'finished' || status === 'diverged') return;
-          playing = false;
-          setStatus('paused');
-          host.step();
-          return;
-        case 'restart':
-          playing = true;
-          rerun(false);
-          return;
         case 'export-csv': {
           const rows: Record<string, unknown>[] = [];
           for (const r of records) {

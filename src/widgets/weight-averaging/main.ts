@@ -17,6 +17,7 @@ import { choiceLabel, exportView, pct, statusUi, type Status } from '../renderer
 import { PHASE_MS, VIEW_ONLY, params, type AvgParams, type AvgValues } from './params';
 import { HIDDEN, shownParameters, toRunConfig } from './config';
 import { fitPca, project, type Projection } from './pca';
+import { transportAction, type TransportTarget } from '../controls/transport';
 
 interface LocalModel {
   k: number;
@@ -349,6 +350,22 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
 
   newRun(false);
 
+  const transport: TransportTarget = {
+    status: () => status,
+    playing: () => playing,
+    setPlaying: (on) => (playing = on),
+    setStatus,
+    fresh: () => newRun(false),
+    resumeOrHold: () => {
+      if (playing) player.resume();
+      else player.hold();
+    },
+    step: (kind) => (kind === 'step' ? player.stepRound() : player.stepPhase()),
+    noStep: ['diverged', 'error', 'finished'],
+    restartPlays: true,
+    phases: true,
+  };
+
   return {
     update(values: AvgValues, changed) {
       if (changed.includes('zoom')) drawMap(0);
@@ -361,30 +378,8 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
       newRun(true);
     },
     action(name, trigger) {
+      if (transportAction(name, transport)) return;
       switch (name) {
-        case 'toggle-play':
-          if (status === 'finished' || status === 'diverged' || status === 'error') {
-            playing = true;
-            newRun(false);
-          } else {
-            playing = !playing;
-            setStatus(playing ? 'running' : 'paused');
-            if (playing) player.resume();
-            else player.hold();
-          }
-          return;
-        case 'step':
-        case 'step-phase':
-          if (status === 'diverged' || status === 'error' || status === 'finished') return;
-          playing = false;
-          setStatus('paused');
-          if (name === 'step') player.stepRound();
-          else player.stepPhase();
-          return;
-        case 'restart':
-          playing = true;
-          newRun(false);
-          return;
         case 'export-csv': {
           const shown = shownParameters(HIDDEN[0], classes);
           const rows: Record<string, unknown>[] = [];
