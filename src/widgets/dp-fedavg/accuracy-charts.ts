@@ -10,7 +10,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { asImage } from '../renderers/plot-image';
+import { responsiveChart, type ChartRenderer } from '../renderers/plot-image';
 
 export interface Curve {
   z: number;
@@ -36,12 +36,6 @@ export interface NoiseData {
   current: number;
 }
 
-export interface ChartRenderer<D> {
-  update(data: D): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
-
 /** Sequential colours from low noise (blue) to high noise (red), fixed per grid position. */
 const Z_COLORS = ['#0b5394', '#2f74b5', '#4f94c6', '#8a8fb8', '#c27a7a', '#d55e00', '#a61c00'];
 
@@ -50,44 +44,8 @@ export function colorOfZ(z: number, grid: readonly number[]): string {
   return Z_COLORS[Math.max(0, Math.min(Z_COLORS.length - 1, i < 0 ? 0 : i))];
 }
 
-function responsive<D>(el: HTMLElement, minWidth: number, render: (data: D, width: number) => Element): ChartRenderer<D> {
-  let data: D | null = null;
-  let frame = 0;
-  let width = Math.max(minWidth, el.clientWidth || 480);
-  const draw = () => {
-    frame = 0;
-    if (data) el.replaceChildren(asImage(render(data, width)));
-  };
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
-  const ro =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver((entries) => {
-          const w = Math.round(entries[0]?.contentRect.width ?? width);
-          if (w > 0 && Math.abs(w - width) >= 8) {
-            width = Math.max(minWidth, w);
-            schedule();
-          }
-        });
-  ro?.observe(el);
-  return {
-    update(next) {
-      data = next;
-      schedule();
-    },
-    svg: () => el.querySelector('svg'),
-    destroy() {
-      if (frame) cancelAnimationFrame(frame);
-      ro?.disconnect();
-      el.replaceChildren();
-    },
-  };
-}
-
 export function createCurves(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<CurvesData> {
-  return responsive<CurvesData>(el, 260, (d, width) => {
+  return responsiveChart<CurvesData>(el, { minWidth: 260 }, (d, width) => {
     const marks: Plot.Markish[] = [Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.25, strokeDasharray: '3,3' })];
     // Thin lines first, the current run on top.
     const ordered = [...d.curves].sort((a, b) => Number(a.current) - Number(b.current));
@@ -126,7 +84,7 @@ export function createCurves(el: HTMLElement, options: { label: string; grid: re
 }
 
 export function createNoise(el: HTMLElement, options: { label: string }): ChartRenderer<NoiseData> {
-  return responsive<NoiseData>(el, 260, (d, width) => {
+  return responsiveChart<NoiseData>(el, { minWidth: 260 }, (d, width) => {
     const pts = [...d.points].sort((a, b) => a.z - b.z);
     const cur = pts.filter((p) => p.z === d.current);
     return Plot.plot({

@@ -6,7 +6,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { asImage } from '../renderers/plot-image';
+import { responsiveChart } from '../renderers/plot-image';
 
 export interface EstimateChartOptions {
   label: string;
@@ -32,13 +32,7 @@ const ROWS = ['참 비율', '단순 추정', '보정한 추정'] as const;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function create(el: HTMLElement, options: EstimateChartOptions): EstimateChartRenderer {
-  let data: EstimateChartData | null = null;
-  let frame = 0;
-  let width = Math.max(260, el.clientWidth || 480);
-
-  function draw() {
-    frame = 0;
-    if (!data) return;
+  return responsiveChart<EstimateChartData>(el, { minWidth: 260 }, (data, width) => {
     const d = data;
     const lo = Math.min(0, d.lower);
     const hi = Math.max(1, d.upper);
@@ -75,34 +69,6 @@ export function create(el: HTMLElement, options: EstimateChartOptions): Estimate
         ),
       ],
     });
-    el.replaceChildren(asImage(chart));
-  }
-
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
-  const ro =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver((entries) => {
-          const w = Math.round(entries[0]?.contentRect.width ?? width);
-          if (w > 0 && Math.abs(w - width) >= 8) {
-            width = Math.max(260, w);
-            schedule();
-          }
-        });
-  ro?.observe(el);
-
-  return {
-    update(next) {
-      data = next;
-      schedule();
-    },
-    svg: () => el.querySelector('svg'),
-    destroy() {
-      if (frame) cancelAnimationFrame(frame);
-      ro?.disconnect();
-      el.replaceChildren();
-    },
-  };
+    return chart;
+  });
 }

@@ -6,7 +6,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { asImage } from '../renderers/plot-image';
+import { responsiveChart } from '../renderers/plot-image';
 
 export interface FrequencyChartOptions {
   label: string;
@@ -32,13 +32,7 @@ export interface FrequencyChartRenderer {
 }
 
 export function create(el: HTMLElement, options: FrequencyChartOptions): FrequencyChartRenderer {
-  let data: FrequencyChartData | null = null;
-  let frame = 0;
-  let width = Math.max(280, el.clientWidth || 560);
-
-  function draw() {
-    frame = 0;
-    if (!data) return;
+  return responsiveChart<FrequencyChartData>(el, { minWidth: 280, initialWidth: 560 }, (data, width) => {
     const rows = data.rows;
     const lo = Math.min(0, ...rows.map((r) => r.lower));
     const hi = Math.max(1, ...rows.map((r) => r.upper), ...rows.map((r) => r.truth));
@@ -65,34 +59,6 @@ export function create(el: HTMLElement, options: FrequencyChartOptions): Frequen
         ),
       ],
     });
-    el.replaceChildren(asImage(chart));
-  }
-
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
-  const ro =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver((entries) => {
-          const w = Math.round(entries[0]?.contentRect.width ?? width);
-          if (w > 0 && Math.abs(w - width) >= 8) {
-            width = Math.max(280, w);
-            schedule();
-          }
-        });
-  ro?.observe(el);
-
-  return {
-    update(next) {
-      data = next;
-      schedule();
-    },
-    svg: () => el.querySelector('svg'),
-    destroy() {
-      if (frame) cancelAnimationFrame(frame);
-      ro?.disconnect();
-      el.replaceChildren();
-    },
-  };
+    return chart;
+  });
 }

@@ -6,7 +6,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { asImage, throttled } from './plot-image';
+import { throttledChart } from './plot-image';
 
 export interface CutErrorPoint {
   cut: number;
@@ -35,12 +35,10 @@ export interface CutErrorRenderer {
 }
 
 export function create(el: HTMLElement, options: CutErrorOptions): CutErrorRenderer {
-  let data: CutErrorData = { points: [], selected: null };
-  let width = Math.max(260, el.clientWidth || 400);
   const height = options.height ?? 220;
   const color = options.color ?? '#0072b2';
 
-  function draw() {
+  return throttledChart<CutErrorData>(el, { minWidth: 260, initialWidth: 400 }, { points: [], selected: null }, (data, width) => {
     const pts = data.points.filter((p) => Number.isFinite(p.error));
     const cuts = pts.map((p) => p.cut);
     const top = Math.max(1, ...pts.map((p) => p.error)) * 1.08;
@@ -73,36 +71,6 @@ export function create(el: HTMLElement, options: CutErrorOptions): CutErrorRende
         Plot.text(sel, { x: 'cut', y: 'error', text: (p: CutErrorPoint) => p.error.toFixed(2), dy: -14, fontWeight: 700, fill: 'currentColor' }),
       ],
     });
-    el.replaceChildren(asImage(chart));
-  }
-
-  const redraw = throttled(draw);
-  const schedule = () => redraw.schedule();
-  const ro =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver((entries) => {
-          const w = Math.round(entries[0]?.contentRect.width ?? width);
-          if (w > 0 && Math.abs(w - width) >= 8) {
-            width = Math.max(260, w);
-            schedule();
-          }
-        });
-  ro?.observe(el);
-  draw();
-
-  return {
-    update(next) {
-      data = next;
-      schedule();
-    },
-    svg() {
-      return el.querySelector('svg');
-    },
-    destroy() {
-      redraw.cancel();
-      ro?.disconnect();
-      el.replaceChildren();
-    },
-  };
+    return chart;
+  });
 }

@@ -6,7 +6,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { asImage, throttled } from './plot-image';
+import { throttledChart } from './plot-image';
 
 export interface BarPart {
   /** Row the part belongs to (its name is the row label). */
@@ -40,10 +40,7 @@ export interface HBarsRenderer {
 }
 
 export function create(el: HTMLElement, options: HBarsOptions): HBarsRenderer {
-  let data: HBarsData = { rows: [], parts: [] };
-  let width = Math.max(260, el.clientWidth || 400);
-
-  function draw() {
+  return throttledChart<HBarsData>(el, { minWidth: 260, initialWidth: 400 }, { rows: [], parts: [] }, (data, width) => {
     const sums = new Map<string, number>();
     for (const p of data.parts) sums.set(p.row, (sums.get(p.row) ?? 0) + p.value);
     const max = Math.max(1e-9, ...sums.values());
@@ -77,36 +74,6 @@ export function create(el: HTMLElement, options: HBarsOptions): HBarsRenderer {
         : { domain: [0, max * 1.05], label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', grid: true, tickFormat: options.xFormat, ticks: Math.max(2, Math.floor(width / 110)) },
       marks,
     });
-    el.replaceChildren(asImage(chart));
-  }
-
-  const redraw = throttled(draw);
-  const schedule = () => redraw.schedule();
-  const ro =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver((entries) => {
-          const w = Math.round(entries[0]?.contentRect.width ?? width);
-          if (w > 0 && Math.abs(w - width) >= 8) {
-            width = Math.max(260, w);
-            schedule();
-          }
-        });
-  ro?.observe(el);
-  draw();
-
-  return {
-    update(next) {
-      data = next;
-      schedule();
-    },
-    svg() {
-      return el.querySelector('svg');
-    },
-    destroy() {
-      redraw.cancel();
-      ro?.disconnect();
-      el.replaceChildren();
-    },
-  };
+    return chart;
+  });
 }

@@ -8,7 +8,7 @@
  * the container's width.
  */
 import * as Plot from '@observablehq/plot';
-import { asImage, throttled } from './plot-image';
+import { throttledChart } from './plot-image';
 
 export interface XY {
   x: number;
@@ -65,11 +65,9 @@ export interface LogLogRenderer {
 }
 
 export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer {
-  let data: LogLogData = { series: [], xDomain: [1, 10] };
-  let width = Math.max(280, el.clientWidth || 480);
   const height = options.height ?? 280;
 
-  function draw() {
+  return throttledChart<LogLogData>(el, { minWidth: 280 }, { series: [], xDomain: [1, 10] }, (data, width) => {
     const ys: number[] = [];
     for (const s of data.series) for (const p of s.points) if (p.y > 0 && Number.isFinite(p.y)) ys.push(p.y);
     for (const d of data.dots ?? []) for (const p of d.points) if (p.y > 0 && Number.isFinite(p.y)) ys.push(p.y);
@@ -123,36 +121,6 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
       y: { type: 'log', domain: yDomain, label: options.yLabel, labelArrow: 'none', grid: true, tickFormat: options.yFormat, ticks: 5 },
       marks,
     });
-    el.replaceChildren(asImage(chart));
-  }
-
-  const redraw = throttled(draw);
-  const schedule = () => redraw.schedule();
-  const ro =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver((entries) => {
-          const w = Math.round(entries[0]?.contentRect.width ?? width);
-          if (w > 0 && Math.abs(w - width) >= 8) {
-            width = Math.max(280, w);
-            schedule();
-          }
-        });
-  ro?.observe(el);
-  draw();
-
-  return {
-    update(next) {
-      data = next;
-      schedule();
-    },
-    svg() {
-      return el.querySelector('svg');
-    },
-    destroy() {
-      redraw.cancel();
-      ro?.disconnect();
-      el.replaceChildren();
-    },
-  };
+    return chart;
+  });
 }

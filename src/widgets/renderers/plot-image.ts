@@ -47,3 +47,98 @@ export function throttled(draw: () => void, ms = 150): { schedule(): void; cance
     },
   };
 }
+
+/** A chart element's renderer: `update(data)` redraws, `svg()` is the drawn chart for export. */
+export interface ChartRenderer<D> {
+  update(data: D): void;
+  svg(): SVGSVGElement | null;
+  destroy(): void;
+}
+
+/**
+ * A Plot chart that follows its element's width: `render(data, width)` draws the latest data at
+ * most once per animation frame, and again when the width changes by 8 px or more (never narrower
+ * than `minWidth`; `initialWidth` before the element is laid out). The chart is one image.
+ */
+export function responsiveChart<D>(
+  el: HTMLElement,
+  { minWidth, initialWidth = 480 }: { minWidth: number; initialWidth?: number },
+  render: (data: D, width: number) => Element,
+): ChartRenderer<D> {
+  let data: D | null = null;
+  let frame = 0;
+  let width = Math.max(minWidth, el.clientWidth || initialWidth);
+  const draw = () => {
+    frame = 0;
+    if (data) el.replaceChildren(asImage(render(data, width)));
+  };
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+  const ro =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver((entries) => {
+          const w = Math.round(entries[0]?.contentRect.width ?? width);
+          if (w > 0 && Math.abs(w - width) >= 8) {
+            width = Math.max(minWidth, w);
+            schedule();
+          }
+        });
+  ro?.observe(el);
+  return {
+    update(next) {
+      data = next;
+      schedule();
+    },
+    svg: () => el.querySelector('svg'),
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      ro?.disconnect();
+      el.replaceChildren();
+    },
+  };
+}
+
+/**
+ * The same for a chart drawn from the start (from `initial`, its empty state) whose redraws go
+ * through `throttled`, for the charts that update while a run streams.
+ */
+export function throttledChart<D>(
+  el: HTMLElement,
+  { minWidth, initialWidth = 480 }: { minWidth: number; initialWidth?: number },
+  initial: D,
+  render: (data: D, width: number) => Element,
+): ChartRenderer<D> {
+  let data = initial;
+  let width = Math.max(minWidth, el.clientWidth || initialWidth);
+  const draw = () => el.replaceChildren(asImage(render(data, width)));
+  const redraw = throttled(draw);
+  const schedule = () => redraw.schedule();
+  const ro =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver((entries) => {
+          const w = Math.round(entries[0]?.contentRect.width ?? width);
+          if (w > 0 && Math.abs(w - width) >= 8) {
+            width = Math.max(minWidth, w);
+            schedule();
+          }
+        });
+  ro?.observe(el);
+  draw();
+  return {
+    update(next) {
+      data = next;
+      schedule();
+    },
+    svg() {
+      return el.querySelector('svg');
+    },
+    destroy() {
+      redraw.cancel();
+      ro?.disconnect();
+      el.replaceChildren();
+    },
+  };
+}

@@ -6,7 +6,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { asImage } from '../renderers/plot-image';
+import { responsiveChart } from '../renderers/plot-image';
 
 export interface SumChartOptions {
   label: string;
@@ -29,17 +29,11 @@ const SERIES = ['실제 합', '서버의 결과'] as const;
 const COLORS = ['#0072b2', '#d55e00'];
 
 export function create(el: HTMLElement, options: SumChartOptions): SumChartRenderer {
-  let data: SumChartData | null = null;
-  let frame = 0;
-  let width = Math.max(260, el.clientWidth || 520);
-
-  function draw() {
-    frame = 0;
-    if (!data) return;
+  return responsiveChart<SumChartData>(el, { minWidth: 260, initialWidth: 520 }, (data, width) => {
     const rows: { coord: string; series: string; value: number }[] = [];
     data.trueSum.forEach((v, i) => {
       rows.push({ coord: `값 ${i + 1}`, series: SERIES[0], value: v });
-      if (data!.server) rows.push({ coord: `값 ${i + 1}`, series: SERIES[1], value: data!.server[i] });
+      if (data.server) rows.push({ coord: `값 ${i + 1}`, series: SERIES[1], value: data.server[i] });
     });
     const chart = Plot.plot({
       width,
@@ -62,34 +56,6 @@ export function create(el: HTMLElement, options: SumChartOptions): SumChartRende
         ),
       ],
     });
-    el.replaceChildren(asImage(chart));
-  }
-
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
-  const ro =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver((entries) => {
-          const w = Math.round(entries[0]?.contentRect.width ?? width);
-          if (w > 0 && Math.abs(w - width) >= 8) {
-            width = Math.max(260, w);
-            schedule();
-          }
-        });
-  ro?.observe(el);
-
-  return {
-    update(next) {
-      data = next;
-      schedule();
-    },
-    svg: () => el.querySelector('svg'),
-    destroy() {
-      if (frame) cancelAnimationFrame(frame);
-      ro?.disconnect();
-      el.replaceChildren();
-    },
-  };
+    return chart;
+  });
 }
