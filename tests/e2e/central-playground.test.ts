@@ -21,6 +21,7 @@ import {
   type PageVisit,
   type ViewportName,
 } from './harness';
+import { openWidgetAt, widgetRunId } from './widget-helpers';
 import { PLOT_STYLE_HASH } from '~/runtime/csp-hashes.mjs';
 
 const PATH = 'chapters/centralized/';
@@ -37,13 +38,9 @@ interface Inspection {
 }
 
 /** Opens the chapter with the given query and brings the widget on screen. */
-async function openWidget(browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
-  const visit = await openPage(browser, `${PATH}${query ? `?${query}` : ''}`, opts);
-  await visit.page.locator(W).scrollIntoViewIfNeeded();
-  return visit;
-}
+const openWidget = (browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> => openWidgetAt(browser, PATH, W, query, opts);
 
-const runIdOf = async (page: Page) => Number((await page.locator(W).getAttribute('data-run-id')) ?? 0);
+const runIdOf = (page: Page) => widgetRunId(page, W);
 
 /** Waits for a run newer than `after` to reach `status` (finished by default). */
 async function waitRun(page: Page, after: number, status = 'finished', timeout = 30_000): Promise<number> {

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+import { expectAxeClean, expectNoProblems, launchBrowser, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+import { openWidgetAt, pressMoving as press } from './widget-helpers';
 
 const PATH = 'chapters/comparison/';
 const W = 'comm-cost';
@@ -19,11 +20,7 @@ interface Inspection {
   status: string;
 }
 
-async function openWidget(browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
-  const visit = await openPage(browser, `${PATH}${query ? `?${query}` : ''}`, opts);
-  await visit.page.locator(W).scrollIntoViewIfNeeded();
-  return visit;
-}
+const openWidget = (browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> => openWidgetAt(browser, PATH, W, query, opts);
 
 async function inspect(page: Page): Promise<Inspection> {
   await page.waitForFunction(() => (document.querySelector('comm-cost') as unknown as { widgetController: unknown } | null)?.widgetController);
@@ -37,14 +34,6 @@ const measuredDone = (page: Page, timeout = 60_000) =>
   page.waitForFunction(() => (document.querySelector('comm-cost') as HTMLElement | null)?.dataset.measured === 'done', null, { timeout });
 
 const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
-async function press(el: Locator, key: string, times = 1) {
-  await el.focus();
-  for (let i = 0; i < times; i++) {
-    const before = await el.inputValue();
-    await el.press(key);
-    await expect.poll(() => el.inputValue(), { timeout: 2000, message: `${key} did not move the control` }).not.toBe(before);
-  }
-}
 
 describe('communication cost', () => {
   let browser: BrowserSession;

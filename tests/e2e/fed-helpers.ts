@@ -9,15 +9,14 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+import type { BrowserSession, OpenOptions, PageVisit } from './harness';
+import { openWidgetAt } from './widget-helpers';
 
 export const CHAPTER = 'chapters/federated/';
 
 /** Opens chapter 3 with `query` and brings `tag` on screen (which mounts it). */
-export async function openWidget(browser: BrowserSession, tag: string, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
-  const visit = await openPage(browser, `${CHAPTER}${query ? `?${query}` : ''}`, opts);
-  await visit.page.locator(tag).scrollIntoViewIfNeeded();
-  return visit;
+export function openWidget(browser: BrowserSession, tag: string, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
+  return openWidgetAt(browser, CHAPTER, tag, query, opts);
 }
 
 /** The element's data-* value. */

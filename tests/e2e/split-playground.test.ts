@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+import { openWidgetAt, widgetRunId, pressMoving as press } from './widget-helpers';
 
 const PATH = 'chapters/split/';
 const W = 'split-playground';
@@ -26,13 +27,9 @@ interface Inspection {
   cut: number;
 }
 
-async function openWidget(browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
-  const visit = await openPage(browser, `${PATH}${query ? `?${query}` : ''}`, opts);
-  await visit.page.locator(W).scrollIntoViewIfNeeded();
-  return visit;
-}
+const openWidget = (browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> => openWidgetAt(browser, PATH, W, query, opts);
 
-const runIdOf = async (page: Page) => Number((await page.locator(W).getAttribute('data-run-id')) ?? 0);
+const runIdOf = (page: Page) => widgetRunId(page, W);
 
 /** Waits for a run newer than `after` to reach `status`; returns its id. */
 async function waitRun(page: Page, after: number, status = 'finished', timeout = 40_000): Promise<number> {
@@ -57,15 +54,6 @@ async function inspect(page: Page): Promise<Inspection> {
 const handle = (page: Page) => page.locator(`${W} .net__handle`);
 const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
 const combo = (page: Page, name: string) => page.locator(W).getByRole('combobox', { name });
-/** Presses a key on a control `times` times; each press must change the control's value. */
-async function press(el: Locator, key: string, times = 1) {
-  await el.focus();
-  for (let i = 0; i < times; i++) {
-    const before = await el.inputValue();
-    await el.press(key);
-    await expect.poll(() => el.inputValue(), { timeout: 2000, message: `${key} did not move the control` }).not.toBe(before);
-  }
-}
 /** Parameters the address holds for this widget, once the debounced write has happened. */
 async function urlParams(page: Page): Promise<Record<string, string>> {
   await page.waitForTimeout(350);

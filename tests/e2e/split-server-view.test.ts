@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+import { expectAxeClean, expectNoProblems, launchBrowser, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+import { openWidgetAt, widgetRunId, pressMoving as press } from './widget-helpers';
 
 const PATH = 'chapters/split/';
 const W = 'server-view';
@@ -22,13 +23,9 @@ interface Inspection {
   backend: { backend: string; thread: string } | null;
 }
 
-async function openWidget(browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
-  const visit = await openPage(browser, `${PATH}${query ? `?${query}` : ''}`, opts);
-  await visit.page.locator(W).scrollIntoViewIfNeeded();
-  return visit;
-}
+const openWidget = (browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> => openWidgetAt(browser, PATH, W, query, opts);
 
-const runIdOf = async (page: Page) => Number((await page.locator(W).getAttribute('data-run-id')) ?? 0);
+const runIdOf = (page: Page) => widgetRunId(page, W);
 
 /** Waits until a run newer than `after` has finished and its view is drawn. */
 async function waitView(page: Page, after: number, timeout = 40_000): Promise<number> {
@@ -58,14 +55,6 @@ async function picture(page: Page, view: string): Promise<{ cells: number; diges
 
 const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
 const combo = (page: Page, name: string) => page.locator(W).getByRole('combobox', { name, exact: true });
-async function press(el: Locator, key: string, times = 1) {
-  await el.focus();
-  for (let i = 0; i < times; i++) {
-    const before = await el.inputValue();
-    await el.press(key);
-    await expect.poll(() => el.inputValue(), { timeout: 2000, message: `${key} did not move the control` }).not.toBe(before);
-  }
-}
 
 describe('what the server sees', () => {
   let browser: BrowserSession;

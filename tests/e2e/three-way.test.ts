@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+import { expectAxeClean, expectNoProblems, launchBrowser, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+import { openWidgetAt, pressMoving as press } from './widget-helpers';
 
 const PATH = 'chapters/comparison/';
 const W = 'three-way';
@@ -33,11 +34,7 @@ interface Inspection {
   backend: { backend: string; thread: string } | null;
 }
 
-async function openWidget(browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
-  const visit = await openPage(browser, `${PATH}${query ? `?${query}` : ''}`, opts);
-  await visit.page.locator(W).scrollIntoViewIfNeeded();
-  return visit;
-}
+const openWidget = (browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> => openWidgetAt(browser, PATH, W, query, opts);
 
 async function inspect(page: Page): Promise<Inspection> {
   return page.evaluate(() => {
@@ -59,14 +56,6 @@ async function rerunAndFinish(page: Page, change: () => Promise<unknown>): Promi
 
 const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
 const combo = (page: Page, name: string) => page.locator(W).getByRole('combobox', { name, exact: true });
-async function press(el: Locator, key: string, times = 1) {
-  await el.focus();
-  for (let i = 0; i < times; i++) {
-    const before = await el.inputValue();
-    await el.press(key);
-    await expect.poll(() => el.inputValue(), { timeout: 2000, message: `${key} did not move the control` }).not.toBe(before);
-  }
-}
 
 const byMethod = (info: Inspection) => Object.fromEntries(info.runs.map((r) => [r.method, r])) as Record<'centralized' | 'fl' | 'sl' | 'splitfed', Run>;
 

@@ -1,0 +1,28 @@
+/**
+ * Steps every widget test shares: open a page with a widget's query and bring the widget on
+ * screen (which mounts it), read its run id, and move a keyboard control while checking that
+ * each key press moves it. The chapter 3 tests add their own on top (fed-helpers.ts).
+ */
+import { expect } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+
+/** Opens `path` with `query` and brings the widget `tag` on screen (which mounts it). */
+export async function openWidgetAt(browser: BrowserSession, path: string, tag: string, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
+  const visit = await openPage(browser, `${path}${query ? `?${query}` : ''}`, opts);
+  await visit.page.locator(tag).scrollIntoViewIfNeeded();
+  return visit;
+}
+
+/** The widget's data-run-id (0 before its first run). */
+export const widgetRunId = async (page: Page, tag: string) => Number((await page.locator(tag).getAttribute('data-run-id')) ?? 0);
+
+/** Presses `key` on a focused input `times` times; every press must change the input's value. */
+export async function pressMoving(el: Locator, key: string, times = 1): Promise<void> {
+  await el.focus();
+  for (let i = 0; i < times; i++) {
+    const before = await el.inputValue();
+    await el.press(key);
+    await expect.poll(() => el.inputValue(), { timeout: 2000, message: `${key} did not move the control` }).not.toBe(before);
+  }
+}
