@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
+import { inspectWidget, widgetReady } from './widget-helpers';
 
 const PATH = 'chapters/privacy/';
 const TAG = 'dp-fedavg';
@@ -32,13 +33,9 @@ afterAll(async () => {
   await browser.close();
 });
 
-async function ready(page: Page) {
-  await page.locator(TAG).scrollIntoViewIfNeeded();
-  await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement | null)?.dataset.state === 'ready', TAG, { timeout: 30_000 });
-}
+const ready = (page: Page) => widgetReady(page, TAG);
 
-const inspect = (page: Page) =>
-  page.evaluate((tag) => (document.querySelector(tag) as unknown as { widgetController: { inspect(): unknown } }).widgetController.inspect(), TAG) as Promise<Inspection>;
+const inspect = (page: Page) => inspectWidget<Inspection>(page, TAG);
 
 async function finished(page: Page, timeout = 90_000) {
   await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.status === 'finished', TAG, { timeout });

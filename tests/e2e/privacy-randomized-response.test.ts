@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
+import { inspectWidget, widgetReady } from './widget-helpers';
 
 const PATH = 'chapters/privacy/';
 const TAG = 'randomized-response';
@@ -32,13 +33,9 @@ afterAll(async () => {
 });
 
 /** Scrolls the widget into view and waits until its lazy module has mounted. */
-async function ready(page: Page) {
-  await page.locator(TAG).scrollIntoViewIfNeeded();
-  await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement | null)?.dataset.state === 'ready', TAG, { timeout: 30_000 });
-}
+const ready = (page: Page) => widgetReady(page, TAG);
 
-const inspect = (page: Page) =>
-  page.evaluate((tag) => (document.querySelector(tag) as unknown as { widgetController: { inspect(): unknown } }).widgetController.inspect(), TAG) as Promise<Inspection>;
+const inspect = (page: Page) => inspectWidget<Inspection>(page, TAG);
 
 const query = (page: Page) => new URL(page.url()).searchParams;
 

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
+import { inspectWidget, widgetReady } from './widget-helpers';
 
 const PATH = 'chapters/privacy/';
 const TAG = 'rappor-widget';
@@ -32,17 +33,13 @@ afterAll(async () => {
   await browser.close();
 });
 
-async function ready(page: Page) {
-  await page.locator(TAG).scrollIntoViewIfNeeded();
-  await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement | null)?.dataset.state === 'ready', TAG, { timeout: 30_000 });
-}
+const ready = (page: Page) => widgetReady(page, TAG);
 
 async function populationDone(page: Page) {
   await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.population === 'done', TAG, { timeout: 30_000 });
 }
 
-const inspect = (page: Page) =>
-  page.evaluate((tag) => (document.querySelector(tag) as unknown as { widgetController: { inspect(): unknown } }).widgetController.inspect(), TAG) as Promise<Inspection>;
+const inspect = (page: Page) => inspectWidget<Inspection>(page, TAG);
 
 const query = (page: Page) => new URL(page.url()).searchParams;
 

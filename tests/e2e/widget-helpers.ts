@@ -1,7 +1,8 @@
 /**
  * Steps every widget test shares: open a page with a widget's query and bring the widget on
- * screen (which mounts it), read its run id, and move a keyboard control while checking that
- * each key press moves it. The chapter 3 tests add their own on top (fed-helpers.ts).
+ * screen (which mounts it), wait for a lazy widget to be ready, read its run id and its
+ * controller's inspect(), and move a keyboard control while checking that each key press moves
+ * it. The chapter 3 tests add their own on top (fed-helpers.ts).
  */
 import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
@@ -26,3 +27,13 @@ export async function pressMoving(el: Locator, key: string, times = 1): Promise<
     await expect.poll(() => el.inputValue(), { timeout: 2000, message: `${key} did not move the control` }).not.toBe(before);
   }
 }
+
+/** Scrolls the widget `tag` into view and waits until its lazy module has mounted (data-state="ready"). */
+export async function widgetReady(page: Page, tag: string, timeout = 30_000): Promise<void> {
+  await page.locator(tag).scrollIntoViewIfNeeded();
+  await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement | null)?.dataset.state === 'ready', tag, { timeout });
+}
+
+/** The widget controller's inspect(), as the page serialises it. */
+export const inspectWidget = <T>(page: Page, tag: string) =>
+  page.evaluate((tag) => (document.querySelector(tag) as unknown as { widgetController: { inspect(): unknown } }).widgetController.inspect(), tag) as Promise<T>;
