@@ -16,11 +16,11 @@ import { downloadCsv, downloadJson, stamp } from '~/runtime/export';
 import { create as createOverlay, argmaxGrid, type BoundaryOverlayRenderer } from '../renderers/boundary-overlay';
 import { create as createLineChart } from '../renderers/line-chart';
 import { clientColor } from '../renderers/weight-map';
-import { RoundPlayer } from '../renderers/round-player';
+import { RoundPlayer, playerTransport } from '../renderers/round-player';
 import { choiceLabel, exportView, pct, statusUi, type Status } from '../renderers/fed-common';
 import { ROUND_MS, VIEW_ONLY, params, type DriftParams, type DriftValues } from './params';
 import { BOUNDARY_GRID, toRunConfig, type Side } from './config';
-import { transportAction, type TransportTarget } from '../controls/transport';
+import { transportAction } from '../controls/transport';
 
 type Grid = { grid: number; classes: number; probs: Float32Array };
 
@@ -363,20 +363,17 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
 
   newRun(false);
 
-  const transport: TransportTarget = {
-    status: () => status,
-    playing: () => playing,
-    setPlaying: (on) => (playing = on),
-    setStatus,
-    fresh: () => newRun(false),
-    resumeOrHold: () => {
-      if (playing) player.resume();
-      else player.hold();
+  const transport = playerTransport(
+    player,
+    {
+      status: () => status,
+      playing: () => playing,
+      setPlaying: (on) => (playing = on),
+      setStatus,
+      fresh: () => newRun(false),
     },
-    step: () => player.stepRound(),
-    noStep: ['diverged', 'error', 'finished'],
-    restartPlays: true,
-  };
+    false,
+  );
 
   return {
     update(values: DriftValues, changed) {

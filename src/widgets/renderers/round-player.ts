@@ -10,6 +10,7 @@
  *
  * No DOM and no timers other than the phase clock: the widget draws in `show`.
  */
+import type { TransportTarget } from '../controls/transport';
 
 export interface RoundPlayerOptions<R> {
   /** Phases per round (≥ 1); the last one is the round's end state. */
@@ -190,4 +191,23 @@ export class RoundPlayer<R> {
     this.supply();
     return true;
   }
+}
+
+/** What a widget tells {@link playerTransport} about its own run state. */
+export type PlayerTransportState = Pick<TransportTarget, 'status' | 'playing' | 'setPlaying' | 'setStatus' | 'fresh'>;
+
+/**
+ * The transport of a widget whose rounds come through a {@link RoundPlayer}: the federated widgets
+ * all pause by holding the player (the worker then computes nothing) and step by asking it for
+ * one more round or phase, so only their run state differs.
+ */
+export function playerTransport(player: Pick<RoundPlayer<unknown>, 'resume' | 'hold' | 'stepRound' | 'stepPhase'>, state: PlayerTransportState, phases: boolean): TransportTarget {
+  return {
+    ...state,
+    resumeOrHold: () => (state.playing() ? player.resume() : player.hold()),
+    step: (kind) => (phases && kind === 'step-phase' ? player.stepPhase() : player.stepRound()),
+    noStep: ['diverged', 'error', 'finished'],
+    restartPlays: true,
+    phases,
+  };
 }

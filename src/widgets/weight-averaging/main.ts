@@ -12,12 +12,12 @@ import { TrainingHost } from '~/runtime/host';
 import { downloadCsv, downloadJson, stamp } from '~/runtime/export';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { create as createMap, clientColor, type XY } from '../renderers/weight-map';
-import { RoundPlayer } from '../renderers/round-player';
+import { RoundPlayer, playerTransport } from '../renderers/round-player';
 import { choiceLabel, exportView, pct, statusUi, type Status } from '../renderers/fed-common';
 import { PHASE_MS, VIEW_ONLY, params, type AvgParams, type AvgValues } from './params';
 import { HIDDEN, shownParameters, toRunConfig } from './config';
 import { fitPca, project, type Projection } from './pca';
-import { transportAction, type TransportTarget } from '../controls/transport';
+import { transportAction } from '../controls/transport';
 
 interface LocalModel {
   k: number;
@@ -350,21 +350,17 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
 
   newRun(false);
 
-  const transport: TransportTarget = {
-    status: () => status,
-    playing: () => playing,
-    setPlaying: (on) => (playing = on),
-    setStatus,
-    fresh: () => newRun(false),
-    resumeOrHold: () => {
-      if (playing) player.resume();
-      else player.hold();
+  const transport = playerTransport(
+    player,
+    {
+      status: () => status,
+      playing: () => playing,
+      setPlaying: (on) => (playing = on),
+      setStatus,
+      fresh: () => newRun(false),
     },
-    step: (kind) => (kind === 'step' ? player.stepRound() : player.stepPhase()),
-    noStep: ['diverged', 'error', 'finished'],
-    restartPlays: true,
-    phases: true,
-  };
+    true,
+  );
 
   return {
     update(values: AvgValues, changed) {
