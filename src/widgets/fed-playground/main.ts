@@ -16,11 +16,11 @@ import { create as createBandChart } from '../renderers/band-chart';
 import { create as createDiagram, type Phase } from '../renderers/fed-diagram';
 import { create as createLabelBars, type LabelBarsRenderer } from '../renderers/label-bars';
 import { SERIES_COLORS } from '../renderers/colors';
-import { RoundPlayer } from '../renderers/round-player';
+import { RoundPlayer, playerTransport } from '../renderers/round-player';
 import { DATA_URL, choiceLabel, exportView, formatBytes, num, pct, statusUi, type Status } from '../renderers/fed-common';
 import { PHASE_MS, VIEW_ONLY, params, type FedParams, type FedValues } from './params';
 import { BOUNDARY_GRID, isImages, toRunConfig } from './config';
-import { transportAction, type TransportTarget } from '../controls/transport';
+import { transportAction } from '../controls/transport';
 
 /** A client's part of one round, from its client-trained (and boundary) events. */
 interface ClientResult {
@@ -399,6 +399,9 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     ctx.announce(summary());
   }
 
+  /** The pending staggered chart redraw (see drawCharts). */
+  let chartFrame = 0;
+
   function drawCharts() {
     const lines: { x: number; y: number; series: string }[] = [];
     const bands: { x: number; lo: number; hi: number; band: string }[] = [];
@@ -418,9 +421,14 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       bytePts.push({ x: r.round, y: cum / 1000, series: 'total' });
     }
     const xMax = config?.rounds ?? ctx.values.rounds;
+    // Each chart redraws in an animation frame of its own; three Plot redraws in one frame made
+    // the longest main-thread task of the chapter, so the later two wait one and two frames more.
+    cancelAnimationFrame(chartFrame);
     accuracy.update({ lines, bands, xMax });
-    loss.update({ points: lossPts, xMax });
-    bytes.update({ points: bytePts, xMax });
+    chartFrame = requestAnimationFrame(() => {
+      loss.update({ points: lossPts, xMax });
+      chartFrame = requestAnimationFrame(() => bytes.update({ points: bytePts, xMax }));
+    });
   }
 
   function clientSpread(r: RoundRecord): [number, number] | null {
@@ -475,21 +483,17 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
 
   newRun(false);
 
-  const transport: TransportTarget = {
-    status: () => status,
-    playing: () => playing,
-    setPlaying: (on) => (playing = on),
-    setStatus,
-    fresh: () => newRun(false),
-    resumeOrHold: () => {
-      if (playing) player.resume();
-      else player.hold();
+  const transport = playerTransport(
+    player,
+    {
+      status: () => status,
+      playing: () => playing,
+      setPlaying: (on) => (playing = on),
+      setStatus,
+      fresh: () => newRun(false),
     },
-    step: (kind) => (kind === 'step' ? player.stepRound() : player.stepPhase()),
-    noStep: ['diverged', 'error', 'finished'],
-    restartPlays: true,
-    phases: true,
-  };
+    true,
+  );
 
   return {
     update(_values: FedValues, changed) {
@@ -558,6 +562,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       }
     },
     destroy() {
+      cancelAnimationFrame(chartFrame);
       player.reset();
       host.dispose();
       diagram.destroy();
