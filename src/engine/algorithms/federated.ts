@@ -31,6 +31,8 @@ import { Participation } from '../participation';
 import { personalize } from '../personalization';
 import { ServerOptimizer } from '../server-optimizers';
 import { Scaffold } from './scaffold';
+import { needsRobustServer } from '../attacks/config';
+import { RobustServer } from '../robust-server';
 
 /** m = max(⌊C·K⌋, 1): the number of clients per round. */
 export function clientsPerRound(fraction: number, clients: number): number {
@@ -70,12 +72,14 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
   const scaffold = algo === 'scaffold' ? new Scaffold(params, K) : null;
   const server = isServerOptimizer(algo) ? new ServerOptimizer(algo, config) : null;
   const participation = new Participation(config.seed, config.dropout, config.stragglers);
+  // Poisoning or a robust rule: the server keeps each client's update (robust-server.ts).
+  const robust = needsRobustServer(config) ? new RobustServer(ctx) : null;
   try {
     for (let round = 1; round <= config.rounds; round++) {
       ctx.round = round;
       const selected = ctx.rng.sampling.sample(K, m);
       const fate = participation.draw(selected, config.localEpochs);
-      yield { type: 'round-started', round, selected };
+      yield { type: 'round-started', round, selected, ...(robust ? { malicious: robust.maliciousIn(selected) } : {}) };
       const before = options.emitWeights ? model.exportParams(params) : undefined;
       // The average runs over the clients that come back; a dropped one only received the model.
       const returned = selected.filter((_, i) => !fate.dropped[i]);
@@ -107,7 +111,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           // A client without examples returns what it got (a zero update / zero gradient).
           contribution = returnsModel ? params.map((p) => p.clone()) : params.map((p) => tf.zerosLike(p));
         } else if (algo === 'fedsgd') {
-          const g = await fullGradient(model, params, ctx.clientData(k));
+          const g = await fullGradient(model, params, robust ? robust.clientData(k) : ctx.clientData(k));
           contribution = g.grads;
           loss = g.loss;
           accuracy = g.accuracy;
@@ -115,7 +119,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           const correction = scaffold?.correction(k);
           let res;
           try {
-            res = await localTrain(model, params, ctx.clientData(k), {
+            res = await localTrain(model, params, robust ? robust.clientData(k) : ctx.clientData(k), {
               epochs: fate.epochs[i],
               batch: config.batchSize,
               lr: config.lr,
@@ -153,6 +157,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         }
         try {
           ctx.assertFinite(loss);
+          // The update the client sends (a malicious client's is poisoned); kept by the server.
+          const sent = robust?.receive(k, contribution, params);
           yield {
             type: 'client-trained',
             round,
@@ -160,7 +166,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             n,
             loss,
             accuracy,
-            ...(options.emitWeights ? { weights: model.exportParams(local ?? contribution) } : {}),
+            ...(options.emitWeights ? { weights: sent && algo !== 'fedsgd' ? robust!.weightsOf(sent) : model.exportParams(local ?? contribution) } : {}),
+            ...(robust?.isMalicious(k) ? { malicious: true } : {}),
             ...(updateNorm !== undefined ? { updateNorm, clippedNorm: config.clip > 0 ? Math.min(updateNorm, config.clip) : updateNorm } : {}),
             ...(fate.epochs[i] !== config.localEpochs && algo !== 'fedsgd' ? { epochs: fate.epochs[i] } : {}),
           };
@@ -170,7 +177,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             const b = await ctx.boundary(local ?? contribution, k);
             if (b) yield b;
           }
-          acc = accumulate(acc, contribution, coefficients[r]);
+          if (!robust) acc = accumulate(acc, contribution, coefficients[r]);
         } finally {
           tf.dispose(contribution);
           if (local) tf.dispose(local);
@@ -187,17 +194,20 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
       acc = null;
       scaffold?.finishRound();
       let next: Params;
-      if (!sum) {
+      const robustRound = robust && returned.length > 0 ? robust.aggregate(params, coefficients, !!options.emitWeights) : null;
+      if (returned.length === 0) {
         // Every selected client dropped out: the model stays as it was.
         next = params.map((p) => p.clone());
+      } else if (robustRound) {
+        next = robustRound.next;
       } else if (algo === 'fedavg' || algo === 'fedprox') {
-        next = sum;
+        next = sum!;
       } else if (scaffold || server) {
-        next = scaffold ? Scaffold.serverStep(params, sum, config.serverLr) : server!.step(params, sum);
-        tf.dispose(sum);
+        next = scaffold ? Scaffold.serverStep(params, sum!, config.serverLr) : server!.step(params, sum!);
+        tf.dispose(sum!);
       } else if (algo === 'fedsgd') {
-        next = tf.tidy(() => params.map((p, j) => tf.sub(p, tf.mul(sum[j], config.lr))));
-        tf.dispose(sum);
+        next = tf.tidy(() => params.map((p, j) => tf.sub(p, tf.mul(sum![j], config.lr))));
+        tf.dispose(sum!);
       } else {
         // DP-FedAvg: noise std σ = z · S · max_k c_k, the sensitivity of Σ c_k Δ_k to one client's
         // clipped update. With uniform weighting c_k = 1/m = 1/(qK), so σ = zS/(qW) with W = K,
@@ -210,8 +220,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           for (let j = 0; j < N; j++) z[j] = sigma * ctx.rng.dpNoise.normal();
           noise = model.importParams(z);
         }
-        next = tf.tidy(() => params.map((p, j) => (noise ? tf.add(tf.add(p, sum[j]), noise[j]) : tf.add(p, sum[j]))));
-        tf.dispose(sum);
+        next = tf.tidy(() => params.map((p, j) => (noise ? tf.add(tf.add(p, sum![j]), noise[j]) : tf.add(p, sum![j]))));
+        tf.dispose(sum!);
         if (noise) tf.dispose(noise);
       }
       tf.dispose(params);
@@ -223,18 +233,22 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         coefficients,
         dropped,
         ...(options.emitWeights ? { before, after: model.exportParams(params) } : {}),
+        ...(robustRound ? { rule: robustRound.rule, ...(robustRound.chosen ? { chosen: robustRound.chosen } : {}), ...(robustRound.candidates ? { candidates: robustRound.candidates } : {}) } : {}),
       };
       const b = await ctx.boundary(params, 'global');
       if (b) yield b;
-      const metrics = await ctx.roundMetrics(params, seen ? lossSum / seen : 0, seen ? accSum / seen : 0);
-      if (metrics.type === 'round-metrics') metrics.metrics.dropped = dropped;
-      yield metrics;
+      const metricsEvent = await ctx.roundMetrics(params, seen ? lossSum / seen : 0, seen ? accSum / seen : 0);
+      const backdoorSuccess = await robust?.backdoorSuccess(params);
+      if (backdoorSuccess !== undefined && metricsEvent.type === 'round-metrics') metricsEvent.metrics.backdoorSuccess = backdoorSuccess;
+      if (metricsEvent.type === 'round-metrics') metricsEvent.metrics.dropped = dropped;
+      yield metricsEvent;
       await ctx.tick();
     }
     if (config.personalizeEpochs > 0) yield* personalize(ctx, params);
     finished = true;
     return params;
   } finally {
+    robust?.dispose();
     if (acc) tf.dispose(acc);
     if (!finished) tf.dispose(params);
     scaffold?.dispose();
