@@ -20,6 +20,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';
 import { BYTES_PER_FLOAT, type RunContext } from '../context';
 import { accumulate, fullGradient, localTrain, type Params } from '../train';
+import { needsRobustServer } from '../attacks/config';
+import { RobustServer } from '../robust-server';
 import { DpFedAvgServer } from './dp-fedavg';
 
 /** m = max(⌊C·K⌋, 1): the number of clients per round. */
@@ -57,12 +59,14 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
   let params: Params = model.importParams(model.initParams(ctx.rng.init));
   let acc: Params | null = null;
   let finished = false;
+  // Poisoning or a robust rule: the server keeps each client's update (robust-server.ts).
+  const robust = needsRobustServer(config) ? new RobustServer(ctx) : null;
   try {
     for (let round = 1; round <= config.rounds; round++) {
       ctx.round = round;
       const plan = dp?.plan(ctx.rng.sampling);
       const selected = plan ? plan.selected : ctx.rng.sampling.sample(K, m);
-      yield { type: 'round-started', round, selected };
+      yield { type: 'round-started', round, selected, ...(robust ? { malicious: robust.maliciousIn(selected) } : {}) };
       const before = options.emitWeights ? model.exportParams(params) : undefined;
       const sizes = selected.map((k) => ctx.clientSize(k));
       const coefficients = plan ? plan.coefficients : aggregationCoefficients(sizes, config.weighting);
@@ -83,12 +87,12 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           // A client without examples returns what it got (a zero update / zero gradient).
           contribution = algo === 'fedavg' || algo === 'fedprox' ? params.map((p) => p.clone()) : params.map((p) => tf.zerosLike(p));
         } else if (algo === 'fedsgd') {
-          const g = await fullGradient(model, params, ctx.clientData(k));
+          const g = await fullGradient(model, params, robust ? robust.clientData(k) : ctx.clientData(k));
           contribution = g.grads;
           loss = g.loss;
           accuracy = g.accuracy;
         } else {
-          const res = await localTrain(model, params, ctx.clientData(k), {
+          const res = await localTrain(model, params, robust ? robust.clientData(k) : ctx.clientData(k), {
             epochs: config.localEpochs,
             batch: config.batchSize,
             lr: config.lr,
@@ -114,6 +118,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         }
         try {
           ctx.assertFinite(loss);
+          // The update the client sends (a malicious client's is poisoned); kept by the server.
+          const sent = robust?.receive(k, contribution, params);
           yield {
             type: 'client-trained',
             round,
@@ -121,7 +127,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             n,
             loss,
             accuracy,
-            ...(options.emitWeights ? { weights: model.exportParams(local ?? contribution) } : {}),
+            ...(options.emitWeights ? { weights: sent && algo !== 'fedsgd' ? robust!.weightsOf(sent) : model.exportParams(local ?? contribution) } : {}),
+            ...(robust?.isMalicious(k) ? { malicious: true } : {}),
             ...(updateNorm !== undefined ? { updateNorm, clippedNorm: config.clip > 0 ? Math.min(updateNorm, config.clip) : updateNorm } : {}),
           };
           yield ctx.message('weights-up', k, 'server', modelBytes);
@@ -129,7 +136,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             const b = await ctx.boundary(local ?? contribution, k);
             if (b) yield b;
           }
-          acc = accumulate(acc, contribution, coefficients[i]);
+          if (!robust) acc = accumulate(acc, contribution, coefficients[i]);
         } finally {
           tf.dispose(contribution);
           if (local) tf.dispose(local);
@@ -143,15 +150,18 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
       }
 
       // A DP-FedAvg round may sample nobody: the update is then the noise alone.
-      const sum = acc ?? params.map((p) => tf.zerosLike(p));
+      const sum = acc ?? (algo === 'dpfedavg' ? params.map((p) => tf.zerosLike(p)) : null);
       acc = null;
       let next: Params;
       let noiseStd: number | undefined;
-      if (algo === 'fedavg' || algo === 'fedprox') {
-        next = sum;
+      const robustRound = robust ? robust.aggregate(params, coefficients, !!options.emitWeights) : null;
+      if (robustRound) {
+        next = robustRound.next;
+      } else if (algo === 'fedavg' || algo === 'fedprox') {
+        next = sum!;
       } else if (algo === 'fedsgd') {
-        next = tf.tidy(() => params.map((p, j) => tf.sub(p, tf.mul(sum[j], config.lr))));
-        tf.dispose(sum);
+        next = tf.tidy(() => params.map((p, j) => tf.sub(p, tf.mul(sum![j], config.lr))));
+        tf.dispose(sum!);
       } else {
         // DP-FedAvg: σ = zS/(qW) from public quantities (dp-fedavg.ts). The 'fixed' option keeps
         // the earlier σ = z · S · max_k c_k, which with sample weighting depends on the selected
@@ -164,8 +174,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           for (let j = 0; j < N; j++) z[j] = sigma * ctx.rng.dpNoise.normal();
           noise = model.importParams(z);
         }
-        next = tf.tidy(() => params.map((p, j) => (noise ? tf.add(tf.add(p, sum[j]), noise[j]) : tf.add(p, sum[j]))));
-        tf.dispose(sum);
+        next = tf.tidy(() => params.map((p, j) => (noise ? tf.add(tf.add(p, sum![j]), noise[j]) : tf.add(p, sum![j]))));
+        tf.dispose(sum!);
         if (noise) tf.dispose(noise);
       }
       tf.dispose(params);
@@ -176,18 +186,22 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         clients: selected,
         coefficients,
         ...(options.emitWeights ? { before, after: model.exportParams(params) } : {}),
+        ...(robustRound ? { rule: robustRound.rule, ...(robustRound.chosen ? { chosen: robustRound.chosen } : {}), ...(robustRound.candidates ? { candidates: robustRound.candidates } : {}) } : {}),
         ...(noiseStd !== undefined ? { noiseStd } : {}),
       };
       const b = await ctx.boundary(params, 'global');
       if (b) yield b;
-      const metrics = await ctx.roundMetrics(params, seen ? lossSum / seen : 0, seen ? accSum / seen : 0);
-      if (algo === 'dpfedavg' && metrics.type === 'round-metrics') metrics.metrics.epsilon = dp ? dp.epsilon(round) : null;
-      yield metrics;
+      const metricsEvent = await ctx.roundMetrics(params, seen ? lossSum / seen : 0, seen ? accSum / seen : 0);
+      const backdoorSuccess = await robust?.backdoorSuccess(params);
+      if (backdoorSuccess !== undefined && metricsEvent.type === 'round-metrics') metricsEvent.metrics.backdoorSuccess = backdoorSuccess;
+      if (algo === 'dpfedavg' && metricsEvent.type === 'round-metrics') metricsEvent.metrics.epsilon = dp ? dp.epsilon(round) : null;
+      yield metricsEvent;
       await ctx.tick();
     }
     finished = true;
     return params;
   } finally {
+    robust?.dispose();
     if (acc) tf.dispose(acc);
     if (!finished) tf.dispose(params);
   }
