@@ -11,6 +11,7 @@
  * matches the one it received.
  */
 import type { Activation, ConfigProblem } from '../types';
+import { privacySpent } from '../privacy/accountant';
 
 export const INVERSION_DATASETS = ['digits', 'mnist'] as const;
 export const INVERSION_ACTIVATIONS = ['sigmoid', 'tanh', 'relu'] as const;
@@ -182,6 +183,8 @@ export type InversionEvent =
       sentCoordinates: number;
       /** ‖Δ‖ of the attacked client's update before any defence (to choose a clip norm S). */
       updateNorm: number;
+      /** With DP noise: ε of this one update (see inversionEpsilon). */
+      epsilon?: number;
     }
   | {
       type: 'inversion-step';
@@ -280,3 +283,17 @@ export function matchImages(originals: Float32Array, recon: Float32Array, pixels
 
 /** The mean of a list (0 for none). */
 export const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/** δ of the ε the attack reports. */
+export const INVERSION_DELTA = 1e-5;
+
+/**
+ * ε of the one update the client sends under the DP defence, from the privacy accountant: the
+ * Gaussian mechanism with noise multiplier z released once (sample rate 1, one step), δ = 1e-5.
+ * The update is clipped as a whole, so this is client-level privacy: it covers all b images at
+ * once. Undefined without noise (no guarantee at all).
+ */
+export function inversionEpsilon(c: Pick<InversionConfig, 'clip' | 'noise'>): number | undefined {
+  if (!(c.clip > 0 && c.noise > 0)) return undefined;
+  return privacySpent({ sampleRate: 1, noiseMultiplier: c.noise, steps: 1, delta: INVERSION_DELTA }).epsilon;
+}

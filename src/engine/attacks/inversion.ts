@@ -50,7 +50,7 @@ import { ConfigError } from '../config';
 import { batchGradients } from '../train';
 import { loadDigits, loadMnist, urlDataSource, type Dataset } from '../data/index';
 import type { Activation, DataSource } from '../types';
-import { DEFENCE_STRENGTHS, matchImages, mean, sweepPoint, validateInversion, type InversionConfig, type InversionEvent, type InversionSweepConfig } from './inversion-config';
+import { DEFENCE_STRENGTHS, inversionEpsilon, matchImages, mean, sweepPoint, validateInversion, type InversionConfig, type InversionEvent, type InversionSweepConfig } from './inversion-config';
 
 export * from './inversion-config';
 
@@ -258,7 +258,7 @@ export async function* runInversion(config: InversionConfig, options: InversionO
     for (let k = 0; k < K; k++) {
       const delta = tf.tidy(() => {
         const x = tf.tensor2d(features.subarray(k * b * px, (k + 1) * b * px), [b, px]);
-        const y = tf.oneHot(tf.tensor1d(labels.slice(k * b, (k + 1) * b), 'int32'), C), 'float32');
+        const y = tf.cast(tf.oneHot(tf.tensor1d(labels.slice(k * b, (k + 1) * b), 'int32'), C), 'float32');
         const scale = tf.scalar(lr / b);
         let theta = theta0;
         for (let s = 0; s < E; s++) {
@@ -309,6 +309,7 @@ export async function* runInversion(config: InversionConfig, options: InversionO
       updateSize,
       sentCoordinates,
       updateNorm,
+      ...(inversionEpsilon(cfg) !== undefined ? { epsilon: inversionEpsilon(cfg) } : {}),
     };
 
     // 3. The search.
@@ -322,7 +323,7 @@ export async function* runInversion(config: InversionConfig, options: InversionO
       for (let i = 0; i < l0.length; i++) l0[i] = init.normal();
       ly = tf.tensor2d(l0, [n, C]);
     }
-    const yFixed = inferred ? keep(tf.tidy(() => tf.oneHot(tf.tensor1d(inferred, 'int32'), C), 'float32'))) : null;
+    const yFixed = inferred ? keep(tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(inferred, 'int32'), C), 'float32'))) : null;
     let mx = tf.zerosLike(x);
     let vx = tf.zerosLike(x);
     let ml = ly ? tf.zerosLike(ly) : null;
