@@ -18,6 +18,9 @@
  * "leakage":[{"cut":1,"reconstructionError":…},…] (a table without --json). A bad flag or value prints one line naming the flag and what is
  * valid, and exits with code 2. Exit codes: 0 finished or diverged (see "status"), 1 other
  * errors, 2 usage, 130 interrupted (Ctrl-C stops the run cleanly and prints what it has).
+ *
+ * --attack inversion runs the gradient inversion attack instead (its own flags and JSON:
+ * scripts/simulate-inversion.ts).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -199,7 +202,8 @@ export function helpText(): string {
     const v = d.type.kind === 'bool' ? '' : ` <${describeValues(d)}>`;
     return `  --${name}${v}\n      ${d.help}`;
   });
-  return `usage: npm run simulate -- [flags]\n\n${rows.join('\n')}\n`;
+  const attack = '  --attack inversion\n      run the gradient inversion attack instead of training (--attack inversion --help lists its flags)';
+  return `usage: npm run simulate -- [flags]\n\n${rows.join('\n')}\n${attack}\n`;
 }
 
 export interface JsonReport {
@@ -232,6 +236,8 @@ function progress(done: number, total: number): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Attacks have flags of their own (scripts/simulate-inversion.ts).
+  if (argv.some((a) => a === '--attack' || a.startsWith('--attack='))) return (await import('./simulate-inversion')).main(argv);
   let opts: CliOptions;
   try {
     opts = parseArgs(argv);
