@@ -316,8 +316,8 @@ export async function* runInversion(config: InversionConfig, options: InversionO
     const init = new Rng(cfg.seed, 'inversion/dummy');
     const x0 = new Float32Array(n * px);
     for (let i = 0; i < x0.length; i++) x0[i] = init.next();
-    let x = tf.tensor2d(x0, [n, px]);
-    let ly: tf.Tensor2D | null = null;
+    let x: tf.Tensor = tf.tensor2d(x0, [n, px]);
+    let ly: tf.Tensor | null = null;
     if (cfg.labels === 'optimize') {
       const l0 = new Float32Array(n * C);
       for (let i = 0; i < l0.length; i++) l0[i] = init.normal();
@@ -326,9 +326,9 @@ export async function* runInversion(config: InversionConfig, options: InversionO
     const yFixed = inferred ? keep(tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(inferred, 'int32'), C), 'float32'))) : null;
     let mx = tf.zerosLike(x);
     let vx = tf.zerosLike(x);
-    let ml = ly ? tf.zerosLike(ly) : null;
-    let vl = ly ? tf.zerosLike(ly) : null;
-    const live = () => [x, ly, mx, vx, ml, vl].filter((t): t is tf.Tensor => t !== null);
+    let ml: tf.Tensor | null = ly ? tf.zerosLike(ly) : null;
+    let vl: tf.Tensor | null = ly ? tf.zerosLike(ly) : null;
+    const live = (): tf.Tensor[] => [x, ly, mx, vx, ml, vl].filter((t): t is tf.Tensor => t !== null);
     try {
       const objective = (xs: tf.Tensor2D, lys: tf.Tensor2D | null): tf.Scalar => {
         const ys = lys ? tf.softmax(lys) : yFixed!;
@@ -384,18 +384,16 @@ export async function* runInversion(config: InversionConfig, options: InversionO
             return [tf.sub(p, stepT), m2, v2];
           };
           const [xn, mxn, vxn] = adam(x, grads[0], mx, vx);
-          const out = { value, x: tf.clipByValue(xn, 0, 1) as tf.Tensor2D, mx: mxn, vx: vxn, ly: null as tf.Tensor2D | null, ml: null as tf.Tensor | null, vl: null as tf.Tensor | null };
-          if (ly) {
-            const [l2, m2, v2] = adam(ly, grads[1], ml!, vl!);
-            Object.assign(out, { ly: l2, ml: m2, vl: v2 });
-          }
+          const out: tf.Tensor[] = [value, tf.clipByValue(xn, 0, 1), mxn, vxn];
+          if (ly) out.push(...adam(ly, grads[1], ml!, vl!));
           return out;
         });
         tf.dispose(live());
-        ({ x, mx, vx } = next);
-        if (ly) ({ ly, ml, vl } = next);
-        const loss = (await next.value.data())[0];
-        next.value.dispose();
+        const [value] = next;
+        [, x, mx, vx] = next;
+        if (ly) [, , , , ly, ml, vl] = next;
+        const loss = (await value.data())[0];
+        value.dispose();
         if (!Number.isFinite(loss)) throw new AttackDiverged();
         completed = step;
         if (step % every === 0 || step === cfg.attackSteps) {
