@@ -65,6 +65,7 @@ export const FLAGS: Record<string, FlagDef> = {
   leakage: { type: { kind: 'bool' }, help: 'after training, the linear decoder error per cut layer (default algorithm: split)' },
   mnist: { type: choice(() => ['full', 'subset']), help: 'MNIST: all 60000/10000 (default) or the browser subset' },
   backend: { type: choice(() => ['wasm', 'cpu']), help: 'tfjs backend (default wasm)' },
+  sequential: { type: { kind: 'bool' }, help: "train a round's clients one after another instead of together (same results; for comparison)" },
   json: { type: { kind: 'bool' }, help: 'print one JSON object' },
   weights: { type: { kind: 'bool' }, help: 'include the final weights' },
   help: { type: { kind: 'bool' }, help: 'show this help' },
@@ -80,6 +81,7 @@ export interface CliOptions {
   mnist: 'full' | 'subset';
   backend: 'wasm' | 'cpu';
   leakage: boolean;
+  sequential: boolean;
 }
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
@@ -93,7 +95,7 @@ function setField(config: RunConfig, field: string, value: unknown): void {
 /** Parses argv (without node and script) into a config; throws UsageError with one line. */
 export function parseArgs(argv: string[]): CliOptions {
   const config = defaultConfig();
-  const opts: CliOptions = { config, json: false, weights: false, help: false, mnist: 'full', backend: 'wasm', leakage: false };
+  const opts: CliOptions = { config, json: false, weights: false, help: false, mnist: 'full', backend: 'wasm', leakage: false, sequential: false };
   let algorithmGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -109,6 +111,7 @@ export function parseArgs(argv: string[]): CliOptions {
       else if (name === 'help') opts.help = true;
       else if (name === 'no-shuffle') config.shuffle = false;
       else if (name === 'leakage') opts.leakage = true;
+      else if (name === 'sequential') opts.sequential = true;
       continue;
     }
     let value: string;
@@ -241,6 +244,7 @@ export async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
       data: nodeDataSource({ mnistFull: opts.mnist === 'full' }),
       finalWeights: opts.weights,
+      sequential: opts.sequential,
       ...(opts.leakage ? { serverView: { examples: [] } } : {}),
     })) {
       switch (e.type) {

@@ -12,13 +12,16 @@
  *            something. FedSGD ignores localEpochs and batchSize.
  *
  * Clients train one after another on this thread; "in parallel" in the paper only means they all
- * start from w_t, which they do. The running sum Σ c_k w_k is kept on the device, so a round holds
- * at most three parameter sets however many clients it has.
+ * start from w_t, which they do. Where the model and backend allow, their local training runs
+ * as one tensor program over a client axis (../vectorized.ts), with the same results; events and
+ * everything after training stay per client, in this loop. The running sum Σ c_k w_k is kept on
+ * the device, so a round holds at most three parameter sets (plus one group's results).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';
 import { BYTES_PER_FLOAT, type RunContext } from '../context';
 import { accumulate, fullGradient, localTrain, type Params } from '../train';
+import { vectorizedRound, type ClientGroups } from '../vectorized';
 
 /** m = max(⌊C·K⌋, 1): the number of clients per round. */
 export function clientsPerRound(fraction: number, clients: number): number {
@@ -52,6 +55,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
   const modelBytes = N * BYTES_PER_FLOAT;
   let params: Params = model.importParams(model.initParams(ctx.rng.init));
   let acc: Params | null = null;
+  let groups: ClientGroups | null = null;
   let finished = false;
   try {
     for (let round = 1; round <= config.rounds; round++) {
@@ -64,6 +68,16 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
       let lossSum = 0;
       let accSum = 0;
       let seen = 0;
+      // The clients' local training, together where possible (null: one by one, below).
+      groups =
+        algo === 'fedsgd'
+          ? null
+          : vectorizedRound(
+              ctx,
+              params,
+              selected.map((k, i) => (sizes[i] > 0 ? { data: ctx.clientData(k), epochs: config.localEpochs, shuffle: config.shuffle ? ctx.rng.shuffle(k) : null } : null)),
+              { batch: config.batchSize, lr: config.lr, prox: algo === 'fedprox' ? { mu: config.mu, anchor: params } : undefined, tick: ctx.tick },
+            );
 
       for (let i = 0; i < selected.length; i++) {
         const k = selected[i];
@@ -83,7 +97,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           loss = g.loss;
           accuracy = g.accuracy;
         } else {
-          const res = await localTrain(model, params, ctx.clientData(k), {
+          const res = groups ? await groups.take(i) : await localTrain(model, params, ctx.clientData(k), {
             epochs: config.localEpochs,
             batch: config.batchSize,
             lr: config.lr,
@@ -137,6 +151,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         await ctx.tick();
       }
 
+      groups?.dispose();
+      groups = null;
       const sum = acc!;
       acc = null;
       let next: Params;
@@ -178,6 +194,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
     finished = true;
     return params;
   } finally {
+    groups?.dispose();
     if (acc) tf.dispose(acc);
     if (!finished) tf.dispose(params);
   }
