@@ -22,6 +22,8 @@ import type { EngineEvent } from '../types';
 import { BYTES_PER_FLOAT, type RunContext } from '../context';
 import { accumulate, fullGradient, localTrain, type Params } from '../train';
 import { vectorizedRound, type ClientGroups } from '../vectorized';
+import { needsRobustServer } from '../attacks/config';
+import { RobustServer } from '../robust-server';
 
 /** m = max(⌊C·K⌋, 1): the number of clients per round. */
 export function clientsPerRound(fraction: number, clients: number): number {
@@ -57,11 +59,13 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
   let acc: Params | null = null;
   let groups: ClientGroups | null = null;
   let finished = false;
+  // Poisoning or a robust rule: the server keeps each client's update (robust-server.ts).
+  const robust = needsRobustServer(config) ? new RobustServer(ctx) : null;
   try {
     for (let round = 1; round <= config.rounds; round++) {
       ctx.round = round;
       const selected = ctx.rng.sampling.sample(K, m);
-      yield { type: 'round-started', round, selected };
+      yield { type: 'round-started', round, selected, ...(robust ? { malicious: robust.maliciousIn(selected) } : {}) };
       const before = options.emitWeights ? model.exportParams(params) : undefined;
       const sizes = selected.map((k) => ctx.clientSize(k));
       const coefficients = aggregationCoefficients(sizes, config.weighting);
@@ -75,7 +79,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           : vectorizedRound(
               ctx,
               params,
-              selected.map((k, i) => (sizes[i] > 0 ? { data: ctx.clientData(k), epochs: config.localEpochs, shuffle: config.shuffle ? ctx.rng.shuffle(k) : null } : null)),
+              selected.map((k, i) => (sizes[i] > 0 ? { data: robust ? robust.clientData(k) : ctx.clientData(k), epochs: config.localEpochs, shuffle: config.shuffle ? ctx.rng.shuffle(k) : null } : null)),
               { batch: config.batchSize, lr: config.lr, prox: algo === 'fedprox' ? { mu: config.mu, anchor: params } : undefined, tick: ctx.tick },
             );
 
@@ -92,12 +96,12 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           // A client without examples returns what it got (a zero update / zero gradient).
           contribution = algo === 'fedavg' || algo === 'fedprox' ? params.map((p) => p.clone()) : params.map((p) => tf.zerosLike(p));
         } else if (algo === 'fedsgd') {
-          const g = await fullGradient(model, params, ctx.clientData(k));
+          const g = await fullGradient(model, params, robust ? robust.clientData(k) : ctx.clientData(k));
           contribution = g.grads;
           loss = g.loss;
           accuracy = g.accuracy;
         } else {
-          const res = groups ? await groups.take(i) : await localTrain(model, params, ctx.clientData(k), {
+          const res = groups ? await groups.take(i) : await localTrain(model, params, robust ? robust.clientData(k) : ctx.clientData(k), {
             epochs: config.localEpochs,
             batch: config.batchSize,
             lr: config.lr,
@@ -123,6 +127,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         }
         try {
           ctx.assertFinite(loss);
+          // The update the client sends (a malicious client's is poisoned); kept by the server.
+          const sent = robust?.receive(k, contribution, params);
           yield {
             type: 'client-trained',
             round,
@@ -130,7 +136,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             n,
             loss,
             accuracy,
-            ...(options.emitWeights ? { weights: model.exportParams(local ?? contribution) } : {}),
+            ...(options.emitWeights ? { weights: sent && algo !== 'fedsgd' ? robust!.weightsOf(sent) : model.exportParams(local ?? contribution) } : {}),
+            ...(robust?.isMalicious(k) ? { malicious: true } : {}),
             ...(updateNorm !== undefined ? { updateNorm, clippedNorm: config.clip > 0 ? Math.min(updateNorm, config.clip) : updateNorm } : {}),
           };
           yield ctx.message('weights-up', k, 'server', modelBytes);
@@ -138,7 +145,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             const b = await ctx.boundary(local ?? contribution, k);
             if (b) yield b;
           }
-          acc = accumulate(acc, contribution, coefficients[i]);
+          if (!robust) acc = accumulate(acc, contribution, coefficients[i]);
         } finally {
           tf.dispose(contribution);
           if (local) tf.dispose(local);
@@ -153,14 +160,17 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
 
       groups?.dispose();
       groups = null;
-      const sum = acc!;
+      const sum = acc;
       acc = null;
       let next: Params;
-      if (algo === 'fedavg' || algo === 'fedprox') {
-        next = sum;
+      const robustRound = robust ? robust.aggregate(params, coefficients, !!options.emitWeights) : null;
+      if (robustRound) {
+        next = robustRound.next;
+      } else if (algo === 'fedavg' || algo === 'fedprox') {
+        next = sum!;
       } else if (algo === 'fedsgd') {
-        next = tf.tidy(() => params.map((p, j) => tf.sub(p, tf.mul(sum[j], config.lr))));
-        tf.dispose(sum);
+        next = tf.tidy(() => params.map((p, j) => tf.sub(p, tf.mul(sum![j], config.lr))));
+        tf.dispose(sum!);
       } else {
         // DP-FedAvg: noise std σ = z · S · max_k c_k, the sensitivity of Σ c_k Δ_k to one client's
         // clipped update. With uniform weighting c_k = 1/m = 1/(qK), so σ = zS/(qW) with W = K,
@@ -173,8 +183,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           for (let j = 0; j < N; j++) z[j] = sigma * ctx.rng.dpNoise.normal();
           noise = model.importParams(z);
         }
-        next = tf.tidy(() => params.map((p, j) => (noise ? tf.add(tf.add(p, sum[j]), noise[j]) : tf.add(p, sum[j]))));
-        tf.dispose(sum);
+        next = tf.tidy(() => params.map((p, j) => (noise ? tf.add(tf.add(p, sum![j]), noise[j]) : tf.add(p, sum![j]))));
+        tf.dispose(sum!);
         if (noise) tf.dispose(noise);
       }
       tf.dispose(params);
@@ -185,16 +195,21 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         clients: selected,
         coefficients,
         ...(options.emitWeights ? { before, after: model.exportParams(params) } : {}),
+        ...(robustRound ? { rule: robustRound.rule, ...(robustRound.chosen ? { chosen: robustRound.chosen } : {}), ...(robustRound.candidates ? { candidates: robustRound.candidates } : {}) } : {}),
       };
       const b = await ctx.boundary(params, 'global');
       if (b) yield b;
-      yield await ctx.roundMetrics(params, seen ? lossSum / seen : 0, seen ? accSum / seen : 0);
+      const metricsEvent = await ctx.roundMetrics(params, seen ? lossSum / seen : 0, seen ? accSum / seen : 0);
+      const backdoorSuccess = await robust?.backdoorSuccess(params);
+      if (backdoorSuccess !== undefined && metricsEvent.type === 'round-metrics') metricsEvent.metrics.backdoorSuccess = backdoorSuccess;
+      yield metricsEvent;
       await ctx.tick();
     }
     finished = true;
     return params;
   } finally {
     groups?.dispose();
+    robust?.dispose();
     if (acc) tf.dispose(acc);
     if (!finished) tf.dispose(params);
   }
