@@ -31,9 +31,12 @@
  * 0.17 ms against 0.36 ms for ten products, dW 0.22 against 0.47 ms; 200×10 0.07 against
  * 0.23 ms; but 200×200 0.78 against 0.48 ms and 784×200 3.9 against 2.2 ms, because XNNPACK's
  * GEMM beats its grouped convolution once a product has real work in it. So a layer with at most
- * GROUPED_MAX_WEIGHTS weights runs grouped (weights stored [k, c, n], bias [c, n]); a larger one
- * runs client by client with the sequential engine's own layer code (weights per client), and
- * only the rest of the step is shared. Activations between layers are [b, c, width].
+ * GROUPED_MAX_WEIGHTS weights runs grouped (weights stored [k, c, n], biases flat [c·n]); a larger
+ * one runs client by client with the sequential engine's own layer code (weights per client), and
+ * only the rest of the step is shared. Activations between layers are [b, c, width]. A run uses
+ * groups only for models whose layers are all small (the widgets' MLPs, digits' 64-64): with a
+ * large layer the group measured slower than the sequential loop (see vectorizedRound), so the
+ * 2NN and the CNNs train one client after another.
  *
  * Memory: a group holds its clients' weights several times over (stacked weights, gradients, the
  * new weights, the per-client copies handed back) plus activations. `groupSize` caps c so that
@@ -69,7 +72,10 @@ export interface GroupOptions {
  */
 export const GROUP_BUDGET_BYTES = 48 * 1024 * 1024;
 
-/** Dense layers with at most this many weights (k·n) run as one grouped product (see above). */
+/**
+ * Dense layers with at most this many weights (k·n) run as one grouped product: between the
+ * measured win at 64×64 (4,096) and loss at 200×200 (40,000), see above.
+ */
 export const GROUPED_MAX_WEIGHTS = 16384;
 
 const F32 = 4;
@@ -179,7 +185,18 @@ type LayerState = { grouped: true; W: tf.Tensor3D; b: tf.Tensor1D } | { grouped:
 type Act = { stacked: tf.Tensor3D } | { list: tf.Tensor[] };
 
 const stacked = (a: Act): tf.Tensor3D => ('stacked' in a ? a.stacked : (tf.stack(a.list, 1) as tf.Tensor3D));
-const listOf = (a: Act): tf.Tensor[] => ('list' in a ? a.list : tf.unstack(a.stacked, 1));
+const listOf = (a: Act): tf.Tensor[] => ('list' in a ? a.list : splitClients(a.stacked));
+
+/**
+ * [rows, c, w] → c tensors [rows, w]. Not tf.unstack: on the wasm backend every slice reads the
+ * whole input back first (Slice calls readSync, a copy), so unstacking c clients costs c times
+ * the tensor: 0.4 s for the 100 kernels of a 64×64 layer. One transpose and one read-back instead.
+ */
+function splitClients(t: tf.Tensor3D): tf.Tensor2D[] {
+  const [rows, c, w] = t.shape;
+  const v = tf.transpose(t, [1, 0, 2]).dataSync() as Float32Array;
+  return Array.from({ length: c }, (_, i) => tf.tensor2d(v.subarray(i * rows * w, (i + 1) * rows * w), [rows, w]));
+}
 
 function depthwise(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
   const attrs = { strides: [1, 1], pad: 'valid', dilations: [1, 1], dimRoundingMode: undefined };
@@ -293,19 +310,23 @@ export async function trainGroup(model: Model, start: Params, jobs: ClientJob[],
       await opts.tick();
     }
 
-    // Per-client weights in the model's order, then each client's metrics on its own examples,
-    // exactly as localTrain evaluates them.
-    const perClient: Params[] = tf.tidy(() => {
-      const out: tf.Tensor[][] = jobs.map(() => []);
-      for (const l of state) {
-        const Ws = l.grouped ? tf.unstack(tf.transpose(l.W, [1, 0, 2])) : l.W;
-        // Biases as 1D slices: a fused kernel checks the rank its data was stored with.
-        const n = l.grouped ? l.W.shape[2] : 0;
-        const bs = l.grouped ? jobs.map((_, i) => tf.slice(l.b, [i * n], [n])) : l.b;
-        for (let i = 0; i < c; i++) out[i].push(Ws[i], bs[i]);
+    // Per-client weights in the model's order (grouped layers taken apart on the host: see
+    // splitClients), then each client's metrics on its own examples, as localTrain computes them.
+    const perClient: Params[] = jobs.map(() => []);
+    for (const l of state) {
+      if (!l.grouped) {
+        for (let i = 0; i < c; i++) perClient[i].push(l.W[i], l.b[i]);
+        continue;
       }
-      return out;
-    });
+      const [k, , n] = l.W.shape;
+      const W = l.W.dataSync() as Float32Array;
+      const b = l.b.dataSync() as Float32Array;
+      for (let i = 0; i < c; i++) {
+        const w = new Float32Array(k * n);
+        for (let r = 0; r < k; r++) w.set(W.subarray((r * c + i) * n, (r * c + i + 1) * n), r * n);
+        perClient[i].push(tf.tensor2d(w, [k, n]), tf.tensor1d(b.slice(i * n, (i + 1) * n)));
+      }
+    }
     // Split layers' tensors now belong to perClient; only the stacked ones are freed.
     tf.dispose(state.flatMap((l) => (l.grouped ? [l.W, l.b] : [])));
     state = [];
@@ -349,8 +370,16 @@ function step(
   const k0 = model.cutWidths[0];
   const classes = model.cutWidths[L];
 
-  const x0 = tf.tensor3d(X0, [rows, c, k0]);
-  let act: Act = { stacked: x0 };
+  // The input as the first layer wants it: stacked, or one tensor per client cut on the host.
+  let act: Act = state[0].grouped
+    ? { stacked: tf.tensor3d(X0, [rows, c, k0]) }
+    : {
+        list: active.map((_, i) => {
+          const x = new Float32Array(rows * k0);
+          for (let r = 0; r < rows; r++) x.set(X0.subarray((r * c + i) * k0, (r * c + i + 1) * k0), r * k0);
+          return tf.tensor2d(x, [rows, k0]);
+        }),
+      };
   const saved: Array<{ xt: tf.Tensor3D; y: tf.Tensor3D } | Array<Saved | null>> = [];
   for (let li = 0; li < L; li++) {
     const layer = layers[li];
@@ -400,8 +429,8 @@ function step(
       const dW = tf.reshape(depthwise(tf.reshape(tf.transpose(sv.xt, [1, 0, 2]), [k, 1, rows, c]), tf.reshape(dz, [1, rows, c, n])), [k, c, n]);
       const db = tf.reshape(tf.sum(dz, 0), [c * n]);
       if (wantDx) {
-        const dzt = tf.reshape(tf.transpose(dz, [0, 2, 1]), [rows, 1, n, c]);
-        const Wt = tf.reshape(tf.transpose(st.W, [2, 1, 0]), [1, n, c, k]);
+        const dzt = tf.reshape(tf.transpose(dz, [0, 2, 1]), [rows, 1, n, c]) as tf.Tensor4D;
+        const Wt = tf.reshape(tf.transpose(st.W, [2, 1, 0]), [1, n, c, k]) as tf.Tensor4D;
         dy = { stacked: tf.reshape(depthwise(dzt, Wt), [rows, c, k]) as tf.Tensor3D };
       }
       // w ← w − (η∇ + η·μ(w − w_t)), the proximal term only for clients still training.
@@ -449,13 +478,19 @@ function step(
 const VECTORIZED_ALGORITHMS: ReadonlySet<string> = new Set(['fedavg', 'fedprox', 'dpfedavg']);
 
 /**
- * The round's clients as groups trained together, or null where the run must use the sequential
- * loop: RunOptions.sequential, another algorithm, a model with convolutions, a backend without
- * the grouped kernels, or fewer than two clients to train.
+ * The round's clients as groups trained together, or null where the run uses the sequential
+ * loop: RunOptions.sequential, another algorithm, a model with convolutions or with a dense layer
+ * too large to group, a backend without the grouped kernels, or fewer than two clients to train.
+ *
+ * Why a large layer sends the whole model back to the sequential loop: its products run client
+ * by client either way, and the group then keeps every client's large weights in turn instead of
+ * one client's for all its steps. Measured on wasm with the 2NN (MNIST, 10 clients of 600, B = 10,
+ * one epoch): 1.33 s of CPU time for the group against 1.16 s one after another. `trainGroup`
+ * still handles such models (tested), for a backend where that trade comes out the other way.
  */
 export function vectorizedRound(ctx: Pick<RunContext, 'config' | 'options' | 'model'>, start: Params, jobs: Array<ClientJob | null>, opts: GroupOptions): ClientGroups | null {
   if (ctx.options.sequential || !VECTORIZED_ALGORITHMS.has(ctx.config.algorithm)) return null;
-  if (!modelVectorizable(ctx.model) || !groupedKernelsAvailable()) return null;
+  if (!modelVectorizable(ctx.model) || !ctx.model.layers.every(isGrouped) || !groupedKernelsAvailable()) return null;
   if (jobs.filter((j) => j).length < 2) return null;
   return new ClientGroups(ctx.model, start, jobs, opts);
 }

@@ -1,13 +1,13 @@
 /**
  * Clients trained together (src/engine/vectorized.ts) give what the sequential loop gives: the
  * same final weights to 1e-5 and the same events in the same order with the same contents, for
- * FedAvg, FedProx, DP-FedAvg (z = 0), unequal client sizes, B = ∞, the 2NN and a small budget
- * that splits the clients into several groups. Each comparison also checks that the vectorised
+ * FedAvg, FedProx, DP-FedAvg (z = 0), unequal client sizes and epochs, B = ∞, the 2NN (mixed
+ * grouped and per-client layers) and a small budget that splits the clients into several groups. Each comparison also checks that the vectorised
  * path really ran and that the comparison can fail.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, RunConfig } from '~/engine/index';
-import { buildModel, loadDigits, partition, Rng, training } from '~/engine/index';
+import { buildModel, loadDigits, loadMnist, partition, Rng, training } from '~/engine/index';
 import { ClientGroups, balancedGroups, groupSize, trainGroup, vectorizedRound, type ClientJob } from '~/engine/vectorized';
 import { collect, data, defaultConfig, maxAbsDiff, ofType, setup, tf } from './engine-helpers';
 
@@ -61,10 +61,7 @@ describe('vectorised local training equals the sequential loop (events and final
     expect(vectorizedRound({ config, options: {}, model }, [], [job, job], { batch: 10, lr: 0.1, tick: async () => {} })).not.toBeNull();
   });
 
-  it('the 2NN on MNIST (its large layers run client by client inside the group), and circles with boundaries', async () => {
-    const mnist = defaultConfig({ algorithm: 'fedavg', dataset: { name: 'mnist', size: 600 }, model: { kind: '2nn' }, partition: { kind: 'quantity', alpha: 1 }, clients: 6, fraction: 0.5, batchSize: 10, lr: 0.05, rounds: 2 });
-    const r1 = await both(mnist);
-    expectSameRun(r1.seq, r1.vec);
+  it('circles with per-client boundaries (the federated playground)', async () => {
     const circles = defaultConfig({ algorithm: 'fedprox', dataset: { name: 'circles', noise: 0.1, size: 200 }, model: { hidden: [6, 6], activation: 'tanh' }, clients: 5, fraction: 1, rounds: 3, lr: 0.3 });
     const r2 = await both(circles, { boundaryGrid: 12, clientBoundaries: true });
     expect(ofType(r2.vec, 'boundary').length).toBeGreaterThan(3);
@@ -118,6 +115,34 @@ describe('groups of clients', () => {
     // Not trivially true: client 1 trained three epochs, client 0 one, and they differ from w_t.
     expect(maxAbsDiff(model.exportParams(together[1].params), model.exportParams(start))).toBeGreaterThan(1e-3);
     tf.dispose(together.flatMap((r) => r.params));
+    tf.dispose(start);
+    sets.forEach((s) => s.dispose());
+  });
+
+  it('the 2NN: its large layers run client by client inside the group, equal to localTrain; run() keeps it sequential', async () => {
+    const ds = await loadMnist(data);
+    const model = buildModel({ kind: '2nn', hidden: [], activation: 'relu' }, ds.inputShape, 10);
+    const rows = [37, 90, 61];
+    let at = 0;
+    const sets = rows.map((n) => {
+      const idx = Int32Array.from({ length: n }, (_, i) => at + i);
+      at += n;
+      return new training.ExampleSet(ds.train.features(idx), Int32Array.from(idx, (i) => ds.train.labels[i]), 784, 10);
+    });
+    const start = model.importParams(model.initParams(new Rng(5, 'init')));
+    const opts = { batch: 10, lr: 0.05, prox: { mu: 0.1, anchor: start }, tick: async () => {} };
+    const together = await trainGroup(model, start, sets.map((d, k) => ({ data: d, epochs: 1, shuffle: new Rng(5, `shuffle/${k}`) })), opts);
+    for (let k = 0; k < sets.length; k++) {
+      const alone = await training.localTrain(model, start, sets[k], { ...opts, epochs: 1, shuffle: new Rng(5, `shuffle/${k}`) });
+      expect(maxAbsDiff(model.exportParams(together[k].params), model.exportParams(alone.params))).toBeLessThanOrEqual(1e-5);
+      expect(Math.abs(together[k].loss - alone.loss)).toBeLessThanOrEqual(1e-5);
+      tf.dispose(alone.params);
+    }
+    expect(maxAbsDiff(model.exportParams(together[1].params), model.exportParams(start))).toBeGreaterThan(1e-3);
+    tf.dispose(together.flatMap((r) => r.params));
+    const config = defaultConfig({ algorithm: 'fedavg', dataset: { name: 'mnist' }, model: { kind: '2nn' } });
+    const job: ClientJob = { data: sets[0], epochs: 1, shuffle: null };
+    expect(vectorizedRound({ config, options: {}, model }, start, [job, job], opts)).toBeNull();
     tf.dispose(start);
     sets.forEach((s) => s.dispose());
   });
