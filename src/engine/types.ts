@@ -23,6 +23,12 @@ export type PartitionKind = 'iid' | 'shards' | 'dirichlet' | 'quantity';
 export type Weighting = 'samples' | 'uniform';
 export type SplitVariant = 'vanilla' | 'ushaped' | 'vertical';
 export type Handoff = 'p2p' | 'server';
+/**
+ * DP-FedAvg's client sampling: 'poisson' = each client joins with probability q and the paper's
+ * fixed-denominator estimator and noise (McMahan et al. 2018); 'fixed' = the engine's earlier
+ * version, exactly m = max(⌊C·K⌋, 1) clients and σ = z·S·max c_k (no ε; see algorithms/dp-fedavg.ts).
+ */
+export type DpSampling = 'poisson' | 'fixed';
 /** What malicious clients do (src/engine/attacks/poisoning.ts). */
 export type PoisonKind = 'labelflip' | 'signflip' | 'scale' | 'backdoor';
 /** How the server combines updates (src/engine/aggregators.ts). */
@@ -120,6 +126,14 @@ export interface RunConfig {
   clip: number;
   /** DP-FedAvg noise multiplier z. */
   noise: number;
+  /** DP-FedAvg: how clients are sampled (see DpSampling). */
+  dpSampling: DpSampling;
+  /** DP-FedAvg (poisson): q, the probability that a client joins a round. */
+  sampleRate: number;
+  /** DP-FedAvg (poisson): the public weight cap ŵ, w_k = min(n_k/ŵ, 1); 0 = every w_k = 1. */
+  weightCap: number;
+  /** DP-FedAvg: the δ at which the spent ε is reported each round, in (0, 1). */
+  delta: number;
   /** Split learning: the first `cut` layers run on the client. */
   cut: number;
   variant: SplitVariant;
@@ -292,8 +306,9 @@ export type EngineEvent =
    * Krum kept; with emitWeights, `candidates` = the global model each rule would have produced
    * from this round's same updates (where each rule's aggregate lands). Client weights sent by a
    * malicious client (client-trained `weights`) are w_t + what it sent.
+   * DP-FedAvg adds `noiseStd`, the σ of the Gaussian noise added to each parameter this round.
    */
-  | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; before?: Float32Array; after?: Float32Array; rule?: AggregatorRule; chosen?: number[]; candidates?: Array<{ rule: AggregatorRule; after: Float32Array }> }
+  | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; before?: Float32Array; after?: Float32Array; rule?: AggregatorRule; chosen?: number[]; candidates?: Array<{ rule: AggregatorRule; after: Float32Array }>; noiseStd?: number }
   /**
    * Class probabilities on a grid×grid lattice over the data's extent. Layout:
    * probs[(row·grid + col)·classes + c]; row 0 is the top (largest x1), col 0 the left (smallest
@@ -334,4 +349,9 @@ export interface RoundMetrics {
   bytesByKind: Partial<Record<MessageKind, number>>;
   /** Backdoor attack: share of triggered test inputs (not of the target class) classified as the target. */
   backdoorSuccess?: number;
+  /**
+   * DP-FedAvg only: the ε spent after this round at the config's δ (privacy accountant, RDP of
+   * the subsampled Gaussian). null when there is no guarantee: z = 0, S = 0 or fixed sampling.
+   */
+  epsilon?: number | null;
 }

@@ -5,7 +5,8 @@
  *            sets w_{t+1} = Σ_{k∈S_t} c_k w_k with c_k = n_k / m_t (or 1/m, 'uniform').
  * - fedprox  (Li et al. 2020): the same, each local step adds μ(w − w_t) to the gradient.
  * - dpfedavg (McMahan et al. 2018): clients send Δ_k = w_k − w_t clipped to norm S; the server
- *            adds Gaussian noise to Σ c_k Δ_k and sets w_{t+1} = w_t + that.
+ *            adds Gaussian noise to Σ c_k Δ_k and sets w_{t+1} = w_t + that. Sampling, c_k and
+ *            the noise follow the paper (Poisson sampling, fixed denominator; dp-fedavg.ts).
  * - fedsgd   : each client sends ∇F_k(w_t) over its whole set; w_{t+1} = w_t − η Σ c_k ∇F_k.
  *            Equal to fedavg with E = 1, B = ∞ up to float rounding (property 2), computed
  *            here from gradients as the paper describes it, so the test of that equality means
@@ -24,6 +25,7 @@ import { accumulate, fullGradient, localTrain, type Params } from '../train';
 import { vectorizedRound, type ClientGroups } from '../vectorized';
 import { needsRobustServer } from '../attacks/config';
 import { RobustServer } from '../robust-server';
+import { DpFedAvgServer } from './dp-fedavg';
 
 /** m = max(⌊C·K⌋, 1): the number of clients per round. */
 export function clientsPerRound(fraction: number, clients: number): number {
@@ -54,6 +56,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
   const N = model.paramCount;
   const K = config.clients;
   const m = clientsPerRound(config.fraction, K);
+  // DP-FedAvg as the paper defines it samples, weights and sets the noise itself.
+  const dp = algo === 'dpfedavg' && config.dpSampling === 'poisson' ? new DpFedAvgServer(config, (k) => ctx.clientSize(k)) : null;
   const modelBytes = N * BYTES_PER_FLOAT;
   let params: Params = model.importParams(model.initParams(ctx.rng.init));
   let acc: Params | null = null;
@@ -64,11 +68,12 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
   try {
     for (let round = 1; round <= config.rounds; round++) {
       ctx.round = round;
-      const selected = ctx.rng.sampling.sample(K, m);
+      const plan = dp?.plan(ctx.rng.sampling);
+      const selected = plan ? plan.selected : ctx.rng.sampling.sample(K, m);
       yield { type: 'round-started', round, selected, ...(robust ? { malicious: robust.maliciousIn(selected) } : {}) };
       const before = options.emitWeights ? model.exportParams(params) : undefined;
       const sizes = selected.map((k) => ctx.clientSize(k));
-      const coefficients = aggregationCoefficients(sizes, config.weighting);
+      const coefficients = plan ? plan.coefficients : aggregationCoefficients(sizes, config.weighting);
       let lossSum = 0;
       let accSum = 0;
       let seen = 0;
@@ -160,9 +165,11 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
 
       groups?.dispose();
       groups = null;
-      const sum = acc;
+      // A DP-FedAvg round may sample nobody: the update is then the noise alone.
+      const sum = acc ?? (algo === 'dpfedavg' ? params.map((p) => tf.zerosLike(p)) : null);
       acc = null;
       let next: Params;
+      let noiseStd: number | undefined;
       const robustRound = robust ? robust.aggregate(params, coefficients, !!options.emitWeights) : null;
       if (robustRound) {
         next = robustRound.next;
@@ -172,11 +179,11 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         next = tf.tidy(() => params.map((p, j) => tf.sub(p, tf.mul(sum![j], config.lr))));
         tf.dispose(sum!);
       } else {
-        // DP-FedAvg: noise std σ = z · S · max_k c_k, the sensitivity of Σ c_k Δ_k to one client's
-        // clipped update. With uniform weighting c_k = 1/m = 1/(qK), so σ = zS/(qW) with W = K,
-        // the paper's fixed-denominator estimator; with sample weighting this is a data-dependent
-        // calibration, not the paper's capped weights (see the page text).
-        const sigma = config.noise * config.clip * Math.max(...coefficients);
+        // DP-FedAvg: σ = zS/(qW) from public quantities (dp-fedavg.ts). The 'fixed' option keeps
+        // the earlier σ = z · S · max_k c_k, which with sample weighting depends on the selected
+        // clients' sizes and so is no valid calibration.
+        const sigma = plan ? plan.sigma : config.noise * config.clip * Math.max(...coefficients);
+        noiseStd = sigma;
         let noise: Params | null = null;
         if (sigma > 0) {
           const z = new Float32Array(N);
@@ -196,12 +203,14 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         coefficients,
         ...(options.emitWeights ? { before, after: model.exportParams(params) } : {}),
         ...(robustRound ? { rule: robustRound.rule, ...(robustRound.chosen ? { chosen: robustRound.chosen } : {}), ...(robustRound.candidates ? { candidates: robustRound.candidates } : {}) } : {}),
+        ...(noiseStd !== undefined ? { noiseStd } : {}),
       };
       const b = await ctx.boundary(params, 'global');
       if (b) yield b;
       const metricsEvent = await ctx.roundMetrics(params, seen ? lossSum / seen : 0, seen ? accSum / seen : 0);
       const backdoorSuccess = await robust?.backdoorSuccess(params);
       if (backdoorSuccess !== undefined && metricsEvent.type === 'round-metrics') metricsEvent.metrics.backdoorSuccess = backdoorSuccess;
+      if (algo === 'dpfedavg' && metricsEvent.type === 'round-metrics') metricsEvent.metrics.epsilon = dp ? dp.epsilon(round) : null;
       yield metricsEvent;
       await ctx.tick();
     }
