@@ -5,7 +5,10 @@
  *   {"config":{…},"parameters":N,"rounds":[{"round":1,"testAccuracy":…,"testLoss":…,
  *    "trainLoss":…,"bytesUp":…,"bytesDown":…},…],"status":"finished"|"diverged"|"cancelled"}
  *
- * plus "finalWeights":[…] with --weights and "message" when the run diverged. Centralized and
+ * plus "finalWeights":[…] with --weights and "message" when the run diverged. Federated rounds list
+ * the selected clients that never answered in "dropped":[…] (--dropout), and --personalize-epochs
+ * adds "personalized":{"epochs","clients":[{"client","trainN","testN","before","after"},…],
+ * "meanBefore","meanAfter"}. Centralized and
  * split runs have one entry per epoch. The split family adds "cutWidth" (floats per example at
  * the cut) and "clientParameters" (η_c·N), and every entry its "bytesByKind":{…}.
  *
@@ -21,13 +24,20 @@
  *
  * --attack inversion runs the gradient inversion attack instead (its own flags and JSON:
  * scripts/simulate-inversion.ts).
+ *
+ * DP-FedAvg (--algorithm dpfedavg) samples each client with probability --sample-rate q, weights
+ * clients min(n_k/ŵ, 1) with --weight-cap ŵ (0 = all 1) and adds noise σ = zS/(qW); every round
+ * entry carries "epsilon", the ε spent so far at --delta δ (default 1e-5), or null when there is no
+ * guarantee (z = 0 or S = 0, or --dp-sampling fixed, the earlier exactly-m sampling).
+ * --accountant computes ε alone, without training (scripts/simulate-accountant.ts).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigProblem, CutLeakage, RunConfig, RoundMetrics } from '../src/engine/types';
-import { defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS } from '../src/engine/index';
+import type { ConfigProblem, CutLeakage, Personalization, RunConfig, RoundMetrics } from '../src/engine/types';
+import { defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS, DP_SAMPLINGS } from '../src/engine/index';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import { applyRobustFlags, ROBUST_FLAGS, RobustUsageError } from './simulate-robust';
+import { formatDelta } from './simulate-accountant';
 
 export class UsageError extends Error {}
 
@@ -64,12 +74,25 @@ export const FLAGS: Record<string, FlagDef> = {
   mu: { type: num, field: 'mu', help: 'FedProx μ' },
   clip: { type: num, field: 'clip', help: 'DP-FedAvg clip norm S (0 = none)' },
   noise: { type: num, field: 'noise', help: 'DP-FedAvg noise multiplier z' },
+  'sample-rate': { type: num, field: 'sampleRate', help: 'DP-FedAvg q: each client joins a round with probability q, in (0, 1]' },
+  'weight-cap': { type: num, field: 'weightCap', help: 'DP-FedAvg ŵ: client weight min(n_k/ŵ, 1) (0 = every weight 1)' },
+  delta: { type: num, field: 'delta', help: 'DP-FedAvg: the δ at which each round reports the spent ε (default 1e-5)' },
+  'dp-sampling': { type: choice(() => DP_SAMPLINGS), field: 'dpSampling', help: 'DP-FedAvg: poisson (the paper) or fixed (exactly m = C·K clients, the earlier calibration, no ε)' },
   weighting: { type: choice(() => WEIGHTINGS), field: 'weighting', help: 'aggregation weights' },
   seed: { type: num, field: 'seed', help: 'random seed' },
   'no-shuffle': { type: { kind: 'bool' }, field: 'shuffle', help: 'keep batches in order (no reshuffling)' },
   cut: { type: num, field: 'cut', help: 'split family: the client runs the first c layers' },
   variant: { type: choice(() => VARIANTS), field: 'variant', help: 'split: labels to the server (vanilla), kept by the client (ushaped), or feature bands per client (vertical)' },
   handoff: { type: choice(() => HANDOFFS), field: 'handoff', help: 'split: the client part goes to the next client directly (p2p) or via the server' },
+  // Beyond FedAvg: server steps, who comes back, personalization.
+  'server-lr': { type: num, field: 'serverLr', help: 'scaffold, fedavgm, fedadam, fedyogi, fedadagrad: server step size η_g (default 1; the adaptive ones want ~0.01)' },
+  'server-momentum': { type: num, field: 'serverMomentum', help: 'fedavgm: server momentum β (default 0.9)' },
+  beta1: { type: num, field: 'beta1', help: 'fedadam, fedyogi, fedadagrad: first-moment decay β₁ (default 0.9)' },
+  beta2: { type: num, field: 'beta2', help: 'fedadam, fedyogi: second-moment decay β₂ (default 0.99)' },
+  tau: { type: num, field: 'tau', help: 'fedadam, fedyogi, fedadagrad: adaptivity τ (default 0.001)' },
+  dropout: { type: num, field: 'dropout', help: 'federated: probability that a selected client never sends its update back' },
+  stragglers: { type: num, field: 'stragglers', help: 'federated: probability that a selected client runs only a random 1…E local epochs' },
+  'personalize-epochs': { type: num, field: 'personalizeEpochs', help: 'federated: after training, each client fine-tunes for this many epochs (0 = off)' },
   ...ROBUST_FLAGS,
   leakage: { type: { kind: 'bool' }, help: 'after training, the linear decoder error per cut layer (default algorithm: split)' },
   mnist: { type: choice(() => ['full', 'subset']), help: 'MNIST: all 60000/10000 (default) or the browser subset' },
@@ -205,7 +228,9 @@ export function helpText(): string {
     const v = d.type.kind === 'bool' ? '' : ` <${describeValues(d)}>`;
     return `  --${name}${v}\n      ${d.help}`;
   });
-  const attack = '  --attack inversion\n      run the gradient inversion attack instead of training (--attack inversion --help lists its flags)';
+  const attack =
+    '  --attack inversion\n      run the gradient inversion attack instead of training (--attack inversion --help lists its flags)\n' +
+    '  --accountant\n      print the ε of --sample-rate q, --noise z, --steps T at --delta δ, no training (--accountant --help lists its flags)';
   return `usage: npm run simulate -- [flags]\n\n${rows.join('\n')}\n${attack}\n`;
 }
 
@@ -218,12 +243,15 @@ export interface JsonReport {
   /** U-shaped: floats per example at the second cut (q₂). */
   headCutWidth?: number;
   /** With --poison: `malicious` = the malicious clients of the round, `backdoorSuccess` with a backdoor. */
-  rounds: Array<Pick<RoundMetrics, 'round' | 'testAccuracy' | 'testLoss' | 'trainLoss' | 'bytesUp' | 'bytesDown' | 'bytesByKind' | 'backdoorSuccess'> & { malicious?: number[] }>;
+  /** DP-FedAvg: `epsilon` = ε spent so far at the config's δ (null: no guarantee). */
+  rounds: Array<Pick<RoundMetrics, 'round' | 'testAccuracy' | 'testLoss' | 'trainLoss' | 'bytesUp' | 'bytesDown' | 'bytesByKind' | 'backdoorSuccess' | 'dropped' | 'epsilon'> & { malicious?: number[] }>;
   status: 'finished' | 'diverged' | 'cancelled';
   message?: string;
   finalWeights?: number[];
   /** With --leakage: the decoder's held-out error per cut layer. */
   leakage?: CutLeakage[];
+  /** With --personalize-epochs: per-client accuracy on its own test split before and after fine-tuning. */
+  personalized?: Personalization;
 }
 
 function bytes(n: number): string {
@@ -241,6 +269,8 @@ function progress(done: number, total: number): string {
 export async function main(argv: string[]): Promise<number> {
   // Attacks have flags of their own (scripts/simulate-inversion.ts).
   if (argv.some((a) => a === '--attack' || a.startsWith('--attack='))) return (await import('./simulate-inversion')).main(argv);
+  // The privacy accountant alone: no training, its own flags.
+  if (argv.includes('--accountant')) return (await import('./simulate-accountant')).main(argv);
   let opts: CliOptions;
   try {
     opts = parseArgs(argv);
@@ -272,8 +302,9 @@ export async function main(argv: string[]): Promise<number> {
   let totalUp = 0;
   let totalDown = 0;
   const backdoor = config.poison?.kind === 'backdoor' && config.poison.fraction > 0;
-  const head = [perEpoch ? 'epoch' : 'round', 'test acc', 'test loss', 'train loss', 'up', 'down', ...(backdoor ? ['backdoor'] : [])];
-  const widths = [6, 9, 10, 11, 11, 11, 9];
+  const dp = config.algorithm === 'dpfedavg';
+  const head = [perEpoch ? 'epoch' : 'round', 'test acc', 'test loss', 'train loss', 'up', 'down', ...(backdoor ? ['backdoor'] : []), ...(dp ? [`ε (δ=${formatDelta(config.delta)})`] : [])];
+  const widths = [6, 9, 10, 11, 11, 11, ...(backdoor ? [9] : []), 14];
   let malicious: number[] | undefined;
   const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padStart(widths[i]) : c.padStart(widths[i]))).join('  ');
 
@@ -305,6 +336,10 @@ export async function main(argv: string[]): Promise<number> {
             }
             const robustLine = describeRobust(c);
             if (robustLine) out(robustLine);
+            if (c.algorithm === 'dpfedavg') {
+              const sampling = c.dpSampling === 'poisson' ? `q=${c.sampleRate} (Poisson) ŵ=${c.weightCap || 'none (w_k = 1)'}` : `fixed m=${Math.max(Math.floor(c.fraction * c.clients + 1e-9), 1)} weighting=${c.weighting}`;
+              out(`DP-FedAvg: ${sampling} S=${c.clip} z=${c.noise} δ=${formatDelta(c.delta)}`);
+            }
             out('');
             out(row(head));
           }
@@ -322,14 +357,16 @@ export async function main(argv: string[]): Promise<number> {
             bytesUp: m.bytesUp,
             bytesDown: m.bytesDown,
             bytesByKind: m.bytesByKind,
+            ...(m.dropped ? { dropped: m.dropped } : {}),
             ...(malicious ? { malicious } : {}),
             ...(m.backdoorSuccess !== undefined ? { backdoorSuccess: m.backdoorSuccess } : {}),
+            ...(m.epsilon !== undefined ? { epsilon: m.epsilon } : {}),
           });
           totalUp += m.bytesUp;
           totalDown += m.bytesDown;
           if (!opts.json) {
             if (tty) process.stderr.write('\r\x1b[K');
-            out(row([String(m.round), (100 * m.testAccuracy).toFixed(2) + '%', m.testLoss.toFixed(4), m.trainLoss.toFixed(4), bytes(m.bytesUp), bytes(m.bytesDown), ...(m.backdoorSuccess !== undefined ? [(100 * m.backdoorSuccess).toFixed(1) + '%'] : [])]));
+            out(row([String(m.round), (100 * m.testAccuracy).toFixed(2) + '%', m.testLoss.toFixed(4), m.trainLoss.toFixed(4), bytes(m.bytesUp), bytes(m.bytesDown), ...(m.backdoorSuccess !== undefined ? [(100 * m.backdoorSuccess).toFixed(1) + '%'] : []), ...(dp ? [m.epsilon == null ? 'none' : m.epsilon.toFixed(3)] : [])]) + (m.dropped?.length ? `  dropped ${m.dropped.join(',')}` : ''));
           }
           if (tty) process.stderr.write(progress(m.round, total));
           break;
@@ -337,6 +374,11 @@ export async function main(argv: string[]): Promise<number> {
         case 'server-view':
           report.leakage = e.leakage;
           break;
+        case 'personalized': {
+          const { type: _t, round: _r, ...p } = e;
+          report.personalized = p;
+          break;
+        }
         case 'run-finished':
           report.status = 'finished';
           if (e.weights) report.finalWeights = Array.from(e.weights);
@@ -371,6 +413,16 @@ export async function main(argv: string[]): Promise<number> {
         out([String(l.cut).padStart(4), width.padStart(6), l.reconstructionError.toFixed(4).padStart(21), l.mse.toFixed(5).padStart(9)].join('  '));
       }
       out('(reconstruction error = Σ‖x̂ − x‖² / Σ‖x − x̄‖²: 0 is perfect, 1 no better than the mean input' + (report.leakage.some((l) => l.featuresUsed < l.width) ? '; * = a random subset of units' : '') + ')');
+    }
+    if (report.personalized) {
+      const p = report.personalized;
+      out('');
+      out(`personalization: ${p.epochs} epoch(s) of fine-tuning per client, accuracy on each client's own test split`);
+      out(['client', 'train', 'test', 'global', 'fine-tuned'].map((h, i) => h.padStart([6, 6, 5, 8, 10][i])).join('  '));
+      for (const c of p.clients) {
+        out([String(c.client).padStart(6), String(c.trainN).padStart(6), String(c.testN).padStart(5), ((100 * c.before).toFixed(1) + '%').padStart(8), ((100 * c.after).toFixed(1) + '%').padStart(10)].join('  '));
+      }
+      out(`mean over clients: global ${(100 * p.meanBefore).toFixed(2)}% → fine-tuned ${(100 * p.meanAfter).toFixed(2)}%`);
     }
     if (report.finalWeights) out(JSON.stringify(report.finalWeights));
   }

@@ -474,8 +474,12 @@ function step(
   return next;
 }
 
-/** Algorithms whose clients run plain local SGD (FedProx: with its proximal term). */
-const VECTORIZED_ALGORITHMS: ReadonlySet<string> = new Set(['fedavg', 'fedprox', 'dpfedavg']);
+/**
+ * Algorithms whose clients run plain local SGD (FedProx: with its proximal term; the server
+ * optimizers differ from FedAvg only on the server). SCAFFOLD corrects every local step with its
+ * control variates and stays in the sequential loop.
+ */
+const VECTORIZED_ALGORITHMS: ReadonlySet<string> = new Set(['fedavg', 'fedprox', 'dpfedavg', 'fedavgm', 'fedadam', 'fedyogi', 'fedadagrad']);
 
 /**
  * The round's clients as groups trained together, or null where the run uses the sequential

@@ -51,6 +51,8 @@ describe('vectorised local training equals the sequential loop (events and final
     ['FedAvg, B = ∞, Dirichlet (unequal sizes), no shuffle', digits({ algorithm: 'fedavg', partition: { kind: 'dirichlet', alpha: 0.3 }, batchSize: 'all', localEpochs: 3, lr: 0.5, shuffle: false })],
     ['FedProx μ = 0.5, tanh, unequal sizes', digits({ algorithm: 'fedprox', mu: 0.5, model: { hidden: [10], activation: 'tanh' }, partition: { kind: 'quantity', alpha: 0.5 }, batchSize: 8, localEpochs: 2 })],
     ['DP-FedAvg z = 0, clipped (S = 0.3), B = ∞, unequal sizes', digits({ algorithm: 'dpfedavg', clip: 0.3, noise: 0, partition: { kind: 'quantity', alpha: 1 }, batchSize: 'all', localEpochs: 2, lr: 0.3, weighting: 'uniform' })],
+    ['FedAvg with dropouts and stragglers (fewer local epochs, masked in the group)', digits({ algorithm: 'fedavg', batchSize: 10, localEpochs: 3, dropout: 0.3, stragglers: 0.5, fraction: 1 })],
+    ['FedAvgM (server momentum; clients as FedAvg)', digits({ algorithm: 'fedavgm', batchSize: 10, serverLr: 1, serverMomentum: 0.9 })],
     ['DP-FedAvg z = 0, B = 10, sigmoid', digits({ algorithm: 'dpfedavg', clip: 1, noise: 0, model: { hidden: [8], activation: 'sigmoid' }, batchSize: 10 })],
   ])('%s', async (_, config) => {
     const { seq, vec } = await both(config);
