@@ -7,7 +7,7 @@ import type { ParamTable, Values } from '~/runtime/url-state';
 export const SAMPLE_RATES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1] as const;
 export const NOISES = [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.5, 2, 3, 4, 5, 6, 8, 10, 16] as const;
 export const ROUNDS = [1, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
-export const DELTAS = [1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8] as const;
+export const DELTAS = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3] as const;
 
 export const params = {
   q: { type: 'number', label: '라운드마다 한 사람이 뽑힐 확률 q', default: 0.01, min: 0.001, max: 1, values: SAMPLE_RATES },
