@@ -5,7 +5,10 @@
  *   {"config":{…},"parameters":N,"rounds":[{"round":1,"testAccuracy":…,"testLoss":…,
  *    "trainLoss":…,"bytesUp":…,"bytesDown":…},…],"status":"finished"|"diverged"|"cancelled"}
  *
- * plus "finalWeights":[…] with --weights and "message" when the run diverged. Centralized and
+ * plus "finalWeights":[…] with --weights and "message" when the run diverged. Federated rounds list
+ * the selected clients that never answered in "dropped":[…] (--dropout), and --personalize-epochs
+ * adds "personalized":{"epochs","clients":[{"client","trainN","testN","before","after"},…],
+ * "meanBefore","meanAfter"}. Centralized and
  * split runs have one entry per epoch. The split family adds "cutWidth" (floats per example at
  * the cut) and "clientParameters" (η_c·N), and every entry its "bytesByKind":{…}.
  *
@@ -24,7 +27,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigProblem, CutLeakage, RunConfig, RoundMetrics } from '../src/engine/types';
+import type { ConfigProblem, CutLeakage, Personalization, RunConfig, RoundMetrics } from '../src/engine/types';
 import { defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS } from '../src/engine/index';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import { applyRobustFlags, ROBUST_FLAGS, RobustUsageError } from './simulate-robust';
@@ -70,6 +73,15 @@ export const FLAGS: Record<string, FlagDef> = {
   cut: { type: num, field: 'cut', help: 'split family: the client runs the first c layers' },
   variant: { type: choice(() => VARIANTS), field: 'variant', help: 'split: labels to the server (vanilla), kept by the client (ushaped), or feature bands per client (vertical)' },
   handoff: { type: choice(() => HANDOFFS), field: 'handoff', help: 'split: the client part goes to the next client directly (p2p) or via the server' },
+  // Beyond FedAvg: server steps, who comes back, personalization.
+  'server-lr': { type: num, field: 'serverLr', help: 'scaffold, fedavgm, fedadam, fedyogi, fedadagrad: server step size η_g (default 1; the adaptive ones want ~0.01)' },
+  'server-momentum': { type: num, field: 'serverMomentum', help: 'fedavgm: server momentum β (default 0.9)' },
+  beta1: { type: num, field: 'beta1', help: 'fedadam, fedyogi, fedadagrad: first-moment decay β₁ (default 0.9)' },
+  beta2: { type: num, field: 'beta2', help: 'fedadam, fedyogi: second-moment decay β₂ (default 0.99)' },
+  tau: { type: num, field: 'tau', help: 'fedadam, fedyogi, fedadagrad: adaptivity τ (default 0.001)' },
+  dropout: { type: num, field: 'dropout', help: 'federated: probability that a selected client never sends its update back' },
+  stragglers: { type: num, field: 'stragglers', help: 'federated: probability that a selected client runs only a random 1…E local epochs' },
+  'personalize-epochs': { type: num, field: 'personalizeEpochs', help: 'federated: after training, each client fine-tunes for this many epochs (0 = off)' },
   ...ROBUST_FLAGS,
   leakage: { type: { kind: 'bool' }, help: 'after training, the linear decoder error per cut layer (default algorithm: split)' },
   mnist: { type: choice(() => ['full', 'subset']), help: 'MNIST: all 60000/10000 (default) or the browser subset' },
@@ -215,12 +227,14 @@ export interface JsonReport {
   /** U-shaped: floats per example at the second cut (q₂). */
   headCutWidth?: number;
   /** With --poison: `malicious` = the malicious clients of the round, `backdoorSuccess` with a backdoor. */
-  rounds: Array<Pick<RoundMetrics, 'round' | 'testAccuracy' | 'testLoss' | 'trainLoss' | 'bytesUp' | 'bytesDown' | 'bytesByKind' | 'backdoorSuccess'> & { malicious?: number[] }>;
+  rounds: Array<Pick<RoundMetrics, 'round' | 'testAccuracy' | 'testLoss' | 'trainLoss' | 'bytesUp' | 'bytesDown' | 'bytesByKind' | 'backdoorSuccess' | 'dropped'> & { malicious?: number[] }>;
   status: 'finished' | 'diverged' | 'cancelled';
   message?: string;
   finalWeights?: number[];
   /** With --leakage: the decoder's held-out error per cut layer. */
   leakage?: CutLeakage[];
+  /** With --personalize-epochs: per-client accuracy on its own test split before and after fine-tuning. */
+  personalized?: Personalization;
 }
 
 function bytes(n: number): string {
@@ -318,6 +332,7 @@ export async function main(argv: string[]): Promise<number> {
             bytesUp: m.bytesUp,
             bytesDown: m.bytesDown,
             bytesByKind: m.bytesByKind,
+            ...(m.dropped ? { dropped: m.dropped } : {}),
             ...(malicious ? { malicious } : {}),
             ...(m.backdoorSuccess !== undefined ? { backdoorSuccess: m.backdoorSuccess } : {}),
           });
@@ -325,7 +340,7 @@ export async function main(argv: string[]): Promise<number> {
           totalDown += m.bytesDown;
           if (!opts.json) {
             if (tty) process.stderr.write('\r\x1b[K');
-            out(row([String(m.round), (100 * m.testAccuracy).toFixed(2) + '%', m.testLoss.toFixed(4), m.trainLoss.toFixed(4), bytes(m.bytesUp), bytes(m.bytesDown), ...(m.backdoorSuccess !== undefined ? [(100 * m.backdoorSuccess).toFixed(1) + '%'] : [])]));
+            out(row([String(m.round), (100 * m.testAccuracy).toFixed(2) + '%', m.testLoss.toFixed(4), m.trainLoss.toFixed(4), bytes(m.bytesUp), bytes(m.bytesDown), ...(m.backdoorSuccess !== undefined ? [(100 * m.backdoorSuccess).toFixed(1) + '%'] : [])]) + (m.dropped?.length ? `  dropped ${m.dropped.join(',')}` : ''));
           }
           if (tty) process.stderr.write(progress(m.round, total));
           break;
@@ -333,6 +348,11 @@ export async function main(argv: string[]): Promise<number> {
         case 'server-view':
           report.leakage = e.leakage;
           break;
+        case 'personalized': {
+          const { type: _t, round: _r, ...p } = e;
+          report.personalized = p;
+          break;
+        }
         case 'run-finished':
           report.status = 'finished';
           if (e.weights) report.finalWeights = Array.from(e.weights);
@@ -367,6 +387,16 @@ export async function main(argv: string[]): Promise<number> {
         out([String(l.cut).padStart(4), width.padStart(6), l.reconstructionError.toFixed(4).padStart(21), l.mse.toFixed(5).padStart(9)].join('  '));
       }
       out('(reconstruction error = Σ‖x̂ − x‖² / Σ‖x − x̄‖²: 0 is perfect, 1 no better than the mean input' + (report.leakage.some((l) => l.featuresUsed < l.width) ? '; * = a random subset of units' : '') + ')');
+    }
+    if (report.personalized) {
+      const p = report.personalized;
+      out('');
+      out(`personalization: ${p.epochs} epoch(s) of fine-tuning per client, accuracy on each client's own test split`);
+      out(['client', 'train', 'test', 'global', 'fine-tuned'].map((h, i) => h.padStart([6, 6, 5, 8, 10][i])).join('  '));
+      for (const c of p.clients) {
+        out([String(c.client).padStart(6), String(c.trainN).padStart(6), String(c.testN).padStart(5), ((100 * c.before).toFixed(1) + '%').padStart(8), ((100 * c.after).toFixed(1) + '%').padStart(10)].join('  '));
+      }
+      out(`mean over clients: global ${(100 * p.meanBefore).toFixed(2)}% → fine-tuned ${(100 * p.meanAfter).toFixed(2)}%`);
     }
     if (report.finalWeights) out(JSON.stringify(report.finalWeights));
   }

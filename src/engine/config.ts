@@ -6,10 +6,11 @@
 import type { ConfigProblem, RunConfig } from './types';
 import { DATASET_INFO, isSynthetic } from './data/index';
 import { cutRange, isSplitAlgorithm, layerCount } from './split/cut';
+import { BEYOND_DEFAULTS, BEYOND_LIMITS, BEYOND_NAMES, beyondProblems } from './beyond-config';
 import { validateRobust } from './attacks/config';
 import { SYNTHETIC_CLASSES } from './data/synthetic';
 
-export const ALGORITHMS = ['centralized', 'fedsgd', 'fedavg', 'fedprox', 'dpfedavg', 'split', 'splitfed1', 'splitfed2'] as const;
+export const ALGORITHMS = ['centralized', 'fedsgd', 'fedavg', 'fedprox', 'dpfedavg', 'scaffold', 'fedavgm', 'fedadam', 'fedyogi', 'fedadagrad', 'split', 'splitfed1', 'splitfed2'] as const;
 export const DATASETS = ['circles', 'moons', 'xor', 'spiral', 'blobs', 'digits', 'mnist'] as const;
 export const MODELS = ['mlp', 'cnn', '2nn'] as const;
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
@@ -49,6 +50,7 @@ export const LIMITS = {
   seed: { min: 0, max: 4294967295, int: true },
   /** Split family: the cut layer c (the model's own layer count bounds it further). */
   cut: { min: 1, max: 6, int: true },
+  ...BEYOND_LIMITS,
 } as const;
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -83,6 +85,7 @@ export function defaultConfig(overrides: DeepPartial<RunConfig> = {}): RunConfig
     handoff: 'p2p',
     shuffle: true,
     seed: 1,
+    ...BEYOND_DEFAULTS,
   };
   const { dataset, model, partition, ...rest } = overrides;
   return {
@@ -127,6 +130,7 @@ const NAMES: Record<string, [string, string]> = {
   cut: ['분할 지점 c', 'cut layer c'],
   variant: ['분할 학습 구성', 'split variant'],
   handoff: ['인계 방식', 'hand-off route'],
+  ...BEYOND_NAMES,
 };
 
 const fmt = (x: number) => String(x);
@@ -250,6 +254,7 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
   choice('handoff', c.handoff, HANDOFFS);
   const splitFamily = isSplitAlgorithm(c.algorithm);
   if (splitFamily) check('cut', c.cut);
+  for (const f of Object.keys(BEYOND_LIMITS) as (keyof typeof BEYOND_LIMITS)[]) check(f, c[f]);
 
   if (c.algorithm === 'dpfedavg') out.push(...dpProblems(c));
   if (c.algorithm === 'dpfedavg' && c.noise > 0 && !(c.clip > 0)) {
@@ -280,6 +285,7 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
       });
     }
     if (splitFamily) out.push(...splitProblems(c));
+    out.push(...beyondProblems(c));
   }
   return out;
 }
