@@ -12,6 +12,7 @@ import { params as drift } from './client-drift/params';
 import { params as comm } from './comm-cost/params';
 import { params as dpfed } from './dp-fedavg/params';
 import { params as fed } from './fed-playground/params';
+import { params as inversion } from './gradient-inversion/params';
 import { params as versus } from './fedsgd-vs-fedavg/params';
 import { params as rr } from './randomized-response/params';
 import { params as rappor } from './rappor/params';
@@ -51,6 +52,7 @@ export const WIDGETS: readonly WidgetEntry[] = [
   { name: 'server-view', tag: 'server-view', namespace: 'serverview', params: serverview, page: '/chapters/split/', figure: 'server-view', title: '서버는 무엇을 받는가' },
   { name: 'comm-cost', tag: 'comm-cost', namespace: 'comm', params: comm, page: '/chapters/comparison/', figure: 'comm-cost', title: '통신량과 교차점' },
   { name: 'three-way', tag: 'three-way', namespace: 'threeway', params: threeway, page: '/chapters/comparison/', figure: 'three-way', title: '네 방식 나란히 학습하기' },
+  { name: 'gradient-inversion', tag: 'gradient-inversion', namespace: 'inversion', params: inversion, page: '/chapters/attacks/', figure: 'gradient-inversion', title: '기울기 역전 공격' },
   { name: 'poisoning', tag: 'poisoning-lab', namespace: 'poison', params: poison, page: '/chapters/attacks/', figure: 'poisoning', title: '오염 공격과 집계 규칙' },
   { name: 'randomized-response', tag: 'randomized-response', namespace: 'rr', params: rr, page: '/chapters/privacy/', figure: 'randomized-response', title: '무작위 응답' },
   { name: 'rappor-widget', tag: 'rappor-widget', namespace: 'rappor', params: rappor, page: '/chapters/privacy/', figure: 'rappor', title: 'RAPPOR' },
