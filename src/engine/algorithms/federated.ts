@@ -19,11 +19,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';
 import { BYTES_PER_FLOAT, type RunContext } from '../context';
 import { accumulate, fullGradient, localTrain, type Params } from '../train';
+import { clientsPerRound } from '../selection';
 
-/** m = max(⌊C·K⌋, 1): the number of clients per round. */
-export function clientsPerRound(fraction: number, clients: number): number {
-  return Math.max(Math.floor(fraction * clients + 1e-9), 1);
-}
+export { clientsPerRound };
 
 /** Aggregation coefficients over the selected clients' sizes (sum to 1). */
 export function aggregationCoefficients(sizes: number[], weighting: 'samples' | 'uniform'): number[] {
