@@ -46,6 +46,11 @@ const glossary = defineCollection({
     definition: z.string().min(1),
     /** Slug of the chapter that introduces the term. */
     chapter: z.string().min(1),
+    /**
+     * The Korean term is the English word written in Hangul (서버, 클라이언트, 라운드): the book
+     * never adds the English in parentheses after it (checked by tests/unit/content.test.ts).
+     */
+    loanword: z.boolean().optional(),
   }),
 });
 

@@ -6,6 +6,8 @@
 import type { ConfigProblem, RunConfig } from './types';
 import { DATASET_INFO, isSynthetic } from './data/index';
 import { cutRange, isSplitAlgorithm, layerCount } from './split/cut';
+import { validateRobust } from './attacks/config';
+import { SYNTHETIC_CLASSES } from './data/synthetic';
 
 export const ALGORITHMS = ['centralized', 'fedsgd', 'fedavg', 'fedprox', 'dpfedavg', 'split', 'splitfed1', 'splitfed2'] as const;
 export const DATASETS = ['circles', 'moons', 'xor', 'spiral', 'blobs', 'digits', 'mnist'] as const;
@@ -243,6 +245,9 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
       en: 'a noise multiplier z needs a clip norm S > 0 (the noise scale is proportional to S).',
     });
   }
+
+  // Poisoning and robust aggregation (attacks/config.ts); the class count bounds a backdoor's target.
+  if (DATASETS.includes(d.name)) out.push(...validateRobust(c, synthetic ? SYNTHETIC_CLASSES[d.name as keyof typeof SYNTHETIC_CLASSES] : DATASET_INFO[d.name as 'digits' | 'mnist'].classes));
 
   // Cross-field checks only make sense once the fields themselves are valid.
   if (out.length === 0) {

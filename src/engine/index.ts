@@ -34,6 +34,10 @@ export * from './comm';
 export { SplitNet, VerticalNet, CommLedger, SPLIT_ALGORITHMS, isSplitAlgorithm, layerCount, cutRange, headStart, verticalBlocks, verticalRows, SAMPLE_MAX } from './split/index';
 export * as training from './train';
 export { monotone, roundsToTarget } from './metrics';
+export * as aggregators from './aggregators';
+export { AGGREGATORS } from './aggregators';
+export { POISONS, defaultPoison, defaultPoisonScale, maliciousClients } from './attacks/poisoning';
+export { defaultAggregation, ROBUST_ALGORITHMS, AGGREGATION_LIMITS } from './attacks/config';
 
 /** Problems with a config (empty when it can run). Never throws. */
 export function validateConfig(config: RunConfig) {
@@ -41,7 +45,14 @@ export function validateConfig(config: RunConfig) {
 }
 
 function cloneConfig(c: RunConfig): RunConfig {
-  return { ...c, dataset: { ...c.dataset }, model: { ...c.model, hidden: [...c.model.hidden] }, partition: { ...c.partition } };
+  return {
+    ...c,
+    dataset: { ...c.dataset },
+    model: { ...c.model, hidden: [...c.model.hidden] },
+    partition: { ...c.partition },
+    ...(c.poison ? { poison: { ...c.poison } } : {}),
+    ...(c.aggregation ? { aggregation: { ...c.aggregation } } : {}),
+  };
 }
 
 /**

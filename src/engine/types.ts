@@ -23,6 +23,40 @@ export type PartitionKind = 'iid' | 'shards' | 'dirichlet' | 'quantity';
 export type Weighting = 'samples' | 'uniform';
 export type SplitVariant = 'vanilla' | 'ushaped' | 'vertical';
 export type Handoff = 'p2p' | 'server';
+/** What malicious clients do (src/engine/attacks/poisoning.ts). */
+export type PoisonKind = 'labelflip' | 'signflip' | 'scale' | 'backdoor';
+/** How the server combines updates (src/engine/aggregators.ts). */
+export type AggregatorRule = 'mean' | 'median' | 'trimmed' | 'krum' | 'clip' | 'centered';
+
+/** A poisoning attack: a fixed set of malicious clients, chosen from the seed. */
+export interface PoisonConfig {
+  /** f: share of the K clients that are malicious (⌊f·K⌋ of them; 0 = none). */
+  fraction: number;
+  kind: PoisonKind;
+  /**
+   * s: a malicious client sends s·Δ (signflip: −s·Δ) instead of its update Δ. With a backdoor,
+   * s > 1 is the model-replacement attack.
+   */
+  scale: number;
+  /** Backdoor: the class triggered inputs should be classified as. */
+  target: number;
+}
+
+/** The server's aggregation rule (federated algorithms fedavg, fedprox, fedsgd). */
+export interface AggregationConfig {
+  rule: AggregatorRule;
+  /** β of the trimmed mean, and Krum's assumed share of attackers. */
+  trim: number;
+  /** Multi-Krum m (1 = Krum). */
+  krumM: number;
+  /** Radius of clip / centered (0 = the median norm of the round). */
+  clipNorm: number;
+  /**
+   * Secure aggregation: the server learns only the sum of the updates. Only the mean can run on
+   * a sum; every other rule is a configuration error.
+   */
+  secure: boolean;
+}
 
 /** Who sends or receives a message: the server, or a client by its 0-based index. */
 export type Party = 'server' | number;
@@ -93,6 +127,10 @@ export interface RunConfig {
   /** false: batches in client order, no reshuffling (the equivalence tests need this). */
   shuffle: boolean;
   seed: number;
+  /** A poisoning attack (absent: every client honest). */
+  poison?: PoisonConfig;
+  /** The aggregation rule (absent: FedAvg's weighted mean). */
+  aggregation?: AggregationConfig;
 }
 
 /** Options about what a run reports, not about what it learns. */
@@ -236,15 +274,21 @@ export type EngineEvent =
       data: DataSummary;
     }
   /** `selected`: the clients taking part this round, ascending (centralized epochs: []). */
-  | { type: 'round-started'; round: number; selected: number[] }
+  | { type: 'round-started'; round: number; selected: number[]; malicious?: number[] }
   /**
    * loss, accuracy: the client's trained model on its own examples (FedSGD: w_t).
    * DP-FedAvg only: `updateNorm` = ‖Δ_k‖ = ‖w_k − w_t‖ before clipping (global L2 norm over all
    * parameters), `clippedNorm` = the norm sent, min(‖Δ_k‖, S) (= updateNorm when S = 0).
    */
-  | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array; updateNorm?: number; clippedNorm?: number }
+  | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array; updateNorm?: number; clippedNorm?: number; malicious?: boolean }
   | { type: 'message-sent'; round: number; kind: MessageKind; from: Party; to: Party; bytes: number }
-  | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; before?: Float32Array; after?: Float32Array }
+  /**
+   * With a poisoning attack or a robust rule: `rule` = the rule applied, `chosen` = the clients
+   * Krum kept; with emitWeights, `candidates` = the global model each rule would have produced
+   * from this round's same updates (where each rule's aggregate lands). Client weights sent by a
+   * malicious client (client-trained `weights`) are w_t + what it sent.
+   */
+  | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; before?: Float32Array; after?: Float32Array; rule?: AggregatorRule; chosen?: number[]; candidates?: Array<{ rule: AggregatorRule; after: Float32Array }> }
   /**
    * Class probabilities on a grid×grid lattice over the data's extent. Layout:
    * probs[(row·grid + col)·classes + c]; row 0 is the top (largest x1), col 0 the left (smallest
@@ -283,4 +327,6 @@ export interface RoundMetrics {
   bytesUp: number;
   bytesDown: number;
   bytesByKind: Partial<Record<MessageKind, number>>;
+  /** Backdoor attack: share of triggered test inputs (not of the target class) classified as the target. */
+  backdoorSuccess?: number;
 }

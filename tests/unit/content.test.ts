@@ -506,3 +506,187 @@ describe('placeholders', () => {
     expect(problems).toEqual([]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Korean terms: the English in parentheses once per chapter, at first use, never for loanwords
+
+interface GlossaryEntry {
+  id: string;
+  ko: string;
+  en: string;
+  /** The Korean term is the English word written in Hangul (서버, 클라이언트): no English after it. */
+  loanword?: boolean;
+}
+const glossaryEntries = JSON.parse(readFileSync(path.join(contentDir, 'glossary.json'), 'utf8')) as GlossaryEntry[];
+const glossaryById = new Map(glossaryEntries.map((e) => [e.id, e]));
+
+interface TextLine {
+  /** Line number in the file (1-based). */
+  line: number;
+  /** The line as a reader sees it: links and <Term> replaced by their text, tags and math blanked. */
+  text: string;
+}
+
+/**
+ * The prose a reader reads, line by line: no front matter, imports, headings, code, display or
+ * inline math, JSX comments or tag attributes. `[text](url)` becomes its text and <Term> its
+ * glossary term, with "(English)" when it has `en`, so a gloss reads the same however written.
+ */
+function readerLines(src: Source): TextLine[] {
+  const out: TextLine[] = [];
+  let fence: string | null = null;
+  let math = false;
+  const body = src.body.replace(/\{\/\*[\s\S]*?\*\/\}/g, (s) => s.replace(/[^\n]/g, ' '));
+  body.split('\n').forEach((raw, i) => {
+    const line = src.bodyLine + i;
+    const fenceMark = raw.match(/^\s*(```|~~~)/);
+    if (fence) {
+      if (fenceMark && fenceMark[1] === fence) fence = null;
+      return;
+    }
+    if (fenceMark) {
+      fence = fenceMark[1];
+      return;
+    }
+    if (raw.trim().startsWith('$$')) {
+      const rest = raw.trim().slice(2);
+      if (!(rest.includes('$$'))) math = !math;
+      return;
+    }
+    if (math || /^\s*#{1,6}\s/.test(raw) || /^\s*(import|export)\s/.test(raw)) return;
+    const text = raw
+      .replace(/`[^`]*`/g, ' ')
+      .replace(/\$[^$]+\$/g, ' ')
+      .replace(/<Term\s+id=["']([^"']+)["']([^>]*?)\/>/g, (_s, id: string, rest: string) => {
+        const e = glossaryById.get(id);
+        if (!e) return ' ';
+        return /\ben\b/.test(rest) ? `${e.ko}(${e.en})` : e.ko;
+      })
+      .replace(/<Term\s+id=["'][^"']+["'][^>]*>([^<]*)<\/Term>/g, '$1')
+      .replace(/!?\[([^\]]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"]*")?\)/g, '$1')
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\{[^{}]*\}/g, ' ')
+      // The site's name is a title, not a use of the terms in it.
+      .replace(/연합 학습과 분할 학습 노트북/g, (name) => ' '.repeat(name.length));
+    out.push({ line, text });
+  });
+  return out;
+}
+
+interface Gloss {
+  line: number;
+  /** Column of the "(" in the reader's text of the line. */
+  col: number;
+  /** The Hangul text just before the parenthesis (up to 30 characters). */
+  before: string;
+  english: string;
+}
+
+/**
+ * English in parentheses right after Hangul: "연합 학습(federated learning)". Citations (with a
+ * year), formulas ("C = 0.1") and single letters ("(K)") are not glosses.
+ */
+function glossesOf(lines: TextLine[]): Gloss[] {
+  const out: Gloss[] = [];
+  for (const { line, text } of lines) {
+    for (const m of text.matchAll(/(?<=\p{Script=Hangul})\(([A-Za-z][^()]*(?:\([^()]*\)[^()]*)*)\)/gu)) {
+      const english = m[1].trim();
+      if (/(?:1[89]|20)\d\d/.test(english) || /[=<>≤≥]/.test(english) || !/[A-Za-z]{2,}/.test(english)) continue;
+      out.push({ line, col: m.index!, before: text.slice(Math.max(0, m.index! - 30), m.index!), english });
+    }
+  }
+  return out;
+}
+
+const hasHangul = (s: string) => /\p{Script=Hangul}/u.test(s);
+const hasLatin = (s: string) => /[A-Za-z]/.test(s);
+/** "server (central server)" → "server"; "noise multiplier (z)" → "noise multiplier". */
+const mainEnglish = (en: string) => en.replace(/\s*\([^)]*\)\s*$/, '').trim().toLowerCase();
+
+/** Where each glossary term is first used in a source, longer terms that contain it excluded. */
+function firstUses(lines: TextLine[]): Map<string, { line: number; col: number; text: string }> {
+  const byLength = [...glossaryEntries].sort((a, b) => b.ko.length - a.ko.length);
+  const first = new Map<string, { line: number; col: number; text: string }>();
+  for (const { line, text } of lines) {
+    for (const e of byLength) {
+      if (first.has(e.id)) continue;
+      // Blank the longer terms that contain this one ("분할 연합 학습" is not a use of "연합 학습").
+      let masked = text;
+      for (const longer of byLength) {
+        if (longer.ko.length > e.ko.length && longer.ko.includes(e.ko)) masked = masked.split(longer.ko).join(' '.repeat(longer.ko.length));
+      }
+      const col = masked.indexOf(e.ko);
+      if (col >= 0) first.set(e.id, { line, col, text });
+    }
+  }
+  return first;
+}
+
+describe('Korean terms', () => {
+  test('the gloss reader finds glosses and uses (self-check on a sample)', () => {
+    const sample: Source = {
+      kind: 'chapters',
+      id: 'x',
+      file: 'x.mdx',
+      front: {},
+      references: [],
+      body: [
+        '## 연합 학습',
+        '[연합 학습](../../glossary/#federated-learning)(federated learning)은 서버(server)와 <Term id="client-drift" en />를 다룹니다 (McMahan et al., 2017).',
+        '클라이언트 수(K)와 비율(C = 0.1), `코드(code)`, $f(x)$. 분할 연합 학습(SplitFed).',
+      ].join('\n'),
+      bodyLine: 10,
+      url: '/x/',
+    };
+    const lines = readerLines(sample);
+    expect(glossesOf(lines).map((g) => `${g.line}:${g.english}`)).toEqual(['11:federated learning', '11:server', '11:client drift', '12:SplitFed']);
+    const uses = firstUses(lines);
+    expect(uses.get('federated-learning')?.line).toBe(11);
+    expect(uses.get('splitfed')?.line).toBe(12);
+    expect(uses.has('split-learning')).toBe(false);
+  });
+
+  test('no English note such as "(unverified)" is left in the prose', () => {
+    const problems: string[] = [];
+    for (const src of sources) {
+      for (const { line, text } of readerLines(src)) {
+        if (/\((?:unverified|not verified|unconfirmed|citation needed|tbd|sic)\)/i.test(text)) problems.push(`${src.file}:${line}: an English note in parentheses; say in Korean, once, in a note, what could not be checked`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test.each(sources.map((s) => [s.file, s] as const))('%s: each term has its English once, at first use, and loanwords have none', (_file, src) => {
+    const problems: string[] = [];
+    const lines = readerLines(src);
+    const glosses = glossesOf(lines);
+    const seen = new Map<string, number>();
+    for (const g of glosses) {
+      const key = g.english.toLowerCase();
+      if (seen.has(key)) problems.push(`${src.file}:${g.line}: "(${g.english})" again; the English is given once per chapter (line ${seen.get(key)})`);
+      else seen.set(key, g.line);
+      // The term the English follows: the longest glossary term the text before it ends with.
+      const loan = glossaryEntries
+        .filter((e) => g.before.endsWith(e.ko))
+        .sort((a, b) => b.ko.length - a.ko.length)
+        .find((e, i) => i === 0 && e.loanword && g.english.toLowerCase().includes(mainEnglish(e.en)));
+      if (loan) problems.push(`${src.file}:${g.line}: "${loan.ko}(${g.english})": ${loan.ko} is a loanword and takes no English`);
+    }
+    for (const [id, use] of firstUses(lines)) {
+      const e = glossaryById.get(id)!;
+      if (e.loanword || !hasHangul(e.ko) || hasLatin(e.ko)) continue;
+      const after = use.text.slice(use.col + e.ko.length);
+      const gloss = after.match(/^\(([^()]*(?:\([^()]*\)[^()]*)*)\)/);
+      const en = mainEnglish(e.en);
+      // The English may be shortened to the abbreviation the glossary gives ("SGD").
+      const names = (g: string) => g.toLowerCase().includes(en) || (g.length > 1 && e.en.toLowerCase().includes(g.toLowerCase()));
+      if (!gloss || !names(gloss[1])) {
+        const later = glosses.find((g) => names(g.english));
+        problems.push(
+          `${src.file}:${use.line}: first use of ${e.ko} without "(${e.en})"` + (later ? ` (it is given later, at line ${later.line})` : ''),
+        );
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});

@@ -19,6 +19,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';
 import { BYTES_PER_FLOAT, type RunContext } from '../context';
 import { accumulate, fullGradient, localTrain, type Params } from '../train';
+import { needsRobustServer } from '../attacks/config';
+import { RobustServer } from '../robust-server';
 import { clientsPerRound } from '../selection';
 
 export { clientsPerRound };
@@ -51,11 +53,13 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
   let params: Params = model.importParams(model.initParams(ctx.rng.init));
   let acc: Params | null = null;
   let finished = false;
+  // Poisoning or a robust rule: the server keeps each client's update (robust-server.ts).
+  const robust = needsRobustServer(config) ? new RobustServer(ctx) : null;
   try {
     for (let round = 1; round <= config.rounds; round++) {
       ctx.round = round;
       const selected = ctx.rng.sampling.sample(K, m);
-      yield { type: 'round-started', round, selected };
+      yield { type: 'round-started', round, selected, ...(robust ? { malicious: robust.maliciousIn(selected) } : {}) };
       const before = options.emitWeights ? model.exportParams(params) : undefined;
       const sizes = selected.map((k) => ctx.clientSize(k));
       const coefficients = aggregationCoefficients(sizes, config.weighting);
@@ -76,12 +80,12 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           // A client without examples returns what it got (a zero update / zero gradient).
           contribution = algo === 'fedavg' || algo === 'fedprox' ? params.map((p) => p.clone()) : params.map((p) => tf.zerosLike(p));
         } else if (algo === 'fedsgd') {
-          const g = await fullGradient(model, params, ctx.clientData(k));
+          const g = await fullGradient(model, params, robust ? robust.clientData(k) : ctx.clientData(k));
           contribution = g.grads;
           loss = g.loss;
           accuracy = g.accuracy;
         } else {
-          const res = await localTrain(model, params, ctx.clientData(k), {
+          const res = await localTrain(model, params, robust ? robust.clientData(k) : ctx.clientData(k), {
             epochs: config.localEpochs,
             batch: config.batchSize,
             lr: config.lr,
@@ -107,6 +111,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         }
         try {
           ctx.assertFinite(loss);
+          // The update the client sends (a malicious client's is poisoned); kept by the server.
+          const sent = robust?.receive(k, contribution, params);
           yield {
             type: 'client-trained',
             round,
@@ -114,7 +120,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             n,
             loss,
             accuracy,
-            ...(options.emitWeights ? { weights: model.exportParams(local ?? contribution) } : {}),
+            ...(options.emitWeights ? { weights: sent && algo !== 'fedsgd' ? robust!.weightsOf(sent) : model.exportParams(local ?? contribution) } : {}),
+            ...(robust?.isMalicious(k) ? { malicious: true } : {}),
             ...(updateNorm !== undefined ? { updateNorm, clippedNorm: config.clip > 0 ? Math.min(updateNorm, config.clip) : updateNorm } : {}),
           };
           yield ctx.message('weights-up', k, 'server', modelBytes);
@@ -122,7 +129,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             const b = await ctx.boundary(local ?? contribution, k);
             if (b) yield b;
           }
-          acc = accumulate(acc, contribution, coefficients[i]);
+          if (!robust) acc = accumulate(acc, contribution, coefficients[i]);
         } finally {
           tf.dispose(contribution);
           if (local) tf.dispose(local);
@@ -135,14 +142,17 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         await ctx.tick();
       }
 
-      const sum = acc!;
+      const sum = acc;
       acc = null;
       let next: Params;
-      if (algo === 'fedavg' || algo === 'fedprox') {
-        next = sum;
+      const robustRound = robust ? robust.aggregate(params, coefficients, !!options.emitWeights) : null;
+      if (robustRound) {
+        next = robustRound.next;
+      } else if (algo === 'fedavg' || algo === 'fedprox') {
+        next = sum!;
       } else if (algo === 'fedsgd') {
-        next = tf.tidy(() => params.map((p, j) => tf.sub(p, tf.mul(sum[j], config.lr))));
-        tf.dispose(sum);
+        next = tf.tidy(() => params.map((p, j) => tf.sub(p, tf.mul(sum![j], config.lr))));
+        tf.dispose(sum!);
       } else {
         // DP-FedAvg: noise std σ = z · S · max_k c_k, the sensitivity of Σ c_k Δ_k to one client's
         // clipped update. With uniform weighting c_k = 1/m = 1/(qK), so σ = zS/(qW) with W = K,
@@ -155,8 +165,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           for (let j = 0; j < N; j++) z[j] = sigma * ctx.rng.dpNoise.normal();
           noise = model.importParams(z);
         }
-        next = tf.tidy(() => params.map((p, j) => (noise ? tf.add(tf.add(p, sum[j]), noise[j]) : tf.add(p, sum[j]))));
-        tf.dispose(sum);
+        next = tf.tidy(() => params.map((p, j) => (noise ? tf.add(tf.add(p, sum![j]), noise[j]) : tf.add(p, sum![j]))));
+        tf.dispose(sum!);
         if (noise) tf.dispose(noise);
       }
       tf.dispose(params);
@@ -167,15 +177,20 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         clients: selected,
         coefficients,
         ...(options.emitWeights ? { before, after: model.exportParams(params) } : {}),
+        ...(robustRound ? { rule: robustRound.rule, ...(robustRound.chosen ? { chosen: robustRound.chosen } : {}), ...(robustRound.candidates ? { candidates: robustRound.candidates } : {}) } : {}),
       };
       const b = await ctx.boundary(params, 'global');
       if (b) yield b;
-      yield await ctx.roundMetrics(params, seen ? lossSum / seen : 0, seen ? accSum / seen : 0);
+      const metricsEvent = await ctx.roundMetrics(params, seen ? lossSum / seen : 0, seen ? accSum / seen : 0);
+      const backdoorSuccess = await robust?.backdoorSuccess(params);
+      if (backdoorSuccess !== undefined && metricsEvent.type === 'round-metrics') metricsEvent.metrics.backdoorSuccess = backdoorSuccess;
+      yield metricsEvent;
       await ctx.tick();
     }
     finished = true;
     return params;
   } finally {
+    robust?.dispose();
     if (acc) tf.dispose(acc);
     if (!finished) tf.dispose(params);
   }

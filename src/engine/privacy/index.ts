@@ -1,10 +1,12 @@
 /**
- * The privacy chapter's mathematics (spec §6): randomized response, RAPPOR and secure
- * aggregation. Pure functions over plain numbers and the seeded generator; no tfjs, no DOM, so
- * the privacy widgets compute in the page and the unit tests run them in Node. (DP-FedAvg is a
- * training algorithm and lives with the others in ../algorithms/federated.ts.)
+ * The privacy chapter's mathematics: randomized response, RAPPOR, secure aggregation and the
+ * privacy accountant (ε of the subsampled Gaussian mechanism that DP-SGD and DP-FedAvg use).
+ * Pure functions over plain numbers and the seeded generator; no tfjs, no DOM, so the privacy
+ * widgets compute in the page and the unit tests run them in Node. (DP-FedAvg is a training
+ * algorithm and lives with the others in ../algorithms/.)
  */
 export * from './randomized-response';
 export * from './rappor';
 export * from './secure-aggregation';
-export { normalQuantile, zForConfidence, leastSquares, erfc, type LeastSquares } from './stats';
+export * from './accountant';
+export { normalQuantile, zForConfidence, leastSquares, erfc, logErfc, type LeastSquares } from './stats';

@@ -189,3 +189,29 @@ function choleskySolve(L: Float64Array, n: number, b: ArrayLike<number>): Float6
   }
   return x;
 }
+
+/**
+ * ln erfc(x) without underflow: erfc(30) ≈ 2.6e−393 is 0 in double precision, but its logarithm
+ * (≈ −903.4) is an ordinary number, and the privacy accountant adds such logarithms. For x ≥ 2
+ * the same continued fraction as `erfc` is evaluated and −x² − ln(f√π) returned directly;
+ * below 2 the plain logarithm of erfc is exact enough (erfc(x) ≥ 0.0046 there, or near 2 for x < 0).
+ */
+export function logErfc(x: number): number {
+  if (x < 2) return Math.log(erfc(x));
+  const tiny = 1e-300;
+  let f = x;
+  let C = x;
+  let D = 0;
+  for (let n = 1; n < 300; n++) {
+    const an = n / 2;
+    D = x + an * D;
+    D = Math.abs(D) < tiny ? tiny : D;
+    C = x + an / C;
+    C = Math.abs(C) < tiny ? tiny : C;
+    D = 1 / D;
+    const delta = C * D;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return -x * x - Math.log(f * Math.sqrt(Math.PI));
+}
