@@ -5,6 +5,7 @@ import { unified } from '@astrojs/markdown-remark';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import { PLOT_STYLE_HASH } from './src/runtime/csp-hashes.mjs';
+import { remarkPresets } from './src/build/remark-presets.ts';
 
 // BASE_PATH and SITE_URL let the same tree deploy at a domain root or under a sub-path
 // (GitHub Pages project sites live under /<repo>/).
@@ -87,7 +88,7 @@ export default defineConfig({
   prefetch: false,
   markdown: {
     // Astro 7 no longer runs remark by default; KaTeX needs the unified pipeline.
-    processor: unified({ remarkPlugins: [remarkMath], rehypePlugins: [rehypeKatex, rehypeSiteFixups] }),
+    processor: unified({ remarkPlugins: [remarkMath, remarkPresets], rehypePlugins: [rehypeKatex, rehypeSiteFixups] }),
     // Prism emits class names only; Shiki writes style="" colours that the CSP would have to allow.
     syntaxHighlight: 'prism',
   },

@@ -5,21 +5,32 @@
  *   {"config":{…},"parameters":N,"rounds":[{"round":1,"testAccuracy":…,"testLoss":…,
  *    "trainLoss":…,"bytesUp":…,"bytesDown":…},…],"status":"finished"|"diverged"|"cancelled"}
  *
- * plus "finalWeights":[…] with --weights and "message" when the run diverged. Centralized and
+ * plus "finalWeights":[…] with --weights and "message" when the run diverged. Federated rounds list
+ * the selected clients that never answered in "dropped":[…] (--dropout), and --personalize-epochs
+ * adds "personalized":{"epochs","clients":[{"client","trainN","testN","before","after"},…],
+ * "meanBefore","meanAfter"}. Centralized and
  * split runs have one entry per epoch. The split family adds "cutWidth" (floats per example at
  * the cut) and "clientParameters" (η_c·N), and every entry its "bytesByKind":{…}.
+ *
+ * --malicious f --poison labelflip|signflip|scale|backdoor and --aggregator mean|median|trimmed|
+ * krum|clip|centered (scripts/simulate-robust.ts) run a poisoning attack against a robust rule;
+ * each entry then has "malicious":[clients] and, with a backdoor, "backdoorSuccess".
  *
  * --leakage measures, after training, how well a least-squares linear decoder rebuilds the input
  * from each cut layer's activations (held-out error; --algorithm defaults to split here) and adds
  * "leakage":[{"cut":1,"reconstructionError":…},…] (a table without --json). A bad flag or value prints one line naming the flag and what is
  * valid, and exits with code 2. Exit codes: 0 finished or diverged (see "status"), 1 other
  * errors, 2 usage, 130 interrupted (Ctrl-C stops the run cleanly and prints what it has).
+ *
+ * --attack inversion runs the gradient inversion attack instead (its own flags and JSON:
+ * scripts/simulate-inversion.ts).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigProblem, CutLeakage, RunConfig, RoundMetrics } from '../src/engine/types';
+import type { ConfigProblem, CutLeakage, Personalization, RunConfig, RoundMetrics } from '../src/engine/types';
 import { defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS } from '../src/engine/index';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
+import { applyRobustFlags, ROBUST_FLAGS, RobustUsageError } from './simulate-robust';
 
 export class UsageError extends Error {}
 
@@ -62,6 +73,16 @@ export const FLAGS: Record<string, FlagDef> = {
   cut: { type: num, field: 'cut', help: 'split family: the client runs the first c layers' },
   variant: { type: choice(() => VARIANTS), field: 'variant', help: 'split: labels to the server (vanilla), kept by the client (ushaped), or feature bands per client (vertical)' },
   handoff: { type: choice(() => HANDOFFS), field: 'handoff', help: 'split: the client part goes to the next client directly (p2p) or via the server' },
+  // Beyond FedAvg: server steps, who comes back, personalization.
+  'server-lr': { type: num, field: 'serverLr', help: 'scaffold, fedavgm, fedadam, fedyogi, fedadagrad: server step size η_g (default 1; the adaptive ones want ~0.01)' },
+  'server-momentum': { type: num, field: 'serverMomentum', help: 'fedavgm: server momentum β (default 0.9)' },
+  beta1: { type: num, field: 'beta1', help: 'fedadam, fedyogi, fedadagrad: first-moment decay β₁ (default 0.9)' },
+  beta2: { type: num, field: 'beta2', help: 'fedadam, fedyogi: second-moment decay β₂ (default 0.99)' },
+  tau: { type: num, field: 'tau', help: 'fedadam, fedyogi, fedadagrad: adaptivity τ (default 0.001)' },
+  dropout: { type: num, field: 'dropout', help: 'federated: probability that a selected client never sends its update back' },
+  stragglers: { type: num, field: 'stragglers', help: 'federated: probability that a selected client runs only a random 1…E local epochs' },
+  'personalize-epochs': { type: num, field: 'personalizeEpochs', help: 'federated: after training, each client fine-tunes for this many epochs (0 = off)' },
+  ...ROBUST_FLAGS,
   leakage: { type: { kind: 'bool' }, help: 'after training, the linear decoder error per cut layer (default algorithm: split)' },
   mnist: { type: choice(() => ['full', 'subset']), help: 'MNIST: all 60000/10000 (default) or the browser subset' },
   backend: { type: choice(() => ['wasm', 'cpu']), help: 'tfjs backend (default wasm)' },
@@ -95,6 +116,8 @@ export function parseArgs(argv: string[]): CliOptions {
   const config = defaultConfig();
   const opts: CliOptions = { config, json: false, weights: false, help: false, mnist: 'full', backend: 'wasm', leakage: false };
   let algorithmGiven = false;
+  // Poisoning and robust-aggregation flags: collected, then applied by scripts/simulate-robust.ts.
+  const robust: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (flags start with --; see --help)`);
@@ -104,6 +127,7 @@ export function parseArgs(argv: string[]): CliOptions {
     if (!def) throw new UsageError(`unknown flag --${name} (valid flags: ${Object.keys(FLAGS).map((f) => '--' + f).join(' ')})`);
     if (def.type.kind === 'bool') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      if (name in ROBUST_FLAGS) robust[name] = true;
       if (name === 'json') opts.json = true;
       else if (name === 'weights') opts.weights = true;
       else if (name === 'help') opts.help = true;
@@ -137,12 +161,19 @@ export function parseArgs(argv: string[]): CliOptions {
     if (name === 'algorithm') algorithmGiven = true;
     if (name === 'mnist') opts.mnist = parsed as 'full' | 'subset';
     else if (name === 'backend') opts.backend = parsed as 'wasm' | 'cpu';
+    else if (name in ROBUST_FLAGS) robust[name] = parsed;
     else setField(config, def.field!, parsed);
   }
   if (opts.leakage && !algorithmGiven) config.algorithm = 'split';
   // The 2D default size would cap an image set: without --size, images use all examples.
   if (!argv.some((a) => a === '--size' || a.startsWith('--size=')) && (config.dataset.name === 'digits' || config.dataset.name === 'mnist')) {
     config.dataset.size = 0;
+  }
+  try {
+    applyRobustFlags(config, robust);
+  } catch (e) {
+    if (e instanceof RobustUsageError) throw new UsageError(e.message);
+    throw e;
   }
   const problems = validateConfig(config);
   if (problems.length) throw new UsageError(problems.map(problemLine).join('; '));
@@ -165,12 +196,26 @@ function problemLine(p: ConfigProblem): string {
   return flag ? `--${flag}: ${p.en}` : `${p.field}: ${p.en}`;
 }
 
+/** One line about the attack and the aggregation rule, or '' when there is neither. */
+function describeRobust(c: RunConfig): string {
+  const parts: string[] = [];
+  const p = c.poison;
+  if (p && p.fraction > 0) parts.push(`attack ${p.kind}: f=${p.fraction} s=${p.scale}${p.kind === 'backdoor' ? ` target=${p.target}` : ''}`);
+  const a = c.aggregation;
+  if (a) {
+    const extra = a.rule === 'trimmed' ? ` β=${a.trim}` : a.rule === 'krum' ? ` β=${a.trim} m=${a.krumM}` : a.rule === 'clip' || a.rule === 'centered' ? ` radius=${a.clipNorm || 'median norm'}` : '';
+    parts.push(`aggregator ${a.rule}${extra}${a.secure ? ' (secure aggregation)' : ''}`);
+  }
+  return parts.join(' · ');
+}
+
 export function helpText(): string {
   const rows = Object.entries(FLAGS).map(([name, d]) => {
     const v = d.type.kind === 'bool' ? '' : ` <${describeValues(d)}>`;
     return `  --${name}${v}\n      ${d.help}`;
   });
-  return `usage: npm run simulate -- [flags]\n\n${rows.join('\n')}\n`;
+  const attack = '  --attack inversion\n      run the gradient inversion attack instead of training (--attack inversion --help lists its flags)';
+  return `usage: npm run simulate -- [flags]\n\n${rows.join('\n')}\n${attack}\n`;
 }
 
 export interface JsonReport {
@@ -181,12 +226,15 @@ export interface JsonReport {
   clientParameters?: number;
   /** U-shaped: floats per example at the second cut (q₂). */
   headCutWidth?: number;
-  rounds: Array<Pick<RoundMetrics, 'round' | 'testAccuracy' | 'testLoss' | 'trainLoss' | 'bytesUp' | 'bytesDown' | 'bytesByKind'>>;
+  /** With --poison: `malicious` = the malicious clients of the round, `backdoorSuccess` with a backdoor. */
+  rounds: Array<Pick<RoundMetrics, 'round' | 'testAccuracy' | 'testLoss' | 'trainLoss' | 'bytesUp' | 'bytesDown' | 'bytesByKind' | 'backdoorSuccess' | 'dropped'> & { malicious?: number[] }>;
   status: 'finished' | 'diverged' | 'cancelled';
   message?: string;
   finalWeights?: number[];
   /** With --leakage: the decoder's held-out error per cut layer. */
   leakage?: CutLeakage[];
+  /** With --personalize-epochs: per-client accuracy on its own test split before and after fine-tuning. */
+  personalized?: Personalization;
 }
 
 function bytes(n: number): string {
@@ -202,6 +250,8 @@ function progress(done: number, total: number): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Attacks have flags of their own (scripts/simulate-inversion.ts).
+  if (argv.some((a) => a === '--attack' || a.startsWith('--attack='))) return (await import('./simulate-inversion')).main(argv);
   let opts: CliOptions;
   try {
     opts = parseArgs(argv);
@@ -232,8 +282,10 @@ export async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   let totalUp = 0;
   let totalDown = 0;
-  const head = [perEpoch ? 'epoch' : 'round', 'test acc', 'test loss', 'train loss', 'up', 'down'];
-  const widths = [6, 9, 10, 11, 11, 11];
+  const backdoor = config.poison?.kind === 'backdoor' && config.poison.fraction > 0;
+  const head = [perEpoch ? 'epoch' : 'round', 'test acc', 'test loss', 'train loss', 'up', 'down', ...(backdoor ? ['backdoor'] : [])];
+  const widths = [6, 9, 10, 11, 11, 11, 9];
+  let malicious: number[] | undefined;
   const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padStart(widths[i]) : c.padStart(widths[i]))).join('  ');
 
   try {
@@ -261,9 +313,14 @@ export async function main(argv: string[]): Promise<number> {
               const route = c.algorithm === 'split' && c.variant !== 'vertical' ? ` handoff=${c.handoff}` : '';
               out(`cut=${c.cut} variant=${c.variant}${route} · q=${e.cutWidth}${q2} floats per example at the cut · client part ${e.clientParameters} parameters`);
             }
+            const robustLine = describeRobust(c);
+            if (robustLine) out(robustLine);
             out('');
             out(row(head));
           }
+          break;
+        case 'round-started':
+          malicious = e.malicious;
           break;
         case 'round-metrics': {
           const m = e.metrics;
@@ -275,12 +332,15 @@ export async function main(argv: string[]): Promise<number> {
             bytesUp: m.bytesUp,
             bytesDown: m.bytesDown,
             bytesByKind: m.bytesByKind,
+            ...(m.dropped ? { dropped: m.dropped } : {}),
+            ...(malicious ? { malicious } : {}),
+            ...(m.backdoorSuccess !== undefined ? { backdoorSuccess: m.backdoorSuccess } : {}),
           });
           totalUp += m.bytesUp;
           totalDown += m.bytesDown;
           if (!opts.json) {
             if (tty) process.stderr.write('\r\x1b[K');
-            out(row([String(m.round), (100 * m.testAccuracy).toFixed(2) + '%', m.testLoss.toFixed(4), m.trainLoss.toFixed(4), bytes(m.bytesUp), bytes(m.bytesDown)]));
+            out(row([String(m.round), (100 * m.testAccuracy).toFixed(2) + '%', m.testLoss.toFixed(4), m.trainLoss.toFixed(4), bytes(m.bytesUp), bytes(m.bytesDown), ...(m.backdoorSuccess !== undefined ? [(100 * m.backdoorSuccess).toFixed(1) + '%'] : [])]) + (m.dropped?.length ? `  dropped ${m.dropped.join(',')}` : ''));
           }
           if (tty) process.stderr.write(progress(m.round, total));
           break;
@@ -288,6 +348,11 @@ export async function main(argv: string[]): Promise<number> {
         case 'server-view':
           report.leakage = e.leakage;
           break;
+        case 'personalized': {
+          const { type: _t, round: _r, ...p } = e;
+          report.personalized = p;
+          break;
+        }
         case 'run-finished':
           report.status = 'finished';
           if (e.weights) report.finalWeights = Array.from(e.weights);
@@ -322,6 +387,16 @@ export async function main(argv: string[]): Promise<number> {
         out([String(l.cut).padStart(4), width.padStart(6), l.reconstructionError.toFixed(4).padStart(21), l.mse.toFixed(5).padStart(9)].join('  '));
       }
       out('(reconstruction error = Σ‖x̂ − x‖² / Σ‖x − x̄‖²: 0 is perfect, 1 no better than the mean input' + (report.leakage.some((l) => l.featuresUsed < l.width) ? '; * = a random subset of units' : '') + ')');
+    }
+    if (report.personalized) {
+      const p = report.personalized;
+      out('');
+      out(`personalization: ${p.epochs} epoch(s) of fine-tuning per client, accuracy on each client's own test split`);
+      out(['client', 'train', 'test', 'global', 'fine-tuned'].map((h, i) => h.padStart([6, 6, 5, 8, 10][i])).join('  '));
+      for (const c of p.clients) {
+        out([String(c.client).padStart(6), String(c.trainN).padStart(6), String(c.testN).padStart(5), ((100 * c.before).toFixed(1) + '%').padStart(8), ((100 * c.after).toFixed(1) + '%').padStart(10)].join('  '));
+      }
+      out(`mean over clients: global ${(100 * p.meanBefore).toFixed(2)}% → fine-tuned ${(100 * p.meanAfter).toFixed(2)}%`);
     }
     if (report.finalWeights) out(JSON.stringify(report.finalWeights));
   }

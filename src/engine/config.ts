@@ -6,10 +6,11 @@
 import type { ConfigProblem, RunConfig } from './types';
 import { DATASET_INFO, isSynthetic } from './data/index';
 import { cutRange, isSplitAlgorithm, layerCount } from './split/cut';
+import { BEYOND_DEFAULTS, BEYOND_LIMITS, BEYOND_NAMES, beyondProblems } from './beyond-config';
 import { validateRobust } from './attacks/config';
 import { SYNTHETIC_CLASSES } from './data/synthetic';
 
-export const ALGORITHMS = ['centralized', 'fedsgd', 'fedavg', 'fedprox', 'dpfedavg', 'split', 'splitfed1', 'splitfed2'] as const;
+export const ALGORITHMS = ['centralized', 'fedsgd', 'fedavg', 'fedprox', 'dpfedavg', 'scaffold', 'fedavgm', 'fedadam', 'fedyogi', 'fedadagrad', 'split', 'splitfed1', 'splitfed2'] as const;
 export const DATASETS = ['circles', 'moons', 'xor', 'spiral', 'blobs', 'digits', 'mnist'] as const;
 export const MODELS = ['mlp', 'cnn', '2nn'] as const;
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
@@ -17,6 +18,7 @@ export const PARTITIONS = ['iid', 'shards', 'dirichlet', 'quantity'] as const;
 export const WEIGHTINGS = ['samples', 'uniform'] as const;
 export const VARIANTS = ['vanilla', 'ushaped', 'vertical'] as const;
 export const HANDOFFS = ['p2p', 'server'] as const;
+export const DP_SAMPLINGS = ['poisson', 'fixed'] as const;
 
 /**
  * Inclusive numeric ranges of the fields (what the controls should offer). `int` marks integer
@@ -41,9 +43,14 @@ export const LIMITS = {
   mu: { min: 0, max: 100, int: false },
   clip: { min: 0, max: 1e6, int: false },
   noise: { min: 0, max: 100, int: false },
+  /** DP-FedAvg q (0 is excluded: nobody would ever train). */
+  sampleRate: { min: 0.0001, max: 1, int: false },
+  /** DP-FedAvg ŵ in examples (0 = uniform weights). */
+  weightCap: { min: 0, max: 1e6, int: false },
   seed: { min: 0, max: 4294967295, int: true },
   /** Split family: the cut layer c (the model's own layer count bounds it further). */
   cut: { min: 1, max: 6, int: true },
+  ...BEYOND_LIMITS,
 } as const;
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -69,11 +76,16 @@ export function defaultConfig(overrides: DeepPartial<RunConfig> = {}): RunConfig
     mu: 0.01,
     clip: 0,
     noise: 0,
+    dpSampling: 'poisson',
+    sampleRate: 1,
+    weightCap: 0,
+    delta: 1e-5,
     cut: 1,
     variant: 'vanilla',
     handoff: 'p2p',
     shuffle: true,
     seed: 1,
+    ...BEYOND_DEFAULTS,
   };
   const { dataset, model, partition, ...rest } = overrides;
   return {
@@ -109,11 +121,16 @@ const NAMES: Record<string, [string, string]> = {
   mu: ['근접항 계수 μ', 'proximal coefficient μ'],
   clip: ['클리핑 노름 S', 'clip norm S'],
   noise: ['노이즈 배수 z', 'noise multiplier z'],
+  dpSampling: ['클라이언트 표집 방식', 'client sampling'],
+  sampleRate: ['참여 확률 q', 'sample rate q'],
+  weightCap: ['가중치 상한 ŵ', 'weight cap ŵ'],
+  delta: ['δ', 'δ'],
   seed: ['시드', 'seed'],
   shuffle: ['셔플', 'shuffle'],
   cut: ['분할 지점 c', 'cut layer c'],
   variant: ['분할 학습 구성', 'split variant'],
   handoff: ['인계 방식', 'hand-off route'],
+  ...BEYOND_NAMES,
 };
 
 const fmt = (x: number) => String(x);
@@ -237,7 +254,9 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
   choice('handoff', c.handoff, HANDOFFS);
   const splitFamily = isSplitAlgorithm(c.algorithm);
   if (splitFamily) check('cut', c.cut);
+  for (const f of Object.keys(BEYOND_LIMITS) as (keyof typeof BEYOND_LIMITS)[]) check(f, c[f]);
 
+  if (c.algorithm === 'dpfedavg') out.push(...dpProblems(c));
   if (c.algorithm === 'dpfedavg' && c.noise > 0 && !(c.clip > 0)) {
     out.push({
       field: 'noise',
@@ -266,6 +285,19 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
       });
     }
     if (splitFamily) out.push(...splitProblems(c));
+    out.push(...beyondProblems(c));
+  }
+  return out;
+}
+
+/** DP-FedAvg's own fields (checked only for dpfedavg, so other runs need not carry them). */
+function dpProblems(c: RunConfig): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  if (!DP_SAMPLINGS.includes(c.dpSampling)) out.push(choiceProblem('dpSampling', DP_SAMPLINGS));
+  if (!inRange(c.sampleRate, LIMITS.sampleRate)) out.push(rangeProblem('sampleRate', LIMITS.sampleRate));
+  if (!inRange(c.weightCap, LIMITS.weightCap)) out.push(rangeProblem('weightCap', LIMITS.weightCap));
+  if (!(typeof c.delta === 'number' && c.delta > 0 && c.delta < 1)) {
+    out.push({ field: 'delta', ko: 'δ: 0보다 크고 1보다 작은 수여야 합니다.', en: 'δ must be a number strictly between 0 and 1.' });
   }
   return out;
 }

@@ -29,7 +29,9 @@ export { registerTrainer, implementedAlgorithms, type Trainer } from './algorith
 export { clientsPerRound, aggregationCoefficients } from './algorithms/federated';
 export { Cancelled, yieldToEventLoop, makeTicker } from './tick';
 export { Diverged, BYTES_PER_FLOAT, type RunContext } from './context';
-export { VARIANTS, HANDOFFS } from './config';
+export { VARIANTS, HANDOFFS, DP_SAMPLINGS } from './config';
+export { DpFedAvgServer, dpClientWeights, dpNoiseStd, poissonSample } from './algorithms/dp-fedavg';
+export { PrivacyAccountant, privacySpent, validateAccountantQuery, type PrivacySpent } from './privacy/accountant';
 export * from './comm';
 export { SplitNet, VerticalNet, CommLedger, SPLIT_ALGORITHMS, isSplitAlgorithm, layerCount, cutRange, headStart, verticalBlocks, verticalRows, SAMPLE_MAX } from './split/index';
 export * as training from './train';

@@ -174,6 +174,11 @@ export interface LocalOptions {
   shuffle: Rng | null;
   /** FedProx: adds μ(w − anchor) to every gradient. Applied even when μ = 0. */
   prox?: { mu: number; anchor: Params };
+  /**
+   * SCAFFOLD: a constant added to every gradient, c − c_i (the server's control variate minus the
+   * client's), so each step is w ← w − η(∇ − c_i + c).
+   */
+  correction?: Params;
   /** Yields to the event loop and throws when cancelled; called after every step. */
   tick: () => Promise<void>;
 }
@@ -197,6 +202,8 @@ export async function localTrain(model: Model, start: Params, data: ExampleSet, 
   const scales = new Map<number, tf.Scalar>(Array.from(new Set(sizes), (b) => [b, tf.scalar(opts.lr / b)]));
   const lrMu = opts.prox ? tf.scalar(opts.lr * opts.prox.mu) : null;
   const anchor = opts.prox?.anchor;
+  // η(c − c_i) once per call: the correction is constant over the client's local steps.
+  const lrCorrection = opts.correction ? tf.tidy(() => opts.correction!.map((c) => tf.mul(c, opts.lr))) : null;
   let cur: Params = start;
   const own = (p: Params) => p !== start;
   let steps = 0;
@@ -212,7 +219,8 @@ export async function localTrain(model: Model, start: Params, data: ExampleSet, 
           return cur.map((w, i) => {
             // grads[i] is already η·∇ (lossGrad scaled by η/b), so the SGD step w ← w − η∇ is
             // one subtraction. FedProx adds η·μ(w − w_t), its proximal term.
-            const step = lrMu && anchor ? tf.add(grads[i], tf.mul(tf.sub(w, anchor[i]), lrMu)) : grads[i];
+            let step = lrMu && anchor ? tf.add(grads[i], tf.mul(tf.sub(w, anchor[i]), lrMu)) : grads[i];
+            if (lrCorrection) step = tf.add(step, lrCorrection[i]);
             return tf.sub(w, step);
           });
         });
@@ -229,7 +237,7 @@ export async function localTrain(model: Model, start: Params, data: ExampleSet, 
     if (own(cur)) tf.dispose(cur);
     throw err;
   } finally {
-    tf.dispose([...scales.values(), ...(lrMu ? [lrMu] : [])]);
+    tf.dispose([...scales.values(), ...(lrMu ? [lrMu] : []), ...(lrCorrection ?? [])]);
   }
 }
 

@@ -12,6 +12,11 @@ export type Algorithm =
   | 'fedavg'
   | 'fedprox'
   | 'dpfedavg'
+  | 'scaffold'
+  | 'fedavgm'
+  | 'fedadam'
+  | 'fedyogi'
+  | 'fedadagrad'
   | 'split'
   | 'splitfed1'
   | 'splitfed2';
@@ -23,6 +28,12 @@ export type PartitionKind = 'iid' | 'shards' | 'dirichlet' | 'quantity';
 export type Weighting = 'samples' | 'uniform';
 export type SplitVariant = 'vanilla' | 'ushaped' | 'vertical';
 export type Handoff = 'p2p' | 'server';
+/**
+ * DP-FedAvg's client sampling: 'poisson' = each client joins with probability q and the paper's
+ * fixed-denominator estimator and noise (McMahan et al. 2018); 'fixed' = the engine's earlier
+ * version, exactly m = max(⌊C·K⌋, 1) clients and σ = z·S·max c_k (no ε; see algorithms/dp-fedavg.ts).
+ */
+export type DpSampling = 'poisson' | 'fixed';
 /** What malicious clients do (src/engine/attacks/poisoning.ts). */
 export type PoisonKind = 'labelflip' | 'signflip' | 'scale' | 'backdoor';
 /** How the server combines updates (src/engine/aggregators.ts). */
@@ -69,7 +80,8 @@ export type MessageKind =
   | 'smashed' // split: activations at the cut layer, client → server
   | 'gradient' // split: gradient at the cut layer, server → client
   | 'labels' // split (vanilla): labels sent with the smashed data
-  | 'handoff'; // split: the client part handed on to the next client
+  | 'handoff' // split: the client part handed on to the next client
+  | 'control-variate'; // SCAFFOLD: the server's c goes down with the model, the client's Δc comes back
 
 export interface DatasetConfig {
   name: DatasetName;
@@ -120,6 +132,30 @@ export interface RunConfig {
   clip: number;
   /** DP-FedAvg noise multiplier z. */
   noise: number;
+  /** SCAFFOLD and the server optimizers: the server (global) step size η_g (1 = FedAvg's step). */
+  serverLr: number;
+  /** FedAvgM: server momentum β (m_t = β m_{t−1} + Δ_t). */
+  serverMomentum: number;
+  /** FedAdam, FedYogi, FedAdagrad: decay of the first moment β₁ (FedAdagrad uses it too). */
+  beta1: number;
+  /** FedAdam, FedYogi: decay of the second moment β₂. */
+  beta2: number;
+  /** FedAdam, FedYogi, FedAdagrad: adaptivity τ (added to √v; v starts at τ²). */
+  tau: number;
+  /** Federated family: probability that a selected client fails to send its update back. */
+  dropout: number;
+  /** Local-training algorithms: probability that a selected client is a straggler (runs a random number of epochs in [1, E]). */
+  stragglers: number;
+  /** Federated family: after training, each client fine-tunes the global model for this many epochs (0 = no personalization). */
+  personalizeEpochs: number;
+  /** DP-FedAvg: how clients are sampled (see DpSampling). */
+  dpSampling: DpSampling;
+  /** DP-FedAvg (poisson): q, the probability that a client joins a round. */
+  sampleRate: number;
+  /** DP-FedAvg (poisson): the public weight cap ŵ, w_k = min(n_k/ŵ, 1); 0 = every w_k = 1. */
+  weightCap: number;
+  /** DP-FedAvg: the δ at which the spent ε is reported each round, in (0, 1). */
+  delta: number;
   /** Split learning: the first `cut` layers run on the client. */
   cut: number;
   variant: SplitVariant;
@@ -280,15 +316,27 @@ export type EngineEvent =
    * DP-FedAvg only: `updateNorm` = ‖Δ_k‖ = ‖w_k − w_t‖ before clipping (global L2 norm over all
    * parameters), `clippedNorm` = the norm sent, min(‖Δ_k‖, S) (= updateNorm when S = 0).
    */
-  | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array; updateNorm?: number; clippedNorm?: number; malicious?: boolean }
+  | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array; updateNorm?: number; clippedNorm?: number; malicious?: boolean; epochs?: number }
+  /**
+   * A selected client got the model (its weights-down was sent) but nothing came back
+   * (RunConfig.dropout). It is left out of this round's average.
+   */
+  | { type: 'client-dropped'; round: number; client: number }
+  /** Personalization: client k's global model and its fine-tuned model on k's own test split. */
+  | { type: 'client-personalized'; round: number; client: number; trainN: number; testN: number; before: number; after: number }
+  /** Personalization, after the last round: every client's accuracies and their means. */
+  | ({ type: 'personalized'; round: number } & Personalization)
   | { type: 'message-sent'; round: number; kind: MessageKind; from: Party; to: Party; bytes: number }
   /**
+   * `clients`: those whose update came back, with their `coefficients`; `dropped` (federated
+   * family): the selected clients that failed to return (empty without RunConfig.dropout).
    * With a poisoning attack or a robust rule: `rule` = the rule applied, `chosen` = the clients
    * Krum kept; with emitWeights, `candidates` = the global model each rule would have produced
    * from this round's same updates (where each rule's aggregate lands). Client weights sent by a
    * malicious client (client-trained `weights`) are w_t + what it sent.
+   * DP-FedAvg adds `noiseStd`, the σ of the Gaussian noise added to each parameter this round.
    */
-  | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; before?: Float32Array; after?: Float32Array; rule?: AggregatorRule; chosen?: number[]; candidates?: Array<{ rule: AggregatorRule; after: Float32Array }> }
+  | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; dropped?: number[]; before?: Float32Array; after?: Float32Array; rule?: AggregatorRule; chosen?: number[]; candidates?: Array<{ rule: AggregatorRule; after: Float32Array }>; noiseStd?: number }
   /**
    * Class probabilities on a grid×grid lattice over the data's extent. Layout:
    * probs[(row·grid + col)·classes + c]; row 0 is the top (largest x1), col 0 the left (smallest
@@ -327,6 +375,25 @@ export interface RoundMetrics {
   bytesUp: number;
   bytesDown: number;
   bytesByKind: Partial<Record<MessageKind, number>>;
+  /** Federated family: the selected clients whose update never came back this round. */
+  dropped?: number[];
   /** Backdoor attack: share of triggered test inputs (not of the target class) classified as the target. */
   backdoorSuccess?: number;
+  /**
+   * DP-FedAvg only: the ε spent after this round at the config's δ (privacy accountant, RDP of
+   * the subsampled Gaussian). null when there is no guarantee: z = 0, S = 0 or fixed sampling.
+   */
+  epsilon?: number | null;
+}
+
+/**
+ * Personalization results (RunConfig.personalizeEpochs): accuracy on each client's own test split
+ * of the global model (`before`) and of the client's fine-tuned copy (`after`). The means are over
+ * the clients whose test split is not empty, each client counting once.
+ */
+export interface Personalization {
+  epochs: number;
+  clients: Array<{ client: number; trainN: number; testN: number; before: number; after: number }>;
+  meanBefore: number;
+  meanAfter: number;
 }

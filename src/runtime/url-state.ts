@@ -78,6 +78,9 @@ export interface Checked<V> {
   reason?: Exclude<NoticeReason, 'unknown'>;
 }
 
+/** The key inside a namespace that carries a teacher's lock list (`?central.lock=lr,batch`). */
+export const LOCK_KEY = 'lock';
+
 /** Identical to what the table says is a reasonable number literal; no hex, no `Infinity`. */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -199,6 +202,8 @@ export function parse<T extends ParamTable>(
     if (seen.has(key)) continue;
     seen.add(key);
     const spec = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+    // `<ns>.lock` is the teacher's lock list (see presets.ts), not a setting.
+    if (!spec && key === LOCK_KEY) continue;
     if (!spec) {
       // Keep the notice short and free of markup, whatever was written.
       const shown = key.replace(/[^\p{L}\p{N}_.-]/gu, '').slice(0, 24) || '?';
@@ -234,7 +239,8 @@ export function serialize<T extends ParamTable>(
 ): string {
   const params = new URLSearchParams(search);
   const prefix = namespace + '.';
-  for (const key of [...params.keys()]) if (key.startsWith(prefix)) params.delete(key);
+  // The lock list stays: a locked link must stay locked while the reader moves the open knobs.
+  for (const key of [...params.keys()]) if (key.startsWith(prefix) && key !== prefix + LOCK_KEY) params.delete(key);
   for (const [k, spec] of Object.entries(table)) params.set(prefix + k, formatValue(spec, (values as Record<string, unknown>)[k]));
   // URLSearchParams writes '.' as is and encodes the rest; the address stays readable.
   return params.toString();

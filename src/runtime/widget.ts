@@ -18,6 +18,7 @@
  * every other action goes to the controller.
  */
 import { UrlState, checkValue, formatReadout, formatValue, type ParamTable, type Values } from './url-state';
+import { lockFromSearch, lockProblems, parseLock, presetValues } from './presets';
 import { watchProximity } from './lazy';
 import { copyText } from './clipboard';
 
@@ -83,6 +84,8 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
     private liveText = '';
     private lastLive = 0;
     private readonly abort = new AbortController();
+    /** Keys fixed by a teacher's link (`?<ns>.lock=…`): controls hidden, never changed by the page. */
+    private locked: ReadonlySet<string> = new Set();
 
     /** Test and benchmark hook: the mounted controller, once there is one. */
     get widgetController(): WidgetController<T> | null {
@@ -92,8 +95,10 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
     connectedCallback() {
       if (this.state) return;
       this.state = new UrlState(def.namespace, def.params);
+      this.dataset.ns = def.namespace;
       for (const key of Object.keys(def.params)) this.showValue(key);
       for (const n of this.state.notices) this.notify(n.message);
+      this.applyLock();
       const signal = this.abort.signal;
       this.addEventListener('input', (e) => this.onField(e), { signal });
       this.addEventListener('change', (e) => this.onField(e), { signal });
@@ -153,6 +158,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
           return self.isVisible;
         },
         set: (key, value) => {
+          if (this.locked.has(key)) return;
           this.state.set(key, value);
           this.showValue(key);
           this.changed([key]);
@@ -227,10 +233,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
         const ok = await copyText(href);
         this.notify(ok ? '이 설정의 링크를 복사했습니다.' : `링크를 복사하지 못했습니다. 직접 복사하세요: ${href}`);
       } else if (name === 'defaults') {
-        this.state.reset();
-        for (const key of Object.keys(def.params)) this.showValue(key);
-        this.clearNotices();
-        this.changed(Object.keys(def.params) as (keyof T & string)[]);
+        this.applyPreset(null);
       } else if (name === 'reseed') {
         const key = button.dataset.for ?? 'seed';
         const spec = def.params[key];
@@ -244,6 +247,54 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
       } else {
         this.controller?.action?.(name, button);
       }
+    }
+
+    /**
+     * Sets exactly the state a "try this" preset names (`layers=0&lr=0.0001`; null: the table's
+     * defaults), every other key at its default and locked keys untouched; writes the address at
+     * once and restarts the run. Returns the address written. Used by <fig-presets> buttons and
+     * the widget's own "기본값으로".
+     */
+    applyPreset(text: string | null): string {
+      const next = presetValues(def.params, text ?? '', this.state.values, this.locked);
+      const keys = Object.keys(def.params) as (keyof T & string)[];
+      for (const key of keys) this.state.set(key, next[key]);
+      this.state.flush();
+      for (const key of keys) this.showValue(key);
+      this.clearNotices();
+      if (text) this.notify('그림 아래 버튼의 설정으로 바꾸고 다시 학습합니다.');
+      this.changed(keys);
+      return this.state.href();
+    }
+
+    /** Hides the controls of locked keys and says which settings the link fixed. */
+    private applyLock() {
+      const raw = lockFromSearch(def.namespace, location.search);
+      this.locked = parseLock(def.params, raw);
+      for (const bad of lockProblems(def.params, raw)) this.notify(`고정할 수 없는 설정(${bad.replace(/[^\p{L}\p{N}_.-]/gu, '').slice(0, 24) || '?'})은 무시했습니다.`);
+      if (this.locked.size === 0) return;
+      this.dataset.locked = [...this.locked].join(',');
+      for (const key of this.locked) {
+        for (const f of this.fields(key)) {
+          f.disabled = true;
+          const box = f.closest<HTMLElement>('.ctl') ?? f;
+          box.hidden = true;
+        }
+        for (const b of this.querySelectorAll<HTMLElement>(`[data-action="reseed"][data-for="${CSS.escape(key)}"]`)) b.hidden = true;
+      }
+      // A group left without a visible control would show only its title.
+      for (const group of this.querySelectorAll<HTMLElement>('fieldset')) {
+        const controls = [...group.querySelectorAll<HTMLElement>('[data-param]')];
+        if (controls.length > 0 && controls.every((c) => c.closest('[hidden]'))) group.hidden = true;
+      }
+      const parts = [...this.locked].map((key) => `${def.params[key].label} ${formatReadout(def.params[key], (this.state.values as Record<string, unknown>)[key])}`);
+      const note = document.createElement('p');
+      note.className = 'ctl-locked';
+      note.dataset.lockedNote = '';
+      note.textContent = `이 링크가 고정한 설정: ${parts.join(', ')}.`;
+      const box = this.querySelector<HTMLElement>('[data-notices]');
+      if (box) box.before(note);
+      else this.prepend(note);
     }
 
     private changed(keys: (keyof T & string)[]) {

@@ -52,15 +52,15 @@ describe('property 3: FedProx(μ = 0) and DP-FedAvg without clipping or noise ar
     expect(maxAbsDiff(await finalWeights(digits({ algorithm: 'fedprox', mu: 0, ...base })), fedavg)).toBeLessThanOrEqual(1e-5);
     expect(maxAbsDiff(await finalWeights(digits({ algorithm: 'fedprox', mu: 1, ...base })), fedavg)).toBeGreaterThan(1e-3);
   });
-  it('DP-FedAvg with S = 0 and z = 0', async () => {
+  it('DP-FedAvg (fixed m, the earlier sampling) with S = 0 and z = 0', async () => {
     const fedavg = await finalWeights(digits({ algorithm: 'fedavg', ...base }));
-    expect(maxAbsDiff(await finalWeights(digits({ algorithm: 'dpfedavg', clip: 0, noise: 0, ...base })), fedavg)).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsDiff(await finalWeights(digits({ algorithm: 'dpfedavg', dpSampling: 'fixed', clip: 0, noise: 0, ...base })), fedavg)).toBeLessThanOrEqual(1e-5);
     // clipping alone changes the result; noise changes it again, reproducibly
-    const clipped = await finalWeights(digits({ algorithm: 'dpfedavg', clip: 0.05, noise: 0, ...base }));
+    const clipped = await finalWeights(digits({ algorithm: 'dpfedavg', dpSampling: 'fixed', clip: 0.05, noise: 0, ...base }));
     expect(maxAbsDiff(clipped, fedavg)).toBeGreaterThan(1e-3);
-    const noisy = await finalWeights(digits({ algorithm: 'dpfedavg', clip: 0.05, noise: 1, ...base }));
+    const noisy = await finalWeights(digits({ algorithm: 'dpfedavg', dpSampling: 'fixed', clip: 0.05, noise: 1, ...base }));
     expect(maxAbsDiff(noisy, clipped)).toBeGreaterThan(1e-3);
-    expect(await finalWeights(digits({ algorithm: 'dpfedavg', clip: 0.05, noise: 1, ...base }))).toEqual(noisy);
+    expect(await finalWeights(digits({ algorithm: 'dpfedavg', dpSampling: 'fixed', clip: 0.05, noise: 1, ...base }))).toEqual(noisy);
   });
 });
 

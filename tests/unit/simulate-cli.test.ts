@@ -108,7 +108,8 @@ describe('simulate: the command', () => {
     expect(report.status).toBe('finished');
     expect(report.rounds.map((r) => r.round)).toEqual([1, 2, 3]);
     for (const r of report.rounds) {
-      expect(Object.keys(r)).toEqual(['round', 'testAccuracy', 'testLoss', 'trainLoss', 'bytesUp', 'bytesDown', 'bytesByKind']);
+      expect(Object.keys(r)).toEqual(['round', 'testAccuracy', 'testLoss', 'trainLoss', 'bytesUp', 'bytesDown', 'bytesByKind', 'dropped']);
+      expect(r.dropped).toEqual([]);
       expect(r.bytesUp).toBe(3 * 114 * 4);
       expect(r.bytesByKind).toEqual({ 'weights-down': 3 * 114 * 4, 'weights-up': 3 * 114 * 4 });
     }

@@ -5,11 +5,19 @@
  *            sets w_{t+1} = Σ_{k∈S_t} c_k w_k with c_k = n_k / m_t (or 1/m, 'uniform').
  * - fedprox  (Li et al. 2020): the same, each local step adds μ(w − w_t) to the gradient.
  * - dpfedavg (McMahan et al. 2018): clients send Δ_k = w_k − w_t clipped to norm S; the server
- *            adds Gaussian noise to Σ c_k Δ_k and sets w_{t+1} = w_t + that.
+ *            adds Gaussian noise to Σ c_k Δ_k and sets w_{t+1} = w_t + that. Sampling, c_k and
+ *            the noise follow the paper (Poisson sampling, fixed denominator; dp-fedavg.ts).
  * - fedsgd   : each client sends ∇F_k(w_t) over its whole set; w_{t+1} = w_t − η Σ c_k ∇F_k.
  *            Equal to fedavg with E = 1, B = ∞ up to float rounding (property 2), computed
  *            here from gradients as the paper describes it, so the test of that equality means
  *            something. FedSGD ignores localEpochs and batchSize.
+ *
+ * - scaffold, fedavgm, fedadam, fedyogi, fedadagrad: clients train as in fedavg (SCAFFOLD adds its
+ *            correction to each step) and the server step differs: see scaffold.ts and
+ *            ../server-optimizers.ts.
+ *
+ * Every algorithm here accepts dropouts and stragglers (../participation.ts) and, after the last
+ * round, personalization (../personalization.ts).
  *
  * Clients train one after another on this thread; "in parallel" in the paper only means they all
  * start from w_t, which they do. The running sum Σ c_k w_k is kept on the device, so a round holds
@@ -19,8 +27,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';
 import { BYTES_PER_FLOAT, type RunContext } from '../context';
 import { accumulate, fullGradient, localTrain, type Params } from '../train';
+import { isServerOptimizer } from '../beyond-config';
+import { Participation } from '../participation';
+import { personalize } from '../personalization';
+import { ServerOptimizer } from '../server-optimizers';
+import { Scaffold } from './scaffold';
 import { needsRobustServer } from '../attacks/config';
 import { RobustServer } from '../robust-server';
+import { DpFedAvgServer } from './dp-fedavg';
 import { clientsPerRound } from '../selection';
 
 export { clientsPerRound };
@@ -49,28 +63,50 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
   const N = model.paramCount;
   const K = config.clients;
   const m = clientsPerRound(config.fraction, K);
+  // DP-FedAvg as the paper defines it samples, weights and sets the noise itself.
+  const dp = algo === 'dpfedavg' && config.dpSampling === 'poisson' ? new DpFedAvgServer(config, (k) => ctx.clientSize(k)) : null;
   const modelBytes = N * BYTES_PER_FLOAT;
   let params: Params = model.importParams(model.initParams(ctx.rng.init));
   let acc: Params | null = null;
   let finished = false;
+  // Algorithms whose clients return their trained model (the others return an update or gradient).
+  const returnsModel = algo !== 'fedsgd' && algo !== 'dpfedavg';
+  const scaffold = algo === 'scaffold' ? new Scaffold(params, K) : null;
+  const server = isServerOptimizer(algo) ? new ServerOptimizer(algo, config) : null;
+  const participation = new Participation(config.seed, config.dropout, config.stragglers);
   // Poisoning or a robust rule: the server keeps each client's update (robust-server.ts).
   const robust = needsRobustServer(config) ? new RobustServer(ctx) : null;
   try {
     for (let round = 1; round <= config.rounds; round++) {
       ctx.round = round;
-      const selected = ctx.rng.sampling.sample(K, m);
+      const plan = dp?.plan(ctx.rng.sampling);
+      const selected = plan ? plan.selected : ctx.rng.sampling.sample(K, m);
+      const fate = participation.draw(selected, config.localEpochs);
       yield { type: 'round-started', round, selected, ...(robust ? { malicious: robust.maliciousIn(selected) } : {}) };
       const before = options.emitWeights ? model.exportParams(params) : undefined;
-      const sizes = selected.map((k) => ctx.clientSize(k));
-      const coefficients = aggregationCoefficients(sizes, config.weighting);
+      // The average runs over the clients that come back; a dropped one only received the model.
+      const returned = selected.filter((_, i) => !fate.dropped[i]);
+      const dropped = selected.filter((_, i) => fate.dropped[i]);
+      const sizes = returned.map((k) => ctx.clientSize(k));
+      // DP-FedAvg keeps its fixed-denominator weights (a dropped client counts as one that did not
+      // take part): renormalising would change the sensitivity its noise is calibrated for.
+      const coefficients = plan ? plan.coefficients.filter((_, i) => !fate.dropped[i]) : aggregationCoefficients(sizes, config.weighting);
+      let r = -1;
       let lossSum = 0;
       let accSum = 0;
       let seen = 0;
 
       for (let i = 0; i < selected.length; i++) {
         const k = selected[i];
-        const n = sizes[i];
         yield ctx.message('weights-down', 'server', k, modelBytes);
+        if (scaffold) yield ctx.message('control-variate', 'server', k, modelBytes);
+        if (fate.dropped[i]) {
+          yield { type: 'client-dropped', round, client: k };
+          await ctx.tick();
+          continue;
+        }
+        r++;
+        const n = sizes[r];
         let contribution: Params;
         let loss = 0;
         let accuracy = 0;
@@ -78,22 +114,37 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         let updateNorm: number | undefined;
         if (n === 0) {
           // A client without examples returns what it got (a zero update / zero gradient).
-          contribution = algo === 'fedavg' || algo === 'fedprox' ? params.map((p) => p.clone()) : params.map((p) => tf.zerosLike(p));
+          contribution = returnsModel ? params.map((p) => p.clone()) : params.map((p) => tf.zerosLike(p));
         } else if (algo === 'fedsgd') {
           const g = await fullGradient(model, params, robust ? robust.clientData(k) : ctx.clientData(k));
           contribution = g.grads;
           loss = g.loss;
           accuracy = g.accuracy;
         } else {
-          const res = await localTrain(model, params, robust ? robust.clientData(k) : ctx.clientData(k), {
-            epochs: config.localEpochs,
-            batch: config.batchSize,
-            lr: config.lr,
-            shuffle: config.shuffle ? ctx.rng.shuffle(k) : null,
-            prox: algo === 'fedprox' ? { mu: config.mu, anchor: params } : undefined,
-            tick: ctx.tick,
-          });
+          const correction = scaffold?.correction(k);
+          let res;
+          try {
+            res = await localTrain(model, params, robust ? robust.clientData(k) : ctx.clientData(k), {
+              epochs: fate.epochs[i],
+              batch: config.batchSize,
+              lr: config.lr,
+              shuffle: config.shuffle ? ctx.rng.shuffle(k) : null,
+              prox: algo === 'fedprox' ? { mu: config.mu, anchor: params } : undefined,
+              correction,
+              tick: ctx.tick,
+            });
+          } finally {
+            if (correction) tf.dispose(correction);
+          }
           local = res.params;
+          if (scaffold) {
+            try {
+              scaffold.clientUpdate(k, params, local, res.steps, config.lr);
+            } catch (err) {
+              tf.dispose(local);
+              throw err;
+            }
+          }
           loss = res.loss;
           accuracy = res.accuracy;
           if (algo === 'dpfedavg') {
@@ -123,13 +174,15 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             ...(options.emitWeights ? { weights: sent && algo !== 'fedsgd' ? robust!.weightsOf(sent) : model.exportParams(local ?? contribution) } : {}),
             ...(robust?.isMalicious(k) ? { malicious: true } : {}),
             ...(updateNorm !== undefined ? { updateNorm, clippedNorm: config.clip > 0 ? Math.min(updateNorm, config.clip) : updateNorm } : {}),
+            ...(fate.epochs[i] !== config.localEpochs && algo !== 'fedsgd' ? { epochs: fate.epochs[i] } : {}),
           };
           yield ctx.message('weights-up', k, 'server', modelBytes);
+          if (scaffold) yield ctx.message('control-variate', k, 'server', modelBytes);
           if (options.clientBoundaries && algo !== 'fedsgd') {
             const b = await ctx.boundary(local ?? contribution, k);
             if (b) yield b;
           }
-          if (!robust) acc = accumulate(acc, contribution, coefficients[i]);
+          if (!robust) acc = accumulate(acc, contribution, coefficients[r]);
         } finally {
           tf.dispose(contribution);
           if (local) tf.dispose(local);
@@ -142,23 +195,32 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         await ctx.tick();
       }
 
-      const sum = acc;
+      // A DP-FedAvg round may sample nobody: the update is then the noise alone.
+      const sum = acc ?? (algo === 'dpfedavg' ? params.map((p) => tf.zerosLike(p)) : null);
       acc = null;
+      scaffold?.finishRound();
       let next: Params;
-      const robustRound = robust ? robust.aggregate(params, coefficients, !!options.emitWeights) : null;
-      if (robustRound) {
+      let noiseStd: number | undefined;
+      const robustRound = robust && returned.length > 0 ? robust.aggregate(params, coefficients, !!options.emitWeights) : null;
+      if (returned.length === 0 && algo !== 'dpfedavg') {
+        // Every selected client dropped out: the model stays as it was.
+        next = params.map((p) => p.clone());
+      } else if (robustRound) {
         next = robustRound.next;
       } else if (algo === 'fedavg' || algo === 'fedprox') {
         next = sum!;
+      } else if (scaffold || server) {
+        next = scaffold ? Scaffold.serverStep(params, sum!, config.serverLr) : server!.step(params, sum!);
+        tf.dispose(sum!);
       } else if (algo === 'fedsgd') {
         next = tf.tidy(() => params.map((p, j) => tf.sub(p, tf.mul(sum![j], config.lr))));
         tf.dispose(sum!);
       } else {
-        // DP-FedAvg: noise std σ = z · S · max_k c_k, the sensitivity of Σ c_k Δ_k to one client's
-        // clipped update. With uniform weighting c_k = 1/m = 1/(qK), so σ = zS/(qW) with W = K,
-        // the paper's fixed-denominator estimator; with sample weighting this is a data-dependent
-        // calibration, not the paper's capped weights (see the page text).
-        const sigma = config.noise * config.clip * Math.max(...coefficients);
+        // DP-FedAvg: σ = zS/(qW) from public quantities (dp-fedavg.ts). The 'fixed' option keeps
+        // the earlier σ = z · S · max_k c_k, which with sample weighting depends on the selected
+        // clients' sizes and so is no valid calibration.
+        const sigma = plan ? plan.sigma : config.noise * config.clip * Math.max(...coefficients);
+        noiseStd = sigma;
         let noise: Params | null = null;
         if (sigma > 0) {
           const z = new Float32Array(N);
@@ -174,24 +236,31 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
       yield {
         type: 'models-averaged',
         round,
-        clients: selected,
+        clients: returned,
         coefficients,
+        dropped,
         ...(options.emitWeights ? { before, after: model.exportParams(params) } : {}),
         ...(robustRound ? { rule: robustRound.rule, ...(robustRound.chosen ? { chosen: robustRound.chosen } : {}), ...(robustRound.candidates ? { candidates: robustRound.candidates } : {}) } : {}),
+        ...(noiseStd !== undefined ? { noiseStd } : {}),
       };
       const b = await ctx.boundary(params, 'global');
       if (b) yield b;
       const metricsEvent = await ctx.roundMetrics(params, seen ? lossSum / seen : 0, seen ? accSum / seen : 0);
       const backdoorSuccess = await robust?.backdoorSuccess(params);
       if (backdoorSuccess !== undefined && metricsEvent.type === 'round-metrics') metricsEvent.metrics.backdoorSuccess = backdoorSuccess;
+      if (metricsEvent.type === 'round-metrics') metricsEvent.metrics.dropped = dropped;
+      if (algo === 'dpfedavg' && metricsEvent.type === 'round-metrics') metricsEvent.metrics.epsilon = dp ? dp.epsilon(round) : null;
       yield metricsEvent;
       await ctx.tick();
     }
+    if (config.personalizeEpochs > 0) yield* personalize(ctx, params);
     finished = true;
     return params;
   } finally {
     robust?.dispose();
     if (acc) tf.dispose(acc);
     if (!finished) tf.dispose(params);
+    scaffold?.dispose();
+    server?.dispose();
   }
 }

@@ -18,7 +18,9 @@ export function toRunConfig(v: DpValues): RunConfig {
     batchSize: 10,
     lr: v.lr,
     rounds: v.rounds,
-    // Uniform weights make the engine's σ = z·S·max c_k equal to the paper's z·S/(qW) with W = K.
+    // Exactly m clients a round (the engine's earlier sampling). Uniform weights make its
+    // σ = z·S·max c_k equal to the paper's z·S/(qW) with W = K.
+    dpSampling: 'fixed',
     weighting: 'uniform',
     clip: v.clip,
     noise: v.noise,

@@ -15,6 +15,7 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   gradient: '기울기',
   labels: '레이블',
   handoff: '인계',
+  'control-variate': '제어 변량',
 };
 
 export const KIND_COLORS: Record<MessageKind, string> = {
@@ -25,10 +26,11 @@ export const KIND_COLORS: Record<MessageKind, string> = {
   gradient: '#d55e00',
   labels: '#009e73',
   handoff: '#cc79a7',
+  'control-variate': '#56b4e9',
 };
 
 /** The order in which kinds are listed (what split learning sends first, then the rest). */
-export const KIND_ORDER: readonly MessageKind[] = ['smashed', 'gradient', 'labels', 'handoff', 'weights-down', 'weights-up', 'raw-data'];
+export const KIND_ORDER: readonly MessageKind[] = ['smashed', 'gradient', 'labels', 'handoff', 'weights-down', 'weights-up', 'control-variate', 'raw-data'];
 
 /** The methods the comparison widgets set side by side. */
 export type Method = 'centralized' | 'fl' | 'sl' | 'slHandoff' | 'splitfed';
