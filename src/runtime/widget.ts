@@ -17,7 +17,7 @@
  * it), buttons by `data-action="<name>"`. The runtime handles `share`, `defaults` and `reseed`;
  * every other action goes to the controller.
  */
-import { UrlState, checkValue, formatReadout, formatValue, type ParamTable, type Values } from './url-state';
+import { UrlState, checkValue, formatReadout, formatValue, serialize, type ParamTable, type Values } from './url-state';
 import { lockFromSearch, lockProblems, parseLock, presetValues } from './presets';
 import { watchProximity } from './lazy';
 import { copyText } from './clipboard';
@@ -202,6 +202,10 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
 
     private onField(e: Event) {
       const f = e.target;
+      if (f instanceof HTMLInputElement && f.matches('[data-embed-lock]')) {
+        this.fillEmbed();
+        return;
+      }
       if (!(f instanceof HTMLInputElement || f instanceof HTMLSelectElement)) return;
       const key = f.dataset.param;
       if (!key || !(key in def.params)) return;
@@ -234,6 +238,17 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
         this.notify(ok ? '이 설정의 링크를 복사했습니다.' : `링크를 복사하지 못했습니다. 직접 복사하세요: ${href}`);
       } else if (name === 'defaults') {
         this.applyPreset(null);
+      } else if (name === 'embed') {
+        const panel = this.querySelector<HTMLElement>('[data-embed-panel]');
+        if (!panel) return;
+        panel.hidden = !panel.hidden;
+        button.setAttribute('aria-expanded', String(!panel.hidden));
+        if (!panel.hidden) this.fillEmbed();
+      } else if (name === 'embed-copy') {
+        this.fillEmbed();
+        const code = this.querySelector<HTMLTextAreaElement>('[data-embed-code]')?.value ?? '';
+        const ok = await copyText(code);
+        this.notify(ok ? '삽입 코드를 복사했습니다.' : '코드를 복사하지 못했습니다. 상자에서 직접 복사하세요.');
       } else if (name === 'reseed') {
         const key = button.dataset.for ?? 'seed';
         const spec = def.params[key];
@@ -267,6 +282,30 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
       return this.state.href();
     }
 
+    /**
+     * The address of this widget's embed page with the current settings (this namespace only,
+     * with its lock list, or everything locked when the panel's checkbox is on).
+     */
+    embedHref(lockAll = false): string {
+      const base = this.querySelector<HTMLElement>('[data-embed-base]')?.dataset.embedBase ?? '/embed/';
+      const url = new URL(`${base}${def.tag}/`, location.href);
+      const own = new URLSearchParams();
+      const lock = lockAll ? '*' : lockFromSearch(def.namespace, location.search);
+      if (lock) own.set(`${def.namespace}.lock`, lock);
+      url.search = serialize(def.namespace, def.params, this.state.values, own);
+      return url.toString();
+    }
+
+    /** Writes the <iframe> code into the embed panel. */
+    private fillEmbed() {
+      const box = this.querySelector<HTMLTextAreaElement>('[data-embed-code]');
+      if (!box) return;
+      const lockAll = this.querySelector<HTMLInputElement>('[data-embed-lock]')?.checked ?? false;
+      const title = (this.closest('figure')?.querySelector('.figure__title')?.textContent ?? document.title).trim();
+      const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+      box.value = `<iframe src="${esc(this.embedHref(lockAll))}" title="${esc(title)}" width="100%" height="820" style="border:0" loading="lazy"></iframe>`;
+    }
+
     /** Hides the controls of locked keys and says which settings the link fixed. */
     private applyLock() {
       const raw = lockFromSearch(def.namespace, location.search);
@@ -277,15 +316,16 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
       for (const key of this.locked) {
         for (const f of this.fields(key)) {
           f.disabled = true;
-          const box = f.closest<HTMLElement>('.ctl') ?? f;
-          box.hidden = true;
+          // An attribute with a !important rule (controls.css): widgets' own `display` rules
+          // would otherwise win over `hidden`.
+          (f.closest<HTMLElement>('.ctl') ?? f).setAttribute('data-lock-hidden', '');
         }
-        for (const b of this.querySelectorAll<HTMLElement>(`[data-action="reseed"][data-for="${CSS.escape(key)}"]`)) b.hidden = true;
+        for (const b of this.querySelectorAll<HTMLElement>(`[data-action="reseed"][data-for="${CSS.escape(key)}"]`)) b.setAttribute('data-lock-hidden', '');
       }
       // A group left without a visible control would show only its title.
       for (const group of this.querySelectorAll<HTMLElement>('fieldset')) {
         const controls = [...group.querySelectorAll<HTMLElement>('[data-param]')];
-        if (controls.length > 0 && controls.every((c) => c.closest('[hidden]'))) group.hidden = true;
+        if (controls.length > 0 && controls.every((c) => c.closest('[data-lock-hidden]'))) group.setAttribute('data-lock-hidden', '');
       }
       const parts = [...this.locked].map((key) => `${def.params[key].label} ${formatReadout(def.params[key], (this.state.values as Record<string, unknown>)[key])}`);
       const note = document.createElement('p');
@@ -298,6 +338,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
     }
 
     private changed(keys: (keyof T & string)[]) {
+      if (this.querySelector<HTMLElement>('[data-embed-panel]')?.hidden === false) this.fillEmbed();
       this.controller?.update(this.state.values, keys);
     }
 

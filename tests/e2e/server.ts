@@ -20,7 +20,7 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { createGzip } from 'node:zlib';
 
 /** MIME types by file extension; anything else is application/octet-stream (Pagefind's index files). */
@@ -112,6 +112,16 @@ export function scriptPolicyFromSite(root: string): string | null {
     .join('; ');
 }
 
+/**
+ * The `frame-ancestors` policy for an HTML page, which only an HTTP header can carry (browsers
+ * ignore it in a <meta> tag). Embed pages (`embed/…`) may be framed by any site, for slides and
+ * learning-management systems; every other page only by the site itself (clickjacking).
+ * A host that can send headers should do the same (README, "Deploy").
+ */
+export function frameAncestors(relPath: string): string {
+  return /^embed[\\/]/.test(relPath) ? 'frame-ancestors *' : "frame-ancestors 'self'";
+}
+
 /** Serves `root` on 127.0.0.1; resolves once listening. */
 export async function serveStatic(options: ServeOptions): Promise<StaticServer> {
   const root = resolve(options.root);
@@ -128,6 +138,7 @@ export async function serveStatic(options: ServeOptions): Promise<StaticServer> 
       'Cache-Control': file.includes(`${sep}_astro${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
     };
     if (scriptCsp && type.startsWith('text/javascript')) headers['Content-Security-Policy'] = scriptCsp;
+    if (type.startsWith('text/html')) headers['Content-Security-Policy'] = frameAncestors(relative(root, file));
     const gzip = COMPRESSIBLE.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     if (gzip) {
       headers['Content-Encoding'] = 'gzip';

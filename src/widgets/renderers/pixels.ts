@@ -71,7 +71,9 @@ function rgbOf(c: string): [number, number, number] {
 
 export function create(el: HTMLElement, options: PixelOptions = {}): PixelRenderer {
   const cellMax = options.cell ?? 10;
-  const svg = select(el).append('svg').attr('class', 'px').attr('role', 'img').attr('aria-label', '');
+  // An empty picture (before the first event) is hidden from assistive technology: an image
+  // role without a name is an accessibility error, and there is nothing to describe yet.
+  const svg = select(el).append('svg').attr('class', 'px').attr('aria-hidden', 'true');
   const image = svg.append('image').attr('preserveAspectRatio', 'none').attr('class', 'px__image');
   let current: PixelImage | null = null;
   const canvas = document.createElement('canvas');
@@ -79,7 +81,7 @@ export function create(el: HTMLElement, options: PixelOptions = {}): PixelRender
   function draw(img: PixelImage | null) {
     current = img;
     if (!img) {
-      svg.attr('viewBox', '0 0 1 1').attr('width', 0).attr('height', 0).attr('aria-label', '').attr('data-cells', 0).attr('data-digest', '');
+      svg.attr('viewBox', '0 0 1 1').attr('width', 0).attr('height', 0).attr('role', null).attr('aria-label', null).attr('aria-hidden', 'true').attr('data-cells', 0).attr('data-digest', '');
       image.attr('href', null);
       return;
     }
@@ -108,6 +110,8 @@ export function create(el: HTMLElement, options: PixelOptions = {}): PixelRender
       .attr('viewBox', `0 0 ${img.cols} ${img.rows}`)
       .attr('width', img.cols * cell)
       .attr('height', img.rows * cell)
+      .attr('role', 'img')
+      .attr('aria-hidden', null)
       .attr('aria-label', img.label)
       .attr('data-cells', cells)
       .attr('data-digest', (hash >>> 0).toString(16));
