@@ -24,6 +24,7 @@ import { params as split } from './split-playground/params';
 import { params as threeway } from './three-way/params';
 import { params as avg } from './weight-averaging/params';
 import { params as poison } from './poisoning/params';
+import { params as eps } from './epsilon-calculator/params';
 
 export interface WidgetEntry {
   /** Path segment of the widget's embed page, `/embed/<name>/`; the same as the tag. */
@@ -56,6 +57,7 @@ export const WIDGETS: readonly WidgetEntry[] = [
   { name: 'randomized-response', tag: 'randomized-response', namespace: 'rr', params: rr, page: '/chapters/privacy/', figure: 'randomized-response', title: '무작위 응답' },
   { name: 'rappor-widget', tag: 'rappor-widget', namespace: 'rappor', params: rappor, page: '/chapters/privacy/', figure: 'rappor', title: 'RAPPOR' },
   { name: 'dp-fedavg', tag: 'dp-fedavg', namespace: 'dpfed', params: dpfed, page: '/chapters/privacy/', figure: 'dp-fedavg', title: 'DP-FedAvg' },
+  { name: 'epsilon-calculator', tag: 'epsilon-calculator', namespace: 'eps', params: eps, page: '/chapters/privacy/', figure: 'epsilon-calculator', title: '프라이버시 예산 계산기' },
   { name: 'secure-aggregation', tag: 'secure-aggregation', namespace: 'secagg', params: secagg, page: '/chapters/privacy/', figure: 'secure-aggregation', title: '보안 집계' },
   { name: 'reproduction-results', tag: 'reproduction-results', namespace: 'reproresults', params: reproresults, page: '/reproduction/', figure: 'reproduction-results', title: '재현 실행의 정확도 곡선' },
   { name: 'reproduction-live', tag: 'reproduction-live', namespace: 'repro', params: repro, page: '/reproduction/', figure: 'reproduction-live', title: 'FedSGD와 FedAvg, 브라우저에서 다시 재기' },
