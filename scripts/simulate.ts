@@ -24,13 +24,20 @@
  *
  * --attack inversion runs the gradient inversion attack instead (its own flags and JSON:
  * scripts/simulate-inversion.ts).
+ *
+ * DP-FedAvg (--algorithm dpfedavg) samples each client with probability --sample-rate q, weights
+ * clients min(n_k/ŵ, 1) with --weight-cap ŵ (0 = all 1) and adds noise σ = zS/(qW); every round
+ * entry carries "epsilon", the ε spent so far at --delta δ (default 1e-5), or null when there is no
+ * guarantee (z = 0 or S = 0, or --dp-sampling fixed, the earlier exactly-m sampling).
+ * --accountant computes ε alone, without training (scripts/simulate-accountant.ts).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigProblem, CutLeakage, Personalization, RunConfig, RoundMetrics } from '../src/engine/types';
-import { defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS } from '../src/engine/index';
+import { defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS, DP_SAMPLINGS } from '../src/engine/index';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import { applyRobustFlags, ROBUST_FLAGS, RobustUsageError } from './simulate-robust';
+import { formatDelta } from './simulate-accountant';
 
 export class UsageError extends Error {}
 
@@ -67,6 +74,10 @@ export const FLAGS: Record<string, FlagDef> = {
   mu: { type: num, field: 'mu', help: 'FedProx μ' },
   clip: { type: num, field: 'clip', help: 'DP-FedAvg clip norm S (0 = none)' },
   noise: { type: num, field: 'noise', help: 'DP-FedAvg noise multiplier z' },
+  'sample-rate': { type: num, field: 'sampleRate', help: 'DP-FedAvg q: each client joins a round with probability q, in (0, 1]' },
+  'weight-cap': { type: num, field: 'weightCap', help: 'DP-FedAvg ŵ: client weight min(n_k/ŵ, 1) (0 = every weight 1)' },
+  delta: { type: num, field: 'delta', help: 'DP-FedAvg: the δ at which each round reports the spent ε (default 1e-5)' },
+  'dp-sampling': { type: choice(() => DP_SAMPLINGS), field: 'dpSampling', help: 'DP-FedAvg: poisson (the paper) or fixed (exactly m = C·K clients, the earlier calibration, no ε)' },
   weighting: { type: choice(() => WEIGHTINGS), field: 'weighting', help: 'aggregation weights' },
   seed: { type: num, field: 'seed', help: 'random seed' },
   'no-shuffle': { type: { kind: 'bool' }, field: 'shuffle', help: 'keep batches in order (no reshuffling)' },
@@ -214,7 +225,9 @@ export function helpText(): string {
     const v = d.type.kind === 'bool' ? '' : ` <${describeValues(d)}>`;
     return `  --${name}${v}\n      ${d.help}`;
   });
-  const attack = '  --attack inversion\n      run the gradient inversion attack instead of training (--attack inversion --help lists its flags)';
+  const attack =
+    '  --attack inversion\n      run the gradient inversion attack instead of training (--attack inversion --help lists its flags)\n' +
+    '  --accountant\n      print the ε of --sample-rate q, --noise z, --steps T at --delta δ, no training (--accountant --help lists its flags)';
   return `usage: npm run simulate -- [flags]\n\n${rows.join('\n')}\n${attack}\n`;
 }
 
@@ -227,7 +240,8 @@ export interface JsonReport {
   /** U-shaped: floats per example at the second cut (q₂). */
   headCutWidth?: number;
   /** With --poison: `malicious` = the malicious clients of the round, `backdoorSuccess` with a backdoor. */
-  rounds: Array<Pick<RoundMetrics, 'round' | 'testAccuracy' | 'testLoss' | 'trainLoss' | 'bytesUp' | 'bytesDown' | 'bytesByKind' | 'backdoorSuccess' | 'dropped'> & { malicious?: number[] }>;
+  /** DP-FedAvg: `epsilon` = ε spent so far at the config's δ (null: no guarantee). */
+  rounds: Array<Pick<RoundMetrics, 'round' | 'testAccuracy' | 'testLoss' | 'trainLoss' | 'bytesUp' | 'bytesDown' | 'bytesByKind' | 'backdoorSuccess' | 'dropped' | 'epsilon'> & { malicious?: number[] }>;
   status: 'finished' | 'diverged' | 'cancelled';
   message?: string;
   finalWeights?: number[];
@@ -252,6 +266,8 @@ function progress(done: number, total: number): string {
 export async function main(argv: string[]): Promise<number> {
   // Attacks have flags of their own (scripts/simulate-inversion.ts).
   if (argv.some((a) => a === '--attack' || a.startsWith('--attack='))) return (await import('./simulate-inversion')).main(argv);
+  // The privacy accountant alone: no training, its own flags.
+  if (argv.includes('--accountant')) return (await import('./simulate-accountant')).main(argv);
   let opts: CliOptions;
   try {
     opts = parseArgs(argv);
@@ -283,8 +299,9 @@ export async function main(argv: string[]): Promise<number> {
   let totalUp = 0;
   let totalDown = 0;
   const backdoor = config.poison?.kind === 'backdoor' && config.poison.fraction > 0;
-  const head = [perEpoch ? 'epoch' : 'round', 'test acc', 'test loss', 'train loss', 'up', 'down', ...(backdoor ? ['backdoor'] : [])];
-  const widths = [6, 9, 10, 11, 11, 11, 9];
+  const dp = config.algorithm === 'dpfedavg';
+  const head = [perEpoch ? 'epoch' : 'round', 'test acc', 'test loss', 'train loss', 'up', 'down', ...(backdoor ? ['backdoor'] : []), ...(dp ? [`ε (δ=${formatDelta(config.delta)})`] : [])];
+  const widths = [6, 9, 10, 11, 11, 11, ...(backdoor ? [9] : []), 14];
   let malicious: number[] | undefined;
   const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padStart(widths[i]) : c.padStart(widths[i]))).join('  ');
 
@@ -315,6 +332,10 @@ export async function main(argv: string[]): Promise<number> {
             }
             const robustLine = describeRobust(c);
             if (robustLine) out(robustLine);
+            if (c.algorithm === 'dpfedavg') {
+              const sampling = c.dpSampling === 'poisson' ? `q=${c.sampleRate} (Poisson) ŵ=${c.weightCap || 'none (w_k = 1)'}` : `fixed m=${Math.max(Math.floor(c.fraction * c.clients + 1e-9), 1)} weighting=${c.weighting}`;
+              out(`DP-FedAvg: ${sampling} S=${c.clip} z=${c.noise} δ=${formatDelta(c.delta)}`);
+            }
             out('');
             out(row(head));
           }
@@ -335,12 +356,13 @@ export async function main(argv: string[]): Promise<number> {
             ...(m.dropped ? { dropped: m.dropped } : {}),
             ...(malicious ? { malicious } : {}),
             ...(m.backdoorSuccess !== undefined ? { backdoorSuccess: m.backdoorSuccess } : {}),
+            ...(m.epsilon !== undefined ? { epsilon: m.epsilon } : {}),
           });
           totalUp += m.bytesUp;
           totalDown += m.bytesDown;
           if (!opts.json) {
             if (tty) process.stderr.write('\r\x1b[K');
-            out(row([String(m.round), (100 * m.testAccuracy).toFixed(2) + '%', m.testLoss.toFixed(4), m.trainLoss.toFixed(4), bytes(m.bytesUp), bytes(m.bytesDown), ...(m.backdoorSuccess !== undefined ? [(100 * m.backdoorSuccess).toFixed(1) + '%'] : [])]) + (m.dropped?.length ? `  dropped ${m.dropped.join(',')}` : ''));
+            out(row([String(m.round), (100 * m.testAccuracy).toFixed(2) + '%', m.testLoss.toFixed(4), m.trainLoss.toFixed(4), bytes(m.bytesUp), bytes(m.bytesDown), ...(m.backdoorSuccess !== undefined ? [(100 * m.backdoorSuccess).toFixed(1) + '%'] : []), ...(dp ? [m.epsilon == null ? 'none' : m.epsilon.toFixed(3)] : [])]) + (m.dropped?.length ? `  dropped ${m.dropped.join(',')}` : ''));
           }
           if (tty) process.stderr.write(progress(m.round, total));
           break;
