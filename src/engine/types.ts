@@ -21,7 +21,10 @@ export type Algorithm =
   | 'splitfed1'
   | 'splitfed2';
 
-export type DatasetName = 'circles' | 'moons' | 'xor' | 'spiral' | 'blobs' | 'digits' | 'mnist';
+/** 'tabular' is never named in a config: it is the Dataset made from `RunOptions.tabular`. */
+import type { TabularData } from './data/tabular';
+
+export type DatasetName = 'circles' | 'moons' | 'xor' | 'spiral' | 'blobs' | 'digits' | 'mnist' | 'tabular';
 export type ModelKind = 'mlp' | 'cnn' | '2nn';
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
 export type PartitionKind = 'iid' | 'shards' | 'dirichlet' | 'quantity';
@@ -181,6 +184,11 @@ export interface RunOptions {
   /** Attach the final global weights to run-finished (implied by emitWeights). */
   finalWeights?: boolean;
   /**
+   * Train a round's clients one after another even where they could run together as one tensor
+   * program (src/engine/vectorized.ts): for comparison, and as a fallback. Same results either way.
+   */
+  sequential?: boolean;
+  /**
    * Where digits and MNIST come from. In Node pass `nodeDataSource()` (src/engine/node.ts); in a
    * worker either pass a source or give `dataUrl`. Not needed for the 2D synthetic sets.
    */
@@ -190,6 +198,12 @@ export interface RunOptions {
    * build a fetch-based source when `data` is absent.
    */
   dataUrl?: string;
+  /**
+   * An in-memory table (the reader's own CSV, prepared on the page by src/engine/data/tabular.ts).
+   * When given, the run trains on it instead of loading `config.dataset`; with `clientOf` it
+   * also fixes which client holds which row. Checked on arrival (shapes, labels, finite values).
+   */
+  tabular?: TabularData;
   /**
    * After training, emit a `server-view` event computed from the final weights: what the server
    * receives for some held-out examples under each paradigm, and the leakage of every cut layer.
