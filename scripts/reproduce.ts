@@ -20,7 +20,7 @@
  * one-minute smoke version and writes to the system's temporary directory unless --out is given.
  * Exit codes: 0 done, 1 error, 2 usage, 130 interrupted (nothing is written then).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,7 @@ import {
   type ReproSetting,
   type ReproductionReport,
 } from '../src/data/reproduction';
+import type { FromWorker, ToWorker } from './reproduce-worker';
 
 export { speedupAgainst };
 
@@ -72,6 +73,8 @@ export interface ReproOptions {
   shardsPerClient: number;
   mnist: 'full' | 'subset';
   backend: 'wasm' | 'cpu';
+  /** Trainings at the same time, each in its own process (1: all in this one). */
+  jobs: number;
   out: string;
   help: boolean;
 }
@@ -114,6 +117,7 @@ export const DEFAULTS = {
   gridFactor: 2,
   gridExtensions: 1,
   settings: 'fedsgd,1x10,5xall',
+  jobs: 2,
 } as const;
 
 /** `--quick`: one η per setting, a low target and few rounds; checks the pipeline, not the paper. */
@@ -140,6 +144,8 @@ non-IID) scaled to this machine and writes the results for the reproduction page
   --fraction <C>          fraction of clients per round (default 0.1)
   --mnist full|subset     all 60000/10000 images (default) or the browser subset (10000/2000)
   --backend wasm|cpu      tfjs backend (default wasm)
+  --jobs <n>              trainings at the same time, one process each (default: the number of
+                          cores, at most ${DEFAULTS.jobs}); the chosen η and curves do not depend on it
   --out <file>            where to write the JSON (default src/data/reproduction.json)
   --help                  this text
 
@@ -151,7 +157,7 @@ const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 export function parseArgs(argv: string[]): ReproOptions {
   const given = new Map<string, string | true>();
-  const valued = new Set(['target', 'max-rounds', 'cap-vs-fedsgd', 'grid', 'grid-factor', 'grid-extensions', 'settings', 'partitions', 'seed', 'clients', 'fraction', 'mnist', 'backend', 'out']);
+  const valued = new Set(['target', 'max-rounds', 'cap-vs-fedsgd', 'grid', 'grid-factor', 'grid-extensions', 'settings', 'partitions', 'seed', 'clients', 'fraction', 'mnist', 'backend', 'out', 'jobs']);
   const flags = new Set(['quick', 'help']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -207,6 +213,7 @@ export function parseArgs(argv: string[]): ReproOptions {
     shardsPerClient: 2,
     mnist: choice('mnist', ['full', 'subset'] as const, 'full'),
     backend: choice('backend', ['wasm', 'cpu'] as const, 'wasm'),
+    jobs: num('jobs', Math.min(DEFAULTS.jobs, os.availableParallelism()), (x) => int(x) && x >= 1 && x <= 16, 'an integer from 1 to 16'),
     out: (given.get('out') as string | undefined) ?? (quick ? path.join(os.tmpdir(), 'reproduction-quick.json') : path.join(root, 'src/data/reproduction.json')),
   };
   // Every config the run will build must be valid before hours of training start.
@@ -260,8 +267,12 @@ export interface RunOutcome {
   seconds: number;
 }
 
-/** Trains one configuration for at most `cap` rounds, stopping early once it reaches the target. */
-export type RunCurve = (lr: number, cap: number) => Promise<RunOutcome>;
+/**
+ * Trains one configuration for at most `cap` rounds, stopping early once it reaches the target or
+ * once it has run `limit()` rounds (the limit can only fall while the run goes on: another
+ * learning rate, trained at the same time, reached the target sooner).
+ */
+export type RunCurve = (lr: number, cap: number, limit?: () => number) => Promise<RunOutcome>;
 
 /** Accuracy before the first round: chance for ten classes (interpolation starts there). */
 export const CHANCE = 0.1;
@@ -277,6 +288,13 @@ function better(a: ReproCandidate, b: ReproCandidate): boolean {
  * Tunes η for one setting on one partition: tries the grid (plus extensions beyond a winning
  * edge), stopping each run as soon as it cannot win, and returns every candidate and the chosen
  * one's accuracies.
+ *
+ * With `parallel` > 1, that many learning rates train at once (the pool behind `runCurve` decides
+ * where), each stopped as soon as one finished earlier has beaten it. The chosen η and its curve
+ * are the same as with one at a time: a run is only ever stopped at a round some other η already
+ * reached the target in, and ties go to the earlier grid point. A loser's record may differ (it
+ * may have run longer before it was stopped, or reached the target later than the winner).
+ * Extensions are decided once every grid point has finished, as with one at a time.
  */
 export async function tune(
   centre: number,
@@ -284,44 +302,64 @@ export async function tune(
   cap: number,
   runCurve: RunCurve,
   onCandidate?: (c: ReproCandidate) => void,
+  parallel = 1,
 ): Promise<{ best: ReproCandidate; candidates: ReproCandidate[]; accuracies: number[] }> {
   const queue = gridOrder(centre, opts.gridPoints, opts.gridFactor);
   const tried = new Set<number>();
+  const position = new Map<number, number>();
   const candidates: ReproCandidate[] = [];
   let best: ReproCandidate | null = null;
   let bestAcc: number[] = [];
   let extensions = opts.gridExtensions;
-  while (queue.length) {
-    const lr = queue.shift()!;
-    tried.add(lr);
-    // A learning rate that has not reached the target by the round the best one did cannot win.
-    const limit = best?.roundsToTarget != null ? Math.min(cap, Math.ceil(best.roundsToTarget)) : cap;
-    const out = await runCurve(lr, limit);
-    const rtt = roundsToTarget(out.accuracies, opts.target, CHANCE);
-    const curve = monotone(out.accuracies);
+  // A learning rate that has not reached the target by the round the best one did cannot win.
+  const limitNow = () => (best?.roundsToTarget != null ? Math.min(cap, Math.ceil(best.roundsToTarget)) : cap);
+  const running = new Map<number, Promise<{ lr: number; out: RunOutcome }>>();
+  const finish = (lr: number, out: RunOutcome) => {
+    // Rounds past the limit (run while the news of a better η travelled) are dropped: a run's
+    // first r rounds do not depend on how many more it runs.
+    const accuracies = out.accuracies.slice(0, Math.max(limitNow(), 0));
+    const rtt = roundsToTarget(accuracies, opts.target, CHANCE);
+    const curve = monotone(accuracies);
     const cand: ReproCandidate = {
       lr,
       roundsToTarget: rtt,
-      roundsRun: out.accuracies.length,
+      roundsRun: accuracies.length,
       bestAccuracy: curve.length ? Math.max(0, curve[curve.length - 1]) : 0,
-      stop: rtt !== null ? 'target' : out.diverged ? 'diverged' : limit < cap ? 'beaten' : 'cap',
+      stop: rtt !== null ? 'target' : out.diverged && accuracies.length === out.accuracies.length ? 'diverged' : accuracies.length < cap ? 'beaten' : 'cap',
       seconds: Math.round(out.seconds * 10) / 10,
     };
     candidates.push(cand);
     onCandidate?.(cand);
-    if (!best || better(cand, best)) {
+    const tie = best && rtt !== null && best.roundsToTarget === rtt && position.get(lr)! < position.get(best.lr)!;
+    if (!best || better(cand, best) || tie) {
       best = cand;
-      bestAcc = out.accuracies;
+      bestAcc = accuracies;
     }
-    if (queue.length === 0 && extensions > 0) {
-      // The grid's best sits on its edge: the optimum may lie beyond, so look one step further.
-      const sorted = [...tried].sort((a, b) => a - b);
-      const next = best.lr === sorted[0] ? tidy(best.lr / opts.gridFactor) : best.lr === sorted[sorted.length - 1] ? tidy(best.lr * opts.gridFactor) : null;
-      if (next !== null && !tried.has(next) && sorted.length > 1) {
-        extensions--;
-        queue.push(next);
+  };
+  for (;;) {
+    while (queue.length && running.size < parallel) {
+      const lr = queue.shift()!;
+      tried.add(lr);
+      position.set(lr, position.size);
+      running.set(lr, runCurve(lr, limitNow(), limitNow).then((out) => ({ lr, out })));
+    }
+    if (running.size === 0) {
+      if (queue.length === 0 && extensions > 0 && best) {
+        // The grid's best sits on its edge: the optimum may lie beyond, so look one step further.
+        const b: ReproCandidate = best;
+        const sorted = [...tried].sort((x, y) => x - y);
+        const next = b.lr === sorted[0] ? tidy(b.lr / opts.gridFactor) : b.lr === sorted[sorted.length - 1] ? tidy(b.lr * opts.gridFactor) : null;
+        if (next !== null && !tried.has(next) && sorted.length > 1) {
+          extensions--;
+          queue.push(next);
+          continue;
+        }
       }
+      break;
     }
+    const done = await Promise.race(running.values());
+    running.delete(done.lr);
+    finish(done.lr, done.out);
   }
   candidates.sort((a, b) => a.lr - b.lr);
   return { best: best!, candidates, accuracies: bestAcc };
@@ -346,9 +384,108 @@ export function thinCurve(accuracies: number[], crossing: number | null): ReproC
   return out;
 }
 
+/**
+ * `jobs` training processes (scripts/reproduce-worker.ts), each running one configuration at a
+ * time; a runner's call waits for a free one. On wasm a process uses one core: two processes on
+ * two cores train two learning rates (or settings, or partitions) in the time of one.
+ */
+class WorkerPool {
+  private readonly workers: Array<{ proc: ChildProcess; ready: Promise<void> }> = [];
+  private readonly idle: number[] = [];
+  private readonly waiting: Array<(w: number) => void> = [];
+  private readonly pending = new Set<(err: Error) => void>();
+  private nextId = 0;
+  private closed = false;
+
+  constructor(jobs: number, backend: 'wasm' | 'cpu', mnist: 'full' | 'subset') {
+    const file = path.join(root, 'scripts/reproduce-worker.ts');
+    for (let i = 0; i < jobs; i++) {
+      const proc = fork(file, [], { cwd: root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const ready = new Promise<void>((resolve, reject) => {
+        const onMessage = (m: FromWorker) => {
+          if (m.type === 'ready') resolve();
+          else if (m.type === 'error' && m.id === -1) reject(new Error(m.message));
+          else return;
+          proc.off('message', onMessage);
+        };
+        proc.on('message', onMessage);
+        proc.once('exit', () => reject(new Error('a training process ended before it was ready')));
+      });
+      ready.catch(() => {});
+      proc.send({ type: 'init', backend, mnist } satisfies ToWorker);
+      proc.once('exit', () => {
+        if (!this.closed) for (const fail of this.pending) fail(new Error('a training process ended unexpectedly'));
+      });
+      this.workers.push({ proc, ready });
+      this.idle.push(i);
+    }
+  }
+
+  private acquire(): Promise<number> {
+    const w = this.idle.shift();
+    if (w !== undefined) return Promise.resolve(w);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(w: number): void {
+    const next = this.waiting.shift();
+    if (next) next(w);
+    else this.idle.push(w);
+  }
+
+  /** A RunCurve that trains `config(lr, cap)` in the next free process. */
+  runner(config: (lr: number, rounds: number) => RunConfig, target: number): RunCurve {
+    return async (lr, cap, limit = () => cap) => {
+      const w = await this.acquire();
+      try {
+        const { proc, ready } = this.workers[w];
+        await ready;
+        if (this.closed) throw new Error('interrupted');
+        const id = this.nextId++;
+        return await new Promise<RunOutcome>((resolve, reject) => {
+          let rounds = 0;
+          let stopSent = false;
+          const fail = (err: Error) => {
+            proc.off('message', onMessage);
+            this.pending.delete(fail);
+            reject(err);
+          };
+          const onMessage = (m: FromWorker) => {
+            if (!('id' in m) || m.id !== id) return;
+            if (m.type === 'round') {
+              rounds++;
+              if (!stopSent && rounds >= limit()) {
+                stopSent = true;
+                proc.send({ type: 'stop', id } satisfies ToWorker);
+              }
+            } else if (m.type === 'done') {
+              proc.off('message', onMessage);
+              this.pending.delete(fail);
+              resolve({ accuracies: m.accuracies, diverged: m.diverged, seconds: m.seconds });
+            } else if (m.type === 'error') fail(new Error(m.message));
+          };
+          this.pending.add(fail);
+          proc.on('message', onMessage);
+          proc.send({ type: 'run', id, config: config(lr, cap), target, chance: CHANCE } satisfies ToWorker);
+        });
+      } finally {
+        this.release(w);
+      }
+    };
+  }
+
+  /** Ends every process; runs still waiting fail. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const fail of [...this.pending]) fail(new Error('interrupted'));
+    for (const { proc } of this.workers) proc.kill();
+  }
+}
+
 /** Trains with the engine; the returned function is what `tune` calls for each η. */
 function engineRunner(opts: ReproOptions, s: SettingSpec, partition: ReproPartition, data: DataSource, signal: AbortSignal, progress: (text: string) => void): RunCurve {
-  return async (lr, cap) => {
+  return async (lr, cap, limit = () => cap) => {
     const config = configFor(opts, s, partition, lr, cap);
     const accuracies: number[] = [];
     let diverged = false;
@@ -358,7 +495,7 @@ function engineRunner(opts: ReproOptions, s: SettingSpec, partition: ReproPartit
         accuracies.push(e.metrics.testAccuracy);
         progress(`η=${lr} round ${e.metrics.round}/${cap} acc ${(100 * e.metrics.testAccuracy).toFixed(2)}%`);
         // Leaving the loop closes the run, which frees its tensors.
-        if (roundsToTarget(accuracies, opts.target, CHANCE) !== null) break;
+        if (roundsToTarget(accuracies, opts.target, CHANCE) !== null || accuracies.length >= limit()) break;
       } else if (e.type === 'run-diverged') diverged = true;
       else if (e.type === 'run-cancelled') throw new Error('interrupted');
     }
@@ -403,65 +540,89 @@ export async function main(argv: string[]): Promise<number> {
   const commit = git(['rev-parse', '--short', 'HEAD']);
   const dirty = (git(['status', '--porcelain', '--', 'src/engine', 'scripts/reproduce.ts', 'src/data/reproduction.ts']) ?? '') !== '';
 
-  // Data summary and parameter count, from one round-less look at the first configuration.
   let setup: ReproductionReport['setup'] | null = null;
   const settings: ReproSetting[] = [];
   const results: ReproResult[] = [];
   // FedSGD first: the other settings' caps and speed-ups depend on it.
   const order = [...opts.settings].sort((a, b) => Number(b.algorithm === 'fedsgd') - Number(a.algorithm === 'fedsgd'));
   log(`reproduce: target ${pct(opts.target)}, at most ${opts.maxRounds} rounds, ${opts.gridPoints}-point η grid (×${opts.gridFactor}), settings ${order.map(settingLabel).join(' · ')}`);
+  const pool = opts.jobs > 1 ? new WorkerPool(opts.jobs, opts.backend, opts.mnist) : null;
+  controller.signal.addEventListener('abort', () => pool?.close());
   try {
-    for (const partition of opts.partitions) {
+    // Data summary and parameter count, from one round-less look at the first configuration.
+    {
+      const s = order[0];
+      const first = run(configFor(opts, s, opts.partitions[0], s.lr, 1), { data, signal: controller.signal });
+      const e = (await first.next()).value;
+      await first.return(undefined);
+      if (!e || e.type !== 'run-started') throw new Error('the engine did not start');
+      setup = {
+        dataset: `MNIST (${e.data.trainSize.toLocaleString('en')} training / ${e.data.testSize.toLocaleString('en')} test images)`,
+        trainSize: e.data.trainSize,
+        testSize: e.data.testSize,
+        model: '2nn',
+        parameters: e.parameters,
+        clients: opts.clients,
+        fraction: opts.fraction,
+        clientsPerRound: clientsPerRound(opts.fraction, opts.clients),
+        shardsPerClient: opts.shardsPerClient,
+        seed: opts.seed,
+      };
+    }
+    const tuneSetting = async (partition: ReproPartition, s: SettingSpec, fedsgd: ReproResult | null): Promise<{ result: ReproResult; lrs: number[] }> => {
+      const id = settingId(s.algorithm, s.localEpochs, s.batchSize);
+      const cap =
+        s.algorithm === 'fedsgd' || !fedsgd || fedsgd.roundsToTarget === null ? opts.maxRounds : Math.min(opts.maxRounds, Math.ceil(opts.capVsFedsgd * fedsgd.roundsToTarget));
+      const label = `[${partition}] ${settingLabel(s)}`;
+      const runner = pool
+        ? pool.runner((lr, rounds) => configFor(opts, s, partition, lr, rounds), opts.target)
+        : engineRunner(opts, s, partition, data, controller.signal, (t) => {
+            if (tty) process.stderr.write(`\r\x1b[K${label} ${t}`);
+          });
+      const tuned = await tune(
+        s.lr,
+        opts,
+        cap,
+        runner,
+        (c) => log(`${label} η=${c.lr}: ${c.roundsToTarget !== null ? `${c.roundsToTarget.toFixed(1)} rounds` : `not reached in ${c.roundsRun} (${c.stop})`}, best ${pct(c.bestAccuracy)}, ${c.seconds}s`),
+        opts.jobs,
+      );
+      const base: Omit<ReproResult, 'speedup' | 'speedupBound'> = {
+        partition,
+        setting: id,
+        lr: tuned.best.lr,
+        roundsToTarget: tuned.best.roundsToTarget,
+        cap,
+        bestAccuracy: tuned.best.bestAccuracy,
+        candidates: tuned.candidates,
+        curve: thinCurve(tuned.accuracies, tuned.best.roundsToTarget),
+      };
+      const result: ReproResult = { ...base, ...(s.algorithm === 'fedsgd' ? (base.roundsToTarget !== null ? { speedup: 1, speedupBound: 'exact' as const } : { speedup: null, speedupBound: null }) : speedupAgainst(fedsgd!, base)) };
+      return { result, lrs: tuned.candidates.map((c) => c.lr) };
+    };
+    // FedSGD first on each partition (the others' caps depend on it), then the other settings.
+    // With --jobs > 1 the partitions, and the settings after FedSGD, are tuned at the same time
+    // (the pool runs `jobs` trainings at once); the results are kept in the sequential order.
+    const perPartition = async (partition: ReproPartition) => {
+      const out: Array<{ s: SettingSpec; result: ReproResult; lrs: number[] }> = [];
       let fedsgd: ReproResult | null = null;
-      for (const s of order) {
-        const id = settingId(s.algorithm, s.localEpochs, s.batchSize);
-        const cap =
-          s.algorithm === 'fedsgd' || !fedsgd || fedsgd.roundsToTarget === null
-            ? opts.maxRounds
-            : Math.min(opts.maxRounds, Math.ceil(opts.capVsFedsgd * fedsgd.roundsToTarget));
-        if (!setup) {
-          const first = run(configFor(opts, s, partition, s.lr, 1), { data, signal: controller.signal });
-          const e = (await first.next()).value;
-          await first.return(undefined);
-          if (!e || e.type !== 'run-started') throw new Error('the engine did not start');
-          setup = {
-            dataset: `MNIST (${e.data.trainSize.toLocaleString('en')} training / ${e.data.testSize.toLocaleString('en')} test images)`,
-            trainSize: e.data.trainSize,
-            testSize: e.data.testSize,
-            model: '2nn',
-            parameters: e.parameters,
-            clients: opts.clients,
-            fraction: opts.fraction,
-            clientsPerRound: clientsPerRound(opts.fraction, opts.clients),
-            shardsPerClient: opts.shardsPerClient,
-            seed: opts.seed,
-          };
-        }
-        const label = `[${partition}] ${settingLabel(s)}`;
-        const runner = engineRunner(opts, s, partition, data, controller.signal, (t) => {
-          if (tty) process.stderr.write(`\r\x1b[K${label} ${t}`);
-        });
-        const tuned = await tune(s.lr, opts, cap, runner, (c) =>
-          log(`${label} η=${c.lr}: ${c.roundsToTarget !== null ? `${c.roundsToTarget.toFixed(1)} rounds` : `not reached in ${c.roundsRun} (${c.stop})`}, best ${pct(c.bestAccuracy)}, ${c.seconds}s`),
-        );
-        const base: Omit<ReproResult, 'speedup' | 'speedupBound'> = {
-          partition,
-          setting: id,
-          lr: tuned.best.lr,
-          roundsToTarget: tuned.best.roundsToTarget,
-          cap,
-          bestAccuracy: tuned.best.bestAccuracy,
-          candidates: tuned.candidates,
-          curve: thinCurve(tuned.accuracies, tuned.best.roundsToTarget),
-        };
-        const result: ReproResult = { ...base, ...(s.algorithm === 'fedsgd' ? base.roundsToTarget !== null ? { speedup: 1, speedupBound: 'exact' as const } : { speedup: null, speedupBound: null } : speedupAgainst(fedsgd!, base)) };
-        if (s.algorithm === 'fedsgd') fedsgd = result;
-        results.push(result);
-        const known = settings.find((x) => x.id === id);
-        const lrs = tuned.candidates.map((c) => c.lr);
-        if (known) known.lrGrid = [...new Set([...known.lrGrid, ...lrs])].sort((a, b) => a - b);
-        else settings.push({ id, algorithm: s.algorithm, localEpochs: s.localEpochs, batchSize: s.batchSize, lrGrid: lrs });
+      for (const s of order.filter((x) => x.algorithm === 'fedsgd')) {
+        const r = await tuneSetting(partition, s, null);
+        fedsgd = r.result;
+        out.push({ s, ...r });
       }
+      const rest = order.filter((x) => x.algorithm !== 'fedsgd');
+      if (pool) out.push(...(await Promise.all(rest.map(async (s) => ({ s, ...(await tuneSetting(partition, s, fedsgd)) })))));
+      else for (const s of rest) out.push({ s, ...(await tuneSetting(partition, s, fedsgd)) });
+      return out;
+    };
+    const done = pool ? await Promise.all(opts.partitions.map(perPartition)) : await opts.partitions.reduce(async (acc, p) => [...(await acc), await perPartition(p)], Promise.resolve([] as Awaited<ReturnType<typeof perPartition>>[]));
+    for (const { s, result, lrs } of done.flat()) {
+      const id = settingId(s.algorithm, s.localEpochs, s.batchSize);
+      results.push(result);
+      const known = settings.find((x) => x.id === id);
+      if (known) known.lrGrid = [...new Set([...known.lrGrid, ...lrs])].sort((a, b) => a - b);
+      else settings.push({ id, algorithm: s.algorithm, localEpochs: s.localEpochs, batchSize: s.batchSize, lrGrid: lrs });
     }
   } catch (e) {
     if (controller.signal.aborted) {
@@ -470,6 +631,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
+    pool?.close();
     process.removeListener('SIGINT', onSigint);
   }
 
@@ -482,7 +644,7 @@ export async function main(argv: string[]): Promise<number> {
     dirty,
     command: ['npm run reproduce', ...(argv.length ? ['--', ...argv] : [])].join(' '),
     quick: opts.quick,
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', node: process.version, backend, platform: `${process.platform}-${process.arch}` },
+    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', node: process.version, backend, platform: `${process.platform}-${process.arch}`, jobs: opts.jobs },
     durationSeconds,
     setup: setup!,
     scaled: {

@@ -97,6 +97,7 @@ export const FLAGS: Record<string, FlagDef> = {
   leakage: { type: { kind: 'bool' }, help: 'after training, the linear decoder error per cut layer (default algorithm: split)' },
   mnist: { type: choice(() => ['full', 'subset']), help: 'MNIST: all 60000/10000 (default) or the browser subset' },
   backend: { type: choice(() => ['wasm', 'cpu']), help: 'tfjs backend (default wasm)' },
+  sequential: { type: { kind: 'bool' }, help: "train a round's clients one after another instead of together (same results; for comparison)" },
   json: { type: { kind: 'bool' }, help: 'print one JSON object' },
   weights: { type: { kind: 'bool' }, help: 'include the final weights' },
   help: { type: { kind: 'bool' }, help: 'show this help' },
@@ -112,6 +113,7 @@ export interface CliOptions {
   mnist: 'full' | 'subset';
   backend: 'wasm' | 'cpu';
   leakage: boolean;
+  sequential: boolean;
 }
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
@@ -125,7 +127,7 @@ function setField(config: RunConfig, field: string, value: unknown): void {
 /** Parses argv (without node and script) into a config; throws UsageError with one line. */
 export function parseArgs(argv: string[]): CliOptions {
   const config = defaultConfig();
-  const opts: CliOptions = { config, json: false, weights: false, help: false, mnist: 'full', backend: 'wasm', leakage: false };
+  const opts: CliOptions = { config, json: false, weights: false, help: false, mnist: 'full', backend: 'wasm', leakage: false, sequential: false };
   let algorithmGiven = false;
   // Poisoning and robust-aggregation flags: collected, then applied by scripts/simulate-robust.ts.
   const robust: Record<string, unknown> = {};
@@ -144,6 +146,7 @@ export function parseArgs(argv: string[]): CliOptions {
       else if (name === 'help') opts.help = true;
       else if (name === 'no-shuffle') config.shuffle = false;
       else if (name === 'leakage') opts.leakage = true;
+      else if (name === 'sequential') opts.sequential = true;
       continue;
     }
     let value: string;
@@ -310,6 +313,7 @@ export async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
       data: nodeDataSource({ mnistFull: opts.mnist === 'full' }),
       finalWeights: opts.weights,
+      sequential: opts.sequential,
       ...(opts.leakage ? { serverView: { examples: [] } } : {}),
     })) {
       switch (e.type) {

@@ -78,7 +78,8 @@ export interface ReproductionReport {
   /** The command line, to run it again. */
   command: string;
   quick: boolean;
-  machine: { cpus: number; cpuModel: string; node: string; backend: string; platform: string };
+  /** `jobs`: trainings run at the same time (one process each); absent in older reports: 1. */
+  machine: { cpus: number; cpuModel: string; node: string; backend: string; platform: string; jobs?: number };
   /** Wall-clock seconds of the whole run. */
   durationSeconds: number;
   /** What matches the paper's setup. */

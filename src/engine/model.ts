@@ -79,7 +79,7 @@ function layerFromSpec(spec: LayerSpec, inShape: number[]): Layer {
 }
 
 /** What a layer keeps from its forward pass for the backward pass. */
-interface Saved {
+export interface Saved {
   /** The input as the layer used it (2D for dense, 4D for conv/pool). */
   x: tf.Tensor;
   /** The layer's output (after the activation). */
@@ -99,18 +99,18 @@ export interface Trace {
 }
 
 /** ReLU runs inside the fused kernel; tanh and sigmoid as a second op. */
-function fusedPart(act: Activation): 'relu' | 'linear' {
+export function fusedPart(act: Activation): 'relu' | 'linear' {
   return act === 'relu' ? 'relu' : 'linear';
 }
 
-function afterFused(y: tf.Tensor, act: Activation): tf.Tensor {
+export function afterFused(y: tf.Tensor, act: Activation): tf.Tensor {
   if (act === 'tanh') return tf.tanh(y);
   if (act === 'sigmoid') return tf.sigmoid(y);
   return y;
 }
 
 /** dL/dz from dL/dy and the activation's output y = act(z). */
-function activationGrad(dy: tf.Tensor, y: tf.Tensor, act: Activation): tf.Tensor {
+export function activationGrad(dy: tf.Tensor, y: tf.Tensor, act: Activation): tf.Tensor {
   switch (act) {
     case 'relu':
       return tf.mul(dy, tf.step(y)); // y > 0 exactly where z > 0
@@ -149,7 +149,7 @@ function denseForward(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, act: 'relu
 }
 
 /** Applies one layer to a batch (prepared input, output). `x` may be flat where an image is expected. */
-function layerForward(layer: Layer, x: tf.Tensor, params: tf.Tensor[]): { x: tf.Tensor; y: tf.Tensor } {
+export function layerForward(layer: Layer, x: tf.Tensor, params: tf.Tensor[]): { x: tf.Tensor; y: tf.Tensor } {
   const { spec } = layer;
   switch (spec.kind) {
     case 'dense': {
@@ -208,7 +208,7 @@ function conv2dInputGrad(dy: tf.Tensor4D, W: tf.Tensor4D, xShape: [number, numbe
 }
 
 /** Backward through one layer: parameter gradients and, if asked, ∂L/∂input. */
-function layerBackward(layer: Layer, saved: Saved, dy: tf.Tensor, params: tf.Tensor[], wantDx: boolean): { dx: tf.Tensor | null; grads: tf.Tensor[] } {
+export function layerBackward(layer: Layer, saved: Saved, dy: tf.Tensor, params: tf.Tensor[], wantDx: boolean): { dx: tf.Tensor | null; grads: tf.Tensor[] } {
   const { spec } = layer;
   const back = (dx: tf.Tensor | null) => (dx && !util.arraysEqual(dx.shape, saved.inputShape) ? tf.reshape(dx, saved.inputShape) : dx);
   switch (spec.kind) {

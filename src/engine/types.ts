@@ -181,6 +181,11 @@ export interface RunOptions {
   /** Attach the final global weights to run-finished (implied by emitWeights). */
   finalWeights?: boolean;
   /**
+   * Train a round's clients one after another even where they could run together as one tensor
+   * program (src/engine/vectorized.ts): for comparison, and as a fallback. Same results either way.
+   */
+  sequential?: boolean;
+  /**
    * Where digits and MNIST come from. In Node pass `nodeDataSource()` (src/engine/node.ts); in a
    * worker either pass a source or give `dataUrl`. Not needed for the 2D synthetic sets.
    */

@@ -6,6 +6,7 @@
 import { run } from '../engine/index';
 import { initBackend, memory } from './backend';
 import { createTrainer, type RunFn } from './trainer';
+import { withAttacks } from './attacks';
 import type { HostMessage, WorkerMessage } from './protocol';
 
 /** Something with the part of the Worker interface the host uses. */
@@ -17,7 +18,7 @@ export interface Port {
 export function createInPagePort(onMessage: (m: WorkerMessage) => void): Port {
   let closed = false;
   const trainer = createTrainer({
-    run: run as RunFn,
+    run: withAttacks(run as RunFn),
     initBackend: (prefer) => initBackend(prefer, 'main'),
     memory,
     post: (m) => {

@@ -5,12 +5,13 @@
 import { run } from '../engine/index';
 import { initBackend, memory } from './backend';
 import { createTrainer, type RunFn } from './trainer';
+import { withAttacks } from './attacks';
 import type { WorkerMessage } from './protocol';
 
 const scope = self as unknown as { postMessage(m: WorkerMessage): void; addEventListener(t: 'message', f: (e: MessageEvent) => void): void };
 
 const trainer = createTrainer({
-  run: run as RunFn,
+  run: withAttacks(run as RunFn),
   initBackend: (prefer) => initBackend(prefer, 'worker'),
   memory,
   post: (m) => scope.postMessage(m),

@@ -13,6 +13,7 @@ import { params as pers } from './personalization/params';
 import { params as comm } from './comm-cost/params';
 import { params as dpfed } from './dp-fedavg/params';
 import { params as fed } from './fed-playground/params';
+import { params as inversion } from './gradient-inversion/params';
 import { params as versus } from './fedsgd-vs-fedavg/params';
 import { params as rr } from './randomized-response/params';
 import { params as rappor } from './rappor/params';
@@ -23,6 +24,8 @@ import { params as serverview } from './server-view/params';
 import { params as split } from './split-playground/params';
 import { params as threeway } from './three-way/params';
 import { params as avg } from './weight-averaging/params';
+import { params as poison } from './poisoning/params';
+import { params as eps } from './epsilon-calculator/params';
 
 export interface WidgetEntry {
   /** Path segment of the widget's embed page, `/embed/<name>/`; the same as the tag. */
@@ -51,9 +54,12 @@ export const WIDGETS: readonly WidgetEntry[] = [
   { name: 'server-view', tag: 'server-view', namespace: 'serverview', params: serverview, page: '/chapters/split/', figure: 'server-view', title: '서버는 무엇을 받는가' },
   { name: 'comm-cost', tag: 'comm-cost', namespace: 'comm', params: comm, page: '/chapters/comparison/', figure: 'comm-cost', title: '통신량과 교차점' },
   { name: 'three-way', tag: 'three-way', namespace: 'threeway', params: threeway, page: '/chapters/comparison/', figure: 'three-way', title: '네 방식 나란히 학습하기' },
+  { name: 'gradient-inversion', tag: 'gradient-inversion', namespace: 'inversion', params: inversion, page: '/chapters/attacks/', figure: 'gradient-inversion', title: '기울기 역전 공격' },
+  { name: 'poisoning', tag: 'poisoning-lab', namespace: 'poison', params: poison, page: '/chapters/attacks/', figure: 'poisoning', title: '오염 공격과 집계 규칙' },
   { name: 'randomized-response', tag: 'randomized-response', namespace: 'rr', params: rr, page: '/chapters/privacy/', figure: 'randomized-response', title: '무작위 응답' },
   { name: 'rappor-widget', tag: 'rappor-widget', namespace: 'rappor', params: rappor, page: '/chapters/privacy/', figure: 'rappor', title: 'RAPPOR' },
   { name: 'dp-fedavg', tag: 'dp-fedavg', namespace: 'dpfed', params: dpfed, page: '/chapters/privacy/', figure: 'dp-fedavg', title: 'DP-FedAvg' },
+  { name: 'epsilon-calculator', tag: 'epsilon-calculator', namespace: 'eps', params: eps, page: '/chapters/privacy/', figure: 'epsilon-calculator', title: '프라이버시 예산 계산기' },
   { name: 'secure-aggregation', tag: 'secure-aggregation', namespace: 'secagg', params: secagg, page: '/chapters/privacy/', figure: 'secure-aggregation', title: '보안 집계' },
   { name: 'reproduction-results', tag: 'reproduction-results', namespace: 'reproresults', params: reproresults, page: '/reproduction/', figure: 'reproduction-results', title: '재현 실행의 정확도 곡선' },
   { name: 'reproduction-live', tag: 'reproduction-live', namespace: 'repro', params: repro, page: '/reproduction/', figure: 'reproduction-live', title: 'FedSGD와 FedAvg, 브라우저에서 다시 재기' },

@@ -21,6 +21,8 @@ describe('flags', () => {
     expect(o.partitions).toEqual(['iid', 'shards']);
     expect(o.settings.map((s) => `${s.algorithm}:${s.localEpochs}:${s.batchSize}`)).toContain('fedsgd:1:all');
     expect(o.out.endsWith(path.join('src', 'data', 'reproduction.json'))).toBe(true);
+    expect(o.jobs).toBe(Math.min(2, os.availableParallelism()));
+    expect(parseArgs(['--jobs', '1']).jobs).toBe(1);
   });
 
   test('--quick lowers the target and the rounds and does not overwrite the committed results', () => {
@@ -51,6 +53,8 @@ describe('flags', () => {
     [['--grid'], /needs a value/],
     [['--frobnicate'], /unknown flag/],
     [['--clients', '5000'], /--clients/],
+    [['--jobs', '0'], /--jobs/],
+    [['--jobs', '1.5'], /--jobs/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
@@ -102,6 +106,35 @@ describe('the learning-rate search', () => {
     const uncapped = await Promise.all([0.05, 0.1, 0.2].map((lr) => free.runCurve(lr, 500)));
     const rtts = uncapped.map((u) => roundsToTarget(u.accuracies, 0.9, CHANCE)!);
     expect([0.05, 0.1, 0.2][rtts.indexOf(Math.min(...rtts))]).toBe(res.best.lr);
+  });
+
+  test('with several runs at once: the same η and curve, the losers stopped once beaten', async () => {
+    // Each round takes a turn of the event loop, so runs started together really interleave.
+    const calls: Array<{ lr: number; rounds: number }> = [];
+    const tau = (lr: number) => ({ 0.05: 40, 0.1: 20, 0.2: 10, 0.4: 30, 0.025: 80 })[lr] ?? 100;
+    const runCurve: RunCurve = async (lr, cap, limit = () => cap) => {
+      const acc: number[] = [];
+      for (let r = 1; r <= cap && r <= limit(); r++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        acc.push(1 - (1 - CHANCE) * Math.exp(-r / tau(lr)));
+        if (roundsToTarget(acc, 0.9, CHANCE) !== null) break;
+      }
+      calls.push({ lr, rounds: acc.length });
+      return { accuracies: acc, diverged: false, seconds: 0 };
+    };
+    const grid = { target: 0.9, gridPoints: 4, gridFactor: 2, gridExtensions: 1 };
+    const one = await tune(0.1, grid, 500, runCurve, undefined, 1);
+    const oneRounds = calls.splice(0).reduce((a, c) => a + c.rounds, 0);
+    const two = await tune(0.1, grid, 500, runCurve, undefined, 2);
+    expect(two.best).toEqual(one.best);
+    expect(two.accuracies).toEqual(one.accuracies);
+    expect(two.candidates.map((c) => c.lr)).toEqual(one.candidates.map((c) => c.lr));
+    // 0.05 started beside the centre and was stopped as soon as the centre had beaten it.
+    const slow = two.candidates.find((c) => c.lr === 0.05)!;
+    expect(slow.stop).toBe('beaten');
+    expect(slow.roundsRun).toBe(Math.ceil(two.candidates.find((c) => c.lr === 0.1)!.roundsToTarget!));
+    expect(two.best.lr).toBe(0.2);
+    expect(calls.reduce((a, c) => a + c.rounds, 0)).toBeLessThanOrEqual(oneRounds + 2 * Math.ceil(one.best.roundsToTarget!));
   });
 
   test('looks beyond a winning edge, once per extension', async () => {
@@ -165,7 +198,7 @@ test('a real, tiny run trains with the engine and writes a complete results file
   const dir = mkdtempSync(path.join(os.tmpdir(), 'repro-test-'));
   const out = path.join(dir, 'r.json');
   try {
-    const code = await main(['--mnist', 'subset', '--clients', '20', '--fraction', '0.1', '--target', '0.7', '--max-rounds', '3', '--grid', '2', '--grid-extensions', '0', '--settings', 'fedsgd,1x50', '--partitions', 'iid', '--out', out]);
+    const code = await main(['--mnist', 'subset', '--clients', '20', '--fraction', '0.1', '--target', '0.7', '--max-rounds', '3', '--grid', '2', '--grid-extensions', '0', '--settings', 'fedsgd,1x50', '--partitions', 'iid', '--jobs', '2', '--out', out]);
     expect(code).toBe(0);
     const r = JSON.parse(readFileSync(out, 'utf8')) as ReproductionReport;
     expect(r.schema).toBe(1);
@@ -185,6 +218,7 @@ test('a real, tiny run trains with the engine and writes a complete results file
     if (fedsgd.roundsToTarget === null && fedavg.roundsToTarget !== null) expect(fedavg.speedupBound).toBe('lower');
     expect(fedsgd.speedup).toBe(fedsgd.roundsToTarget === null ? null : 1);
     expect(r.command).toContain('npm run reproduce --');
+    expect(r.machine.jobs).toBe(2);
     expect(Date.parse(r.generatedAt)).not.toBeNaN();
   } finally {
     rmSync(dir, { recursive: true, force: true });

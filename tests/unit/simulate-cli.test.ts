@@ -117,6 +117,19 @@ describe('simulate: the command', () => {
     expect(other.stdout).not.toBe(a.stdout);
   });
 
+  it('--sequential trains the clients one by one and prints the same rounds and weights', async () => {
+    const args = '--dataset moons --clients 4 --rounds 2 --seed 5 --weights --json'.split(' ');
+    expect(parseArgs(args).sequential).toBe(false);
+    expect(parseArgs([...args, '--sequential']).sequential).toBe(true);
+    expect(usage(['--sequential=yes'])).toBe('--sequential takes no value');
+    const [v, s] = await Promise.all([simulate(args), simulate([...args, '--sequential'])]);
+    const a = JSON.parse(v.stdout) as JsonReport;
+    const b = JSON.parse(s.stdout) as JsonReport;
+    expect(maxAbsDiff(a.finalWeights!, b.finalWeights!)).toBeLessThanOrEqual(1e-5);
+    expect(b.rounds.map((r) => r.bytesUp)).toEqual(a.rounds.map((r) => r.bytesUp));
+    b.rounds.forEach((r, i) => expect(Math.abs(r.testAccuracy - a.rounds[i].testAccuracy)).toBeLessThanOrEqual(1e-5));
+  });
+
   it('property 1 through the command line, and the table output', async () => {
     const fed = simulate('--algorithm fedavg --dataset xor --clients 1 --fraction 1 --local-epochs 2 --batch 10 --rounds 3 --weights --json'.split(' '));
     const central = simulate('--algorithm centralized --dataset xor --clients 1 --epochs 6 --batch 10 --weights --json'.split(' '));

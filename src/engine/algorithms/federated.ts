@@ -20,13 +20,16 @@
  * round, personalization (../personalization.ts).
  *
  * Clients train one after another on this thread; "in parallel" in the paper only means they all
- * start from w_t, which they do. The running sum Σ c_k w_k is kept on the device, so a round holds
- * at most three parameter sets however many clients it has.
+ * start from w_t, which they do. Where the model and backend allow, their local training runs
+ * as one tensor program over a client axis (../vectorized.ts), with the same results; events and
+ * everything after training stay per client, in this loop. The running sum Σ c_k w_k is kept on
+ * the device, so a round holds at most three parameter sets (plus one group's results).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';
 import { BYTES_PER_FLOAT, type RunContext } from '../context';
 import { accumulate, fullGradient, localTrain, type Params } from '../train';
+import { vectorizedRound, type ClientGroups } from '../vectorized';
 import { isServerOptimizer } from '../beyond-config';
 import { Participation } from '../participation';
 import { personalize } from '../personalization';
@@ -70,6 +73,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
   const modelBytes = N * BYTES_PER_FLOAT;
   let params: Params = model.importParams(model.initParams(ctx.rng.init));
   let acc: Params | null = null;
+  let groups: ClientGroups | null = null;
   let finished = false;
   // Algorithms whose clients return their trained model (the others return an update or gradient).
   const returnsModel = algo !== 'fedsgd' && algo !== 'dpfedavg';
@@ -97,6 +101,19 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
       let lossSum = 0;
       let accSum = 0;
       let seen = 0;
+      // The clients' local training, together where possible (null: one by one, below).
+      groups =
+        algo === 'fedsgd'
+          ? null
+          : vectorizedRound(
+              ctx,
+              params,
+              // Dropped clients do not train; stragglers run their fewer epochs (masked in the group).
+              selected.map((k, i) =>
+                !fate.dropped[i] && ctx.clientSize(k) > 0 ? { data: robust ? robust.clientData(k) : ctx.clientData(k), epochs: fate.epochs[i], shuffle: config.shuffle ? ctx.rng.shuffle(k) : null } : null,
+              ),
+              { batch: config.batchSize, lr: config.lr, prox: algo === 'fedprox' ? { mu: config.mu, anchor: params } : undefined, tick: ctx.tick },
+            );
 
       for (let i = 0; i < selected.length; i++) {
         const k = selected[i];
@@ -126,7 +143,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
           const correction = scaffold?.correction(k);
           let res;
           try {
-            res = await localTrain(model, params, robust ? robust.clientData(k) : ctx.clientData(k), {
+            // SCAFFOLD's corrected steps are not vectorised: vectorizedRound leaves it to this loop.
+            res = groups ? await groups.take(i) : await localTrain(model, params, robust ? robust.clientData(k) : ctx.clientData(k), {
               epochs: fate.epochs[i],
               batch: config.batchSize,
               lr: config.lr,
@@ -197,6 +215,8 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         await ctx.tick();
       }
 
+      groups?.dispose();
+      groups = null;
       // A DP-FedAvg round may sample nobody: the update is then the noise alone.
       const sum = acc ?? (algo === 'dpfedavg' ? params.map((p) => tf.zerosLike(p)) : null);
       acc = null;
@@ -259,6 +279,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
     finished = true;
     return params;
   } finally {
+    groups?.dispose();
     robust?.dispose();
     if (acc) tf.dispose(acc);
     if (!finished) tf.dispose(params);

@@ -20,9 +20,13 @@ export const AGGREGATION_LIMITS = {
   clipNorm: { min: 0, max: 1e6 },
 } as const;
 
-/** Whether a run needs a RobustServer (an attack, or a rule other than the mean). */
+/**
+ * Whether a run goes through a RobustServer: a federated algorithm it supports, and an attack or
+ * an explicit aggregation setting (even the mean: then each rule's aggregate is reported too).
+ */
 export function needsRobustServer(c: RunConfig): boolean {
-  return (!!c.poison && c.poison.fraction > 0) || (!!c.aggregation && c.aggregation.rule !== 'mean');
+  if (!(ROBUST_ALGORITHMS as readonly string[]).includes(c.algorithm)) return false;
+  return (!!c.poison && c.poison.fraction > 0) || !!c.aggregation;
 }
 
 /** Problems with config.poison and config.aggregation (none when both are absent). */

@@ -1,0 +1,115 @@
+/**
+ * The ε calculator, mounted when it nears the viewport: the privacy accountant
+ * (src/engine/privacy/accountant.ts, the same one DP-FedAvg's training reports with) turns
+ * (q, z, T, δ) into ε; this module writes the numbers, reads ε out in plain Korean and draws ε
+ * against the rounds. No training, no worker: one accountant costs a few milliseconds.
+ */
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import { PrivacyAccountant } from '~/engine/privacy/accountant';
+import { create as createLine } from '../renderers/line-chart';
+import type { EpsParams, EpsValues } from './params';
+
+/** What tests read. */
+export interface EpsInspection {
+  q: number;
+  z: number;
+  rounds: number;
+  delta: number;
+  epsilon: number;
+  order: number;
+  /** e^ε, the bound on how much more likely any outcome becomes. */
+  ratio: number;
+  /** ε with the older (classic) conversion, for comparison with published figures. */
+  classic: number;
+  /** ε after t rounds for the chart's points. */
+  curve: { round: number; epsilon: number }[];
+  reading: string;
+}
+
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+
+/** 1e-5 → "10⁻⁵" (powers of ten only; other values as they are). */
+export function formatDelta(d: number): string {
+  const exp = Math.log10(d);
+  if (Math.abs(exp - Math.round(exp)) < 1e-9) return `10${String(Math.round(exp)).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c])}`;
+  return String(d);
+}
+
+/** "2.83", "1,234", "3.1 × 10⁸": a ratio as a reader says it. */
+export function formatRatio(x: number): string {
+  if (!Number.isFinite(x)) return '∞';
+  if (x < 10) return x.toFixed(2);
+  if (x < 1e6) return Math.round(x).toLocaleString('ko-KR');
+  const exp = Math.floor(Math.log10(x));
+  return `${(x / 10 ** exp).toFixed(1)} × 10${String(exp).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c])}`;
+}
+
+/** Rounds at which the chart evaluates ε: 1, T and up to ~60 log-spaced points between. */
+function curveRounds(T: number): number[] {
+  const set = new Set<number>([1, T]);
+  for (let i = 0; i <= 60; i++) set.add(Math.max(1, Math.round(T ** (i / 60))));
+  for (let i = 1; i <= 20; i++) set.add(Math.max(1, Math.round((T * i) / 20)));
+  return [...set].sort((a, b) => a - b);
+}
+
+/** The plain-Korean reading of (ε, δ). */
+export function reading(epsilon: number, delta: number): string {
+  const ratio = Math.exp(epsilon);
+  const r = formatRatio(ratio);
+  const base = 0.01;
+  const example = ratio * base < 1 ? ` 예를 들어 그 사람이 없을 때 1%의 확률로 일어나는 일이라면, 그 사람이 있을 때도 많아야 ${(ratio * base * 100).toPrecision(3)}%의 확률로 일어납니다.` : '';
+  const weak = epsilon > 10 ? ' 이 정도면 배수가 너무 커서 사실상 보호가 없다고 봐야 합니다.' : epsilon < 1 ? ' 이 정도면 강한 보호로 여겨집니다.' : '';
+  return `이 설정의 ε(= ${epsilon.toFixed(2)})이 뜻하는 것: 어떤 한 사람의 데이터가 학습에 들어가든 빠지든, 학습 결과로 일어날 수 있는 어떤 일이든 그 확률이 많아야 e^ε ≈ ${r}배까지만 달라집니다.${example} 이 상한이 지켜지지 않을 확률은 δ = ${formatDelta(delta)} 이하입니다.${weak}`;
+}
+
+export function mount(ctx: WidgetContext<EpsParams>): WidgetController<EpsParams> & { inspect(): EpsInspection } {
+  const root = ctx.root;
+  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const out = (key: string, text: string) => {
+    const el = q(`[data-out="${key}"]`);
+    if (el) el.textContent = text;
+  };
+  const chart = createLine(q('[data-view="curve"]')!, {
+    label: '라운드 수에 따라 쌓이는 프라이버시 예산 ε',
+    xLabel: '라운드 →',
+    yLabel: '↑ ε',
+    series: [{ key: 'eps', label: 'ε', color: '#0b5394' }],
+    height: 200,
+  });
+  let state!: EpsInspection;
+
+  function compute(v: EpsValues): EpsInspection {
+    const acc = new PrivacyAccountant(v.q, v.z);
+    const spent = acc.spent(v.rounds, v.delta);
+    const classic = new PrivacyAccountant(v.q, v.z, { conversion: 'classic' }).spent(v.rounds, v.delta).epsilon;
+    const curve = curveRounds(v.rounds).map((t) => ({ round: t, epsilon: acc.spent(t, v.delta).epsilon }));
+    return { q: v.q, z: v.z, rounds: v.rounds, delta: v.delta, epsilon: spent.epsilon, order: spent.order, ratio: Math.exp(spent.epsilon), classic, curve, reading: reading(spent.epsilon, v.delta) };
+  }
+
+  function summary(s: EpsInspection): string {
+    return `q = ${s.q}, z = ${s.z}, ${s.rounds.toLocaleString('ko-KR')}라운드, δ = ${formatDelta(s.delta)}: ε = ${s.epsilon.toFixed(2)}, e^ε ≈ ${formatRatio(s.ratio)}배.`;
+  }
+
+  function render(v: EpsValues) {
+    state = compute(v);
+    out('epsilon', state.epsilon.toFixed(2));
+    out('ratio', `${formatRatio(state.ratio)}배`);
+    out('classic', state.classic.toFixed(2));
+    out('order', String(state.order));
+    out('reading', state.reading);
+    chart.update({ points: state.curve.map((p) => ({ x: p.round, y: p.epsilon, series: 'eps' })), xMax: v.rounds });
+    root.dataset.epsilon = state.epsilon.toFixed(6);
+    ctx.announce(summary(state));
+  }
+
+  render(ctx.values);
+  return {
+    update(values) {
+      render(values);
+    },
+    inspect: () => state,
+    destroy() {
+      chart.destroy();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * Loaded with the page (a few kB): binds the controls to the URL and waits. The renderers and
+ * the worker come with ./main, fetched when the widget nears the viewport.
+ */
+import { defineWidget } from '~/runtime/widget';
+import { params } from './params';
+
+defineWidget({
+  tag: 'gradient-inversion',
+  namespace: 'inversion',
+  params,
+  load: () => import('./main'),
+});

@@ -1,0 +1,457 @@
+/**
+ * Gradient inversion, mounted when it nears the viewport. The attack runs in the training worker
+ * (src/runtime/attacks.ts); this module only folds its events (./config.ts) and draws them:
+ * originals beside their matched reconstructions, the analytic first-layer recovery, PSNR over
+ * the attack's steps, and PSNR against a defence's strength. Drawing is coalesced to one
+ * animation frame, so a burst of step events costs one paint.
+ */
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { BackendInfo } from '~/runtime/protocol';
+import { TrainingHost } from '~/runtime/host';
+import { asAttackEvent, asWireConfig } from '~/runtime/attacks';
+import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import type { InversionConfig } from '~/engine/attacks/inversion-config';
+import { create as createPixels, type PixelRenderer } from '../renderers/pixels';
+import { create as createLineChart } from '../renderers/line-chart';
+import { create as createBars } from '../renderers/hbars';
+import { DATA_URL, statusElements } from '../renderers/run-status';
+import { SWEEP_ONLY, type InversionParams, type InversionValues } from './params';
+import { formatEpsilon, initialAttack, initialSweep, reduceAttack, reduceSweep, strengthLabel, toInversionConfig, toSweepConfig, type AttackState, type SweepState } from './config';
+
+export interface InversionInspection {
+  runId: number;
+  mode: 'attack' | 'sweep';
+  status: AttackState['status'];
+  config: InversionConfig | null;
+  step: number;
+  psnr: number[];
+  meanPsnr: number | null;
+  labelAccuracy: number | null;
+  analyticPsnr: number | null;
+  epsilon: number | null;
+  /** Pictures drawn: originals and reconstructions. */
+  pictures: number;
+  sweep: { status: SweepState['status']; defence: string | null; points: { value: number; meanPsnr: number }[] };
+  /** Wall time of the last finished attack in the worker (ms, from started to finished). */
+  attackMs: number | null;
+  backend: BackendInfo | null;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('ko-KR');
+const db = (p: number) => `${p.toFixed(1)} dB`;
+
+export function mount(ctx: WidgetContext<InversionParams>): WidgetController<InversionParams> & { inspect(): InversionInspection } {
+  const root = ctx.root;
+  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const ui = statusElements(root);
+  const pairsBox = q('[data-view="pairs"]')!;
+  const pairsNote = q('[data-pairs-note]')!;
+  const analyticNote = q('[data-analytic-note]')!;
+  const sweepNote = q('[data-sweep-note]')!;
+  const sweepTable = q('[data-view="sweep-table"]')!;
+  const paramLine = q('[data-parameters]');
+  const sweepButton = q<HTMLButtonElement>('[data-action="sweep"]')!;
+
+  const analytic = createPixels(q('[data-view="analytic"]')!, { cell: 10, maxWidth: 112 });
+  const curve = createLineChart(q('[data-view="curve"]')!, {
+    label: '공격 스텝에 따른 평균 PSNR',
+    xLabel: '공격 스텝',
+    yLabel: 'PSNR (dB)',
+    series: [{ key: 'psnr', label: '평균 PSNR', color: '#0072b2' }],
+    height: 200,
+  });
+  const sweepChart = q('[data-view="sweep"]')!;
+  sweepChart.hidden = true;
+  const bars = createBars(sweepChart, { label: '방어 세기에 따른 평균 PSNR', xLabel: '평균 PSNR (dB)', xFormat: (x) => `${x}` });
+
+  let attack: AttackState = initialAttack();
+  let sweep: SweepState = initialSweep();
+  let mode: 'attack' | 'sweep' = 'attack';
+  let config: InversionConfig | null = null;
+  let backend: BackendInfo | null = null;
+  let pictures: { original: PixelRenderer; recon: PixelRenderer; caption: HTMLElement }[] = [];
+  let frame = 0;
+  let startedAt = 0;
+  let attackMs: number | null = null;
+
+  /** S only means something with noise: disabled (and said so) otherwise. */
+  function clipState() {
+    const input = q<HTMLInputElement>('input[data-param="clip"]');
+    if (input) input.disabled = ctx.values.noise === 0;
+  }
+  clipState();
+
+  function buildPairs() {
+    for (const p of pictures) {
+      p.original.destroy();
+      p.recon.destroy();
+    }
+    pictures = [];
+    pairsBox.replaceChildren();
+    const s = attack.started;
+    if (!s) return;
+    const b = s.originalLabels.length;
+    for (let i = 0; i < b; i++) {
+      const fig = document.createElement('figure');
+      fig.className = 'gi__pair';
+      const imgs = document.createElement('div');
+      imgs.className = 'gi__pair-images';
+      const o = document.createElement('div');
+      const r = document.createElement('div');
+      o.className = r.className = 'gi__img';
+      imgs.append(o, r);
+      const cap = document.createElement('figcaption');
+      fig.append(imgs, cap);
+      pairsBox.append(fig);
+      const cell = s.shape[0] > 8 ? 3 : 8;
+      pictures.push({ original: createPixels(o, { cell, maxWidth: 84 }), recon: createPixels(r, { cell, maxWidth: 84 }), caption: cap });
+    }
+  }
+
+  function drawPairs() {
+    const s = attack.started;
+    if (!s) return;
+    const [h, w] = s.shape;
+    const px = h * w;
+    const last = attack.last;
+    s.originalLabels.forEach((label, i) => {
+      const p = pictures[i];
+      if (!p) return;
+      p.original.update({ values: s.originals.subarray(i * px, (i + 1) * px), rows: h, cols: w, scale: 'ink', label: `클라이언트의 ${i + 1}번째 이미지(숫자 ${label})` });
+      if (last) {
+        const r = last.match[i];
+        const got = last.labels[r];
+        p.recon.update({ values: last.images.subarray(r * px, (r + 1) * px), rows: h, cols: w, scale: 'ink', label: `스텝 ${last.step}에서 서버가 되살린 이미지, PSNR ${db(last.psnr[i])}` });
+        p.caption.innerHTML = '';
+        const strong = document.createElement('strong');
+        strong.textContent = db(last.psnr[i]);
+        p.caption.append('원본 · 복원 ', strong, ` · 레이블 ${got}${got === label ? ' ✓' : ` (정답 ${label})`}`);
+      } else {
+        p.recon.update(null);
+        p.caption.textContent = `원본(숫자 ${label}) · 복원 준비 중`;
+      }
+    });
+  }
+
+  function drawAnalytic() {
+    const s = attack.started;
+    if (!s) {
+      analytic.update(null);
+      return;
+    }
+    const [h, w] = s.shape;
+    analytic.update({ values: s.analytic.image, rows: h, cols: w, scale: 'ink', label: `첫 층 가중치 변화량을 편향 변화량으로 나눠 되살린 이미지, PSNR ${db(s.analytic.psnr)}` });
+    const exact = s.analytic.psnr >= 60;
+    const b = s.config.batch;
+    const why =
+      s.analytic.row < 0
+        ? '첫 층의 편향 변화량이 모두 0이어서 나눌 수 없습니다.'
+        : exact
+          ? '이미지 한 장의 기울기에서는 이 나눗셈이 원본을 정확히 돌려줍니다.'
+          : b > 1 || s.dummies > 1
+            ? '여러 장의 기울기가 더해져 있어, 나눗셈은 이미지들이 섞인 모습을 돌려줍니다.'
+            : '방어(노이즈·희소화)나 여러 번의 로컬 스텝 때문에 나눗셈이 정확하지 않습니다.';
+    analyticNote.textContent = `x = (∂L/∂W_i) ÷ (∂L/∂b_i), 뉴런 i = ${s.analytic.row + 1}: PSNR ${s.analytic.psnr >= 99.95 ? '100 dB 이상(오차 없음)' : db(s.analytic.psnr)}. ${why}`;
+  }
+
+  function drawSweep() {
+    const d = sweep.defence;
+    sweepChart.hidden = !d || sweep.points.length === 0;
+    if (!d || sweep.points.length === 0) {
+      bars.update({ rows: [], parts: [] });
+      sweepTable.replaceChildren();
+      return;
+    }
+    const rows = sweep.points.map((p) => strengthLabel(d, p.value));
+    bars.update({
+      rows,
+      parts: sweep.points.map((p, i) => ({ row: rows[i], part: 'psnr', value: Math.max(0, p.meanPsnr), color: '#0072b2' })),
+      totals: Object.fromEntries(sweep.points.map((p, i) => [rows[i], db(p.meanPsnr)])),
+    });
+    const table = document.createElement('table');
+    table.className = 'lab__table';
+    const cap = table.createCaption();
+    cap.className = 'visually-hidden';
+    cap.textContent = '방어 세기별 평균 PSNR과 레이블 정확도';
+    const head = table.createTHead().insertRow();
+    for (const t of ['세기', '평균 PSNR', '레이블 정확도']) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = t;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    sweep.points.forEach((p, i) => {
+      const tr = body.insertRow();
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = rows[i];
+      tr.append(th);
+      tr.insertCell().textContent = db(p.meanPsnr);
+      tr.insertCell().textContent = `${Math.round(p.labelAccuracy * 100)}%`;
+    });
+    sweepTable.replaceChildren(table);
+  }
+
+  function draw() {
+    frame = 0;
+    drawPairs();
+    drawAnalytic();
+    curve.update({ points: attack.history.map((h) => ({ x: h.step, y: h.psnr, series: 'psnr' })), xMax: config?.attackSteps ?? ctx.values.steps });
+    drawSweep();
+  }
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+
+  function notes() {
+    const s = attack.started;
+    if (!s) return;
+    const c = s.config;
+    const parts: string[] = [];
+    if (s.dummies > c.batch) parts.push(`보안 집계로 서버는 ${c.secureAgg}명의 업데이트 합만 받아, 이미지 ${s.dummies}장을 한꺼번에 되살립니다. 위에는 이 클라이언트의 이미지와 가장 닮은 복원만 보입니다. 서버는 어느 복원이 누구의 것인지 모릅니다.`);
+    if (c.topk < 1) parts.push(`top-k: 좌표 ${fmt(s.updateSize)}개 중 ${fmt(s.sentCoordinates)}개만 보냈습니다.`);
+    if (c.noise > 0) parts.push(`노이즈: ‖Δ‖ = ${s.updateNorm.toPrecision(2)}인 업데이트를 S = ${c.clip}로 클리핑하고 표준편차 ${(c.noise * c.clip).toPrecision(2)}인 노이즈를 좌표마다 더했습니다 (이 업데이트 한 번의 ε ≈ ${formatEpsilon(s.epsilon)}, δ = 10⁻⁵).`);
+    if (parts.length === 0) parts.push(`방어 없이 보낸 업데이트(‖Δ‖ = ${s.updateNorm.toPrecision(2)})를 그대로 뒤집습니다.`);
+    pairsNote.textContent = parts.join(' ');
+  }
+
+  function summary(): string {
+    const s = attack.started;
+    const l = attack.last;
+    if (attack.status === 'error') return '공격을 계산하지 못했습니다.';
+    if (!s) return '공격을 준비하고 있습니다.';
+    const head = `${s.config.dataset === 'mnist' ? 'MNIST' : '손글씨 숫자'} ${s.config.batch}장, 로컬 스텝 ${s.config.localSteps}번`;
+    if (!l) return `${head}: 공격을 시작했습니다.`;
+    const done = attack.status === 'finished' ? '공격을 마쳤습니다' : `공격 스텝 ${l.step}/${s.config.attackSteps}`;
+    const sw =
+      sweep.points.length && sweep.defence
+        ? ` 방어 세기별 평균 PSNR: ${sweep.points.map((p) => `${strengthLabel(sweep.defence!, p.value)} ${db(p.meanPsnr)}`).join(', ')}.`
+        : '';
+    return `${head}: ${done}. 이미지별 PSNR ${l.psnr.map(db).join(', ')}(평균 ${db(l.meanPsnr)}), 레이블 정확도 ${Math.round(l.labelAccuracy * 100)}%. 첫 층 나눗셈 복원 PSNR ${db(s.analytic.psnr)}.${sw}`;
+  }
+
+  function onAttackEvent(e: ReturnType<typeof asAttackEvent>) {
+    attack = reduceAttack(attack, e);
+    switch (e.type) {
+      case 'inversion-started':
+        config = e.config;
+        startedAt = performance.now();
+        ui.alert(null);
+        ui.status('running', true);
+        root.dataset.runId = String(host.runId);
+        ui.progress(0, e.config.attackSteps, '스텝');
+        if (paramLine) paramLine.textContent = `공격받는 모델: 은닉층 1개(${e.config.hidden[0]}개), 매개변수 ${fmt(e.parameters)}개 · 클라이언트가 보내는 값 ${fmt(e.updateSize)}개`;
+        buildPairs();
+        notes();
+        schedule();
+        ctx.announce(summary());
+        return;
+      case 'inversion-step':
+        ui.progress(e.step, config?.attackSteps ?? ctx.values.steps, '스텝');
+        schedule();
+        ctx.announce(summary());
+        return;
+      case 'inversion-finished':
+        attackMs = performance.now() - startedAt;
+        performance.measure('inversion:attack', { start: startedAt, end: performance.now() });
+        ui.status('finished', false);
+        curve.flush();
+        schedule();
+        ctx.announce(summary(), true);
+        return;
+      case 'inversion-diverged':
+        ui.status('diverged', false);
+        ui.alert(e.message);
+        return;
+      default:
+        return;
+    }
+  }
+
+  function onSweepEvent(e: ReturnType<typeof asAttackEvent>) {
+    sweep = reduceSweep(sweep, e);
+    if (e.type === 'inversion-sweep-point') {
+      sweepNote.textContent = `세기 ${e.index + 1}/${e.of}까지 계산했습니다 (점마다 공격 ${sweep.steps}스텝).`;
+      schedule();
+    } else if (e.type === 'inversion-sweep-finished') {
+      sweepButton.disabled = false;
+      sweepNote.textContent = `같은 이미지를 같은 시드로, 고른 방어만 켜고 세기를 바꿔 가며 공격 ${sweep.steps}스텝씩 돌린 결과입니다. PSNR이 낮을수록 복원이 원본과 다릅니다(대략 15 dB 아래면 알아보기 어렵습니다).`;
+      root.dataset.sweep = 'finished';
+      schedule();
+      ctx.announce(summary(), true);
+    } else if (e.type === 'inversion-diverged') {
+      sweepButton.disabled = false;
+      ui.alert(e.message);
+    }
+  }
+
+  const host = new TrainingHost({
+    onEvent: (ev) => {
+      const e = asAttackEvent(ev);
+      if (mode === 'sweep') onSweepEvent(e);
+      else onAttackEvent(e);
+    },
+    onBackend: (info) => {
+      backend = info;
+      ui.backend(info);
+    },
+    onError: (message) => {
+      attack = { ...attack, status: 'error' };
+      sweepButton.disabled = false;
+      ui.status('error', false);
+      ui.alert(message);
+    },
+  });
+  const wire = { dataUrl: DATA_URL };
+
+  function resetSweep() {
+    sweep = initialSweep();
+    sweepButton.disabled = false;
+    root.dataset.sweep = 'idle';
+    sweepNote.textContent = '같은 이미지를 같은 시드로, 고른 방어만 켜고 세기를 바꿔 가며 공격합니다. ‘곡선 계산’을 누르면 시작합니다.';
+    schedule();
+  }
+
+  function newAttack(debounced: boolean) {
+    mode = 'attack';
+    attack = initialAttack();
+    attackMs = null;
+    ui.status('loading', true);
+    pairsNote.textContent = '공격을 준비하고 있습니다.';
+    if (debounced) host.restart(() => asWireConfig(toInversionConfig(ctx.values)), wire);
+    else host.start(asWireConfig(toInversionConfig(ctx.values)), wire);
+  }
+
+  function startSweep() {
+    mode = 'sweep';
+    const sc = toSweepConfig(ctx.values);
+    sweep = { ...initialSweep(), status: 'running', defence: sc.defence, steps: sc.base.attackSteps, of: sc.values?.length ?? 0 };
+    sweepButton.disabled = true;
+    root.dataset.sweep = 'running';
+    sweepNote.textContent = `계산하고 있습니다 (세기 ${sweep.of}가지, 점마다 공격 ${sweep.steps}스텝).`;
+    // If an attack was still running, it is cancelled; what it had drawn stays on screen.
+    if (attack.status === 'running') ui.status('finished', false);
+    host.start(asWireConfig(sc), wire);
+    schedule();
+  }
+
+  function pairsSvg(): string | null {
+    const svgs = [...pairsBox.querySelectorAll<SVGSVGElement>('svg')];
+    if (svgs.length === 0) return null;
+    let x = 10;
+    const parts: string[] = [];
+    for (let i = 0; i < svgs.length; i += 2) {
+      let y = 10;
+      let wmax = 0;
+      for (const s of svgs.slice(i, i + 2)) {
+        const w = Number(s.getAttribute('width'));
+        const h = Number(s.getAttribute('height'));
+        parts.push(`<svg x="${x}" y="${y}" width="${w}" height="${h}" viewBox="${s.getAttribute('viewBox')}" shape-rendering="crispEdges">${s.innerHTML.replace('<image ', '<image style="image-rendering:pixelated" ')}</svg>`);
+        y += h + 8;
+        wmax = Math.max(wmax, w);
+      }
+      x += wmax + 12;
+    }
+    const height = Math.max(...svgs.map((s) => Number(s.getAttribute('height')))) * 2 + 30;
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="100%" height="100%" fill="#ffffff"/>${parts.join('')}</svg>`;
+  }
+
+  newAttack(false);
+
+  return {
+    update(_values: InversionValues, changed) {
+      clipState();
+      if (changed.every((k) => SWEEP_ONLY.includes(k))) {
+        if (mode === 'sweep' && sweep.status === 'running') host.cancel();
+        resetSweep();
+        return;
+      }
+      resetSweep();
+      newAttack(true);
+    },
+    action(name, trigger) {
+      switch (name) {
+        case 'restart':
+          resetSweep();
+          newAttack(false);
+          return;
+        case 'sweep':
+          startSweep();
+          return;
+        case 'export-csv':
+          downloadCsv(
+            attack.history.map((h) => ({ step: h.step, mean_psnr_db: h.psnr })),
+            ['step', 'mean_psnr_db'],
+            `inversion-psnr-${stamp()}.csv`,
+          );
+          return;
+        case 'export-json':
+          downloadJson(
+            {
+              widget: 'gradient-inversion',
+              settings: ctx.values,
+              config: config ?? toInversionConfig(ctx.values),
+              psnr: attack.last?.psnr ?? null,
+              meanPsnr: attack.last?.meanPsnr ?? null,
+              labelAccuracy: attack.last?.labelAccuracy ?? null,
+              analyticPsnr: attack.started?.analytic.psnr ?? null,
+              epsilon: attack.started?.epsilon ?? null,
+              sweep: sweep.points.map((p) => ({ defence: p.defence, value: p.value, meanPsnr: p.meanPsnr, labelAccuracy: p.labelAccuracy })),
+              backend,
+            },
+            `inversion-${stamp()}.json`,
+          );
+          return;
+        case 'export-png':
+        case 'export-svg': {
+          const target = trigger.dataset.target ?? 'pairs';
+          let svgText: string | null = null;
+          if (target === 'pairs') svgText = pairsSvg();
+          else {
+            const s = target === 'curve' ? curve.svg() : bars.svg();
+            if (s) svgText = svgDocument(s);
+          }
+          if (!svgText) {
+            ctx.notify('아직 내려받을 그림이 없습니다. 계산이 끝난 뒤에 다시 눌러 보세요.');
+            return;
+          }
+          const file = `inversion-${target}-${stamp()}`;
+          if (name === 'export-svg') downloadSvg(svgText, `${file}.svg`);
+          else void downloadPng(svgText, `${file}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
+          return;
+        }
+      }
+    },
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      host.dispose();
+      for (const p of pictures) {
+        p.original.destroy();
+        p.recon.destroy();
+      }
+      analytic.destroy();
+      curve.destroy();
+      bars.destroy();
+    },
+    inspect() {
+      const l = attack.last;
+      return {
+        runId: host.runId,
+        mode,
+        status: attack.status,
+        config,
+        step: l?.step ?? 0,
+        psnr: l?.psnr ?? [],
+        meanPsnr: l?.meanPsnr ?? null,
+        labelAccuracy: l?.labelAccuracy ?? null,
+        analyticPsnr: attack.started?.analytic.psnr ?? null,
+        epsilon: attack.started?.epsilon ?? null,
+        pictures: pairsBox.querySelectorAll('svg').length,
+        sweep: { status: sweep.status, defence: sweep.defence, points: sweep.points.map((p) => ({ value: p.value, meanPsnr: p.meanPsnr })) },
+        attackMs,
+        backend,
+      };
+    },
+  };
+}

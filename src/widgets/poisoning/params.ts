@@ -1,0 +1,55 @@
+/**
+ * The poisoning widget's settings (the attacks chapter): one table for the URL (`?poison.…`), the
+ * server-rendered controls and the engine configurations (one run per aggregation rule).
+ */
+import type { ParamTable, Values } from '~/runtime/url-state';
+
+export const SCALES = [1, 2, 4, 10] as const;
+export const TRIMS = [0.1, 0.2, 0.3, 0.4] as const;
+
+export const RULE_CHOICES = [
+  { value: 'mean', label: '평균 (FedAvg)' },
+  { value: 'median', label: '좌표별 중앙값' },
+  { value: 'trimmed', label: '절사 평균' },
+  { value: 'krum', label: 'Krum' },
+  { value: 'clip', label: '노름 클리핑' },
+  { value: 'centered', label: '중심 클리핑' },
+] as const;
+
+export const params = {
+  attack: {
+    type: 'choice',
+    label: '공격',
+    default: 'signflip',
+    choices: [
+      { value: 'none', label: '없음 (모두 정직)' },
+      { value: 'labelflip', label: '레이블 뒤집기' },
+      { value: 'signflip', label: '부호 뒤집기 (−s·Δ)' },
+      { value: 'scale', label: '부풀리기 (s·Δ)' },
+      { value: 'backdoor', label: '백도어 (픽셀 패턴 → 0)' },
+    ],
+  },
+  malicious: { type: 'number', label: '악의적 클라이언트 비율 f', default: 0.3, min: 0, max: 0.5, step: 0.1 },
+  scale: { type: 'number', label: '공격 배율 s', default: 4, min: 1, max: 10, values: SCALES },
+  trim: { type: 'number', label: '절사 비율 β (Krum의 f도)', default: 0.3, min: 0.1, max: 0.4, values: TRIMS },
+  partition: {
+    type: 'choice',
+    label: '데이터 분할',
+    default: 'iid',
+    choices: [
+      { value: 'iid', label: 'IID (고르게)' },
+      { value: 'dirichlet', label: '레이블 불균형 (α = 0.5)' },
+    ],
+  },
+  secure: { type: 'boolean', label: '보안 집계 (서버는 합만 봄)', default: false },
+  rounds: { type: 'number', label: '라운드 수', default: 10, min: 5, max: 20, step: 5, unit: '라운드' },
+  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  focus: { type: 'choice', label: '지도에 보일 실험', default: 'median', choices: RULE_CHOICES },
+  round: { type: 'number', label: '지도의 라운드 (0 = 최근)', default: 0, min: 0, max: 20, step: 1 },
+} as const satisfies ParamTable;
+
+export type PoisonParams = typeof params;
+export type PoisonValues = Values<PoisonParams>;
+
+/** Settings that change only the picture, not the runs. */
+export const VIEW_ONLY: readonly (keyof PoisonParams)[] = ['focus', 'round'];

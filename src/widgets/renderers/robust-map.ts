@@ -1,0 +1,105 @@
+/**
+ * One round of a poisoned federated run on a plane (the widget projects, this only draws): the
+ * starting model w_t at the origin, each client's update as a point (honest: a filled circle;
+ * malicious: a red square with a cross — shape, not only colour, tells them apart), and where each
+ * aggregation rule's result lands (a diamond with the rule's name; the rule the run used is
+ * drawn solid, the others hollow).
+ *
+ * Shape: `create(el, options) → { update(data), svg(), destroy() }`. Colours are attributes, so an
+ * exported SVG looks like the page.
+ */
+import { scaleLinear, select } from 'd3';
+
+export interface RobustMapData {
+  clients: ReadonlyArray<{ k: number; malicious: boolean; x: number; y: number; kept?: boolean }>;
+  aggregates: ReadonlyArray<{ rule: string; label: string; x: number; y: number; used: boolean }>;
+  xLabel: string;
+  yLabel: string;
+}
+
+export const HONEST_COLOR = '#0072b2';
+export const MALICIOUS_COLOR = '#c62828';
+const AGG_COLOR = '#1d2127';
+
+const W = 340;
+const H = 300;
+const M = { top: 10, right: 12, bottom: 30, left: 30 };
+
+export function create(el: HTMLElement, options: { label: string }) {
+  const svg = select(el).append('svg').attr('class', 'robust-map').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', options.label);
+  svg.append('rect').attr('x', M.left).attr('y', M.top).attr('width', W - M.left - M.right).attr('height', H - M.top - M.bottom).attr('fill', 'none').attr('stroke', '#8a94a3').attr('stroke-opacity', 0.5);
+  const xLabel = svg.append('text').attr('class', 'robust-map__axis').attr('x', (M.left + W - M.right) / 2).attr('y', H - 8).attr('text-anchor', 'middle');
+  const yLabel = svg.append('text').attr('class', 'robust-map__axis').attr('text-anchor', 'middle').attr('transform', `translate(12,${(M.top + H - M.bottom) / 2}) rotate(-90)`);
+  const gAxes = svg.append('g');
+  const gClients = svg.append('g');
+  const gAggs = svg.append('g');
+  const x = scaleLinear().range([M.left + 12, W - M.right - 12]);
+  const y = scaleLinear().range([H - M.bottom - 12, M.top + 12]);
+
+  function fit(pts: ReadonlyArray<{ x: number; y: number }>) {
+    const xs = [0, ...pts.map((p) => p.x)];
+    const ys = [0, ...pts.map((p) => p.y)];
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const pxW = W - M.left - M.right - 24;
+    const pxH = H - M.top - M.bottom - 24;
+    const span = Math.max((x1 - x0) / pxW, (y1 - y0) / pxH, 1e-9) * 1.1;
+    const cx = (x0 + x1) / 2;
+    const cy = (y0 + y1) / 2;
+    x.domain([cx - (span * pxW) / 2, cx + (span * pxW) / 2]);
+    y.domain([cy - (span * pxH) / 2, cy + (span * pxH) / 2]);
+  }
+
+  return {
+    update(d: RobustMapData) {
+      fit([...d.clients, ...d.aggregates]);
+      xLabel.text(d.xLabel);
+      yLabel.text(d.yLabel);
+      gAxes.selectAll('*').remove();
+      gAxes.append('line').attr('x1', x(0)).attr('x2', x(0)).attr('y1', M.top).attr('y2', H - M.bottom).attr('stroke', '#8a94a3').attr('stroke-dasharray', '3,3');
+      gAxes.append('line').attr('y1', y(0)).attr('y2', y(0)).attr('x1', M.left).attr('x2', W - M.right).attr('stroke', '#8a94a3').attr('stroke-dasharray', '3,3');
+      gAxes.append('circle').attr('cx', x(0)).attr('cy', y(0)).attr('r', 5).attr('fill', 'none').attr('stroke', AGG_COLOR).attr('class', 'robust-map__ink').attr('stroke-width', 2);
+      gAxes.append('text').attr('x', x(0) + 7).attr('y', y(0) + 14).attr('class', 'robust-map__tag').text('w_t');
+
+      const clients = gClients
+        .selectAll<SVGGElement, RobustMapData['clients'][number]>('g')
+        .data(d.clients, (c) => String(c.k))
+        .join((enter) => enter.append('g'))
+        .attr('class', (c) => `robust-map__client${c.malicious ? ' is-malicious' : ''}`)
+        .attr('data-client', (c) => c.k)
+        .attr('transform', (c) => `translate(${x(c.x)},${y(c.y)})`);
+      clients.selectAll('*').remove();
+      clients.each(function (c) {
+        const g = select(this);
+        if (c.malicious) {
+          g.append('rect').attr('x', -7).attr('y', -7).attr('width', 14).attr('height', 14).attr('fill', MALICIOUS_COLOR);
+          g.append('path').attr('d', 'M-4,-4L4,4M-4,4L4,-4').attr('stroke', '#ffffff').attr('stroke-width', 1.6);
+        } else {
+          g.append('circle').attr('r', 7).attr('fill', HONEST_COLOR).attr('stroke', c.kept ? AGG_COLOR : '#ffffff').attr('stroke-width', c.kept ? 2.5 : 1);
+          g.append('text').attr('dy', 3.5).attr('text-anchor', 'middle').attr('fill', '#ffffff').attr('font-size', 9).text(String(c.k + 1));
+        }
+      });
+
+      const aggs = gAggs
+        .selectAll<SVGGElement, RobustMapData['aggregates'][number]>('g')
+        .data(d.aggregates, (a) => a.rule)
+        .join((enter) => enter.append('g'))
+        .attr('class', 'robust-map__agg')
+        .attr('data-rule', (a) => a.rule)
+        .attr('transform', (a) => `translate(${x(a.x)},${y(a.y)})`);
+      aggs.selectAll('*').remove();
+      aggs.append('path').attr('d', 'M0,-6L6,0L0,6L-6,0Z').attr('class', 'robust-map__ink').attr('fill', (a) => (a.used ? AGG_COLOR : '#ffffff')).attr('stroke', AGG_COLOR).attr('stroke-width', 1.5);
+      // Labels alternate above and below so neighbouring diamonds stay readable.
+      aggs
+        .append('text')
+        .attr('class', 'robust-map__tag')
+        .attr('x', 8)
+        .attr('y', (_, i) => (i % 2 ? 12 : -5))
+        .attr('font-weight', (a) => (a.used ? 700 : 400))
+        .text((a) => a.label);
+    },
+    svg: () => svg.node(),
+    destroy() {
+      svg.remove();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The poisoning widget's page-side math and reducer: the plane keeps weighted means (the mean
+ * rule's diamond sits at the weighted mean of the clients' points), sign-flipped updates land
+ * behind the origin, and the reducer turns a real engine run into rounds with planes.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectRound } from '~/widgets/poisoning/projection';
+import { initRule, reduceRule } from '~/widgets/poisoning/state';
+import { toRunConfig } from '~/widgets/poisoning/config';
+import { params } from '~/widgets/poisoning/params';
+import { defaults } from '~/runtime/url-state';
+import { collect, setup } from './engine-helpers';
+
+describe('projectRound', () => {
+  const before = Float32Array.from([1, 2, 3, 4]);
+  const deltas = [
+    [1, 0, 0, 0],
+    [0.8, 0.2, 0, 0],
+    [1.2, -0.2, 0.1, 0],
+    [-4, 0, 0, 0], // malicious, sign flipped
+  ];
+  const clients = deltas.map((d, k) => ({ k, malicious: k === 3, weights: Float32Array.from(d, (x, j) => before[j] + x) }));
+  const c = [0.1, 0.2, 0.3, 0.4];
+  const mean = Float32Array.from(before, (b, j) => b + deltas.reduce((s, d, i) => s + c[i] * d[j], 0));
+
+  it('is linear through w_t: the mean lands at the weighted mean of the points', () => {
+    const p = projectRound(before, clients, [{ rule: 'mean', after: mean }]);
+    const x = p.clients.reduce((s, q, i) => s + c[i] * q.x, 0);
+    const y = p.clients.reduce((s, q, i) => s + c[i] * q.y, 0);
+    expect(p.aggregates[0].x).toBeCloseTo(x, 5);
+    expect(p.aggregates[0].y).toBeCloseTo(y, 5);
+    // the honest mean Δ = (1, 0, 0.0333, 0) lies on the x axis at its own length
+    expect(p.honestNorm).toBeCloseTo(Math.hypot(1, 0, 0.1 / 3, 0), 5);
+    const honestX = p.clients.slice(0, 3).reduce((s, q) => s + q.x, 0) / 3;
+    expect(honestX).toBeCloseTo(p.honestNorm, 5);
+    expect(p.clients[3].x).toBeLessThan(-3.9);
+  });
+});
+
+describe('reduceRule on a real run', () => {
+  beforeAll(setup);
+  it('collects accuracy, malicious clients and one plane per round', async () => {
+    const v = { ...defaults(params), rounds: 5 };
+    const events = await collect(toRunConfig(v, 'krum'), { emitWeights: true });
+    const s = events.reduce(reduceRule, initRule('krum'));
+    expect(s.status).toBe('finished');
+    expect(s.rounds).toHaveLength(5);
+    expect(s.malicious).toHaveLength(3);
+    for (const r of s.rounds) {
+      expect(r.plane!.clients).toHaveLength(10);
+      expect(r.plane!.aggregates.map((a) => a.rule)).toEqual(['mean', 'median', 'trimmed', 'krum', 'clip', 'centered']);
+      expect(r.chosen).toHaveLength(1);
+    }
+    expect(s.pending).toEqual([]);
+  });
+});
