@@ -374,7 +374,9 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
         bands.push({ x: r.round, lo: spread[0], hi: spread[1], band: 'local' });
         if (m.trainAccuracy !== undefined) lines.push({ x: r.round, y: m.trainAccuracy, series: 'local' });
       }
-      lossPts.push({ x: r.round, y: m.testLoss, series: 'test' }, { x: r.round, y: m.trainLoss, series: 'train' });
+      lossPts.push({ x: r.round, y: m.testLoss, series: 'test' });
+      // A round in which every selected client dropped out has no local loss to show.
+      if (r.coefficients.length > 0) lossPts.push({ x: r.round, y: m.trainLoss, series: 'train' });
       bytePts.push({ x: r.round, y: cum[i] / 1000, series: 'total' });
     });
     const xMax = run.config()?.rounds ?? ctx.values.rounds;
