@@ -22,6 +22,8 @@ interface Inspection {
 }
 
 const look = (page: Page) => inspect<Inspection>(page, W);
+/** Both runs restarted (they start together: the skewed one's id is enough) and finished. */
+const waitBoth = (page: Page, after: number) => waitRun(page, W, after, 'finished', 90_000, 'runSkew');
 
 describe.each(['desktop', 'mobile'] as ViewportName[])('personalization (%s)', (viewport) => {
   let browser: BrowserSession;
@@ -37,7 +39,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('personalization (%s)', (
     const { page } = visit;
     const root = page.locator(W);
     try {
-      let id = await waitRun(page, W, 0);
+      let id = await waitBoth(page, 0);
       const info = await look(page);
       expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
       const { partition: p1, ...iid } = info.configs.iid;
@@ -68,7 +70,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('personalization (%s)', (
       ];
       for (const [name, key, check] of cases) {
         await press(slider(root, name), key);
-        id = await waitRun(page, W, id);
+        id = await waitBoth(page, id);
         check((await look(page)).configs.skew);
       }
       expect(await dataOf(page, W, 'status')).toBe('finished');

@@ -36,7 +36,7 @@ export const params = {
       { value: 'fedprox', label: 'FedAvg 대 FedProx (불균형 데이터)' },
     ],
   },
-  alpha: { type: 'number', label: '불균형 분할의 디리클레 α', default: 0.1, min: ALPHAS[0], max: 100, values: ALPHAS },
+  alpha: { type: 'number', label: '오른쪽 분할의 디리클레 α', default: 0.1, min: ALPHAS[0], max: 100, values: ALPHAS },
   epochs: { type: 'number', label: '로컬 에폭 E', default: 5, min: 1, max: 20, step: 1, unit: '에폭' },
   mu: { type: 'number', label: 'FedProx 근접항 μ (0이면 FedAvg)', default: 0, min: 0, max: 1, values: MUS },
   clients: { type: 'number', label: '클라이언트 수 K', default: 4, min: 2, max: 8, step: 1, unit: '명' },
