@@ -22,8 +22,23 @@ interface Inspection {
 }
 
 const look = (page: Page) => inspect<Inspection>(page, W);
-/** Both runs restarted (they start together: the skewed one's id is enough) and finished. */
-const waitBoth = (page: Page, after: number) => waitRun(page, W, after, 'finished', 90_000, 'runSkew');
+/**
+ * Both runs restarted (they start together: the skewed one's id is enough), their rounds done, and
+ * both sides' personalization results in (they come after the last round).
+ */
+async function waitBoth(page: Page, after: number): Promise<number> {
+  const id = await waitRun(page, W, after, 'finished', 90_000, 'runSkew');
+  await page.waitForFunction(
+    (tag) => {
+      const el = document.querySelector(tag) as unknown as { widgetController: { inspect(): { sides: Record<string, { phase: string }> } } | null };
+      const sides = el.widgetController?.inspect().sides;
+      return !!sides && sides.iid.phase === 'done' && sides.skew.phase === 'done';
+    },
+    W,
+    { timeout: 60_000 },
+  );
+  return id;
+}
 
 describe.each(['desktop', 'mobile'] as ViewportName[])('personalization (%s)', (viewport) => {
   let browser: BrowserSession;
