@@ -14,8 +14,8 @@ import { validateConfig } from '~/engine/config';
 import { Rng } from '~/engine/rng';
 import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
 import { create as createUpdates, type ClientArrow, type ServerStep } from './updates-view';
-import { createCurves, createNoise } from './accuracy-charts';
-import { NOISE_GRID, PACE_MS, params, type DpParams, type DpValues } from './params';
+import { createCurves, createEpsilon, createNoise } from './accuracy-charts';
+import { DELTA, NOISE_GRID, PACE_MS, params, type DpParams, type DpValues } from './params';
 import { curveKey, perRound, sigmaOf, toRunConfig } from './config';
 import { transportAction, type TransportTarget } from '../controls/transport';
 
@@ -41,8 +41,8 @@ export interface DpInspection {
   clips: RoundClip[];
   arrows: ClientArrow[];
   server: ServerStep | null;
-  /** Final accuracy by z for the current settings (other than z). */
-  curve: { z: number; accuracy: number }[];
+  /** Final accuracy and ε (null: z = 0, no guarantee) by z for the current settings (other than z). */
+  curve: { z: number; accuracy: number; epsilon: number | null }[];
   sweeping: boolean;
   backend: BackendInfo | null;
 }
@@ -91,7 +91,8 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
 
   const updatesView = createUpdates(q('[data-view="updates"]')!, { label: '이번 라운드 클라이언트 변화량의 클리핑 전후 길이와 방향, 서버가 더한 노이즈의 크기' });
   const curves = createCurves(q('[data-view="curves"]')!, { label: '노이즈 배수 z별 라운드마다의 테스트 정확도', grid: NOISE_GRID });
-  const noiseChart = createNoise(q('[data-view="noise"]')!, { label: '노이즈 배수 z에 따른 마지막 라운드의 테스트 정확도' });
+  const noiseChart = createNoise(q('[data-view="noise"]')!, { label: '프라이버시–정확도 곡선: z마다 학습을 마친 뒤의 ε과 테스트 정확도' });
+  const epsilonChart = createEpsilon(q('[data-view="epsilon"]')!, { label: '라운드마다 쌓이는 프라이버시 예산 ε', grid: NOISE_GRID });
 
   let status: Status = 'loading';
   let playing = true;
@@ -104,8 +105,8 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
   let proj: [Float64Array, Float64Array] | null = null;
   /** client-trained events of the round in progress (its `before` comes with models-averaged). */
   let pending: Extract<EngineEvent, { type: 'client-trained' }>[] = [];
-  /** Finished runs: curve key → z → test accuracy per round. */
-  const cache = new Map<string, Map<number, number[]>>();
+  /** Finished runs: curve key → z → test accuracy and ε (engine's accountant) per round. */
+  const cache = new Map<string, Map<number, { accuracy: number[]; epsilon: (number | null)[] }>>();
   /** The z values still to train in a sweep (the last one is the reader's own z). */
   let sweep: number[] = [];
   let sweepTotal = 0;
@@ -163,10 +164,10 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
   function showSigma() {
     const v = ctx.values;
     const m = perRound(v);
-    if (sigmaLine) sigmaLine.textContent = `라운드마다 m = ${m}명, 노이즈 표준편차 σ = z·S/m = ${Number(sigmaOf(v).toPrecision(3))}`;
+    if (sigmaLine) sigmaLine.textContent = `라운드마다 평균 qK = ${Number(m.toPrecision(3))}명 참여, 노이즈 표준편차 σ = z·S/(qK) = ${Number(sigmaOf(v).toPrecision(3))}`;
   }
 
-  function cached(): Map<number, number[]> {
+  function cached(): Map<number, { accuracy: number[]; epsilon: (number | null)[] }> {
     const key = curveKey(ctx.values);
     let m = cache.get(key);
     if (!m) {
@@ -179,11 +180,12 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
   function drawCurves() {
     const z = config?.noise ?? ctx.values.noise;
     const done = cached();
-    const list = [...done.entries()].filter(([cz]) => cz !== z).map(([cz, acc]) => ({ z: cz, accuracy: acc, current: false }));
+    const list = [...done.entries()].filter(([cz]) => cz !== z).map(([cz, run]) => ({ z: cz, accuracy: run.accuracy, current: false }));
     list.push({ z, accuracy: rows.map((r) => r.testAccuracy), current: true });
     curves.update({ curves: list, rounds: config?.rounds ?? ctx.values.rounds });
+    epsilonChart.update({ epsilon: rows.flatMap((r) => (typeof r.epsilon === 'number' ? [r.epsilon] : [])), rounds: config?.rounds ?? ctx.values.rounds, z });
     noiseChart.update({
-      points: [...done.entries()].map(([cz, acc]) => ({ z: cz, accuracy: acc[acc.length - 1] })),
+      points: [...done.entries()].map(([cz, run]) => ({ z: cz, accuracy: run.accuracy[run.accuracy.length - 1], epsilon: run.epsilon[run.epsilon.length - 1] ?? null })),
       grid: NOISE_GRID,
       current: ctx.values.noise,
     });
@@ -192,7 +194,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
   function summary(): string {
     const v = ctx.values;
     const data = params.data.choices.find((c) => c.value === v.data)?.label ?? v.data;
-    const head = `${data} 데이터, 클라이언트 ${v.clients}명 중 라운드마다 ${perRound(v)}명, S = ${v.clip}, z = ${v.noise} (σ = ${Number(sigmaOf(v).toPrecision(3))})`;
+    const head = `${data} 데이터, 클라이언트 ${v.clients}명이 라운드마다 확률 ${v.fraction}로 참여(평균 ${Number(perRound(v).toPrecision(3))}명), S = ${v.clip}, z = ${v.noise} (σ = ${Number(sigmaOf(v).toPrecision(3))})`;
     if (status === 'invalid') return `${head}: 이 설정으로는 학습할 수 없습니다.`;
     if (status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
     const last = rows[rows.length - 1];
@@ -200,7 +202,8 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
     const state = status === 'finished' ? '학습을 마쳤습니다' : status === 'paused' ? '일시정지' : '학습 중';
     const c = clips[clips.length - 1];
     const clipText = c ? ` 이번 라운드 ${c.participants}명 중 ${c.clipped}명의 변화량이 잘렸고, 노이즈의 크기는 평균 변화량의 ${(c.noiseNorm / Math.max(c.meanNorm, 1e-12)).toFixed(1)}배입니다.` : '';
-    return `${head}: ${state}, 라운드 ${last.round}/${config?.rounds ?? v.rounds}, 테스트 정확도 ${pct(last.testAccuracy)}.${clipText}`;
+    const eps = typeof last.epsilon === 'number' ? ` 지금까지 쓴 프라이버시 예산은 ε = ${last.epsilon.toFixed(2)} (δ = 10⁻⁵)입니다.` : ' 노이즈나 클리핑이 없어 차분 프라이버시 보장은 없습니다.';
+    return `${head}: ${state}, 라운드 ${last.round}/${config?.rounds ?? v.rounds}, 테스트 정확도 ${pct(last.testAccuracy)}.${eps}${clipText}`;
   }
 
   function onRoundAveraged(e: Extract<EngineEvent, { type: 'models-averaged' }>) {
@@ -270,7 +273,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
         ctx.announce(summary());
         return;
       case 'run-finished':
-        if (config) cached().set(config.noise, rows.map((r) => r.testAccuracy));
+        if (config) cached().set(config.noise, { accuracy: rows.map((r) => r.testAccuracy), epsilon: rows.map((r) => r.epsilon ?? null) });
         setStatus('finished');
         drawCurves();
         ctx.announce(summary(), true);
@@ -356,7 +359,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
   }
 
   function exportView(kind: 'png' | 'svg', target: string) {
-    const svg = target === 'updates' ? updatesView.svg() : target === 'curves' ? curves.svg() : noiseChart.svg();
+    const svg = target === 'updates' ? updatesView.svg() : target === 'curves' ? curves.svg() : target === 'epsilon' ? epsilonChart.svg() : noiseChart.svg();
     if (!svg) return;
     const text = svgDocument(svg);
     const name = `dp-fedavg-${target}-${stamp()}`;
@@ -405,6 +408,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
               test_accuracy: r.testAccuracy,
               test_loss: r.testLoss,
               train_loss: r.trainLoss,
+              epsilon: r.epsilon ?? '',
               participants: clips[i]?.participants,
               clipped: clips[i]?.clipped,
               mean_update_norm: clips[i]?.meanUpdateNorm,
@@ -412,19 +416,19 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
               noise_norm: clips[i]?.noiseNorm,
               step_norm: clips[i]?.appliedNorm,
             })),
-            ['round', 'test_accuracy', 'test_loss', 'train_loss', 'participants', 'clipped', 'mean_update_norm', 'mean_clipped_norm', 'noise_norm', 'step_norm'],
+            ['round', 'test_accuracy', 'test_loss', 'train_loss', 'epsilon', 'participants', 'clipped', 'mean_update_norm', 'mean_clipped_norm', 'noise_norm', 'step_norm'],
             `dp-fedavg-rounds-${stamp()}.csv`,
           );
           return;
         case 'export-noise-csv':
           downloadCsv(
-            [...cached().entries()].sort((a, b) => a[0] - b[0]).map(([z, acc]) => ({ z, final_test_accuracy: acc[acc.length - 1], rounds: acc.length })),
-            ['z', 'final_test_accuracy', 'rounds'],
+            [...cached().entries()].sort((a, b) => a[0] - b[0]).map(([z, run]) => ({ z, epsilon: run.epsilon[run.epsilon.length - 1] ?? 'inf', final_test_accuracy: run.accuracy[run.accuracy.length - 1], rounds: run.accuracy.length })),
+            ['z', 'epsilon', 'final_test_accuracy', 'rounds'],
             `dp-fedavg-noise-${stamp()}.csv`,
           );
           return;
         case 'export-json':
-          downloadJson({ widget: 'dp-fedavg', settings: ctx.values, config: config ?? toRunConfig(ctx.values), sigma: sigmaOf(ctx.values), backend }, `dp-fedavg-${stamp()}.json`);
+          downloadJson({ widget: 'dp-fedavg', settings: ctx.values, config: config ?? toRunConfig(ctx.values), sigma: sigmaOf(ctx.values), delta: DELTA, epsilon: rows.at(-1)?.epsilon ?? null, backend }, `dp-fedavg-${stamp()}.json`);
           return;
         case 'export-png':
         case 'export-svg':
@@ -442,6 +446,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
       updatesView.destroy();
       curves.destroy();
       noiseChart.destroy();
+      epsilonChart.destroy();
     },
     inspect() {
       return {
@@ -452,7 +457,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
         clips: [...clips],
         arrows: [...arrows],
         server,
-        curve: [...cached().entries()].map(([z, acc]) => ({ z, accuracy: acc[acc.length - 1] })).sort((a, b) => a.z - b.z),
+        curve: [...cached().entries()].map(([z, run]) => ({ z, accuracy: run.accuracy[run.accuracy.length - 1], epsilon: run.epsilon[run.epsilon.length - 1] ?? null })).sort((a, b) => a.z - b.z),
         sweeping: sweepTotal > 0,
         backend,
       };
