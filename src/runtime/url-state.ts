@@ -19,6 +19,8 @@ interface BaseSpec<T> {
   default: T;
   /** A unit shown after the value (e.g. `에폭`), if any. */
   unit?: string;
+  /** Changes only how a run is shown (speed, zoom), not what is trained: no new run. */
+  view?: boolean;
 }
 
 /** A number in [min, max]; with `values`, one of a fixed list (a slider over the list's index). */

@@ -38,11 +38,9 @@ import { Scaffold } from './scaffold';
 import { needsRobustServer } from '../attacks/config';
 import { RobustServer } from '../robust-server';
 import { DpFedAvgServer } from './dp-fedavg';
+import { clientsPerRound } from '../selection';
 
-/** m = max(⌊C·K⌋, 1): the number of clients per round. */
-export function clientsPerRound(fraction: number, clients: number): number {
-  return Math.max(Math.floor(fraction * clients + 1e-9), 1);
-}
+export { clientsPerRound };
 
 /** Aggregation coefficients over the selected clients' sizes (sum to 1). */
 export function aggregationCoefficients(sizes: number[], weighting: 'samples' | 'uniform'): number[] {

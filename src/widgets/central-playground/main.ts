@@ -14,7 +14,7 @@ import { create as createDataflow } from '../renderers/dataflow';
 import { SERIES_COLORS } from '../renderers/colors';
 import { PACE, VIEW_ONLY, params, type CentralParams, type CentralValues } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';
-import { transportAction, type TransportTarget } from '../controls/transport';
+import { transportAction, type TransportTarget } from '../kit/transport';
 import { describeBackend } from '../renderers/run-status';
 
 type Status = 'loading' | 'running' | 'paused' | 'finished' | 'diverged' | 'error';

@@ -31,6 +31,7 @@ export const params = {
   speed: {
     type: 'choice',
     label: '속도',
+    view: true,
     default: 'normal',
     choices: [
       { value: 'slow', label: '느리게' },
@@ -46,4 +47,3 @@ export type DriftValues = Values<DriftParams>;
 /** Milliseconds each round stays on screen; 0: as fast as the two runs go. */
 export const ROUND_MS: Record<DriftValues['speed'], number> = { slow: 900, normal: 350, fast: 0 };
 
-export const VIEW_ONLY: readonly (keyof DriftParams)[] = ['speed'];

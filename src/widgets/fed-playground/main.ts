@@ -3,12 +3,14 @@
  * a time in the worker (the run is held between rounds and let go one round ahead of the
  * picture); the page replays each round's events as four phases — send, train, return, average —
  * at the chosen speed. No learning happens here: every number and picture comes from an event.
+ *
+ * State: the kit's federated-round reducer (kit/rounds.ts). Views: the diagram, the client
+ * cards, the global model, three charts.
  */
-import type { DataSummary, EngineEvent, RoundMetrics, RunConfig } from '~/engine/types';
+import type { DataSummary } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import type { BackendInfo } from '~/runtime/protocol';
-import { TrainingHost } from '~/runtime/host';
-import { downloadCsv, downloadJson, stamp } from '~/runtime/export';
+import { clientsPerRound } from '~/engine/selection';
+import { FLOAT_BYTES } from '~/engine/comm';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { create as createBoundary, type BoundaryRenderer } from '../renderers/boundary';
 import { create as createLineChart } from '../renderers/line-chart';
@@ -16,45 +18,21 @@ import { create as createBandChart } from '../renderers/band-chart';
 import { create as createDiagram, type Phase } from '../renderers/fed-diagram';
 import { create as createLabelBars, type LabelBarsRenderer } from '../renderers/label-bars';
 import { SERIES_COLORS } from '../renderers/colors';
-import { RoundPlayer, playerTransport } from '../renderers/round-player';
-import { DATA_URL, choiceLabel, exportView, formatBytes, num, pct, statusUi, type Status } from '../renderers/fed-common';
-import { PHASE_MS, VIEW_ONLY, params, type FedParams, type FedValues } from './params';
+import { createRun, type Run, type RunInspection } from '../kit/run';
+import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '../kit/rounds';
+import { DATA_URL, choiceLabel, formatBytes, num, pct } from '../kit/status';
+import { PHASE_MS, params, type FedParams } from './params';
 import { BOUNDARY_GRID, isImages, toRunConfig } from './config';
-import { transportAction } from '../controls/transport';
-
-/** A client's part of one round, from its client-trained (and boundary) events. */
-interface ClientResult {
-  n: number;
-  loss: number;
-  accuracy: number;
-  boundary?: { grid: number; classes: number; probs: Float32Array };
-}
-
-/** Everything one round reported, gathered until its round-metrics closes it. */
-interface RoundRecord {
-  round: number;
-  selected: number[];
-  clients: Map<number, ClientResult>;
-  coefficients: number[];
-  global: { grid: number; classes: number; probs: Float32Array } | null;
-  metrics: RoundMetrics | null;
-  /** Bytes of one model copy (from the first weights-down message). */
-  modelBytes: number;
-}
 
 const PHASES: Exclude<Phase, 'idle'>[] = ['broadcast', 'train', 'upload', 'aggregate'];
 
 /** What tests read (also handy in the console). */
-export interface FedInspection {
-  runId: number;
-  status: Status;
-  config: RunConfig | null;
+export interface FedInspection extends RunInspection {
   /** Rounds fully shown (their aggregate phase reached), with the per-round figures drawn. */
-  shown: { round: number; selected: number[]; testAccuracy: number; clientAccuracy: [number, number] | null; coefficients: number[] }[];
+  shown: { round: number; selected: readonly number[]; testAccuracy: number; clientAccuracy: [number, number] | null; coefficients: readonly number[] }[];
   /** Rounds computed but not yet shown. */
   queued: number;
   phase: string;
-  backend: BackendInfo | null;
   parameters: number;
   histograms: number[][];
 }
@@ -62,7 +40,6 @@ export interface FedInspection {
 export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams> & { inspect(): FedInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const ui = statusUi(root);
   const views = {
     diagram: q('[data-view="diagram"]')!,
     global: q('[data-view="global"]')!,
@@ -105,132 +82,83 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     series: [{ key: 'total', label: '보낸 양 + 받은 양', color: '#6a3d9a' }],
   });
 
-  // Per-run state.
-  let status: Status = 'loading';
-  /** The reader's intent; the animation also holds while the widget is off screen. */
-  let playing = true;
-  let config: RunConfig | null = null;
-  let data: DataSummary | null = null;
-  let parameters = 0;
-  let backend: BackendInfo | null = null;
-  let building: RoundRecord | null = null;
-  /** Rounds drawn in their end state (or skipped over), in order: what the charts show. */
-  const history: RoundRecord[] = [];
+  // What the current run drew: rebuilt for each run.
   let boundaries: BoundaryRenderer[] = [];
   let labelBars: LabelBarsRenderer[] = [];
   let globalBoundary: BoundaryRenderer | null = null;
   let clientCards: HTMLElement[] = [];
 
-  const host = new TrainingHost({
-    onEvent: (e) => onEvent(e),
-    onBackend: (info) => {
-      backend = info;
-      ui.backend(info);
-    },
-    onError: (message) => {
-      setStatus('error');
-      ui.alert(message);
+  const phaseMs = () => {
+    const ms = PHASE_MS[ctx.values.speed];
+    return prefersReducedMotion() && ms > 0 ? Math.max(ms, 600) : ms;
+  };
+
+  const run: Run<FedParams, RoundsState, RoundRecord> = createRun(ctx, {
+    config: () => toRunConfig(ctx.values),
+    options: () => ({
+      boundaryGrid: isImages(ctx.values.data) ? 0 : BOUNDARY_GRID,
+      clientBoundaries: !isImages(ctx.values.data),
+      // A loss ten times that of guessing is a run that has blown up.
+      divergeFactor: 10,
+      dataUrl: DATA_URL,
+    }),
+    init: initRounds,
+    reduce: (s, e) => reduceRounds(s, e),
+    player: { phases: PHASES.length, phaseMs, rounds: (s) => s.rounds, round: (r) => r.round, show },
+    onReset: () => delete root.dataset.phase,
+    onStart: start,
+    summary,
+    exports: {
+      tables: {
+        'export-csv': {
+          file: 'fed-metrics',
+          columns: ['round', 'selected_clients', 'coefficients', 'test_accuracy', 'test_loss', 'local_train_loss', 'local_accuracy_min', 'local_accuracy_max', 'bytes_up', 'bytes_down'],
+          rows: () =>
+            run.history.map((r) => {
+              const s = clientSpread(r);
+              return {
+                round: r.round,
+                selected_clients: r.selected.map((k) => k + 1).join(' '),
+                coefficients: r.coefficients.map((c) => c.toFixed(6)).join(' '),
+                test_accuracy: r.metrics!.testAccuracy,
+                test_loss: r.metrics!.testLoss,
+                local_train_loss: r.metrics!.trainLoss,
+                local_accuracy_min: s?.[0],
+                local_accuracy_max: s?.[1],
+                bytes_up: r.metrics!.bytesUp,
+                bytes_down: r.metrics!.bytesDown,
+              };
+            }),
+        },
+      },
+      json: {
+        file: 'fed-config',
+        value: () => ({ widget: 'fed-playground', settings: ctx.values, config: run.config() ?? toRunConfig(ctx.values), parameters: run.state.parameters, backend: run.backend, histograms: run.state.data?.histograms ?? null }),
+      },
+      prefix: 'fed',
+      views: { diagram: () => diagram.toSvg(), global: () => globalBoundary?.toSvg() ?? null, accuracy, loss, bytes },
     },
   });
-  host.setPace(0);
 
-  const player = new RoundPlayer<RoundRecord>({
-    phases: PHASES.length,
-    phaseMs: () => phaseMs(),
-    active: () => active(),
-    request: () => host.step(),
-    show: (rec, phase, duration) => show(rec, phase, duration),
-    onSkip: (rec) => record(rec),
-    onDone: () => {
-      setStatus('finished');
-      ctx.announce(summary(), true);
-    },
-  });
-
-  const phaseMs = () => (prefersReducedMotion() && PHASE_MS[ctx.values.speed] > 0 ? Math.max(PHASE_MS[ctx.values.speed], 600) : PHASE_MS[ctx.values.speed]);
-  const animated = () => PHASE_MS[ctx.values.speed] > 0;
-  const active = () => playing && ctx.visible;
-
-  function setStatus(s: Status) {
-    status = s;
-    ui.status(s, playing);
-  }
-
-  function onEvent(e: EngineEvent) {
-    switch (e.type) {
-      case 'run-started':
-        onRunStarted(e);
-        return;
-      case 'round-started':
-        building = { round: e.round, selected: e.selected, clients: new Map(), coefficients: [], global: null, metrics: null, modelBytes: 0 };
-        return;
-      case 'message-sent':
-        if (building && e.kind === 'weights-down' && !building.modelBytes) building.modelBytes = e.bytes;
-        return;
-      case 'client-trained':
-        building?.clients.set(e.client, { n: e.n, loss: e.loss, accuracy: e.accuracy });
-        return;
-      case 'boundary':
-        if (!building) return;
-        if (e.owner === 'global') building.global = { grid: e.grid, classes: e.classes, probs: e.probs };
-        else {
-          const c = building.clients.get(e.owner);
-          if (c) c.boundary = { grid: e.grid, classes: e.classes, probs: e.probs };
-        }
-        return;
-      case 'models-averaged':
-        if (building) building.coefficients = e.coefficients;
-        return;
-      case 'round-metrics': {
-        if (!building) return;
-        building.metrics = e.metrics;
-        const rec = building;
-        building = null;
-        const last = !!config && e.metrics.round >= config.rounds;
-        // Nothing more to hold the run for: let it finish and free its tensors.
-        if (last) host.resume();
-        player.push(rec, last);
-        return;
-      }
-      case 'run-diverged':
-        player.stop();
-        // What was computed before the blow-up is shown at once; then the message.
-        player.flush();
-        setStatus('diverged');
-        ui.alert(`${e.message} 설정을 바꾸거나 ‘다시 학습’을 누르면 새로 시작합니다.`);
-        ctx.announce(summary(), true);
-        return;
-      default:
-        return;
-    }
-  }
-
-  function onRunStarted(e: Extract<EngineEvent, { type: 'run-started' }>) {
-    config = e.config;
-    data = e.data;
-    parameters = e.parameters;
-    root.dataset.runId = String(host.runId);
-    ui.parameters(`모델 매개변수 ${parameters.toLocaleString('ko-KR')}개 · 모델 한 벌 ${formatBytes(parameters * 4)} (float32)`);
-    buildPanels();
-    const sizes = e.data.histograms.map((h) => h.reduce((a, b) => a + b, 0));
-    diagram.update({ clients: e.config.clients, sizes });
+  /** The run has started: the model's size, the panels and the idle diagram. */
+  function start() {
+    const { config, data, parameters } = run.state;
+    if (!config || !data) return;
+    const model = formatBytes(parameters * FLOAT_BYTES);
+    run.parameters(`모델 매개변수 ${parameters.toLocaleString('ko-KR')}개 · 모델 한 벌 ${model} (float32)`);
+    buildPanels(config.clients, data);
+    diagram.update({ clients: config.clients, sizes: data.histograms.map((h) => h.reduce((a, b) => a + b, 0)) });
     const idle = '라운드를 시작하면 서버가 참여할 클라이언트를 무작위로 뽑습니다.';
     diagram.update({ phase: { round: 0, phase: 'idle', selected: [], duration: 0, note: idle } });
     if (phaseNoteLine) phaseNoteLine.textContent = idle;
     markPhase(-1);
-    const m = Math.max(Math.floor(e.config.fraction * e.config.clients + 1e-9), 1);
-    if (bytesNote) {
-      bytesNote.textContent = `한 라운드에 모델 한 벌(${formatBytes(parameters * 4)})이 참여 클라이언트 ${m}명에게 내려가고 ${m}개가 올라옵니다: 라운드마다 ${formatBytes(2 * m * parameters * 4)}.`;
-    }
+    const m = clientsPerRound(config.fraction, config.clients);
+    if (bytesNote) bytesNote.textContent = `한 라운드에 모델 한 벌(${model})이 참여 클라이언트 ${m}명에게 내려가고 ${m}개가 올라옵니다: 라운드마다 ${formatBytes(2 * m * parameters * FLOAT_BYTES)}.`;
     drawCharts();
-    ui.progress(0, e.config.rounds, `라운드 0 / ${e.config.rounds}`);
-    setStatus(active() ? 'running' : 'paused');
-    ctx.announce(summary());
-    player.start();
   }
 
   /** Client cards (label bars and local model) and the global panel for a new run. */
-  function buildPanels() {
+  function buildPanels(_clients: number, d: DataSummary) {
     for (const b of boundaries) b.destroy();
     for (const l of labelBars) l.destroy();
     globalBoundary?.destroy();
@@ -240,8 +168,6 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     clientCards = [];
     views.clients.replaceChildren();
     views.global.replaceChildren();
-    if (!data || !config) return;
-    const d = data;
     const images = !d.points;
     const hist = d.histograms;
     const max = Math.max(1, ...hist.flat());
@@ -336,14 +262,14 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       case 'broadcast':
         return `라운드 ${rec.round}: 클라이언트 ${who}에게 글로벌 모델을 보냅니다 (${formatBytes(rec.modelBytes)} × ${m}).`;
       case 'train':
-        return config?.algorithm === 'fedsgd'
+        return run.config()?.algorithm === 'fedsgd'
           ? '각 클라이언트가 자기 데이터 전체로 기울기를 한 번 계산합니다.'
-          : `각 클라이언트가 자기 데이터로 ${config?.localEpochs ?? ''} 에폭 학습합니다.`;
+          : `각 클라이언트가 자기 데이터로 ${run.config()?.localEpochs ?? ''} 에폭 학습합니다.`;
       case 'upload':
-        return config?.algorithm === 'fedsgd' ? '기울기를 서버로 보냅니다. 원본 데이터는 그대로 있습니다.' : '학습한 로컬 모델을 서버로 보냅니다. 원본 데이터는 그대로 있습니다.';
+        return run.config()?.algorithm === 'fedsgd' ? '기울기를 서버로 보냅니다. 원본 데이터는 그대로 있습니다.' : '학습한 로컬 모델을 서버로 보냅니다. 원본 데이터는 그대로 있습니다.';
       case 'aggregate': {
         const c = rec.coefficients.map((x) => x.toFixed(2)).join(', ');
-        return config?.algorithm === 'fedsgd' ? `가중 평균한 기울기로 한 걸음 갑니다 (가중치 ${c}).` : `가중치 ${c}로 평균해 새 글로벌 모델을 만듭니다.`;
+        return run.config()?.algorithm === 'fedsgd' ? `가중 평균한 기울기로 한 걸음 갑니다 (가중치 ${c}).` : `가중치 ${c}로 평균해 새 글로벌 모델을 만듭니다.`;
       }
     }
   }
@@ -370,11 +296,11 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
         return;
       }
       if (!trained || !r) {
-        stat.textContent = phase === 0 ? '모델 받는 중' : config?.algorithm === 'fedsgd' ? '기울기 계산 중' : '로컬 학습 중';
+        stat.textContent = phase === 0 ? '모델 받는 중' : run.config()?.algorithm === 'fedsgd' ? '기울기 계산 중' : '로컬 학습 중';
         return;
       }
       card.dataset.trained = String(r.accuracy);
-      stat.textContent = config?.algorithm === 'fedsgd' ? `w_t 정확도 ${pct(r.accuracy, 0)}` : `로컬 정확도 ${pct(r.accuracy, 0)}`;
+      stat.textContent = run.config()?.algorithm === 'fedsgd' ? `w_t 정확도 ${pct(r.accuracy, 0)}` : `로컬 정확도 ${pct(r.accuracy, 0)}`;
       const b = boundaries[k];
       if (b && r.boundary) b.update({ boundary: r.boundary });
       const bar = card.querySelector<HTMLElement>('.fw-client__meter > span');
@@ -382,45 +308,36 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     });
   }
 
-  function record(rec: RoundRecord) {
-    if (!history.includes(rec)) history.push(rec);
-  }
-
-  /** The aggregate phase: the new global model, the charts and the summary. */
+  /** The aggregate phase: the new global model and the charts (the kit moves the progress on). */
   function completeRound(rec: RoundRecord) {
-    record(rec);
-    const total = config?.rounds ?? ctx.values.rounds;
     if (rec.global && globalBoundary) globalBoundary.update({ boundary: rec.global });
     const big = views.global.querySelector('[data-global-accuracy]');
     if (big && rec.metrics) big.textContent = pct(rec.metrics.testAccuracy);
     drawCharts();
-    ui.progress(rec.round, total, `라운드 ${rec.round} / ${total}`);
-    root.dataset.round = String(rec.round);
-    ctx.announce(summary());
   }
 
   /** The pending staggered chart redraw (see drawCharts). */
   let chartFrame = 0;
 
   function drawCharts() {
+    const history = run.history;
     const lines: { x: number; y: number; series: string }[] = [];
     const bands: { x: number; lo: number; hi: number; band: string }[] = [];
     const lossPts: { x: number; y: number; series: string }[] = [];
     const bytePts: { x: number; y: number; series: string }[] = [{ x: 0, y: 0, series: 'total' }];
-    let cum = 0;
-    for (const r of history) {
+    const cum = cumulativeBytes(history);
+    history.forEach((r, i) => {
       const m = r.metrics!;
       lines.push({ x: r.round, y: m.testAccuracy, series: 'global' });
-      const accs = [...r.clients.values()].filter((c) => c.n > 0).map((c) => c.accuracy);
-      if (accs.length) {
-        bands.push({ x: r.round, lo: Math.min(...accs), hi: Math.max(...accs), band: 'local' });
+      const spread = clientSpread(r);
+      if (spread) {
+        bands.push({ x: r.round, lo: spread[0], hi: spread[1], band: 'local' });
         if (m.trainAccuracy !== undefined) lines.push({ x: r.round, y: m.trainAccuracy, series: 'local' });
       }
       lossPts.push({ x: r.round, y: m.testLoss, series: 'test' }, { x: r.round, y: m.trainLoss, series: 'train' });
-      cum += m.bytesUp + m.bytesDown;
-      bytePts.push({ x: r.round, y: cum / 1000, series: 'total' });
-    }
-    const xMax = config?.rounds ?? ctx.values.rounds;
+      bytePts.push({ x: r.round, y: cum[i] / 1000, series: 'total' });
+    });
+    const xMax = run.config()?.rounds ?? ctx.values.rounds;
     // Each chart redraws in an animation frame of its own; three Plot redraws in one frame made
     // the longest main-thread task of the chapter, so the later two wait one and two frames more.
     cancelAnimationFrame(chartFrame);
@@ -431,140 +348,31 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     });
   }
 
-  function clientSpread(r: RoundRecord): [number, number] | null {
-    const accs = [...r.clients.values()].filter((c) => c.n > 0).map((c) => c.accuracy);
-    return accs.length ? [Math.min(...accs), Math.max(...accs)] : null;
-  }
-
   function summary(): string {
     const v = ctx.values;
+    const status = run.status;
     const head = `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, ${choiceLabel(params.partition, v.partition)}, ${choiceLabel(params.algo, v.algo)}`;
     if (status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
+    const history = run.history;
     const last = history[history.length - 1];
     if (!last?.metrics) return `${head}: 학습을 준비하고 있습니다.`;
-    const total = config?.rounds ?? v.rounds;
+    const total = run.config()?.rounds ?? v.rounds;
     const state = status === 'finished' ? '학습을 마쳤습니다' : status === 'paused' ? '일시정지' : '학습 중';
     const spread = clientSpread(last);
-    const cum = history.reduce((s, r) => s + r.metrics!.bytesUp + r.metrics!.bytesDown, 0);
     const who = last.selected.map((k) => k + 1).join(', ');
     return (
       `${head}: ${state}, 라운드 ${last.round}/${total}. 참여 클라이언트 ${who}. ` +
       `글로벌 모델 테스트 정확도 ${pct(last.metrics.testAccuracy)}, 테스트 손실 ${num(last.metrics.testLoss)}` +
       (spread ? `, 로컬 정확도 ${pct(spread[0], 0)}–${pct(spread[1], 0)}` : '') +
-      `. 누적 통신량 ${formatBytes(cum)}.`
+      `. 누적 통신량 ${formatBytes(cumulativeBytes(history).at(-1) ?? 0)}.`
     );
   }
 
-  // A loss ten times that of guessing is a run that has blown up (see WireRunOptions).
-  const wireOptions = () => ({
-    boundaryGrid: isImages(ctx.values.data) ? 0 : BOUNDARY_GRID,
-    clientBoundaries: !isImages(ctx.values.data),
-    divergeFactor: 10,
-    dataUrl: DATA_URL,
-  });
+  run.start(false);
 
-  function resetRunState() {
-    player.reset();
-    building = null;
-    history.length = 0;
-    delete root.dataset.round;
-    delete root.dataset.phase;
-    ui.alert(null);
-  }
-
-  /** A new run of the current settings: at once, or after the debounce (settings changes). */
-  function newRun(debounced: boolean) {
-    resetRunState();
-    setStatus('loading');
-    // Always started held: the player asks the worker for each round when it needs it.
-    if (debounced) host.restart(() => toRunConfig(ctx.values), wireOptions(), { paused: () => true });
-    else host.start(toRunConfig(ctx.values), wireOptions(), { paused: true });
-  }
-
-  newRun(false);
-
-  const transport = playerTransport(
-    player,
-    {
-      status: () => status,
-      playing: () => playing,
-      setPlaying: (on) => (playing = on),
-      setStatus,
-      fresh: () => newRun(false),
-    },
-    true,
-  );
-
-  return {
-    update(_values: FedValues, changed) {
-      if (changed.includes('speed') && !animated()) {
-        // From phases to whole rounds: show what is computed, then go on round by round.
-        player.flush();
-        player.resume();
-      }
-      if (changed.every((k) => VIEW_ONLY.includes(k))) return;
-      playing = true;
-      newRun(true);
-    },
-    action(name, trigger) {
-      if (transportAction(name, transport)) return;
-      switch (name) {
-        case 'export-csv':
-          downloadCsv(
-            history.map((r) => {
-              const s = clientSpread(r);
-              return {
-                round: r.round,
-                selected_clients: r.selected.map((k) => k + 1).join(' '),
-                coefficients: r.coefficients.map((c) => c.toFixed(6)).join(' '),
-                test_accuracy: r.metrics!.testAccuracy,
-                test_loss: r.metrics!.testLoss,
-                local_train_loss: r.metrics!.trainLoss,
-                local_accuracy_min: s ? s[0] : undefined,
-                local_accuracy_max: s ? s[1] : undefined,
-                bytes_up: r.metrics!.bytesUp,
-                bytes_down: r.metrics!.bytesDown,
-              };
-            }),
-            ['round', 'selected_clients', 'coefficients', 'test_accuracy', 'test_loss', 'local_train_loss', 'local_accuracy_min', 'local_accuracy_max', 'bytes_up', 'bytes_down'],
-            `fed-metrics-${stamp()}.csv`,
-          );
-          return;
-        case 'export-json':
-          downloadJson(
-            { widget: 'fed-playground', settings: ctx.values, config: config ?? toRunConfig(ctx.values), parameters, backend, histograms: data?.histograms ?? null },
-            `fed-config-${stamp()}.json`,
-          );
-          return;
-        case 'export-png':
-        case 'export-svg': {
-          const target = trigger.dataset.target ?? 'diagram';
-          const kind = name === 'export-png' ? 'png' : 'svg';
-          const source =
-            target === 'diagram'
-              ? diagram.toSvg()
-              : target === 'global'
-                ? (globalBoundary?.toSvg() ?? null)
-                : (target === 'accuracy' ? accuracy : target === 'loss' ? loss : bytes).svg();
-          exportView(kind, `fed-${target}`, source, ctx.notify);
-          return;
-        }
-      }
-    },
-    setVisible(visible) {
-      if (status !== 'running' && status !== 'paused') return;
-      if (visible && playing) {
-        setStatus('running');
-        player.resume();
-      } else {
-        player.hold();
-        setStatus('paused');
-      }
-    },
+  return run.controller({
     destroy() {
       cancelAnimationFrame(chartFrame);
-      player.reset();
-      host.dispose();
       diagram.destroy();
       accuracy.destroy();
       loss.destroy();
@@ -573,24 +381,22 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       for (const b of boundaries) b.destroy();
       for (const l of labelBars) l.destroy();
     },
-    inspect() {
+    inspect: () => {
+      const cur = run.current;
       return {
-        runId: host.runId,
-        status,
-        config,
-        shown: history.map((r) => ({
+        ...run.inspectBase(),
+        shown: run.history.map((r) => ({
           round: r.round,
           selected: r.selected,
           testAccuracy: r.metrics!.testAccuracy,
           clientAccuracy: clientSpread(r),
           coefficients: r.coefficients,
         })),
-        queued: player.queued,
-        phase: player.current ? PHASES[player.current.phase] : 'idle',
-        backend,
-        parameters,
-        histograms: data?.histograms ?? [],
+        queued: run.queued,
+        phase: cur ? PHASES[cur.phase] : 'idle',
+        parameters: run.state.parameters,
+        histograms: run.state.data?.histograms ?? [],
       };
     },
-  };
+  });
 }

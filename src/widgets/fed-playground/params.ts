@@ -83,6 +83,7 @@ export const params = {
   speed: {
     type: 'choice',
     label: '속도',
+    view: true,
     default: 'normal',
     choices: [
       { value: 'slow', label: '느리게' },
@@ -101,5 +102,3 @@ export type FedValues = Values<FedParams>;
  */
 export const PHASE_MS: Record<FedValues['speed'], number> = { slow: 900, normal: 380, fast: 0 };
 
-/** Settings that change only how the run is shown, not what is trained. */
-export const VIEW_ONLY: readonly (keyof FedParams)[] = ['speed'];

@@ -9,6 +9,9 @@
  */
 import { contours, geoPath, geoTransform } from 'd3';
 import { create as createBoundary, type BoundaryData } from './boundary';
+import { argmaxGrid } from '../kit/rounds';
+
+export { argmaxGrid };
 
 export interface OverlayModel {
   /** Key for the line's data attribute (e.g. the client index). */
@@ -38,18 +41,6 @@ export interface BoundaryOverlayRenderer {
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-
-/** Most likely class of every grid cell. */
-export function argmaxGrid(probs: Float32Array, classes: number): Uint8Array {
-  const cells = probs.length / classes;
-  const out = new Uint8Array(cells);
-  for (let i = 0; i < cells; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (probs[i * classes + c] > probs[i * classes + best]) best = c;
-    out[i] = best;
-  }
-  return out;
-}
 
 /**
  * SVG path data of one model's class boundaries on a size×size square.

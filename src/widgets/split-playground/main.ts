@@ -18,7 +18,7 @@ import { KIND_LABELS, KIND_ORDER, formatBytes } from '../renderers/kinds';
 import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
 import { BATCH_PACE, FLIGHT, PACE, VIEW_ONLY, params, type SplitParams, type SplitValues } from './params';
 import { cutText, fixes, networkOf, toRunConfig } from './config';
-import { transportAction, type TransportTarget } from '../controls/transport';
+import { transportAction, type TransportTarget } from '../kit/transport';
 
 /** What tests read (also handy in the console). */
 export interface SplitInspection {

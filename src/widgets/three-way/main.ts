@@ -17,7 +17,7 @@ import { KIND_COLORS, KIND_LABELS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS, for
 import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
 import type { ThreeWayParams, ThreeWayValues } from './params';
 import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
-import { transportAction, type TransportTarget } from '../controls/transport';
+import { transportAction, type TransportTarget } from '../kit/transport';
 
 /** Everything one method's run reported. */
 interface RunRecord {

@@ -12,12 +12,12 @@ import { TrainingHost } from '~/runtime/host';
 import { downloadCsv, downloadJson, stamp } from '~/runtime/export';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { create as createMap, clientColor, type XY } from '../renderers/weight-map';
-import { RoundPlayer, playerTransport } from '../renderers/round-player';
+import { RoundPlayer, playerTransport } from '../kit/player';
 import { choiceLabel, exportView, pct, statusUi, type Status } from '../renderers/fed-common';
 import { PHASE_MS, VIEW_ONLY, params, type AvgParams, type AvgValues } from './params';
 import { HIDDEN, shownParameters, toRunConfig } from './config';
 import { fitPca, project, type Projection } from './pca';
-import { transportAction } from '../controls/transport';
+import { transportAction } from '../kit/transport';
 
 interface LocalModel {
   k: number;

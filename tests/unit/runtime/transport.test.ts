@@ -1,10 +1,10 @@
 /**
- * The transport buttons' logic shared by the training widgets (widgets/controls/transport.ts):
+ * The transport buttons' logic shared by the training widgets (widgets/kit/transport.ts):
  * what play/pause, step, step-phase and restart do from each status, recorded as the calls a
  * widget sees.
  */
 import { describe, expect, test } from 'vitest';
-import { transportAction, type TransportTarget } from '~/widgets/controls/transport';
+import { transportAction, type TransportTarget } from '~/widgets/kit/transport';
 
 function target(status: string, playing: boolean, extra: Partial<TransportTarget> = {}) {
   const calls: string[] = [];

@@ -10,7 +10,7 @@
  *
  * No DOM and no timers other than the phase clock: the widget draws in `show`.
  */
-import type { TransportTarget } from '../controls/transport';
+import type { TransportTarget } from './transport';
 
 export interface RoundPlayerOptions<R> {
   /** Phases per round (≥ 1); the last one is the round's end state. */

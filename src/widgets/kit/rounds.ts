@@ -1,0 +1,123 @@
+/**
+ * The reducer the federated widgets share: it gathers one round's engine events (who was
+ * selected, each client's result and boundary, the averaging, the metrics) into a record, and
+ * appends the record when the round's metrics close it. Pure: no DOM, no tfjs; each event gives
+ * a new state and leaves the old one as it was (tested in Node).
+ */
+import type { DataSummary, EngineEvent, RoundMetrics, RunConfig } from '~/engine/types';
+
+/** Class probabilities on a grid (the engine's boundary event). */
+export interface Grid {
+  grid: number;
+  classes: number;
+  probs: Float32Array;
+}
+
+/** A client's part of one round. */
+export interface ClientResult {
+  n: number;
+  loss: number;
+  accuracy: number;
+  boundary?: Grid;
+  /** The client's model after training (only with emitWeights). */
+  weights?: Float32Array;
+  /** DP-FedAvg: the update's norm before and after clipping. */
+  updateNorm?: number;
+  clippedNorm?: number;
+}
+
+/** Everything one round reported. */
+export interface RoundRecord {
+  round: number;
+  selected: readonly number[];
+  clients: ReadonlyMap<number, ClientResult>;
+  coefficients: readonly number[];
+  /** Global model before and after averaging (only with emitWeights). */
+  before?: Float32Array;
+  after?: Float32Array;
+  global: Grid | null;
+  metrics: RoundMetrics | null;
+  /** Bytes of one model copy (the first weights-down message). */
+  modelBytes: number;
+}
+
+export interface RoundsState {
+  config: RunConfig | null;
+  data: DataSummary | null;
+  parameters: number;
+  /** The round in progress. */
+  building: RoundRecord | null;
+  /** Complete rounds, in order. */
+  rounds: readonly RoundRecord[];
+  /** The round at which the run diverged, if it did. */
+  diverged: number | null;
+}
+
+export const initRounds = (): RoundsState => ({ config: null, data: null, parameters: 0, building: null, rounds: [], diverged: null });
+
+function withClient(b: RoundRecord, k: number, f: (c: ClientResult | undefined) => ClientResult | undefined): RoundRecord {
+  const c = f(b.clients.get(k));
+  if (!c) return b;
+  const clients = new Map(b.clients);
+  clients.set(k, c);
+  return { ...b, clients };
+}
+
+/** The state after one engine event. */
+export function reduceRounds(s: RoundsState, e: EngineEvent): RoundsState {
+  const b = s.building;
+  switch (e.type) {
+    case 'run-started':
+      return { ...initRounds(), config: e.config, data: e.data, parameters: e.parameters };
+    case 'round-started':
+      return { ...s, building: { round: e.round, selected: e.selected, clients: new Map(), coefficients: [], global: null, metrics: null, modelBytes: 0 } };
+    case 'message-sent':
+      if (!b || e.kind !== 'weights-down' || b.modelBytes) return s;
+      return { ...s, building: { ...b, modelBytes: e.bytes } };
+    case 'client-trained': {
+      if (!b) return s;
+      const { n, loss, accuracy, weights, updateNorm, clippedNorm } = e;
+      return { ...s, building: withClient(b, e.client, (old) => ({ ...old, n, loss, accuracy, weights, updateNorm, clippedNorm })) };
+    }
+    case 'boundary': {
+      if (!b) return s;
+      const grid = { grid: e.grid, classes: e.classes, probs: e.probs };
+      if (e.owner === 'global') return { ...s, building: { ...b, global: grid } };
+      return { ...s, building: withClient(b, e.owner, (c) => c && { ...c, boundary: grid }) };
+    }
+    case 'models-averaged':
+      if (!b) return s;
+      return { ...s, building: { ...b, coefficients: e.coefficients, before: e.before, after: e.after } };
+    case 'round-metrics':
+      if (!b) return s;
+      return { ...s, building: null, rounds: [...s.rounds, { ...b, metrics: e.metrics }] };
+    case 'run-diverged':
+      return { ...s, building: null, diverged: e.round };
+    default:
+      return s;
+  }
+}
+
+/** The lowest and highest local accuracy of a round's clients that had data. */
+export function clientSpread(r: RoundRecord): [number, number] | null {
+  const accs = [...r.clients.values()].filter((c) => c.n > 0).map((c) => c.accuracy);
+  return accs.length ? [Math.min(...accs), Math.max(...accs)] : null;
+}
+
+/** Total bytes both ways up to and including each round. */
+export function cumulativeBytes(rounds: readonly RoundRecord[]): number[] {
+  let sum = 0;
+  return rounds.map((r) => (sum += (r.metrics?.bytesUp ?? 0) + (r.metrics?.bytesDown ?? 0)));
+}
+
+/** Most likely class of every grid cell. */
+export function argmaxGrid(probs: Float32Array, classes: number): Uint8Array {
+  const cells = probs.length / classes;
+  const out = new Uint8Array(cells);
+  for (let i = 0; i < cells; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probs[i * classes + c] > probs[i * classes + best]) best = c;
+    out[i] = best;
+  }
+  return out;
+}

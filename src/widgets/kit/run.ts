@@ -1,0 +1,410 @@
+/**
+ * The run controller every training widget uses: it owns the TrainingHost (one per side when a
+ * widget trains two runs side by side), the status machine
+ *
+ *   loading → running ⇄ paused → finished | diverged | error      (invalid: settings refused)
+ *
+ * the reader's play intent, pausing off screen and resuming, the transport buttons, the status
+ * and alert UI, the export buttons and the base of inspect(). A widget gives it a pure reducer
+ * `(state, event, side) → state` and its views; it never touches a host or a status itself.
+ *
+ * Two ways to show a run:
+ * - live (default): events are drawn as they come; the worker is paced (`pace`) and held while
+ *   the widget is paused or off screen.
+ * - player: complete rounds (listed by `player.rounds(state)`) go through a RoundPlayer that
+ *   shows each in phases at the reader's speed and asks the workers for one round at a time.
+ */
+import type { EngineEvent, RunConfig } from '~/engine/types';
+import type { BackendInfo, WireRunOptions } from '~/runtime/protocol';
+import type { ParamTable, Values } from '~/runtime/url-state';
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import { TrainingHost } from '~/runtime/host';
+import { RoundPlayer, playerTransport } from './player';
+import { transportAction, type TransportTarget } from './transport';
+import { statusView, type Status } from './status';
+import { exportAction, type ExportSpec } from './export';
+
+export interface PlayerSpec<S, R> {
+  /** Phases per round (≥ 1); the last one is the round's end state. */
+  phases: number;
+  /** Milliseconds a phase stays on screen while playing; 0 shows whole rounds as they come. */
+  phaseMs(): number;
+  /** The rounds the state holds complete, in order (new ones are appended). */
+  rounds(state: S): readonly R[];
+  /** A round's number (1-based). */
+  round(r: R): number;
+  /** Draws `r` at `phase`, animating for `duration` ms. */
+  show(r: R, phase: number, duration: number): void;
+}
+
+export interface RunSpec<S, R> {
+  /** Names of runs trained side by side, one worker each (default: one run, `main`). */
+  sides?: readonly string[];
+  /** The engine configuration of a side, from the current settings. */
+  config(side: string): RunConfig;
+  /** What the worker adds to the engine's events (boundary grids, divergence factor, data URL). */
+  options(side: string): WireRunOptions;
+  /** A Korean message when the settings cannot train (the run then waits for a change). */
+  validate?(): string | null;
+  /** The state of a run before its first event. */
+  init(): S;
+  /** Pure: the state after one engine event of `side`. */
+  reduce(state: S, event: EngineEvent, side: string): S;
+  /** After an event has been reduced: draw what it changed (live widgets). */
+  onEvent?(event: EngineEvent, side: string): void;
+  /** A new run is about to start: clear what the last one drew. */
+  onReset?(): void;
+  /** Every side has started: draw the new run's empty views. */
+  onStart?(): void;
+  /** The run finished or diverged. */
+  onEnd?(status: Status): void;
+  player?: PlayerSpec<S, R>;
+  /** Live runs: milliseconds between epochs or rounds, and between split-learning batches. */
+  pace?(): number | readonly [number, number];
+  /** Progress unit: '라운드' (default) or '에폭' (data-round or data-epoch follows it). */
+  unit?: '라운드' | '에폭';
+  /** Epochs or rounds of a configuration (default: rounds). */
+  total?(config: RunConfig): number;
+  /** The aria-live summary of the run now. */
+  summary(): string;
+  exports?: ExportSpec;
+  /** Names a side in the diverged alert when there are several. */
+  sideName?(side: string): string;
+}
+
+/** What every training widget's inspect() starts with. */
+export interface RunInspection {
+  runId: number;
+  status: Status;
+  config: RunConfig | null;
+  backend: BackendInfo | null;
+}
+
+/** A widget's own part of its controller; the run does the rest. */
+export interface OwnController<T extends ParamTable, I> {
+  /** Before the run reacts to a settings change: 'skip' handles it, 'now' restarts undebounced. */
+  update?(values: Values<T>, changed: (keyof T & string)[]): 'skip' | 'now' | void;
+  /** A button the run does not know; true when handled (the run then does nothing more). */
+  action?(name: string, trigger: HTMLElement): boolean | void;
+  destroy?(): void;
+  inspect(): I;
+}
+
+const DIVERGED_TAIL = ' 설정을 바꾸거나 ‘다시 학습’을 누르면 새로 시작합니다.';
+
+export class Run<T extends ParamTable, S, R = never> {
+  /** The current run's state, as the reducer made it. */
+  state: S;
+  /** Rounds shown in their end state (or skipped over), in order: what the charts show (player). */
+  readonly history: R[] = [];
+  backend: BackendInfo | null = null;
+  private statusNow: Status = 'loading';
+  /** The reader's intent; the run also holds while the widget is off screen. */
+  private wantPlay = true;
+  private readonly hosts: Record<string, TrainingHost> = {};
+  private readonly configs: Record<string, RunConfig | null> = {};
+  private readonly started = new Set<string>();
+  private pushed = 0;
+  private readonly sides: readonly string[];
+  private readonly ui: ReturnType<typeof statusView>;
+  private readonly player: RoundPlayer<R> | null = null;
+  private readonly transport: TransportTarget;
+
+  constructor(
+    private readonly ctx: WidgetContext<T>,
+    private readonly spec: RunSpec<S, R>,
+  ) {
+    this.sides = spec.sides ?? ['main'];
+    this.ui = statusView(ctx.root);
+    this.state = spec.init();
+    for (const side of this.sides) {
+      this.configs[side] = null;
+      this.hosts[side] = new TrainingHost({
+        onEvent: (e) => this.onEvent(e, side),
+        onBackend: (info) => {
+          this.backend = info;
+          this.ui.backend(info);
+        },
+        onPaused: (p) => {
+          if (!this.player && (this.statusNow === 'running' || this.statusNow === 'paused')) this.setStatus(p ? 'paused' : 'running');
+        },
+        onError: (message) => {
+          this.setStatus('error');
+          this.ui.alert(message);
+        },
+      });
+    }
+    const p = spec.player;
+    const base = {
+      status: () => this.statusNow,
+      playing: () => this.wantPlay,
+      setPlaying: (on: boolean) => (this.wantPlay = on),
+      setStatus: (s: 'running' | 'paused') => this.setStatus(s),
+      fresh: () => this.start(false),
+    };
+    if (p) {
+      const player = new RoundPlayer<R>({
+        phases: p.phases,
+        phaseMs: () => p.phaseMs(),
+        active: () => this.active,
+        request: () => this.each((h) => h.step()),
+        show: (r, phase, duration) => this.show(r, phase, duration),
+        onSkip: (r) => this.record(r),
+        onDone: () => this.end('finished'),
+      });
+      this.player = player;
+      this.transport = { ...playerTransport(player, base, p.phases > 1), frozen: ['invalid'] };
+    } else {
+      this.transport = {
+        ...base,
+        resumeOrHold: () => this.each((h) => (this.active ? h.resume() : h.pause())),
+        step: () => this.each((h) => h.step()),
+        noStep: ['finished', 'diverged', 'error', 'invalid'],
+        frozen: ['invalid'],
+        restartPlays: false,
+      };
+    }
+    this.applyPace();
+  }
+
+  get status(): Status {
+    return this.statusNow;
+  }
+
+  /** Whether the reader wants the run to go on (a new run of changed settings sets it). */
+  get playing(): boolean {
+    return this.wantPlay;
+  }
+
+  set playing(on: boolean) {
+    this.wantPlay = on;
+  }
+
+  /** Playing and on screen. */
+  get active(): boolean {
+    return this.wantPlay && this.ctx.visible;
+  }
+
+  /** The configuration of a side's current run (the first side by default), once started. */
+  config(side = this.sides[0]): RunConfig | null {
+    return this.configs[side] ?? null;
+  }
+
+  runId(side = this.sides[0]): number {
+    return this.hosts[side]?.runId ?? 0;
+  }
+
+  /** Rounds computed and not yet shown (player). */
+  get queued(): number {
+    return this.player?.queued ?? 0;
+  }
+
+  /** The round and phase on screen (player). */
+  get current(): { round: R; phase: number } | null {
+    return this.player?.current ?? null;
+  }
+
+  /** Epochs or rounds the current run will take. */
+  get total(): number {
+    const c = this.config();
+    return c ? (this.spec.total?.(c) ?? c.rounds) : 0;
+  }
+
+  /** The status, the play button and data-status. */
+  setStatus(s: Status): void {
+    this.statusNow = s;
+    this.ui.status(s, this.wantPlay);
+  }
+
+  /** Shows or clears the alert box. */
+  alert(message: string | null): void {
+    this.ui.alert(message);
+  }
+
+  /** The line under the controls about the model's size. */
+  parameters(text: string): void {
+    this.ui.parameters(text);
+  }
+
+  /** Starts a run of the current settings: at once, or after the settings are quiet. */
+  start(debounced: boolean): void {
+    this.player?.reset();
+    this.history.length = 0;
+    this.pushed = 0;
+    this.started.clear();
+    this.state = this.spec.init();
+    for (const side of this.sides) this.configs[side] = null;
+    this.ui.alert(null);
+    delete this.ctx.root.dataset[this.roundKey];
+    this.spec.onReset?.();
+    const problem = this.spec.validate?.();
+    if (problem) {
+      this.each((h) => h.cancel());
+      this.setStatus('invalid');
+      this.ui.alert(problem);
+      this.ctx.announce(this.spec.summary(), true);
+      return;
+    }
+    this.setStatus('loading');
+    // A player asks for each round when it needs it, so its runs always start held.
+    const held = () => this.player !== null || !this.active;
+    for (const side of this.sides) {
+      const h = this.hosts[side];
+      if (debounced) h.restart(() => this.spec.config(side), this.spec.options(side), { paused: held });
+      else h.start(this.spec.config(side), this.spec.options(side), { paused: held() });
+    }
+  }
+
+  /** The controller the runtime talks to; `own` adds the widget's buttons and inspect(). */
+  controller<I>(own: OwnController<T, I>): WidgetController<T> & { inspect(): I } {
+    return {
+      update: (values, changed) => {
+        this.applyPace();
+        const p = this.spec.player;
+        if (p && this.player && changed.some((k) => this.isView(k))) {
+          // From phases to whole rounds: show what is computed, then go on round by round.
+          if (p.phaseMs() === 0) this.player.flush();
+          this.player.resume();
+        }
+        const said = own.update?.(values, changed);
+        if (said === 'skip' || changed.every((k) => this.isView(k))) return;
+        this.wantPlay = true;
+        this.start(said !== 'now');
+      },
+      action: (name, trigger) => {
+        if (own.action?.(name, trigger)) return;
+        if (transportAction(name, this.transport)) return;
+        if (this.spec.exports) exportAction(name, trigger, this.spec.exports, this.ctx.notify);
+      },
+      setVisible: (visible) => this.setVisible(visible),
+      destroy: () => {
+        this.player?.reset();
+        this.each((h) => h.dispose());
+        own.destroy?.();
+      },
+      inspect: () => own.inspect(),
+    };
+  }
+
+  /** The part of inspect() every training widget has. */
+  inspectBase(): RunInspection {
+    return { runId: this.runId(), status: this.statusNow, config: this.config(), backend: this.backend };
+  }
+
+  /** tfjs memory in the first side's trainer (the leak benchmark). */
+  memory(): Promise<{ numTensors: number; numBytes: number }> {
+    return this.hosts[this.sides[0]].memory();
+  }
+
+  private get roundKey(): 'epoch' | 'round' {
+    return this.spec.unit === '에폭' ? 'epoch' : 'round';
+  }
+
+  private isView(key: string): boolean {
+    return Boolean((this.ctx.table[key] as { view?: boolean } | undefined)?.view);
+  }
+
+  private each(f: (h: TrainingHost) => void): void {
+    for (const side of this.sides) f(this.hosts[side]);
+  }
+
+  private applyPace(): void {
+    const pace = this.player ? 0 : (this.spec.pace?.() ?? 0);
+    const [ms, batchMs] = typeof pace === 'number' ? [pace, 0] : pace;
+    this.each((h) => h.setPace(ms, batchMs));
+  }
+
+  private setVisible(visible: boolean): void {
+    const s = this.statusNow;
+    if (this.player) {
+      if (s !== 'running' && s !== 'paused') return;
+      if (visible && this.wantPlay) {
+        this.setStatus('running');
+        this.player.resume();
+      } else {
+        this.player.hold();
+        this.setStatus('paused');
+      }
+    } else if (s === 'running' || s === 'paused' || s === 'loading') {
+      this.each((h) => (visible && this.wantPlay ? h.resume() : h.pause()));
+    }
+  }
+
+  private onEvent(e: EngineEvent, side: string): void {
+    this.state = this.spec.reduce(this.state, e, side);
+    if (e.type === 'run-started') {
+      this.configs[side] = e.config;
+      const key = this.sides.length === 1 ? 'runId' : `run${side[0].toUpperCase()}${side.slice(1)}`;
+      this.ctx.root.dataset[key] = String(this.hosts[side].runId);
+      this.started.add(side);
+    }
+    this.spec.onEvent?.(e, side);
+    switch (e.type) {
+      case 'run-started':
+        if (this.started.size < this.sides.length) return;
+        this.spec.onStart?.();
+        this.ui.progress(0, this.total, this.spec.unit ?? '라운드');
+        if (this.player || this.statusNow !== 'paused') this.setStatus(this.active ? 'running' : 'paused');
+        this.ctx.announce(this.spec.summary());
+        this.player?.start();
+        break;
+      case 'round-metrics':
+        if (!this.player) this.progressed(e.metrics.round);
+        break;
+      case 'run-finished':
+        if (!this.player) this.end('finished');
+        break;
+      case 'run-diverged': {
+        this.player?.stop();
+        // What was computed before the blow-up is shown at once; then the message.
+        this.player?.flush();
+        const who = this.sides.length > 1 && this.spec.sideName ? `${this.spec.sideName(side)} 쪽: ` : '';
+        this.ui.alert(`${who}${e.message}${DIVERGED_TAIL}`);
+        this.end('diverged');
+        break;
+      }
+    }
+    if (this.spec.player) this.pushRounds();
+  }
+
+  /** Hands newly completed rounds to the player; the last one lets the workers finish. */
+  private pushRounds(): void {
+    const p = this.spec.player!;
+    const rounds = p.rounds(this.state);
+    while (this.pushed < rounds.length) {
+      const r = rounds[this.pushed++];
+      const last = p.round(r) >= this.total;
+      // Nothing more to hold the runs for: let them finish and free their tensors.
+      if (last) this.each((h) => h.resume());
+      this.player!.push(r, last);
+    }
+  }
+
+  private show(r: R, phase: number, duration: number): void {
+    const end = phase === this.spec.player!.phases - 1;
+    if (end) this.record(r);
+    this.spec.player!.show(r, phase, duration);
+    if (end) this.progressed(this.spec.player!.round(r));
+  }
+
+  private record(r: R): void {
+    if (!this.history.includes(r)) this.history.push(r);
+  }
+
+  private progressed(round: number): void {
+    this.ui.progress(round, this.total, this.spec.unit ?? '라운드');
+    this.ctx.root.dataset[this.roundKey] = String(round);
+    this.ctx.announce(this.spec.summary());
+  }
+
+  private end(s: 'finished' | 'diverged'): void {
+    this.setStatus(s);
+    this.ctx.announce(this.spec.summary(), true);
+    this.spec.onEnd?.(s);
+  }
+}
+
+/** The run controller of a widget (see {@link Run}). */
+export function createRun<T extends ParamTable, S, R = never>(ctx: WidgetContext<T>, spec: RunSpec<S, R>): Run<T, S, R> {
+  return new Run(ctx, spec);
+}
