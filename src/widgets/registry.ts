@@ -9,6 +9,7 @@
 import type { ParamTable } from '~/runtime/url-state';
 import { params as central } from './central-playground/params';
 import { params as drift } from './client-drift/params';
+import { params as pers } from './personalization/params';
 import { params as comm } from './comm-cost/params';
 import { params as dpfed } from './dp-fedavg/params';
 import { params as fed } from './fed-playground/params';
@@ -49,6 +50,7 @@ export const WIDGETS: readonly WidgetEntry[] = [
   { name: 'weight-averaging', tag: 'weight-averaging', namespace: 'avg', params: avg, page: '/chapters/federated/', figure: 'weight-averaging', title: '가중 평균을 눈으로 보기' },
   { name: 'fedsgd-vs-fedavg', tag: 'fedsgd-vs-fedavg', namespace: 'versus', params: versus, page: '/chapters/federated/', figure: 'fedsgd-vs-fedavg', title: 'FedSGD와 FedAvg 비교' },
   { name: 'client-drift', tag: 'client-drift', namespace: 'drift', params: drift, page: '/chapters/federated/', figure: 'client-drift', title: '클라이언트 드리프트' },
+  { name: 'personalization', tag: 'personalization-lab', namespace: 'pers', params: pers, page: '/chapters/federated/', figure: 'personalization', title: '개인화: 미세 조정 전후' },
   { name: 'split-playground', tag: 'split-playground', namespace: 'split', params: split, page: '/chapters/split/', figure: 'split-playground', title: '분할 학습 실험' },
   { name: 'server-view', tag: 'server-view', namespace: 'serverview', params: serverview, page: '/chapters/split/', figure: 'server-view', title: '서버는 무엇을 받는가' },
   { name: 'comm-cost', tag: 'comm-cost', namespace: 'comm', params: comm, page: '/chapters/comparison/', figure: 'comm-cost', title: '통신량과 교차점' },
