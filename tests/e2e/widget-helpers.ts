@@ -8,9 +8,21 @@ import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
 
-/** Opens `path` with `query` and brings the widget `tag` on screen (which mounts it). */
+/**
+ * Opens the widget's folded control groups as a reader would (a tap on each closed summary):
+ * below 700 px they start closed (controls/Group.astro), and a test that sets a control needs
+ * it on screen. mobile-layout.test.ts tests the folded state itself.
+ */
+export async function openControlGroups(page: Page, tag: string): Promise<void> {
+  const closed = page.locator(`${tag} details[data-control-group]:not([open]) > summary`);
+  // The groups fold at DOMContentLoaded (kit/control-groups.ts), before openPage returns.
+  for (let n = await closed.count(); n > 0; n--) await closed.first().click();
+}
+
+/** Opens `path` with `query` and brings the widget `tag` on screen (which mounts it), its control groups open. */
 export async function openWidgetAt(browser: BrowserSession, path: string, tag: string, query: string, opts: OpenOptions = {}): Promise<PageVisit> {
   const visit = await openPage(browser, `${path}${query ? `?${query}` : ''}`, opts);
+  await openControlGroups(visit.page, tag);
   await visit.page.locator(tag).scrollIntoViewIfNeeded();
   return visit;
 }
@@ -28,8 +40,9 @@ export async function pressMoving(el: Locator, key: string, times = 1): Promise<
   }
 }
 
-/** Scrolls the widget `tag` into view and waits until its lazy module has mounted (data-state="ready"). */
+/** Scrolls the widget `tag` into view (its control groups open) and waits until its lazy module has mounted (data-state="ready"). */
 export async function widgetReady(page: Page, tag: string, timeout = 30_000): Promise<void> {
+  await openControlGroups(page, tag);
   await page.locator(tag).scrollIntoViewIfNeeded();
   await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement | null)?.dataset.state === 'ready', tag, { timeout });
 }

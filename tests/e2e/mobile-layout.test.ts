@@ -1,0 +1,158 @@
+/**
+ * Phones first, for every widget of the book at 360 px: the picture (and the play button, where
+ * there is a run) within the widget's first 500 px; the settings after it, in folded groups whose
+ * summary says the current values and follows a changed control; the groups open and close from
+ * the keyboard; axe clean with the groups folded. One page load per page that has widgets (the
+ * registry says which), every widget on it checked in that load.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { WIDGETS, type WidgetEntry } from '~/widgets/registry';
+import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
+
+/** How far down the widget the picture and the play button must be: about two thirds of a phone's screen. */
+const FIRST_PX = 500;
+/** The picture may go on below FIRST_PX, but at least this much of it (or all of it) must be above. */
+const PICTURE_SHOWN_PX = 120;
+
+/** Each widget's main picture (or main output, for widgets without a run). */
+const PICTURE: Record<string, string> = {
+  'central-playground': '[data-view="boundary"]',
+  'fed-playground': '[data-view="diagram"]',
+  'weight-averaging': '[data-view="map"]',
+  'fedsgd-vs-fedavg': '[data-view="here"]',
+  'client-drift': '[data-view="iid"]',
+  personalization: '[data-view="iid"]',
+  'split-playground': '[data-view="network"]',
+  'server-view': '[data-view="raw"]',
+  'comm-cost': '[data-view="formula"]',
+  'three-way': '[data-view="accuracy"]',
+  'own-data': '[data-view="accuracy"]',
+  'gradient-inversion': 'section:has([data-view="pairs"])',
+  poisoning: '[data-view="map"]',
+  'randomized-response': '[data-view="people"]',
+  'rappor-widget': '[data-view="life"]',
+  'dp-fedavg': '[data-view="updates"]',
+  'epsilon-calculator': '[data-numbers]',
+  'secure-aggregation': '[data-view="graph"]',
+  'reproduction-results': '[data-view="curves"]',
+  'reproduction-live': '[data-view="accuracy"]',
+};
+/** Widgets whose few settings sit inside the picture's own frame, with no groups to fold. */
+const NO_GROUPS = new Set(['reproduction-results']);
+
+const pages = new Map<string, WidgetEntry[]>();
+for (const w of WIDGETS) pages.set(w.page, [...(pages.get(w.page) ?? []), w]);
+
+let browser: BrowserSession;
+beforeAll(async () => {
+  browser = await launchBrowser({ viewport: 'mobile', reducedMotion: 'reduce' });
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+test('every widget has a picture to check', () => {
+  expect(WIDGETS.map((w) => w.name).filter((n) => !PICTURE[n])).toEqual([]);
+});
+
+/** Top and bottom of `el` in px from the top of `root`. */
+async function offset(root: Locator, el: Locator): Promise<{ top: number; bottom: number; height: number }> {
+  const [r, b] = await Promise.all([root.boundingBox(), el.boundingBox()]);
+  if (!r || !b) throw new Error('not rendered');
+  return { top: Math.round(b.y - r.y), bottom: Math.round(b.y + b.height - r.y), height: Math.round(b.height) };
+}
+
+/** The summary line's text. */
+const valuesOf = (group: Locator) => group.locator('[data-group-values]').textContent().then((t) => (t ?? '').trim());
+
+/**
+ * Changes the first field of an open group from the keyboard (a slider one step, a switch
+ * toggled) or, for a select, picks another option; returns the text the summary should then
+ * contain for it.
+ */
+async function changeOne(page: Page, group: Locator): Promise<string> {
+  const field = group.locator('.ctl-group__body :is(input[type="range"], input[type="checkbox"], select):visible').first();
+  const kind = await field.evaluate((f) => (f instanceof HTMLSelectElement ? 'select' : (f as HTMLInputElement).type));
+  if (kind === 'range') {
+    const [value, max] = [Number(await field.inputValue()), Number(await field.getAttribute('max'))];
+    await field.focus();
+    await page.keyboard.press(value < max ? 'ArrowRight' : 'ArrowLeft');
+    await expect.poll(() => field.inputValue(), { timeout: 10_000 }).not.toBe(String(value));
+    return ((await group.locator(`output[for="${await field.getAttribute('id')}"]`).textContent()) ?? '').trim();
+  }
+  if (kind === 'checkbox') {
+    const was = await field.isChecked();
+    await field.focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => field.isChecked(), { timeout: 10_000 }).toBe(!was);
+    return was ? '끔' : '켬';
+  }
+  const options = await field.locator('option').evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, (o.textContent ?? '').trim()]));
+  const current = await field.inputValue();
+  const [value, label] = options.find(([v]) => v !== current)!;
+  await field.selectOption(value);
+  return label;
+}
+
+describe.each([...pages.entries()])('%s at 360 px', (path, widgets) => {
+  test(`${widgets.map((w) => w.name).join(', ')}: picture first, settings folded, summaries follow`, async () => {
+    const visit = await openPage(browser, path);
+    const { page } = visit;
+    const report: string[] = [];
+    /** Pictures and play buttons below the first FIRST_PX (all of the page's listed at the end). */
+    const late: string[] = [];
+
+    for (const w of widgets) {
+      const root = page.locator(w.tag);
+      await root.scrollIntoViewIfNeeded();
+      // Mounted: what a reader sees once the experiment has drawn.
+      await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement | null)?.dataset.state === 'ready', w.tag, { timeout: 30_000 });
+
+      const picture = await offset(root, root.locator(PICTURE[w.name]).first());
+      const play = root.locator('[data-action="toggle-play"], [data-action="restart"]').first();
+      const playAt = (await play.count()) > 0 ? await offset(root, play) : null;
+      report.push(`${w.name}: picture ${picture.top}–${picture.bottom}, play ${playAt ? `${playAt.top}–${playAt.bottom}` : '—'}`);
+      if (picture.top + Math.min(picture.height, PICTURE_SHOWN_PX) > FIRST_PX) late.push(`${w.name}: picture at ${picture.top} px`);
+      if (playAt && playAt.bottom > FIRST_PX) late.push(`${w.name}: play button ends at ${playAt.bottom} px`);
+
+      const groups = root.locator('details[data-control-group]');
+      if (NO_GROUPS.has(w.name)) {
+        expect(await groups.count()).toBe(0);
+        continue;
+      }
+      const n = await groups.count();
+      expect(n, `${w.name}: groups`).toBeGreaterThan(0);
+      // Folded below the picture, each saying its values.
+      for (let i = 0; i < n; i++) {
+        const g = groups.nth(i);
+        expect(await g.evaluate((d) => (d as HTMLDetailsElement).open), `${w.name}: group ${i} folded`).toBe(false);
+        expect((await offset(root, g)).top).toBeGreaterThan(picture.top);
+        expect(await valuesOf(g), `${w.name}: group ${i} values`).not.toBe('');
+        expect(await g.locator('[data-group-values]').isVisible()).toBe(true);
+      }
+
+      // Keyboard: Enter opens the first group, a control changes, Space folds it again.
+      const first = groups.first();
+      const summary = first.locator('summary');
+      const before = await valuesOf(first);
+      await summary.focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => first.evaluate((d) => (d as HTMLDetailsElement).open), { message: `${w.name}: Enter opens`, timeout: 10_000 }).toBe(true);
+      const shown = await changeOne(page, first);
+      await summary.focus();
+      await page.keyboard.press('Space');
+      await expect.poll(() => first.evaluate((d) => (d as HTMLDetailsElement).open), { message: `${w.name}: Space folds`, timeout: 10_000 }).toBe(false);
+      await expect.poll(() => valuesOf(first), { message: `${w.name}: summary follows the control`, timeout: 10_000 }).not.toBe(before);
+      expect(await valuesOf(first)).toContain(shown);
+    }
+    console.log(report.join('\n'));
+    expect(late).toEqual([]);
+
+    // Folded layout, as a phone shows it.
+    await expectAxeClean(page, { include: widgets.map((w) => w.tag).join(', ') });
+    await visit.settle();
+    expectNoProblems(visit.problems);
+    await visit.close();
+  });
+});
