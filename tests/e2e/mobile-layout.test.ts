@@ -56,11 +56,14 @@ test('every widget has a picture to check', () => {
   expect(WIDGETS.map((w) => w.name).filter((n) => !PICTURE[n])).toEqual([]);
 });
 
-/** Top and bottom of `el` in px from the top of `root`. */
-async function offset(root: Locator, el: Locator): Promise<{ top: number; bottom: number; height: number }> {
-  const [r, b] = await Promise.all([root.boundingBox(), el.boundingBox()]);
-  if (!r || !b) throw new Error('not rendered');
-  return { top: Math.round(b.y - r.y), bottom: Math.round(b.y + b.height - r.y), height: Math.round(b.height) };
+/** Top and bottom, in px from the top of `root`, of the first element matching `selector` in it (read in one go, so scrolling cannot skew it); null when there is none. */
+function offset(root: Locator, selector: string): Promise<{ top: number; bottom: number; height: number } | null> {
+  return root.evaluate((r, sel) => {
+    const el = r.querySelector(sel);
+    if (!el) return null;
+    const [a, b] = [r.getBoundingClientRect(), el.getBoundingClientRect()];
+    return { top: Math.round(b.top - a.top), bottom: Math.round(b.bottom - a.top), height: Math.round(b.height) };
+  }, selector);
 }
 
 /** The summary line's text. */
@@ -109,9 +112,8 @@ describe.each([...pages.entries()])('%s at 360 px', (path, widgets) => {
       // Mounted: what a reader sees once the experiment has drawn.
       await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement | null)?.dataset.state === 'ready', w.tag, { timeout: 30_000 });
 
-      const picture = await offset(root, root.locator(PICTURE[w.name]).first());
-      const play = root.locator('[data-action="toggle-play"], [data-action="restart"]').first();
-      const playAt = (await play.count()) > 0 ? await offset(root, play) : null;
+      const picture = (await offset(root, PICTURE[w.name]))!;
+      const playAt = await offset(root, '[data-action="toggle-play"], [data-action="restart"]');
       report.push(`${w.name}: picture ${picture.top}–${picture.bottom}, play ${playAt ? `${playAt.top}–${playAt.bottom}` : '—'}`);
       if (picture.top + Math.min(picture.height, PICTURE_SHOWN_PX) > FIRST_PX) late.push(`${w.name}: picture at ${picture.top} px`);
       if (playAt && playAt.bottom > FIRST_PX) late.push(`${w.name}: play button ends at ${playAt.bottom} px`);
@@ -127,7 +129,7 @@ describe.each([...pages.entries()])('%s at 360 px', (path, widgets) => {
       for (let i = 0; i < n; i++) {
         const g = groups.nth(i);
         expect(await g.evaluate((d) => (d as HTMLDetailsElement).open), `${w.name}: group ${i} folded`).toBe(false);
-        expect((await offset(root, g)).top).toBeGreaterThan(picture.top);
+        expect(await g.evaluate((d, pic) => d.getBoundingClientRect().top > d.closest(pic[0])!.querySelector(pic[1])!.getBoundingClientRect().top, [w.tag, PICTURE[w.name]])).toBe(true);
         expect(await valuesOf(g), `${w.name}: group ${i} values`).not.toBe('');
         expect(await g.locator('[data-group-values]').isVisible()).toBe(true);
       }

@@ -2,13 +2,15 @@
  * Collapsible groups of a widget's controls (controls/Group.astro renders them): on a phone the
  * picture and the play button come first and the settings follow, folded into a few groups
  * (데이터, 모델, 학습, …) whose summary line says the current values, so a reader sees what is
- * being trained without opening anything. From 700 px the groups open beside the picture.
+ * being trained without opening anything. From 700 px the groups are open (beside the picture
+ * from 52rem, widget-layout.css).
  *
  * Nothing here knows a widget: every `details[data-control-group]` on the page is handled the
  * same way, from the markup alone.
  * - Its summary's `[data-group-values]` lists every visible field of the group as
  *   "label value" (a slider's readout, a select's option text, 켬/끔 for a switch, the checked
- *   radio's text under its fieldset's legend), joined by " · ". A field (or a wrapper of it)
+ *   radio's text under its fieldset's legend; the ticked labels of a list of checkboxes that
+ *   are not table settings, or 없음), joined by " · ". A field (or a wrapper of it)
  *   marked `data-summary-skip` is left out; hidden fields (a `data-show-when` knob without
  *   effect, a field a teacher's link locked) are left out too, and a group whose fields are all
  *   locked is hidden.
@@ -21,7 +23,7 @@
  * heavy code, so the folded layout is there from the first screen.
  */
 
-/** Where the side-by-side layout starts (widget-layout.css uses the same width). */
+/** From this width the groups are open (widget-layout.css lays them out in columns there). */
 export const WIDE_QUERY = '(min-width: 43.75rem)';
 
 type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
@@ -75,12 +77,22 @@ function describe(field: Field, root: Element): string | null {
 /** The summary line of one group for the fields' current values. */
 export function groupSummary(group: HTMLDetailsElement): string {
   const parts: string[] = [];
+  // Checkboxes that are not settings of the table (a list to tick, such as which clients drop
+  // out) are summed up as the ticked ones' labels, or 없음.
+  const ticked: string[] = [];
+  let lists = 0;
   const fields = group.querySelectorAll<Field>('.ctl-group__body input, .ctl-group__body select, .ctl-group__body textarea');
   for (const field of fields) {
     if (hiddenByMarkup(field, group)) continue;
+    if (field instanceof HTMLInputElement && field.type === 'checkbox' && !field.dataset.param) {
+      lists++;
+      if (field.checked) ticked.push(labelOf(field));
+      continue;
+    }
     const part = describe(field, group);
     if (part) parts.push(part);
   }
+  if (lists > 0) parts.push(ticked.length > 0 ? ticked.join(', ') : '없음');
   return parts.join(' · ');
 }
 
