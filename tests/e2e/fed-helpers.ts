@@ -164,11 +164,18 @@ export async function controlValues(page: Page, tag: string): Promise<Record<str
   });
 }
 
-/** Tabs through the widget from its first control: every stop inside must show a focus ring. */
-export async function focusStops(page: Page, tag: string, first: string, max = 60): Promise<string[]> {
-  // Arrive at the first control by keyboard: a checkbox focused from script shows no ring.
+/**
+ * Tabs through the whole widget, from its first focus stop (reached by Shift+Tab from `first`,
+ * a control inside it: the picture and the play button come before the settings): every stop
+ * inside must show a focus ring.
+ */
+export async function focusStops(page: Page, tag: string, first: string, max = 100): Promise<string[]> {
+  // Arrive at the first stop by keyboard: a checkbox focused from script shows no ring.
   await page.locator(first).focus();
-  await page.keyboard.press('Shift+Tab');
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Shift+Tab');
+    if (!(await page.evaluate((tag) => !!document.activeElement?.closest(tag), tag))) break;
+  }
   await page.keyboard.press('Tab');
   const stops: string[] = [];
   for (let i = 0; i < max; i++) {
