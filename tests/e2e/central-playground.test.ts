@@ -21,7 +21,7 @@ import {
   type PageVisit,
   type ViewportName,
 } from './harness';
-import { openWidgetAt, widgetRunId } from './widget-helpers';
+import { openControlGroups, openWidgetAt, widgetRunId } from './widget-helpers';
 import { PLOT_STYLE_HASH } from '~/runtime/csp-hashes.mjs';
 
 const PATH = 'chapters/centralized/';
@@ -346,6 +346,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
 
       const again = await openPage(browser, url.slice(siteUrl('').length));
       try {
+        await openControlGroups(again.page, W);
         await again.page.locator(W).scrollIntoViewIfNeeded();
         await waitRun(again.page, 0);
         expect((await inspect(again.page)).config).toEqual(config);
@@ -557,9 +558,10 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
     const { page } = visit;
     try {
       await waitRun(page, 0);
-      await page.locator('#central-data').focus();
+      // From the widget's first stop: the play button comes before the settings.
+      await page.locator(`${W} [data-action="toggle-play"]`).focus();
       const stops: string[] = [];
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 80; i++) {
         const info = await page.evaluate(() => {
           const el = document.activeElement as HTMLElement;
           const inside = !!el.closest('central-playground');
