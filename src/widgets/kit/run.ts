@@ -13,6 +13,10 @@
  *   the widget is paused or off screen.
  * - player: complete rounds (listed by `player.rounds(state)`) go through a RoundPlayer that
  *   shows each in phases at the reader's speed and asks the workers for one round at a time.
+ *
+ * A widget that trains several runs one after another (a race, a grid of settings) gives
+ * `sequence.job(state)`: the run to train now, decided by its reducer; the kit starts each as
+ * the state asks for it and finishes when there is none left.
  */
 import type { EngineEvent, RunConfig } from '~/engine/types';
 import type { BackendInfo, WireRunOptions } from '~/runtime/protocol';
@@ -37,6 +41,12 @@ export interface PlayerSpec<S, R> {
   show(r: R, phase: number, duration: number): void;
 }
 
+/** One run of a sequence: `key` changes when the next run should start. */
+export interface Job {
+  key: string;
+  config: RunConfig;
+}
+
 export interface RunSpec<S, R> {
   /** Names of runs trained side by side, one worker each (default: one run, `main`). */
   sides?: readonly string[];
@@ -48,17 +58,33 @@ export interface RunSpec<S, R> {
   validate?(): string | null;
   /** The state of a run before its first event. */
   init(): S;
-  /** Pure: the state after one engine event of `side`. */
-  reduce(state: S, event: EngineEvent, side: string): S;
+  /**
+   * Pure: the state after one engine event of `side`. `at` is when it arrived, in ms on a clock
+   * that stops while the run is held (for timing a run without its pauses).
+   */
+  reduce(state: S, event: EngineEvent, side: string, at: number): S;
   /** After an event has been reduced: draw what it changed (live widgets). */
   onEvent?(event: EngineEvent, side: string): void;
-  /** A new run is about to start: clear what the last one drew. */
-  onReset?(): void;
+  /** A new run is about to start (`last`: the state of the run it replaces): clear what it drew. */
+  onReset?(last: S): void;
   /** Every side has started: draw the new run's empty views. */
   onStart?(): void;
   /** The run finished or diverged. */
   onEnd?(status: Status): void;
   player?: PlayerSpec<S, R>;
+  /** Runs one after another; the kit neither ends nor alerts on a run's own end or divergence. */
+  sequence?: {
+    /** The run to train now (null: all done). */
+    job(state: S): Job | null;
+    /** How the sequence ended (default: finished). */
+    ended?(state: S): 'finished' | 'diverged';
+  };
+  /** Progress other than `unit done / total` (sequences). */
+  progress?(state: S): { done: number; total: number; text: string };
+  /** The play button's label after the end (default '다시 학습'). */
+  restartLabel?: string;
+  /** What the diverged alert suggests after the engine's message. */
+  divergedHint?: string;
   /** Live runs: milliseconds between epochs or rounds, and between split-learning batches. */
   pace?(): number | readonly [number, number];
   /** Progress unit: '라운드' (default) or '에폭' (data-round or data-epoch follows it). */
@@ -90,7 +116,7 @@ export interface OwnController<T extends ParamTable, I> {
   inspect(): I;
 }
 
-const DIVERGED_TAIL = ' 설정을 바꾸거나 ‘다시 학습’을 누르면 새로 시작합니다.';
+const DIVERGED_HINT = '설정을 바꾸거나 ‘다시 학습’을 누르면 새로 시작합니다.';
 
 export class Run<T extends ParamTable, S, R = never> {
   /** The current run's state, as the reducer made it. */
@@ -105,6 +131,10 @@ export class Run<T extends ParamTable, S, R = never> {
   private readonly configs: Record<string, RunConfig | null> = {};
   private readonly started = new Set<string>();
   private pushed = 0;
+  private job: string | null = null;
+  /** The pause-free clock: ms held so far, and since when the run is held. */
+  private heldTotal = 0;
+  private heldSince: number | null = null;
   private readonly sides: readonly string[];
   private readonly ui: ReturnType<typeof statusView>;
   private readonly player: RoundPlayer<R> | null = null;
@@ -126,6 +156,12 @@ export class Run<T extends ParamTable, S, R = never> {
           this.ui.backend(info);
         },
         onPaused: (p) => {
+          const now = performance.now();
+          if (p && this.heldSince === null) this.heldSince = now;
+          else if (!p && this.heldSince !== null) {
+            this.heldTotal += now - this.heldSince;
+            this.heldSince = null;
+          }
           if (!this.player && (this.statusNow === 'running' || this.statusNow === 'paused')) this.setStatus(p ? 'paused' : 'running');
         },
         onError: (message) => {
@@ -161,7 +197,7 @@ export class Run<T extends ParamTable, S, R = never> {
         step: () => this.each((h) => h.step()),
         noStep: ['finished', 'diverged', 'error', 'invalid'],
         frozen: ['invalid'],
-        restartPlays: false,
+        restartPlays: true,
       };
     }
     this.applyPace();
@@ -213,7 +249,12 @@ export class Run<T extends ParamTable, S, R = never> {
   /** The status, the play button and data-status. */
   setStatus(s: Status): void {
     this.statusNow = s;
-    this.ui.status(s, this.wantPlay);
+    this.ui.status(s, this.wantPlay, this.spec.restartLabel);
+  }
+
+  /** Milliseconds on a clock that stops while the run is held. */
+  clock(): number {
+    return (this.heldSince ?? performance.now()) - this.heldTotal;
   }
 
   /** Shows or clears the alert box. */
@@ -232,17 +273,26 @@ export class Run<T extends ParamTable, S, R = never> {
     this.history.length = 0;
     this.pushed = 0;
     this.started.clear();
+    const last = this.state;
     this.state = this.spec.init();
     for (const side of this.sides) this.configs[side] = null;
     this.ui.alert(null);
     delete this.ctx.root.dataset[this.roundKey];
-    this.spec.onReset?.();
+    this.spec.onReset?.(last);
     const problem = this.spec.validate?.();
     if (problem) {
       this.each((h) => h.cancel());
       this.setStatus('invalid');
       this.ui.alert(problem);
       this.ctx.announce(this.spec.summary(), true);
+      return;
+    }
+    this.job = null;
+    this.heldTotal = 0;
+    this.heldSince = null;
+    if (this.spec.sequence) {
+      this.setStatus('loading');
+      this.nextJob(debounced);
       return;
     }
     this.setStatus('loading');
@@ -296,6 +346,33 @@ export class Run<T extends ParamTable, S, R = never> {
     return this.hosts[this.sides[0]].memory();
   }
 
+  /** Starts the run the state asks for, if it is not the one training; ends when none is left. */
+  private nextJob(debounced = false): void {
+    const seq = this.spec.sequence!;
+    const job = seq.job(this.state);
+    if (job && job.key === this.job) return;
+    const h = this.hosts[this.sides[0]];
+    if (!job) {
+      if (this.job === '') return;
+      this.job = '';
+      h.cancel();
+      this.showProgress();
+      this.end(seq.ended?.(this.state) ?? 'finished');
+      return;
+    }
+    this.job = job.key;
+    const options = this.spec.options(this.sides[0]);
+    if (debounced) h.restart(() => job.config, options, { paused: () => !this.active });
+    else h.start(job.config, options, { paused: !this.active });
+  }
+
+  /** The progress bar: the widget's own, or `unit done / total`. */
+  private showProgress(done?: number): void {
+    const p = this.spec.progress?.(this.state);
+    if (p) this.ui.progress(p.done, p.total, p.text);
+    else if (done !== undefined) this.ui.progress(done, this.total, `${this.spec.unit ?? '라운드'} ${done} / ${this.total}`);
+  }
+
   private get roundKey(): 'epoch' | 'round' {
     return this.spec.unit === '에폭' ? 'epoch' : 'round';
   }
@@ -331,7 +408,7 @@ export class Run<T extends ParamTable, S, R = never> {
   }
 
   private onEvent(e: EngineEvent, side: string): void {
-    this.state = this.spec.reduce(this.state, e, side);
+    this.state = this.spec.reduce(this.state, e, side, this.clock());
     if (e.type === 'run-started') {
       this.configs[side] = e.config;
       const key = this.sides.length === 1 ? 'runId' : `run${side[0].toUpperCase()}${side.slice(1)}`;
@@ -339,11 +416,12 @@ export class Run<T extends ParamTable, S, R = never> {
       this.started.add(side);
     }
     this.spec.onEvent?.(e, side);
+    const seq = this.spec.sequence;
     switch (e.type) {
       case 'run-started':
         if (this.started.size < this.sides.length) return;
         this.spec.onStart?.();
-        this.ui.progress(0, this.total, this.spec.unit ?? '라운드');
+        this.showProgress(0);
         if (this.player || this.statusNow !== 'paused') this.setStatus(this.active ? 'running' : 'paused');
         this.ctx.announce(this.spec.summary());
         this.player?.start();
@@ -352,19 +430,21 @@ export class Run<T extends ParamTable, S, R = never> {
         if (!this.player) this.progressed(e.metrics.round);
         break;
       case 'run-finished':
-        if (!this.player) this.end('finished');
+        if (!this.player && !seq) this.end('finished');
         break;
       case 'run-diverged': {
+        if (seq) break;
         this.player?.stop();
         // What was computed before the blow-up is shown at once; then the message.
         this.player?.flush();
         const who = this.sides.length > 1 && this.spec.sideName ? `${this.spec.sideName(side)} 쪽: ` : '';
-        this.ui.alert(`${who}${e.message}${DIVERGED_TAIL}`);
+        this.ui.alert(`${who}${e.message} ${this.spec.divergedHint ?? DIVERGED_HINT}`);
         this.end('diverged');
         break;
       }
     }
     if (this.spec.player) this.pushRounds();
+    if (seq) this.nextJob();
   }
 
   /** Hands newly completed rounds to the player; the last one lets the workers finish. */
@@ -392,7 +472,7 @@ export class Run<T extends ParamTable, S, R = never> {
   }
 
   private progressed(round: number): void {
-    this.ui.progress(round, this.total, this.spec.unit ?? '라운드');
+    this.showProgress(round);
     this.ctx.root.dataset[this.roundKey] = String(round);
     this.ctx.announce(this.spec.summary());
   }
