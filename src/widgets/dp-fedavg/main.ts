@@ -65,7 +65,11 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
     onEnd: (s) => {
       if (s === 'diverged') return stopSweep('학습이 발산해 z 바꿔 보기를 멈췄습니다.');
       const config = run.config();
-      if (config) cached().set(config.noise, run.state.rows.map((r) => r.testAccuracy));
+      if (config)
+        cached().set(
+          config.noise,
+          run.state.rows.map((r) => r.testAccuracy),
+        );
       drawCurves();
       nextSweepRun();
     },
@@ -96,8 +100,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
         'export-noise-csv': {
           file: 'dp-fedavg-noise',
           columns: ['z', 'final_test_accuracy', 'rounds'],
-          rows: () =>
-            [...cached().entries()].sort((a, b) => a[0] - b[0]).map(([z, acc]) => ({ z, final_test_accuracy: acc[acc.length - 1], rounds: acc.length })),
+          rows: () => [...cached().entries()].sort((a, b) => a[0] - b[0]).map(([z, acc]) => ({ z, final_test_accuracy: acc[acc.length - 1], rounds: acc.length })),
         },
       },
       json: { file: 'dp-fedavg', value: () => ({ widget: 'dp-fedavg', settings: ctx.values, config: run.config() ?? toRunConfig(ctx.values), sigma: sigmaOf(ctx.values), backend: run.backend }) },
