@@ -18,6 +18,7 @@ import { getTrainer, implementedAlgorithms } from './algorithms/index';
 import { Cancelled } from './tick';
 import type { Params } from './train';
 import { computeServerView } from './split/leakage';
+import { lossDiverged, unitOf } from './divergence';
 
 export type * from './types';
 export { defaultConfig, ConfigError, LIMITS, ALGORITHMS, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS } from './config';
@@ -38,6 +39,7 @@ export * as training from './train';
 export { monotone, roundsToTarget } from './metrics';
 export * as aggregators from './aggregators';
 export { AGGREGATORS } from './aggregators';
+export { DEFAULT_DIVERGE_FACTOR, lossDiverged } from './divergence';
 export { POISONS, defaultPoison, defaultPoisonScale, maliciousClients } from './attacks/poisoning';
 export { defaultAggregation, ROBUST_ALGORITHMS, AGGREGATION_LIMITS } from './attacks/config';
 
@@ -85,12 +87,13 @@ export async function* run(config: RunConfig, options: RunOptions = {}): AsyncGe
   try {
     ctx = await createContext(cfg, options);
     if (options.signal?.aborted) throw new Cancelled();
+    const data = ctx.dataSummary();
     yield {
       type: 'run-started',
       config: cloneConfig(cfg),
       parameters: ctx.model.paramCount,
       ...(trainer.startInfo?.(ctx) ?? {}),
-      data: ctx.dataSummary(),
+      data,
     };
     const gen = trainer(ctx);
     let final: Params | null = null;
@@ -102,6 +105,13 @@ export async function* run(config: RunConfig, options: RunOptions = {}): AsyncGe
           break;
         }
         yield step.value;
+        if (step.value.type === 'round-metrics' && options.divergeFactor !== undefined) {
+          const blownUp = lossDiverged(step.value.metrics.trainLoss, data.numClasses, options.divergeFactor, step.value.metrics.round, unitOf(cfg.algorithm));
+          if (blownUp) {
+            yield blownUp;
+            return;
+          }
+        }
       }
       if (options.serverView) yield { type: 'server-view', round: ctx.round, ...(await computeServerView(ctx, final, options.serverView)) };
       const wantWeights = options.emitWeights || options.finalWeights;

@@ -172,6 +172,11 @@ export interface RunConfig {
 /** Options about what a run reports, not about what it learns. */
 export interface RunOptions {
   signal?: AbortSignal;
+  /**
+   * Stop as diverged when an epoch's or round's training loss exceeds this many times the loss
+   * of guessing, ln(classes) (see divergence.ts); unset: only NaN/∞ stop a run.
+   */
+  divergeFactor?: number;
   /** Attach weight vectors to client-trained / models-averaged events (widgets: yes; CLI: no). */
   emitWeights?: boolean;
   /** For 2D data: resolution of the decision-boundary grid sent with `boundary` events (0 = none; at most 200). */
