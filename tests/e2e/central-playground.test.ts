@@ -197,7 +197,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
       const info = await inspect(page);
       expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
       expect(info.rows.map((r) => r.round)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-      await expect(page.locator('[data-backend]').textContent()).resolves.toContain('WebAssembly');
+      await expect(page.locator('p[data-backend]').textContent()).resolves.toContain('WebAssembly');
       await expect(page.locator('[data-live]').textContent()).resolves.toMatch(/에폭 10\/10/);
       // Every .wasm came from our own origin (the harness also aborts any other).
       for (const u of requests.filter((u) => u.endsWith('.wasm'))) expect(new URL(u).origin).toBe(site().origin);
@@ -643,7 +643,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
       await waitRun(page, 0);
       expect((await inspect(page)).backend).toMatchObject({ thread: 'main' });
       expect(await page.locator('[data-thread-notice]').isVisible()).toBe(true);
-      await expect(page.locator('[data-backend]').textContent()).resolves.toContain('메인 스레드');
+      await expect(page.locator('p[data-backend]').textContent()).resolves.toContain('메인 스레드');
       expectNoProblems(visit.problems);
     } finally {
       await visit.close();
@@ -672,7 +672,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('without WebAssembly (%s)
       const info = await inspect(page);
       expect(info.backend).toMatchObject({ backend: 'cpu', thread: 'worker', fallback: 'no-webassembly' });
       expect(info.rows).toHaveLength(10);
-      await expect(page.locator('[data-backend]').textContent()).resolves.toContain('WebAssembly를 쓸 수 없어');
+      await expect(page.locator('p[data-backend]').textContent()).resolves.toContain('WebAssembly를 쓸 수 없어');
       expectNoProblems(visit.problems);
     } finally {
       await visit.close();
