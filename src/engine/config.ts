@@ -192,7 +192,7 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
   const d = c.dataset ?? ({} as RunConfig['dataset']);
   choice('dataset.name', d.name, DATASETS);
   check('dataset.noise', d.noise);
-  const synthetic = DATASETS.includes(d.name) && isSynthetic(d.name);
+  const synthetic = (DATASETS as readonly string[]).includes(d.name) && isSynthetic(d.name);
   if (synthetic) check('dataset.size', d.size);
   else if (!(Number.isInteger(d.size) && d.size >= 0)) {
     out.push({
@@ -266,7 +266,7 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
   }
 
   // Poisoning and robust aggregation (attacks/config.ts); the class count bounds a backdoor's target.
-  if (DATASETS.includes(d.name)) out.push(...validateRobust(c, synthetic ? SYNTHETIC_CLASSES[d.name as keyof typeof SYNTHETIC_CLASSES] : DATASET_INFO[d.name as 'digits' | 'mnist'].classes));
+  if ((DATASETS as readonly string[]).includes(d.name)) out.push(...validateRobust(c, synthetic ? SYNTHETIC_CLASSES[d.name as keyof typeof SYNTHETIC_CLASSES] : DATASET_INFO[d.name as 'digits' | 'mnist'].classes));
 
   // Cross-field checks only make sense once the fields themselves are valid.
   if (out.length === 0) {

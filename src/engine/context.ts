@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataSummary, EngineEvent, MessageKind, Party, RoundMetrics, RunConfig, RunOptions } from './types';
 import { loadDataset, urlDataSource, type Dataset } from './data/index';
+import { checkTabular, partitionByClient, tabularDataset } from './data/tabular';
 import { buildModel, type Model } from './model';
 import { partition, type Partition } from './partition';
 import { Rng } from './rng';
@@ -70,8 +71,12 @@ export const BYTES_PER_FLOAT = 4;
 
 export async function createContext(config: RunConfig, options: RunOptions): Promise<RunContext> {
   const source = options.data ?? (options.dataUrl ? urlDataSource(options.dataUrl) : undefined);
-  const dataset = await loadDataset(config.dataset, config.seed, source);
-  const part = partition(config.partition, dataset.train.labels, dataset.numClasses, config.clients, new Rng(config.seed, 'partition'));
+  const table = options.tabular;
+  if (table) checkTabular(table, config.clients);
+  const dataset = table ? tabularDataset(table) : await loadDataset(config.dataset, config.seed, source);
+  const part = table?.clientOf
+    ? partitionByClient(table.clientOf, dataset.train.labels, dataset.numClasses, config.clients)
+    : partition(config.partition, dataset.train.labels, dataset.numClasses, config.clients, new Rng(config.seed, 'partition'));
   const model = buildModel(config.model, dataset.inputShape, dataset.numClasses);
 
   const shuffles = new Map<number, Rng>();

@@ -21,7 +21,10 @@ export type Algorithm =
   | 'splitfed1'
   | 'splitfed2';
 
-export type DatasetName = 'circles' | 'moons' | 'xor' | 'spiral' | 'blobs' | 'digits' | 'mnist';
+/** 'tabular' is never named in a config: it is the Dataset made from `RunOptions.tabular`. */
+import type { TabularData } from './data/tabular';
+
+export type DatasetName = 'circles' | 'moons' | 'xor' | 'spiral' | 'blobs' | 'digits' | 'mnist' | 'tabular';
 export type ModelKind = 'mlp' | 'cnn' | '2nn';
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
 export type PartitionKind = 'iid' | 'shards' | 'dirichlet' | 'quantity';
@@ -200,6 +203,12 @@ export interface RunOptions {
    * build a fetch-based source when `data` is absent.
    */
   dataUrl?: string;
+  /**
+   * An in-memory table (the reader's own CSV, prepared on the page by src/engine/data/tabular.ts).
+   * When given, the run trains on it instead of loading `config.dataset`; with `clientOf` it
+   * also fixes which client holds which row. Checked on arrival (shapes, labels, finite values).
+   */
+  tabular?: TabularData;
   /**
    * After training, emit a `server-view` event computed from the final weights: what the server
    * receives for some held-out examples under each paradigm, and the leakage of every cut layer.

@@ -46,6 +46,7 @@ describe.each(pagesWithPresets.map((p) => [p]))('%s', (path) => {
     const visit = await openPage(browser, path.slice(1));
     const { page } = visit;
     const boxes = await presetWidgets(page);
+    expect(boxes.length, `${path}: preset boxes`).toBeGreaterThan(0);
     for (const { ns, tag } of boxes) {
       const box = page.locator(`fig-presets[data-for="${ns}"]`);
       await page.locator(tag).scrollIntoViewIfNeeded();
@@ -55,7 +56,7 @@ describe.each(pagesWithPresets.map((p) => [p]))('%s', (path) => {
       const set = (await button.getAttribute('data-preset'))!;
       const before = await drawing(page, tag);
       await button.click();
-      await expect.poll(() => page.evaluate(() => location.search), { message: `${ns}: address` }).toContain(`${ns}.`);
+      await expect.poll(() => page.evaluate(() => location.search), { timeout: 10_000, message: `${ns}: address` }).toContain(`${ns}.`);
       const search = new URLSearchParams(await page.evaluate(() => location.search));
       for (const [key, value] of new URLSearchParams(set)) expect(search.get(`${ns}.${key}`), `${ns}.${key}`).toBe(value);
       await expect.poll(() => drawing(page, tag), { timeout: 30_000, message: `${ns}: drawing after ${set}` }).not.toBe(before);
@@ -64,7 +65,7 @@ describe.each(pagesWithPresets.map((p) => [p]))('%s', (path) => {
       const top = await page.locator(tag).evaluate((el) => el.getBoundingClientRect().top);
       expect(top, `${ns}: widget on screen`).toBeLessThan(await page.evaluate(() => innerHeight));
       await box.locator('button[data-preset-defaults]').click();
-      await expect.poll(async () => new URLSearchParams(await page.evaluate(() => location.search)).get(`${ns}.${[...new URLSearchParams(set).keys()][0]}`)).not.toBe(
+      await expect.poll(async () => new URLSearchParams(await page.evaluate(() => location.search)).get(`${ns}.${[...new URLSearchParams(set).keys()][0]}`), { timeout: 10_000 }).not.toBe(
         [...new URLSearchParams(set).values()][0],
       );
     }

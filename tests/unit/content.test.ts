@@ -231,7 +231,7 @@ const EXPECTED_FIGURES: Record<number, string[]> = {
   3: ['fed-playground', 'weight-averaging', 'client-drift', 'fedsgd-vs-fedavg'],
   4: ['split-playground', 'server-view'],
   5: ['comm-cost', 'three-way'],
-  6: ['poisoning'],
+  6: ['gradient-inversion', 'poisoning'],
   7: ['randomized-response', 'rappor', 'dp-fedavg', 'secure-aggregation'],
 };
 

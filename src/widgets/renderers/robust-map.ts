@@ -83,7 +83,7 @@ export function create(el: HTMLElement, options: { label: string }) {
         .selectAll<SVGGElement, RobustMapData['aggregates'][number]>('g')
         .data(d.aggregates, (a) => a.rule)
         .join((enter) => enter.append('g'))
-        .attr('class', 'robust-map__agg')
+        .attr('class', (a) => `robust-map__agg${a.used ? ' is-used' : ''}`)
         .attr('data-rule', (a) => a.rule)
         .attr('transform', (a) => `translate(${x(a.x)},${y(a.y)})`);
       aggs.selectAll('*').remove();

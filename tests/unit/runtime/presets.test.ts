@@ -52,6 +52,17 @@ describe('presets in MDX are checked at build time', () => {
     expect(widget).toMatch(/a\.mdx:6: .*"centrl"/);
   });
 
+  test('every figure whose prompt names settings has presets: one <Presets> per "try" box', () => {
+    for (const dir of ['content/chapters', 'content/pages']) {
+      for (const name of readdirSync(dir).filter((n) => n.endsWith('.mdx'))) {
+        const source = readFileSync(join(dir, name), 'utf8');
+        const tries = (source.match(/slot="try"/g) ?? []).length;
+        const boxes = (source.match(/<Presets slot="presets"/g) ?? []).length;
+        expect(boxes, `${dir}/${name}`).toBe(tries);
+      }
+    }
+  });
+
   test("every preset in the book's content is valid", async () => {
     const dirs = ['content/chapters', 'content/pages'];
     let presetCount = 0;
