@@ -82,8 +82,11 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
       if (e.type === 'run-started' || e.type === 'round-metrics' || e.type === 'server-view' || e.type === 'run-finished' || e.type === 'run-diverged') schedule();
     },
     onEnd: () => {
+      // The last rounds may have arrived in the same task as the end: draw them now, so that
+      // whoever sees data-race="done" also sees the finished race drawn.
+      if (frame) cancelAnimationFrame(frame);
+      draw();
       root.dataset.race = 'done';
-      schedule();
     },
     summary: summaryText,
     exports: {
