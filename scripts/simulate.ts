@@ -19,8 +19,10 @@
  * --leakage measures, after training, how well a least-squares linear decoder rebuilds the input
  * from each cut layer's activations (held-out error; --algorithm defaults to split here) and adds
  * "leakage":[{"cut":1,"reconstructionError":…},…] (a table without --json). A bad flag or value prints one line naming the flag and what is
- * valid, and exits with code 2. Exit codes: 0 finished or diverged (see "status"), 1 other
- * errors, 2 usage, 130 interrupted (Ctrl-C stops the run cleanly and prints what it has).
+ * valid, and exits with code 2; so does a setting found impossible only once the data is loaded
+ * (a Dirichlet partition that leaves a client with no examples). Exit codes: 0 finished or
+ * diverged (see "status"), 1 other errors, 2 usage, 130 interrupted (Ctrl-C stops the run cleanly
+ * and prints what it has).
  *
  * --attack inversion runs the gradient inversion attack instead (its own flags and JSON:
  * scripts/simulate-inversion.ts).
@@ -34,7 +36,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigProblem, CutLeakage, Personalization, RunConfig, RoundMetrics } from '../src/engine/types';
-import { defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS, DP_SAMPLINGS, DEFAULT_DIVERGE_FACTOR } from '../src/engine/index';
+import { ConfigError, defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS, DP_SAMPLINGS, DEFAULT_DIVERGE_FACTOR } from '../src/engine/index';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import { applyRobustFlags, ROBUST_FLAGS, RobustUsageError } from './simulate-robust';
 import { formatDelta } from './simulate-accountant';
@@ -394,6 +396,15 @@ export async function main(argv: string[]): Promise<number> {
           break;
       }
     }
+  } catch (e) {
+    // A problem found only once the data is loaded (a Dirichlet partition that leaves a client
+    // empty) is still the user's setting: one line and exit 2, like the checks before the run.
+    if (e instanceof ConfigError) {
+      if (tty) process.stderr.write('\r\x1b[K');
+      process.stderr.write(`simulate: ${e.problems.map(problemLine).join('; ')}\n`);
+      return 2;
+    }
+    throw e;
   } finally {
     process.removeListener('SIGINT', onSigint);
     if (tty) process.stderr.write('\r\x1b[K');

@@ -4,6 +4,7 @@
  */
 import type { PartitionConfig } from './types';
 import type { Rng } from './rng';
+import { ConfigError } from './config';
 
 export interface Partition {
   /** clients[k] = indices (into the training set) held by client k, in the client's order. */
@@ -49,10 +50,16 @@ export function shardPartition(labels: Int32Array, k: number, shardsPerClient: n
   });
 }
 
+/** How many times the Dirichlet partition draws before it gives up or settles. */
+export const DIRICHLET_ATTEMPTS = 1000;
+
 /**
  * Dirichlet(α) label skew (Hsu et al. 2019): each class is split among the clients by a fresh
  * Dirichlet(α·1_K) draw; redrawn until every client has at least minClientSize examples. After
- * 1,000 failed draws (tiny sets with tiny α) the draw with the largest smallest client is kept.
+ * DIRICHLET_ATTEMPTS failed draws (tiny sets with tiny α) the draw with the largest smallest
+ * client is kept, as long as every client has at least one example. When even that fails it
+ * throws a ConfigError on partition.alpha: as α → 0 each class goes (almost) whole to one client,
+ * so with more clients than classes some client is left with nothing, and no redraw changes that.
  */
 export function dirichletPartition(labels: Int32Array, numClasses: number, k: number, alpha: number, rng: Rng): Int32Array[] {
   const n = labels.length;
@@ -61,7 +68,7 @@ export function dirichletPartition(labels: Int32Array, numClasses: number, k: nu
   for (let i = 0; i < n; i++) byClass[labels[i]].push(i);
   let best: number[][] | null = null;
   let bestMin = -1;
-  for (let attempt = 0; attempt < 1000 && bestMin < need; attempt++) {
+  for (let attempt = 0; attempt < DIRICHLET_ATTEMPTS && bestMin < need; attempt++) {
     const idx: number[][] = Array.from({ length: k }, () => []);
     for (let c = 0; c < numClasses; c++) {
       const members = rng.shuffle(byClass[c].slice());
@@ -80,6 +87,15 @@ export function dirichletPartition(labels: Int32Array, numClasses: number, k: nu
       bestMin = smallest;
       best = idx;
     }
+  }
+  if (bestMin < 1) {
+    throw new ConfigError([
+      {
+        field: 'partition.alpha',
+        ko: `디리클레 분할: α = ${alpha}, 클라이언트 ${k}명으로 ${DIRICHLET_ATTEMPTS}번 다시 나눠 봐도 예제를 하나도 받지 못하는 클라이언트가 남습니다. α가 0에 가까우면 클래스마다 예제가 거의 통째로 한 클라이언트에게 가므로, 클라이언트가 클래스 수(${numClasses})보다 많으면 반드시, 그보다 적어도 자주 빈 클라이언트가 생깁니다. α를 키우거나 클라이언트 수를 줄이세요.`,
+        en: `Dirichlet partition: in ${DIRICHLET_ATTEMPTS} draws with α = ${alpha} and ${k} clients some client always got no examples (as α → 0 each class goes almost whole to one client, so with more clients than the ${numClasses} classes some always get none); raise α or use fewer clients.`,
+      },
+    ]);
   }
   return best!.map((a) => Int32Array.from(a));
 }

@@ -9,6 +9,7 @@
 import type { ParamTable } from '~/runtime/url-state';
 import { params as central } from './central-playground/params';
 import { params as drift } from './client-drift/params';
+import { params as pers } from './personalization/params';
 import { params as comm } from './comm-cost/params';
 import { params as dpfed } from './dp-fedavg/params';
 import { params as fed } from './fed-playground/params';
@@ -25,6 +26,7 @@ import { params as threeway } from './three-way/params';
 import { params as avg } from './weight-averaging/params';
 import { params as poison } from './poisoning/params';
 import { params as eps } from './epsilon-calculator/params';
+import { params as owndata } from './own-data/params';
 
 export interface WidgetEntry {
   /** Path segment of the widget's embed page, `/embed/<name>/`; the same as the tag. */
@@ -48,10 +50,12 @@ export const WIDGETS: readonly WidgetEntry[] = [
   { name: 'weight-averaging', tag: 'weight-averaging', namespace: 'avg', params: avg, page: '/chapters/federated/', figure: 'weight-averaging', title: '가중 평균을 눈으로 보기' },
   { name: 'fedsgd-vs-fedavg', tag: 'fedsgd-vs-fedavg', namespace: 'versus', params: versus, page: '/chapters/federated/', figure: 'fedsgd-vs-fedavg', title: 'FedSGD와 FedAvg 비교' },
   { name: 'client-drift', tag: 'client-drift', namespace: 'drift', params: drift, page: '/chapters/federated/', figure: 'client-drift', title: '클라이언트 드리프트' },
+  { name: 'personalization', tag: 'personalization-lab', namespace: 'pers', params: pers, page: '/chapters/federated/', figure: 'personalization', title: '개인화: 미세 조정 전후' },
   { name: 'split-playground', tag: 'split-playground', namespace: 'split', params: split, page: '/chapters/split/', figure: 'split-playground', title: '분할 학습 실험' },
   { name: 'server-view', tag: 'server-view', namespace: 'serverview', params: serverview, page: '/chapters/split/', figure: 'server-view', title: '서버는 무엇을 받는가' },
   { name: 'comm-cost', tag: 'comm-cost', namespace: 'comm', params: comm, page: '/chapters/comparison/', figure: 'comm-cost', title: '통신량과 교차점' },
   { name: 'three-way', tag: 'three-way', namespace: 'threeway', params: threeway, page: '/chapters/comparison/', figure: 'three-way', title: '네 방식 나란히 학습하기' },
+  { name: 'own-data', tag: 'own-data', namespace: 'owndata', params: owndata, page: '/chapters/comparison/', figure: 'own-data', title: '내 CSV 파일로 세 방식 비교하기' },
   { name: 'gradient-inversion', tag: 'gradient-inversion', namespace: 'inversion', params: inversion, page: '/chapters/attacks/', figure: 'gradient-inversion', title: '기울기 역전 공격' },
   { name: 'poisoning', tag: 'poisoning-lab', namespace: 'poison', params: poison, page: '/chapters/attacks/', figure: 'poisoning', title: '오염 공격과 집계 규칙' },
   { name: 'randomized-response', tag: 'randomized-response', namespace: 'rr', params: rr, page: '/chapters/privacy/', figure: 'randomized-response', title: '무작위 응답' },

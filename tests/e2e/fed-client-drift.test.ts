@@ -188,3 +188,42 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('client drift (%s)', (vie
     });
   }
 });
+
+describe('client drift: FedAvg against SCAFFOLD and FedProx (desktop)', () => {
+  let browser: BrowserSession;
+  beforeAll(async () => {
+    browser = await launchBrowser({ viewport: 'desktop' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('the same skewed split, two algorithms in lock-step; FedProx with μ = 0 is refused in Korean', async () => {
+    const visit = await openWidget(browser, W, `${SHORT}&drift.compare=scaffold`, { reducedMotion: 'reduce' });
+    const { page } = visit;
+    const root = page.locator(W);
+    try {
+      let id = await waitBoth(page, 0);
+      const info = await look(page);
+      const { algorithm: a1, ...left } = info.configs.iid;
+      const { algorithm: a2, ...right } = info.configs.skew;
+      expect([a1, a2]).toEqual(['fedavg', 'scaffold']);
+      expect(left).toEqual(right);
+      expect(left.partition).toMatchObject({ kind: 'dirichlet', alpha: 0.1 });
+      expect(info.rounds).toHaveLength(10);
+      await expect(root.locator('[data-side="skew"] [data-side-title]').textContent()).resolves.toMatch(/^SCAFFOLD · 디리클레 α = 0\.1$/);
+      await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/FedAvg 대 SCAFFOLD.*라운드 10\/10/);
+
+      await combo(root, '비교').selectOption('fedprox');
+      await waitData(page, W, 'status===invalid');
+      await expect(root.locator('[data-alert]').textContent()).resolves.toMatch(/근접항 μ를 0보다 크게/);
+      await press(slider(root, 'FedProx 근접항 μ (0이면 FedAvg)'), 'ArrowRight', 2);
+      id = await waitBoth(page, id);
+      const prox = await look(page);
+      expect([prox.configs.iid.algorithm, prox.configs.skew.algorithm, prox.configs.skew.mu]).toEqual(['fedavg', 'fedprox', 0.1]);
+      expectNoProblems(visit.problems);
+    } finally {
+      await visit.close();
+    }
+  });
+});

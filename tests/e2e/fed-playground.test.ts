@@ -45,10 +45,16 @@ interface Inspection {
     weighting: string;
     mu: number;
     seed: number;
+    serverLr: number;
+    serverMomentum: number;
+    dropout: number;
+    stragglers: number;
     dataset: { name: string };
     partition: { kind: string; alpha: number; shardsPerClient: number };
   };
-  shown: { round: number; selected: number[]; testAccuracy: number; coefficients: number[] }[];
+  shown: { round: number; selected: number[]; testAccuracy: number; coefficients: number[]; dropped: number[]; stragglers: number[]; bytesUp: number; bytesDown: number }[];
+  droppedDrawn: number;
+  parameters: number;
   phase: string;
   backend: { backend: string; thread: string } | null;
   histograms: number[][];
@@ -270,6 +276,52 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
   });
 
   if (viewport === 'desktop') {
+    test('SCAFFOLD with dropouts and stragglers: the dropped clients get the model and send nothing; every new algorithm and setting', async () => {
+      const visit = await openWidget(browser, W, `${SHORT}&fed.algo=scaffold&fed.dropout=0.5&fed.stragglers=1`, { reducedMotion: 'reduce' });
+      const { page } = visit;
+      const root = page.locator(W);
+      try {
+        let id = await waitRun(page, W, 0);
+        const info = await look(page);
+        expect(info.config).toMatchObject({ algorithm: 'scaffold', dropout: 0.5, stragglers: 1, serverLr: 1 });
+        const model = info.parameters * 4;
+        for (const r of info.shown) {
+          // SCAFFOLD: model and control variate both ways; a dropped client's pair went down only.
+          expect(r.bytesDown).toBe(2 * r.selected.length * model);
+          expect(r.bytesUp).toBe(2 * (r.selected.length - r.dropped.length) * model);
+          expect(r.coefficients).toHaveLength(r.selected.length - r.dropped.length);
+        }
+        expect(info.shown.some((r) => r.dropped.length > 0)).toBe(true);
+        expect(info.shown.some((r) => r.stragglers.length > 0)).toBe(true);
+        // The last round is drawn at its end: its dropped clients are marked in the diagram.
+        expect(info.droppedDrawn).toBe(info.shown.at(-1)!.dropped.length);
+        await expect(root.locator('[data-bytes-note]').textContent()).resolves.toMatch(/제어 변량.*FedAvg의 두 배/);
+
+        const cases: [() => Promise<unknown>, (c: Inspection['config']) => void][] = [
+          [() => press(slider(root, '서버 학습률 η_g'), 'ArrowLeft'), (c) => expect(c.serverLr).toBe(0.5)],
+          [() => combo(root, '알고리즘').selectOption('fedavgm'), (c) => expect([c.algorithm, c.serverLr, c.serverMomentum]).toEqual(['fedavgm', 0.5, 0.9])],
+          [() => press(slider(root, '서버 모멘텀 β'), 'ArrowLeft'), (c) => expect(c.serverMomentum).toBe(0.7)],
+          [() => combo(root, '알고리즘').selectOption('fedadam'), (c) => expect([c.algorithm, c.serverLr]).toEqual(['fedadam', 0.03])],
+          [() => press(slider(root, '서버 학습률 η (적응형)'), 'ArrowRight'), (c) => expect(c.serverLr).toBe(0.1)],
+          [() => combo(root, '알고리즘').selectOption('fedyogi'), (c) => expect(c.algorithm).toBe('fedyogi')],
+          [() => combo(root, '알고리즘').selectOption('fedadagrad'), (c) => expect(c.algorithm).toBe('fedadagrad')],
+          [() => press(slider(root, '이탈 확률'), 'Home'), (c) => expect(c.dropout).toBe(0)],
+          [() => press(slider(root, '느린 클라이언트 비율'), 'Home'), (c) => expect(c.stragglers).toBe(0)],
+        ];
+        for (const [change, check] of cases) {
+          await change();
+          id = await waitRun(page, W, id);
+          check((await look(page)).config);
+        }
+        const last = await look(page);
+        for (const r of last.shown) expect([r.dropped, r.stragglers, r.bytesUp]).toEqual([[], [], r.selected.length * model]);
+        expect(last.droppedDrawn).toBe(0);
+        expectNoProblems(visit.problems);
+      } finally {
+        await visit.close();
+      }
+    });
+
     test('digits: clients name their digits; a far too large learning rate stops with a message', async () => {
       const visit = await openWidget(browser, W, 'fed.data=digits&fed.partition=shards&fed.rounds=3&fed.speed=fast');
       const { page } = visit;
@@ -305,7 +357,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
         const csv = await download(page, root.getByRole('button', { name: '지표 CSV' }));
         expect(csv.name).toMatch(/^fed-metrics-.*\.csv$/);
         const lines = csv.body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
-        expect(lines[0]).toBe('round,selected_clients,coefficients,test_accuracy,test_loss,local_train_loss,local_accuracy_min,local_accuracy_max,bytes_up,bytes_down');
+        expect(lines[0]).toBe('round,selected_clients,coefficients,test_accuracy,test_loss,local_train_loss,local_accuracy_min,local_accuracy_max,bytes_up,bytes_down,dropped_clients');
         expect(lines).toHaveLength(6);
         const json = JSON.parse((await download(page, root.getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
         expect(json.config).toEqual((await look(page)).config);

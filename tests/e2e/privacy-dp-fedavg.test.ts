@@ -1,13 +1,15 @@
 /**
- * Chapter 6, figure 3: DP-FedAvg trained by the real engine in the runtime's worker. Every round
- * draws the clients' updates before and after clipping and the noise the server added; S = 0
- * with z > 0 is refused in Korean; the z sweep fills the accuracy-against-noise curve; the same
- * address trains the same run.
+ * Chapter 6, figure 3: DP-FedAvg trained by the real engine in the runtime's worker, as the paper
+ * defines it (Poisson client sampling, σ = zS/(qK)). Every round draws the clients' updates before
+ * and after clipping and the noise the server added, and the ε spent so far (the engine's
+ * accountant); S = 0 with z > 0 is refused in Korean; the z sweep fills the privacy–utility curve
+ * (accuracy against ε); the same address trains the same run.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
 import { inspectWidget, widgetReady } from './widget-helpers';
+import { privacySpent } from '~/engine/privacy/accountant';
 
 const PATH = 'chapters/privacy/';
 const TAG = 'dp-fedavg';
@@ -16,11 +18,11 @@ interface Inspection {
   runId: number;
   status: string;
   config: { noise: number; clip: number; clients: number; rounds: number; algorithm: string } | null;
-  rows: { round: number; testAccuracy: number }[];
+  rows: { round: number; testAccuracy: number; epsilon?: number | null }[];
   clips: { round: number; participants: number; clipped: number; meanUpdateNorm: number; meanNorm: number; noiseNorm: number; appliedNorm: number }[];
   arrows: { client: number; angle: number; norm: number; clipped: number }[];
   server: { mean: number; noise: number; applied: number } | null;
-  curve: { z: number; accuracy: number }[];
+  curve: { z: number; accuracy: number; epsilon: number | null }[];
   sweeping: boolean;
   backend: { backend: string; thread: string } | null;
 }
@@ -53,23 +55,31 @@ test('trains in the worker and draws every round’s clipping and noise', async 
   expect(s.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
   expect(s.rows).toHaveLength(20);
   expect(s.clips).toHaveLength(20);
-  for (const c of s.clips) expect(c.participants).toBe(10);
+  // Poisson sampling with q = 0.5 of K = 20: about 10 a round, not always 10.
+  const sizes = s.clips.map((c) => c.participants);
+  expect(new Set(sizes).size).toBeGreaterThan(1);
+  expect(Math.abs(sizes.reduce((a, b) => a + b, 0) / sizes.length - 10)).toBeLessThan(3);
+  // ε after every round, from the engine's accountant: growing, and the accountant's value.
+  s.rows.forEach((r, i) => expect(r.epsilon).toBeCloseTo(privacySpent({ sampleRate: 0.5, noiseMultiplier: 1, steps: i + 1, delta: 1e-5 }).epsilon, 9));
   // Clipping: what was sent never exceeds S; some updates were longer and got cut.
   for (const a of s.arrows) {
     expect(a.clipped).toBeLessThanOrEqual(0.3 + 1e-6);
     expect(a.clipped).toBeCloseTo(Math.min(a.norm, 0.3), 6);
   }
   expect(s.clips.some((c) => c.clipped > 0)).toBe(true);
-  // Noise: σ = zS/m = 0.03 per parameter, so the added vector is far from zero.
+  // Noise: σ = zS/(qK) = 0.03 per parameter, so the added vector is far from zero.
   expect(s.server!.noise).toBeGreaterThan(0.05);
   // The mean of clipped updates is at most S long.
   expect(s.server!.mean).toBeLessThanOrEqual(0.3 + 1e-6);
   expect(s.rows[s.rows.length - 1].testAccuracy).toBeGreaterThan(0.7);
   // The picture: one sent arrow per participant (plus the cut parts), and three bars.
   const widget = page.locator(TAG);
-  expect(await widget.locator('[data-view="updates"] line[stroke="#0b5394"]').count()).toBe(10);
+  expect(await widget.locator('[data-view="updates"] line[stroke="#0b5394"]').count()).toBe(sizes[sizes.length - 1]);
   expect(await widget.locator('[data-view="curves"] svg').count()).toBe(1);
+  expect(await widget.locator('[data-view="epsilon"] svg').count()).toBe(1);
+  expect(await widget.locator('[data-view="epsilon"] svg').textContent()).toContain(`ε = ${s.rows[19].epsilon!.toFixed(2)}`);
   await expect.poll(() => widget.locator('[data-live]').textContent(), { timeout: 8000 }).toContain('학습을 마쳤습니다');
+  expect(await widget.locator('[data-live]').textContent()).toContain(`ε = ${s.rows[19].epsilon!.toFixed(2)} (δ = 10⁻⁵)`);
 
   // z by keyboard (1 → 2): a new run with the new noise, and the address follows.
   const before = s.runId;
@@ -78,7 +88,7 @@ test('trains in the worker and draws every round’s clipping and noise', async 
   await expect.poll(async () => (await inspect(page)).config?.noise, { timeout: 10_000 }).toBe(2);
   expect((await inspect(page)).runId).not.toBe(before);
   await expect.poll(() => query(page).get('dpfed.noise')).toBe('2');
-  expect(await widget.locator('[data-sigma]').textContent()).toContain('σ = z·S/m = 0.06');
+  expect(await widget.locator('[data-sigma]').textContent()).toContain('σ = z·S/(qK) = 0.06');
   await finished(page);
   // Both runs are on the accuracy-against-noise curve now.
   expect((await inspect(page)).curve.map((p) => p.z)).toEqual([1, 2]);
@@ -131,6 +141,10 @@ test('the z sweep fills the accuracy-against-noise curve, and more noise costs a
   expect(s.curve.map((p) => p.z)).toEqual([0, 0.5, 1, 2, 4, 8, 16]);
   const acc = Object.fromEntries(s.curve.map((p) => [p.z, p.accuracy]));
   expect(acc[16]).toBeLessThan(acc[0] - 0.1);
+  // The privacy–utility curve: more noise, smaller ε; z = 0 has no guarantee.
+  const eps = s.curve.map((p) => p.epsilon);
+  expect(eps[0]).toBeNull();
+  for (let i = 2; i < eps.length; i++) expect(eps[i]!).toBeLessThan(eps[i - 1]!);
   // The sweep ends on the reader's own z.
   expect(s.config?.noise).toBe(1);
   expect(query(page).get('dpfed.noise')).toBe('1');
@@ -140,7 +154,8 @@ test('the z sweep fills the accuracy-against-noise curve, and more noise costs a
   await page.locator(`${TAG} [data-action="export-noise-csv"]`).click();
   const text = await (await download).createReadStream().then((st) => new Response(st as unknown as ReadableStream).text());
   const lines = text.replace(/^\ufeff/, '').trim().split(/\r\n/);
-  expect(lines[0]).toBe('z,final_test_accuracy,rounds');
+  expect(lines[0]).toBe('z,epsilon,final_test_accuracy,rounds');
+  expect(lines[1]).toMatch(/^0,inf,/);
   expect(lines).toHaveLength(8);
   expectNoProblems(visit.problems);
   await visit.close();

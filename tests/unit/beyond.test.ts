@@ -9,6 +9,7 @@ import { Scaffold } from '~/engine/algorithms/scaffold';
 import { ServerOptimizer } from '~/engine/server-optimizers';
 import { localTestSplits } from '~/engine/personalization';
 import { Rng } from '~/engine/rng';
+import { initRounds, reduceRounds } from '~/widgets/kit/rounds';
 import { collect, defaultConfig, finalWeights, maxAbsDiff, ofType, setup, tf } from './engine-helpers';
 
 beforeAll(setup);
@@ -156,6 +157,24 @@ describe('dropouts and stragglers', () => {
     expect(maxAbsDiff(await finalWeights(digits({ ...one, stragglers: 1 })), await finalWeights(digits(one)))).toBe(0);
     const three = { ...one, localEpochs: 3 };
     expect(maxAbsDiff(await finalWeights(digits({ ...three, stragglers: 1 })), await finalWeights(digits(three)))).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('the federated widgets’ round reducer', () => {
+  it('records who dropped out and the stragglers’ epochs, as the engine reported them', async () => {
+    const events = await collect(digits({ algorithm: 'scaffold', dropout: 0.4, stragglers: 1, localEpochs: 3, rounds: 4, ...skewed }));
+    let s = initRounds();
+    for (const e of events) s = reduceRounds(s, e);
+    const averaged = ofType(events, 'models-averaged');
+    expect(s.rounds.map((r) => r.dropped)).toEqual(averaged.map((a) => a.dropped));
+    expect(s.rounds.some((r) => r.dropped.length > 0)).toBe(true);
+    for (const r of s.rounds) {
+      expect([...r.clients.keys()].sort()).toEqual(r.selected.filter((k) => !r.dropped.includes(k)).sort());
+      for (const [k, c] of r.clients) {
+        const t = ofType(events, 'client-trained').find((e) => e.round === r.round && e.client === k)!;
+        expect(c.epochs).toBe(t.epochs);
+      }
+    }
   });
 });
 

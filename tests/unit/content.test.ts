@@ -228,7 +228,7 @@ function widgetsIn(fig: FigureBlock, imports: Map<string, string>): string[] {
 /** The plan: the widgets each chapter (by its order) shows in figures. */
 const EXPECTED_FIGURES: Record<number, string[]> = {
   2: ['central-playground'],
-  3: ['fed-playground', 'weight-averaging', 'client-drift', 'fedsgd-vs-fedavg'],
+  3: ['fed-playground', 'weight-averaging', 'client-drift', 'fedsgd-vs-fedavg', 'personalization'],
   4: ['split-playground', 'server-view'],
   5: ['comm-cost', 'three-way'],
   6: ['gradient-inversion', 'poisoning'],

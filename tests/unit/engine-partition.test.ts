@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '~/engine/config';
 import { partition, minClientSize } from '~/engine/partition';
 import { loadDigits } from '~/engine/data/index';
 import { nodeDataSource } from '~/engine/node';
@@ -60,6 +61,29 @@ describe('partitions', () => {
     expect(meanEntropy(skewed.histograms)).toBeLessThan(2);
     expect(meanEntropy(even.histograms)).toBeGreaterThan(3.1);
     expect(Math.min(...skewed.clients.map((c) => c.length))).toBeGreaterThanOrEqual(minClientSize(n, 10));
+  });
+
+  it('Dirichlet: as α → 0 with more clients than classes it stops with a Korean and English message', () => {
+    // Each class goes almost whole to one client, so 20 clients share 10 classes: some get nothing.
+    let thrown: unknown = null;
+    try {
+      partition(cfg('dirichlet', { alpha: 0.001 }), labels, 10, 20, new Rng(1, 'partition'));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const [problem] = (thrown as ConfigError).problems;
+    expect(problem.field).toBe('partition.alpha');
+    expect(problem.ko).toMatch(/디리클레 분할: α = 0\.001, 클라이언트 20명으로 1000번/);
+    expect(problem.ko).toContain('α를 키우거나 클라이언트 수를 줄이세요');
+    expect(problem.en).toMatch(/raise α or use fewer clients/);
+    // Not a blanket refusal: the same 20 clients with a moderate α, or with few clients and the
+    // tiny α, are partitioned, and nobody is left empty.
+    const moderate = partition(cfg('dirichlet', { alpha: 0.5 }), labels, 10, 20, new Rng(1, 'partition'));
+    expect(Math.min(...moderate.clients.map((c) => c.length))).toBeGreaterThanOrEqual(minClientSize(n, 20));
+    const few = partition(cfg('dirichlet', { alpha: 0.001 }), labels, 10, 3, new Rng(1, 'partition'));
+    expectExactCover(few.clients);
+    expect(Math.min(...few.clients.map((c) => c.length))).toBeGreaterThan(0);
   });
 
   it('quantity skew: unequal sizes, IID labels, a minimum size', () => {

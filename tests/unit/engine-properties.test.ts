@@ -3,7 +3,7 @@
  * and that every run frees its tensors however it ends.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run, type EngineEvent, type RunConfig } from '~/engine/index';
+import { ConfigError, run, type EngineEvent, type RunConfig } from '~/engine/index';
 import { aggregationCoefficients, clientsPerRound } from '~/engine/algorithms/federated';
 import { weightedSum } from '~/engine/train';
 import { collect, data, defaultConfig, finalWeights, maxAbsDiff, ofType, setup, tf } from './engine-helpers';
@@ -248,9 +248,10 @@ describe('runs end cleanly and free every tensor', () => {
 });
 
 describe('clients without data', () => {
-  it.each(['fedavg', 'fedsgd', 'dpfedavg', 'fedprox'] as const)('%s copes with clients that hold nothing', async (algorithm) => {
-    // Dirichlet(0.01) over 10 clients with 20 examples cannot give everyone an example: the
-    // partition keeps its best draw, in which most clients are empty.
+  it.each(['fedavg', 'fedsgd', 'dpfedavg', 'fedprox'] as const)('%s refuses, in Korean and English, a partition that leaves clients with nothing', async (algorithm) => {
+    // Dirichlet(0.01) over 10 clients with 20 two-class examples sends each class to about one
+    // client: no redraw gives everyone an example, so the run stops before training with a
+    // problem on partition.alpha (shown by the widgets in Korean, by the CLI in one line).
     const cfg: RunConfig = circles({
       algorithm,
       dataset: { name: 'circles', noise: 0, size: 20 },
@@ -259,13 +260,16 @@ describe('clients without data', () => {
       rounds: 2,
       clip: 1,
     });
-    const ev = await collect(cfg);
-    const start = ev[0];
-    if (start.type !== 'run-started') throw new Error('no run-started');
-    expect(start.data.histograms.filter((h) => h.every((c) => c === 0)).length).toBeGreaterThan(3);
-    const empty = ofType(ev, 'client-trained').filter((e) => e.n === 0);
-    expect(empty.length).toBeGreaterThan(0);
-    expect(ev.at(-1)!.type).toBe('run-finished');
-    for (const m of ofType(ev, 'round-metrics')) expect(Number.isFinite(m.metrics.trainLoss)).toBe(true);
+    const err = await collect(cfg).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    const [problem] = (err as ConfigError).problems;
+    expect(problem.field).toBe('partition.alpha');
+    expect(problem.ko).toContain('예제를 하나도 받지 못하는 클라이언트');
+    // Two clients and α = 1 make the same run go through: the refusal is the partition's.
+    const fine = await collect({ ...cfg, clients: 2, partition: { ...cfg.partition, alpha: 1 } });
+    expect(fine.at(-1)!.type).toBe('run-finished');
   });
 });

@@ -95,6 +95,13 @@ describe('simulate: the command', () => {
     expect(r.stderr).toMatch(/^simulate: --fraction: client fraction C must be a number from 0\.001 to 1\.\n$/);
   });
 
+  it('a Dirichlet partition that leaves a client empty prints one line and exits with 2', async () => {
+    const r = await simulate(['--dataset', 'digits', '--partition', 'dirichlet', '--alpha', '0.001', '--clients', '20', '--rounds', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^simulate: --alpha: Dirichlet partition: in 1000 draws with α = 0\.001 and 20 clients some client always got no examples .*raise α or use fewer clients\.\n$/);
+  });
+
   it('--json prints one object of the documented shape, the same for the same command', async () => {
     const args = ['--dataset', 'moons', '--clients', '3', '--rounds', '3', '--seed', '5', '--json'];
     const [a, b] = await Promise.all([simulate(args), simulate(args)]);

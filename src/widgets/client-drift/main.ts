@@ -16,12 +16,25 @@ import { createRun, type Run, type RunInspection } from '../kit/run';
 import { choiceLabel, pct } from '../kit/status';
 import { ROUND_MS, params, type DriftParams } from './params';
 import { BOUNDARY_GRID, toRunConfig, type Side } from './config';
+import { validateConfig } from '~/engine/config';
+import type { DriftValues } from './params';
 import { SIDES, initDrift, meanDisagreement, onlyClass, reduceDrift, type DriftState, type PairRound, type SideRound } from './state';
 
 /** Dash patterns that, with the colours, tell the clients' lines apart. */
 const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4', '1 2', '12 4', '6 2 1 2'];
 
-const SIDE_NAME: Record<Side, string> = { iid: 'IID', skew: '레이블 불균형' };
+/** What a side is called: by its split, or by its algorithm when the two sides compare algorithms. */
+function sideName(v: DriftValues, side: Side): string {
+  if (v.compare === 'split') return side === 'iid' ? 'IID' : '레이블 불균형';
+  if (side === 'iid') return 'FedAvg';
+  return v.compare === 'scaffold' ? 'SCAFFOLD' : `FedProx μ = ${v.mu}`;
+}
+
+/** The heading over a side's picture. */
+function sideTitle(v: DriftValues, side: Side): string {
+  if (v.compare === 'split') return side === 'iid' ? 'IID 분할' : `레이블 불균형: 디리클레 α = ${v.alpha}`;
+  return `${sideName(v, side)} · 디리클레 α = ${v.alpha}`;
+}
 
 /** What tests read. */
 export interface DriftInspection extends RunInspection {
@@ -94,7 +107,11 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
       if (c) run.parameters(`두 실험 모두 클라이언트 ${c.clients}명 전원이 매 라운드 참여, 로컬 배치 10, 모델 매개변수 ${run.state.iid.parameters}개`);
     },
     player: { phases: 1, phaseMs: () => ROUND_MS[ctx.values.speed], rounds: (s) => s.pairs, round: (p) => p.round, show },
-    sideName: (side) => SIDE_NAME[side as Side],
+    sideName: (side) => sideName(ctx.values, side as Side),
+    validate: () => {
+      if (ctx.values.compare === 'fedprox' && ctx.values.mu === 0) return 'FedProx와 비교하려면 근접항 μ를 0보다 크게 하세요. μ = 0인 FedProx는 FedAvg와 같습니다.';
+      return SIDES.flatMap((side) => validateConfig(toRunConfig(ctx.values, side)).map((p) => p.ko)).join(' ') || null;
+    },
     summary,
     exports: {
       tables: {
@@ -190,10 +207,12 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
       return li;
     });
     st.key.replaceChildren(...items);
-    st.title.textContent = side === 'iid' ? 'IID 분할' : `레이블 불균형: 디리클레 α = ${ctx.values.alpha}`;
+    st.title.textContent = sideTitle(ctx.values, side);
   }
 
   function drawCharts() {
+    // The legend names the sides as the current comparison does.
+    for (const s of series) s.label = sideName(ctx.values, s.key as Side);
     const dis: { x: number; y: number; series: string }[] = [];
     const acc: { x: number; y: number; series: string }[] = [];
     for (const p of run.history) {
@@ -209,7 +228,10 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
 
   function summary(): string {
     const v = ctx.values;
-    const head = `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, 로컬 에폭 ${v.epochs}, ${v.mu > 0 ? `FedProx μ = ${v.mu}` : 'FedAvg'}`;
+    const head =
+      v.compare === 'split'
+        ? `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, 로컬 에폭 ${v.epochs}, ${v.mu > 0 ? `FedProx μ = ${v.mu}` : 'FedAvg'}`
+        : `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, 로컬 에폭 ${v.epochs}, 디리클레 α = ${v.alpha}에서 ${sideName(v, 'iid')} 대 ${sideName(v, 'skew')}`;
     if (run.status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
     const last = run.history[run.history.length - 1];
     if (!last) return `${head}: 학습을 준비하고 있습니다.`;
@@ -217,7 +239,8 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
     const state = run.status === 'finished' ? '학습을 마쳤습니다' : run.status === 'paused' ? '일시정지' : '학습 중';
     const part = (side: Side, name: string) =>
       `${name}: 글로벌 테스트 정확도 ${pct(last[side].metrics?.testAccuracy ?? NaN)}, 로컬 경계가 글로벌 경계와 다른 영역 평균 ${pct(meanDisagreement(last[side]), 0)}`;
-    return `${head}: ${state}, 라운드 ${last.round}/${total}. ${part('iid', 'IID')}. ${part('skew', `디리클레 α = ${v.alpha}`)}.`;
+    const names = v.compare === 'split' ? (['IID', `디리클레 α = ${v.alpha}`] as const) : ([sideName(v, 'iid'), sideName(v, 'skew')] as const);
+    return `${head}: ${state}, 라운드 ${last.round}/${total}. ${part('iid', names[0])}. ${part('skew', names[1])}.`;
   }
 
   run.start(false);

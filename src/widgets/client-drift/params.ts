@@ -1,6 +1,7 @@
 /**
  * The client-drift widget's settings (chapter 3): one table for the URL (`?drift.…`), the
- * server-rendered controls and the two engine configurations (IID and Dirichlet α).
+ * server-rendered controls and the two engine configurations (IID and Dirichlet α, or FedAvg and
+ * SCAFFOLD or FedProx on the same Dirichlet α split).
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
 
@@ -19,6 +20,20 @@ export const params = {
       { value: 'blobs', label: '가우스 덩어리 4개' },
       { value: 'circles', label: '동심원' },
       { value: 'xor', label: 'XOR (네 구역)' },
+    ],
+  },
+  /**
+   * What the two sides differ in: the split (IID against Dirichlet α, the same algorithm), or the
+   * algorithm (FedAvg against SCAFFOLD or FedProx, both on the Dirichlet α split).
+   */
+  compare: {
+    type: 'choice',
+    label: '비교',
+    default: 'split',
+    choices: [
+      { value: 'split', label: 'IID 대 레이블 불균형' },
+      { value: 'scaffold', label: 'FedAvg 대 SCAFFOLD (불균형 데이터)' },
+      { value: 'fedprox', label: 'FedAvg 대 FedProx (불균형 데이터)' },
     ],
   },
   alpha: { type: 'number', label: '오른쪽 분할의 디리클레 α', default: 0.1, min: ALPHAS[0], max: 100, values: ALPHAS },

@@ -4,8 +4,10 @@
  * - `createCurves`: test accuracy per round, one line per noise multiplier z trained with the
  *   current other settings; the current run is thick, the others thin, each labelled "z = …" at
  *   its end (no colour-only legend).
- * - `createNoise`: final test accuracy against z (the "accuracy against noise" curve), the
- *   current z ringed.
+ * - `createEpsilon`: the ε spent so far, per round, of the current run (engine's accountant).
+ * - `createNoise`: the privacy–utility curve: final test accuracy against the final ε of each z
+ *   trained (log-scaled ε, each point labelled "z = …", the current z ringed); z = 0 has no
+ *   guarantee (ε = ∞) and is drawn as a dashed reference line instead.
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
@@ -27,6 +29,15 @@ export interface CurvesData {
 export interface NoisePoint {
   z: number;
   accuracy: number;
+  /** ε spent by the whole run at the widget's δ; null without a guarantee (z = 0). */
+  epsilon: number | null;
+}
+
+export interface EpsilonData {
+  /** ε after each round (index 0 = round 1). */
+  epsilon: number[];
+  rounds: number;
+  z: number;
 }
 
 export interface NoiseData {
@@ -83,25 +94,54 @@ export function createCurves(el: HTMLElement, options: { label: string; grid: re
   });
 }
 
-export function createNoise(el: HTMLElement, options: { label: string }): ChartRenderer<NoiseData> {
-  return responsiveChart<NoiseData>(el, { minWidth: 260 }, (d, width) => {
-    const pts = [...d.points].sort((a, b) => a.z - b.z);
-    const cur = pts.filter((p) => p.z === d.current);
+export function createEpsilon(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<EpsilonData> {
+  return responsiveChart<EpsilonData>(el, { minWidth: 260 }, (d, width) => {
+    const pts = d.epsilon.map((y, i) => ({ x: i + 1, y }));
+    const top = pts.reduce((m, p) => Math.max(m, p.y), 0);
+    const color = colorOfZ(d.z, options.grid);
     return Plot.plot({
       width,
       height: 230,
       marginLeft: 44,
       marginRight: 16,
+      marginBottom: 34,
+      ariaLabel: options.label,
+      x: { domain: [0, Math.max(1, d.rounds)], label: '라운드', labelAnchor: 'right', labelArrow: 'none' },
+      y: { domain: [0, top > 0 ? top * 1.1 : 1], label: '지금까지 쓴 ε', labelArrow: 'none', grid: true, ticks: 5 },
+      marks: [
+        Plot.ruleY([0], { stroke: 'currentColor', strokeOpacity: 0.3 }),
+        Plot.line(pts, { x: 'x', y: 'y', stroke: color, strokeWidth: 2.5 }),
+        Plot.text(pts.slice(-1), { x: 'x', y: 'y', text: (p: { y: number }) => `ε = ${p.y.toFixed(2)}`, dy: -10, textAnchor: 'end', fill: 'currentColor', fontSize: 11, fontWeight: 700 }),
+      ],
+    });
+  });
+}
+
+export function createNoise(el: HTMLElement, options: { label: string }): ChartRenderer<NoiseData> {
+  return responsiveChart<NoiseData>(el, { minWidth: 260 }, (d, width) => {
+    const pts = d.points.filter((p): p is NoisePoint & { epsilon: number } => p.epsilon !== null && p.epsilon > 0).sort((a, b) => a.epsilon - b.epsilon);
+    const free = d.points.filter((p) => p.epsilon === null);
+    const cur = pts.filter((p) => p.z === d.current);
+    const lo = pts.length ? pts[0].epsilon : 0.1;
+    const hi = pts.length ? pts[pts.length - 1].epsilon : 10;
+    return Plot.plot({
+      width,
+      height: 230,
+      marginLeft: 44,
+      marginRight: 20,
       marginBottom: 36,
       ariaLabel: options.label,
-      x: { type: 'point', domain: [...d.grid], label: '노이즈 배수 z', labelAnchor: 'right', labelArrow: 'none' },
+      x: { type: 'log', domain: [Math.min(lo, hi / 10) / 1.5, hi * 1.5], label: '프라이버시 예산 ε (로그 눈금) →', labelAnchor: 'right', labelArrow: 'none', ticks: 4, tickFormat: (v: number) => String(Number(v.toPrecision(2))) },
       y: { domain: [0.4, 1], label: '마지막 라운드의 테스트 정확도', labelArrow: 'none', grid: true, tickFormat: (v: number) => `${Math.round(v * 100)}%`, ticks: 6 },
       marks: [
         Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.25, strokeDasharray: '3,3' }),
-        Plot.line(pts, { x: 'z', y: 'accuracy', stroke: 'currentColor', strokeOpacity: 0.5 }),
-        Plot.dot(pts, { x: 'z', y: 'accuracy', r: 4.5, fill: (p: NoisePoint) => colorOfZ(p.z, d.grid) }),
-        Plot.dot(cur, { x: 'z', y: 'accuracy', r: 9, stroke: 'currentColor', strokeWidth: 2 }),
-        Plot.text(pts, { x: 'z', y: 'accuracy', text: (p: NoisePoint) => `${Math.round(p.accuracy * 100)}%`, dy: -13, fill: 'currentColor', fontSize: 10 }),
+        // No noise, no guarantee: its accuracy as a reference line.
+        Plot.ruleY(free, { y: 'accuracy', stroke: colorOfZ(0, d.grid), strokeDasharray: '6,4', strokeWidth: 1.5 }),
+        Plot.text(free, { y: 'accuracy', frameAnchor: 'left', text: (p: NoisePoint) => `노이즈 없음 (ε = ∞) ${Math.round(p.accuracy * 100)}%`, dy: -8, dx: 4, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
+        Plot.line(pts, { x: 'epsilon', y: 'accuracy', stroke: 'currentColor', strokeOpacity: 0.5 }),
+        Plot.dot(pts, { x: 'epsilon', y: 'accuracy', r: 4.5, fill: (p: NoisePoint) => colorOfZ(p.z, d.grid) }),
+        Plot.dot(cur, { x: 'epsilon', y: 'accuracy', r: 9, stroke: 'currentColor', strokeWidth: 2 }),
+        Plot.text(pts, { x: 'epsilon', y: 'accuracy', text: (p: NoisePoint) => `z = ${p.z}`, dy: 14, fill: 'currentColor', fontSize: 10 }),
       ],
     });
   });

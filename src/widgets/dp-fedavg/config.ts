@@ -3,8 +3,9 @@
  * (plain data, no tfjs), so it runs on the page.
  */
 import { defaultConfig } from '~/engine/config';
+import { dpNoiseStd } from '~/engine/algorithms/dp-fedavg';
 import type { RunConfig } from '~/engine/types';
-import { POINTS_PER_CLIENT, type DpValues } from './params';
+import { DELTA, POINTS_PER_CLIENT, type DpValues } from './params';
 
 export function toRunConfig(v: DpValues): RunConfig {
   return defaultConfig({
@@ -18,9 +19,12 @@ export function toRunConfig(v: DpValues): RunConfig {
     batchSize: 10,
     lr: v.lr,
     rounds: v.rounds,
-    // Exactly m clients a round (the engine's earlier sampling). Uniform weights make its
-    // σ = z·S·max c_k equal to the paper's z·S/(qW) with W = K.
-    dpSampling: 'fixed',
+    // The paper's DP-FedAvg: each client joins with probability q, every weight w_k = 1 (W = K),
+    // the fixed denominator qK and σ = z·S/(qK).
+    dpSampling: 'poisson',
+    sampleRate: v.fraction,
+    weightCap: 0,
+    delta: DELTA,
     weighting: 'uniform',
     clip: v.clip,
     noise: v.noise,
@@ -29,14 +33,14 @@ export function toRunConfig(v: DpValues): RunConfig {
   });
 }
 
-/** Clients per round, m = max(⌊C·K⌋, 1), as the engine computes it. */
+/** Clients expected per round, qK (Poisson sampling: the actual number varies). */
 export function perRound(v: DpValues): number {
-  return Math.max(Math.floor(v.fraction * v.clients + 1e-9), 1);
+  return v.fraction * v.clients;
 }
 
-/** σ = z·S/m: the standard deviation of the noise added to each parameter of the average. */
+/** σ = z·S/(qW) with W = K: the standard deviation of the noise added to each parameter. */
 export function sigmaOf(v: DpValues): number {
-  return (v.noise * v.clip) / perRound(v);
+  return dpNoiseStd(v.noise, v.clip, v.fraction, v.clients);
 }
 
 /** Everything but z: runs that differ only in z belong on one accuracy-against-noise curve. */

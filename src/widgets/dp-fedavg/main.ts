@@ -2,13 +2,14 @@
  * The DP-FedAvg widget, mounted when it nears the viewport: the engine runs 'dpfedavg' in the
  * kit's worker; ./state.ts turns its events into what is drawn (update directions in a fixed 2D
  * projection, the server's step split into mean clipped update and noise). Learning happens only
- * in the engine. The page keeps finished runs' accuracy by z for the accuracy-against-noise curve.
+ * in the engine. The page keeps finished runs' accuracy and ε by z for the privacy–utility curve;
+ * ε itself comes from the engine's accountant with every round's metrics.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { validateConfig } from '~/engine/config';
 import { create as createUpdates, type ClientArrow, type ServerStep } from './updates-view';
-import { createCurves, createNoise } from './accuracy-charts';
-import { NOISE_GRID, PACE_MS, params, type DpParams } from './params';
+import { createCurves, createEpsilon, createNoise } from './accuracy-charts';
+import { DELTA, NOISE_GRID, PACE_MS, params, type DpParams } from './params';
 import { curveKey, perRound, sigmaOf, toRunConfig } from './config';
 import { initDp, reduceDp, type DpState, type RoundClip } from './state';
 import { createRun, type Run, type RunInspection } from '../kit/run';
@@ -21,8 +22,8 @@ export interface DpInspection extends RunInspection {
   clips: RoundClip[];
   arrows: ClientArrow[];
   server: ServerStep | null;
-  /** Final accuracy by z for the current settings (other than z). */
-  curve: { z: number; accuracy: number }[];
+  /** Final accuracy and ε (null: z = 0, no guarantee) by z for the current settings (other than z). */
+  curve: { z: number; accuracy: number; epsilon: number | null }[];
   sweeping: boolean;
 }
 
@@ -34,10 +35,11 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
 
   const updatesView = createUpdates(q('[data-view="updates"]')!, { label: '이번 라운드 클라이언트 변화량의 클리핑 전후 길이와 방향, 서버가 더한 노이즈의 크기' });
   const curves = createCurves(q('[data-view="curves"]')!, { label: '노이즈 배수 z별 라운드마다의 테스트 정확도', grid: NOISE_GRID });
-  const noiseChart = createNoise(q('[data-view="noise"]')!, { label: '노이즈 배수 z에 따른 마지막 라운드의 테스트 정확도' });
+  const noiseChart = createNoise(q('[data-view="noise"]')!, { label: '프라이버시–정확도 곡선: z마다 학습을 마친 뒤의 ε과 테스트 정확도' });
+  const epsilonChart = createEpsilon(q('[data-view="epsilon"]')!, { label: '라운드마다 쌓이는 프라이버시 예산 ε', grid: NOISE_GRID });
 
-  /** Finished runs: curve key → z → test accuracy per round. */
-  const cache = new Map<string, Map<number, number[]>>();
+  /** Finished runs: curve key → z → test accuracy and ε (engine's accountant) per round. */
+  const cache = new Map<string, Map<number, { accuracy: number[]; epsilon: (number | null)[] }>>();
   /** The z values still to train in a sweep (the last one is the reader's own z). */
   let sweep: number[] = [];
   let sweepTotal = 0;
@@ -65,11 +67,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
     onEnd: (s) => {
       if (s === 'diverged') return stopSweep('학습이 발산해 z 바꿔 보기를 멈췄습니다.');
       const config = run.config();
-      if (config)
-        cached().set(
-          config.noise,
-          run.state.rows.map((r) => r.testAccuracy),
-        );
+      if (config) cached().set(config.noise, { accuracy: run.state.rows.map((r) => r.testAccuracy), epsilon: run.state.rows.map((r) => r.epsilon ?? null) });
       drawCurves();
       nextSweepRun();
     },
@@ -79,7 +77,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
       tables: {
         'export-csv': {
           file: 'dp-fedavg-rounds',
-          columns: ['round', 'test_accuracy', 'test_loss', 'train_loss', 'participants', 'clipped', 'mean_update_norm', 'mean_clipped_norm', 'noise_norm', 'step_norm'],
+          columns: ['round', 'test_accuracy', 'test_loss', 'train_loss', 'epsilon', 'participants', 'clipped', 'mean_update_norm', 'mean_clipped_norm', 'noise_norm', 'step_norm'],
           rows: () =>
             run.state.rows.map((r, i) => {
               const c = run.state.clips[i];
@@ -88,6 +86,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
                 test_accuracy: r.testAccuracy,
                 test_loss: r.testLoss,
                 train_loss: r.trainLoss,
+                epsilon: r.epsilon ?? '',
                 participants: c?.participants,
                 clipped: c?.clipped,
                 mean_update_norm: c?.meanUpdateNorm,
@@ -99,22 +98,25 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
         },
         'export-noise-csv': {
           file: 'dp-fedavg-noise',
-          columns: ['z', 'final_test_accuracy', 'rounds'],
-          rows: () => [...cached().entries()].sort((a, b) => a[0] - b[0]).map(([z, acc]) => ({ z, final_test_accuracy: acc[acc.length - 1], rounds: acc.length })),
+          columns: ['z', 'epsilon', 'final_test_accuracy', 'rounds'],
+          rows: () =>
+            [...cached().entries()]
+              .sort((a, b) => a[0] - b[0])
+              .map(([z, r]) => ({ z, epsilon: r.epsilon[r.epsilon.length - 1] ?? 'inf', final_test_accuracy: r.accuracy[r.accuracy.length - 1], rounds: r.accuracy.length })),
         },
       },
-      json: { file: 'dp-fedavg', value: () => ({ widget: 'dp-fedavg', settings: ctx.values, config: run.config() ?? toRunConfig(ctx.values), sigma: sigmaOf(ctx.values), backend: run.backend }) },
+      json: { file: 'dp-fedavg', value: () => ({ widget: 'dp-fedavg', settings: ctx.values, config: run.config() ?? toRunConfig(ctx.values), sigma: sigmaOf(ctx.values), delta: DELTA, epsilon: run.state.rows.at(-1)?.epsilon ?? null, backend: run.backend }) },
       prefix: 'dp-fedavg',
-      views: { updates: updatesView, curves, noise: noiseChart },
+      views: { updates: updatesView, curves, epsilon: epsilonChart, noise: noiseChart },
     },
   });
 
   function showSigma() {
     const v = ctx.values;
-    if (sigmaLine) sigmaLine.textContent = `라운드마다 m = ${perRound(v)}명, 노이즈 표준편차 σ = z·S/m = ${Number(sigmaOf(v).toPrecision(3))}`;
+    if (sigmaLine) sigmaLine.textContent = `라운드마다 평균 qK = ${Number(perRound(v).toPrecision(3))}명 참여, 노이즈 표준편차 σ = z·S/(qK) = ${Number(sigmaOf(v).toPrecision(3))}`;
   }
 
-  function cached(): Map<number, number[]> {
+  function cached(): Map<number, { accuracy: number[]; epsilon: (number | null)[] }> {
     const key = curveKey(ctx.values);
     let m = cache.get(key);
     if (!m) {
@@ -128,11 +130,12 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
     const rows = run.state.rows;
     const z = run.config()?.noise ?? ctx.values.noise;
     const done = cached();
-    const list = [...done.entries()].filter(([cz]) => cz !== z).map(([cz, acc]) => ({ z: cz, accuracy: acc, current: false }));
+    const list = [...done.entries()].filter(([cz]) => cz !== z).map(([cz, r]) => ({ z: cz, accuracy: r.accuracy, current: false }));
     list.push({ z, accuracy: rows.map((r) => r.testAccuracy), current: true });
     curves.update({ curves: list, rounds: run.config()?.rounds ?? ctx.values.rounds });
+    epsilonChart.update({ epsilon: rows.flatMap((r) => (typeof r.epsilon === 'number' ? [r.epsilon] : [])), rounds: run.config()?.rounds ?? ctx.values.rounds, z });
     noiseChart.update({
-      points: [...done.entries()].map(([cz, acc]) => ({ z: cz, accuracy: acc[acc.length - 1] })),
+      points: [...done.entries()].map(([cz, r]) => ({ z: cz, accuracy: r.accuracy[r.accuracy.length - 1], epsilon: r.epsilon[r.epsilon.length - 1] ?? null })),
       grid: NOISE_GRID,
       current: ctx.values.noise,
     });
@@ -141,7 +144,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
   function summary(): string {
     const v = ctx.values;
     const status = run.status;
-    const head = `${choiceLabel(params.data, v.data)} 데이터, 클라이언트 ${v.clients}명 중 라운드마다 ${perRound(v)}명, S = ${v.clip}, z = ${v.noise} (σ = ${Number(sigmaOf(v).toPrecision(3))})`;
+    const head = `${choiceLabel(params.data, v.data)} 데이터, 클라이언트 ${v.clients}명이 라운드마다 확률 ${v.fraction}로 참여(평균 ${Number(perRound(v).toPrecision(3))}명), S = ${v.clip}, z = ${v.noise} (σ = ${Number(sigmaOf(v).toPrecision(3))})`;
     if (status === 'invalid') return `${head}: 이 설정으로는 학습할 수 없습니다.`;
     if (status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
     const { rows, clips } = run.state;
@@ -150,7 +153,8 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
     const state = status === 'finished' ? '학습을 마쳤습니다' : status === 'paused' ? '일시정지' : '학습 중';
     const c = clips[clips.length - 1];
     const clipText = c ? ` 이번 라운드 ${c.participants}명 중 ${c.clipped}명의 변화량이 잘렸고, 노이즈의 크기는 평균 변화량의 ${(c.noiseNorm / Math.max(c.meanNorm, 1e-12)).toFixed(1)}배입니다.` : '';
-    return `${head}: ${state}, 라운드 ${last.round}/${run.config()?.rounds ?? v.rounds}, 테스트 정확도 ${pct(last.testAccuracy)}.${clipText}`;
+    const eps = typeof last.epsilon === 'number' ? ` 지금까지 쓴 프라이버시 예산은 ε = ${last.epsilon.toFixed(2)} (δ = 10⁻⁵)입니다.` : ' 노이즈나 클리핑이 없어 차분 프라이버시 보장은 없습니다.';
+    return `${head}: ${state}, 라운드 ${last.round}/${run.config()?.rounds ?? v.rounds}, 테스트 정확도 ${pct(last.testAccuracy)}.${eps}${clipText}`;
   }
 
   function showSweep() {
@@ -217,6 +221,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
       updatesView.destroy();
       curves.destroy();
       noiseChart.destroy();
+      epsilonChart.destroy();
     },
     inspect: () => ({
       ...run.inspectBase(),
@@ -224,7 +229,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
       clips: [...run.state.clips],
       arrows: [...run.state.arrows],
       server: run.state.server,
-      curve: [...cached().entries()].map(([z, acc]) => ({ z, accuracy: acc[acc.length - 1] })).sort((a, b) => a.z - b.z),
+      curve: [...cached().entries()].map(([z, r]) => ({ z, accuracy: r.accuracy[r.accuracy.length - 1], epsilon: r.epsilon[r.epsilon.length - 1] ?? null })).sort((a, b) => a.z - b.z),
       sweeping: sweepTotal > 0,
     }),
   });

@@ -1,6 +1,8 @@
 /**
  * The DP-FedAvg widget's settings (`?dpfed.…`): the federated playground's knobs plus the clip
  * norm S and the noise multiplier z. One table for the URL, the controls and the engine config.
+ * `fraction` is the probability q with which each client joins a round (Poisson sampling, as in
+ * McMahan et al. 2018); the key keeps its older name so that shared links stay valid.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
 
@@ -34,7 +36,7 @@ export const params = {
     ],
   },
   clients: { type: 'number', label: '클라이언트 수 K', default: 20, min: 5, max: 100, values: CLIENT_COUNTS, unit: '명' },
-  fraction: { type: 'number', label: '라운드마다 참여하는 비율 C', default: 0.5, min: 0.1, max: 1, values: FRACTIONS },
+  fraction: { type: 'number', label: '라운드마다 참여할 확률 q', default: 0.5, min: 0.1, max: 1, values: FRACTIONS },
   epochs: { type: 'number', label: '로컬 에폭 E', default: 2, min: 1, max: 5, step: 1, unit: '에폭' },
   lr: { type: 'number', label: '학습률', default: 0.3, min: 0.03, max: 1, values: LEARNING_RATES },
   rounds: { type: 'number', label: '라운드 수', default: 40, min: 10, max: 100, step: 10, unit: '라운드' },
@@ -48,6 +50,9 @@ export type DpValues = Values<DpParams>;
 
 /** Training points per client: the data grows with K, so more clients means more people, not thinner slices. */
 export const POINTS_PER_CLIENT = 30;
+
+/** The δ at which the widget reports ε (the engine's default). */
+export const DELTA = 1e-5;
 
 /** Minimum milliseconds per round: slow enough to watch the clipping picture change. */
 export const PACE_MS = 40;

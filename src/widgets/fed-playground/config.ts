@@ -33,6 +33,12 @@ export function toRunConfig(v: FedValues): RunConfig {
     rounds: v.rounds,
     weighting: v.weighting,
     mu: v.mu,
+    // SCAFFOLD and FedAvgM step with η_g; the adaptive optimizers with their own, much smaller η.
+    serverLr: v.algo === 'fedadam' || v.algo === 'fedyogi' || v.algo === 'fedadagrad' ? v.alr : v.slr,
+    serverMomentum: v.momentum,
+    dropout: v.dropout,
+    // FedSGD runs no local epochs, so it has no stragglers.
+    stragglers: v.algo === 'fedsgd' ? 0 : v.stragglers,
     seed: v.seed,
     shuffle: true,
   });

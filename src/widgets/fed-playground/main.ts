@@ -29,7 +29,20 @@ const PHASES: Exclude<Phase, 'idle'>[] = ['broadcast', 'train', 'upload', 'aggre
 /** What tests read (also handy in the console). */
 export interface FedInspection extends RunInspection {
   /** Rounds fully shown (their aggregate phase reached), with the per-round figures drawn. */
-  shown: { round: number; selected: readonly number[]; testAccuracy: number; clientAccuracy: [number, number] | null; coefficients: readonly number[] }[];
+  shown: {
+    round: number;
+    selected: readonly number[];
+    testAccuracy: number;
+    clientAccuracy: [number, number] | null;
+    coefficients: readonly number[];
+    /** Selected clients that never answered, and stragglers (fewer local epochs). */
+    dropped: readonly number[];
+    stragglers: number[];
+    bytesUp: number;
+    bytesDown: number;
+  }[];
+  /** Clients drawn as dropped in the diagram now. */
+  droppedDrawn: number;
   /** Rounds computed but not yet shown. */
   queued: number;
   phase: string;
@@ -112,7 +125,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       tables: {
         'export-csv': {
           file: 'fed-metrics',
-          columns: ['round', 'selected_clients', 'coefficients', 'test_accuracy', 'test_loss', 'local_train_loss', 'local_accuracy_min', 'local_accuracy_max', 'bytes_up', 'bytes_down'],
+          columns: ['round', 'selected_clients', 'coefficients', 'test_accuracy', 'test_loss', 'local_train_loss', 'local_accuracy_min', 'local_accuracy_max', 'bytes_up', 'bytes_down', 'dropped_clients'],
           rows: () =>
             run.history.map((r) => {
               const s = clientSpread(r);
@@ -127,6 +140,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
                 local_accuracy_max: s?.[1],
                 bytes_up: r.metrics!.bytesUp,
                 bytes_down: r.metrics!.bytesDown,
+                dropped_clients: r.dropped.map((k) => k + 1).join(' '),
               };
             }),
         },
@@ -160,7 +174,13 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     if (phaseNoteLine) phaseNoteLine.textContent = idle;
     markPhase(-1);
     const m = clientsPerRound(config.fraction, config.clients);
-    if (bytesNote) bytesNote.textContent = `한 라운드에 모델 한 벌(${model})이 참여 클라이언트 ${m}명에게 내려가고 ${m}개가 올라옵니다: 라운드마다 ${formatBytes(2 * m * parameters * FLOAT_BYTES)}.`;
+    if (bytesNote) {
+      bytesNote.textContent =
+        config.algorithm === 'scaffold'
+          ? `SCAFFOLD는 모델과 같은 크기의 제어 변량을 함께 주고받습니다: 참여 클라이언트 ${m}명에게 모델 두 벌(${model} × 2)이 내려가고 두 벌씩 올라옵니다. 라운드마다 ${formatBytes(4 * m * parameters * FLOAT_BYTES)}, FedAvg의 두 배입니다.`
+          : `한 라운드에 모델 한 벌(${model})이 참여 클라이언트 ${m}명에게 내려가고 ${m}개가 올라옵니다: 라운드마다 ${formatBytes(2 * m * parameters * FLOAT_BYTES)}.`;
+      if (config.dropout > 0) bytesNote.textContent += ' 이탈한 클라이언트에게 내려간 모델은 돌아오지 않으므로 올라오는 양은 그만큼 줄어듭니다.';
+    }
     drawCharts();
   }
 
@@ -259,7 +279,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     root.dataset.phase = name;
     markPhase(phase);
     const note = phaseNote(rec, name);
-    diagram.update({ phase: { round: rec.round, phase: name, selected: rec.selected, duration, note, modelBytes: rec.modelBytes } });
+    diagram.update({ phase: { round: rec.round, phase: name, selected: rec.selected, dropped: rec.dropped, duration, note, modelBytes: rec.modelBytes } });
     if (phaseNoteLine) phaseNoteLine.textContent = `${phase + 1}단계 · ${note}`;
     drawClients(rec, phase);
     if (phase === PHASES.length - 1) completeRound(rec);
@@ -268,18 +288,32 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   function phaseNote(rec: RoundRecord, name: Exclude<Phase, 'idle'>): string {
     const m = rec.selected.length;
     const who = rec.selected.map((k) => k + 1).join(', ');
+    const algo = run.config()?.algorithm;
+    const scaffold = algo === 'scaffold';
+    const gone = rec.dropped.length ? ` 클라이언트 ${rec.dropped.map((k) => k + 1).join(', ')}은(는) 이탈해 아무것도 보내지 않습니다.` : '';
+    const stragglers = [...rec.clients.entries()].filter(([, c]) => c.epochs !== undefined).map(([k, c]) => `${k + 1}(${c.epochs}에폭)`);
     switch (name) {
       case 'broadcast':
-        return `라운드 ${rec.round}: 클라이언트 ${who}에게 글로벌 모델을 보냅니다 (${formatBytes(rec.modelBytes)} × ${m}).`;
+        return `라운드 ${rec.round}: 클라이언트 ${who}에게 글로벌 모델${scaffold ? '과 서버의 제어 변량 c' : ''}을 보냅니다 (${formatBytes(rec.modelBytes)} × ${scaffold ? `2 × ${m}` : m}).`;
       case 'train':
-        return run.config()?.algorithm === 'fedsgd'
-          ? '각 클라이언트가 자기 데이터 전체로 기울기를 한 번 계산합니다.'
-          : `각 클라이언트가 자기 데이터로 ${run.config()?.localEpochs ?? ''} 에폭 학습합니다.`;
+        return algo === 'fedsgd'
+          ? `각 클라이언트가 자기 데이터 전체로 기울기를 한 번 계산합니다.${gone}`
+          : `각 클라이언트가 자기 데이터로 ${run.config()?.localEpochs ?? ''} 에폭 학습합니다${scaffold ? '(한 걸음마다 c − c_i로 보정)' : ''}.` +
+              (stragglers.length ? ` 느린 클라이언트 ${stragglers.join(', ')}는 그만큼만 합니다.` : '') +
+              gone;
       case 'upload':
-        return run.config()?.algorithm === 'fedsgd' ? '기울기를 서버로 보냅니다. 원본 데이터는 그대로 있습니다.' : '학습한 로컬 모델을 서버로 보냅니다. 원본 데이터는 그대로 있습니다.';
+        return (
+          (algo === 'fedsgd' ? '기울기를 서버로 보냅니다.' : scaffold ? '학습한 로컬 모델과 제어 변량의 변화량 Δc를 서버로 보냅니다.' : '학습한 로컬 모델을 서버로 보냅니다.') +
+          (rec.dropped.length ? ` 이탈한 클라이언트 ${rec.dropped.map((k) => k + 1).join(', ')}에게서는 아무것도 오지 않습니다.` : ' 원본 데이터는 그대로 있습니다.')
+        );
       case 'aggregate': {
         const c = rec.coefficients.map((x) => x.toFixed(2)).join(', ');
-        return run.config()?.algorithm === 'fedsgd' ? `가중 평균한 기울기로 한 걸음 갑니다 (가중치 ${c}).` : `가중치 ${c}로 평균해 새 글로벌 모델을 만듭니다.`;
+        if (rec.coefficients.length === 0) return '돌아온 모델이 없어 글로벌 모델이 그대로 남습니다.';
+        const renorm = rec.dropped.length ? ' (돌아온 클라이언트만으로 다시 맞춘 가중치)' : '';
+        if (algo === 'fedsgd') return `가중 평균한 기울기로 한 걸음 갑니다 (가중치 ${c}${renorm}).`;
+        if (algo === 'fedavg' || algo === 'fedprox' || algo === 'dpfedavg') return `가중치 ${c}${renorm}로 평균해 새 글로벌 모델을 만듭니다.`;
+        if (scaffold) return `가중치 ${c}${renorm}로 평균한 변화량에 η_g를 곱해 더하고, 제어 변량 c도 갱신합니다.`;
+        return `가중치 ${c}${renorm}로 평균한 변화량을 기울기처럼 써서 ${choiceLabel(params.algo, algo ?? 'fedavg')} 한 걸음을 갑니다.`;
       }
     }
   }
@@ -294,11 +328,17 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   /** Client cards for a phase: who takes part, and once training is over, what they learned. */
   function drawClients(rec: RoundRecord, phase: number) {
     const sel = new Set(rec.selected);
+    const gone = new Set(phase >= 1 ? rec.dropped : []);
     const trained = phase >= 2;
     clientCards.forEach((card, k) => {
-      card.classList.toggle('is-selected', sel.has(k));
+      card.classList.toggle('is-selected', sel.has(k) && !gone.has(k));
+      card.classList.toggle('is-dropped', gone.has(k));
       card.classList.toggle('is-idle', !sel.has(k));
       const stat = card.querySelector('.fw-client__stat:not(.fw-client__classes)')!;
+      if (gone.has(k)) {
+        stat.textContent = '이탈: 모델만 받고 응답 없음';
+        return;
+      }
       const r = rec.clients.get(k);
       if (!sel.has(k)) {
         if (!card.dataset.trained) stat.textContent = '이번 라운드 쉼';
@@ -310,7 +350,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
         return;
       }
       card.dataset.trained = String(r.accuracy);
-      stat.textContent = run.config()?.algorithm === 'fedsgd' ? `w_t 정확도 ${pct(r.accuracy, 0)}` : `로컬 정확도 ${pct(r.accuracy, 0)}`;
+      stat.textContent = (run.config()?.algorithm === 'fedsgd' ? `w_t 정확도 ${pct(r.accuracy, 0)}` : `로컬 정확도 ${pct(r.accuracy, 0)}`) + (r.epochs !== undefined ? ` · ${r.epochs}에폭만` : '');
       const b = boundaries[k];
       if (b && r.boundary) b.update({ boundary: r.boundary });
       const bar = card.querySelector<HTMLElement>('.fw-client__meter > span');
@@ -344,7 +384,9 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
         bands.push({ x: r.round, lo: spread[0], hi: spread[1], band: 'local' });
         if (m.trainAccuracy !== undefined) lines.push({ x: r.round, y: m.trainAccuracy, series: 'local' });
       }
-      lossPts.push({ x: r.round, y: m.testLoss, series: 'test' }, { x: r.round, y: m.trainLoss, series: 'train' });
+      lossPts.push({ x: r.round, y: m.testLoss, series: 'test' });
+      // A round in which every selected client dropped out has no local loss to show.
+      if (r.coefficients.length > 0) lossPts.push({ x: r.round, y: m.trainLoss, series: 'train' });
       bytePts.push({ x: r.round, y: cum[i] / 1000, series: 'total' });
     });
     const xMax = run.config()?.rounds ?? ctx.values.rounds;
@@ -401,7 +443,12 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
           testAccuracy: r.metrics!.testAccuracy,
           clientAccuracy: clientSpread(r),
           coefficients: r.coefficients,
+          dropped: r.dropped,
+          stragglers: [...r.clients.entries()].filter(([, c]) => c.epochs !== undefined).map(([k]) => k),
+          bytesUp: r.metrics!.bytesUp,
+          bytesDown: r.metrics!.bytesDown,
         })),
+        droppedDrawn: root.querySelectorAll('[data-view="diagram"] .fed-diagram__client.is-dropped').length,
         queued: run.queued,
         phase: cur ? PHASES[cur.phase] : 'idle',
         parameters: run.state.parameters,

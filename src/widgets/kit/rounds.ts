@@ -24,12 +24,16 @@ export interface ClientResult {
   /** DP-FedAvg: the update's norm before and after clipping. */
   updateNorm?: number;
   clippedNorm?: number;
+  /** A straggler: the local epochs it ran (fewer than E). */
+  epochs?: number;
 }
 
 /** Everything one round reported. */
 export interface RoundRecord {
   round: number;
   selected: readonly number[];
+  /** Selected clients that never sent their model back (dropouts), in selection order. */
+  dropped: readonly number[];
   clients: ReadonlyMap<number, ClientResult>;
   coefficients: readonly number[];
   /** Global model before and after averaging (only with emitWeights). */
@@ -70,14 +74,17 @@ export function reduceRounds(s: RoundsState, e: EngineEvent): RoundsState {
     case 'run-started':
       return { ...initRounds(), config: e.config, data: e.data, parameters: e.parameters };
     case 'round-started':
-      return { ...s, building: { round: e.round, selected: e.selected, clients: new Map(), coefficients: [], global: null, metrics: null, modelBytes: 0 } };
+      return { ...s, building: { round: e.round, selected: e.selected, dropped: [], clients: new Map(), coefficients: [], global: null, metrics: null, modelBytes: 0 } };
+    case 'client-dropped':
+      if (!b) return s;
+      return { ...s, building: { ...b, dropped: [...b.dropped, e.client] } };
     case 'message-sent':
       if (!b || e.kind !== 'weights-down' || b.modelBytes) return s;
       return { ...s, building: { ...b, modelBytes: e.bytes } };
     case 'client-trained': {
       if (!b) return s;
-      const { n, loss, accuracy, weights, updateNorm, clippedNorm } = e;
-      return { ...s, building: withClient(b, e.client, (old) => ({ ...old, n, loss, accuracy, weights, updateNorm, clippedNorm })) };
+      const { n, loss, accuracy, weights, updateNorm, clippedNorm, epochs } = e;
+      return { ...s, building: withClient(b, e.client, (old) => ({ ...old, n, loss, accuracy, weights, updateNorm, clippedNorm, epochs })) };
     }
     case 'boundary': {
       if (!b) return s;

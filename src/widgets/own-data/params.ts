@@ -29,7 +29,7 @@ export const params = {
   alpha: { type: 'number', label: '디리클레 α', default: 0.3, min: 0.1, max: 10, values: [0.1, 0.3, 1, 10] },
   rounds: { type: 'number', label: '라운드(에폭)', default: 30, min: 5, max: 100, step: 5, unit: '회' },
   local: { type: 'number', label: '로컬 에폭 E', default: 2, min: 1, max: 10, step: 1, unit: '에폭' },
-  lr: { type: 'number', label: '학습률', default: 0.1, min: 0.01, max: 1, values: [0.01, 0.03, 0.1, 0.3, 1] },
+  lr: { type: 'number', label: '학습률', default: 0.3, min: 0.01, max: 1, values: [0.01, 0.03, 0.1, 0.3, 1] },
   units: { type: 'number', label: '은닉층 뉴런 수', default: 16, min: 4, max: 64, step: 4, unit: '개' },
   seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
 } as const satisfies ParamTable;

@@ -9,7 +9,7 @@ export const LEARNING_RATES = [0.03, 0.1, 0.3] as const;
 
 export const params = {
   alpha: { type: 'number', label: '오른쪽 분할의 디리클레 α', default: 0.1, min: ALPHAS[0], max: 100, values: ALPHAS },
-  personalize: { type: 'number', label: '개인화(미세 조정) 에폭', default: 2, min: 0, max: 10, step: 1, unit: '에폭' },
+  personalize: { type: 'number', label: '개인화(미세 조정) 에폭', default: 2, min: 1, max: 10, step: 1, unit: '에폭' },
   clients: { type: 'number', label: '클라이언트 수 K', default: 8, min: 2, max: 12, step: 1, unit: '명' },
   rounds: { type: 'number', label: '연합 학습 라운드 수', default: 5, min: 1, max: 30, step: 1, unit: '라운드' },
   epochs: { type: 'number', label: '로컬 에폭 E', default: 1, min: 1, max: 10, step: 1, unit: '에폭' },

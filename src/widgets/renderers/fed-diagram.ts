@@ -7,6 +7,9 @@
  * events, and this renderer draws one phase at a time. Only models travel: the clients' data
  * never leaves their boxes, which is the point of the picture.
  *
+ * A dropped client (one that never answers) gets the model in the first phase like the others,
+ * then is marked "이탈" (dropped): no training bar, no packet back, its link dashed.
+ *
  * Shape: `create(el, options) → { update(data), toSvg(), destroy() }`. With `duration` 0 or
  * prefers-reduced-motion the phase is drawn in its end state, without moving parts.
  */
@@ -26,6 +29,8 @@ export interface DiagramData {
     phase: Phase;
     /** The clients taking part this round (S_t). */
     selected: readonly number[];
+    /** Those of `selected` that never send their model back (dropouts). */
+    dropped?: readonly number[];
     /** Milliseconds the phase takes on screen (0: draw its end state at once). */
     duration: number;
     /**
@@ -123,6 +128,7 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
         e.append('rect').attr('class', 'fed-diagram__progress-bg');
         e.append('rect').attr('class', 'fed-diagram__progress');
         e.append('text').attr('class', 'fed-diagram__n');
+        e.append('text').attr('class', 'fed-diagram__dropped');
         return e;
       });
     g.each(function (k) {
@@ -138,6 +144,7 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
       node.select('rect.fed-diagram__progress-bg').attr('x', b.x + 4).attr('y', b.y + b.h - 9).attr('width', b.w - 8).attr('height', 4);
       node.select('rect.fed-diagram__progress').attr('x', b.x + 4).attr('y', b.y + b.h - 9).attr('height', 4).attr('width', 0);
       node.select('text.fed-diagram__n').attr('x', b.x + b.w / 2).attr('y', b.y + b.h + 11).text(sizes[k] !== undefined ? `n=${sizes[k]}` : '');
+      node.select('text.fed-diagram__dropped').attr('x', b.x + b.w / 2).attr('y', b.y + b.h - 12).text('');
     });
   }
 
@@ -156,12 +163,21 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
 
   function drawPhase(p: NonNullable<DiagramData['phase']>) {
     stopMotion();
-    const sel = new Set(p.selected);
+    const all = new Set(p.selected);
+    // After the model went down, a dropped client is out of the round.
+    const gone = new Set(p.phase === 'broadcast' ? [] : (p.dropped ?? []));
+    const sel = new Set(p.selected.filter((k) => !gone.has(k)));
     const animate = p.duration > 0 && !prefersReducedMotion();
-    gClients.selectAll<SVGGElement, number>('g.fed-diagram__client').classed('is-selected', (k) => sel.has(k)).classed('is-idle', (k) => !sel.has(k) && p.phase !== 'idle');
+    const clients = gClients.selectAll<SVGGElement, number>('g.fed-diagram__client');
+    clients
+      .classed('is-selected', (k) => sel.has(k))
+      .classed('is-dropped', (k) => gone.has(k))
+      .classed('is-idle', (k) => !all.has(k) && p.phase !== 'idle');
+    clients.select('text.fed-diagram__dropped').text((k) => (gone.has(k) ? '이탈' : ''));
     gLinks
       .selectAll<SVGLineElement, number>('line')
       .classed('is-active', (k) => sel.has(k) && (p.phase === 'broadcast' || p.phase === 'upload'))
+      .classed('is-lost', (k) => gone.has(k) && p.phase === 'upload')
       .classed('is-down', p.phase === 'broadcast')
       .classed('is-up', p.phase === 'upload');
     server.classed('is-aggregating', p.phase === 'aggregate');
@@ -234,6 +250,8 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
       };
       paint('rect.fed-diagram__box', { fill: '#f1f2f4', stroke: '#888888' });
       paint('.is-selected rect.fed-diagram__box', { fill: '#e3f3f0', stroke: '#0a7d6c' });
+      paint('.is-dropped rect.fed-diagram__box', { fill: '#fbeae5', stroke: '#b4411b', 'stroke-dasharray': '3 2' });
+      paint('text.fed-diagram__dropped', { fill: '#b4411b', 'font-weight': 'bold' });
       paint('rect.fed-diagram__box--server', { fill: '#e3f3f0', stroke: '#0a7d6c' });
       paint('.fed-diagram__data rect', { fill: '#9aa3ad' });
       paint('rect.fed-diagram__progress-bg', { fill: '#d3d7dd' });

@@ -63,7 +63,7 @@ describe('federated rounds reducer', () => {
   });
 
   test('a diverged run keeps its complete rounds and says where it stopped', () => {
-    const started = { ...initRounds(), building: { round: 2, selected: [0], clients: new Map(), coefficients: [], global: null, metrics: null, modelBytes: 0 } };
+    const started = { ...initRounds(), building: { round: 2, selected: [0], dropped: [], clients: new Map(), coefficients: [], global: null, metrics: null, modelBytes: 0 } };
     const s = reduceRounds(started, { type: 'run-diverged', round: 2, message: '발산', messageEn: 'diverged' });
     expect(s.diverged).toBe(2);
     expect(s.building).toBeNull();
@@ -106,6 +106,7 @@ describe('client-drift reducer', () => {
     const r = {
       round: 1,
       selected: [0, 1],
+      dropped: [],
       coefficients: [0.5, 0.5],
       metrics: null,
       modelBytes: 0,

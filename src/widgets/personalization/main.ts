@@ -1,0 +1,138 @@
+/**
+ * Personalization, mounted when the widget nears the viewport. Two runs of the same federated
+ * training on digits, an IID split and a Dirichlet(α) label skew, train side by side in two
+ * workers; after the last round each client of each run fine-tunes the global model on its own
+ * examples, and the engine reports every client's accuracy on its own test split before and
+ * after. The page only draws those numbers (./state.ts folds the events).
+ */
+import type { RunConfig } from '~/engine/types';
+import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import { create as createBeforeAfter } from '../renderers/before-after';
+import { createRun, type Run, type RunInspection } from '../kit/run';
+import { DATA_URL, pct } from '../kit/status';
+import type { PersParams } from './params';
+import { SIDES, toRunConfig, type Side } from './config';
+import { initialState, reduce, summary as sideSummary, type SideState } from './state';
+
+/** The two sides' states. */
+type PersState = Record<Side, SideState>;
+
+/** Rounds are cheap here (digits, a small model): a short pause keeps the progress visible. */
+const PACE_MS = 60;
+
+const SIDE_NAME: Record<Side, string> = { iid: 'IID', skew: '레이블 불균형' };
+
+/** What tests read. */
+export interface PersInspection extends RunInspection {
+  runIds: Record<Side, number>;
+  configs: Record<Side, RunConfig | null>;
+  sides: Record<Side, { phase: SideState['phase']; rounds: number; clients: SideState['clients']; meanBefore: number | null; meanAfter: number | null }>;
+  /** Rows drawn per side. */
+  drawn: Record<Side, number>;
+}
+
+export function mount(ctx: WidgetContext<PersParams>): WidgetController<PersParams> & { inspect(): PersInspection } {
+  const root = ctx.root;
+  const sideEl = (side: Side) => root.querySelector<HTMLElement>(`[data-side="${side}"]`)!;
+  const charts = {
+    iid: createBeforeAfter(sideEl('iid').querySelector<HTMLElement>('[data-view="iid"]')!, { label: 'IID 분할: 클라이언트별 자기 테스트 데이터 정확도, 글로벌 모델과 미세 조정한 모델', xLabel: '정확도' }),
+    skew: createBeforeAfter(sideEl('skew').querySelector<HTMLElement>('[data-view="skew"]')!, { label: '레이블 불균형 분할: 클라이언트별 자기 테스트 데이터 정확도, 글로벌 모델과 미세 조정한 모델', xLabel: '정확도' }),
+  };
+  const drawn: Record<Side, number> = { iid: 0, skew: 0 };
+
+  const run: Run<PersParams, PersState> = createRun(ctx, {
+    sides: SIDES,
+    config: (side) => toRunConfig(ctx.values, side as Side),
+    options: () => ({ divergeFactor: 10, dataUrl: DATA_URL }),
+    init: () => ({ iid: initialState(), skew: initialState() }),
+    reduce: (s, e, side) => ({ ...s, [side]: reduce(s[side as Side], e) }),
+    onEvent: (e, side) => {
+      if (e.type === 'client-personalized' || e.type === 'personalized' || e.type === 'run-started' || e.type === 'round-metrics') draw(side as Side);
+    },
+    onReset: () => {
+      for (const side of SIDES) draw(side);
+    },
+    pace: () => PACE_MS,
+    sideName: (side) => SIDE_NAME[side as Side],
+    summary,
+    exports: {
+      tables: {
+        'export-csv': {
+          file: 'personalization',
+          columns: ['split', 'client', 'train_examples', 'test_examples', 'global_accuracy', 'personalized_accuracy'],
+          rows: () =>
+            SIDES.flatMap((side) =>
+              run.state[side].clients.map((c) => ({
+                split: side,
+                client: c.client + 1,
+                train_examples: c.trainN,
+                test_examples: c.testN,
+                global_accuracy: c.before,
+                personalized_accuracy: c.after,
+              })),
+            ),
+        },
+      },
+      json: {
+        file: 'personalization-config',
+        value: () => ({
+          widget: 'personalization',
+          settings: ctx.values,
+          configs: { iid: run.config('iid') ?? toRunConfig(ctx.values, 'iid'), skew: run.config('skew') ?? toRunConfig(ctx.values, 'skew') },
+          means: Object.fromEntries(SIDES.map((side) => [side, { before: run.state[side].meanBefore, after: run.state[side].meanAfter }])),
+          backend: run.backend,
+        }),
+      },
+      prefix: 'personalization',
+      views: { iid: charts.iid, skew: charts.skew },
+    },
+  });
+
+  function draw(side: Side) {
+    const s = run.state[side];
+    const rows = s.clients
+      .filter((c) => c.testN > 0)
+      .map((c) => ({ label: `${c.client + 1}${c.topClasses.length ? ` (${c.topClasses.join('·')})` : ''}`, before: c.before, after: c.after }));
+    drawn[side] = rows.length;
+    charts[side].update({ rows, means: s.meanBefore !== null && s.meanAfter !== null ? { before: s.meanBefore, after: s.meanAfter } : null });
+    const el = sideEl(side);
+    const title = el.querySelector<HTMLElement>('[data-side-title]')!;
+    title.textContent = side === 'iid' ? 'IID 분할' : `레이블 불균형: 디리클레 α = ${ctx.values.alpha}`;
+    const stat = el.querySelector<HTMLElement>('[data-side-stat]')!;
+    const last = s.accuracy[s.accuracy.length - 1];
+    if (s.meanBefore !== null && s.meanAfter !== null) stat.textContent = sideSummary(side === 'iid' ? 'IID' : `α = ${ctx.values.alpha}`, s);
+    else if (s.phase === 'personalizing') stat.textContent = `연합 학습 끝(글로벌 테스트 정확도 ${pct(last ?? NaN)}). 클라이언트들이 미세 조정하는 중… (${s.clients.length}/${ctx.values.clients})`;
+    else if (s.round > 0) stat.textContent = `연합 학습 라운드 ${s.round}/${s.rounds}, 글로벌 테스트 정확도 ${pct(last ?? NaN)}`;
+    else stat.textContent = '연합 학습이 끝나면 클라이언트마다 미세 조정 전후의 정확도를 보여 줍니다.';
+  }
+
+  function summary(): string {
+    const v = ctx.values;
+    const head = `digits, 클라이언트 ${v.clients}명, 연합 학습 ${v.rounds}라운드 뒤 ${v.personalize}에폭 미세 조정`;
+    if (run.status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
+    const done = SIDES.every((side) => run.state[side].meanAfter !== null);
+    if (!done) return `${head}: 학습 중입니다.`;
+    return `${head}. ${sideSummary('IID', run.state.iid)} ${sideSummary(`디리클레 α = ${v.alpha}`, run.state.skew)}`;
+  }
+
+  run.start(false);
+
+  return run.controller({
+    destroy() {
+      charts.iid.destroy();
+      charts.skew.destroy();
+    },
+    inspect: () => ({
+      ...run.inspectBase(),
+      runIds: { iid: run.runId('iid'), skew: run.runId('skew') },
+      configs: { iid: run.config('iid'), skew: run.config('skew') },
+      sides: Object.fromEntries(
+        SIDES.map((side) => {
+          const s = run.state[side];
+          return [side, { phase: s.phase, rounds: s.round, clients: s.clients, meanBefore: s.meanBefore, meanAfter: s.meanAfter }];
+        }),
+      ) as PersInspection['sides'],
+      drawn: { ...drawn },
+    }),
+  });
+}
