@@ -313,7 +313,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     for await (const e of run(config, {
       signal: controller.signal,
-      // The pages' rule: a training loss ten times that of guessing is a run that has blown up.
+      // The pages' rule: a training loss five times that of guessing is a run that has blown up.
       divergeFactor: DEFAULT_DIVERGE_FACTOR,
       data: nodeDataSource({ mnistFull: opts.mnist === 'full' }),
       finalWeights: opts.weights,

@@ -97,14 +97,21 @@ export async function* run(config: RunConfig, options: RunOptions = {}): AsyncGe
     };
     const gen = trainer(ctx);
     let final: Params | null = null;
+    // Compute time inside the trainer since the last round-metrics (round-metrics' `ms`).
+    let computing = 0;
     try {
       for (;;) {
+        const t0 = performance.now();
         const step = await gen.next();
+        computing += performance.now() - t0;
         if (step.done) {
           final = step.value;
           break;
         }
-        yield step.value;
+        if (step.value.type === 'round-metrics') {
+          yield { ...step.value, ms: computing };
+          computing = 0;
+        } else yield step.value;
         if (step.value.type === 'round-metrics' && options.divergeFactor !== undefined) {
           const blownUp = lossDiverged(step.value.metrics.trainLoss, data.numClasses, options.divergeFactor, step.value.metrics.round, unitOf(cfg.algorithm));
           if (blownUp) {

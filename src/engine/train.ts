@@ -163,6 +163,8 @@ export interface LocalResult {
   accuracy: number;
   /** SGD steps taken. */
   steps: number;
+  /** Trained in a stacked group (ClientGroups): this client's share of the group's compute ms. */
+  ms?: number;
 }
 
 export interface LocalOptions {

@@ -9,7 +9,6 @@
  * Why pulling works as a pause: the engine is an async generator, so no training happens while
  * nobody asks for the next event. Holding the pull holds the run, with its tensors intact.
  */
-import { lossDiverged } from '../engine/divergence';
 import type { EngineEvent, RunConfig, RunOptions } from '../engine/types';
 import type { BackendInfo, BackendPreference, HostMessage, WireRunOptions, WorkerMessage } from './protocol';
 import { isHostMessage } from './protocol';
@@ -58,11 +57,6 @@ function describe(err: unknown): string {
   }
   const detail = err instanceof Error ? err.message : String(err);
   return `학습을 시작하지 못했습니다: ${detail}`;
-}
-
-/** The engine's divergence rule, under the name the trainer's tests know. */
-export function explodedLoss(loss: number, classes: number, factor: number, unit: '에폭' | '라운드' = '에폭'): ((round: number) => EngineEvent) | null {
-  return lossDiverged(loss, classes, factor, 0, unit) ? (round) => lossDiverged(loss, classes, factor, round, unit)! : null;
 }
 
 /** Creates the message handler. `handle` accepts anything and ignores what is not a message. */

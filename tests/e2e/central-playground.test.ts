@@ -330,10 +330,23 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
       await page.locator(W).scrollIntoViewIfNeeded();
       await page.waitForFunction((n) => Number((document.querySelector('central-playground') as HTMLElement).dataset.epoch) > n + 2, away);
 
+      // From the beginning: the table is read the moment the new run starts (an observer of
+      // data-run-id, set when its run-started arrives), not after a round trip in which the new
+      // run may already have trained several epochs.
       const id = await runIdOf(page);
+      await page.evaluate((n) => {
+        const el = document.querySelector('central-playground') as unknown as HTMLElement & { widgetController: { inspect(): { rows: unknown[] } } };
+        (window as unknown as { rowsAtStart: Promise<number> }).rowsAtStart = new Promise<number>((resolve) => {
+          const watch = new MutationObserver(() => {
+            if (Number(el.dataset.runId) <= n) return;
+            watch.disconnect();
+            resolve(el.widgetController.inspect().rows.length);
+          });
+          watch.observe(el, { attributes: true, attributeFilter: ['data-run-id'] });
+        });
+      }, id);
       await page.getByRole('button', { name: '처음부터' }).click();
-      await page.waitForFunction((n) => Number((document.querySelector('central-playground') as HTMLElement).dataset.runId) > n, id);
-      expect((await inspect(page)).rows.length).toBeLessThan(5);
+      expect(await page.evaluate(() => (window as unknown as { rowsAtStart: Promise<number> }).rowsAtStart)).toBeLessThan(5);
       expectNoProblems(visit.problems);
     } finally {
       await visit.close();

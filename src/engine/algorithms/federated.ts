@@ -129,12 +129,15 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         let accuracy = 0;
         let local: Params | null = null;
         let updateNorm: number | undefined;
+        const t0 = performance.now();
+        let ms = 0;
         if (n === 0) {
           // A client without examples returns what it got (a zero update / zero gradient).
           contribution = returnsModel ? params.map((p) => p.clone()) : params.map((p) => tf.zerosLike(p));
         } else if (algo === 'fedsgd') {
           const g = await fullGradient(model, params, robust ? robust.clientData(k) : ctx.clientData(k));
           contribution = g.grads;
+          ms = performance.now() - t0;
           loss = g.loss;
           accuracy = g.accuracy;
         } else {
@@ -155,6 +158,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             if (correction) tf.dispose(correction);
           }
           local = res.params;
+          ms = res.ms ?? performance.now() - t0;
           if (scaffold) {
             try {
               scaffold.clientUpdate(k, params, local, res.steps, config.lr);
@@ -193,6 +197,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             ...(robust?.isMalicious(k) ? { malicious: true } : {}),
             ...(updateNorm !== undefined ? { updateNorm, clippedNorm: config.clip > 0 ? Math.min(updateNorm, config.clip) : updateNorm } : {}),
             ...(fate.epochs[i] !== config.localEpochs && algo !== 'fedsgd' ? { epochs: fate.epochs[i] } : {}),
+            ms,
           };
           yield ctx.message('weights-up', k, 'server', modelBytes);
           if (scaffold) yield ctx.message('control-variate', k, 'server', modelBytes);

@@ -45,18 +45,24 @@ export async function* roundRobin(ctx: RunContext): AsyncGenerator<EngineEvent, 
         const n = ctx.clientSize(k);
         if (n > 0) {
           const data = ctx.clientData(k);
+          // This client's compute, without the time the run was held between its batch events.
+          let ms = 0;
           for (const { batch, index } of epochBatches(data, config.batchSize, config.shuffle ? ctx.rng.shuffle(k) : null)) {
+            const t0 = performance.now();
             const wire = new Wire();
             const next = net.step(parts, batch, lr, k, wire);
             tf.dispose(net.join(parts));
             parts = next;
+            ms += performance.now() - t0;
             for (const e of batchEvents(ledger, wire, epoch, k, index)) yield e;
             await ctx.tick();
           }
+          const t0 = performance.now();
           const all = net.join(parts);
           const own = await evaluate(model, all, data);
+          ms += performance.now() - t0;
           ctx.assertFinite(own.loss);
-          yield { type: 'client-trained', round: epoch, client: k, n, loss: own.loss, accuracy: own.accuracy, ...(options.emitWeights ? { weights: model.exportParams(all) } : {}) };
+          yield { type: 'client-trained', round: epoch, client: k, n, loss: own.loss, accuracy: own.accuracy, ms, ...(options.emitWeights ? { weights: model.exportParams(all) } : {}) };
           const b = await ctx.boundary(all, k);
           if (b) yield b;
         }

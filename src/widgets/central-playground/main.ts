@@ -64,8 +64,7 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
     unit: '에폭',
     total: (c) => c.epochs,
     config: () => toRunConfig(ctx.values),
-    // A loss ten times that of guessing is a run that has blown up.
-    options: () => ({ boundaryGrid: BOUNDARY_GRID, divergeFactor: 10 }),
+    options: () => ({ boundaryGrid: BOUNDARY_GRID }),
     init: initRounds,
     reduce: (s, e) => reduceRounds(s, e),
     onReset: () => (changeAt = performance.now()),

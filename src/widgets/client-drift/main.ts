@@ -92,7 +92,7 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
   const run: Run<DriftParams, DriftState, PairRound> = createRun(ctx, {
     sides: SIDES,
     config: (side) => toRunConfig(ctx.values, side as Side),
-    options: () => ({ boundaryGrid: BOUNDARY_GRID, clientBoundaries: true, divergeFactor: 10 }),
+    options: () => ({ boundaryGrid: BOUNDARY_GRID, clientBoundaries: true }),
     init: initDrift,
     reduce: (s, e, side) => reduceDrift(s, e, side as Side),
     onEvent: (e, side) => {

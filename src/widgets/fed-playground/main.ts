@@ -111,8 +111,6 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     options: () => ({
       boundaryGrid: isImages(ctx.values.data) ? 0 : BOUNDARY_GRID,
       clientBoundaries: !isImages(ctx.values.data),
-      // A loss ten times that of guessing is a run that has blown up.
-      divergeFactor: 10,
       dataUrl: DATA_URL,
     }),
     init: initRounds,

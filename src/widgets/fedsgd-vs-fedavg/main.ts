@@ -88,7 +88,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
 
   const run: Run<VersusParams, VersusState> = createRun(ctx, {
     config: () => toRunConfig(ctx.values, SETTINGS[0], LEARNING_RATES[0], MAX_ROUNDS),
-    options: () => ({ divergeFactor: 10, dataUrl: DATA_URL }),
+    options: () => ({ dataUrl: DATA_URL }),
     init: () => {
       const hit = cache.get(cacheKey(ctx.values));
       fromCache = hit !== undefined;

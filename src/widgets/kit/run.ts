@@ -23,6 +23,7 @@ import type { BackendInfo, WireRunOptions } from '~/runtime/protocol';
 import type { ParamTable, Values } from '~/runtime/url-state';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { TrainingHost } from '~/runtime/host';
+import { DEFAULT_DIVERGE_FACTOR } from '~/engine/divergence';
 import { RoundPlayer, playerTransport } from './player';
 import { transportAction, type TransportTarget } from './transport';
 import { statusView, type Status } from './status';
@@ -52,7 +53,10 @@ export interface RunSpec<S, R> {
   sides?: readonly string[];
   /** The engine configuration of a side, from the current settings. */
   config(side: string): RunConfig;
-  /** What the worker adds to the engine's events (boundary grids, divergence factor, data URL). */
+  /**
+   * What the worker adds to the engine's events (boundary grids, data URL). The divergence rule
+   * is the engine's DEFAULT_DIVERGE_FACTOR, as on the command line, unless this sets its own.
+   */
   options(side: string): WireRunOptions;
   /** A Korean message when the settings cannot train (the run then waits for a change). */
   validate?(): string | null;
@@ -156,6 +160,8 @@ export class Run<T extends ParamTable, S, R = never> {
           this.ui.backend(info);
         },
         onPaused: (p) => {
+          // The trainer's own word that it holds (data-held): every event it sent before is in.
+          ctx.root.dataset.held = String(p);
           const now = performance.now();
           if (p && this.heldSince === null) this.heldSince = now;
           else if (!p && this.heldSince !== null) {
@@ -300,8 +306,8 @@ export class Run<T extends ParamTable, S, R = never> {
     const held = () => this.player !== null || !this.active;
     for (const side of this.sides) {
       const h = this.hosts[side];
-      if (debounced) h.restart(() => this.spec.config(side), this.spec.options(side), { paused: held });
-      else h.start(this.spec.config(side), this.spec.options(side), { paused: held() });
+      if (debounced) h.restart(() => this.spec.config(side), this.options(side), { paused: held });
+      else h.start(this.spec.config(side), this.options(side), { paused: held() });
     }
   }
 
@@ -361,7 +367,7 @@ export class Run<T extends ParamTable, S, R = never> {
       return;
     }
     this.job = job.key;
-    const options = this.spec.options(this.sides[0]);
+    const options = this.options(this.sides[0]);
     if (debounced) h.restart(() => job.config, options, { paused: () => !this.active });
     else h.start(job.config, options, { paused: !this.active });
   }
@@ -375,6 +381,10 @@ export class Run<T extends ParamTable, S, R = never> {
 
   private get roundKey(): 'epoch' | 'round' {
     return this.spec.unit === '에폭' ? 'epoch' : 'round';
+  }
+
+  private options(side: string): WireRunOptions {
+    return { divergeFactor: DEFAULT_DIVERGE_FACTOR, ...this.spec.options(side) };
   }
 
   private isView(key: string): boolean {

@@ -126,7 +126,7 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
   const run: Run<OwnDataParams, State> = createRun<OwnDataParams, State>(ctx, {
     sides: METHODS,
     config: (side) => toRunConfig(side as OwnMethod, ctx.values, tab!),
-    options: () => ({ tabular: tab!, divergeFactor: 10 }),
+    options: () => ({ tabular: tab! }),
     validate: () => problem ?? (tab && clientsOf(ctx.values, tab) > tab.train.y.length ? '클라이언트 수가 학습 데이터 줄 수보다 많습니다.' : null),
     init: () => ({ points: [], last: {} }),
     reduce(state, e: EngineEvent, side) {

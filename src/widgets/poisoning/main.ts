@@ -13,6 +13,7 @@ import type { AggregatorRule, EngineEvent, RunConfig } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import type { BackendInfo, WireRunOptions } from '~/runtime/protocol';
 import { validateConfig } from '~/engine/config';
+import { DEFAULT_DIVERGE_FACTOR } from '~/engine/divergence';
 import { TrainingHost } from '~/runtime/host';
 import { downloadCsv, downloadJson, stamp } from '~/runtime/export';
 import { create as createLineChart, type LineChartRenderer } from '../renderers/line-chart';
@@ -72,7 +73,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
   let shownMap: PoisonInspection['map'] = null;
 
   const active = () => playing && ctx.visible;
-  const options = (): WireRunOptions => ({ emitWeights: true, dataUrl: DATA_URL, divergeFactor: 10 });
+  const options = (): WireRunOptions => ({ emitWeights: true, dataUrl: DATA_URL, divergeFactor: DEFAULT_DIVERGE_FACTOR });
 
   const host = new TrainingHost({
     onEvent: (e) => onEvent(e),

@@ -54,7 +54,7 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
 
   const run: Run<ReproParams, ReproState> = createRun(ctx, {
     config: () => run.state.records[0].config,
-    options: () => ({ dataUrl: DATA_URL, divergeFactor: 10 }),
+    options: () => ({ dataUrl: DATA_URL }),
     init: () => initRepro({ ...ctx.values }, chosen),
     reduce: (s, e) => reduceRepro(s, e),
     sequence: {

@@ -75,7 +75,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
     unit: '에폭',
     total: (c) => c.epochs,
     config: () => toRunConfig(ctx.values),
-    options: () => ({ dataUrl: DATA_URL, divergeFactor: 10, serverView: {} }),
+    options: () => ({ dataUrl: DATA_URL, serverView: {} }),
     init: (): ViewState => ({ config: null, parameters: 0, accuracy: null, view: null }),
     reduce: (s, e) => reduceView(s, e),
     divergedHint: '다른 시드나 설정으로 다시 학습해 보세요.',

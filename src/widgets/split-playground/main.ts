@@ -94,7 +94,7 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
     unit: '에폭',
     total: (c) => c.epochs,
     config: () => toRunConfig(ctx.values),
-    options: () => ({ dataUrl: DATA_URL, divergeFactor: 10 }),
+    options: () => ({ dataUrl: DATA_URL }),
     init: initSplit,
     reduce: (s, e) => reduceSplit(s, e),
     onReset: (last) => {

@@ -57,9 +57,9 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
 
   const run: Run<ThreeWayParams, RaceState> = createRun(ctx, {
     config: () => toRunConfig(RACE[0], ctx.values),
-    options: () => ({ dataUrl: DATA_URL, divergeFactor: 10, serverView: { cuts: [ctx.values.cut] } }),
+    options: () => ({ dataUrl: DATA_URL, serverView: { cuts: [ctx.values.cut] } }),
     init: initRace,
-    reduce: (s, e, _side, at) => reduceRace(s, e, at),
+    reduce: (s, e) => reduceRace(s, e),
     sequence: {
       job: (s) => (s.current < RACE.length ? { key: String(s.current), config: toRunConfig(RACE[s.current], ctx.values) } : null),
       ended: (s) => (s.records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished'),

@@ -1,8 +1,8 @@
 /**
  * The three-way race as a pure reducer: four runs one after another (centralized, FedAvg, split
- * learning, SplitFed), each with its metrics, bytes by kind and training time. Times come with
- * the events (`at`, on a clock that stops while the race is held), so the reducer stays pure.
- * No DOM, no tfjs.
+ * learning, SplitFed), each with its metrics, bytes by kind and training time. Times are the
+ * engine's own measurements carried by the events (round-metrics' and client-trained's `ms`),
+ * not arrival times: several events can reach the page in one batch. No DOM, no tfjs.
  */
 import type { EngineEvent, MessageKind, RoundMetrics, RunConfig, ServerView } from '~/engine/types';
 import { RACE, type RaceMethod } from './config';
@@ -19,7 +19,7 @@ export interface RaceRecord {
   cutWidth: number;
   trainSize: number;
   testSize: number;
-  /** Training time in ms on the pause-free clock: run-started to the last round-metrics. */
+  /** Training time in ms as the engine measured it: the sum of its rounds' compute. */
   wall: number;
   /** How much shorter the run would be if each round's clients had trained at the same time. */
   parallelSaving: number;
@@ -31,9 +31,7 @@ export interface RaceState {
   records: readonly RaceRecord[];
   /** Index of the run under way (RACE.length when all are done). */
   current: number;
-  startedAt: number;
-  /** When each client of the round in progress got the model, and how long each trained. */
-  clientStart: ReadonlyMap<number, number>;
+  /** How long each client of the round in progress trained (ms, measured by the engine). */
   roundClientTimes: readonly number[];
 }
 
@@ -54,11 +52,11 @@ const emptyRecord = (method: RaceMethod): RaceRecord => ({
   message: null,
 });
 
-export const initRace = (): RaceState => ({ records: RACE.map(emptyRecord), current: 0, startedAt: 0, clientStart: new Map(), roundClientTimes: [] });
+export const initRace = (): RaceState => ({ records: RACE.map(emptyRecord), current: 0, roundClientTimes: [] });
 
 export const totalBytes = (b: Partial<Record<MessageKind, number>>): number => Object.values(b).reduce((s, x) => s + (x ?? 0), 0);
 
-export function reduceRace(s: RaceState, e: EngineEvent, at: number): RaceState {
+export function reduceRace(s: RaceState, e: EngineEvent): RaceState {
   const r = s.records[s.current];
   if (!r) return s;
   const put = (next: Partial<RaceRecord>, rest: Partial<RaceState> = {}): RaceState => ({ ...s, ...rest, records: s.records.map((x, i) => (i === s.current ? { ...x, ...next } : x)) });
@@ -66,19 +64,14 @@ export function reduceRace(s: RaceState, e: EngineEvent, at: number): RaceState 
     case 'run-started':
       return put(
         { state: 'running', config: e.config, parameters: e.parameters, clientParameters: e.clientParameters ?? 0, cutWidth: e.cutWidth ?? 0, trainSize: e.data.trainSize, testSize: e.data.testSize },
-        { startedAt: at, clientStart: new Map(), roundClientTimes: [] },
+        { roundClientTimes: [] },
       );
     case 'round-started':
       return { ...s, roundClientTimes: [] };
-    case 'message-sent':
-      if (e.kind !== 'weights-down' || typeof e.to !== 'number') return s;
-      return { ...s, clientStart: new Map(s.clientStart).set(e.to, at) };
-    case 'client-trained': {
-      // FedAvg and SplitFed: a client's local work ran from its model's download to here.
-      const t0 = s.clientStart.get(e.client);
-      if ((r.method !== 'fl' && r.method !== 'splitfed') || t0 === undefined) return s;
-      return { ...s, roundClientTimes: [...s.roundClientTimes, at - t0] };
-    }
+    case 'client-trained':
+      // FedAvg and SplitFed: the engine's measure of this client's local work.
+      if ((r.method !== 'fl' && r.method !== 'splitfed') || e.ms === undefined) return s;
+      return { ...s, roundClientTimes: [...s.roundClientTimes, e.ms] };
     case 'round-metrics': {
       const bytes = { ...r.bytes };
       for (const [k, b] of Object.entries(e.metrics.bytesByKind) as [MessageKind, number][]) bytes[k] = (bytes[k] ?? 0) + b;
@@ -87,7 +80,7 @@ export function reduceRace(s: RaceState, e: EngineEvent, at: number): RaceState 
       const parallel = r.method === 'fl' || (r.method === 'splitfed' && r.config?.algorithm === 'splitfed1');
       const times = s.roundClientTimes;
       const saving = parallel && times.length > 1 ? times.reduce((a, b) => a + b, 0) - Math.max(...times) : 0;
-      return put({ rows: [...r.rows, e.metrics], bytes, wall: at - s.startedAt, parallelSaving: r.parallelSaving + saving }, { roundClientTimes: [] });
+      return put({ rows: [...r.rows, e.metrics], bytes, wall: r.wall + (e.ms ?? 0), parallelSaving: r.parallelSaving + saving }, { roundClientTimes: [] });
     }
     case 'server-view':
       return put({ view: e });

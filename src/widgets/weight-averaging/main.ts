@@ -67,7 +67,7 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
 
   const run: Run<AvgParams, RoundsState, RoundRecord> = createRun(ctx, {
     config: () => toRunConfig(ctx.values),
-    options: () => ({ emitWeights: true, divergeFactor: 10 }),
+    options: () => ({ emitWeights: true }),
     init: initRounds,
     reduce: (s, e) => reduceRounds(s, e),
     player: { phases: PHASES.length, phaseMs, rounds: (s) => s.rounds, round: (r) => r.round, show },

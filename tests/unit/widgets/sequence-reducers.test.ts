@@ -1,9 +1,9 @@
 /**
  * The reducers of the widgets that train on the kit: split learning and the server view on real
- * engine runs; the widgets that run several trainings one after another (FedSGD against FedAvg,
- * the three-way race, the live reproduction, the communication measurements) on event streams
- * written out here, where the rule under test (target reached, round cap, divergence, timing) can
- * be made to happen exactly.
+ * engine runs; the three-way race on real runs and on written-out events; the other widgets that
+ * run several trainings one after another (FedSGD against FedAvg, the live reproduction, the
+ * communication measurements) on event streams written out here, where the rule under test
+ * (target reached, round cap, divergence) can be made to happen exactly.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { collect, defaultConfig, setup } from '../engine-helpers';
@@ -15,7 +15,8 @@ import { initVersus, measured, ranksOf, reduceVersus } from '~/widgets/fedsgd-vs
 import { LEARNING_RATES, MAX_ROUNDS, SETTINGS } from '~/widgets/fedsgd-vs-fedavg/config';
 import { params as versusParams } from '~/widgets/fedsgd-vs-fedavg/params';
 import { initRace, reduceRace } from '~/widgets/three-way/state';
-import { RACE } from '~/widgets/three-way/config';
+import { RACE, toRunConfig } from '~/widgets/three-way/config';
+import { params as raceParams } from '~/widgets/three-way/params';
 import { initRepro, reduceRepro } from '~/widgets/reproduction/state';
 import { params as reproParams } from '~/widgets/reproduction/params';
 import { MEASURED_K, reduceMeasure, type MeasureState } from '~/widgets/comm-cost/main';
@@ -102,34 +103,53 @@ describe('FedSGD-against-FedAvg grid reducer', () => {
 });
 
 describe('three-way race reducer', () => {
-  test('four runs in order; wall time on the pause-free clock; parallel saving for FedAvg only', () => {
+  test('four runs in order; times are the engine\'s own; parallel saving for FedAvg only', () => {
     let s = initRace();
     const start = (parameters: number) => ({ type: 'run-started', config: defaultConfig({ algorithm: 'fedavg' }), parameters, data: { trainSize: 100, testSize: 10 } }) as unknown as EngineEvent;
-    // Centralized: one epoch from t = 0 to 50.
-    s = reduceRace(s, start(10), 0);
-    s = reduceRace(s, metrics(1, 0.5, { 'raw-data': 400 }), 50);
-    s = reduceRace(s, finished, 60);
+    const timed = (e: EngineEvent, ms: number) => ({ ...e, ms }) as EngineEvent;
+    // Centralized: one epoch that the engine computed in 50 ms.
+    s = reduceRace(s, start(10));
+    s = reduceRace(s, timed(metrics(1, 0.5, { 'raw-data': 400 }), 50));
+    s = reduceRace(s, finished);
     expect(s.records[0]).toMatchObject({ state: 'done', wall: 50, parallelSaving: 0, bytes: { 'raw-data': 400 } });
     expect(s.current).toBe(1);
     // FedAvg: in parallel a round would wait only for its slowest client.
-    s = reduceRace(s, start(10), 100);
-    s = reduceRace(s, { type: 'round-started', round: 1, selected: [0, 1] }, 100);
-    s = reduceRace(s, { type: 'message-sent', round: 1, kind: 'weights-down', from: 'server', to: 0, bytes: 40 }, 100);
-    s = reduceRace(s, { type: 'message-sent', round: 1, kind: 'weights-down', from: 'server', to: 1, bytes: 40 }, 100);
-    s = reduceRace(s, { type: 'client-trained', round: 1, client: 0, n: 5, loss: 1, accuracy: 0.5 }, 130);
-    s = reduceRace(s, { type: 'client-trained', round: 1, client: 1, n: 5, loss: 1, accuracy: 0.5 }, 150);
-    s = reduceRace(s, metrics(1, 0.6, { 'weights-down': 80, 'weights-up': 80 }), 160);
+    s = reduceRace(s, start(10));
+    s = reduceRace(s, { type: 'round-started', round: 1, selected: [0, 1] });
+    s = reduceRace(s, { type: 'client-trained', round: 1, client: 0, n: 5, loss: 1, accuracy: 0.5, ms: 30 });
+    s = reduceRace(s, { type: 'client-trained', round: 1, client: 1, n: 5, loss: 1, accuracy: 0.5, ms: 50 });
+    s = reduceRace(s, timed(metrics(1, 0.6, { 'weights-down': 80, 'weights-up': 80 }), 60));
     expect(s.records[1]).toMatchObject({ wall: 60, bytes: { 'weights-down': 80, 'weights-up': 80 } });
-    // Client 0 from 100 to 130 (30), client 1 from 100 to 150 (50): saving 30.
+    // Clients of 30 and 50 ms: in parallel the round waits 50, a saving of 30.
     expect(s.records[1].parallelSaving).toBe(30);
-    s = reduceRace(s, diverged, 170);
+    s = reduceRace(s, diverged);
     expect(s.records[1]).toMatchObject({ state: 'diverged', message: '발산했습니다.' });
-    s = reduceRace(s, finished, 180);
-    s = reduceRace(s, finished, 190);
+    s = reduceRace(s, finished);
+    s = reduceRace(s, finished);
     expect(s.current).toBe(RACE.length);
     // Past the end nothing changes.
-    expect(reduceRace(s, metrics(1, 1), 200)).toBe(s);
+    expect(reduceRace(s, metrics(1, 1))).toBe(s);
   });
+
+  test('on the four real runs: wall time and saving come from the engine, however the events arrive', async () => {
+    const values = { ...defaults(raceParams), epochs: 2, local: 1 };
+    const streams: EngineEvent[][] = [];
+    for (const m of RACE) streams.push(await collect(toRunConfig(m, values)));
+    // The reducer sees only the events: the same state whether they came one by one or all at once.
+    const s = streams.flat().reduce(reduceRace, initRace());
+    expect(s.current).toBe(RACE.length);
+    RACE.forEach((m, i) => {
+      const r = s.records[i];
+      const rounds = streams[i].filter((e): e is Extract<EngineEvent, { type: 'round-metrics' }> => e.type === 'round-metrics');
+      expect(r.state).toBe('done');
+      expect(r.wall).toBeCloseTo(rounds.reduce((a, e) => a + e.ms!, 0), 6);
+      expect(r.wall).toBeGreaterThan(0);
+      // The saving never exceeds the time spent: it is the clients' time minus the slowest's.
+      expect(r.parallelSaving).toBeLessThan(r.wall);
+      if (m === 'fl' || m === 'splitfed') expect(r.parallelSaving, m).toBeGreaterThan(0);
+      else expect(r.parallelSaving, m).toBe(0);
+    });
+  }, 120_000);
 });
 
 describe('live reproduction reducer', () => {
