@@ -42,6 +42,28 @@ export interface PlayerSpec<S, R> {
   show(r: R, phase: number, duration: number): void;
 }
 
+/**
+ * Where an event puts a run. Training runs say it with the engine's events (trainingStage); a
+ * run of something else through the same worker (an attack) names its own (RunSpec.stage).
+ */
+export type Stage = { stage: 'started'; config?: RunConfig } | { stage: 'progress'; round: number } | { stage: 'finished' } | { stage: 'diverged'; message: string };
+
+/** The stages of the engine's training events. */
+export function trainingStage(e: EngineEvent): Stage | null {
+  switch (e.type) {
+    case 'run-started':
+      return { stage: 'started', config: e.config };
+    case 'round-metrics':
+      return { stage: 'progress', round: e.metrics.round };
+    case 'run-finished':
+      return { stage: 'finished' };
+    case 'run-diverged':
+      return { stage: 'diverged', message: e.message };
+    default:
+      return null;
+  }
+}
+
 /** One run of a sequence: `key` changes when the next run should start. */
 export interface Job {
   key: string;
@@ -67,6 +89,8 @@ export interface RunSpec<S, R> {
    * that stops while the run is held (for timing a run without its pauses).
    */
   reduce(state: S, event: EngineEvent, side: string, at: number): S;
+  /** Runs that are not training (an attack): where each of their events puts the run. */
+  stage?(event: EngineEvent): Stage | null;
   /** After an event has been reduced: draw what it changed (live widgets). */
   onEvent?(event: EngineEvent, side: string): void;
   /** A new run is about to start (`last`: the state of the run it replaces): clear what it drew. */
@@ -252,6 +276,12 @@ export class Run<T extends ParamTable, S, R = never> {
     return c ? (this.spec.total?.(c) ?? c.rounds) : 0;
   }
 
+  /** Stops the run where it is (what it drew stays) and shows `status`. */
+  stop(status: Status): void {
+    this.each((h) => h.cancel());
+    this.setStatus(status);
+  }
+
   /** The status, the play button and data-status. */
   setStatus(s: Status): void {
     this.statusNow = s;
@@ -273,14 +303,17 @@ export class Run<T extends ParamTable, S, R = never> {
     this.ui.parameters(text);
   }
 
-  /** Starts a run of the current settings: at once, or after the settings are quiet. */
-  start(debounced: boolean): void {
+  /**
+   * Starts a run of the current settings: at once, or after the settings are quiet. `from` is
+   * the state to start from when it is not `init()` (a run that adds to what is drawn).
+   */
+  start(debounced: boolean, from?: S): void {
     this.player?.reset();
     this.history.length = 0;
     this.pushed = 0;
     this.started.clear();
     const last = this.state;
-    this.state = this.spec.init();
+    this.state = from ?? this.spec.init();
     for (const side of this.sides) this.configs[side] = null;
     this.ui.alert(null);
     delete this.ctx.root.dataset[this.roundKey];
@@ -419,16 +452,17 @@ export class Run<T extends ParamTable, S, R = never> {
 
   private onEvent(e: EngineEvent, side: string): void {
     this.state = this.spec.reduce(this.state, e, side, this.clock());
-    if (e.type === 'run-started') {
-      this.configs[side] = e.config;
+    const st = (this.spec.stage ?? trainingStage)(e);
+    if (st?.stage === 'started') {
+      if (st.config) this.configs[side] = st.config;
       const key = this.sides.length === 1 ? 'runId' : `run${side[0].toUpperCase()}${side.slice(1)}`;
       this.ctx.root.dataset[key] = String(this.hosts[side].runId);
       this.started.add(side);
     }
     this.spec.onEvent?.(e, side);
     const seq = this.spec.sequence;
-    switch (e.type) {
-      case 'run-started':
+    switch (st?.stage) {
+      case 'started':
         if (this.started.size < this.sides.length) return;
         this.spec.onStart?.();
         this.showProgress(0);
@@ -436,19 +470,19 @@ export class Run<T extends ParamTable, S, R = never> {
         this.ctx.announce(this.spec.summary());
         this.player?.start();
         break;
-      case 'round-metrics':
-        if (!this.player) this.progressed(e.metrics.round);
+      case 'progress':
+        if (!this.player) this.progressed(st.round);
         break;
-      case 'run-finished':
+      case 'finished':
         if (!this.player && !seq) this.end('finished');
         break;
-      case 'run-diverged': {
+      case 'diverged': {
         if (seq) break;
         this.player?.stop();
         // What was computed before the blow-up is shown at once; then the message.
         this.player?.flush();
         const who = this.sides.length > 1 && this.spec.sideName ? `${this.spec.sideName(side)} 쪽: ` : '';
-        this.ui.alert(`${who}${e.message} ${this.spec.divergedHint ?? DIVERGED_HINT}`);
+        this.ui.alert(`${who}${st.message} ${this.spec.divergedHint ?? DIVERGED_HINT}`);
         this.end('diverged');
         break;
       }
