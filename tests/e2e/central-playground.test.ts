@@ -568,7 +568,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
       }
       await page.getByRole('button', { name: '링크 복사' }).click();
-      await expect(page.locator('[data-notices]').textContent()).resolves.toContain('링크를 복사했습니다');
+      // The notice comes after the clipboard's promise: wait for it rather than read at once.
+      await expect.poll(() => page.locator('[data-notices]').textContent()).toContain('링크를 복사했습니다');
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       expect(copied).toBe(page.url());
       expect(copied).toContain('central.epochs=10');
