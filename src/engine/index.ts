@@ -7,8 +7,9 @@
  *   for await (const event of run(config, { boundaryGrid: 40 })) render(event);
  *
  * The engine imports only @tensorflow/tfjs-core. The caller picks and initialises the backend
- * and registers the gradients first: in Node `await initNodeBackend()` from './node'; in a
- * worker `import '~/engine/gradients'` plus tf.setBackend('wasm' | 'cpu').
+ * first: in Node `await initNodeBackend()` from './node'; in a worker tf.setBackend('wasm' |
+ * 'cpu'). Training computes its gradients by hand (train.ts) and needs no tfjs gradient
+ * registration; only the gradient-inversion attack uses tfjs autodiff (see attacks/inversion.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent, RunConfig, RunOptions } from './types';
@@ -26,10 +27,10 @@ export { loadDataset, loadDigits, loadMnist, loadSynthetic, urlDataSource, DATAS
 export { buildModel, modelSpecs, Model, type Layer, type LayerSpec } from './model';
 export { partition, type Partition } from './partition';
 export { Rng } from './rng';
-export { registerTrainer, implementedAlgorithms, type Trainer } from './algorithms/index';
+export { implementedAlgorithms, type Trainer } from './algorithms/index';
 export { clientsPerRound, aggregationCoefficients } from './algorithms/federated';
 export { Cancelled, yieldToEventLoop, makeTicker } from './tick';
-export { Diverged, BYTES_PER_FLOAT, type RunContext } from './context';
+export { Diverged, type RunContext } from './context';
 export { VARIANTS, HANDOFFS, DP_SAMPLINGS } from './config';
 export { DpFedAvgServer, dpClientWeights, dpNoiseStd, poissonSample } from './algorithms/dp-fedavg';
 export { PrivacyAccountant, privacySpent, validateAccountantQuery, type PrivacySpent } from './privacy/accountant';
@@ -77,9 +78,6 @@ export async function* run(config: RunConfig, options: RunOptions = {}): AsyncGe
         en: 'the server view needs one model over the whole input: not available for vertical split learning.',
       },
     ]);
-  }
-  if (!tf.getGradient('BatchMatMul') || !tf.getGradient('Relu')) {
-    throw new Error("tfjs gradients are not registered: import '~/engine/gradients' (browser) or call initNodeBackend() (Node) first");
   }
   const cfg = cloneConfig(config);
   const trainer = getTrainer(cfg.algorithm)!;

@@ -1,6 +1,6 @@
 /**
- * The engine's properties from the issue (1–5), the shape of the event stream, determinism,
- * and that every run frees its tensors however it ends.
+ * The engine's numbered properties (each stated in its describe block), the shape of the event
+ * stream, determinism, and that every run frees its tensors however it ends.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, run, type EngineEvent, type RunConfig } from '~/engine/index';

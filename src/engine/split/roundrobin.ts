@@ -1,5 +1,5 @@
 /**
- * Split learning with several clients in round-robin (Gupta & Raskar 2018; spec §4): one server
+ * Split learning with several clients in round-robin (Gupta & Raskar 2018): one server
  * part θ_S; each epoch, client 0 trains on all of its batches with the server in the loop, hands
  * the client part θ_C on to client 1 (peer-to-peer, or up to the server and down again), and so
  * on; the last client hands it back to client 0 for the next epoch. Vanilla and U-shaped here,
@@ -7,7 +7,7 @@
  *
  * With `shuffle: false` the batches are client 0's in order, then client 1's, …: the sequence
  * centralized SGD without shuffling sees when every client's size is a multiple of B. Then the
- * final parameters equal centralized SGD's for every cut layer (spec §4's equivalence; tested).
+ * final parameters equal centralized SGD's for every cut layer (tested in tests/unit/split-properties.test.ts).
  * With shuffling each client reshuffles its own examples every epoch from stream 'shuffle/k'.
  *
  * Metrics: `client-trained` after each turn (the whole model as the turn left it, on that client's

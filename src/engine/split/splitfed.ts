@@ -1,5 +1,5 @@
 /**
- * SplitFed (Thapa et al. 2020, arXiv:2004.12088; spec §4), rounds like FedAvg (C, E, B, the
+ * SplitFed (Thapa et al. 2020, arXiv:2004.12088), rounds like FedAvg (C, E, B, the
  * weighting), with the client side of split learning:
  *
  * - splitfed1 (SFLV1): the m selected clients train in parallel, each against its own copy of the
@@ -16,8 +16,8 @@
  * Per round each client downloads and uploads the client part (weights-down / weights-up of
  * η_c·N floats); per batch the messages are split learning's.
  *
- * With one client both equal round-robin split learning with one client over R·E epochs (spec
- * §4 and property 5: tested), since averaging one model multiplies it by 1.
+ * With one client both equal round-robin split learning with one client over R·E epochs (tested in
+ * tests/unit/split-properties.test.ts), since averaging one model multiplies it by 1.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';

@@ -1,5 +1,5 @@
 /**
- * The communication-cost widget's settings (`?comm.…`): the four variables of the §5 formulas on
+ * The communication-cost widget's settings (`?comm.…`): the four variables of the communication formulas (Singh et al. 2019) on
  * log grids that include the chapter's worked example (MNIST, the 2NN cut after its first hidden
  * layer), and the cut width of the small model the page trains to measure real bytes.
  */

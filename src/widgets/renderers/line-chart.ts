@@ -4,7 +4,7 @@
  *
  * Plot builds a new SVG on every call, so updates are coalesced to one per animation frame and
  * the chart follows its container's width. Each Plot SVG carries Plot's fixed <style> element,
- * whose hash the CSP allows (see src/runtime/csp.ts).
+ * whose hash the CSP allows (see src/runtime/csp-hashes.mjs).
  */
 import * as Plot from '@observablehq/plot';
 
