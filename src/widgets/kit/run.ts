@@ -132,6 +132,8 @@ export interface RunInspection {
   status: Status;
   config: RunConfig | null;
   backend: BackendInfo | null;
+  /** Milliseconds the worker waits between epochs or rounds now (the trainer's tests hold it to it). */
+  pace: number;
 }
 
 /** A widget's own part of its controller; the run does the rest. */
@@ -160,6 +162,7 @@ export class Run<T extends ParamTable, S, R = never> {
   private readonly started = new Set<string>();
   private pushed = 0;
   private job: string | null = null;
+  private pace = 0;
   /** The pause-free clock: ms held so far, and since when the run is held. */
   private heldTotal = 0;
   private heldSince: number | null = null;
@@ -377,7 +380,7 @@ export class Run<T extends ParamTable, S, R = never> {
 
   /** The part of inspect() every training widget has. */
   inspectBase(): RunInspection {
-    return { runId: this.runId(), status: this.statusNow, config: this.config(), backend: this.backend };
+    return { runId: this.runId(), status: this.statusNow, config: this.config(), backend: this.backend, pace: this.pace };
   }
 
   /** tfjs memory in the first side's trainer (the leak benchmark). */
@@ -431,6 +434,7 @@ export class Run<T extends ParamTable, S, R = never> {
   private applyPace(): void {
     const pace = this.player ? 0 : (this.spec.pace?.() ?? 0);
     const [ms, batchMs] = typeof pace === 'number' ? [pace, 0] : pace;
+    this.pace = ms;
     this.each((h) => h.setPace(ms, batchMs));
   }
 
