@@ -31,6 +31,16 @@ export function whenIdle(f: () => void, timeout = 2000): void {
   else setTimeout(f, 200);
 }
 
+/**
+ * Lets the browser run other tasks (input, a frame) before the caller goes on: `scheduler.yield()`
+ * where it exists (the continuation keeps its priority), else a zero-delay timer.
+ */
+export function yieldToMain(): Promise<void> {
+  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof s?.yield === 'function') return s.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** Watches `el`; returns a function that stops watching. */
 export function watchProximity(el: Element, handlers: ProximityHandlers, options: ProximityOptions = {}): () => void {
   const { farMargin = '300% 0px', nearMargin = '100% 0px' } = options;

@@ -19,7 +19,7 @@
  */
 import { UrlState, checkValue, formatReadout, formatValue, serialize, type ParamTable, type Values } from './url-state';
 import { lockFromSearch, lockProblems, parseLock, presetValues } from './presets';
-import { watchProximity } from './lazy';
+import { watchProximity, yieldToMain } from './lazy';
 import { copyText } from './clipboard';
 
 /** What the runtime gives a mounted widget. */
@@ -134,6 +134,9 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
       this.dataset.state = 'loading';
       try {
         const mod = await this.fetchModule();
+        // The module was just evaluated in this task (its imports too: Plot, d3, the kit); mount
+        // in the next one, so that evaluation and the first render are two tasks, not one.
+        await yieldToMain();
         this.controller = await mod.mount(this.context());
         this.dataset.state = 'ready';
         this.controller.setVisible?.(this.isVisible);

@@ -85,65 +85,67 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('client drift (%s)', (vie
     }
   });
 
-  test('every control changes the runs and the pictures; the address keeps the settings', async () => {
-    const visit = await openWidget(browser, W, SHORT, { reducedMotion: 'reduce' });
-    const { page } = visit;
-    const root = page.locator(W);
-    const pictures = async () => ({ iid: await drawn(page, `${W} [data-view="iid"]`), skew: await drawn(page, `${W} [data-view="skew"]`), charts: await drawn(page, `${W} .fw__charts`) });
-    try {
-      let id = await waitBoth(page, 0);
-      let before = await pictures();
-      const cases: [string, () => Promise<unknown>, (i: Inspection) => void, ('iid' | 'skew' | 'charts')[]][] = [
-        ['alpha', () => press(slider(root, '오른쪽 분할의 디리클레 α'), 'End'), (i) => expect(i.configs.skew.partition.alpha).toBe(100), ['skew']],
-        ['local epochs', () => press(slider(root, '로컬 에폭 E'), 'ArrowLeft', 4), (i) => expect(i.configs.iid.localEpochs).toBe(1), ['iid', 'skew']],
-        ['mu', () => press(slider(root, 'FedProx 근접항 μ (0이면 FedAvg)'), 'End'), (i) => expect([i.configs.iid.algorithm, i.configs.skew.mu]).toEqual(['fedprox', 1]), ['iid', 'skew']],
-        ['dataset', () => combo(root, '데이터셋').selectOption('blobs'), (i) => expect(i.configs.skew.dataset.name).toBe('blobs'), ['iid', 'skew']],
-        ['clients', () => press(slider(root, '클라이언트 수 K'), 'ArrowRight'), (i) => expect(i.lines.iid).toBeGreaterThanOrEqual(5), ['iid', 'skew']],
-        ['learning rate', () => press(slider(root, '학습률 η'), 'ArrowRight'), (i) => expect(i.configs.iid.lr).toBe(0.3), ['iid', 'skew']],
-        ['seed', async () => {
-          await root.getByRole('spinbutton', { name: '시드' }).fill('3');
-          await root.getByRole('spinbutton', { name: '시드' }).press('Enter');
-        }, (i) => expect(i.configs.skew.seed).toBe(3), ['iid', 'skew']],
-        ['rounds', () => press(slider(root, '라운드 수'), 'ArrowLeft'), (i) => expect(i.rounds).toHaveLength(5), ['charts']],
-      ];
-      for (const [name, change, check, keys] of cases) {
-        await change();
-        id = await waitBoth(page, id);
-        check(await look(page));
-        const after = await pictures();
-        for (const k of keys) expect(after[k], `${name} → ${k}`).not.toBe(before[k]);
-        before = after;
-      }
-      // α = 100 is practically IID: the drift is gone.
-      const last = (await look(page)).rounds.at(-1)!;
-      expect(last.skew.disagreement).toBeLessThan(0.1);
-      await expect(root.locator('[data-side="skew"] [data-side-title]').textContent()).resolves.toContain('α = 100');
-
-      await root.getByRole('radio', { name: '느리게' }).check();
-      await page.waitForTimeout(300);
-      expect(Number(await dataOf(page, W, 'runSkew'))).toBe(id);
-      await page.waitForFunction(() => location.search.includes('drift.speed=slow'));
-      const url = page.url();
-      const values = await controlValues(page, W);
-      const configs = (await look(page)).configs;
-      const again = await openPage(browser, url.slice(url.indexOf(CHAPTER)), { reducedMotion: 'reduce' });
-      try {
-        await again.page.locator(W).scrollIntoViewIfNeeded();
-        await again.page.locator(W).getByRole('radio', { name: '빠르게' }).check();
-        await waitBoth(again.page, 0);
-        expect(await controlValues(again.page, W)).toEqual({ ...values, speed: 'fast' });
-        expect((await look(again.page)).configs).toEqual(configs);
-        expectNoProblems(again.problems);
-      } finally {
-        await again.close();
-      }
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
-  });
-
+  // Behaviour that does not depend on the width runs once, at desktop width (the phone layout
+  // is checked for every widget in mobile-layout.test.ts).
   if (viewport === 'desktop') {
+    test('every control changes the runs and the pictures; the address keeps the settings', async () => {
+      const visit = await openWidget(browser, W, SHORT, { reducedMotion: 'reduce' });
+      const { page } = visit;
+      const root = page.locator(W);
+      const pictures = async () => ({ iid: await drawn(page, `${W} [data-view="iid"]`), skew: await drawn(page, `${W} [data-view="skew"]`), charts: await drawn(page, `${W} .fw__charts`) });
+      try {
+        let id = await waitBoth(page, 0);
+        let before = await pictures();
+        const cases: [string, () => Promise<unknown>, (i: Inspection) => void, ('iid' | 'skew' | 'charts')[]][] = [
+          ['alpha', () => press(slider(root, '오른쪽 분할의 디리클레 α'), 'End'), (i) => expect(i.configs.skew.partition.alpha).toBe(100), ['skew']],
+          ['local epochs', () => press(slider(root, '로컬 에폭 E'), 'ArrowLeft', 4), (i) => expect(i.configs.iid.localEpochs).toBe(1), ['iid', 'skew']],
+          ['mu', () => press(slider(root, 'FedProx 근접항 μ (0이면 FedAvg)'), 'End'), (i) => expect([i.configs.iid.algorithm, i.configs.skew.mu]).toEqual(['fedprox', 1]), ['iid', 'skew']],
+          ['dataset', () => combo(root, '데이터셋').selectOption('blobs'), (i) => expect(i.configs.skew.dataset.name).toBe('blobs'), ['iid', 'skew']],
+          ['clients', () => press(slider(root, '클라이언트 수 K'), 'ArrowRight'), (i) => expect(i.lines.iid).toBeGreaterThanOrEqual(5), ['iid', 'skew']],
+          ['learning rate', () => press(slider(root, '학습률 η'), 'ArrowRight'), (i) => expect(i.configs.iid.lr).toBe(0.3), ['iid', 'skew']],
+          ['seed', async () => {
+            await root.getByRole('spinbutton', { name: '시드' }).fill('3');
+            await root.getByRole('spinbutton', { name: '시드' }).press('Enter');
+          }, (i) => expect(i.configs.skew.seed).toBe(3), ['iid', 'skew']],
+          ['rounds', () => press(slider(root, '라운드 수'), 'ArrowLeft'), (i) => expect(i.rounds).toHaveLength(5), ['charts']],
+        ];
+        for (const [name, change, check, keys] of cases) {
+          await change();
+          id = await waitBoth(page, id);
+          check(await look(page));
+          const after = await pictures();
+          for (const k of keys) expect(after[k], `${name} → ${k}`).not.toBe(before[k]);
+          before = after;
+        }
+        // α = 100 is practically IID: the drift is gone.
+        const last = (await look(page)).rounds.at(-1)!;
+        expect(last.skew.disagreement).toBeLessThan(0.1);
+        await expect(root.locator('[data-side="skew"] [data-side-title]').textContent()).resolves.toContain('α = 100');
+
+        await root.getByRole('radio', { name: '느리게' }).check();
+        await page.waitForTimeout(300);
+        expect(Number(await dataOf(page, W, 'runSkew'))).toBe(id);
+        await page.waitForFunction(() => location.search.includes('drift.speed=slow'));
+        const url = page.url();
+        const values = await controlValues(page, W);
+        const configs = (await look(page)).configs;
+        const again = await openPage(browser, url.slice(url.indexOf(CHAPTER)), { reducedMotion: 'reduce' });
+        try {
+          await again.page.locator(W).scrollIntoViewIfNeeded();
+          await again.page.locator(W).getByRole('radio', { name: '빠르게' }).check();
+          await waitBoth(again.page, 0);
+          expect(await controlValues(again.page, W)).toEqual({ ...values, speed: 'fast' });
+          expect((await look(again.page)).configs).toEqual(configs);
+          expectNoProblems(again.problems);
+        } finally {
+          await again.close();
+        }
+        expectNoProblems(visit.problems);
+      } finally {
+        await visit.close();
+      }
+    });
+
     test('pause, one round, bad addresses, downloads and keyboard', async () => {
       const visit = await openWidget(browser, W, 'drift.speed=slow&drift.rounds=20&drift.alpha=7&drift.epochs=0&drift.zzz=1');
       const { page } = visit;

@@ -1,12 +1,14 @@
 /**
  * Lines over rounds with shaded bands behind them: e.g. the global model's test accuracy as a
  * line and the spread of the clients' local accuracies (lowest to highest) as a band. Drawn with
- * Observable Plot, redrawn at most once per animation frame, following its container's width.
+ * Observable Plot, redrawn at most once per 150 ms through the page's one draw queue
+ * (plot-image.ts), following its container's width.
  * The key sits in the top margin (text with the line style), so colour is never the only cue.
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
+import { throttled } from './plot-image';
 
 export interface BandLinePoint {
   x: number;
@@ -70,13 +72,11 @@ const MIN_INTERVAL = 150;
 
 export function create(el: HTMLElement, options: BandChartOptions): BandChartRenderer {
   let data: BandChartData = { lines: [], bands: [], xMax: 1 };
-  let frame = 0;
   let width = Math.max(240, el.clientWidth || 320);
   const height = options.height ?? 200;
   const bandStyles = options.bands ?? [];
 
   function draw() {
-    frame = 0;
     const marks: Plot.Markish[] = [Plot.ruleY([0], { stroke: 'currentColor', strokeOpacity: 0.3 })];
     const bands = (data.bands ?? []).filter((b) => Number.isFinite(b.lo) && Number.isFinite(b.hi));
     for (const s of bandStyles) {
@@ -137,23 +137,12 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
     el.replaceChildren(chart);
   }
 
-  // Plot rebuilds the whole SVG: redraws are spaced at least MIN_INTERVAL ms apart (the last
-  // update is always drawn), as in line-chart.ts. Rounds can arrive every few milliseconds.
-  let lastDraw = -Infinity;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const schedule = () => {
-    if (frame || timer) return;
-    const go = () => {
-      timer = undefined;
-      frame = requestAnimationFrame(() => {
-        lastDraw = performance.now();
-        draw();
-      });
-    };
-    const wait = lastDraw + MIN_INTERVAL - performance.now();
-    if (wait > 0) timer = setTimeout(go, wait);
-    else go();
-  };
+  // Plot rebuilds the whole SVG, so redraws are spaced out: at most one per MIN_INTERVAL ms (the
+  // last update is always drawn), each in a task of its own through the page's one draw queue. A
+  // run reports a round or an epoch every few tens of ms; drawing each would cost main-thread
+  // time for no visible gain.
+  const redraw = throttled(draw, MIN_INTERVAL);
+  const schedule = () => redraw.schedule();
 
   const ro =
     typeof ResizeObserver === 'undefined'
@@ -166,7 +155,8 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
           }
         });
   ro?.observe(el);
-  draw();
+  // The empty chart too is drawn from the queue: a widget mounts several charts at once.
+  schedule();
 
   return {
     update(next) {
@@ -177,8 +167,7 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
       return el.querySelector('svg');
     },
     destroy() {
-      if (frame) cancelAnimationFrame(frame);
-      clearTimeout(timer);
+      redraw.cancel();
       ro?.disconnect();
       el.replaceChildren();
     },

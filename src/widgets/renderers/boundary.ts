@@ -112,16 +112,15 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
   }
 
   function drawPoints(g: typeof gTrain, data: PointsData | null, kind: 'train' | 'test') {
+    // Hundreds of circles, each with five attributes: written as one piece of markup, which the
+    // browser parses in one go, instead of one DOM call per attribute (d3's join). On a phone
+    // profile the join made a data set's arrival one task of several hundred milliseconds.
     const n = data ? data.labels.length : 0;
-    const idx = Array.from({ length: n }, (_, i) => i);
-    g.selectAll<SVGCircleElement, number>('circle')
-      .data(idx)
-      .join('circle')
-      .attr('class', `boundary__pt boundary__pt--${kind}`)
-      .attr('r', kind === 'test' ? 3.2 : 2.8)
-      .attr('cx', (i) => x(data!.xy[2 * i]))
-      .attr('cy', (i) => y(data!.xy[2 * i + 1]))
-      .attr('fill', (i) => classColor(data!.labels[i]));
+    const parts: string[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      parts[i] = `<circle class="boundary__pt boundary__pt--${kind}" r="${kind === 'test' ? 3.2 : 2.8}" cx="${x(data!.xy[2 * i])}" cy="${y(data!.xy[2 * i + 1])}" fill="${classColor(data!.labels[i])}"></circle>`;
+    }
+    g.node()!.innerHTML = parts.join('');
   }
 
   function drawHeat() {

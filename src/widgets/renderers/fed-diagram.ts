@@ -40,6 +40,11 @@ export interface DiagramData {
     note: string;
     /** Bytes of one model copy, for the link labels. */
     modelBytes?: number;
+    /**
+     * The server's rule, shown in its box during the aggregate phase, without the left-hand side
+     * (the renderer writes `w_{t+1} =`). Default: FedAvg's weighted average.
+     */
+    rule?: string;
   };
 }
 
@@ -182,7 +187,11 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
       .classed('is-up', p.phase === 'upload');
     server.classed('is-aggregating', p.phase === 'aggregate');
     note = p.note;
-    serverModel.text(p.phase === 'aggregate' ? `w${sub(p.round)} = Σ (n_k / m_t) · w_k` : p.round > 0 ? `글로벌 모델 w${sub(p.round - 1)}` : '글로벌 모델 w₀');
+    serverModel.text(p.phase === 'aggregate' ? `w${subscript(p.round)} = ${p.rule ?? 'Σ (n_k / m_t) · w_k'}` : p.round > 0 ? `글로벌 모델 w${subscript(p.round - 1)}` : '글로벌 모델 w₀');
+    // A long rule (late rounds, FedSGD's weights) is squeezed into the server's box, not cut.
+    serverModel.attr('textLength', null).attr('lengthAdjust', null);
+    const fit = SERVER.w - 12;
+    if (p.phase === 'aggregate' && (serverModel.node()?.getComputedTextLength() ?? 0) > fit) serverModel.attr('textLength', fit).attr('lengthAdjust', 'spacingAndGlyphs');
 
     const bars = gClients.selectAll<SVGGElement, number>('g.fed-diagram__client').select<SVGRectElement>('rect.fed-diagram__progress');
     const full = (k: number) => boxOf(k).w - 8;
@@ -209,7 +218,7 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
           return e;
         });
       packets.classed('is-up', !down);
-      packets.select('text').text(down ? 'w' : (k) => `w${sub(k + 1)}`);
+      packets.select('text').text(down ? 'w' : (k) => `w${subscript(k + 1)}`);
       const from = (k: number) => (down ? anchorServer(k) : anchorTop(k));
       const to = (k: number) => (down ? anchorTop(k) : anchorServer(k));
       const at = (xy: readonly [number, number]) => `translate(${xy[0]},${xy[1]})`;
@@ -286,6 +295,6 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
 }
 
 /** Subscript digits for model names: w₁₂. */
-function sub(n: number): string {
+export function subscript(n: number): string {
   return String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
 }

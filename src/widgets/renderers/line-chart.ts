@@ -2,11 +2,12 @@
  * A metric over epochs or rounds (loss, accuracy), one line per series, drawn with Observable
  * Plot and labelled at the line ends (no colour-only legend; the test line is also dashed).
  *
- * Plot builds a new SVG on every call, so updates are coalesced to one per animation frame and
- * the chart follows its container's width. Each Plot SVG carries Plot's fixed <style> element,
- * whose hash the CSP allows (see src/runtime/csp-hashes.mjs).
+ * Plot builds a new SVG on every call, so updates are spaced out and drawn through the page's one
+ * draw queue (plot-image.ts), and the chart follows its container's width. Each Plot SVG carries
+ * Plot's fixed <style> element, whose hash the CSP allows (see src/runtime/csp-hashes.mjs).
  */
 import * as Plot from '@observablehq/plot';
+import { throttled } from './plot-image';
 
 export interface LinePoint {
   /** Epoch or round (1-based). */
@@ -57,12 +58,10 @@ const MIN_INTERVAL = 150;
 
 export function create(el: HTMLElement, options: LineChartOptions): LineChartRenderer {
   let data: LineChartData = { points: [], xMax: 1 };
-  let frame = 0;
   let width = Math.max(240, el.clientWidth || 320);
   const height = options.height ?? 190;
 
   function draw() {
-    frame = 0;
     const byKey = new Map(options.series.map((s) => [s.key, s]));
     const finite = data.points.filter((p) => Number.isFinite(p.y) && byKey.has(p.series));
     const marks: Plot.Markish[] = [Plot.ruleY([0], { stroke: 'currentColor', strokeOpacity: 0.3 })];
@@ -116,24 +115,12 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
     el.replaceChildren(chart);
   }
 
-  // Plot rebuilds the whole SVG, so redraws are spaced out: at most one per MIN_INTERVAL ms
-  // (the last update is always drawn). A run reports an epoch every few tens of ms; drawing
-  // each one would cost main-thread time for no visible gain.
-  let lastDraw = -Infinity;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const schedule = () => {
-    if (frame || timer) return;
-    const wait = lastDraw + MIN_INTERVAL - performance.now();
-    const go = () => {
-      timer = undefined;
-      frame = requestAnimationFrame(() => {
-        lastDraw = performance.now();
-        draw();
-      });
-    };
-    if (wait > 0) timer = setTimeout(go, wait);
-    else go();
-  };
+  // Plot rebuilds the whole SVG, so redraws are spaced out: at most one per MIN_INTERVAL ms (the
+  // last update is always drawn), each in a task of its own through the page's one draw queue. A
+  // run reports a round or an epoch every few tens of ms; drawing each would cost main-thread
+  // time for no visible gain.
+  const redraw = throttled(draw, MIN_INTERVAL);
+  const schedule = () => redraw.schedule();
 
   const ro =
     typeof ResizeObserver === 'undefined'
@@ -146,7 +133,8 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
           }
         });
   ro?.observe(el);
-  draw();
+  // The empty chart too is drawn from the queue: a widget mounts several charts at once.
+  schedule();
 
   return {
     update(next) {
@@ -154,19 +142,13 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
       schedule();
     },
     flush() {
-      if (frame) cancelAnimationFrame(frame);
-      clearTimeout(timer);
-      frame = 0;
-      timer = undefined;
-      lastDraw = performance.now();
-      draw();
+      redraw.now();
     },
     svg() {
       return el.querySelector('svg');
     },
     destroy() {
-      if (frame) cancelAnimationFrame(frame);
-      clearTimeout(timer);
+      redraw.cancel();
       ro?.disconnect();
       el.replaceChildren();
     },

@@ -1,0 +1,362 @@
+/**
+ * Jank on every widget page, in two profiles (Debian's Chromium against the built site, dist/ or
+ * BENCH_DIST, served by the e2e tests' static server):
+ *
+ * - desktop: 1280×800, no throttling. Target: no main-thread task over 50 ms after the load event,
+ *   mounts included.
+ * - phone: 360×740, touch, device scale 2, and Chrome's 4× CPU throttling
+ *   (`Emulation.setCPUThrottlingRate`, DevTools' mid-range-phone setting). Targets: no task over
+ *   100 ms after the load event, and at least 50 frames per second while each training widget trains.
+ *
+ * One fresh page per profile and page. After the load event every widget, in page order, is
+ * scrolled to the top of the viewport; its mount window runs from the scroll until it is mounted
+ * and the main thread has been quiet (no long task) for a second. A widget that then trains
+ * (`data-status=running` or the like) is watched for FPS_MS more: frames are counted with
+ * requestAnimationFrame. Tasks come from the Long Tasks API; Long Animation Frames
+ * (`long-animation-frame`) give the longest frame and the script that cost it most, for the log.
+ * Training widgets pause when scrolled away, so each window sees mostly its own widget.
+ *
+ * Each task figure is given twice: wall time as the reader feels it (the ratio and the goal), and
+ * the thread time of the costliest task from a Chrome trace, which a busy machine inflates much
+ * less (the throttling is in it: the same mount task took 35 ms of thread time on the desktop
+ * profile and 133 ms on the phone profile).
+ *
+ * Rows: `<profile>:<page>` the longest task after load on that page (and the worst FPS on phone);
+ * `<profile>:<page>/<tag>` the longest task of that widget's mount and training windows, with its
+ * FPS. The ratio is ms / budget (FPS rows: fps / 50), so ≤ 1 (FPS: ≥ 1) meets the goal.
+ *
+ * `npm run bench -- --only=jank` runs it alone; BENCH_PROFILES=phone (or desktop) picks a
+ * profile, BENCH_PAGES=federated,split picks pages by substring, BENCH_FPS_MS sets the window.
+ * The load average is in every row: on a shared 2-core machine wall times stretch when others work.
+ * To compare two builds on such a machine, give both: BENCH_DIST=dist-before,dist measures each
+ * page in one build and then the other, alternately, and suffixes the rows with `@<folder name>`.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { BenchResult, BenchSuite } from '../bench';
+import { serveStatic, type StaticServer } from '../../tests/e2e/server';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const FPS_MS = Number(process.env.BENCH_FPS_MS ?? 3000);
+const FPS_GOAL = 50;
+const EXTRA_PAGES = ['reproduction/'];
+const pageErrors: string[] = [];
+
+interface Profile {
+  name: 'desktop' | 'phone';
+  context: BrowserContextOptions;
+  cpuRate: number;
+  taskBudget: number;
+  /** FPS is a goal on this profile. */
+  fps: boolean;
+}
+
+const PROFILES: Profile[] = [
+  { name: 'desktop', context: { viewport: { width: 1280, height: 800 } }, cpuRate: 1, taskBudget: 50, fps: false },
+  {
+    name: 'phone',
+    context: { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+    cpuRate: 4,
+    taskBudget: 100,
+    fps: true,
+  },
+];
+
+/** Widget tags from the source tree (every `element.ts` names one). */
+function widgetTags(): string[] {
+  const dir = path.join(ROOT, 'src/widgets');
+  const tags: string[] = [];
+  for (const d of readdirSync(dir, { withFileTypes: true })) {
+    const element = path.join(dir, d.name, 'element.ts');
+    if (!d.isDirectory() || !existsSync(element)) continue;
+    const tag = /tag:\s*'([a-z0-9-]+)'/.exec(readFileSync(element, 'utf8'))?.[1];
+    if (tag) tags.push(tag);
+  }
+  return tags;
+}
+
+/** Pages with at least one widget, with the tags in page order. */
+function widgetPages(distDir: string, tags: string[]): { url: string; tags: string[] }[] {
+  const urls = [
+    ...readdirSync(path.join(distDir, 'chapters'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => `chapters/${d.name}/`),
+    ...EXTRA_PAGES,
+  ];
+  const pages = [];
+  for (const url of urls) {
+    const file = path.join(distDir, url, 'index.html');
+    if (!existsSync(file)) continue;
+    const html = readFileSync(file, 'utf8');
+    const found = tags
+      .map((t) => ({ t, at: html.search(new RegExp(`<${t}[\\s>]`)) }))
+      .filter((x) => x.at >= 0)
+      .sort((a, b) => a.at - b.at)
+      .map((x) => x.t);
+    if (found.length) pages.push({ url, tags: found });
+  }
+  return pages;
+}
+
+/** What the page records from the start: long tasks and long animation frames (start, duration). */
+function observe() {
+  type Entry = { start: number; duration: number; what?: string };
+  const w = window as unknown as { __lt: Entry[]; __loaf: Entry[] };
+  w.__lt = [];
+  w.__loaf = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.__lt.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { scripts?: { duration: number; sourceURL: string; sourceFunctionName: string; invoker: string }[] })[]) {
+        const top = [...(e.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0];
+        const what = top ? `${top.invoker || top.sourceFunctionName || '?'} @${(top.sourceURL || '').split('/').pop()} ${top.duration.toFixed(0)} ms` : 'no script (style/layout/paint)';
+        w.__loaf.push({ start: e.startTime, duration: e.duration, what });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {
+    // Long Animation Frames are missing in this browser: the long tasks still count.
+  }
+}
+
+interface Window {
+  longest: number;
+  loaf: number;
+  loafWhat: string;
+  /** Thread (CPU) time of the costliest main-thread task in the window, from a Chrome trace. */
+  cpu: number;
+  /** Labels of the window's ends in the trace (console.timeStamp). */
+  marks: [string, string];
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string; data?: { message?: string } };
+}
+
+/** Marks a window's end in the trace and returns performance.now() at that point. */
+const mark = (page: Page, label: string) =>
+  page.evaluate((label) => {
+    console.timeStamp(label);
+    return performance.now();
+  }, label);
+
+/** Fills in each window's costliest task (thread time) once the trace is complete. */
+function cpuOfWindows(events: TraceEvent[], windows: Window[]) {
+  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const tasks = events.filter((e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && mains.has(`${e.pid}:${e.tid}`));
+  const at = new Map(events.filter((e) => e.name === 'TimeStamp' && e.args?.data?.message).map((e) => [e.args!.data!.message!, e.ts]));
+  for (const w of windows) {
+    const from = at.get(w.marks[0]);
+    const to = at.get(w.marks[1]);
+    if (from === undefined || to === undefined) continue;
+    w.cpu = Math.max(0, ...tasks.filter((t) => t.ts >= from && t.ts < to).map((t) => (t.tdur ?? 0) / 1000));
+  }
+}
+
+/** Longest long task and long animation frame that start in [from, to). */
+async function windowOf(page: Page, from: number, to: number, marks: [string, string]): Promise<Window> {
+  const w = await page.evaluate(
+    ({ from, to }) => {
+      type Entry = { start: number; duration: number; what?: string };
+      const w = window as unknown as { __lt: Entry[]; __loaf: Entry[] };
+      const inside = (xs: Entry[]) => xs.filter((e) => e.start >= from && e.start < to);
+      const lt = inside(w.__lt);
+      const loaf = inside(w.__loaf).sort((a, b) => b.duration - a.duration)[0];
+      return { longest: Math.max(0, ...lt.map((e) => e.duration)), loaf: loaf?.duration ?? 0, loafWhat: loaf?.what ?? '' };
+    },
+    { from, to },
+  );
+  return { ...w, cpu: Number.NaN, marks };
+}
+
+const now = (page: Page) => page.evaluate(() => performance.now());
+
+/** Waits until no long task has started for `quietMs` (or `maxMs` passed). */
+async function settle(page: Page, quietMs: number, maxMs: number) {
+  await page
+    .waitForFunction(
+      (quietMs) => {
+        const w = window as unknown as { __lt: { start: number; duration: number }[] };
+        const last = w.__lt.reduce((m, e) => Math.max(m, e.start + e.duration), 0);
+        return performance.now() - last >= quietMs;
+      },
+      quietMs,
+      { timeout: maxMs, polling: 100 },
+    )
+    .catch(() => {});
+}
+
+const trainingNow = (page: Page, tag: string) =>
+  page.evaluate((tag) => {
+    const d = (document.querySelector(tag) as HTMLElement).dataset;
+    return d.status === 'running' || d.measured === 'running' || d.race === 'running';
+  }, tag);
+
+const snapshot = (page: Page, tag: string) =>
+  page.evaluate((tag) => {
+    const d = (document.querySelector(tag) as HTMLElement).dataset;
+    return ['state', 'status', 'measured', 'race', 'round']
+      .filter((k) => d[k] !== undefined)
+      .map((k) => `${k}=${d[k]}`)
+      .join(' ');
+  }, tag);
+
+interface WidgetFigures {
+  tag: string;
+  mount: Window;
+  mountMs: number;
+  train?: Window & { fps: number; state: string };
+}
+
+async function measurePage(browser: Browser, server: StaticServer, profile: Profile, url: string, tags: string[], log: (l: string) => void) {
+  const context = await browser.newContext(profile.context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${profile.name} ${url}: ${e.message}`));
+  // tsx wraps named inner functions in `__name(…)`; functions sent to the page need it defined.
+  await page.addInitScript('globalThis.__name = (f) => f;');
+  await page.addInitScript(observe);
+  const cdp = await context.newCDPSession(page);
+  if (profile.cpuRate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpuRate });
+  const load0 = os.loadavg()[0];
+  await page.goto(server.baseUrl + url, { waitUntil: 'load' });
+  const loadEnd = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
+  await settle(page, 1000, 10_000);
+  // A trace beside the page's own observers: thread time of each task, which waiting for a core
+  // on a busy machine does not stretch (the wall figures above do).
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', '__metadata'] } });
+  const windows: Window[] = [];
+  const widgets: WidgetFigures[] = [];
+  const start = await mark(page, 'jank:start');
+  for (const [i, tag] of tags.entries()) {
+    const t0 = await mark(page, `jank:${i}:0`);
+    await page.evaluate((tag) => document.querySelector(tag)!.scrollIntoView({ block: 'start' }), tag);
+    await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.state !== 'waiting' && (document.querySelector(tag) as HTMLElement).dataset.state !== 'loading', tag, { timeout: 60_000 });
+    const mountMs = (await now(page)) - t0;
+    await settle(page, 1000, 15_000);
+    const t1 = await mark(page, `jank:${i}:1`);
+    const mount = await windowOf(page, t0, t1, [`jank:${i}:0`, `jank:${i}:1`]);
+    windows.push(mount);
+    const fig: WidgetFigures = { tag, mount, mountMs };
+    // Training widgets start on mount once visible; some first load their data.
+    await page.waitForFunction(([tag]) => {
+      const d = (document.querySelector(tag) as HTMLElement).dataset;
+      return d.status === 'running' || d.measured === 'running' || d.race === 'running';
+    }, [tag], { timeout: 5000 }).catch(() => {});
+    if (await trainingNow(page, tag)) {
+      const t2 = await mark(page, `jank:${i}:2`);
+      const frames = await page.evaluate(
+        (ms) =>
+          new Promise<number>((resolve) => {
+            let n = 0;
+            const end = performance.now() + ms;
+            const tick = (t: number) => {
+              if (t >= end) return resolve(n);
+              n++;
+              requestAnimationFrame(tick);
+            };
+            requestAnimationFrame(tick);
+          }),
+        FPS_MS,
+      );
+      const still = await trainingNow(page, tag);
+      const t3 = await mark(page, `jank:${i}:3`);
+      const w = await windowOf(page, t2, t3, [`jank:${i}:2`, `jank:${i}:3`]);
+      windows.push(w);
+      fig.train = Object.assign(w, { fps: frames / ((t3 - t2) / 1000), state: still ? "still training" : `stopped (${await snapshot(page, tag)})` });
+    }
+    widgets.push(fig);
+  }
+  const end = await mark(page, 'jank:end');
+  const whole = await windowOf(page, loadEnd, end, ['jank:start', 'jank:end']);
+  void start;
+  windows.push(whole);
+  await cdp.send('Tracing.end');
+  await complete;
+  cpuOfWindows(events, windows);
+  const load1 = os.loadavg()[0];
+  await cdp.detach();
+  await context.close();
+  return { widgets, whole, loadText: `load ${load0.toFixed(2)}→${load1.toFixed(2)}` };
+}
+
+const suite: BenchSuite = {
+  title: 'Jank: longest main-thread task after load (mounts included) and FPS while training, desktop and phone profiles (Chromium, built site)',
+  async run(log) {
+    const dists = (process.env.BENCH_DIST ?? 'dist').split(',').map((d) => path.resolve(ROOT, d));
+    const pageFilter = process.env.BENCH_PAGES?.split(',').filter(Boolean);
+    const profileFilter = process.env.BENCH_PROFILES?.split(',').filter(Boolean);
+    const pages = (existsSync(path.join(dists[0], 'chapters')) ? widgetPages(dists[0], widgetTags()) : []).filter(
+      (p) => !pageFilter || pageFilter.some((f) => p.url.includes(f)),
+    );
+    if (!pages.length) {
+      log(`  ${dists[0]} has no page with a widget (or none matches BENCH_PAGES): run \`npm run build\` first`);
+      return [{ name: 'jank', ratio: Number.NaN, detail: 'not measured: no built widget page', target: 'built site', ok: false }];
+    }
+    const servers: { server: StaticServer; suffix: string }[] = [];
+    for (const d of dists) servers.push({ server: await serveStatic({ root: d, mount: process.env.BENCH_BASE ?? '/' }), suffix: dists.length > 1 ? `@${path.basename(d)}` : '' });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    const results: BenchResult[] = [];
+    try {
+      for (const profile of PROFILES.filter((p) => !profileFilter || profileFilter.includes(p.name))) {
+        const budget = profile.taskBudget;
+        for (const { url, tags } of pages) for (const { server, suffix } of servers) {
+          const { widgets, whole, loadText } = await measurePage(browser, server, profile, url, tags, log);
+          const id = url.replace(/\/$/, '') + suffix;
+          const cpuText = (x: Window) => `${x.cpu.toFixed(0)} ms CPU`;
+          for (const w of widgets) {
+            const worst = Math.max(w.mount.longest, w.train?.longest ?? 0);
+            const worstCpu = Math.max(w.mount.cpu, w.train?.cpu ?? 0);
+            const train = w.train
+              ? `; training ${FPS_MS / 1000} s: ${w.train.fps.toFixed(0)} fps, longest task ${w.train.longest.toFixed(0)} ms wall / ${cpuText(w.train)}, longest frame ${w.train.loaf.toFixed(0)} ms${w.train.loafWhat ? ` (${w.train.loafWhat})` : ''}, ${w.train.state}`
+              : '; does not train on mount';
+            const detail = `mount ${w.mountMs.toFixed(0)} ms to ready, longest task ${w.mount.longest.toFixed(0)} ms wall / ${cpuText(w.mount)}, longest frame ${w.mount.loaf.toFixed(0)} ms${w.mount.loafWhat ? ` (${w.mount.loafWhat})` : ''}${train}; ${loadText}`;
+            log(`  ${profile.name} ${id} ${w.tag}: ${detail}`);
+            results.push({ name: `${profile.name}:${id}/${w.tag}`, ratio: worst / budget, detail: `${worst.toFixed(0)} ms wall, ${worstCpu.toFixed(0)} ms CPU: ${detail}`, target: `≤ ${budget} ms`, ok: worst <= budget });
+            if (profile.fps && w.train) {
+              results.push({
+                name: `${profile.name}-fps:${id}/${w.tag}`,
+                ratio: w.train.fps / FPS_GOAL,
+                detail: `${w.train.fps.toFixed(1)} fps: requestAnimationFrame callbacks over ${FPS_MS / 1000} s while it trained (${w.train.state}); ${loadText}`,
+                target: `≥ ${FPS_GOAL} fps`,
+                ok: w.train.fps >= FPS_GOAL,
+              });
+            }
+          }
+          const fpsList = widgets.filter((w) => w.train).map((w) => w.train!.fps);
+          const worstFps = fpsList.length ? Math.min(...fpsList) : NaN;
+          const fpsText = fpsList.length ? `; worst fps while training ${worstFps.toFixed(0)}` : '';
+          log(`  ${profile.name} ${id}: longest task after load ${whole.longest.toFixed(0)} ms wall / ${cpuText(whole)}, longest frame ${whole.loaf.toFixed(0)} ms (${whole.loafWhat})${fpsText}; ${loadText}`);
+          results.push({
+            name: `${profile.name}:${id}`,
+            ratio: whole.longest / budget,
+            detail: `${whole.longest.toFixed(0)} ms wall, ${cpuText(whole)}: longest task after the load event, ${tags.length} widgets mounted in turn${fpsText}; longest frame ${whole.loaf.toFixed(0)} ms; ${loadText} on ${os.availableParallelism()} cores`,
+            target: `≤ ${budget} ms`,
+            ok: whole.longest <= budget,
+          });
+        }
+      }
+      if (pageErrors.length) throw new Error(`page errors during the benchmark:\n  ${pageErrors.join('\n  ')}`);
+      return results;
+    } finally {
+      await browser.close();
+      for (const { server } of servers) await server.close();
+    }
+  },
+};
+
+export default suite;
