@@ -1,6 +1,6 @@
 /**
- * `npm run reproduce -- [flags]`: the FedAvg paper's MNIST 2NN experiment (McMahan et al. 2017,
- * spec §1), scaled to a small machine, run with the learning engine in Node (wasm backend).
+ * `npm run reproduce -- [flags]`: the FedAvg paper's MNIST 2NN experiment (McMahan et al. 2017),
+ * scaled to a small machine, run with the learning engine in Node (wasm backend).
  *
  * What stays as in the paper: full MNIST (60,000 training and 10,000 test images), the 2NN
  * (199,210 parameters), K = 100 clients with 600 examples each, C = 0.1 (10 clients a round),

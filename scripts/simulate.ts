@@ -36,7 +36,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigProblem, CutLeakage, Personalization, RunConfig, RoundMetrics } from '../src/engine/types';
-import { ConfigError, defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS, DP_SAMPLINGS } from '../src/engine/index';
+import { ConfigError, defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS, DP_SAMPLINGS, DEFAULT_DIVERGE_FACTOR } from '../src/engine/index';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import { applyRobustFlags, ROBUST_FLAGS, RobustUsageError } from './simulate-robust';
 import { formatDelta } from './simulate-accountant';
@@ -313,6 +313,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     for await (const e of run(config, {
       signal: controller.signal,
+      // The pages' rule: a training loss five times that of guessing is a run that has blown up.
+      divergeFactor: DEFAULT_DIVERGE_FACTOR,
       data: nodeDataSource({ mnistFull: opts.mnist === 'full' }),
       finalWeights: opts.weights,
       sequential: opts.sequential,

@@ -1,5 +1,5 @@
 /**
- * Browser budgets of the widget runtime (issue 5), measured in Debian's Chromium against the
+ * Browser budgets of the widget runtime, measured in Debian's Chromium against the
  * built site (dist/, or BENCH_DIST), served with the same static server as the e2e tests (it
  * sends the CSP header that governs the training worker):
  *

@@ -4,7 +4,7 @@
  *
  * - split-vs-centralized: round-robin split learning (vanilla, 4 clients, cut after the first
  *   hidden layer, every per-batch event consumed) against centralized SGD, digits with an MLP
- *   64-64, B = 10, 5 epochs. Target ≤ 1.5 (issue 4). The same with the 2NN on 6,000 MNIST images
+ *   64-64, B = 10, 5 epochs. Target ≤ 1.5. The same with the 2NN on 6,000 MNIST images
  *   (larger products, so the protocol's fixed costs weigh less) is reported beside it.
  * - splitfed1-vs-fedavg: SplitFed V1 against FedAvg, digits, MLP 64-64, K = 10, C = 1, E = 2,
  *   B = 10, 5 rounds (the engine suite's FedAvg configuration). No target: SplitFed does FedAvg's

@@ -1,5 +1,5 @@
 /**
- * Browser budgets of issue 5 for every widget page, not only chapter 2 (`browser.ts` measures that
+ * The browser budgets of browser.ts for every widget page, not only chapter 2 (`browser.ts` measures that
  * one in depth). Debian's Chromium against the built site (dist/, or BENCH_DIST; BENCH_BASE for a
  * site built under a base path), served by the e2e tests' static server (gzip, CSP header).
  *

@@ -1,5 +1,5 @@
 /**
- * The reproduction of the FedAvg paper's MNIST 2NN experiment (McMahan et al. 2017, spec §1):
+ * The reproduction of the FedAvg paper's MNIST 2NN experiment (McMahan et al. 2017):
  * the shape of the results file `npm run reproduce` writes (./reproduction.json), the paper's
  * own numbers to put beside ours, and small helpers the page and the live widget share.
  *
@@ -211,7 +211,7 @@ export interface PaperCheck {
 const times = (x: number) => `${x >= 100 ? x.toFixed(0) : x.toFixed(1)}배`;
 
 /**
- * The spec's expectations of a scaled-down reproduction (§1): more local computation cuts rounds
+ * What a scaled-down reproduction should show (McMahan et al. 2017): more local computation cuts rounds
  * by an order of magnitude on IID data, far less on non-IID data, and E = 5, B = ∞ on non-IID
  * data is slower than FedSGD; checked one by one, with bounds taken into account (a speed-up
  * known only as "at least 3×" does show FedAvg faster).

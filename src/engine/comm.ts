@@ -1,5 +1,5 @@
 /**
- * Communication cost as formulas (spec §5, Singh et al. 2019, arXiv:1909.09145), as plain
+ * Communication cost as formulas (Singh et al. 2019, arXiv:1909.09145), as plain
  * functions a page can plot without running anything, and that the tests hold the engine's
  * measured bytes against.
  *
@@ -16,7 +16,8 @@
  * | SL, no weight sharing           | 2(p/K)q               | 2pq                |
  * | SL with client weight hand-off  | 2(p/K)q + η_c N       | 2pq + η_c N K      |
  *
- * The table is reconstructed from the paper's variables (spec §5: unverified). The terms it leaves
+ * The table is rebuilt from the paper's variables; we have not checked it against the paper's own
+ * table. The terms it leaves
  * out are functions of their own below: labels (vanilla SL sends one per example), the U-shaped
  * second cut (2pq₂), hand-off through the server (two legs instead of one), SplitFed's per-round
  * download and upload of the client part.
@@ -25,7 +26,7 @@
  */
 import type { Handoff, MessageKind, SplitVariant } from './types';
 
-/** Bytes per float on the wire (float32); the same constant as the engine's BYTES_PER_FLOAT. */
+/** Bytes per float on the wire (float32): every byte count of the engine and the pages. */
 export const FLOAT_BYTES = 4;
 
 /** Floats → bytes. */

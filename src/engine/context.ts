@@ -66,9 +66,6 @@ export interface RunContext {
 /** Largest boundary grid side (RunOptions.boundaryGrid is clamped to it). */
 export const MAX_BOUNDARY_GRID = 200;
 
-/** Bytes per float on the wire (float32), as in spec §5. */
-export const BYTES_PER_FLOAT = 4;
-
 export async function createContext(config: RunConfig, options: RunOptions): Promise<RunContext> {
   const source = options.data ?? (options.dataUrl ? urlDataSource(options.dataUrl) : undefined);
   const table = options.tabular;

@@ -7,8 +7,9 @@
  *   for await (const event of run(config, { boundaryGrid: 40 })) render(event);
  *
  * The engine imports only @tensorflow/tfjs-core. The caller picks and initialises the backend
- * and registers the gradients first: in Node `await initNodeBackend()` from './node'; in a
- * worker `import '~/engine/gradients'` plus tf.setBackend('wasm' | 'cpu').
+ * first: in Node `await initNodeBackend()` from './node'; in a worker tf.setBackend('wasm' |
+ * 'cpu'). Training computes its gradients by hand (train.ts) and needs no tfjs gradient
+ * registration; only the gradient-inversion attack uses tfjs autodiff (see attacks/inversion.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent, RunConfig, RunOptions } from './types';
@@ -18,6 +19,7 @@ import { getTrainer, implementedAlgorithms } from './algorithms/index';
 import { Cancelled } from './tick';
 import type { Params } from './train';
 import { computeServerView } from './split/leakage';
+import { lossDiverged, unitOf } from './divergence';
 
 export type * from './types';
 export { defaultConfig, ConfigError, LIMITS, ALGORITHMS, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS } from './config';
@@ -25,10 +27,10 @@ export { loadDataset, loadDigits, loadMnist, loadSynthetic, urlDataSource, DATAS
 export { buildModel, modelSpecs, Model, type Layer, type LayerSpec } from './model';
 export { partition, type Partition } from './partition';
 export { Rng } from './rng';
-export { registerTrainer, implementedAlgorithms, type Trainer } from './algorithms/index';
+export { implementedAlgorithms, type Trainer } from './algorithms/index';
 export { clientsPerRound, aggregationCoefficients } from './algorithms/federated';
 export { Cancelled, yieldToEventLoop, makeTicker } from './tick';
-export { Diverged, BYTES_PER_FLOAT, type RunContext } from './context';
+export { Diverged, type RunContext } from './context';
 export { VARIANTS, HANDOFFS, DP_SAMPLINGS } from './config';
 export { DpFedAvgServer, dpClientWeights, dpNoiseStd, poissonSample } from './algorithms/dp-fedavg';
 export { PrivacyAccountant, privacySpent, validateAccountantQuery, type PrivacySpent } from './privacy/accountant';
@@ -38,6 +40,7 @@ export * as training from './train';
 export { monotone, roundsToTarget } from './metrics';
 export * as aggregators from './aggregators';
 export { AGGREGATORS } from './aggregators';
+export { DEFAULT_DIVERGE_FACTOR, lossDiverged } from './divergence';
 export { POISONS, defaultPoison, defaultPoisonScale, maliciousClients } from './attacks/poisoning';
 export { defaultAggregation, ROBUST_ALGORITHMS, AGGREGATION_LIMITS } from './attacks/config';
 
@@ -76,32 +79,44 @@ export async function* run(config: RunConfig, options: RunOptions = {}): AsyncGe
       },
     ]);
   }
-  if (!tf.getGradient('BatchMatMul') || !tf.getGradient('Relu')) {
-    throw new Error("tfjs gradients are not registered: import '~/engine/gradients' (browser) or call initNodeBackend() (Node) first");
-  }
   const cfg = cloneConfig(config);
   const trainer = getTrainer(cfg.algorithm)!;
   let ctx: RunContext | null = null;
   try {
     ctx = await createContext(cfg, options);
     if (options.signal?.aborted) throw new Cancelled();
+    const data = ctx.dataSummary();
     yield {
       type: 'run-started',
       config: cloneConfig(cfg),
       parameters: ctx.model.paramCount,
       ...(trainer.startInfo?.(ctx) ?? {}),
-      data: ctx.dataSummary(),
+      data,
     };
     const gen = trainer(ctx);
     let final: Params | null = null;
+    // Compute time inside the trainer since the last round-metrics (round-metrics' `ms`).
+    let computing = 0;
     try {
       for (;;) {
+        const t0 = performance.now();
         const step = await gen.next();
+        computing += performance.now() - t0;
         if (step.done) {
           final = step.value;
           break;
         }
-        yield step.value;
+        if (step.value.type === 'round-metrics') {
+          yield { ...step.value, ms: computing };
+          computing = 0;
+        } else yield step.value;
+        if (step.value.type === 'round-metrics' && options.divergeFactor !== undefined) {
+          const blownUp = lossDiverged(step.value.metrics.trainLoss, data.numClasses, options.divergeFactor, step.value.metrics.round, unitOf(cfg.algorithm));
+          if (blownUp) {
+            yield blownUp;
+            return;
+          }
+        }
       }
       if (options.serverView) yield { type: 'server-view', round: ctx.round, ...(await computeServerView(ctx, final, options.serverView)) };
       const wantWeights = options.emitWeights || options.finalWeights;

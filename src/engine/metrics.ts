@@ -1,5 +1,5 @@
 /**
- * How the paper reads its curves (McMahan et al. 2017, spec §1): test accuracy is made monotone
+ * How the paper reads its curves (McMahan et al. 2017): test accuracy is made monotone
  * (best so far), and the number of rounds to reach a target is the first crossing, linearly
  * interpolated between the two rounds around it.
  */

@@ -18,14 +18,14 @@
  * launches of tape-based tf.grads for a small MLP, and the wasm backend of tfjs 4.22 lacks the
  * kernel the tape needs for convolution filters (see conv2dFilterGrad).
  *
- * Note for split learning (issue 4): a cut c ∈ 1…L−1 puts layers [0, c) on the client and
+ * Note for split learning: a cut c ∈ 1…L−1 puts layers [0, c) on the client and
  * [c, L) on the server; `cutWidths[c]` is the number of floats per example crossing it.
  *   client: { out: A, trace: tc } = forwardTrace(x, θC, 0, c)           // smashed data A
  *   server: { out: logits, trace: ts } = forwardTrace(A, θS, c, L)
  *           { dx: G, grads: gS } = backward(ts, ∂L/∂logits, θS, true)   // G = ∂L/∂A goes back
  *   client: { grads: gC } = backward(tc, G, θC)
  * The gradients are exactly those of backward over [0, L), so sequential split learning
- * reproduces centralized SGD up to float rounding (spec §4's equivalence test).
+ * reproduces centralized SGD up to float rounding (tests/unit/split-properties.test.ts checks it).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { util } from '@tensorflow/tfjs-core';
@@ -428,7 +428,8 @@ export function modelSpecs(cfg: ModelConfig, inputShape: number[], numClasses: n
       if (inputShape.length !== 3) throw new Error('cnn needs image input');
       if (inputShape[0] >= 28) {
         // The paper's CNN: 5×5×32, pool, 5×5×64, pool, 512 ReLU, softmax (1,663,370 parameters on
-        // MNIST with 'same' padding; ReLU after the convolutions is assumed, spec §1: unverified).
+        // MNIST with 'same' padding; ReLU after the convolutions is our
+        // assumption: the paper does not say).
         return [
           { kind: 'conv2d', filters: 32, kernel: 5, activation: 'relu' },
           { kind: 'maxpool', size: 2 },

@@ -1,5 +1,5 @@
 /**
- * How the training set is divided among K clients (spec §2). Every partition draws from the run's
+ * How the training set is divided among K clients (IID, Dirichlet label skew, or the paper's shards). Every partition draws from the run's
  * 'partition' stream only, and returns each client's example indices plus its label histogram.
  */
 import type { PartitionConfig } from './types';

@@ -107,25 +107,6 @@ export class ExampleSet implements TensorData {
   }
 }
 
-export function makeTensorData(features: Float32Array, labels: Int32Array, inputSize: number, numClasses: number): TensorData {
-  const n = labels.length;
-  return tf.tidy(() => {
-    const lab = tf.tensor1d(labels, 'int32');
-    return {
-      n,
-      x: tf.tensor2d(features, [n, inputSize]),
-      y: tf.cast(tf.oneHot(lab, numClasses), 'float32') as tf.Tensor2D,
-      labels: lab,
-    };
-  });
-}
-
-export function disposeData(d: TensorData | null | undefined): void {
-  if (!d) return;
-  if (d instanceof ExampleSet) d.dispose();
-  else tf.dispose([d.x, d.y, d.labels]);
-}
-
 /** Σ over the batch of the softmax cross-entropy (stable: log-sum-exp minus the true logit). */
 export function lossSum(logits: tf.Tensor, onehot: tf.Tensor): tf.Scalar {
   return tf.sum(tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(logits, onehot), 1)));
@@ -163,6 +144,8 @@ export interface LocalResult {
   accuracy: number;
   /** SGD steps taken. */
   steps: number;
+  /** Trained in a stacked group (ClientGroups): this client's share of the group's compute ms. */
+  ms?: number;
 }
 
 export interface LocalOptions {

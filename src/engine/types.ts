@@ -175,6 +175,11 @@ export interface RunConfig {
 /** Options about what a run reports, not about what it learns. */
 export interface RunOptions {
   signal?: AbortSignal;
+  /**
+   * Stop as diverged when an epoch's or round's training loss exceeds this many times the loss
+   * of guessing, ln(classes) (see divergence.ts); unset: only NaN/∞ stop a run.
+   */
+  divergeFactor?: number;
   /** Attach weight vectors to client-trained / models-averaged events (widgets: yes; CLI: no). */
   emitWeights?: boolean;
   /** For 2D data: resolution of the decision-boundary grid sent with `boundary` events (0 = none; at most 200). */
@@ -329,8 +334,11 @@ export type EngineEvent =
    * loss, accuracy: the client's trained model on its own examples (FedSGD: w_t).
    * DP-FedAvg only: `updateNorm` = ‖Δ_k‖ = ‖w_k − w_t‖ before clipping (global L2 norm over all
    * parameters), `clippedNorm` = the norm sent, min(‖Δ_k‖, S) (= updateNorm when S = 0).
+   * `ms`: milliseconds the engine computed this client's local work (performance.now), without
+   * the time the run was held between events. Clients trained together in one stacked group
+   * (vectorized.ts) share the group's time in proportion to their SGD steps.
    */
-  | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array; updateNorm?: number; clippedNorm?: number; malicious?: boolean; epochs?: number }
+  | { type: 'client-trained'; round: number; client: number; n: number; loss: number; accuracy: number; weights?: Float32Array; updateNorm?: number; clippedNorm?: number; malicious?: boolean; epochs?: number; ms?: number }
   /**
    * A selected client got the model (its weights-down was sent) but nothing came back
    * (RunConfig.dropout). It is left out of this round's average.
@@ -371,7 +379,12 @@ export type EngineEvent =
   | { type: 'client-handoff'; round: number; from: number; to: number; via: Handoff; bytes: number }
   /** What crosses the wire in each paradigm, and how well a linear decoder inverts each cut (RunOptions.serverView). */
   | ({ type: 'server-view'; round: number } & ServerView)
-  | { type: 'round-metrics'; metrics: RoundMetrics }
+  /**
+   * `ms`: milliseconds the engine computed since the previous round-metrics (or run-started),
+   * measured inside the run's generator, so the time a consumer held the run (paused, paced,
+   * drawing) is not counted, however its events were batched on their way to a page.
+   */
+  | { type: 'round-metrics'; metrics: RoundMetrics; ms?: number }
   /** `weights`: the final global parameters, with RunOptions.emitWeights or finalWeights. */
   | { type: 'run-finished'; rounds: number; weights?: Float32Array }
   /** `message` is Korean (for the page), `messageEn` English (for the CLI). */

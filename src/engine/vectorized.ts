@@ -159,8 +159,12 @@ export class ClientGroups {
       const g = this.groupOf[i];
       if (g < 0 || this.done.has(g)) throw new Error(`ClientGroups: no result for client index ${i}`);
       this.done.add(g);
+      const t0 = performance.now();
       const out = await trainGroup(this.model, this.start, this.groups[g].map((j) => this.jobs[j]!), this.opts);
-      this.groups[g].forEach((j, t) => this.results.set(j, out[t]));
+      // The group trained its clients at once; each is charged its share of steps.
+      const ms = performance.now() - t0;
+      const steps = out.reduce((s, r) => s + r.steps, 0);
+      this.groups[g].forEach((j, t) => this.results.set(j, { ...out[t], ms: steps > 0 ? (ms * out[t].steps) / steps : ms / out.length }));
     }
     const r = this.results.get(i)!;
     this.results.delete(i);

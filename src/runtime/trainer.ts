@@ -59,24 +59,6 @@ function describe(err: unknown): string {
   return `학습을 시작하지 못했습니다: ${detail}`;
 }
 
-/**
- * When a training loss has blown up (more than `factor`·ln(classes)), the run-diverged event to
- * send in place of the engine's; null while the loss is in bounds.
- */
-export function explodedLoss(loss: number, classes: number, factor: number, unit: '에폭' | '라운드' = '에폭'): ((round: number) => EngineEvent) | null {
-  const chance = Math.log(Math.max(2, classes));
-  // NaN and ∞ are the engine's to report (it stops by itself, with its own message).
-  if (!Number.isFinite(loss) || loss <= factor * chance) return null;
-  const shown = loss.toFixed(1);
-  const times = Math.round(loss / chance);
-  return (round) => ({
-    type: 'run-diverged',
-    round,
-    message: `${unit} ${round}에서 학습 손실이 ${shown}까지 커져(아무렇게나 찍을 때의 약 ${times}배) 학습을 멈췄습니다. 학습률이 너무 커서 발산한 것입니다. 학습률을 낮춰 보세요.`,
-    messageEn: `training loss reached ${shown} (${times}× chance level) at ${unit === '에폭' ? 'epoch' : 'round'} ${round}: the run diverged; lower the learning rate.`,
-  });
-}
-
 /** Creates the message handler. `handle` accepts anything and ignores what is not a message. */
 export function createTrainer(deps: TrainerDeps) {
   let current: Job | null = null;
@@ -115,9 +97,8 @@ export function createTrainer(deps: TrainerDeps) {
     let it: AsyncGenerator<EngineEvent, unknown, unknown> | null = null;
     try {
       await (ready ??= deps.initBackend('wasm'));
-      const { divergeFactor, ...engineOptions } = job.options;
-      it = deps.run(job.config, { ...engineOptions, signal: job.abort.signal });
-      let classes = 2;
+      // The engine applies options.divergeFactor itself (the command line uses the same rule).
+      it = deps.run(job.config, { ...job.options, signal: job.abort.signal });
       let lastBoundary = Date.now();
       let lastBatch = 0;
       // A run started held still pulls its first event (run-started: the data and the model
@@ -134,17 +115,6 @@ export function createTrainer(deps: TrainerDeps) {
         // A cancel may have arrived while the engine computed this event: drop it here too.
         if (job.abort.signal.aborted) break;
         deps.post({ type: 'event', runId: job.runId, event: r.value });
-        if (r.value.type === 'run-started') classes = Math.max(2, r.value.data.numClasses);
-        if (r.value.type === 'round-metrics' && divergeFactor !== undefined) {
-          const unit = job.config.algorithm === 'centralized' || job.config.algorithm.startsWith('split') ? '에폭' : '라운드';
-          const blownUp = explodedLoss(r.value.metrics.trainLoss, classes, divergeFactor, unit);
-          if (blownUp) {
-            deps.post({ type: 'event', runId: job.runId, event: blownUp(r.value.metrics.round) });
-            // Stop the engine through its signal, so it disposes its tensors on its own path.
-            job.abort.abort();
-            break;
-          }
-        }
         if (batchPace > 0 && r.value.type === 'smashed-sent' && r.value.from !== 'server') {
           // Split learning watched batch by batch; a cancel (or resume/step) ends the wait early.
           const wait = Math.max(0, batchPace - (Date.now() - lastBatch));

@@ -1,5 +1,5 @@
 /**
- * Communication cost (chapter 5, figure 1): the §5 formulas against the number of clients, the
+ * Communication cost (chapter 5, figure 1): the communication formulas (Singh et al. 2019) against the number of clients, the
  * crossover, and the bytes the engine counts in real runs laid over the same formulas.
  */
 import { readFileSync } from 'node:fs';

@@ -55,8 +55,8 @@ const handle = (page: Page) => page.locator(`${W} .net__handle`);
 const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
 const combo = (page: Page, name: string) => page.locator(W).getByRole('combobox', { name });
 /** Parameters the address holds for this widget, once the debounced write has happened. */
-async function urlParams(page: Page): Promise<Record<string, string>> {
-  await page.waitForTimeout(350);
+/** The widget's part of the address now (it is written batched: poll it, do not read it once). */
+function urlParams(page: Page): Record<string, string> {
   const u = new URL(page.url());
   return Object.fromEntries([...u.searchParams].filter(([k]) => k.startsWith('split.')));
 }
@@ -123,7 +123,7 @@ describe('split-learning playground', () => {
       id = await waitRun(page, id);
       let info = await inspect(page);
       expect(info.config.cut).toBe(2);
-      expect((await urlParams(page))['split.cut']).toBe('2');
+      await expect.poll(() => urlParams(page)['split.cut'], { timeout: 10_000 }).toBe('2');
       await expect(slider(page, '분할 지점').inputValue()).resolves.toBe('2');
       // Same seed, same model, only the cut moved: the same training, up to float rounding.
       expect(info.previous).toHaveLength(2);
@@ -228,7 +228,7 @@ describe('split-learning playground', () => {
       await page.locator(W).getByRole('radio', { name: '느리게' }).check();
       await page.waitForTimeout(300);
       expect(await runIdOf(page)).toBe(last);
-      expect((await urlParams(page))['split.speed']).toBe('slow');
+      await expect.poll(() => urlParams(page)['split.speed'], { timeout: 10_000 }).toBe('slow');
     } finally {
       await visit.close();
     }
@@ -252,9 +252,8 @@ describe('split-learning playground', () => {
       await combo(page, '구성').selectOption('ushaped');
       await press(slider(page, '층마다 뉴런 수'), 'ArrowLeft');
       await press(slider(page, '클라이언트 수'), 'ArrowLeft');
-      const params = await urlParams(page);
       // U-shaped with two hidden layers can only cut after the first.
-      expect(params).toMatchObject({ 'split.variant': 'ushaped', 'split.units': '8', 'split.clients': '2', 'split.cut': '1' });
+      await expect.poll(() => urlParams(page), { timeout: 10_000 }).toMatchObject({ 'split.variant': 'ushaped', 'split.units': '8', 'split.clients': '2', 'split.cut': '1' });
       const again = await openPage(browser, PATH + new URL(page.url()).search);
       try {
         await again.page.locator(W).scrollIntoViewIfNeeded();

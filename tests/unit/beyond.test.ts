@@ -10,7 +10,7 @@ import { ServerOptimizer } from '~/engine/server-optimizers';
 import { localTestSplits } from '~/engine/personalization';
 import { Rng } from '~/engine/rng';
 import { initRounds, reduceRounds } from '~/widgets/kit/rounds';
-import { collect, defaultConfig, finalWeights, maxAbsDiff, ofType, setup, tf } from './engine-helpers';
+import { collect, computed, defaultConfig, finalWeights, maxAbsDiff, ofType, setup, tf } from './engine-helpers';
 
 beforeAll(setup);
 
@@ -115,8 +115,8 @@ describe('server optimizers', () => {
 describe('dropouts and stragglers', () => {
   it('--dropout 0 and --stragglers 0 change nothing; dropouts renormalise over those who returned', async () => {
     const opts = { emitWeights: true };
-    const base = await collect(digits({ algorithm: 'fedavg', ...skewed }), opts);
-    expect(await collect(digits({ algorithm: 'fedavg', dropout: 0, stragglers: 0, ...skewed }), opts)).toEqual(base);
+    const base = await computed(digits({ algorithm: 'fedavg', ...skewed }), opts);
+    expect(await computed(digits({ algorithm: 'fedavg', dropout: 0, stragglers: 0, ...skewed }), opts)).toEqual(base);
     for (const r of ofType(base, 'round-metrics')) expect(r.metrics.dropped).toEqual([]);
 
     const events = await collect(digits({ algorithm: 'fedavg', dropout: 0.5, rounds: 5, ...skewed }), opts);

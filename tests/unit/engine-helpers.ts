@@ -39,3 +39,15 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+/** An event without the compute time the engine measured (`ms`): what a run computed, not how long it took. */
+export function untimed<E extends EngineEvent>(e: E): E {
+  if (!('ms' in e)) return e;
+  const { ms: _ms, ...rest } = e as E & { ms?: number };
+  return rest as E;
+}
+
+/** A run's events without their measured times, to compare what two runs computed. */
+export async function computed(config: RunConfig, options: RunOptions = {}): Promise<EngineEvent[]> {
+  return (await collect(config, options)).map(untimed);
+}

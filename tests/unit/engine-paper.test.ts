@@ -1,5 +1,5 @@
 /**
- * Property 6: the paper's behaviour at small scale (McMahan et al. 2017, spec §1). On digits with
+ * Property 6: the paper's behaviour at small scale (McMahan et al. 2017). On digits with
  * 10 IID clients, FedAvg with E = 5, B = 10 reaches 90% test accuracy in at least 3× fewer rounds
  * than FedSGD, each at its best learning rate from one small multiplicative grid; with
  * Dirichlet(α = 0.1) label skew the same FedAvg run ends below its IID accuracy.

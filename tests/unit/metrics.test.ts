@@ -1,5 +1,5 @@
 /**
- * Rounds to target as the paper counts them (spec §1): best-so-far curve, first crossing, linear
+ * Rounds to target as the paper counts them (McMahan et al. 2017): best-so-far curve, first crossing, linear
  * interpolation between the two rounds around it (from `start` before round 1).
  */
 import { describe, expect, test } from 'vitest';

@@ -1,11 +1,12 @@
 /**
  * The poisoning widget's page-side math and reducer: the plane keeps weighted means (the mean
  * rule's diamond sits at the weighted mean of the clients' points), sign-flipped updates land
- * behind the origin, and the reducer turns a real engine run into rounds with planes.
+ * behind the origin, the reducer turns a real engine run into rounds with planes, and the lab's
+ * reducer runs the rules one after another (blocked ones left out) on real runs.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRound } from '~/widgets/poisoning/projection';
-import { initRule, reduceRule } from '~/widgets/poisoning/state';
+import { currentRule, initPoison, initRule, reducePoison, reduceRule } from '~/widgets/poisoning/state';
 import { toRunConfig } from '~/widgets/poisoning/config';
 import { params } from '~/widgets/poisoning/params';
 import { defaults } from '~/runtime/url-state';
@@ -52,5 +53,39 @@ describe('reduceRule on a real run', () => {
       expect(r.chosen).toHaveLength(1);
     }
     expect(s.pending).toEqual([]);
+  });
+});
+
+describe('reducePoison: the rules one after another', () => {
+  beforeAll(setup);
+  it('secure aggregation blocks every rule but the mean, with the engine\'s Korean reason', () => {
+    const s = initPoison({ ...defaults(params), secure: true });
+    expect(s.jobs).toEqual(['mean']);
+    expect(s.rules.mean.status).toBe('running');
+    for (const r of ['median', 'trimmed', 'krum', 'clip', 'centered'] as const) {
+      expect(s.rules[r].status).toBe('blocked');
+      expect(s.rules[r].message).toContain('합만');
+    }
+    // Not every setting blocks: without it all six queue up.
+    expect(initPoison(defaults(params)).jobs).toHaveLength(6);
+  });
+
+  it('each real run fills its rule; its end starts the next; past the last nothing changes', async () => {
+    const v = { ...defaults(params), rounds: 2 };
+    let s = initPoison(v);
+    for (const rule of ['mean', 'median'] as const) {
+      expect(currentRule(s)).toBe(rule);
+      const events = await collect(toRunConfig(v, rule), { emitWeights: true });
+      s = events.reduce(reducePoison, s);
+      expect(s.rules[rule].status).toBe('finished');
+      expect(s.rules[rule].rounds).toHaveLength(2);
+      expect(s.rules[rule].malicious).toHaveLength(3);
+    }
+    // Under sign flipping the median holds where the mean does not.
+    expect(s.rules.median.rounds[1].testAccuracy).toBeGreaterThan(s.rules.mean.rounds[1].testAccuracy);
+    expect(s.rules.trimmed.status).toBe('running');
+    expect(s.rules.krum.status).toBe('waiting');
+    const done = { ...s, current: s.jobs.length };
+    expect(reducePoison(done, { type: 'run-finished', rounds: 2 })).toBe(done);
   });
 });

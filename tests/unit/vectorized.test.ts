@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, RunConfig } from '~/engine/index';
 import { buildModel, loadDigits, loadMnist, partition, Rng, training } from '~/engine/index';
 import { ClientGroups, balancedGroups, groupSize, trainGroup, vectorizedRound, type ClientJob } from '~/engine/vectorized';
-import { collect, data, defaultConfig, maxAbsDiff, ofType, setup, tf } from './engine-helpers';
+import { collect, data, defaultConfig, maxAbsDiff, ofType, setup, tf, untimed } from './engine-helpers';
 
 beforeAll(setup);
 
@@ -34,7 +34,7 @@ async function both(config: RunConfig, options = {}): Promise<{ seq: EngineEvent
 
 function expectSameRun(seq: EngineEvent[], vec: EngineEvent[]): void {
   expect(vec.map((e) => e.type)).toEqual(seq.map((e) => e.type));
-  const worst = Math.max(...seq.map((e, i) => eventDiff(e, vec[i])));
+  const worst = Math.max(...seq.map((e, i) => eventDiff(untimed(e), untimed(vec[i]))));
   expect(worst).toBeLessThanOrEqual(1e-5);
   const a = ofType(seq, 'run-finished')[0].weights!;
   const b = ofType(vec, 'run-finished')[0].weights!;

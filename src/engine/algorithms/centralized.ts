@@ -9,11 +9,11 @@
  * Without shuffling the server walks the clients' uploads in client order and batches each upload
  * on its own, so a batch never straddles two clients: that is exactly the batch sequence of
  * sequential split learning with --no-shuffle (client 1's batches, then client 2's, …), which the
- * equivalence of spec §4 compares against, whatever the client sizes.
+ * split-learning equivalence test compares against, whatever the client sizes.
  */
 import type { EngineEvent } from '../types';
 import type { RunContext } from '../context';
-import { BYTES_PER_FLOAT } from '../context';
+import { FLOAT_BYTES } from '../comm';
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluate, localTrain, type Params } from '../train';
 
@@ -31,7 +31,7 @@ export async function* centralized(ctx: RunContext): AsyncGenerator<EngineEvent,
         // Raw data: every feature and the label, each as one float32.
         for (let k = 0; k < config.clients; k++) {
           const n = ctx.clientSize(k);
-          yield ctx.message('raw-data', k, 'server', n * (dataset.inputSize + 1) * BYTES_PER_FLOAT);
+          yield ctx.message('raw-data', k, 'server', n * (dataset.inputSize + 1) * FLOAT_BYTES);
         }
       }
       let res: { params: Params; loss: number; accuracy: number };

@@ -1,5 +1,5 @@
 /**
- * FedAvg and its relatives (spec §1, §3, §6), one loop with the differences marked:
+ * FedAvg and its relatives, one loop with the differences marked:
  *
  * - fedavg   (McMahan et al. 2017): clients run E epochs of SGD with batch B from w_t; the server
  *            sets w_{t+1} = Σ_{k∈S_t} c_k w_k with c_k = n_k / m_t (or 1/m, 'uniform').
@@ -27,7 +27,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';
-import { BYTES_PER_FLOAT, type RunContext } from '../context';
+import type { RunContext } from '../context';
+import { FLOAT_BYTES } from '../comm';
 import { accumulate, fullGradient, localTrain, type Params } from '../train';
 import { vectorizedRound, type ClientGroups } from '../vectorized';
 import { isServerOptimizer } from '../beyond-config';
@@ -68,7 +69,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
   const m = clientsPerRound(config.fraction, K);
   // DP-FedAvg as the paper defines it samples, weights and sets the noise itself.
   const dp = algo === 'dpfedavg' && config.dpSampling === 'poisson' ? new DpFedAvgServer(config, (k) => ctx.clientSize(k)) : null;
-  const modelBytes = N * BYTES_PER_FLOAT;
+  const modelBytes = N * FLOAT_BYTES;
   let params: Params = model.importParams(model.initParams(ctx.rng.init));
   let acc: Params | null = null;
   let groups: ClientGroups | null = null;
@@ -129,12 +130,15 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
         let accuracy = 0;
         let local: Params | null = null;
         let updateNorm: number | undefined;
+        const t0 = performance.now();
+        let ms = 0;
         if (n === 0) {
           // A client without examples returns what it got (a zero update / zero gradient).
           contribution = returnsModel ? params.map((p) => p.clone()) : params.map((p) => tf.zerosLike(p));
         } else if (algo === 'fedsgd') {
           const g = await fullGradient(model, params, robust ? robust.clientData(k) : ctx.clientData(k));
           contribution = g.grads;
+          ms = performance.now() - t0;
           loss = g.loss;
           accuracy = g.accuracy;
         } else {
@@ -155,6 +159,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             if (correction) tf.dispose(correction);
           }
           local = res.params;
+          ms = res.ms ?? performance.now() - t0;
           if (scaffold) {
             try {
               scaffold.clientUpdate(k, params, local, res.steps, config.lr);
@@ -193,6 +198,7 @@ export async function* federated(ctx: RunContext): AsyncGenerator<EngineEvent, P
             ...(robust?.isMalicious(k) ? { malicious: true } : {}),
             ...(updateNorm !== undefined ? { updateNorm, clippedNorm: config.clip > 0 ? Math.min(updateNorm, config.clip) : updateNorm } : {}),
             ...(fate.epochs[i] !== config.localEpochs && algo !== 'fedsgd' ? { epochs: fate.epochs[i] } : {}),
+            ms,
           };
           yield ctx.message('weights-up', k, 'server', modelBytes);
           if (scaffold) yield ctx.message('control-variate', k, 'server', modelBytes);

@@ -1,7 +1,7 @@
 /**
  * The algorithm registry: run() looks the configured algorithm up here. A trainer is an async
  * generator of events over a RunContext that returns the final global parameters (run() exports
- * and disposes them). Split learning (issue 4) adds its trainers with registerTrainer.
+ * and disposes them).
  */
 import type { Algorithm, EngineEvent } from '../types';
 import type { RunContext } from '../context';
@@ -30,11 +30,6 @@ const trainers = new Map<Algorithm, Trainer>([
   ['splitfed1', splitfed],
   ['splitfed2', splitfed],
 ]);
-
-/** Adds (or replaces) the trainer of an algorithm. */
-export function registerTrainer(algorithm: Algorithm, trainer: Trainer): void {
-  trainers.set(algorithm, trainer);
-}
 
 export function getTrainer(algorithm: Algorithm): Trainer | undefined {
   return trainers.get(algorithm);

@@ -1,5 +1,5 @@
 /**
- * Randomized response (Warner 1965; spec §6), in the two forms the book uses:
+ * Randomized response (Warner 1965), in the two forms the book uses:
  *
  * - π form: each person answers truthfully with probability π > ½ and lies otherwise.
  *   ε = ln(π / (1 − π)); with λ̂ the observed "yes" rate, φ̂ = (λ̂ − (1 − π)) / (2π − 1).

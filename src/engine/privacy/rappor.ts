@@ -1,6 +1,6 @@
 /**
  * RAPPOR — Erlingsson, Pihur & Korolova 2014, "RAPPOR: Randomized Aggregatable
- * Privacy-Preserving Ordinal Response" (arXiv:1407.6981); spec §6.
+ * Privacy-Preserving Ordinal Response" (arXiv:1407.6981).
  *
  * Client side, for a value v in cohort c:
  *   1. Bloom filter: B = k bits, bit hash_i(c, v) set for i = 1…h.

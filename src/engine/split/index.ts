@@ -1,5 +1,5 @@
 /**
- * Split learning, SplitFed and what the server sees (spec §4; issue "Learning engine II").
+ * Split learning, SplitFed and what the server sees.
  *
  * The trainers plug into the engine's registry (algorithms/index.ts): `split` (round-robin,
  * vanilla or U-shaped, or vertical), `splitfed1` and `splitfed2`. Everything else a page needs is

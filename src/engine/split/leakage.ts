@@ -7,7 +7,7 @@
  * least-squares linear decoder from the smashed data back to the input, fitted on the server's
  * side on training examples and scored on test examples it never saw.
  *
- * The decoder is the weakest sensible attacker (spec §4 and chapter 4 say so): a low error shows
+ * The decoder is the weakest sensible attacker (chapter 4 says so): a low error shows
  * that the smashed data carries the input almost linearly; a high error shows only that this
  * attacker fails, not that stronger ones (non-linear decoders, a malicious server) would.
  *

@@ -1,5 +1,5 @@
 /**
- * One batch of split learning as the parties actually exchange it (spec §4).
+ * One batch of split learning as the parties actually exchange it.
  *
  * Every tensor that crosses between client and server goes through a Wire: its values are read
  * back to a Float32Array (the bytes on the wire, counted and shown) and the receiver continues
@@ -14,14 +14,14 @@
  * the engine's hand-written backward pass), so the gradients are those of one backward pass over
  * the whole model. What differs from centralized SGD is only where η is applied: the wire carries
  * the true gradient G, and each side multiplies its own gradients by η, while the centralized
- * trainer folds η into ∂L/∂logits. The results agree to float32 rounding (spec §4: within about
- * 1e-5), not bit for bit.
+ * trainer folds η into ∂L/∂logits. The results agree to float32 rounding (within about 1e-5,
+ * tested), not bit for bit.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { MessageKind, Party, SplitVariant } from '../types';
 import { Model, type LayerSpec } from '../model';
 import type { Rng } from '../rng';
-import { lossGrad, type Params } from '../train';
+import { lossGrad, type Batch, type Params } from '../train';
 import { FLOAT_BYTES } from '../comm';
 import { headStart, verticalBlocks } from './cut';
 
@@ -54,13 +54,6 @@ export class Wire {
   }
 }
 
-
-/** A batch: inputs and one-hot targets. */
-export interface Batch {
-  x: tf.Tensor;
-  y: tf.Tensor;
-  n: number;
-}
 
 /** The parameters of a cut model by owner. `head` is empty for vanilla split learning. */
 export interface Parts {
@@ -168,7 +161,7 @@ export class SplitNet {
 }
 
 /**
- * Vertical split learning (spec §4): client i holds a band of every example's input (split/cut.ts)
+ * Vertical split learning: client i holds a band of every example's input (split/cut.ts)
  * and its own front: the first `cut` layers of the configured model, sized to its band. The server
  * concatenates the clients' activations along the first non-batch axis (features, or image rows)
  * and runs the remaining layers, sized to the concatenation. The network therefore differs from

@@ -1,5 +1,5 @@
 /**
- * Split learning with several clients in round-robin (Gupta & Raskar 2018; spec §4): one server
+ * Split learning with several clients in round-robin (Gupta & Raskar 2018): one server
  * part θ_S; each epoch, client 0 trains on all of its batches with the server in the loop, hands
  * the client part θ_C on to client 1 (peer-to-peer, or up to the server and down again), and so
  * on; the last client hands it back to client 0 for the next epoch. Vanilla and U-shaped here,
@@ -7,7 +7,7 @@
  *
  * With `shuffle: false` the batches are client 0's in order, then client 1's, …: the sequence
  * centralized SGD without shuffling sees when every client's size is a multiple of B. Then the
- * final parameters equal centralized SGD's for every cut layer (spec §4's equivalence; tested).
+ * final parameters equal centralized SGD's for every cut layer (tested in tests/unit/split-properties.test.ts).
  * With shuffling each client reshuffles its own examples every epoch from stream 'shuffle/k'.
  *
  * Metrics: `client-trained` after each turn (the whole model as the turn left it, on that client's
@@ -45,18 +45,24 @@ export async function* roundRobin(ctx: RunContext): AsyncGenerator<EngineEvent, 
         const n = ctx.clientSize(k);
         if (n > 0) {
           const data = ctx.clientData(k);
+          // This client's compute, without the time the run was held between its batch events.
+          let ms = 0;
           for (const { batch, index } of epochBatches(data, config.batchSize, config.shuffle ? ctx.rng.shuffle(k) : null)) {
+            const t0 = performance.now();
             const wire = new Wire();
             const next = net.step(parts, batch, lr, k, wire);
             tf.dispose(net.join(parts));
             parts = next;
+            ms += performance.now() - t0;
             for (const e of batchEvents(ledger, wire, epoch, k, index)) yield e;
             await ctx.tick();
           }
+          const t0 = performance.now();
           const all = net.join(parts);
           const own = await evaluate(model, all, data);
+          ms += performance.now() - t0;
           ctx.assertFinite(own.loss);
-          yield { type: 'client-trained', round: epoch, client: k, n, loss: own.loss, accuracy: own.accuracy, ...(options.emitWeights ? { weights: model.exportParams(all) } : {}) };
+          yield { type: 'client-trained', round: epoch, client: k, n, loss: own.loss, accuracy: own.accuracy, ms, ...(options.emitWeights ? { weights: model.exportParams(all) } : {}) };
           const b = await ctx.boundary(all, k);
           if (b) yield b;
         }

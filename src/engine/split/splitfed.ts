@@ -1,5 +1,5 @@
 /**
- * SplitFed (Thapa et al. 2020, arXiv:2004.12088; spec §4), rounds like FedAvg (C, E, B, the
+ * SplitFed (Thapa et al. 2020, arXiv:2004.12088), rounds like FedAvg (C, E, B, the
  * weighting), with the client side of split learning:
  *
  * - splitfed1 (SFLV1): the m selected clients train in parallel, each against its own copy of the
@@ -16,8 +16,8 @@
  * Per round each client downloads and uploads the client part (weights-down / weights-up of
  * η_c·N floats); per batch the messages are split learning's.
  *
- * With one client both equal round-robin split learning with one client over R·E epochs (spec
- * §4 and property 5: tested), since averaging one model multiplies it by 1.
+ * With one client both equal round-robin split learning with one client over R·E epochs (tested in
+ * tests/unit/split-properties.test.ts), since averaging one model multiplies it by 1.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';
@@ -69,21 +69,27 @@ export async function* splitFed(ctx: RunContext): AsyncGenerator<EngineEvent, Pa
         if (n > 0) {
           const data = ctx.clientData(k);
           let batchIndex = 0;
+          // This client's compute, without the time the run was held between its batch events.
+          let ms = 0;
           for (let e = 0; e < config.localEpochs; e++) {
             for (const { batch } of epochBatches(data, config.batchSize, config.shuffle ? ctx.rng.shuffle(k) : null)) {
+              const t0 = performance.now();
               const wire = new Wire();
               const next = net.step(local, batch, lr, k, wire);
               const old = net.join(local);
               local = next;
               tf.dispose(old.filter((t) => !isGlobal(t)));
+              ms += performance.now() - t0;
               for (const ev of batchEvents(ledger, wire, round, k, batchIndex++)) yield ev;
               await ctx.tick();
             }
           }
+          const t0 = performance.now();
           const all = net.join(local);
           const own = await evaluate(model, all, data);
+          ms += performance.now() - t0;
           ctx.assertFinite(own.loss);
-          yield { type: 'client-trained', round, client: k, n, loss: own.loss, accuracy: own.accuracy, ...(options.emitWeights ? { weights: model.exportParams(all) } : {}) };
+          yield { type: 'client-trained', round, client: k, n, loss: own.loss, accuracy: own.accuracy, ms, ...(options.emitWeights ? { weights: model.exportParams(all) } : {}) };
           const b = await ctx.boundary(all, k);
           if (b) yield b;
           lossSum += n * own.loss;

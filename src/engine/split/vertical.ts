@@ -1,5 +1,5 @@
 /**
- * Vertical split learning (Vepakomma et al. 2018; spec §4): the K clients hold different parts
+ * Vertical split learning (Vepakomma et al. 2018): the K clients hold different parts
  * (bands of rows, split/cut.ts) of the same examples. Per batch every client sends its front's
  * activations A_i, the server concatenates them, finishes the model and returns each client its
  * slice ∂L/∂A_i. Nobody sees another client's features.

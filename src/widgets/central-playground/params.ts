@@ -52,6 +52,7 @@ export const params = {
   seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
   speed: {
     type: 'choice',
+    view: true,
     label: '속도',
     default: 'normal',
     choices: [
@@ -60,7 +61,7 @@ export const params = {
       { value: 'fast', label: '빠르게' },
     ],
   },
-  test: { type: 'boolean', label: '테스트 데이터도 보기', default: false },
+  test: { type: 'boolean', label: '테스트 데이터도 보기', default: false, view: true },
 } as const satisfies ParamTable;
 
 export type CentralParams = typeof params;
@@ -69,5 +70,3 @@ export type CentralValues = Values<CentralParams>;
 /** Milliseconds between epochs per speed: slow enough to watch, or as fast as it goes. */
 export const PACE: Record<CentralValues['speed'], number> = { slow: 300, normal: 60, fast: 0 };
 
-/** Settings that change only how the run is shown, not what is trained. */
-export const VIEW_ONLY: readonly (keyof CentralParams)[] = ['speed', 'test'];

@@ -92,7 +92,7 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
   const run: Run<DriftParams, DriftState, PairRound> = createRun(ctx, {
     sides: SIDES,
     config: (side) => toRunConfig(ctx.values, side as Side),
-    options: () => ({ boundaryGrid: BOUNDARY_GRID, clientBoundaries: true, divergeFactor: 10 }),
+    options: () => ({ boundaryGrid: BOUNDARY_GRID, clientBoundaries: true }),
     init: initDrift,
     reduce: (s, e, side) => reduceDrift(s, e, side as Side),
     onEvent: (e, side) => {
@@ -124,7 +124,15 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
                 const b = p[side];
                 return [...b.clients.entries()]
                   .sort(([a], [b2]) => a - b2)
-                  .map(([k, c]) => ({ round: p.round, split: side, client: k + 1, n: c.n, local_accuracy: c.accuracy, disagreement: b.disagreement.get(k), global_test_accuracy: b.metrics?.testAccuracy }));
+                  .map(([k, c]) => ({
+                    round: p.round,
+                    split: side,
+                    client: k + 1,
+                    n: c.n,
+                    local_accuracy: c.accuracy,
+                    disagreement: b.disagreement.get(k),
+                    global_test_accuracy: b.metrics?.testAccuracy,
+                  }));
               }),
             ),
         },
@@ -185,7 +193,10 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
       line.setAttribute('stroke-width', '2.5');
       if (DASHES[k % DASHES.length]) line.setAttribute('stroke-dasharray', DASHES[k % DASHES.length]);
       svg.append(line);
-      const major = h.map((c, cls) => [c, cls]).filter(([c]) => c >= Math.max(1, 0.15 * n)).map(([, cls]) => cls);
+      const major = h
+        .map((c, cls) => [c, cls])
+        .filter(([c]) => c >= Math.max(1, 0.15 * n))
+        .map(([, cls]) => cls);
       let text = `클라이언트 ${k + 1} · n=${n} · 주로 클래스 ${major.join(', ')}`;
       const c = b?.clients.get(k);
       if (b && c?.boundary) {

@@ -61,4 +61,3 @@ export type DriftValues = Values<DriftParams>;
 
 /** Milliseconds each round stays on screen; 0: as fast as the two runs go. */
 export const ROUND_MS: Record<DriftValues['speed'], number> = { slow: 900, normal: 350, fast: 0 };
-

@@ -1,20 +1,19 @@
 /**
  * The communication-cost widget, mounted when it nears the viewport. The upper chart is pure
- * arithmetic: the §5 formulas of src/engine/comm.ts evaluated for the sliders' N, p, q, η_c. The
+ * arithmetic: the formulas of src/engine/comm.ts evaluated for the sliders' N, p, q, η_c. The
  * lower chart puts the same formulas for a small model next to what the engine counted while it
  * really trained that model, one short run per method and client count, in the worker.
  */
 import type { EngineEvent, MessageKind, RunConfig } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import type { BackendInfo } from '~/runtime/protocol';
-import { TrainingHost } from '~/runtime/host';
 import { defaultConfig } from '~/engine/config';
 import { FLOAT_BYTES, crossoverClients, flFloats, slFloats, slHandoffFloats, splitFedFloats } from '~/engine/comm';
-import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
 import { create as createLogLog, type LogSeries, type LogDots } from '../renderers/loglog';
-import { METHOD_COLORS, METHOD_LABELS, formatBytes, formatKoreanCount, type Method } from '../renderers/kinds';
-import { DATA_URL, statusElements } from '../renderers/run-status';
-import { FORMULA_ONLY, type CommParams, type CommValues } from './params';
+import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount, type Method } from '../renderers/kinds';
+import { createRun, type Run } from '../kit/run';
+import { DATA_URL, formatBytes } from '../kit/status';
+import type { CommParams, CommValues } from './params';
 
 /** The methods the formulas cover, in the order they are listed. */
 const METHODS = ['fl', 'sl', 'slHandoff', 'splitfed'] as const satisfies readonly Method[];
@@ -33,7 +32,7 @@ export interface CommVars {
   etaC: number;
 }
 
-/** Bytes one epoch sends for K clients under each method (the §5 table, plus SplitFed). */
+/** Bytes one epoch sends for K clients under each method (the formulas' table, plus SplitFed). */
 export function epochBytes(v: CommVars, K: number): Record<CommMethod, number> {
   return {
     fl: flFloats({ K, N: v.N }).total * FLOAT_BYTES,
@@ -79,6 +78,48 @@ interface Measured {
   bytes: number;
 }
 
+/** The measured runs: every method at every client count. */
+const JOBS = MEASURED_K.flatMap((K) => (['fl', 'sl', 'splitfed'] as const).map((method) => ({ method, K })));
+
+/** What the measuring runs have counted so far. Pure reducer below. */
+export interface MeasureState {
+  /** The run under way (JOBS.length when all are done). */
+  job: number;
+  measured: readonly Measured[];
+  /** Measured setup (from the split run's run-started) once known. */
+  measuredVars: CommVars | null;
+}
+
+const sum = (b: Partial<Record<MessageKind, number>>, kinds: MessageKind[]) => kinds.reduce((s, k) => s + (b[k] ?? 0), 0);
+
+export function reduceMeasure(s: MeasureState, e: EngineEvent): MeasureState {
+  const job = JOBS[s.job];
+  if (!job) return s;
+  switch (e.type) {
+    case 'run-started':
+      if (job.method !== 'sl' || e.clientParameters === undefined || e.cutWidth === undefined) return s;
+      return { ...s, measuredVars: { N: e.parameters, p: e.data.trainSize, q: e.cutWidth, etaC: e.clientParameters / e.parameters } };
+    case 'round-metrics': {
+      const b = e.metrics.bytesByKind;
+      const add: Measured[] =
+        job.method === 'fl'
+          ? [{ K: job.K, method: 'fl', bytes: sum(b, ['weights-down', 'weights-up']) }]
+          : job.method === 'sl'
+            ? [
+                { K: job.K, method: 'sl', bytes: sum(b, ['smashed', 'gradient']) },
+                { K: job.K, method: 'slHandoff', bytes: sum(b, ['smashed', 'gradient', 'handoff']) },
+              ]
+            : [{ K: job.K, method: 'splitfed', bytes: sum(b, ['smashed', 'gradient', 'weights-down', 'weights-up']) }];
+      return { ...s, measured: [...s.measured, ...add] };
+    }
+    case 'run-finished':
+    case 'run-diverged':
+      return { ...s, job: s.job + 1 };
+    default:
+      return s;
+  }
+}
+
 export interface CommInspection {
   crossover: number;
   vars: CommVars;
@@ -91,12 +132,9 @@ export interface CommInspection {
   backend: BackendInfo | null;
 }
 
-const sum = (b: Partial<Record<MessageKind, number>>, kinds: MessageKind[]) => kinds.reduce((s, k) => s + (b[k] ?? 0), 0);
-
 export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommParams> & { inspect(): CommInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const ui = statusElements(root);
   const headline = q('[data-crossover]')!;
   const formulaTable = q('[data-view="formula-table"]')!;
   const measuredTable = q('[data-view="measured-table"]')!;
@@ -199,60 +237,58 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
     ctx.announce(summary());
   }
 
-  // ----- measurement -----
-  type Job = { method: 'fl' | 'sl' | 'splitfed'; K: number };
-  let jobs: Job[] = [];
-  let jobIndex = 0;
-  let measured: Measured[] = [];
-  let measuredVars: CommVars | null = null;
-  let measuring: 'measuring' | 'done' | 'paused' | 'error' = 'measuring';
-  let backend: BackendInfo | null = null;
-  let currentRun = 0;
-
-  function planJobs(): Job[] {
-    const out: Job[] = [];
-    for (const K of MEASURED_K) for (const method of ['fl', 'sl', 'splitfed'] as const) out.push({ method, K });
-    return out;
-  }
-
-  function startJob() {
-    const job = jobs[jobIndex];
-    if (!job) {
-      measuring = 'done';
-      root.dataset.measured = 'done';
-      ui.progress(jobs.length, jobs.length, '실행');
+  const run: Run<CommParams, MeasureState> = createRun(ctx, {
+    config: () => measureConfig('fl', 1, ctx.values.mw),
+    options: () => ({ dataUrl: DATA_URL }),
+    init: (): MeasureState => ({ job: 0, measured: [], measuredVars: null }),
+    reduce: (s, e) => reduceMeasure(s, e),
+    sequence: { job: (s) => (s.job < JOBS.length ? { key: String(s.job), config: measureConfig(JOBS[s.job].method, JOBS[s.job].K, ctx.values.mw) } : null) },
+    progress: (s) => ({ done: s.job, total: JOBS.length, text: `실행 ${s.job} / ${JOBS.length}` }),
+    onReset: () => {
+      root.dataset.measured = 'running';
+      root.dataset.matches = '0/0';
       drawMeasured();
-      ctx.announce(summary(), true);
-      return;
-    }
-    ui.progress(jobIndex, jobs.length, '실행');
-    currentRun = host.start(measureConfig(job.method, job.K, ctx.values.mw), { dataUrl: DATA_URL }, { paused: !ctx.visible });
-  }
-
-  function onEvent(e: EngineEvent, runId: number) {
-    if (runId !== currentRun) return;
-    const job = jobs[jobIndex];
-    if (!job) return;
-    if (e.type === 'run-started' && job.method === 'sl' && e.clientParameters !== undefined && e.cutWidth !== undefined) {
-      measuredVars = { N: e.parameters, p: e.data.trainSize, q: e.cutWidth, etaC: e.clientParameters / e.parameters };
-    }
-    if (e.type === 'round-metrics') {
-      const b = e.metrics.bytesByKind;
-      if (job.method === 'fl') measured.push({ K: job.K, method: 'fl', bytes: sum(b, ['weights-down', 'weights-up']) });
-      else if (job.method === 'sl') {
-        measured.push({ K: job.K, method: 'sl', bytes: sum(b, ['smashed', 'gradient']) });
-        measured.push({ K: job.K, method: 'slHandoff', bytes: sum(b, ['smashed', 'gradient', 'handoff']) });
-      } else measured.push({ K: job.K, method: 'splitfed', bytes: sum(b, ['smashed', 'gradient', 'weights-down', 'weights-up']) });
-      drawMeasured();
-    }
-    if (e.type === 'run-diverged') {
+    },
+    onEvent: (e) => {
+      if (e.type === 'round-metrics') drawMeasured();
       // Bytes do not depend on convergence, but a diverged run has stopped before its metrics.
-      ui.alert(`측정용 학습 하나가 발산했습니다: ${e.message}`);
-    }
-  }
+      if (e.type === 'run-diverged') run.alert(`측정용 학습 하나가 발산했습니다: ${e.message}`);
+    },
+    onEnd: () => {
+      root.dataset.measured = 'done';
+      drawMeasured();
+    },
+    summary,
+    exports: {
+      tables: {
+        'export-csv': {
+          file: 'comm-measured',
+          columns: ['clients', 'method', 'measured_bytes', 'formula_bytes'],
+          rows: () => {
+            const mv = run.state.measuredVars;
+            return run.state.measured.map((x) => ({ clients: x.K, method: x.method, measured_bytes: x.bytes, formula_bytes: mv ? epochBytes(mv, x.K)[x.method] : '' }));
+          },
+        },
+      },
+      json: {
+        file: 'comm-config',
+        value: () => ({
+          widget: 'comm-cost',
+          settings: ctx.values,
+          formulaVariables: varsOf(ctx.values),
+          crossover: crossoverClients({ p: ctx.values.p, q: ctx.values.q, N: ctx.values.n, etaC: ctx.values.eta }),
+          measuredVariables: run.state.measuredVars,
+          measuredConfig: measureConfig('sl', 4, ctx.values.mw),
+          backend: run.backend,
+        }),
+      },
+      prefix: 'comm',
+      views: { formula: formulaChart, measured: measuredChart },
+    },
+  });
 
   function drawMeasured() {
-    const mv = measuredVars;
+    const { measuredVars: mv, measured } = run.state;
     if (!mv) {
       measuredChart.update({ series: [], xDomain: [1, 64] });
       measuredTable.replaceChildren();
@@ -260,7 +296,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
       return;
     }
     const k = crossoverClients({ p: mv.p, q: mv.q, N: mv.N, etaC: mv.etaC });
-    setupLine.textContent = `실측 모델: N = ${mv.N.toLocaleString('ko-KR')}, p = ${mv.p.toLocaleString('ko-KR')}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${jobs.length}번 학습해 셉니다.`;
+    setupLine.textContent = `실측 모델: N = ${mv.N.toLocaleString('ko-KR')}, p = ${mv.p.toLocaleString('ko-KR')}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
     const dots: LogDots[] = METHODS.map((m) => ({
       key: m,
       label: METHOD_LABELS[m],
@@ -310,111 +346,41 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
     const { text } = crossoverText(v);
     const at = epochBytes(v, 100);
     const head = `N = ${v.N.toLocaleString('ko-KR')}, p = ${v.p.toLocaleString('ko-KR')}, q = ${v.q}, η_c = ${v.etaC}. ${text} 클라이언트 100명일 때 한 에폭에 연합 학습 ${formatBytes(at.fl)}, 분할 학습 ${formatBytes(at.sl)}, 인계가 있는 분할 학습 ${formatBytes(at.slHandoff)}, SplitFed ${formatBytes(at.splitfed)}.`;
-    if (!measuredVars) return `${head} 실측은 준비 중입니다.`;
-    const mv = measuredVars;
+    const { measuredVars: mv, measured } = run.state;
+    if (!mv) return `${head} 실측은 준비 중입니다.`;
     const same = measured.filter((x) => Math.abs(x.bytes - epochBytes(mv, x.K)[x.method]) <= 1e-6 * epochBytes(mv, x.K)[x.method]).length;
-    const state = measuring === 'done' ? '측정을 마쳤습니다' : '측정 중입니다';
+    const state = run.status === 'finished' ? '측정을 마쳤습니다' : '측정 중입니다';
     return `${head} 실측: ${state}. 측정한 ${measured.length}개 값 중 ${same}개가 공식과 정확히 같습니다.`;
   }
 
-  function measure() {
-    jobs = planJobs();
-    jobIndex = 0;
-    measured = [];
-    measuredVars = null;
-    measuring = 'measuring';
-    root.dataset.measured = 'running';
-    root.dataset.matches = '0/0';
-    ui.alert(null);
-    drawMeasured();
-    startJob();
-  }
-
-  const host = new TrainingHost({
-    onEvent: (e, runId) => onEvent(e, runId),
-    onBackend: (info) => {
-      backend = info;
-      ui.backend(info);
-    },
-    onDone: (runId) => {
-      if (runId !== currentRun || measuring === 'error') return;
-      jobIndex++;
-      startJob();
-    },
-    onError: (message) => {
-      measuring = 'error';
-      root.dataset.measured = 'error';
-      ui.alert(message);
-    },
-  });
-
   drawFormula();
-  measure();
+  run.start(false);
 
-  return {
+  return run.controller({
     update(_values, changed) {
-      if (changed.some((k) => FORMULA_ONLY.includes(k)) && !formulaFrame) formulaFrame = requestAnimationFrame(drawFormula);
-      if (changed.includes('mw')) measure();
+      if (changed.some((k) => k !== 'mw') && !formulaFrame) formulaFrame = requestAnimationFrame(drawFormula);
     },
-    action(name, trigger) {
-      switch (name) {
-        case 'measure':
-          measure();
-          return;
-        case 'export-csv': {
-          const mv = measuredVars;
-          downloadCsv(
-            measured.map((x) => ({ clients: x.K, method: x.method, measured_bytes: x.bytes, formula_bytes: mv ? epochBytes(mv, x.K)[x.method] : '' })),
-            ['clients', 'method', 'measured_bytes', 'formula_bytes'],
-            `comm-measured-${stamp()}.csv`,
-          );
-          return;
-        }
-        case 'export-json':
-          downloadJson(
-            { widget: 'comm-cost', settings: ctx.values, formulaVariables: varsOf(ctx.values), crossover: crossoverClients({ p: ctx.values.p, q: ctx.values.q, N: ctx.values.n, etaC: ctx.values.eta }), measuredVariables: measuredVars, measuredConfig: measureConfig('sl', 4, ctx.values.mw), backend },
-            `comm-config-${stamp()}.json`,
-          );
-          return;
-        case 'export-png':
-        case 'export-svg': {
-          const target = trigger.dataset.target ?? 'formula';
-          const s = (target === 'measured' ? measuredChart : formulaChart).svg();
-          if (!s) return;
-          const text = svgDocument(s);
-          const file = `comm-${target}-${stamp()}`;
-          if (name === 'export-svg') downloadSvg(text, `${file}.svg`);
-          else void downloadPng(text, `${file}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
-          return;
-        }
-      }
-    },
-    setVisible(visible) {
-      if (measuring !== 'measuring' && measuring !== 'paused') return;
-      if (visible) {
-        measuring = 'measuring';
-        host.resume();
-      } else {
-        measuring = 'paused';
-        host.pause();
-      }
+    action(name) {
+      if (name !== 'measure') return false;
+      run.start(false);
+      return true;
     },
     destroy() {
       if (formulaFrame) cancelAnimationFrame(formulaFrame);
-      host.dispose();
       formulaChart.destroy();
       measuredChart.destroy();
     },
-    inspect() {
+    inspect: () => {
+      const s = run.status;
       return {
         crossover: crossoverClients({ p: ctx.values.p, q: ctx.values.q, N: ctx.values.n, etaC: ctx.values.eta }),
         vars: varsOf(ctx.values),
-        measuredVars,
-        measured: [...measured],
-        progress: [Math.min(jobIndex, jobs.length), jobs.length],
-        status: measuring,
-        backend,
+        measuredVars: run.state.measuredVars,
+        measured: [...run.state.measured],
+        progress: [Math.min(run.state.job, JOBS.length), JOBS.length],
+        status: s === 'finished' ? 'done' : s === 'error' ? 'error' : s === 'paused' ? 'paused' : 'measuring',
+        backend: run.backend,
       };
     },
-  };
+  });
 }

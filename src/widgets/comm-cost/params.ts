@@ -1,5 +1,5 @@
 /**
- * The communication-cost widget's settings (`?comm.…`): the four variables of the §5 formulas on
+ * The communication-cost widget's settings (`?comm.…`): the four variables of the communication formulas (Singh et al. 2019) on
  * log grids that include the chapter's worked example (MNIST, the 2NN cut after its first hidden
  * layer), and the cut width of the small model the page trains to measure real bytes.
  */
@@ -17,15 +17,13 @@ export const CLIENT_SHARES = [0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 
 export const MEASURED_WIDTHS = [8, 16, 32, 64] as const;
 
 export const params = {
-  n: { type: 'number', label: '모델 크기 N', default: 199_210, min: MODEL_SIZES[0], max: MODEL_SIZES[MODEL_SIZES.length - 1], values: MODEL_SIZES, unit: '개' },
-  p: { type: 'number', label: '데이터 수 p', default: 60_000, min: DATA_SIZES[0], max: DATA_SIZES[DATA_SIZES.length - 1], values: DATA_SIZES, unit: '개' },
-  q: { type: 'number', label: '분할 지점의 너비 q', default: 200, min: CUT_WIDTHS[0], max: CUT_WIDTHS[CUT_WIDTHS.length - 1], values: CUT_WIDTHS, unit: '개' },
-  eta: { type: 'number', label: '클라이언트 쪽 비율 η_c', default: 0.788, min: CLIENT_SHARES[0], max: CLIENT_SHARES[CLIENT_SHARES.length - 1], values: CLIENT_SHARES },
+  n: { type: 'number', label: '모델 크기 N', default: 199_210, min: MODEL_SIZES[0], max: MODEL_SIZES[MODEL_SIZES.length - 1], values: MODEL_SIZES, unit: '개', view: true },
+  p: { type: 'number', label: '데이터 수 p', default: 60_000, min: DATA_SIZES[0], max: DATA_SIZES[DATA_SIZES.length - 1], values: DATA_SIZES, unit: '개', view: true },
+  q: { type: 'number', label: '분할 지점의 너비 q', default: 200, min: CUT_WIDTHS[0], max: CUT_WIDTHS[CUT_WIDTHS.length - 1], values: CUT_WIDTHS, unit: '개', view: true },
+  eta: { type: 'number', label: '클라이언트 쪽 비율 η_c', default: 0.788, min: CLIENT_SHARES[0], max: CLIENT_SHARES[CLIENT_SHARES.length - 1], values: CLIENT_SHARES, view: true },
   mw: { type: 'number', label: '실측 모델의 분할 지점 너비', default: 32, min: MEASURED_WIDTHS[0], max: MEASURED_WIDTHS[MEASURED_WIDTHS.length - 1], values: MEASURED_WIDTHS, unit: '개' },
 } as const satisfies ParamTable;
 
 export type CommParams = typeof params;
 export type CommValues = Values<CommParams>;
 
-/** Settings of the formulas only: changing them redraws, it does not train. */
-export const FORMULA_ONLY: readonly (keyof CommParams)[] = ['n', 'p', 'q', 'eta'];

@@ -48,7 +48,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
 
   const run: Run<DpParams, DpState> = createRun(ctx, {
     config: () => toRunConfig(ctx.values),
-    options: () => ({ emitWeights: true, divergeFactor: 10 }),
+    options: () => ({ emitWeights: true }),
     validate: () => {
       const problems = validateConfig(toRunConfig(ctx.values));
       if (!problems.length) return null;

@@ -111,8 +111,6 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     options: () => ({
       boundaryGrid: isImages(ctx.values.data) ? 0 : BOUNDARY_GRID,
       clientBoundaries: !isImages(ctx.values.data),
-      // A loss ten times that of guessing is a run that has blown up.
-      divergeFactor: 10,
       dataUrl: DATA_URL,
     }),
     init: initRounds,
@@ -147,7 +145,14 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       },
       json: {
         file: 'fed-config',
-        value: () => ({ widget: 'fed-playground', settings: ctx.values, config: run.config() ?? toRunConfig(ctx.values), parameters: run.state.parameters, backend: run.backend, histograms: run.state.data?.histograms ?? null }),
+        value: () => ({
+          widget: 'fed-playground',
+          settings: ctx.values,
+          config: run.config() ?? toRunConfig(ctx.values),
+          parameters: run.state.parameters,
+          backend: run.backend,
+          histograms: run.state.data?.histograms ?? null,
+        }),
       },
       prefix: 'fed',
       views: { diagram: () => diagram.toSvg(), global: () => globalBoundary?.toSvg() ?? null, accuracy, loss, bytes },
@@ -209,7 +214,10 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       card.append(head, bars);
       if (images) {
         // Ten bars without axis labels do not say which digits; name the ones the client has.
-        const held = hist[k].map((c, cls) => [c, cls]).filter(([c]) => c >= Math.max(1, 0.1 * n)).map(([, cls]) => cls);
+        const held = hist[k]
+          .map((c, cls) => [c, cls])
+          .filter(([c]) => c >= Math.max(1, 0.1 * n))
+          .map(([, cls]) => cls);
         const classes = document.createElement('p');
         classes.className = 'fw-client__stat fw-client__classes';
         classes.textContent = held.length >= 10 ? '숫자 0–9 모두' : `숫자 ${held.join('·')}`;

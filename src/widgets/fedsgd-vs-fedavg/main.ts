@@ -1,53 +1,29 @@
 /**
- * FedSGD against FedAvg, mounted when the widget nears the viewport. The grid of runs (./config.ts)
- * executes one run at a time in the worker; each run reports its test accuracy per round, and the
- * rounds to the target come from the engine's own reading of a curve (`roundsToTarget`, spec §1:
- * best so far, first crossing, linear interpolation). The page draws the bars beside the paper's
- * Table 2 and says where the orderings agree.
+ * FedSGD against FedAvg, mounted when the widget nears the viewport. The grid of runs (./config.ts,
+ * ./state.ts) executes one run at a time in the worker; each run reports its test accuracy per
+ * round, and the rounds to the target come from the engine's own reading of a curve
+ * (`roundsToTarget`: best so far, first crossing, linear interpolation). The page draws the bars
+ * beside the paper's Table 2 and says where the orderings agree.
  */
-import type { EngineEvent, RunConfig } from '~/engine/types';
+import type { RunConfig } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import type { BackendInfo } from '~/runtime/protocol';
-import { TrainingHost } from '~/runtime/host';
-import { downloadCsv, downloadJson, stamp } from '~/runtime/export';
-import { monotone, roundsToTarget, speedup } from '~/engine/metrics';
+import { clientsPerRound } from '~/engine/selection';
+import { monotone, speedup } from '~/engine/metrics';
 import { create as createRankBars, type RankRow } from '../renderers/rank-bars';
 import { create as createBandChart } from '../renderers/band-chart';
-import { DATA_URL, choiceLabel, exportView, pct, statusUi, type Status } from '../renderers/fed-common';
+import { createRun, type Run, type RunInspection } from '../kit/run';
+import { DATA_URL, choiceLabel, pct } from '../kit/status';
 import { params, type VersusParams, type VersusValues } from './params';
 import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig, type Setting } from './config';
-
-/** One run: a setting at one learning rate. */
-interface RunResult {
-  lr: number;
-  /** Rounds to the target (interpolated), or null if not reached within the cap. */
-  rounds: number | null;
-  /** Rounds actually trained. */
-  trained: number;
-  best: number;
-  diverged: boolean;
-  /** Test accuracy per round. */
-  accuracies: number[];
-}
-
-interface SettingResult {
-  runs: RunResult[];
-  /** The fastest run (the setting's answer), once one has reached the target. */
-  best: RunResult | null;
-  done: boolean;
-}
-
-type Grid = Map<string, SettingResult>;
+import { initVersus, measured, ranksOf, reduceVersus, type RunResult, type VersusState } from './state';
 
 /** Line colours of the settings in the curves chart (Okabe–Ito; FedSGD black). */
 const COLORS = ['#1d2127', '#e69f00', '#56b4e9', '#009e73', '#0072b2', '#d55e00'];
 
 /** What tests read. */
-export interface VersusInspection {
-  status: Status;
-  runId: number;
+export interface VersusInspection extends RunInspection {
   /** Runs finished so far, in order. */
-  runs: { setting: string; lr: number; rounds: number | null; trained: number; best: number; accuracies: number[] }[];
+  runs: { setting: string; lr: number; rounds: number | null; trained: number; best: number; accuracies: readonly number[] }[];
   /** Per setting: rounds to target at its best learning rate (null: not reached or not yet run). */
   results: Record<string, { rounds: number | null; lr: number | null; done: boolean }>;
   /** The bars' ranks: measured and paper, per setting key. */
@@ -55,14 +31,12 @@ export interface VersusInspection {
   current: { setting: string; lr: number; round: number } | null;
   /** The latest run's configuration (null for a grid shown from memory). */
   config: RunConfig | null;
-  backend: BackendInfo | null;
   fromCache: boolean;
 }
 
 export function mount(ctx: WidgetContext<VersusParams>): WidgetController<VersusParams> & { inspect(): VersusInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const ui = statusUi(root);
   const now = q('[data-now]');
   const verdict = q('[data-verdict]');
   const hereTitle = q('[data-here-title]');
@@ -79,10 +53,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     yDomain: [0, 1],
     yPercent: true,
     key: false,
-    lines: [
-      ...SETTINGS.map((s, i) => ({ key: s.key, label: s.label, color: COLORS[i] })),
-      { key: 'target', label: '목표', color: '#888888', dashed: true },
-    ],
+    lines: [...SETTINGS.map((s, i) => ({ key: s.key, label: s.label, color: COLORS[i] })), { key: 'target', label: '목표', color: '#888888', dashed: true }],
   });
   const curveKey = document.createElement('ul');
   curveKey.className = 'fw__client-key fw__curve-key';
@@ -104,170 +75,130 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     }),
   );
 
-  let status: Status = 'loading';
-  let playing = true;
-  let backend: BackendInfo | null = null;
-  let grid: Grid = new Map();
-  let job: { s: number; lrIndex: number; accuracies: number[]; cap: number; config: RunConfig; over: boolean } | null = null;
-  let finishedRuns: { setting: string; run: RunResult }[] = [];
+  /** Finished grids by settings, so going back to one shows it at once. */
+  const cache = new Map<string, VersusState>();
+  const cacheKey = (v: VersusValues) => `${v.partition}|${v.target}|${v.seed}`;
+  let fromCache = false;
+  /** Rows of the runs table drawn so far. */
+  let rowsShown = 0;
   /** The configuration of the latest run started (tests and the JSON export read it). */
   let lastConfig: RunConfig | null = null;
-  let fromCache = false;
-  /** Finished grids by settings, so going back to one shows it at once. */
-  const cache = new Map<string, { grid: Grid; runs: { setting: string; run: RunResult }[] }>();
+  const totalRuns = SETTINGS.length * LEARNING_RATES.length;
+  const st = () => run.state;
 
-  const host = new TrainingHost({
-    onEvent: (e) => onEvent(e),
-    onBackend: (info) => {
-      backend = info;
-      ui.backend(info);
+  const run: Run<VersusParams, VersusState> = createRun(ctx, {
+    config: () => toRunConfig(ctx.values, SETTINGS[0], LEARNING_RATES[0], MAX_ROUNDS),
+    options: () => ({ dataUrl: DATA_URL }),
+    init: () => {
+      const hit = cache.get(cacheKey(ctx.values));
+      fromCache = hit !== undefined;
+      return hit ?? initVersus(ctx.values);
     },
-    onError: (message) => {
-      setStatus('error');
-      ui.alert(message);
+    reduce: (s, e) => reduceVersus(s, e),
+    sequence: { job: (s) => (s.job ? { key: String(s.started), config: s.job.config } : null) },
+    onReset: () => {
+      runsBody?.replaceChildren();
+      rowsShown = 0;
+      lastConfig = st().job?.config ?? null;
+      draw();
+    },
+    onEvent: (e) => {
+      if (e.type !== 'round-metrics' && e.type !== 'run-started' && e.type !== 'run-finished' && e.type !== 'run-diverged') return;
+      lastConfig = st().job?.config ?? lastConfig;
+      describeNow();
+      drawRows();
+      draw();
+    },
+    onEnd: () => {
+      if (!fromCache) cache.set(cacheKey(ctx.values), st());
+      drawRows();
+      if (now)
+        now.textContent = fromCache ? `이 조건은 이미 실행했습니다 (실행 ${st().finished.length}번). ‘처음부터’를 누르면 다시 학습합니다.` : `모든 설정을 마쳤습니다 (실행 ${st().finished.length}번).`;
+      draw();
+    },
+    progress: (s) =>
+      s.job
+        ? { done: s.finished.length, total: totalRuns, text: `실행 ${s.finished.length + 1} / 최대 ${totalRuns}` }
+        : { done: totalRuns, total: totalRuns, text: `실행 ${s.finished.length}번 완료` },
+    restartLabel: '다시 실행',
+    summary,
+    exports: {
+      tables: {
+        'export-csv': {
+          file: 'versus-results',
+          columns: ['setting', 'algorithm', 'E', 'B', 'lr', 'rounds_to_target', 'rounds_trained', 'best_accuracy', 'diverged', 'paper_rounds'],
+          rows: () =>
+            st().finished.map(({ setting, run: r }) => {
+              const s = SETTINGS.find((x) => x.key === setting)!;
+              return {
+                setting: s.label,
+                algorithm: s.algorithm,
+                E: s.E,
+                B: s.B === 'all' ? 'inf' : s.B,
+                lr: r.lr,
+                rounds_to_target: r.rounds ?? undefined,
+                rounds_trained: r.trained,
+                best_accuracy: r.best,
+                diverged: r.diverged ? 1 : 0,
+                paper_rounds: s.paper[ctx.values.partition],
+              };
+            }),
+        },
+      },
+      json: {
+        file: 'versus-config',
+        value: () => ({
+          widget: 'fedsgd-vs-fedavg',
+          settings: ctx.values,
+          grid: SETTINGS.map((s) => ({ ...s, config: toRunConfig(ctx.values, s, LEARNING_RATES[0], MAX_ROUNDS) })),
+          learningRates: LEARNING_RATES,
+          maxRounds: MAX_ROUNDS,
+          backend: run.backend,
+        }),
+      },
+      prefix: 'versus',
+      views: { here: () => here.toSvg(), paper: () => paper.toSvg(), curves },
     },
   });
-  host.setPace(0);
-
-  const target = () => Number(ctx.values.target);
-  const cacheKey = (v: VersusValues) => `${v.partition}|${v.target}|${v.seed}`;
-  const active = () => playing && ctx.visible;
-  const totalRuns = SETTINGS.length * LEARNING_RATES.length;
-
-  function setStatus(s: Status) {
-    status = s;
-    ui.status(s, playing, '다시 실행');
-  }
-
-  function freshGrid(): Grid {
-    return new Map(SETTINGS.map((s) => [s.key, { runs: [], best: null, done: false }]));
-  }
-
-  /** Starts the next run of the grid, or finishes. */
-  function nextJob() {
-    const v = ctx.values;
-    for (let s = 0; s < SETTINGS.length; s++) {
-      const r = grid.get(SETTINGS[s].key)!;
-      if (r.done) continue;
-      const lrIndex = r.runs.length;
-      if (lrIndex >= LEARNING_RATES.length) {
-        r.done = true;
-        continue;
-      }
-      // A rate that has used as many rounds as the best one so far cannot beat it.
-      const cap = r.best?.rounds != null ? Math.min(MAX_ROUNDS, Math.max(1, Math.ceil(r.best.rounds))) : MAX_ROUNDS;
-      const config = toRunConfig(v, SETTINGS[s], LEARNING_RATES[lrIndex], cap);
-      job = { s, lrIndex, accuracies: [], cap, config, over: false };
-      lastConfig = config;
-      host.start(config, { divergeFactor: 10, dataUrl: DATA_URL }, { paused: !active() });
-      root.dataset.runId = String(host.runId);
-      describeNow();
-      return;
-    }
-    job = null;
-    setStatus('finished');
-    cache.set(cacheKey(v), { grid, runs: finishedRuns });
-    if (now) now.textContent = `모든 설정을 마쳤습니다 (실행 ${finishedRuns.length}번).`;
-    ui.progress(totalRuns, totalRuns, `실행 ${finishedRuns.length}번 완료`);
-    draw();
-    ctx.announce(summary(), true);
-  }
 
   function describeNow() {
-    if (!job) return;
-    const s = SETTINGS[job.s];
-    const round = job.accuracies.length;
+    const job = st().job;
+    if (!job || !now) return;
     const best = job.accuracies.length ? Math.max(...job.accuracies) : NaN;
-    if (now) {
-      now.textContent = `지금: ${s.label}, 학습률 ${LEARNING_RATES[job.lrIndex]} · 라운드 ${round}/${job.cap}${Number.isFinite(best) ? ` · 최고 정확도 ${pct(best)}` : ''}`;
-    }
-    const done = finishedRuns.length;
-    ui.progress(done, totalRuns, `실행 ${done + 1} / 최대 ${totalRuns}`);
-    root.dataset.round = String(round);
+    now.textContent = `지금: ${SETTINGS[job.s].label}, 학습률 ${LEARNING_RATES[job.lrIndex]} · 라운드 ${job.accuracies.length}/${job.cap}${Number.isFinite(best) ? ` · 최고 정확도 ${pct(best)}` : ''}`;
   }
 
-  function onEvent(e: EngineEvent) {
-    if (!job || job.over) return;
-    switch (e.type) {
-      case 'run-started':
-        if (status === 'loading') setStatus(active() ? 'running' : 'paused');
-        return;
-      case 'round-metrics': {
-        job.accuracies.push(e.metrics.testAccuracy);
-        const r = roundsToTarget(job.accuracies, target());
-        describeNow();
-        draw();
-        if (r !== null) endJob(r, false);
-        else if (job.accuracies.length >= job.cap) endJob(null, false);
-        return;
-      }
-      case 'run-diverged':
-        endJob(null, true);
-        return;
-      case 'run-finished':
-        endJob(null, false);
-        return;
-      default:
-        return;
-    }
+  /** Adds the rows of runs finished since the last call. */
+  function drawRows() {
+    const done = st().finished;
+    for (; rowsShown < done.length; rowsShown++)
+      addRunRow(
+        SETTINGS.find((s) => s.key === done[rowsShown].setting)!,
+        done[rowsShown].run,
+      );
   }
 
-  function endJob(rounds: number | null, diverged: boolean) {
-    if (!job || job.over) return;
-    job.over = true;
-    const s = SETTINGS[job.s];
-    const res = grid.get(s.key)!;
-    const run: RunResult = {
-      lr: LEARNING_RATES[job.lrIndex],
-      rounds,
-      trained: job.accuracies.length,
-      best: job.accuracies.length ? Math.max(...job.accuracies) : NaN,
-      diverged,
-      accuracies: job.accuracies,
-    };
-    res.runs.push(run);
-    if (rounds !== null && (res.best?.rounds == null || rounds < res.best.rounds)) res.best = run;
-    if (res.runs.length >= LEARNING_RATES.length) res.done = true;
-    finishedRuns.push({ setting: s.key, run });
-    addRunRow(s, run);
-    draw();
-    // The next run replaces this one in the worker (start cancels it if it is still going).
-    nextJob();
-  }
-
-  function addRunRow(s: Setting, run: RunResult) {
+  function addRunRow(s: Setting, r: RunResult) {
     if (!runsBody) return;
     const tr = runsBody.insertRow();
     const th = document.createElement('th');
     th.scope = 'row';
     th.textContent = s.label;
     tr.append(th);
-    tr.insertCell().textContent = String(run.lr);
-    tr.insertCell().textContent =
-      run.rounds !== null ? run.rounds.toFixed(1) : run.diverged ? '발산' : `${run.trained}라운드 안에 도달 못 함`;
-    tr.insertCell().textContent = pct(run.best);
-  }
-
-  /** Ranks by ascending value; settings without a value get none. */
-  function ranksOf(values: (number | null)[]): (number | null)[] {
-    const idx = values.map((v, i) => [v, i] as const).filter(([v]) => v !== null).sort((a, b) => a[0]! - b[0]!);
-    const out: (number | null)[] = values.map(() => null);
-    idx.forEach(([, i], r) => (out[i] = r + 1));
-    return out;
-  }
-
-  function measured(): (number | null)[] {
-    return SETTINGS.map((s) => grid.get(s.key)!.best?.rounds ?? null);
+    tr.insertCell().textContent = String(r.lr);
+    tr.insertCell().textContent = r.rounds !== null ? r.rounds.toFixed(1) : r.diverged ? '발산' : `${r.trained}라운드 안에 도달 못 함`;
+    tr.insertCell().textContent = pct(r.best);
   }
 
   function draw() {
     const v = ctx.values;
-    const values = measured();
+    const values = measured(st());
     const ranks = ranksOf(values);
     const base = values[0];
-    const runningKey = job && !job.over ? SETTINGS[job.s].key : null;
+    const job = st().job;
+    const runningKey = job ? SETTINGS[job.s].key : null;
     const rows: RankRow[] = SETTINGS.map((s, i) => {
-      const r = grid.get(s.key)!;
+      const r = st().grid[s.key];
       const value = values[i];
       let state: RankRow['state'] = 'waiting';
       let text = '대기';
@@ -311,7 +242,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     const lines: { x: number; y: number; series: string }[] = [];
     let xMax = 10;
     SETTINGS.forEach((s) => {
-      const r = grid.get(s.key)!;
+      const r = st().grid[s.key];
       const acc = runningKey === s.key && job && !r.best ? job.accuracies : (r.best?.accuracies ?? null);
       if (!acc) return;
       monotone(acc).forEach((y, j) => lines.push({ x: j + 1, y, series: s.key }));
@@ -319,13 +250,13 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     });
     lines.push({ x: 0, y: Number(v.target), series: 'target' }, { x: xMax, y: Number(v.target), series: 'target' });
     curves.update({ lines, xMax });
-    if (verdict) verdict.textContent = status === 'finished' ? verdictText() : '';
+    if (verdict) verdict.textContent = run.status === 'finished' ? verdictText() : '';
   }
 
   /** Pairs of settings whose order here agrees with the paper's. */
   function agreement(): { agree: number; pairs: number } {
     const v = ctx.values;
-    const m = measured();
+    const m = measured(st());
     let agree = 0;
     let pairs = 0;
     for (let i = 0; i < SETTINGS.length; i++) {
@@ -344,7 +275,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
 
   function verdictText(): string {
     const v = ctx.values;
-    const m = measured();
+    const m = measured(st());
     const { agree, pairs } = agreement();
     const base = m[0];
     const most = m[SETTINGS.length - 1];
@@ -370,145 +301,41 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
   function summary(): string {
     const v = ctx.values;
     const head = `${choiceLabel(params.partition, v.partition)}, 목표 ${pct(Number(v.target), 0)}`;
-    const m = measured();
-    const done = SETTINGS.map((s, i) => (grid.get(s.key)!.done ? `${s.label} ${m[i] !== null ? `${m[i]!.toFixed(1)}라운드` : '도달 못 함'}` : null)).filter(Boolean);
-    const state = status === 'finished' ? '모든 설정을 마쳤습니다' : status === 'paused' ? '일시정지' : '학습 중';
-    return `${head}: ${state}. ${done.length ? `목표까지 걸린 라운드: ${done.join(', ')}.` : ''}${status === 'finished' ? ` ${verdictText()}` : ''}`;
+    const m = measured(st());
+    const done = SETTINGS.map((s, i) => (st().grid[s.key].done ? `${s.label} ${m[i] !== null ? `${m[i]!.toFixed(1)}라운드` : '도달 못 함'}` : null)).filter(Boolean);
+    const state = run.status === 'finished' ? '모든 설정을 마쳤습니다' : run.status === 'paused' ? '일시정지' : '학습 중';
+    return `${head}: ${state}. ${done.length ? `목표까지 걸린 라운드: ${done.join(', ')}.` : ''}${run.status === 'finished' ? ` ${verdictText()}` : ''}`;
   }
 
-  function start() {
-    const v = ctx.values;
-    host.cancel();
-    job = null;
-    lastConfig = null;
-    ui.alert(null);
-    if (runsBody) runsBody.replaceChildren();
-    const hit = cache.get(cacheKey(v));
-    if (hit) {
-      fromCache = true;
-      grid = hit.grid;
-      finishedRuns = hit.runs;
-      for (const r of finishedRuns) addRunRow(SETTINGS.find((s) => s.key === r.setting)!, r.run);
-      setStatus('finished');
-      if (now) now.textContent = `이 조건은 이미 실행했습니다 (실행 ${finishedRuns.length}번). ‘처음부터’를 누르면 다시 학습합니다.`;
-      ui.progress(totalRuns, totalRuns, `실행 ${finishedRuns.length}번 완료`);
-      draw();
-      ctx.announce(summary(), true);
-      return;
-    }
-    fromCache = false;
-    grid = freshGrid();
-    finishedRuns = [];
-    setStatus('loading');
-    draw();
-    nextJob();
-  }
+  run.parameters(`클라이언트 ${CLIENTS}명 중 라운드마다 ${clientsPerRound(FRACTION, CLIENTS)}명이 참여합니다. 숫자 이미지 1,437장을 나눠 갖고, 테스트 이미지 360장으로 정확도를 잽니다.`);
+  run.start(false);
 
-  ui.parameters(`클라이언트 ${CLIENTS}명 중 라운드마다 ${Math.max(1, Math.floor(CLIENTS * FRACTION))}명이 참여합니다. 숫자 이미지 1,437장을 나눠 갖고, 테스트 이미지 360장으로 정확도를 잽니다.`);
-  start();
-
-  return {
-    update(_values: VersusValues) {
-      playing = true;
-      start();
-    },
-    action(name, trigger) {
-      switch (name) {
-        case 'toggle-play':
-          if (status === 'finished' || status === 'error') {
-            cache.delete(cacheKey(ctx.values));
-            playing = true;
-            start();
-          } else {
-            playing = !playing;
-            setStatus(playing ? 'running' : 'paused');
-            if (active()) host.resume();
-            else host.pause();
-          }
-          return;
-        case 'restart':
-          cache.delete(cacheKey(ctx.values));
-          playing = true;
-          start();
-          return;
-        case 'export-csv': {
-          const rows = finishedRuns.map(({ setting, run }) => {
-            const s = SETTINGS.find((x) => x.key === setting)!;
-            return {
-              setting: s.label,
-              algorithm: s.algorithm,
-              E: s.E,
-              B: s.B === 'all' ? 'inf' : s.B,
-              lr: run.lr,
-              rounds_to_target: run.rounds ?? undefined,
-              rounds_trained: run.trained,
-              best_accuracy: run.best,
-              diverged: run.diverged ? 1 : 0,
-              paper_rounds: s.paper[ctx.values.partition],
-            };
-          });
-          downloadCsv(rows, ['setting', 'algorithm', 'E', 'B', 'lr', 'rounds_to_target', 'rounds_trained', 'best_accuracy', 'diverged', 'paper_rounds'], `versus-results-${stamp()}.csv`);
-          return;
-        }
-        case 'export-json':
-          downloadJson(
-            {
-              widget: 'fedsgd-vs-fedavg',
-              settings: ctx.values,
-              grid: SETTINGS.map((s) => ({ ...s, config: toRunConfig(ctx.values, s, LEARNING_RATES[0], MAX_ROUNDS) })),
-              learningRates: LEARNING_RATES,
-              maxRounds: MAX_ROUNDS,
-              backend,
-            },
-            `versus-config-${stamp()}.json`,
-          );
-          return;
-        case 'export-png':
-        case 'export-svg': {
-          const t = trigger.dataset.target ?? 'here';
-          const source = t === 'here' ? here.toSvg() : t === 'paper' ? paper.toSvg() : curves.svg();
-          exportView(name === 'export-png' ? 'png' : 'svg', `versus-${t}`, source, ctx.notify);
-          return;
-        }
-      }
-    },
-    setVisible(visible) {
-      if (status !== 'running' && status !== 'paused' && status !== 'loading') return;
-      if (visible && playing) {
-        if (status === 'paused') setStatus('running');
-        host.resume();
-      } else {
-        host.pause();
-        if (status === 'running') setStatus('paused');
-      }
+  return run.controller({
+    action(name) {
+      // A new grid of the same settings: forget the one kept for them.
+      if (name === 'restart' || (name === 'toggle-play' && (run.status === 'finished' || run.status === 'error'))) cache.delete(cacheKey(ctx.values));
     },
     destroy() {
-      host.dispose();
       here.destroy();
       paper.destroy();
       curves.destroy();
     },
-    inspect() {
-      const values = measured();
-      const hereRanks = ranksOf(values);
-      const paperRanks = ranksOf(SETTINGS.map((s) => s.paper[ctx.values.partition]));
+    inspect: () => {
+      const s = st();
+      const hereRanks = ranksOf(measured(s));
+      const paperRanks = ranksOf(SETTINGS.map((x) => x.paper[ctx.values.partition]));
       return {
-        status,
-        runId: host.runId,
-        runs: finishedRuns.map(({ setting, run }) => ({ setting, lr: run.lr, rounds: run.rounds, trained: run.trained, best: run.best, accuracies: run.accuracies })),
-        results: Object.fromEntries(SETTINGS.map((s) => {
-          const r = grid.get(s.key)!;
-          return [s.key, { rounds: r.best?.rounds ?? null, lr: r.best?.lr ?? null, done: r.done }];
-        })),
+        ...run.inspectBase(),
+        runs: s.finished.map(({ setting, run: r }) => ({ setting, lr: r.lr, rounds: r.rounds, trained: r.trained, best: r.best, accuracies: r.accuracies })),
+        results: Object.fromEntries(SETTINGS.map((x) => [x.key, { rounds: s.grid[x.key].best?.rounds ?? null, lr: s.grid[x.key].best?.lr ?? null, done: s.grid[x.key].done }])),
         ranks: {
-          here: Object.fromEntries(SETTINGS.map((s, i) => [s.key, hereRanks[i]])),
-          paper: Object.fromEntries(SETTINGS.map((s, i) => [s.key, paperRanks[i]!])),
+          here: Object.fromEntries(SETTINGS.map((x, i) => [x.key, hereRanks[i]])),
+          paper: Object.fromEntries(SETTINGS.map((x, i) => [x.key, paperRanks[i]!])),
         },
-        current: job && !job.over ? { setting: SETTINGS[job.s].key, lr: LEARNING_RATES[job.lrIndex], round: job.accuracies.length } : null,
-        config: job?.config ?? lastConfig,
-        backend,
+        current: s.job ? { setting: SETTINGS[s.job.s].key, lr: LEARNING_RATES[s.job.lrIndex], round: s.job.accuracies.length } : null,
+        config: fromCache ? null : (s.job?.config ?? lastConfig),
         fromCache,
       };
     },
-  };
+  });
 }

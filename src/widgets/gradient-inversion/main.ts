@@ -1,25 +1,24 @@
 /**
  * Gradient inversion, mounted when it nears the viewport. The attack runs in the training worker
- * (src/runtime/attacks.ts); this module only folds its events (./config.ts) and draws them:
- * originals beside their matched reconstructions, the analytic first-layer recovery, PSNR over
- * the attack's steps, and PSNR against a defence's strength. Drawing is coalesced to one
- * animation frame, so a burst of step events costs one paint.
+ * (src/runtime/attacks.ts) under the kit's run controller; a pure reducer (./state.ts) folds its
+ * events, and this module draws them: originals beside their matched reconstructions, the
+ * analytic first-layer recovery, PSNR over the attack's steps, and PSNR against a defence's
+ * strength. Drawing is coalesced to one animation frame, so a burst of step events costs one
+ * paint.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import type { BackendInfo } from '~/runtime/protocol';
-import { TrainingHost } from '~/runtime/host';
-import { asAttackEvent, asWireConfig } from '~/runtime/attacks';
-import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { asWireConfig } from '~/runtime/attacks';
 import type { InversionConfig } from '~/engine/attacks/inversion-config';
 import { create as createPixels, type PixelRenderer } from '../renderers/pixels';
 import { create as createLineChart } from '../renderers/line-chart';
 import { create as createBars } from '../renderers/hbars';
-import { DATA_URL, statusElements } from '../renderers/run-status';
-import { SWEEP_ONLY, type InversionParams, type InversionValues } from './params';
-import { formatEpsilon, initialAttack, initialSweep, reduceAttack, reduceSweep, strengthLabel, toInversionConfig, toSweepConfig, type AttackState, type SweepState } from './config';
+import { createRun, type Run, type RunInspection } from '../kit/run';
+import { DATA_URL } from '../kit/status';
+import { SWEEP_ONLY, type InversionParams } from './params';
+import { formatEpsilon, strengthLabel, toInversionConfig, toSweepConfig } from './config';
+import { initialInversion, inversionStage, reduceInversion, startSweep, type AttackState, type InversionState, type SweepState } from './state';
 
-export interface InversionInspection {
-  runId: number;
+export interface InversionInspection extends Omit<RunInspection, 'status' | 'config'> {
   mode: 'attack' | 'sweep';
   status: AttackState['status'];
   config: InversionConfig | null;
@@ -34,7 +33,6 @@ export interface InversionInspection {
   sweep: { status: SweepState['status']; defence: string | null; points: { value: number; meanPsnr: number }[] };
   /** Wall time of the last finished attack in the worker (ms, from started to finished). */
   attackMs: number | null;
-  backend: BackendInfo | null;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('ko-KR');
@@ -43,13 +41,11 @@ const db = (p: number) => `${p.toFixed(1)} dB`;
 export function mount(ctx: WidgetContext<InversionParams>): WidgetController<InversionParams> & { inspect(): InversionInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const ui = statusElements(root);
   const pairsBox = q('[data-view="pairs"]')!;
   const pairsNote = q('[data-pairs-note]')!;
   const analyticNote = q('[data-analytic-note]')!;
   const sweepNote = q('[data-sweep-note]')!;
   const sweepTable = q('[data-view="sweep-table"]')!;
-  const paramLine = q('[data-parameters]');
   const sweepButton = q<HTMLButtonElement>('[data-action="sweep"]')!;
 
   const analytic = createPixels(q('[data-view="analytic"]')!, { cell: 10, maxWidth: 112 });
@@ -64,11 +60,6 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
   sweepChart.hidden = true;
   const bars = createBars(sweepChart, { label: '방어 세기에 따른 평균 PSNR', xLabel: '평균 PSNR (dB)', xFormat: (x) => `${x}` });
 
-  let attack: AttackState = initialAttack();
-  let sweep: SweepState = initialSweep();
-  let mode: 'attack' | 'sweep' = 'attack';
-  let config: InversionConfig | null = null;
-  let backend: BackendInfo | null = null;
   let pictures: { original: PixelRenderer; recon: PixelRenderer; caption: HTMLElement }[] = [];
   let frame = 0;
   let startedAt = 0;
@@ -82,6 +73,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
   clipState();
 
   function buildPairs() {
+    const { attack } = run.state;
     for (const p of pictures) {
       p.original.destroy();
       p.recon.destroy();
@@ -109,6 +101,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
   }
 
   function drawPairs() {
+    const { attack } = run.state;
     const s = attack.started;
     if (!s) return;
     const [h, w] = s.shape;
@@ -134,6 +127,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
   }
 
   function drawAnalytic() {
+    const { attack } = run.state;
     const s = attack.started;
     if (!s) {
       analytic.update(null);
@@ -155,6 +149,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
   }
 
   function drawSweep() {
+    const { sweep } = run.state;
     const d = sweep.defence;
     sweepChart.hidden = !d || sweep.points.length === 0;
     if (!d || sweep.points.length === 0) {
@@ -195,9 +190,10 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
 
   function draw() {
     frame = 0;
+    const { attack } = run.state;
     drawPairs();
     drawAnalytic();
-    curve.update({ points: attack.history.map((h) => ({ x: h.step, y: h.psnr, series: 'psnr' })), xMax: config?.attackSteps ?? ctx.values.steps });
+    curve.update({ points: attack.history.map((h) => ({ x: h.step, y: h.psnr, series: 'psnr' })), xMax: attack.started?.config.attackSteps ?? ctx.values.steps });
     drawSweep();
   }
   const schedule = () => {
@@ -205,6 +201,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
   };
 
   function notes() {
+    const { attack } = run.state;
     const s = attack.started;
     if (!s) return;
     const c = s.config;
@@ -217,6 +214,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
   }
 
   function summary(): string {
+    const { attack, sweep } = run.state;
     const s = attack.started;
     const l = attack.last;
     if (attack.status === 'error') return '공격을 계산하지 못했습니다.';
@@ -231,109 +229,96 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     return `${head}: ${done}. 이미지별 PSNR ${l.psnr.map(db).join(', ')}(평균 ${db(l.meanPsnr)}), 레이블 정확도 ${Math.round(l.labelAccuracy * 100)}%. 첫 층 나눗셈 복원 PSNR ${db(s.analytic.psnr)}.${sw}`;
   }
 
-  function onAttackEvent(e: ReturnType<typeof asAttackEvent>) {
-    attack = reduceAttack(attack, e);
-    switch (e.type) {
-      case 'inversion-started':
-        config = e.config;
+  const run: Run<InversionParams, InversionState> = createRun(ctx, {
+    config: () => asWireConfig(run.state.mode === 'sweep' ? toSweepConfig(ctx.values) : toInversionConfig(ctx.values)),
+    options: () => ({ dataUrl: DATA_URL }),
+    init: initialInversion,
+    reduce: (s, e) => reduceInversion(s, e),
+    stage: inversionStage,
+    progress: (s) => {
+      const done = s.mode === 'sweep' ? s.sweep.points.length : (s.attack.last?.step ?? 0);
+      const total = s.mode === 'sweep' ? s.sweep.of : (s.attack.started?.config.attackSteps ?? ctx.values.steps);
+      return { done, total, text: `${s.mode === 'sweep' ? '세기' : '스텝'} ${done} / ${total}` };
+    },
+    restartLabel: '다시 공격',
+    divergedHint: '설정을 바꾸거나 ‘다시 공격’을 누르면 새로 시작합니다.',
+    onEvent: (ev) => {
+      const { mode, attack, sweep } = run.state;
+      const e = ev as unknown as { type: string };
+      if (mode === 'attack' && e.type === 'inversion-started' && attack.started) {
+        const st = attack.started;
         startedAt = performance.now();
-        ui.alert(null);
-        ui.status('running', true);
-        root.dataset.runId = String(host.runId);
-        ui.progress(0, e.config.attackSteps, '스텝');
-        if (paramLine) paramLine.textContent = `공격받는 모델: 은닉층 1개(${e.config.hidden[0]}개), 매개변수 ${fmt(e.parameters)}개 · 클라이언트가 보내는 값 ${fmt(e.updateSize)}개`;
+        run.parameters(`공격받는 모델: 은닉층 1개(${st.config.hidden[0]}개), 매개변수 ${fmt(st.parameters)}개 · 클라이언트가 보내는 값 ${fmt(st.updateSize)}개`);
         buildPairs();
         notes();
-        schedule();
-        ctx.announce(summary());
-        return;
-      case 'inversion-step':
-        ui.progress(e.step, config?.attackSteps ?? ctx.values.steps, '스텝');
-        schedule();
-        ctx.announce(summary());
-        return;
-      case 'inversion-finished':
+      } else if (mode === 'attack' && e.type === 'inversion-finished') {
         attackMs = performance.now() - startedAt;
         performance.measure('inversion:attack', { start: startedAt, end: performance.now() });
-        ui.status('finished', false);
         curve.flush();
-        schedule();
-        ctx.announce(summary(), true);
-        return;
-      case 'inversion-diverged':
-        ui.status('diverged', false);
-        ui.alert(e.message);
-        return;
-      default:
-        return;
-    }
-  }
-
-  function onSweepEvent(e: ReturnType<typeof asAttackEvent>) {
-    sweep = reduceSweep(sweep, e);
-    if (e.type === 'inversion-sweep-point') {
-      sweepNote.textContent = `세기 ${e.index + 1}/${e.of}까지 계산했습니다 (점마다 공격 ${sweep.steps}스텝).`;
+      } else if (e.type === 'inversion-sweep-point') {
+        sweepNote.textContent = `세기 ${sweep.points.length}/${sweep.of}까지 계산했습니다 (점마다 공격 ${sweep.steps}스텝).`;
+      } else if (e.type === 'inversion-sweep-finished') {
+        sweepButton.disabled = false;
+        sweepNote.textContent = `같은 이미지를 같은 시드로, 고른 방어만 켜고 세기를 바꿔 가며 공격 ${sweep.steps}스텝씩 돌린 결과입니다. PSNR이 낮을수록 복원이 원본과 다릅니다(대략 15 dB 아래면 알아보기 어렵습니다).`;
+        root.dataset.sweep = 'finished';
+      } else if (e.type === 'inversion-diverged') sweepButton.disabled = false;
       schedule();
-    } else if (e.type === 'inversion-sweep-finished') {
-      sweepButton.disabled = false;
-      sweepNote.textContent = `같은 이미지를 같은 시드로, 고른 방어만 켜고 세기를 바꿔 가며 공격 ${sweep.steps}스텝씩 돌린 결과입니다. PSNR이 낮을수록 복원이 원본과 다릅니다(대략 15 dB 아래면 알아보기 어렵습니다).`;
-      root.dataset.sweep = 'finished';
-      schedule();
-      ctx.announce(summary(), true);
-    } else if (e.type === 'inversion-diverged') {
-      sweepButton.disabled = false;
-      ui.alert(e.message);
-    }
-  }
-
-  const host = new TrainingHost({
-    onEvent: (ev) => {
-      const e = asAttackEvent(ev);
-      if (mode === 'sweep') onSweepEvent(e);
-      else onAttackEvent(e);
     },
-    onBackend: (info) => {
-      backend = info;
-      ui.backend(info);
+    onReset: () => {
+      if (run.state.mode === 'sweep') return;
+      attackMs = null;
+      pairsNote.textContent = '공격을 준비하고 있습니다.';
     },
-    onError: (message) => {
-      attack = { ...attack, status: 'error' };
-      sweepButton.disabled = false;
-      ui.status('error', false);
-      ui.alert(message);
+    summary,
+    exports: {
+      tables: {
+        'export-csv': { file: 'inversion-psnr', columns: ['step', 'mean_psnr_db'], rows: () => run.state.attack.history.map((h) => ({ step: h.step, mean_psnr_db: h.psnr })) },
+      },
+      json: {
+        file: 'inversion',
+        value: () => {
+          const { attack, sweep } = run.state;
+          return {
+            widget: 'gradient-inversion',
+            settings: ctx.values,
+            config: attack.started?.config ?? toInversionConfig(ctx.values),
+            psnr: attack.last?.psnr ?? null,
+            meanPsnr: attack.last?.meanPsnr ?? null,
+            labelAccuracy: attack.last?.labelAccuracy ?? null,
+            analyticPsnr: attack.started?.analytic.psnr ?? null,
+            epsilon: attack.started?.epsilon ?? null,
+            sweep: sweep.points.map((p) => ({ defence: p.defence, value: p.value, meanPsnr: p.meanPsnr, labelAccuracy: p.labelAccuracy })),
+            backend: run.backend,
+          };
+        },
+      },
+      prefix: 'inversion',
+      views: { pairs: pairsSvg, curve, sweep: bars },
     },
   });
-  const wire = { dataUrl: DATA_URL };
 
   function resetSweep() {
-    sweep = initialSweep();
     sweepButton.disabled = false;
     root.dataset.sweep = 'idle';
     sweepNote.textContent = '같은 이미지를 같은 시드로, 고른 방어만 켜고 세기를 바꿔 가며 공격합니다. ‘곡선 계산’을 누르면 시작합니다.';
     schedule();
   }
 
+  /** A new attack: the sweep starts over too. */
   function newAttack(debounced: boolean) {
-    mode = 'attack';
-    attack = initialAttack();
-    attackMs = null;
-    ui.status('loading', true);
-    pairsNote.textContent = '공격을 준비하고 있습니다.';
-    if (debounced) host.restart(() => asWireConfig(toInversionConfig(ctx.values)), wire);
-    else host.start(asWireConfig(toInversionConfig(ctx.values)), wire);
+    resetSweep();
+    run.start(debounced, initialInversion());
   }
 
-  function startSweep() {
-    mode = 'sweep';
+  /** The sweep runs after the attack on the same worker; the attack's pictures stay. */
+  function sweepNow() {
     const sc = toSweepConfig(ctx.values);
-    sweep = { ...initialSweep(), status: 'running', defence: sc.defence, steps: sc.base.attackSteps, of: sc.values?.length ?? 0 };
+    // If an attack was still running, it is cancelled; what it had drawn stays on screen.
+    run.start(false, startSweep(run.state, sc.defence, sc.base.attackSteps, sc.values?.length ?? 0));
+    run.setStatus('running');
     sweepButton.disabled = true;
     root.dataset.sweep = 'running';
-    sweepNote.textContent = `계산하고 있습니다 (세기 ${sweep.of}가지, 점마다 공격 ${sweep.steps}스텝).`;
-    // If an attack was still running, it is cancelled; what it had drawn stays on screen.
-    if (attack.status === 'running') ui.status('finished', false);
-    host.start(asWireConfig(sc), wire);
-    schedule();
+    sweepNote.textContent = `계산하고 있습니다 (세기 ${run.state.sweep.of}가지, 점마다 공격 ${run.state.sweep.steps}스텝).`;
   }
 
   function pairsSvg(): string | null {
@@ -357,75 +342,29 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="100%" height="100%" fill="#ffffff"/>${parts.join('')}</svg>`;
   }
 
-  newAttack(false);
+  resetSweep();
+  run.start(false);
 
-  return {
-    update(_values: InversionValues, changed) {
+  return run.controller<InversionInspection>({
+    update: (_values, changed) => {
       clipState();
-      if (changed.every((k) => SWEEP_ONLY.includes(k))) {
-        if (mode === 'sweep' && sweep.status === 'running') host.cancel();
+      if (!changed.every((k) => SWEEP_ONLY.includes(k))) {
         resetSweep();
         return;
       }
+      // Only the sweep's defence changed: the attack stays; a sweep under way stops.
+      if (run.state.mode === 'sweep' && run.state.sweep.status === 'running') run.stop('finished');
       resetSweep();
-      newAttack(true);
+      return 'skip';
     },
-    action(name, trigger) {
-      switch (name) {
-        case 'restart':
-          resetSweep();
-          newAttack(false);
-          return;
-        case 'sweep':
-          startSweep();
-          return;
-        case 'export-csv':
-          downloadCsv(
-            attack.history.map((h) => ({ step: h.step, mean_psnr_db: h.psnr })),
-            ['step', 'mean_psnr_db'],
-            `inversion-psnr-${stamp()}.csv`,
-          );
-          return;
-        case 'export-json':
-          downloadJson(
-            {
-              widget: 'gradient-inversion',
-              settings: ctx.values,
-              config: config ?? toInversionConfig(ctx.values),
-              psnr: attack.last?.psnr ?? null,
-              meanPsnr: attack.last?.meanPsnr ?? null,
-              labelAccuracy: attack.last?.labelAccuracy ?? null,
-              analyticPsnr: attack.started?.analytic.psnr ?? null,
-              epsilon: attack.started?.epsilon ?? null,
-              sweep: sweep.points.map((p) => ({ defence: p.defence, value: p.value, meanPsnr: p.meanPsnr, labelAccuracy: p.labelAccuracy })),
-              backend,
-            },
-            `inversion-${stamp()}.json`,
-          );
-          return;
-        case 'export-png':
-        case 'export-svg': {
-          const target = trigger.dataset.target ?? 'pairs';
-          let svgText: string | null = null;
-          if (target === 'pairs') svgText = pairsSvg();
-          else {
-            const s = target === 'curve' ? curve.svg() : bars.svg();
-            if (s) svgText = svgDocument(s);
-          }
-          if (!svgText) {
-            ctx.notify('아직 내려받을 그림이 없습니다. 계산이 끝난 뒤에 다시 눌러 보세요.');
-            return;
-          }
-          const file = `inversion-${target}-${stamp()}`;
-          if (name === 'export-svg') downloadSvg(svgText, `${file}.svg`);
-          else void downloadPng(svgText, `${file}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
-          return;
-        }
-      }
+    action: (name) => {
+      if (name === 'restart') newAttack(false);
+      else if (name === 'sweep') sweepNow();
+      else return false;
+      return true;
     },
-    destroy() {
+    destroy: () => {
       if (frame) cancelAnimationFrame(frame);
-      host.dispose();
       for (const p of pictures) {
         p.original.destroy();
         p.recon.destroy();
@@ -434,13 +373,14 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
       curve.destroy();
       bars.destroy();
     },
-    inspect() {
+    inspect: () => {
+      const { mode, attack, sweep } = run.state;
       const l = attack.last;
       return {
-        runId: host.runId,
+        runId: run.runId(),
         mode,
         status: attack.status,
-        config,
+        config: attack.started?.config ?? null,
         step: l?.step ?? 0,
         psnr: l?.psnr ?? [],
         meanPsnr: l?.meanPsnr ?? null,
@@ -450,8 +390,8 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
         pictures: pairsBox.querySelectorAll('svg').length,
         sweep: { status: sweep.status, defence: sweep.defence, points: sweep.points.map((p) => ({ value: p.value, meanPsnr: p.meanPsnr })) },
         attackMs,
-        backend,
+        backend: run.backend,
       };
     },
-  };
+  });
 }

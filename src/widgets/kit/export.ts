@@ -21,7 +21,8 @@ export interface Exportable {
 export interface Table {
   /** File name before the time stamp: `fed-metrics` → `fed-metrics-20260101-1200.csv`. */
   file: string;
-  columns: readonly string[];
+  /** Column order (a function when it depends on the run). */
+  columns: readonly string[] | (() => readonly string[]);
   rows(): readonly Record<string, unknown>[];
 }
 
@@ -42,7 +43,8 @@ const sourceOf = (v: Exportable | (() => SvgSource)): SvgSource => (typeof v ===
 export function exportAction(name: string, trigger: HTMLElement | undefined, spec: ExportSpec, notify: (m: string) => void): boolean {
   const table = spec.tables?.[name];
   if (table) {
-    downloadCsv(table.rows() as Record<string, unknown>[], table.columns as string[], `${table.file}-${stamp()}.csv`);
+    const columns = typeof table.columns === 'function' ? table.columns() : table.columns;
+    downloadCsv(table.rows() as Record<string, unknown>[], columns as string[], `${table.file}-${stamp()}.csv`);
     return true;
   }
   if (name === 'export-json' && spec.json) {

@@ -13,12 +13,17 @@
  *   the widget is paused or off screen.
  * - player: complete rounds (listed by `player.rounds(state)`) go through a RoundPlayer that
  *   shows each in phases at the reader's speed and asks the workers for one round at a time.
+ *
+ * A widget that trains several runs one after another (a race, a grid of settings) gives
+ * `sequence.job(state)`: the run to train now, decided by its reducer; the kit starts each as
+ * the state asks for it and finishes when there is none left.
  */
 import type { EngineEvent, RunConfig } from '~/engine/types';
 import type { BackendInfo, WireRunOptions } from '~/runtime/protocol';
 import type { ParamTable, Values } from '~/runtime/url-state';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { TrainingHost } from '~/runtime/host';
+import { DEFAULT_DIVERGE_FACTOR } from '~/engine/divergence';
 import { RoundPlayer, playerTransport } from './player';
 import { transportAction, type TransportTarget } from './transport';
 import { statusView, type Status } from './status';
@@ -37,28 +42,77 @@ export interface PlayerSpec<S, R> {
   show(r: R, phase: number, duration: number): void;
 }
 
+/**
+ * Where an event puts a run. Training runs say it with the engine's events (trainingStage); a
+ * run of something else through the same worker (an attack) names its own (RunSpec.stage).
+ */
+export type Stage = { stage: 'started'; config?: RunConfig } | { stage: 'progress'; round: number } | { stage: 'finished' } | { stage: 'diverged'; message: string };
+
+/** The stages of the engine's training events. */
+export function trainingStage(e: EngineEvent): Stage | null {
+  switch (e.type) {
+    case 'run-started':
+      return { stage: 'started', config: e.config };
+    case 'round-metrics':
+      return { stage: 'progress', round: e.metrics.round };
+    case 'run-finished':
+      return { stage: 'finished' };
+    case 'run-diverged':
+      return { stage: 'diverged', message: e.message };
+    default:
+      return null;
+  }
+}
+
+/** One run of a sequence: `key` changes when the next run should start. */
+export interface Job {
+  key: string;
+  config: RunConfig;
+}
+
 export interface RunSpec<S, R> {
   /** Names of runs trained side by side, one worker each (default: one run, `main`). */
   sides?: readonly string[];
   /** The engine configuration of a side, from the current settings. */
   config(side: string): RunConfig;
-  /** What the worker adds to the engine's events (boundary grids, divergence factor, data URL). */
+  /**
+   * What the worker adds to the engine's events (boundary grids, data URL). The divergence rule
+   * is the engine's DEFAULT_DIVERGE_FACTOR, as on the command line, unless this sets its own.
+   */
   options(side: string): WireRunOptions;
   /** A Korean message when the settings cannot train (the run then waits for a change). */
   validate?(): string | null;
   /** The state of a run before its first event. */
   init(): S;
-  /** Pure: the state after one engine event of `side`. */
-  reduce(state: S, event: EngineEvent, side: string): S;
+  /**
+   * Pure: the state after one engine event of `side`. `at` is when it arrived, in ms on a clock
+   * that stops while the run is held (for timing a run without its pauses).
+   */
+  reduce(state: S, event: EngineEvent, side: string, at: number): S;
+  /** Runs that are not training (an attack): where each of their events puts the run. */
+  stage?(event: EngineEvent): Stage | null;
   /** After an event has been reduced: draw what it changed (live widgets). */
   onEvent?(event: EngineEvent, side: string): void;
-  /** A new run is about to start: clear what the last one drew. */
-  onReset?(): void;
+  /** A new run is about to start (`last`: the state of the run it replaces): clear what it drew. */
+  onReset?(last: S): void;
   /** Every side has started: draw the new run's empty views. */
   onStart?(): void;
   /** The run finished or diverged. */
   onEnd?(status: Status): void;
   player?: PlayerSpec<S, R>;
+  /** Runs one after another; the kit neither ends nor alerts on a run's own end or divergence. */
+  sequence?: {
+    /** The run to train now (null: all done). */
+    job(state: S): Job | null;
+    /** How the sequence ended (default: finished). */
+    ended?(state: S): 'finished' | 'diverged';
+  };
+  /** Progress other than `unit done / total` (sequences). */
+  progress?(state: S): { done: number; total: number; text: string };
+  /** The play button's label after the end (default '다시 학습'). */
+  restartLabel?: string;
+  /** What the diverged alert suggests after the engine's message. */
+  divergedHint?: string;
   /** Live runs: milliseconds between epochs or rounds, and between split-learning batches. */
   pace?(): number | readonly [number, number];
   /** Progress unit: '라운드' (default) or '에폭' (data-round or data-epoch follows it). */
@@ -78,6 +132,8 @@ export interface RunInspection {
   status: Status;
   config: RunConfig | null;
   backend: BackendInfo | null;
+  /** Milliseconds the worker waits between epochs or rounds now (the trainer's tests hold it to it). */
+  pace: number;
 }
 
 /** A widget's own part of its controller; the run does the rest. */
@@ -90,7 +146,7 @@ export interface OwnController<T extends ParamTable, I> {
   inspect(): I;
 }
 
-const DIVERGED_TAIL = ' 설정을 바꾸거나 ‘다시 학습’을 누르면 새로 시작합니다.';
+const DIVERGED_HINT = '설정을 바꾸거나 ‘다시 학습’을 누르면 새로 시작합니다.';
 
 export class Run<T extends ParamTable, S, R = never> {
   /** The current run's state, as the reducer made it. */
@@ -105,6 +161,11 @@ export class Run<T extends ParamTable, S, R = never> {
   private readonly configs: Record<string, RunConfig | null> = {};
   private readonly started = new Set<string>();
   private pushed = 0;
+  private job: string | null = null;
+  private pace = 0;
+  /** The pause-free clock: ms held so far, and since when the run is held. */
+  private heldTotal = 0;
+  private heldSince: number | null = null;
   private readonly sides: readonly string[];
   private readonly ui: ReturnType<typeof statusView>;
   private readonly player: RoundPlayer<R> | null = null;
@@ -126,6 +187,14 @@ export class Run<T extends ParamTable, S, R = never> {
           this.ui.backend(info);
         },
         onPaused: (p) => {
+          // The trainer's own word that it holds (data-held): every event it sent before is in.
+          ctx.root.dataset.held = String(p);
+          const now = performance.now();
+          if (p && this.heldSince === null) this.heldSince = now;
+          else if (!p && this.heldSince !== null) {
+            this.heldTotal += now - this.heldSince;
+            this.heldSince = null;
+          }
           if (!this.player && (this.statusNow === 'running' || this.statusNow === 'paused')) this.setStatus(p ? 'paused' : 'running');
         },
         onError: (message) => {
@@ -161,7 +230,7 @@ export class Run<T extends ParamTable, S, R = never> {
         step: () => this.each((h) => h.step()),
         noStep: ['finished', 'diverged', 'error', 'invalid'],
         frozen: ['invalid'],
-        restartPlays: false,
+        restartPlays: true,
       };
     }
     this.applyPace();
@@ -210,10 +279,21 @@ export class Run<T extends ParamTable, S, R = never> {
     return c ? (this.spec.total?.(c) ?? c.rounds) : 0;
   }
 
+  /** Stops the run where it is (what it drew stays) and shows `status`. */
+  stop(status: Status): void {
+    this.each((h) => h.cancel());
+    this.setStatus(status);
+  }
+
   /** The status, the play button and data-status. */
   setStatus(s: Status): void {
     this.statusNow = s;
-    this.ui.status(s, this.wantPlay);
+    this.ui.status(s, this.wantPlay, this.spec.restartLabel);
+  }
+
+  /** Milliseconds on a clock that stops while the run is held. */
+  clock(): number {
+    return (this.heldSince ?? performance.now()) - this.heldTotal;
   }
 
   /** Shows or clears the alert box. */
@@ -226,17 +306,21 @@ export class Run<T extends ParamTable, S, R = never> {
     this.ui.parameters(text);
   }
 
-  /** Starts a run of the current settings: at once, or after the settings are quiet. */
-  start(debounced: boolean): void {
+  /**
+   * Starts a run of the current settings: at once, or after the settings are quiet. `from` is
+   * the state to start from when it is not `init()` (a run that adds to what is drawn).
+   */
+  start(debounced: boolean, from?: S): void {
     this.player?.reset();
     this.history.length = 0;
     this.pushed = 0;
     this.started.clear();
-    this.state = this.spec.init();
+    const last = this.state;
+    this.state = from ?? this.spec.init();
     for (const side of this.sides) this.configs[side] = null;
     this.ui.alert(null);
     delete this.ctx.root.dataset[this.roundKey];
-    this.spec.onReset?.();
+    this.spec.onReset?.(last);
     const problem = this.spec.validate?.();
     if (problem) {
       this.each((h) => h.cancel());
@@ -245,13 +329,21 @@ export class Run<T extends ParamTable, S, R = never> {
       this.ctx.announce(this.spec.summary(), true);
       return;
     }
+    this.job = null;
+    this.heldTotal = 0;
+    this.heldSince = null;
+    if (this.spec.sequence) {
+      this.setStatus('loading');
+      this.nextJob(debounced);
+      return;
+    }
     this.setStatus('loading');
     // A player asks for each round when it needs it, so its runs always start held.
     const held = () => this.player !== null || !this.active;
     for (const side of this.sides) {
       const h = this.hosts[side];
-      if (debounced) h.restart(() => this.spec.config(side), this.spec.options(side), { paused: held });
-      else h.start(this.spec.config(side), this.spec.options(side), { paused: held() });
+      if (debounced) h.restart(() => this.spec.config(side), this.options(side), { paused: held });
+      else h.start(this.spec.config(side), this.options(side), { paused: held() });
     }
   }
 
@@ -288,7 +380,7 @@ export class Run<T extends ParamTable, S, R = never> {
 
   /** The part of inspect() every training widget has. */
   inspectBase(): RunInspection {
-    return { runId: this.runId(), status: this.statusNow, config: this.config(), backend: this.backend };
+    return { runId: this.runId(), status: this.statusNow, config: this.config(), backend: this.backend, pace: this.pace };
   }
 
   /** tfjs memory in the first side's trainer (the leak benchmark). */
@@ -296,8 +388,39 @@ export class Run<T extends ParamTable, S, R = never> {
     return this.hosts[this.sides[0]].memory();
   }
 
+  /** Starts the run the state asks for, if it is not the one training; ends when none is left. */
+  private nextJob(debounced = false): void {
+    const seq = this.spec.sequence!;
+    const job = seq.job(this.state);
+    if (job && job.key === this.job) return;
+    const h = this.hosts[this.sides[0]];
+    if (!job) {
+      if (this.job === '') return;
+      this.job = '';
+      h.cancel();
+      this.showProgress();
+      this.end(seq.ended?.(this.state) ?? 'finished');
+      return;
+    }
+    this.job = job.key;
+    const options = this.options(this.sides[0]);
+    if (debounced) h.restart(() => job.config, options, { paused: () => !this.active });
+    else h.start(job.config, options, { paused: !this.active });
+  }
+
+  /** The progress bar: the widget's own, or `unit done / total`. */
+  private showProgress(done?: number): void {
+    const p = this.spec.progress?.(this.state);
+    if (p) this.ui.progress(p.done, p.total, p.text);
+    else if (done !== undefined) this.ui.progress(done, this.total, `${this.spec.unit ?? '라운드'} ${done} / ${this.total}`);
+  }
+
   private get roundKey(): 'epoch' | 'round' {
     return this.spec.unit === '에폭' ? 'epoch' : 'round';
+  }
+
+  private options(side: string): WireRunOptions {
+    return { divergeFactor: DEFAULT_DIVERGE_FACTOR, ...this.spec.options(side) };
   }
 
   private isView(key: string): boolean {
@@ -311,6 +434,7 @@ export class Run<T extends ParamTable, S, R = never> {
   private applyPace(): void {
     const pace = this.player ? 0 : (this.spec.pace?.() ?? 0);
     const [ms, batchMs] = typeof pace === 'number' ? [pace, 0] : pace;
+    this.pace = ms;
     this.each((h) => h.setPace(ms, batchMs));
   }
 
@@ -331,40 +455,44 @@ export class Run<T extends ParamTable, S, R = never> {
   }
 
   private onEvent(e: EngineEvent, side: string): void {
-    this.state = this.spec.reduce(this.state, e, side);
-    if (e.type === 'run-started') {
-      this.configs[side] = e.config;
+    this.state = this.spec.reduce(this.state, e, side, this.clock());
+    const st = (this.spec.stage ?? trainingStage)(e);
+    if (st?.stage === 'started') {
+      if (st.config) this.configs[side] = st.config;
       const key = this.sides.length === 1 ? 'runId' : `run${side[0].toUpperCase()}${side.slice(1)}`;
       this.ctx.root.dataset[key] = String(this.hosts[side].runId);
       this.started.add(side);
     }
     this.spec.onEvent?.(e, side);
-    switch (e.type) {
-      case 'run-started':
+    const seq = this.spec.sequence;
+    switch (st?.stage) {
+      case 'started':
         if (this.started.size < this.sides.length) return;
         this.spec.onStart?.();
-        this.ui.progress(0, this.total, this.spec.unit ?? '라운드');
+        this.showProgress(0);
         if (this.player || this.statusNow !== 'paused') this.setStatus(this.active ? 'running' : 'paused');
         this.ctx.announce(this.spec.summary());
         this.player?.start();
         break;
-      case 'round-metrics':
-        if (!this.player) this.progressed(e.metrics.round);
+      case 'progress':
+        if (!this.player) this.progressed(st.round);
         break;
-      case 'run-finished':
-        if (!this.player) this.end('finished');
+      case 'finished':
+        if (!this.player && !seq) this.end('finished');
         break;
-      case 'run-diverged': {
+      case 'diverged': {
+        if (seq) break;
         this.player?.stop();
         // What was computed before the blow-up is shown at once; then the message.
         this.player?.flush();
         const who = this.sides.length > 1 && this.spec.sideName ? `${this.spec.sideName(side)} 쪽: ` : '';
-        this.ui.alert(`${who}${e.message}${DIVERGED_TAIL}`);
+        this.ui.alert(`${who}${st.message} ${this.spec.divergedHint ?? DIVERGED_HINT}`);
         this.end('diverged');
         break;
       }
     }
     if (this.spec.player) this.pushRounds();
+    if (seq) this.nextJob();
   }
 
   /** Hands newly completed rounds to the player; the last one lets the workers finish. */
@@ -392,7 +520,7 @@ export class Run<T extends ParamTable, S, R = never> {
   }
 
   private progressed(round: number): void {
-    this.ui.progress(round, this.total, this.spec.unit ?? '라운드');
+    this.showProgress(round);
     this.ctx.root.dataset[this.roundKey] = String(round);
     this.ctx.announce(this.spec.summary());
   }

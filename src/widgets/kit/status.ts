@@ -66,17 +66,17 @@ export function statusView(root: HTMLElement) {
   const paramLine = q('[data-parameters]');
 
   return {
-    /** Sets data-status and the play button: "일시정지", "재생", or "다시 학습" after the end. */
-    status(s: Status, playing: boolean) {
+    /** Sets data-status and the play button: "일시정지", "재생", or `restart` after the end. */
+    status(s: Status, playing: boolean, restart = '다시 학습') {
       root.dataset.status = s;
       const showPlaying = s === 'running' || (s === 'loading' && playing);
       if (!playButton) return;
       playButton.dataset.playing = String(showPlaying);
       const label = playButton.querySelector('[data-label]');
-      if (label) label.textContent = showPlaying ? '일시정지' : ENDED.includes(s) ? '다시 학습' : '재생';
+      if (label) label.textContent = showPlaying ? '일시정지' : ENDED.includes(s) ? restart : '재생';
     },
-    progress(done: number, total: number, unit: string) {
-      const text = `${unit} ${done} / ${total}`;
+    /** The progress bar and its text (e.g. `라운드 3 / 20`). */
+    progress(done: number, total: number, text: string) {
       if (progress) {
         progress.max = Math.max(1, total);
         progress.value = Math.max(0, Math.min(done, total));

@@ -43,7 +43,7 @@ export function mount(ctx: WidgetContext<PersParams>): WidgetController<PersPara
   const run: Run<PersParams, PersState> = createRun(ctx, {
     sides: SIDES,
     config: (side) => toRunConfig(ctx.values, side as Side),
-    options: () => ({ divergeFactor: 10, dataUrl: DATA_URL }),
+    options: () => ({ dataUrl: DATA_URL }),
     init: () => ({ iid: initialState(), skew: initialState() }),
     reduce: (s, e, side) => ({ ...s, [side]: reduce(s[side as Side], e) }),
     onEvent: (e, side) => {

@@ -3,42 +3,36 @@
  * FedAvg on digits once per aggregation rule — same data, seed, initial weights and malicious
  * clients — one after another in the training worker, and reports per round the clients' models
  * (malicious ones marked), where every rule's aggregate would land, the test accuracy and, with a
- * backdoor, its success rate. The page reduces those events (./state.ts), projects each round to
- * a plane (./projection.ts) and draws.
+ * backdoor, its success rate. The kit runs the sequence; a pure reducer (./state.ts) keeps what
+ * the runs said, projected to a plane (./projection.ts); this file draws.
  *
  * Secure aggregation on: the server sees only the sum, so only the mean can run; the other rules'
  * panels say why instead of showing a curve (the engine's own configuration error).
  */
-import type { AggregatorRule, EngineEvent, RunConfig } from '~/engine/types';
+import type { AggregatorRule, RunConfig } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import type { BackendInfo, WireRunOptions } from '~/runtime/protocol';
-import { validateConfig } from '~/engine/config';
-import { TrainingHost } from '~/runtime/host';
-import { downloadCsv, downloadJson, stamp } from '~/runtime/export';
 import { create as createLineChart, type LineChartRenderer } from '../renderers/line-chart';
 import { create as createMap } from '../renderers/robust-map';
-import { DATA_URL, exportView, pct, statusUi, type Status } from '../renderers/fed-common';
-import { params, RULE_CHOICES, VIEW_ONLY, type PoisonParams, type PoisonValues } from './params';
+import { createRun, type Run, type RunInspection } from '../kit/run';
+import { DATA_URL, pct } from '../kit/status';
+import { params, RULE_CHOICES, type PoisonParams, type PoisonValues } from './params';
 import { CLIENTS, HIDDEN, RULES, toRunConfig } from './config';
-import { initRule, reduceRule, type RuleState } from './state';
+import { currentRule, initPoison, reducePoison, type PoisonState, type RuleState } from './state';
 
 const LABEL: Record<string, string> = Object.fromEntries(RULE_CHOICES.map((c) => [c.value, c.label]));
 /** Short names for the map's diamonds. */
 const SHORT: Record<AggregatorRule, string> = { mean: '평균', median: '중앙값', trimmed: '절사', krum: 'Krum', clip: '클리핑', centered: '중심' };
 const ATTACK: Record<PoisonValues['attack'], string> = Object.fromEntries(params.attack.choices.map((c) => [c.value, c.label])) as Record<PoisonValues['attack'], string>;
 
-export interface PoisonInspection {
-  runId: number;
-  status: Status;
+export interface PoisonInspection extends RunInspection {
   rules: Array<{ rule: AggregatorRule; status: RuleState['status']; malicious: number[]; accuracy: number[]; backdoor: number[]; message: string | null }>;
   map: { rule: AggregatorRule; round: number; clients: Array<{ k: number; malicious: boolean; x: number; y: number }>; aggregates: Array<{ rule: string; x: number; y: number }> } | null;
-  backend: BackendInfo | null;
+  /** The configuration of the rule under way (or next), null when every rule is done. */
   config: RunConfig | null;
 }
 
 export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<PoisonParams> & { inspect(): PoisonInspection } {
   const root = ctx.root;
-  const ui = statusUi(root);
   const mapView = root.querySelector<HTMLElement>('[data-view="map"]')!;
   const tableView = root.querySelector<HTMLElement>('[data-view="table"]')!;
   const mapNote = root.querySelector<HTMLElement>('[data-map-note]');
@@ -63,94 +57,61 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     );
   }
 
-  let status: Status = 'loading';
-  let playing = true;
-  let backend: BackendInfo | null = null;
-  let states = new Map<AggregatorRule, RuleState>(RULES.map((r) => [r, initRule(r)]));
-  let jobs: AggregatorRule[] = [];
-  let jobIndex = 0;
   let shownMap: PoisonInspection['map'] = null;
+  const ruleOf = (r: AggregatorRule) => run.state.rules[r];
 
-  const active = () => playing && ctx.visible;
-  const options = (): WireRunOptions => ({ emitWeights: true, dataUrl: DATA_URL, divergeFactor: 10 });
-
-  const host = new TrainingHost({
-    onEvent: (e) => onEvent(e),
-    onBackend: (info) => {
-      backend = info;
-      ui.backend(info);
+  const run: Run<PoisonParams, PoisonState> = createRun(ctx, {
+    config: () => toRunConfig(ctx.values, RULES[0]),
+    options: () => ({ emitWeights: true, dataUrl: DATA_URL }),
+    init: () => initPoison(ctx.values),
+    reduce: (s, e) => reducePoison(s, e),
+    sequence: {
+      job: (s) => {
+        const rule = currentRule(s);
+        return rule ? { key: String(s.current), config: toRunConfig(ctx.values, rule) } : null;
+      },
     },
-    onDone: (runId) => {
-      if (runId !== host.runId || status === 'error') return;
-      jobIndex++;
-      startJob(false);
+    progress: (s) => ({ done: s.current, total: s.jobs.length, text: `실험 ${s.current} / ${s.jobs.length}` }),
+    onReset: () => {
+      shownMap = null;
+      drawAll();
     },
-    onError: (message) => {
-      setStatus('error');
-      ui.alert(message);
+    onEvent: (e) => {
+      const rule = run.state.jobs[run.state.current - (e.type === 'run-finished' || e.type === 'run-diverged' ? 1 : 0)];
+      if (!rule) return;
+      if (e.type === 'round-metrics' || e.type === 'run-finished' || e.type === 'run-diverged') {
+        drawRule(rule);
+        drawTable();
+        if (e.type === 'round-metrics' && rule === mapRule()) drawMap();
+      }
+      // The next rule's panel says it is training.
+      const next = currentRule(run.state);
+      if (next && next !== rule) drawRule(next);
+    },
+    onEnd: drawAll,
+    summary,
+    exports: {
+      tables: {
+        'export-csv': {
+          file: 'poisoning-rounds',
+          columns: ['rule', 'round', 'test_accuracy', 'backdoor_success'],
+          rows: () => RULES.flatMap((r) => ruleOf(r).rounds.map((x) => ({ rule: r, round: x.round, test_accuracy: x.testAccuracy, backdoor_success: x.backdoorSuccess }))),
+        },
+      },
+      json: { file: 'poisoning-config', value: () => ({ widget: 'poisoning', settings: ctx.values, configs: RULES.map((r) => toRunConfig(ctx.values, r)), backend: run.backend }) },
+      prefix: 'poisoning',
+      views: { map: () => (shownMap ? map.svg() : null) },
     },
   });
 
-  function setStatus(s: Status) {
-    status = s;
-    ui.status(s, playing);
-  }
-
-  function onEvent(e: EngineEvent) {
-    const rule = jobs[jobIndex];
-    if (!rule) return;
-    if (e.type === 'run-started') root.dataset.runId = String(host.runId);
-    const next = reduceRule(states.get(rule)!, e);
-    states.set(rule, next);
-    if (e.type === 'round-metrics') {
-      drawRule(rule);
-      if (rule === mapRule()) drawMap();
-      drawTable();
-      ctx.announce(summary());
-    } else if (e.type === 'run-finished' || e.type === 'run-diverged') {
-      drawRule(rule);
-      drawTable();
-    }
-  }
-
-  function startJob(debounced: boolean) {
-    const rule = jobs[jobIndex];
-    ui.progress(Math.min(jobIndex, jobs.length), jobs.length, `실험 ${Math.min(jobIndex, jobs.length)} / ${jobs.length}`);
-    if (!rule) {
-      setStatus('finished');
-      drawTable();
-      drawMap();
-      ctx.announce(summary(), true);
-      return;
-    }
-    states.set(rule, initRule(rule, 'running'));
-    drawRule(rule);
-    if (debounced) host.restart(() => toRunConfig(ctx.values, rule), options(), { paused: () => !active() });
-    else host.start(toRunConfig(ctx.values, rule), options(), { paused: !active() });
-  }
-
-  /** Every rule again from the start: the blocked ones say why, the others queue up. */
-  function startAll(debounced: boolean) {
-    ui.alert(null);
-    states = new Map(
-      RULES.map((r) => {
-        const problems = validateConfig(toRunConfig(ctx.values, r));
-        return [r, problems.length ? initRule(r, 'blocked', problems.map((p) => p.ko).join(' ')) : initRule(r)];
-      }),
-    );
-    jobs = RULES.filter((r) => states.get(r)!.status === 'waiting');
-    jobIndex = 0;
-    shownMap = null;
-    delete root.dataset.runId;
+  function drawAll() {
     for (const r of RULES) drawRule(r);
     drawTable();
     drawMap();
-    setStatus(active() ? 'running' : 'paused');
-    startJob(debounced);
   }
 
   function drawRule(rule: AggregatorRule) {
-    const s = states.get(rule)!;
+    const s = ruleOf(rule);
     const panel = root.querySelector<HTMLElement>(`.pz__rule[data-rule="${rule}"]`);
     if (panel) panel.dataset.status = s.status;
     const points = s.rounds.flatMap((r) => [
@@ -184,7 +145,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     }
     const body = table.createTBody();
     for (const rule of RULES) {
-      const s = states.get(rule)!;
+      const s = ruleOf(rule);
       const last = s.rounds[s.rounds.length - 1];
       const row = body.insertRow();
       row.dataset.rule = rule;
@@ -202,12 +163,12 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
   /** The run the map shows: the chosen one, or the mean's when the chosen rule could not run. */
   function mapRule(): AggregatorRule {
     const f = ctx.values.focus as AggregatorRule;
-    return states.get(f)?.status === 'blocked' ? 'mean' : f;
+    return ruleOf(f)?.status === 'blocked' ? 'mean' : f;
   }
 
   function drawMap() {
     const rule = mapRule();
-    const s = states.get(rule)!;
+    const s = ruleOf(rule);
     const withPlane = s.rounds.filter((r) => r.plane);
     const want = ctx.values.round;
     const rec = want > 0 ? withPlane.find((r) => r.round === Math.min(want, withPlane.length ? withPlane[withPlane.length - 1].round : want)) : withPlane[withPlane.length - 1];
@@ -240,87 +201,33 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     const v = ctx.values;
     const attack = v.attack === 'none' || v.malicious === 0 ? '공격 없음' : `${ATTACK[v.attack]}, 악의적 클라이언트 ${Math.round(v.malicious * CLIENTS)}명, s=${v.scale}`;
     const parts = RULES.map((r) => {
-      const s = states.get(r)!;
+      const s = ruleOf(r);
       if (s.status === 'blocked') return `${LABEL[r]} 실행 불가`;
       const last = s.rounds[s.rounds.length - 1];
       if (!last) return null;
       return `${LABEL[r]} ${pct(last.testAccuracy)}${last.backdoorSuccess !== undefined ? `(백도어 ${pct(last.backdoorSuccess)})` : ''}`;
     }).filter(Boolean);
-    const state = status === 'finished' ? '모든 실험을 마쳤습니다' : status === 'paused' ? '일시정지' : '학습 중';
+    const state = run.status === 'finished' ? '모든 실험을 마쳤습니다' : run.status === 'paused' ? '일시정지' : '학습 중';
     return `${attack}${v.secure ? ', 보안 집계' : ''}: ${state}. 마지막 라운드 테스트 정확도: ${parts.join(', ') || '아직 없음'}.`;
   }
 
-  ui.parameters(`모델: 입력 64 → 은닉 ${HIDDEN.join('·')} (ReLU) → 출력 10, digits 8×8, FedAvg(E = 1, B = 10, η = 0.1), 클라이언트 ${CLIENTS}명 모두 매 라운드 참여`);
-  startAll(false);
+  run.parameters(`모델: 입력 64 → 은닉 ${HIDDEN.join('·')} (ReLU) → 출력 10, digits 8×8, FedAvg(E = 1, B = 10, η = 0.1), 클라이언트 ${CLIENTS}명 모두 매 라운드 참여`);
+  run.start(false);
 
-  return {
-    update(_values: PoisonValues, changed) {
-      if (changed.every((k) => VIEW_ONLY.includes(k))) {
-        drawMap();
-        return;
-      }
-      playing = true;
-      startAll(true);
+  return run.controller<PoisonInspection>({
+    update: (_values, changed) => {
+      if (changed.every((k) => ctx.table[k].view)) drawMap();
     },
-    action(name, trigger) {
-      switch (name) {
-        case 'toggle-play':
-          if (status === 'finished' || status === 'diverged' || status === 'error') {
-            playing = true;
-            startAll(false);
-            return;
-          }
-          playing = !playing;
-          if (active()) host.resume();
-          else host.pause();
-          setStatus(active() ? 'running' : 'paused');
-          return;
-        case 'step':
-          playing = false;
-          host.step();
-          setStatus('paused');
-          return;
-        case 'restart':
-          playing = true;
-          startAll(false);
-          return;
-        case 'export-csv':
-          downloadCsv(
-            RULES.flatMap((r) => states.get(r)!.rounds.map((x) => ({ rule: r, round: x.round, test_accuracy: x.testAccuracy, backdoor_success: x.backdoorSuccess }))),
-            ['rule', 'round', 'test_accuracy', 'backdoor_success'],
-            `poisoning-rounds-${stamp()}.csv`,
-          );
-          return;
-        case 'export-json':
-          downloadJson({ widget: 'poisoning', settings: ctx.values, configs: RULES.map((r) => toRunConfig(ctx.values, r)), backend }, `poisoning-config-${stamp()}.json`);
-          return;
-        case 'export-png':
-        case 'export-svg':
-          exportView(name === 'export-png' ? 'png' : 'svg', `poisoning-${trigger.dataset.target ?? 'map'}`, shownMap ? map.svg() : null, ctx.notify);
-          return;
-      }
-    },
-    setVisible(visible) {
-      if (status !== 'running' && status !== 'paused') return;
-      if (visible && playing) {
-        host.resume();
-        setStatus('running');
-      } else {
-        host.pause();
-        setStatus('paused');
-      }
-    },
-    destroy() {
-      host.dispose();
+    destroy: () => {
       map.destroy();
       for (const c of charts.values()) c.destroy();
     },
-    inspect() {
+    inspect: () => {
+      const rule = currentRule(run.state);
       return {
-        runId: host.runId,
-        status,
+        ...run.inspectBase(),
         rules: RULES.map((r) => {
-          const s = states.get(r)!;
+          const s = ruleOf(r);
           return {
             rule: r,
             status: s.status,
@@ -331,9 +238,8 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
           };
         }),
         map: shownMap,
-        backend,
-        config: jobs[jobIndex] ? toRunConfig(ctx.values, jobs[jobIndex]) : null,
+        config: rule ? toRunConfig(ctx.values, rule) : null,
       };
     },
-  };
+  });
 }

@@ -44,12 +44,10 @@ export const params = {
   secure: { type: 'boolean', label: '보안 집계 (서버는 합만 봄)', default: false },
   rounds: { type: 'number', label: '라운드 수', default: 10, min: 5, max: 20, step: 5, unit: '라운드' },
   seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
-  focus: { type: 'choice', label: '지도에 보일 실험', default: 'median', choices: RULE_CHOICES },
-  round: { type: 'number', label: '지도의 라운드 (0 = 최근)', default: 0, min: 0, max: 20, step: 1 },
+  focus: { type: 'choice', label: '지도에 보일 실험', default: 'median', choices: RULE_CHOICES, view: true },
+  round: { type: 'number', label: '지도의 라운드 (0 = 최근)', default: 0, min: 0, max: 20, step: 1, view: true },
 } as const satisfies ParamTable;
 
 export type PoisonParams = typeof params;
 export type PoisonValues = Values<PoisonParams>;
 
-/** Settings that change only the picture, not the runs. */
-export const VIEW_ONLY: readonly (keyof PoisonParams)[] = ['focus', 'round'];

@@ -7,7 +7,8 @@
  * Shape: `create(el, options) → { update(data), destroy() }`; updates coalesce to one per frame.
  */
 import type { MessageKind } from '~/engine/types';
-import { KIND_COLORS, KIND_LABELS, formatBytes } from './kinds';
+import { KIND_COLORS, KIND_LABELS } from './kinds';
+import { formatBytes } from '../kit/status';
 
 export interface ByteRow {
   kind: MessageKind;

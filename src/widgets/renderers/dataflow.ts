@@ -13,6 +13,7 @@
 import { select, easeCubicInOut, interrupt } from 'd3';
 import { classColor } from './colors';
 import { prefersReducedMotion } from '~/runtime/lazy';
+import { formatBytes } from '../kit/status';
 
 export interface DataflowData {
   /** A new run: all training points, their labels and owning clients (resets the picture). */
@@ -43,13 +44,6 @@ const CLIENT_X = 4;
 const CLIENT_W = 104;
 const SERVER = { x: 178, y: 40, w: 138, h: 150 };
 const PAD = 6;
-
-/** Korean byte counts: 512 B, 3.2 kB, 1.4 MB. */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  if (n < 1e6) return `${(n / 1000).toFixed(n < 1e4 ? 1 : 0)} kB`;
-  return `${(n / 1e6).toFixed(1)} MB`;
-}
 
 export function create(el: HTMLElement, options: DataflowOptions): DataflowRenderer {
   const duration = options.duration ?? 900;

@@ -51,21 +51,6 @@ export const METHOD_COLORS: Record<Method, string> = {
   splitfed: '#009e73',
 };
 
-/** Korean byte counts with the SI prefixes a reader knows: 512 B, 3.2 kB, 1.4 MB, 2.1 GB. */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n)) return '—';
-  const a = Math.abs(n);
-  if (a < 1000) return `${Math.round(n)} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n / 1000;
-  let i = 0;
-  while (Math.abs(v) >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v.toFixed(Math.abs(v) < 10 ? 2 : Math.abs(v) < 100 ? 1 : 0)} ${units[i]}`;
-}
-
 /** A count in Korean digit grouping (1,437). */
 export const formatCount = (n: number): string => Math.round(n).toLocaleString('ko-KR');
 

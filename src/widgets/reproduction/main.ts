@@ -1,50 +1,37 @@
 /**
  * The live reproduction, mounted when it nears the viewport: FedSGD and the chosen FedAvg
- * settings train one after another in the worker; each stops when it reaches the target accuracy
- * (the round is read off the best-so-far curve with linear interpolation, as the paper does) or
- * its round limit. Every number shown comes from an engine event; nothing is precomputed.
+ * settings train one after another in the worker (./state.ts); each stops when it reaches the
+ * target accuracy (the round is read off the best-so-far curve with linear interpolation, as the
+ * paper does) or its round limit. Every number shown comes from an engine event; nothing is
+ * precomputed.
  */
-import type { EngineEvent, RunConfig } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import type { BackendInfo } from '~/runtime/protocol';
-import { TrainingHost } from '~/runtime/host';
-import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
-import { monotone, roundsToTarget } from '~/engine/metrics';
+import { clientsPerRound } from '~/engine/selection';
+import { monotone } from '~/engine/metrics';
 import { speedupAgainst } from '~/data/reproduction';
-import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
+import { createRun, type Run, type RunInspection } from '../kit/run';
+import { DATA_URL, pct } from '../kit/status';
 import { create as createCurves } from './curves-chart';
-import { VIEW_ONLY, params, type ReproParams, type ReproValues } from './params';
-import { FRACTION, race, toRunConfig, type ChosenLrs, type RaceEntry } from './config';
-
-/** Accuracy before round 1: chance for ten classes (as in the Node reproduction). */
-const CHANCE = 0.1;
-
-interface RunRecord {
-  entry: RaceEntry;
-  config: RunConfig;
-  accuracies: number[];
-  /** waiting → running → target | cap | diverged. */
-  state: 'waiting' | 'running' | 'target' | 'cap' | 'diverged';
-  roundsToTarget: number | null;
-  message?: string;
-}
+import { params, type ReproParams } from './params';
+import { FRACTION, type ChosenLrs } from './config';
+import { initRepro, reduceRepro, type ReproRecord, type ReproState } from './state';
 
 /** What tests read (also handy in the console). */
-export interface ReproInspection {
-  runId: number;
-  status: RunStatus;
-  records: Array<{ id: string; lr: number; state: RunRecord['state']; roundsToTarget: number | null; rounds: number; best: number }>;
-  backend: BackendInfo | null;
+export interface ReproInspection extends RunInspection {
+  records: Array<{ id: string; lr: number; state: ReproRecord['state']; roundsToTarget: number | null; rounds: number; best: number }>;
   memory: () => Promise<{ numTensors: number; numBytes: number }>;
 }
 
-const pct = (x: number, d = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(d)}%` : '—');
-const roundsText = (r: RunRecord, cap: number) =>
-  r.roundsToTarget !== null ? `${r.roundsToTarget < 100 ? r.roundsToTarget.toFixed(1) : Math.round(r.roundsToTarget)}라운드` : r.state === 'running' || r.state === 'waiting' ? '—' : `${cap}라운드 안에 못 닿음`;
+const roundsText = (r: ReproRecord, cap: number) =>
+  r.roundsToTarget !== null
+    ? `${r.roundsToTarget < 100 ? r.roundsToTarget.toFixed(1) : Math.round(r.roundsToTarget)}라운드`
+    : r.state === 'running' || r.state === 'waiting'
+      ? '—'
+      : `${cap}라운드 안에 못 닿음`;
 
-function speedupText(fedsgd: RunRecord | undefined, r: RunRecord, cap: number): string {
+function speedupText(fedsgd: ReproRecord | undefined, r: ReproRecord, cap: number): string {
   if (!fedsgd || r === fedsgd) return r === fedsgd ? '기준' : '—';
-  const done = (x: RunRecord) => x.state !== 'waiting' && x.state !== 'running';
+  const done = (x: ReproRecord) => x.state !== 'waiting' && x.state !== 'running';
   if (!done(fedsgd) || !done(r)) return '—';
   const s = speedupAgainst({ roundsToTarget: fedsgd.roundsToTarget, cap }, { roundsToTarget: r.roundsToTarget, cap });
   if (s.speedup === null) return '알 수 없음';
@@ -54,10 +41,8 @@ function speedupText(fedsgd: RunRecord | undefined, r: RunRecord, cap: number): 
 
 export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproParams> & { inspect(): ReproInspection } {
   const root = ctx.root;
-  const ui = statusElements(root);
   const chartEl = root.querySelector<HTMLElement>('[data-view="accuracy"]')!;
   const tableEl = root.querySelector<HTMLElement>('[data-view="table"]')!;
-  const paramLine = root.querySelector<HTMLElement>('[data-parameters]');
   const chart = createCurves(chartEl, { label: '설정별 라운드에 따른 테스트 정확도' });
   // η chosen by the full-size run, rendered into the page at build time (see the .astro file).
   let chosen: ChosenLrs = {};
@@ -67,43 +52,88 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
     chosen = {};
   }
 
-  let status: RunStatus = 'loading';
-  let playing = true;
-  let records: RunRecord[] = [];
-  let current = 0;
-  let backend: BackendInfo | null = null;
-  /** The values the current race was started with (the table and summary describe those). */
-  let raced: ReproValues = ctx.values;
-
-  const target = () => raced.target / 100;
-
-  function setStatus(s: RunStatus) {
-    status = s;
-    ui.status(s, playing);
-  }
+  const run: Run<ReproParams, ReproState> = createRun(ctx, {
+    config: () => run.state.records[0].config,
+    options: () => ({ dataUrl: DATA_URL }),
+    init: () => initRepro({ ...ctx.values }, chosen),
+    reduce: (s, e) => reduceRepro(s, e),
+    sequence: {
+      job: (s) => (s.current < s.records.length ? { key: String(s.current), config: s.records[s.current].config } : null),
+      ended: (s) => (s.records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished'),
+    },
+    progress: (s) => {
+      const r = s.records[s.current];
+      const n = s.records.length;
+      return r ? { done: s.current, total: n, text: `실행 ${s.current + 1} / ${n} · ${r.entry.label} ${r.accuracies.length}라운드` } : { done: n, total: n, text: `실행 ${n} / ${n}` };
+    },
+    onReset: () => {
+      root.dataset.race = 'running';
+      draw();
+    },
+    onEvent: (e) => {
+      if (e.type === 'run-started') {
+        run.parameters(`2NN 모델 매개변수 ${e.parameters.toLocaleString('ko-KR')}개 · MNIST 학습 ${e.data.trainSize.toLocaleString('ko-KR')}장, 테스트 ${e.data.testSize.toLocaleString('ko-KR')}장`);
+      } else if (e.type === 'run-diverged') {
+        const r = run.state.records[run.state.current - 1];
+        run.alert(`${r.entry.label}: ${e.message}`);
+      }
+      if (e.type === 'round-metrics' || e.type === 'run-finished' || e.type === 'run-diverged') draw();
+    },
+    onEnd: () => {
+      root.dataset.race = 'done';
+      draw();
+    },
+    summary,
+    exports: {
+      tables: {
+        'export-csv': {
+          file: 'reproduction-accuracy',
+          columns: ['setting', 'lr', 'round', 'test_accuracy', 'best_so_far'],
+          rows: () =>
+            run.state.records.flatMap((r) => {
+              const best = monotone(r.accuracies);
+              return r.accuracies.map((a, i) => ({ setting: r.entry.label, lr: r.entry.lr, round: i + 1, test_accuracy: a, best_so_far: best[i] }));
+            }),
+        },
+      },
+      json: {
+        file: 'reproduction',
+        value: () => ({
+          widget: 'reproduction-live',
+          settings: run.state.values,
+          target: run.state.values.target / 100,
+          runs: run.state.records.map((r) => ({ setting: r.entry.id, label: r.entry.label, config: r.config, state: r.state, roundsToTarget: r.roundsToTarget, rounds: r.accuracies.length })),
+          backend: run.backend,
+        }),
+      },
+      prefix: 'reproduction',
+      views: { accuracy: chart },
+    },
+  });
 
   function draw() {
     const useBest = ctx.values.curve === 'best';
     chart.update({
-      series: records
+      series: run.state.records
         .filter((r) => r.accuracies.length)
         .map((r) => {
           const ys = useBest ? monotone(r.accuracies) : r.accuracies;
           return { id: r.entry.id, label: `${r.entry.label}, η=${r.entry.lr}`, rounds: ys.map((_, i) => i + 1), accuracy: ys };
         }),
-      target: target(),
-      xMax: raced.rounds,
+      target: run.state.values.target / 100,
+      xMax: run.state.values.rounds,
       yMin: 0.5,
     });
     drawTable();
   }
 
   function drawTable() {
+    const { records, values: raced } = run.state;
     const fedsgd = records.find((r) => r.entry.algorithm === 'fedsgd');
     const table = document.createElement('table');
     table.className = 'lab__table';
     const caption = table.createCaption();
-    caption.textContent = `${raced.partition === 'iid' ? 'IID' : '극단적 Non-IID'}, 클라이언트 ${raced.clients}명(라운드마다 ${Math.max(1, Math.floor(FRACTION * raced.clients))}명), 목표 ${raced.target}%`;
+    caption.textContent = `${raced.partition === 'iid' ? 'IID' : '극단적 Non-IID'}, 클라이언트 ${raced.clients}명(라운드마다 ${clientsPerRound(FRACTION, raced.clients)}명), 목표 ${raced.target}%`;
     const head = table.createTHead().insertRow();
     for (const h of ['설정', '학습률 η', '목표까지', 'FedSGD 대비', '최고 정확도']) {
       const th = document.createElement('th');
@@ -126,6 +156,8 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
   }
 
   function summary(): string {
+    const { records, values: raced } = run.state;
+    const status = run.status;
     const head = `${raced.partition === 'iid' ? 'IID' : '극단적 Non-IID'} 분할, 목표 정확도 ${raced.target}%`;
     const fedsgd = records.find((r) => r.entry.algorithm === 'fedsgd');
     const parts = records
@@ -141,194 +173,26 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
     return `${head}: ${parts.join('; ')}.${tail}`;
   }
 
-  const wireOptions = { dataUrl: DATA_URL, divergeFactor: 10 };
-  const shouldRun = () => playing && ctx.visible;
+  run.start(false);
 
-  function startNext() {
-    if (current >= records.length) {
-      // The last run may have reached the target before its round limit: stop it there.
-      host.cancel();
-      setStatus(records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished');
-      ui.progress(records.length, records.length, '실행');
-      root.dataset.race = 'done';
-      draw();
-      ctx.announce(summary(), true);
-      return;
-    }
-    ui.progress(current, records.length, '실행');
-    records[current].state = 'running';
-    host.start(records[current].config, wireOptions, { paused: !shouldRun() });
-  }
-
-  /** The current run is over (target, cap or divergence): on to the next setting. */
-  function advance() {
-    current++;
-    draw();
-    startNext();
-  }
-
-  function onEvent(e: EngineEvent) {
-    const r = records[current];
-    if (!r) return;
-    switch (e.type) {
-      case 'run-started':
-        if (paramLine) paramLine.textContent = `2NN 모델 매개변수 ${e.parameters.toLocaleString('ko-KR')}개 · MNIST 학습 ${e.data.trainSize.toLocaleString('ko-KR')}장, 테스트 ${e.data.testSize.toLocaleString('ko-KR')}장`;
-        if (status !== 'paused') setStatus(shouldRun() ? 'running' : 'paused');
-        root.dataset.runId = String(host.runId);
-        return;
-      case 'round-metrics': {
-        r.accuracies.push(e.metrics.testAccuracy);
-        root.dataset.round = String(e.metrics.round);
-        ui.progress(current, records.length, `실행 · ${r.entry.label} ${e.metrics.round}라운드`);
-        const rtt = roundsToTarget(r.accuracies, target(), CHANCE);
-        if (rtt !== null) {
-          r.roundsToTarget = rtt;
-          r.state = 'target';
-          ctx.announce(summary());
-          advance();
-          return;
-        }
-        draw();
-        ctx.announce(summary());
-        return;
-      }
-      case 'run-finished':
-        if (r.state === 'running') r.state = 'cap';
-        advance();
-        return;
-      case 'run-diverged':
-        r.state = 'diverged';
-        r.message = e.message;
-        ui.alert(`${r.entry.label}: ${e.message}`);
-        advance();
-        return;
-      default:
-        return;
-    }
-  }
-
-  const host = new TrainingHost({
-    onEvent: (e) => onEvent(e),
-    onBackend: (info) => {
-      backend = info;
-      ui.backend(info);
-    },
-    onPaused: (p) => {
-      if (status === 'running' || status === 'paused') setStatus(p ? 'paused' : 'running');
-    },
-    onError: (message) => {
-      setStatus('error');
-      ui.alert(message);
-    },
-  });
-
-  /** Starts the race over from FedSGD with the current settings. */
-  function rerun(debounced: boolean) {
-    raced = { ...ctx.values };
-    const entries = race(raced, chosen);
-    records = entries.map((entry) => ({ entry, config: toRunConfig(entry, raced), accuracies: [], state: 'waiting', roundsToTarget: null }));
-    current = 0;
-    root.dataset.race = 'running';
-    ui.alert(null);
-    setStatus('loading');
-    draw();
-    ctx.announce(summary());
-    const first = records[0];
-    first.state = 'running';
-    ui.progress(0, records.length, '실행');
-    if (debounced) host.restart(() => first.config, wireOptions, { paused: () => !shouldRun() });
-    else host.start(first.config, wireOptions, { paused: !shouldRun() });
-  }
-
-  function exportChart(kind: 'png' | 'svg') {
-    const svg = chart.svg();
-    if (!svg) return;
-    const text = svgDocument(svg);
-    const file = `reproduction-accuracy-${stamp()}`;
-    if (kind === 'svg') downloadSvg(text, `${file}.svg`);
-    else void downloadPng(text, `${file}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
-  }
-
-  rerun(false);
-
-  return {
+  return run.controller({
     update(_values, changed) {
-      if (changed.every((k) => VIEW_ONLY.includes(k))) {
-        draw();
-        return;
-      }
-      playing = true;
-      rerun(true);
+      if (changed.every((k) => k === 'curve')) draw();
     },
-    action(name) {
-      switch (name) {
-        case 'toggle-play':
-          if (status === 'finished' || status === 'diverged' || status === 'error') {
-            playing = true;
-            rerun(false);
-          } else {
-            playing = !playing;
-            setStatus(playing ? 'running' : 'paused');
-            if (shouldRun()) host.resume();
-            else host.pause();
-          }
-          ctx.announce(summary(), true);
-          return;
-        case 'step':
-          if (status === 'finished' || status === 'diverged') return;
-          playing = false;
-          setStatus('paused');
-          host.step();
-          return;
-        case 'restart':
-          playing = true;
-          rerun(false);
-          return;
-        case 'export-csv': {
-          const rows = records.flatMap((r) => {
-            const best = monotone(r.accuracies);
-            return r.accuracies.map((a, i) => ({ setting: r.entry.label, lr: r.entry.lr, round: i + 1, test_accuracy: a, best_so_far: best[i] }));
-          });
-          downloadCsv(rows, ['setting', 'lr', 'round', 'test_accuracy', 'best_so_far'], `reproduction-accuracy-${stamp()}.csv`);
-          return;
-        }
-        case 'export-json':
-          downloadJson(
-            {
-              widget: 'reproduction-live',
-              settings: raced,
-              target: target(),
-              runs: records.map((r) => ({ setting: r.entry.id, label: r.entry.label, config: r.config, state: r.state, roundsToTarget: r.roundsToTarget, rounds: r.accuracies.length })),
-              backend,
-            },
-            `reproduction-${stamp()}.json`,
-          );
-          return;
-        case 'export-png':
-        case 'export-svg':
-          exportChart(name === 'export-png' ? 'png' : 'svg');
-          return;
-      }
-    },
-    setVisible(visible) {
-      if (status !== 'running' && status !== 'paused' && status !== 'loading') return;
-      if (visible && playing) host.resume();
-      else host.pause();
-    },
-    destroy() {
-      host.dispose();
-      chart.destroy();
-    },
-    inspect() {
-      return {
-        runId: host.runId,
-        status,
-        records: records.map((r) => ({ id: r.entry.id, lr: r.entry.lr, state: r.state, roundsToTarget: r.roundsToTarget, rounds: r.accuracies.length, best: r.accuracies.length ? Math.max(...r.accuracies) : 0 })),
-        backend,
-        memory: () => host.memory(),
-      };
-    },
-  };
+    destroy: () => chart.destroy(),
+    inspect: () => ({
+      ...run.inspectBase(),
+      records: run.state.records.map((r) => ({
+        id: r.entry.id,
+        lr: r.entry.lr,
+        state: r.state,
+        roundsToTarget: r.roundsToTarget,
+        rounds: r.accuracies.length,
+        best: r.accuracies.length ? Math.max(...r.accuracies) : 0,
+      })),
+      memory: () => run.memory(),
+    }),
+  });
 }
 
 /** The parameter table, re-exported for tests that build URLs. */

@@ -32,6 +32,7 @@ export const params = {
   lrScale: { type: 'number', label: '학습률 배율', default: 1, min: 0.25, max: 4, values: [0.25, 0.5, 1, 2, 4], unit: '배' },
   seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
   curve: {
+    view: true,
     type: 'choice',
     label: '곡선',
     default: 'best',
@@ -45,5 +46,3 @@ export const params = {
 export type ReproParams = typeof params;
 export type ReproValues = Values<ReproParams>;
 
-/** Settings that change only how the runs are drawn. */
-export const VIEW_ONLY: readonly (keyof ReproParams)[] = ['curve'];

@@ -4,28 +4,23 @@
  * chosen digit and cut from it. Changing the digit or the cut only redraws; changing the model
  * trains again. Nothing is computed here but the layout of the pictures.
  */
-import type { CutLeakage, EngineEvent, RunConfig, ServerView } from '~/engine/types';
+import type { CutLeakage, EngineEvent } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import type { BackendInfo } from '~/runtime/protocol';
-import { TrainingHost } from '~/runtime/host';
-import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
 import { create as createCutError } from '../renderers/cut-error';
-import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
-import { VIEW_ONLY, type ServerViewParams, type ServerViewValues } from './params';
+import { createRun, type Run, type RunInspection } from '../kit/run';
+import { DATA_URL } from '../kit/status';
+import type { ServerViewParams } from './params';
 import { cutsOf, toRunConfig } from './config';
+import { reduceView, type ViewState } from './state';
 
-export interface ServerViewInspection {
-  runId: number;
-  status: RunStatus;
-  config: RunConfig | null;
+export interface ServerViewInspection extends RunInspection {
   /** Test accuracy of the trained model. */
   accuracy: number | null;
   leakage: CutLeakage[];
   /** What is drawn now: digit, cut, the example's error at that cut, values per picture. */
   shown: { digit: number; cut: number; error: number | null; rawValues: number; updateValues: number; smashedValues: number; reconValues: number } | null;
-  backend: BackendInfo | null;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('ko-KR');
@@ -33,9 +28,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('ko-KR');
 export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<ServerViewParams> & { inspect(): ServerViewInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const ui = statusElements(root);
   const statusNote = q('[data-status-note]');
-  const paramLine = q('[data-parameters]');
   const cutInput = q<HTMLInputElement>('input[data-param="cut"]');
   const note = (key: string) => q(`[data-panel-note="${key}"]`);
   const sub = (key: string) => q(`[data-panel-sub="${key}"]`);
@@ -49,12 +42,6 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
   };
   const chart = createCutError(q('[data-view="leakage"]')!, { label: '분할 지점별 선형 디코더의 상대 복원 오차' });
 
-  let status: RunStatus = 'loading';
-  let config: RunConfig | null = null;
-  let view: ServerView | null = null;
-  let accuracy: number | null = null;
-  let parameters = 0;
-  let backend: BackendInfo | null = null;
   let shown: ServerViewInspection['shown'] = null;
 
   /** Keeps the cut inside the model's range (a notice says why when it had to move). */
@@ -84,12 +71,66 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
   }
   mlpOnly();
 
-  function setStatus(s: RunStatus) {
-    status = s;
-    ui.status(s, true);
-  }
+  const run: Run<ServerViewParams, ViewState> = createRun(ctx, {
+    unit: '에폭',
+    total: (c) => c.epochs,
+    config: () => toRunConfig(ctx.values),
+    options: () => ({ dataUrl: DATA_URL, serverView: {} }),
+    init: (): ViewState => ({ config: null, parameters: 0, accuracy: null, view: null }),
+    reduce: (s, e) => reduceView(s, e),
+    divergedHint: '다른 시드나 설정으로 다시 학습해 보세요.',
+    onReset: () => {
+      shown = null;
+      root.dataset.viewReady = 'false';
+    },
+    onEvent: (e) => {
+      const { config, accuracy } = run.state;
+      if (e.type === 'run-started') {
+        run.parameters(`모델 매개변수 ${fmt(e.parameters)}개 · 손글씨 숫자 학습 데이터 ${fmt(e.data.trainSize)}개`);
+        if (statusNote) statusNote.textContent = `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`;
+        draw();
+      } else if (e.type === 'round-metrics' && statusNote && accuracy !== null) {
+        const done = e.metrics.round >= (config?.epochs ?? 0);
+        statusNote.textContent = done
+          ? `학습을 마쳤습니다(테스트 정확도 ${(accuracy * 100).toFixed(1)}%). 분할 지점마다 선형 디코더를 맞추고 있습니다…`
+          : `모델을 학습하고 있습니다 (에폭 ${e.metrics.round}/${config?.epochs}, 테스트 정확도 ${(accuracy * 100).toFixed(1)}%).`;
+      } else if (e.type === 'server-view') {
+        if (statusNote) {
+          statusNote.textContent = `학습을 마친 모델(테스트 정확도 ${accuracy !== null ? (accuracy * 100).toFixed(1) : '?'}%)로 계산했습니다. 디코더는 학습 데이터로 맞추고, 그림의 예제는 학습에 쓰지 않은 테스트 데이터입니다.`;
+        }
+        draw();
+      }
+    },
+    onEnd: () => (root.dataset.viewReady = String(run.state.view !== null)),
+    summary,
+    exports: {
+      tables: {
+        'export-csv': {
+          file: 'serverview-leakage',
+          columns: ['cut', 'width', 'reconstruction_error', 'mse', 'ridge', 'features_used'],
+          rows: () =>
+            (run.state.view?.leakage ?? []).map((l) => ({ cut: l.cut, width: l.width, reconstruction_error: l.reconstructionError, mse: l.mse, ridge: l.ridge, features_used: l.featuresUsed })),
+        },
+      },
+      json: {
+        file: 'serverview-config',
+        value: () => ({
+          widget: 'server-view',
+          settings: ctx.values,
+          config: run.config() ?? toRunConfig(ctx.values),
+          parameters: run.state.parameters,
+          testAccuracy: run.state.accuracy,
+          leakage: run.state.view?.leakage ?? null,
+          backend: run.backend,
+        }),
+      },
+      prefix: 'serverview',
+      views: { panels: panelsSvg, leakage: chart },
+    },
+  });
 
   function drawTable() {
+    const view = run.state.view;
     if (!view) {
       tableBox.replaceChildren();
       return;
@@ -124,6 +165,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
 
   function draw() {
     const v = ctx.values;
+    const view = run.state.view;
     drawTable();
     if (!view) {
       for (const p of Object.values(pictures)) p.update(null);
@@ -165,81 +207,13 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
   function summary(): string {
     const v = ctx.values;
     const model = v.model === 'cnn' ? '합성곱 신경망' : `은닉층 ${v.layers}개(${v.units}개씩) 신경망`;
-    if (status === 'error') return `${model}: 계산하지 못했습니다.`;
+    if (run.status === 'error') return `${model}: 계산하지 못했습니다.`;
+    const { view, accuracy } = run.state;
     if (!view) return `${model}을(를) ${v.epochs}에폭 학습하고 서버가 받는 것을 계산하고 있습니다.`;
     const l = view.leakage.find((x) => x.cut === v.cut);
     const all = view.leakage.map((x) => `${x.cut}번째 층 뒤 ${x.reconstructionError.toFixed(2)}`).join(', ');
     const acc = accuracy !== null ? `테스트 정확도 ${(accuracy * 100).toFixed(1)}%인 ` : '';
     return `${acc}${model}, 숫자 ${v.digit}, 분할 지점 ${v.cut}번째 층 뒤: 스매시드 데이터 ${l ? fmt(l.width) : '?'}개 값에서 선형 디코더가 복원한 이미지의 상대 오차는 ${shown?.error?.toFixed(2) ?? '?'}입니다(테스트 예제 전체로는 ${l?.reconstructionError.toFixed(2) ?? '?'}). 분할 지점별 전체 오차: ${all}.`;
-  }
-
-  function onEvent(e: EngineEvent) {
-    switch (e.type) {
-      case 'run-started':
-        config = e.config;
-        parameters = e.parameters;
-        view = null;
-        accuracy = null;
-        shown = null;
-        ui.alert(null);
-        ui.progress(0, e.config.epochs);
-        if (paramLine) paramLine.textContent = `모델 매개변수 ${fmt(parameters)}개 · 손글씨 숫자 학습 데이터 ${fmt(e.data.trainSize)}개`;
-        if (statusNote) statusNote.textContent = `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`;
-        setStatus('running');
-        root.dataset.runId = String(host.runId);
-        draw();
-        return;
-      case 'round-metrics':
-        accuracy = e.metrics.testAccuracy;
-        ui.progress(e.metrics.round, config?.epochs ?? ctx.values.epochs);
-        if (statusNote) {
-          const done = e.metrics.round >= (config?.epochs ?? 0);
-          statusNote.textContent = done
-            ? `학습을 마쳤습니다(테스트 정확도 ${(accuracy * 100).toFixed(1)}%). 분할 지점마다 선형 디코더를 맞추고 있습니다…`
-            : `모델을 학습하고 있습니다 (에폭 ${e.metrics.round}/${config?.epochs}, 테스트 정확도 ${(accuracy * 100).toFixed(1)}%).`;
-        }
-        return;
-      case 'server-view':
-        view = e;
-        if (statusNote) {
-          statusNote.textContent = `학습을 마친 모델(테스트 정확도 ${accuracy !== null ? (accuracy * 100).toFixed(1) : '?'}%)로 계산했습니다. 디코더는 학습 데이터로 맞추고, 그림의 예제는 학습에 쓰지 않은 테스트 데이터입니다.`;
-        }
-        draw();
-        return;
-      case 'run-finished':
-        setStatus('finished');
-        root.dataset.viewReady = String(view !== null);
-        ctx.announce(summary(), true);
-        return;
-      case 'run-diverged':
-        setStatus('diverged');
-        ui.alert(`${e.message} 다른 시드나 설정으로 다시 학습해 보세요.`);
-        return;
-      default:
-        return;
-    }
-  }
-
-  const host = new TrainingHost({
-    onEvent: (e) => onEvent(e),
-    onBackend: (info) => {
-      backend = info;
-      ui.backend(info);
-    },
-    onError: (message) => {
-      setStatus('error');
-      ui.alert(message);
-    },
-  });
-
-  const wireOptions = { dataUrl: DATA_URL, divergeFactor: 10, serverView: {} };
-
-  function newRun(debounced: boolean) {
-    view = null;
-    root.dataset.viewReady = 'false';
-    setStatus('loading');
-    if (debounced) host.restart(() => toRunConfig(ctx.values), wireOptions);
-    else host.start(toRunConfig(ctx.values), wireOptions);
   }
 
   function panelsSvg(): string | null {
@@ -262,59 +236,19 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
     return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="100%" height="100%" fill="#ffffff"/>${parts.join('')}</svg>`;
   }
 
-  newRun(false);
+  run.start(false);
 
-  return {
-    update(_values: ServerViewValues, changed) {
-      const retrain = !changed.every((k) => VIEW_ONLY.includes(k));
+  return run.controller({
+    update(_values, changed) {
       if (changed.includes('model')) mlpOnly();
       // A model with fewer layers may move the cut (a nested, view-only update draws it).
       fixCut();
-      if (retrain) newRun(true);
-      else draw();
-    },
-    action(name, trigger) {
-      switch (name) {
-        case 'restart':
-          newRun(false);
-          return;
-        case 'export-csv':
-          downloadCsv(
-            (view?.leakage ?? []).map((l) => ({ cut: l.cut, width: l.width, reconstruction_error: l.reconstructionError, mse: l.mse, ridge: l.ridge, features_used: l.featuresUsed })),
-            ['cut', 'width', 'reconstruction_error', 'mse', 'ridge', 'features_used'],
-            `serverview-leakage-${stamp()}.csv`,
-          );
-          return;
-        case 'export-json':
-          downloadJson({ widget: 'server-view', settings: ctx.values, config: config ?? toRunConfig(ctx.values), parameters, testAccuracy: accuracy, leakage: view?.leakage ?? null, backend }, `serverview-config-${stamp()}.json`);
-          return;
-        case 'export-png':
-        case 'export-svg': {
-          const target = trigger.dataset.target ?? 'panels';
-          let svgText: string | null = null;
-          if (target === 'panels') svgText = panelsSvg();
-          else {
-            const s = chart.svg();
-            if (s) svgText = svgDocument(s);
-          }
-          if (!svgText) {
-            ctx.notify('아직 내려받을 그림이 없습니다. 계산이 끝난 뒤에 다시 눌러 보세요.');
-            return;
-          }
-          const file = `serverview-${target}-${stamp()}`;
-          if (name === 'export-svg') downloadSvg(svgText, `${file}.svg`);
-          else void downloadPng(svgText, `${file}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
-          return;
-        }
-      }
+      if (changed.every((k) => k === 'digit' || k === 'cut')) draw();
     },
     destroy() {
-      host.dispose();
       for (const p of Object.values(pictures)) p.destroy();
       chart.destroy();
     },
-    inspect() {
-      return { runId: host.runId, status, config, accuracy, leakage: view?.leakage ?? [], shown, backend };
-    },
-  };
+    inspect: () => ({ ...run.inspectBase(), accuracy: run.state.accuracy, leakage: run.state.view?.leakage ?? [], shown }),
+  });
 }

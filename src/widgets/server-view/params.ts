@@ -11,10 +11,11 @@ export const params = {
   digit: {
     type: 'choice',
     label: '숫자',
+    view: true,
     default: '3',
     choices: Array.from({ length: 10 }, (_, d) => ({ value: String(d) as `${number}`, label: `${d}` })),
   },
-  cut: { type: 'number', label: '분할 지점', default: 1, min: 1, max: 6, step: 1, unit: '번째 층 뒤' },
+  cut: { type: 'number', label: '분할 지점', default: 1, min: 1, max: 6, step: 1, unit: '번째 층 뒤', view: true },
   model: {
     type: 'choice',
     label: '모델',
@@ -42,5 +43,3 @@ export const params = {
 export type ServerViewParams = typeof params;
 export type ServerViewValues = Values<ServerViewParams>;
 
-/** Settings that only choose what is shown from the computed view. */
-export const VIEW_ONLY: readonly (keyof ServerViewParams)[] = ['digit', 'cut'];

@@ -1,30 +1,26 @@
 /**
  * The split-learning playground, mounted when it nears the viewport: the cut network, the
  * per-batch messages, bytes by kind against the formula, what the server receives, and the usual
- * metrics. No learning happens here; every number shown comes from an engine event.
+ * metrics. State: ./state.ts. No learning happens here; every number shown comes from an engine
+ * event.
  */
-import type { EngineEvent, MessageKind, RoundMetrics, RunConfig } from '~/engine/types';
+import type { EngineEvent, RoundMetrics } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import type { BackendInfo } from '~/runtime/protocol';
-import { TrainingHost } from '~/runtime/host';
-import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
-import { splitEpochBytes, type BytesByKind } from '~/engine/comm';
+import type { BytesByKind } from '~/engine/comm';
 import { create as createNetwork } from '../renderers/network';
 import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { create as createByteTable, type ByteRow } from '../renderers/byte-table';
 import { SERIES_COLORS } from '../renderers/colors';
-import { KIND_LABELS, KIND_ORDER, formatBytes } from '../renderers/kinds';
-import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
-import { BATCH_PACE, FLIGHT, PACE, VIEW_ONLY, params, type SplitParams, type SplitValues } from './params';
+import { KIND_LABELS, KIND_ORDER } from '../renderers/kinds';
+import { createRun, type Run, type RunInspection } from '../kit/run';
+import { DATA_URL, choiceLabel, formatBytes, num, pct } from '../kit/status';
+import { BATCH_PACE, FLIGHT, PACE, params, type SplitParams, type SplitValues } from './params';
 import { cutText, fixes, networkOf, toRunConfig } from './config';
-import { transportAction, type TransportTarget } from '../kit/transport';
+import { initSplit, reduceSplit, totalBytes, type SplitState } from './state';
 
 /** What tests read (also handy in the console). */
-export interface SplitInspection {
-  runId: number;
-  status: RunStatus;
-  config: RunConfig | null;
+export interface SplitInspection extends RunInspection {
   rows: RoundMetrics[];
   /** Bytes by kind over the whole run, as counted from round-metrics. */
   totals: BytesByKind;
@@ -34,23 +30,18 @@ export interface SplitInspection {
   seen: Record<string, number>;
   /** The previous run's test accuracies, when one is kept for comparison. */
   previous: number[] | null;
-  backend: BackendInfo | null;
   cut: number;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const num = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
 const GHOST = '#8a8f98';
 
 export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitParams> & { inspect(): SplitInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const ui = statusElements(root);
   const netStatus = q('[data-net-status]');
   const bytesNote = q('[data-bytes-note]');
   const sampleNote = q('[data-sample-note]');
   const compareNote = q('[data-compare-note]');
-  const paramLine = q('[data-parameters]');
   const cutInput = q<HTMLInputElement>('input[data-param="cut"]');
 
   // Settings that cannot run together are corrected before anything is drawn (with a notice).
@@ -94,24 +85,72 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
     ],
   });
 
-  let status: RunStatus = 'loading';
-  let playing = true;
-  let config: RunConfig | null = null;
-  let rows: RoundMetrics[] = [];
-  let totals: BytesByKind = {};
-  let epochBytes: BytesByKind = {};
-  let epochDone = false;
-  let formula: BytesByKind | null = null;
-  let seen: Record<string, number> = {};
-  let backend: BackendInfo | null = null;
-  let parameters = 0;
-  let clientParameters = 0;
-  let cutWidth = 0;
   /** The run before this one: its rows and what made it different, for the comparison lines. */
-  let previous: { rows: RoundMetrics[]; what: string; settings: SplitValues } | null = null;
+  let previous: { rows: readonly RoundMetrics[]; what: string; settings: SplitValues } | null = null;
   let runSettings: SplitValues = ctx.values;
-  let latestSample: { values: Float32Array; shape: number[]; client: number; batch: number; epoch: number } | null = null;
   let sampleFrame = 0;
+
+  const run: Run<SplitParams, SplitState> = createRun(ctx, {
+    unit: '에폭',
+    total: (c) => c.epochs,
+    config: () => toRunConfig(ctx.values),
+    options: () => ({ dataUrl: DATA_URL }),
+    init: initSplit,
+    reduce: (s, e) => reduceSplit(s, e),
+    onReset: (last) => {
+      // Keep the run being replaced for comparison, if it got anywhere.
+      if (last.rows.length > 0) previous = { rows: last.rows, what: '', settings: runSettings };
+      runSettings = ctx.values;
+      if (previous) previous.what = difference(runSettings, previous.settings);
+    },
+    onEvent,
+    onEnd: (s) => {
+      if (s !== 'finished') return;
+      network.setActive(null);
+      setNetStatus(`학습을 마쳤습니다: 에폭 ${run.state.rows.length}개, 모두 ${formatBytes(totalBytes(run.state.totals))}가 오갔습니다.`, true);
+    },
+    pace: () => [PACE[ctx.values.speed], BATCH_PACE[ctx.values.speed]],
+    summary,
+    exports: {
+      tables: {
+        'export-csv': {
+          file: 'split-metrics',
+          columns: () => ['epoch', 'train_loss', 'test_loss', 'train_accuracy', 'test_accuracy', 'bytes_up', 'bytes_down', ...kindsUsed().map((k) => `bytes_${k}`)],
+          rows: () =>
+            run.state.rows.map((r) => ({
+              epoch: r.round,
+              train_loss: r.trainLoss,
+              test_loss: r.testLoss,
+              train_accuracy: r.trainAccuracy,
+              test_accuracy: r.testAccuracy,
+              bytes_up: r.bytesUp,
+              bytes_down: r.bytesDown,
+              ...Object.fromEntries(kindsUsed().map((k) => [`bytes_${k}`, r.bytesByKind[k] ?? 0])),
+            })),
+        },
+      },
+      json: {
+        file: 'split-config',
+        value: () => {
+          const s = run.state;
+          return {
+            widget: 'split-playground',
+            settings: ctx.values,
+            config: run.config() ?? toRunConfig(ctx.values),
+            parameters: s.parameters,
+            clientParameters: s.clientParameters,
+            cutWidth: s.cutWidth,
+            formulaPerEpoch: s.formula,
+            backend: run.backend,
+          };
+        },
+      },
+      prefix: 'split',
+      views: { network: () => network.toSvg(), sample: () => sample.toSvg(), loss: lossChart, accuracy: accChart },
+    },
+  });
+
+  const kindsUsed = () => KIND_ORDER.filter((k) => run.state.rows.some((r) => (r.bytesByKind[k] ?? 0) > 0));
 
   function showNetwork() {
     const net = networkOf(ctx.values);
@@ -122,12 +161,8 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
     }
   }
 
-  function setStatus(s: RunStatus) {
-    status = s;
-    ui.status(s, playing);
-  }
-
   function drawBytes() {
+    const { totals, epochBytes, epochDone, formula, rows, config } = run.state;
     const kinds = KIND_ORDER.filter((k) => (totals[k] ?? 0) > 0 || (epochBytes[k] ?? 0) > 0 || (formula?.[k] ?? 0) > 0);
     const list: ByteRow[] = kinds.map((k) => ({ kind: k, epoch: epochBytes[k] ?? 0, formula: formula?.[k], total: totals[k] ?? 0 }));
     const e = rows.length + (epochDone ? 0 : 1);
@@ -136,14 +171,14 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
 
   /** How the current run differs from the previous one, in a few words. */
   function difference(a: SplitValues, b: SplitValues): string {
-    const keys = (Object.keys(params) as (keyof SplitParams)[]).filter((k) => !VIEW_ONLY.includes(k) && a[k] !== b[k]);
+    const keys = (Object.keys(params) as (keyof SplitParams)[]).filter((k) => !(params[k] as { view?: boolean }).view && a[k] !== b[k]);
     if (keys.length === 0) return '같은 설정';
     return keys
       .slice(0, 2)
       .map((k) => {
         const spec = params[k];
         const v = b[k];
-        const text = spec.type === 'choice' ? (spec.choices as readonly { value: string; label: string }[]).find((c) => c.value === v)?.label ?? String(v) : String(v);
+        const text = spec.type === 'choice' ? ((spec.choices as readonly { value: string; label: string }[]).find((c) => c.value === v)?.label ?? String(v)) : String(v);
         return `${spec.label} ${text}`;
       })
       .join(', ')
@@ -151,6 +186,7 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
   }
 
   function drawCharts() {
+    const rows = run.state.rows;
     const lossPts: LinePoint[] = [];
     const accPts: LinePoint[] = [];
     for (const r of rows) {
@@ -165,7 +201,7 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
         accPts.push({ x: r.round, y: r.testAccuracy, series: 'prev' });
       }
     }
-    const xMax = Math.max(config?.epochs ?? ctx.values.epochs, showPrev ? previous!.rows.length : 0);
+    const xMax = Math.max(run.config()?.epochs ?? ctx.values.epochs, showPrev ? previous!.rows.length : 0);
     lossChart.update({ points: lossPts, xMax });
     accChart.update({ points: accPts, xMax });
     if (compareNote) {
@@ -177,28 +213,33 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
         const same = n > 0 && gap === 0;
         compareNote.textContent =
           `회색 점선: 이전 실행(${previous!.what})의 테스트 곡선.` +
-          (n === 0 ? '' : same ? ` 지금까지 ${n}개 에폭 모두에서 두 실행의 테스트 정확도가 같습니다.` : ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.`);
+          (n === 0
+            ? ''
+            : same
+              ? ` 지금까지 ${n}개 에폭 모두에서 두 실행의 테스트 정확도가 같습니다.`
+              : ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.`);
       }
     }
   }
 
   function summary(): string {
     const v = ctx.values;
-    const variant = params.variant.choices.find((c) => c.value === v.variant)?.label ?? v.variant;
-    const head = `${params.data.choices.find((c) => c.value === v.data)?.label ?? v.data}, 은닉층 ${v.layers}개(${v.units}개씩), ${variant}, 분할 지점 ${v.cut}번째 층 뒤, 클라이언트 ${v.clients}명`;
-    if (status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
-    const last = rows[rows.length - 1];
+    const variant = choiceLabel(params.variant, v.variant);
+    const head = `${choiceLabel(params.data, v.data)}, 은닉층 ${v.layers}개(${v.units}개씩), ${variant}, 분할 지점 ${v.cut}번째 층 뒤, 클라이언트 ${v.clients}명`;
+    if (run.status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
+    const { rows, totals } = run.state;
+    const last = rows.at(-1);
     if (!last) return `${head}: 학습을 준비하고 있습니다.`;
-    const state = status === 'finished' ? '학습을 마쳤습니다' : status === 'paused' ? '일시정지' : '학습 중';
+    const state = run.status === 'finished' ? '학습을 마쳤습니다' : run.status === 'paused' ? '일시정지' : '학습 중';
     const sent = KIND_ORDER.filter((k) => (totals[k] ?? 0) > 0)
       .map((k) => `${KIND_LABELS[k]} ${formatBytes(totals[k]!)}`)
       .join(', ');
-    return `${head}: ${state}, 에폭 ${last.round}/${config?.epochs ?? v.epochs}. 테스트 정확도 ${pct(last.testAccuracy)}, 테스트 손실 ${num(last.testLoss)}. 지금까지 오간 데이터: ${sent}.`;
+    return `${head}: ${state}, 에폭 ${last.round}/${run.config()?.epochs ?? v.epochs}. 테스트 정확도 ${pct(last.testAccuracy)}, 테스트 손실 ${num(last.testLoss)}. 지금까지 오간 데이터: ${sent}.`;
   }
 
   function drawSample() {
     sampleFrame = 0;
-    const s = latestSample;
+    const s = run.state.sample;
     if (!s) return;
     const img = squareUp(s.values, s.shape.length === 2 ? [s.shape[0], s.shape[1], 1] : undefined);
     const tanh = ctx.values.act === 'tanh';
@@ -222,256 +263,100 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
   }
 
   function onEvent(e: EngineEvent) {
+    const s = run.state;
     switch (e.type) {
       case 'run-started': {
-        config = e.config;
-        parameters = e.parameters;
-        clientParameters = e.clientParameters ?? 0;
-        cutWidth = e.cutWidth ?? 0;
-        rows = [];
-        totals = {};
-        epochBytes = {};
-        epochDone = false;
-        seen = {};
-        latestSample = null;
-        const sizes = e.data.histograms.map((h) => h.reduce((a, b) => a + b, 0));
+        const share = s.parameters > 0 ? ` (η_c ≈ ${(s.clientParameters / s.parameters).toFixed(2)})` : '';
+        run.parameters(
+          `모델 매개변수 ${s.parameters.toLocaleString('ko-KR')}개 · 클라이언트 쪽 ${s.clientParameters.toLocaleString('ko-KR')}개${share} · 분할 지점의 너비 q = ${s.cutWidth}${s.headCutWidth ? `, 두 번째 분할 지점 q₂ = ${s.headCutWidth}` : ''}`,
+        );
         const K = e.config.clients;
-        formula =
-          e.config.variant === 'vertical'
-            ? splitEpochBytes({ clientSizes: new Array<number>(K).fill(e.data.trainSize), variant: 'vertical', q: new Array<number>(K).fill(cutWidth / K), clientParams: clientParameters, handoff: null })
-            : splitEpochBytes({ clientSizes: sizes, variant: e.config.variant, q: cutWidth, q2: e.headCutWidth, clientParams: clientParameters, handoff: e.config.handoff });
-        if (paramLine) {
-          const share = parameters > 0 ? ` (η_c ≈ ${(clientParameters / parameters).toFixed(2)})` : '';
-          paramLine.textContent = `모델 매개변수 ${parameters.toLocaleString('ko-KR')}개 · 클라이언트 쪽 ${clientParameters.toLocaleString('ko-KR')}개${share} · 분할 지점의 너비 q = ${cutWidth}${e.headCutWidth ? `, 두 번째 분할 지점 q₂ = ${e.headCutWidth}` : ''}`;
-        }
         if (bytesNote) {
           bytesNote.textContent =
             e.config.variant === 'vertical'
               ? '공식: 에폭마다 모든 예제에 대해 클라이언트마다 스매시드 데이터와 기울기를 주고받고, 레이블은 클라이언트 1이 보냅니다(src/engine/comm.ts).'
               : `공식: 스매시드 데이터와 기울기가 예제마다 q개씩(p·q·4바이트)${e.config.variant === 'ushaped' ? ', 두 번째 분할 지점에서 q₂개씩 더' : ', 레이블이 예제마다 하나'}${K > 1 ? `, 인계가 에폭마다 ${K}번(클라이언트 쪽 매개변수 × 4바이트${e.config.handoff === 'server' ? ' × 2: 서버를 거치면 두 번 보냄' : ''})` : ''}. 에폭이 끝나면 엔진이 센 바이트와 비교합니다.`;
         }
-        ui.alert(null);
-        ui.progress(0, e.config.epochs);
         network.setActive(null);
         drawBytes();
         drawCharts();
-        if (status !== 'paused') setStatus(playing && ctx.visible ? 'running' : 'paused');
-        root.dataset.runId = String(host.runId);
         setNetStatus('학습을 시작합니다.', true);
-        ctx.announce(summary());
         return;
       }
       case 'round-started':
-        epochBytes = {};
-        epochDone = false;
         drawBytes();
         return;
       case 'smashed-sent': {
-        seen[e.type] = (seen[e.type] ?? 0) + 1;
         const second = e.from === 'server';
-        epochBytes.smashed = (epochBytes.smashed ?? 0) + e.bytes;
         network.packet('smashed', second ? 2 : 1, !second, e.client);
         if (!second) {
-          network.setActive(config?.variant === 'vertical' ? null : e.client);
-          latestSample = { values: e.sample, shape: e.sampleShape ?? [e.sample.length], client: e.client, batch: e.batch, epoch: e.round };
+          network.setActive(s.config?.variant === 'vertical' ? null : e.client);
           if (!sampleFrame) sampleFrame = requestAnimationFrame(drawSample);
-          const who = config?.variant === 'vertical' ? '모든 클라이언트' : `클라이언트 ${e.client + 1} 차례`;
+          const who = s.config?.variant === 'vertical' ? '모든 클라이언트' : `클라이언트 ${e.client + 1} 차례`;
           setNetStatus(`에폭 ${e.round} · ${who} · 배치 ${e.batch + 1}: 스매시드 데이터 ${formatBytes(e.bytes)} (${e.shape.join('×')})가 서버로 갑니다.`);
         }
         drawBytes();
         return;
       }
       case 'gradient-returned': {
-        seen[e.type] = (seen[e.type] ?? 0) + 1;
         const second = e.from !== undefined && e.from !== 'server';
-        epochBytes.gradient = (epochBytes.gradient ?? 0) + e.bytes;
         network.packet('gradient', second ? 2 : 1, second, e.client);
         drawBytes();
         return;
       }
-      case 'message-sent': {
-        seen[`message:${e.kind}`] = (seen[`message:${e.kind}`] ?? 0) + 1;
-        epochBytes[e.kind] = (epochBytes[e.kind] ?? 0) + e.bytes;
+      case 'message-sent':
         if (e.kind === 'labels') network.packet('labels', 1, true, typeof e.from === 'number' ? e.from : 0);
         drawBytes();
         return;
-      }
       case 'client-handoff':
-        seen[e.type] = (seen[e.type] ?? 0) + 1;
-        epochBytes.handoff = (epochBytes.handoff ?? 0) + e.bytes;
         network.handoff(e.from, e.to, e.via);
-        setNetStatus(`에폭 ${e.round}: 클라이언트 ${e.from + 1}이(가) 클라이언트 쪽 모델을 ${e.via === 'server' ? '서버를 거쳐 ' : ''}클라이언트 ${e.to + 1}에게 넘깁니다 (${formatBytes(e.bytes)}).`, true);
+        setNetStatus(
+          `에폭 ${e.round}: 클라이언트 ${e.from + 1}이(가) 클라이언트 쪽 모델을 ${e.via === 'server' ? '서버를 거쳐 ' : ''}클라이언트 ${e.to + 1}에게 넘깁니다 (${formatBytes(e.bytes)}).`,
+          true,
+        );
         drawBytes();
         return;
-      case 'round-metrics': {
-        rows.push(e.metrics);
-        epochBytes = { ...e.metrics.bytesByKind };
-        epochDone = true;
-        for (const [k, b] of Object.entries(e.metrics.bytesByKind) as [MessageKind, number][]) totals[k] = (totals[k] ?? 0) + b;
-        ui.progress(e.metrics.round, config?.epochs ?? ctx.values.epochs);
+      case 'round-metrics':
         drawBytes();
         drawCharts();
-        root.dataset.epoch = String(e.metrics.round);
-        ctx.announce(summary());
-        return;
-      }
-      case 'run-finished':
-        setStatus('finished');
-        network.setActive(null);
-        setNetStatus(`학습을 마쳤습니다: 에폭 ${rows.length}개, 모두 ${formatBytes(Object.values(totals).reduce((a, b) => a + (b ?? 0), 0))}가 오갔습니다.`, true);
-        ctx.announce(summary(), true);
-        return;
-      case 'run-diverged':
-        setStatus('diverged');
-        ui.alert(`${e.message} 설정을 바꾸거나 ‘다시 학습’을 누르면 새로 시작합니다.`);
-        ctx.announce(summary(), true);
         return;
       default:
         return;
     }
   }
 
-  const host = new TrainingHost({
-    onEvent: (e) => onEvent(e),
-    onBackend: (info) => {
-      backend = info;
-      ui.backend(info);
-    },
-    onPaused: (p) => {
-      if (status === 'running' || status === 'paused') setStatus(p ? 'paused' : 'running');
-    },
-    onError: (message) => {
-      setStatus('error');
-      ui.alert(message);
-    },
-  });
-
-  const wireOptions = { dataUrl: DATA_URL, divergeFactor: 10 };
-  const shouldRun = () => playing && ctx.visible;
-
-  function newRun(debounced: boolean) {
-    // Keep the run being replaced for comparison, if it got anywhere.
-    if (rows.length > 0) previous = { rows, what: '', settings: runSettings };
-    runSettings = ctx.values;
-    if (previous) previous.what = difference(runSettings, previous.settings);
-    rows = [];
-    ui.alert(null);
-    setStatus('loading');
-    if (debounced) host.restart(() => toRunConfig(ctx.values), wireOptions, { paused: () => !shouldRun() });
-    else host.start(toRunConfig(ctx.values), wireOptions, { paused: !shouldRun() });
-  }
-
-  function exportView(kind: 'png' | 'svg', target: string) {
-    const name = `split-${target}-${stamp()}`;
-    let svgText: string | null = null;
-    if (target === 'network') svgText = network.toSvg();
-    else if (target === 'sample') svgText = sample.toSvg();
-    else {
-      const chart = (target === 'loss' ? lossChart : accChart).svg();
-      if (chart) svgText = svgDocument(chart);
-    }
-    if (!svgText) {
-      ctx.notify('아직 내려받을 그림이 없습니다. 학습이 시작된 뒤에 다시 눌러 보세요.');
-      return;
-    }
-    if (kind === 'svg') downloadSvg(svgText, `${name}.svg`);
-    else void downloadPng(svgText, `${name}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
-  }
-
   showNetwork();
-  host.setPace(PACE[ctx.values.speed], BATCH_PACE[ctx.values.speed]);
   network.setDuration(FLIGHT[ctx.values.speed]);
-  newRun(false);
+  run.start(false);
 
-  const transport: TransportTarget = {
-    status: () => status,
-    playing: () => playing,
-    setPlaying: (on) => (playing = on),
-    setStatus,
-    fresh: () => newRun(false),
-    resumeOrHold: () => {
-      if (shouldRun()) host.resume();
-      else host.pause();
-    },
-    step: () => host.step(),
-    noStep: ['finished', 'diverged'],
-    restartPlays: true,
-  };
-
-  return {
+  return run.controller({
     update(values, changed) {
-      if (changed.includes('speed')) {
-        host.setPace(PACE[values.speed], BATCH_PACE[values.speed]);
-        network.setDuration(FLIGHT[values.speed]);
-      }
+      if (changed.includes('speed')) network.setDuration(FLIGHT[values.speed]);
       if (changed.includes('compare')) drawCharts();
-      if (changed.every((k) => VIEW_ONLY.includes(k))) return;
+      if (changed.every((k) => (params[k] as { view?: boolean }).view)) return 'skip';
       // A correction sets a value, which comes back here with the combination fixed.
-      if (applyFixes()) return;
+      if (applyFixes()) return 'skip';
       showNetwork();
-      playing = true;
-      newRun(true);
-    },
-    action(name, trigger) {
-      if (transportAction(name, transport)) return;
-      switch (name) {
-        case 'export-csv': {
-          const kinds = KIND_ORDER.filter((k) => rows.some((r) => (r.bytesByKind[k] ?? 0) > 0));
-          downloadCsv<Record<string, unknown>>(
-            rows.map((r) => ({
-              epoch: r.round,
-              train_loss: r.trainLoss,
-              test_loss: r.testLoss,
-              train_accuracy: r.trainAccuracy,
-              test_accuracy: r.testAccuracy,
-              bytes_up: r.bytesUp,
-              bytes_down: r.bytesDown,
-              ...Object.fromEntries(kinds.map((k) => [`bytes_${k}`, r.bytesByKind[k] ?? 0])),
-            })),
-            ['epoch', 'train_loss', 'test_loss', 'train_accuracy', 'test_accuracy', 'bytes_up', 'bytes_down', ...kinds.map((k) => `bytes_${k}`)],
-            `split-metrics-${stamp()}.csv`,
-          );
-          return;
-        }
-        case 'export-json':
-          downloadJson(
-            { widget: 'split-playground', settings: ctx.values, config: config ?? toRunConfig(ctx.values), parameters, clientParameters, cutWidth, formulaPerEpoch: formula, backend },
-            `split-config-${stamp()}.json`,
-          );
-          return;
-        case 'export-png':
-        case 'export-svg':
-          exportView(name === 'export-png' ? 'png' : 'svg', trigger.dataset.target ?? 'network');
-          return;
-      }
-    },
-    setVisible(visible) {
-      if (status !== 'running' && status !== 'paused' && status !== 'loading') return;
-      if (visible && playing) host.resume();
-      else host.pause();
     },
     destroy() {
       if (sampleFrame) cancelAnimationFrame(sampleFrame);
-      host.dispose();
       network.destroy();
       bytes.destroy();
       sample.destroy();
       lossChart.destroy();
       accChart.destroy();
     },
-    inspect() {
+    inspect: () => {
+      const s = run.state;
       return {
-        runId: host.runId,
-        status,
-        config,
-        rows: [...rows],
-        totals: { ...totals },
-        formula,
-        seen: { ...seen },
+        ...run.inspectBase(),
+        rows: [...s.rows],
+        totals: { ...s.totals },
+        formula: s.formula,
+        seen: { ...s.seen },
         previous: previous ? previous.rows.map((r) => r.testAccuracy) : null,
-        backend,
         cut: ctx.values.cut,
       };
     },
-  };
+  });
 }

@@ -70,6 +70,7 @@ export const params = {
   seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
   speed: {
     type: 'choice',
+    view: true,
     label: '속도',
     default: 'normal',
     choices: [
@@ -78,7 +79,7 @@ export const params = {
       { value: 'fast', label: '빠르게' },
     ],
   },
-  compare: { type: 'boolean', label: '이전 실행의 곡선도 보기', default: true },
+  compare: { type: 'boolean', label: '이전 실행의 곡선도 보기', default: true, view: true },
 } as const satisfies ParamTable;
 
 export type SplitParams = typeof params;
@@ -96,5 +97,3 @@ export const BATCH_PACE: Record<SplitValues['speed'], number> = { slow: 700, nor
 /** Milliseconds a message takes to cross the cut in the drawing, per speed. */
 export const FLIGHT: Record<SplitValues['speed'], number> = { slow: 320, normal: 300, fast: 200 };
 
-/** Settings that change only how the run is shown, not what is trained. */
-export const VIEW_ONLY: readonly (keyof SplitParams)[] = ['speed', 'compare'];

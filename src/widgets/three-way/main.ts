@@ -1,67 +1,37 @@
 /**
  * The three-way race, mounted when it nears the viewport: the four runs go one after another
  * through one training worker (so each one's time is its own, not shared with the others), and
- * everything drawn comes from their engine events. Any setting cancels the race and starts it
- * again from the first method.
+ * everything drawn comes from their engine events (./state.ts). Any setting cancels the race and
+ * starts it again from the first method.
  */
-import type { EngineEvent, MessageKind, RoundMetrics, RunConfig, ServerView } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import type { BackendInfo } from '~/runtime/protocol';
-import { TrainingHost } from '~/runtime/host';
-import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { FLOAT_BYTES } from '~/engine/comm';
 import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createBars, type BarPart } from '../renderers/hbars';
 import { create as createPixels, squareUp, type PixelRenderer } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
-import { KIND_COLORS, KIND_LABELS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS, formatBytes, formatCount } from '../renderers/kinds';
-import { DATA_URL, statusElements, type RunStatus } from '../renderers/run-status';
-import type { ThreeWayParams, ThreeWayValues } from './params';
+import { KIND_COLORS, KIND_LABELS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS, formatCount } from '../renderers/kinds';
+import { createRun, type Run, type RunInspection } from '../kit/run';
+import { DATA_URL, formatBytes, pct } from '../kit/status';
+import type { MessageKind } from '~/engine/types';
+import type { ThreeWayParams } from './params';
 import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
-import { transportAction, type TransportTarget } from '../kit/transport';
+import { initRace, reduceRace, totalBytes, type RaceRecord, type RaceState } from './state';
 
-/** Everything one method's run reported. */
-interface RunRecord {
-  method: RaceMethod;
-  state: 'waiting' | 'running' | 'done' | 'diverged' | 'error';
-  config: RunConfig | null;
-  rows: RoundMetrics[];
-  bytes: Partial<Record<MessageKind, number>>;
-  parameters: number;
-  clientParameters: number;
-  cutWidth: number;
-  trainSize: number;
-  /** Training time in ms on the pause-free clock: run-started to the last round-metrics. */
-  wall: number;
-  /** How much shorter the run would be if each round's clients had trained at the same time. */
-  parallelSaving: number;
-  view: ServerView | null;
-  message: string | null;
-}
-
-export interface ThreeWayInspection {
-  status: RunStatus;
+export interface ThreeWayInspection extends RunInspection {
   /** Index of the run under way (4 when all are done). */
   current: number;
-  runs: Array<Omit<RunRecord, 'view'> & { algorithm: string | null; hasView: boolean; finalAccuracy: number | null }>;
-  backend: BackendInfo | null;
+  runs: Array<Omit<RaceRecord, 'view'> & { algorithm: string | null; hasView: boolean; finalAccuracy: number | null }>;
 }
 
 const DIGIT = 3;
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}초`;
-const totalBytes = (b: Partial<Record<MessageKind, number>>) => Object.values(b).reduce((s, x) => s + (x ?? 0), 0);
-
-function emptyRecord(method: RaceMethod): RunRecord {
-  return { method, state: 'waiting', config: null, rows: [], bytes: {}, parameters: 0, clientParameters: 0, cutWidth: 0, trainSize: 0, wall: 0, parallelSaving: 0, view: null, message: null };
-}
 
 export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<ThreeWayParams> & { inspect(): ThreeWayInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const ui = statusElements(root);
   const summaryBox = q('[data-view="summary"]')!;
   const bytesKey = q('[data-bytes-key]');
-  const paramLine = q('[data-parameters]');
   const accNote = q('[data-acc-note]');
 
   const accChart = createLineChart(q('[data-view="accuracy"]')!, {
@@ -82,26 +52,83 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
     splitfed: createPixels(q('[data-view="seen-splitfed"]')!, { cell: 12, maxWidth: 90 }),
   };
 
-  let records: RunRecord[] = RACE.map(emptyRecord);
-  let current = 0;
-  let status: RunStatus = 'loading';
-  let playing = true;
-  let backend: BackendInfo | null = null;
   let frame = 0;
   let seenDirty = true;
 
-  // A clock that stops while the run is held, so a pause (or scrolling away) is not counted.
-  let pausedAt: number | null = null;
-  let pausedTotal = 0;
-  const clock = () => (pausedAt ?? performance.now()) - pausedTotal;
-  let startedAt = 0;
-  let clientStart = new Map<number, number>();
-  let roundClientTimes: number[] = [];
-
-  function setStatus(s: RunStatus) {
-    status = s;
-    ui.status(s, playing);
-  }
+  const run: Run<ThreeWayParams, RaceState> = createRun(ctx, {
+    config: () => toRunConfig(RACE[0], ctx.values),
+    options: () => ({ dataUrl: DATA_URL, serverView: { cuts: [ctx.values.cut] } }),
+    init: initRace,
+    reduce: (s, e) => reduceRace(s, e),
+    sequence: {
+      job: (s) => (s.current < RACE.length ? { key: String(s.current), config: toRunConfig(RACE[s.current], ctx.values) } : null),
+      ended: (s) => (s.records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished'),
+    },
+    progress: (s) => ({ done: s.current, total: RACE.length, text: `실행 ${s.current} / ${RACE.length}` }),
+    onReset: () => {
+      root.dataset.race = 'running';
+      seenDirty = true;
+      schedule();
+    },
+    onEvent: (e) => {
+      if (e.type === 'run-started' || e.type === 'server-view' || e.type === 'run-finished' || e.type === 'run-diverged') seenDirty = true;
+      if (e.type === 'run-started' && run.state.current === 0) {
+        const r = run.state.records[0];
+        run.parameters(
+          `공통 모델: 입력 64 → 32 → 32 → 10 (매개변수 ${formatCount(r.parameters)}개) · 손글씨 숫자 학습 데이터 ${formatCount(r.trainSize)}개, 테스트 데이터 ${formatCount(r.testSize)}개`,
+        );
+      }
+      if (e.type === 'run-diverged') run.alert(`${METHOD_LABELS[run.state.records[run.state.current - 1].method]}: ${e.message}`);
+      if (e.type === 'run-started' || e.type === 'round-metrics' || e.type === 'server-view' || e.type === 'run-finished' || e.type === 'run-diverged') schedule();
+    },
+    onEnd: () => {
+      // The last rounds may have arrived in the same task as the end: draw them now, so that
+      // whoever sees data-race="done" also sees the finished race drawn.
+      if (frame) cancelAnimationFrame(frame);
+      draw();
+      root.dataset.race = 'done';
+    },
+    summary: summaryText,
+    exports: {
+      tables: {
+        'export-csv': {
+          file: 'threeway-metrics',
+          columns: ['method', 'round', 'epochs_seen', 'test_accuracy', 'test_loss', 'train_loss', 'bytes_cumulative'],
+          rows: () =>
+            run.state.records.flatMap((r) => {
+              let cum = 0;
+              return r.rows.map((m) => ({
+                method: r.method,
+                round: m.round,
+                epochs_seen: epochsSeen(r.method, m.round, ctx.values),
+                test_accuracy: m.testAccuracy,
+                test_loss: m.testLoss,
+                train_loss: m.trainLoss,
+                bytes_cumulative: (cum += m.bytesUp + m.bytesDown),
+              }));
+            }),
+        },
+      },
+      json: {
+        file: 'threeway-summary',
+        value: () => ({
+          widget: 'three-way',
+          settings: ctx.values,
+          runs: run.state.records.map((r) => ({
+            method: r.method,
+            config: r.config ?? toRunConfig(r.method, ctx.values),
+            finalTestAccuracy: r.rows[r.rows.length - 1]?.testAccuracy ?? null,
+            bytesByKind: r.bytes,
+            trainingMs: r.wall,
+            parallelEstimateMs: r.wall - r.parallelSaving,
+          })),
+          backend: run.backend,
+        }),
+      },
+      prefix: 'threeway',
+      views: { accuracy: accChart, bytes: bytesChart, time: timeChart },
+    },
+  });
 
   function schedule() {
     if (!frame) frame = requestAnimationFrame(draw);
@@ -110,6 +137,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
   function draw() {
     frame = 0;
     const v = ctx.values;
+    const records = run.state.records;
     // Accuracy against epochs of data seen.
     const pts: LinePoint[] = [];
     for (const r of records) for (const m of r.rows) pts.push({ x: epochsSeen(r.method, m.round, v), y: m.testAccuracy, series: r.method });
@@ -156,10 +184,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
       rows: rowsLabel,
       parts: tParts,
       totals: Object.fromEntries(
-        records.map((r) => [
-          METHOD_LABELS[r.method],
-          r.state === 'waiting' ? '대기' : r.parallelSaving > 0 ? `${secs(r.wall)} (동시라면 ${secs(r.wall - r.parallelSaving)})` : secs(r.wall),
-        ]),
+        records.map((r) => [METHOD_LABELS[r.method], r.state === 'waiting' ? '대기' : r.parallelSaving > 0 ? `${secs(r.wall)} (동시라면 ${secs(r.wall - r.parallelSaving)})` : secs(r.wall)]),
       ),
     });
 
@@ -173,11 +198,10 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
 
   /** Says so when two methods drew the same curve (one line hides the other). */
   function overlapNote(): string {
-    const byMethod = new Map(records.map((r) => [r.method, r]));
+    const byMethod = new Map(run.state.records.map((r) => [r.method, r]));
     const fl = byMethod.get('fl')!;
     const sfl = byMethod.get('splitfed')!;
-    const same = (a: RunRecord, b: RunRecord) =>
-      a.rows.length > 0 && a.rows.length === b.rows.length && a.rows.every((x, i) => Math.abs(x.testAccuracy - b.rows[i].testAccuracy) < 1e-9);
+    const same = (a: RaceRecord, b: RaceRecord) => a.rows.length > 0 && a.rows.length === b.rows.length && a.rows.every((x, i) => Math.abs(x.testAccuracy - b.rows[i].testAccuracy) < 1e-9);
     if (sfl.config?.algorithm === 'splitfed1' && same(fl, sfl)) {
       return 'SplitFed V1의 곡선이 FedAvg의 곡선과 겹쳐 하나로 보입니다. 모든 클라이언트가 참여하면 SplitFed V1의 라운드는 계산으로는 FedAvg의 라운드와 같습니다. 클라이언트마다 앞부분과 서버 쪽 복사본으로 모델 전체를 자기 데이터로 학습하고, 두 부분을 같은 가중치로 평균하기 때문입니다.';
     }
@@ -186,7 +210,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
 
   function drawSeen() {
     const v = ctx.values;
-    for (const r of records) {
+    for (const r of run.state.records) {
       const note = q(`[data-seen-note="${r.method}"]`);
       const ex = r.view?.examples.find((e) => e.label === DIGIT) ?? r.view?.examples[0];
       if (!r.view || !ex) {
@@ -210,7 +234,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
           const img = squareUp(c.smashed, c.shape.length === 3 ? c.shape : undefined);
           seen[r.method].update({ ...img, scale: 'magnitude', label: `분할 지점 ${c.cut}에서 서버가 받은 이 예제의 스매시드 데이터` });
         }
-        const sent = (r.bytes.smashed ?? 0) / (4 * Math.max(1, r.cutWidth));
+        const sent = (r.bytes.smashed ?? 0) / (FLOAT_BYTES * Math.max(1, r.cutWidth));
         const extra = r.method === 'splitfed' ? `, 라운드마다 클라이언트 쪽 모델(매개변수 ${formatCount(r.clientParameters)}개)` : '';
         if (note) note.textContent = `예제마다 스매시드 데이터 ${r.cutWidth}개와 레이블, 모두 ${formatCount(sent)}번${extra}. 그림: 이 예제의 스매시드 데이터.`;
       }
@@ -231,7 +255,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
       head.append(th);
     }
     const body = table.createTBody();
-    for (const r of records) {
+    for (const r of run.state.records) {
       const tr = body.insertRow();
       const th = document.createElement('th');
       th.scope = 'row';
@@ -261,242 +285,36 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
     const v = ctx.values;
     const part = v.partition === 'iid' ? 'IID' : v.partition === 'dirichlet' ? 'Non-IID(디리클레 α = 0.3)' : 'Non-IID(레이블 샤드)';
     const head = `클라이언트 ${v.clients}명, ${part}, 로컬 에폭 ${v.local}, 데이터를 ${v.epochs}번 훑기`;
-    const parts = records
+    const parts = run.state.records
       .filter((r) => r.state !== 'waiting')
       .map((r) => {
         const last = r.rows[r.rows.length - 1];
         if (r.state === 'diverged') return `${METHOD_LABELS[r.method]} 발산`;
         return `${METHOD_LABELS[r.method]} ${last ? pct(last.testAccuracy) : '—'} (통신 ${formatBytes(totalBytes(r.bytes))}, ${secs(r.wall)})`;
       });
-    const state = current >= RACE.length ? '네 방식 모두 학습을 마쳤습니다' : `${METHOD_LABELS[RACE[current]]}을(를) 학습 중입니다`;
+    const state = run.state.current >= RACE.length ? '네 방식 모두 학습을 마쳤습니다' : `${METHOD_LABELS[RACE[run.state.current]]}을(를) 학습 중입니다`;
     return `${head}: ${state}. ${parts.join(', ')}.`;
   }
 
-  function onEvent(e: EngineEvent) {
-    const r = records[current];
-    if (!r) return;
-    switch (e.type) {
-      case 'run-started':
-        r.state = 'running';
-        r.config = e.config;
-        r.parameters = e.parameters;
-        r.clientParameters = e.clientParameters ?? 0;
-        r.cutWidth = e.cutWidth ?? 0;
-        r.trainSize = e.data.trainSize;
-        startedAt = clock();
-        seenDirty = true;
-        clientStart = new Map();
-        roundClientTimes = [];
-        if (current === 0 && paramLine) paramLine.textContent = `공통 모델: 입력 64 → 32 → 32 → 10 (매개변수 ${formatCount(e.parameters)}개) · 손글씨 숫자 학습 데이터 ${formatCount(e.data.trainSize)}개, 테스트 데이터 ${formatCount(e.data.testSize)}개`;
-        if (status !== 'paused') setStatus(playing && ctx.visible ? 'running' : 'paused');
-        ui.progress(current, RACE.length, '실행');
-        schedule();
-        return;
-      case 'round-started':
-        roundClientTimes = [];
-        return;
-      case 'message-sent':
-        if (e.kind === 'weights-down' && typeof e.to === 'number') clientStart.set(e.to, clock());
-        return;
-      case 'client-trained': {
-        // FedAvg and SplitFed: a client's local work ran from its model's download to here.
-        if (r.method !== 'fl' && r.method !== 'splitfed') return;
-        const t0 = clientStart.get(e.client);
-        if (t0 !== undefined) roundClientTimes.push(clock() - t0);
-        return;
-      }
-      case 'round-metrics': {
-        r.rows.push(e.metrics);
-        for (const [k, b] of Object.entries(e.metrics.bytesByKind) as [MessageKind, number][]) r.bytes[k] = (r.bytes[k] ?? 0) + b;
-        r.wall = clock() - startedAt;
-        // Clients of a round in parallel: the round waits for its slowest client only. SplitFed
-        // V2 shares one server part in sequence, so its clients cannot overlap: no saving.
-        const parallel = r.method === 'fl' || (r.method === 'splitfed' && r.config?.algorithm === 'splitfed1');
-        if (parallel && roundClientTimes.length > 1) {
-          const sumT = roundClientTimes.reduce((a, b) => a + b, 0);
-          r.parallelSaving += sumT - Math.max(...roundClientTimes);
-        }
-        roundClientTimes = [];
-        schedule();
-        ctx.announce(summaryText());
-        return;
-      }
-      case 'server-view':
-        r.view = e;
-        seenDirty = true;
-        schedule();
-        return;
-      case 'run-finished':
-        r.state = 'done';
-        seenDirty = true;
-        schedule();
-        return;
-      case 'run-diverged':
-        r.state = 'diverged';
-        r.message = e.message;
-        seenDirty = true;
-        ui.alert(`${METHOD_LABELS[r.method]}: ${e.message}`);
-        schedule();
-        return;
-      default:
-        return;
-    }
-  }
+  run.start(false);
 
-  const wireOptions = () => ({ dataUrl: DATA_URL, divergeFactor: 10, serverView: { cuts: [ctx.values.cut] } });
-  const shouldRun = () => playing && ctx.visible;
-
-  function startNext() {
-    if (current >= RACE.length) {
-      setStatus(records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished');
-      ui.progress(RACE.length, RACE.length, '실행');
-      root.dataset.race = 'done';
-      schedule();
-      ctx.announce(summaryText(), true);
-      return;
-    }
-    ui.progress(current, RACE.length, '실행');
-    host.start(toRunConfig(RACE[current], ctx.values), wireOptions(), { paused: !shouldRun() });
-  }
-
-  const host = new TrainingHost({
-    onEvent: (e) => onEvent(e),
-    onBackend: (info) => {
-      backend = info;
-      ui.backend(info);
-    },
-    onPaused: (p) => {
-      const now = performance.now();
-      if (p && pausedAt === null) pausedAt = now;
-      else if (!p && pausedAt !== null) {
-        pausedTotal += now - pausedAt;
-        pausedAt = null;
-      }
-      if (status === 'running' || status === 'paused') setStatus(p ? 'paused' : 'running');
-    },
-    onDone: () => {
-      if (records[current] && records[current].state === 'running') records[current].state = 'done';
-      current++;
-      startNext();
-    },
-    onError: (message) => {
-      if (records[current]) records[current].state = 'error';
-      setStatus('error');
-      ui.alert(message);
-    },
-  });
-
-  /** Cancels the race and starts it again from the first method. */
-  function rerun(debounced: boolean) {
-    records = RACE.map(emptyRecord);
-    current = 0;
-    seenDirty = true;
-    pausedAt = null;
-    pausedTotal = 0;
-    root.dataset.race = 'running';
-    ui.alert(null);
-    setStatus('loading');
-    schedule();
-    if (debounced) host.restart(() => toRunConfig(RACE[0], ctx.values), wireOptions(), { paused: () => !shouldRun() });
-    else host.start(toRunConfig(RACE[0], ctx.values), wireOptions(), { paused: !shouldRun() });
-  }
-
-  function exportChart(kind: 'png' | 'svg', target: string) {
-    const chart = target === 'bytes' ? bytesChart : target === 'time' ? timeChart : accChart;
-    const s = chart.svg();
-    if (!s) return;
-    const text = svgDocument(s);
-    const file = `threeway-${target}-${stamp()}`;
-    if (kind === 'svg') downloadSvg(text, `${file}.svg`);
-    else void downloadPng(text, `${file}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
-  }
-
-  rerun(false);
-
-  const transport: TransportTarget = {
-    status: () => status,
-    playing: () => playing,
-    setPlaying: (on) => (playing = on),
-    setStatus,
-    fresh: () => rerun(false),
-    resumeOrHold: () => {
-      if (shouldRun()) host.resume();
-      else host.pause();
-    },
-    step: () => host.step(),
-    noStep: ['finished', 'diverged'],
-    restartPlays: true,
-  };
-
-  return {
-    update(_values: ThreeWayValues) {
-      playing = true;
-      rerun(true);
-    },
-    action(name, trigger) {
-      if (transportAction(name, transport)) return;
-      switch (name) {
-        case 'export-csv': {
-          const rows: Record<string, unknown>[] = [];
-          for (const r of records) {
-            let cum = 0;
-            for (const m of r.rows) {
-              cum += m.bytesUp + m.bytesDown;
-              rows.push({ method: r.method, round: m.round, epochs_seen: epochsSeen(r.method, m.round, ctx.values), test_accuracy: m.testAccuracy, test_loss: m.testLoss, train_loss: m.trainLoss, bytes_cumulative: cum });
-            }
-          }
-          downloadCsv(rows, ['method', 'round', 'epochs_seen', 'test_accuracy', 'test_loss', 'train_loss', 'bytes_cumulative'], `threeway-metrics-${stamp()}.csv`);
-          return;
-        }
-        case 'export-json':
-          downloadJson(
-            {
-              widget: 'three-way',
-              settings: ctx.values,
-              runs: records.map((r) => ({
-                method: r.method,
-                config: r.config ?? toRunConfig(r.method, ctx.values),
-                finalTestAccuracy: r.rows[r.rows.length - 1]?.testAccuracy ?? null,
-                bytesByKind: r.bytes,
-                trainingMs: r.wall,
-                parallelEstimateMs: r.wall - r.parallelSaving,
-              })),
-              backend,
-            },
-            `threeway-summary-${stamp()}.json`,
-          );
-          return;
-        case 'export-png':
-        case 'export-svg':
-          exportChart(name === 'export-png' ? 'png' : 'svg', trigger.dataset.target ?? 'accuracy');
-          return;
-      }
-    },
-    setVisible(visible) {
-      if (status !== 'running' && status !== 'paused' && status !== 'loading') return;
-      if (visible && playing) host.resume();
-      else host.pause();
-    },
+  return run.controller({
     destroy() {
       if (frame) cancelAnimationFrame(frame);
-      host.dispose();
       accChart.destroy();
       bytesChart.destroy();
       timeChart.destroy();
       for (const p of Object.values(seen)) p.destroy();
     },
-    inspect() {
-      return {
-        status,
-        current,
-        runs: records.map(({ view, ...rest }) => ({
-          ...rest,
-          algorithm: rest.config?.algorithm ?? null,
-          hasView: view !== null,
-          finalAccuracy: rest.rows[rest.rows.length - 1]?.testAccuracy ?? null,
-        })),
-        backend,
-      };
-    },
-  };
+    inspect: () => ({
+      ...run.inspectBase(),
+      current: run.state.current,
+      runs: run.state.records.map(({ view, ...rest }) => ({
+        ...rest,
+        algorithm: rest.config?.algorithm ?? null,
+        hasView: view !== null,
+        finalAccuracy: rest.rows[rest.rows.length - 1]?.testAccuracy ?? null,
+      })),
+    }),
+  });
 }

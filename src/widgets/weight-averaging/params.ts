@@ -38,10 +38,11 @@ export const params = {
   weighted: { type: 'boolean', label: '데이터 수로 가중 (n_k / m_t)', default: true },
   rounds: { type: 'number', label: '라운드 수', default: 15, min: 5, max: 40, step: 5, unit: '라운드' },
   seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
-  zoom: { type: 'boolean', label: '이번 라운드만 확대', default: false },
+  zoom: { type: 'boolean', label: '이번 라운드만 확대', default: false, view: true },
   speed: {
     type: 'choice',
     label: '속도',
+    view: true,
     default: 'normal',
     choices: [
       { value: 'slow', label: '느리게' },
@@ -57,5 +58,3 @@ export type AvgValues = Values<AvgParams>;
 /** Milliseconds per phase (clients move out; the mean is taken); 0: whole rounds at once. */
 export const PHASE_MS: Record<AvgValues['speed'], number> = { slow: 1200, normal: 600, fast: 0 };
 
-/** Settings that change only how the run is shown. */
-export const VIEW_ONLY: readonly (keyof AvgParams)[] = ['speed', 'zoom'];

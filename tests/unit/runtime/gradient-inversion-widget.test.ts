@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from '~/runtime/url-state';
 import { params } from '~/widgets/gradient-inversion/params';
-import { formatEpsilon, initialAttack, initialSweep, reduceAttack, reduceSweep, strengthLabel, toInversionConfig, toSweepConfig } from '~/widgets/gradient-inversion/config';
+import { formatEpsilon, strengthLabel, toInversionConfig, toSweepConfig } from '~/widgets/gradient-inversion/config';
+import { initialAttack, initialInversion, initialSweep, inversionStage, reduceAttack, reduceInversion, reduceSweep, startSweep } from '~/widgets/gradient-inversion/state';
 import { validateInversion, type InversionEvent } from '~/engine/attacks/inversion-config';
 import { withAttacks, asWireConfig } from '~/runtime/attacks';
 import { run } from '~/engine/index';
@@ -51,17 +52,35 @@ describe('gradient inversion widget', () => {
   it('the reducers follow a real attack and a real sweep through the worker’s dispatch', async () => {
     const runFn = withAttacks(run as RunFn);
     let a = initialAttack();
+    let both = initialInversion();
+    const stages: string[] = [];
     const v = { ...defaults(), steps: 50 } as never;
-    for await (const e of runFn(asWireConfig(toInversionConfig(v)), { data })) a = reduceAttack(a, e as unknown as InversionEvent);
+    for await (const e of runFn(asWireConfig(toInversionConfig(v)), { data })) {
+      a = reduceAttack(a, e as unknown as InversionEvent);
+      both = reduceInversion(both, e);
+      const st = inversionStage(e);
+      if (st && st.stage !== stages.at(-1)) stages.push(st.stage);
+    }
     expect(a.status).toBe('finished');
     expect(a.history.length).toBeGreaterThan(10);
     expect(a.last!.meanPsnr).toBeGreaterThan(20);
+    // The widget's reducer keeps the same attack; the kit sees it start, progress and finish.
+    expect(both.attack).toEqual(a);
+    expect(stages).toEqual(['started', 'progress', 'finished']);
     let s = initialSweep();
     const sc = { ...toSweepConfig({ ...defaults(), steps: 50, sweep: 'topk' } as never), values: [1, 0.01] };
-    for await (const e of runFn(asWireConfig(sc), { data })) s = reduceSweep(s, e as unknown as InversionEvent);
+    both = startSweep(both, sc.defence, sc.base.attackSteps, 2);
+    for await (const e of runFn(asWireConfig(sc), { data })) {
+      s = reduceSweep(s, e as unknown as InversionEvent);
+      both = reduceInversion(both, e);
+    }
     expect(s.status).toBe('finished');
     expect(s.points.map((p) => p.value)).toEqual([1, 0.01]);
     expect(s.points[0].meanPsnr).toBeGreaterThan(s.points[1].meanPsnr);
+    // The sweep ran after the attack: the attack's pictures are still there.
+    expect(both.mode).toBe('sweep');
+    expect(both.sweep.points).toEqual(s.points);
+    expect(both.attack).toEqual(a);
   });
 
   it('labels strengths and ε in Korean', () => {

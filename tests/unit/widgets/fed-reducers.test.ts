@@ -88,14 +88,12 @@ describe('client-drift reducer', () => {
       if (skew[i]) t = reduceDrift(t, skew[i], 'skew');
       if (iid[i]) t = reduceDrift(t, iid[i], 'iid');
     }
-    expect(t.pairs.map((p) => [p.round, meanDisagreement(p.iid), meanDisagreement(p.skew)])).toEqual(
-      s.pairs.map((p) => [p.round, meanDisagreement(p.iid), meanDisagreement(p.skew)]),
-    );
+    expect(t.pairs.map((p) => [p.round, meanDisagreement(p.iid), meanDisagreement(p.skew)])).toEqual(s.pairs.map((p) => [p.round, meanDisagreement(p.iid), meanDisagreement(p.skew)]));
     expect(s.pairs.map((p) => p.round)).toEqual([1, 2]);
     for (const p of s.pairs) {
       for (const side of [p.iid, p.skew]) {
         expect(side.disagreement.size).toBe(5);
-        for (const d of side.disagreement.values()) expect(d).toBeGreaterThanOrEqual(0), expect(d).toBeLessThanOrEqual(1);
+        for (const d of side.disagreement.values()) (expect(d).toBeGreaterThanOrEqual(0), expect(d).toBeLessThanOrEqual(1));
       }
     }
     // Under strong label skew some client's model draws another boundary than the global one.
@@ -127,7 +125,20 @@ describe('client-drift reducer', () => {
 
 describe('DP-FedAvg reducer', () => {
   const dp = (noise: number, clip: number) =>
-    defaultConfig({ algorithm: 'dpfedavg', dataset: { name: 'moons', noise: 0.1, size: 120 }, clip, noise, clients: 4, fraction: 1, rounds: 2, localEpochs: 1, batchSize: 10, lr: 0.3, weighting: 'uniform', seed: 3 });
+    defaultConfig({
+      algorithm: 'dpfedavg',
+      dataset: { name: 'moons', noise: 0.1, size: 120 },
+      clip,
+      noise,
+      clients: 4,
+      fraction: 1,
+      rounds: 2,
+      localEpochs: 1,
+      batchSize: 10,
+      lr: 0.3,
+      weighting: 'uniform',
+      seed: 3,
+    });
 
   test('without noise the server step is the mean clipped update (to 1e-5); with noise it is not', async () => {
     const quiet = replay<DpState>(initDp(), await collect(dp(0, 0.05), { emitWeights: true }), reduceDp).at(-1)!;

@@ -1,0 +1,60 @@
+/**
+ * The live reproduction as a pure reducer: FedSGD and the chosen FedAvg settings one after
+ * another; each run stops when its best-so-far accuracy reaches the target (read with linear
+ * interpolation, as the paper does), at its round limit, or when it diverges. No DOM, no tfjs.
+ */
+import type { EngineEvent, RunConfig } from '~/engine/types';
+import { roundsToTarget } from '~/engine/metrics';
+import { race, toRunConfig, type ChosenLrs, type RaceEntry } from './config';
+import type { ReproValues } from './params';
+
+/** Accuracy before round 1: chance for ten classes (as in the Node reproduction). */
+export const CHANCE = 0.1;
+
+export interface ReproRecord {
+  entry: RaceEntry;
+  config: RunConfig;
+  accuracies: readonly number[];
+  /** waiting → running → target | cap | diverged. */
+  state: 'waiting' | 'running' | 'target' | 'cap' | 'diverged';
+  roundsToTarget: number | null;
+  message?: string;
+}
+
+export interface ReproState {
+  /** The settings the race was started with (the table and summary describe those). */
+  values: ReproValues;
+  records: readonly ReproRecord[];
+  /** The run under way (records.length when all are done). */
+  current: number;
+}
+
+export function initRepro(values: ReproValues, chosen: ChosenLrs): ReproState {
+  const records = race(values, chosen).map((entry, i): ReproRecord => ({ entry, config: toRunConfig(entry, values), accuracies: [], state: i === 0 ? 'running' : 'waiting', roundsToTarget: null }));
+  return { values, records, current: 0 };
+}
+
+/** Ends the current run as `r` and starts the next one. */
+function advance(s: ReproState, r: ReproRecord): ReproState {
+  const next = s.current + 1;
+  return { ...s, current: next, records: s.records.map((x, i) => (i === s.current ? r : i === next ? { ...x, state: 'running' } : x)) };
+}
+
+export function reduceRepro(s: ReproState, e: EngineEvent): ReproState {
+  const r = s.records[s.current];
+  if (!r) return s;
+  switch (e.type) {
+    case 'round-metrics': {
+      const accuracies = [...r.accuracies, e.metrics.testAccuracy];
+      const rtt = roundsToTarget(accuracies, s.values.target / 100, CHANCE);
+      if (rtt !== null) return advance(s, { ...r, accuracies, roundsToTarget: rtt, state: 'target' });
+      return { ...s, records: s.records.map((x, i) => (i === s.current ? { ...r, accuracies } : x)) };
+    }
+    case 'run-finished':
+      return advance(s, { ...r, state: r.state === 'running' ? 'cap' : r.state });
+    case 'run-diverged':
+      return advance(s, { ...r, state: 'diverged', message: e.message });
+    default:
+      return s;
+  }
+}

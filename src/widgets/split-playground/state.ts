@@ -1,0 +1,97 @@
+/**
+ * The split-learning playground's state, a pure reducer over the engine's events: the metrics
+ * per epoch, bytes by kind (this epoch, the whole run, and the formula's figure for one epoch),
+ * the per-batch events seen, and the latest smashed sample. No DOM, no tfjs.
+ */
+import type { EngineEvent, MessageKind, RoundMetrics, RunConfig } from '~/engine/types';
+import { splitEpochBytes, type BytesByKind } from '~/engine/comm';
+
+export interface SplitState {
+  config: RunConfig | null;
+  parameters: number;
+  clientParameters: number;
+  /** Floats per example at the cut (q), and at the second cut of U-shaped (q₂). */
+  cutWidth: number;
+  headCutWidth: number | undefined;
+  rows: readonly RoundMetrics[];
+  /** Bytes by kind over the whole run, as counted from round-metrics. */
+  totals: BytesByKind;
+  /** Bytes by kind in the epoch under way (or the last one, once done). */
+  epochBytes: BytesByKind;
+  epochDone: boolean;
+  /** The formula's bytes by kind for one epoch of this run. */
+  formula: BytesByKind | null;
+  /** Per-batch events seen in this run, by type. */
+  seen: Readonly<Record<string, number>>;
+  /** The first example of the latest batch, as the server received it. */
+  sample: { values: Float32Array; shape: number[]; client: number; batch: number; epoch: number } | null;
+}
+
+export const initSplit = (): SplitState => ({
+  config: null,
+  parameters: 0,
+  clientParameters: 0,
+  cutWidth: 0,
+  headCutWidth: undefined,
+  rows: [],
+  totals: {},
+  epochBytes: {},
+  epochDone: false,
+  formula: null,
+  seen: {},
+  sample: null,
+});
+
+const add = (b: BytesByKind, kind: MessageKind, bytes: number): BytesByKind => ({ ...b, [kind]: (b[kind] ?? 0) + bytes });
+const count = (s: SplitState, key: string) => ({ ...s.seen, [key]: (s.seen[key] ?? 0) + 1 });
+
+/** The formula's bytes by kind for one epoch of the run that started. */
+function formulaOf(e: Extract<EngineEvent, { type: 'run-started' }>): BytesByKind {
+  const K = e.config.clients;
+  const q = e.cutWidth ?? 0;
+  const clientParams = e.clientParameters ?? 0;
+  if (e.config.variant === 'vertical') {
+    return splitEpochBytes({ clientSizes: new Array<number>(K).fill(e.data.trainSize), variant: 'vertical', q: new Array<number>(K).fill(q / K), clientParams, handoff: null });
+  }
+  const sizes = e.data.histograms.map((h) => h.reduce((a, b) => a + b, 0));
+  return splitEpochBytes({ clientSizes: sizes, variant: e.config.variant, q, q2: e.headCutWidth, clientParams, handoff: e.config.handoff });
+}
+
+export function reduceSplit(s: SplitState, e: EngineEvent): SplitState {
+  switch (e.type) {
+    case 'run-started':
+      return {
+        ...initSplit(),
+        config: e.config,
+        parameters: e.parameters,
+        clientParameters: e.clientParameters ?? 0,
+        cutWidth: e.cutWidth ?? 0,
+        headCutWidth: e.headCutWidth,
+        formula: formulaOf(e),
+      };
+    case 'round-started':
+      return { ...s, epochBytes: {}, epochDone: false };
+    case 'smashed-sent': {
+      const next = { ...s, seen: count(s, e.type), epochBytes: add(s.epochBytes, 'smashed', e.bytes) };
+      // The second cut of U-shaped sends from the server: not what the server receives.
+      if (e.from === 'server') return next;
+      return { ...next, sample: { values: e.sample, shape: e.sampleShape ?? [e.sample.length], client: e.client, batch: e.batch, epoch: e.round } };
+    }
+    case 'gradient-returned':
+      return { ...s, seen: count(s, e.type), epochBytes: add(s.epochBytes, 'gradient', e.bytes) };
+    case 'message-sent':
+      return { ...s, seen: count(s, `message:${e.kind}`), epochBytes: add(s.epochBytes, e.kind, e.bytes) };
+    case 'client-handoff':
+      return { ...s, seen: count(s, e.type), epochBytes: add(s.epochBytes, 'handoff', e.bytes) };
+    case 'round-metrics': {
+      let totals = s.totals;
+      for (const [k, b] of Object.entries(e.metrics.bytesByKind) as [MessageKind, number][]) totals = add(totals, k, b);
+      return { ...s, rows: [...s.rows, e.metrics], epochBytes: { ...e.metrics.bytesByKind }, epochDone: true, totals };
+    }
+    default:
+      return s;
+  }
+}
+
+/** All bytes of a tally. */
+export const totalBytes = (b: BytesByKind): number => Object.values(b).reduce((a, x) => a + (x ?? 0), 0);

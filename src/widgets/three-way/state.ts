@@ -1,0 +1,94 @@
+/**
+ * The three-way race as a pure reducer: four runs one after another (centralized, FedAvg, split
+ * learning, SplitFed), each with its metrics, bytes by kind and training time. Times are the
+ * engine's own measurements carried by the events (round-metrics' and client-trained's `ms`),
+ * not arrival times: several events can reach the page in one batch. No DOM, no tfjs.
+ */
+import type { EngineEvent, MessageKind, RoundMetrics, RunConfig, ServerView } from '~/engine/types';
+import { RACE, type RaceMethod } from './config';
+
+/** Everything one method's run reported. */
+export interface RaceRecord {
+  method: RaceMethod;
+  state: 'waiting' | 'running' | 'done' | 'diverged' | 'error';
+  config: RunConfig | null;
+  rows: readonly RoundMetrics[];
+  bytes: Readonly<Partial<Record<MessageKind, number>>>;
+  parameters: number;
+  clientParameters: number;
+  cutWidth: number;
+  trainSize: number;
+  testSize: number;
+  /** Training time in ms as the engine measured it: the sum of its rounds' compute. */
+  wall: number;
+  /** How much shorter the run would be if each round's clients had trained at the same time. */
+  parallelSaving: number;
+  view: ServerView | null;
+  message: string | null;
+}
+
+export interface RaceState {
+  records: readonly RaceRecord[];
+  /** Index of the run under way (RACE.length when all are done). */
+  current: number;
+  /** How long each client of the round in progress trained (ms, measured by the engine). */
+  roundClientTimes: readonly number[];
+}
+
+const emptyRecord = (method: RaceMethod): RaceRecord => ({
+  method,
+  state: 'waiting',
+  config: null,
+  rows: [],
+  bytes: {},
+  parameters: 0,
+  clientParameters: 0,
+  cutWidth: 0,
+  trainSize: 0,
+  testSize: 0,
+  wall: 0,
+  parallelSaving: 0,
+  view: null,
+  message: null,
+});
+
+export const initRace = (): RaceState => ({ records: RACE.map(emptyRecord), current: 0, roundClientTimes: [] });
+
+export const totalBytes = (b: Partial<Record<MessageKind, number>>): number => Object.values(b).reduce((s, x) => s + (x ?? 0), 0);
+
+export function reduceRace(s: RaceState, e: EngineEvent): RaceState {
+  const r = s.records[s.current];
+  if (!r) return s;
+  const put = (next: Partial<RaceRecord>, rest: Partial<RaceState> = {}): RaceState => ({ ...s, ...rest, records: s.records.map((x, i) => (i === s.current ? { ...x, ...next } : x)) });
+  switch (e.type) {
+    case 'run-started':
+      return put(
+        { state: 'running', config: e.config, parameters: e.parameters, clientParameters: e.clientParameters ?? 0, cutWidth: e.cutWidth ?? 0, trainSize: e.data.trainSize, testSize: e.data.testSize },
+        { roundClientTimes: [] },
+      );
+    case 'round-started':
+      return { ...s, roundClientTimes: [] };
+    case 'client-trained':
+      // FedAvg and SplitFed: the engine's measure of this client's local work.
+      if ((r.method !== 'fl' && r.method !== 'splitfed') || e.ms === undefined) return s;
+      return { ...s, roundClientTimes: [...s.roundClientTimes, e.ms] };
+    case 'round-metrics': {
+      const bytes = { ...r.bytes };
+      for (const [k, b] of Object.entries(e.metrics.bytesByKind) as [MessageKind, number][]) bytes[k] = (bytes[k] ?? 0) + b;
+      // Clients of a round in parallel: the round waits for its slowest client only. SplitFed
+      // V2 shares one server part in sequence, so its clients cannot overlap: no saving.
+      const parallel = r.method === 'fl' || (r.method === 'splitfed' && r.config?.algorithm === 'splitfed1');
+      const times = s.roundClientTimes;
+      const saving = parallel && times.length > 1 ? times.reduce((a, b) => a + b, 0) - Math.max(...times) : 0;
+      return put({ rows: [...r.rows, e.metrics], bytes, wall: r.wall + (e.ms ?? 0), parallelSaving: r.parallelSaving + saving }, { roundClientTimes: [] });
+    }
+    case 'server-view':
+      return put({ view: e });
+    case 'run-finished':
+      return { ...put({ state: 'done' }), current: s.current + 1 };
+    case 'run-diverged':
+      return { ...put({ state: 'diverged', message: e.message }), current: s.current + 1 };
+    default:
+      return s;
+  }
+}
