@@ -241,7 +241,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
     config: () => measureConfig('fl', 1, ctx.values.mw),
     options: () => ({ dataUrl: DATA_URL }),
     init: (): MeasureState => ({ job: 0, measured: [], measuredVars: null }),
-    reduce: (s, e) => reduceMeasure(s, e),
+    reduce: reduceMeasure,
     sequence: { job: (s) => (s.job < JOBS.length ? { key: String(s.job), config: measureConfig(JOBS[s.job].method, JOBS[s.job].K, ctx.values.mw) } : null) },
     progress: (s) => ({ done: s.job, total: JOBS.length, text: `실행 ${s.job} / ${JOBS.length}` }),
     onReset: () => {

@@ -233,7 +233,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     config: () => asWireConfig(run.state.mode === 'sweep' ? toSweepConfig(ctx.values) : toInversionConfig(ctx.values)),
     options: () => ({ dataUrl: DATA_URL }),
     init: initialInversion,
-    reduce: (s, e) => reduceInversion(s, e),
+    reduce: reduceInversion,
     stage: inversionStage,
     progress: (s) => {
       const done = s.mode === 'sweep' ? s.sweep.points.length : (s.attack.last?.step ?? 0);

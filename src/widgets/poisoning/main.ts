@@ -64,7 +64,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     config: () => toRunConfig(ctx.values, RULES[0]),
     options: () => ({ emitWeights: true, dataUrl: DATA_URL }),
     init: () => initPoison(ctx.values),
-    reduce: (s, e) => reducePoison(s, e),
+    reduce: reducePoison,
     sequence: {
       job: (s) => {
         const rule = currentRule(s);

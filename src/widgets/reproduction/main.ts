@@ -56,7 +56,7 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
     config: () => run.state.records[0].config,
     options: () => ({ dataUrl: DATA_URL }),
     init: () => initRepro({ ...ctx.values }, chosen),
-    reduce: (s, e) => reduceRepro(s, e),
+    reduce: reduceRepro,
     sequence: {
       job: (s) => (s.current < s.records.length ? { key: String(s.current), config: s.records[s.current].config } : null),
       ended: (s) => (s.records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished'),

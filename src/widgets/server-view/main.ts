@@ -73,11 +73,10 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
 
   const run: Run<ServerViewParams, ViewState> = createRun(ctx, {
     unit: '에폭',
-    total: (c) => c.epochs,
     config: () => toRunConfig(ctx.values),
     options: () => ({ dataUrl: DATA_URL, serverView: {} }),
     init: (): ViewState => ({ config: null, parameters: 0, accuracy: null, view: null }),
-    reduce: (s, e) => reduceView(s, e),
+    reduce: reduceView,
     divergedHint: '다른 시드나 설정으로 다시 학습해 보세요.',
     onReset: () => {
       shown = null;

@@ -59,7 +59,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
     config: () => toRunConfig(RACE[0], ctx.values),
     options: () => ({ dataUrl: DATA_URL, serverView: { cuts: [ctx.values.cut] } }),
     init: initRace,
-    reduce: (s, e) => reduceRace(s, e),
+    reduce: reduceRace,
     sequence: {
       job: (s) => (s.current < RACE.length ? { key: String(s.current), config: toRunConfig(RACE[s.current], ctx.values) } : null),
       ended: (s) => (s.records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished'),
