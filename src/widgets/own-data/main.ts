@@ -39,6 +39,7 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
   const q = <E extends Element>(s: string) => root.querySelector<E>(s)!;
   const labelSel = q<HTMLSelectElement>('[data-label-column]');
   const groupSel = q<HTMLSelectElement>('[data-group-column]');
+  const keepBox = q<HTMLInputElement>('[data-keep]');
   const errorBox = q<HTMLElement>('[data-table-error]');
   const summaryBox = q<HTMLElement>('[data-table-summary]');
   const dataUrl = root.dataset.dataUrl ?? '/data/';
@@ -97,6 +98,8 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
       problem = e.ko;
       errorBox.textContent = e.ko;
       errorBox.hidden = false;
+      // The file itself was read: say which one, so that the message is read against it.
+      summaryBox.textContent = `${raw.name} (${raw.table.encoding}): ${raw.table.rows.length}줄.`;
     }
   }
 
@@ -156,20 +159,38 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
     const t = e.target as HTMLElement;
     if (t.matches('[data-file]')) {
       const f = (t as HTMLInputElement).files?.[0];
-      if (f) void f.arrayBuffer().then((b) => load(new Uint8Array(b), f.name));
+      if (f)
+        void f.arrayBuffer().then((b) => {
+          load(new Uint8Array(b), f.name);
+          if (raw) keepOpenFile();
+        });
     } else if (t.matches('[data-label-column], [data-group-column]')) {
       prepare();
       run.start(false);
     } else if (t.matches('[data-keep]')) {
-      const keep = (t as HTMLInputElement).checked;
-      if (keep && raw) void idb('readwrite', (s) => s.put({ name: raw!.name, bytes: raw!.bytes }, 'last')).then(() => (q<HTMLElement>('[data-forget]').hidden = false));
+      if ((t as HTMLInputElement).checked) keepOpenFile();
+      else forget();
     }
   };
+  /** With the box ticked, the file now open is the one kept (a newly opened file replaces it). */
+  function keepOpenFile() {
+    if (!raw || !keepBox.checked) return;
+    void idb('readwrite', (s) => s.put({ name: raw!.name, bytes: raw!.bytes }, 'last')).then(() => (q<HTMLElement>('[data-forget]').hidden = false));
+  }
+  function forget() {
+    const had = !q<HTMLElement>('[data-forget]').hidden;
+    void idb('readwrite', (s) => s.delete('last')).then(() => {
+      q<HTMLElement>('[data-forget]').hidden = true;
+      keepBox.checked = false;
+      if (had) ctx.notify('보관한 파일을 지웠습니다.');
+    });
+  }
   root.addEventListener('change', onChange);
   void idb<{ name: string; bytes: Uint8Array } | undefined>('readonly', (s) => s.get('last'))
     .then((kept) => {
       if (kept) {
         q<HTMLElement>('[data-forget]').hidden = false;
+        keepBox.checked = true;
         load(kept.bytes, kept.name);
       } else void loadSample();
     })
@@ -185,11 +206,7 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
     },
     action(name) {
       if (name !== 'forget') return false;
-      void idb('readwrite', (s) => s.delete('last')).then(() => {
-        q<HTMLElement>('[data-forget]').hidden = true;
-        q<HTMLInputElement>('[data-keep]').checked = false;
-        ctx.notify('보관한 파일을 지웠습니다.');
-      });
+      forget();
       return true;
     },
     destroy() {
@@ -197,6 +214,14 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
       root.removeEventListener('change', onChange);
       chart.destroy();
     },
-    inspect: () => ({ ...run.inspectBase(), problem, last: run.state.last, rows: raw?.table.rows.length ?? 0 }),
+    inspect: () => ({
+      ...run.inspectBase(),
+      problem,
+      last: run.state.last,
+      rows: raw?.table.rows.length ?? 0,
+      clients: tab ? clientsOf(ctx.values, tab) : 0,
+      classes: tab?.numClasses ?? 0,
+      kept: keepBox.checked,
+    }),
   });
 }
