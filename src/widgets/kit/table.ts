@@ -4,8 +4,9 @@
  * screen readers announce with each value).
  */
 export interface TableRow {
-  head: string;
-  cells: readonly string[];
+  /** Text, or a node (a formula, a mark). */
+  head: string | Node;
+  cells: readonly (string | Node)[];
   className?: string;
   /** data-* attributes of the row. */
   data?: Record<string, string>;
@@ -13,7 +14,7 @@ export interface TableRow {
 
 export interface TableSpec {
   caption: string;
-  /** Default 'visually-hidden'. */
+  /** Default 'visually-hidden'; '' shows the caption. */
   captionClass?: string;
   /** Default 'lab__table'. */
   className?: string;
@@ -25,7 +26,8 @@ export function dataTable(spec: TableSpec): HTMLTableElement {
   const table = document.createElement('table');
   table.className = spec.className ?? 'lab__table';
   const cap = table.createCaption();
-  cap.className = spec.captionClass ?? 'visually-hidden';
+  const capClass = spec.captionClass ?? 'visually-hidden';
+  if (capClass) cap.className = capClass;
   cap.textContent = spec.caption;
   const head = table.createTHead().insertRow();
   for (const t of spec.columns) {
@@ -41,9 +43,9 @@ export function dataTable(spec: TableSpec): HTMLTableElement {
     Object.assign(tr.dataset, r.data ?? {});
     const th = document.createElement('th');
     th.scope = 'row';
-    th.textContent = r.head;
+    th.append(r.head);
     tr.append(th);
-    for (const c of r.cells) tr.insertCell().textContent = c;
+    for (const c of r.cells) tr.insertCell().append(c);
   }
   return table;
 }
