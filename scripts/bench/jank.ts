@@ -256,7 +256,7 @@ async function measurePage(browser: Browser, server: StaticServer, profile: Prof
     await page.waitForFunction(([tag]) => {
       const d = (document.querySelector(tag) as HTMLElement).dataset;
       return d.status === 'running' || d.measured === 'running' || d.race === 'running';
-    }, [tag], { timeout: 5000 }).catch(() => {});
+    }, [tag], { timeout: 15_000 }).catch(() => {});
     if (await trainingNow(page, tag)) {
       const t2 = await mark(page, `jank:${i}:2`);
       const frames = await page.evaluate(

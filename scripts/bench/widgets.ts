@@ -48,7 +48,7 @@ interface TraceEvent {
 interface WidgetInfo {
   tag: string;
   namespace: string;
-  /** Its `main.ts` drives a TrainingHost. */
+  /** Its `main.ts` drives a TrainingHost (directly or through the kit's run). */
   trains: boolean;
 }
 
@@ -65,7 +65,8 @@ function widgetInfo(): WidgetInfo[] {
     const namespace = /namespace:\s*'([^']+)'/.exec(source)?.[1] ?? '';
     if (!tag) continue;
     const main = path.join(dir, d.name, 'main.ts');
-    all.push({ tag, namespace, trains: existsSync(main) && readFileSync(main, 'utf8').includes('TrainingHost') });
+    // A widget trains when its main.ts drives a TrainingHost itself or through the kit's run.
+    all.push({ tag, namespace, trains: existsSync(main) && /TrainingHost|createRun|kit\/run/.test(readFileSync(main, 'utf8')) });
   }
   return all;
 }

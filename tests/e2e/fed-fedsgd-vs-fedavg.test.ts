@@ -124,75 +124,77 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('FedSGD against FedAvg (%
     }
   }, GRIDS);
 
-  test('target, split and seed change the grid; finished grids come back at once; the address keeps them', async () => {
-    const visit = await openWidget(browser, W, SHORT);
-    const { page } = visit;
-    const root = page.locator(W);
-    const bars = () => drawn(page, `${W} .fw__pair`);
-    try {
-      await finished(page);
-      const first = await look(page);
-      const firstBars = await bars();
+  // Behaviour that does not depend on the width runs once, at desktop width (the phone layout
+  // is checked for every widget in mobile-layout.test.ts).
+  if (viewport === 'desktop') {
+    test('target, split and seed change the grid; finished grids come back at once; the address keeps them', async () => {
+      const visit = await openWidget(browser, W, SHORT);
+      const { page } = visit;
+      const root = page.locator(W);
+      const bars = () => drawn(page, `${W} .fw__pair`);
+      try {
+        await finished(page);
+        const first = await look(page);
+        const firstBars = await bars();
 
-      await combo(root, '목표 테스트 정확도').selectOption('0.9');
-      await waitData(page, W, 'status!==finished');
-      await finished(page);
-      const higher = await look(page);
-      expectConsistent(higher, 0.9);
-      // A higher target takes at least as many rounds for every setting that reached both.
-      for (const k of KEYS) if (higher.results[k].rounds !== null && first.results[k].rounds !== null) expect(higher.results[k].rounds!).toBeGreaterThanOrEqual(first.results[k].rounds!);
-      expect(await bars()).not.toBe(firstBars);
-
-      // Back to 85%: the same grid, from memory, without training again.
-      await combo(root, '목표 테스트 정확도').selectOption('0.85');
-      await expect.poll(async () => (await look(page)).fromCache).toBe(true);
-      const back = await look(page);
-      expect(back.status).toBe('finished');
-      expect(back.results).toEqual(first.results);
-
-      if (viewport === 'desktop') {
-        await root.getByRole('spinbutton', { name: '시드' }).fill('2');
-        await root.getByRole('spinbutton', { name: '시드' }).press('Enter');
+        await combo(root, '목표 테스트 정확도').selectOption('0.9');
         await waitData(page, W, 'status!==finished');
         await finished(page);
-        const seeded = await look(page);
-        expect(seeded.config!.seed).toBe(2);
-        expect(seeded.runs.map((r) => r.accuracies)).not.toEqual(first.runs.map((r) => r.accuracies));
+        const higher = await look(page);
+        expectConsistent(higher, 0.9);
+        // A higher target takes at least as many rounds for every setting that reached both.
+        for (const k of KEYS) if (higher.results[k].rounds !== null && first.results[k].rounds !== null) expect(higher.results[k].rounds!).toBeGreaterThanOrEqual(first.results[k].rounds!);
+        expect(await bars()).not.toBe(firstBars);
 
-        // The address reproduces the grid exactly: same settings, same seeded runs.
-        await page.waitForFunction(() => location.search.includes('versus.seed=2'));
-        const url = page.url();
-        const values = await controlValues(page, W);
-        const again = await openPage(browser, url.slice(url.indexOf(CHAPTER)));
-        try {
-          await again.page.locator(W).scrollIntoViewIfNeeded();
-          await finished(again.page);
-          expect(await controlValues(again.page, W)).toEqual(values);
-          expect((await look(again.page)).results).toEqual(seeded.results);
-          expectNoProblems(again.problems);
-        } finally {
-          await again.close();
+        // Back to 85%: the same grid, from memory, without training again.
+        await combo(root, '목표 테스트 정확도').selectOption('0.85');
+        await expect.poll(async () => (await look(page)).fromCache).toBe(true);
+        const back = await look(page);
+        expect(back.status).toBe('finished');
+        expect(back.results).toEqual(first.results);
+
+        if (viewport === 'desktop') {
+          await root.getByRole('spinbutton', { name: '시드' }).fill('2');
+          await root.getByRole('spinbutton', { name: '시드' }).press('Enter');
+          await waitData(page, W, 'status!==finished');
+          await finished(page);
+          const seeded = await look(page);
+          expect(seeded.config!.seed).toBe(2);
+          expect(seeded.runs.map((r) => r.accuracies)).not.toEqual(first.runs.map((r) => r.accuracies));
+
+          // The address reproduces the grid exactly: same settings, same seeded runs.
+          await page.waitForFunction(() => location.search.includes('versus.seed=2'));
+          const url = page.url();
+          const values = await controlValues(page, W);
+          const again = await openPage(browser, url.slice(url.indexOf(CHAPTER)));
+          try {
+            await again.page.locator(W).scrollIntoViewIfNeeded();
+            await finished(again.page);
+            expect(await controlValues(again.page, W)).toEqual(values);
+            expect((await look(again.page)).results).toEqual(seeded.results);
+            expectNoProblems(again.problems);
+          } finally {
+            await again.close();
+          }
         }
+        await combo(root, '데이터 분할').selectOption('shards');
+        await waitData(page, W, 'status!==finished');
+        await finished(page);
+        const skew = await look(page);
+        expectConsistent(skew, 0.85);
+        expect(skew.config!.partition.kind).toBe('shards');
+        expect(skew.ranks.paper).toEqual({ fedsgd: 4, 'e5-binf': 6, 'e1-b50': 5, 'e1-b10': 3, 'e5-b10': 2, 'e20-b10': 1 });
+        // The paper's finding that survives here: the speed-up shrinks under the pathological split.
+        const gain = (i: Inspection) => i.results.fedsgd.rounds! / i.results['e20-b10'].rounds!;
+        expect(gain(skew)).toBeLessThan(gain(first));
+        await expect(root.locator('[data-paper-title]').textContent()).resolves.toContain('극단적 Non-IID');
+
+        expectNoProblems(visit.problems);
+      } finally {
+        await visit.close();
       }
-      await combo(root, '데이터 분할').selectOption('shards');
-      await waitData(page, W, 'status!==finished');
-      await finished(page);
-      const skew = await look(page);
-      expectConsistent(skew, 0.85);
-      expect(skew.config!.partition.kind).toBe('shards');
-      expect(skew.ranks.paper).toEqual({ fedsgd: 4, 'e5-binf': 6, 'e1-b50': 5, 'e1-b10': 3, 'e5-b10': 2, 'e20-b10': 1 });
-      // The paper's finding that survives here: the speed-up shrinks under the pathological split.
-      const gain = (i: Inspection) => i.results.fedsgd.rounds! / i.results['e20-b10'].rounds!;
-      expect(gain(skew)).toBeLessThan(gain(first));
-      await expect(root.locator('[data-paper-title]').textContent()).resolves.toContain('극단적 Non-IID');
+    }, GRIDS);
 
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
-  }, GRIDS);
-
-  if (viewport === 'desktop') {
     test('pause and restart, bad addresses, downloads and keyboard', async () => {
       const visit = await openWidget(browser, W, 'versus.target=0.85&versus.partition=x&versus.seed=-3&versus.q=1');
       const { page } = visit;

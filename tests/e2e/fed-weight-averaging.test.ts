@@ -103,115 +103,117 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', 
     }
   });
 
-  test('every control changes the run or the view; the address keeps the settings', async () => {
-    const visit = await openWidget(browser, W, SHORT, { reducedMotion: 'reduce' });
-    const { page } = visit;
-    const root = page.locator(W);
-    const map = () => drawn(page, `${W} [data-view="map"]`);
-    const math = () => drawn(page, `${W} [data-view="math"]`);
-    try {
-      let id = await waitRun(page, W, 0);
-      let before = { map: await map(), math: await math() };
-      const cases: [string, () => Promise<unknown>, (i: Inspection) => void][] = [
-        ['weighted off', () => press(root.getByRole('switch', { name: '데이터 수로 가중 (n_k / m_t)' }), 'Space'), (i) => expect(i.config.weighting).toBe('uniform')],
-        ['dataset', () => combo(root, '데이터셋').selectOption('xor'), (i) => expect(i.config.dataset.name).toBe('xor')],
-        ['imbalance', () => press(slider(root, '불균형 정도 α'), 'ArrowLeft', 2), (i) => expect(i.config.partition.alpha).toBe(0.2)],
-        ['partition', () => combo(root, '데이터 분할').selectOption('dirichlet'), (i) => expect(i.config.partition.kind).toBe('dirichlet')],
-        ['clients', () => press(slider(root, '클라이언트 수 K'), 'ArrowRight'), (i) => expect(Object.keys(i.rounds.at(-1)!.sizes)).toHaveLength(5)],
-        ['epochs', () => press(slider(root, '로컬 에폭 E'), 'ArrowRight'), (i) => expect(i.config.localEpochs).toBe(3)],
-        ['learning rate', () => press(slider(root, '학습률 η'), 'ArrowLeft'), (i) => expect(i.config.lr).toBe(0.1)],
-        ['seed', async () => {
-          await root.getByRole('spinbutton', { name: '시드' }).fill('5');
-          await root.getByRole('spinbutton', { name: '시드' }).press('Enter');
-        }, (i) => expect(i.config.seed).toBe(5)],
-        ['rounds', () => press(slider(root, '라운드 수'), 'ArrowRight'), (i) => expect(i.rounds).toHaveLength(10)],
-      ];
-      for (const [name, change, check] of cases) {
-        await change();
-        id = await waitRun(page, W, id);
-        const info = await look(page);
-        check(info);
-        expectFaithful(info);
-        const after = { map: await map(), math: await math() };
-        expect(after.map, `${name} → map`).not.toBe(before.map);
-        expect(after.math, `${name} → numbers`).not.toBe(before.math);
-        before = after;
-      }
-      // With an IID split every client holds the same number of examples: both weightings agree.
-      await combo(root, '데이터 분할').selectOption('iid');
-      id = await waitRun(page, W, id);
-      for (const c of Object.values((await look(page)).rounds.at(-1)!.coefficients)) expect(c).toBeCloseTo(1 / 5, 6);
-
-      // Zoom and speed change the view only.
-      await press(root.getByRole('switch', { name: '이번 라운드만 확대' }), 'Space');
-      await expect.poll(map).not.toBe(before.map);
-      await root.getByRole('radio', { name: '느리게' }).check();
-      await page.waitForTimeout(300);
-      expect(Number(await dataOf(page, W, 'runId'))).toBe(id);
-
-      await page.waitForFunction(() => location.search.includes('avg.zoom=1') && location.search.includes('avg.speed=slow'));
-      const url = page.url();
-      const values = await controlValues(page, W);
-      const config = (await look(page)).config;
-      const again = await openPage(browser, url.slice(url.indexOf(CHAPTER)), { reducedMotion: 'reduce' });
-      try {
-        await again.page.locator(W).scrollIntoViewIfNeeded();
-        await again.page.locator(W).getByRole('radio', { name: '빠르게' }).check();
-        await waitRun(again.page, W, 0);
-        expect(await controlValues(again.page, W)).toEqual({ ...values, speed: 'fast' });
-        expect((await look(again.page)).config).toEqual(config);
-        expectNoProblems(again.problems);
-      } finally {
-        await again.close();
-      }
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
-  });
-
-  test('one phase at a time; bad and random addresses', async () => {
-    const visit = await openWidget(browser, W, 'avg.speed=slow&avg.rounds=10&avg.clients=99&avg.lr=x&avg.what=1');
-    const { page } = visit;
-    const root = page.locator(W);
-    try {
-      const notices = (await root.locator('[data-notices] p').allTextContents()).join('\n');
-      expect(notices).toContain('클라이언트 수 K: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
-      expect(notices).toContain('학습률 η: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
-      expect(notices).toContain('알 수 없는 설정(what)은 무시했습니다.');
-      await waitData(page, W, 'round>=1');
-      await root.locator('[data-action="toggle-play"]').click();
-      await waitData(page, W, 'status===paused');
-      await page.waitForTimeout(300);
-      const at = await look(page);
-      await root.getByRole('button', { name: '한 단계' }).click();
-      await page.waitForFunction(
-        ([tag, r, p]) => {
-          const el = document.querySelector(tag) as unknown as { widgetController: { inspect(): { showing: { round: number; phase: string } } } };
-          const s = el.widgetController.inspect().showing;
-          return s.round !== r || s.phase !== p;
-        },
-        [W, at.showing!.round, at.showing!.phase] as const,
-      );
-      const next = (await look(page)).showing!;
-      if (at.showing!.phase === 'local') expect(next).toEqual({ round: at.showing!.round, phase: 'average' });
-      else expect(next).toEqual({ round: at.showing!.round + 1, phase: 'local' });
-      // In the 'local' phase the table waits for the server: the new global row is "?".
-      if (next.phase === 'local') await expect(root.locator('tfoot').textContent()).resolves.toContain('?');
-      await root.getByRole('button', { name: '한 라운드' }).click();
-      await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.phase === 'average', W);
-      expectFaithful(await look(page));
-      expect((await look(page)).config.clients).toBe(8);
-
-      const problems = await malformedQueryProblems(page, W, randomQueries('avg', ['data', 'partition', 'alpha', 'clients', 'epochs', 'lr', 'weighted', 'rounds', 'seed', 'zoom', 'speed'], 150, viewport === 'desktop' ? 21 : 22));
-      expect(problems).toEqual([]);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
-  });
-
+  // Behaviour that does not depend on the width runs once, at desktop width (the phone layout
+  // is checked for every widget in mobile-layout.test.ts).
   if (viewport === 'desktop') {
+    test('every control changes the run or the view; the address keeps the settings', async () => {
+      const visit = await openWidget(browser, W, SHORT, { reducedMotion: 'reduce' });
+      const { page } = visit;
+      const root = page.locator(W);
+      const map = () => drawn(page, `${W} [data-view="map"]`);
+      const math = () => drawn(page, `${W} [data-view="math"]`);
+      try {
+        let id = await waitRun(page, W, 0);
+        let before = { map: await map(), math: await math() };
+        const cases: [string, () => Promise<unknown>, (i: Inspection) => void][] = [
+          ['weighted off', () => press(root.getByRole('switch', { name: '데이터 수로 가중 (n_k / m_t)' }), 'Space'), (i) => expect(i.config.weighting).toBe('uniform')],
+          ['dataset', () => combo(root, '데이터셋').selectOption('xor'), (i) => expect(i.config.dataset.name).toBe('xor')],
+          ['imbalance', () => press(slider(root, '불균형 정도 α'), 'ArrowLeft', 2), (i) => expect(i.config.partition.alpha).toBe(0.2)],
+          ['partition', () => combo(root, '데이터 분할').selectOption('dirichlet'), (i) => expect(i.config.partition.kind).toBe('dirichlet')],
+          ['clients', () => press(slider(root, '클라이언트 수 K'), 'ArrowRight'), (i) => expect(Object.keys(i.rounds.at(-1)!.sizes)).toHaveLength(5)],
+          ['epochs', () => press(slider(root, '로컬 에폭 E'), 'ArrowRight'), (i) => expect(i.config.localEpochs).toBe(3)],
+          ['learning rate', () => press(slider(root, '학습률 η'), 'ArrowLeft'), (i) => expect(i.config.lr).toBe(0.1)],
+          ['seed', async () => {
+            await root.getByRole('spinbutton', { name: '시드' }).fill('5');
+            await root.getByRole('spinbutton', { name: '시드' }).press('Enter');
+          }, (i) => expect(i.config.seed).toBe(5)],
+          ['rounds', () => press(slider(root, '라운드 수'), 'ArrowRight'), (i) => expect(i.rounds).toHaveLength(10)],
+        ];
+        for (const [name, change, check] of cases) {
+          await change();
+          id = await waitRun(page, W, id);
+          const info = await look(page);
+          check(info);
+          expectFaithful(info);
+          const after = { map: await map(), math: await math() };
+          expect(after.map, `${name} → map`).not.toBe(before.map);
+          expect(after.math, `${name} → numbers`).not.toBe(before.math);
+          before = after;
+        }
+        // With an IID split every client holds the same number of examples: both weightings agree.
+        await combo(root, '데이터 분할').selectOption('iid');
+        id = await waitRun(page, W, id);
+        for (const c of Object.values((await look(page)).rounds.at(-1)!.coefficients)) expect(c).toBeCloseTo(1 / 5, 6);
+
+        // Zoom and speed change the view only.
+        await press(root.getByRole('switch', { name: '이번 라운드만 확대' }), 'Space');
+        await expect.poll(map).not.toBe(before.map);
+        await root.getByRole('radio', { name: '느리게' }).check();
+        await page.waitForTimeout(300);
+        expect(Number(await dataOf(page, W, 'runId'))).toBe(id);
+
+        await page.waitForFunction(() => location.search.includes('avg.zoom=1') && location.search.includes('avg.speed=slow'));
+        const url = page.url();
+        const values = await controlValues(page, W);
+        const config = (await look(page)).config;
+        const again = await openPage(browser, url.slice(url.indexOf(CHAPTER)), { reducedMotion: 'reduce' });
+        try {
+          await again.page.locator(W).scrollIntoViewIfNeeded();
+          await again.page.locator(W).getByRole('radio', { name: '빠르게' }).check();
+          await waitRun(again.page, W, 0);
+          expect(await controlValues(again.page, W)).toEqual({ ...values, speed: 'fast' });
+          expect((await look(again.page)).config).toEqual(config);
+          expectNoProblems(again.problems);
+        } finally {
+          await again.close();
+        }
+        expectNoProblems(visit.problems);
+      } finally {
+        await visit.close();
+      }
+    });
+
+    test('one phase at a time; bad and random addresses', async () => {
+      const visit = await openWidget(browser, W, 'avg.speed=slow&avg.rounds=10&avg.clients=99&avg.lr=x&avg.what=1');
+      const { page } = visit;
+      const root = page.locator(W);
+      try {
+        const notices = (await root.locator('[data-notices] p').allTextContents()).join('\n');
+        expect(notices).toContain('클라이언트 수 K: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
+        expect(notices).toContain('학습률 η: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
+        expect(notices).toContain('알 수 없는 설정(what)은 무시했습니다.');
+        await waitData(page, W, 'round>=1');
+        await root.locator('[data-action="toggle-play"]').click();
+        await waitData(page, W, 'status===paused');
+        await page.waitForTimeout(300);
+        const at = await look(page);
+        await root.getByRole('button', { name: '한 단계' }).click();
+        await page.waitForFunction(
+          ([tag, r, p]) => {
+            const el = document.querySelector(tag) as unknown as { widgetController: { inspect(): { showing: { round: number; phase: string } } } };
+            const s = el.widgetController.inspect().showing;
+            return s.round !== r || s.phase !== p;
+          },
+          [W, at.showing!.round, at.showing!.phase] as const,
+        );
+        const next = (await look(page)).showing!;
+        if (at.showing!.phase === 'local') expect(next).toEqual({ round: at.showing!.round, phase: 'average' });
+        else expect(next).toEqual({ round: at.showing!.round + 1, phase: 'local' });
+        // In the 'local' phase the table waits for the server: the new global row is "?".
+        if (next.phase === 'local') await expect(root.locator('tfoot').textContent()).resolves.toContain('?');
+        await root.getByRole('button', { name: '한 라운드' }).click();
+        await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.phase === 'average', W);
+        expectFaithful(await look(page));
+        expect((await look(page)).config.clients).toBe(8);
+
+        const problems = await malformedQueryProblems(page, W, randomQueries('avg', ['data', 'partition', 'alpha', 'clients', 'epochs', 'lr', 'weighted', 'rounds', 'seed', 'zoom', 'speed'], 150, viewport === 'desktop' ? 21 : 22));
+        expect(problems).toEqual([]);
+        expectNoProblems(visit.problems);
+      } finally {
+        await visit.close();
+      }
+    });
+
     test('downloads and keyboard', async () => {
       const visit = await openWidget(browser, W, SHORT);
       const { page } = visit;

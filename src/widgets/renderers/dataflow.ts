@@ -154,7 +154,6 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
     }
     const p = pts;
     const n = p.labels.length;
-    const idx = Array.from({ length: n }, (_, i) => i);
     // Each point twice: the client's copy (stays) and the one that travels to the server.
     const home = (i: number) => place(boxOf(p.client[i]), p.xy[2 * i], p.xy[2 * i + 1], p.extent, true);
     // Written as one piece of markup (the browser parses it in one go) rather than one DOM call

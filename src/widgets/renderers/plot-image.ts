@@ -7,9 +7,9 @@
  * - `enqueueDraw`: one queue for the drawing of every chart on the page. Plot rebuilds the whole
  *   SVG on every draw (10–25 ms of script on a desktop, four times that on a mid-range phone, then
  *   style, layout and paint of the new SVG), so draws do not pile up in one task: a task runs
- *   queued draws until 8 ms have passed (always one), and the rest wait for a painted frame. A mount that creates five charts, or a
- *   round that updates three, then costs five or three short tasks with frames between them,
- *   instead of one long task (measured with `npm run bench -- --only=jank`).
+ *   queued draws until 8 ms have passed (always one), and the rest wait for a painted frame. A
+ *   mount that creates five charts, or a round that updates three, then costs several short
+ *   tasks with frames between them instead of one long task (`npm run bench -- --only=jank`).
  * - `throttled`: on top of that, one chart redraws at most once per `ms` while a run streams (the
  *   last request is always drawn).
  */
