@@ -11,6 +11,7 @@ import { create as createLineChart, type LinePoint } from '../renderers/line-cha
 import { create as createDataflow } from '../renderers/dataflow';
 import { SERIES_COLORS } from '../renderers/colors';
 import { createRun, type Run, type RunInspection } from '../kit/run';
+import { EPOCH_COLUMNS, epochRow } from '../kit/export';
 import { initRounds, reduceRounds, type RoundsState } from '../kit/rounds';
 import { choiceLabel, num, pct } from '../kit/status';
 import { PACE, params, type CentralParams } from './params';
@@ -62,11 +63,10 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
 
   const run: Run<CentralParams, RoundsState> = createRun(ctx, {
     unit: '에폭',
-    total: (c) => c.epochs,
     config: () => toRunConfig(ctx.values),
     options: () => ({ boundaryGrid: BOUNDARY_GRID }),
     init: initRounds,
-    reduce: (s, e) => reduceRounds(s, e),
+    reduce: reduceRounds,
     onReset: () => (changeAt = performance.now()),
     onEvent,
     onEnd: (s) => {
@@ -80,17 +80,8 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
       tables: {
         'export-csv': {
           file: 'central-metrics',
-          columns: ['epoch', 'train_loss', 'test_loss', 'train_accuracy', 'test_accuracy', 'bytes_up', 'bytes_down'],
-          rows: () =>
-            rows().map((r) => ({
-              epoch: r.round,
-              train_loss: r.trainLoss,
-              test_loss: r.testLoss,
-              train_accuracy: r.trainAccuracy,
-              test_accuracy: r.testAccuracy,
-              bytes_up: r.bytesUp,
-              bytes_down: r.bytesDown,
-            })),
+          columns: EPOCH_COLUMNS,
+          rows: () => rows().map(epochRow),
         },
       },
       json: {

@@ -3,6 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED, SPEED } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; the largest makes the MLP diverge (on purpose). */
 export const LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
@@ -49,18 +50,8 @@ export const params = {
     ],
   },
   epochs: { type: 'number', label: '에폭', default: 100, min: 10, max: 500, step: 10, unit: '에폭' },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
-  speed: {
-    type: 'choice',
-    view: true,
-    label: '속도',
-    default: 'normal',
-    choices: [
-      { value: 'slow', label: '느리게' },
-      { value: 'normal', label: '보통' },
-      { value: 'fast', label: '빠르게' },
-    ],
-  },
+  seed: SEED,
+  speed: SPEED,
   test: { type: 'boolean', label: '테스트 데이터도 보기', default: false, view: true },
 } as const satisfies ParamTable;
 

@@ -4,6 +4,7 @@
  * SCAFFOLD or FedProx on the same Dirichlet α split).
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED, SPEED } from '../kit/params';
 
 export const ALPHAS = [0.05, 0.1, 0.2, 0.5, 1, 10, 100] as const;
 /** FedProx μ; 0 is plain FedAvg. */
@@ -42,18 +43,8 @@ export const params = {
   clients: { type: 'number', label: '클라이언트 수 K', default: 4, min: 2, max: 8, step: 1, unit: '명' },
   lr: { type: 'number', label: '학습률 η', default: 0.1, min: LEARNING_RATES[0], max: 1, values: LEARNING_RATES },
   rounds: { type: 'number', label: '라운드 수', default: 20, min: 5, max: 40, step: 5, unit: '라운드' },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
-  speed: {
-    type: 'choice',
-    label: '속도',
-    view: true,
-    default: 'normal',
-    choices: [
-      { value: 'slow', label: '느리게' },
-      { value: 'normal', label: '보통' },
-      { value: 'fast', label: '빠르게' },
-    ],
-  },
+  seed: SEED,
+  speed: SPEED,
 } as const satisfies ParamTable;
 
 export type DriftParams = typeof params;

@@ -11,6 +11,7 @@ import { defaultConfig } from '~/engine/config';
 import { FLOAT_BYTES, crossoverClients, flFloats, slFloats, slHandoffFloats, splitFedFloats } from '~/engine/comm';
 import { create as createLogLog, type LogSeries, type LogDots } from '../renderers/loglog';
 import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount, type Method } from '../renderers/kinds';
+import { dataTable } from '../kit/table';
 import { createRun, type Run } from '../kit/run';
 import { DATA_URL, formatBytes } from '../kit/status';
 import type { CommParams, CommValues } from './params';
@@ -172,31 +173,9 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
     };
   }
 
-  function table(caption: string, head: string[], rows: (string | Node)[][]): HTMLTableElement {
-    const t = document.createElement('table');
-    t.className = 'lab__table';
-    const cap = t.createCaption();
-    cap.className = 'visually-hidden';
-    cap.textContent = caption;
-    const tr = t.createTHead().insertRow();
-    for (const h of head) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = h;
-      tr.append(th);
-    }
-    const body = t.createTBody();
-    for (const r of rows) {
-      const row = body.insertRow();
-      r.forEach((cell, i) => {
-        const c = i === 0 ? document.createElement('th') : document.createElement('td');
-        if (i === 0) (c as HTMLTableCellElement).scope = 'row';
-        c.append(cell);
-        row.append(c);
-      });
-    }
-    return t;
-  }
+  /** A table whose first column names the rows. */
+  const table = (caption: string, columns: string[], rows: (string | Node)[][]) =>
+    dataTable({ caption, columns, rows: rows.map(([head, ...cells]) => ({ head, cells })) });
 
   let formulaFrame = 0;
   function drawFormula() {
@@ -241,7 +220,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
     config: () => measureConfig('fl', 1, ctx.values.mw),
     options: () => ({ dataUrl: DATA_URL }),
     init: (): MeasureState => ({ job: 0, measured: [], measuredVars: null }),
-    reduce: (s, e) => reduceMeasure(s, e),
+    reduce: reduceMeasure,
     sequence: { job: (s) => (s.job < JOBS.length ? { key: String(s.job), config: measureConfig(JOBS[s.job].method, JOBS[s.job].K, ctx.values.mw) } : null) },
     progress: (s) => ({ done: s.job, total: JOBS.length, text: `실행 ${s.job} / ${JOBS.length}` }),
     onReset: () => {

@@ -56,7 +56,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
       return problems.map((p) => p.ko).join(' ');
     },
     init: initDp,
-    reduce: (s, e) => reduceDp(s, e),
+    reduce: reduceDp,
     onReset: showSigma,
     onEvent: (e) => {
       if (e.type === 'run-started' || e.type === 'round-metrics') drawCurves();

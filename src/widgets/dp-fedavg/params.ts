@@ -5,6 +5,7 @@
  * McMahan et al. 2018); the key keeps its older name so that shared links stay valid.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 /** Noise multipliers offered; the sweep trains once with each. */
 export const NOISE_GRID = [0, 0.5, 1, 2, 4, 8, 16] as const;
@@ -42,7 +43,7 @@ export const params = {
   rounds: { type: 'number', label: '라운드 수', default: 40, min: 10, max: 100, step: 10, unit: '라운드' },
   clip: { type: 'number', label: '클리핑 노름 S', default: 0.3, min: 0, max: 1, values: CLIP_GRID },
   noise: { type: 'number', label: '노이즈 배수 z', default: 1, min: 0, max: 16, values: NOISE_GRID },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
 } as const satisfies ParamTable;
 
 export type DpParams = typeof params;

@@ -114,7 +114,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       dataUrl: DATA_URL,
     }),
     init: initRounds,
-    reduce: (s, e) => reduceRounds(s, e),
+    reduce: reduceRounds,
     player: { phases: PHASES.length, phaseMs, rounds: (s) => s.rounds, round: (r) => r.round, show },
     onReset: () => delete root.dataset.phase,
     onStart: start,

@@ -3,6 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED, SPEED } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; FedSGD takes one step per round and wants the larger ones. */
 export const LEARNING_RATES = [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
@@ -102,18 +103,8 @@ export const params = {
     ],
   },
   rounds: { type: 'number', label: '라운드 수', default: 30, min: 5, max: 100, step: 5, unit: '라운드' },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
-  speed: {
-    type: 'choice',
-    label: '속도',
-    view: true,
-    default: 'normal',
-    choices: [
-      { value: 'slow', label: '느리게' },
-      { value: 'normal', label: '보통' },
-      { value: 'fast', label: '빠르게' },
-    ],
-  },
+  seed: SEED,
+  speed: SPEED,
 } as const satisfies ParamTable;
 
 export type FedParams = typeof params;

@@ -94,7 +94,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
       fromCache = hit !== undefined;
       return hit ?? initVersus(ctx.values);
     },
-    reduce: (s, e) => reduceVersus(s, e),
+    reduce: reduceVersus,
     sequence: { job: (s) => (s.job ? { key: String(s.started), config: s.job.config } : null) },
     onReset: () => {
       runsBody?.replaceChildren();

@@ -4,6 +4,7 @@
  * so that a shared link always means the same grid of runs.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 export const params = {
   partition: {
@@ -25,7 +26,7 @@ export const params = {
       { value: '0.93', label: '93%' },
     ],
   },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
 } as const satisfies ParamTable;
 
 export type VersusParams = typeof params;

@@ -13,6 +13,7 @@ import { create as createPixels, type PixelRenderer } from '../renderers/pixels'
 import { create as createLineChart } from '../renderers/line-chart';
 import { create as createBars } from '../renderers/hbars';
 import { createRun, type Run, type RunInspection } from '../kit/run';
+import { dataTable } from '../kit/table';
 import { DATA_URL } from '../kit/status';
 import { SWEEP_ONLY, type InversionParams } from './params';
 import { formatEpsilon, strengthLabel, toInversionConfig, toSweepConfig } from './config';
@@ -163,27 +164,11 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
       parts: sweep.points.map((p, i) => ({ row: rows[i], part: 'psnr', value: Math.max(0, p.meanPsnr), color: '#0072b2' })),
       totals: Object.fromEntries(sweep.points.map((p, i) => [rows[i], db(p.meanPsnr)])),
     });
-    const table = document.createElement('table');
-    table.className = 'lab__table';
-    const cap = table.createCaption();
-    cap.className = 'visually-hidden';
-    cap.textContent = '방어 세기별 평균 PSNR과 레이블 정확도';
-    const head = table.createTHead().insertRow();
-    for (const t of ['세기', '평균 PSNR', '레이블 정확도']) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = t;
-      head.append(th);
-    }
-    const body = table.createTBody();
-    sweep.points.forEach((p, i) => {
-      const tr = body.insertRow();
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = rows[i];
-      tr.append(th);
-      tr.insertCell().textContent = db(p.meanPsnr);
-      tr.insertCell().textContent = `${Math.round(p.labelAccuracy * 100)}%`;
+    const cells = (p: (typeof sweep.points)[number]) => [db(p.meanPsnr), `${Math.round(p.labelAccuracy * 100)}%`];
+    const table = dataTable({
+      caption: '방어 세기별 평균 PSNR과 레이블 정확도',
+      columns: ['세기', '평균 PSNR', '레이블 정확도'],
+      rows: sweep.points.map((p, i) => ({ head: rows[i], cells: cells(p) })),
     });
     sweepTable.replaceChildren(table);
   }
@@ -233,7 +218,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     config: () => asWireConfig(run.state.mode === 'sweep' ? toSweepConfig(ctx.values) : toInversionConfig(ctx.values)),
     options: () => ({ dataUrl: DATA_URL }),
     init: initialInversion,
-    reduce: (s, e) => reduceInversion(s, e),
+    reduce: reduceInversion,
     stage: inversionStage,
     progress: (s) => {
       const done = s.mode === 'sweep' ? s.sweep.points.length : (s.attack.last?.step ?? 0);

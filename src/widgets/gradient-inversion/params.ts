@@ -5,6 +5,7 @@
  * the engine's INVERSION_LIMITS (not imported: this file loads with the page).
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 export const params = {
   data: {
@@ -53,7 +54,7 @@ export const params = {
       { value: 'topk', label: 'top-k 비율' },
     ],
   },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
 } as const satisfies ParamTable;
 
 export type InversionParams = typeof params;

@@ -8,7 +8,22 @@
  * on-screen `<svg>` element (Plot charts) or as a standalone SVG document (renderers that build
  * one), or null when nothing is drawn yet.
  */
+import type { RoundMetrics } from '~/engine/types';
 import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+
+/** The columns a per-epoch metrics CSV starts with (centralized and split learning). */
+export const EPOCH_COLUMNS = ['epoch', 'train_loss', 'test_loss', 'train_accuracy', 'test_accuracy', 'bytes_up', 'bytes_down'] as const;
+
+/** One epoch's row of those columns. */
+export const epochRow = (r: RoundMetrics) => ({
+  epoch: r.round,
+  train_loss: r.trainLoss,
+  test_loss: r.testLoss,
+  train_accuracy: r.trainAccuracy,
+  test_accuracy: r.testAccuracy,
+  bytes_up: r.bytesUp,
+  bytes_down: r.bytesDown,
+});
 
 /** What a view gives for export. */
 export type SvgSource = string | SVGSVGElement | null;

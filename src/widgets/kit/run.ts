@@ -85,10 +85,10 @@ export interface RunSpec<S, R> {
   /** The state of a run before its first event. */
   init(): S;
   /**
-   * Pure: the state after one engine event of `side`. `at` is when it arrived, in ms on a clock
-   * that stops while the run is held (for timing a run without its pauses).
+   * Pure: the state after one engine event of `side`. Times come with the events (the engine's
+   * `ms`), never from when they arrived: several can arrive in one batch.
    */
-  reduce(state: S, event: EngineEvent, side: string, at: number): S;
+  reduce(state: S, event: EngineEvent, side: string): S;
   /** Runs that are not training (an attack): where each of their events puts the run. */
   stage?(event: EngineEvent): Stage | null;
   /** After an event has been reduced: draw what it changed (live widgets). */
@@ -117,7 +117,7 @@ export interface RunSpec<S, R> {
   pace?(): number | readonly [number, number];
   /** Progress unit: '라운드' (default) or '에폭' (data-round or data-epoch follows it). */
   unit?: '라운드' | '에폭';
-  /** Epochs or rounds of a configuration (default: rounds). */
+  /** Epochs or rounds of a configuration (default: epochs when `unit` is '에폭', else rounds). */
   total?(config: RunConfig): number;
   /** The aria-live summary of the run now. */
   summary(): string;
@@ -163,9 +163,6 @@ export class Run<T extends ParamTable, S, R = never> {
   private pushed = 0;
   private job: string | null = null;
   private pace = 0;
-  /** The pause-free clock: ms held so far, and since when the run is held. */
-  private heldTotal = 0;
-  private heldSince: number | null = null;
   private readonly sides: readonly string[];
   private readonly ui: ReturnType<typeof statusView>;
   private readonly player: RoundPlayer<R> | null = null;
@@ -189,12 +186,6 @@ export class Run<T extends ParamTable, S, R = never> {
         onPaused: (p) => {
           // The trainer's own word that it holds (data-held): every event it sent before is in.
           ctx.root.dataset.held = String(p);
-          const now = performance.now();
-          if (p && this.heldSince === null) this.heldSince = now;
-          else if (!p && this.heldSince !== null) {
-            this.heldTotal += now - this.heldSince;
-            this.heldSince = null;
-          }
           if (!this.player && (this.statusNow === 'running' || this.statusNow === 'paused')) this.setStatus(p ? 'paused' : 'running');
         },
         onError: (message) => {
@@ -276,7 +267,8 @@ export class Run<T extends ParamTable, S, R = never> {
   /** Epochs or rounds the current run will take. */
   get total(): number {
     const c = this.config();
-    return c ? (this.spec.total?.(c) ?? c.rounds) : 0;
+    if (!c) return 0;
+    return this.spec.total?.(c) ?? (this.spec.unit === '에폭' ? c.epochs : c.rounds);
   }
 
   /** Stops the run where it is (what it drew stays) and shows `status`. */
@@ -289,11 +281,6 @@ export class Run<T extends ParamTable, S, R = never> {
   setStatus(s: Status): void {
     this.statusNow = s;
     this.ui.status(s, this.wantPlay, this.spec.restartLabel);
-  }
-
-  /** Milliseconds on a clock that stops while the run is held. */
-  clock(): number {
-    return (this.heldSince ?? performance.now()) - this.heldTotal;
   }
 
   /** Shows or clears the alert box. */
@@ -330,8 +317,6 @@ export class Run<T extends ParamTable, S, R = never> {
       return;
     }
     this.job = null;
-    this.heldTotal = 0;
-    this.heldSince = null;
     if (this.spec.sequence) {
       this.setStatus('loading');
       this.nextJob(debounced);
@@ -455,7 +440,7 @@ export class Run<T extends ParamTable, S, R = never> {
   }
 
   private onEvent(e: EngineEvent, side: string): void {
-    this.state = this.spec.reduce(this.state, e, side, this.clock());
+    this.state = this.spec.reduce(this.state, e, side);
     const st = (this.spec.stage ?? trainingStage)(e);
     if (st?.stage === 'started') {
       if (st.config) this.configs[side] = st.config;

@@ -4,6 +4,7 @@
  * dropped file replaces until the reader picks a sample again.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 export const params = {
   data: {
@@ -31,7 +32,7 @@ export const params = {
   local: { type: 'number', label: '로컬 에폭 E', default: 2, min: 1, max: 10, step: 1, unit: '에폭' },
   lr: { type: 'number', label: '학습률', default: 0.3, min: 0.01, max: 1, values: [0.01, 0.03, 0.1, 0.3, 1] },
   units: { type: 'number', label: '은닉층 뉴런 수', default: 16, min: 4, max: 64, step: 4, unit: '개' },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
 } as const satisfies ParamTable;
 
 export type OwnDataParams = typeof params;

@@ -3,6 +3,7 @@
  * server-rendered controls and the two engine configurations (IID and Dirichlet α).
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 export const ALPHAS = [0.05, 0.1, 0.2, 0.5, 1, 10, 100] as const;
 export const LEARNING_RATES = [0.03, 0.1, 0.3] as const;
@@ -14,7 +15,7 @@ export const params = {
   rounds: { type: 'number', label: '연합 학습 라운드 수', default: 5, min: 1, max: 30, step: 1, unit: '라운드' },
   epochs: { type: 'number', label: '로컬 에폭 E', default: 1, min: 1, max: 10, step: 1, unit: '에폭' },
   lr: { type: 'number', label: '학습률 η', default: 0.1, min: LEARNING_RATES[0], max: 0.3, values: LEARNING_RATES },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
 } as const satisfies ParamTable;
 
 export type PersParams = typeof params;

@@ -14,6 +14,7 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createLineChart, type LineChartRenderer } from '../renderers/line-chart';
 import { create as createMap } from '../renderers/robust-map';
 import { createRun, type Run, type RunInspection } from '../kit/run';
+import { dataTable } from '../kit/table';
 import { DATA_URL, pct } from '../kit/status';
 import { params, RULE_CHOICES, type PoisonParams, type PoisonValues } from './params';
 import { CLIENTS, HIDDEN, RULES, toRunConfig } from './config';
@@ -64,7 +65,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     config: () => toRunConfig(ctx.values, RULES[0]),
     options: () => ({ emitWeights: true, dataUrl: DATA_URL }),
     init: () => initPoison(ctx.values),
-    reduce: (s, e) => reducePoison(s, e),
+    reduce: reducePoison,
     sequence: {
       job: (s) => {
         const rule = currentRule(s);
@@ -130,34 +131,22 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
 
   function drawTable() {
     const backdoor = ctx.values.attack === 'backdoor' && ctx.values.malicious > 0;
-    const table = document.createElement('table');
-    table.className = 'pz__table';
-    const cap = document.createElement('caption');
-    cap.className = 'fw__muted';
-    cap.textContent = `같은 데이터·시드·공격자, 규칙만 다름 (클라이언트 ${CLIENTS}명)`;
-    table.append(cap);
-    const head = table.createTHead().insertRow();
-    for (const h of ['규칙', '정확도', ...(backdoor ? ['백도어'] : []), '상태']) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = h;
-      head.append(th);
-    }
-    const body = table.createTBody();
-    for (const rule of RULES) {
+    const rows = RULES.map((rule) => {
       const s = ruleOf(rule);
       const last = s.rounds[s.rounds.length - 1];
-      const row = body.insertRow();
-      row.dataset.rule = rule;
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = LABEL[rule];
-      row.append(th);
-      row.insertCell().textContent = last ? pct(last.testAccuracy) : '—';
-      if (backdoor) row.insertCell().textContent = last?.backdoorSuccess !== undefined ? pct(last.backdoorSuccess) : '—';
-      row.insertCell().textContent = { waiting: '대기', running: '학습 중', finished: '완료', diverged: '발산', blocked: '실행 불가' }[s.status];
-    }
-    tableView.replaceChildren(table);
+      const status = { waiting: '대기', running: '학습 중', finished: '완료', diverged: '발산', blocked: '실행 불가' }[s.status];
+      const bd = backdoor ? [last?.backdoorSuccess !== undefined ? pct(last.backdoorSuccess) : '—'] : [];
+      return { head: LABEL[rule], data: { rule }, cells: [last ? pct(last.testAccuracy) : '—', ...bd, status] };
+    });
+    tableView.replaceChildren(
+      dataTable({
+        caption: `같은 데이터·시드·공격자, 규칙만 다름 (클라이언트 ${CLIENTS}명)`,
+        captionClass: 'fw__muted',
+        className: 'pz__table',
+        columns: ['규칙', '정확도', ...(backdoor ? ['백도어'] : []), '상태'],
+        rows,
+      }),
+    );
   }
 
   /** The run the map shows: the chosen one, or the mean's when the chosen rule could not run. */

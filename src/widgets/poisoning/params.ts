@@ -3,6 +3,7 @@
  * server-rendered controls and the engine configurations (one run per aggregation rule).
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 export const SCALES = [1, 2, 4, 10] as const;
 export const TRIMS = [0.1, 0.2, 0.3, 0.4] as const;
@@ -43,7 +44,7 @@ export const params = {
   },
   secure: { type: 'boolean', label: '보안 집계 (서버는 합만 봄)', default: false },
   rounds: { type: 'number', label: '라운드 수', default: 10, min: 5, max: 20, step: 5, unit: '라운드' },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
   focus: { type: 'choice', label: '지도에 보일 실험', default: 'median', choices: RULE_CHOICES, view: true },
   round: { type: 'number', label: '지도의 라운드 (0 = 최근)', default: 0, min: 0, max: 20, step: 1, view: true },
 } as const satisfies ParamTable;

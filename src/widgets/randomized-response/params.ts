@@ -3,6 +3,7 @@
  * server-rendered controls and the simulation.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 /** Population sizes offered (a slider over this list). */
 export const POPULATIONS = [100, 200, 500, 1000, 2000, 5000, 10000] as const;
@@ -25,7 +26,7 @@ export const params = {
   n: { type: 'number', label: '응답자 수', default: 1000, min: POPULATIONS[0], max: POPULATIONS[POPULATIONS.length - 1], values: POPULATIONS, unit: '명' },
   rate: { type: 'number', label: '참 비율 (실제로 "예"인 사람)', default: 30, min: 0, max: 100, step: 1, unit: '%' },
   runs: { type: 'number', label: '오차 차트의 반복 횟수', default: 100, min: 20, max: 200, values: [20, 50, 100, 200], unit: '회' },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
   reveal: { type: 'boolean', label: '조사자가 모르는 것(참값, 동전)도 보기', default: true },
 } as const satisfies ParamTable;
 

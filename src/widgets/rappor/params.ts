@@ -4,6 +4,7 @@
  * are not, so the decoder's false positives are visible too.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 /** Candidate values the server decodes; the first HELD are held by someone. */
 export const CANDIDATES = [
@@ -56,7 +57,7 @@ export const params = {
   reports: { type: 'number', label: '같은 값을 보고한 횟수', default: 3, min: 1, max: 12, step: 1, unit: '번' },
   /** Which simulated person (their cohort and coins); changed by the "다른 사람으로" button. */
   person: { type: 'number', label: '사람 번호', default: 1, min: 1, max: 999, step: 1 },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
 } as const satisfies ParamTable;
 
 export type RapporParamsTable = typeof params;

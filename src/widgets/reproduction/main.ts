@@ -9,6 +9,7 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { monotone } from '~/engine/metrics';
 import { speedupAgainst } from '~/data/reproduction';
+import { dataTable } from '../kit/table';
 import { createRun, type Run, type RunInspection } from '../kit/run';
 import { DATA_URL, pct } from '../kit/status';
 import { create as createCurves } from './curves-chart';
@@ -56,7 +57,7 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
     config: () => run.state.records[0].config,
     options: () => ({ dataUrl: DATA_URL }),
     init: () => initRepro({ ...ctx.values }, chosen),
-    reduce: (s, e) => reduceRepro(s, e),
+    reduce: reduceRepro,
     sequence: {
       job: (s) => (s.current < s.records.length ? { key: String(s.current), config: s.records[s.current].config } : null),
       ended: (s) => (s.records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished'),
@@ -130,29 +131,13 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
   function drawTable() {
     const { records, values: raced } = run.state;
     const fedsgd = records.find((r) => r.entry.algorithm === 'fedsgd');
-    const table = document.createElement('table');
-    table.className = 'lab__table';
-    const caption = table.createCaption();
-    caption.textContent = `${raced.partition === 'iid' ? 'IID' : '극단적 Non-IID'}, 클라이언트 ${raced.clients}명(라운드마다 ${clientsPerRound(FRACTION, raced.clients)}명), 목표 ${raced.target}%`;
-    const head = table.createTHead().insertRow();
-    for (const h of ['설정', '학습률 η', '목표까지', 'FedSGD 대비', '최고 정확도']) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = h;
-      head.append(th);
-    }
-    const body = table.createTBody();
-    for (const r of records) {
-      const row = body.insertRow();
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = r.entry.label;
-      row.append(th);
+    const rows = records.map((r) => {
       const best = r.accuracies.length ? Math.max(...monotone(r.accuracies)) : NaN;
       const state = r.state === 'running' ? `학습 중 (${r.accuracies.length}라운드)` : r.state === 'waiting' ? '대기' : r.state === 'diverged' ? '발산' : roundsText(r, raced.rounds);
-      for (const text of [String(r.entry.lr), state, speedupText(fedsgd, r, raced.rounds), pct(best)]) row.insertCell().textContent = text;
-    }
-    tableEl.replaceChildren(table);
+      return { head: r.entry.label, cells: [String(r.entry.lr), state, speedupText(fedsgd, r, raced.rounds), pct(best)] };
+    });
+    const caption = `${raced.partition === 'iid' ? 'IID' : '극단적 Non-IID'}, 클라이언트 ${raced.clients}명(라운드마다 ${clientsPerRound(FRACTION, raced.clients)}명), 목표 ${raced.target}%`;
+    tableEl.replaceChildren(dataTable({ caption, captionClass: '', columns: ['설정', '학습률 η', '목표까지', 'FedSGD 대비', '최고 정확도'], rows }));
   }
 
   function summary(): string {

@@ -3,6 +3,7 @@
  * controls and the engine configurations (./config.ts).
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 /** The FedAvg settings the reader can add to the race against FedSGD, as in the paper's Table 2. */
 export const FEDAVG_SETTINGS = [
@@ -30,7 +31,7 @@ export const params = {
   e5ball: { type: 'boolean', label: 'FedAvg E=5, B=∞', default: true },
   e5b10: { type: 'boolean', label: 'FedAvg E=5, B=10', default: false },
   lrScale: { type: 'number', label: '학습률 배율', default: 1, min: 0.25, max: 4, values: [0.25, 0.5, 1, 2, 4], unit: '배' },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
   curve: {
     view: true,
     type: 'choice',

@@ -4,6 +4,7 @@
  * as one checkbox per client.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 /** Most clients the widget shows (the checkboxes are rendered for all of them). */
 export const MAX_CLIENTS = 8;
@@ -15,7 +16,7 @@ export const params = {
   recover: { type: 'boolean', label: '이탈한 클라이언트의 마스크 복구하기', default: false },
   double: { type: 'boolean', label: '자기 마스크도 더하기 (이중 마스킹)', default: false },
   focus: { type: 'number', label: '자세히 볼 클라이언트', default: 1, min: 1, max: MAX_CLIENTS, step: 1, unit: '번' },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
 } as const satisfies ParamTable;
 
 export type SecAggParams = typeof params;

@@ -9,6 +9,7 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
 import { create as createCutError } from '../renderers/cut-error';
+import { dataTable } from '../kit/table';
 import { createRun, type Run, type RunInspection } from '../kit/run';
 import { DATA_URL } from '../kit/status';
 import type { ServerViewParams } from './params';
@@ -73,11 +74,10 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
 
   const run: Run<ServerViewParams, ViewState> = createRun(ctx, {
     unit: '에폭',
-    total: (c) => c.epochs,
     config: () => toRunConfig(ctx.values),
     options: () => ({ dataUrl: DATA_URL, serverView: {} }),
     init: (): ViewState => ({ config: null, parameters: 0, accuracy: null, view: null }),
-    reduce: (s, e) => reduceView(s, e),
+    reduce: reduceView,
     divergedHint: '다른 시드나 설정으로 다시 학습해 보세요.',
     onReset: () => {
       shown = null;
@@ -135,32 +135,13 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
       tableBox.replaceChildren();
       return;
     }
-    const table = document.createElement('table');
-    table.className = 'lab__table';
-    const cap = table.createCaption();
-    cap.className = 'visually-hidden';
-    cap.textContent = '분할 지점별 선형 디코더의 복원 오차';
-    const head = table.createTHead().insertRow();
-    for (const t of ['분할 지점', '너비 q', '상대 복원 오차', '값 하나당 제곱 오차']) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = t;
-      head.append(th);
-    }
-    const body = table.createTBody();
-    for (const l of view.leakage) {
-      const tr = body.insertRow();
-      if (l.cut === ctx.values.cut) tr.className = 'is-selected';
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = `${l.cut}번째 층 뒤${l.cut === ctx.values.cut ? ' (선택)' : ''}`;
-      tr.append(th);
-      for (const v of [fmt(l.width) + (l.featuresUsed < l.width ? ` (${fmt(l.featuresUsed)}개 사용)` : ''), l.reconstructionError.toFixed(3), l.mse.toFixed(4)]) {
-        const td = tr.insertCell();
-        td.textContent = v;
-      }
-    }
-    tableBox.replaceChildren(table);
+    const rows = view.leakage.map((l) => ({
+      head: `${l.cut}번째 층 뒤${l.cut === ctx.values.cut ? ' (선택)' : ''}`,
+      className: l.cut === ctx.values.cut ? 'is-selected' : undefined,
+      cells: [fmt(l.width) + (l.featuresUsed < l.width ? ` (${fmt(l.featuresUsed)}개 사용)` : ''), l.reconstructionError.toFixed(3), l.mse.toFixed(4)],
+    }));
+    const columns = ['분할 지점', '너비 q', '상대 복원 오차', '값 하나당 제곱 오차'];
+    tableBox.replaceChildren(dataTable({ caption: '분할 지점별 선형 디코더의 복원 오차', columns, rows }));
   }
 
   function draw() {

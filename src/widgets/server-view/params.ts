@@ -4,6 +4,7 @@
  * engine computes every cut and one example per digit in one go.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 export const UNITS = [8, 16, 32, 64] as const;
 
@@ -37,7 +38,7 @@ export const params = {
     ],
   },
   epochs: { type: 'number', label: '학습 에폭', default: 10, min: 1, max: 40, step: 1, unit: '에폭' },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
 } as const satisfies ParamTable;
 
 export type ServerViewParams = typeof params;

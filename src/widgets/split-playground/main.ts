@@ -14,6 +14,7 @@ import { create as createByteTable, type ByteRow } from '../renderers/byte-table
 import { SERIES_COLORS } from '../renderers/colors';
 import { KIND_LABELS, KIND_ORDER } from '../renderers/kinds';
 import { createRun, type Run, type RunInspection } from '../kit/run';
+import { EPOCH_COLUMNS, epochRow } from '../kit/export';
 import { DATA_URL, choiceLabel, formatBytes, num, pct } from '../kit/status';
 import { BATCH_PACE, FLIGHT, PACE, params, type SplitParams, type SplitValues } from './params';
 import { cutText, fixes, networkOf, toRunConfig } from './config';
@@ -92,11 +93,10 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
 
   const run: Run<SplitParams, SplitState> = createRun(ctx, {
     unit: '에폭',
-    total: (c) => c.epochs,
     config: () => toRunConfig(ctx.values),
     options: () => ({ dataUrl: DATA_URL }),
     init: initSplit,
-    reduce: (s, e) => reduceSplit(s, e),
+    reduce: reduceSplit,
     onReset: (last) => {
       // Keep the run being replaced for comparison, if it got anywhere.
       if (last.rows.length > 0) previous = { rows: last.rows, what: '', settings: runSettings };
@@ -115,16 +115,10 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
       tables: {
         'export-csv': {
           file: 'split-metrics',
-          columns: () => ['epoch', 'train_loss', 'test_loss', 'train_accuracy', 'test_accuracy', 'bytes_up', 'bytes_down', ...kindsUsed().map((k) => `bytes_${k}`)],
+          columns: () => [...EPOCH_COLUMNS, ...kindsUsed().map((k) => `bytes_${k}`)],
           rows: () =>
             run.state.rows.map((r) => ({
-              epoch: r.round,
-              train_loss: r.trainLoss,
-              test_loss: r.testLoss,
-              train_accuracy: r.trainAccuracy,
-              test_accuracy: r.testAccuracy,
-              bytes_up: r.bytesUp,
-              bytes_down: r.bytesDown,
+              ...epochRow(r),
               ...Object.fromEntries(kindsUsed().map((k) => [`bytes_${k}`, r.bytesByKind[k] ?? 0])),
             })),
         },

@@ -3,6 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED, SPEED } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; the largest makes the network diverge. */
 export const LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
@@ -67,18 +68,8 @@ export const params = {
     ],
   },
   epochs: { type: 'number', label: '에폭', default: 20, min: 2, max: 60, step: 1, unit: '에폭' },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
-  speed: {
-    type: 'choice',
-    view: true,
-    label: '속도',
-    default: 'normal',
-    choices: [
-      { value: 'slow', label: '느리게' },
-      { value: 'normal', label: '보통' },
-      { value: 'fast', label: '빠르게' },
-    ],
-  },
+  seed: SEED,
+  speed: SPEED,
   compare: { type: 'boolean', label: '이전 실행의 곡선도 보기', default: true, view: true },
 } as const satisfies ParamTable;
 

@@ -12,6 +12,7 @@ import { create as createPixels, squareUp, type PixelRenderer } from '../rendere
 import { updateTiles } from '../renderers/update-tiles';
 import { KIND_COLORS, KIND_LABELS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS, formatCount } from '../renderers/kinds';
 import { createRun, type Run, type RunInspection } from '../kit/run';
+import { dataTable } from '../kit/table';
 import { DATA_URL, formatBytes, pct } from '../kit/status';
 import type { MessageKind } from '~/engine/types';
 import type { ThreeWayParams } from './params';
@@ -59,7 +60,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
     config: () => toRunConfig(RACE[0], ctx.values),
     options: () => ({ dataUrl: DATA_URL, serverView: { cuts: [ctx.values.cut] } }),
     init: initRace,
-    reduce: (s, e) => reduceRace(s, e),
+    reduce: reduceRace,
     sequence: {
       job: (s) => (s.current < RACE.length ? { key: String(s.current), config: toRunConfig(RACE[s.current], ctx.values) } : null),
       ended: (s) => (s.records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished'),
@@ -242,25 +243,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
   }
 
   function drawSummary() {
-    const table = document.createElement('table');
-    table.className = 'lab__table';
-    const cap = table.createCaption();
-    cap.className = 'visually-hidden';
-    cap.textContent = '네 방식의 정확도, 본 데이터, 통신량, 시간 요약';
-    const head = table.createTHead().insertRow();
-    for (const t of ['방식', '최종 테스트 정확도', '가장 높은 정확도', '본 데이터', '주고받은 데이터', '걸린 시간', '동시 계산 추정']) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = t;
-      head.append(th);
-    }
-    const body = table.createTBody();
-    for (const r of run.state.records) {
-      const tr = body.insertRow();
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = METHOD_LABELS[r.method];
-      tr.append(th);
+    const rows = run.state.records.map((r) => {
       const last = r.rows[r.rows.length - 1];
       const best = r.rows.reduce((m, x) => Math.max(m, x.testAccuracy), -Infinity);
       const epochs = last ? epochsSeen(r.method, last.round, ctx.values) : 0;
@@ -276,9 +259,10 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
               r.wall > 0 ? secs(r.wall - r.parallelSaving) : '—',
             ];
       if (r.state === 'diverged') cells[0] = '발산';
-      for (const c of cells) tr.insertCell().textContent = c;
-    }
-    summaryBox.replaceChildren(table);
+      return { head: METHOD_LABELS[r.method], cells };
+    });
+    const columns = ['방식', '최종 테스트 정확도', '가장 높은 정확도', '본 데이터', '주고받은 데이터', '걸린 시간', '동시 계산 추정'];
+    summaryBox.replaceChildren(dataTable({ caption: '네 방식의 정확도, 본 데이터, 통신량, 시간 요약', columns, rows }));
   }
 
   function summaryText(): string {

@@ -3,6 +3,7 @@
  * the same initial weights on the same clients' data; these settings change all of them at once.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED } from '../kit/params';
 
 export const LEARNING_RATES = [0.01, 0.03, 0.1, 0.3, 1] as const;
 
@@ -34,7 +35,7 @@ export const params = {
     ],
   },
   lr: { type: 'number', label: '학습률', default: 0.1, min: LEARNING_RATES[0], max: LEARNING_RATES[LEARNING_RATES.length - 1], values: LEARNING_RATES },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
 } as const satisfies ParamTable;
 
 export type ThreeWayParams = typeof params;

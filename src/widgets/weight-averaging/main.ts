@@ -69,7 +69,7 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
     config: () => toRunConfig(ctx.values),
     options: () => ({ emitWeights: true }),
     init: initRounds,
-    reduce: (s, e) => reduceRounds(s, e),
+    reduce: reduceRounds,
     player: { phases: PHASES.length, phaseMs, rounds: (s) => s.rounds, round: (r) => r.round, show },
     onReset: () => {
       projection = null;

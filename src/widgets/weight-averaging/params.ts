@@ -3,6 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { SEED, SPEED } from '../kit/params';
 
 export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
 
@@ -37,19 +38,9 @@ export const params = {
   lr: { type: 'number', label: '학습률 η', default: 0.3, min: LEARNING_RATES[0], max: 1, values: LEARNING_RATES },
   weighted: { type: 'boolean', label: '데이터 수로 가중 (n_k / m_t)', default: true },
   rounds: { type: 'number', label: '라운드 수', default: 15, min: 5, max: 40, step: 5, unit: '라운드' },
-  seed: { type: 'number', label: '시드', default: 1, min: 0, max: 99999, step: 1 },
+  seed: SEED,
   zoom: { type: 'boolean', label: '이번 라운드만 확대', default: false, view: true },
-  speed: {
-    type: 'choice',
-    label: '속도',
-    view: true,
-    default: 'normal',
-    choices: [
-      { value: 'slow', label: '느리게' },
-      { value: 'normal', label: '보통' },
-      { value: 'fast', label: '빠르게' },
-    ],
-  },
+  speed: SPEED,
 } as const satisfies ParamTable;
 
 export type AvgParams = typeof params;

@@ -1,0 +1,51 @@
+/**
+ * The widgets' data tables, built one way: a caption (visually hidden unless a class says
+ * otherwise), column headers, and rows whose first cell names the row (a row header, which
+ * screen readers announce with each value).
+ */
+export interface TableRow {
+  /** Text, or a node (a formula, a mark). */
+  head: string | Node;
+  cells: readonly (string | Node)[];
+  className?: string;
+  /** data-* attributes of the row. */
+  data?: Record<string, string>;
+}
+
+export interface TableSpec {
+  caption: string;
+  /** Default 'visually-hidden'; '' shows the caption. */
+  captionClass?: string;
+  /** Default 'lab__table'. */
+  className?: string;
+  columns: readonly string[];
+  rows: readonly TableRow[];
+}
+
+export function dataTable(spec: TableSpec): HTMLTableElement {
+  const table = document.createElement('table');
+  table.className = spec.className ?? 'lab__table';
+  const cap = table.createCaption();
+  const capClass = spec.captionClass ?? 'visually-hidden';
+  if (capClass) cap.className = capClass;
+  cap.textContent = spec.caption;
+  const head = table.createTHead().insertRow();
+  for (const t of spec.columns) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = t;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const r of spec.rows) {
+    const tr = body.insertRow();
+    if (r.className) tr.className = r.className;
+    Object.assign(tr.dataset, r.data ?? {});
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.append(r.head);
+    tr.append(th);
+    for (const c of r.cells) tr.insertCell().append(c);
+  }
+  return table;
+}
