@@ -19,7 +19,7 @@ import { SWEEP_ONLY, type InversionParams } from './params';
 import { formatEpsilon, strengthLabel, toInversionConfig, toSweepConfig } from './config';
 import { initialInversion, inversionStage, reduceInversion, startSweep, type AttackState, type InversionState, type SweepState } from './state';
 
-export interface InversionInspection extends Omit<RunInspection, 'status' | 'config'> {
+export interface InversionInspection extends Omit<RunInspection, 'status' | 'config' | 'pace'> {
   mode: 'attack' | 'sweep';
   status: AttackState['status'];
   config: InversionConfig | null;

@@ -205,7 +205,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
 
   return run.controller<PoisonInspection>({
     update: (_values, changed) => {
-      if (changed.every((k) => ctx.table[k].view)) drawMap();
+      if (changed.every((k) => (ctx.table[k] as { view?: boolean }).view)) drawMap();
     },
     destroy: () => {
       map.destroy();
