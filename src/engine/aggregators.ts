@@ -160,7 +160,7 @@ export function krum(updates: Float32Array[], beta: number, m: number): Aggregat
   const n = updates.length;
   const scores = krumScores(updates, krumF(n, beta));
   // Ties broken by index, so the result does not depend on the sort's stability.
-  const order = scores.map((s, i) => i).sort((a, b) => scores[a] - scores[b] || a - b);
+  const order = scores.map((_, i) => i).sort((a, b) => scores[a] - scores[b] || a - b);
   const chosen = order.slice(0, Math.max(1, Math.min(Math.floor(m), n)));
   const value = weightedMean(
     chosen.map((i) => updates[i]),

@@ -4,7 +4,7 @@
  * chosen digit and cut from it. Changing the digit or the cut only redraws; changing the model
  * trains again. Nothing is computed here but the layout of the pictures.
  */
-import type { CutLeakage, EngineEvent } from '~/engine/types';
+import type { CutLeakage } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
