@@ -99,16 +99,25 @@ describe('the engine trains on an in-memory table', () => {
     const { table, columns } = readCsv(data('iris.csv'));
     const clean = cleanTable(table, columns, { label: 4, group: -1 });
     const tab = prepareTabular(clean, { testFraction: TEST_FRACTION, seed: v.seed, clients: v.clients, byGroup: false, name: 'iris.csv' });
+    const { initOwnData, reduceOwnData } = await import('~/widgets/own-data/state');
     const accuracies: Record<string, number> = {};
+    let state = initOwnData();
     for (const m of METHODS) {
       const events = await collect(toRunConfig(m, v, tab), { tabular: tab });
       const last = ofType(events, 'round-metrics').at(-1)!;
+      // The figure's reducer: one point per round of this method, its last value in the table.
+      const before = state;
+      state = events.reduce((s, e) => reduceOwnData(s, e, m), state);
+      expect(before.points).toHaveLength(state.points.length - ofType(events, 'round-metrics').length);
+      expect(state.points.filter((p) => p.series === m).map((p) => p.x)).toEqual(ofType(events, 'round-metrics').map((e) => e.metrics.round));
+      expect(state.last[m]).toBe(last.metrics.testAccuracy);
       expect(last.metrics.testAccuracy, m).toBeGreaterThanOrEqual(0.85);
       accuracies[m] = last.metrics.testAccuracy;
       const started = ofType(events, 'run-started')[0];
       expect(started.data.trainSize).toBe(120);
       expect(started.data.inputShape).toEqual([4]);
     }
+    expect(Object.keys(state.last).sort()).toEqual([...METHODS].sort());
     console.log('Iris test accuracy with the defaults:', accuracies);
   });
 

@@ -13,9 +13,8 @@ import { cleanTable, guessLabel, readCsv, TableError, type ColumnInfo, type RawT
 import { prepareTabular } from './prepare';
 import { METHODS, METHOD_LABEL, TEST_FRACTION, clientsOf, toRunConfig, type OwnMethod } from './config';
 import type { OwnDataParams } from './params';
+import { initOwnData, reduceOwnData, type OwnState as State } from './state';
 
-interface Point { x: number; y: number; series: string }
-interface State { points: Point[]; last: Partial<Record<OwnMethod, number>> }
 
 const DB = 'fl-sl-own-data';
 
@@ -131,12 +130,8 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
     config: (side) => toRunConfig(side as OwnMethod, ctx.values, tab!),
     options: () => ({ tabular: tab! }),
     validate: () => problem ?? (tab && clientsOf(ctx.values, tab) > tab.train.y.length ? '클라이언트 수가 학습 데이터 줄 수보다 많습니다.' : null),
-    init: () => ({ points: [], last: {} }),
-    reduce(state, e: EngineEvent, side) {
-      if (e.type !== 'round-metrics') return state;
-      const y = e.metrics.testAccuracy;
-      return { points: [...state.points, { x: e.metrics.round, y, series: side }], last: { ...state.last, [side]: y } };
-    },
+    init: initOwnData,
+    reduce: (state, e: EngineEvent, side) => reduceOwnData(state, e, side as OwnMethod),
     onEvent() {
       chart.update({ points: run.state.points, xMax: ctx.values.rounds });
       for (const m of METHODS) {
