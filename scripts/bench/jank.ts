@@ -31,19 +31,19 @@
  * To compare two builds on such a machine, give both: BENCH_DIST=dist-before,dist measures each
  * page in one build and then the other, alternately, and suffixes the rows with `@<folder name>`.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { BenchResult, BenchSuite } from '../bench';
 import { serveStatic, type StaticServer } from '../../tests/e2e/server';
+import { widgetInfo, widgetPages } from './widgets';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const FPS_MS = Number(process.env.BENCH_FPS_MS ?? 3000);
 const FPS_GOAL = 50;
-const EXTRA_PAGES = ['reproduction/'];
 const pageErrors: string[] = [];
 
 interface Profile {
@@ -65,42 +65,6 @@ const PROFILES: Profile[] = [
     fps: true,
   },
 ];
-
-/** Widget tags from the source tree (every `element.ts` names one). */
-function widgetTags(): string[] {
-  const dir = path.join(ROOT, 'src/widgets');
-  const tags: string[] = [];
-  for (const d of readdirSync(dir, { withFileTypes: true })) {
-    const element = path.join(dir, d.name, 'element.ts');
-    if (!d.isDirectory() || !existsSync(element)) continue;
-    const tag = /tag:\s*'([a-z0-9-]+)'/.exec(readFileSync(element, 'utf8'))?.[1];
-    if (tag) tags.push(tag);
-  }
-  return tags;
-}
-
-/** Pages with at least one widget, with the tags in page order. */
-function widgetPages(distDir: string, tags: string[]): { url: string; tags: string[] }[] {
-  const urls = [
-    ...readdirSync(path.join(distDir, 'chapters'), { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => `chapters/${d.name}/`),
-    ...EXTRA_PAGES,
-  ];
-  const pages = [];
-  for (const url of urls) {
-    const file = path.join(distDir, url, 'index.html');
-    if (!existsSync(file)) continue;
-    const html = readFileSync(file, 'utf8');
-    const found = tags
-      .map((t) => ({ t, at: html.search(new RegExp(`<${t}[\\s>]`)) }))
-      .filter((x) => x.at >= 0)
-      .sort((a, b) => a.at - b.at)
-      .map((x) => x.t);
-    if (found.length) pages.push({ url, tags: found });
-  }
-  return pages;
-}
 
 /** What the page records from the start: long tasks and long animation frames (start, duration). */
 function observe() {
@@ -300,7 +264,9 @@ const suite: BenchSuite = {
     const dists = (process.env.BENCH_DIST ?? 'dist').split(',').map((d) => path.resolve(ROOT, d));
     const pageFilter = process.env.BENCH_PAGES?.split(',').filter(Boolean);
     const profileFilter = process.env.BENCH_PROFILES?.split(',').filter(Boolean);
-    const pages = (existsSync(path.join(dists[0], 'chapters')) ? widgetPages(dists[0], widgetTags()) : []).filter(
+    const pages = (existsSync(path.join(dists[0], 'chapters')) ? widgetPages(dists[0], widgetInfo()) : [])
+      .map((p) => ({ url: p.url, tags: p.widgets.map((w) => w.tag) }))
+      .filter(
       (p) => !pageFilter || pageFilter.some((f) => p.url.includes(f)),
     );
     if (!pages.length) {

@@ -45,7 +45,7 @@ interface TraceEvent {
   args?: { name?: string; data?: { url?: string; functionName?: string; stackTrace?: { url?: string; functionName?: string }[] } };
 }
 
-interface WidgetInfo {
+export interface WidgetInfo {
   tag: string;
   namespace: string;
   /** Its `main.ts` drives a TrainingHost (directly or through the kit's run). */
@@ -53,7 +53,7 @@ interface WidgetInfo {
 }
 
 /** Every widget's custom-element tag and namespace, from the source tree. */
-function widgetInfo(): WidgetInfo[] {
+export function widgetInfo(): WidgetInfo[] {
   const dir = path.join(ROOT, 'src/widgets');
   const all: WidgetInfo[] = [];
   for (const d of readdirSync(dir, { withFileTypes: true })) {
@@ -72,7 +72,7 @@ function widgetInfo(): WidgetInfo[] {
 }
 
 /** Site pages (relative URLs) that carry at least one widget, with the widget tags in page order. */
-function widgetPages(distDir: string, widgets: WidgetInfo[]): { url: string; widgets: WidgetInfo[] }[] {
+export function widgetPages(distDir: string, widgets: WidgetInfo[]): { url: string; widgets: WidgetInfo[] }[] {
   const urls = [
     ...readdirSync(path.join(distDir, 'chapters'), { withFileTypes: true })
       .filter((d) => d.isDirectory())
