@@ -23,6 +23,7 @@ import {
   type ViewportName,
 } from './harness';
 import { openWidgetAt, widgetRunId } from './widget-helpers';
+import { malformedQueryProblems } from './fed-helpers';
 import { PLOT_STYLE_HASH } from '~/runtime/csp-hashes.mjs';
 
 const PATH = 'chapters/centralized/';
@@ -411,30 +412,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
       const { page } = visit;
       try {
         // Each query is read by a fresh copy of the (not yet mounted) widget, exactly as on load.
-        const bad = await page.evaluate((qs) => {
-          const original = document.querySelector('central-playground')!;
-          const template = original.innerHTML;
-          const box = document.createElement('div');
-          box.hidden = true;
-          document.body.append(box);
-          const out: string[] = [];
-          for (const q of qs) {
-            history.replaceState(null, '', `?${q}`);
-            const el = document.createElement('central-playground');
-            el.innerHTML = template;
-            box.append(el);
-            for (const f of el.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-param]')) {
-              if (f instanceof HTMLSelectElement && f.selectedIndex < 0) out.push(`${q}: ${f.dataset.param} has no option selected`);
-              if (f instanceof HTMLInputElement && (f.type === 'range' || f.type === 'number')) {
-                const v = Number(f.value);
-                if (!Number.isFinite(v) || v < Number(f.min) || v > Number(f.max)) out.push(`${q}: ${f.dataset.param}=${f.value}`);
-              }
-            }
-            el.remove();
-          }
-          box.remove();
-          return out;
-        }, queries);
+        const bad = await malformedQueryProblems(page, 'central-playground', queries);
         expect(bad).toEqual([]);
         expectNoProblems(visit.problems);
       } finally {
