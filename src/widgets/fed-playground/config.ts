@@ -5,6 +5,7 @@
 import { defaultConfig } from '~/engine/config';
 import type { RunConfig } from '~/engine/types';
 import type { FedValues } from './params';
+import { subscript } from '../kit/status';
 
 /** Training points of the 2D sets: about 50 per client at the default K = 8. */
 export const POINTS = 400;
@@ -42,4 +43,28 @@ export function toRunConfig(v: FedValues): RunConfig {
     seed: v.seed,
     shuffle: true,
   });
+}
+
+/**
+ * The server's update for round `round`, as the diagram writes it after `w_round =`: the weighted
+ * average for FedAvg and FedProx, a gradient step for FedSGD, the averaged change scaled by η_g for
+ * SCAFFOLD, and the server optimizer's step for the others.
+ */
+export function serverRule(cfg: Pick<RunConfig, 'algorithm' | 'weighting'>, round: number): string {
+  const prev = `w${subscript(round - 1)}`;
+  const p = cfg.weighting === 'uniform' ? '(1 / m)' : '(n_k / m_t)';
+  switch (cfg.algorithm) {
+    case 'fedsgd':
+      return `${prev} − η Σ ${p} g_k`;
+    case 'scaffold':
+      return `${prev} + η_g Σ ${p} Δ_k`;
+    case 'fedavgm':
+      return `${prev} + η_g · v`;
+    case 'fedadam':
+    case 'fedyogi':
+    case 'fedadagrad':
+      return `${prev} + η · m / (√v + τ)`;
+    default:
+      return `Σ ${p} · w_k`;
+  }
 }

@@ -15,14 +15,14 @@ import { prefersReducedMotion } from '~/runtime/lazy';
 import { create as createBoundary, type BoundaryRenderer } from '../renderers/boundary';
 import { create as createLineChart } from '../renderers/line-chart';
 import { create as createBandChart } from '../renderers/band-chart';
-import { create as createDiagram, subscript, type Phase } from '../renderers/fed-diagram';
+import { create as createDiagram, type Phase } from '../renderers/fed-diagram';
 import { create as createLabelBars, type LabelBarsRenderer } from '../renderers/label-bars';
 import { SERIES_COLORS } from '../renderers/colors';
 import { createRun, type Run, type RunInspection } from '../kit/run';
 import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '../kit/rounds';
 import { DATA_URL, choiceLabel, formatBytes, num, pct } from '../kit/status';
 import { PHASE_MS, params, type FedParams } from './params';
-import { BOUNDARY_GRID, isImages, toRunConfig } from './config';
+import { BOUNDARY_GRID, isImages, serverRule, toRunConfig } from './config';
 
 const PHASES: Exclude<Phase, 'idle'>[] = ['broadcast', 'train', 'upload', 'aggregate'];
 
@@ -277,32 +277,12 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     root.dataset.phase = name;
     markPhase(phase);
     const note = phaseNote(rec, name);
-    const rule = serverRule(rec.round);
+    const cfg = run.config();
+    const rule = cfg ? serverRule(cfg, rec.round) : undefined;
     diagram.update({ phase: { round: rec.round, phase: name, selected: rec.selected, dropped: rec.dropped, duration, note, modelBytes: rec.modelBytes, rule } });
     if (phaseNoteLine) phaseNoteLine.textContent = `${phase + 1}단계 · ${note}`;
     drawClients(rec, phase);
     if (phase === PHASES.length - 1) completeRound(rec);
-  }
-
-  /** The server's update as the diagram writes it after `w_{t+1} =`, for the running algorithm. */
-  function serverRule(round: number): string {
-    const cfg = run.config();
-    const prev = `w${subscript(round - 1)}`;
-    const p = cfg?.weighting === 'uniform' ? '(1 / m)' : '(n_k / m_t)';
-    switch (cfg?.algorithm) {
-      case 'fedsgd':
-        return `${prev} − η Σ ${p} g_k`;
-      case 'scaffold':
-        return `${prev} + η_g Σ ${p} Δ_k`;
-      case 'fedavgm':
-        return `${prev} + η_g · v`;
-      case 'fedadam':
-      case 'fedyogi':
-      case 'fedadagrad':
-        return `${prev} + η · m / (√v + τ)`;
-      default:
-        return `Σ ${p} · w_k`;
-    }
   }
 
   function phaseNote(rec: RoundRecord, name: Exclude<Phase, 'idle'>): string {

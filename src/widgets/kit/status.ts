@@ -19,6 +19,9 @@ export const ENDED: readonly Status[] = ['finished', 'diverged', 'error'];
 /** Where the worker fetches digits and MNIST from (the site's public/data, under its base path). */
 export const DATA_URL = `${import.meta.env.BASE_URL.replace(/\/?$/, '/')}data/`;
 
+/** Subscript digits for model names: w₁₂. */
+export const subscript = (n: number): string => String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
+
 export const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '—');
 export const num = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 

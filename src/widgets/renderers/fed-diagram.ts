@@ -15,6 +15,7 @@
  */
 import { easeCubicInOut, easeLinear, interrupt, select } from 'd3';
 import { prefersReducedMotion } from '~/runtime/lazy';
+import { subscript } from '../kit/status';
 
 export type Phase = 'idle' | 'broadcast' | 'train' | 'upload' | 'aggregate';
 
@@ -292,9 +293,4 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
       svg.remove();
     },
   };
-}
-
-/** Subscript digits for model names: w₁₂. */
-export function subscript(n: number): string {
-  return String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
 }

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { collect, defaultConfig, ofType, setup } from '../engine-helpers';
-import type { EngineEvent } from '~/engine/types';
+import type { EngineEvent, RunConfig } from '~/engine/types';
 import { clientsPerRound } from '~/engine/selection';
 import { argmaxGrid, clientSpread, cumulativeBytes, initRounds, reduceRounds, type RoundsState } from '~/widgets/kit/rounds';
 import { disagreement, initDrift, meanDisagreement, reduceDrift, type DriftState } from '~/widgets/client-drift/state';
@@ -156,5 +156,21 @@ describe('DP-FedAvg reducer', () => {
     for (const a of quiet.arrows) expect(a.clipped).toBeCloseTo(Math.min(a.norm, 0.05), 6);
     const noisy = (await collect(dp(1, 0.05), { emitWeights: true })).reduce(reduceDp, initDp());
     expect(Math.min(...noisy.clips.map((c) => c.noiseNorm))).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('federated playground: the server rule the diagram writes', () => {
+  test('each algorithm gets its own update, with the chosen weights; FedAvg and FedProx average', async () => {
+    const { serverRule } = await import('~/widgets/fed-playground/config');
+    const rule = (algorithm: RunConfig['algorithm'], weighting: RunConfig['weighting'] = 'samples', round = 12) => serverRule({ algorithm, weighting }, round);
+    expect(rule('fedavg')).toBe('Σ (n_k / m_t) · w_k');
+    expect(rule('fedavg', 'uniform')).toBe('Σ (1 / m) · w_k');
+    expect(rule('fedprox')).toBe(rule('fedavg'));
+    expect(rule('fedsgd', 'samples', 12)).toBe('w₁₁ − η Σ (n_k / m_t) g_k');
+    expect(rule('scaffold', 'uniform', 3)).toBe('w₂ + η_g Σ (1 / m) Δ_k');
+    expect(rule('fedavgm')).toBe('w₁₁ + η_g · v');
+    for (const a of ['fedadam', 'fedyogi', 'fedadagrad'] as const) expect(rule(a)).toBe('w₁₁ + η · m / (√v + τ)');
+    // Not the same text for all: the server optimizers differ from the average.
+    expect(new Set(['fedavg', 'fedsgd', 'scaffold', 'fedavgm', 'fedadam'].map((a) => rule(a as RunConfig['algorithm']))).size).toBe(5);
   });
 });
