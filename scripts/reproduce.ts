@@ -41,12 +41,13 @@ import {
   type ReproductionReport,
 } from '../src/data/reproduction';
 import type { FromWorker, ToWorker } from './reproduce-worker';
+import { commandLine, UsageError } from './cli';
 
 export { speedupAgainst };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export class UsageError extends Error {}
+export { UsageError };
 
 /** A setting to run and the centre of its η grid. */
 export interface SettingSpec {
@@ -559,20 +560,8 @@ function git(args: string[]): string | null {
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 export async function main(argv: string[]): Promise<number> {
-  let opts: ReproOptions;
-  try {
-    opts = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`reproduce: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  if (opts.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const opts = commandLine('reproduce', argv, parseArgs, () => HELP);
+  if (typeof opts === 'number') return opts;
   const backend = await initNodeBackend(opts.backend);
   const data = nodeDataSource({ mnistFull: opts.mnist === 'full' });
   const controller = new AbortController();

@@ -38,10 +38,11 @@ import { fileURLToPath } from 'node:url';
 import type { ConfigProblem, CutLeakage, Personalization, RunConfig, RoundMetrics } from '../src/engine/types';
 import { ConfigError, defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS, DP_SAMPLINGS, DEFAULT_DIVERGE_FACTOR } from '../src/engine/index';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
-import { applyRobustFlags, ROBUST_FLAGS, RobustUsageError } from './simulate-robust';
+import { applyRobustFlags, ROBUST_FLAGS } from './simulate-robust';
 import { formatDelta } from './simulate-accountant';
+import { commandLine, UsageError } from './cli';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 type FlagKind = { kind: 'choice'; values: () => readonly string[] } | { kind: 'number' } | { kind: 'list' } | { kind: 'batch' } | { kind: 'bool' };
 
@@ -185,12 +186,7 @@ export function parseArgs(argv: string[]): CliOptions {
   if (!argv.some((a) => a === '--size' || a.startsWith('--size=')) && (config.dataset.name === 'digits' || config.dataset.name === 'mnist')) {
     config.dataset.size = 0;
   }
-  try {
-    applyRobustFlags(config, robust);
-  } catch (e) {
-    if (e instanceof RobustUsageError) throw new UsageError(e.message);
-    throw e;
-  }
+  applyRobustFlags(config, robust);
   const problems = validateConfig(config);
   if (problems.length) throw new UsageError(problems.map(problemLine).join('; '));
   if (opts.leakage && config.algorithm === 'split' && config.variant === 'vertical') {
@@ -273,20 +269,8 @@ export async function main(argv: string[]): Promise<number> {
   if (argv.some((a) => a === '--attack' || a.startsWith('--attack='))) return (await import('./simulate-inversion')).main(argv);
   // The privacy accountant alone: no training, its own flags.
   if (argv.includes('--accountant')) return (await import('./simulate-accountant')).main(argv);
-  let opts: CliOptions;
-  try {
-    opts = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`simulate: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  if (opts.help) {
-    process.stdout.write(helpText());
-    return 0;
-  }
+  const opts = commandLine('simulate', argv, parseArgs, helpText);
+  if (typeof opts === 'number') return opts;
   const { config } = opts;
   await initNodeBackend(opts.backend);
   const controller = new AbortController();
