@@ -40,6 +40,8 @@ import {
   type ReproSetting,
   type ReproductionReport,
 } from '../src/data/reproduction';
+
+type Scaled = ReproductionReport['scaled'];
 import type { FromWorker, ToWorker } from './reproduce-worker';
 import { commandLine, UsageError } from './cli';
 
@@ -58,14 +60,9 @@ export interface SettingSpec {
   lr: number;
 }
 
-export interface ReproOptions {
+/** The command line: what is scaled to this machine (written into the results), and the rest. */
+export interface ReproOptions extends Scaled {
   quick: boolean;
-  target: number;
-  maxRounds: number;
-  capVsFedsgd: number;
-  gridPoints: number;
-  gridFactor: number;
-  gridExtensions: number;
   settings: SettingSpec[];
   partitions: ReproPartition[];
   seed: number;
