@@ -1,7 +1,9 @@
 /**
  * What every command in scripts/ does with its command line: a bad flag prints one line and the
- * command exits with 2; --help prints the help and exits with 0.
+ * command exits with 2; --help prints the help and exits with 0; an error exits with 1.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A bad command line; the message is one line, printed after the command's name. */
 export class UsageError extends Error {}
@@ -26,4 +28,21 @@ export function commandLine<T extends { help: boolean }>(command: string, argv: 
     return 0;
   }
   return opts;
+}
+
+/**
+ * Runs `main` with the command line when the file at `moduleUrl` is the one Node was started with
+ * (not when a test imports it); its result is the exit code, an error exits with 1 and one line.
+ */
+export function runIfMain(moduleUrl: string, command: string, main: (argv: string[]) => Promise<number>): void {
+  if (!process.argv[1] || path.resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

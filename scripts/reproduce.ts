@@ -43,7 +43,7 @@ import {
 
 type Scaled = ReproductionReport['scaled'];
 import type { FromWorker, ToWorker } from './reproduce-worker';
-import { commandLine, UsageError } from './cli';
+import { commandLine, runIfMain, UsageError } from './cli';
 
 export { speedupAgainst };
 
@@ -710,15 +710,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-const invoked = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invoked) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`reproduce: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, 'reproduce', main);

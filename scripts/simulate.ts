@@ -33,14 +33,12 @@
  * guarantee (z = 0 or S = 0, or --dp-sampling fixed, the earlier exactly-m sampling).
  * --accountant computes ε alone, without training (scripts/simulate-accountant.ts).
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ConfigProblem, CutLeakage, Personalization, RunConfig, RoundMetrics } from '../src/engine/types';
 import { ConfigError, defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS, DP_SAMPLINGS, DEFAULT_DIVERGE_FACTOR } from '../src/engine/index';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import { applyRobustFlags, ROBUST_FLAGS } from './simulate-robust';
 import { formatDelta } from './simulate-accountant';
-import { commandLine, UsageError } from './cli';
+import { commandLine, runIfMain, UsageError } from './cli';
 
 export { UsageError };
 
@@ -426,15 +424,4 @@ export async function main(argv: string[]): Promise<number> {
   return report.status === 'cancelled' ? 130 : 0;
 }
 
-const invoked = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invoked) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`simulate: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, 'simulate', main);
