@@ -13,7 +13,7 @@
  * (privacy-widgets.css, dp-fedavg.css) repaint them in the reader's theme.
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { select } from 'd3';
+import { pictureSvg } from '../randomized-response/picture';
 
 export interface UpdatesViewOptions {
   label: string;
@@ -62,16 +62,7 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
   const cx = 150;
   const cy = 158;
   const R = 118;
-  const svg = select(el)
-    .append('svg')
-    .attr('class', 'dp-updates')
-    .attr('viewBox', `0 0 ${W} ${H}`)
-    .attr('width', W)
-    .attr('height', H)
-    .attr('role', 'img')
-    .attr('aria-label', options.label)
-    .attr('font-family', 'sans-serif');
-  svg.append('rect').attr('class', 'ink-panel').attr('width', W).attr('height', H).attr('rx', 6).attr('fill', '#ffffff');
+  const svg = pictureSvg(el, 'dp-updates', options.label, { width: W, height: H });
   const defs = svg.append('defs');
   for (const [id, color] of [
     ['dp-head-sent', UPDATE_COLORS.sent],

@@ -7,7 +7,7 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { select } from 'd3';
+import { pictureSvg } from '../randomized-response/picture';
 
 export interface ReportBitsOptions {
   label: string;
@@ -44,12 +44,7 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
   const W = 640;
   const labelW = 96;
   const rowH = 22;
-  const svg = select(el)
-    .append('svg')
-    .attr('class', 'rappor-bits')
-    .attr('role', 'img')
-    .attr('aria-label', options.label)
-    .attr('font-family', 'sans-serif');
+  const svg = pictureSvg(el, 'rappor-bits', options.label);
   const g = svg.append('g');
 
   function draw(d: ReportBitsData) {

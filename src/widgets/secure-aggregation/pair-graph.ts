@@ -8,7 +8,7 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { select } from 'd3';
+import { pictureSvg } from '../randomized-response/picture';
 
 export interface PairGraphOptions {
   label: string;
@@ -51,16 +51,7 @@ export function create(el: HTMLElement, options: PairGraphOptions): PairGraphRen
   const cx = W / 2;
   const cy = 150;
   const R = 105;
-  const svg = select(el)
-    .append('svg')
-    .attr('class', 'sa-graph')
-    .attr('viewBox', `0 0 ${W} ${H}`)
-    .attr('width', W)
-    .attr('height', H)
-    .attr('role', 'img')
-    .attr('aria-label', options.label)
-    .attr('font-family', 'sans-serif');
-  svg.append('rect').attr('class', 'ink-panel').attr('width', W).attr('height', H).attr('rx', 6).attr('fill', '#ffffff');
+  const svg = pictureSvg(el, 'sa-graph', options.label, { width: W, height: H });
   const gEdges = svg.append('g');
   const gNodes = svg.append('g');
   const center = svg.append('g');
