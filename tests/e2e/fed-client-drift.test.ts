@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems, openPage, type ViewportName } from './harness';
+import { browserForSuite, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
 import { combo, download, drawn, expectImageDownloads, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
 
 const CHAPTER = 'chapters/federated/';
@@ -30,14 +30,10 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('client drift (%s)', (vie
   const browser = browserForSuite({ viewport });
 
   test('two runs in lock-step; the skewed clients drift, the IID ones do not; accessible', async () => {
-    const visit = await openPage(browser, `${CHAPTER}?${SHORT}`);
+    // Far below the fold at load: nothing mounted until it is on screen.
+    const { visit, info } = await w.firstRun(browser, SHORT, (p) => waitBoth(p, 0));
     const { page } = visit;
     try {
-      expect(await w.data(page, 'state')).toBe('waiting');
-      await page.locator(W).scrollIntoViewIfNeeded();
-      await waitBoth(page, 0);
-      const info = await w.inspect(page);
-      expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
       // Identical runs but for the split.
       const { partition: p1, ...iid } = info.configs.iid;
       const { partition: p2, ...skew } = info.configs.skew;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems, openPage, type ViewportName } from './harness';
+import { browserForSuite, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
 import { combo, download, drawn, expectImageDownloads, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
 import { PLOT_STYLE_HASH } from '~/runtime/csp-hashes.mjs';
 
@@ -62,15 +62,10 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
   const browser = browserForSuite({ viewport });
 
   test('waits off screen, then trains in a worker on wasm; accessible, no overflow', async () => {
-    const visit = await openPage(browser, `${CHAPTER}?${SHORT}`);
+    // Far below the fold at load: nothing mounted until it is on screen.
+    const { visit, info } = await w.firstRun(browser, SHORT);
     const { page } = visit;
     try {
-      // Far below the fold at load: nothing mounted.
-      expect(await w.data(page, 'state')).toBe('waiting');
-      await page.locator(W).scrollIntoViewIfNeeded();
-      await w.waitRun(page, 0);
-      const info = await w.inspect(page);
-      expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
       expect(info.shown.map((r) => r.round)).toEqual([1, 2, 3, 4, 5]);
       // K = 8 clients, C = 0.5: four take part in every round, and the coefficients sum to 1.
       for (const r of info.shown) {

@@ -4,7 +4,7 @@
  * the local models' points, and every control changes the run or the view.
  */
 import { describe, expect, test } from 'vitest';
-import { browserForSuite, expectAxeClean, expectNoProblems, openPage, type ViewportName } from './harness';
+import { browserForSuite, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
 import { combo, download, drawn, expectImageDownloads, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
 
 const CHAPTER = 'chapters/federated/';
@@ -54,14 +54,10 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', 
   const browser = browserForSuite({ viewport });
 
   test('trains in a worker; the picture and the sum are the engine’s weighted mean; accessible', async () => {
-    const visit = await openPage(browser, `${CHAPTER}?${SHORT}`);
+    // Far below the fold at load: nothing mounted until it is on screen.
+    const { visit, info } = await w.firstRun(browser, SHORT);
     const { page } = visit;
     try {
-      expect(await w.data(page, 'state')).toBe('waiting');
-      await page.locator(W).scrollIntoViewIfNeeded();
-      await w.waitRun(page, 0);
-      const info = await w.inspect(page);
-      expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
       expect(info.rounds.map((r) => r.round)).toEqual([1, 2, 3, 4, 5]);
       expect(info.showing).toEqual({ round: 5, phase: 'average' });
       expectFaithful(info);

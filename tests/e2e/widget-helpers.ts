@@ -284,6 +284,25 @@ export function widgetTest<I>(path: string, tag: string, { timeout = 60_000, jso
       return visit;
     },
     ready: (page: Page) => widgetReady(page, tag),
+    /**
+     * Opens the page with `query` at its top, where the widget (far below the fold) must not have
+     * mounted yet; brings it on screen, waits with `settled` (default: its first run finished)
+     * and expects that run trained in a worker on wasm. The caller closes the visit.
+     */
+    async firstRun(browser: BrowserSession, query: string, settled = (p: Page) => waitRun(p, tag, 0)): Promise<{ visit: PageVisit; info: I }> {
+      const visit = await openPage(browser, `${path}?${query}`);
+      try {
+        expect(await dataOf(visit.page, tag, 'state')).toBe('waiting');
+        await visit.page.locator(tag).scrollIntoViewIfNeeded();
+        await settled(visit.page);
+        const info = await read(visit.page);
+        expect((info as { backend?: unknown }).backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
+        return { visit, info };
+      } catch (err) {
+        await visit.close();
+        throw err;
+      }
+    },
     inspect: read,
     runId: (page: Page) => widgetRunId(page, tag),
     waitRun: (page: Page, after: number, status = 'finished', wait = timeout, idKey = 'runId') => waitRun(page, tag, after, status, wait, idKey),
