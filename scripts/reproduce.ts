@@ -40,13 +40,16 @@ import {
   type ReproSetting,
   type ReproductionReport,
 } from '../src/data/reproduction';
+
+type Scaled = ReproductionReport['scaled'];
 import type { FromWorker, ToWorker } from './reproduce-worker';
+import { commandLine, runIfMain, UsageError } from './cli';
 
 export { speedupAgainst };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export class UsageError extends Error {}
+export { UsageError };
 
 /** A setting to run and the centre of its η grid. */
 export interface SettingSpec {
@@ -57,14 +60,9 @@ export interface SettingSpec {
   lr: number;
 }
 
-export interface ReproOptions {
+/** The command line: what is scaled to this machine (written into the results), and the rest. */
+export interface ReproOptions extends Scaled {
   quick: boolean;
-  target: number;
-  maxRounds: number;
-  capVsFedsgd: number;
-  gridPoints: number;
-  gridFactor: number;
-  gridExtensions: number;
   settings: SettingSpec[];
   partitions: ReproPartition[];
   seed: number;
@@ -559,20 +557,8 @@ function git(args: string[]): string | null {
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 export async function main(argv: string[]): Promise<number> {
-  let opts: ReproOptions;
-  try {
-    opts = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`reproduce: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  if (opts.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const opts = commandLine('reproduce', argv, parseArgs, () => HELP);
+  if (typeof opts === 'number') return opts;
   const backend = await initNodeBackend(opts.backend);
   const data = nodeDataSource({ mnistFull: opts.mnist === 'full' });
   const controller = new AbortController();
@@ -724,15 +710,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-const invoked = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invoked) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`reproduce: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, 'reproduce', main);
