@@ -11,9 +11,8 @@
  * src/engine/privacy/accountant.ts. scripts/simulate.ts hands any argv with --accountant to main()
  * here. Bad values (q outside (0, 1], z ≤ 0, T < 1, δ outside (0, 1)) print one line and exit 2.
  */
+import { commandLine, UsageError } from './cli';
 import { privacySpent, validateAccountantQuery, type AccountantQuery, type Conversion } from '../src/engine/privacy/accountant';
-
-export class AccountantUsageError extends Error {}
 
 type Kind = { kind: 'number' } | { kind: 'bool' } | { kind: 'choice'; values: readonly string[] };
 interface Flag {
@@ -44,21 +43,21 @@ export interface AccountantOptions {
   help: boolean;
 }
 
-/** Parses argv (with --accountant somewhere); throws AccountantUsageError with one line. */
+/** Parses argv (with --accountant somewhere); throws UsageError with one line. */
 export function parseAccountantArgs(argv: string[]): AccountantOptions {
   const values: Partial<Record<NonNullable<Flag['field']>, number>> = {};
   const opts: AccountantOptions = { query: { sampleRate: NaN, noiseMultiplier: NaN, steps: NaN, delta: 1e-5 }, conversion: 'improved', json: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('--')) throw new AccountantUsageError(`unexpected argument '${arg}' (flags start with --; see --accountant --help)`);
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (flags start with --; see --accountant --help)`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const def = ACCOUNTANT_FLAGS[name];
     if (!def) {
-      throw new AccountantUsageError(`--${name} does not apply to --accountant (its flags: ${Object.keys(ACCOUNTANT_FLAGS).map((f) => '--' + f).join(' ')})`);
+      throw new UsageError(`--${name} does not apply to --accountant (its flags: ${Object.keys(ACCOUNTANT_FLAGS).map((f) => '--' + f).join(' ')})`);
     }
     if (def.type.kind === 'bool') {
-      if (eq >= 0) throw new AccountantUsageError(`--${name} takes no value`);
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       if (name === 'json') opts.json = true;
       else if (name === 'help') opts.help = true;
       continue;
@@ -66,23 +65,23 @@ export function parseAccountantArgs(argv: string[]): AccountantOptions {
     let value: string;
     if (eq >= 0) value = arg.slice(eq + 1);
     else {
-      if (i + 1 >= argv.length) throw new AccountantUsageError(`--${name} needs a value`);
+      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`);
       value = argv[++i];
     }
     if (def.type.kind === 'choice') {
-      if (!def.type.values.includes(value)) throw new AccountantUsageError(`--${name} must be one of ${def.type.values.join('|')} (got '${value}')`);
+      if (!def.type.values.includes(value)) throw new UsageError(`--${name} must be one of ${def.type.values.join('|')} (got '${value}')`);
       opts.conversion = value as Conversion;
       continue;
     }
-    if (!NUMBER.test(value)) throw new AccountantUsageError(`--${name} needs a number (got '${value}')`);
+    if (!NUMBER.test(value)) throw new UsageError(`--${name} needs a number (got '${value}')`);
     values[def.field!] = Number(value);
   }
   if (opts.help) return opts;
   const missing = (['sampleRate', 'noiseMultiplier', 'steps'] as const).filter((f) => values[f] === undefined).map((f) => '--' + FIELD_TO_FLAG.get(f));
-  if (missing.length) throw new AccountantUsageError(`--accountant needs ${missing.join(', ')}`);
+  if (missing.length) throw new UsageError(`--accountant needs ${missing.join(', ')}`);
   opts.query = { sampleRate: values.sampleRate!, noiseMultiplier: values.noiseMultiplier!, steps: values.steps!, delta: values.delta ?? 1e-5 };
   const problems = validateAccountantQuery(opts.query);
-  if (problems.length) throw new AccountantUsageError(problems.map((p) => `--${FIELD_TO_FLAG.get(p.field)}: ${p.en.replace(/\.$/, '')}`).join('; '));
+  if (problems.length) throw new UsageError(problems.map((p) => `--${FIELD_TO_FLAG.get(p.field)}: ${p.en.replace(/\.$/, '')}`).join('; '));
   return opts;
 }
 
@@ -100,20 +99,8 @@ export function formatDelta(d: number): string {
 }
 
 export function main(argv: string[]): number {
-  let opts: AccountantOptions;
-  try {
-    opts = parseAccountantArgs(argv);
-  } catch (e) {
-    if (e instanceof AccountantUsageError) {
-      process.stderr.write(`simulate: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  if (opts.help) {
-    process.stdout.write(accountantHelp());
-    return 0;
-  }
+  const opts = commandLine('simulate', argv, parseAccountantArgs, accountantHelp);
+  if (typeof opts === 'number') return opts;
   const { epsilon, order } = privacySpent({ ...opts.query, conversion: opts.conversion });
   if (opts.json) {
     process.stdout.write(JSON.stringify({ epsilon, order }) + '\n');

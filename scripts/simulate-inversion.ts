@@ -13,8 +13,8 @@
 import { defaultInversionConfig, runInversion, validateInversion, INVERSION_ACTIVATIONS, INVERSION_DATASETS, INVERSION_LABELS, type InversionConfig } from '../src/engine/attacks/inversion';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import type { ConfigProblem } from '../src/engine/types';
+import { commandLine, UsageError } from './cli';
 
-class UsageError extends Error {}
 
 type Kind = { kind: 'choice'; values: readonly string[] } | { kind: 'number' } | { kind: 'list' } | { kind: 'bool' };
 interface Flag {
@@ -139,20 +139,8 @@ export interface InversionReport {
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
 export async function main(argv: string[]): Promise<number> {
-  let opts: Options;
-  try {
-    opts = parseInversionArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`simulate: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  if (opts.help) {
-    process.stdout.write(helpText());
-    return 0;
-  }
+  const opts = commandLine('simulate', argv, parseInversionArgs, helpText);
+  if (typeof opts === 'number') return opts;
   await initNodeBackend(opts.backend);
   const controller = new AbortController();
   const onSigint = () => controller.abort();

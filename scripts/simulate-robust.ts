@@ -14,6 +14,7 @@ import type { AggregatorRule, PoisonKind, RunConfig } from '../src/engine/types'
 import { AGGREGATORS } from '../src/engine/aggregators';
 import { defaultPoison, POISONS } from '../src/engine/attacks/poisoning';
 import { defaultAggregation } from '../src/engine/attacks/config';
+import { UsageError } from './cli';
 
 type Kind = { kind: 'choice'; values: () => readonly string[] } | { kind: 'number' } | { kind: 'bool' };
 
@@ -30,21 +31,19 @@ export const ROBUST_FLAGS: Record<string, { type: Kind; help: string; field: str
   'secure-aggregation': { type: { kind: 'bool' }, field: 'aggregation.secure', help: 'the server sees only the sum of the updates (only --aggregator mean can run)' },
 };
 
-export class RobustUsageError extends Error {}
-
 /**
  * Sets config.poison and config.aggregation from the flags given (name → parsed value); throws
- * RobustUsageError (one line) for a flag without the flag it depends on.
+ * UsageError (one line) for a flag without the flag it depends on.
  */
 export function applyRobustFlags(config: RunConfig, given: Record<string, unknown>): void {
   const has = (f: string) => f in given;
   const needs = (flag: string, on: string, what: string) => {
-    if (has(flag) && !has(on)) throw new RobustUsageError(`--${flag} needs --${on} ${what}`);
+    if (has(flag) && !has(on)) throw new UsageError(`--${flag} needs --${on} ${what}`);
   };
   needs('malicious', 'poison', 'labelflip|signflip|scale|backdoor');
   needs('poison-scale', 'poison', 'labelflip|signflip|scale|backdoor');
   needs('backdoor-target', 'poison', 'backdoor');
-  if (has('backdoor-target') && given.poison !== 'backdoor') throw new RobustUsageError('--backdoor-target applies to --poison backdoor only');
+  if (has('backdoor-target') && given.poison !== 'backdoor') throw new UsageError('--backdoor-target applies to --poison backdoor only');
   if (has('poison')) {
     const p = defaultPoison(given.poison as PoisonKind);
     if (has('malicious')) p.fraction = given.malicious as number;
@@ -54,7 +53,7 @@ export function applyRobustFlags(config: RunConfig, given: Record<string, unknow
   }
   const rule = (given.aggregator as AggregatorRule | undefined) ?? 'mean';
   const only = (flag: string, rules: string[]) => {
-    if (has(flag) && !rules.includes(rule)) throw new RobustUsageError(`--${flag} applies to --aggregator ${rules.join('|')} only (got ${rule})`);
+    if (has(flag) && !rules.includes(rule)) throw new UsageError(`--${flag} applies to --aggregator ${rules.join('|')} only (got ${rule})`);
   };
   only('trim', ['trimmed', 'krum']);
   only('krum-m', ['krum']);

@@ -33,15 +33,14 @@
  * guarantee (z = 0 or S = 0, or --dp-sampling fixed, the earlier exactly-m sampling).
  * --accountant computes ε alone, without training (scripts/simulate-accountant.ts).
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ConfigProblem, CutLeakage, Personalization, RunConfig, RoundMetrics } from '../src/engine/types';
 import { ConfigError, defaultConfig, implementedAlgorithms, isSplitAlgorithm, run, validateConfig, DATASETS, MODELS, ACTIVATIONS, PARTITIONS, WEIGHTINGS, VARIANTS, HANDOFFS, DP_SAMPLINGS, DEFAULT_DIVERGE_FACTOR } from '../src/engine/index';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
-import { applyRobustFlags, ROBUST_FLAGS, RobustUsageError } from './simulate-robust';
+import { applyRobustFlags, ROBUST_FLAGS } from './simulate-robust';
 import { formatDelta } from './simulate-accountant';
+import { commandLine, runIfMain, UsageError } from './cli';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 type FlagKind = { kind: 'choice'; values: () => readonly string[] } | { kind: 'number' } | { kind: 'list' } | { kind: 'batch' } | { kind: 'bool' };
 
@@ -185,12 +184,7 @@ export function parseArgs(argv: string[]): CliOptions {
   if (!argv.some((a) => a === '--size' || a.startsWith('--size=')) && (config.dataset.name === 'digits' || config.dataset.name === 'mnist')) {
     config.dataset.size = 0;
   }
-  try {
-    applyRobustFlags(config, robust);
-  } catch (e) {
-    if (e instanceof RobustUsageError) throw new UsageError(e.message);
-    throw e;
-  }
+  applyRobustFlags(config, robust);
   const problems = validateConfig(config);
   if (problems.length) throw new UsageError(problems.map(problemLine).join('; '));
   if (opts.leakage && config.algorithm === 'split' && config.variant === 'vertical') {
@@ -273,20 +267,8 @@ export async function main(argv: string[]): Promise<number> {
   if (argv.some((a) => a === '--attack' || a.startsWith('--attack='))) return (await import('./simulate-inversion')).main(argv);
   // The privacy accountant alone: no training, its own flags.
   if (argv.includes('--accountant')) return (await import('./simulate-accountant')).main(argv);
-  let opts: CliOptions;
-  try {
-    opts = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`simulate: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  if (opts.help) {
-    process.stdout.write(helpText());
-    return 0;
-  }
+  const opts = commandLine('simulate', argv, parseArgs, helpText);
+  if (typeof opts === 'number') return opts;
   const { config } = opts;
   await initNodeBackend(opts.backend);
   const controller = new AbortController();
@@ -442,15 +424,4 @@ export async function main(argv: string[]): Promise<number> {
   return report.status === 'cancelled' ? 130 : 0;
 }
 
-const invoked = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invoked) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`simulate: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, 'simulate', main);

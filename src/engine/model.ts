@@ -411,6 +411,22 @@ export class Model {
   }
 }
 
+/**
+ * The CNN's layers: conv k×k×f1, 2×2 max-pool, conv k×k×f2, 2×2 max-pool, flatten, a dense ReLU
+ * layer of `units`, then the output layer. ReLU after each convolution.
+ */
+function cnnLayers(kernel: number, f1: number, f2: number, units: number, out: LayerSpec): LayerSpec[] {
+  return [
+    { kind: 'conv2d', filters: f1, kernel, activation: 'relu' },
+    { kind: 'maxpool', size: 2 },
+    { kind: 'conv2d', filters: f2, kernel, activation: 'relu' },
+    { kind: 'maxpool', size: 2 },
+    { kind: 'flatten' },
+    { kind: 'dense', units, activation: 'relu' },
+    out,
+  ];
+}
+
 /** The layer list a ModelConfig describes, for a given input and number of classes. */
 export function modelSpecs(cfg: ModelConfig, inputShape: number[], numClasses: number): LayerSpec[] {
   const out: LayerSpec = { kind: 'dense', units: numClasses, activation: 'linear' };
@@ -430,26 +446,10 @@ export function modelSpecs(cfg: ModelConfig, inputShape: number[], numClasses: n
         // The paper's CNN: 5×5×32, pool, 5×5×64, pool, 512 ReLU, softmax (1,663,370 parameters on
         // MNIST with 'same' padding; ReLU after the convolutions is our
         // assumption: the paper does not say).
-        return [
-          { kind: 'conv2d', filters: 32, kernel: 5, activation: 'relu' },
-          { kind: 'maxpool', size: 2 },
-          { kind: 'conv2d', filters: 64, kernel: 5, activation: 'relu' },
-          { kind: 'maxpool', size: 2 },
-          { kind: 'flatten' },
-          { kind: 'dense', units: 512, activation: 'relu' },
-          out,
-        ];
+        return cnnLayers(5, 32, 64, 512, out);
       }
       // A small CNN of the same shape for 8×8 digits (13,706 parameters).
-      return [
-        { kind: 'conv2d', filters: 16, kernel: 3, activation: 'relu' },
-        { kind: 'maxpool', size: 2 },
-        { kind: 'conv2d', filters: 32, kernel: 3, activation: 'relu' },
-        { kind: 'maxpool', size: 2 },
-        { kind: 'flatten' },
-        { kind: 'dense', units: 64, activation: 'relu' },
-        out,
-      ];
+      return cnnLayers(3, 16, 32, 64, out);
   }
 }
 

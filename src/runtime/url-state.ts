@@ -32,12 +32,16 @@ export interface NumberSpec extends BaseSpec<number> {
   step?: number;
   /** The only allowed values, ascending (e.g. learning rates on a log grid). */
   values?: readonly number[];
+  /** Drawn as a number field with a 🎲 button instead of a slider (the run's random seed). */
+  control?: 'seed';
 }
 
 /** One of a few named options (strings in the address). */
 export interface ChoiceSpec<C extends string = string> extends BaseSpec<C> {
   type: 'choice';
   choices: readonly { value: C; label: string }[];
+  /** Drawn as a row of radio buttons instead of a select (the playback speed). */
+  control?: 'speed';
 }
 
 /** On or off (`1`/`0` in the address; `true`/`false` are read too). */
@@ -47,6 +51,59 @@ export interface BooleanSpec extends BaseSpec<boolean> {
 
 export type ParamSpec = NumberSpec | ChoiceSpec | BooleanSpec;
 export type ParamTable = Record<string, ParamSpec>;
+
+/**
+ * How a widget's settings panel is laid out; controls/Settings.astro draws it from this and the
+ * table. Written beside the table in the widget's `params.ts`, so that the table says what a
+ * setting is and the panel says where it goes, with what help, and when it is shown.
+ */
+export interface SettingsPanel<K extends string = string> {
+  /** The panel's Korean heading (e.g. 실험 설정). */
+  title: string;
+  /** The groups that fold away on a phone, in reading order. */
+  groups: readonly SettingsGroup<K>[];
+  /** Settings after the groups, outside any group (e.g. a switch that compares two runs). */
+  after?: readonly K[];
+  /** One line of Korean help under a setting's control, linked to it with aria-describedby. */
+  hints?: Partial<Record<K, string>>;
+  /**
+   * When a setting matters only for some values of another: `key=v1|v2` shows it only while the
+   * setting `key` has one of those values (a switch is `1` or `0`); rules joined by `;` must
+   * all hold. See `showWhenHolds`.
+   */
+  showWhen?: Partial<Record<K, string>>;
+}
+
+/** One folding group of a settings panel. */
+export interface SettingsGroup<K extends string = string> {
+  /** The group's Korean title. */
+  title: string;
+  /**
+   * Its settings by key, in order. `{ slot: 'name' }` places the widget's own markup given to
+   * Settings.astro with `slot="name"` (a live formula, a file field).
+   */
+  settings: readonly (K | { slot: string })[];
+  /** Extra class on the group, for a widget's own styling of it. */
+  class?: string;
+}
+
+/** The panel type for a table: its keys are the table's. */
+export type PanelOf<T extends ParamTable> = SettingsPanel<Extract<keyof T, string>>;
+
+/**
+ * Whether a show-when rule (`key=v1|v2`, rules joined by `;`) holds, given each setting's value
+ * as written in the address (`valueOf` returns null for a setting it does not know).
+ */
+export function showWhenHolds(rule: string, valueOf: (key: string) => string | null): boolean {
+  return rule
+    .split(';')
+    .filter(Boolean)
+    .every((part) => {
+      const [key, allowed = ''] = part.split('=');
+      const v = valueOf(key.trim());
+      return v !== null && allowed.split('|').includes(v);
+    });
+}
 
 /** The validated values of a table: numbers, choice strings, booleans. */
 export type Values<T extends ParamTable> = {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CHANCE, gridOrder, main, parseArgs, parseSetting, speedupAgainst, thinCurve, tune, UsageError, type RunCurve } from '../../scripts/reproduce';
+import { CHANCE, gridOrder, main, parseArgs, parseSetting, runOrder, Slots, speedupAgainst, thinCurve, tune, UsageError, type RunCurve } from '../../scripts/reproduce';
 import { roundsToTarget } from '~/engine/metrics';
 import { paperChecks, paperSpeedup, PAPER_ROWS, type ReproductionReport } from '~/data/reproduction';
 import { baseLr, chosenLrs, race, toRunConfig } from '~/widgets/reproduction/config';
@@ -162,6 +162,59 @@ describe('the learning-rate search', () => {
     const res = await tune(0.1, { target: 0.99, gridPoints: 3, gridFactor: 2, gridExtensions: 0 }, 10, runCurve);
     expect(res.candidates.find((c) => c.lr === 0.2)!.stop).toBe('diverged');
     expect(res.best.lr).not.toBe(0.2);
+  });
+});
+
+describe('the training processes', () => {
+  test('a free slot goes to the waiting call with the lowest priority, the earliest among equals', async () => {
+    const slots = new Slots(1);
+    const served: string[] = [];
+    const ask = (name: string, priority: number) =>
+      slots.acquire(priority).then((slot) => {
+        served.push(name);
+        // Hold the slot for a turn of the event loop, as a training would.
+        setImmediate(() => slots.release(slot));
+      });
+    // Asked together, in the opposite order of their priorities: the free slot is not simply
+    // given to the first caller.
+    await Promise.all([ask('c', 2), ask('a', 0), ask('b1', 1), ask('b2', 1)]);
+    expect(served).toEqual(['a', 'b1', 'b2', 'c']);
+    // Not trivially ordered: first come, first served would have answered c, a, b1, b2.
+    expect(served).not.toEqual(['c', 'a', 'b1', 'b2']);
+  });
+
+  test('two slots serve two calls at once', async () => {
+    const slots = new Slots(2);
+    const [x, y] = await Promise.all([slots.acquire(5), slots.acquire(1)]);
+    expect(new Set([x, y])).toEqual(new Set([0, 1]));
+    let third = false;
+    const later = slots.acquire(0).then((slot) => {
+      third = true;
+      return slot;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(third).toBe(false);
+    slots.release(y);
+    expect(await later).toBe(y);
+  });
+
+  test('run order: the non-IID partition first, FedSGD before FedAvg, more local epochs first', () => {
+    const settings = ['fedsgd', '1x10', '5xall'].map(parseSetting);
+    const [fedsgd, e1, e5] = settings;
+    const partitions = ['iid', 'shards'] as const;
+    const rank = (p: 'iid' | 'shards', s: (typeof settings)[number]) => runOrder(partitions, settings, p, s);
+    const ranked = partitions.flatMap((p) => settings.map((s) => ({ p, s, r: rank(p, s) }))).sort((a, b) => a.r - b.r);
+    expect(ranked.map(({ p, s }) => `${p} ${s.algorithm}${s.localEpochs}`)).toEqual([
+      'shards fedsgd1',
+      'shards fedavg5',
+      'shards fedavg1',
+      'iid fedsgd1',
+      'iid fedavg5',
+      'iid fedavg1',
+    ]);
+    expect(new Set(ranked.map((x) => x.r)).size).toBe(6);
+    expect(rank('shards', e5)).toBeLessThan(rank('iid', fedsgd));
+    expect(rank('iid', e5)).toBeLessThan(rank('iid', e1));
   });
 });
 

@@ -3,34 +3,12 @@
  * simulate`): one-line usage errors with exit code 2, the JSON shape, identical output for the same
  * command (property 4) and property 1 through the command line.
  */
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseArgs, UsageError, type JsonReport } from '../../scripts/simulate';
+import { simulate, usageOf } from './cli-helpers';
+import { parseArgs, type JsonReport } from '../../scripts/simulate';
 import { maxAbsDiff } from './engine-helpers';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/cli.mjs');
-
-function simulate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [tsx, 'scripts/simulate.ts', ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const usage = (args: string[]) => {
-  try {
-    parseArgs(args);
-  } catch (e) {
-    if (e instanceof UsageError) return e.message;
-    throw e;
-  }
-  return null;
-};
+const usage = (args: string[]) => usageOf(() => parseArgs(args));
 
 describe('simulate: flags', () => {
   it('maps every flag onto the config', () => {

@@ -4,36 +4,12 @@
  * errors with exit code 2, and DP-FedAvg with q = 1, uniform weights, S = 0, z = 0 equal to FedAvg
  * with uniform weighting through the command line.
  */
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseArgs, UsageError, type JsonReport } from '../../scripts/simulate';
-import { AccountantUsageError, parseAccountantArgs } from '../../scripts/simulate-accountant';
+import { simulate, usageOf } from './cli-helpers';
+import { parseArgs, type JsonReport } from '../../scripts/simulate';
+import { parseAccountantArgs } from '../../scripts/simulate-accountant';
 import { privacySpent } from '~/engine/privacy/accountant';
 import { maxAbsDiff } from './engine-helpers';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/cli.mjs');
-
-function simulate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [tsx, 'scripts/simulate.ts', ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function usage(parse: () => unknown): string | null {
-  try {
-    parse();
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof AccountantUsageError) return e.message;
-    throw e;
-  }
-  return null;
-}
 
 describe('DP-FedAvg flags', () => {
   it('map onto the config', () => {
@@ -51,7 +27,7 @@ describe('DP-FedAvg flags', () => {
     ['--weight-cap -3', /^--weight-cap: /],
     ['--dp-sampling some', /^--dp-sampling must be one of poisson\|fixed/],
   ])('%s is one line naming the flag', (args, pattern) => {
-    const msg = usage(() => parseArgs(['--algorithm', 'dpfedavg', ...args.split(' ')]));
+    const msg = usageOf(() => parseArgs(['--algorithm', 'dpfedavg', ...args.split(' ')]));
     expect(msg).toMatch(pattern);
     expect(msg).not.toContain('\n');
   });
@@ -79,7 +55,7 @@ describe('--accountant', () => {
     ['--sample-rate x --noise 1 --steps 10', /^--sample-rate needs a number \(got 'x'\)$/],
     ['--sample-rate 0.1 --noise 1 --steps 10 --conversion exact', /^--conversion must be one of improved\|classic/],
   ])('%s', (args, pattern) => {
-    const msg = usage(() => parse(args));
+    const msg = usageOf(() => parse(args));
     expect(msg).toMatch(pattern);
     expect(msg).not.toContain('\n');
   });

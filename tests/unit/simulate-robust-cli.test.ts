@@ -2,33 +2,11 @@
  * The simulate CLI's poisoning and robust-aggregation flags: mapping onto the config, a one-line
  * usage error (exit 2) for every bad value or combination, and the JSON of a real run.
  */
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseArgs, UsageError, type JsonReport } from '../../scripts/simulate';
+import { simulate, usageOf } from './cli-helpers';
+import { parseArgs, type JsonReport } from '../../scripts/simulate';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/cli.mjs');
-
-function simulate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [tsx, 'scripts/simulate.ts', ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const usage = (args: string) => {
-  try {
-    parseArgs(['--dataset', 'digits', ...args.split(' ')]);
-  } catch (e) {
-    if (e instanceof UsageError) return e.message;
-    throw e;
-  }
-  return null;
-};
+const usage = (args: string) => usageOf(() => parseArgs(['--dataset', 'digits', ...args.split(' ')]));
 
 describe('simulate: poisoning and aggregation flags', () => {
   it('maps the flags onto config.poison and config.aggregation, with the defaults', () => {

@@ -1,35 +1,14 @@
 /**
- * The simulate CLI's split flags: parsing, one-line errors, and the issue's properties 1 and 2
+ * The simulate CLI's split flags: parsing, one-line errors, and properties 1 and 2 of
+ * tests/unit/split-properties.test.ts (split learning equals centralized SGD, for every cut)
  * through the real command (spawned like `npm run simulate`), plus the --leakage report.
  */
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseArgs, UsageError, type JsonReport } from '../../scripts/simulate';
+import { simulate, usageOf } from './cli-helpers';
+import { parseArgs, type JsonReport } from '../../scripts/simulate';
 import { maxAbsDiff } from './engine-helpers';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/cli.mjs');
-
-function simulate(args: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [tsx, 'scripts/simulate.ts', ...args.split(' ')], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const usage = (args: string) => {
-  try {
-    parseArgs(args.split(' '));
-  } catch (e) {
-    if (e instanceof UsageError) return e.message;
-    throw e;
-  }
-  return null;
-};
+const usage = (args: string) => usageOf(() => parseArgs(args.split(' ')));
 
 describe('simulate: split flags', () => {
   it('maps --cut, --variant, --handoff, --no-shuffle and --leakage', () => {

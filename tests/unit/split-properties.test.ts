@@ -1,7 +1,7 @@
 /**
- * Split learning's properties from the issue: round-robin split learning without shuffling is
- * centralized SGD on the same batch sequence for every cut (1), hence independent of the cut (2),
- * and SplitFed with one client is split learning with one client (5). Real wasm training.
+ * Split learning's equivalences: round-robin split learning without shuffling is centralized SGD
+ * on the same batch sequence for every cut (property 1), hence independent of the cut (property 2),
+ * and SplitFed with one client is split learning with one client (property 5). Real wasm training.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layerCount } from '~/engine/index';

@@ -63,24 +63,7 @@ export function erfc(x: number): number {
     }
     r = 1 - (2 / Math.sqrt(Math.PI)) * sum;
   } else {
-    // Continued fraction (Lentz) for erfc: converges in a few dozen steps for z ≥ 2, where the
-    // series would lose digits to cancellation.
-    const tiny = 1e-300;
-    let f = z;
-    let C = z;
-    let D = 0;
-    for (let n = 1; n < 300; n++) {
-      const an = n / 2;
-      D = z + an * D;
-      D = Math.abs(D) < tiny ? tiny : D;
-      C = z + an / C;
-      C = Math.abs(C) < tiny ? tiny : C;
-      D = 1 / D;
-      const delta = C * D;
-      f *= delta;
-      if (Math.abs(delta - 1) < 1e-16) break;
-    }
-    r = Math.exp(-z * z) / (f * Math.sqrt(Math.PI));
+    r = Math.exp(-z * z) / (erfcFraction(z) * Math.sqrt(Math.PI));
   }
   return x >= 0 ? r : 2 - r;
 }
@@ -198,20 +181,28 @@ function choleskySolve(L: Float64Array, n: number, b: ArrayLike<number>): Float6
  */
 export function logErfc(x: number): number {
   if (x < 2) return Math.log(erfc(x));
+  return -x * x - Math.log(erfcFraction(x) * Math.sqrt(Math.PI));
+}
+
+/**
+ * The continued fraction f(z) with erfc(z) = e^(−z²) / (f(z)·√π), evaluated by Lentz's method:
+ * converges in a few dozen steps for z ≥ 2, where the series would lose digits to cancellation.
+ */
+function erfcFraction(z: number): number {
   const tiny = 1e-300;
-  let f = x;
-  let C = x;
+  let f = z;
+  let C = z;
   let D = 0;
   for (let n = 1; n < 300; n++) {
     const an = n / 2;
-    D = x + an * D;
+    D = z + an * D;
     D = Math.abs(D) < tiny ? tiny : D;
-    C = x + an / C;
+    C = z + an / C;
     C = Math.abs(C) < tiny ? tiny : C;
     D = 1 / D;
     const delta = C * D;
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return -x * x - Math.log(f * Math.sqrt(Math.PI));
+  return f;
 }

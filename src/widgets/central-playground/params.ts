@@ -2,7 +2,7 @@
  * The centralized-training widget's settings: one table for the URL (`?central.…`), the
  * server-rendered controls and the engine configuration.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED, SPEED } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; the largest makes the MLP diverge (on purpose). */
@@ -57,6 +57,20 @@ export const params = {
 
 export type CentralParams = typeof params;
 export type CentralValues = Values<CentralParams>;
+
+/** The settings panel: groups in reading order, then the switch for the test set. */
+export const panel: PanelOf<CentralParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '데이터', settings: ['data', 'noise', 'clients', 'seed'] },
+    { title: '모델', settings: ['layers', 'units', 'act'] },
+    { title: '학습', settings: ['lr', 'batch', 'epochs'] },
+  ],
+  after: ['test'],
+  hints: {
+    clients: '각 클라이언트가 원본 점을 나눠 갖고 있다가 서버로 보냅니다.',
+  },
+};
 
 /** Milliseconds between epochs per speed: slow enough to watch, or as fast as it goes. */
 export const PACE: Record<CentralValues['speed'], number> = { slow: 300, normal: 60, fast: 0 };

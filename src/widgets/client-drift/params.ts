@@ -3,7 +3,7 @@
  * server-rendered controls and the two engine configurations (IID and Dirichlet α, or FedAvg and
  * SCAFFOLD or FedProx on the same Dirichlet α split).
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED, SPEED } from '../kit/params';
 
 export const ALPHAS = [0.05, 0.1, 0.2, 0.5, 1, 10, 100] as const;
@@ -49,6 +49,22 @@ export const params = {
 
 export type DriftParams = typeof params;
 export type DriftValues = Values<DriftParams>;
+
+/** The settings panel; μ is shown only when a side uses FedProx. */
+export const panel: PanelOf<DriftParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '치우침과 로컬 학습', settings: ['compare', 'alpha', 'epochs', 'mu'] },
+    { title: '데이터와 학습', settings: ['data', 'clients', 'lr', 'rounds', 'seed'] },
+  ],
+  hints: {
+    alpha: '작을수록 클라이언트마다 한두 클래스만 갖습니다.',
+    mu: '로컬 모델을 출발점 w_t 쪽으로 당깁니다. 분할을 비교할 때는 두 쪽 모두에, FedProx와 비교할 때는 오른쪽에만 적용됩니다.',
+  },
+  showWhen: {
+    mu: 'compare=split|fedprox',
+  },
+};
 
 /** Milliseconds each round stays on screen; 0: as fast as the two runs go. */
 export const ROUND_MS: Record<DriftValues['speed'], number> = { slow: 900, normal: 350, fast: 0 };

@@ -3,7 +3,7 @@
  * log grids that include the chapter's worked example (MNIST, the 2NN cut after its first hidden
  * layer), and the cut width of the small model the page trains to measure real bytes.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 
 /** Model sizes N: a 1-2-5 grid with the paper models' own sizes (2NN 199,210; CNN 1,663,370). */
 export const MODEL_SIZES = [1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 199_210, 500_000, 1_000_000, 1_663_370, 5_000_000, 10_000_000, 50_000_000, 100_000_000] as const;
@@ -26,4 +26,19 @@ export const params = {
 
 export type CommParams = typeof params;
 export type CommValues = Values<CommParams>;
+
+/** The settings panel: the formula's variables with what each one is. */
+export const panel: PanelOf<CommParams> = {
+  title: '공식의 변수',
+  groups: [
+    { title: '모델과 데이터', settings: ['n', 'p'] },
+    { title: '분할 지점', settings: ['q', 'eta'] },
+  ],
+  hints: {
+    n: '모델 전체의 매개변수 수. 199,210은 2NN, 1,663,370은 CNN입니다.',
+    p: '모든 클라이언트의 학습 예제 수(MNIST는 60,000).',
+    q: '예제 하나가 분할 지점에서 만드는 값의 수.',
+    eta: '매개변수 가운데 클라이언트 쪽 모델의 몫.',
+  },
+};
 

@@ -4,7 +4,7 @@
  * `fraction` is the probability q with which each client joins a round (Poisson sampling, as in
  * McMahan et al. 2018); the key keeps its older name so that shared links stay valid.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 /** Noise multipliers offered; the sweep trains once with each. */
@@ -48,6 +48,20 @@ export const params = {
 
 export type DpParams = typeof params;
 export type DpValues = Values<DpParams>;
+
+/** The settings panel; the slot `sigma` is the live formula for σ under the noise slider. */
+export const panel: PanelOf<DpParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '차분 프라이버시', settings: ['clip', 'noise', { slot: 'sigma' }] },
+    { title: '연합 학습', settings: ['clients', 'fraction', 'epochs', 'lr', 'rounds'] },
+    { title: '데이터', settings: ['data', 'partition', 'seed'] },
+  ],
+  hints: {
+    clip: '0이면 클리핑하지 않습니다(그때는 노이즈도 0이어야 합니다).',
+    clients: '클라이언트마다 점 30개씩 가집니다.',
+  },
+};
 
 /** Training points per client: the data grows with K, so more clients means more people, not thinner slices. */
 export const POINTS_PER_CLIENT = 30;

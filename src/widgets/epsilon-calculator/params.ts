@@ -2,7 +2,7 @@
  * The ε calculator's settings (`?eps.…`): the mechanism's sampling rate q and noise multiplier z,
  * the number of rounds T and δ. One table for the URL, the controls and the computation.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 
 export const SAMPLE_RATES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1] as const;
 export const NOISES = [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.5, 2, 3, 4, 5, 6, 8, 10, 16] as const;
@@ -18,3 +18,17 @@ export const params = {
 
 export type EpsParams = typeof params;
 export type EpsValues = Values<EpsParams>;
+
+/** The settings panel: the mechanism, then how long and with which δ. */
+export const panel: PanelOf<EpsParams> = {
+  title: '계산할 학습',
+  groups: [
+    { title: '메커니즘', settings: ['q', 'z'] },
+    { title: '얼마나, 어떤 보장으로', settings: ['rounds', 'delta'] },
+  ],
+  hints: {
+    q: 'DP-FedAvg에서는 한 클라이언트가 라운드에 참여할 확률, DP-SGD에서는 한 예제가 배치에 들어갈 확률입니다.',
+    z: '노이즈 표준편차를 한 사람이 결과를 바꿀 수 있는 최대량(민감도)으로 나눈 값입니다.',
+    delta: '보통 데이터를 가진 사람 수의 역수보다 작게 둡니다.',
+  },
+};

@@ -2,7 +2,7 @@
  * The federated playground's settings (chapter 3): one table for the URL (`?fed.…`), the
  * server-rendered controls and the engine configuration.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED, SPEED } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; FedSGD takes one step per round and wants the larger ones. */
@@ -109,6 +109,40 @@ export const params = {
 
 export type FedParams = typeof params;
 export type FedValues = Values<FedParams>;
+
+/** The algorithms whose clients train locally for E epochs in batches of B (all but FedSGD). */
+const LOCAL_EPOCHS = 'algo=fedavg|fedprox|scaffold|fedavgm|fedadam|fedyogi|fedadagrad';
+
+/** The settings panel: groups in reading order, help lines, and knobs shown only when they act. */
+export const panel: PanelOf<FedParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '데이터와 클라이언트', settings: ['data', 'clients', 'partition', 'alpha', 'shards', 'seed'] },
+    { title: '연합 학습', settings: ['algo', 'mu', 'slr', 'momentum', 'alr', 'fraction', 'weighting', 'rounds'] },
+    { title: '로컬 학습', settings: ['epochs', 'batch', 'lr'] },
+    { title: '이탈과 낙오', settings: ['dropout', 'stragglers'] },
+  ],
+  hints: {
+    alpha: '작을수록 치우칩니다. 100이면 거의 IID입니다.',
+    slr: '평균 변화량에 곱하는 서버의 걸음. 1이면 FedAvg와 같은 걸음입니다.',
+    momentum: '0이고 η_g = 1이면 FedAvg와 같습니다.',
+    alr: '좌표마다 대략 η만큼 움직입니다. β₁ = 0.9, β₂ = 0.99, τ = 0.001.',
+    fraction: '한 라운드에 뽑히는 수: m = max(⌊C·K⌋, 1)',
+    dropout: '뽑힌 클라이언트가 모델을 받고도 결과를 돌려보내지 않을 확률',
+    stragglers: 'E 에폭 대신 1~E 에폭만 학습하고 보내는 클라이언트의 비율',
+  },
+  showWhen: {
+    alpha: 'partition=dirichlet|quantity',
+    shards: 'partition=shards',
+    mu: 'algo=fedprox',
+    slr: 'algo=scaffold|fedavgm',
+    momentum: 'algo=fedavgm',
+    alr: 'algo=fedadam|fedyogi|fedadagrad',
+    epochs: LOCAL_EPOCHS,
+    batch: LOCAL_EPOCHS,
+    stragglers: LOCAL_EPOCHS,
+  },
+};
 
 /**
  * Milliseconds per phase of a round (send, train, upload, aggregate) by speed; 0 draws each round

@@ -3,7 +3,7 @@
  * and the server-rendered controls. Everything else about the experiment is fixed in ./config.ts,
  * so that a shared link always means the same grid of runs.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 export const params = {
@@ -31,3 +31,9 @@ export const params = {
 
 export type VersusParams = typeof params;
 export type VersusValues = Values<VersusParams>;
+
+/** The settings panel; the widget adds the conditions it keeps fixed after the group. */
+export const panel: PanelOf<VersusParams> = {
+  title: '실험 설정',
+  groups: [{ title: '비교 조건', settings: ['partition', 'target', 'seed'] }],
+};

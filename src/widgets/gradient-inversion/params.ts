@@ -4,7 +4,7 @@
  * combined. `sweep` picks the defence whose strength the chart varies. The ranges stay inside
  * the engine's INVERSION_LIMITS (not imported: this file loads with the page).
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 export const params = {
@@ -59,6 +59,23 @@ export const params = {
 
 export type InversionParams = typeof params;
 export type InversionValues = Values<InversionParams>;
+
+/** The settings panel: what the client sends, what the attacker does, and the defences. */
+export const panel: PanelOf<InversionParams> = {
+  title: '공격 설정',
+  groups: [
+    { title: '클라이언트가 보내는 것', settings: ['data', 'batch', 'local', 'hidden', 'act'] },
+    { title: '공격자(서버)', settings: ['steps', 'labels', 'seed'] },
+    { title: '방어', settings: ['noise', 'clip', 'secagg', 'topk'] },
+  ],
+  hints: {
+    batch: '클라이언트 한 명이 한 번에 쓰는 이미지 수입니다.',
+    local: '1이면 기울기(FedSGD), 2 이상이면 그만큼 학습한 뒤의 변화량(FedAvg)을 보냅니다.',
+    noise: '0이 아니면 클라이언트가 업데이트를 S로 클리핑하고 표준편차 z·S인 노이즈를 더해 보냅니다.',
+    secagg: '서버는 K명의 업데이트 합만 봅니다.',
+    topk: '절댓값이 큰 좌표만 이 비율만큼 보냅니다.',
+  },
+};
 
 /** Settings that change only what the sweep chart varies, not the attack shown. */
 export const SWEEP_ONLY: readonly (keyof InversionParams)[] = ['sweep'];

@@ -3,7 +3,7 @@
  * address (it never leaves the browser); `data` names one of our two sample tables, which a
  * dropped file replaces until the reader picks a sample again.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 export const params = {
@@ -37,3 +37,19 @@ export const params = {
 
 export type OwnDataParams = typeof params;
 export type OwnDataValues = Values<OwnDataParams>;
+
+/**
+ * The settings panel. The file field and the two column choices depend on the reader's file,
+ * not on the table: the widget gives them as the slots `file`, `label` and `group`.
+ */
+export const panel: PanelOf<OwnDataParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '데이터', settings: [{ slot: 'file' }, 'data', { slot: 'label' }] },
+    { title: '클라이언트', settings: ['partition', { slot: 'group' }, 'clients', 'alpha'] },
+    { title: '학습', settings: ['rounds', 'local', 'lr', 'units', 'seed'] },
+  ],
+  hints: {
+    data: '파일을 고르지 않으면 이 예제를 씁니다.',
+  },
+};

@@ -2,7 +2,7 @@
  * The personalization figure's settings (chapter 3): one table for the URL (`?pers.…`), the
  * server-rendered controls and the two engine configurations (IID and Dirichlet α).
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 export const ALPHAS = [0.05, 0.1, 0.2, 0.5, 1, 10, 100] as const;
@@ -20,3 +20,17 @@ export const params = {
 
 export type PersParams = typeof params;
 export type PersValues = Values<PersParams>;
+
+/** The settings panel: the skew and the fine-tuning, then the federated run itself. */
+export const panel: PanelOf<PersParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '치우침과 개인화', settings: ['alpha', 'personalize'] },
+    { title: '연합 학습 (FedAvg, digits)', settings: ['clients', 'rounds', 'epochs', 'lr', 'seed'] },
+  ],
+  hints: {
+    alpha: '작을수록 클라이언트마다 한두 숫자만 갖습니다.',
+    personalize: '클라이언트가 자기 학습 데이터를 몇 번 훑으며 미세 조정할지 정합니다.',
+    lr: '미세 조정도 같은 학습률과 배치 크기 10으로 합니다.',
+  },
+};

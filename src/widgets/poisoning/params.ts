@@ -2,7 +2,7 @@
  * The poisoning widget's settings (the attacks chapter): one table for the URL (`?poison.…`), the
  * server-rendered controls and the engine configurations (one run per aggregation rule).
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 export const SCALES = [1, 2, 4, 10] as const;
@@ -51,4 +51,20 @@ export const params = {
 
 export type PoisonParams = typeof params;
 export type PoisonValues = Values<PoisonParams>;
+
+/** The settings panel (the map's own choices, `focus` and `round`, sit under the map). */
+export const panel: PanelOf<PoisonParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '공격', settings: ['attack', 'malicious', 'scale'] },
+    { title: '서버의 방어', settings: ['trim', 'secure'] },
+    { title: '데이터와 학습', settings: ['partition', 'rounds', 'seed'] },
+  ],
+  hints: {
+    malicious: '클라이언트 10명 가운데 이 비율이 매 라운드 공격합니다.',
+    scale: '악의적 업데이트에 곱하는 수입니다. 백도어에서 1보다 크면 모델 교체 공격입니다.',
+    trim: '절사 평균이 양 끝에서 버리는 비율이자, Krum이 견디도록 가정하는 공격자 비율입니다.',
+    secure: '켜면 서버는 업데이트의 합만 봅니다. 업데이트를 하나하나 봐야 하는 규칙은 실행할 수 없습니다.',
+  },
+};
 

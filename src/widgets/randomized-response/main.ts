@@ -63,10 +63,6 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
   /** Bumped to abandon an error computation that is still running. */
   let errorJob = 0;
 
-  function showForm(v: RrValues) {
-    for (const el of root.querySelectorAll<HTMLElement>('[data-when]')) el.hidden = el.dataset.when !== v.form;
-  }
-
   function drawTable(s: RrSurvey) {
     // Counts of (truth, answer): the surveyor sees only the column totals.
     const c = [
@@ -189,7 +185,6 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
   function recompute() {
     const v = ctx.values;
     survey = simulateSurvey({ n: v.n, rate: v.rate / 100, mechanism: mechanismOf(v), seed: v.seed });
-    showForm(v);
     drawSurvey();
     computeErrors();
   }

@@ -2,7 +2,7 @@
  * The randomized-response widget's settings (`?rr.…`): one table for the URL, the
  * server-rendered controls and the simulation.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 /** Population sizes offered (a slider over this list). */
@@ -32,6 +32,25 @@ export const params = {
 
 export type RrParams = typeof params;
 export type RrValues = Values<RrParams>;
+
+/** The settings panel; f and π belong to one form of the mechanism each. */
+export const panel: PanelOf<RrParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '설문', settings: ['n', 'rate', 'seed'] },
+    { title: '무작위 응답', settings: ['form', 'f', 'pi'] },
+    { title: '보기', settings: ['reveal', 'runs'] },
+  ],
+  hints: {
+    rate: '조사자는 이 값을 모릅니다. 추정해야 할 값입니다.',
+    f: '확률 f로는 동전을 한 번 더 던져 나온 대로 답하고, 1 − f로는 참값을 답합니다.',
+    pi: '확률 π로는 참값을, 1 − π로는 그 반대를 답합니다.',
+  },
+  showWhen: {
+    f: 'form=coin',
+    pi: 'form=pi',
+  },
+};
 
 /** How many people the grid draws (the rest are counted, not drawn). */
 export const GRID_PEOPLE = 400;

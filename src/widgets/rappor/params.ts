@@ -3,7 +3,7 @@
  * page people use, sixteen candidate sites of which ten are in use (Zipf-distributed) and six
  * are not, so the decoder's false positives are visible too.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 /** Candidate values the server decodes; the first HELD are held by someone. */
@@ -62,3 +62,14 @@ export const params = {
 
 export type RapporParamsTable = typeof params;
 export type RapporValues = Values<RapporParamsTable>;
+
+/** The settings panel; the slot `basic` says why k, h and m are fixed in basic RAPPOR. */
+export const panel: PanelOf<RapporParamsTable> = {
+  title: '실험 설정',
+  groups: [
+    { title: '값을 비트로', settings: ['encoding', 'k', 'h', 'm', { slot: 'basic' }] },
+    { title: '무작위 응답', settings: ['f', 'p', 'q'] },
+    { title: '한 사람', settings: ['value', 'reports'] },
+    { title: '인구 전체', settings: ['n', 'seed'] },
+  ],
+};

@@ -3,8 +3,10 @@
  * only for FedProx) are wrapped in an element with `data-show-when="key=v1|v2"` (several
  * conditions joined by `;` must all hold). This hides them while they would do nothing, so the
  * reader is not offered a knob without effect. Tiny on purpose: it runs with the page script,
- * before the widget's heavy code has loaded.
+ * before the widget's heavy code has loaded. A widget declares the rules beside its table (the
+ * panel's `showWhen`); controls/Setting.astro writes them into the page.
  */
+import { showWhenHolds } from '~/runtime/url-state';
 
 function valueOf(root: Element, key: string): string | null {
   const fields = root.querySelectorAll<HTMLInputElement | HTMLSelectElement>(`[data-param="${CSS.escape(key)}"]`);
@@ -22,12 +24,7 @@ function valueOf(root: Element, key: string): string | null {
 /** Shows or hides every `[data-show-when]` element inside `root` for the current field values. */
 export function applyDependents(root: Element): void {
   for (const el of root.querySelectorAll<HTMLElement>('[data-show-when]')) {
-    const rules = (el.dataset.showWhen ?? '').split(';').filter(Boolean);
-    el.hidden = !rules.every((rule) => {
-      const [key, allowed = ''] = rule.split('=');
-      const v = valueOf(root, key.trim());
-      return v !== null && allowed.split('|').includes(v);
-    });
+    el.hidden = !showWhenHolds(el.dataset.showWhen ?? '', (key) => valueOf(root, key));
   }
 }
 

@@ -527,7 +527,8 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
       const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
       bg.setAttribute('width', '100%');
       bg.setAttribute('height', '100%');
-      bg.setAttribute('fill', getComputedStyle(el).getPropertyValue('--bg').trim() || '#ffffff');
+      // The page's background as a colour (the token itself is a light-dark() pair).
+      bg.setAttribute('fill', getComputedStyle(document.body).backgroundColor || '#ffffff');
       clone.insertBefore(bg, clone.firstChild);
       return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
     },

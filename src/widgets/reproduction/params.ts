@@ -2,7 +2,7 @@
  * The live reproduction's settings: one table for the URL (`?repro.…`), the server-rendered
  * controls and the engine configurations (./config.ts).
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 /** The FedAvg settings the reader can add to the race against FedSGD, as in the paper's Table 2. */
@@ -46,4 +46,19 @@ export const params = {
 
 export type ReproParams = typeof params;
 export type ReproValues = Values<ReproParams>;
+
+/** The live reproduction's settings panel (the chart's `curve` choice sits above the chart). */
+export const panel: PanelOf<ReproParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '데이터와 클라이언트', settings: ['partition', 'clients', 'seed'] },
+    { title: 'FedSGD와 겨룰 FedAvg 설정', settings: ['e1b10', 'e1b50', 'e5ball', 'e5b10'] },
+    { title: '측정', settings: ['target', 'rounds', 'lrScale'] },
+  ],
+  hints: {
+    clients: 'MNIST 1만 장을 K명이 똑같이 나눠 갖고, 라운드마다 10%가 참여합니다.',
+    rounds: '목표에 닿으면 그 설정은 멈추고 다음 설정으로 넘어갑니다.',
+    lrScale: '설정마다 정해 둔 학습률에 곱합니다.',
+  },
+};
 

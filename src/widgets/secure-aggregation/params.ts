@@ -3,7 +3,7 @@
  * a bit mask (bit i = client i + 1 dropped), so that the address stays short; the page shows it
  * as one checkbox per client.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 /** Most clients the widget shows (the checkboxes are rendered for all of them). */
@@ -21,6 +21,16 @@ export const params = {
 
 export type SecAggParams = typeof params;
 export type SecAggValues = Values<SecAggParams>;
+
+/** The settings panel; the slot `drops` is the list of clients to drop (one box per client). */
+export const panel: PanelOf<SecAggParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '참여자', settings: ['clients', 'dim', 'seed'] },
+    { title: '이탈시킬 클라이언트', settings: [{ slot: 'drops' }], class: 'sa__drops' },
+    { title: '프로토콜', settings: ['recover', 'double', 'focus'] },
+  ],
+};
 
 /** Masks and encoded updates live in Z_R with this R. */
 export const MODULUS = 65536;

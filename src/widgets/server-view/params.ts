@@ -3,7 +3,7 @@
  * digits, and which digit and cut layer to look at. Digit and cut only choose what is shown: the
  * engine computes every cut and one example per digit in one go.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 export const UNITS = [8, 16, 32, 64] as const;
@@ -43,4 +43,16 @@ export const params = {
 
 export type ServerViewParams = typeof params;
 export type ServerViewValues = Values<ServerViewParams>;
+
+/** The settings panel: what to look at, then the model that was trained. */
+export const panel: PanelOf<ServerViewParams> = {
+  title: '보기 설정',
+  groups: [
+    { title: '무엇을 볼까', settings: ['digit', 'cut'] },
+    { title: '학습한 모델', settings: ['model', 'layers', 'units', 'act', 'epochs', 'seed'] },
+  ],
+  hints: {
+    digit: '테스트 데이터에서 이 숫자의 첫 예제를 봅니다(학습에 쓰지 않은 이미지).',
+  },
+};
 

@@ -2,7 +2,7 @@
  * The split-learning playground's settings: one table for the URL (`?split.…`), the
  * server-rendered controls and the engine configuration.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED, SPEED } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; the largest makes the network diverge. */
@@ -75,6 +75,20 @@ export const params = {
 
 export type SplitParams = typeof params;
 export type SplitValues = Values<SplitParams>;
+
+/** The settings panel: groups in reading order, then the switch that adds the comparison run. */
+export const panel: PanelOf<SplitParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '분할', settings: ['variant', 'cut', 'clients', 'handoff'] },
+    { title: '데이터와 모델', settings: ['data', 'layers', 'units', 'act', 'seed'] },
+    { title: '학습', settings: ['lr', 'batch', 'epochs'] },
+  ],
+  after: ['compare'],
+  hints: {
+    cut: '그림의 ⇔ 손잡이를 끌거나, 손잡이에 초점을 두고 화살표 키로도 옮길 수 있습니다.',
+  },
+};
 
 /** Milliseconds between epochs per speed. */
 export const PACE: Record<SplitValues['speed'], number> = { slow: 900, normal: 120, fast: 0 };

@@ -2,7 +2,7 @@
  * The three-way comparison's settings (`?threeway.…`). Every method trains the same model from
  * the same initial weights on the same clients' data; these settings change all of them at once.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 export const LEARNING_RATES = [0.01, 0.03, 0.1, 0.3, 1] as const;
@@ -40,3 +40,15 @@ export const params = {
 
 export type ThreeWayParams = typeof params;
 export type ThreeWayValues = Values<ThreeWayParams>;
+
+/** The settings panel; every setting applies to all four methods. */
+export const panel: PanelOf<ThreeWayParams> = {
+  title: '실험 설정 (네 방식 모두에 적용)',
+  groups: [
+    { title: '클라이언트와 데이터', settings: ['clients', 'partition', 'seed'] },
+    { title: '학습', settings: ['epochs', 'local', 'cut', 'sfl', 'lr'] },
+  ],
+  hints: {
+    epochs: '모든 방식이 학습 데이터를 적어도 이만큼 훑습니다.',
+  },
+};

@@ -2,7 +2,7 @@
  * The weight-averaging widget's settings (chapter 3): one table for the URL (`?avg.…`), the
  * server-rendered controls and the engine configuration.
  */
-import type { ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED, SPEED } from '../kit/params';
 
 export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
@@ -45,6 +45,23 @@ export const params = {
 
 export type AvgParams = typeof params;
 export type AvgValues = Values<AvgParams>;
+
+/** The settings panel (the map's `zoom` switch sits under the map). */
+export const panel: PanelOf<AvgParams> = {
+  title: '실험 설정',
+  groups: [
+    { title: '집계', settings: ['weighted'] },
+    { title: '데이터와 클라이언트', settings: ['data', 'partition', 'alpha', 'clients', 'seed'] },
+    { title: '로컬 학습', settings: ['epochs', 'lr', 'rounds'] },
+  ],
+  hints: {
+    weighted: '끄면 모든 클라이언트에 같은 가중치 1/m을 줍니다(산술 평균).',
+    alpha: '작을수록 치우칩니다. 100이면 거의 고릅니다.',
+  },
+  showWhen: {
+    alpha: 'partition=quantity|dirichlet',
+  },
+};
 
 /** Milliseconds per phase (clients move out; the mean is taken); 0: whole rounds at once. */
 export const PHASE_MS: Record<AvgValues['speed'], number> = { slow: 1200, normal: 600, fast: 0 };
