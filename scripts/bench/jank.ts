@@ -19,7 +19,9 @@
  * Each task figure is given twice: wall time as the reader feels it (the ratio and the goal), and
  * the thread time of the costliest task from a Chrome trace, which a busy machine inflates much
  * less (the throttling is in it: the same mount task took 35 ms of thread time on the desktop
- * profile and 133 ms on the phone profile).
+ * profile and 133 ms on the phone profile). The trace runs from before the page loads, and the
+ * costliest task is described by its largest pieces in brackets (script by file, style recalc,
+ * layout, pre-paint, paint), so that a slow page says what to shrink.
  *
  * Rows: `<profile>:<page>` the longest task after load on that page (and the worst FPS on phone);
  * `<profile>:<page>/<tag>` the longest task of that widget's mount and training windows, with its
@@ -94,6 +96,8 @@ interface Window {
   loafWhat: string;
   /** Thread (CPU) time of the costliest main-thread task in the window, from a Chrome trace. */
   cpu: number;
+  /** What that task did: its largest pieces of work in the trace (script by file, style, layout, paint). */
+  cpuWhat: string;
   /** Labels of the window's ends in the trace (console.timeStamp). */
   marks: [string, string];
 }
@@ -106,7 +110,7 @@ interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
-  args?: { name?: string; data?: { message?: string } };
+  args?: { name?: string; data?: { message?: string; url?: string; functionName?: string } };
 }
 
 /** Marks a window's end in the trace and returns performance.now() at that point. */
@@ -116,16 +120,41 @@ const mark = (page: Page, label: string) =>
     return performance.now();
   }, label);
 
+/** Trace events that say what a task did (script by file, style, layout, paint). */
+const WORK = new Set(['FunctionCall', 'EvaluateScript', 'v8.evaluateModule', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize']);
+
+/** The largest pieces of work inside `task`, e.g. "Layout 19 ms, FunctionCall main.js 8 ms". */
+function describeTask(task: TraceEvent, work: TraceEvent[]): string {
+  const end = task.ts + (task.dur ?? 0);
+  const sums = new Map<string, number>();
+  for (const e of work) {
+    if (e.ts < task.ts || e.ts + (e.dur ?? 0) > end || e.pid !== task.pid || e.tid !== task.tid) continue;
+    const file = e.args?.data?.url?.split('/').pop();
+    const key = file ? `${e.name} ${file}` : e.name;
+    sums.set(key, (sums.get(key) ?? 0) + (e.tdur ?? 0) / 1000);
+  }
+  return [...sums]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .filter(([, ms]) => ms >= 1)
+    .map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`)
+    .join(', ');
+}
+
 /** Fills in each window's costliest task (thread time) once the trace is complete. */
 function cpuOfWindows(events: TraceEvent[], windows: Window[]) {
   const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const tasks = events.filter((e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && mains.has(`${e.pid}:${e.tid}`));
+  const onMain = events.filter((e) => e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`));
+  const tasks = onMain.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
+  const work = onMain.filter((e) => WORK.has(e.name));
   const at = new Map(events.filter((e) => e.name === 'TimeStamp' && e.args?.data?.message).map((e) => [e.args!.data!.message!, e.ts]));
   for (const w of windows) {
     const from = at.get(w.marks[0]);
     const to = at.get(w.marks[1]);
     if (from === undefined || to === undefined) continue;
-    w.cpu = Math.max(0, ...tasks.filter((t) => t.ts >= from && t.ts < to).map((t) => (t.tdur ?? 0) / 1000));
+    const top = tasks.filter((t) => t.ts >= from && t.ts < to).sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))[0];
+    w.cpu = top ? (top.tdur ?? 0) / 1000 : 0;
+    w.cpuWhat = top ? describeTask(top, work) : '';
   }
 }
 
@@ -142,7 +171,7 @@ async function windowOf(page: Page, from: number, to: number, marks: [string, st
     },
     { from, to },
   );
-  return { ...w, cpu: Number.NaN, marks };
+  return { ...w, cpu: Number.NaN, cpuWhat: '', marks };
 }
 
 const now = (page: Page) => page.evaluate(() => performance.now());
@@ -193,16 +222,21 @@ async function measurePage(browser: Browser, server: StaticServer, profile: Prof
   await page.addInitScript(observe);
   const cdp = await context.newCDPSession(page);
   if (profile.cpuRate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpuRate });
+  // A trace beside the page's own observers, from before the page loads: thread time of each
+  // task, which waiting for a core on a busy machine does not stretch (the wall figures do).
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'] },
+  });
+  // The load event's end in the trace: the whole-page window starts there.
+  await page.addInitScript(() => addEventListener('load', () => setTimeout(() => console.timeStamp('jank:load'))));
   const load0 = os.loadavg()[0];
   await page.goto(server.baseUrl + url, { waitUntil: 'load' });
   const loadEnd = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
   await settle(page, 1000, 10_000);
-  // A trace beside the page's own observers: thread time of each task, which waiting for a core
-  // on a busy machine does not stretch (the wall figures above do).
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
-  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-  await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', '__metadata'] } });
   const windows: Window[] = [];
   const widgets: WidgetFigures[] = [];
   const start = await mark(page, 'jank:start');
@@ -246,7 +280,7 @@ async function measurePage(browser: Browser, server: StaticServer, profile: Prof
     widgets.push(fig);
   }
   const end = await mark(page, 'jank:end');
-  const whole = await windowOf(page, loadEnd, end, ['jank:start', 'jank:end']);
+  const whole = await windowOf(page, loadEnd, end, ['jank:load', 'jank:end']);
   void start;
   windows.push(whole);
   await cdp.send('Tracing.end');
@@ -283,7 +317,7 @@ const suite: BenchSuite = {
         for (const { url, tags } of pages) for (const { server, suffix } of servers) {
           const { widgets, whole, loadText } = await measurePage(browser, server, profile, url, tags, log);
           const id = url.replace(/\/$/, '') + suffix;
-          const cpuText = (x: Window) => `${x.cpu.toFixed(0)} ms CPU`;
+          const cpuText = (x: Window) => `${x.cpu.toFixed(0)} ms CPU${x.cpuWhat ? ` [${x.cpuWhat}]` : ''}`;
           for (const w of widgets) {
             const worst = Math.max(w.mount.longest, w.train?.longest ?? 0);
             const worstCpu = Math.max(w.mount.cpu, w.train?.cpu ?? 0);

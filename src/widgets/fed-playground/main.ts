@@ -18,6 +18,7 @@ import { create as createBandChart } from '../renderers/band-chart';
 import { create as createDiagram, type Phase } from '../renderers/fed-diagram';
 import { create as createLabelBars, type LabelBarsRenderer } from '../renderers/label-bars';
 import { SERIES_COLORS } from '../renderers/colors';
+import { dequeueDraw, enqueueDraw } from '../renderers/plot-image';
 import { createRun, type Run, type RunInspection } from '../kit/run';
 import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '../kit/rounds';
 import { DATA_URL, choiceLabel, formatBytes, num, pct } from '../kit/status';
@@ -100,6 +101,8 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   let labelBars: LabelBarsRenderer[] = [];
   let globalBoundary: BoundaryRenderer | null = null;
   let clientCards: HTMLElement[] = [];
+  /** The round whose local model each client card shows. */
+  let drawnRound: number[] = [];
 
   const phaseMs = () => {
     const ms = PHASE_MS[ctx.values.speed];
@@ -182,8 +185,14 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     drawCharts();
   }
 
+  /** Drops the card and global-model drawings still queued (their elements are going away). */
+  function dropQueued() {
+    for (const owner of [...clientCards, globalBoundary]) if (owner) dequeueDraw(owner);
+  }
+
   /** Client cards (label bars and local model) and the global panel for a new run. */
   function buildPanels(_clients: number, d: DataSummary) {
+    dropQueued();
     for (const b of boundaries) b.destroy();
     for (const l of labelBars) l.destroy();
     globalBoundary?.destroy();
@@ -191,6 +200,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     labelBars = [];
     globalBoundary = null;
     clientCards = [];
+    drawnRound = [];
     views.clients.replaceChildren();
     views.global.replaceChildren();
     const images = !d.points;
@@ -227,13 +237,16 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       views.clients.append(card);
       clientCards.push(card);
       const lb = createLabelBars(bars, { label: `클라이언트 ${k + 1}의 레이블 분포`, classColors: !images });
-      lb.update({ counts: hist[k], max });
       labelBars.push(lb);
-      if (!images && d.points && d.extent) {
-        const b = createBoundary(model, { label: `클라이언트 ${k + 1}의 데이터와 로컬 모델의 결정 경계`, size: 120 });
-        b.update({ extent: d.extent, train: pointsOf(d, k), boundary: null });
-        boundaries.push(b);
-      } else {
+      const b = !images && d.points && d.extent ? createBoundary(model, { label: `클라이언트 ${k + 1}의 데이터와 로컬 모델의 결정 경계`, size: 120 }) : null;
+      // A card's bars and points are drawn through the shared draw queue, a few cards per task:
+      // all of them at once (hundreds of circles and bars) made the run's start one long task.
+      enqueueDraw(card, () => {
+        lb.update({ counts: hist[k], max });
+        if (b && d.extent) b.update({ extent: d.extent, train: pointsOf(d, k) });
+      });
+      if (b) boundaries.push(b);
+      else {
         const meter = document.createElement('div');
         meter.className = 'fw-client__meter';
         meter.setAttribute('aria-hidden', 'true');
@@ -243,8 +256,10 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       }
     }
     if (!images && d.points && d.extent) {
-      globalBoundary = createBoundary(views.global, { label: '전체 데이터와 글로벌 모델의 결정 경계' });
-      globalBoundary.update({ extent: d.extent, train: { xy: d.points.xy, labels: d.points.labels }, boundary: null });
+      const b = createBoundary(views.global, { label: '전체 데이터와 글로벌 모델의 결정 경계' });
+      const { extent, points } = d;
+      enqueueDraw(b, () => b.update({ extent, train: { xy: points.xy, labels: points.labels } }));
+      globalBoundary = b;
       if (globalNote) globalNote.textContent = '점은 모든 클라이언트의 데이터를 함께 그린 것입니다(서버는 이 점들을 보지 못합니다). 배경색은 글로벌 모델의 결정 경계입니다.';
     } else {
       const big = document.createElement('div');
@@ -325,36 +340,44 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     });
   }
 
-  /** Client cards for a phase: who takes part, and once training is over, what they learned. */
+  /**
+   * Client cards for a phase: who takes part, and once training is over, what they learned. A
+   * card is written only where it changed: with many clients, rewriting every card four times a
+   * round made style and layout a large part of each frame on a phone.
+   */
   function drawClients(rec: RoundRecord, phase: number) {
     const sel = new Set(rec.selected);
     const gone = new Set(phase >= 1 ? rec.dropped : []);
-    const trained = phase >= 2;
+    const fedsgd = run.config()?.algorithm === 'fedsgd';
     clientCards.forEach((card, k) => {
       card.classList.toggle('is-selected', sel.has(k) && !gone.has(k));
       card.classList.toggle('is-dropped', gone.has(k));
       card.classList.toggle('is-idle', !sel.has(k));
+      const r = sel.has(k) && !gone.has(k) && phase >= 2 ? rec.clients.get(k) : undefined;
+      // The local model is drawn once a round (upload and aggregate show the same one).
+      if (r && drawnRound[k] !== rec.round) {
+        drawnRound[k] = rec.round;
+        card.dataset.trained = String(r.accuracy);
+        const b = boundaries[k];
+        if (b && r.boundary) b.update({ boundary: r.boundary });
+        const bar = card.querySelector<HTMLElement>('.fw-client__meter > span');
+        if (bar) bar.style.width = `${Math.round(r.accuracy * 100)}%`;
+      }
       const stat = card.querySelector('.fw-client__stat:not(.fw-client__classes)')!;
-      if (gone.has(k)) {
-        stat.textContent = '이탈: 모델만 받고 응답 없음';
-        return;
-      }
-      const r = rec.clients.get(k);
-      if (!sel.has(k)) {
-        if (!card.dataset.trained) stat.textContent = '이번 라운드 쉼';
-        else stat.textContent = `쉼 · 지난 로컬 ${pct(Number(card.dataset.trained), 0)}`;
-        return;
-      }
-      if (!trained || !r) {
-        stat.textContent = phase === 0 ? '모델 받는 중' : run.config()?.algorithm === 'fedsgd' ? '기울기 계산 중' : '로컬 학습 중';
-        return;
-      }
-      card.dataset.trained = String(r.accuracy);
-      stat.textContent = (run.config()?.algorithm === 'fedsgd' ? `w_t 정확도 ${pct(r.accuracy, 0)}` : `로컬 정확도 ${pct(r.accuracy, 0)}`) + (r.epochs !== undefined ? ` · ${r.epochs}에폭만` : '');
-      const b = boundaries[k];
-      if (b && r.boundary) b.update({ boundary: r.boundary });
-      const bar = card.querySelector<HTMLElement>('.fw-client__meter > span');
-      if (bar) bar.style.width = `${Math.round(r.accuracy * 100)}%`;
+      const text = gone.has(k)
+        ? '이탈: 모델만 받고 응답 없음'
+        : !sel.has(k)
+          ? card.dataset.trained
+            ? `쉼 · 지난 로컬 ${pct(Number(card.dataset.trained), 0)}`
+            : '이번 라운드 쉼'
+          : r
+            ? `${fedsgd ? 'w_t 정확도' : '로컬 정확도'} ${pct(r.accuracy, 0)}` + (r.epochs !== undefined ? ` · ${r.epochs}에폭만` : '')
+            : phase === 0
+              ? '모델 받는 중'
+              : fedsgd
+                ? '기울기 계산 중'
+                : '로컬 학습 중';
+      if (stat.textContent !== text) stat.textContent = text;
     });
   }
 
@@ -425,6 +448,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   return run.controller({
     destroy() {
       cancelAnimationFrame(chartFrame);
+      dropQueued();
       diagram.destroy();
       accuracy.destroy();
       loss.destroy();

@@ -5,10 +5,12 @@
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
-import { RrPath, errorVsEpsilon, rrEpsilon, simulateSurvey, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
+import { RrPath, rrEpsilon, simulateSurvey, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
 import { create as createGrid } from './people-grid';
 import { create as createEstimate } from './estimate-chart';
 import { create as createError } from './error-chart';
+import { runErrorJob, type ErrorJob, type ErrorReply } from './error-job';
+import { throttled } from '../renderers/plot-image';
 import { EPSILON_GRID, GRID_PEOPLE, type RrParams, type RrValues } from './params';
 
 /** What tests read (also handy in the console). */
@@ -128,32 +130,56 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
     );
   }
 
-  /** Recomputes the error chart when what it depends on changed, a few ε at a time. */
+  /** The error chart's surveys run in a worker; null once it failed (then in the page). */
+  let worker: Worker | null = startWorker();
+  /** Redraws of the error chart while points arrive, at most one per 200 ms (and the last). */
+  const errorRedraw = throttled(() => {
+    const rate = ctx.values.rate / 100;
+    errorChart.update({
+      points: errorPoints.map((p) => ({ epsilon: p.epsilon, errors: p.estimates.map((x) => Math.abs(x - rate)), rmse: p.rmse, theoreticalSd: p.theoreticalSd })),
+    });
+  }, 200);
+
+  function startWorker(): Worker | null {
+    if (typeof Worker === 'undefined') return null;
+    try {
+      const w = new Worker(new URL('./error.worker.ts', import.meta.url), { type: 'module', name: 'rr-error' });
+      w.addEventListener('message', (e: MessageEvent<ErrorReply>) => received(e.data));
+      w.addEventListener('error', (e) => {
+        // The worker could not start: the current job is redone in the page.
+        e.preventDefault();
+        w.terminate();
+        worker = null;
+        errorKey = '';
+        computeErrors();
+      });
+      return w;
+    } catch {
+      return null;
+    }
+  }
+
+  function received({ id, point }: ErrorReply) {
+    if (id !== errorJob) return;
+    errorPoints.push(point);
+    if (errorPoints.length < EPSILON_GRID.length) return errorRedraw.schedule();
+    errorRedraw.now();
+    root.dataset.errorState = 'done';
+  }
+
+  /** Recomputes the error chart when what it depends on changed, one ε at a time. */
   function computeErrors() {
     const v = ctx.values;
     const key = `${v.n}|${v.rate}|${v.runs}|${v.seed}`;
     if (key === errorKey) return;
-    const job = ++errorJob;
+    const job: ErrorJob = { id: ++errorJob, n: v.n, rate: v.rate / 100, runs: v.runs, seed: v.seed, epsilons: [...EPSILON_GRID] };
     errorKey = key;
     errorPoints = [];
     root.dataset.errorState = 'computing';
+    errorRedraw.cancel();
     errorChart.update({ points: [], xMax: EPSILON_GRID[EPSILON_GRID.length - 1] + 0.2 });
-    let i = 0;
-    const step = () => {
-      if (job !== errorJob) return;
-      const t0 = performance.now();
-      // About 30 ms of work per slice keeps the page responsive while a slider is dragged.
-      while (i < EPSILON_GRID.length && performance.now() - t0 < 30) {
-        errorPoints.push(...errorVsEpsilon({ n: v.n, rate: v.rate / 100, epsilons: [EPSILON_GRID[i]], runs: v.runs, seed: v.seed }));
-        i++;
-      }
-      errorChart.update({
-        points: errorPoints.map((p) => ({ epsilon: p.epsilon, errors: p.estimates.map((x) => Math.abs(x - v.rate / 100)), rmse: p.rmse, theoreticalSd: p.theoreticalSd })),
-      });
-      if (i < EPSILON_GRID.length) setTimeout(step, 0);
-      else root.dataset.errorState = 'done';
-    };
-    setTimeout(step, 0);
+    if (worker) worker.postMessage(job);
+    else runErrorJob(job, () => errorJob, received);
   }
 
   function recompute() {
@@ -222,6 +248,8 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
     },
     destroy() {
       errorJob++;
+      errorRedraw.cancel();
+      worker?.terminate();
       grid.destroy();
       estimateChart.destroy();
       errorChart.destroy();

@@ -1,0 +1,36 @@
+/**
+ * One computation of the error chart: `runs` surveys of `n` people at each ε of the grid (two
+ * million coin flips per ε at the largest settings, over 100 ms of script on a desktop). It runs
+ * in ./error.worker.ts, off the page's main thread; in the page only where a worker cannot start,
+ * and then one ε per task. Each ε is handed over as soon as it is done, so the chart fills in from
+ * the left, and a newer job (settings changed) abandons this one between two ε.
+ */
+import { errorVsEpsilon, type RrErrorPoint } from '~/engine/privacy/randomized-response';
+
+export interface ErrorJob {
+  id: number;
+  n: number;
+  /** True share of "yes", 0–1. */
+  rate: number;
+  runs: number;
+  seed: number;
+  epsilons: number[];
+}
+
+export interface ErrorReply {
+  id: number;
+  point: RrErrorPoint;
+}
+
+/** Computes `job` one ε per task while `current()` is its id, handing each point to `send`. */
+export function runErrorJob(job: ErrorJob, current: () => number, send: (reply: ErrorReply) => void): void {
+  let i = 0;
+  const step = () => {
+    if (job.id !== current() || i >= job.epsilons.length) return;
+    const [point] = errorVsEpsilon({ n: job.n, rate: job.rate, epsilons: [job.epsilons[i++]], runs: job.runs, seed: job.seed });
+    send({ id: job.id, point });
+    // A turn of the event loop between two ε: a newer job's message (or the page) gets in.
+    setTimeout(step, 0);
+  };
+  setTimeout(step, 0);
+}
