@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED } from '../kit/params';
+import { SEED, SPEED, choicesOf } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; the largest makes the MLP diverge (on purpose). */
 export const LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
@@ -13,13 +13,7 @@ export const params = {
     type: 'choice',
     label: '데이터셋',
     default: 'circles',
-    choices: [
-      { value: 'circles', label: '동심원' },
-      { value: 'moons', label: '반달 두 개' },
-      { value: 'xor', label: 'XOR (네 구역)' },
-      { value: 'spiral', label: '나선' },
-      { value: 'blobs', label: '가우스 덩어리 4개' },
-    ],
+    choices: choicesOf('circles', 'moons', 'xor', 'spiral', 'blobs'),
   },
   noise: { type: 'number', label: '노이즈', default: 0.1, min: 0, max: 1, step: 0.05 },
   clients: { type: 'number', label: '데이터를 가진 클라이언트', default: 4, min: 1, max: 8, step: 1, unit: '명' },
@@ -30,8 +24,7 @@ export const params = {
     label: '활성화 함수',
     default: 'tanh',
     choices: [
-      { value: 'relu', label: 'ReLU' },
-      { value: 'tanh', label: 'tanh' },
+      ...choicesOf('relu', 'tanh'),
       { value: 'sigmoid', label: '시그모이드 (sigmoid)' },
       { value: 'linear', label: '선형 (없음)' },
     ],

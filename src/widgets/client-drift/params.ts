@@ -4,7 +4,7 @@
  * SCAFFOLD or FedProx on the same Dirichlet α split).
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED } from '../kit/params';
+import { SEED, SPEED, choicesOf } from '../kit/params';
 
 export const ALPHAS = [0.05, 0.1, 0.2, 0.5, 1, 10, 100] as const;
 /** FedProx μ; 0 is plain FedAvg. */
@@ -12,17 +12,7 @@ export const MUS = [0, 0.01, 0.1, 1] as const;
 export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
 
 export const params = {
-  data: {
-    type: 'choice',
-    label: '데이터셋',
-    default: 'moons',
-    choices: [
-      { value: 'moons', label: '반달 두 개' },
-      { value: 'blobs', label: '가우스 덩어리 4개' },
-      { value: 'circles', label: '동심원' },
-      { value: 'xor', label: 'XOR (네 구역)' },
-    ],
-  },
+  data: { type: 'choice', label: '데이터셋', default: 'moons', choices: choicesOf('moons', 'blobs', 'circles', 'xor') },
   /**
    * What the two sides differ in: the split (IID against Dirichlet α, the same algorithm), or the
    * algorithm (FedAvg against SCAFFOLD or FedProx, both on the Dirichlet α split).

@@ -5,7 +5,7 @@
  * McMahan et al. 2018); the key keeps its older name so that shared links stay valid.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../kit/params';
+import { SEED, choicesOf } from '../kit/params';
 
 /** Noise multipliers offered; the sweep trains once with each. */
 export const NOISE_GRID = [0, 0.5, 1, 2, 4, 8, 16] as const;
@@ -16,17 +16,7 @@ export const FRACTIONS = [0.1, 0.2, 0.5, 1] as const;
 export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
 
 export const params = {
-  data: {
-    type: 'choice',
-    label: '데이터셋',
-    default: 'circles',
-    choices: [
-      { value: 'circles', label: '동심원' },
-      { value: 'moons', label: '반달 두 개' },
-      { value: 'xor', label: 'XOR (네 구역)' },
-      { value: 'blobs', label: '가우스 덩어리 4개' },
-    ],
-  },
+  data: { type: 'choice', label: '데이터셋', default: 'circles', choices: choicesOf('circles', 'moons', 'xor', 'blobs') },
   partition: {
     type: 'choice',
     label: '데이터 분할',

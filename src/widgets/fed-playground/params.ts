@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED } from '../kit/params';
+import { SEED, SPEED, choicesOf } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; FedSGD takes one step per round and wants the larger ones. */
 export const LEARNING_RATES = [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
@@ -36,10 +36,7 @@ export const params = {
     label: '데이터셋',
     default: 'moons',
     choices: [
-      { value: 'circles', label: '동심원' },
-      { value: 'moons', label: '반달 두 개' },
-      { value: 'xor', label: 'XOR (네 구역)' },
-      { value: 'blobs', label: '가우스 덩어리 4개' },
+      ...choicesOf('circles', 'moons', 'xor', 'blobs'),
       { value: 'digits', label: '손글씨 숫자 8×8 (digits)' },
     ],
   },

@@ -16,3 +16,19 @@ export const SPEED = {
     { value: 'fast', label: '빠르게' },
   ],
 } as const;
+
+/** Korean names of choices that several tables offer (2D datasets, activations), written once. */
+const NAMES = {
+  moons: '반달 두 개',
+  circles: '동심원',
+  xor: 'XOR (네 구역)',
+  blobs: '가우스 덩어리 4개',
+  spiral: '나선',
+  relu: 'ReLU',
+  tanh: 'tanh',
+} as const;
+
+/** A choice list from the shared names, in the order given: `choicesOf('relu', 'tanh')`. */
+export function choicesOf<const K extends keyof typeof NAMES>(...values: K[]): { value: K; label: string }[] {
+  return values.map((value) => ({ value, label: NAMES[value] }));
+}

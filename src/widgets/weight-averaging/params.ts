@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED } from '../kit/params';
+import { SEED, SPEED, choicesOf } from '../kit/params';
 
 export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
 
@@ -11,17 +11,7 @@ export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
 export const ALPHAS = [0.1, 0.2, 0.5, 1, 2, 5, 100] as const;
 
 export const params = {
-  data: {
-    type: 'choice',
-    label: '데이터셋',
-    default: 'moons',
-    choices: [
-      { value: 'moons', label: '반달 두 개' },
-      { value: 'circles', label: '동심원' },
-      { value: 'xor', label: 'XOR (네 구역)' },
-      { value: 'blobs', label: '가우스 덩어리 4개' },
-    ],
-  },
+  data: { type: 'choice', label: '데이터셋', default: 'moons', choices: choicesOf('moons', 'circles', 'xor', 'blobs') },
   partition: {
     type: 'choice',
     label: '데이터 분할',
