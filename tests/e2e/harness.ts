@@ -4,22 +4,18 @@
  *
  * Typical widget test:
  *
- *   import { afterAll, beforeAll, expect, test } from 'vitest';
- *   import { launchBrowser, openPage, expectNoProblems, expectAxeClean, type BrowserSession } from './harness';
+ *   import { expect, test } from 'vitest';
+ *   import { browserForSuite, openPage, expectNoProblems, expectAxeClean } from './harness';
  *
- *   let browser: BrowserSession;
- *   beforeAll(async () => { browser = await launchBrowser(); });
- *   afterAll(async () => { await browser.close(); });
+ *   const browser = browserForSuite();
  *
  *   test('the chart redraws when the learning rate changes', async () => {
  *     const visit = await openPage(browser, 'chapters/centralized/', { viewport: 'mobile' });
  *     const { page } = visit;
  *     await page.getByLabel('학습률').fill('0.3');
  *     // … assertions on page …
- *     await visit.settle();
- *     expectNoProblems(visit.problems);
  *     await expectAxeClean(page, { include: '#fig-2' });
- *     await visit.close();
+ *     await visit.done(3000);     // settle, expect no problems, close
  *   });
  *
  * API
@@ -27,11 +23,12 @@
  *   site()                   What global setup serves: { baseUrl, origin, mount, distDir }.
  *   siteUrl(path)            Absolute URL of a site path, e.g. siteUrl('chapters/intro/').
  *   launchBrowser(opts)      Chromium with a fresh profile (launchPersistentContext); close() removes it.
+ *   browserForSuite(opts)    launchBrowser in beforeAll and close in afterAll, for a file or describe block.
  *   openPage(browser, path, opts)
  *                            Opens a page and records, until close(): console errors (page and
  *                            workers), uncaught page errors, requests to any other origin (these
  *                            are aborted, never sent), CSP violations, and same-origin responses
- *                            with status ≥ 400. Returns { page, response, problems, settle, close }.
+ *                            with status ≥ 400. Returns { page, response, problems, settle, close, done }.
  *   problemList(problems)    The recorded problems as readable lines ([] when clean).
  *   expectNoProblems(problems, { allow })
  *                            Throws listing every problem; `allow` takes RegExps for known,
@@ -53,7 +50,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page, type Response } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 /** Debian's Chromium package; the tests never download a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -166,6 +163,27 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<BrowserSe
   };
 }
 
+/**
+ * One Chromium for the tests of a file or of a `describe` block: launched before the first test,
+ * closed after the last. Use it where the tests run; its context exists from beforeAll on.
+ */
+export function browserForSuite(opts: LaunchOptions = {}): BrowserSession {
+  let session: BrowserSession | undefined;
+  beforeAll(async () => {
+    session = await launchBrowser(opts);
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+  return {
+    get context() {
+      if (!session) throw new Error('browserForSuite: the browser starts in beforeAll');
+      return session.context;
+    },
+    close: async () => session?.close(),
+  };
+}
+
 /** Problems recorded while a page was open. Each entry is one readable line. */
 export interface Problems {
   consoleErrors: string[];
@@ -198,6 +216,11 @@ export interface PageVisit {
   settle(ms?: number): Promise<void>;
   /** Stops recording and closes the page. */
   close(): Promise<void>;
+  /**
+   * The end of a visit that went well: waits `settleMs` for the network to go quiet when given,
+   * expects no problems (see expectNoProblems), and closes the page either way.
+   */
+  done(settleMs?: number): Promise<void>;
 }
 
 const currentVisits = new Map<Page, PageVisit>();
@@ -260,6 +283,14 @@ export async function openPage(browser: BrowserSession, path: string, opts: Open
       browser.context.off('response', onResponse);
       currentVisits.delete(page);
       await page.close();
+    },
+    done: async (settleMs?: number) => {
+      try {
+        if (settleMs !== undefined) await visit.settle(settleMs);
+        expectNoProblems(problems);
+      } finally {
+        await visit.close();
+      }
     },
   };
   currentVisits.set(page, visit);

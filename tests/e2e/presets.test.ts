@@ -4,18 +4,12 @@
  * both change (a drawing is the widget's views: SVG markup and canvas pixels). Then the
  * figure's "기본값으로" button must bring the address back. A lock link hides its controls.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
+import { browserForSuite, openPage } from './harness';
 import { WIDGETS } from '~/widgets/registry';
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForSuite();
 
 /** A fingerprint of what a widget draws: its views' markup and canvas pixels. */
 const drawing = (page: Page, tag: string) =>
@@ -69,8 +63,7 @@ describe.each(pagesWithPresets.map((p) => [p]))('%s', (path) => {
         [...new URLSearchParams(set).values()][0],
       );
     }
-    expectNoProblems(visit.problems);
-    await visit.close();
+    await visit.done();
   });
 });
 
@@ -94,6 +87,5 @@ test('a lock link hides the locked controls, keeps them fixed and survives chang
   await w.locator('[data-action="defaults"]').click();
   await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get('central.lr'))).toBe('0.1');
   expect(await page.evaluate(() => new URLSearchParams(location.search).get('central.layers'))).toBe('0');
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });

@@ -2,16 +2,10 @@
  * Pagefind search on the built site, under the site's CSP: the index loads, the search runs in
  * Pagefind's Web Worker (which gets the CSP header from the server), results link to real pages.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { expectNoProblems, launchBrowser, openPage, site, siteUrl, type BrowserSession } from './harness';
+import { expect, test } from 'vitest';
+import { browserForSuite, expectNoProblems, openPage, site, siteUrl } from './harness';
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForSuite();
 
 test('the header search box leads to results that open real pages', async () => {
   const visit = await openPage(browser, '');
@@ -50,9 +44,7 @@ test('typing updates the results and the address; an unknown word says so', asyn
   await page.fill('#search-q', '쀍쀍쀍');
   await expect.poll(() => page.locator('[data-search-status]').textContent(), { timeout: 15_000 }).toContain('결과가 없습니다');
   expect(await page.locator('[data-search-results] li').count()).toBe(0);
-  await visit.settle();
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done(3000);
 });
 
 test('worker scripts are served with a CSP header that allows wasm but not eval', async () => {
