@@ -3,57 +3,24 @@
  * every control starts a new attack and lands in the address; the sweep chart runs one defence at
  * several strengths; a bad address is clamped with notices; at 360 px the pictures come first.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, type BrowserSession } from './harness';
-import { inspectWidget, openWidgetAt, pressMoving as press, widgetRunId } from './widget-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { openWidgetAt, pressMoving as press, widgetTest } from './widget-helpers';
+import type { InversionInspection as Inspection } from '~/widgets/gradient-inversion/main';
 
 const PATH = 'chapters/attacks/';
 const W = 'gradient-inversion';
 const SHORT = 'inversion.steps=50';
 
-interface Inspection {
-  runId: number;
-  mode: 'attack' | 'sweep';
-  status: string;
-  config: { dataset: string; batch: number; localSteps: number; hidden: number[]; activation: string; labels: string; noise: number; clip: number; secureAgg: number; topk: number; attackSteps: number; seed: number } | null;
-  step: number;
-  psnr: number[];
-  meanPsnr: number | null;
-  labelAccuracy: number | null;
-  analyticPsnr: number | null;
-  epsilon: number | null;
-  pictures: number;
-  sweep: { status: string; defence: string | null; points: { value: number; meanPsnr: number }[] };
-  backend: { backend: string; thread: string } | null;
-}
-
-const inspect = (page: Page) => inspectWidget<Inspection>(page, W);
+const w = widgetTest<Inspection>(PATH, W, { timeout: 90_000, json: false });
+const { inspect, slider, combo } = w;
 
 /** Waits until an attack newer than `after` has finished; returns its run id. */
-async function finished(page: Page, after: number, timeout = 90_000): Promise<number> {
-  await page.waitForFunction(
-    (after) => {
-      const el = document.querySelector('gradient-inversion') as HTMLElement | null;
-      return !!el && Number(el.dataset.runId ?? 0) > after && el.dataset.status === 'finished';
-    },
-    after,
-    { timeout },
-  );
-  return widgetRunId(page, W);
-}
-
-const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
-const combo = (page: Page, name: string) => page.locator(W).getByRole('combobox', { name, exact: true });
+const finished = (page: Page, after: number, timeout = 90_000) => w.waitRun(page, after, 'finished', timeout);
 
 describe('gradient inversion', () => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite();
 
   test('recovers the digit in the worker; every control reruns and lands in the address; the sweep chart', async () => {
     const visit = await openWidgetAt(browser, PATH, W, SHORT);
@@ -120,7 +87,7 @@ describe('gradient inversion', () => {
       await slider(page, '공격 스텝').press('Home');
       id = await finished(page, id);
       await combo(page, '세기를 바꿔 볼 방어').selectOption('topk');
-      expect(await widgetRunId(page, W)).toBe(id); // choosing the sweep's defence starts nothing
+      expect(await w.runId(page)).toBe(id); // choosing the sweep's defence starts nothing
       await page.locator(`${W} [data-action="sweep"]`).click();
       await page.waitForFunction(() => (document.querySelector('gradient-inversion') as HTMLElement).dataset.sweep === 'finished', null, { timeout: 180_000 });
       info = await inspect(page);

@@ -4,41 +4,28 @@
  * trimmed mean and Krum hold; every control, the address, bad addresses, the keyboard, axe and a
  * 360 px screen — one page load per viewport, plus one for a bad address.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
-import { inspectWidget, pressMoving, widgetReady } from './widget-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems, launchBrowser, openPage } from './harness';
+import { pressMoving, widgetTest } from './widget-helpers';
+import type { PoisonInspection as Inspection } from '~/widgets/poisoning/main';
 
 const PATH = 'chapters/attacks/';
 const TAG = 'poisoning-lab';
 const SHOTS = process.env.POISON_SHOTS;
 
-interface Inspection {
-  runId: number;
-  status: string;
-  rules: Array<{ rule: string; status: string; malicious: number[]; accuracy: number[]; backdoor: number[]; message: string | null }>;
-  map: { rule: string; round: number; clients: Array<{ k: number; malicious: boolean; x: number; y: number }>; aggregates: Array<{ rule: string; x: number; y: number }> } | null;
-  config: { rounds: number; poison?: { kind: string; fraction: number; scale: number }; aggregation?: { rule: string; trim: number; secure: boolean } } | null;
-}
+const browser = browserForSuite();
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
-
-const inspect = (page: Page) => inspectWidget<Inspection>(page, TAG);
+const w = widgetTest<Inspection>(PATH, TAG, { json: false });
+const { inspect } = w;
 const rule = (s: Inspection, r: string) => s.rules.find((x) => x.rule === r)!;
 const last = (xs: number[]) => xs[xs.length - 1];
 const finished = (page: Page, timeout = 120_000) => expect.poll(async () => (await inspect(page)).status, { timeout, interval: 500 }).toBe('finished');
 
 test('sign flipping: the mean collapses, median, trimmed mean and Krum hold; the map and the controls', async () => {
   // Five rounds keep the six runs short; the address sets them.
-  const visit = await openPage(browser, `${PATH}?poison.rounds=5`);
+  const visit = await w.openReady(browser, 'poison.rounds=5');
   const { page } = visit;
-  await widgetReady(page, TAG);
   const widget = page.locator(TAG);
   await finished(page);
   let s = await inspect(page);
@@ -119,7 +106,7 @@ test('a bad address is clamped and explained; 360 px puts the picture first', as
   try {
     const visit = await openPage(mobile, `${PATH}?poison.malicious=7&poison.attack=zzz&poison.rounds=-3&poison.trim=0.33&poison.focus=nope`);
     const { page } = visit;
-    await widgetReady(page, TAG);
+    await w.ready(page);
     const widget = page.locator(TAG);
     // Korean notices for the bad values, and controls at valid values.
     const notices = await widget.locator('[data-notice], .ctl-notice, [role="status"]').allTextContents();

@@ -8,63 +8,19 @@
  * changed what is drawn" from "the picture changes anyway".
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import {
-  expectAxeClean,
-  expectNoProblems,
-  launchBrowser,
-  openPage,
-  site,
-  siteUrl,
-  type BrowserSession,
-  type OpenOptions,
-  type PageVisit,
-  type ViewportName,
-} from './harness';
-import { openWidgetAt, widgetRunId } from './widget-helpers';
-import { malformedQueryProblems } from './fed-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems, openPage, site, siteUrl, type ViewportName } from './harness';
+import { press, randomQueries, widgetTest } from './widget-helpers';
 import { PLOT_STYLE_HASH } from '~/runtime/csp-hashes.mjs';
+import type { CentralInspection as Inspection } from '~/widgets/central-playground/main';
 
 const PATH = 'chapters/centralized/';
 const SHORT = 'central.speed=fast&central.epochs=10';
 const W = 'central-playground';
 
-interface Inspection {
-  runId: number;
-  status: string;
-  config: Record<string, unknown> | null;
-  rows: { round: number; trainLoss: number; testAccuracy: number }[];
-  backend: { backend: string; thread: string; fallback?: string } | null;
-  parameters: number;
-  pace: number;
-}
-
-/** Opens the chapter with the given query and brings the widget on screen. */
-const openWidget = (browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> => openWidgetAt(browser, PATH, W, query, opts);
-
-const runIdOf = (page: Page) => widgetRunId(page, W);
-
-/** Waits for a run newer than `after` to reach `status` (finished by default). */
-async function waitRun(page: Page, after: number, status = 'finished', timeout = 30_000): Promise<number> {
-  await page.waitForFunction(
-    ({ after, status }) => {
-      const el = document.querySelector('central-playground') as HTMLElement | null;
-      return !!el && Number(el.dataset.runId ?? 0) > after && el.dataset.status === status;
-    },
-    { after, status },
-    { timeout },
-  );
-  return runIdOf(page);
-}
-
-async function inspect(page: Page): Promise<Inspection> {
-  return page.evaluate(() => {
-    const el = document.querySelector('central-playground') as unknown as { widgetController: { inspect(): Record<string, unknown> } };
-    const { memory: _m, ...rest } = el.widgetController.inspect();
-    return JSON.parse(JSON.stringify(rest));
-  });
-}
+const w = widgetTest<Inspection>(PATH, W, { timeout: 30_000 });
+const { open: openWidget, inspect, waitRun, runId: runIdOf, slider, combo } = w;
 
 /** What is drawn, reduced to comparable digests. */
 async function fingerprint(page: Page) {
@@ -88,34 +44,6 @@ async function fingerprint(page: Page) {
       parameters: el.querySelector('[data-parameters]')!.textContent,
     };
   });
-}
-
-/** A fixed-seed generator for the random query strings (the test is the same every run). */
-function lcg(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-/** Random and malformed query strings aimed at the widget's namespace. */
-function randomQueries(n: number, seed: number): string[] {
-  const rand = lcg(seed);
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-  const keys = ['lr', 'data', 'noise', 'clients', 'layers', 'units', 'act', 'batch', 'epochs', 'seed', 'speed', 'test', 'bogus', '', '__proto__', 'constructor', 'LR'];
-  const values = ['0', '1', '-1', '10', '1e9', '-1e-9', '0.1', '.5', 'NaN', 'Infinity', 'abc', '', '%', '%E0%A4%A', '%ZZ', '%00', '+', 'spiral', 'relu', 'all', '999999999999999999999', '0x10', '1,5', '한글', '🎲', '<script>', '"\'', 'true', 'false', '3.000000000001', '%2F%2E%2E'];
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const parts: string[] = [];
-    const count = Math.floor(rand() * 8);
-    for (let j = 0; j < count; j++) {
-      const form = rand();
-      if (form < 0.7) parts.push(`central.${pick(keys)}=${pick(values)}`);
-      else if (form < 0.8) parts.push(`central.${pick(keys)}`);
-      else if (form < 0.9) parts.push(`${pick(values)}=${pick(values)}`);
-      else parts.push(pick(['&&', '=', '==', '?', '#', 'central.', 'central..lr=1', 'central.lr=1=2', '%', '&central.lr']));
-    }
-    out.push(parts.join(rand() < 0.9 ? '&' : ';'));
-  }
-  return out;
 }
 
 /** Taps the middle of an element with a real touch sequence (CDP), as a phone would. */
@@ -144,22 +72,8 @@ async function swipe(page: Page, target: Locator, fromFraction: number, toFracti
   await cdp.detach();
 }
 
-const slider = (page: Page, name: string) => page.getByRole('slider', { name, exact: true });
-const combo = (page: Page, name: string) => page.getByRole('combobox', { name, exact: true });
-
-async function press(target: Locator, key: string, times = 1) {
-  await target.focus();
-  for (let i = 0; i < times; i++) await target.press(key);
-}
-
 describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)', (viewport) => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser({ viewport });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite({ viewport });
 
   test('loads nothing heavy until it nears the viewport, then trains in a worker on wasm', async () => {
     const requests: string[] = [];
@@ -407,12 +321,12 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
     });
 
     test('500 random or malformed query strings: no uncaught error, always valid settings', async () => {
-      const queries = randomQueries(500, viewport === 'desktop' ? 1 : 2);
+      const queries = randomQueries('central', ['lr', 'data', 'noise', 'clients', 'layers', 'units', 'act', 'batch', 'epochs', 'seed', 'speed', 'test', 'LR'], 500, viewport === 'desktop' ? 1 : 2);
       const visit = await openPage(browser, PATH);
       const { page } = visit;
       try {
         // Each query is read by a fresh copy of the (not yet mounted) widget, exactly as on load.
-        const bad = await malformedQueryProblems(page, 'central-playground', queries);
+        const bad = await w.malformedQueryProblems(page, queries);
         expect(bad).toEqual([]);
         expectNoProblems(visit.problems);
       } finally {
@@ -645,16 +559,10 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
 
 describe('without WebAssembly (desktop)', () => {
   const viewport: ViewportName = 'desktop';
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    // V8 in jitless mode has no WebAssembly global, in the page and in every worker. This is a
-    // real browser condition, not a mock: Chrome's "V8 optimizer" site setting turned off and
-    // Edge's enhanced security mode run sites jitless.
-    browser = await launchBrowser({ viewport, extraArgs: ['--js-flags=--jitless'] });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  // V8 in jitless mode has no WebAssembly global, in the page and in every worker. This is a
+  // real browser condition, not a mock: Chrome's "V8 optimizer" site setting turned off and
+  // Edge's enhanced security mode run sites jitless.
+  const browser = browserForSuite({ viewport, extraArgs: ['--js-flags=--jitless'] });
 
   test('trains on the cpu backend and says so', async () => {
     const visit = await openWidget(browser, SHORT);

@@ -3,46 +3,28 @@
  * crossover, and the bytes the engine counts in real runs laid over the same formulas.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
-import { openWidgetAt, pressMoving as press } from './widget-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { pressMoving as press, widgetTest } from './widget-helpers';
+import type { CommInspection as Inspection } from '~/widgets/comm-cost/main';
 
 const PATH = 'chapters/comparison/';
 const W = 'comm-cost';
 
-interface Inspection {
-  crossover: number;
-  vars: { N: number; p: number; q: number; etaC: number };
-  measuredVars: { N: number; p: number; q: number; etaC: number } | null;
-  measured: { K: number; method: string; bytes: number }[];
-  progress: [number, number];
-  status: string;
-}
+const w = widgetTest<Inspection>(PATH, W);
+const { open: openWidget, slider } = w;
 
-const openWidget = (browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> => openWidgetAt(browser, PATH, W, query, opts);
-
+/** inspect() once the widget has its controller. */
 async function inspect(page: Page): Promise<Inspection> {
   await page.waitForFunction(() => (document.querySelector('comm-cost') as unknown as { widgetController: unknown } | null)?.widgetController);
-  return page.evaluate(() => {
-    const el = document.querySelector('comm-cost') as unknown as { widgetController: { inspect(): unknown } };
-    return JSON.parse(JSON.stringify(el.widgetController.inspect()));
-  });
+  return w.inspect(page);
 }
 
-const measuredDone = (page: Page, timeout = 60_000) =>
-  page.waitForFunction(() => (document.querySelector('comm-cost') as HTMLElement | null)?.dataset.measured === 'done', null, { timeout });
-
-const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
+const measuredDone = (page: Page, timeout = 60_000) => w.waitData(page, 'measured===done', timeout);
 
 describe('communication cost', () => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite();
 
   test('the formulas: the chapter’s worked example, and the crossover moving the way the text says', async () => {
     const visit = await openWidget(browser, '');

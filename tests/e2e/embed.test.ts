@@ -5,17 +5,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { expectNoProblems, launchBrowser, listPages, openPage, site, siteUrl, type BrowserSession } from './harness';
+import { expect, test } from 'vitest';
+import { browserForSuite, expectNoProblems, listPages, openPage, site, siteUrl } from './harness';
 import { WIDGETS } from '~/widgets/registry';
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForSuite();
 
 test('every widget has an embed page with only that widget and no site chrome', async () => {
   const pages = listPages(site().distDir);

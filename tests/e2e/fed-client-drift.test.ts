@@ -3,30 +3,14 @@
  * workers, identical but for the split, drawn in lock-step; the skewed split's local boundaries
  * part from the global one, the IID split's do not; every control changes the runs.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type ViewportName } from './harness';
-import {
-  CHAPTER,
-  combo,
-  controlValues,
-  dataOf,
-  download,
-  drawn,
-  expectImageDownloads,
-  focusStops,
-  inspect,
-  malformedQueryProblems,
-  openWidget,
-  overflowX,
-  press,
-  randomQueries,
-  slider,
-  waitData,
-  waitRun,
-} from './fed-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
+import { combo, download, drawn, expectImageDownloads, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
 
+const CHAPTER = 'chapters/federated/';
 const W = 'client-drift';
+const w = widgetTest<Inspection>(CHAPTER, W);
 const SHORT = 'drift.speed=fast&drift.rounds=10';
 
 type Config = { algorithm: string; clients: number; localEpochs: number; lr: number; rounds: number; mu: number; seed: number; dataset: { name: string }; partition: { kind: string; alpha: number } };
@@ -39,28 +23,17 @@ interface Inspection {
   backend: { backend: string; thread: string } | null;
 }
 
-const look = (page: Page) => inspect<Inspection>(page, W);
 /** Both runs restarted (the skewed one's id is enough: they start together) and finished. */
-const waitBoth = (page: Page, after: number) => waitRun(page, W, after, 'finished', 60_000, 'runSkew');
+const waitBoth = (page: Page, after: number) => w.waitRun(page, after, 'finished', 60_000, 'runSkew');
 
 describe.each(['desktop', 'mobile'] as ViewportName[])('client drift (%s)', (viewport) => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser({ viewport });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite({ viewport });
 
   test('two runs in lock-step; the skewed clients drift, the IID ones do not; accessible', async () => {
-    const visit = await openPage(browser, `${CHAPTER}?${SHORT}`);
+    // Far below the fold at load: nothing mounted until it is on screen.
+    const { visit, info } = await w.firstRun(browser, SHORT, (p) => waitBoth(p, 0));
     const { page } = visit;
     try {
-      expect(await dataOf(page, W, 'state')).toBe('waiting');
-      await page.locator(W).scrollIntoViewIfNeeded();
-      await waitBoth(page, 0);
-      const info = await look(page);
-      expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
       // Identical runs but for the split.
       const { partition: p1, ...iid } = info.configs.iid;
       const { partition: p2, ...skew } = info.configs.skew;
@@ -89,7 +62,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('client drift (%s)', (vie
   // is checked for every widget in mobile-layout.test.ts).
   if (viewport === 'desktop') {
     test('every control changes the runs and the pictures; the address keeps the settings', async () => {
-      const visit = await openWidget(browser, W, SHORT, { reducedMotion: 'reduce' });
+      const visit = await w.open(browser, SHORT, { reducedMotion: 'reduce' });
       const { page } = visit;
       const root = page.locator(W);
       const pictures = async () => ({ iid: await drawn(page, `${W} [data-view="iid"]`), skew: await drawn(page, `${W} [data-view="skew"]`), charts: await drawn(page, `${W} .fw__charts`) });
@@ -112,34 +85,21 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('client drift (%s)', (vie
         for (const [name, change, check, keys] of cases) {
           await change();
           id = await waitBoth(page, id);
-          check(await look(page));
+          check(await w.inspect(page));
           const after = await pictures();
           for (const k of keys) expect(after[k], `${name} → ${k}`).not.toBe(before[k]);
           before = after;
         }
         // α = 100 is practically IID: the drift is gone.
-        const last = (await look(page)).rounds.at(-1)!;
+        const last = (await w.inspect(page)).rounds.at(-1)!;
         expect(last.skew.disagreement).toBeLessThan(0.1);
         await expect(root.locator('[data-side="skew"] [data-side-title]').textContent()).resolves.toContain('α = 100');
 
         await root.getByRole('radio', { name: '느리게' }).check();
         await page.waitForTimeout(300);
-        expect(Number(await dataOf(page, W, 'runSkew'))).toBe(id);
+        expect(Number(await w.data(page, 'runSkew'))).toBe(id);
         await page.waitForFunction(() => location.search.includes('drift.speed=slow'));
-        const url = page.url();
-        const values = await controlValues(page, W);
-        const configs = (await look(page)).configs;
-        const again = await openPage(browser, url.slice(url.indexOf(CHAPTER)), { reducedMotion: 'reduce' });
-        try {
-          await again.page.locator(W).scrollIntoViewIfNeeded();
-          await again.page.locator(W).getByRole('radio', { name: '빠르게' }).check();
-          await waitBoth(again.page, 0);
-          expect(await controlValues(again.page, W)).toEqual({ ...values, speed: 'fast' });
-          expect((await look(again.page)).configs).toEqual(configs);
-          expectNoProblems(again.problems);
-        } finally {
-          await again.close();
-        }
+        await w.expectAddressReopens(browser, page, (i) => i.configs, (p) => waitBoth(p, 0));
         expectNoProblems(visit.problems);
       } finally {
         await visit.close();
@@ -147,29 +107,29 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('client drift (%s)', (vie
     });
 
     test('pause, one round, bad addresses, downloads and keyboard', async () => {
-      const visit = await openWidget(browser, W, 'drift.speed=slow&drift.rounds=20&drift.alpha=7&drift.epochs=0&drift.zzz=1');
+      const visit = await w.open(browser, 'drift.speed=slow&drift.rounds=20&drift.alpha=7&drift.epochs=0&drift.zzz=1');
       const { page } = visit;
       const root = page.locator(W);
       try {
-        const notices = (await root.locator('[data-notices] p').allTextContents()).join('\n');
+        const notices = await w.notices(page);
         expect(notices).toContain('오른쪽 분할의 디리클레 α: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
         expect(notices).toContain('로컬 에폭 E: 허용 범위보다 작은 값이라 최솟값으로 맞췄습니다.');
         expect(notices).toContain('알 수 없는 설정(zzz)은 무시했습니다.');
-        await waitData(page, W, 'round>=1');
-        const cfg = (await look(page)).configs.skew;
+        await w.waitData(page, 'round>=1');
+        const cfg = (await w.inspect(page)).configs.skew;
         expect([cfg.partition.alpha, cfg.localEpochs]).toEqual([10, 1]);
         const play = root.locator('[data-action="toggle-play"]');
         await play.click();
-        await waitData(page, W, 'status===paused');
-        const held = Number(await dataOf(page, W, 'round'));
+        await w.waitData(page, 'status===paused');
+        const held = Number(await w.data(page, 'round'));
         await page.waitForTimeout(1200);
-        expect(Number(await dataOf(page, W, 'round'))).toBe(held);
+        expect(Number(await w.data(page, 'round'))).toBe(held);
         await root.getByRole('button', { name: '한 라운드' }).click();
-        await waitData(page, W, `round>=${held + 1}`);
+        await w.waitData(page, `round>=${held + 1}`);
         await page.waitForTimeout(500);
-        expect(Number(await dataOf(page, W, 'round'))).toBe(held + 1);
+        expect(Number(await w.data(page, 'round'))).toBe(held + 1);
 
-        const problems = await malformedQueryProblems(page, W, randomQueries('drift', ['data', 'alpha', 'epochs', 'mu', 'clients', 'lr', 'rounds', 'seed', 'speed'], 150, 31));
+        const problems = await w.malformedQueryProblems(page, randomQueries('drift', ['data', 'alpha', 'epochs', 'mu', 'clients', 'lr', 'rounds', 'seed', 'speed'], 150, 31));
         expect(problems).toEqual([]);
 
         const csv = (await download(page, root.getByRole('button', { name: '지표 CSV' }))).body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
@@ -177,9 +137,9 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('client drift (%s)', (vie
         // Rounds shown × 2 splits × 4 clients.
         expect(csv.length - 1).toBe((held + 1) * 2 * 4);
         const json = JSON.parse((await download(page, root.getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
-        expect(json.configs).toEqual((await look(page)).configs);
+        expect(json.configs).toEqual((await w.inspect(page)).configs);
         for (const what of ['IID 분할의 경계 그림', '레이블 불균형 분할의 경계 그림', '불일치 그래프', '정확도 그래프']) await expectImageDownloads(page, root, what);
-        const stops = await focusStops(page, W, '#drift-alpha');
+        const stops = await w.focusStops(page, '#drift-alpha');
         for (const s of ['drift-alpha', 'drift-epochs', 'drift-mu', 'drift-data', 'drift-clients', 'drift-lr', 'drift-rounds', 'drift-seed', 'reseed', 'share', 'defaults', 'toggle-play', 'step', 'restart', 'export-png']) {
           expect(stops).toContain(s);
         }
@@ -192,21 +152,15 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('client drift (%s)', (vie
 });
 
 describe('client drift: FedAvg against SCAFFOLD and FedProx (desktop)', () => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser({ viewport: 'desktop' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite({ viewport: 'desktop' });
 
   test('the same skewed split, two algorithms in lock-step; FedProx with μ = 0 is refused in Korean', async () => {
-    const visit = await openWidget(browser, W, `${SHORT}&drift.compare=scaffold`, { reducedMotion: 'reduce' });
+    const visit = await w.open(browser, `${SHORT}&drift.compare=scaffold`, { reducedMotion: 'reduce' });
     const { page } = visit;
     const root = page.locator(W);
     try {
       let id = await waitBoth(page, 0);
-      const info = await look(page);
+      const info = await w.inspect(page);
       const { algorithm: a1, ...left } = info.configs.iid;
       const { algorithm: a2, ...right } = info.configs.skew;
       expect([a1, a2]).toEqual(['fedavg', 'scaffold']);
@@ -217,11 +171,11 @@ describe('client drift: FedAvg against SCAFFOLD and FedProx (desktop)', () => {
       await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/FedAvg 대 SCAFFOLD.*라운드 10\/10/);
 
       await combo(root, '비교').selectOption('fedprox');
-      await waitData(page, W, 'status===invalid');
+      await w.waitData(page, 'status===invalid');
       await expect(root.locator('[data-alert]').textContent()).resolves.toMatch(/근접항 μ를 0보다 크게/);
       await press(slider(root, 'FedProx 근접항 μ (0이면 FedAvg)'), 'ArrowRight', 2);
       id = await waitBoth(page, id);
-      const prox = await look(page);
+      const prox = await w.inspect(page);
       expect([prox.configs.iid.algorithm, prox.configs.skew.algorithm, prox.configs.skew.mu]).toEqual(['fedavg', 'fedprox', 0.1]);
       expectNoProblems(visit.problems);
     } finally {

@@ -4,42 +4,18 @@
  * bars and ranks follow, and the paper's Table 2 stands beside them. The target is 85% here so
  * that the grid stays short (a few seconds per split).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type ViewportName } from './harness';
-import {
-  CHAPTER,
-  combo,
-  controlValues,
-  dataOf,
-  download,
-  drawn,
-  expectImageDownloads,
-  focusStops,
-  inspect,
-  malformedQueryProblems,
-  openWidget,
-  overflowX,
-  randomQueries,
-  waitData,
-} from './fed-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems, openPage, type ViewportName } from './harness';
+import { combo, download, drawn, expectImageDownloads, overflowX, randomQueries, widgetTest } from './widget-helpers';
 import { roundsToTarget } from '~/engine/metrics';
+import type { VersusInspection as Inspection } from '~/widgets/fedsgd-vs-fedavg/main';
 
+const CHAPTER = 'chapters/federated/';
 const W = 'fedsgd-vs-fedavg';
+const w = widgetTest<Inspection>(CHAPTER, W);
 const SHORT = 'versus.target=0.85';
 const KEYS = ['fedsgd', 'e5-binf', 'e1-b50', 'e1-b10', 'e5-b10', 'e20-b10'];
-
-interface Inspection {
-  status: string;
-  runs: { setting: string; lr: number; rounds: number | null; trained: number; best: number; accuracies: number[] }[];
-  results: Record<string, { rounds: number | null; lr: number | null; done: boolean }>;
-  ranks: { here: Record<string, number | null>; paper: Record<string, number> };
-  config: { clients: number; fraction: number; dataset: { name: string }; partition: { kind: string }; seed: number } | null;
-  backend: { backend: string; thread: string } | null;
-  fromCache: boolean;
-}
-
-const look = (page: Page) => inspect<Inspection>(page, W);
 
 /**
  * Waits for the grid to finish for as long as it keeps moving: it fails only when neither a
@@ -86,25 +62,19 @@ function expectConsistent(info: Inspection, target: number) {
 }
 
 describe.each(['desktop', 'mobile'] as ViewportName[])('FedSGD against FedAvg (%s)', (viewport) => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser({ viewport });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite({ viewport });
 
   test('runs the grid on digits in a worker; bars, ranks and the verdict follow the runs; accessible', async () => {
     const visit = await openPage(browser, `${CHAPTER}?${SHORT}`);
     const { page } = visit;
     const root = page.locator(W);
     try {
-      expect(await dataOf(page, W, 'state')).toBe('waiting');
+      expect(await w.data(page, 'state')).toBe('waiting');
       await root.scrollIntoViewIfNeeded();
       // While it runs, the progress bar and the line under it say where it is.
       await page.waitForFunction((tag) => /지금: .+학습률/.test(document.querySelector(`${tag} [data-now]`)?.textContent ?? ''), W);
       await finished(page);
-      const info = await look(page);
+      const info = await w.inspect(page);
       expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
       expectConsistent(info, 0.85);
       // The central claim on IID data: the most local computation needs far fewer rounds than FedSGD.
@@ -128,19 +98,19 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('FedSGD against FedAvg (%
   // is checked for every widget in mobile-layout.test.ts).
   if (viewport === 'desktop') {
     test('target, split and seed change the grid; finished grids come back at once; the address keeps them', async () => {
-      const visit = await openWidget(browser, W, SHORT);
+      const visit = await w.open(browser, SHORT);
       const { page } = visit;
       const root = page.locator(W);
       const bars = () => drawn(page, `${W} .fw__pair`);
       try {
         await finished(page);
-        const first = await look(page);
+        const first = await w.inspect(page);
         const firstBars = await bars();
 
         await combo(root, '목표 테스트 정확도').selectOption('0.9');
-        await waitData(page, W, 'status!==finished');
+        await w.waitData(page, 'status!==finished');
         await finished(page);
-        const higher = await look(page);
+        const higher = await w.inspect(page);
         expectConsistent(higher, 0.9);
         // A higher target takes at least as many rounds for every setting that reached both.
         for (const k of KEYS) if (higher.results[k].rounds !== null && first.results[k].rounds !== null) expect(higher.results[k].rounds!).toBeGreaterThanOrEqual(first.results[k].rounds!);
@@ -148,39 +118,39 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('FedSGD against FedAvg (%
 
         // Back to 85%: the same grid, from memory, without training again.
         await combo(root, '목표 테스트 정확도').selectOption('0.85');
-        await expect.poll(async () => (await look(page)).fromCache).toBe(true);
-        const back = await look(page);
+        await expect.poll(async () => (await w.inspect(page)).fromCache).toBe(true);
+        const back = await w.inspect(page);
         expect(back.status).toBe('finished');
         expect(back.results).toEqual(first.results);
 
         if (viewport === 'desktop') {
           await root.getByRole('spinbutton', { name: '시드' }).fill('2');
           await root.getByRole('spinbutton', { name: '시드' }).press('Enter');
-          await waitData(page, W, 'status!==finished');
+          await w.waitData(page, 'status!==finished');
           await finished(page);
-          const seeded = await look(page);
+          const seeded = await w.inspect(page);
           expect(seeded.config!.seed).toBe(2);
           expect(seeded.runs.map((r) => r.accuracies)).not.toEqual(first.runs.map((r) => r.accuracies));
 
           // The address reproduces the grid exactly: same settings, same seeded runs.
           await page.waitForFunction(() => location.search.includes('versus.seed=2'));
           const url = page.url();
-          const values = await controlValues(page, W);
+          const values = await w.controlValues(page);
           const again = await openPage(browser, url.slice(url.indexOf(CHAPTER)));
           try {
             await again.page.locator(W).scrollIntoViewIfNeeded();
             await finished(again.page);
-            expect(await controlValues(again.page, W)).toEqual(values);
-            expect((await look(again.page)).results).toEqual(seeded.results);
+            expect(await w.controlValues(again.page)).toEqual(values);
+            expect((await w.inspect(again.page)).results).toEqual(seeded.results);
             expectNoProblems(again.problems);
           } finally {
             await again.close();
           }
         }
         await combo(root, '데이터 분할').selectOption('shards');
-        await waitData(page, W, 'status!==finished');
+        await w.waitData(page, 'status!==finished');
         await finished(page);
-        const skew = await look(page);
+        const skew = await w.inspect(page);
         expectConsistent(skew, 0.85);
         expect(skew.config!.partition.kind).toBe('shards');
         expect(skew.ranks.paper).toEqual({ fedsgd: 4, 'e5-binf': 6, 'e1-b50': 5, 'e1-b10': 3, 'e5-b10': 2, 'e20-b10': 1 });
@@ -196,33 +166,33 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('FedSGD against FedAvg (%
     }, GRIDS);
 
     test('pause and restart, bad addresses, downloads and keyboard', async () => {
-      const visit = await openWidget(browser, W, 'versus.target=0.85&versus.partition=x&versus.seed=-3&versus.q=1');
+      const visit = await w.open(browser, 'versus.target=0.85&versus.partition=x&versus.seed=-3&versus.q=1');
       const { page } = visit;
       const root = page.locator(W);
       try {
-        const notices = (await root.locator('[data-notices] p').allTextContents()).join('\n');
+        const notices = await w.notices(page);
         expect(notices).toContain('데이터 분할: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
         expect(notices).toContain('시드: 허용 범위보다 작은 값이라 최솟값으로 맞췄습니다.');
         expect(notices).toContain('알 수 없는 설정(q)은 무시했습니다.');
         await page.waitForFunction((tag) => /지금: /.test(document.querySelector(`${tag} [data-now]`)?.textContent ?? ''), W);
         const play = root.locator('[data-action="toggle-play"]');
         await play.click();
-        await waitData(page, W, 'status===paused');
+        await w.waitData(page, 'status===paused');
         // The trainer says it holds: whatever it computed before the pause has arrived.
-        await waitData(page, W, 'held===true');
-        const held = await look(page);
+        await w.waitData(page, 'held===true');
+        const held = await w.inspect(page);
         await page.waitForTimeout(800);
-        expect((await look(page)).runs.length).toBe(held.runs.length);
+        expect((await w.inspect(page)).runs.length).toBe(held.runs.length);
         await play.click();
-        await waitData(page, W, 'status===running');
-        const id = Number(await dataOf(page, W, 'runId'));
+        await w.waitData(page, 'status===running');
+        const id = Number(await w.data(page, 'runId'));
         await root.getByRole('button', { name: '처음부터' }).click();
         await page.waitForFunction(([tag, id]) => Number((document.querySelector(tag as string) as HTMLElement).dataset.runId) > (id as number), [W, id]);
         await finished(page);
-        const info = await look(page);
+        const info = await w.inspect(page);
         expect(info.config).toMatchObject({ seed: 0, partition: { kind: 'iid' }, dataset: { name: 'digits' }, clients: 20, fraction: 0.1 });
 
-        const problems = await malformedQueryProblems(page, W, randomQueries('versus', ['partition', 'target', 'seed'], 150, 41));
+        const problems = await w.malformedQueryProblems(page, randomQueries('versus', ['partition', 'target', 'seed'], 150, 41));
         expect(problems).toEqual([]);
 
         const csv = (await download(page, root.getByRole('button', { name: '결과 CSV' }))).body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
@@ -232,7 +202,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('FedSGD against FedAvg (%
         expect(json.grid.map((g: { key: string }) => g.key)).toEqual(KEYS);
         expect(json.learningRates).toEqual([0.3, 1, 0.1]);
         for (const what of ['이 브라우저의 라운드 수 막대', '논문의 라운드 수 막대', '정확도 곡선']) await expectImageDownloads(page, root, what);
-        const stops = await focusStops(page, W, '#versus-partition');
+        const stops = await w.focusStops(page, '#versus-partition');
         for (const s of ['versus-partition', 'versus-target', 'versus-seed', 'reseed', 'share', 'defaults', 'toggle-play', 'restart', 'export-png', 'export-csv']) {
           expect(stops).toContain(s);
         }

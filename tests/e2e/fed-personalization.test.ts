@@ -3,12 +3,14 @@
  * two runs (IID and Dirichlet α) in two workers; after the last round every client's accuracy on
  * its own test split is drawn before and after fine-tuning; every control changes the runs.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, type BrowserSession, type ViewportName } from './harness';
-import { dataOf, inspect, openWidget, overflowX, press, slider, waitRun } from './fed-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
+import { overflowX, press, slider, widgetTest } from './widget-helpers';
 
+const CHAPTER = 'chapters/federated/';
 const W = 'personalization-lab';
+const w = widgetTest<Inspection>(CHAPTER, W);
 const SHORT = 'pers.rounds=3&pers.clients=4';
 
 type Config = { algorithm: string; clients: number; localEpochs: number; lr: number; rounds: number; personalizeEpochs: number; seed: number; partition: { kind: string; alpha: number } };
@@ -21,13 +23,12 @@ interface Inspection {
   backend: { backend: string; thread: string } | null;
 }
 
-const look = (page: Page) => inspect<Inspection>(page, W);
 /**
  * Both runs restarted (they start together: the skewed one's id is enough), their rounds done, and
  * both sides' personalization results in (they come after the last round).
  */
 async function waitBoth(page: Page, after: number): Promise<number> {
-  const id = await waitRun(page, W, after, 'finished', 90_000, 'runSkew');
+  const id = await w.waitRun(page, after, 'finished', 90_000, 'runSkew');
   await page.waitForFunction(
     (tag) => {
       const el = document.querySelector(tag) as unknown as { widgetController: { inspect(): { sides: Record<string, { phase: string }> } } | null };
@@ -41,21 +42,15 @@ async function waitBoth(page: Page, after: number): Promise<number> {
 }
 
 describe.each(['desktop', 'mobile'] as ViewportName[])('personalization (%s)', (viewport) => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser({ viewport });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite({ viewport });
 
   test('before and after per client, IID against skewed; every control changes the runs; accessible', async () => {
-    const visit = await openWidget(browser, W, SHORT);
+    const visit = await w.open(browser, SHORT);
     const { page } = visit;
     const root = page.locator(W);
     try {
       let id = await waitBoth(page, 0);
-      const info = await look(page);
+      const info = await w.inspect(page);
       expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
       const { partition: p1, ...iid } = info.configs.iid;
       const { partition: p2, ...skew } = info.configs.skew;
@@ -86,9 +81,9 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('personalization (%s)', (
       for (const [name, key, check] of cases) {
         await press(slider(root, name), key);
         id = await waitBoth(page, id);
-        check((await look(page)).configs.skew);
+        check((await w.inspect(page)).configs.skew);
       }
-      expect(await dataOf(page, W, 'status')).toBe('finished');
+      expect(await w.data(page, 'status')).toBe('finished');
       expectNoProblems(visit.problems);
     } finally {
       await visit.close();

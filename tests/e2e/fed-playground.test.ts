@@ -4,31 +4,15 @@
  * address (`fed.rounds=5&fed.speed=fast`); the engine is seeded, so a change in the picture after
  * a control changed is the control's doing.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type ViewportName } from './harness';
-import {
-  CHAPTER,
-  combo,
-  controlValues,
-  dataOf,
-  download,
-  drawn,
-  expectImageDownloads,
-  focusStops,
-  inspect,
-  malformedQueryProblems,
-  openWidget,
-  overflowX,
-  press,
-  randomQueries,
-  slider,
-  waitData,
-  waitRun,
-} from './fed-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
+import { combo, download, drawn, expectImageDownloads, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
 import { PLOT_STYLE_HASH } from '~/runtime/csp-hashes.mjs';
 
+const CHAPTER = 'chapters/federated/';
 const W = 'fed-playground';
+const w = widgetTest<Inspection>(CHAPTER, W);
 const SHORT = 'fed.speed=fast&fed.rounds=5';
 
 interface Inspection {
@@ -60,8 +44,6 @@ interface Inspection {
   histograms: number[][];
 }
 
-const look = (page: Page) => inspect<Inspection>(page, W);
-
 /** What is drawn, view by view. */
 async function picture(page: Page) {
   return {
@@ -77,24 +59,13 @@ async function picture(page: Page) {
 }
 
 describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s)', (viewport) => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser({ viewport });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite({ viewport });
 
   test('waits off screen, then trains in a worker on wasm; accessible, no overflow', async () => {
-    const visit = await openPage(browser, `${CHAPTER}?${SHORT}`);
+    // Far below the fold at load: nothing mounted until it is on screen.
+    const { visit, info } = await w.firstRun(browser, SHORT);
     const { page } = visit;
     try {
-      // Far below the fold at load: nothing mounted.
-      expect(await dataOf(page, W, 'state')).toBe('waiting');
-      await page.locator(W).scrollIntoViewIfNeeded();
-      await waitRun(page, W, 0);
-      const info = await look(page);
-      expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
       expect(info.shown.map((r) => r.round)).toEqual([1, 2, 3, 4, 5]);
       // K = 8 clients, C = 0.5: four take part in every round, and the coefficients sum to 1.
       for (const r of info.shown) {
@@ -127,11 +98,11 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
   // is checked for every widget in mobile-layout.test.ts.
   if (viewport === 'desktop') {
     test('every control changes the run and what is drawn; the address keeps the settings', async () => {
-      const visit = await openWidget(browser, W, SHORT, { reducedMotion: 'reduce' });
+      const visit = await w.open(browser, SHORT, { reducedMotion: 'reduce' });
       const { page } = visit;
       const root = page.locator(W);
       try {
-        let id = await waitRun(page, W, 0);
+        let id = await w.waitRun(page, 0);
         let before = await picture(page);
         type Key = keyof typeof before;
         const cases: [string, () => Promise<unknown>, (c: Inspection['config']) => void, Key[]][] = [
@@ -158,8 +129,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
         ];
         for (const [name, change, check, keys] of cases) {
           await change();
-          id = await waitRun(page, W, id);
-          const info = await look(page);
+          id = await w.waitRun(page, id);
+          const info = await w.inspect(page);
           check(info.config);
           const after = await picture(page);
           for (const k of keys) expect(after[k], `${name} → ${k}`).not.toEqual(before[k]);
@@ -170,30 +141,17 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
         expect(await combo(root, '로컬 배치 크기 B').isVisible()).toBe(false);
         expect(await slider(root, '근접항 계수 μ').isVisible()).toBe(false);
         // Uniform weighting: every coefficient 1/m.
-        const last = (await look(page)).shown.at(-1)!;
+        const last = (await w.inspect(page)).shown.at(-1)!;
         for (const c of last.coefficients) expect(c).toBeCloseTo(1 / last.selected.length, 6);
 
         // Speed only changes how the run is shown: no new run.
         await root.getByRole('radio', { name: '느리게' }).check();
         await page.waitForTimeout(300);
-        expect(Number(await dataOf(page, W, 'runId'))).toBe(id);
+        expect(Number(await w.data(page, 'runId'))).toBe(id);
 
         // The address now holds every setting; opening it reproduces them.
         await page.waitForFunction(() => location.search.includes('fed.speed=slow'));
-        const url = page.url();
-        const values = await controlValues(page, W);
-        const config = (await look(page)).config;
-        const again = await openPage(browser, url.slice(url.indexOf(CHAPTER)), { reducedMotion: 'reduce' });
-        try {
-          await again.page.locator(W).scrollIntoViewIfNeeded();
-          await again.page.locator(W).getByRole('radio', { name: '빠르게' }).check();
-          await waitRun(again.page, W, 0, 'finished');
-          expect(await controlValues(again.page, W)).toEqual({ ...values, speed: 'fast' });
-          expect((await look(again.page)).config).toEqual(config);
-          expectNoProblems(again.problems);
-        } finally {
-          await again.close();
-        }
+        await w.expectAddressReopens(browser, page, (i) => i.config);
         expectNoProblems(visit.problems);
       } finally {
         await visit.close();
@@ -201,17 +159,17 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
     });
 
     test('play, pause, one phase, one round, restart; pauses off screen', async () => {
-      const visit = await openWidget(browser, W, 'fed.speed=normal&fed.rounds=30');
+      const visit = await w.open(browser, 'fed.speed=normal&fed.rounds=30');
       const { page } = visit;
       const root = page.locator(W);
-      const state = async () => ({ round: Number(await dataOf(page, W, 'round')), phase: await dataOf(page, W, 'phase') });
+      const state = async () => ({ round: Number(await w.data(page, 'round')), phase: await w.data(page, 'phase') });
       const order = ['broadcast', 'train', 'upload', 'aggregate'];
       try {
-        await waitData(page, W, 'round>=1');
+        await w.waitData(page, 'round>=1');
         const play = page.locator(`${W} [data-action="toggle-play"]`);
         await expect(play.textContent()).resolves.toContain('일시정지');
         await play.click();
-        await waitData(page, W, 'status===paused');
+        await w.waitData(page, 'status===paused');
         const held = await state();
         await page.waitForTimeout(600);
         expect(await state()).toEqual(held);
@@ -230,29 +188,29 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
         );
         // One round: to the end of this round (aggregate), or the whole next one.
         await root.getByRole('button', { name: '한 라운드' }).click();
-        await waitData(page, W, 'phase===aggregate');
+        await w.waitData(page, 'phase===aggregate');
         const r1 = await state();
         // data-round counts averaged rounds: either way, one more is now complete.
         expect(r1.round).toBe(stepped.round + 1);
         await root.getByRole('button', { name: '한 라운드' }).click();
-        await waitData(page, W, `round>=${r1.round + 1}`);
+        await w.waitData(page, `round>=${r1.round + 1}`);
         expect(await state()).toEqual({ round: r1.round + 1, phase: 'aggregate' });
-        expect(await dataOf(page, W, 'status')).toBe('paused');
+        expect(await w.data(page, 'status')).toBe('paused');
 
         await play.click();
-        await waitData(page, W, `round>=${r1.round + 2}`);
+        await w.waitData(page, `round>=${r1.round + 2}`);
         // Scrolled away: the picture (and the worker, which is asked round by round) holds.
         await page.evaluate(() => window.scrollTo(0, 0));
-        await waitData(page, W, 'status===paused');
+        await w.waitData(page, 'status===paused');
         const away = await state();
         await page.waitForTimeout(600);
         expect((await state()).round).toBeLessThanOrEqual(away.round + 1);
         await page.locator(W).scrollIntoViewIfNeeded();
-        await waitData(page, W, 'status===running');
+        await w.waitData(page, 'status===running');
 
-        const id = Number(await dataOf(page, W, 'runId'));
+        const id = Number(await w.data(page, 'runId'));
         await root.getByRole('button', { name: '처음부터' }).click();
-        await waitData(page, W, `runId>=${id + 1}`);
+        await w.waitData(page, `runId>=${id + 1}`);
         expectNoProblems(visit.problems);
       } finally {
         await visit.close();
@@ -261,18 +219,18 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
   }
 
   test('bad and random addresses: Korean notices, valid settings, no errors', async () => {
-    const visit = await openWidget(browser, W, 'fed.clients=999&fed.lr=abc&fed.fraction=0.33&fed.nope=1&fed.rounds=5&fed.speed=fast');
+    const visit = await w.open(browser, 'fed.clients=999&fed.lr=abc&fed.fraction=0.33&fed.nope=1&fed.rounds=5&fed.speed=fast');
     const { page } = visit;
     try {
-      await waitRun(page, W, 0);
-      const notices = (await page.locator(`${W} [data-notices] p`).allTextContents()).join('\n');
+      await w.waitRun(page, 0);
+      const notices = await w.notices(page);
       expect(notices).toContain('클라이언트 수 K: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
       expect(notices).toContain('학습률 η: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
       expect(notices).toContain('참여 비율 C: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
       expect(notices).toContain('알 수 없는 설정(nope)은 무시했습니다.');
-      const c = (await look(page)).config;
+      const c = (await w.inspect(page)).config;
       expect(c).toMatchObject({ clients: 16, lr: 0.3, fraction: 0.3 });
-      const problems = await malformedQueryProblems(page, W, randomQueries('fed', ['data', 'clients', 'fraction', 'partition', 'alpha', 'shards', 'algo', 'mu', 'epochs', 'batch', 'lr', 'weighting', 'rounds', 'seed', 'speed'], 150, viewport === 'desktop' ? 11 : 12));
+      const problems = await w.malformedQueryProblems(page, randomQueries('fed', ['data', 'clients', 'fraction', 'partition', 'alpha', 'shards', 'algo', 'mu', 'epochs', 'batch', 'lr', 'weighting', 'rounds', 'seed', 'speed'], 150, viewport === 'desktop' ? 11 : 12));
       expect(problems).toEqual([]);
       expectNoProblems(visit.problems);
     } finally {
@@ -282,12 +240,12 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
 
   if (viewport === 'desktop') {
     test('SCAFFOLD with dropouts and stragglers: the dropped clients get the model and send nothing; every new algorithm and setting', async () => {
-      const visit = await openWidget(browser, W, `${SHORT}&fed.algo=scaffold&fed.dropout=0.5&fed.stragglers=1`, { reducedMotion: 'reduce' });
+      const visit = await w.open(browser, `${SHORT}&fed.algo=scaffold&fed.dropout=0.5&fed.stragglers=1`, { reducedMotion: 'reduce' });
       const { page } = visit;
       const root = page.locator(W);
       try {
-        let id = await waitRun(page, W, 0);
-        const info = await look(page);
+        let id = await w.waitRun(page, 0);
+        const info = await w.inspect(page);
         expect(info.config).toMatchObject({ algorithm: 'scaffold', dropout: 0.5, stragglers: 1, serverLr: 1 });
         const model = info.parameters * 4;
         for (const r of info.shown) {
@@ -315,10 +273,10 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
         ];
         for (const [change, check] of cases) {
           await change();
-          id = await waitRun(page, W, id);
-          check((await look(page)).config);
+          id = await w.waitRun(page, id);
+          check((await w.inspect(page)).config);
         }
-        const last = await look(page);
+        const last = await w.inspect(page);
         for (const r of last.shown) expect([r.dropped, r.stragglers, r.bytesUp]).toEqual([[], [], r.selected.length * model]);
         expect(last.droppedDrawn).toBe(0);
         expectNoProblems(visit.problems);
@@ -328,24 +286,24 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
     });
 
     test('digits: clients name their digits; a far too large learning rate stops with a message', async () => {
-      const visit = await openWidget(browser, W, 'fed.data=digits&fed.partition=shards&fed.rounds=3&fed.speed=fast');
+      const visit = await w.open(browser, 'fed.data=digits&fed.partition=shards&fed.rounds=3&fed.speed=fast');
       const { page } = visit;
     const root = page.locator(W);
       try {
-        let id = await waitRun(page, W, 0);
+        let id = await w.waitRun(page, 0);
         await expect(page.locator(`${W} .fw-client`).first().textContent()).resolves.toMatch(/숫자 \d/);
         await expect(page.locator(`${W} [data-global-accuracy]`).textContent()).resolves.toMatch(/^\d+\.\d%$/);
         // Two digits per client under the shard split (the paper's pathological case).
-        const h = (await look(page)).histograms;
+        const h = (await w.inspect(page)).histograms;
         for (const client of h) expect(client.filter((n) => n > 0).length).toBeLessThanOrEqual(4);
 
         await combo(root, '데이터셋').selectOption('moons');
         await press(slider(root, '학습률 η'), 'End');
-        id = await waitRun(page, W, id, 'diverged');
+        id = await w.waitRun(page, id, 'diverged');
         const alert = page.locator(`${W} [role="alert"]`);
         await expect(alert.textContent()).resolves.toMatch(/발산|NaN/);
         await press(slider(root, '학습률 η'), 'ArrowLeft', 4);
-        await waitRun(page, W, id, 'finished');
+        await w.waitRun(page, id, 'finished');
         expect(await alert.isVisible()).toBe(false);
         expectNoProblems(visit.problems);
       } finally {
@@ -354,21 +312,21 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
     });
 
     test('downloads and keyboard', async () => {
-      const visit = await openWidget(browser, W, SHORT);
+      const visit = await w.open(browser, SHORT);
         const { page } = visit;
       const root = page.locator(W);
       try {
-        await waitRun(page, W, 0);
+        await w.waitRun(page, 0);
         const csv = await download(page, root.getByRole('button', { name: '지표 CSV' }));
         expect(csv.name).toMatch(/^fed-metrics-.*\.csv$/);
         const lines = csv.body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
         expect(lines[0]).toBe('round,selected_clients,coefficients,test_accuracy,test_loss,local_train_loss,local_accuracy_min,local_accuracy_max,bytes_up,bytes_down,dropped_clients');
         expect(lines).toHaveLength(6);
         const json = JSON.parse((await download(page, root.getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
-        expect(json.config).toEqual((await look(page)).config);
+        expect(json.config).toEqual((await w.inspect(page)).config);
         for (const what of ['라운드 도식', '글로벌 모델 그림', '정확도 그래프', '손실 그래프', '통신량 그래프']) await expectImageDownloads(page, root, what);
 
-        const stops = await focusStops(page, W, '#fed-data');
+        const stops = await w.focusStops(page, '#fed-data');
         for (const s of ['fed-data', 'fed-clients', 'fed-partition', 'fed-seed', 'reseed', 'fed-algo', 'fed-fraction', 'fed-epochs', 'fed-batch', 'fed-lr', 'fed-weighting', 'fed-rounds', 'share', 'defaults', 'toggle-play', 'step', 'restart', 'step-phase', 'export-png', 'export-csv']) {
           expect(stops).toContain(s);
         }

@@ -3,30 +3,13 @@
  * numbers written out are the engine's, the new global model is drawn at the weighted mean of
  * the local models' points, and every control changes the run or the view.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type ViewportName } from './harness';
-import {
-  CHAPTER,
-  combo,
-  controlValues,
-  dataOf,
-  download,
-  drawn,
-  expectImageDownloads,
-  focusStops,
-  inspect,
-  malformedQueryProblems,
-  openWidget,
-  overflowX,
-  press,
-  randomQueries,
-  slider,
-  waitData,
-  waitRun,
-} from './fed-helpers';
+import { describe, expect, test } from 'vitest';
+import { browserForSuite, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
+import { combo, download, drawn, expectImageDownloads, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
 
+const CHAPTER = 'chapters/federated/';
 const W = 'weight-averaging';
+const w = widgetTest<Inspection>(CHAPTER, W);
 const SHORT = 'avg.speed=fast&avg.rounds=5';
 
 interface Inspection {
@@ -38,8 +21,6 @@ interface Inspection {
   math: { name: string; terms: { k: number; c: number; w: number }[]; result: number | null }[];
   backend: { backend: string; thread: string } | null;
 }
-
-const look = (page: Page) => inspect<Inspection>(page, W);
 
 /** The drawing is the arithmetic: the new global model sits at Σ c_k · (client k's point). */
 function expectFaithful(info: Inspection) {
@@ -70,23 +51,13 @@ function expectFaithful(info: Inspection) {
 }
 
 describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', (viewport) => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser({ viewport });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite({ viewport });
 
   test('trains in a worker; the picture and the sum are the engine’s weighted mean; accessible', async () => {
-    const visit = await openPage(browser, `${CHAPTER}?${SHORT}`);
+    // Far below the fold at load: nothing mounted until it is on screen.
+    const { visit, info } = await w.firstRun(browser, SHORT);
     const { page } = visit;
     try {
-      expect(await dataOf(page, W, 'state')).toBe('waiting');
-      await page.locator(W).scrollIntoViewIfNeeded();
-      await waitRun(page, W, 0);
-      const info = await look(page);
-      expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
       expect(info.rounds.map((r) => r.round)).toEqual([1, 2, 3, 4, 5]);
       expect(info.showing).toEqual({ round: 5, phase: 'average' });
       expectFaithful(info);
@@ -107,13 +78,13 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', 
   // is checked for every widget in mobile-layout.test.ts).
   if (viewport === 'desktop') {
     test('every control changes the run or the view; the address keeps the settings', async () => {
-      const visit = await openWidget(browser, W, SHORT, { reducedMotion: 'reduce' });
+      const visit = await w.open(browser, SHORT, { reducedMotion: 'reduce' });
       const { page } = visit;
       const root = page.locator(W);
       const map = () => drawn(page, `${W} [data-view="map"]`);
       const math = () => drawn(page, `${W} [data-view="math"]`);
       try {
-        let id = await waitRun(page, W, 0);
+        let id = await w.waitRun(page, 0);
         let before = { map: await map(), math: await math() };
         const cases: [string, () => Promise<unknown>, (i: Inspection) => void][] = [
           ['weighted off', () => press(root.getByRole('switch', { name: '데이터 수로 가중 (n_k / m_t)' }), 'Space'), (i) => expect(i.config.weighting).toBe('uniform')],
@@ -131,8 +102,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', 
         ];
         for (const [name, change, check] of cases) {
           await change();
-          id = await waitRun(page, W, id);
-          const info = await look(page);
+          id = await w.waitRun(page, id);
+          const info = await w.inspect(page);
           check(info);
           expectFaithful(info);
           const after = { map: await map(), math: await math() };
@@ -142,31 +113,18 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', 
         }
         // With an IID split every client holds the same number of examples: both weightings agree.
         await combo(root, '데이터 분할').selectOption('iid');
-        id = await waitRun(page, W, id);
-        for (const c of Object.values((await look(page)).rounds.at(-1)!.coefficients)) expect(c).toBeCloseTo(1 / 5, 6);
+        id = await w.waitRun(page, id);
+        for (const c of Object.values((await w.inspect(page)).rounds.at(-1)!.coefficients)) expect(c).toBeCloseTo(1 / 5, 6);
 
         // Zoom and speed change the view only.
         await press(root.getByRole('switch', { name: '이번 라운드만 확대' }), 'Space');
         await expect.poll(map).not.toBe(before.map);
         await root.getByRole('radio', { name: '느리게' }).check();
         await page.waitForTimeout(300);
-        expect(Number(await dataOf(page, W, 'runId'))).toBe(id);
+        expect(Number(await w.data(page, 'runId'))).toBe(id);
 
         await page.waitForFunction(() => location.search.includes('avg.zoom=1') && location.search.includes('avg.speed=slow'));
-        const url = page.url();
-        const values = await controlValues(page, W);
-        const config = (await look(page)).config;
-        const again = await openPage(browser, url.slice(url.indexOf(CHAPTER)), { reducedMotion: 'reduce' });
-        try {
-          await again.page.locator(W).scrollIntoViewIfNeeded();
-          await again.page.locator(W).getByRole('radio', { name: '빠르게' }).check();
-          await waitRun(again.page, W, 0);
-          expect(await controlValues(again.page, W)).toEqual({ ...values, speed: 'fast' });
-          expect((await look(again.page)).config).toEqual(config);
-          expectNoProblems(again.problems);
-        } finally {
-          await again.close();
-        }
+        await w.expectAddressReopens(browser, page, (i) => i.config);
         expectNoProblems(visit.problems);
       } finally {
         await visit.close();
@@ -174,19 +132,19 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', 
     });
 
     test('one phase at a time; bad and random addresses', async () => {
-      const visit = await openWidget(browser, W, 'avg.speed=slow&avg.rounds=10&avg.clients=99&avg.lr=x&avg.what=1');
+      const visit = await w.open(browser, 'avg.speed=slow&avg.rounds=10&avg.clients=99&avg.lr=x&avg.what=1');
       const { page } = visit;
       const root = page.locator(W);
       try {
-        const notices = (await root.locator('[data-notices] p').allTextContents()).join('\n');
+        const notices = await w.notices(page);
         expect(notices).toContain('클라이언트 수 K: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
         expect(notices).toContain('학습률 η: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
         expect(notices).toContain('알 수 없는 설정(what)은 무시했습니다.');
-        await waitData(page, W, 'round>=1');
+        await w.waitData(page, 'round>=1');
         await root.locator('[data-action="toggle-play"]').click();
-        await waitData(page, W, 'status===paused');
+        await w.waitData(page, 'status===paused');
         await page.waitForTimeout(300);
-        const at = await look(page);
+        const at = await w.inspect(page);
         await root.getByRole('button', { name: '한 단계' }).click();
         await page.waitForFunction(
           ([tag, r, p]) => {
@@ -196,17 +154,17 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', 
           },
           [W, at.showing!.round, at.showing!.phase] as const,
         );
-        const next = (await look(page)).showing!;
+        const next = (await w.inspect(page)).showing!;
         if (at.showing!.phase === 'local') expect(next).toEqual({ round: at.showing!.round, phase: 'average' });
         else expect(next).toEqual({ round: at.showing!.round + 1, phase: 'local' });
         // In the 'local' phase the table waits for the server: the new global row is "?".
         if (next.phase === 'local') await expect(root.locator('tfoot').textContent()).resolves.toContain('?');
         await root.getByRole('button', { name: '한 라운드' }).click();
         await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.phase === 'average', W);
-        expectFaithful(await look(page));
-        expect((await look(page)).config.clients).toBe(8);
+        expectFaithful(await w.inspect(page));
+        expect((await w.inspect(page)).config.clients).toBe(8);
 
-        const problems = await malformedQueryProblems(page, W, randomQueries('avg', ['data', 'partition', 'alpha', 'clients', 'epochs', 'lr', 'weighted', 'rounds', 'seed', 'zoom', 'speed'], 150, viewport === 'desktop' ? 21 : 22));
+        const problems = await w.malformedQueryProblems(page, randomQueries('avg', ['data', 'partition', 'alpha', 'clients', 'epochs', 'lr', 'weighted', 'rounds', 'seed', 'zoom', 'speed'], 150, viewport === 'desktop' ? 21 : 22));
         expect(problems).toEqual([]);
         expectNoProblems(visit.problems);
       } finally {
@@ -215,20 +173,20 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', 
     });
 
     test('downloads and keyboard', async () => {
-      const visit = await openWidget(browser, W, SHORT);
+      const visit = await w.open(browser, SHORT);
       const { page } = visit;
       const root = page.locator(W);
       try {
-        await waitRun(page, W, 0);
+        await w.waitRun(page, 0);
         const csv = (await download(page, root.getByRole('button', { name: '가중치 CSV' }))).body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
         expect(csv[0]).toBe('round,model,n,coefficient,local_accuracy,p1,p2,p3');
         // Five rounds × (four clients + the new global model).
         expect(csv).toHaveLength(1 + 5 * 5);
         const json = JSON.parse((await download(page, root.getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
-        expect(json.config).toEqual((await look(page)).config);
+        expect(json.config).toEqual((await w.inspect(page)).config);
         expect(json.shownParameters.map((p: { index: number }) => p.index)).toEqual([0, 12, 18]);
         await expectImageDownloads(page, root, '매개변수 공간 지도');
-        const stops = await focusStops(page, W, '#avg-weighted');
+        const stops = await w.focusStops(page, '#avg-weighted');
         for (const s of ['avg-weighted', 'avg-data', 'avg-partition', 'avg-alpha', 'avg-clients', 'avg-seed', 'reseed', 'avg-epochs', 'avg-lr', 'avg-rounds', 'share', 'defaults', 'toggle-play', 'step', 'restart', 'step-phase', 'export-png', 'avg-zoom', 'export-csv']) {
           expect(stops).toContain(s);
         }

@@ -4,12 +4,10 @@
  *
  * Typical widget test:
  *
- *   import { afterAll, beforeAll, expect, test } from 'vitest';
- *   import { launchBrowser, openPage, expectNoProblems, expectAxeClean, type BrowserSession } from './harness';
+ *   import { expect, test } from 'vitest';
+ *   import { browserForSuite, openPage, expectNoProblems, expectAxeClean } from './harness';
  *
- *   let browser: BrowserSession;
- *   beforeAll(async () => { browser = await launchBrowser(); });
- *   afterAll(async () => { await browser.close(); });
+ *   const browser = browserForSuite();
  *
  *   test('the chart redraws when the learning rate changes', async () => {
  *     const visit = await openPage(browser, 'chapters/centralized/', { viewport: 'mobile' });
@@ -27,6 +25,7 @@
  *   site()                   What global setup serves: { baseUrl, origin, mount, distDir }.
  *   siteUrl(path)            Absolute URL of a site path, e.g. siteUrl('chapters/intro/').
  *   launchBrowser(opts)      Chromium with a fresh profile (launchPersistentContext); close() removes it.
+ *   browserForSuite(opts)    launchBrowser in beforeAll and close in afterAll, for a file or describe block.
  *   openPage(browser, path, opts)
  *                            Opens a page and records, until close(): console errors (page and
  *                            workers), uncaught page errors, requests to any other origin (these
@@ -53,7 +52,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page, type Response } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 /** Debian's Chromium package; the tests never download a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -163,6 +162,27 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<BrowserSe
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One Chromium for the tests of a file or of a `describe` block: launched before the first test,
+ * closed after the last. Use it where the tests run; its context exists from beforeAll on.
+ */
+export function browserForSuite(opts: LaunchOptions = {}): BrowserSession {
+  let session: BrowserSession | undefined;
+  beforeAll(async () => {
+    session = await launchBrowser(opts);
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+  return {
+    get context() {
+      if (!session) throw new Error('browserForSuite: the browser starts in beforeAll');
+      return session.context;
+    },
+    close: async () => session?.close(),
   };
 }
 

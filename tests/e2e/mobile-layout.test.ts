@@ -5,10 +5,10 @@
  * the keyboard; axe clean with the groups folded. One page load per page that has widgets (the
  * registry says which), every widget on it checked in that load.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { WIDGETS, type WidgetEntry } from '~/widgets/registry';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
+import { browserForSuite, expectAxeClean, expectNoProblems, openPage } from './harness';
 
 /** How far down the widget the picture and the play button must be: about two thirds of a phone's screen. */
 const FIRST_PX = 500;
@@ -44,13 +44,7 @@ const NO_GROUPS = new Set(['reproduction-results']);
 const pages = new Map<string, WidgetEntry[]>();
 for (const w of WIDGETS) pages.set(w.page, [...(pages.get(w.page) ?? []), w]);
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser({ viewport: 'mobile', reducedMotion: 'reduce' });
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = browserForSuite({ viewport: 'mobile', reducedMotion: 'reduce' });
 
 test('every widget has a picture to check', () => {
   expect(WIDGETS.map((w) => w.name).filter((n) => !PICTURE[n])).toEqual([]);

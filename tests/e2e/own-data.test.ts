@@ -6,9 +6,9 @@
  * and the opt-in keeping of a file in IndexedDB across reloads, and its deletion.
  */
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, type BrowserSession } from './harness';
+import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
 import { inspectWidget, openWidgetAt } from './widget-helpers';
 
 const W = 'own-data';
@@ -30,13 +30,7 @@ const status = (page: Page, s: string, timeout = 180_000) =>
   page.waitForFunction((s) => (document.querySelector('own-data') as HTMLElement | null)?.dataset.status === s, s, { timeout });
 
 describe('own-data figure', () => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite();
 
   test('Iris trains; Wine and broken files are read in the page only, each with its Korean message', async () => {
     const visit = await openWidgetAt(browser, 'chapters/comparison/', W, '', { viewport: 'mobile', reducedMotion: 'reduce' });

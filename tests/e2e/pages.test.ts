@@ -9,27 +9,12 @@
  * 360 px, where an embed frame is narrowest and overflow shows first; there the widget is at the
  * top of the page, so it mounts and axe also sees it drawn.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  auditPage,
-  auditProblems,
-  launchBrowser,
-  listPages,
-  openPage,
-  site,
-  type BrowserSession,
-  type ViewportName,
-} from './harness';
+import { describe, expect, test } from 'vitest';
+import { auditPage, auditProblems, browserForSuite, listPages, openPage, site, type ViewportName } from './harness';
 
 const pages = listPages(site().distDir);
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForSuite();
 
 test('the build has the pages the site promises', () => {
   for (const p of ['', 'glossary/', 'about/', 'search/']) expect(pages).toContain(p);

@@ -4,18 +4,12 @@
  * both change (a drawing is the widget's views: SVG markup and canvas pixels). Then the
  * figure's "기본값으로" button must bring the address back. A lock link hides its controls.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
+import { browserForSuite, expectNoProblems, openPage } from './harness';
 import { WIDGETS } from '~/widgets/registry';
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForSuite();
 
 /** A fingerprint of what a widget draws: its views' markup and canvas pixels. */
 const drawing = (page: Page, tag: string) =>

@@ -5,50 +5,26 @@
  * accountant); S = 0 with z > 0 is refused in Korean; the z sweep fills the privacy–utility curve
  * (accuracy against ε); the same address trains the same run.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
-import { inspectWidget, widgetReady } from './widget-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { overflowX, query, widgetTest } from './widget-helpers';
 import { privacySpent } from '~/engine/privacy/accountant';
+import type { DpInspection as Inspection } from '~/widgets/dp-fedavg/main';
 
 const PATH = 'chapters/privacy/';
 const TAG = 'dp-fedavg';
 
-interface Inspection {
-  runId: number;
-  status: string;
-  config: { noise: number; clip: number; clients: number; rounds: number; algorithm: string } | null;
-  rows: { round: number; testAccuracy: number; epsilon?: number | null }[];
-  clips: { round: number; participants: number; clipped: number; meanUpdateNorm: number; meanNorm: number; noiseNorm: number; appliedNorm: number }[];
-  arrows: { client: number; angle: number; norm: number; clipped: number }[];
-  server: { mean: number; noise: number; applied: number } | null;
-  curve: { z: number; accuracy: number; epsilon: number | null }[];
-  sweeping: boolean;
-  backend: { backend: string; thread: string } | null;
-}
+const browser = browserForSuite();
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const w = widgetTest<Inspection>(PATH, TAG, { json: false });
+const { inspect } = w;
 
-const ready = (page: Page) => widgetReady(page, TAG);
-
-const inspect = (page: Page) => inspectWidget<Inspection>(page, TAG);
-
-async function finished(page: Page, timeout = 90_000) {
-  await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.status === 'finished', TAG, { timeout });
-}
-
-const query = (page: Page) => new URL(page.url()).searchParams;
+const finished = (page: Page, timeout = 90_000) => w.waitData(page, 'status===finished', timeout);
 
 test('trains in the worker and draws every round’s clipping and noise', async () => {
-  const visit = await openPage(browser, PATH + '?dpfed.rounds=20');
+  const visit = await w.openReady(browser, 'dpfed.rounds=20');
   const { page } = visit;
-  await ready(page);
   await finished(page);
   const s = await inspect(page);
   expect(s.config).toMatchObject({ algorithm: 'dpfedavg', clip: 0.3, noise: 1, clients: 20, rounds: 20 });
@@ -99,8 +75,7 @@ test('trains in the worker and draws every round’s clipping and noise', async 
 });
 
 test('without clipping and noise it is plain FedAvg: nothing cut, no noise', async () => {
-  const visit = await openPage(browser, PATH + '?dpfed.clip=0&dpfed.noise=0&dpfed.rounds=10');
-  await ready(visit.page);
+  const visit = await w.openReady(browser, 'dpfed.clip=0&dpfed.noise=0&dpfed.rounds=10');
   await finished(visit.page);
   const s = await inspect(visit.page);
   expect(s.clips.every((c) => c.clipped === 0)).toBe(true);
@@ -111,8 +86,7 @@ test('without clipping and noise it is plain FedAvg: nothing cut, no noise', asy
 });
 
 test('noise without clipping is refused with a Korean explanation', async () => {
-  const visit = await openPage(browser, PATH + '?dpfed.clip=0&dpfed.noise=4');
-  await ready(visit.page);
+  const visit = await w.openReady(browser, 'dpfed.clip=0&dpfed.noise=4');
   const alert = visit.page.locator(`${TAG} [data-alert]`);
   await expect.poll(() => alert.isVisible()).toBe(true);
   expect(await alert.textContent()).toContain('클리핑 노름 S가 0보다 커야 합니다');
@@ -129,9 +103,8 @@ test('noise without clipping is refused with a Korean explanation', async () => 
 });
 
 test('the z sweep fills the accuracy-against-noise curve, and more noise costs accuracy', async () => {
-  const visit = await openPage(browser, PATH + '?dpfed.rounds=20&dpfed.noise=1');
+  const visit = await w.openReady(browser, 'dpfed.rounds=20&dpfed.noise=1');
   const { page } = visit;
-  await ready(page);
   await finished(page);
   await page.locator(`${TAG} [data-action="sweep"]`).click();
   await expect.poll(async () => (await inspect(page)).sweeping).toBe(true);
@@ -150,10 +123,7 @@ test('the z sweep fills the accuracy-against-noise curve, and more noise costs a
   expect(query(page).get('dpfed.noise')).toBe('1');
   expect(await page.locator(`${TAG} [data-view="noise"] svg`).count()).toBe(1);
 
-  const download = page.waitForEvent('download');
-  await page.locator(`${TAG} [data-action="export-noise-csv"]`).click();
-  const text = await (await download).createReadStream().then((st) => new Response(st as unknown as ReadableStream).text());
-  const lines = text.replace(/^\ufeff/, '').trim().split(/\r\n/);
+  const lines = await w.csvLines(page, '[data-action="export-noise-csv"]');
   expect(lines[0]).toBe('z,epsilon,final_test_accuracy,rounds');
   expect(lines[1]).toMatch(/^0,inf,/);
   expect(lines).toHaveLength(8);
@@ -165,8 +135,7 @@ test('the same address trains the same run; bad values are corrected in Korean',
   const q = '?dpfed.data=moons&dpfed.clients=10&dpfed.fraction=1&dpfed.rounds=10&dpfed.clip=0.5&dpfed.noise=2&dpfed.seed=5';
   const runs: number[][] = [];
   for (let i = 0; i < 2; i++) {
-    const visit = await openPage(browser, PATH + q);
-    await ready(visit.page);
+    const visit = await w.openReady(browser, q);
     await finished(visit.page);
     const s = await inspect(visit.page);
     expect(s.config).toMatchObject({ clients: 10, clip: 0.5, noise: 2, rounds: 10 });
@@ -177,8 +146,7 @@ test('the same address trains the same run; bad values are corrected in Korean',
   }
   expect(runs[1]).toEqual(runs[0]);
 
-  const bad = await openPage(browser, PATH + '?dpfed.clip=0.25&dpfed.clients=7&dpfed.data=mnist&dpfed.rounds=10');
-  await ready(bad.page);
+  const bad = await w.openReady(browser, 'dpfed.clip=0.25&dpfed.clients=7&dpfed.data=mnist&dpfed.rounds=10');
   const text = await bad.page.locator(`${TAG} [data-notices]`).textContent();
   expect(text).toContain('클리핑 노름 S: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
   expect(text).toContain('클라이언트 수 K: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
@@ -190,12 +158,10 @@ test('the same address trains the same run; bad values are corrected in Korean',
 
 test('axe-clean in light and dark, and no sideways scrolling on a phone', async () => {
   for (const colorScheme of ['light', 'dark'] as const) {
-    const visit = await openPage(browser, PATH + '?dpfed.rounds=10', { colorScheme, viewport: colorScheme === 'dark' ? 'mobile' : 'desktop' });
-    await ready(visit.page);
+    const visit = await w.openReady(browser, 'dpfed.rounds=10', { colorScheme, viewport: colorScheme === 'dark' ? 'mobile' : 'desktop' });
     await finished(visit.page);
     await expectAxeClean(visit.page, { include: '#dp-fedavg' });
-    const overflow = await visit.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await overflowX(visit.page)).toBeLessThanOrEqual(0);
     expectNoProblems(visit.problems);
     await visit.close();
   }

@@ -4,42 +4,22 @@
  * classic one), reads ε out in Korean, follows the keyboard and the address, corrects bad address
  * values with a Korean notice, and is axe-clean at 360 px in the dark theme.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
-import { inspectWidget, pressMoving, widgetReady } from './widget-helpers';
+import { expect, test } from 'vitest';
+import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { overflowX, pressMoving, query, widgetTest } from './widget-helpers';
+import type { EpsInspection as Inspection } from '~/widgets/epsilon-calculator/main';
 
 const PATH = 'chapters/privacy/';
 const TAG = 'epsilon-calculator';
 
-interface Inspection {
-  q: number;
-  z: number;
-  rounds: number;
-  delta: number;
-  epsilon: number;
-  order: number;
-  ratio: number;
-  classic: number;
-  curve: { round: number; epsilon: number }[];
-  reading: string;
-}
+const browser = browserForSuite();
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
-
-const inspect = (page: Page) => inspectWidget<Inspection>(page, TAG);
-const query = (page: Page) => new URL(page.url()).searchParams;
+const w = widgetTest<Inspection>(PATH, TAG, { json: false });
+const { inspect } = w;
 
 test('Abadi et al.’s setting, read in Korean; the keyboard moves z and the address follows', async () => {
-  const visit = await openPage(browser, PATH);
+  const visit = await w.openReady(browser);
   const { page } = visit;
-  await widgetReady(page, TAG);
   const widget = page.locator(TAG);
   const a = await inspect(page);
   expect([a.q, a.z, a.rounds, a.delta]).toEqual([0.01, 4, 10000, 1e-5]);
@@ -73,9 +53,8 @@ test('Abadi et al.’s setting, read in Korean; the keyboard moves z and the add
 });
 
 test('bad address values are clamped with a Korean notice; axe-clean and no sideways scroll at 360 px, dark', async () => {
-  const visit = await openPage(browser, `${PATH}?eps.q=abc&eps.z=999&eps.rounds=-5&eps.delta=0.5`, { viewport: 'mobile', colorScheme: 'dark' });
+  const visit = await w.openReady(browser, 'eps.q=abc&eps.z=999&eps.rounds=-5&eps.delta=0.5', { viewport: 'mobile', colorScheme: 'dark' });
   const { page } = visit;
-  await widgetReady(page, TAG);
   const notices = await page.locator(`${TAG} [data-notices]`).textContent();
   expect(notices).toContain('라운드마다 한 사람이 뽑힐 확률 q: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
   expect(notices).toContain('노이즈 배수 z: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
@@ -86,8 +65,7 @@ test('bad address values are clamped with a Korean notice; axe-clean and no side
   expect(Number.isFinite(s.epsilon)).toBe(true);
   expect(s.epsilon).toBeGreaterThan(0);
   await expectAxeClean(page, { include: '#epsilon-calculator' });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+  expect(await overflowX(page)).toBeLessThanOrEqual(0);
   expectNoProblems(visit.problems);
   await visit.close();
 });

@@ -3,46 +3,22 @@
  * drawn, the address round-trips, bad values are corrected with a Korean notice, the same seed
  * gives the same survey, downloads work, and the figure is axe-clean in both themes.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
-import { inspectWidget, widgetReady } from './widget-helpers';
+import { expect, test } from 'vitest';
+import { browserForSuite, expectAxeClean, expectNoProblems, openPage } from './harness';
+import { overflowX, query, widgetTest } from './widget-helpers';
+import type { RrInspection as Inspection } from '~/widgets/randomized-response/main';
 
 const PATH = 'chapters/privacy/';
 const TAG = 'randomized-response';
 
-interface Inspection {
-  n: number;
-  trueYes: number;
-  yes: number;
-  epsilon: number;
-  estimate: number;
-  lower: number;
-  upper: number;
-  answers: string;
-  errorPoints: { epsilon: number; rmse: number }[];
-  errorKey: string;
-}
+const browser = browserForSuite();
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
-
-/** Scrolls the widget into view and waits until its lazy module has mounted. */
-const ready = (page: Page) => widgetReady(page, TAG);
-
-const inspect = (page: Page) => inspectWidget<Inspection>(page, TAG);
-
-const query = (page: Page) => new URL(page.url()).searchParams;
+const w = widgetTest<Inspection>(PATH, TAG, { json: false });
+const { inspect } = w;
 
 test('draws a survey, and the f slider changes ε, the answers and the address', async () => {
-  const visit = await openPage(browser, PATH);
+  const visit = await w.openReady(browser);
   const { page } = visit;
-  await ready(page);
   const widget = page.locator(TAG);
   const before = await inspect(page);
   expect(before.n).toBe(1000);
@@ -84,8 +60,7 @@ test('draws a survey, and the f slider changes ε, the answers and the address',
 
 test('the address round-trips, and the same seed gives the same survey', async () => {
   const q = '?rr.form=coin&rr.f=0.25&rr.n=5000&rr.rate=12&rr.seed=77&rr.runs=20&rr.reveal=0';
-  const first = await openPage(browser, PATH + q);
-  await ready(first.page);
+  const first = await w.openReady(browser, q);
   const a = await inspect(first.page);
   expect(a.n).toBe(5000);
   expect(a.trueYes).toBe(600);
@@ -104,7 +79,7 @@ test('the address round-trips, and the same seed gives the same survey', async (
   await first.close();
 
   const second = await openPage(browser, url.replace(/^https?:\/\/[^/]+\//, ''));
-  await ready(second.page);
+  await w.ready(second.page);
   const b = await inspect(second.page);
   expect(b.answers).toBe(a.answers);
   expect(b.estimate).toBe(a.estimate);
@@ -118,8 +93,7 @@ test('the address round-trips, and the same seed gives the same survey', async (
 });
 
 test('bad values in the address are corrected with a Korean notice', async () => {
-  const visit = await openPage(browser, PATH + '?rr.f=abc&rr.n=99999999&rr.rate=-5&rr.bogus=1');
-  await ready(visit.page);
+  const visit = await w.openReady(browser, 'rr.f=abc&rr.n=99999999&rr.rate=-5&rr.bogus=1');
   const notices = visit.page.locator(`${TAG} [data-notices]`);
   const text = await notices.textContent();
   expect(text).toContain('동전에 맡길 확률 f: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
@@ -135,25 +109,17 @@ test('bad values in the address are corrected with a Korean notice', async () =>
 });
 
 test('downloads: answers as CSV, settings as JSON, the chart as SVG', async () => {
-  const visit = await openPage(browser, PATH + '?rr.n=100&rr.seed=3');
+  const visit = await w.openReady(browser, 'rr.n=100&rr.seed=3');
   const { page } = visit;
-  await ready(page);
-  const csv = page.waitForEvent('download');
-  await page.locator(`${TAG} [data-action="export-csv"]`).click();
-  const csvText = await (await csv).createReadStream().then((s) => new Response(s as unknown as ReadableStream).text());
-  const lines = csvText.replace(/^\ufeff/, '').trim().split(/\r\n/);
+  const lines = await w.csvLines(page, '[data-action="export-csv"]');
   expect(lines[0]).toBe('person,truth,answer,how');
   expect(lines).toHaveLength(101);
 
-  const json = page.waitForEvent('download');
-  await page.locator(`${TAG} [data-action="export-json"]`).click();
-  const body = JSON.parse(await (await json).createReadStream().then((s) => new Response(s as unknown as ReadableStream).text()));
+  const body = JSON.parse(await w.downloadText(page, '[data-action="export-json"]'));
   expect(body.settings.seed).toBe(3);
   expect(body.result.n).toBe(100);
 
-  const svg = page.waitForEvent('download');
-  await page.locator(`${TAG} [data-action="export-svg"][data-target="estimate"]`).click();
-  const svgText = await (await svg).createReadStream().then((s) => new Response(s as unknown as ReadableStream).text());
+  const svgText = await w.downloadText(page, '[data-action="export-svg"][data-target="estimate"]');
   expect(svgText).toContain('<svg');
   expect(svgText).toContain('보정한 추정');
   expectNoProblems(visit.problems);
@@ -162,12 +128,10 @@ test('downloads: answers as CSV, settings as JSON, the chart as SVG', async () =
 
 test('axe-clean in light and dark, on a phone-sized screen too', async () => {
   for (const colorScheme of ['light', 'dark'] as const) {
-    const visit = await openPage(browser, PATH, { colorScheme, viewport: colorScheme === 'dark' ? 'mobile' : 'desktop' });
-    await ready(visit.page);
+    const visit = await w.openReady(browser, '', { colorScheme, viewport: colorScheme === 'dark' ? 'mobile' : 'desktop' });
     await visit.page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.errorState === 'done', TAG);
     await expectAxeClean(visit.page, { include: '#randomized-response' });
-    const overflow = await visit.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await overflowX(visit.page)).toBeLessThanOrEqual(0);
     expectNoProblems(visit.problems);
     await visit.close();
   }

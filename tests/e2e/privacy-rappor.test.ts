@@ -4,49 +4,24 @@
  * population is decoded, invalid combinations explain themselves in Korean, basic RAPPOR fixes
  * k, h and m, and the settings round-trip through the address.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
-import { inspectWidget, widgetReady } from './widget-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { overflowX, query, widgetTest } from './widget-helpers';
+import type { RapporInspection as Inspection } from '~/widgets/rappor/main';
 
 const PATH = 'chapters/privacy/';
 const TAG = 'rappor-widget';
 
-interface Inspection {
-  params: { k: number; h: number; cohorts: number; f: number; p: number; q: number };
-  encoding: 'bloom' | 'basic';
-  epsInf: number;
-  epsOne: number;
-  cohort: number;
-  bloom: string;
-  prr: string;
-  reports: string[];
-  population: { key: string; done: boolean; total: number; estimates: { value: string; count: number; truth: number; detected: boolean }[] } | null;
-  problems: string[];
-}
+const browser = browserForSuite();
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
-
-const ready = (page: Page) => widgetReady(page, TAG);
-
-async function populationDone(page: Page) {
-  await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.population === 'done', TAG, { timeout: 30_000 });
-}
-
-const inspect = (page: Page) => inspectWidget<Inspection>(page, TAG);
-
-const query = (page: Page) => new URL(page.url()).searchParams;
+const w = widgetTest<Inspection>(PATH, TAG, { json: false });
+const { inspect } = w;
+const populationDone = (page: Page) => w.waitData(page, 'population===done', 30_000);
 
 test('reference settings: ε∞ = 4 ln 3, a report’s life, and a decoded population', async () => {
-  const visit = await openPage(browser, PATH);
+  const visit = await w.openReady(browser);
   const { page } = visit;
-  await ready(page);
   const widget = page.locator(TAG);
   const s = await inspect(page);
   expect(s.params).toEqual({ k: 16, h: 2, cohorts: 64, f: 0.5, p: 0.5, q: 0.75 });
@@ -96,8 +71,7 @@ test('reference settings: ε∞ = 4 ln 3, a report’s life, and a decoded popul
 });
 
 test('q not above p: the page explains in Korean and decodes nothing', async () => {
-  const visit = await openPage(browser, PATH + '?rappor.p=0.6&rappor.q=0.4');
-  await ready(visit.page);
+  const visit = await w.openReady(browser, 'rappor.p=0.6&rappor.q=0.4');
   const alert = visit.page.locator(`${TAG} [data-alert]`);
   await expect.poll(() => alert.isVisible()).toBe(true);
   expect(await alert.textContent()).toContain('q는 p보다 커야 합니다');
@@ -114,9 +88,8 @@ test('q not above p: the page explains in Korean and decodes nothing', async () 
 });
 
 test('basic RAPPOR: one bit per category, k, h and m fixed', async () => {
-  const visit = await openPage(browser, PATH + '?rappor.encoding=basic&rappor.n=10000&rappor.value=map.example');
+  const visit = await w.openReady(browser, 'rappor.encoding=basic&rappor.n=10000&rappor.value=map.example');
   const { page } = visit;
-  await ready(page);
   const s = await inspect(page);
   expect(s.encoding).toBe('basic');
   expect(s.params).toMatchObject({ k: 16, h: 1, cohorts: 1 });
@@ -134,8 +107,7 @@ test('basic RAPPOR: one bit per category, k, h and m fixed', async () => {
 
 test('the address round-trips and the seed fixes every bit and estimate', async () => {
   const q = '?rappor.k=32&rappor.h=3&rappor.m=8&rappor.f=0.25&rappor.n=3000&rappor.value=bank.example&rappor.reports=5&rappor.seed=42';
-  const first = await openPage(browser, PATH + q);
-  await ready(first.page);
+  const first = await w.openReady(browser, q);
   await populationDone(first.page);
   const a = await inspect(first.page);
   expect(a.params).toEqual({ k: 32, h: 3, cohorts: 8, f: 0.25, p: 0.5, q: 0.75 });
@@ -144,8 +116,7 @@ test('the address round-trips and the seed fixes every bit and estimate', async 
   expect(await first.page.locator('#rappor-value').inputValue()).toBe('bank.example');
   await first.close();
 
-  const second = await openPage(browser, PATH + q);
-  await ready(second.page);
+  const second = await w.openReady(browser, q);
   await populationDone(second.page);
   const b = await inspect(second.page);
   expect(b.reports).toEqual(a.reports);
@@ -155,8 +126,7 @@ test('the address round-trips and the seed fixes every bit and estimate', async 
 });
 
 test('bad values in the address are corrected with a Korean notice', async () => {
-  const visit = await openPage(browser, PATH + '?rappor.k=5&rappor.f=2&rappor.value=evil.example');
-  await ready(visit.page);
+  const visit = await w.openReady(browser, 'rappor.k=5&rappor.f=2&rappor.value=evil.example');
   const text = await visit.page.locator(`${TAG} [data-notices]`).textContent();
   expect(text).toContain('블룸 필터 크기 k: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
   expect(text).toContain('영구 단계의 f: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
@@ -170,21 +140,16 @@ test('bad values in the address are corrected with a Korean notice', async () =>
 
 test('downloads and accessibility', async () => {
   for (const colorScheme of ['light', 'dark'] as const) {
-    const visit = await openPage(browser, PATH + '?rappor.n=3000', { colorScheme, viewport: colorScheme === 'dark' ? 'mobile' : 'desktop' });
+    const visit = await w.openReady(browser, 'rappor.n=3000', { colorScheme, viewport: colorScheme === 'dark' ? 'mobile' : 'desktop' });
     const { page } = visit;
-    await ready(page);
     await populationDone(page);
     if (colorScheme === 'light') {
-      const download = page.waitForEvent('download');
-      await page.locator(`${TAG} [data-action="export-csv"]`).click();
-      const text = await (await download).createReadStream().then((s) => new Response(s as unknown as ReadableStream).text());
-      const lines = text.replace(/^\ufeff/, '').trim().split(/\r\n/);
+      const lines = await w.csvLines(page, '[data-action="export-csv"]');
       expect(lines[0]).toBe('value,true_count,estimate,std_error,detected');
       expect(lines).toHaveLength(17);
     }
     await expectAxeClean(page, { include: '#rappor' });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await overflowX(page)).toBeLessThanOrEqual(0);
     expectNoProblems(visit.problems);
     await visit.close();
   }

@@ -3,48 +3,26 @@
  * every client present, breaks when one drops out, is exact again with recovery, and cannot be
  * computed when too few clients are left; the settings round-trip through the address.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession } from './harness';
-import { inspectWidget, widgetReady } from './widget-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { overflowX, query, widgetTest } from './widget-helpers';
+import type { SecAggInspection as Inspection } from '~/widgets/secure-aggregation/main';
 
 const PATH = 'chapters/privacy/';
 const TAG = 'secure-aggregation';
 
-interface Inspection {
-  n: number;
-  threshold: number;
-  dropped: number[];
-  masked: number[][];
-  rawSum: number[];
-  naive: number[];
-  sum: number[] | null;
-  trueSum: number[];
-  exact: boolean;
-  recovered: boolean;
-  failure: string | null;
-}
+const browser = browserForSuite();
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const w = widgetTest<Inspection>(PATH, TAG, { json: false });
+const { inspect } = w;
 
-const ready = (page: Page) => widgetReady(page, TAG);
-
-const inspect = (page: Page) => inspectWidget<Inspection>(page, TAG);
-
-const query = (page: Page) => new URL(page.url()).searchParams;
 /** Edges of the pair graph drawn in a colour (red: masks left in the sum). */
 const edges = (page: Page, color: string) => page.locator(`${TAG} [data-view="graph"] line[stroke="${color}"]`).count();
 
 test('exact with everyone, broken by a dropout, exact again with recovery', async () => {
-  const visit = await openPage(browser, PATH);
+  const visit = await w.openReady(browser);
   const { page } = visit;
-  await ready(page);
   const widget = page.locator(TAG);
   let s = await inspect(page);
   expect(s.n).toBe(4);
@@ -88,8 +66,7 @@ test('exact with everyone, broken by a dropout, exact again with recovery', asyn
 });
 
 test('too few clients left: the masks cannot be recovered, and the page says why in Korean', async () => {
-  const visit = await openPage(browser, PATH + '?secagg.dropped=7&secagg.recover=1');
-  await ready(visit.page);
+  const visit = await w.openReady(browser, 'secagg.dropped=7&secagg.recover=1');
   const s = await inspect(visit.page);
   expect(s.dropped).toEqual([0, 1, 2]);
   expect(s.recovered).toBe(false);
@@ -101,8 +78,7 @@ test('too few clients left: the masks cannot be recovered, and the page says why
 
 test('the address round-trips (double masking, two dropouts), and the seed fixes every number', async () => {
   const q = '?secagg.clients=6&secagg.dim=2&secagg.dropped=5&secagg.recover=1&secagg.double=1&secagg.seed=9';
-  const first = await openPage(browser, PATH + q);
-  await ready(first.page);
+  const first = await w.openReady(browser, q);
   const a = await inspect(first.page);
   expect(a.n).toBe(6);
   expect(a.threshold).toBe(4);
@@ -116,8 +92,7 @@ test('the address round-trips (double masking, two dropouts), and the seed fixes
   expect(await first.page.locator('#secagg-double').isChecked()).toBe(true);
   await first.close();
 
-  const second = await openPage(browser, PATH + q);
-  await ready(second.page);
+  const second = await w.openReady(browser, q);
   expect((await inspect(second.page)).masked).toEqual(a.masked);
   // Without recovery, double masking leaves every self-mask in the sum.
   await second.page.locator('#secagg-recover').uncheck();
@@ -128,8 +103,7 @@ test('the address round-trips (double masking, two dropouts), and the seed fixes
 });
 
 test('bad values in the address are corrected with a Korean notice', async () => {
-  const visit = await openPage(browser, PATH + '?secagg.clients=20&secagg.dropped=-1&secagg.double=maybe');
-  await ready(visit.page);
+  const visit = await w.openReady(browser, 'secagg.clients=20&secagg.dropped=-1&secagg.double=maybe');
   const text = await visit.page.locator(`${TAG} [data-notices]`).textContent();
   expect(text).toContain('클라이언트 수: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
   expect(text).toContain('이탈한 클라이언트: 허용 범위보다 작은 값이라 최솟값으로 맞췄습니다.');
@@ -142,12 +116,8 @@ test('bad values in the address are corrected with a Korean notice', async () =>
 });
 
 test('download the values as CSV', async () => {
-  const visit = await openPage(browser, PATH + '?secagg.dropped=2');
-  await ready(visit.page);
-  const download = visit.page.waitForEvent('download');
-  await visit.page.locator(`${TAG} [data-action="export-csv"]`).click();
-  const text = await (await download).createReadStream().then((s) => new Response(s as unknown as ReadableStream).text());
-  const lines = text.replace(/^\ufeff/, '').trim().split(/\r\n/);
+  const visit = await w.openReady(browser, 'secagg.dropped=2');
+  const lines = await w.csvLines(visit.page, '[data-action="export-csv"]');
   expect(lines[0]).toBe('client,coordinate,update,encoded,masked,dropped');
   expect(lines).toHaveLength(1 + 4 * 3);
   // Client 2 dropped: no masked value, flagged.
@@ -158,11 +128,9 @@ test('download the values as CSV', async () => {
 
 test('axe-clean in light and dark, and no sideways scrolling on a phone', async () => {
   for (const colorScheme of ['light', 'dark'] as const) {
-    const visit = await openPage(browser, PATH + '?secagg.dropped=2', { colorScheme, viewport: colorScheme === 'dark' ? 'mobile' : 'desktop' });
-    await ready(visit.page);
+    const visit = await w.openReady(browser, 'secagg.dropped=2', { colorScheme, viewport: colorScheme === 'dark' ? 'mobile' : 'desktop' });
     await expectAxeClean(visit.page, { include: '#secure-aggregation' });
-    const overflow = await visit.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await overflowX(visit.page)).toBeLessThanOrEqual(0);
     expectNoProblems(visit.problems);
     await visit.close();
   }

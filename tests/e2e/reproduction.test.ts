@@ -6,23 +6,17 @@
  * engine is seeded, so the same settings give the same numbers.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type ViewportName } from './harness';
+import { browserForSuite, expectAxeClean, expectNoProblems, openPage, type ViewportName } from './harness';
 import type { ReproductionReport } from '~/data/reproduction';
+import type { ReproInspection as Inspection } from '~/widgets/reproduction/main';
 
 const PATH = 'reproduction/';
 const LIVE = 'reproduction-live';
 const RESULTS = 'reproduction-results';
 const SHORT = 'repro.clients=20&repro.target=85&repro.rounds=50&repro.e5ball=0';
 const report = JSON.parse(readFileSync('src/data/reproduction.json', 'utf8')) as ReproductionReport;
-
-interface Inspection {
-  runId: number;
-  status: string;
-  records: Array<{ id: string; lr: number; state: string; roundsToTarget: number | null; rounds: number; best: number }>;
-  backend: { backend: string; thread: string } | null;
-}
 
 async function inspect(page: Page): Promise<Inspection> {
   return page.evaluate((tag) => {
@@ -37,13 +31,7 @@ async function raceDone(page: Page, timeout = 90_000) {
   await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement | null)?.dataset.race === 'done', LIVE, { timeout });
 }
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForSuite();
 
 describe('the committed results', () => {
   test('the tables show this run beside the paper, and every figure has its text', async () => {

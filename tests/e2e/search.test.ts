@@ -2,16 +2,10 @@
  * Pagefind search on the built site, under the site's CSP: the index loads, the search runs in
  * Pagefind's Web Worker (which gets the CSP header from the server), results link to real pages.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { expectNoProblems, launchBrowser, openPage, site, siteUrl, type BrowserSession } from './harness';
+import { expect, test } from 'vitest';
+import { browserForSuite, expectNoProblems, openPage, site, siteUrl } from './harness';
 
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForSuite();
 
 test('the header search box leads to results that open real pages', async () => {
   const visit = await openPage(browser, '');

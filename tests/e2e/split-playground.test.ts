@@ -5,10 +5,10 @@
  * changed the run" from "the run changes anyway".
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
-import { openWidgetAt, widgetRunId, pressMoving as press } from './widget-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems, openPage } from './harness';
+import { pressMoving as press, widgetTest } from './widget-helpers';
 
 const PATH = 'chapters/split/';
 const W = 'split-playground';
@@ -27,32 +27,10 @@ interface Inspection {
   cut: number;
 }
 
-const openWidget = (browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> => openWidgetAt(browser, PATH, W, query, opts);
-
-const runIdOf = (page: Page) => widgetRunId(page, W);
-
-/** Waits for a run newer than `after` to reach `status`; returns its id. */
-async function waitRun(page: Page, after: number, status = 'finished', timeout = 40_000): Promise<number> {
-  await page.waitForFunction(
-    ({ after, status }) => {
-      const el = document.querySelector('split-playground') as HTMLElement | null;
-      return !!el && Number(el.dataset.runId ?? 0) > after && el.dataset.status === status;
-    },
-    { after, status },
-    { timeout },
-  );
-  return runIdOf(page);
-}
-
-async function inspect(page: Page): Promise<Inspection> {
-  return page.evaluate(() => {
-    const el = document.querySelector('split-playground') as unknown as { widgetController: { inspect(): unknown } };
-    return JSON.parse(JSON.stringify(el.widgetController.inspect()));
-  });
-}
+const w = widgetTest<Inspection>(PATH, W, { timeout: 40_000 });
+const { open: openWidget, inspect, waitRun, runId: runIdOf, slider } = w;
 
 const handle = (page: Page) => page.locator(`${W} .net__handle`);
-const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
 const combo = (page: Page, name: string) => page.locator(W).getByRole('combobox', { name });
 /** Parameters the address holds for this widget, once the debounced write has happened. */
 /** The widget's part of the address now (it is written batched: poll it, do not read it once). */
@@ -62,13 +40,7 @@ function urlParams(page: Page): Record<string, string> {
 }
 
 describe('split-learning playground', () => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite();
 
   test('trains in a worker on wasm; every byte the engine counts matches the formula, batch by batch', async () => {
     const visit = await openWidget(browser, SHORT);

@@ -4,10 +4,10 @@
  * linear decoder's reconstruction. Digit and cut only redraw; the model settings retrain.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
-import { openWidgetAt, widgetRunId, pressMoving as press } from './widget-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { pressMoving as press, widgetTest } from './widget-helpers';
 
 const PATH = 'chapters/split/';
 const W = 'server-view';
@@ -23,28 +23,14 @@ interface Inspection {
   backend: { backend: string; thread: string } | null;
 }
 
-const openWidget = (browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> => openWidgetAt(browser, PATH, W, query, opts);
-
-const runIdOf = (page: Page) => widgetRunId(page, W);
+const w = widgetTest<Inspection>(PATH, W, { timeout: 40_000 });
+const { open: openWidget, inspect, runId: runIdOf, slider, combo } = w;
 
 /** Waits until a run newer than `after` has finished and its view is drawn. */
 async function waitView(page: Page, after: number, timeout = 40_000): Promise<number> {
-  await page.waitForFunction(
-    (after) => {
-      const el = document.querySelector('server-view') as HTMLElement | null;
-      return !!el && Number(el.dataset.runId ?? 0) > after && el.dataset.status === 'finished' && el.dataset.viewReady === 'true';
-    },
-    after,
-    { timeout },
-  );
-  return runIdOf(page);
-}
-
-async function inspect(page: Page): Promise<Inspection> {
-  return page.evaluate(() => {
-    const el = document.querySelector('server-view') as unknown as { widgetController: { inspect(): unknown } };
-    return JSON.parse(JSON.stringify(el.widgetController.inspect()));
-  });
+  const id = await w.waitRun(page, after, 'finished', timeout);
+  await w.waitData(page, 'viewReady===true', timeout);
+  return id;
 }
 
 /** How many cells a picture paints, and a fingerprint of their colours (set by the renderer). */
@@ -53,17 +39,9 @@ async function picture(page: Page, view: string): Promise<{ cells: number; diges
   return { cells: Number(await svg.getAttribute('data-cells')), digest: (await svg.getAttribute('data-digest')) ?? '' };
 }
 
-const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
-const combo = (page: Page, name: string) => page.locator(W).getByRole('combobox', { name, exact: true });
 
 describe('what the server sees', () => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite();
 
   test('trains, then shows the raw digit, the update, the smashed data and its reconstruction; leakage falls with depth', async () => {
     const visit = await openWidget(browser, SHORT);

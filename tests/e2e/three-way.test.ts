@@ -4,10 +4,10 @@
  * kept short through the URL (`threeway.epochs=4`).
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { expectAxeClean, expectNoProblems, launchBrowser, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
-import { openWidgetAt, pressMoving as press } from './widget-helpers';
+import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { pressMoving as press, widgetTest } from './widget-helpers';
 
 const PATH = 'chapters/comparison/';
 const W = 'three-way';
@@ -34,39 +34,25 @@ interface Inspection {
   backend: { backend: string; thread: string } | null;
 }
 
-const openWidget = (browser: BrowserSession, query: string, opts: OpenOptions = {}): Promise<PageVisit> => openWidgetAt(browser, PATH, W, query, opts);
+const w = widgetTest<Inspection>(PATH, W);
+const { open: openWidget, inspect, slider, combo } = w;
 
-async function inspect(page: Page): Promise<Inspection> {
-  return page.evaluate(() => {
-    const el = document.querySelector('three-way') as unknown as { widgetController: { inspect(): unknown } };
-    return JSON.parse(JSON.stringify(el.widgetController.inspect()));
-  });
-}
-
-/** Waits for a whole race to end; `changed` first waits for the previous one to be replaced. */
+/** Waits for a whole race to end. */
 async function raceDone(page: Page, timeout = 60_000): Promise<Inspection> {
-  await page.waitForFunction(() => (document.querySelector('three-way') as HTMLElement | null)?.dataset.race === 'done', null, { timeout });
+  await w.waitData(page, 'race===done', timeout);
   return inspect(page);
 }
+/** Makes `change`, waits for it to start a new race and for that race to end. */
 async function rerunAndFinish(page: Page, change: () => Promise<unknown>): Promise<Inspection> {
   await change();
-  await page.waitForFunction(() => (document.querySelector('three-way') as HTMLElement | null)?.dataset.race === 'running', null, { timeout: 5000 });
+  await w.waitData(page, 'race===running', 5000);
   return raceDone(page);
 }
-
-const slider = (page: Page, name: string) => page.locator(W).getByRole('slider', { name, exact: true });
-const combo = (page: Page, name: string) => page.locator(W).getByRole('combobox', { name, exact: true });
 
 const byMethod = (info: Inspection) => Object.fromEntries(info.runs.map((r) => [r.method, r])) as Record<'centralized' | 'fl' | 'sl' | 'splitfed', Run>;
 
 describe('three-way comparison', () => {
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite();
 
   test('four methods, one model, one seed: what each sent, how well it learned, what the server saw', async () => {
     const visit = await openWidget(browser, SHORT);

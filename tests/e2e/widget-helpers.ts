@@ -1,12 +1,18 @@
 /**
  * Steps every widget test shares: open a page with a widget's query and bring the widget on
- * screen (which mounts it), wait for a lazy widget to be ready, read its run id and its
- * controller's inspect(), and move a keyboard control while checking that each key press moves
- * it. The chapter 3 tests add their own on top (fed-helpers.ts).
+ * screen (which mounts it), wait for a lazy widget to be ready or for a run, read its data-* and
+ * its controller's inspect(), move controls, and the checks every widget gets (malformed
+ * addresses, keyboard focus, downloads, overflow). `widgetTest(path, tag)` binds them to one
+ * widget, so that a test file states only its own steps.
+ *
+ * Every widget sets data-state (waiting, ready) and, if it trains, data-status (loading,
+ * running, paused, finished, diverged, error) and data-run-id on its element, and its
+ * controller has inspect() returning plain data.
  */
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+import { expectNoProblems, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
 
 /**
  * Opens the widget's folded control groups as a reader would (a tap on each closed summary):
@@ -50,3 +56,297 @@ export async function widgetReady(page: Page, tag: string, timeout = 30_000): Pr
 /** The widget controller's inspect(), as the page serialises it. */
 export const inspectWidget = <T>(page: Page, tag: string) =>
   page.evaluate((tag) => (document.querySelector(tag) as unknown as { widgetController: { inspect(): unknown } }).widgetController.inspect(), tag) as Promise<T>;
+
+/** The element's data-* value. */
+export const dataOf = async (page: Page, tag: string, key: string) => page.locator(tag).evaluate((el, k) => (el as HTMLElement).dataset[k] ?? '', key);
+
+/**
+ * Waits until `pred(dataset)` holds on the widget element. The predicate runs in the page, so it
+ * must be self-contained.
+ */
+export async function waitData(page: Page, tag: string, pred: string, timeout = 60_000): Promise<void> {
+  // A function (not a string) so that the page's CSP, which forbids eval, does not block it.
+  await page.waitForFunction(
+    ({ tag, pred }) => {
+      const el = document.querySelector(tag) as HTMLElement | null;
+      if (!el) return false;
+      const d = el.dataset;
+      const [key, op, value] = pred.split(/(===|!==|>=)/);
+      const v = d[key] ?? '';
+      if (op === '===') return v === value;
+      if (op === '!==') return v !== value;
+      return Number(v) >= Number(value);
+    },
+    { tag, pred },
+    { timeout },
+  );
+}
+
+/** Waits for a new run (run id above `after`, read from `idKey`) to reach `status`. */
+export async function waitRun(page: Page, tag: string, after: number, status = 'finished', timeout = 60_000, idKey = 'runId'): Promise<number> {
+  await page.waitForFunction(
+    ({ tag, after, status, idKey }) => {
+      const el = document.querySelector(tag) as HTMLElement | null;
+      return !!el && Number(el.dataset[idKey] ?? 0) > after && el.dataset.status === status;
+    },
+    { tag, after, status, idKey },
+    { timeout },
+  );
+  return Number(await dataOf(page, tag, idKey));
+}
+
+/** The controller's inspect(), through JSON. */
+export async function inspect<T = Record<string, unknown>>(page: Page, tag: string): Promise<T> {
+  return page.evaluate((tag) => {
+    const el = document.querySelector(tag) as unknown as { widgetController: { inspect(): unknown } | null };
+    return JSON.parse(JSON.stringify(el.widgetController?.inspect() ?? null));
+  }, tag);
+}
+
+/** A digest of what is drawn inside `selector` (SVG markup and canvas pixels). */
+export async function drawn(page: Page, selector: string): Promise<string> {
+  return page.evaluate(async (selector) => {
+    const parts: string[] = [];
+    for (const el of document.querySelectorAll(selector)) {
+      for (const svg of el.querySelectorAll('svg')) parts.push(svg.outerHTML.replace(/\s(id|clip-path)="[^"]*"/g, ''));
+      for (const c of el.querySelectorAll('canvas')) parts.push((c as HTMLCanvasElement).toDataURL());
+      parts.push(el.textContent ?? '');
+    }
+    const buf = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(parts.join('|')));
+    return [...new Uint8Array(buf)].slice(0, 8).map((b) => b.toString(16).padStart(2, '0')).join('');
+  }, selector);
+}
+
+/** Controls by their Korean label, inside one widget (several widgets share some labels). */
+export const slider = (scope: Locator, name: string) => scope.getByRole('slider', { name, exact: true });
+export const combo = (scope: Locator, name: string) => scope.getByRole('combobox', { name, exact: true });
+
+export async function press(target: Locator, key: string, times = 1): Promise<void> {
+  await target.focus();
+  for (let i = 0; i < times; i++) await target.press(key);
+}
+
+/** A fixed-seed generator, so the random query strings are the same every run. */
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/** Random and malformed query strings aimed at a namespace. */
+export function randomQueries(ns: string, keys: string[], n: number, seed: number): string[] {
+  const rand = lcg(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const allKeys = [...keys, 'bogus', '', '__proto__', 'constructor', 'toString'];
+  const values = ['0', '1', '-1', '10', '1e9', '-1e-9', '0.1', '.5', 'NaN', 'Infinity', 'abc', '', '%', '%E0%A4%A', '%ZZ', '%00', '+', 'iid', 'shards', 'all', 'fast', 'spiral', 'relu', '999999999999999999999', '0x10', '1,5', '한글', '🎲', '<script>', '"\'', 'true', 'false', '0.30000000000000004', '3.000000000001', '%2F%2E%2E'];
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const parts: string[] = [];
+    const count = Math.floor(rand() * 8);
+    for (let j = 0; j < count; j++) {
+      const form = rand();
+      if (form < 0.75) parts.push(`${ns}.${pick(allKeys)}=${pick(values)}`);
+      else if (form < 0.85) parts.push(`${ns}.${pick(allKeys)}`);
+      else if (form < 0.93) parts.push(`${pick(values)}=${pick(values)}`);
+      else parts.push(pick(['&&', '=', '==', '?', '#', `${ns}.`, `${ns}..x=1`, `${ns}.seed=1=2`, '%', `&${ns}.${keys[0]}`]));
+    }
+    out.push(parts.join(rand() < 0.9 ? '&' : ';'));
+  }
+  return out;
+}
+
+/**
+ * Reads each query with a fresh, unmounted copy of the widget (exactly what happens on load) and
+ * returns every control left without a valid value. [] when all settings came out valid.
+ */
+export async function malformedQueryProblems(page: Page, tag: string, queries: string[]): Promise<string[]> {
+  return page.evaluate(
+    ({ tag, queries }) => {
+      const original = document.querySelector(tag)!;
+      const template = original.innerHTML;
+      const box = document.createElement('div');
+      box.hidden = true;
+      document.body.append(box);
+      const out: string[] = [];
+      for (const q of queries) {
+        history.replaceState(null, '', `?${q}`);
+        const el = document.createElement(tag);
+        el.innerHTML = template;
+        box.append(el);
+        for (const f of el.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-param]')) {
+          if (f instanceof HTMLSelectElement && f.selectedIndex < 0) out.push(`${q}: ${f.dataset.param} has no option selected`);
+          if (f instanceof HTMLInputElement && (f.type === 'range' || f.type === 'number')) {
+            const v = Number(f.value);
+            if (!Number.isFinite(v) || v < Number(f.min) || v > Number(f.max)) out.push(`${q}: ${f.dataset.param}=${f.value}`);
+          }
+        }
+        el.remove();
+      }
+      box.remove();
+      history.replaceState(null, '', location.pathname);
+      return out;
+    },
+    { tag, queries },
+  );
+}
+
+/** Values of every control of a widget, as a reader sees them (readouts for sliders). */
+export async function controlValues(page: Page, tag: string): Promise<Record<string, string>> {
+  return page.locator(tag).evaluate((root) => {
+    const values: Record<string, string> = {};
+    for (const f of root.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-param]')) {
+      if (f instanceof HTMLInputElement && f.type === 'radio' && !f.checked) continue;
+      values[f.dataset.param!] =
+        f instanceof HTMLInputElement && f.type === 'range' ? (f.getAttribute('aria-valuetext') ?? '') : f instanceof HTMLInputElement && f.type === 'checkbox' ? String(f.checked) : f.value;
+    }
+    return values;
+  });
+}
+
+/**
+ * Tabs through the whole widget, from its first focus stop (reached by Shift+Tab from `first`,
+ * a control inside it: the picture and the play button come before the settings): every stop
+ * inside must show a focus ring.
+ */
+export async function focusStops(page: Page, tag: string, first: string, max = 100): Promise<string[]> {
+  // Arrive at the first stop by keyboard: a checkbox focused from script shows no ring.
+  await page.locator(first).focus();
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Shift+Tab');
+    if (!(await page.evaluate((tag) => !!document.activeElement?.closest(tag), tag))) break;
+  }
+  await page.keyboard.press('Tab');
+  const stops: string[] = [];
+  for (let i = 0; i < max; i++) {
+    const info = await page.evaluate((tag) => {
+      const el = document.activeElement as HTMLElement;
+      const inside = !!el.closest(tag);
+      const cs = getComputedStyle(el);
+      const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 1) || cs.boxShadow !== 'none';
+      const spanRing = el.matches('.ctl__segment input') && getComputedStyle(el.nextElementSibling!).outlineStyle !== 'none';
+      return { inside, id: el.id || el.getAttribute('data-action') || el.tagName.toLowerCase(), visible: el.matches(':focus-visible') && (ring || spanRing) };
+    }, tag);
+    if (!info.inside) break;
+    expect(info.visible, `focus ring on ${info.id}`).toBe(true);
+    stops.push(info.id);
+    await page.keyboard.press('Tab');
+  }
+  return stops;
+}
+
+/** Clicks a download button and returns the file's name and bytes. */
+export async function download(page: Page, button: Locator): Promise<{ name: string; body: Buffer }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return { name: d.suggestedFilename(), body: readFileSync((await d.path())!) };
+}
+
+/** Checks a downloaded PNG and SVG of a view. */
+export async function expectImageDownloads(page: Page, scope: Locator, what: string): Promise<void> {
+  const png = await download(page, scope.getByRole('button', { name: `${what} PNG 파일 내려받기` }));
+  expect([...png.body.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  expect(png.body.length).toBeGreaterThan(1500);
+  const svg = (await download(page, scope.getByRole('button', { name: `${what} SVG 파일 내려받기` }))).body.toString('utf8');
+  expect(svg.startsWith('<?xml')).toBe(true);
+  expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
+}
+
+/** Horizontal overflow of the document in px (0 is right). */
+export const overflowX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+
+export interface WidgetTestOptions {
+  /** How long `waitRun` and `waitData` wait by default (ms). */
+  timeout?: number;
+  /**
+   * Read inspect() through JSON, as a download would see it (typed arrays become objects, NaN
+   * and ∞ become null); false keeps what Playwright passes (∞ stays ∞). Default true.
+   */
+  json?: boolean;
+}
+
+/**
+ * The steps above bound to one widget (`tag`) on one page (`path`):
+ *
+ *   const w = widgetTest<FedInspection>('chapters/federated/', 'fed-playground');
+ *   const { page } = await w.open(browser, 'fed.rounds=5');
+ *   await w.waitRun(page, 0);
+ *   expect((await w.inspect(page)).status).toBe('finished');
+ */
+export function widgetTest<I>(path: string, tag: string, { timeout = 60_000, json = true }: WidgetTestOptions = {}) {
+  const read = (page: Page) => (json ? inspect<I>(page, tag) : inspectWidget<I>(page, tag));
+  return {
+    tag,
+    /** Opens the page with `query` and brings the widget on screen (which mounts it). */
+    open: (browser: BrowserSession, query = '', opts: OpenOptions = {}) => openWidgetAt(browser, path, tag, query, opts),
+    /** Opens the page with `query` (a leading "?" or not) and waits until the widget has mounted. */
+    async openReady(browser: BrowserSession, query = '', opts: OpenOptions = {}): Promise<PageVisit> {
+      const q = query.replace(/^\?/, '');
+      const visit = await openPage(browser, `${path}${q ? `?${q}` : ''}`, opts);
+      await widgetReady(visit.page, tag);
+      return visit;
+    },
+    ready: (page: Page) => widgetReady(page, tag),
+    /**
+     * Opens the page with `query` at its top, where the widget (far below the fold) must not have
+     * mounted yet; brings it on screen, waits with `settled` (default: its first run finished)
+     * and expects that run trained in a worker on wasm. The caller closes the visit.
+     */
+    async firstRun(browser: BrowserSession, query: string, settled = (p: Page) => waitRun(p, tag, 0)): Promise<{ visit: PageVisit; info: I }> {
+      const visit = await openPage(browser, `${path}?${query}`);
+      try {
+        expect(await dataOf(visit.page, tag, 'state')).toBe('waiting');
+        await visit.page.locator(tag).scrollIntoViewIfNeeded();
+        await settled(visit.page);
+        const info = await read(visit.page);
+        expect((info as { backend?: unknown }).backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
+        return { visit, info };
+      } catch (err) {
+        await visit.close();
+        throw err;
+      }
+    },
+    inspect: read,
+    runId: (page: Page) => widgetRunId(page, tag),
+    waitRun: (page: Page, after: number, status = 'finished', wait = timeout, idKey = 'runId') => waitRun(page, tag, after, status, wait, idKey),
+    data: (page: Page, key: string) => dataOf(page, tag, key),
+    waitData: (page: Page, pred: string, wait = timeout) => waitData(page, tag, pred, wait),
+    slider: (page: Page, name: string) => slider(page.locator(tag), name),
+    combo: (page: Page, name: string) => combo(page.locator(tag), name),
+    controlValues: (page: Page) => controlValues(page, tag),
+    malformedQueryProblems: (page: Page, queries: string[]) => malformedQueryProblems(page, tag, queries),
+    focusStops: (page: Page, first: string, max?: number) => focusStops(page, tag, first, max),
+    /**
+     * Opens the page's current address in a new tab (reduced motion), switches it to the fast
+     * speed, waits with `settled` (default: its first run finished), and expects the same control
+     * values but the speed and the same `pick(inspect())`: the address keeps every setting.
+     */
+    async expectAddressReopens(browser: BrowserSession, page: Page, pick: (info: I) => unknown, settled = (p: Page) => waitRun(p, tag, 0)) {
+      const url = page.url();
+      const values = await controlValues(page, tag);
+      const picked = pick(await read(page));
+      const again = await openPage(browser, url.slice(url.indexOf(path)), { reducedMotion: 'reduce' });
+      try {
+        await again.page.locator(tag).scrollIntoViewIfNeeded();
+        await again.page.locator(tag).getByRole('radio', { name: '빠르게' }).check();
+        await settled(again.page);
+        expect(await controlValues(again.page, tag)).toEqual({ ...values, speed: 'fast' });
+        expect(pick(await read(again.page))).toEqual(picked);
+        expectNoProblems(again.problems);
+      } finally {
+        await again.close();
+      }
+    },
+    /** The widget's notices about its address, one a line. */
+    notices: async (page: Page) => (await page.locator(`${tag} [data-notices] p`).allTextContents()).join('\n'),
+    /** Clicks the widget's button `selector` and returns the downloaded file's text. */
+    downloadText: (page: Page, selector: string) => downloadText(page, page.locator(`${tag} ${selector}`)),
+    /** The same for a CSV file, as its lines. */
+    csvLines: async (page: Page, selector: string) => (await downloadText(page, page.locator(`${tag} ${selector}`))).trim().split(/\r\n/),
+  };
+}
+
+/** The address's search parameters now. */
+export const query = (page: Page) => new URL(page.url()).searchParams;
+
+/** Clicks a download button and returns the file's text (a BOM removed). */
+export async function downloadText(page: Page, button: Locator): Promise<string> {
+  return (await download(page, button)).body.toString('utf8').replace(/^\ufeff/, '');
+}

@@ -12,7 +12,8 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { responsiveChart, type ChartRenderer } from '../renderers/plot-image';
+import { plotChart, type ChartRenderer } from '../renderers/plot-image';
+import { fromZero, percent, xAxis, yAxis, zeroRule } from '../renderers/plot-parts';
 
 export interface Curve {
   z: number;
@@ -56,7 +57,7 @@ export function colorOfZ(z: number, grid: readonly number[]): string {
 }
 
 export function createCurves(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<CurvesData> {
-  return responsiveChart<CurvesData>(el, { minWidth: 260 }, (d, width) => {
+  return plotChart<CurvesData>(el, { minWidth: 260 }, (d, width) => {
     const marks: Plot.Markish[] = [Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.25, strokeDasharray: '3,3' })];
     // Thin lines first, the current run on top.
     const ordered = [...d.curves].sort((a, b) => Number(a.current) - Number(b.current));
@@ -87,15 +88,15 @@ export function createCurves(el: HTMLElement, options: { label: string; grid: re
       marginRight: 52,
       marginBottom: 34,
       ariaLabel: options.label,
-      x: { domain: [0, Math.max(1, d.rounds)], label: '라운드', labelAnchor: 'right', labelArrow: 'none' },
-      y: { domain: [0.4, 1], label: '테스트 정확도', labelArrow: 'none', grid: true, tickFormat: (v: number) => `${Math.round(v * 100)}%`, ticks: 6 },
+      x: xAxis('라운드', { domain: [0, Math.max(1, d.rounds)] }),
+      y: yAxis('테스트 정확도', { domain: [0.4, 1], tickFormat: percent, ticks: 6 }),
       marks,
     });
   });
 }
 
 export function createEpsilon(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<EpsilonData> {
-  return responsiveChart<EpsilonData>(el, { minWidth: 260 }, (d, width) => {
+  return plotChart<EpsilonData>(el, { minWidth: 260 }, (d, width) => {
     const pts = d.epsilon.map((y, i) => ({ x: i + 1, y }));
     const top = pts.reduce((m, p) => Math.max(m, p.y), 0);
     const color = colorOfZ(d.z, options.grid);
@@ -106,10 +107,10 @@ export function createEpsilon(el: HTMLElement, options: { label: string; grid: r
       marginRight: 16,
       marginBottom: 34,
       ariaLabel: options.label,
-      x: { domain: [0, Math.max(1, d.rounds)], label: '라운드', labelAnchor: 'right', labelArrow: 'none' },
-      y: { domain: [0, top > 0 ? top * 1.1 : 1], label: '지금까지 쓴 ε', labelArrow: 'none', grid: true, ticks: 5 },
+      x: xAxis('라운드', { domain: [0, Math.max(1, d.rounds)] }),
+      y: yAxis('지금까지 쓴 ε', { domain: fromZero(top, 1.1), ticks: 5 }),
       marks: [
-        Plot.ruleY([0], { stroke: 'currentColor', strokeOpacity: 0.3 }),
+        zeroRule(),
         Plot.line(pts, { x: 'x', y: 'y', stroke: color, strokeWidth: 2.5 }),
         Plot.text(pts.slice(-1), { x: 'x', y: 'y', text: (p: { y: number }) => `ε = ${p.y.toFixed(2)}`, dy: -10, textAnchor: 'end', fill: 'currentColor', fontSize: 11, fontWeight: 700 }),
       ],
@@ -118,7 +119,7 @@ export function createEpsilon(el: HTMLElement, options: { label: string; grid: r
 }
 
 export function createNoise(el: HTMLElement, options: { label: string }): ChartRenderer<NoiseData> {
-  return responsiveChart<NoiseData>(el, { minWidth: 260 }, (d, width) => {
+  return plotChart<NoiseData>(el, { minWidth: 260 }, (d, width) => {
     const pts = d.points.filter((p): p is NoisePoint & { epsilon: number } => p.epsilon !== null && p.epsilon > 0).sort((a, b) => a.epsilon - b.epsilon);
     const free = d.points.filter((p) => p.epsilon === null);
     const cur = pts.filter((p) => p.z === d.current);
@@ -131,8 +132,8 @@ export function createNoise(el: HTMLElement, options: { label: string }): ChartR
       marginRight: 20,
       marginBottom: 36,
       ariaLabel: options.label,
-      x: { type: 'log', domain: [Math.min(lo, hi / 10) / 1.5, hi * 1.5], label: '프라이버시 예산 ε (로그 눈금) →', labelAnchor: 'right', labelArrow: 'none', ticks: 4, tickFormat: (v: number) => String(Number(v.toPrecision(2))) },
-      y: { domain: [0.4, 1], label: '마지막 라운드의 테스트 정확도', labelArrow: 'none', grid: true, tickFormat: (v: number) => `${Math.round(v * 100)}%`, ticks: 6 },
+      x: xAxis('프라이버시 예산 ε (로그 눈금) →', { type: 'log', domain: [Math.min(lo, hi / 10) / 1.5, hi * 1.5], ticks: 4, tickFormat: (v: number) => String(Number(v.toPrecision(2))) }),
+      y: yAxis('마지막 라운드의 테스트 정확도', { domain: [0.4, 1], tickFormat: percent, ticks: 6 }),
       marks: [
         Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.25, strokeDasharray: '3,3' }),
         // No noise, no guarantee: its accuracy as a reference line.

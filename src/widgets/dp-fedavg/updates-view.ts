@@ -9,10 +9,11 @@
  * Right: the server's step as three lengths: the mean of the clipped updates, the Gaussian noise
  * added to it, and the step actually taken (their sum).
  *
- * Colours are attributes so an exported SVG matches the page.
+ * Colours are attributes, the light palette an exported SVG carries; on the page the classes
+ * (privacy-widgets.css, dp-fedavg.css) repaint them in the reader's theme.
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { select } from 'd3';
+import { pictureSvg } from '../randomized-response/picture';
 
 export interface UpdatesViewOptions {
   label: string;
@@ -61,17 +62,7 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
   const cx = 150;
   const cy = 158;
   const R = 118;
-  const svg = select(el)
-    .append('svg')
-    .attr('class', 'dp-updates')
-    .attr('viewBox', `0 0 ${W} ${H}`)
-    .attr('width', W)
-    .attr('height', H)
-    .attr('role', 'img')
-    .attr('aria-label', options.label)
-    .attr('font-family', 'sans-serif');
-  // A light panel in both themes: the drawing's colours are fixed (they are also the export's).
-  svg.append('rect').attr('width', W).attr('height', H).attr('rx', 6).attr('fill', '#ffffff');
+  const svg = pictureSvg(el, 'dp-updates', options.label, { width: W, height: H });
   const defs = svg.append('defs');
   for (const [id, color] of [
     ['dp-head-sent', UPDATE_COLORS.sent],
@@ -88,6 +79,7 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
       .attr('orient', 'auto-start-reverse')
       .append('path')
       .attr('d', 'M0,0 L10,5 L0,10 z')
+      .attr('class', id === 'dp-head-sent' ? 'dp-updates__sent-head' : null)
       .attr('fill', color);
   }
   const left = svg.append('g');
@@ -96,12 +88,13 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
   function draw(d: UpdatesViewData) {
     left.selectAll('*').remove();
     right.selectAll('*').remove();
-    left.append('text').attr('x', 10).attr('y', 18).attr('font-size', 13).attr('font-weight', 700).attr('fill', '#1d2127').text(`라운드 ${d.round}: 클라이언트 변화량`);
+    left.append('text').attr('class', 'ink-text').attr('x', 10).attr('y', 18).attr('font-size', 13).attr('font-weight', 700).attr('fill', '#1d2127').text(`라운드 ${d.round}: 클라이언트 변화량`);
     const maxNorm = Math.max(1e-9, ...d.clients.map((c) => c.norm), d.clip);
     const scale = R / maxNorm;
     if (d.clip > 0) {
       left
         .append('circle')
+        .attr('class', 'dp-updates__limit')
         .attr('cx', cx)
         .attr('cy', cy)
         .attr('r', d.clip * scale)
@@ -113,11 +106,12 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
         .append('text')
         .attr('x', cx + d.clip * scale * Math.cos(-Math.PI / 4) + 4)
         .attr('y', cy + d.clip * scale * Math.sin(-Math.PI / 4) - 4)
+        .attr('class', 'ink-muted')
         .attr('font-size', 11)
         .attr('fill', UPDATE_COLORS.limit)
         .text(`S = ${d.clip}`);
     }
-    left.append('circle').attr('cx', cx).attr('cy', cy).attr('r', 2.5).attr('fill', UPDATE_COLORS.applied);
+    left.append('circle').attr('class', 'ink-text').attr('cx', cx).attr('cy', cy).attr('r', 2.5).attr('fill', UPDATE_COLORS.applied);
     for (const c of d.clients) {
       const ux = Math.cos(c.angle);
       const uy = -Math.sin(c.angle);
@@ -139,6 +133,7 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
         .attr('y1', cy)
         .attr('x2', cx + ux * c.clipped * scale)
         .attr('y2', cy + uy * c.clipped * scale)
+        .attr('class', 'dp-updates__sent')
         .attr('stroke', UPDATE_COLORS.sent)
         .attr('stroke-width', 2.2)
         .attr('marker-end', 'url(#dp-head-sent)');
@@ -148,22 +143,23 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
       .append('text')
       .attr('x', 10)
       .attr('y', H - 8)
+      .attr('class', 'ink-muted')
       .attr('font-size', 11)
       .attr('fill', '#525a65')
       .text(d.clip > 0 ? `${d.clients.length}명 중 ${cut}명의 변화량이 S에서 잘렸습니다` : `클리핑 없음 (${d.clients.length}명)`);
 
-    right.append('text').attr('x', 0).attr('y', 18).attr('font-size', 13).attr('font-weight', 700).attr('fill', '#1d2127').text('서버가 모델을 옮긴 거리');
+    right.append('text').attr('class', 'ink-text').attr('x', 0).attr('y', 18).attr('font-size', 13).attr('font-weight', 700).attr('fill', '#1d2127').text('서버가 모델을 옮긴 거리');
     if (!d.server) return;
-    const bars: [string, number, string][] = [
-      ['클리핑한 변화량의 평균', d.server.mean, UPDATE_COLORS.mean],
-      ['더한 노이즈', d.server.noise, UPDATE_COLORS.noise],
-      ['실제로 옮긴 거리', d.server.applied, UPDATE_COLORS.applied],
+    const bars: [string, number, string, string | null][] = [
+      ['클리핑한 변화량의 평균', d.server.mean, UPDATE_COLORS.mean, null],
+      ['더한 노이즈', d.server.noise, UPDATE_COLORS.noise, 'dp-updates__noise'],
+      ['실제로 옮긴 거리', d.server.applied, UPDATE_COLORS.applied, 'ink-text'],
     ];
     const maxBar = Math.max(1e-9, ...bars.map((b) => b[1]));
     const bw = 250;
-    bars.forEach(([label, value, color], i) => {
+    bars.forEach(([label, value, color, ink], i) => {
       const y = 48 + i * 70;
-      right.append('text').attr('x', 0).attr('y', y).attr('font-size', 12).attr('fill', '#1d2127').text(label);
+      right.append('text').attr('class', 'ink-text').attr('x', 0).attr('y', y).attr('font-size', 12).attr('fill', '#1d2127').text(label);
       right
         .append('rect')
         .attr('x', 0)
@@ -171,6 +167,7 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
         .attr('width', Math.max(1, (value / maxBar) * bw))
         .attr('height', 22)
         .attr('rx', 3)
+        .attr('class', ink)
         .attr('fill', color);
       right
         .append('text')
@@ -178,10 +175,11 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
         .attr('y', y + 24)
         .attr('font-size', 12)
         .attr('font-weight', 700)
+        .attr('class', 'ink-text')
         .attr('fill', '#1d2127')
         .text(fmt(value));
     });
-    right.append('text').attr('x', 0).attr('y', H - 8).attr('font-size', 11).attr('fill', '#525a65').text('길이는 모든 파라미터에 대한 L2 노름');
+    right.append('text').attr('class', 'ink-muted').attr('x', 0).attr('y', H - 8).attr('font-size', 11).attr('fill', '#525a65').text('길이는 모든 파라미터에 대한 L2 노름');
   }
 
   return {

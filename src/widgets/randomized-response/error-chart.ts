@@ -7,7 +7,8 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { asImage } from '../renderers/plot-image';
+import { plotChart, type ChartRenderer } from '../renderers/plot-image';
+import { xAxis, yAxis } from '../renderers/plot-parts';
 
 export interface ErrorChartOptions {
   label: string;
@@ -30,10 +31,9 @@ export interface ErrorChartData {
   xMax: number;
 }
 
-export interface ErrorChartRenderer {
+/** `update` takes the fields that changed (the current ε moves without a new simulation). */
+export interface ErrorChartRenderer extends Omit<ChartRenderer<ErrorChartData>, 'update'> {
   update(data: Partial<ErrorChartData>): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
 }
 
 /** Errors below this (in percentage points) are drawn at it: log scales have no zero. */
@@ -41,11 +41,7 @@ const FLOOR = 0.01;
 
 export function create(el: HTMLElement, options: ErrorChartOptions): ErrorChartRenderer {
   let data: ErrorChartData = { points: [], current: null, xMax: 5 };
-  let frame = 0;
-  let width = Math.max(260, el.clientWidth || 520);
-
-  function draw() {
-    frame = 0;
+  const chart = plotChart<ErrorChartData>(el, { minWidth: 260, initialWidth: 520, initial: data }, (data, width) => {
     const dots: { x: number; y: number }[] = [];
     // A small fixed horizontal spread (by run index) so that runs with similar errors stay visible.
     for (const p of data.points) p.errors.forEach((e, r) => dots.push({ x: p.epsilon + (((r * 37) % 11) - 5) * 0.012, y: Math.max(FLOOR, e * 100) }));
@@ -69,54 +65,28 @@ export function create(el: HTMLElement, options: ErrorChartOptions): ErrorChartR
         Plot.text([data.current], { x: (d: number) => d, frameAnchor: 'top', text: () => '현재 설정', dx: 4, dy: 6, textAnchor: 'start', fill: '#0a7d6c', fontWeight: 700 }),
       );
     }
-    const chart = Plot.plot({
+    return Plot.plot({
       width,
       height: options.height ?? 230,
       marginLeft: 52,
       marginRight: 16,
       marginBottom: 36,
       ariaLabel: options.label,
-      x: { domain: [0, data.xMax], label: '프라이버시 예산 ε (클수록 보호가 약함)', labelAnchor: 'right', labelArrow: 'none' },
-      y: {
+      x: xAxis('프라이버시 예산 ε (클수록 보호가 약함)', { domain: [0, data.xMax] }),
+      y: yAxis('오차 (%p, 로그 눈금)', {
         type: 'log',
         domain: [bottom, top * 1.3],
-        label: '오차 (%p, 로그 눈금)',
-        labelArrow: 'none',
-        grid: true,
         ticks: [0.01, 0.1, 1, 10, 100].filter((t) => t >= bottom && t <= top * 1.3),
         tickFormat: (v: number) => `${v}`,
-      },
+      }),
       marks,
     });
-    el.replaceChildren(asImage(chart));
-  }
-
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
-  const ro =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver((entries) => {
-          const w = Math.round(entries[0]?.contentRect.width ?? width);
-          if (w > 0 && Math.abs(w - width) >= 8) {
-            width = Math.max(260, w);
-            schedule();
-          }
-        });
-  ro?.observe(el);
-  schedule();
-
+  });
   return {
+    ...chart,
     update(next) {
       data = { ...data, ...next };
-      schedule();
-    },
-    svg: () => el.querySelector('svg'),
-    destroy() {
-      if (frame) cancelAnimationFrame(frame);
-      ro?.disconnect();
-      el.replaceChildren();
+      chart.update(data);
     },
   };
 }

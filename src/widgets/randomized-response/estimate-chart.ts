@@ -6,7 +6,8 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { responsiveChart } from '../renderers/plot-image';
+import { plotChart, type ChartRenderer } from '../renderers/plot-image';
+import { percent, xAxis } from '../renderers/plot-parts';
 
 export interface EstimateChartOptions {
   label: string;
@@ -22,28 +23,24 @@ export interface EstimateChartData {
   upper: number;
 }
 
-export interface EstimateChartRenderer {
-  update(data: EstimateChartData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type EstimateChartRenderer = ChartRenderer<EstimateChartData>;
 
 const ROWS = ['참 비율', '단순 추정', '보정한 추정'] as const;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function create(el: HTMLElement, options: EstimateChartOptions): EstimateChartRenderer {
-  return responsiveChart<EstimateChartData>(el, { minWidth: 260 }, (data, width) => {
+  return plotChart<EstimateChartData>(el, { minWidth: 260 }, (data, width) => {
     const d = data;
     const lo = Math.min(0, d.lower);
     const hi = Math.max(1, d.upper);
-    const chart = Plot.plot({
+    return Plot.plot({
       width,
       height: options.height ?? 150,
       marginLeft: 78,
       marginRight: 20,
       marginBottom: 34,
       ariaLabel: options.label,
-      x: { domain: [lo, hi], label: '비율', labelAnchor: 'right', labelArrow: 'none', tickFormat: (v: number) => `${Math.round(v * 100)}%`, grid: true },
+      x: xAxis('비율', { domain: [lo, hi], tickFormat: percent, grid: true }),
       y: { domain: [...ROWS], label: null },
       marks: [
         Plot.ruleX([d.truth], { stroke: 'currentColor', strokeDasharray: '4,3', strokeOpacity: 0.7 }),
@@ -69,6 +66,5 @@ export function create(el: HTMLElement, options: EstimateChartOptions): Estimate
         ),
       ],
     });
-    return chart;
   });
 }

@@ -6,7 +6,8 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { responsiveChart } from '../renderers/plot-image';
+import { plotChart, type ChartRenderer } from '../renderers/plot-image';
+import { xAxis } from '../renderers/plot-parts';
 
 export interface FrequencyChartOptions {
   label: string;
@@ -25,25 +26,21 @@ export interface FrequencyChartData {
   rows: FrequencyRow[];
 }
 
-export interface FrequencyChartRenderer {
-  update(data: FrequencyChartData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type FrequencyChartRenderer = ChartRenderer<FrequencyChartData>;
 
 export function create(el: HTMLElement, options: FrequencyChartOptions): FrequencyChartRenderer {
-  return responsiveChart<FrequencyChartData>(el, { minWidth: 280, initialWidth: 560 }, (data, width) => {
+  return plotChart<FrequencyChartData>(el, { minWidth: 280, initialWidth: 560 }, (data, width) => {
     const rows = data.rows;
     const lo = Math.min(0, ...rows.map((r) => r.lower));
     const hi = Math.max(1, ...rows.map((r) => r.upper), ...rows.map((r) => r.truth));
-    const chart = Plot.plot({
+    return Plot.plot({
       width,
       height: 26 + rows.length * 22 + 36,
       marginLeft: 104,
       marginRight: 16,
       marginBottom: 36,
       ariaLabel: options.label,
-      x: { domain: [lo, hi], label: '보고 수 (명)', labelAnchor: 'right', labelArrow: 'none', grid: true, nice: true, tickFormat: (v: number) => v.toLocaleString('ko-KR') },
+      x: xAxis('보고 수 (명)', { domain: [lo, hi], grid: true, nice: true, tickFormat: (v: number) => v.toLocaleString('ko-KR') }),
       y: { domain: rows.map((r) => r.value), label: null, padding: 0.25 },
       marks: [
         Plot.barX(rows, { x: 'truth', y: 'value', fill: '#aab2bd', fillOpacity: 0.6 }),
@@ -59,6 +56,5 @@ export function create(el: HTMLElement, options: FrequencyChartOptions): Frequen
         ),
       ],
     });
-    return chart;
   });
 }

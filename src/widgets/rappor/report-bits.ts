@@ -1,12 +1,13 @@
 /**
  * "The life of a report" (d3, SVG): one row of k cells per stage — the Bloom filter B, the
  * permanent randomized response B′ (cells the coin decided are framed), each instantaneous report
- * S, and the share of 1s over the reports so far. Colours are attributes so an exported SVG
- * matches the page.
+ * S, and the share of 1s over the reports so far. Colours are attributes, the light palette an
+ * exported SVG carries; on the page the classes (privacy-widgets.css, rappor.css) repaint them in
+ * the reader's theme.
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { select } from 'd3';
+import { pictureSvg } from '../randomized-response/picture';
 
 export interface ReportBitsOptions {
   label: string;
@@ -43,12 +44,7 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
   const W = 640;
   const labelW = 96;
   const rowH = 22;
-  const svg = select(el)
-    .append('svg')
-    .attr('class', 'rappor-bits')
-    .attr('role', 'img')
-    .attr('aria-label', options.label)
-    .attr('font-family', 'sans-serif');
+  const svg = pictureSvg(el, 'rappor-bits', options.label);
   const g = svg.append('g');
 
   function draw(d: ReportBitsData) {
@@ -74,8 +70,7 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
     svg.attr('viewBox', `0 0 ${W} ${H}`).attr('width', W).attr('height', H);
 
     g.selectAll('*').remove();
-    // A light panel in both themes: the drawing's colours are fixed (they are also the export's).
-    g.append('rect').attr('width', W).attr('height', H).attr('rx', 6).attr('fill', '#ffffff');
+    g.append('rect').attr('class', 'ink-panel').attr('width', W).attr('height', H).attr('rx', 6).attr('fill', '#ffffff');
     // Bit indices above the first row.
     if (showText) {
       g.append('g')
@@ -86,12 +81,13 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
         .attr('y', 12)
         .attr('text-anchor', 'middle')
         .attr('font-size', 8.5)
+        .attr('class', 'rappor-bits__index')
         .attr('fill', '#6b7380')
         .text((i) => String(i));
     }
     for (const r of placed) {
       const row = g.append('g').attr('transform', `translate(0,${r.y})`);
-      row.append('text').attr('x', 6).attr('y', rowH / 2).attr('dy', '0.35em').attr('font-size', 11).attr('font-weight', 600).attr('fill', '#525a65').text(r.label);
+      row.append('text').attr('x', 6).attr('y', rowH / 2).attr('dy', '0.35em').attr('font-size', 11).attr('font-weight', 600).attr('class', 'ink-muted').attr('fill', '#525a65').text(r.label);
       const cells = row
         .selectAll('g')
         .data(r.cells.map((v, i) => ({ v, i })))
@@ -99,7 +95,7 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
         .attr('transform', (c) => `translate(${labelW + c.i * cellW},0)`);
       cells
         .append('rect')
-        .attr('class', 'rappor-bits__cell')
+        .attr('class', (c) => `rappor-bits__cell ${r.kind === 'share' || c.v ? 'is-one' : 'is-zero'}`)
         .attr('width', Math.max(1, cellW - 1.5))
         .attr('height', rowH)
         .attr('rx', 2)
@@ -115,6 +111,7 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
           .attr('dy', '0.35em')
           .attr('text-anchor', 'middle')
           .attr('font-size', r.kind === 'share' ? 8 : 11)
+          .attr('class', (c) => ((r.kind === 'share' ? c.v > 0.5 : c.v) ? 'rappor-bits__on' : 'rappor-bits__off'))
           .attr('fill', (c) => ((r.kind === 'share' ? c.v > 0.5 : c.v) ? BIT_COLORS.text1 : BIT_COLORS.text0))
           .text((c) => (r.kind === 'share' ? c.v.toFixed(2).replace(/^0/, '') : String(c.v)));
       }

@@ -8,7 +8,8 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { throttledChart } from './plot-image';
+import { plotChart, type ChartRenderer } from './plot-image';
+import { percent, xAxis } from './plot-parts';
 
 export interface BeforeAfterRow {
   /** Row label, top to bottom in the given order. */
@@ -31,16 +32,12 @@ export interface BeforeAfterOptions {
   down?: string;
 }
 
-export interface BeforeAfterRenderer {
-  update(data: BeforeAfterData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type BeforeAfterRenderer = ChartRenderer<BeforeAfterData>;
 
 export function create(el: HTMLElement, options: BeforeAfterOptions): BeforeAfterRenderer {
   const up = options.up ?? '#0072b2';
   const down = options.down ?? '#d55e00';
-  return throttledChart<BeforeAfterData>(el, { minWidth: 240, initialWidth: 360 }, { rows: [] }, (data, width) => {
+  return plotChart<BeforeAfterData>(el, { minWidth: 240, initialWidth: 360, initial: { rows: [] }, every: 150 }, (data, width) => {
     const rowH = 22;
     const height = 40 + Math.max(1, data.rows.length) * rowH;
     const rows = data.rows.map((r) => ({ ...r, color: r.after >= r.before ? up : down }));
@@ -65,7 +62,7 @@ export function create(el: HTMLElement, options: BeforeAfterOptions): BeforeAfte
       ariaLabel: options.label,
       color: { type: 'identity' },
       y: { domain: data.rows.map((r) => r.label), label: null, tickSize: 0 },
-      x: { domain: [0, 1], label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', grid: true, tickFormat: (x: number) => `${Math.round(100 * x)}%`, ticks: Math.max(2, Math.floor(width / 90)) },
+      x: xAxis(options.xLabel, { domain: [0, 1], grid: true, tickFormat: percent, ticks: Math.max(2, Math.floor(width / 90)) }),
       marks,
     });
   });

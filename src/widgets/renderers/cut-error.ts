@@ -6,7 +6,8 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { throttledChart } from './plot-image';
+import { plotChart, type ChartRenderer } from './plot-image';
+import { yAxis } from './plot-parts';
 
 export interface CutErrorPoint {
   cut: number;
@@ -28,17 +29,13 @@ export interface CutErrorOptions {
   height?: number;
 }
 
-export interface CutErrorRenderer {
-  update(data: CutErrorData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type CutErrorRenderer = ChartRenderer<CutErrorData>;
 
 export function create(el: HTMLElement, options: CutErrorOptions): CutErrorRenderer {
   const height = options.height ?? 220;
   const color = options.color ?? '#0072b2';
 
-  return throttledChart<CutErrorData>(el, { minWidth: 260, initialWidth: 400 }, { points: [], selected: null }, (data, width) => {
+  return plotChart<CutErrorData>(el, { minWidth: 260, initialWidth: 400, initial: { points: [], selected: null }, every: 150 }, (data, width) => {
     const pts = data.points.filter((p) => Number.isFinite(p.error));
     const cuts = pts.map((p) => p.cut);
     const top = Math.max(1, ...pts.map((p) => p.error)) * 1.08;
@@ -46,7 +43,7 @@ export function create(el: HTMLElement, options: CutErrorOptions): CutErrorRende
     const sel = pts.filter((p) => p.cut === data.selected);
     const lo = cuts.length ? Math.min(...cuts) : 1;
     const hi = cuts.length ? Math.max(...cuts) : 2;
-    const chart = Plot.plot({
+    return Plot.plot({
       width,
       height,
       marginLeft: 46,
@@ -61,7 +58,7 @@ export function create(el: HTMLElement, options: CutErrorOptions): CutErrorRende
         labelAnchor: 'right',
         labelArrow: 'none',
       },
-      y: { domain: [0, top], label: '상대 복원 오차', labelArrow: 'none', grid: true, ticks: 5 },
+      y: yAxis('상대 복원 오차', { domain: [0, top], ticks: 5 }),
       marks: [
         Plot.ruleY([1], { stroke: 'currentColor', strokeDasharray: '3,3', strokeOpacity: 0.6 }),
         Plot.text([1], { y: (d: number) => d, frameAnchor: 'left', dx: 4, dy: -7, text: () => '평균 이미지로 찍은 것과 같은 수준', fill: 'currentColor', fontSize: 10, textAnchor: 'start' }),
@@ -71,6 +68,5 @@ export function create(el: HTMLElement, options: CutErrorOptions): CutErrorRende
         Plot.text(sel, { x: 'cut', y: 'error', text: (p: CutErrorPoint) => p.error.toFixed(2), dy: -14, fontWeight: 700, fill: 'currentColor' }),
       ],
     });
-    return chart;
   });
 }

@@ -6,7 +6,8 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { throttledChart } from './plot-image';
+import { plotChart, type ChartRenderer } from './plot-image';
+import { xAxis } from './plot-parts';
 
 export interface BarPart {
   /** Row the part belongs to (its name is the row label). */
@@ -33,14 +34,10 @@ export interface HBarsOptions {
   xFormat?: (x: number) => string;
 }
 
-export interface HBarsRenderer {
-  update(data: HBarsData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type HBarsRenderer = ChartRenderer<HBarsData>;
 
 export function create(el: HTMLElement, options: HBarsOptions): HBarsRenderer {
-  return throttledChart<HBarsData>(el, { minWidth: 260, initialWidth: 400 }, { rows: [], parts: [] }, (data, width) => {
+  return plotChart<HBarsData>(el, { minWidth: 260, initialWidth: 400, initial: { rows: [], parts: [] }, every: 150 }, (data, width) => {
     const sums = new Map<string, number>();
     for (const p of data.parts) sums.set(p.row, (sums.get(p.row) ?? 0) + p.value);
     const max = Math.max(1e-9, ...sums.values());
@@ -60,7 +57,7 @@ export function create(el: HTMLElement, options: HBarsOptions): HBarsRenderer {
     // Room for the longest value text after its bar (Korean glyphs are wider than digits).
     const textWidth = (t: string) => [...t].reduce((w, ch) => w + (/[\u3131-\uD79D]/.test(ch) ? 10 : 6), 0);
     const marginRight = Math.min(Math.max(48, width * 0.45), 12 + Math.max(0, ...totals.map((t) => textWidth(t.text))));
-    const chart = Plot.plot({
+    return Plot.plot({
       width,
       height,
       marginLeft,
@@ -70,10 +67,9 @@ export function create(el: HTMLElement, options: HBarsOptions): HBarsRenderer {
       color: { type: 'identity' },
       y: { domain: data.rows, label: null, tickSize: 0 },
       x: data.log
-        ? { type: 'log', domain: [max / 1e6, max * 1.05], label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', grid: true, tickFormat: options.xFormat, ticks: 4 }
-        : { domain: [0, max * 1.05], label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', grid: true, tickFormat: options.xFormat, ticks: Math.max(2, Math.floor(width / 110)) },
+        ? xAxis(options.xLabel, { type: 'log', domain: [max / 1e6, max * 1.05], grid: true, tickFormat: options.xFormat, ticks: 4 })
+        : xAxis(options.xLabel, { domain: [0, max * 1.05], grid: true, tickFormat: options.xFormat, ticks: Math.max(2, Math.floor(width / 110)) }),
       marks,
     });
-    return chart;
   });
 }

@@ -8,7 +8,8 @@
  * the container's width.
  */
 import * as Plot from '@observablehq/plot';
-import { throttledChart } from './plot-image';
+import { plotChart, type ChartRenderer } from './plot-image';
+import { xAxis, yAxis } from './plot-parts';
 
 export interface XY {
   x: number;
@@ -58,16 +59,12 @@ export interface LogLogOptions {
   height?: number;
 }
 
-export interface LogLogRenderer {
-  update(data: LogLogData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type LogLogRenderer = ChartRenderer<LogLogData>;
 
 export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer {
   const height = options.height ?? 280;
 
-  return throttledChart<LogLogData>(el, { minWidth: 280 }, { series: [], xDomain: [1, 10] }, (data, width) => {
+  return plotChart<LogLogData>(el, { minWidth: 280, initial: { series: [], xDomain: [1, 10] }, every: 150 }, (data, width) => {
     const ys: number[] = [];
     for (const s of data.series) for (const p of s.points) if (p.y > 0 && Number.isFinite(p.y)) ys.push(p.y);
     for (const d of data.dots ?? []) for (const p of d.points) if (p.y > 0 && Number.isFinite(p.y)) ys.push(p.y);
@@ -109,7 +106,7 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
       marks.push(Plot.dot(pts, { x: 'x', y: 'y', symbol: () => d.symbol, stroke: d.color, fill: 'var(--bg, #fff)', strokeWidth: 2, r: 4.5 }));
     }
     const narrow = width < 420;
-    const chart = Plot.plot({
+    return Plot.plot({
       width,
       height,
       marginLeft: 58,
@@ -117,10 +114,9 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
       marginBottom,
       marginTop,
       ariaLabel: options.label,
-      x: { type: 'log', domain: data.xDomain, label: options.xLabel, labelAnchor: 'right', labelArrow: 'none', grid: true },
-      y: { type: 'log', domain: yDomain, label: options.yLabel, labelArrow: 'none', grid: true, tickFormat: options.yFormat, ticks: 5 },
+      x: xAxis(options.xLabel, { type: 'log', domain: data.xDomain, grid: true }),
+      y: yAxis(options.yLabel, { type: 'log', domain: yDomain, tickFormat: options.yFormat, ticks: 5 }),
       marks,
     });
-    return chart;
   });
 }

@@ -12,6 +12,9 @@
  *   tasks with frames between them instead of one long task (`npm run bench -- --only=jank`).
  * - `throttled`: on top of that, one chart redraws at most once per `ms` while a run streams (the
  *   last request is always drawn).
+ * - `plotChart`: the one entry point of every Plot chart, built on the three above.
+ *
+ * The marks, axes and key that several charts share are in plot-parts.ts.
  */
 
 /** A draw waiting in the queue, by its owner (a second request of the same owner replaces it). */
@@ -114,67 +117,37 @@ export function throttled(draw: () => void, ms = 150): { schedule(): void; cance
 /** A chart element's renderer: `update(data)` redraws, `svg()` is the drawn chart for export. */
 export interface ChartRenderer<D> {
   update(data: D): void;
+  /** Draws the latest data now (e.g. when a run ends), instead of at the next queued draw. */
+  flush(): void;
+  /** The current chart's SVG element (for export), or null before the first draw. */
   svg(): SVGSVGElement | null;
   destroy(): void;
 }
 
-/**
- * A Plot chart that follows its element's width: `render(data, width)` draws the latest data at
- * most once per queued task (see `enqueueDraw`), and again when the width changes by 8 px or more (never narrower
- * than `minWidth`; `initialWidth` before the element is laid out). The chart is one image.
- */
-export function responsiveChart<D>(
-  el: HTMLElement,
-  { minWidth, initialWidth = 480 }: { minWidth: number; initialWidth?: number },
-  render: (data: D, width: number) => Element,
-): ChartRenderer<D> {
-  let data: D | null = null;
-  let width = Math.max(minWidth, el.clientWidth || initialWidth);
-  const owner = {};
-  const draw = () => {
-    if (data) el.replaceChildren(asImage(render(data, width)));
-  };
-  const schedule = () => enqueueDraw(owner, draw);
-  const ro =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver((entries) => {
-          const w = Math.round(entries[0]?.contentRect.width ?? width);
-          if (w > 0 && Math.abs(w - width) >= 8) {
-            width = Math.max(minWidth, w);
-            schedule();
-          }
-        });
-  ro?.observe(el);
-  return {
-    update(next) {
-      data = next;
-      schedule();
-    },
-    svg: () => el.querySelector('svg'),
-    destroy() {
-      dequeueDraw(owner);
-      ro?.disconnect();
-      el.replaceChildren();
-    },
-  };
+export interface PlotChartOptions<D> {
+  /** The chart is never drawn narrower than this. */
+  minWidth: number;
+  /** Width before the element is laid out. */
+  initialWidth?: number;
+  /** The empty state, drawn in the next queued task; without it nothing is drawn before update(). */
+  initial?: D;
+  /** At most one redraw per this many ms, for the charts that update while a run streams. */
+  every?: number;
 }
 
 /**
- * The same for a chart drawn from the start (from `initial`, its empty state, in the next queued
- * task) whose redraws go through `throttled`, for the charts that update while a run streams.
+ * A Plot chart that follows its element's width: `render(data, width)` draws the latest data
+ * through the draw queue (see `enqueueDraw`, and `throttled` with `every`), and again when the
+ * width changes by 8 px or more. The chart is one image. Every chart file is this entry point plus
+ * its own marks.
  */
-export function throttledChart<D>(
-  el: HTMLElement,
-  { minWidth, initialWidth = 480 }: { minWidth: number; initialWidth?: number },
-  initial: D,
-  render: (data: D, width: number) => Element,
-): ChartRenderer<D> {
-  let data = initial;
+export function plotChart<D>(el: HTMLElement, options: PlotChartOptions<D>, render: (data: D, width: number) => Element): ChartRenderer<D> {
+  const { minWidth, initialWidth = 480, every = 0 } = options;
+  let data = options.initial;
   let width = Math.max(minWidth, el.clientWidth || initialWidth);
-  const draw = () => el.replaceChildren(asImage(render(data, width)));
-  const redraw = throttled(draw);
-  const schedule = () => redraw.schedule();
+  const redraw = throttled(() => {
+    if (data !== undefined) el.replaceChildren(asImage(render(data, width)));
+  }, every);
   const ro =
     typeof ResizeObserver === 'undefined'
       ? null
@@ -182,20 +155,19 @@ export function throttledChart<D>(
           const w = Math.round(entries[0]?.contentRect.width ?? width);
           if (w > 0 && Math.abs(w - width) >= 8) {
             width = Math.max(minWidth, w);
-            schedule();
+            redraw.schedule();
           }
         });
   ro?.observe(el);
   // The empty state too goes through the queue: a widget mounts several charts at once.
-  schedule();
+  if (data !== undefined) redraw.schedule();
   return {
     update(next) {
       data = next;
-      schedule();
+      redraw.schedule();
     },
-    svg() {
-      return el.querySelector('svg');
-    },
+    flush: () => redraw.now(),
+    svg: () => el.querySelector('svg'),
     destroy() {
       redraw.cancel();
       ro?.disconnect();

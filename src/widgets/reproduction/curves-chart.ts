@@ -8,6 +8,8 @@
  * an exported file; each setting also has its own dash pattern, so colour is never the only cue.
  */
 import * as Plot from '@observablehq/plot';
+import { plotChart, type ChartRenderer } from '../renderers/plot-image';
+import { percent, xAxis, yAxis } from '../renderers/plot-parts';
 
 /** Okabe–Ito hues and dash patterns per setting id; unknown ids cycle through the rest. */
 const STYLES: Record<string, { color: string; dash?: string; width?: number }> = {
@@ -50,22 +52,14 @@ export interface CurvesChartData {
   yMin?: number;
 }
 
-export interface CurvesChart {
-  update(data: CurvesChartData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type CurvesChart = ChartRenderer<CurvesChartData>;
 
 /** Rough width of a key label in pixels at Plot's 10px font. */
 const textWidth = (s: string) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 10 : 6.2), 0);
 
 export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChart {
-  let data: CurvesChartData = { series: [], target: null, xMax: 10 };
-  let width = Math.max(280, el.clientWidth || 560);
-  let frame = 0;
-
-  function draw() {
-    frame = 0;
+  const initial: CurvesChartData = { series: [], target: null, xMax: 10 };
+  return plotChart(el, { minWidth: 280, initialWidth: 560, initial }, (data, width) => {
     const height = options.height ?? 300;
     // Lay the key out in rows that fit the width.
     const items = data.series.map((s, i) => ({ ...s, style: seriesStyle(s.id, i), w: 30 + textWidth(s.label) + 14 }));
@@ -107,7 +101,7 @@ export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChar
         x += it.w;
       }
     });
-    const chart = Plot.plot({
+    return Plot.plot({
       width,
       height: height + marginTop,
       marginTop,
@@ -115,45 +109,10 @@ export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChar
       marginRight: 18,
       marginBottom: 36,
       ariaLabel: options.label,
-      x: { type: 'log', domain: [1, Math.max(2, data.xMax)], label: '라운드 (로그 눈금)', labelAnchor: 'right', labelArrow: 'none', grid: true },
+      x: xAxis('라운드 (로그 눈금)', { type: 'log', domain: [1, Math.max(2, data.xMax)], grid: true }),
       // The view's title names the axis ("…테스트 정확도"); the top margin is the key's.
-      y: { domain: [yMin, 1], label: null, grid: true, tickFormat: (v: number) => `${Math.round(v * 100)}%`, ticks: 6 },
+      y: yAxis(null, { domain: [yMin, 1], tickFormat: percent, ticks: 6 }),
       marks,
     });
-    // One image with one Korean name; the table beside it carries the numbers (axe: Plot's
-    // English group labels on plain <g> elements are not allowed).
-    chart.setAttribute('role', 'img');
-    for (const g of chart.querySelectorAll('[aria-label]')) g.removeAttribute('aria-label');
-    for (const g of chart.querySelectorAll('[aria-description]')) g.removeAttribute('aria-description');
-    el.replaceChildren(chart);
-  }
-
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
-  const ro =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver((entries) => {
-          const w = Math.round(entries[0]?.contentRect.width ?? width);
-          if (w > 0 && Math.abs(w - width) >= 8) {
-            width = Math.max(280, w);
-            schedule();
-          }
-        });
-  ro?.observe(el);
-  draw();
-
-  return {
-    update(next) {
-      data = next;
-      schedule();
-    },
-    svg: () => el.querySelector('svg'),
-    destroy() {
-      if (frame) cancelAnimationFrame(frame);
-      ro?.disconnect();
-      el.replaceChildren();
-    },
-  };
+  });
 }

@@ -3,11 +3,12 @@
  * mask). An edge between two clients that both sent their update cancels in the sum (grey); an
  * edge to a client that dropped out stays in the sum (red) unless the server rebuilt it from the
  * shares (green, dashed). With double masking, a ring around a client is its self-mask.
- * Colours are attributes, so an exported SVG looks the same as the page.
+ * Colours are attributes, the light palette an exported SVG carries; on the page the classes
+ * (privacy-widgets.css, secure-aggregation.css) repaint them in the reader's theme.
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { select } from 'd3';
+import { pictureSvg } from '../randomized-response/picture';
 
 export interface PairGraphOptions {
   label: string;
@@ -50,22 +51,12 @@ export function create(el: HTMLElement, options: PairGraphOptions): PairGraphRen
   const cx = W / 2;
   const cy = 150;
   const R = 105;
-  const svg = select(el)
-    .append('svg')
-    .attr('class', 'sa-graph')
-    .attr('viewBox', `0 0 ${W} ${H}`)
-    .attr('width', W)
-    .attr('height', H)
-    .attr('role', 'img')
-    .attr('aria-label', options.label)
-    .attr('font-family', 'sans-serif');
-  // A light panel in both themes: the drawing's colours are fixed (they are also the export's).
-  svg.append('rect').attr('width', W).attr('height', H).attr('rx', 6).attr('fill', '#ffffff');
+  const svg = pictureSvg(el, 'sa-graph', options.label, { width: W, height: H });
   const gEdges = svg.append('g');
   const gNodes = svg.append('g');
   const center = svg.append('g');
-  center.append('rect').attr('x', cx - 34).attr('y', cy - 16).attr('width', 68).attr('height', 32).attr('rx', 6).attr('fill', '#e3f3f0').attr('stroke', '#0a7d6c');
-  center.append('text').attr('x', cx).attr('y', cy + 5).attr('text-anchor', 'middle').attr('font-size', 13).attr('font-weight', 700).attr('fill', '#0a5c50').text('서버');
+  center.append('rect').attr('class', 'sa-graph__server').attr('x', cx - 34).attr('y', cy - 16).attr('width', 68).attr('height', 32).attr('rx', 6).attr('fill', '#e3f3f0').attr('stroke', '#0a7d6c');
+  center.append('text').attr('class', 'sa-graph__server-name').attr('x', cx).attr('y', cy + 5).attr('text-anchor', 'middle').attr('font-size', 13).attr('font-weight', 700).attr('fill', '#0a5c50').text('서버');
 
   const pos = (i: number, n: number) => {
     const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
@@ -79,6 +70,7 @@ export function create(el: HTMLElement, options: PairGraphOptions): PairGraphRen
       .selectAll('line')
       .data(edges)
       .join('line')
+      .attr('class', (e) => `sa-graph__edge is-${e.s}`)
       .attr('x1', (e) => pos(e.i, d.n).x)
       .attr('y1', (e) => pos(e.i, d.n).y)
       .attr('x2', (e) => pos(e.j, d.n).x)
@@ -94,23 +86,28 @@ export function create(el: HTMLElement, options: PairGraphOptions): PairGraphRen
         const g = enter.append('g');
         g.append('circle').attr('class', 'sa-graph__ring').attr('r', 24).attr('fill', 'none');
         g.append('circle').attr('class', 'sa-graph__node').attr('r', 18);
-        g.append('text').attr('text-anchor', 'middle').attr('dy', '0.35em').attr('font-size', 13).attr('font-weight', 700);
+        g.append('text').attr('class', 'sa-graph__name').attr('text-anchor', 'middle').attr('dy', '0.35em').attr('font-size', 13).attr('font-weight', 700);
         return g;
       })
       .attr('transform', (i) => `translate(${pos(i, d.n).x},${pos(i, d.n).y})`);
     nodes
       .select('.sa-graph__node')
+      .classed('is-dropped', (i) => d.dropped[i])
+      .classed('is-focus', (i) => !d.dropped[i] && i === d.focus)
       .attr('fill', (i) => (d.dropped[i] ? '#ffffff' : i === d.focus ? '#0072b2' : '#dbe8f5'))
       .attr('stroke', (i) => (d.dropped[i] ? '#8a94a3' : '#0072b2'))
       .attr('stroke-width', 2)
       .attr('stroke-dasharray', (i) => (d.dropped[i] ? '4,3' : null));
     nodes
       .select('text')
+      .classed('is-dropped', (i) => d.dropped[i])
+      .classed('is-focus', (i) => !d.dropped[i] && i === d.focus)
       .attr('fill', (i) => (d.dropped[i] ? '#525a65' : i === d.focus ? '#ffffff' : '#0b3a63'))
       .text((i) => (d.dropped[i] ? `✕${i + 1}` : String(i + 1)));
     nodes
       .select('.sa-graph__ring')
       .attr('display', (i) => (d.doubleMasking && !d.dropped[i] ? null : 'none'))
+      .classed('is-recovered', d.recovered)
       .attr('stroke', d.recovered ? EDGE_COLORS.recovered : '#b54708')
       .attr('stroke-width', 2.5)
       .attr('stroke-dasharray', d.recovered ? '6,4' : null);

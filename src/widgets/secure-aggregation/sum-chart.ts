@@ -6,7 +6,8 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { responsiveChart } from '../renderers/plot-image';
+import { plotChart, type ChartRenderer } from '../renderers/plot-image';
+import { yAxis } from '../renderers/plot-parts';
 
 export interface SumChartOptions {
   label: string;
@@ -19,23 +20,19 @@ export interface SumChartData {
   server: number[] | null;
 }
 
-export interface SumChartRenderer {
-  update(data: SumChartData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type SumChartRenderer = ChartRenderer<SumChartData>;
 
 const SERIES = ['실제 합', '서버의 결과'] as const;
 const COLORS = ['#0072b2', '#d55e00'];
 
 export function create(el: HTMLElement, options: SumChartOptions): SumChartRenderer {
-  return responsiveChart<SumChartData>(el, { minWidth: 260, initialWidth: 520 }, (data, width) => {
+  return plotChart<SumChartData>(el, { minWidth: 260, initialWidth: 520 }, (data, width) => {
     const rows: { coord: string; series: string; value: number }[] = [];
     data.trueSum.forEach((v, i) => {
       rows.push({ coord: `값 ${i + 1}`, series: SERIES[0], value: v });
       if (data.server) rows.push({ coord: `값 ${i + 1}`, series: SERIES[1], value: data.server[i] });
     });
-    const chart = Plot.plot({
+    return Plot.plot({
       width,
       height: options.height ?? 220,
       marginLeft: 52,
@@ -43,7 +40,7 @@ export function create(el: HTMLElement, options: SumChartOptions): SumChartRende
       ariaLabel: options.label,
       fx: { label: null, padding: 0.15 },
       x: { domain: [...SERIES], label: null, tickFormat: (s: string) => (s === SERIES[0] ? '실제' : '서버') },
-      y: { label: '합', labelArrow: 'none', grid: true, nice: true, insetTop: 14, insetBottom: 14 },
+      y: yAxis('합', { nice: true, insetTop: 14, insetBottom: 14 }),
       color: { domain: [...SERIES], range: COLORS },
       marks: [
         Plot.ruleY([0], { stroke: 'currentColor', strokeOpacity: 0.4 }),
@@ -56,6 +53,5 @@ export function create(el: HTMLElement, options: SumChartOptions): SumChartRende
         ),
       ],
     });
-    return chart;
   });
 }

@@ -1,0 +1,64 @@
+/**
+ * What several Observable Plot charts of these widgets share, in Plot's own terms (scale options
+ * and marks), so that a chart file states only what is particular to it:
+ *
+ * - `xAxis`, `yAxis`: the axis conventions (the x label at the right end, the y label on top,
+ *   no arrows, y grid lines);
+ * - `percent`: tick text of a share;
+ * - `zeroRule`, `fromZero`: the faint baseline and a y domain from 0 to just above the data;
+ * - `lineGlyph`, `topKey`: the key written in the top margin.
+ *
+ * The draw queue and the chart entry point (`plotChart`) are in plot-image.ts.
+ */
+import * as Plot from '@observablehq/plot';
+
+/** Tick text of a share: 0.42 → "42%". */
+export const percent = (v: number) => `${Math.round(v * 100)}%`;
+
+/** A horizontal axis: its label at the right end, without an arrow. */
+export function xAxis(label: string | null, options: Plot.ScaleOptions = {}): Plot.ScaleOptions {
+  return { label, labelAnchor: 'right', labelArrow: 'none', ...options };
+}
+
+/** A vertical axis: its label on top, without an arrow, with grid lines. */
+export function yAxis(label: string | null, options: Plot.ScaleOptions = {}): Plot.ScaleOptions {
+  return { label, labelArrow: 'none', grid: true, ...options };
+}
+
+/** The faint rule at y = 0 under line charts. */
+export const zeroRule = () => Plot.ruleY([0], { stroke: 'currentColor', strokeOpacity: 0.3 });
+
+/** A y domain from 0 to `pad` times the largest value (0 to 1 when there is none yet). */
+export const fromZero = (top: number, pad = 1.05): [number, number] => [0, top > 0 ? top * pad : 1];
+
+/** The key's picture of a line: solid or dashed. */
+export const lineGlyph = (dashed?: boolean) => (dashed ? '╍╍' : '━━');
+
+export interface KeyEntry {
+  label: string;
+  color: string;
+  /** The entry's picture, e.g. `lineGlyph(dashed)`, or '██' for a band. */
+  glyph: string;
+  /** Draw the glyph as faint as the band it stands for. */
+  faint?: boolean;
+}
+
+/**
+ * The key, right-aligned in a top margin of 26 px, one entry after another from the right, so it
+ * never covers a curve and goes with the chart into an exported file. The glyph carries the
+ * colour and line style (colour is never the only cue); the words stay in the text colour, which
+ * keeps their contrast in both themes.
+ */
+export function topKey(entries: readonly KeyEntry[]): Plot.Markish[] {
+  const marks: Plot.Markish[] = [];
+  let offset = 0;
+  for (const k of [...entries].reverse()) {
+    const labelWidth = 10 * [...k.label].length;
+    marks.push(
+      Plot.text([k.label], { frameAnchor: 'top-right', dx: -offset, dy: -14, fill: 'currentColor', textAnchor: 'end', fontWeight: 700 }),
+      Plot.text([k.glyph], { frameAnchor: 'top-right', dx: -(offset + labelWidth + 3), dy: -14, fill: k.color, fillOpacity: k.faint ? 0.35 : undefined, textAnchor: 'end' }),
+    );
+    offset += labelWidth + 3 + 22 + 10;
+  }
+  return marks;
+}
