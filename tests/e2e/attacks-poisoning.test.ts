@@ -6,7 +6,7 @@
  */
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems, launchBrowser, openPage } from './harness';
+import { browserForSuite, expectAxeClean, launchBrowser, openPage } from './harness';
 import { pressMoving, widgetTest } from './widget-helpers';
 import type { PoisonInspection as Inspection } from '~/widgets/poisoning/main';
 
@@ -96,9 +96,7 @@ test('sign flipping: the mean collapses, median, trimmed mean and Krum hold; the
   expect(last(rule(s, 'mean').backdoor)).toBeGreaterThan(last(rule(s, 'median').backdoor));
 
   await expectAxeClean(page, { include: TAG });
-  await visit.settle();
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done(3000);
 });
 
 test('a bad address is clamped and explained; 360 px puts the picture first', async () => {
@@ -125,9 +123,7 @@ test('a bad address is clamped and explained; 360 px puts the picture first', as
       await page.screenshot({ path: `${SHOTS}/poison-mobile.png`, clip: (await widget.boundingBox()) ?? undefined });
     }
     await expectAxeClean(page, { include: TAG });
-    await visit.settle();
-    expectNoProblems(visit.problems);
-    await visit.close();
+    await visit.done(3000);
   } finally {
     await mobile.close();
   }

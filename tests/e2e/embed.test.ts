@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from 'vitest';
-import { browserForSuite, expectNoProblems, listPages, openPage, site, siteUrl } from './harness';
+import { browserForSuite, listPages, openPage, site, siteUrl } from './harness';
 import { WIDGETS } from '~/widgets/registry';
 
 const browser = browserForSuite();
@@ -19,8 +19,7 @@ test('every widget has an embed page with only that widget and no site chrome', 
   expect(await page.locator('split-playground').count()).toBe(1);
   expect(await page.locator('header, footer, nav, .figure__try').count()).toBe(0);
   expect(await page.locator('[data-embed-back]').getAttribute('href')).toBe(siteUrl('chapters/split/#split-playground').replace(/^https?:\/\/[^/]+/, ''));
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('the embed button writes iframe code whose page reopens the same state, locked on request', async () => {
@@ -51,8 +50,7 @@ test('the embed button writes iframe code whose page reopens the same state, loc
   await expect.poll(() => frame.locator('central-playground').count(), { timeout: 15_000 }).toBe(1);
   await expect.poll(() => frame.locator('[data-locked-note]').textContent()).toContain('은닉층 수 0');
   expect(await frame.locator('[data-param="layers"]').isVisible()).toBe(false);
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 
   // The embed page's link back to the chapter carries the settings.
   const embed = await openPage(browser, new URL(src).pathname.replace(new URL(site().baseUrl).pathname, '') + new URL(src).search);
@@ -61,8 +59,7 @@ test('the embed button writes iframe code whose page reopens the same state, loc
   const backUrl = new URL((await back.getAttribute('href'))!, site().baseUrl);
   expect(backUrl.hash).toBe('#central-playground');
   expect(backUrl.searchParams.get('central.layers')).toBe('0');
-  expectNoProblems(embed.problems);
-  await embed.close();
+  await embed.done();
 });
 
 test('with the frame-ancestors header of the test server, another site can frame an embed page but not a chapter', async () => {

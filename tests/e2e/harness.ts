@@ -14,10 +14,8 @@
  *     const { page } = visit;
  *     await page.getByLabel('학습률').fill('0.3');
  *     // … assertions on page …
- *     await visit.settle();
- *     expectNoProblems(visit.problems);
  *     await expectAxeClean(page, { include: '#fig-2' });
- *     await visit.close();
+ *     await visit.done(3000);     // settle, expect no problems, close
  *   });
  *
  * API
@@ -30,7 +28,7 @@
  *                            Opens a page and records, until close(): console errors (page and
  *                            workers), uncaught page errors, requests to any other origin (these
  *                            are aborted, never sent), CSP violations, and same-origin responses
- *                            with status ≥ 400. Returns { page, response, problems, settle, close }.
+ *                            with status ≥ 400. Returns { page, response, problems, settle, close, done }.
  *   problemList(problems)    The recorded problems as readable lines ([] when clean).
  *   expectNoProblems(problems, { allow })
  *                            Throws listing every problem; `allow` takes RegExps for known,
@@ -218,6 +216,11 @@ export interface PageVisit {
   settle(ms?: number): Promise<void>;
   /** Stops recording and closes the page. */
   close(): Promise<void>;
+  /**
+   * The end of a visit that went well: waits `settleMs` for the network to go quiet when given,
+   * expects no problems (see expectNoProblems), and closes the page either way.
+   */
+  done(settleMs?: number): Promise<void>;
 }
 
 const currentVisits = new Map<Page, PageVisit>();
@@ -280,6 +283,14 @@ export async function openPage(browser: BrowserSession, path: string, opts: Open
       browser.context.off('response', onResponse);
       currentVisits.delete(page);
       await page.close();
+    },
+    done: async (settleMs?: number) => {
+      try {
+        if (settleMs !== undefined) await visit.settle(settleMs);
+        expectNoProblems(problems);
+      } finally {
+        await visit.close();
+      }
     },
   };
   currentVisits.set(page, visit);

@@ -7,7 +7,7 @@
  */
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { browserForSuite, expectAxeClean } from './harness';
 import { overflowX, query, widgetTest } from './widget-helpers';
 import { privacySpent } from '~/engine/privacy/accountant';
 import type { DpInspection as Inspection } from '~/widgets/dp-fedavg/main';
@@ -69,9 +69,7 @@ test('trains in the worker and draws every round’s clipping and noise', async 
   // Both runs are on the accuracy-against-noise curve now.
   expect((await inspect(page)).curve.map((p) => p.z)).toEqual([1, 2]);
 
-  await visit.settle();
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done(3000);
 });
 
 test('without clipping and noise it is plain FedAvg: nothing cut, no noise', async () => {
@@ -81,15 +79,12 @@ test('without clipping and noise it is plain FedAvg: nothing cut, no noise', asy
   expect(s.clips.every((c) => c.clipped === 0)).toBe(true);
   expect(s.server!.noise).toBeLessThan(1e-5);
   expect(s.server!.applied).toBeCloseTo(s.server!.mean, 5);
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('noise without clipping is refused with a Korean explanation', async () => {
   const visit = await w.openReady(browser, 'dpfed.clip=0&dpfed.noise=4');
-  const alert = visit.page.locator(`${TAG} [data-alert]`);
-  await expect.poll(() => alert.isVisible()).toBe(true);
-  expect(await alert.textContent()).toContain('클리핑 노름 S가 0보다 커야 합니다');
+  const alert = await w.expectAlert(visit.page, '클리핑 노름 S가 0보다 커야 합니다');
   const s = await inspect(visit.page);
   expect(s.status).toBe('invalid');
   expect(s.rows).toHaveLength(0);
@@ -98,8 +93,7 @@ test('noise without clipping is refused with a Korean explanation', async () => 
   await visit.page.keyboard.press('ArrowRight');
   await expect.poll(async () => (await inspect(visit.page)).config?.clip, { timeout: 10_000 }).toBe(0.05);
   expect(await alert.isVisible()).toBe(false);
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('the z sweep fills the accuracy-against-noise curve, and more noise costs accuracy', async () => {
@@ -127,8 +121,7 @@ test('the z sweep fills the accuracy-against-noise curve, and more noise costs a
   expect(lines[0]).toBe('z,epsilon,final_test_accuracy,rounds');
   expect(lines[1]).toMatch(/^0,inf,/);
   expect(lines).toHaveLength(8);
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('the same address trains the same run; bad values are corrected in Korean', async () => {
@@ -141,8 +134,7 @@ test('the same address trains the same run; bad values are corrected in Korean',
     expect(s.config).toMatchObject({ clients: 10, clip: 0.5, noise: 2, rounds: 10 });
     expect(await visit.page.locator('#dpfed-data').inputValue()).toBe('moons');
     runs.push(s.rows.map((r) => r.testAccuracy));
-    expectNoProblems(visit.problems);
-    await visit.close();
+    await visit.done();
   }
   expect(runs[1]).toEqual(runs[0]);
 
@@ -152,8 +144,7 @@ test('the same address trains the same run; bad values are corrected in Korean',
   expect(text).toContain('클라이언트 수 K: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
   expect(text).toContain('데이터셋: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
   await finished(bad.page);
-  expectNoProblems(bad.problems);
-  await bad.close();
+  await bad.done();
 });
 
 test('axe-clean in light and dark, and no sideways scrolling on a phone', async () => {
@@ -162,7 +153,6 @@ test('axe-clean in light and dark, and no sideways scrolling on a phone', async 
     await finished(visit.page);
     await expectAxeClean(visit.page, { include: '#dp-fedavg' });
     expect(await overflowX(visit.page)).toBeLessThanOrEqual(0);
-    expectNoProblems(visit.problems);
-    await visit.close();
+    await visit.done();
   }
 });

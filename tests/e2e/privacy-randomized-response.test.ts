@@ -4,7 +4,7 @@
  * gives the same survey, downloads work, and the figure is axe-clean in both themes.
  */
 import { expect, test } from 'vitest';
-import { browserForSuite, expectAxeClean, expectNoProblems, openPage } from './harness';
+import { browserForSuite, expectAxeClean, openPage } from './harness';
 import { overflowX, query, widgetTest } from './widget-helpers';
 import type { RrInspection as Inspection } from '~/widgets/randomized-response/main';
 
@@ -53,9 +53,7 @@ test('draws a survey, and the f slider changes ε, the answers and the address',
   expect(await page.locator('#rr-f').isVisible()).toBe(false);
   await expect.poll(async () => (await inspect(page)).epsilon).toBeCloseTo(Math.log(3), 9);
 
-  await visit.settle();
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done(3000);
 });
 
 test('the address round-trips, and the same seed gives the same survey', async () => {
@@ -88,8 +86,7 @@ test('the address round-trips, and the same seed gives the same survey', async (
   await second.page.locator(`${TAG} .pw__actions [data-action="reseed"]`).click();
   await expect.poll(async () => (await inspect(second.page)).answers).not.toBe(a.answers);
   await expect.poll(() => query(second.page).get('rr.seed')).not.toBe('77');
-  expectNoProblems(second.problems);
-  await second.close();
+  await second.done();
 });
 
 test('bad values in the address are corrected with a Korean notice', async () => {
@@ -104,8 +101,7 @@ test('bad values in the address are corrected with a Korean notice', async () =>
   expect(s.n).toBe(10000);
   expect(s.trueYes).toBe(0);
   expect(s.epsilon).toBeCloseTo(Math.log(3), 9);
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('downloads: answers as CSV, settings as JSON, the chart as SVG', async () => {
@@ -122,8 +118,7 @@ test('downloads: answers as CSV, settings as JSON, the chart as SVG', async () =
   const svgText = await w.downloadText(page, '[data-action="export-svg"][data-target="estimate"]');
   expect(svgText).toContain('<svg');
   expect(svgText).toContain('보정한 추정');
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('axe-clean in light and dark, on a phone-sized screen too', async () => {
@@ -132,7 +127,6 @@ test('axe-clean in light and dark, on a phone-sized screen too', async () => {
     await visit.page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.errorState === 'done', TAG);
     await expectAxeClean(visit.page, { include: '#randomized-response' });
     expect(await overflowX(visit.page)).toBeLessThanOrEqual(0);
-    expectNoProblems(visit.problems);
-    await visit.close();
+    await visit.done();
   }
 });

@@ -6,7 +6,7 @@
  */
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { browserForSuite, expectAxeClean } from './harness';
 import { overflowX, query, widgetTest } from './widget-helpers';
 import type { RapporInspection as Inspection } from '~/widgets/rappor/main';
 
@@ -65,16 +65,12 @@ test('reference settings: ε∞ = 4 ln 3, a report’s life, and a decoded popul
   await populationDone(page);
   expect((await inspect(page)).population!.key).not.toBe(pop.key);
 
-  await visit.settle();
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done(3000);
 });
 
 test('q not above p: the page explains in Korean and decodes nothing', async () => {
   const visit = await w.openReady(browser, 'rappor.p=0.6&rappor.q=0.4');
-  const alert = visit.page.locator(`${TAG} [data-alert]`);
-  await expect.poll(() => alert.isVisible()).toBe(true);
-  expect(await alert.textContent()).toContain('q는 p보다 커야 합니다');
+  const alert = await w.expectAlert(visit.page, 'q는 p보다 커야 합니다');
   const s = await inspect(visit.page);
   expect(s.population).toBeNull();
   expect(await visit.page.locator(`${TAG} [data-out="epsOne"]`).textContent()).toBe('—');
@@ -83,8 +79,7 @@ test('q not above p: the page explains in Korean and decodes nothing', async () 
   for (let i = 0; i < 6; i++) await visit.page.keyboard.press('ArrowRight');
   await populationDone(visit.page);
   expect(await alert.isVisible()).toBe(false);
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('basic RAPPOR: one bit per category, k, h and m fixed', async () => {
@@ -101,8 +96,7 @@ test('basic RAPPOR: one bit per category, k, h and m fixed', async () => {
   await populationDone(page);
   const pop = (await inspect(page)).population!;
   expect(pop.total).toBe(10000);
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('the address round-trips and the seed fixes every bit and estimate', async () => {
@@ -121,8 +115,7 @@ test('the address round-trips and the seed fixes every bit and estimate', async 
   const b = await inspect(second.page);
   expect(b.reports).toEqual(a.reports);
   expect(b.population!.estimates).toEqual(a.population!.estimates);
-  expectNoProblems(second.problems);
-  await second.close();
+  await second.done();
 });
 
 test('bad values in the address are corrected with a Korean notice', async () => {
@@ -134,8 +127,7 @@ test('bad values in the address are corrected with a Korean notice', async () =>
   const s = await inspect(visit.page);
   expect([4, 8]).toContain(s.params.k);
   expect(s.params.f).toBe(0.95);
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('downloads and accessibility', async () => {
@@ -150,7 +142,6 @@ test('downloads and accessibility', async () => {
     }
     await expectAxeClean(page, { include: '#rappor' });
     expect(await overflowX(page)).toBeLessThanOrEqual(0);
-    expectNoProblems(visit.problems);
-    await visit.close();
+    await visit.done();
   }
 });

@@ -5,7 +5,7 @@
  */
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { browserForSuite, expectAxeClean } from './harness';
 import { overflowX, query, widgetTest } from './widget-helpers';
 import type { SecAggInspection as Inspection } from '~/widgets/secure-aggregation/main';
 
@@ -60,9 +60,7 @@ test('exact with everyone, broken by a dropout, exact again with recovery', asyn
   await expect.poll(() => widget.locator('[data-focus-title]').textContent()).toContain('클라이언트 2의 마스킹');
   expect(await widget.locator('[data-view="focus"] tbody tr').count()).toBe(1 + 3 + 1);
 
-  await visit.settle();
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done(3000);
 });
 
 test('too few clients left: the masks cannot be recovered, and the page says why in Korean', async () => {
@@ -72,8 +70,7 @@ test('too few clients left: the masks cannot be recovered, and the page says why
   expect(s.recovered).toBe(false);
   expect(s.failure).toContain('최소 3명');
   expect(await visit.page.locator(`${TAG} [data-verdict]`).textContent()).toContain('합을 계산하지 못했습니다');
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('the address round-trips (double masking, two dropouts), and the seed fixes every number', async () => {
@@ -98,8 +95,7 @@ test('the address round-trips (double masking, two dropouts), and the seed fixes
   await second.page.locator('#secagg-recover').uncheck();
   await expect.poll(async () => (await inspect(second.page)).exact).toBe(false);
   await expect.poll(() => query(second.page).get('secagg.recover')).toBe('0');
-  expectNoProblems(second.problems);
-  await second.close();
+  await second.done();
 });
 
 test('bad values in the address are corrected with a Korean notice', async () => {
@@ -111,8 +107,7 @@ test('bad values in the address are corrected with a Korean notice', async () =>
   const s = await inspect(visit.page);
   expect(s.n).toBe(8);
   expect(s.exact).toBe(true);
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('download the values as CSV', async () => {
@@ -122,8 +117,7 @@ test('download the values as CSV', async () => {
   expect(lines).toHaveLength(1 + 4 * 3);
   // Client 2 dropped: no masked value, flagged.
   expect(lines.filter((l) => l.startsWith('2,')).every((l) => l.endsWith(',,1'))).toBe(true);
-  expectNoProblems(visit.problems);
-  await visit.close();
+  await visit.done();
 });
 
 test('axe-clean in light and dark, and no sideways scrolling on a phone', async () => {
@@ -131,7 +125,6 @@ test('axe-clean in light and dark, and no sideways scrolling on a phone', async 
     const visit = await w.openReady(browser, 'secagg.dropped=2', { colorScheme, viewport: colorScheme === 'dark' ? 'mobile' : 'desktop' });
     await expectAxeClean(visit.page, { include: '#secure-aggregation' });
     expect(await overflowX(visit.page)).toBeLessThanOrEqual(0);
-    expectNoProblems(visit.problems);
-    await visit.close();
+    await visit.done();
   }
 });

@@ -334,6 +334,13 @@ export function widgetTest<I>(path: string, tag: string, { timeout = 60_000, jso
         await again.close();
       }
     },
+    /** Waits for the widget's alert to show and expects `text` in it; returns the alert. */
+    async expectAlert(page: Page, text: string): Promise<Locator> {
+      const alert = page.locator(`${tag} [data-alert]`);
+      await expect.poll(() => alert.isVisible()).toBe(true);
+      expect(await alert.textContent()).toContain(text);
+      return alert;
+    },
     /** The widget's notices about its address, one a line. */
     notices: async (page: Page) => (await page.locator(`${tag} [data-notices] p`).allTextContents()).join('\n'),
     /** Clicks the widget's button `selector` and returns the downloaded file's text. */

@@ -335,6 +335,11 @@ function matches(c: Citation, ref: Reference): boolean {
   return !more && surnames.length === c.surnames.length && surnames.every((s, i) => s === c.surnames[i]);
 }
 
+/** A made-up chapter whose body starts at line `bodyLine`, for the readers' self-checks. */
+function sampleSource(bodyLine: number, body: string): Source {
+  return { kind: 'chapters', id: 'x', file: 'x.mdx', front: {}, references: [], body, bodyLine, url: '/x/' };
+}
+
 /** <Cite id="…"> components, which link to #ref-<id>. */
 function citeIds(src: Source): Array<{ offset: number; id: string }> {
   return [...prose(src.body).matchAll(/<Cite\s+id=["']([^"']+)["']/g)].map((m) => ({ offset: m.index!, id: m[1] }));
@@ -342,16 +347,7 @@ function citeIds(src: Source): Array<{ offset: number; id: string }> {
 
 describe('citations', () => {
   test('the reader finds the citations it should (self-check on a sample)', () => {
-    const sample: Source = {
-      kind: 'chapters',
-      id: 'x',
-      file: 'x.mdx',
-      front: {},
-      references: [],
-      body: '가 (McMahan et al., 2017). 나 Gupta & Raskar(2018)은 (Gupta & Raskar, 2018; Vepakomma et al., 2018). LeCun, Cortes & Burges (1998), Warner (1965), Erdoğan et al.(2022). (그림 3, 2019년) `(Fake et al., 2000)`',
-      bodyLine: 1,
-      url: '/x/',
-    };
+    const sample = sampleSource(1, '가 (McMahan et al., 2017). 나 Gupta & Raskar(2018)은 (Gupta & Raskar, 2018; Vepakomma et al., 2018). LeCun, Cortes & Burges (1998), Warner (1965), Erdoğan et al.(2022). (그림 3, 2019년) `(Fake et al., 2000)`');
     expect(citations(sample).map((c) => `${c.surnames.join('|')}${c.etAl ? '+' : ''} ${c.year}`)).toEqual([
       'McMahan+ 2017',
       'Gupta|Raskar 2018',
@@ -625,20 +621,12 @@ function firstUses(lines: TextLine[]): Map<string, { line: number; col: number; 
 
 describe('Korean terms', () => {
   test('the gloss reader finds glosses and uses (self-check on a sample)', () => {
-    const sample: Source = {
-      kind: 'chapters',
-      id: 'x',
-      file: 'x.mdx',
-      front: {},
-      references: [],
-      body: [
-        '## 연합 학습',
-        '[연합 학습](../../glossary/#federated-learning)(federated learning)은 서버(server)와 <Term id="client-drift" en />를 다룹니다 (McMahan et al., 2017).',
-        '클라이언트 수(K)와 비율(C = 0.1), `코드(code)`, $f(x)$. 분할 연합 학습(SplitFed).',
-      ].join('\n'),
-      bodyLine: 10,
-      url: '/x/',
-    };
+    const body = [
+      '## 연합 학습',
+      '[연합 학습](../../glossary/#federated-learning)(federated learning)은 서버(server)와 <Term id="client-drift" en />를 다룹니다 (McMahan et al., 2017).',
+      '클라이언트 수(K)와 비율(C = 0.1), `코드(code)`, $f(x)$. 분할 연합 학습(SplitFed).',
+    ];
+    const sample = sampleSource(10, body.join('\n'));
     const lines = readerLines(sample);
     expect(glossesOf(lines).map((g) => `${g.line}:${g.english}`)).toEqual(['11:federated learning', '11:server', '11:client drift', '12:SplitFed']);
     const uses = firstUses(lines);
