@@ -96,9 +96,11 @@ export function groupSummary(group: HTMLDetailsElement): string {
   return parts.join(' · ');
 }
 
-/** Updates every group's summary (and hides a group a teacher's link emptied). */
-function refresh(): void {
-  for (const group of document.querySelectorAll<HTMLDetailsElement>('details[data-control-group]')) {
+const GROUPS = 'details[data-control-group]';
+
+/** Updates the summary of `groups` (and hides a group a teacher's link emptied). */
+function refresh(groups: Iterable<HTMLDetailsElement>): void {
+  for (const group of groups) {
     const fields = [...group.querySelectorAll<HTMLElement>('[data-param]')];
     const allLocked = fields.length > 0 && fields.every((f) => f.closest('[data-lock-hidden]'));
     if (allLocked !== group.hidden) group.hidden = allLocked;
@@ -109,31 +111,57 @@ function refresh(): void {
   }
 }
 
+/**
+ * Groups whose summary may be stale; only they are rewritten. A chapter has up to fifteen groups, and
+ * rewriting all of them whenever one widget wrote a readout took 7–10 ms of a desktop's main
+ * thread inside that widget's mount (`npm run bench -- --only=jank`), four times that on a phone.
+ */
+const dirty = new Set<HTMLDetailsElement>();
 let pending = false;
-function schedule(): void {
-  if (pending) return;
+
+function schedule(groups: Iterable<HTMLDetailsElement>): void {
+  for (const g of groups) dirty.add(g);
+  if (pending || dirty.size === 0) return;
   pending = true;
   // After every other handler of the event (the runtime writes readouts, shows and hides the
   // knobs that depend on others) and before the next paint.
   requestAnimationFrame(() => {
     pending = false;
-    refresh();
+    const groups = [...dirty];
+    dirty.clear();
+    refresh(groups);
   });
 }
 
+/** An event inside a widget may change any of its fields (a preset, "기본값으로"); elsewhere, any field. */
+function onEvent(e: Event): void {
+  const target = e.target instanceof Element ? e.target : null;
+  const scope = target?.closest('[data-ns]') ?? document;
+  schedule(scope.querySelectorAll<HTMLDetailsElement>(GROUPS));
+}
+
 function setOpen(open: boolean): void {
-  for (const group of document.querySelectorAll<HTMLDetailsElement>('details[data-control-group]')) group.open = open;
+  for (const group of document.querySelectorAll<HTMLDetailsElement>(GROUPS)) group.open = open;
 }
 
 function start(): void {
   const wide = matchMedia(WIDE_QUERY);
   setOpen(wide.matches);
   wide.addEventListener('change', () => setOpen(wide.matches));
-  refresh();
-  for (const type of ['input', 'change', 'click']) document.addEventListener(type, schedule, { passive: true });
-  // Readouts the widgets write without an event (a preset, a link's values, a reset).
-  const watch = new MutationObserver(schedule);
-  for (const group of document.querySelectorAll('details[data-control-group]')) {
+  refresh(document.querySelectorAll<HTMLDetailsElement>(GROUPS));
+  for (const type of ['input', 'change', 'click']) document.addEventListener(type, onEvent, { passive: true });
+  // Readouts the widgets write without an event (a preset, a link's values, a reset): only the
+  // groups they are in.
+  const watch = new MutationObserver((records) => {
+    const groups = new Set<HTMLDetailsElement>();
+    for (const r of records) {
+      const el = r.target instanceof Element ? r.target : r.target.parentElement;
+      const group = el?.closest<HTMLDetailsElement>(GROUPS);
+      if (group) groups.add(group);
+    }
+    schedule(groups);
+  });
+  for (const group of document.querySelectorAll(GROUPS)) {
     watch.observe(group.querySelector('.ctl-group__body') ?? group, {
       subtree: true,
       childList: true,
