@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems, openPage, site, siteUrl, type ViewportName } from './harness';
+import { browserForSuite, during, expectAxeClean, expectNoProblems, openPage, site, siteUrl, type ViewportName } from './harness';
 import { press, randomQueries, widgetTest } from './widget-helpers';
 import { PLOT_STYLE_HASH } from '~/runtime/csp-hashes.mjs';
 import type { CentralInspection as Inspection } from '~/widgets/central-playground/main';
@@ -143,9 +143,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
   // keep loading and training, the keyboard, the dark theme and the phone layout.
   if (viewport === 'desktop') {
     test('every control changes what is drawn (and the same settings draw the same)', async () => {
-      const visit = await openWidget(browser, SHORT, { reducedMotion: 'reduce' });
-      const { page } = visit;
-      try {
+      await during(openWidget(browser, SHORT, { reducedMotion: 'reduce' }), async (page) => {
         let id = await waitRun(page, 0);
         // Reduced motion: the points are already at the server, with no transition running.
         const dots = await page.evaluate(() => {
@@ -190,10 +188,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         await page.waitForFunction(() => document.querySelectorAll('central-playground .boundary__test circle').length > 0);
         expect(await runIdOf(page)).toBe(id);
         await page.waitForFunction(() => location.search.includes('central.test=1'));
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     });
 
     test('speed, play/pause, one epoch, restart, and pausing off screen', async () => {
@@ -262,9 +257,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
     });
 
     test('URL state round-trips, bad values are corrected with Korean notices, defaults restore', async () => {
-      const visit = await openWidget(browser, SHORT);
-      const { page } = visit;
-      try {
+      await during(openWidget(browser, SHORT), async (page) => {
         let id = await waitRun(page, 0);
         await combo(page, '데이터셋').selectOption('xor');
         await combo(page, '배치 크기').selectOption('all');
@@ -297,10 +290,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         await page.waitForFunction(() => location.search.includes('central.data=circles') && location.search.includes('central.lr=0.1'));
         await expect(combo(page, '데이터셋').inputValue()).resolves.toBe('circles');
         await expect(slider(page, '에폭').getAttribute('aria-valuetext')).resolves.toBe('100 에폭');
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
 
       const bad = await openWidget(browser, 'central.lr=abc&central.units=99&central.data=moon&central.nope=1&central.epochs=10&central.speed=fast');
       try {
@@ -322,16 +312,11 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
 
     test('500 random or malformed query strings: no uncaught error, always valid settings', async () => {
       const queries = randomQueries('central', ['lr', 'data', 'noise', 'clients', 'layers', 'units', 'act', 'batch', 'epochs', 'seed', 'speed', 'test', 'LR'], 500, viewport === 'desktop' ? 1 : 2);
-      const visit = await openPage(browser, PATH);
-      const { page } = visit;
-      try {
+      await during(openPage(browser, PATH), async (page) => {
         // Each query is read by a fresh copy of the (not yet mounted) widget, exactly as on load.
         const bad = await w.malformedQueryProblems(page, queries);
         expect(bad).toEqual([]);
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
       // A few of them end to end: loaded, mounted, trained in the worker.
       for (const q of queries.slice(0, 6)) {
         const v = await openWidget(browser, `${q}&central.epochs=10&central.speed=fast`);
@@ -345,9 +330,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
     });
 
     test('100 setting changes in a row end with the chart of a fresh run of the final settings', async () => {
-      const visit = await openWidget(browser, SHORT);
-      const { page } = visit;
-      try {
+      await during(openWidget(browser, SHORT), async (page) => {
         const start = await waitRun(page, 0);
         const finalValues = await page.evaluate(async () => {
           const root = document.querySelector('central-playground')!;
@@ -399,16 +382,11 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
           ),
         );
         expect(vertices).toEqual([10, 10]);
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     });
 
     test('a maximal learning rate stops the run with a Korean message; the next run works', async () => {
-      const visit = await openWidget(browser, 'central.lr=10&central.speed=fast&central.epochs=10');
-      const { page } = visit;
-      try {
+      await during(openWidget(browser, 'central.lr=10&central.speed=fast&central.epochs=10'), async (page) => {
         let id = await waitRun(page, 0, 'diverged');
         const alert = page.getByRole('alert');
         await expect(alert.textContent()).resolves.toMatch(/발산/);
@@ -420,17 +398,12 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         const info = await inspect(page);
         expect(info.rows).toHaveLength(10);
         expect(info.rows.at(-1)!.testAccuracy).toBeGreaterThan(0.5);
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     });
 
     test('exports: metrics CSV, configuration JSON, charts as PNG and SVG; share copies the link', async () => {
       await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site().origin });
-      const visit = await openWidget(browser, SHORT);
-      const { page } = visit;
-      try {
+      await during(openWidget(browser, SHORT), async (page) => {
         await waitRun(page, 0);
         const fetchDownload = async (button: Locator) => {
           const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
@@ -458,17 +431,12 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         const copied = await page.evaluate(() => navigator.clipboard.readText());
         expect(copied).toBe(page.url());
         expect(copied).toContain('central.epochs=10');
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     });
   }
 
   test('keyboard: every control is reachable and shows focus', async () => {
-    const visit = await openWidget(browser, SHORT);
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, SHORT), async (page) => {
       await waitRun(page, 0);
       // From the widget's first stop (the play button comes before the settings), arrived at by
       // keyboard: a button focused from script after a tap shows no ring.
@@ -494,30 +462,20 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
       for (const id of ['central-data', 'central-noise', 'central-clients', 'central-seed', 'reseed', 'central-layers', 'central-units', 'central-act', 'central-lr', 'central-batch', 'central-epochs', 'central-test', 'share', 'defaults', 'toggle-play', 'step', 'restart', 'export-png', 'export-csv']) {
         expect(stops).toContain(id);
       }
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    });
   });
 
   test('dark theme: the trained widget passes axe, contrast included', async () => {
-    const visit = await openWidget(browser, `${SHORT}&central.test=1`, { colorScheme: 'dark' });
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, `${SHORT}&central.test=1`, { colorScheme: 'dark' }), async (page) => {
       await waitRun(page, 0);
       await page.locator('details.cp__code summary').click();
       await expectAxeClean(page, { include: W });
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    });
   });
 
   if (viewport === 'mobile') {
     test('touch: taps and a finger drag on a slider work at 360 px', async () => {
-      const visit = await openWidget(browser, 'central.speed=normal&central.epochs=200');
-      const { page } = visit;
-      try {
+      await during(openWidget(browser, 'central.speed=normal&central.epochs=200'), async (page) => {
         let id = await waitRun(page, 0, 'running');
         await tap(page, page.locator('[data-action="toggle-play"]'));
         await page.waitForFunction(() => (document.querySelector('central-playground') as HTMLElement).dataset.status === 'paused');
@@ -529,10 +487,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         await waitRun(page, id, 'running');
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
         expect(overflow).toBeLessThanOrEqual(1);
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     });
   }
 
@@ -542,17 +497,12 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
       await browser.context.addInitScript(() => {
         delete (window as { Worker?: unknown }).Worker;
       });
-      const visit = await openWidget(browser, SHORT);
-      const { page } = visit;
-      try {
+      await during(openWidget(browser, SHORT), async (page) => {
         await waitRun(page, 0);
         expect((await inspect(page)).backend).toMatchObject({ thread: 'main' });
         expect(await page.locator('[data-thread-notice]').isVisible()).toBe(true);
         await expect(page.locator('p[data-backend]').textContent()).resolves.toContain('메인 스레드');
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     });
   }
 });
@@ -565,18 +515,13 @@ describe('without WebAssembly (desktop)', () => {
   const browser = browserForSuite({ viewport, extraArgs: ['--js-flags=--jitless'] });
 
   test('trains on the cpu backend and says so', async () => {
-    const visit = await openWidget(browser, SHORT);
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, SHORT), async (page) => {
       expect(await page.evaluate(() => typeof WebAssembly)).toBe('undefined');
       await waitRun(page, 0, 'finished', 60_000);
       const info = await inspect(page);
       expect(info.backend).toMatchObject({ backend: 'cpu', thread: 'worker', fallback: 'no-webassembly' });
       expect(info.rows).toHaveLength(10);
       await expect(page.locator('p[data-backend]').textContent()).resolves.toContain('WebAssembly를 쓸 수 없어');
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    });
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems, openPage, type ViewportName } from './harness';
+import { browserForSuite, during, expectAxeClean, expectNoProblems, openPage, type ViewportName } from './harness';
 import { combo, download, drawn, expectImageDownloads, overflowX, randomQueries, widgetTest } from './widget-helpers';
 import { roundsToTarget } from '~/engine/metrics';
 import type { VersusInspection as Inspection } from '~/widgets/fedsgd-vs-fedavg/main';
@@ -65,10 +65,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('FedSGD against FedAvg (%
   const browser = browserForSuite({ viewport });
 
   test('runs the grid on digits in a worker; bars, ranks and the verdict follow the runs; accessible', async () => {
-    const visit = await openPage(browser, `${CHAPTER}?${SHORT}`);
-    const { page } = visit;
-    const root = page.locator(W);
-    try {
+    await during(openPage(browser, `${CHAPTER}?${SHORT}`), async (page) => {
+      const root = page.locator(W);
       expect(await w.data(page, 'state')).toBe('waiting');
       await root.scrollIntoViewIfNeeded();
       // While it runs, the progress bar and the line under it say where it is.
@@ -88,10 +86,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('FedSGD against FedAvg (%
       await expect(root.locator('[data-runs] tbody tr').count()).resolves.toBe(info.runs.length);
       expect(await overflowX(page)).toBeLessThanOrEqual(1);
       await expectAxeClean(page, { include: W });
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    });
   }, GRIDS);
 
   // Behaviour that does not depend on the width runs once, at desktop width (the phone layout
@@ -166,10 +161,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('FedSGD against FedAvg (%
     }, GRIDS);
 
     test('pause and restart, bad addresses, downloads and keyboard', async () => {
-      const visit = await w.open(browser, 'versus.target=0.85&versus.partition=x&versus.seed=-3&versus.q=1');
-      const { page } = visit;
-      const root = page.locator(W);
-      try {
+      await during(w.open(browser, 'versus.target=0.85&versus.partition=x&versus.seed=-3&versus.q=1'), async (page) => {
+        const root = page.locator(W);
         const notices = await w.notices(page);
         expect(notices).toContain('데이터 분할: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
         expect(notices).toContain('시드: 허용 범위보다 작은 값이라 최솟값으로 맞췄습니다.');
@@ -206,10 +199,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('FedSGD against FedAvg (%
         for (const s of ['versus-partition', 'versus-target', 'versus-seed', 'reseed', 'share', 'defaults', 'toggle-play', 'restart', 'export-png', 'export-csv']) {
           expect(stops).toContain(s);
         }
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     }, GRIDS);
   }
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
+import { browserForSuite, during, expectAxeClean, type ViewportName } from './harness';
 import { overflowX, press, slider, widgetTest } from './widget-helpers';
 
 const CHAPTER = 'chapters/federated/';
@@ -45,10 +45,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('personalization (%s)', (
   const browser = browserForSuite({ viewport });
 
   test('before and after per client, IID against skewed; every control changes the runs; accessible', async () => {
-    const visit = await w.open(browser, SHORT);
-    const { page } = visit;
-    const root = page.locator(W);
-    try {
+    await during(w.open(browser, SHORT), async (page) => {
+      const root = page.locator(W);
       let id = await waitBoth(page, 0);
       const info = await w.inspect(page);
       expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
@@ -84,9 +82,6 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('personalization (%s)', (
         check((await w.inspect(page)).configs.skew);
       }
       expect(await w.data(page, 'status')).toBe('finished');
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    });
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
+import { browserForSuite, during, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
 import { combo, download, drawn, expectImageDownloads, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
 import { PLOT_STYLE_HASH } from '~/runtime/csp-hashes.mjs';
 
@@ -98,10 +98,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
   // is checked for every widget in mobile-layout.test.ts.
   if (viewport === 'desktop') {
     test('every control changes the run and what is drawn; the address keeps the settings', async () => {
-      const visit = await w.open(browser, SHORT, { reducedMotion: 'reduce' });
-      const { page } = visit;
-      const root = page.locator(W);
-      try {
+      await during(w.open(browser, SHORT, { reducedMotion: 'reduce' }), async (page) => {
+        const root = page.locator(W);
         let id = await w.waitRun(page, 0);
         let before = await picture(page);
         type Key = keyof typeof before;
@@ -152,10 +150,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
         // The address now holds every setting; opening it reproduces them.
         await page.waitForFunction(() => location.search.includes('fed.speed=slow'));
         await w.expectAddressReopens(browser, page, (i) => i.config);
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     });
 
     test('play, pause, one phase, one round, restart; pauses off screen', async () => {
@@ -219,9 +214,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
   }
 
   test('bad and random addresses: Korean notices, valid settings, no errors', async () => {
-    const visit = await w.open(browser, 'fed.clients=999&fed.lr=abc&fed.fraction=0.33&fed.nope=1&fed.rounds=5&fed.speed=fast');
-    const { page } = visit;
-    try {
+    await during(w.open(browser, 'fed.clients=999&fed.lr=abc&fed.fraction=0.33&fed.nope=1&fed.rounds=5&fed.speed=fast'), async (page) => {
       await w.waitRun(page, 0);
       const notices = await w.notices(page);
       expect(notices).toContain('클라이언트 수 K: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
@@ -232,18 +225,13 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
       expect(c).toMatchObject({ clients: 16, lr: 0.3, fraction: 0.3 });
       const problems = await w.malformedQueryProblems(page, randomQueries('fed', ['data', 'clients', 'fraction', 'partition', 'alpha', 'shards', 'algo', 'mu', 'epochs', 'batch', 'lr', 'weighting', 'rounds', 'seed', 'speed'], 150, viewport === 'desktop' ? 11 : 12));
       expect(problems).toEqual([]);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    });
   });
 
   if (viewport === 'desktop') {
     test('SCAFFOLD with dropouts and stragglers: the dropped clients get the model and send nothing; every new algorithm and setting', async () => {
-      const visit = await w.open(browser, `${SHORT}&fed.algo=scaffold&fed.dropout=0.5&fed.stragglers=1`, { reducedMotion: 'reduce' });
-      const { page } = visit;
-      const root = page.locator(W);
-      try {
+      await during(w.open(browser, `${SHORT}&fed.algo=scaffold&fed.dropout=0.5&fed.stragglers=1`, { reducedMotion: 'reduce' }), async (page) => {
+        const root = page.locator(W);
         let id = await w.waitRun(page, 0);
         const info = await w.inspect(page);
         expect(info.config).toMatchObject({ algorithm: 'scaffold', dropout: 0.5, stragglers: 1, serverLr: 1 });
@@ -279,10 +267,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
         const last = await w.inspect(page);
         for (const r of last.shown) expect([r.dropped, r.stragglers, r.bytesUp]).toEqual([[], [], r.selected.length * model]);
         expect(last.droppedDrawn).toBe(0);
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     });
 
     test('digits: clients name their digits; a far too large learning rate stops with a message', async () => {

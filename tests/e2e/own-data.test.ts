@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { browserForSuite, during, expectAxeClean, expectNoProblems } from './harness';
 import { inspectWidget, openWidgetAt } from './widget-helpers';
 
 const W = 'own-data';
@@ -33,9 +33,7 @@ describe('own-data figure', () => {
   const browser = browserForSuite();
 
   test('Iris trains; Wine and broken files are read in the page only, each with its Korean message', async () => {
-    const visit = await openWidgetAt(browser, 'chapters/comparison/', W, '', { viewport: 'mobile', reducedMotion: 'reduce' });
-    const { page } = visit;
-    try {
+    await during(openWidgetAt(browser, 'chapters/comparison/', W, '', { viewport: 'mobile', reducedMotion: 'reduce' }), async (page) => {
       // At 360 px the picture comes before the controls.
       const chartTop = (await page.locator(`${W} [data-view="accuracy"]`).boundingBox())!.y;
       const controlsTop = (await page.locator(`${W} .od__controls`).boundingBox())!.y;
@@ -84,10 +82,7 @@ describe('own-data figure', () => {
       await expect(page.locator(`${W} [data-meter-bytes]`).textContent()).resolves.toBe('0 B');
       expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(1);
       await expectAxeClean(page, { include: W });
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    });
   }, 420_000);
 
   test('a Korean EUC-KR table: label and client columns; kept across a reload only when asked, then deleted', async () => {
