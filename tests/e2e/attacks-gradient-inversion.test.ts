@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { browserForSuite, during, expectAxeClean } from './harness';
 import { openWidgetAt, pressMoving as press, widgetTest } from './widget-helpers';
 import type { InversionInspection as Inspection } from '~/widgets/gradient-inversion/main';
 
@@ -23,9 +23,7 @@ describe('gradient inversion', () => {
   const browser = browserForSuite();
 
   test('recovers the digit in the worker; every control reruns and lands in the address; the sweep chart', async () => {
-    const visit = await openWidgetAt(browser, PATH, W, SHORT);
-    const { page } = visit;
-    try {
+    await during(openWidgetAt(browser, PATH, W, SHORT), async (page) => {
       let id = await finished(page, 0);
       let info = await inspect(page);
       expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
@@ -98,17 +96,11 @@ describe('gradient inversion', () => {
       await expect(page.locator(`${W} [data-view="sweep"] svg`).count()).resolves.toBe(1);
 
       await expectAxeClean(page, { include: W });
-      await visit.settle(300);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    }, 300);
   });
 
   test('360 px: pictures before the controls; a bad address is clamped and explained', async () => {
-    const visit = await openWidgetAt(browser, PATH, W, `${SHORT}&inversion.batch=99&inversion.noise=abc&inversion.bogus=1`, { viewport: 'mobile' });
-    const { page } = visit;
-    try {
+    await during(openWidgetAt(browser, PATH, W, `${SHORT}&inversion.batch=99&inversion.noise=abc&inversion.bogus=1`, { viewport: 'mobile' }), async (page) => {
       await finished(page, 0);
       const info = await inspect(page);
       expect(info.config).toMatchObject({ batch: 8, noise: 0 });
@@ -124,10 +116,6 @@ describe('gradient inversion', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await expectAxeClean(page, { include: W });
-      await visit.settle(300);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    }, 300);
   });
 });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { browserForSuite, during, expectAxeClean } from './harness';
 import { pressMoving as press, widgetTest } from './widget-helpers';
 import type { CommInspection as Inspection } from '~/widgets/comm-cost/main';
 
@@ -27,9 +27,7 @@ describe('communication cost', () => {
   const browser = browserForSuite();
 
   test('the formulas: the chapter’s worked example, and the crossover moving the way the text says', async () => {
-    const visit = await openWidget(browser, '');
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, ''), async (page) => {
       let info = await inspect(page);
       expect(info.vars).toEqual({ N: 199_210, p: 60_000, q: 200, etaC: 0.788 });
       expect(info.crossover).toBeCloseTo(99.4, 1);
@@ -65,11 +63,7 @@ describe('communication cost', () => {
       const params = Object.fromEntries([...new URL(page.url()).searchParams].filter(([k]) => k.startsWith('comm.')));
       expect(params).toMatchObject({ 'comm.n': '500000', 'comm.p': '100000', 'comm.q': '100', 'comm.eta': '0.8' });
       await expectAxeClean(page, { include: W });
-      await visit.settle(300);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    }, 300);
   });
 
   test('measured bytes from real runs lie on the formulas (one explained exception), and follow the measured model', async () => {
@@ -107,9 +101,7 @@ describe('communication cost', () => {
   });
 
   test('bad values become Korean notices; exports; 360 px in the dark theme', async () => {
-    const visit = await openWidget(browser, 'comm.n=abc&comm.eta=5&comm.q=7', { viewport: 'mobile', colorScheme: 'dark' });
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, 'comm.n=abc&comm.eta=5&comm.q=7', { viewport: 'mobile', colorScheme: 'dark' }), async (page) => {
       const notices = await page.locator(`${W} [data-notices]`).innerText();
       expect(notices).toContain('모델 크기 N: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
       expect(notices).toContain('클라이언트 쪽 비율 η_c: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
@@ -132,10 +124,6 @@ describe('communication cost', () => {
       const json = JSON.parse((await fetchDownload(page.locator(W).getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
       expect(json.formulaVariables).toEqual({ N: 199_210, p: 60_000, q: 5, etaC: 0.99 });
       await expectAxeClean(page, { include: W });
-      await visit.settle(300);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    }, 300);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
+import { browserForSuite, during, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
 import { combo, download, drawn, expectImageDownloads, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
 
 const CHAPTER = 'chapters/federated/';
@@ -107,10 +107,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('client drift (%s)', (vie
     });
 
     test('pause, one round, bad addresses, downloads and keyboard', async () => {
-      const visit = await w.open(browser, 'drift.speed=slow&drift.rounds=20&drift.alpha=7&drift.epochs=0&drift.zzz=1');
-      const { page } = visit;
-      const root = page.locator(W);
-      try {
+      await during(w.open(browser, 'drift.speed=slow&drift.rounds=20&drift.alpha=7&drift.epochs=0&drift.zzz=1'), async (page) => {
+        const root = page.locator(W);
         const notices = await w.notices(page);
         expect(notices).toContain('오른쪽 분할의 디리클레 α: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
         expect(notices).toContain('로컬 에폭 E: 허용 범위보다 작은 값이라 최솟값으로 맞췄습니다.');
@@ -143,10 +141,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('client drift (%s)', (vie
         for (const s of ['drift-alpha', 'drift-epochs', 'drift-mu', 'drift-data', 'drift-clients', 'drift-lr', 'drift-rounds', 'drift-seed', 'reseed', 'share', 'defaults', 'toggle-play', 'step', 'restart', 'export-png']) {
           expect(stops).toContain(s);
         }
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     });
   }
 });
@@ -155,10 +150,8 @@ describe('client drift: FedAvg against SCAFFOLD and FedProx (desktop)', () => {
   const browser = browserForSuite({ viewport: 'desktop' });
 
   test('the same skewed split, two algorithms in lock-step; FedProx with μ = 0 is refused in Korean', async () => {
-    const visit = await w.open(browser, `${SHORT}&drift.compare=scaffold`, { reducedMotion: 'reduce' });
-    const { page } = visit;
-    const root = page.locator(W);
-    try {
+    await during(w.open(browser, `${SHORT}&drift.compare=scaffold`, { reducedMotion: 'reduce' }), async (page) => {
+      const root = page.locator(W);
       let id = await waitBoth(page, 0);
       const info = await w.inspect(page);
       const { algorithm: a1, ...left } = info.configs.iid;
@@ -177,9 +170,6 @@ describe('client drift: FedAvg against SCAFFOLD and FedProx (desktop)', () => {
       id = await waitBoth(page, id);
       const prox = await w.inspect(page);
       expect([prox.configs.iid.algorithm, prox.configs.skew.algorithm, prox.configs.skew.mu]).toEqual(['fedavg', 'fedprox', 0.1]);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    });
   });
 });

@@ -4,7 +4,7 @@
  * the local models' points, and every control changes the run or the view.
  */
 import { describe, expect, test } from 'vitest';
-import { browserForSuite, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
+import { browserForSuite, during, expectAxeClean, expectNoProblems, type ViewportName } from './harness';
 import { combo, download, drawn, expectImageDownloads, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
 
 const CHAPTER = 'chapters/federated/';
@@ -132,10 +132,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', 
     });
 
     test('one phase at a time; bad and random addresses', async () => {
-      const visit = await w.open(browser, 'avg.speed=slow&avg.rounds=10&avg.clients=99&avg.lr=x&avg.what=1');
-      const { page } = visit;
-      const root = page.locator(W);
-      try {
+      await during(w.open(browser, 'avg.speed=slow&avg.rounds=10&avg.clients=99&avg.lr=x&avg.what=1'), async (page) => {
+        const root = page.locator(W);
         const notices = await w.notices(page);
         expect(notices).toContain('클라이언트 수 K: 허용 범위를 넘는 값이라 최댓값으로 맞췄습니다.');
         expect(notices).toContain('학습률 η: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
@@ -166,17 +164,12 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', 
 
         const problems = await w.malformedQueryProblems(page, randomQueries('avg', ['data', 'partition', 'alpha', 'clients', 'epochs', 'lr', 'weighted', 'rounds', 'seed', 'zoom', 'speed'], 150, viewport === 'desktop' ? 21 : 22));
         expect(problems).toEqual([]);
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     });
 
     test('downloads and keyboard', async () => {
-      const visit = await w.open(browser, SHORT);
-      const { page } = visit;
-      const root = page.locator(W);
-      try {
+      await during(w.open(browser, SHORT), async (page) => {
+        const root = page.locator(W);
         await w.waitRun(page, 0);
         const csv = (await download(page, root.getByRole('button', { name: '가중치 CSV' }))).body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
         expect(csv[0]).toBe('round,model,n,coefficient,local_accuracy,p1,p2,p3');
@@ -190,10 +183,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('weight averaging (%s)', 
         for (const s of ['avg-weighted', 'avg-data', 'avg-partition', 'avg-alpha', 'avg-clients', 'avg-seed', 'reseed', 'avg-epochs', 'avg-lr', 'avg-rounds', 'share', 'defaults', 'toggle-play', 'step', 'restart', 'step-phase', 'export-png', 'avg-zoom', 'export-csv']) {
           expect(stops).toContain(s);
         }
-        expectNoProblems(visit.problems);
-      } finally {
-        await visit.close();
-      }
+      });
     });
   }
 });

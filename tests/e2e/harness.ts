@@ -298,6 +298,21 @@ export async function openPage(browser: BrowserSession, path: string, opts: Open
   return visit;
 }
 
+/**
+ * Runs `steps` on the page of a visit, then ends the visit as `done(settleMs)` does when they
+ * pass, and only closes it when they fail (their error is the test's).
+ */
+export async function during(open: Promise<PageVisit> | PageVisit, steps: (page: Page, visit: PageVisit) => Promise<void>, settleMs?: number): Promise<void> {
+  const visit = await open;
+  try {
+    await steps(visit.page, visit);
+  } catch (err) {
+    await visit.close();
+    throw err;
+  }
+  await visit.done(settleMs);
+}
+
 /** All recorded problems as readable lines; empty when the page was clean. */
 export function problemList(problems: Problems): string[] {
   return [

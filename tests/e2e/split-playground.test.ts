@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems, openPage } from './harness';
+import { browserForSuite, during, expectAxeClean, openPage } from './harness';
 import { pressMoving as press, widgetTest } from './widget-helpers';
 
 const PATH = 'chapters/split/';
@@ -43,9 +43,7 @@ describe('split-learning playground', () => {
   const browser = browserForSuite();
 
   test('trains in a worker on wasm; every byte the engine counts matches the formula, batch by batch', async () => {
-    const visit = await openWidget(browser, SHORT);
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, SHORT), async (page) => {
       await waitRun(page, 0);
       const info = await inspect(page);
       expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
@@ -73,11 +71,7 @@ describe('split-learning playground', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
       expect(overflow).toBeLessThanOrEqual(1);
       await expectAxeClean(page, { include: W });
-      await visit.settle(300);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    }, 300);
   });
 
   test('the cut handle: arrow keys, Home/End and a drag move the cut; the learning curves stay the same', async () => {
@@ -263,9 +257,7 @@ describe('split-learning playground', () => {
   });
 
   test('a far too large learning rate stops with a Korean message; exports work', async () => {
-    const visit = await openWidget(browser, `${SHORT}&split.lr=10&split.act=tanh`);
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, `${SHORT}&split.lr=10&split.act=tanh`), async (page) => {
       const diverged = await waitRun(page, 0, 'diverged');
       await expect(page.locator(`${W} [data-alert]`).textContent()).resolves.toMatch(/학습률/);
       await expect(page.locator(`${W} [data-action="toggle-play"]`).textContent()).resolves.toContain('다시 학습');
@@ -290,11 +282,7 @@ describe('split-learning playground', () => {
         const svg = await fetchDownload(page.getByRole('button', { name: `${what} SVG 파일 내려받기` }));
         expect(svg.body.toString('utf8')).toMatch(/^<\?xml[\s\S]*<svg/);
       }
-      await visit.settle(300);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    }, 300);
   });
 
   test('play/pause, one epoch and restart', async () => {
@@ -346,9 +334,7 @@ describe('split-learning playground', () => {
   });
 
   test('at 360 px in the dark theme: fits, the handle works by keyboard, axe is clean', async () => {
-    const visit = await openWidget(browser, SHORT, { viewport: 'mobile', reducedMotion: 'reduce', colorScheme: 'dark' });
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, SHORT, { viewport: 'mobile', reducedMotion: 'reduce', colorScheme: 'dark' }), async (page) => {
       let id = await waitRun(page, 0);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
       expect(overflow).toBeLessThanOrEqual(1);
@@ -364,10 +350,6 @@ describe('split-learning playground', () => {
       id = await waitRun(page, id);
       expect((await inspect(page)).config.cut).toBe(2);
       await expectAxeClean(page, { include: W });
-      await visit.settle(300);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    }, 300);
   });
 });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { browserForSuite, during, expectAxeClean } from './harness';
 import { pressMoving as press, widgetTest } from './widget-helpers';
 
 const PATH = 'chapters/split/';
@@ -44,9 +44,7 @@ describe('what the server sees', () => {
   const browser = browserForSuite();
 
   test('trains, then shows the raw digit, the update, the smashed data and its reconstruction; leakage falls with depth', async () => {
-    const visit = await openWidget(browser, SHORT);
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, SHORT), async (page) => {
       const id = await waitView(page, 0);
       const info = await inspect(page);
       expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
@@ -84,11 +82,7 @@ describe('what the server sees', () => {
       expect(params).toBeTruthy();
 
       await expectAxeClean(page, { include: W });
-      await visit.settle(300);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    }, 300);
   });
 
   test('model settings retrain; a CNN shows feature maps at the cut; the cut follows the model', async () => {
@@ -134,9 +128,7 @@ describe('what the server sees', () => {
   });
 
   test('bad values become Korean notices; exports; 360 px in the dark theme', async () => {
-    const visit = await openWidget(browser, `${SHORT}&serverview.digit=x&serverview.cut=-4&serverview.model=rnn`, { viewport: 'mobile', colorScheme: 'dark' });
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, `${SHORT}&serverview.digit=x&serverview.cut=-4&serverview.model=rnn`, { viewport: 'mobile', colorScheme: 'dark' }), async (page) => {
       await waitView(page, 0);
       const notices = await page.locator(`${W} [data-notices]`).innerText();
       expect(notices).toContain('숫자: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
@@ -158,10 +150,6 @@ describe('what the server sees', () => {
       const svg = await fetchDownload(page.getByRole('button', { name: '복원 오차 그래프 SVG 파일 내려받기' }));
       expect(svg.body.toString('utf8')).toMatch(/^<\?xml[\s\S]*<svg/);
       await expectAxeClean(page, { include: W });
-      await visit.settle(300);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    }, 300);
   });
 });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { browserForSuite, expectAxeClean, expectNoProblems } from './harness';
+import { browserForSuite, during, expectAxeClean } from './harness';
 import { pressMoving as press, widgetTest } from './widget-helpers';
 
 const PATH = 'chapters/comparison/';
@@ -55,9 +55,7 @@ describe('three-way comparison', () => {
   const browser = browserForSuite();
 
   test('four methods, one model, one seed: what each sent, how well it learned, what the server saw', async () => {
-    const visit = await openWidget(browser, SHORT);
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, SHORT), async (page) => {
       const info = await raceDone(page);
       expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
       const r = byMethod(info);
@@ -88,11 +86,7 @@ describe('three-way comparison', () => {
       await expect(page.locator(`${W} [data-view="seen-sl"] svg`).getAttribute('data-cells')).resolves.toBe(String(32));
       await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/네 방식 모두 학습을 마쳤습니다.*중앙 집중식 \d+\.\d%.*SplitFed \d+\.\d%/);
       await expectAxeClean(page, { include: W });
-      await visit.settle(300);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    }, 300);
   });
 
   test('every setting reruns all four methods with it', async () => {
@@ -156,9 +150,7 @@ describe('three-way comparison', () => {
   });
 
   test('bad values become Korean notices; pause holds the race; exports; 360 px in the dark theme', async () => {
-    const visit = await openWidget(browser, 'threeway.epochs=12&threeway.clients=7&threeway.partition=zzz&threeway.local=0', { viewport: 'mobile', reducedMotion: 'reduce', colorScheme: 'dark' });
-    const { page } = visit;
-    try {
+    await during(openWidget(browser, 'threeway.epochs=12&threeway.clients=7&threeway.partition=zzz&threeway.local=0', { viewport: 'mobile', reducedMotion: 'reduce', colorScheme: 'dark' }), async (page) => {
       const notices = await page.locator(`${W} [data-notices]`).innerText();
       expect(notices).toContain('클라이언트 수 K: 고를 수 있는 값이 아니어서 가장 가까운 값으로 맞췄습니다.');
       expect(notices).toContain('데이터 분할: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
@@ -189,10 +181,6 @@ describe('three-way comparison', () => {
       const svg = await fetchDownload(page.getByRole('button', { name: '통신량 막대그래프 SVG 파일 내려받기' }));
       expect(svg.body.toString('utf8')).toMatch(/^<\?xml[\s\S]*<svg/);
       await expectAxeClean(page, { include: W });
-      await visit.settle(300);
-      expectNoProblems(visit.problems);
-    } finally {
-      await visit.close();
-    }
+    }, 300);
   });
 });
