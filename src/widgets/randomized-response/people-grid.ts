@@ -53,28 +53,22 @@ export function create(el: HTMLElement, options: PeopleGridOptions): PeopleGridR
     const width = columns * (cell + gap) + gap;
     const height = rows * (cell + gap) + gap;
     svg.attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height);
-    const idx = Array.from({ length: count }, (_, i) => i);
-    const people = g
-      .selectAll<SVGGElement, number>('g.rr-grid__p')
-      .data(idx)
-      .join((enter) => {
-        const p = enter.append('g').attr('class', 'rr-grid__p');
-        p.append('rect').attr('width', cell).attr('height', cell).attr('rx', 2);
-        p.append('circle').attr('cx', cell / 2).attr('cy', cell / 2).attr('r', 2.6);
-        return p;
-      })
-      .attr('transform', (i) => `translate(${gap + (i % columns) * (cell + gap)},${gap + Math.floor(i / columns) * (cell + gap)})`);
-    people
-      .select('rect')
-      .attr('fill', (i) => (data.answer[i] ? GRID_COLORS.yes : GRID_COLORS.no))
-      .attr('stroke', (i) => (data.reveal && data.randomized[i] ? GRID_COLORS.coin : 'none'))
-      .attr('stroke-width', 2.2);
-    people
-      .select('circle')
-      .attr('fill', GRID_COLORS.truth)
-      .attr('stroke', '#ffffff')
-      .attr('stroke-width', 0.8)
-      .attr('display', (i) => (data.reveal && data.truth[i] ? null : 'none'));
+    // A few hundred people, each a group with a square and a dot: written as one piece of markup,
+    // which the browser parses in one go, instead of one DOM call per attribute through d3's join
+    // (the widget's mount, this grid included, was about 20 ms of script on a desktop).
+    const parts: string[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const x = gap + (i % columns) * (cell + gap);
+      const y = gap + Math.floor(i / columns) * (cell + gap);
+      const fill = data.answer[i] ? GRID_COLORS.yes : GRID_COLORS.no;
+      const stroke = data.reveal && data.randomized[i] ? GRID_COLORS.coin : 'none';
+      const dot = data.reveal && data.truth[i] ? '' : ' display="none"';
+      parts[i] =
+        `<g class="rr-grid__p" transform="translate(${x},${y})">` +
+        `<rect width="${cell}" height="${cell}" rx="2" fill="${fill}" stroke="${stroke}" stroke-width="2.2"></rect>` +
+        `<circle cx="${cell / 2}" cy="${cell / 2}" r="2.6" fill="${GRID_COLORS.truth}" stroke="#ffffff" stroke-width="0.8"${dot}></circle></g>`;
+    }
+    g.node()!.innerHTML = parts.join('');
   }
 
   return {
