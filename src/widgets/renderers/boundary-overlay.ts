@@ -9,6 +9,7 @@
  */
 import { contours, geoPath, geoTransform } from 'd3';
 import { create as createBoundary, type BoundaryData } from './boundary';
+import { serializeSvg, SVG_NS } from './svg-file';
 import { argmaxGrid } from '../kit/rounds';
 
 export { argmaxGrid };
@@ -40,7 +41,6 @@ export interface BoundaryOverlayRenderer {
   destroy(): void;
 }
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /**
  * SVG path data of one model's class boundaries on a size×size square.
@@ -117,7 +117,7 @@ export function create(el: HTMLElement, options: BoundaryOverlayOptions): Bounda
         c.setAttribute('stroke-width', '2');
         root.append(c);
       }
-      return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(root);
+      return serializeSvg(root);
     },
     destroy() {
       svg.remove();

@@ -8,6 +8,7 @@
  */
 import { scaleLinear, select } from 'd3';
 import { classColor, rgb } from './colors';
+import { svgFile, SVG_NS } from './svg-file';
 
 export interface PointsData {
   /** x0, x1 interleaved. */
@@ -45,7 +46,6 @@ export interface BoundaryRenderer {
   destroy(): void;
 }
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** Heat colour of one cell: the probability-weighted class colour, faded by uncertainty. */
 function paint(probs: Float32Array, offset: number, classes: number, palette: [number, number, number][], out: Uint8ClampedArray, o: number) {
@@ -143,6 +143,28 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
     ctx.putImageData(img, 0, 0);
   }
 
+  /** The heatmap upscaled with smoothing, as on screen, as an SVG image (white where none yet). */
+  function heatmapImage(): SVGImageElement {
+    const big = document.createElement('canvas');
+    big.width = size * 2;
+    big.height = size * 2;
+    const ctx = big.getContext('2d');
+    if (ctx) {
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, big.width, big.height);
+      if (boundary) {
+        ctx.imageSmoothingEnabled = true;
+        ctx.imageSmoothingQuality = 'high';
+        ctx.drawImage(canvas, 0, 0, big.width, big.height);
+      }
+    }
+    const image = document.createElementNS(SVG_NS, 'image');
+    image.setAttribute('href', big.toDataURL('image/png'));
+    image.setAttribute('width', String(size));
+    image.setAttribute('height', String(size));
+    return image;
+  }
+
   return {
     update(data) {
       let pointsDirty = false;
@@ -169,41 +191,20 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
       }
     },
     toSvg() {
-      const clone = svg.node()!.cloneNode(true) as SVGSVGElement;
-      clone.setAttribute('xmlns', SVG_NS);
-      clone.setAttribute('width', String(size));
-      clone.setAttribute('height', String(size));
-      // The heatmap, upscaled with smoothing like on screen, goes in as an embedded PNG.
-      const big = document.createElement('canvas');
-      big.width = size * 2;
-      big.height = size * 2;
-      const ctx = big.getContext('2d');
-      if (ctx) {
-        ctx.fillStyle = '#ffffff';
-        ctx.fillRect(0, 0, big.width, big.height);
-        if (boundary) {
-          ctx.imageSmoothingEnabled = true;
-          ctx.imageSmoothingQuality = 'high';
-          ctx.drawImage(canvas, 0, 0, big.width, big.height);
-        }
-      }
-      const image = document.createElementNS(SVG_NS, 'image');
-      image.setAttribute('href', big.toDataURL('image/png'));
-      image.setAttribute('width', String(size));
-      image.setAttribute('height', String(size));
-      clone.insertBefore(image, clone.firstChild);
-      // Colours the stylesheet gives on screen are written out, since a file has no stylesheet.
-      for (const c of clone.querySelectorAll('.boundary__pt--train')) {
-        c.setAttribute('stroke', '#ffffff');
-        c.setAttribute('stroke-width', '0.8');
-      }
-      for (const c of clone.querySelectorAll('.boundary__pt--test')) {
-        c.setAttribute('stroke', '#111111');
-        c.setAttribute('stroke-width', '1.2');
-      }
-      for (const l of clone.querySelectorAll('.boundary__axes line')) l.setAttribute('stroke', '#00000033');
-      clone.querySelector('.boundary__frame')?.setAttribute('stroke', '#999999');
-      return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+      // Colours the stylesheet gives on screen are written out, since a file has no stylesheet;
+      // the heatmap (a canvas on screen) goes in as an embedded PNG under everything.
+      return svgFile(svg.node()!, {
+        width: size,
+        height: size,
+        plate: null,
+        paint: [
+          ['.boundary__pt--train', { stroke: '#ffffff', 'stroke-width': '0.8' }],
+          ['.boundary__pt--test', { stroke: '#111111', 'stroke-width': '1.2' }],
+          ['.boundary__axes line', { stroke: '#00000033' }],
+          ['.boundary__frame', { stroke: '#999999' }],
+        ],
+        edit: (copy) => copy.insertBefore(heatmapImage(), copy.firstChild),
+      });
     },
     destroy() {
       el.replaceChildren();

@@ -14,6 +14,7 @@ import { select, easeCubicInOut, interrupt } from 'd3';
 import { classColor } from './colors';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { formatBytes } from '../kit/status';
+import { svgFile } from './svg-file';
 
 export interface DataflowData {
   /** A new run: all training points, their labels and owning clients (resets the picture). */
@@ -233,25 +234,17 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
       if (data.serverStatus !== undefined) serverStatus.text(data.serverStatus);
     },
     toSvg() {
-      const clone = svg.node()!.cloneNode(true) as SVGSVGElement;
-      clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-      clone.setAttribute('width', String(W));
-      clone.setAttribute('height', String(H));
-      clone.setAttribute('font-family', 'sans-serif');
-      clone.setAttribute('font-size', '10');
-      for (const r of clone.querySelectorAll('rect.dataflow__box')) {
-        r.setAttribute('fill', '#ffffff');
-        r.setAttribute('stroke', '#888888');
-      }
-      for (const t of clone.querySelectorAll('text')) t.setAttribute('fill', '#1a1a1a');
-      for (const t of clone.querySelectorAll('.dataflow__title, .dataflow__note')) t.setAttribute('text-anchor', 'middle');
-      for (const l of clone.querySelectorAll('line')) l.setAttribute('stroke', '#bbbbbb');
-      const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-      bg.setAttribute('width', '100%');
-      bg.setAttribute('height', '100%');
-      bg.setAttribute('fill', '#ffffff');
-      clone.insertBefore(bg, clone.firstChild);
-      return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+      return svgFile(svg.node()!, {
+        width: W,
+        height: H,
+        fontSize: 10,
+        paint: [
+          ['rect.dataflow__box', { fill: '#ffffff', stroke: '#888888' }],
+          ['text', { fill: '#1a1a1a' }],
+          ['.dataflow__title, .dataflow__note', { 'text-anchor': 'middle' }],
+          ['line', { stroke: '#bbbbbb' }],
+        ],
+      });
     },
     destroy() {
       gDots.selectAll<SVGCircleElement, unknown>('circle').each(function () {

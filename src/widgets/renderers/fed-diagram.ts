@@ -16,6 +16,7 @@
 import { easeCubicInOut, easeLinear, interrupt, select } from 'd3';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { subscript } from '../kit/status';
+import { svgFile, SVG_NS } from './svg-file';
 
 export type Phase = 'idle' | 'broadcast' | 'train' | 'upload' | 'aggregate';
 
@@ -249,44 +250,38 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
       if (data.phase) drawPhase(data.phase);
     },
     toSvg() {
-      const clone = svg.node()!.cloneNode(true) as SVGSVGElement;
-      clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-      clone.setAttribute('width', String(W));
-      clone.setAttribute('height', String(H));
-      clone.setAttribute('font-family', 'sans-serif');
-      clone.setAttribute('font-size', '10');
-      const paint = (sel: string, attrs: Record<string, string>) => {
-        for (const n of clone.querySelectorAll(sel)) for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-      };
-      paint('rect.fed-diagram__box', { fill: '#f1f2f4', stroke: '#888888' });
-      paint('.is-selected rect.fed-diagram__box', { fill: '#e3f3f0', stroke: '#0a7d6c' });
-      paint('.is-dropped rect.fed-diagram__box', { fill: '#fbeae5', stroke: '#b4411b', 'stroke-dasharray': '3 2' });
-      paint('text.fed-diagram__dropped', { fill: '#b4411b', 'font-weight': 'bold' });
-      paint('rect.fed-diagram__box--server', { fill: '#e3f3f0', stroke: '#0a7d6c' });
-      paint('.fed-diagram__data rect', { fill: '#9aa3ad' });
-      paint('rect.fed-diagram__progress-bg', { fill: '#d3d7dd' });
-      paint('rect.fed-diagram__progress', { fill: '#0a7d6c' });
-      paint('line.fed-diagram__link', { stroke: '#bbbbbb', 'stroke-dasharray': '3 3' });
-      paint('line.fed-diagram__link.is-active', { stroke: '#0a7d6c', 'stroke-dasharray': 'none' });
-      paint('text', { fill: '#1d2127', 'text-anchor': 'middle' });
-      paint('.fed-diagram__packet rect', { fill: '#0a7d6c' });
-      paint('.fed-diagram__packet text', { fill: '#ffffff' });
-      clone.setAttribute('height', String(H + 20));
-      clone.setAttribute('viewBox', `0 0 ${W} ${H + 20}`);
-      const caption = document.createElementNS('http://www.w3.org/2000/svg', 'text');
-      caption.setAttribute('x', String(W / 2));
-      caption.setAttribute('y', String(H + 12));
-      caption.setAttribute('text-anchor', 'middle');
-      caption.setAttribute('font-size', '9');
-      caption.setAttribute('fill', '#525a65');
-      caption.textContent = note;
-      clone.append(caption);
-      const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-      bg.setAttribute('width', '100%');
-      bg.setAttribute('height', '100%');
-      bg.setAttribute('fill', '#ffffff');
-      clone.insertBefore(bg, clone.firstChild);
-      return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+      return svgFile(svg.node()!, {
+        width: W,
+        height: H + 20,
+        fontSize: 10,
+        paint: [
+          ['rect.fed-diagram__box', { fill: '#f1f2f4', stroke: '#888888' }],
+          ['.is-selected rect.fed-diagram__box', { fill: '#e3f3f0', stroke: '#0a7d6c' }],
+          ['.is-dropped rect.fed-diagram__box', { fill: '#fbeae5', stroke: '#b4411b', 'stroke-dasharray': '3 2' }],
+          ['text.fed-diagram__dropped', { fill: '#b4411b', 'font-weight': 'bold' }],
+          ['rect.fed-diagram__box--server', { fill: '#e3f3f0', stroke: '#0a7d6c' }],
+          ['.fed-diagram__data rect', { fill: '#9aa3ad' }],
+          ['rect.fed-diagram__progress-bg', { fill: '#d3d7dd' }],
+          ['rect.fed-diagram__progress', { fill: '#0a7d6c' }],
+          ['line.fed-diagram__link', { stroke: '#bbbbbb', 'stroke-dasharray': '3 3' }],
+          ['line.fed-diagram__link.is-active', { stroke: '#0a7d6c', 'stroke-dasharray': 'none' }],
+          ['text', { fill: '#1d2127', 'text-anchor': 'middle' }],
+          ['.fed-diagram__packet rect', { fill: '#0a7d6c' }],
+          ['.fed-diagram__packet text', { fill: '#ffffff' }],
+        ],
+        edit(copy) {
+          // The note under the diagram, which the page shows as text beside it.
+          copy.setAttribute('viewBox', `0 0 ${W} ${H + 20}`);
+          const caption = document.createElementNS(SVG_NS, 'text');
+          caption.setAttribute('x', String(W / 2));
+          caption.setAttribute('y', String(H + 12));
+          caption.setAttribute('text-anchor', 'middle');
+          caption.setAttribute('font-size', '9');
+          caption.setAttribute('fill', '#525a65');
+          caption.textContent = note;
+          copy.append(caption);
+        },
+      });
     },
     destroy() {
       stopMotion();

@@ -13,6 +13,7 @@ import { select, easeCubicInOut, interrupt, type Selection } from 'd3';
 import type { Handoff, SplitVariant } from '~/engine/types';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { KIND_COLORS } from './kinds';
+import { svgFile } from './svg-file';
 
 /** One column of units: the input (column 0) or a layer's output (column i = layer i − 1's output). */
 export interface NetColumn {
@@ -509,28 +510,27 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
     },
     toSvg() {
       const node = svg.node()!;
-      const clone = node.cloneNode(true) as SVGSVGElement;
-      clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-      clone.querySelector('.net__fly')?.remove();
-      // Resolve the theme's colours: a file has no stylesheet to inherit them from.
-      const src = node.querySelectorAll('*');
-      const dst = clone.querySelectorAll('*');
-      src.forEach((s, i) => {
-        const cs = getComputedStyle(s);
-        const t = dst[i] as SVGElement | undefined;
-        if (!t) return;
-        for (const p of ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-weight', 'text-anchor'] as const) {
-          const v = cs.getPropertyValue(p);
-          if (v) t.setAttribute(p, v);
-        }
+      return svgFile(node, {
+        // The page's background as a colour (the token itself is a light-dark() pair).
+        plate: getComputedStyle(document.body).backgroundColor || '#ffffff',
+        edit(copy) {
+          // Resolve the theme's colours: a file has no stylesheet to inherit them from. (The copy
+          // still has every element of the page's picture here, so the two lists pair up.)
+          const src = node.querySelectorAll('*');
+          const dst = copy.querySelectorAll('*');
+          src.forEach((s, i) => {
+            const cs = getComputedStyle(s);
+            const t = dst[i] as SVGElement | undefined;
+            if (!t) return;
+            for (const p of ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-weight', 'text-anchor'] as const) {
+              const v = cs.getPropertyValue(p);
+              if (v) t.setAttribute(p, v);
+            }
+          });
+          // The packet in flight is motion, not part of the picture.
+          copy.querySelector('.net__fly')?.remove();
+        },
       });
-      const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-      bg.setAttribute('width', '100%');
-      bg.setAttribute('height', '100%');
-      // The page's background as a colour (the token itself is a light-dark() pair).
-      bg.setAttribute('fill', getComputedStyle(document.body).backgroundColor || '#ffffff');
-      clone.insertBefore(bg, clone.firstChild);
-      return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
     },
     destroy() {
       ro?.disconnect();

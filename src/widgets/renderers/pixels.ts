@@ -9,6 +9,7 @@
  * Shape: `create(el, options) → { update(image), toSvg(), destroy() }`.
  */
 import { select } from 'd3';
+import { svgFile } from './svg-file';
 
 /**
  * How values become colours.
@@ -122,16 +123,8 @@ export function create(el: HTMLElement, options: PixelOptions = {}): PixelRender
     update: draw,
     toSvg() {
       if (!current) return null;
-      const clone = svg.node()!.cloneNode(true) as SVGSVGElement;
-      clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-      // A file has no stylesheet: keep the cells sharp and the white plate.
-      clone.querySelector('image')?.setAttribute('style', 'image-rendering:pixelated');
-      const plate = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-      plate.setAttribute('width', '100%');
-      plate.setAttribute('height', '100%');
-      plate.setAttribute('fill', '#ffffff');
-      clone.insertBefore(plate, clone.firstChild);
-      return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+      // A file has no stylesheet: keep the cells sharp.
+      return svgFile(svg.node()!, { paint: [['image', { style: 'image-rendering:pixelated' }]] });
     },
     destroy() {
       svg.remove();

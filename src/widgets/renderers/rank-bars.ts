@@ -9,6 +9,7 @@
  * dozen elements; the SVG scales with its container.
  */
 import { scaleLinear, select } from 'd3';
+import { svgFile } from './svg-file';
 
 export interface RankRow {
   key: string;
@@ -95,21 +96,16 @@ export function create(el: HTMLElement, options: RankBarsOptions): RankBarsRende
         .text((r) => r.text);
     },
     toSvg() {
-      const clone = svg.node()!.cloneNode(true) as SVGSVGElement;
-      clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-      clone.setAttribute('width', String(W));
-      clone.setAttribute('height', String(height));
-      clone.setAttribute('font-family', 'sans-serif');
-      clone.setAttribute('font-size', '12');
-      for (const t of clone.querySelectorAll('text')) t.setAttribute('fill', '#1d2127');
-      for (const t of clone.querySelectorAll('.rank-bars__label')) t.setAttribute('text-anchor', 'end');
-      for (const r of clone.querySelectorAll('.rank-bars__track')) r.setAttribute('fill', '#f1f2f4');
-      const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-      bg.setAttribute('width', '100%');
-      bg.setAttribute('height', '100%');
-      bg.setAttribute('fill', '#ffffff');
-      clone.insertBefore(bg, clone.firstChild);
-      return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+      return svgFile(svg.node()!, {
+        width: W,
+        height,
+        fontSize: 12,
+        paint: [
+          ['text', { fill: '#1d2127' }],
+          ['.rank-bars__label', { 'text-anchor': 'end' }],
+          ['.rank-bars__track', { fill: '#f1f2f4' }],
+        ],
+      });
     },
     destroy() {
       svg.remove();

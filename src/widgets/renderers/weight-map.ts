@@ -13,6 +13,7 @@
  */
 import { easeCubicInOut, interrupt, scaleLinear, select, type Selection } from 'd3';
 import { prefersReducedMotion } from '~/runtime/lazy';
+import { svgFile } from './svg-file';
 
 export type XY = readonly [number, number];
 
@@ -215,32 +216,24 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
       }
     },
     toSvg() {
-      const clone = svg.node()!.cloneNode(true) as SVGSVGElement;
-      clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-      clone.setAttribute('width', String(W));
-      clone.setAttribute('height', String(H));
-      clone.setAttribute('font-family', 'sans-serif');
-      clone.setAttribute('font-size', '10');
-      const paint = (sel: string, attrs: Record<string, string>) => {
-        for (const n of clone.querySelectorAll(sel)) for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-      };
-      paint('.weight-map__frame', { fill: 'none', stroke: '#d3d7dd' });
-      paint('.weight-map__trail', { fill: 'none', stroke: '#1d2127', 'stroke-width': '1.5' });
-      paint('.weight-map__path circle', { fill: '#1d2127' });
-      paint('.weight-map__prev circle', { fill: '#ffffff', stroke: '#1d2127', 'stroke-width': '2' });
-      paint('.weight-map__next path', { fill: '#1d2127' });
-      paint('.weight-map__spokes line', { 'stroke-opacity': '0.6' });
-      paint('.weight-map__ghosts circle', { 'fill-opacity': '0.25' });
-      paint('.weight-map__client circle', { stroke: '#ffffff', 'stroke-width': '1' });
-      paint('.weight-map__client-label', { fill: '#ffffff', 'text-anchor': 'middle', 'font-size': '9' });
-      paint('.weight-map__axis', { fill: '#525a65', 'text-anchor': 'middle' });
-      paint('.weight-map__tag', { fill: '#1d2127', 'font-weight': '700' });
-      const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-      bg.setAttribute('width', '100%');
-      bg.setAttribute('height', '100%');
-      bg.setAttribute('fill', '#ffffff');
-      clone.insertBefore(bg, clone.firstChild);
-      return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+      return svgFile(svg.node()!, {
+        width: W,
+        height: H,
+        fontSize: 10,
+        paint: [
+          ['.weight-map__frame', { fill: 'none', stroke: '#d3d7dd' }],
+          ['.weight-map__trail', { fill: 'none', stroke: '#1d2127', 'stroke-width': '1.5' }],
+          ['.weight-map__path circle', { fill: '#1d2127' }],
+          ['.weight-map__prev circle', { fill: '#ffffff', stroke: '#1d2127', 'stroke-width': '2' }],
+          ['.weight-map__next path', { fill: '#1d2127' }],
+          ['.weight-map__spokes line', { 'stroke-opacity': '0.6' }],
+          ['.weight-map__ghosts circle', { 'fill-opacity': '0.25' }],
+          ['.weight-map__client circle', { stroke: '#ffffff', 'stroke-width': '1' }],
+          ['.weight-map__client-label', { fill: '#ffffff', 'text-anchor': 'middle', 'font-size': '9' }],
+          ['.weight-map__axis', { fill: '#525a65', 'text-anchor': 'middle' }],
+          ['.weight-map__tag', { fill: '#1d2127', 'font-weight': '700' }],
+        ],
+      });
     },
     destroy() {
       stop();

@@ -1,0 +1,53 @@
+/**
+ * A drawn <svg> saved as a file of its own. A file has no stylesheet, so what the page's CSS gives
+ * on screen (theme colours, text anchors) is written into attributes — `paint` lists selectors
+ * and their attributes, applied in order so that a later rule wins, as in CSS — and a plate goes
+ * underneath (white unless said otherwise), so the picture reads the same in any viewer.
+ */
+
+export const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Selector → attributes, applied in order. */
+export type Paint = ReadonlyArray<readonly [selector: string, attributes: Record<string, string>]>;
+
+export interface SvgFileOptions {
+  /** The file's size in user units (the viewBox is kept). */
+  width?: number;
+  height?: number;
+  /** Texts in a sans-serif face of this size, in user units. */
+  fontSize?: number;
+  paint?: Paint;
+  /** Last changes to the copy, after `paint` and before the plate (a caption, an embedded image). */
+  edit?(copy: SVGSVGElement): void;
+  /** The plate's colour (default white); null: no plate. */
+  plate?: string | null;
+}
+
+/** The text of a standalone .svg file of `svg` (the page's element is not changed). */
+export function svgFile(svg: SVGSVGElement, options: SvgFileOptions = {}): string {
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  copy.setAttribute('xmlns', SVG_NS);
+  if (options.width !== undefined) copy.setAttribute('width', String(options.width));
+  if (options.height !== undefined) copy.setAttribute('height', String(options.height));
+  if (options.fontSize !== undefined) {
+    copy.setAttribute('font-family', 'sans-serif');
+    copy.setAttribute('font-size', String(options.fontSize));
+  }
+  for (const [selector, attributes] of options.paint ?? []) {
+    for (const n of copy.querySelectorAll(selector)) for (const [k, v] of Object.entries(attributes)) n.setAttribute(k, v);
+  }
+  options.edit?.(copy);
+  if (options.plate !== null) {
+    const plate = document.createElementNS(SVG_NS, 'rect');
+    plate.setAttribute('width', '100%');
+    plate.setAttribute('height', '100%');
+    plate.setAttribute('fill', options.plate ?? '#ffffff');
+    copy.insertBefore(plate, copy.firstChild);
+  }
+  return serializeSvg(copy);
+}
+
+/** An SVG element as file text, with the XML declaration. */
+export function serializeSvg(root: Element): string {
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(root);
+}
