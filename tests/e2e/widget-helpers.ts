@@ -21,7 +21,7 @@ import { expectNoProblems, openPage, type BrowserSession, type OpenOptions, type
  */
 export async function openControlGroups(page: Page, tag: string): Promise<void> {
   const closed = page.locator(`${tag} details[data-control-group]:not([open]) > summary`);
-  // The groups fold at DOMContentLoaded (kit/control-groups.ts), before openPage returns.
+  // The groups fold at DOMContentLoaded (controls/groups.ts), before openPage returns.
   for (let n = await closed.count(); n > 0; n--) await closed.first().click();
 }
 
