@@ -104,8 +104,9 @@ export function parseSetting(text: string): SettingSpec {
  * The default run: the paper's 2NN row (E = 1, B = 10) and E = 5, B = ∞ (measured in the paper on
  * the CNN, where it was slower than FedSGD on non-IID data) against FedSGD. The target, 92%, is
  * one FedSGD reaches at its best η within about 100 rounds on both partitions in trial runs; the
- * paper's 97% took it 1474 and 1796 rounds, hours here. Measured on an idle 2-core machine: 876 s
- * in one process, 500 s with --jobs 2 (the default there); add 1x50, 5x10, 20x10 with --settings.
+ * paper's 97% took it 1474 and 1796 rounds, hours here. Measured one after the other on an idle
+ * 2-core machine: the code before the training processes, 906 s in one process; this code, 472 s
+ * with --jobs 2 (the default there). Add 1x50, 5x10, 20x10 with --settings.
  */
 export const DEFAULTS = {
   target: 0.92,
