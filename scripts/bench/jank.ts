@@ -40,7 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { BenchResult, BenchSuite } from '../bench';
 import { serveStatic, type StaticServer } from '../../tests/e2e/server';
-import { widgetInfo, widgetPages } from './widgets';
+import { startTrace, widgetInfo, widgetPages, type TraceEvent } from './widgets';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -100,17 +100,6 @@ interface Window {
   cpuWhat: string;
   /** Labels of the window's ends in the trace (console.timeStamp). */
   marks: [string, string];
-}
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string; data?: { message?: string; url?: string; functionName?: string } };
 }
 
 /** Marks a window's end in the trace and returns performance.now() at that point. */
@@ -224,13 +213,7 @@ async function measurePage(browser: Browser, server: StaticServer, profile: Prof
   if (profile.cpuRate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpuRate });
   // A trace beside the page's own observers, from before the page loads: thread time of each
   // task, which waiting for a core on a busy machine does not stretch (the wall figures do).
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
-  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReportEvents',
-    traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'] },
-  });
+  const endTrace = await startTrace(cdp);
   // The load event's end in the trace: the whole-page window starts there.
   await page.addInitScript(() => addEventListener('load', () => setTimeout(() => console.timeStamp('jank:load'))));
   const load0 = os.loadavg()[0];
@@ -283,9 +266,7 @@ async function measurePage(browser: Browser, server: StaticServer, profile: Prof
   const whole = await windowOf(page, loadEnd, end, ['jank:load', 'jank:end']);
   void start;
   windows.push(whole);
-  await cdp.send('Tracing.end');
-  await complete;
-  cpuOfWindows(events, windows);
+  cpuOfWindows(await endTrace(), windows);
   const load1 = os.loadavg()[0];
   await cdp.detach();
   await context.close();

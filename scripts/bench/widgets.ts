@@ -21,7 +21,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import type { BenchResult, BenchSuite } from '../bench';
 import { serveStatic, type StaticServer } from '../../tests/e2e/server';
 
@@ -34,7 +34,8 @@ const TRAIN_MS = Number(process.env.BENCH_WIDGET_MS ?? 5000);
 const EXTRA_PAGES = ['reproduction/'];
 const pageErrors: string[] = [];
 
-interface TraceEvent {
+/** A Chrome trace event, as far as the benches read it. */
+export interface TraceEvent {
   name: string;
   ph: string;
   pid: number;
@@ -42,7 +43,26 @@ interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
-  args?: { name?: string; data?: { url?: string; functionName?: string; stackTrace?: { url?: string; functionName?: string }[] } };
+  args?: { name?: string; data?: { message?: string; url?: string; functionName?: string; stackTrace?: { url?: string; functionName?: string }[] } };
+}
+
+/**
+ * Starts a Chrome trace of the main-thread tasks (with their thread time, which waiting for a core
+ * on a busy machine does not stretch); the returned function ends it and gives its events.
+ */
+export async function startTrace(cdp: CDPSession): Promise<() => Promise<TraceEvent[]>> {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'] },
+  });
+  return async () => {
+    await cdp.send('Tracing.end');
+    await complete;
+    return events;
+  };
 }
 
 export interface WidgetInfo {
@@ -169,17 +189,10 @@ async function traceWidget(browser: Browser, server: StaticServer, url: string, 
   // Entries reach the observer late; only tasks that start inside the traced window count.
   const since = await page.evaluate(() => performance.now());
   const cdp = await page.context().newCDPSession(page);
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
-  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReportEvents',
-    traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'] },
-  });
+  const endTrace = await startTrace(cdp);
   const load = os.loadavg()[0];
   await page.waitForTimeout(TRAIN_MS);
-  await cdp.send('Tracing.end');
-  await complete;
+  const events = await endTrace();
   const load2 = os.loadavg()[0];
   const longtasks = await page.evaluate(
     (since) => (window as unknown as { __longtasks: { start: number; duration: number }[] }).__longtasks.filter((e) => e.start >= since).map((e) => e.duration),
