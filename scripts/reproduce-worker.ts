@@ -15,6 +15,7 @@
 import type { RunConfig } from '../src/engine/types';
 import { run } from '../src/engine/index';
 import { roundsToTarget } from '../src/engine/metrics';
+import { RUN_OPTIONS } from './reproduce';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 
 export type ToWorker =
@@ -36,7 +37,7 @@ async function train(id: number, config: RunConfig, target: number, chance: numb
   const accuracies: number[] = [];
   let diverged = false;
   const started = performance.now();
-  for await (const e of run(config, { data: data! })) {
+  for await (const e of run(config, { ...RUN_OPTIONS, data: data! })) {
     if (e.type === 'round-metrics') {
       accuracies.push(e.metrics.testAccuracy);
       send({ type: 'round', id, accuracy: e.metrics.testAccuracy });
