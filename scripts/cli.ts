@@ -95,7 +95,7 @@ export function describeValues(type: FlagType): string {
 }
 
 /** `value` read as the flag's type; throws UsageError with one line. */
-function flagValue(name: string, type: FlagType, value: string): unknown {
+function flagValue(name: string, type: Exclude<FlagType, { kind: 'bool' }>, value: string): unknown {
   if (type.kind === 'choice') {
     if (!type.values().includes(value)) throw new UsageError(`--${name} must be one of ${type.values().join('|')} (got '${value}')`);
     return value;
