@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { ConsoleMessage, Locator, Page } from 'playwright-core';
 import { expectNoProblems, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
 
 /**
@@ -233,10 +233,44 @@ export async function focusStops(page: Page, tag: string, first: string, max = 1
   return stops;
 }
 
-/** Clicks a download button and returns the file's name and bytes. */
+/**
+ * Clicks a download button and returns the file's name and bytes. When no file comes, the error
+ * names the button and says what the page said meanwhile (its alerts, errors and console errors)
+ * and which files the page handed to the browser (`<a download>` clicks, recorded from the first
+ * download on), so a picture that was not there, a PNG that failed and a download the browser
+ * dropped can be told apart.
+ */
 export async function download(page: Page, button: Locator): Promise<{ name: string; body: Buffer }> {
-  const [d] = await Promise.all([page.waitForEvent('download'), button.click()]);
-  return { name: d.suggestedFilename(), body: readFileSync((await d.path())!) };
+  const said: string[] = [];
+  const onError = (e: Error) => said.push(`page error: ${e.message}`);
+  const onConsole = (m: ConsoleMessage) => void (m.type() === 'error' && said.push(`console: ${m.text()}`));
+  page.on('pageerror', onError);
+  page.on('console', onConsole);
+  try {
+    await page.evaluate(() => {
+      const w = window as unknown as { handedOver?: string[] };
+      if (w.handedOver) return;
+      const handedOver: string[] = (w.handedOver = []);
+      const click = HTMLAnchorElement.prototype.click;
+      HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+        if (this.download) handedOver.push(this.download);
+        click.call(this);
+      };
+    });
+    // The click gives up first, so a button that cannot be clicked is reported as such.
+    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 25_000 }), button.click({ timeout: 15_000 })]);
+    return { name: d.suggestedFilename(), body: readFileSync((await d.path())!) };
+  } catch (err) {
+    const name = await button.getAttribute('aria-label', { timeout: 1000 }).catch(() => null);
+    const alerts = await page.locator('[role=alert]:visible, [role=status]:visible').allTextContents().catch(() => []);
+    said.push(...alerts.map((t) => t.trim()).filter(Boolean).map((t) => `alert: ${t}`));
+    const handed = await page.evaluate(() => (window as unknown as { handedOver?: string[] }).handedOver ?? []).catch(() => []);
+    said.push(`files handed to the browser: ${handed.join(', ') || 'none'}`);
+    throw new Error(`no download from ${name ?? button.toString()}: ${(err as Error).message.split('\n')[0]}; the page said: ${said.join(' | ') || 'nothing'}`);
+  } finally {
+    page.off('pageerror', onError);
+    page.off('console', onConsole);
+  }
 }
 
 /** Checks a downloaded PNG and SVG of a view. */
