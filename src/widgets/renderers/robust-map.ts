@@ -9,6 +9,7 @@
  * exported SVG looks like the page.
  */
 import { scaleLinear, select } from 'd3';
+import { fitSquare } from './square-window';
 
 export interface RobustMapData {
   clients: ReadonlyArray<{ k: number; malicious: boolean; x: number; y: number; kept?: boolean }>;
@@ -36,17 +37,11 @@ export function create(el: HTMLElement, options: { label: string }) {
   const x = scaleLinear().range([M.left + 12, W - M.right - 12]);
   const y = scaleLinear().range([H - M.bottom - 12, M.top + 12]);
 
+  /** The window holds the points and the origin (no update). */
   function fit(pts: ReadonlyArray<{ x: number; y: number }>) {
     const xs = [0, ...pts.map((p) => p.x)];
     const ys = [0, ...pts.map((p) => p.y)];
-    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const pxW = W - M.left - M.right - 24;
-    const pxH = H - M.top - M.bottom - 24;
-    const span = Math.max((x1 - x0) / pxW, (y1 - y0) / pxH, 1e-9) * 1.1;
-    const cx = (x0 + x1) / 2;
-    const cy = (y0 + y1) / 2;
-    x.domain([cx - (span * pxW) / 2, cx + (span * pxW) / 2]);
-    y.domain([cy - (span * pxH) / 2, cy + (span * pxH) / 2]);
+    fitSquare(x, y, xs, ys, W - M.left - M.right - 24, H - M.top - M.bottom - 24, 1.1);
   }
 
   return {

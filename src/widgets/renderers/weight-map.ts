@@ -14,6 +14,7 @@
 import { easeCubicInOut, interrupt, scaleLinear, select, type Selection } from 'd3';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { svgFile } from './svg-file';
+import { fitSquare } from './square-window';
 
 export type XY = readonly [number, number];
 
@@ -106,20 +107,7 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
       y.domain([-1, 1]);
       return;
     }
-    let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
-    for (const [a, b] of frame) {
-      x0 = Math.min(x0, a);
-      x1 = Math.max(x1, a);
-      y0 = Math.min(y0, b);
-      y1 = Math.max(y1, b);
-    }
-    const pxW = W - M.left - M.right - 16;
-    const pxH = H - M.top - M.bottom - 16;
-    const span = Math.max((x1 - x0) / pxW, (y1 - y0) / pxH, 1e-9) * 1.08;
-    const cx = (x0 + x1) / 2;
-    const cy = (y0 + y1) / 2;
-    x.domain([cx - (span * pxW) / 2, cx + (span * pxW) / 2]);
-    y.domain([cy - (span * pxH) / 2, cy + (span * pxH) / 2]);
+    fitSquare(x, y, frame.map((p) => p[0]), frame.map((p) => p[1]), W - M.left - M.right - 16, H - M.top - M.bottom - 16, 1.08);
   }
 
   const px = (p: XY) => [x(p[0]), y(p[1])] as const;
