@@ -11,30 +11,26 @@
  * src/engine/privacy/accountant.ts. scripts/simulate.ts hands any argv with --accountant to main()
  * here. Bad values (q outside (0, 1], z ≤ 0, T < 1, δ outside (0, 1)) print one line and exit 2.
  */
-import { commandLine, UsageError } from './cli';
+import { bool, choice, commandLine, flagHelp, flagsByField, num, readFlags, UsageError, type Flag, type FlagWords } from './cli';
 import { privacySpent, validateAccountantQuery, type AccountantQuery, type Conversion } from '../src/engine/privacy/accountant';
 
-type Kind = { kind: 'number' } | { kind: 'bool' } | { kind: 'choice'; values: readonly string[] };
-interface Flag {
-  type: Kind;
-  help: string;
-  field?: 'sampleRate' | 'noiseMultiplier' | 'steps' | 'delta';
-}
-const num = { kind: 'number' } as const;
-
 export const ACCOUNTANT_FLAGS: Record<string, Flag> = {
-  accountant: { type: { kind: 'bool' }, help: 'compute ε only (no training)' },
+  accountant: { type: bool, help: 'compute ε only (no training)' },
   'sample-rate': { type: num, field: 'sampleRate', help: 'q, the probability that one participant joins a step, in (0, 1]' },
   noise: { type: num, field: 'noiseMultiplier', help: 'z > 0, the noise multiplier (noise std / sensitivity)' },
   steps: { type: num, field: 'steps', help: 'T ≥ 1, the number of steps (DP-FedAvg rounds, DP-SGD batches)' },
   delta: { type: num, field: 'delta', help: 'δ in (0, 1) (default 1e-5)' },
-  conversion: { type: { kind: 'choice', values: ['improved', 'classic'] }, help: 'RDP to (ε, δ): improved (Balle et al. 2020, default) or classic (Mironov 2017)' },
-  json: { type: { kind: 'bool' }, help: 'print {"epsilon":…,"order":…}' },
-  help: { type: { kind: 'bool' }, help: 'show this help' },
+  conversion: { type: choice(['improved', 'classic']), help: 'RDP to (ε, δ): improved (Balle et al. 2020, default) or classic (Mironov 2017)' },
+  json: { type: bool, help: 'print {"epsilon":…,"order":…}' },
+  help: { type: bool, help: 'show this help' },
 };
 
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
-const FIELD_TO_FLAG = new Map(Object.entries(ACCOUNTANT_FLAGS).flatMap(([n, f]) => (f.field ? [[f.field as string, n]] : [])));
+const FIELD_TO_FLAG = flagsByField(ACCOUNTANT_FLAGS);
+
+const WORDS: FlagWords = { help: '--accountant --help', unknown: (name, valid) => `--${name} does not apply to --accountant (its flags: ${valid})` };
+
+/** The query fields the number flags set. */
+type Field = 'sampleRate' | 'noiseMultiplier' | 'steps' | 'delta';
 
 export interface AccountantOptions {
   query: AccountantQuery;
@@ -45,36 +41,13 @@ export interface AccountantOptions {
 
 /** Parses argv (with --accountant somewhere); throws UsageError with one line. */
 export function parseAccountantArgs(argv: string[]): AccountantOptions {
-  const values: Partial<Record<NonNullable<Flag['field']>, number>> = {};
+  const values: Partial<Record<Field, number>> = {};
   const opts: AccountantOptions = { query: { sampleRate: NaN, noiseMultiplier: NaN, steps: NaN, delta: 1e-5 }, conversion: 'improved', json: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (flags start with --; see --accountant --help)`);
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const def = ACCOUNTANT_FLAGS[name];
-    if (!def) {
-      throw new UsageError(`--${name} does not apply to --accountant (its flags: ${Object.keys(ACCOUNTANT_FLAGS).map((f) => '--' + f).join(' ')})`);
-    }
-    if (def.type.kind === 'bool') {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      if (name === 'json') opts.json = true;
-      else if (name === 'help') opts.help = true;
-      continue;
-    }
-    let value: string;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`);
-      value = argv[++i];
-    }
-    if (def.type.kind === 'choice') {
-      if (!def.type.values.includes(value)) throw new UsageError(`--${name} must be one of ${def.type.values.join('|')} (got '${value}')`);
-      opts.conversion = value as Conversion;
-      continue;
-    }
-    if (!NUMBER.test(value)) throw new UsageError(`--${name} needs a number (got '${value}')`);
-    values[def.field!] = Number(value);
+  for (const { name, value } of readFlags(argv, ACCOUNTANT_FLAGS, WORDS)) {
+    const field = ACCOUNTANT_FLAGS[name].field as Field | undefined;
+    if (name === 'json' || name === 'help') opts[name] = true;
+    else if (name === 'conversion') opts.conversion = value as Conversion;
+    else if (field) values[field] = value as number;
   }
   if (opts.help) return opts;
   const missing = (['sampleRate', 'noiseMultiplier', 'steps'] as const).filter((f) => values[f] === undefined).map((f) => '--' + FIELD_TO_FLAG.get(f));
@@ -86,11 +59,7 @@ export function parseAccountantArgs(argv: string[]): AccountantOptions {
 }
 
 export function accountantHelp(): string {
-  const rows = Object.entries(ACCOUNTANT_FLAGS).map(([name, d]) => {
-    const v = d.type.kind === 'bool' ? '' : d.type.kind === 'choice' ? ` <${d.type.values.join('|')}>` : ' <a number>';
-    return `  --${name}${v}\n      ${d.help}`;
-  });
-  return `usage: npm run simulate -- --accountant --sample-rate q --noise z --steps T [--delta δ] [--json]\n\n${rows.join('\n')}\n`;
+  return `usage: npm run simulate -- --accountant --sample-rate q --noise z --steps T [--delta δ] [--json]\n\n${flagHelp(ACCOUNTANT_FLAGS)}\n`;
 }
 
 /** 1e-5 rather than 0.00001. */

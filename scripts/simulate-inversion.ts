@@ -13,23 +13,13 @@
 import { defaultInversionConfig, runInversion, validateInversion, INVERSION_ACTIVATIONS, INVERSION_DATASETS, INVERSION_LABELS, type InversionConfig } from '../src/engine/attacks/inversion';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import type { ConfigProblem } from '../src/engine/types';
-import { commandLine, UsageError } from './cli';
-
-
-type Kind = { kind: 'choice'; values: readonly string[] } | { kind: 'number' } | { kind: 'list' } | { kind: 'bool' };
-interface Flag {
-  type: Kind;
-  help: string;
-  field?: keyof InversionConfig;
-}
-const num = { kind: 'number' } as const;
-const choice = (values: readonly string[]) => ({ kind: 'choice', values }) as const;
+import { bool, choice, commandLine, flagHelp, flagsByField, list, num, readFlags, UsageError, type Flag, type FlagWords } from './cli';
 
 export const INVERSION_FLAGS: Record<string, Flag> = {
   attack: { type: choice(['inversion']), help: 'the attack to run' },
   dataset: { type: choice(INVERSION_DATASETS), field: 'dataset', help: 'the images the client holds' },
   model: { type: choice(['mlp']), help: 'the attacked model (an MLP)' },
-  hidden: { type: { kind: 'list' }, field: 'hidden', help: 'MLP hidden widths, e.g. 32 or 32,16' },
+  hidden: { type: list('32 or 32,16'), field: 'hidden', help: 'MLP hidden widths, e.g. 32 or 32,16' },
   activation: { type: choice(INVERSION_ACTIVATIONS), field: 'activation', help: 'MLP activation (sigmoid and tanh are twice differentiable)' },
   'attack-batch': { type: num, field: 'batch', help: 'b, images in the client’s batch' },
   'attack-steps': { type: num, field: 'attackSteps', help: 'optimisation steps of the attacker' },
@@ -45,12 +35,13 @@ export const INVERSION_FLAGS: Record<string, Flag> = {
   seed: { type: num, field: 'seed', help: 'random seed' },
   mnist: { type: choice(['full', 'subset']), help: 'MNIST: all 60000 training images (default) or the browser subset' },
   backend: { type: choice(['wasm', 'cpu']), help: 'tfjs backend (default wasm)' },
-  json: { type: { kind: 'bool' }, help: 'print one JSON object' },
-  help: { type: { kind: 'bool' }, help: 'show this help' },
+  json: { type: bool, help: 'print one JSON object' },
+  help: { type: bool, help: 'show this help' },
 };
 
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
-const FIELD_TO_FLAG = new Map(Object.entries(INVERSION_FLAGS).flatMap(([n, f]) => (f.field ? [[f.field as string, n]] : [])));
+const FIELD_TO_FLAG = flagsByField(INVERSION_FLAGS);
+
+const WORDS: FlagWords = { help: '--attack inversion --help', unknown: (name, valid) => `--${name} is not a flag of --attack inversion (valid: ${valid})` };
 
 interface Options {
   config: InversionConfig;
@@ -69,41 +60,12 @@ function problemLine(p: ConfigProblem): string {
 export function parseInversionArgs(argv: string[]): Options {
   const config = defaultInversionConfig();
   const opts: Options = { config, json: false, help: false, mnist: 'full', backend: 'wasm' };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (flags start with --; see --attack inversion --help)`);
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const def = INVERSION_FLAGS[name];
-    if (!def) throw new UsageError(`--${name} is not a flag of --attack inversion (valid: ${Object.keys(INVERSION_FLAGS).map((f) => '--' + f).join(' ')})`);
-    if (def.type.kind === 'bool') {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      if (name === 'json') opts.json = true;
-      else opts.help = true;
-      continue;
-    }
-    let value: string;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`);
-      value = argv[++i];
-    }
-    const t = def.type;
-    let parsed: unknown;
-    if (t.kind === 'choice') {
-      if (!t.values.includes(value)) throw new UsageError(`--${name} must be one of ${t.values.join('|')} (got '${value}')`);
-      parsed = value;
-    } else if (t.kind === 'number') {
-      if (!NUMBER.test(value)) throw new UsageError(`--${name} needs a number (got '${value}')`);
-      parsed = Number(value);
-    } else {
-      const parts = value.trim() === '' ? [] : value.split(',');
-      if (parts.some((p) => !/^\d+$/.test(p.trim()))) throw new UsageError(`--${name} must be comma-separated positive integers, e.g. 32 or 32,16 (got '${value}')`);
-      parsed = parts.map((p) => Number(p.trim()));
-    }
-    if (name === 'mnist') opts.mnist = parsed as Options['mnist'];
-    else if (name === 'backend') opts.backend = parsed as Options['backend'];
-    else if (def.field) (config as unknown as Record<string, unknown>)[def.field] = parsed;
+  for (const { name, value } of readFlags(argv, INVERSION_FLAGS, WORDS)) {
+    const field = INVERSION_FLAGS[name].field;
+    if (name === 'json' || name === 'help') opts[name] = true;
+    else if (name === 'mnist') opts.mnist = value as Options['mnist'];
+    else if (name === 'backend') opts.backend = value as Options['backend'];
+    else if (field) (config as unknown as Record<string, unknown>)[field] = value;
   }
   const problems = validateInversion(config);
   if (problems.length) throw new UsageError(problems.map(problemLine).join('; '));
@@ -111,11 +73,7 @@ export function parseInversionArgs(argv: string[]): Options {
 }
 
 function helpText(): string {
-  const rows = Object.entries(INVERSION_FLAGS).map(([name, d]) => {
-    const v = d.type.kind === 'bool' ? '' : d.type.kind === 'choice' ? ` <${d.type.values.join('|')}>` : d.type.kind === 'list' ? ' <e.g. 32>' : ' <a number>';
-    return `  --${name}${v}\n      ${d.help}`;
-  });
-  return `usage: npm run simulate -- --attack inversion [flags]\n\n${rows.join('\n')}\n`;
+  return `usage: npm run simulate -- --attack inversion [flags]\n\n${flagHelp(INVERSION_FLAGS)}\n`;
 }
 
 export interface InversionReport {

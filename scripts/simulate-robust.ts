@@ -14,21 +14,19 @@ import type { AggregatorRule, PoisonKind, RunConfig } from '../src/engine/types'
 import { AGGREGATORS } from '../src/engine/aggregators';
 import { defaultPoison, POISONS } from '../src/engine/attacks/poisoning';
 import { defaultAggregation } from '../src/engine/attacks/config';
-import { UsageError } from './cli';
-
-type Kind = { kind: 'choice'; values: () => readonly string[] } | { kind: 'number' } | { kind: 'bool' };
+import { bool, choice, num, UsageError, type Flag } from './cli';
 
 /** Flag definitions in the shape scripts/simulate.ts uses; `field` maps validation problems back. */
-export const ROBUST_FLAGS: Record<string, { type: Kind; help: string; field: string }> = {
-  malicious: { type: { kind: 'number' }, field: 'poison.fraction', help: 'f, share of malicious clients, 0…0.9 (default 0.3 with --poison)' },
-  poison: { type: { kind: 'choice', values: () => POISONS }, field: 'poison.kind', help: 'what malicious clients do: flip labels, send −s·Δ, send s·Δ, or plant a pixel-pattern backdoor' },
-  'poison-scale': { type: { kind: 'number' }, field: 'poison.scale', help: 's, factor of the malicious update (default 4 for signflip and scale, else 1; backdoor with s > 1: model replacement)' },
-  'backdoor-target': { type: { kind: 'number' }, field: 'poison.target', help: 'backdoor: the class triggered inputs should become (default 0)' },
-  aggregator: { type: { kind: 'choice', values: () => AGGREGATORS }, field: 'aggregation.rule', help: 'how the server combines updates (default mean)' },
-  trim: { type: { kind: 'number' }, field: 'aggregation.trim', help: 'β of the trimmed mean, also Krum’s assumed share of attackers (default 0.3)' },
-  'krum-m': { type: { kind: 'number' }, field: 'aggregation.krumM', help: 'Multi-Krum: average the m best-scored updates (default 1 = Krum)' },
-  'clip-norm': { type: { kind: 'number' }, field: 'aggregation.clipNorm', help: 'radius of clip and centered (default 0 = the median norm of each round)' },
-  'secure-aggregation': { type: { kind: 'bool' }, field: 'aggregation.secure', help: 'the server sees only the sum of the updates (only --aggregator mean can run)' },
+export const ROBUST_FLAGS: Record<string, Flag> = {
+  malicious: { type: num, field: 'poison.fraction', help: 'f, share of malicious clients, 0…0.9 (default 0.3 with --poison)' },
+  poison: { type: choice(POISONS), field: 'poison.kind', help: 'what malicious clients do: flip labels, send −s·Δ, send s·Δ, or plant a pixel-pattern backdoor' },
+  'poison-scale': { type: num, field: 'poison.scale', help: 's, factor of the malicious update (default 4 for signflip and scale, else 1; backdoor with s > 1: model replacement)' },
+  'backdoor-target': { type: num, field: 'poison.target', help: 'backdoor: the class triggered inputs should become (default 0)' },
+  aggregator: { type: choice(AGGREGATORS), field: 'aggregation.rule', help: 'how the server combines updates (default mean)' },
+  trim: { type: num, field: 'aggregation.trim', help: 'β of the trimmed mean, also Krum’s assumed share of attackers (default 0.3)' },
+  'krum-m': { type: num, field: 'aggregation.krumM', help: 'Multi-Krum: average the m best-scored updates (default 1 = Krum)' },
+  'clip-norm': { type: num, field: 'aggregation.clipNorm', help: 'radius of clip and centered (default 0 = the median norm of each round)' },
+  'secure-aggregation': { type: bool, field: 'aggregation.secure', help: 'the server sees only the sum of the updates (only --aggregator mean can run)' },
 };
 
 /**

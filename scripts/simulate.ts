@@ -38,35 +38,23 @@ import { ConfigError, defaultConfig, implementedAlgorithms, isSplitAlgorithm, ru
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import { applyRobustFlags, ROBUST_FLAGS } from './simulate-robust';
 import { formatDelta } from './simulate-accountant';
-import { commandLine, runIfMain, UsageError } from './cli';
+import { batch, bool, choice, commandLine, flagHelp, flagsByField, list, num, readFlags, runIfMain, UsageError, type Flag, type FlagWords } from './cli';
 
 export { UsageError };
 
-type FlagKind = { kind: 'choice'; values: () => readonly string[] } | { kind: 'number' } | { kind: 'list' } | { kind: 'batch' } | { kind: 'bool' };
-
-interface FlagDef {
-  type: FlagKind;
-  help: string;
-  /** The config field it sets (dotted), for mapping validation problems back to the flag. */
-  field?: string;
-}
-
-const num = { kind: 'number' } as const;
-const choice = (values: () => readonly string[]) => ({ kind: 'choice', values }) as const;
-
-export const FLAGS: Record<string, FlagDef> = {
+export const FLAGS: Record<string, Flag> = {
   algorithm: { type: choice(implementedAlgorithms), field: 'algorithm', help: 'training algorithm' },
   dataset: { type: choice(() => DATASETS), field: 'dataset.name', help: 'dataset' },
   size: { type: num, field: 'dataset.size', help: '2D sets: points per split; digits/mnist: cap on training examples (0 = all)' },
   'data-noise': { type: num, field: 'dataset.noise', help: 'noise of the 2D sets, 0…1' },
   model: { type: choice(() => MODELS), field: 'model.kind', help: 'model' },
-  hidden: { type: { kind: 'list' }, field: 'model.hidden', help: "MLP hidden widths, e.g. 16,16 ('' for none)" },
+  hidden: { type: list('16,16'), field: 'model.hidden', help: "MLP hidden widths, e.g. 16,16 ('' for none)" },
   activation: { type: choice(() => ACTIVATIONS), field: 'model.activation', help: 'MLP activation' },
   clients: { type: num, field: 'clients', help: 'K, number of clients' },
   fraction: { type: num, field: 'fraction', help: 'C, fraction of clients per round' },
   'local-epochs': { type: num, field: 'localEpochs', help: 'E, local epochs per round' },
   epochs: { type: num, field: 'epochs', help: 'epochs of centralized training and of split learning' },
-  batch: { type: { kind: 'batch' }, field: 'batchSize', help: "B, batch size or 'all'" },
+  batch: { type: batch, field: 'batchSize', help: "B, batch size or 'all'" },
   lr: { type: num, field: 'lr', help: 'η, learning rate' },
   rounds: { type: num, field: 'rounds', help: 'communication rounds' },
   partition: { type: choice(() => PARTITIONS), field: 'partition.kind', help: 'how data is split among clients' },
@@ -81,7 +69,7 @@ export const FLAGS: Record<string, FlagDef> = {
   'dp-sampling': { type: choice(() => DP_SAMPLINGS), field: 'dpSampling', help: 'DP-FedAvg: poisson (the paper) or fixed (exactly m = C·K clients, the earlier calibration, no ε)' },
   weighting: { type: choice(() => WEIGHTINGS), field: 'weighting', help: 'aggregation weights' },
   seed: { type: num, field: 'seed', help: 'random seed' },
-  'no-shuffle': { type: { kind: 'bool' }, field: 'shuffle', help: 'keep batches in order (no reshuffling)' },
+  'no-shuffle': { type: bool, field: 'shuffle', help: 'keep batches in order (no reshuffling)' },
   cut: { type: num, field: 'cut', help: 'split family: the client runs the first c layers' },
   variant: { type: choice(() => VARIANTS), field: 'variant', help: 'split: labels to the server (vanilla), kept by the client (ushaped), or feature bands per client (vertical)' },
   handoff: { type: choice(() => HANDOFFS), field: 'handoff', help: 'split: the client part goes to the next client directly (p2p) or via the server' },
@@ -95,16 +83,18 @@ export const FLAGS: Record<string, FlagDef> = {
   stragglers: { type: num, field: 'stragglers', help: 'federated: probability that a selected client runs only a random 1…E local epochs' },
   'personalize-epochs': { type: num, field: 'personalizeEpochs', help: 'federated: after training, each client fine-tunes for this many epochs (0 = off)' },
   ...ROBUST_FLAGS,
-  leakage: { type: { kind: 'bool' }, help: 'after training, the linear decoder error per cut layer (default algorithm: split)' },
+  leakage: { type: bool, help: 'after training, the linear decoder error per cut layer (default algorithm: split)' },
   mnist: { type: choice(() => ['full', 'subset']), help: 'MNIST: all 60000/10000 (default) or the browser subset' },
   backend: { type: choice(() => ['wasm', 'cpu']), help: 'tfjs backend (default wasm)' },
-  sequential: { type: { kind: 'bool' }, help: "train a round's clients one after another instead of together (same results; for comparison)" },
-  json: { type: { kind: 'bool' }, help: 'print one JSON object' },
-  weights: { type: { kind: 'bool' }, help: 'include the final weights' },
-  help: { type: { kind: 'bool' }, help: 'show this help' },
+  sequential: { type: bool, help: "train a round's clients one after another instead of together (same results; for comparison)" },
+  json: { type: bool, help: 'print one JSON object' },
+  weights: { type: bool, help: 'include the final weights' },
+  help: { type: bool, help: 'show this help' },
 };
 
-const FIELD_TO_FLAG = new Map(Object.entries(FLAGS).flatMap(([name, d]) => (d.field ? [[d.field, name]] : [])));
+const FIELD_TO_FLAG = flagsByField(FLAGS);
+
+const WORDS: FlagWords = { help: '--help', unknown: (name, valid) => `unknown flag --${name} (valid flags: ${valid})`, sayValues: true };
 
 export interface CliOptions {
   config: RunConfig;
@@ -116,8 +106,6 @@ export interface CliOptions {
   leakage: boolean;
   sequential: boolean;
 }
-
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 function setField(config: RunConfig, field: string, value: unknown): void {
   const [a, b] = field.split('.');
@@ -132,52 +120,14 @@ export function parseArgs(argv: string[]): CliOptions {
   let algorithmGiven = false;
   // Poisoning and robust-aggregation flags: collected, then applied by scripts/simulate-robust.ts.
   const robust: Record<string, unknown> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (flags start with --; see --help)`);
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const def = FLAGS[name];
-    if (!def) throw new UsageError(`unknown flag --${name} (valid flags: ${Object.keys(FLAGS).map((f) => '--' + f).join(' ')})`);
-    if (def.type.kind === 'bool') {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      if (name in ROBUST_FLAGS) robust[name] = true;
-      if (name === 'json') opts.json = true;
-      else if (name === 'weights') opts.weights = true;
-      else if (name === 'help') opts.help = true;
-      else if (name === 'no-shuffle') config.shuffle = false;
-      else if (name === 'leakage') opts.leakage = true;
-      else if (name === 'sequential') opts.sequential = true;
-      continue;
-    }
-    let value: string;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value (${describeValues(def)})`);
-      value = argv[++i];
-    }
-    const t = def.type;
-    let parsed: unknown;
-    if (t.kind === 'choice') {
-      if (!t.values().includes(value)) throw new UsageError(`--${name} must be one of ${t.values().join('|')} (got '${value}')`);
-      parsed = value;
-    } else if (t.kind === 'number') {
-      if (!NUMBER.test(value)) throw new UsageError(`--${name} needs a number (got '${value}')`);
-      parsed = Number(value);
-    } else if (t.kind === 'batch') {
-      if (value === 'all') parsed = 'all';
-      else if (/^\d+$/.test(value)) parsed = Number(value);
-      else throw new UsageError(`--${name} must be a positive integer or 'all' (got '${value}')`);
-    } else {
-      const parts = value.trim() === '' ? [] : value.split(',');
-      if (parts.some((p) => !/^\d+$/.test(p.trim()))) throw new UsageError(`--${name} must be comma-separated positive integers, e.g. 16,16 (got '${value}')`);
-      parsed = parts.map((p) => Number(p.trim()));
-    }
+  for (const { name, value } of readFlags(argv, FLAGS, WORDS)) {
     if (name === 'algorithm') algorithmGiven = true;
-    if (name === 'mnist') opts.mnist = parsed as 'full' | 'subset';
-    else if (name === 'backend') opts.backend = parsed as 'wasm' | 'cpu';
-    else if (name in ROBUST_FLAGS) robust[name] = parsed;
-    else setField(config, def.field!, parsed);
+    if (name in ROBUST_FLAGS) robust[name] = value;
+    else if (name === 'no-shuffle') config.shuffle = false;
+    else if (name === 'json' || name === 'weights' || name === 'help' || name === 'leakage' || name === 'sequential') opts[name] = true;
+    else if (name === 'mnist') opts.mnist = value as CliOptions['mnist'];
+    else if (name === 'backend') opts.backend = value as CliOptions['backend'];
+    else setField(config, FLAGS[name].field!, value);
   }
   if (opts.leakage && !algorithmGiven) config.algorithm = 'split';
   // The 2D default size would cap an image set: without --size, images use all examples.
@@ -191,14 +141,6 @@ export function parseArgs(argv: string[]): CliOptions {
     throw new UsageError('--leakage needs one model over the whole input: not available with --variant vertical');
   }
   return opts;
-}
-
-function describeValues(def: FlagDef): string {
-  const t = def.type;
-  if (t.kind === 'choice') return t.values().join('|');
-  if (t.kind === 'batch') return "an integer or 'all'";
-  if (t.kind === 'list') return 'e.g. 16,16';
-  return 'a number';
 }
 
 function problemLine(p: ConfigProblem): string {
@@ -220,14 +162,10 @@ function describeRobust(c: RunConfig): string {
 }
 
 export function helpText(): string {
-  const rows = Object.entries(FLAGS).map(([name, d]) => {
-    const v = d.type.kind === 'bool' ? '' : ` <${describeValues(d)}>`;
-    return `  --${name}${v}\n      ${d.help}`;
-  });
   const attack =
     '  --attack inversion\n      run the gradient inversion attack instead of training (--attack inversion --help lists its flags)\n' +
     '  --accountant\n      print the ε of --sample-rate q, --noise z, --steps T at --delta δ, no training (--accountant --help lists its flags)';
-  return `usage: npm run simulate -- [flags]\n\n${rows.join('\n')}\n${attack}\n`;
+  return `usage: npm run simulate -- [flags]\n\n${flagHelp(FLAGS)}\n${attack}\n`;
 }
 
 export interface JsonReport {

@@ -9,6 +9,7 @@ import { cutRange, isSplitAlgorithm, layerCount } from './split/cut';
 import { BEYOND_DEFAULTS, BEYOND_LIMITS, BEYOND_NAMES, beyondProblems } from './beyond-config';
 import { validateRobust } from './attacks/config';
 import { SYNTHETIC_CLASSES } from './data/synthetic';
+import { choiceProblem, inRange, rangeProblem, type FieldNames } from './problems';
 
 export const ALGORITHMS = ['centralized', 'fedsgd', 'fedavg', 'fedprox', 'dpfedavg', 'scaffold', 'fedavgm', 'fedadam', 'fedyogi', 'fedadagrad', 'split', 'splitfed1', 'splitfed2'] as const;
 export const DATASETS = ['circles', 'moons', 'xor', 'spiral', 'blobs', 'digits', 'mnist'] as const;
@@ -99,7 +100,7 @@ export function defaultConfig(overrides: DeepPartial<RunConfig> = {}): RunConfig
 }
 
 /** Korean and English names of the fields, for the messages. */
-const NAMES: Record<string, [string, string]> = {
+const NAMES: FieldNames = {
   algorithm: ['알고리즘', 'algorithm'],
   'dataset.name': ['데이터셋', 'dataset'],
   'dataset.noise': ['노이즈', 'noise level'],
@@ -133,28 +134,6 @@ const NAMES: Record<string, [string, string]> = {
   ...BEYOND_NAMES,
 };
 
-const fmt = (x: number) => String(x);
-
-function rangeProblem(field: string, lim: { min: number; max: number; int: boolean }): ConfigProblem {
-  const [ko, en] = NAMES[field] ?? [field, field];
-  const kind = lim.int ? ['정수', 'an integer'] : ['수', 'a number'];
-  return {
-    field,
-    ko: `${ko}: ${fmt(lim.min)} 이상 ${fmt(lim.max)} 이하의 ${kind[0]}여야 합니다.`,
-    en: `${en} must be ${kind[1]} from ${fmt(lim.min)} to ${fmt(lim.max)}.`,
-  };
-}
-
-function choiceProblem(field: string, valid: readonly string[]): ConfigProblem {
-  const [ko, en] = NAMES[field] ?? [field, field];
-  const list = valid.join(', ');
-  return { field, ko: `${ko}: 다음 중 하나여야 합니다: ${list}.`, en: `${en} must be one of: ${list}.` };
-}
-
-function inRange(v: unknown, lim: { min: number; max: number; int: boolean }): boolean {
-  return typeof v === 'number' && Number.isFinite(v) && v >= lim.min && v <= lim.max && (!lim.int || Number.isInteger(v));
-}
-
 /** Training examples the dataset will have (the Node maximum for MNIST), for cross-field checks. */
 function trainSizeOf(c: RunConfig): number {
   const d = c.dataset;
@@ -174,10 +153,10 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
     return [{ field: '', ko: '설정이 비어 있습니다.', en: 'the configuration is missing.' }];
   }
   const check = (field: keyof typeof LIMITS, v: unknown) => {
-    if (!inRange(v, LIMITS[field])) out.push(rangeProblem(field, LIMITS[field]));
+    if (!inRange(v, LIMITS[field])) out.push(rangeProblem(NAMES, field, LIMITS[field]));
   };
   const choice = (field: string, v: unknown, valid: readonly string[]) => {
-    if (!valid.includes(v as string)) out.push(choiceProblem(field, valid));
+    if (!valid.includes(v as string)) out.push(choiceProblem(NAMES, field, valid));
   };
 
   choice('algorithm', c.algorithm, ALGORITHMS);
@@ -215,7 +194,7 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
         en: `at most ${LIMITS['model.hidden.length'].max} hidden layers.`,
       });
     }
-    if (m.hidden.some((h) => !inRange(h, LIMITS['model.hidden']))) out.push(rangeProblem('model.hidden', LIMITS['model.hidden']));
+    if (m.hidden.some((h) => !inRange(h, LIMITS['model.hidden']))) out.push(rangeProblem(NAMES, 'model.hidden', LIMITS['model.hidden']));
   }
   if (m.kind === 'cnn' && synthetic) {
     out.push({
@@ -293,9 +272,9 @@ export function validateConfig(config: RunConfig, implemented: readonly string[]
 /** DP-FedAvg's own fields (checked only for dpfedavg, so other runs need not carry them). */
 function dpProblems(c: RunConfig): ConfigProblem[] {
   const out: ConfigProblem[] = [];
-  if (!DP_SAMPLINGS.includes(c.dpSampling)) out.push(choiceProblem('dpSampling', DP_SAMPLINGS));
-  if (!inRange(c.sampleRate, LIMITS.sampleRate)) out.push(rangeProblem('sampleRate', LIMITS.sampleRate));
-  if (!inRange(c.weightCap, LIMITS.weightCap)) out.push(rangeProblem('weightCap', LIMITS.weightCap));
+  if (!DP_SAMPLINGS.includes(c.dpSampling)) out.push(choiceProblem(NAMES, 'dpSampling', DP_SAMPLINGS));
+  if (!inRange(c.sampleRate, LIMITS.sampleRate)) out.push(rangeProblem(NAMES, 'sampleRate', LIMITS.sampleRate));
+  if (!inRange(c.weightCap, LIMITS.weightCap)) out.push(rangeProblem(NAMES, 'weightCap', LIMITS.weightCap));
   if (!(typeof c.delta === 'number' && c.delta > 0 && c.delta < 1)) {
     out.push({ field: 'delta', ko: 'δ: 0보다 크고 1보다 작은 수여야 합니다.', en: 'δ must be a number strictly between 0 and 1.' });
   }

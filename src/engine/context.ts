@@ -54,8 +54,11 @@ export interface RunContext {
   message(kind: MessageKind, from: Party, to: Party, bytes: number): EngineEvent;
   /** Builds the round-metrics event (test metrics computed here) and resets the byte counts. */
   roundMetrics(params: Params, trainLoss: number, trainAccuracy: number): Promise<EngineEvent>;
-  /** A boundary event when boundaries were asked for and the data is 2D, else null. */
-  boundary(params: Params, owner: 'global' | number): Promise<EngineEvent | null>;
+  /**
+   * A boundary event when boundaries were asked for and the data is 2D, else null. `forward`
+   * gives the logits when the network is not the run's model (vertical split learning).
+   */
+  boundary(params: Params, owner: 'global' | number, forward?: (x: tf.Tensor) => tf.Tensor): Promise<EngineEvent | null>;
   /** Throws Diverged unless x is finite. */
   assertFinite(x: number): void;
   /** The summary sent with run-started. */
@@ -149,13 +152,13 @@ export async function createContext(config: RunConfig, options: RunOptions): Pro
       down = 0;
       return { type: 'round-metrics', metrics };
     },
-    async boundary(params, owner) {
+    async boundary(params, owner, forward = (x) => model.forward(x, params)) {
       // Clamped: a mistyped resolution must not ask for a billion-cell grid.
       const g = Math.min(MAX_BOUNDARY_GRID, Math.floor(options.boundaryGrid ?? 0));
       if (!(g > 0) || !dataset.extent) return null;
       if (owner !== 'global' && !options.clientBoundaries) return null;
       grid ??= boundaryGrid(g, dataset.extent);
-      const probs = await predictProbs(model, params, grid);
+      const probs = await predictProbs(forward, grid);
       return { type: 'boundary', round: ctx.round, owner, grid: g, classes: dataset.numClasses, probs };
     },
     assertFinite(x) {

@@ -242,7 +242,15 @@ export async function fullGradient(model: Model, params: Params, data: TensorDat
 const EVAL_CHUNK = 2000;
 
 /** Mean loss and accuracy of the model on `data`; one read-back. */
-export async function evaluate(model: Model, params: Params, data: TensorData): Promise<{ loss: number; accuracy: number }> {
+export function evaluate(model: Model, params: Params, data: TensorData): Promise<{ loss: number; accuracy: number }> {
+  return evaluateWith((x) => model.forward(x, params), data);
+}
+
+/**
+ * Mean loss and accuracy of a network given as `forward(x) → logits`, for networks that are not
+ * one Model (vertical split learning); one read-back.
+ */
+export async function evaluateWith(forward: (x: tf.Tensor) => tf.Tensor, data: TensorData): Promise<{ loss: number; accuracy: number }> {
   // An ExampleSet keeps its chunks; other data is sliced (slow on wasm, see ExampleSet).
   const chunks: Batch[] | null = data instanceof ExampleSet ? data.chunks(EVAL_CHUNK) : null;
   const sums = tf.tidy(() => {
@@ -254,7 +262,7 @@ export async function evaluate(model: Model, params: Params, data: TensorData): 
       const x = chunks ? chunks[c].x : whole ? data.x : tf.slice(data.x, [at, 0], [m, -1]);
       const y = chunks ? chunks[c].y : whole ? data.y : tf.slice(data.y, [at, 0], [m, -1]);
       const l = chunks ? chunks[c].labels : whole ? data.labels : tf.slice(data.labels, [at], [m]);
-      const logits = model.forward(x, params);
+      const logits = forward(x);
       loss = tf.add(loss, lossSum(logits, y));
       correct = tf.add(correct, correctCount(logits, l));
     }
@@ -266,8 +274,8 @@ export async function evaluate(model: Model, params: Params, data: TensorData): 
 }
 
 /** Softmax probabilities for a batch of inputs (the boundary grid), read back flat. */
-export async function predictProbs(model: Model, params: Params, x: tf.Tensor2D): Promise<Float32Array> {
-  const p = tf.tidy(() => tf.softmax(model.forward(x, params)));
+export async function predictProbs(forward: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor2D): Promise<Float32Array> {
+  const p = tf.tidy(() => tf.softmax(forward(x)));
   const out = (await p.data()) as Float32Array;
   p.dispose();
   return out;

@@ -65,26 +65,38 @@ export function downloadSvg(svgText: string, filename: string): void {
   download(new Blob([svgText], { type: 'image/svg+xml' }), filename);
 }
 
+/** How long the browser may take to read the SVG or encode the PNG before the reader is told. */
+const PNG_WAIT_MS = 10_000;
+
+/** `promise`, or a rejection with `message` after PNG_WAIT_MS (a download must not hang in silence). */
+function inTime<T>(promise: Promise<T>, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), PNG_WAIT_MS)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /** Rasterises an SVG document (at `scale`× its size) to a PNG blob. */
 export async function svgToPng(svgText: string, scale = 2): Promise<Blob> {
   const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml' }));
   try {
     const img = new Image();
     img.decoding = 'async';
-    await new Promise<void>((resolve, reject) => {
+    const loaded = new Promise<void>((resolve, reject) => {
       img.onload = () => resolve();
       img.onerror = () => reject(new Error('SVG를 그림으로 바꾸지 못했습니다.'));
       img.src = url;
     });
+    await inTime(loaded, 'SVG를 그림으로 바꾸는 데 너무 오래 걸립니다. 다시 눌러 주세요.');
     const canvas = document.createElement('canvas');
     canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
     canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('캔버스를 만들 수 없습니다.');
     ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) =>
+    const encoded = new Promise<Blob>((resolve, reject) =>
       canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG를 만들지 못했습니다.'))), 'image/png'),
     );
+    return await inTime(encoded, 'PNG를 만드는 데 너무 오래 걸립니다. 다시 눌러 주세요.');
   } finally {
     URL.revokeObjectURL(url);
   }

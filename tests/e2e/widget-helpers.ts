@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { ConsoleMessage, Locator, Page } from 'playwright-core';
 import { expectNoProblems, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
 
 /**
@@ -233,10 +233,59 @@ export async function focusStops(page: Page, tag: string, first: string, max = 1
   return stops;
 }
 
-/** Clicks a download button and returns the file's name and bytes. */
+/** Records the files the page hands to the browser (`<a download>` clicks) in `window.handedOver`. */
+async function recordHandovers(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { handedOver?: string[] };
+    if (w.handedOver) return;
+    const handedOver: string[] = (w.handedOver = []);
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      if (this.download) handedOver.push(this.download);
+      click.call(this);
+    };
+  });
+}
+
+/** What the page shows and has handed over, for an error message. */
+async function pageAccount(page: Page): Promise<string[]> {
+  const alerts = await page.locator('[role=alert]:visible, [role=status]:visible').allTextContents().catch(() => []);
+  const handed = await page.evaluate(() => (window as unknown as { handedOver?: string[] }).handedOver ?? []).catch(() => []);
+  return [...alerts.map((t) => t.trim()).filter(Boolean).map((t) => `alert: ${t}`), `files handed to the browser: ${handed.join(', ') || 'none'}`];
+}
+
+/**
+ * Clicks a download button and returns the file's name and bytes. When no file comes, the error
+ * names the button and says what the page said meanwhile (its alerts, errors and console errors)
+ * and which files the page handed to the browser, so a picture that was not there, a PNG that
+ * failed and a download the browser dropped can be told apart. A click that brings nothing is
+ * made once more, as a reader would (the first failure is written to the log): on the 2-core CI
+ * machine Chromium once dropped one of a dozen downloads in a row; two in a row fail the test.
+ */
 export async function download(page: Page, button: Locator): Promise<{ name: string; body: Buffer }> {
-  const [d] = await Promise.all([page.waitForEvent('download'), button.click()]);
-  return { name: d.suggestedFilename(), body: readFileSync((await d.path())!) };
+  const said: string[] = [];
+  const onError = (e: Error) => said.push(`page error: ${e.message}`);
+  const onConsole = (m: ConsoleMessage) => void (m.type() === 'error' && said.push(`console: ${m.text()}`));
+  page.on('pageerror', onError);
+  page.on('console', onConsole);
+  const name = (await button.getAttribute('aria-label').catch(() => null)) ?? button.toString();
+  try {
+    await recordHandovers(page);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The click gives up first, so a button that cannot be clicked is reported as such.
+        const [d] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), button.click({ timeout: 10_000 })]);
+        return { name: d.suggestedFilename(), body: readFileSync((await d.path())!) };
+      } catch (err) {
+        said.push(`attempt ${attempt}: ${(err as Error).message.split('\n')[0]}`, ...(await pageAccount(page)));
+        if (attempt === 2) throw new Error(`no download from ${name}; ${said.join(' | ')}`);
+        process.stderr.write(`download: no file from ${name} at the first click, clicking again (${said.join(' | ')})\n`);
+      }
+    }
+  } finally {
+    page.off('pageerror', onError);
+    page.off('console', onConsole);
+  }
 }
 
 /** Checks a downloaded PNG and SVG of a view. */

@@ -5,6 +5,7 @@
 import type { AggregationConfig, AggregatorRule, ConfigProblem, RunConfig } from '../types';
 import { AGGREGATORS, DEFAULT_AGGREGATOR_OPTIONS, needsIndividualUpdates } from '../aggregators';
 import { validatePoison } from './poisoning';
+import { choiceProblem, inRange, rangeProblem, type FieldNames } from '../problems';
 
 /** The algorithms whose rounds average client updates the robust rules can replace. */
 export const ROBUST_ALGORITHMS = ['fedavg', 'fedprox', 'fedsgd'] as const;
@@ -15,10 +16,17 @@ export function defaultAggregation(rule: AggregatorRule = 'mean'): AggregationCo
 }
 
 export const AGGREGATION_LIMITS = {
-  trim: { min: 0, max: 0.49 },
-  krumM: { min: 1, max: 1000 },
-  clipNorm: { min: 0, max: 1e6 },
+  trim: { min: 0, max: 0.49, int: false },
+  krumM: { min: 1, max: 1000, int: true },
+  clipNorm: { min: 0, max: 1e6, int: false },
 } as const;
+
+const NAMES: FieldNames = {
+  'aggregation.rule': ['집계 규칙', 'aggregator'],
+  'aggregation.trim': ['절사 비율 β', 'trim fraction β'],
+  'aggregation.krumM': ['Multi-Krum m', 'Multi-Krum m'],
+  'aggregation.clipNorm': ['클리핑 반지름(0은 라운드별 노름 중앙값)', "clip norm (0 = the round's median norm)"],
+};
 
 /**
  * Whether a run goes through a RobustServer: a federated algorithm it supports, and an attack or
@@ -35,19 +43,11 @@ export function validateRobust(c: RunConfig, classes: number): ConfigProblem[] {
   const a = c.aggregation;
   if (a !== undefined) {
     if (!a || typeof a !== 'object') return [...out, { field: 'aggregation', ko: '집계 규칙 설정이 올바르지 않습니다.', en: 'the aggregation configuration is malformed.' }];
-    if (!AGGREGATORS.includes(a.rule)) {
-      out.push({ field: 'aggregation.rule', ko: `집계 규칙: 다음 중 하나여야 합니다: ${AGGREGATORS.join(', ')}.`, en: `aggregator must be one of: ${AGGREGATORS.join(', ')}.` });
-    }
+    if (!AGGREGATORS.includes(a.rule)) out.push(choiceProblem(NAMES, 'aggregation.rule', AGGREGATORS));
     const L = AGGREGATION_LIMITS;
-    if (!(typeof a.trim === 'number' && a.trim >= L.trim.min && a.trim <= L.trim.max)) {
-      out.push({ field: 'aggregation.trim', ko: `절사 비율 β: ${L.trim.min} 이상 ${L.trim.max} 이하의 수여야 합니다.`, en: `trim fraction β must be a number from ${L.trim.min} to ${L.trim.max}.` });
-    }
-    if (!(Number.isInteger(a.krumM) && a.krumM >= L.krumM.min && a.krumM <= L.krumM.max)) {
-      out.push({ field: 'aggregation.krumM', ko: `Multi-Krum m: ${L.krumM.min} 이상 ${L.krumM.max} 이하의 정수여야 합니다.`, en: `Multi-Krum m must be an integer from ${L.krumM.min} to ${L.krumM.max}.` });
-    }
-    if (!(typeof a.clipNorm === 'number' && a.clipNorm >= L.clipNorm.min && a.clipNorm <= L.clipNorm.max)) {
-      out.push({ field: 'aggregation.clipNorm', ko: `클리핑 반지름: ${L.clipNorm.min} 이상 ${L.clipNorm.max} 이하의 수여야 합니다 (0은 라운드별 노름 중앙값).`, en: `clip norm must be a number from ${L.clipNorm.min} to ${L.clipNorm.max} (0 = the round's median norm).` });
-    }
+    if (!inRange(a.trim, L.trim)) out.push(rangeProblem(NAMES, 'aggregation.trim', L.trim));
+    if (!inRange(a.krumM, L.krumM)) out.push(rangeProblem(NAMES, 'aggregation.krumM', L.krumM));
+    if (!inRange(a.clipNorm, L.clipNorm)) out.push(rangeProblem(NAMES, 'aggregation.clipNorm', L.clipNorm));
     if (typeof a.secure !== 'boolean') out.push({ field: 'aggregation.secure', ko: '보안 집계: true 또는 false여야 합니다.', en: 'secure aggregation must be true or false.' });
     if (a.secure === true && AGGREGATORS.includes(a.rule) && needsIndividualUpdates(a.rule)) {
       out.push({

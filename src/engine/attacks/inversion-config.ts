@@ -12,6 +12,7 @@
  */
 import type { Activation, ConfigProblem } from '../types';
 import { privacySpent } from '../privacy/accountant';
+import { choiceProblem, inRange, rangeProblem, type FieldNames } from '../problems';
 
 export const INVERSION_DATASETS = ['digits', 'mnist'] as const;
 export const INVERSION_ACTIVATIONS = ['sigmoid', 'tanh', 'relu'] as const;
@@ -97,7 +98,7 @@ export function defaultInversionConfig(overrides: Partial<InversionConfig> = {})
   };
 }
 
-const NAMES: Record<string, [string, string]> = {
+const NAMES: FieldNames = {
   dataset: ['데이터셋', 'dataset'],
   hidden: ['은닉층 너비', 'hidden width'],
   'hidden.length': ['은닉층 수', 'number of hidden layers'],
@@ -116,34 +117,18 @@ const NAMES: Record<string, [string, string]> = {
   seed: ['시드', 'seed'],
 };
 
-const inRange = (v: unknown, l: { min: number; max: number; int: boolean }) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= l.min && v <= l.max && (!l.int || Number.isInteger(v));
-
-function rangeProblem(field: keyof typeof INVERSION_LIMITS): ConfigProblem {
-  const l = INVERSION_LIMITS[field];
-  const [ko, en] = NAMES[field];
-  return {
-    field,
-    ko: `${ko}: ${l.min} 이상 ${l.max} 이하의 ${l.int ? '정수' : '수'}여야 합니다.`,
-    en: `${en} must be ${l.int ? 'an integer' : 'a number'} from ${l.min} to ${l.max}.`,
-  };
-}
-
-function choiceProblem(field: string, valid: readonly string[]): ConfigProblem {
-  const [ko, en] = NAMES[field];
-  return { field, ko: `${ko}: 다음 중 하나여야 합니다: ${valid.join(', ')}.`, en: `${en} must be one of: ${valid.join(', ')}.` };
-}
+const outOfRange = (field: keyof typeof INVERSION_LIMITS) => rangeProblem(NAMES, field, INVERSION_LIMITS[field]);
 
 /** Every problem with an attack config (empty = it can run). Never throws. */
 export function validateInversion(c: InversionConfig): ConfigProblem[] {
   const out: ConfigProblem[] = [];
-  if (!(INVERSION_DATASETS as readonly string[]).includes(c.dataset)) out.push(choiceProblem('dataset', INVERSION_DATASETS));
-  if (!(INVERSION_ACTIVATIONS as readonly string[]).includes(c.activation)) out.push(choiceProblem('activation', INVERSION_ACTIVATIONS));
-  if (!(INVERSION_LABELS as readonly string[]).includes(c.labels)) out.push(choiceProblem('labels', INVERSION_LABELS));
-  if (!Array.isArray(c.hidden) || !inRange(c.hidden.length, INVERSION_LIMITS['hidden.length'])) out.push(rangeProblem('hidden.length'));
-  else if (!c.hidden.every((h) => inRange(h, INVERSION_LIMITS.hidden))) out.push(rangeProblem('hidden'));
+  if (!(INVERSION_DATASETS as readonly string[]).includes(c.dataset)) out.push(choiceProblem(NAMES, 'dataset', INVERSION_DATASETS));
+  if (!(INVERSION_ACTIVATIONS as readonly string[]).includes(c.activation)) out.push(choiceProblem(NAMES, 'activation', INVERSION_ACTIVATIONS));
+  if (!(INVERSION_LABELS as readonly string[]).includes(c.labels)) out.push(choiceProblem(NAMES, 'labels', INVERSION_LABELS));
+  if (!Array.isArray(c.hidden) || !inRange(c.hidden.length, INVERSION_LIMITS['hidden.length'])) out.push(outOfRange('hidden.length'));
+  else if (!c.hidden.every((h) => inRange(h, INVERSION_LIMITS.hidden))) out.push(outOfRange('hidden'));
   for (const f of ['batch', 'localSteps', 'lr', 'attackSteps', 'attackLr', 'tv', 'clip', 'noise', 'secureAgg', 'topk', 'seed'] as const) {
-    if (!inRange(c[f], INVERSION_LIMITS[f])) out.push(rangeProblem(f));
+    if (!inRange(c[f], INVERSION_LIMITS[f])) out.push(outOfRange(f));
   }
   if (inRange(c.noise, INVERSION_LIMITS.noise) && c.noise > 0 && c.clip === 0) {
     out.push({

@@ -20,6 +20,7 @@
 import type { ConfigProblem, PoisonConfig, PoisonKind, RunConfig } from '../types';
 import { Rng } from '../rng';
 import { isSynthetic } from '../data/index';
+import { choiceProblem, inRange, rangeProblem, type FieldNames } from '../problems';
 
 export const POISONS: readonly PoisonKind[] = ['labelflip', 'signflip', 'scale', 'backdoor'];
 
@@ -33,9 +34,16 @@ export function defaultPoison(kind: PoisonKind, fraction = 0.3): PoisonConfig {
 }
 
 export const POISON_LIMITS = {
-  fraction: { min: 0, max: 0.9 },
-  scale: { min: 0.01, max: 100 },
+  fraction: { min: 0, max: 0.9, int: false },
+  scale: { min: 0.01, max: 100, int: false },
 } as const;
+
+const NAMES: FieldNames = {
+  'poison.kind': ['오염 공격 종류', 'poisoning attack'],
+  'poison.fraction': ['악의적 클라이언트 비율 f', 'malicious fraction f'],
+  'poison.scale': ['공격 배율 s', 'poison scale s'],
+  'poison.target': ['백도어 목표 클래스', 'backdoor target class'],
+};
 
 /** ⌊f·K⌋ malicious clients, drawn from the seed's 'malicious' stream (ascending). */
 export function maliciousClients(seed: number, clients: number, fraction: number): number[] {
@@ -127,19 +135,12 @@ export function validatePoison(c: RunConfig, classes: number): ConfigProblem[] {
   if (p === undefined) return [];
   const out: ConfigProblem[] = [];
   if (!p || typeof p !== 'object') return [{ field: 'poison', ko: '오염 공격 설정이 올바르지 않습니다.', en: 'the poisoning configuration is malformed.' }];
-  if (!POISONS.includes(p.kind)) {
-    out.push({ field: 'poison.kind', ko: `오염 공격 종류: 다음 중 하나여야 합니다: ${POISONS.join(', ')}.`, en: `poisoning attack must be one of: ${POISONS.join(', ')}.` });
-  }
+  if (!POISONS.includes(p.kind)) out.push(choiceProblem(NAMES, 'poison.kind', POISONS));
   const { fraction, scale } = POISON_LIMITS;
-  if (!(typeof p.fraction === 'number' && p.fraction >= fraction.min && p.fraction <= fraction.max)) {
-    out.push({ field: 'poison.fraction', ko: `악의적 클라이언트 비율 f: ${fraction.min} 이상 ${fraction.max} 이하의 수여야 합니다.`, en: `malicious fraction f must be a number from ${fraction.min} to ${fraction.max}.` });
-  }
-  if (!(typeof p.scale === 'number' && p.scale >= scale.min && p.scale <= scale.max)) {
-    out.push({ field: 'poison.scale', ko: `공격 배율 s: ${scale.min} 이상 ${scale.max} 이하의 수여야 합니다.`, en: `poison scale s must be a number from ${scale.min} to ${scale.max}.` });
-  }
-  if (!(Number.isInteger(p.target) && p.target >= 0 && p.target < classes)) {
-    out.push({ field: 'poison.target', ko: `백도어 목표 클래스: 0 이상 ${classes - 1} 이하의 정수여야 합니다.`, en: `backdoor target class must be an integer from 0 to ${classes - 1}.` });
-  }
+  if (!inRange(p.fraction, fraction)) out.push(rangeProblem(NAMES, 'poison.fraction', fraction));
+  if (!inRange(p.scale, scale)) out.push(rangeProblem(NAMES, 'poison.scale', scale));
+  const target = { min: 0, max: classes - 1, int: true };
+  if (!inRange(p.target, target)) out.push(rangeProblem(NAMES, 'poison.target', target));
   if (p.kind === 'backdoor' && c.dataset && isSynthetic(c.dataset.name)) {
     out.push({
       field: 'poison.kind',

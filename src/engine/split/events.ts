@@ -1,12 +1,12 @@
 /**
  * Shared pieces of the split trainers: epoch batches, turning what crossed the wire into events
- * and ledger entries, evaluation of a network given as a forward function, and round metrics.
+ * and ledger entries, the end of a client's turn, and round metrics.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent, Handoff, RoundMetrics } from '../types';
 import type { RunContext } from '../context';
 import type { Rng } from '../rng';
-import { batchSizes, correctCount, lossSum, type Batch, type ExampleSet } from '../train';
+import { batchSizes, evaluate, evaluateWith, type Batch, type ExampleSet, type Params } from '../train';
 import { FLOAT_BYTES, handoffCopies } from '../comm';
 import type { CommLedger } from './ledger';
 import type { Transmission, Wire } from './protocol';
@@ -91,28 +91,21 @@ export function* epochBatches(data: ExampleSet, batch: number | 'all', shuffle: 
   }
 }
 
-/** Rows per evaluation chunk (as train.ts's evaluate). */
-const EVAL_CHUNK = 2000;
-
 /**
- * Mean loss and accuracy of a network given as `forward(x) → logits`; one read-back. (train.ts's
- * evaluate for networks that are not one Model: vertical split learning.)
+ * The end of client k's turn: the whole model as the turn left it (`all`) evaluated on the
+ * client's examples, its client-trained event (`ms`: the turn's compute, to which the evaluation
+ * is added) and, when asked for, the client's boundary. Returns the client's loss and accuracy.
  */
-export async function evaluateWith(forward: (x: tf.Tensor) => tf.Tensor, data: ExampleSet): Promise<{ loss: number; accuracy: number }> {
-  const chunks = data.chunks(EVAL_CHUNK);
-  const sums = tf.tidy(() => {
-    let loss: tf.Tensor = tf.scalar(0);
-    let correct: tf.Tensor = tf.scalar(0, 'int32');
-    for (const c of chunks) {
-      const logits = forward(c.x);
-      loss = tf.add(loss, lossSum(logits, c.y));
-      correct = tf.add(correct, correctCount(logits, c.labels));
-    }
-    return tf.stack([loss, tf.cast(correct, 'float32')]);
-  });
-  const [total, correct] = await sums.data();
-  sums.dispose();
-  return { loss: total / data.n, accuracy: correct / data.n };
+export async function* clientTrained(ctx: RunContext, all: Params, k: number, data: ExampleSet, ms: number): AsyncGenerator<EngineEvent, { loss: number; accuracy: number }> {
+  const t0 = performance.now();
+  const own = await evaluate(ctx.model, all, data);
+  ms += performance.now() - t0;
+  ctx.assertFinite(own.loss);
+  const weights = ctx.options.emitWeights ? { weights: ctx.model.exportParams(all) } : {};
+  yield { type: 'client-trained', round: ctx.round, client: k, n: data.n, loss: own.loss, accuracy: own.accuracy, ms, ...weights };
+  const b = await ctx.boundary(all, k);
+  if (b) yield b;
+  return own;
 }
 
 /**

@@ -20,7 +20,7 @@ import type { RunContext } from '../context';
 import { evaluate, type Params } from '../train';
 import { CommLedger } from './ledger';
 import { SplitNet, Wire, type Parts } from './protocol';
-import { batchEvents, epochBatches, handoffEvent, metricsEvent } from './events';
+import { batchEvents, clientTrained, epochBatches, handoffEvent, metricsEvent } from './events';
 
 /** The SplitNet of a vanilla or U-shaped run. */
 export function splitNetOf(ctx: RunContext): SplitNet {
@@ -30,7 +30,7 @@ export function splitNetOf(ctx: RunContext): SplitNet {
 }
 
 export async function* roundRobin(ctx: RunContext): AsyncGenerator<EngineEvent, Params> {
-  const { config, model, options } = ctx;
+  const { config, model } = ctx;
   const K = config.clients;
   const net = splitNetOf(ctx);
   const ledger = new CommLedger();
@@ -57,14 +57,7 @@ export async function* roundRobin(ctx: RunContext): AsyncGenerator<EngineEvent, 
             for (const e of batchEvents(ledger, wire, epoch, k, index)) yield e;
             await ctx.tick();
           }
-          const t0 = performance.now();
-          const all = net.join(parts);
-          const own = await evaluate(model, all, data);
-          ms += performance.now() - t0;
-          ctx.assertFinite(own.loss);
-          yield { type: 'client-trained', round: epoch, client: k, n, loss: own.loss, accuracy: own.accuracy, ms, ...(options.emitWeights ? { weights: model.exportParams(all) } : {}) };
-          const b = await ctx.boundary(all, k);
-          if (b) yield b;
+          yield* clientTrained(ctx, net.join(parts), k, data, ms);
         }
         if (K > 1) yield handoffEvent(ledger, epoch, k, (k + 1) % K, config.handoff, net.clientParams);
       }

@@ -23,10 +23,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';
 import type { RunContext } from '../context';
 import { aggregationCoefficients, clientsPerRound } from '../algorithms/federated';
-import { accumulate, evaluate, type Params } from '../train';
+import { accumulate, type Params } from '../train';
 import { CommLedger } from './ledger';
 import { Wire, type Parts } from './protocol';
-import { batchEvents, epochBatches, metricsEvent, weightsMessage } from './events';
+import { batchEvents, clientTrained, epochBatches, metricsEvent, weightsMessage } from './events';
 import { splitNetOf } from './roundrobin';
 
 export async function* splitFed(ctx: RunContext): AsyncGenerator<EngineEvent, Params> {
@@ -84,14 +84,7 @@ export async function* splitFed(ctx: RunContext): AsyncGenerator<EngineEvent, Pa
               await ctx.tick();
             }
           }
-          const t0 = performance.now();
-          const all = net.join(local);
-          const own = await evaluate(model, all, data);
-          ms += performance.now() - t0;
-          ctx.assertFinite(own.loss);
-          yield { type: 'client-trained', round, client: k, n, loss: own.loss, accuracy: own.accuracy, ms, ...(options.emitWeights ? { weights: model.exportParams(all) } : {}) };
-          const b = await ctx.boundary(all, k);
-          if (b) yield b;
+          const own = yield* clientTrained(ctx, net.join(local), k, data, ms);
           lossSum += n * own.loss;
           accSum += n * own.accuracy;
           seen += n;

@@ -16,35 +16,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EngineEvent } from '../types';
 import type { RunContext } from '../context';
 import { modelSpecs } from '../model';
-import type { ExampleSet, Params } from '../train';
+import { evaluateWith, type ExampleSet, type Params } from '../train';
 import { CommLedger } from './ledger';
 import { VerticalNet, Wire } from './protocol';
-import { batchEvents, epochBatches, evaluateWith, metricsEvent } from './events';
+import { batchEvents, epochBatches, metricsEvent } from './events';
 
 export function verticalNetOf(ctx: RunContext): VerticalNet {
   const { config, dataset } = ctx;
   const specs = modelSpecs(config.model, dataset.inputShape, dataset.numClasses);
   return new VerticalNet(dataset.inputShape, specs, config.cut, config.clients, config.model.kind !== 'cnn');
-}
-
-/** Class probabilities of the vertical network on the boundary grid (2D data), as ctx.boundary does. */
-async function verticalBoundary(ctx: RunContext, net: VerticalNet, params: Params): Promise<EngineEvent | null> {
-  const g = Math.floor(ctx.options.boundaryGrid ?? 0);
-  const extent = ctx.dataset.extent;
-  if (!(g > 0) || !extent) return null;
-  const [lo, hi] = extent;
-  const step = (hi - lo) / g;
-  const xy = new Float32Array(g * g * 2);
-  for (let r = 0; r < g; r++) {
-    for (let c = 0; c < g; c++) {
-      xy[2 * (r * g + c)] = lo + (c + 0.5) * step;
-      xy[2 * (r * g + c) + 1] = hi - (r + 0.5) * step;
-    }
-  }
-  const p = tf.tidy(() => tf.softmax(net.forward(tf.tensor2d(xy, [g * g, 2]), params)));
-  const probs = (await p.data()) as Float32Array;
-  p.dispose();
-  return { type: 'boundary', round: ctx.round, owner: 'global', grid: g, classes: ctx.dataset.numClasses, probs };
 }
 
 /** Client i's band of the batch's rows, copied from host memory (each client's own features). */
@@ -90,7 +70,7 @@ export async function* verticalSplit(ctx: RunContext): AsyncGenerator<EngineEven
       }
       const forward = (x: tf.Tensor) => net.forward(x, params);
       const train = await evaluateWith(forward, data);
-      const bd = await verticalBoundary(ctx, net, params);
+      const bd = await ctx.boundary(params, 'global', forward);
       if (bd) yield bd;
       yield await metricsEvent(ctx, ledger, forward, train);
       await ctx.tick();

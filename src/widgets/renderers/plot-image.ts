@@ -103,7 +103,7 @@ export function asImage<T extends Element>(chart: T): T {
  * A scheduler that runs `draw` at most once per `ms`, through the shared queue (each draw in a
  * task of its own, a painted frame between two draws of the page). `now()` draws at once.
  */
-export function throttled(draw: () => void, ms = 150): { schedule(): void; cancel(): void; now(): void } {
+export function throttled(draw: () => void, ms = 150): { schedule(): void; cancel(): void; now(): void; settle(): void } {
   const owner = {};
   let timer: ReturnType<typeof setTimeout> | undefined;
   let queued = false;
@@ -134,6 +134,10 @@ export function throttled(draw: () => void, ms = 150): { schedule(): void; cance
     now() {
       this.cancel();
       run();
+    },
+    /** Draws now only if a draw is waiting (for an export: the file shows the latest data). */
+    settle() {
+      if (timer || queued) this.now();
     },
   };
 }
@@ -191,7 +195,11 @@ export function plotChart<D>(el: HTMLElement, options: PlotChartOptions<D>, rend
       redraw.schedule();
     },
     flush: () => redraw.now(),
-    svg: () => el.querySelector('svg'),
+    svg() {
+      // A download clicked while a draw waits in the queue gets the latest data, not the last frame.
+      redraw.settle();
+      return el.querySelector('svg');
+    },
     destroy() {
       redraw.cancel();
       ro?.disconnect();
