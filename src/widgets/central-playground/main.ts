@@ -10,10 +10,11 @@ import { create as createBoundary } from '../renderers/boundary';
 import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createDataflow } from '../renderers/dataflow';
 import { SERIES_COLORS } from '../renderers/colors';
-import { createRun, type Run, type RunInspection } from '../kit/run';
+import { Run, type RunInspection } from '../kit/run';
 import { EPOCH_COLUMNS, epochRow } from '../kit/export';
 import { initRounds, reduceRounds, type RoundsState } from '../kit/rounds';
-import { choiceLabel, num, pct } from '../kit/status';
+import { choiceLabel } from '../kit/params';
+import { num, pct } from '../renderers/format';
 import { PACE, params, type CentralParams } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';
 
@@ -61,7 +62,7 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
   let changeAt = 0;
   const rows = () => run.state.rounds.map((r) => r.metrics!);
 
-  const run: Run<CentralParams, RoundsState> = createRun(ctx, {
+  const run: Run<CentralParams, RoundsState> = new Run(ctx, {
     unit: '에폭',
     config: () => toRunConfig(ctx.values),
     options: () => ({ boundaryGrid: BOUNDARY_GRID }),
@@ -146,7 +147,7 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
       case 'run-started': {
         const data = e.data;
         for (const item of root.querySelectorAll<HTMLElement>('.cp__legend-item')) item.hidden = Number(item.dataset.class) >= data.numClasses;
-        run.parameters(`모델 파라미터 ${e.parameters.toLocaleString('ko-KR')}개`);
+        run.ui.parameters(`모델 파라미터 ${e.parameters.toLocaleString('ko-KR')}개`);
         boundary.update({
           extent: data.extent,
           train: data.points ? { xy: data.points.xy, labels: data.points.labels } : null,

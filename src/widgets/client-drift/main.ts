@@ -13,8 +13,9 @@ import { create as createOverlay, type BoundaryOverlayRenderer } from '../render
 import { create as createLineChart } from '../renderers/line-chart';
 import { clientColor } from '../renderers/weight-map';
 import { createLineKey, type LineKey } from '../renderers/line-key';
-import { createRun, type Run, type RunInspection } from '../kit/run';
-import { choiceLabel, pct } from '../kit/status';
+import { Run, type RunInspection } from '../kit/run';
+import { choiceLabel } from '../kit/params';
+import { pct } from '../renderers/format';
 import { ROUND_MS, params, type DriftParams } from './params';
 import { BOUNDARY_GRID, toRunConfig, type Side } from './config';
 import { validateConfig } from '~/engine/config';
@@ -90,7 +91,7 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
   }
   const views: Record<Side, SideView> = { iid: makeView('iid'), skew: makeView('skew') };
 
-  const run: Run<DriftParams, DriftState, PairRound> = createRun(ctx, {
+  const run: Run<DriftParams, DriftState, PairRound> = new Run(ctx, {
     sides: SIDES,
     config: (side) => toRunConfig(ctx.values, side as Side),
     options: () => ({ boundaryGrid: BOUNDARY_GRID, clientBoundaries: true }),
@@ -105,7 +106,7 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
     },
     onStart: () => {
       const c = run.state.iid.config;
-      if (c) run.parameters(`두 실험 모두 클라이언트 ${c.clients}명 전원이 매 라운드 참여, 로컬 배치 10, 모델 매개변수 ${run.state.iid.parameters}개`);
+      if (c) run.ui.parameters(`두 실험 모두 클라이언트 ${c.clients}명 전원이 매 라운드 참여, 로컬 배치 10, 모델 매개변수 ${run.state.iid.parameters}개`);
     },
     player: { phases: 1, phaseMs: () => ROUND_MS[ctx.values.speed], rounds: (s) => s.pairs, round: (p) => p.round, show },
     sideName: (side) => sideName(ctx.values, side as Side),

@@ -11,9 +11,9 @@ import { defaultConfig } from '~/engine/config';
 import { FLOAT_BYTES, crossoverClients, flFloats, slFloats, slHandoffFloats, splitFedFloats } from '~/engine/comm';
 import { create as createLogLog, type LogSeries, type LogDots } from '../renderers/loglog';
 import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount, type Method } from '../renderers/kinds';
-import { dataTable } from '../kit/table';
-import { createRun, type Run } from '../kit/run';
-import { DATA_URL, formatBytes } from '../kit/status';
+import { dataTable } from '../renderers/data-table';
+import { Run } from '../kit/run';
+import { formatBytes } from '../renderers/format';
 import type { CommParams, CommValues } from './params';
 
 /** The methods the formulas cover, in the order they are listed. */
@@ -216,9 +216,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
     ctx.announce(summary());
   }
 
-  const run: Run<CommParams, MeasureState> = createRun(ctx, {
-    config: () => measureConfig('fl', 1, ctx.values.mw),
-    options: () => ({ dataUrl: DATA_URL }),
+  const run: Run<CommParams, MeasureState> = new Run(ctx, {
     init: (): MeasureState => ({ job: 0, measured: [], measuredVars: null }),
     reduce: reduceMeasure,
     sequence: { job: (s) => (s.job < JOBS.length ? { key: String(s.job), config: measureConfig(JOBS[s.job].method, JOBS[s.job].K, ctx.values.mw) } : null) },
@@ -231,7 +229,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
     onEvent: (e) => {
       if (e.type === 'round-metrics') drawMeasured();
       // Bytes do not depend on convergence, but a diverged run has stopped before its metrics.
-      if (e.type === 'run-diverged') run.alert(`측정용 학습 하나가 발산했습니다: ${e.message}`);
+      if (e.type === 'run-diverged') run.ui.alert(`측정용 학습 하나가 발산했습니다: ${e.message}`);
     },
     onEnd: () => {
       root.dataset.measured = 'done';

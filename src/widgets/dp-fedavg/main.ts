@@ -12,8 +12,9 @@ import { createCurves, createEpsilon, createNoise } from './accuracy-charts';
 import { DELTA, NOISE_GRID, PACE_MS, params, type DpParams } from './params';
 import { curveKey, perRound, sigmaOf, toRunConfig } from './config';
 import { initDp, reduceDp, type DpState, type RoundClip } from './state';
-import { createRun, type Run, type RunInspection } from '../kit/run';
-import { choiceLabel, pct } from '../kit/status';
+import { Run, type RunInspection } from '../kit/run';
+import { choiceLabel } from '../kit/params';
+import { pct } from '../renderers/format';
 import type { RoundMetrics } from '~/engine/types';
 
 /** What tests read. */
@@ -46,7 +47,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
   /** Set while the sweep itself moves the z slider, so that update() does not cancel the sweep. */
   let sweepMoving = false;
 
-  const run: Run<DpParams, DpState> = createRun(ctx, {
+  const run: Run<DpParams, DpState> = new Run(ctx, {
     config: () => toRunConfig(ctx.values),
     options: () => ({ emitWeights: true }),
     validate: () => {

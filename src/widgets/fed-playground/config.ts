@@ -5,7 +5,7 @@
 import { defaultConfig } from '~/engine/config';
 import type { RunConfig } from '~/engine/types';
 import type { FedValues } from './params';
-import { subscript } from '../kit/status';
+import { subscript } from '../renderers/format';
 
 /** Training points of the 2D sets: about 50 per client at the default K = 8. */
 export const POINTS = 400;

@@ -19,9 +19,10 @@ import { create as createDiagram, type Phase } from '../renderers/fed-diagram';
 import { create as createLabelBars, type LabelBarsRenderer } from '../renderers/label-bars';
 import { SERIES_COLORS } from '../renderers/colors';
 import { dequeueDraw, enqueueDraw } from '../renderers/plot-image';
-import { createRun, type Run, type RunInspection } from '../kit/run';
+import { Run, type RunInspection } from '../kit/run';
 import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '../kit/rounds';
-import { DATA_URL, choiceLabel, formatBytes, num, pct } from '../kit/status';
+import { choiceLabel } from '../kit/params';
+import { formatBytes, num, pct } from '../renderers/format';
 import { PHASE_MS, params, type FedParams } from './params';
 import { BOUNDARY_GRID, isImages, serverRule, toRunConfig } from './config';
 
@@ -109,12 +110,11 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     return prefersReducedMotion() && ms > 0 ? Math.max(ms, 600) : ms;
   };
 
-  const run: Run<FedParams, RoundsState, RoundRecord> = createRun(ctx, {
+  const run: Run<FedParams, RoundsState, RoundRecord> = new Run(ctx, {
     config: () => toRunConfig(ctx.values),
     options: () => ({
       boundaryGrid: isImages(ctx.values.data) ? 0 : BOUNDARY_GRID,
       clientBoundaries: !isImages(ctx.values.data),
-      dataUrl: DATA_URL,
     }),
     init: initRounds,
     reduce: reduceRounds,
@@ -167,7 +167,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     const { config, data, parameters } = run.state;
     if (!config || !data) return;
     const model = formatBytes(parameters * FLOAT_BYTES);
-    run.parameters(`모델 매개변수 ${parameters.toLocaleString('ko-KR')}개 · 모델 한 벌 ${model} (float32)`);
+    run.ui.parameters(`모델 매개변수 ${parameters.toLocaleString('ko-KR')}개 · 모델 한 벌 ${model} (float32)`);
     buildPanels(config.clients, data);
     diagram.update({ clients: config.clients, sizes: data.histograms.map((h) => h.reduce((a, b) => a + b, 0)) });
     const idle = '라운드를 시작하면 서버가 참여할 클라이언트를 무작위로 뽑습니다.';
@@ -458,7 +458,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       for (const l of labelBars) l.destroy();
     },
     inspect: () => {
-      const cur = run.current;
+      const cur = run.player?.current ?? null;
       return {
         ...run.inspectBase(),
         shown: run.history.map((r) => ({
@@ -473,7 +473,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
           bytesDown: r.metrics!.bytesDown,
         })),
         droppedDrawn: root.querySelectorAll('[data-view="diagram"] .fed-diagram__client.is-dropped').length,
-        queued: run.queued,
+        queued: run.player?.queued ?? 0,
         phase: cur ? PHASES[cur.phase] : 'idle',
         parameters: run.state.parameters,
         histograms: run.state.data?.histograms ?? [],

@@ -12,8 +12,9 @@ import { monotone, speedup } from '~/engine/metrics';
 import { create as createRankBars, type RankRow } from '../renderers/rank-bars';
 import { create as createBandChart } from '../renderers/band-chart';
 import { createLineKey } from '../renderers/line-key';
-import { createRun, type Run, type RunInspection } from '../kit/run';
-import { DATA_URL, choiceLabel, pct } from '../kit/status';
+import { Run, type RunInspection } from '../kit/run';
+import { choiceLabel } from '../kit/params';
+import { pct } from '../renderers/format';
 import { params, type VersusParams, type VersusValues } from './params';
 import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig, type Setting } from './config';
 import { initVersus, measured, ranksOf, reduceVersus, type RunResult, type VersusState } from './state';
@@ -76,9 +77,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
   const totalRuns = SETTINGS.length * LEARNING_RATES.length;
   const st = () => run.state;
 
-  const run: Run<VersusParams, VersusState> = createRun(ctx, {
-    config: () => toRunConfig(ctx.values, SETTINGS[0], LEARNING_RATES[0], MAX_ROUNDS),
-    options: () => ({ dataUrl: DATA_URL }),
+  const run: Run<VersusParams, VersusState> = new Run(ctx, {
     init: () => {
       const hit = cache.get(cacheKey(ctx.values));
       fromCache = hit !== undefined;
@@ -297,7 +296,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     return `${head}: ${state}. ${done.length ? `목표까지 걸린 라운드: ${done.join(', ')}.` : ''}${run.status === 'finished' ? ` ${verdictText()}` : ''}`;
   }
 
-  run.parameters(`클라이언트 ${CLIENTS}명 중 라운드마다 ${clientsPerRound(FRACTION, CLIENTS)}명이 참여합니다. 숫자 이미지 1,437장을 나눠 갖고, 테스트 이미지 360장으로 정확도를 잽니다.`);
+  run.ui.parameters(`클라이언트 ${CLIENTS}명 중 라운드마다 ${clientsPerRound(FRACTION, CLIENTS)}명이 참여합니다. 숫자 이미지 1,437장을 나눠 갖고, 테스트 이미지 360장으로 정확도를 잽니다.`);
   run.start(false);
 
   return run.controller({

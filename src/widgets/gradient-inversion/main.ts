@@ -12,9 +12,8 @@ import type { InversionConfig } from '~/engine/attacks/inversion-config';
 import { create as createPixels, type PixelRenderer } from '../renderers/pixels';
 import { create as createLineChart } from '../renderers/line-chart';
 import { create as createBars } from '../renderers/hbars';
-import { createRun, type Run, type RunInspection } from '../kit/run';
-import { dataTable } from '../kit/table';
-import { DATA_URL } from '../kit/status';
+import { Run, type RunInspection } from '../kit/run';
+import { dataTable } from '../renderers/data-table';
 import { SWEEP_ONLY, type InversionParams } from './params';
 import { formatEpsilon, strengthLabel, toInversionConfig, toSweepConfig } from './config';
 import { initialInversion, inversionStage, reduceInversion, startSweep, type AttackState, type InversionState, type SweepState } from './state';
@@ -214,9 +213,8 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     return `${head}: ${done}. 이미지별 PSNR ${l.psnr.map(db).join(', ')}(평균 ${db(l.meanPsnr)}), 레이블 정확도 ${Math.round(l.labelAccuracy * 100)}%. 첫 층 나눗셈 복원 PSNR ${db(s.analytic.psnr)}.${sw}`;
   }
 
-  const run: Run<InversionParams, InversionState> = createRun(ctx, {
+  const run: Run<InversionParams, InversionState> = new Run(ctx, {
     config: () => asWireConfig(run.state.mode === 'sweep' ? toSweepConfig(ctx.values) : toInversionConfig(ctx.values)),
-    options: () => ({ dataUrl: DATA_URL }),
     init: initialInversion,
     reduce: reduceInversion,
     stage: inversionStage,
@@ -226,14 +224,13 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
       return { done, total, text: `${s.mode === 'sweep' ? '세기' : '스텝'} ${done} / ${total}` };
     },
     restartLabel: '다시 공격',
-    divergedHint: '설정을 바꾸거나 ‘다시 공격’을 누르면 새로 시작합니다.',
     onEvent: (ev) => {
       const { mode, attack, sweep } = run.state;
       const e = ev as unknown as { type: string };
       if (mode === 'attack' && e.type === 'inversion-started' && attack.started) {
         const st = attack.started;
         startedAt = performance.now();
-        run.parameters(`공격받는 모델: 은닉층 1개(${st.config.hidden[0]}개), 매개변수 ${fmt(st.parameters)}개 · 클라이언트가 보내는 값 ${fmt(st.updateSize)}개`);
+        run.ui.parameters(`공격받는 모델: 은닉층 1개(${st.config.hidden[0]}개), 매개변수 ${fmt(st.parameters)}개 · 클라이언트가 보내는 값 ${fmt(st.updateSize)}개`);
         buildPairs();
         notes();
       } else if (mode === 'attack' && e.type === 'inversion-finished') {

@@ -32,3 +32,8 @@ const NAMES = {
 export function choicesOf<const K extends keyof typeof NAMES>(...values: K[]): { value: K; label: string }[] {
   return values.map((value) => ({ value, label: NAMES[value] }));
 }
+
+/** Korean label of a choice value from a parameter table entry. */
+export function choiceLabel(spec: { choices: readonly { value: string; label: string }[] }, value: string): string {
+  return spec.choices.find((c) => c.value === value)?.label ?? value;
+}

@@ -10,8 +10,6 @@
  *
  * No DOM and no timers other than the phase clock: the widget draws in `show`.
  */
-import type { TransportTarget } from './transport';
-
 export interface RoundPlayerOptions<R> {
   /** Phases per round (≥ 1); the last one is the round's end state. */
   phases: number;
@@ -23,13 +21,13 @@ export interface RoundPlayerOptions<R> {
   request: () => void;
   /** Draw `round` at `phase`, animating for `duration` ms (0: at once). */
   show: (round: R, phase: number, duration: number) => void;
-  /** A round `flush` skips over (not drawn, but the widget may still record it). */
-  onSkip?: (round: R) => void;
   /** The last round has been shown in its end state. */
   onDone?: () => void;
 }
 
 export class RoundPlayer<R> {
+  /** Rounds shown in their end state, or skipped over by `flush`, in order: what charts show. */
+  readonly history: R[] = [];
   private queue: R[] = [];
   private shown: { round: R; phase: number } | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -43,7 +41,8 @@ export class RoundPlayer<R> {
 
   /** Forget everything (a new run). */
   reset(): void {
-    this.stopClock();
+    this.hold();
+    this.history.length = 0;
     this.queue = [];
     this.shown = null;
     this.ready = false;
@@ -67,8 +66,8 @@ export class RoundPlayer<R> {
     if (this.pending) {
       const step = this.pending;
       this.pending = null;
-      if (this.atRoundEnd()) this.display(this.queue.shift()!, step === 'round' ? this.o.phases - 1 : 0, 0);
-    } else if (this.o.active() && !this.timer && this.atRoundEnd()) {
+      if (!this.midRound) this.display(this.queue.shift()!, step === 'round' ? this.o.phases - 1 : 0, 0);
+    } else if (this.o.active() && !this.timer && !this.midRound) {
       this.advance();
     }
     this.supply();
@@ -89,12 +88,13 @@ export class RoundPlayer<R> {
 
   /** Stop moving (pause, off screen). */
   hold(): void {
-    this.stopClock();
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   /** One phase on, asking for a round if none is waiting. */
   stepPhase(): void {
-    this.stopClock();
+    this.hold();
     if (this.finished) return;
     if (!this.advance(false)) {
       this.pending = 'phase';
@@ -104,9 +104,9 @@ export class RoundPlayer<R> {
 
   /** To the end of the round on screen, or the whole next round. */
   stepRound(): void {
-    this.stopClock();
+    this.hold();
     if (this.finished) return;
-    if (this.shown && this.shown.phase < this.o.phases - 1) this.display(this.shown.round, this.o.phases - 1, 0);
+    if (this.midRound) this.display(this.shown!.round, this.o.phases - 1, 0);
     else if (this.queue.length > 0) this.display(this.queue.shift()!, this.o.phases - 1, 0);
     else if (!this.lastArrived) {
       this.pending = 'round';
@@ -116,12 +116,12 @@ export class RoundPlayer<R> {
 
   /** Shows the newest computed round in its end state at once (older queued ones are skipped). */
   flush(): void {
-    this.stopClock();
+    this.hold();
     const waiting = this.queue.splice(0);
     // A round caught half-way is over too: record it before the newer ones.
-    if (waiting.length > 0 && this.shown && this.shown.phase < this.o.phases - 1) this.o.onSkip?.(this.shown.round);
+    if (waiting.length > 0 && this.midRound) this.record(this.shown!.round);
     const last = waiting.pop() ?? this.shown?.round;
-    for (const r of waiting) this.o.onSkip?.(r);
+    for (const r of waiting) this.record(r);
     if (last !== undefined) this.display(last, this.o.phases - 1, 0);
   }
 
@@ -135,18 +135,13 @@ export class RoundPlayer<R> {
     return this.queue.length;
   }
 
-  /** The last round has been shown in its end state. */
-  get done(): boolean {
-    return this.finished;
+  /** A round is on screen and not yet at its end state. */
+  private get midRound(): boolean {
+    return this.shown !== null && this.shown.phase < this.o.phases - 1;
   }
 
-  private atRoundEnd(): boolean {
-    return !this.shown || this.shown.phase >= this.o.phases - 1;
-  }
-
-  private stopClock(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+  private record(round: R): void {
+    if (!this.history.includes(round)) this.history.push(round);
   }
 
   private supply(): void {
@@ -159,20 +154,22 @@ export class RoundPlayer<R> {
 
   private display(round: R, phase: number, duration: number): void {
     this.shown = { round, phase };
+    const end = phase === this.o.phases - 1;
+    if (end) this.record(round);
     this.o.show(round, phase, duration);
-    if (phase === this.o.phases - 1 && this.lastArrived && this.queue.length === 0 && !this.finished) {
+    if (end && this.lastArrived && this.queue.length === 0 && !this.finished) {
       this.finished = true;
-      this.stopClock();
+      this.hold();
       this.o.onDone?.();
     }
   }
 
   /** Shows the next phase (or round); false when nothing is there yet. */
   private advance(keepGoing = true): boolean {
-    this.stopClock();
+    this.hold();
     const ms = this.o.phaseMs();
-    if (this.shown && this.shown.phase < this.o.phases - 1) {
-      this.display(this.shown.round, this.shown.phase + 1, ms);
+    if (this.midRound) {
+      this.display(this.shown!.round, this.shown!.phase + 1, ms);
     } else if (this.queue.length > 0) {
       this.display(this.queue.shift()!, ms > 0 ? 0 : this.o.phases - 1, ms);
     } else {
@@ -191,23 +188,4 @@ export class RoundPlayer<R> {
     this.supply();
     return true;
   }
-}
-
-/** What a widget tells {@link playerTransport} about its own run state. */
-export type PlayerTransportState = Pick<TransportTarget, 'status' | 'playing' | 'setPlaying' | 'setStatus' | 'fresh'>;
-
-/**
- * The transport of a widget whose rounds come through a {@link RoundPlayer}: the federated widgets
- * all pause by holding the player (the worker then computes nothing) and step by asking it for
- * one more round or phase, so only their run state differs.
- */
-export function playerTransport(player: Pick<RoundPlayer<unknown>, 'resume' | 'hold' | 'stepRound' | 'stepPhase'>, state: PlayerTransportState, phases: boolean): TransportTarget {
-  return {
-    ...state,
-    resumeOrHold: () => (state.playing() ? player.resume() : player.hold()),
-    step: (kind) => (phases && kind === 'step-phase' ? player.stepPhase() : player.stepRound()),
-    noStep: ['diverged', 'error', 'finished'],
-    restartPlays: true,
-    phases,
-  };
 }

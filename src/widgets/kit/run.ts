@@ -24,22 +24,19 @@ import type { ParamTable, Values } from '~/runtime/url-state';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { TrainingHost } from '~/runtime/host';
 import { DEFAULT_DIVERGE_FACTOR } from '~/engine/divergence';
-import { RoundPlayer, playerTransport } from './player';
-import { transportAction, type TransportTarget } from './transport';
-import { statusView, type Status } from './status';
+import { RoundPlayer, type RoundPlayerOptions } from './player';
+import { transportMove, type Move } from './transport';
+import { statusView, type Status, type StatusView } from './status';
 import { exportAction, type ExportSpec } from './export';
 
-export interface PlayerSpec<S, R> {
-  /** Phases per round (≥ 1); the last one is the round's end state. */
-  phases: number;
-  /** Milliseconds a phase stays on screen while playing; 0 shows whole rounds as they come. */
-  phaseMs(): number;
+/** Where the worker fetches digits and MNIST from (the site's public/data, under its base path). */
+const DATA_URL = `${import.meta.env.BASE_URL.replace(/\/?$/, '/')}data/`;
+
+export interface PlayerSpec<S, R> extends Pick<RoundPlayerOptions<R>, 'phases' | 'phaseMs' | 'show'> {
   /** The rounds the state holds complete, in order (new ones are appended). */
   rounds(state: S): readonly R[];
   /** A round's number (1-based). */
   round(r: R): number;
-  /** Draws `r` at `phase`, animating for `duration` ms. */
-  show(r: R, phase: number, duration: number): void;
 }
 
 /**
@@ -73,13 +70,13 @@ export interface Job {
 export interface RunSpec<S, R> {
   /** Names of runs trained side by side, one worker each (default: one run, `main`). */
   sides?: readonly string[];
-  /** The engine configuration of a side, from the current settings. */
-  config(side: string): RunConfig;
+  /** The engine configuration of a side, from the current settings (a sequence's jobs give it instead). */
+  config?(side: string): RunConfig;
   /**
-   * What the worker adds to the engine's events (boundary grids, data URL). The divergence rule
-   * is the engine's DEFAULT_DIVERGE_FACTOR, as on the command line, unless this sets its own.
+   * What the worker adds to the engine's events (boundary grids, weights). The kit adds the data
+   * URL and the engine's divergence rule (DEFAULT_DIVERGE_FACTOR, as on the command line).
    */
-  options(side: string): WireRunOptions;
+  options?(side: string): WireRunOptions;
   /** A Korean message when the settings cannot train (the run then waits for a change). */
   validate?(): string | null;
   /** The state of a run before its first event. */
@@ -111,14 +108,12 @@ export interface RunSpec<S, R> {
   progress?(state: S): { done: number; total: number; text: string };
   /** The play button's label after the end (default '다시 학습'). */
   restartLabel?: string;
-  /** What the diverged alert suggests after the engine's message. */
+  /** What the diverged alert suggests after the engine's message (default: change a setting or restart). */
   divergedHint?: string;
   /** Live runs: milliseconds between epochs or rounds, and between split-learning batches. */
   pace?(): number | readonly [number, number];
-  /** Progress unit: '라운드' (default) or '에폭' (data-round or data-epoch follows it). */
+  /** Progress unit: '라운드' (default) or '에폭', counted to the configuration's rounds or epochs. */
   unit?: '라운드' | '에폭';
-  /** Epochs or rounds of a configuration (default: epochs when `unit` is '에폭', else rounds). */
-  total?(config: RunConfig): number;
   /** The aria-live summary of the run now. */
   summary(): string;
   exports?: ExportSpec;
@@ -146,27 +141,26 @@ export interface OwnController<T extends ParamTable, I> {
   inspect(): I;
 }
 
-const DIVERGED_HINT = '설정을 바꾸거나 ‘다시 학습’을 누르면 새로 시작합니다.';
-
 export class Run<T extends ParamTable, S, R = never> {
   /** The current run's state, as the reducer made it. */
   state: S;
-  /** Rounds shown in their end state (or skipped over), in order: what the charts show (player). */
-  readonly history: R[] = [];
   backend: BackendInfo | null = null;
+  /** The reader's intent (play or pause); the run also holds while the widget is off screen. */
+  playing = true;
+  /** The status line, progress bar, alert box and parameter line. */
+  readonly ui: StatusView;
+  /** Replays complete rounds phase by phase (widgets with a `player`). */
+  readonly player: RoundPlayer<R> | null = null;
   private statusNow: Status = 'loading';
-  /** The reader's intent; the run also holds while the widget is off screen. */
-  private wantPlay = true;
+  private readonly sides: readonly string[];
   private readonly hosts: Record<string, TrainingHost> = {};
-  private readonly configs: Record<string, RunConfig | null> = {};
-  private readonly started = new Set<string>();
+  /** The sides whose current run has started, with its configuration (null: not a training run). */
+  private readonly started = new Map<string, RunConfig | null>();
+  /** Rounds handed to the player so far. */
   private pushed = 0;
+  /** The key of the sequence's job training now ('' once none is left). */
   private job: string | null = null;
   private pace = 0;
-  private readonly sides: readonly string[];
-  private readonly ui: ReturnType<typeof statusView>;
-  private readonly player: RoundPlayer<R> | null = null;
-  private readonly transport: TransportTarget;
 
   constructor(
     private readonly ctx: WidgetContext<T>,
@@ -176,7 +170,6 @@ export class Run<T extends ParamTable, S, R = never> {
     this.ui = statusView(ctx.root);
     this.state = spec.init();
     for (const side of this.sides) {
-      this.configs[side] = null;
       this.hosts[side] = new TrainingHost({
         onEvent: (e) => this.onEvent(e, side),
         onBackend: (info) => {
@@ -195,80 +188,50 @@ export class Run<T extends ParamTable, S, R = never> {
       });
     }
     const p = spec.player;
-    const base = {
-      status: () => this.statusNow,
-      playing: () => this.wantPlay,
-      setPlaying: (on: boolean) => (this.wantPlay = on),
-      setStatus: (s: 'running' | 'paused') => this.setStatus(s),
-      fresh: () => this.start(false),
-    };
     if (p) {
-      const player = new RoundPlayer<R>({
+      this.player = new RoundPlayer<R>({
         phases: p.phases,
-        phaseMs: () => p.phaseMs(),
+        phaseMs: p.phaseMs,
         active: () => this.active,
         request: () => this.each((h) => h.step()),
-        show: (r, phase, duration) => this.show(r, phase, duration),
-        onSkip: (r) => this.record(r),
+        show: (r, phase, duration) => {
+          p.show(r, phase, duration);
+          if (phase === p.phases - 1) this.progressed(p.round(r));
+        },
         onDone: () => this.end('finished'),
       });
-      this.player = player;
-      this.transport = { ...playerTransport(player, base, p.phases > 1), frozen: ['invalid'] };
-    } else {
-      this.transport = {
-        ...base,
-        resumeOrHold: () => this.each((h) => (this.active ? h.resume() : h.pause())),
-        step: () => this.each((h) => h.step()),
-        noStep: ['finished', 'diverged', 'error', 'invalid'],
-        frozen: ['invalid'],
-        restartPlays: true,
-      };
     }
     this.applyPace();
+  }
+
+  /** Rounds shown in their end state (or skipped over), in order: what the charts show (player). */
+  get history(): readonly R[] {
+    return this.player?.history ?? [];
   }
 
   get status(): Status {
     return this.statusNow;
   }
 
-  /** Whether the reader wants the run to go on (a new run of changed settings sets it). */
-  get playing(): boolean {
-    return this.wantPlay;
-  }
-
-  set playing(on: boolean) {
-    this.wantPlay = on;
-  }
-
   /** Playing and on screen. */
   get active(): boolean {
-    return this.wantPlay && this.ctx.visible;
+    return this.playing && this.ctx.visible;
   }
 
   /** The configuration of a side's current run (the first side by default), once started. */
   config(side = this.sides[0]): RunConfig | null {
-    return this.configs[side] ?? null;
+    return this.started.get(side) ?? null;
   }
 
   runId(side = this.sides[0]): number {
     return this.hosts[side]?.runId ?? 0;
   }
 
-  /** Rounds computed and not yet shown (player). */
-  get queued(): number {
-    return this.player?.queued ?? 0;
-  }
-
-  /** The round and phase on screen (player). */
-  get current(): { round: R; phase: number } | null {
-    return this.player?.current ?? null;
-  }
-
   /** Epochs or rounds the current run will take. */
   get total(): number {
     const c = this.config();
     if (!c) return 0;
-    return this.spec.total?.(c) ?? (this.spec.unit === '에폭' ? c.epochs : c.rounds);
+    return this.spec.unit === '에폭' ? c.epochs : c.rounds;
   }
 
   /** Stops the run where it is (what it drew stays) and shows `status`. */
@@ -280,17 +243,7 @@ export class Run<T extends ParamTable, S, R = never> {
   /** The status, the play button and data-status. */
   setStatus(s: Status): void {
     this.statusNow = s;
-    this.ui.status(s, this.wantPlay, this.spec.restartLabel);
-  }
-
-  /** Shows or clears the alert box. */
-  alert(message: string | null): void {
-    this.ui.alert(message);
-  }
-
-  /** The line under the controls about the model's size. */
-  parameters(text: string): void {
-    this.ui.parameters(text);
+    this.ui.status(s, this.playing, this.spec.restartLabel);
   }
 
   /**
@@ -299,37 +252,24 @@ export class Run<T extends ParamTable, S, R = never> {
    */
   start(debounced: boolean, from?: S): void {
     this.player?.reset();
-    this.history.length = 0;
     this.pushed = 0;
     this.started.clear();
     const last = this.state;
     this.state = from ?? this.spec.init();
-    for (const side of this.sides) this.configs[side] = null;
     this.ui.alert(null);
     delete this.ctx.root.dataset[this.roundKey];
     this.spec.onReset?.(last);
     const problem = this.spec.validate?.();
     if (problem) {
-      this.each((h) => h.cancel());
-      this.setStatus('invalid');
+      this.stop('invalid');
       this.ui.alert(problem);
       this.ctx.announce(this.spec.summary(), true);
       return;
     }
-    this.job = null;
-    if (this.spec.sequence) {
-      this.setStatus('loading');
-      this.nextJob(debounced);
-      return;
-    }
     this.setStatus('loading');
-    // A player asks for each round when it needs it, so its runs always start held.
-    const held = () => this.player !== null || !this.active;
-    for (const side of this.sides) {
-      const h = this.hosts[side];
-      if (debounced) h.restart(() => this.spec.config(side), this.options(side), { paused: held });
-      else h.start(this.spec.config(side), this.options(side), { paused: held() });
-    }
+    this.job = null;
+    if (this.spec.sequence) this.nextJob(debounced);
+    else for (const side of this.sides) this.launch(side, () => this.spec.config!(side), debounced);
   }
 
   /** The controller the runtime talks to; `own` adds the widget's buttons and inspect(). */
@@ -337,23 +277,24 @@ export class Run<T extends ParamTable, S, R = never> {
     return {
       update: (values, changed) => {
         this.applyPace();
-        const p = this.spec.player;
-        if (p && this.player && changed.some((k) => this.isView(k))) {
+        if (this.player && changed.some((k) => this.isView(k))) {
           // From phases to whole rounds: show what is computed, then go on round by round.
-          if (p.phaseMs() === 0) this.player.flush();
+          if (this.spec.player!.phaseMs() === 0) this.player.flush();
           this.player.resume();
         }
         const said = own.update?.(values, changed);
         if (said === 'skip' || changed.every((k) => this.isView(k))) return;
-        this.wantPlay = true;
+        this.playing = true;
         this.start(said !== 'now');
       },
       action: (name, trigger) => {
         if (own.action?.(name, trigger)) return;
-        if (transportAction(name, this.transport)) return;
-        if (this.spec.exports) exportAction(name, trigger, this.spec.exports, this.ctx.notify);
+        const phases = (this.spec.player?.phases ?? 1) > 1;
+        const move = transportMove(name, this.statusNow, this.playing, phases);
+        if (move) this.move(move);
+        else if (this.spec.exports) exportAction(name, trigger, this.spec.exports, this.ctx.notify);
       },
-      setVisible: (visible) => this.setVisible(visible),
+      setVisible: () => this.setVisible(),
       destroy: () => {
         this.player?.reset();
         this.each((h) => h.dispose());
@@ -373,24 +314,64 @@ export class Run<T extends ParamTable, S, R = never> {
     return this.hosts[this.sides[0]].memory();
   }
 
+  /**
+   * Starts a run on a side's worker, now or once the settings are quiet. It starts held unless
+   * the widget plays on screen; a player asks for each round itself, so its runs always do.
+   */
+  private launch(side: string, config: () => RunConfig, debounced: boolean): void {
+    const h = this.hosts[side];
+    const options = { divergeFactor: DEFAULT_DIVERGE_FACTOR, dataUrl: DATA_URL, ...this.spec.options?.(side) };
+    const held = () => this.player !== null || !this.active;
+    if (debounced) h.restart(config, options, { paused: held });
+    else h.start(config(), options, { paused: held() });
+  }
+
   /** Starts the run the state asks for, if it is not the one training; ends when none is left. */
   private nextJob(debounced = false): void {
     const seq = this.spec.sequence!;
     const job = seq.job(this.state);
     if (job && job.key === this.job) return;
-    const h = this.hosts[this.sides[0]];
-    if (!job) {
-      if (this.job === '') return;
+    if (job) {
+      this.job = job.key;
+      this.launch(this.sides[0], () => job.config, debounced);
+    } else if (this.job !== '') {
       this.job = '';
-      h.cancel();
+      this.each((h) => h.cancel());
       this.showProgress();
       this.end(seq.ended?.(this.state) ?? 'finished');
+    }
+  }
+
+  /** Carries out what a transport button asks for. */
+  private move(m: Move): void {
+    if (m === 'none') return;
+    if (m === 'fresh') {
+      this.playing = true;
+      this.start(false);
       return;
     }
-    this.job = job.key;
-    const options = this.options(this.sides[0]);
-    if (debounced) h.restart(() => job.config, options, { paused: () => !this.active });
-    else h.start(job.config, options, { paused: !this.active });
+    this.playing = m === 'play';
+    this.setStatus(this.playing ? 'running' : 'paused');
+    if (m === 'play' || m === 'pause') this.goOrHold();
+    else if (!this.player) this.each((h) => h.step());
+    else if (m === 'step-phase') this.player.stepPhase();
+    else this.player.stepRound();
+  }
+
+  /** Lets the run go on while it plays on screen, and holds it otherwise. */
+  private goOrHold(): void {
+    if (!this.player) this.each((h) => (this.active ? h.resume() : h.pause()));
+    else if (this.active) this.player.resume();
+    else this.player.hold();
+  }
+
+  /** Scrolled into or out of view: a playing run goes on only while it is seen. */
+  private setVisible(): void {
+    const s = this.statusNow;
+    const underWay = s === 'running' || s === 'paused';
+    // A player's status follows what the reader sees; a live run's follows its trainer (onPaused).
+    if (this.player && underWay) this.setStatus(this.active ? 'running' : 'paused');
+    if (underWay || (s === 'loading' && !this.player)) this.goOrHold();
   }
 
   /** The progress bar: the widget's own, or `unit done / total`. */
@@ -402,10 +383,6 @@ export class Run<T extends ParamTable, S, R = never> {
 
   private get roundKey(): 'epoch' | 'round' {
     return this.spec.unit === '에폭' ? 'epoch' : 'round';
-  }
-
-  private options(side: string): WireRunOptions {
-    return { divergeFactor: DEFAULT_DIVERGE_FACTOR, ...this.spec.options(side) };
   }
 
   private isView(key: string): boolean {
@@ -423,30 +400,13 @@ export class Run<T extends ParamTable, S, R = never> {
     this.each((h) => h.setPace(ms, batchMs));
   }
 
-  private setVisible(visible: boolean): void {
-    const s = this.statusNow;
-    if (this.player) {
-      if (s !== 'running' && s !== 'paused') return;
-      if (visible && this.wantPlay) {
-        this.setStatus('running');
-        this.player.resume();
-      } else {
-        this.player.hold();
-        this.setStatus('paused');
-      }
-    } else if (s === 'running' || s === 'paused' || s === 'loading') {
-      this.each((h) => (visible && this.wantPlay ? h.resume() : h.pause()));
-    }
-  }
-
   private onEvent(e: EngineEvent, side: string): void {
     this.state = this.spec.reduce(this.state, e, side);
     const st = (this.spec.stage ?? trainingStage)(e);
     if (st?.stage === 'started') {
-      if (st.config) this.configs[side] = st.config;
+      this.started.set(side, st.config ?? null);
       const key = this.sides.length === 1 ? 'runId' : `run${side[0].toUpperCase()}${side.slice(1)}`;
       this.ctx.root.dataset[key] = String(this.hosts[side].runId);
-      this.started.add(side);
     }
     this.spec.onEvent?.(e, side);
     const seq = this.spec.sequence;
@@ -471,7 +431,8 @@ export class Run<T extends ParamTable, S, R = never> {
         // What was computed before the blow-up is shown at once; then the message.
         this.player?.flush();
         const who = this.sides.length > 1 && this.spec.sideName ? `${this.spec.sideName(side)} 쪽: ` : '';
-        this.ui.alert(`${who}${st.message} ${this.spec.divergedHint ?? DIVERGED_HINT}`);
+        const hint = this.spec.divergedHint ?? `설정을 바꾸거나 ‘${this.spec.restartLabel ?? '다시 학습'}’을 누르면 새로 시작합니다.`;
+        this.ui.alert(`${who}${st.message} ${hint}`);
         this.end('diverged');
         break;
       }
@@ -493,17 +454,6 @@ export class Run<T extends ParamTable, S, R = never> {
     }
   }
 
-  private show(r: R, phase: number, duration: number): void {
-    const end = phase === this.spec.player!.phases - 1;
-    if (end) this.record(r);
-    this.spec.player!.show(r, phase, duration);
-    if (end) this.progressed(this.spec.player!.round(r));
-  }
-
-  private record(r: R): void {
-    if (!this.history.includes(r)) this.history.push(r);
-  }
-
   private progressed(round: number): void {
     this.showProgress(round);
     this.ctx.root.dataset[this.roundKey] = String(round);
@@ -515,9 +465,4 @@ export class Run<T extends ParamTable, S, R = never> {
     this.ctx.announce(this.spec.summary(), true);
     this.spec.onEnd?.(s);
   }
-}
-
-/** The run controller of a widget (see {@link Run}). */
-export function createRun<T extends ParamTable, S, R = never>(ctx: WidgetContext<T>, spec: RunSpec<S, R>): Run<T, S, R> {
-  return new Run(ctx, spec);
 }

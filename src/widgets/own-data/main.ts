@@ -7,7 +7,7 @@
 import type { EngineEvent } from '~/engine/types';
 import type { TabularData } from '~/engine/data/tabular';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { createRun, type Run } from '../kit/run';
+import { Run } from '../kit/run';
 import { create as lineChart } from '../renderers/line-chart';
 import { cleanTable, guessLabel, readCsv, TableError, type ColumnInfo, type RawTable } from './table';
 import { prepareTabular } from './prepare';
@@ -125,7 +125,7 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
     load(new Uint8Array(await res.arrayBuffer()), file);
   }
 
-  const run: Run<OwnDataParams, State> = createRun<OwnDataParams, State>(ctx, {
+  const run: Run<OwnDataParams, State> = new Run<OwnDataParams, State>(ctx, {
     sides: METHODS,
     config: (side) => toRunConfig(side as OwnMethod, ctx.values, tab!),
     options: () => ({ tabular: tab! }),

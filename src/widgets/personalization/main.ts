@@ -8,8 +8,8 @@
 import type { RunConfig } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createBeforeAfter } from '../renderers/before-after';
-import { createRun, type Run, type RunInspection } from '../kit/run';
-import { DATA_URL, pct } from '../kit/status';
+import { Run, type RunInspection } from '../kit/run';
+import { pct } from '../renderers/format';
 import type { PersParams } from './params';
 import { SIDES, toRunConfig, type Side } from './config';
 import { initialState, reduce, summary as sideSummary, type SideState } from './state';
@@ -40,10 +40,9 @@ export function mount(ctx: WidgetContext<PersParams>): WidgetController<PersPara
   };
   const drawn: Record<Side, number> = { iid: 0, skew: 0 };
 
-  const run: Run<PersParams, PersState> = createRun(ctx, {
+  const run: Run<PersParams, PersState> = new Run(ctx, {
     sides: SIDES,
     config: (side) => toRunConfig(ctx.values, side as Side),
-    options: () => ({ dataUrl: DATA_URL }),
     init: () => ({ iid: initialState(), skew: initialState() }),
     reduce: (s, e, side) => ({ ...s, [side]: reduce(s[side as Side], e) }),
     onEvent: (e, side) => {

@@ -13,9 +13,9 @@ import type { AggregatorRule, RunConfig } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createLineChart, type LineChartRenderer } from '../renderers/line-chart';
 import { create as createMap } from '../renderers/robust-map';
-import { createRun, type Run, type RunInspection } from '../kit/run';
-import { dataTable } from '../kit/table';
-import { DATA_URL, pct } from '../kit/status';
+import { Run, type RunInspection } from '../kit/run';
+import { dataTable } from '../renderers/data-table';
+import { pct } from '../renderers/format';
 import { params, RULE_CHOICES, type PoisonParams, type PoisonValues } from './params';
 import { CLIENTS, HIDDEN, RULES, toRunConfig } from './config';
 import { currentRule, initPoison, reducePoison, type PoisonState, type RuleState } from './state';
@@ -61,9 +61,8 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
   let shownMap: PoisonInspection['map'] = null;
   const ruleOf = (r: AggregatorRule) => run.state.rules[r];
 
-  const run: Run<PoisonParams, PoisonState> = createRun(ctx, {
-    config: () => toRunConfig(ctx.values, RULES[0]),
-    options: () => ({ emitWeights: true, dataUrl: DATA_URL }),
+  const run: Run<PoisonParams, PoisonState> = new Run(ctx, {
+    options: () => ({ emitWeights: true }),
     init: () => initPoison(ctx.values),
     reduce: reducePoison,
     sequence: {
@@ -200,7 +199,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     return `${attack}${v.secure ? ', 보안 집계' : ''}: ${state}. 마지막 라운드 테스트 정확도: ${parts.join(', ') || '아직 없음'}.`;
   }
 
-  run.parameters(`모델: 입력 64 → 은닉 ${HIDDEN.join('·')} (ReLU) → 출력 10, digits 8×8, FedAvg(E = 1, B = 10, η = 0.1), 클라이언트 ${CLIENTS}명 모두 매 라운드 참여`);
+  run.ui.parameters(`모델: 입력 64 → 은닉 ${HIDDEN.join('·')} (ReLU) → 출력 10, digits 8×8, FedAvg(E = 1, B = 10, η = 0.1), 클라이언트 ${CLIENTS}명 모두 매 라운드 참여`);
   run.start(false);
 
   return run.controller<PoisonInspection>({

@@ -4,7 +4,6 @@
  * pictures and words.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
 import { RrPath, rrEpsilon, simulateSurvey, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
 import { create as createGrid } from './people-grid';
 import { create as createEstimate } from './estimate-chart';
@@ -12,6 +11,7 @@ import { create as createError } from './error-chart';
 import { runErrorJob, type ErrorJob, type ErrorReply } from './error-job';
 import { throttled } from '../renderers/plot-image';
 import { EPSILON_GRID, GRID_PEOPLE, type RrParams, type RrValues } from './params';
+import { exportAction, type ExportSpec } from '../kit/export';
 
 /** What tests read (also handy in the console). */
 export interface RrInspection {
@@ -189,16 +189,41 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
     computeErrors();
   }
 
-  function exportView(kind: 'png' | 'svg', target: string) {
-    const svg = target === 'people' ? grid.svg() : target === 'estimate' ? estimateChart.svg() : errorChart.svg();
-    if (!svg) return;
-    const text = svgDocument(svg);
-    const name = `randomized-response-${target}-${stamp()}`;
-    if (kind === 'svg') downloadSvg(text, `${name}.svg`);
-    else void downloadPng(text, `${name}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
-  }
-
   const HOW = ['참값', '거짓', '동전: 예', '동전: 아니요'];
+
+  const exports: ExportSpec = {
+    tables: {
+      'export-csv': {
+        file: 'randomized-response-answers',
+        columns: ['person', 'truth', 'answer', 'how'],
+        rows: () => Array.from({ length: survey.n }, (_, i) => ({ person: i + 1, truth: survey.truth[i], answer: survey.answer[i], how: HOW[survey.path[i]] })),
+      },
+      'export-error-csv': {
+        file: 'randomized-response-error',
+        columns: ['epsilon', 'pi', 'rmse', 'mean_abs_error', 'mean_estimate', 'theoretical_sd', 'coverage_95'],
+        rows: () =>
+          errorPoints.map((p) => ({
+            epsilon: p.epsilon,
+            pi: p.pi,
+            rmse: p.rmse,
+            mean_abs_error: p.meanAbsError,
+            mean_estimate: p.meanEstimate,
+            theoretical_sd: p.theoreticalSd,
+            coverage_95: p.coverage,
+          })),
+      },
+    },
+    json: {
+      file: 'randomized-response',
+      value: () => ({
+        widget: 'randomized-response',
+        settings: ctx.values,
+        result: { n: survey.n, trueYes: survey.trueYes, yes: survey.yes, pi: survey.pi, epsilon: survey.epsilon, estimate: survey.estimate },
+      }),
+    },
+    prefix: 'randomized-response',
+    views: { people: grid, estimate: estimateChart, error: errorChart },
+  };
 
   recompute();
 
@@ -207,44 +232,7 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
       recompute();
     },
     action(name, trigger) {
-      switch (name) {
-        case 'export-csv':
-          downloadCsv(
-            Array.from({ length: survey.n }, (_, i) => ({ person: i + 1, truth: survey.truth[i], answer: survey.answer[i], how: HOW[survey.path[i]] })),
-            ['person', 'truth', 'answer', 'how'],
-            `randomized-response-answers-${stamp()}.csv`,
-          );
-          return;
-        case 'export-error-csv':
-          downloadCsv(
-            errorPoints.map((p) => ({
-              epsilon: p.epsilon,
-              pi: p.pi,
-              rmse: p.rmse,
-              mean_abs_error: p.meanAbsError,
-              mean_estimate: p.meanEstimate,
-              theoretical_sd: p.theoreticalSd,
-              coverage_95: p.coverage,
-            })),
-            ['epsilon', 'pi', 'rmse', 'mean_abs_error', 'mean_estimate', 'theoretical_sd', 'coverage_95'],
-            `randomized-response-error-${stamp()}.csv`,
-          );
-          return;
-        case 'export-json':
-          downloadJson(
-            {
-              widget: 'randomized-response',
-              settings: ctx.values,
-              result: { n: survey.n, trueYes: survey.trueYes, yes: survey.yes, pi: survey.pi, epsilon: survey.epsilon, estimate: survey.estimate },
-            },
-            `randomized-response-${stamp()}.json`,
-          );
-          return;
-        case 'export-png':
-        case 'export-svg':
-          exportView(name === 'export-png' ? 'png' : 'svg', trigger.dataset.target ?? 'people');
-          return;
-      }
+      exportAction(name, trigger, exports, ctx.notify);
     },
     destroy() {
       errorJob++;

@@ -4,7 +4,6 @@
  * population runs in slices between frames so the page stays responsive.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
 import { Rng } from '~/engine/rng';
 import {
   PopulationSimulation,
@@ -24,6 +23,7 @@ import {
 import { create as createBits } from './report-bits';
 import { create as createFrequency } from './frequency-chart';
 import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './params';
+import { exportAction, type ExportSpec } from '../kit/export';
 
 /** What tests read. */
 export interface RapporInspection {
@@ -240,14 +240,38 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
     ctx.announce(summary());
   }
 
-  function exportView(kind: 'png' | 'svg', target: string) {
-    const svg = target === 'life' ? bitsView.svg() : freqView.svg();
-    if (!svg) return;
-    const text = svgDocument(svg);
-    const name = `rappor-${target}-${stamp()}`;
-    if (kind === 'svg') downloadSvg(text, `${name}.svg`);
-    else void downloadPng(text, `${name}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
-  }
+  const exports: ExportSpec = {
+    tables: {
+      'export-csv': {
+        file: 'rappor-frequencies',
+        columns: ['value', 'true_count', 'estimate', 'std_error', 'detected'],
+        rows: () => decoding?.estimates.map((e, i) => ({ value: e.value, true_count: trueCounts[i], estimate: e.count, std_error: e.stdError, detected: e.detected ? 1 : 0 })) ?? [],
+      },
+      'export-reports-csv': {
+        file: 'rappor-reports',
+        columns: ['report', 'cohort', 'value', 'bloom', 'permanent', 'sent'],
+        rows: () => reports.map((r) => ({ report: r.index, cohort: r.cohort, value: r.value, bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) })),
+      },
+    },
+    json: {
+      file: 'rappor',
+      value: () => {
+        const { params, encoding } = rapporSetup(ctx.values);
+        return {
+          widget: 'rappor',
+          settings: ctx.values,
+          params,
+          encoding: encoding.kind,
+          epsilonInfinity: epsilonInfinity(params),
+          epsilonOne: epsilonOne(params),
+          person: { cohort, reports: reports.map((r) => ({ bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) })) },
+          population: decoding ? { total: decoding.total, trueCounts, estimates: decoding.estimates } : null,
+        };
+      },
+    },
+    prefix: 'rappor',
+    views: { life: bitsView, population: freqView },
+  };
 
   render(null);
 
@@ -266,41 +290,11 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
           ctx.set('person', (v.person % ctx.table.person.max) + 1);
           return;
         case 'export-csv':
-          if (!decoding) return;
-          downloadCsv(
-            decoding.estimates.map((e, i) => ({ value: e.value, true_count: trueCounts[i], estimate: e.count, std_error: e.stdError, detected: e.detected ? 1 : 0 })),
-            ['value', 'true_count', 'estimate', 'std_error', 'detected'],
-            `rappor-frequencies-${stamp()}.csv`,
-          );
+          // Nothing to write before the population has been decoded.
+          if (decoding) exportAction(name, trigger, exports, ctx.notify);
           return;
-        case 'export-reports-csv':
-          downloadCsv(
-            reports.map((r) => ({ report: r.index, cohort: r.cohort, value: r.value, bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) })),
-            ['report', 'cohort', 'value', 'bloom', 'permanent', 'sent'],
-            `rappor-reports-${stamp()}.csv`,
-          );
-          return;
-        case 'export-json': {
-          const { params, encoding } = rapporSetup(v);
-          downloadJson(
-            {
-              widget: 'rappor',
-              settings: v,
-              params,
-              encoding: encoding.kind,
-              epsilonInfinity: epsilonInfinity(params),
-              epsilonOne: epsilonOne(params),
-              person: { cohort, reports: reports.map((r) => ({ bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) })) },
-              population: decoding ? { total: decoding.total, trueCounts, estimates: decoding.estimates } : null,
-            },
-            `rappor-${stamp()}.json`,
-          );
-          return;
-        }
-        case 'export-png':
-        case 'export-svg':
-          exportView(name === 'export-png' ? 'png' : 'svg', trigger.dataset.target ?? 'life');
-          return;
+        default:
+          exportAction(name, trigger, exports, ctx.notify);
       }
     },
     destroy() {

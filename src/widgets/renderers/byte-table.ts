@@ -8,7 +8,7 @@
  */
 import type { MessageKind } from '~/engine/types';
 import { KIND_COLORS, KIND_LABELS } from './kinds';
-import { formatBytes } from '../kit/status';
+import { formatBytes } from './format';
 
 export interface ByteRow {
   kind: MessageKind;

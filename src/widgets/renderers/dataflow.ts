@@ -13,7 +13,7 @@
 import { select, easeCubicInOut, interrupt } from 'd3';
 import { classColor } from './colors';
 import { prefersReducedMotion } from '~/runtime/lazy';
-import { formatBytes } from '../kit/status';
+import { formatBytes } from './format';
 import { svgFile } from './svg-file';
 
 export interface DataflowData {

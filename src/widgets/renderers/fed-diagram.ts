@@ -15,7 +15,7 @@
  */
 import { easeCubicInOut, easeLinear, interrupt, select } from 'd3';
 import { prefersReducedMotion } from '~/runtime/lazy';
-import { subscript } from '../kit/status';
+import { subscript } from './format';
 import { svgFile, SVG_NS } from './svg-file';
 
 export type Phase = 'idle' | 'broadcast' | 'train' | 'upload' | 'aggregate';

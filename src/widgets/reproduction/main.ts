@@ -9,9 +9,9 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { monotone } from '~/engine/metrics';
 import { speedupAgainst } from '~/data/reproduction';
-import { dataTable } from '../kit/table';
-import { createRun, type Run, type RunInspection } from '../kit/run';
-import { DATA_URL, pct } from '../kit/status';
+import { dataTable } from '../renderers/data-table';
+import { Run, type RunInspection } from '../kit/run';
+import { pct } from '../renderers/format';
 import { create as createCurves } from './curves-chart';
 import { params, type ReproParams } from './params';
 import { FRACTION, type ChosenLrs } from './config';
@@ -53,9 +53,7 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
     chosen = {};
   }
 
-  const run: Run<ReproParams, ReproState> = createRun(ctx, {
-    config: () => run.state.records[0].config,
-    options: () => ({ dataUrl: DATA_URL }),
+  const run: Run<ReproParams, ReproState> = new Run(ctx, {
     init: () => initRepro({ ...ctx.values }, chosen),
     reduce: reduceRepro,
     sequence: {
@@ -73,10 +71,10 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
     },
     onEvent: (e) => {
       if (e.type === 'run-started') {
-        run.parameters(`2NN 모델 매개변수 ${e.parameters.toLocaleString('ko-KR')}개 · MNIST 학습 ${e.data.trainSize.toLocaleString('ko-KR')}장, 테스트 ${e.data.testSize.toLocaleString('ko-KR')}장`);
+        run.ui.parameters(`2NN 모델 매개변수 ${e.parameters.toLocaleString('ko-KR')}개 · MNIST 학습 ${e.data.trainSize.toLocaleString('ko-KR')}장, 테스트 ${e.data.testSize.toLocaleString('ko-KR')}장`);
       } else if (e.type === 'run-diverged') {
         const r = run.state.records[run.state.current - 1];
-        run.alert(`${r.entry.label}: ${e.message}`);
+        run.ui.alert(`${r.entry.label}: ${e.message}`);
       }
       if (e.type === 'round-metrics' || e.type === 'run-finished' || e.type === 'run-diverged') draw();
     },

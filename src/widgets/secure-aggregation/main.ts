@@ -4,11 +4,11 @@
  * sum and the recovery are computed there; this module lays the results out.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { downloadCsv, downloadJson, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
 import { aggregate, setupRound, type SecAggResult, type SecAggRound } from '~/engine/privacy/secure-aggregation';
 import { create as createGraph } from './pair-graph';
 import { create as createSum } from './sum-chart';
 import { MODULUS, SCALE, droppedList, type SecAggParams } from './params';
+import { exportAction, type ExportSpec } from '../kit/export';
 
 /** What tests read. */
 export interface SecAggInspection {
@@ -240,26 +240,14 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
   };
   root.addEventListener('change', onDrop);
 
-  function exportView(kind: 'png' | 'svg', target: string) {
-    const svg = target === 'graph' ? graph.svg() : sumChart.svg();
-    if (!svg) return;
-    const text = svgDocument(svg);
-    const name = `secure-aggregation-${target}-${stamp()}`;
-    if (kind === 'svg') downloadSvg(text, `${name}.svg`);
-    else void downloadPng(text, `${name}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
-  }
-
-  render();
-
-  return {
-    update() {
-      render();
-    },
-    action(name, trigger) {
-      switch (name) {
-        case 'export-csv': {
+  const exports: ExportSpec = {
+    tables: {
+      'export-csv': {
+        file: 'secure-aggregation',
+        columns: ['client', 'coordinate', 'update', 'encoded', 'masked', 'dropped'],
+        rows: () => {
           const gone = new Set(result.dropped);
-          const rows = round.clients.flatMap((c) =>
+          return round.clients.flatMap((c) =>
             c.update.map((x, i) => ({
               client: c.index + 1,
               coordinate: i + 1,
@@ -269,33 +257,38 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
               dropped: gone.has(c.index) ? 1 : 0,
             })),
           );
-          downloadCsv(rows, ['client', 'coordinate', 'update', 'encoded', 'masked', 'dropped'], `secure-aggregation-${stamp()}.csv`);
-          return;
-        }
-        case 'export-json':
-          downloadJson(
-            {
-              widget: 'secure-aggregation',
-              settings: ctx.values,
-              modulus: MODULUS,
-              scale: SCALE,
-              threshold: round.threshold,
-              received: result.received.map((i) => i + 1),
-              dropped: result.dropped.map((i) => i + 1),
-              rawSum: Array.from(result.rawSum),
-              naive: result.naive,
-              recoveredSum: result.sum,
-              trueSum: result.trueSum,
-              failure: result.failure,
-            },
-            `secure-aggregation-${stamp()}.json`,
-          );
-          return;
-        case 'export-png':
-        case 'export-svg':
-          exportView(name === 'export-png' ? 'png' : 'svg', trigger.dataset.target ?? 'graph');
-          return;
-      }
+        },
+      },
+    },
+    json: {
+      file: 'secure-aggregation',
+      value: () => ({
+        widget: 'secure-aggregation',
+        settings: ctx.values,
+        modulus: MODULUS,
+        scale: SCALE,
+        threshold: round.threshold,
+        received: result.received.map((i) => i + 1),
+        dropped: result.dropped.map((i) => i + 1),
+        rawSum: Array.from(result.rawSum),
+        naive: result.naive,
+        recoveredSum: result.sum,
+        trueSum: result.trueSum,
+        failure: result.failure,
+      }),
+    },
+    prefix: 'secure-aggregation',
+    views: { graph, sum: sumChart },
+  };
+
+  render();
+
+  return {
+    update() {
+      render();
+    },
+    action(name, trigger) {
+      exportAction(name, trigger, exports, ctx.notify);
     },
     destroy() {
       root.removeEventListener('change', onDrop);

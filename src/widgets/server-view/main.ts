@@ -9,9 +9,8 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
 import { create as createCutError } from '../renderers/cut-error';
-import { dataTable } from '../kit/table';
-import { createRun, type Run, type RunInspection } from '../kit/run';
-import { DATA_URL } from '../kit/status';
+import { dataTable } from '../renderers/data-table';
+import { Run, type RunInspection } from '../kit/run';
 import type { ServerViewParams } from './params';
 import { cutsOf, toRunConfig } from './config';
 import { reduceView, type ViewState } from './state';
@@ -72,10 +71,10 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
   }
   mlpOnly();
 
-  const run: Run<ServerViewParams, ViewState> = createRun(ctx, {
+  const run: Run<ServerViewParams, ViewState> = new Run(ctx, {
     unit: '에폭',
     config: () => toRunConfig(ctx.values),
-    options: () => ({ dataUrl: DATA_URL, serverView: {} }),
+    options: () => ({ serverView: {} }),
     init: (): ViewState => ({ config: null, parameters: 0, accuracy: null, view: null }),
     reduce: reduceView,
     divergedHint: '다른 시드나 설정으로 다시 학습해 보세요.',
@@ -86,7 +85,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
     onEvent: (e) => {
       const { config, accuracy } = run.state;
       if (e.type === 'run-started') {
-        run.parameters(`모델 매개변수 ${fmt(e.parameters)}개 · 손글씨 숫자 학습 데이터 ${fmt(e.data.trainSize)}개`);
+        run.ui.parameters(`모델 매개변수 ${fmt(e.parameters)}개 · 손글씨 숫자 학습 데이터 ${fmt(e.data.trainSize)}개`);
         if (statusNote) statusNote.textContent = `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`;
         draw();
       } else if (e.type === 'round-metrics' && statusNote && accuracy !== null) {

@@ -13,9 +13,10 @@ import { create as createPixels, squareUp } from '../renderers/pixels';
 import { create as createByteTable, type ByteRow } from '../renderers/byte-table';
 import { SERIES_COLORS } from '../renderers/colors';
 import { KIND_LABELS, KIND_ORDER } from '../renderers/kinds';
-import { createRun, type Run, type RunInspection } from '../kit/run';
+import { Run, type RunInspection } from '../kit/run';
 import { EPOCH_COLUMNS, epochRow } from '../kit/export';
-import { DATA_URL, choiceLabel, formatBytes, num, pct } from '../kit/status';
+import { choiceLabel } from '../kit/params';
+import { formatBytes, num, pct } from '../renderers/format';
 import { BATCH_PACE, FLIGHT, PACE, params, type SplitParams, type SplitValues } from './params';
 import { cutText, fixes, networkOf, toRunConfig } from './config';
 import { initSplit, reduceSplit, totalBytes, type SplitState } from './state';
@@ -91,10 +92,9 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
   let runSettings: SplitValues = ctx.values;
   let sampleFrame = 0;
 
-  const run: Run<SplitParams, SplitState> = createRun(ctx, {
+  const run: Run<SplitParams, SplitState> = new Run(ctx, {
     unit: '에폭',
     config: () => toRunConfig(ctx.values),
-    options: () => ({ dataUrl: DATA_URL }),
     init: initSplit,
     reduce: reduceSplit,
     onReset: (last) => {
@@ -261,7 +261,7 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
     switch (e.type) {
       case 'run-started': {
         const share = s.parameters > 0 ? ` (η_c ≈ ${(s.clientParameters / s.parameters).toFixed(2)})` : '';
-        run.parameters(
+        run.ui.parameters(
           `모델 매개변수 ${s.parameters.toLocaleString('ko-KR')}개 · 클라이언트 쪽 ${s.clientParameters.toLocaleString('ko-KR')}개${share} · 분할 지점의 너비 q = ${s.cutWidth}${s.headCutWidth ? `, 두 번째 분할 지점 q₂ = ${s.headCutWidth}` : ''}`,
         );
         const K = e.config.clients;

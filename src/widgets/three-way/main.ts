@@ -11,9 +11,9 @@ import { create as createBars, type BarPart } from '../renderers/hbars';
 import { create as createPixels, squareUp, type PixelRenderer } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
 import { KIND_COLORS, KIND_LABELS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS, formatCount } from '../renderers/kinds';
-import { createRun, type Run, type RunInspection } from '../kit/run';
-import { dataTable } from '../kit/table';
-import { DATA_URL, formatBytes, pct } from '../kit/status';
+import { Run, type RunInspection } from '../kit/run';
+import { dataTable } from '../renderers/data-table';
+import { formatBytes, pct } from '../renderers/format';
 import type { MessageKind } from '~/engine/types';
 import type { ThreeWayParams } from './params';
 import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
@@ -56,9 +56,8 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
   let frame = 0;
   let seenDirty = true;
 
-  const run: Run<ThreeWayParams, RaceState> = createRun(ctx, {
-    config: () => toRunConfig(RACE[0], ctx.values),
-    options: () => ({ dataUrl: DATA_URL, serverView: { cuts: [ctx.values.cut] } }),
+  const run: Run<ThreeWayParams, RaceState> = new Run(ctx, {
+    options: () => ({ serverView: { cuts: [ctx.values.cut] } }),
     init: initRace,
     reduce: reduceRace,
     sequence: {
@@ -75,11 +74,11 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
       if (e.type === 'run-started' || e.type === 'server-view' || e.type === 'run-finished' || e.type === 'run-diverged') seenDirty = true;
       if (e.type === 'run-started' && run.state.current === 0) {
         const r = run.state.records[0];
-        run.parameters(
+        run.ui.parameters(
           `공통 모델: 입력 64 → 32 → 32 → 10 (매개변수 ${formatCount(r.parameters)}개) · 손글씨 숫자 학습 데이터 ${formatCount(r.trainSize)}개, 테스트 데이터 ${formatCount(r.testSize)}개`,
         );
       }
-      if (e.type === 'run-diverged') run.alert(`${METHOD_LABELS[run.state.records[run.state.current - 1].method]}: ${e.message}`);
+      if (e.type === 'run-diverged') run.ui.alert(`${METHOD_LABELS[run.state.records[run.state.current - 1].method]}: ${e.message}`);
       if (e.type === 'run-started' || e.type === 'round-metrics' || e.type === 'server-view' || e.type === 'run-finished' || e.type === 'run-diverged') schedule();
     },
     onEnd: () => {

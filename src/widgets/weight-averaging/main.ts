@@ -9,9 +9,10 @@
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { create as createMap, clientColor, type XY } from '../renderers/weight-map';
-import { createRun, type Run, type RunInspection } from '../kit/run';
+import { Run, type RunInspection } from '../kit/run';
 import { initRounds, reduceRounds, type RoundRecord, type RoundsState } from '../kit/rounds';
-import { choiceLabel, pct } from '../kit/status';
+import { choiceLabel } from '../kit/params';
+import { pct } from '../renderers/format';
 import { PHASE_MS, params, type AvgParams } from './params';
 import { HIDDEN, shownParameters, toRunConfig } from './config';
 import { fitPca, project, type Projection } from './pca';
@@ -65,7 +66,7 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
   };
   const classes = () => run.state.data?.numClasses ?? 2;
 
-  const run: Run<AvgParams, RoundsState, RoundRecord> = createRun(ctx, {
+  const run: Run<AvgParams, RoundsState, RoundRecord> = new Run(ctx, {
     config: () => toRunConfig(ctx.values),
     options: () => ({ emitWeights: true }),
     init: initRounds,
@@ -78,7 +79,7 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
       mathNumbers = [];
       delete root.dataset.phase;
     },
-    onStart: () => run.parameters(`모델 매개변수 ${run.state.parameters}개 (입력 2 → 은닉 ${HIDDEN.join('·')} → 출력 ${classes()}, tanh)`),
+    onStart: () => run.ui.parameters(`모델 매개변수 ${run.state.parameters}개 (입력 2 → 은닉 ${HIDDEN.join('·')} → 출력 ${classes()}, tanh)`),
     summary,
     exports: {
       tables: {

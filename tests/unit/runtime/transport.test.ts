@@ -1,91 +1,50 @@
 /**
- * The transport buttons' logic shared by the training widgets (widgets/kit/transport.ts):
- * what play/pause, step, step-phase and restart do from each status, recorded as the calls a
- * widget sees.
+ * The transport buttons' logic shared by the training widgets (widgets/kit/transport.ts): what
+ * play/pause, step, step-phase and restart ask of the run from each status.
  */
 import { describe, expect, test } from 'vitest';
-import { transportAction, type TransportTarget } from '~/widgets/kit/transport';
+import { transportMove } from '~/widgets/kit/transport';
+import type { Status } from '~/widgets/kit/status';
 
-function target(status: string, playing: boolean, extra: Partial<TransportTarget> = {}) {
-  const calls: string[] = [];
-  const state = { status, playing };
-  const t: TransportTarget = {
-    status: () => state.status,
-    playing: () => state.playing,
-    setPlaying: (on) => {
-      state.playing = on;
-      calls.push(`playing=${on}`);
-    },
-    setStatus: (s) => {
-      state.status = s;
-      calls.push(`status=${s}`);
-    },
-    fresh: () => calls.push('fresh'),
-    resumeOrHold: () => calls.push(state.playing ? 'resume' : 'hold'),
-    step: (kind) => calls.push(kind),
-    noStep: ['finished', 'diverged'],
-    restartPlays: true,
-    ...extra,
-  };
-  return { t, calls, state };
-}
+const ALL: Status[] = ['loading', 'running', 'paused', 'finished', 'diverged', 'error', 'invalid'];
 
-describe('transportAction', () => {
-  test('play/pause pauses a running run and resumes a paused one', () => {
-    const a = target('running', true);
-    expect(transportAction('toggle-play', a.t)).toBe(true);
-    expect(a.calls).toEqual(['playing=false', 'status=paused', 'hold']);
-    const b = target('paused', false);
-    transportAction('toggle-play', b.t);
-    expect(b.calls).toEqual(['playing=true', 'status=running', 'resume']);
+describe('transportMove', () => {
+  test('play/pause pauses a playing run and plays a paused one', () => {
+    expect(transportMove('toggle-play', 'running', true, false)).toBe('pause');
+    expect(transportMove('toggle-play', 'paused', false, false)).toBe('play');
+    // Before the first event the reader's intent decides, not the status.
+    expect(transportMove('toggle-play', 'loading', true, false)).toBe('pause');
+    expect(transportMove('toggle-play', 'loading', false, true)).toBe('play');
   });
 
-  test.each(['finished', 'diverged', 'error'])('play after %s starts a fresh run, playing', (status) => {
-    const a = target(status, false);
-    transportAction('toggle-play', a.t);
-    expect(a.calls).toEqual(['playing=true', 'fresh']);
+  test.each(['finished', 'diverged', 'error'] as const)('play after %s starts a fresh run', (status) => {
+    expect(transportMove('toggle-play', status, false, false)).toBe('fresh');
+    expect(transportMove('toggle-play', status, true, true)).toBe('fresh');
   });
 
-  test('play/pause does nothing in a frozen status', () => {
-    const a = target('invalid', true, { frozen: ['invalid'] });
-    expect(transportAction('toggle-play', a.t)).toBe(true);
-    expect(a.calls).toEqual([]);
+  test('nothing moves while the settings are invalid, except restart', () => {
+    for (const name of ['toggle-play', 'step', 'step-phase']) expect(transportMove(name, 'invalid', true, true)).toBe('none');
+    expect(transportMove('restart', 'invalid', true, true)).toBe('fresh');
   });
 
-  test('step pauses and steps, except where the widget says it cannot', () => {
-    const a = target('running', true);
-    transportAction('step', a.t);
-    expect(a.calls).toEqual(['playing=false', 'status=paused', 'step']);
-    const b = target('finished', false);
-    expect(transportAction('step', b.t)).toBe(true);
-    expect(b.calls).toEqual([]);
-    const c = target('error', false, { noStep: ['diverged', 'error', 'finished'] });
-    transportAction('step', c.t);
-    expect(c.calls).toEqual([]);
+  test('step steps while a run can move on, and does nothing after its end', () => {
+    for (const status of ['loading', 'running', 'paused'] as const) expect(transportMove('step', status, true, false)).toBe('step');
+    for (const status of ['finished', 'diverged', 'error'] as const) expect(transportMove('step', status, false, true)).toBe('none');
   });
 
-  test('step-phase is a transport action only in a widget with phases', () => {
-    const a = target('running', true);
-    expect(transportAction('step-phase', a.t)).toBe(false);
-    expect(a.calls).toEqual([]);
-    const b = target('running', true, { phases: true });
-    expect(transportAction('step-phase', b.t)).toBe(true);
-    expect(b.calls).toEqual(['playing=false', 'status=paused', 'step-phase']);
+  test('step-phase is a transport button only in a widget with phases', () => {
+    expect(transportMove('step-phase', 'running', true, false)).toBeNull();
+    expect(transportMove('step-phase', 'running', true, true)).toBe('step-phase');
+    expect(transportMove('step-phase', 'finished', true, true)).toBe('none');
   });
 
-  test('restart starts a fresh run, setting it going only where the widget asks', () => {
-    const a = target('paused', false);
-    transportAction('restart', a.t);
-    expect(a.calls).toEqual(['playing=true', 'fresh']);
-    const b = target('paused', false, { restartPlays: false });
-    transportAction('restart', b.t);
-    expect(b.calls).toEqual(['fresh']);
-    expect(b.state.playing).toBe(false);
+  test('restart starts a fresh run from every status', () => {
+    for (const status of ALL) expect(transportMove('restart', status, false, false)).toBe('fresh');
   });
 
   test('other actions are left to the widget', () => {
-    const a = target('running', true);
-    for (const name of ['export-csv', 'export-json', 'sweep', 'share']) expect(transportAction(name, a.t)).toBe(false);
-    expect(a.calls).toEqual([]);
+    for (const name of ['export-csv', 'export-json', 'sweep', 'share']) {
+      for (const status of ALL) expect(transportMove(name, status, true, true)).toBeNull();
+    }
   });
 });

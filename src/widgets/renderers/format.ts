@@ -1,0 +1,24 @@
+/**
+ * How the widgets write numbers, in their pictures and in their text summaries alike, so that
+ * every chapter prints percentages and bytes the same way.
+ */
+
+/** Subscript digits for model names: w₁₂. */
+export const subscript = (n: number): string => String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
+
+export const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '—');
+export const num = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+
+/** Byte counts, three significant digits: 512 B, 3.20 kB, 45.0 kB, 1.40 MB. */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  if (Math.abs(n) < 1000) return `${Math.round(n)} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n / 1000;
+  let i = 0;
+  while (Math.abs(v) >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v.toFixed(Math.abs(v) < 10 ? 2 : Math.abs(v) < 100 ? 1 : 0)} ${units[i]}`;
+}
