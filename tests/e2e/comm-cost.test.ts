@@ -2,11 +2,10 @@
  * Communication cost (chapter 5, figure 1): the communication formulas (Singh et al. 2019) against the number of clients, the
  * crossover, and the bytes the engine counts in real runs laid over the same formulas.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { browserForSuite, during, expectAxeClean } from './harness';
-import { pressMoving as press, widgetTest } from './widget-helpers';
+import { download, downloadText, overflowX, pressMoving as press, widgetTest } from './widget-helpers';
 import type { CommInspection as Inspection } from '~/widgets/comm-cost/main';
 
 const PATH = 'chapters/comparison/';
@@ -109,19 +108,13 @@ describe('communication cost', () => {
       const info = await inspect(page);
       expect(info.vars).toEqual({ N: 199_210, p: 60_000, q: 5, etaC: 0.99 });
       await measuredDone(page);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
-      expect(overflow).toBeLessThanOrEqual(1);
-      const fetchDownload = async (button: Locator) => {
-        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
-        return { name: download.suggestedFilename(), body: readFileSync((await download.path())!) };
-      };
-      const csv = await fetchDownload(page.locator(W).getByRole('button', { name: '측정값 CSV' }));
-      const lines = csv.body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
+      expect(await overflowX(page)).toBeLessThanOrEqual(1);
+      const lines = (await downloadText(page, page.locator(W).getByRole('button', { name: '측정값 CSV' }))).trim().split(/\r\n/);
       expect(lines[0]).toBe('clients,method,measured_bytes,formula_bytes');
       expect(lines).toHaveLength(29);
-      const png = await fetchDownload(page.getByRole('button', { name: '통신량 공식 그래프 PNG 파일 내려받기' }));
+      const png = await download(page, page.getByRole('button', { name: '통신량 공식 그래프 PNG 파일 내려받기' }));
       expect([...png.body.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
-      const json = JSON.parse((await fetchDownload(page.locator(W).getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
+      const json = JSON.parse((await download(page, page.locator(W).getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
       expect(json.formulaVariables).toEqual({ N: 199_210, p: 60_000, q: 5, etaC: 0.99 });
       await expectAxeClean(page, { include: W });
     }, 300);

@@ -46,9 +46,10 @@
  * sequence), because requests from workers are attributed to the visit that is open.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import { htmlFiles } from './site-files';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page, type Response } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 
@@ -497,19 +498,9 @@ export function auditProblems(audit: PageAudit, expectStatus = 200): string[] {
  * and Astro's asset folders.
  */
 export function listPages(distDir: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) {
-        if (name === 'pagefind' || name === '_astro' || name === 'data') continue;
-        walk(full);
-      } else if (name === 'index.html') {
-        const rel = relative(distDir, dir).split(sep).join('/');
-        out.push(rel ? `${rel}/` : '');
-      }
-    }
-  };
-  walk(distDir);
-  return out.sort();
+  return htmlFiles(distDir)
+    .map((file) => relative(distDir, file).split(sep).join('/'))
+    .filter((rel) => (rel === 'index.html' || rel.endsWith('/index.html')) && !/^(_astro|data)\//.test(rel))
+    .map((rel) => rel.slice(0, -'index.html'.length))
+    .sort();
 }

@@ -4,11 +4,10 @@
  * (`split.epochs=2`, `split.speed=fast`); the engine is seeded, so a test can tell "this control
  * changed the run" from "the run changes anyway".
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { browserForSuite, during, expectAxeClean, openPage } from './harness';
-import { pressMoving as press, widgetTest } from './widget-helpers';
+import { download, overflowX, pressMoving as press, widgetTest } from './widget-helpers';
 
 const PATH = 'chapters/split/';
 const W = 'split-playground';
@@ -68,8 +67,7 @@ describe('split-learning playground', () => {
       expect(await page.locator(`${W} [data-view="accuracy"] svg path`).count()).toBeGreaterThan(1);
       await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/에폭 2\/2.*스매시드 데이터 .*B/);
       await expect(page.locator(`${W} [data-parameters]`).textContent()).resolves.toMatch(/분할 지점의 너비 q = 16/);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
-      expect(overflow).toBeLessThanOrEqual(1);
+      expect(await overflowX(page)).toBeLessThanOrEqual(1);
       await expectAxeClean(page, { include: W });
     }, 300);
   });
@@ -264,22 +262,18 @@ describe('split-learning playground', () => {
       await press(slider(page, '학습률'), 'Home');
       await waitRun(page, diverged);
       expect(await page.locator(`${W} [data-alert]`).isHidden()).toBe(true);
-      const fetchDownload = async (button: Locator) => {
-        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
-        return { name: download.suggestedFilename(), body: readFileSync((await download.path())!) };
-      };
-      const csv = await fetchDownload(page.locator(W).getByRole('button', { name: '지표 CSV' }));
+      const csv = await download(page, page.locator(W).getByRole('button', { name: '지표 CSV' }));
       expect(csv.name).toMatch(/^split-metrics-.*\.csv$/);
       const lines = csv.body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
       expect(lines[0]).toBe('epoch,train_loss,test_loss,train_accuracy,test_accuracy,bytes_up,bytes_down,bytes_smashed,bytes_gradient,bytes_labels,bytes_handoff');
       expect(lines).toHaveLength(3);
-      const json = JSON.parse((await fetchDownload(page.locator(W).getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
+      const json = JSON.parse((await download(page, page.locator(W).getByRole('button', { name: '설정 JSON' }))).body.toString('utf8'));
       expect(json.config).toEqual((await inspect(page)).config);
       expect(json.formulaPerEpoch.smashed).toBeGreaterThan(0);
       for (const what of ['분할된 모델 그림', '스매시드 데이터 그림', '정확도 그래프']) {
-        const png = await fetchDownload(page.getByRole('button', { name: `${what} PNG 파일 내려받기` }));
+        const png = await download(page, page.getByRole('button', { name: `${what} PNG 파일 내려받기` }));
         expect([...png.body.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
-        const svg = await fetchDownload(page.getByRole('button', { name: `${what} SVG 파일 내려받기` }));
+        const svg = await download(page, page.getByRole('button', { name: `${what} SVG 파일 내려받기` }));
         expect(svg.body.toString('utf8')).toMatch(/^<\?xml[\s\S]*<svg/);
       }
     }, 300);
@@ -336,8 +330,7 @@ describe('split-learning playground', () => {
   test('at 360 px in the dark theme: fits, the handle works by keyboard, axe is clean', async () => {
     await during(openWidget(browser, SHORT, { viewport: 'mobile', reducedMotion: 'reduce', colorScheme: 'dark' }), async (page) => {
       let id = await waitRun(page, 0);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
-      expect(overflow).toBeLessThanOrEqual(1);
+      expect(await overflowX(page)).toBeLessThanOrEqual(1);
       const svgBox = (await page.locator(`${W} .net__svg`).boundingBox())!;
       expect(svgBox.width).toBeLessThanOrEqual(360);
       const h = handle(page);

@@ -3,25 +3,15 @@
  * server view: the raw digit, a one-example weight update, the smashed data at every cut and a
  * linear decoder's reconstruction. Digit and cut only redraw; the model settings retrain.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { browserForSuite, during, expectAxeClean } from './harness';
-import { pressMoving as press, widgetTest } from './widget-helpers';
+import type { ServerViewInspection as Inspection } from '~/widgets/server-view/main';
+import { download, downloadText, overflowX, pressMoving as press, widgetTest } from './widget-helpers';
 
 const PATH = 'chapters/split/';
 const W = 'server-view';
 const SHORT = 'serverview.epochs=3';
-
-interface Inspection {
-  runId: number;
-  status: string;
-  config: { model: { kind: string; hidden: number[] }; epochs: number; seed: number };
-  accuracy: number | null;
-  leakage: { cut: number; width: number; reconstructionError: number; featuresUsed: number }[];
-  shown: { digit: number; cut: number; error: number; rawValues: number; updateValues: number; smashedValues: number; reconValues: number } | null;
-  backend: { backend: string; thread: string } | null;
-}
 
 const w = widgetTest<Inspection>(PATH, W, { timeout: 40_000 });
 const { open: openWidget, inspect, runId: runIdOf, slider, combo } = w;
@@ -48,7 +38,7 @@ describe('what the server sees', () => {
       const id = await waitView(page, 0);
       const info = await inspect(page);
       expect(info.backend).toMatchObject({ backend: 'wasm', thread: 'worker' });
-      expect(info.config.model).toMatchObject({ kind: 'mlp', hidden: [32, 32, 32] });
+      expect(info.config!.model).toMatchObject({ kind: 'mlp', hidden: [32, 32, 32] });
       expect(info.accuracy).toBeGreaterThan(0.5);
       expect(info.leakage.map((l) => l.cut)).toEqual([1, 2, 3]);
       for (const l of info.leakage) {
@@ -94,7 +84,7 @@ describe('what the server sees', () => {
       await press(slider(page, '은닉층 수 (MLP)'), 'ArrowLeft');
       id = await waitView(page, id);
       let info = await inspect(page);
-      expect(info.config.model.hidden).toHaveLength(2);
+      expect(info.config!.model.hidden).toHaveLength(2);
       expect(info.leakage.map((l) => l.cut)).toEqual([1, 2]);
       expect(info.shown?.cut).toBe(2);
       await expect(page.locator(`${W} [data-notices]`).innerText()).resolves.toContain('분할 지점을 2(으)로 옮겼습니다');
@@ -108,7 +98,7 @@ describe('what the server sees', () => {
       await combo(page, '모델').selectOption('cnn');
       id = await waitView(page, id);
       info = await inspect(page);
-      expect(info.config.model.kind).toBe('cnn');
+      expect(info.config!.model.kind).toBe('cnn');
       expect(info.leakage.map((l) => l.width)).toEqual([1024, 256, 512, 128, 128, 64]);
       await press(slider(page, '분할 지점'), 'Home');
       await expect.poll(async () => (await inspect(page)).shown?.smashedValues).toBe(1024);
@@ -120,7 +110,7 @@ describe('what the server sees', () => {
       await seed.fill('5');
       await seed.press('Enter');
       const next = await waitView(page, id);
-      expect((await inspect(page)).config.seed).toBe(5);
+      expect((await inspect(page)).config!.seed).toBe(5);
       expect(next).toBeGreaterThan(id);
     } finally {
       await visit.close();
@@ -135,19 +125,13 @@ describe('what the server sees', () => {
       expect(notices).toContain('분할 지점: 허용 범위보다 작은 값이라 최솟값으로 맞췄습니다.');
       expect(notices).toContain('모델: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
       expect((await inspect(page)).shown).toMatchObject({ digit: 3, cut: 1 });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
-      expect(overflow).toBeLessThanOrEqual(1);
-      const fetchDownload = async (button: Locator) => {
-        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
-        return { name: download.suggestedFilename(), body: readFileSync((await download.path())!) };
-      };
-      const csv = await fetchDownload(page.locator(W).getByRole('button', { name: '복원 오차 CSV' }));
-      const lines = csv.body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
+      expect(await overflowX(page)).toBeLessThanOrEqual(1);
+      const lines = (await downloadText(page, page.locator(W).getByRole('button', { name: '복원 오차 CSV' }))).trim().split(/\r\n/);
       expect(lines[0]).toBe('cut,width,reconstruction_error,mse,ridge,features_used');
       expect(lines).toHaveLength(4);
-      const png = await fetchDownload(page.getByRole('button', { name: '서버가 받는 것 그림 PNG 파일 내려받기' }));
+      const png = await download(page, page.getByRole('button', { name: '서버가 받는 것 그림 PNG 파일 내려받기' }));
       expect([...png.body.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
-      const svg = await fetchDownload(page.getByRole('button', { name: '복원 오차 그래프 SVG 파일 내려받기' }));
+      const svg = await download(page, page.getByRole('button', { name: '복원 오차 그래프 SVG 파일 내려받기' }));
       expect(svg.body.toString('utf8')).toMatch(/^<\?xml[\s\S]*<svg/);
       await expectAxeClean(page, { include: W });
     }, 300);

@@ -3,36 +3,17 @@
  * SplitFed trained one after another on the same data, seed and model, in a worker. Races are
  * kept short through the URL (`threeway.epochs=4`).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { browserForSuite, during, expectAxeClean } from './harness';
-import { pressMoving as press, widgetTest } from './widget-helpers';
+import type { ThreeWayInspection as Inspection } from '~/widgets/three-way/main';
+import { download, downloadText, overflowX, pressMoving as press, widgetTest } from './widget-helpers';
 
 const PATH = 'chapters/comparison/';
 const W = 'three-way';
 const SHORT = 'threeway.epochs=4';
 
-interface Run {
-  method: string;
-  state: string;
-  algorithm: string | null;
-  config: { clients: number; partition: { kind: string }; localEpochs: number; rounds: number; epochs: number; cut: number; lr: number; seed: number } | null;
-  rows: { round: number; testAccuracy: number }[];
-  bytes: Record<string, number>;
-  parameters: number;
-  clientParameters: number;
-  wall: number;
-  parallelSaving: number;
-  hasView: boolean;
-  finalAccuracy: number | null;
-}
-interface Inspection {
-  status: string;
-  current: number;
-  runs: Run[];
-  backend: { backend: string; thread: string } | null;
-}
+type Run = Inspection['runs'][number];
 
 const w = widgetTest<Inspection>(PATH, W);
 const { open: openWidget, inspect, slider, combo } = w;
@@ -166,19 +147,13 @@ describe('three-way comparison', () => {
       await page.locator(W).getByRole('button', { name: '재생' }).click();
       const info = await raceDone(page);
       expect(info.runs.map((r) => r.config!.clients)).toEqual([8, 8, 8, 8]);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
-      expect(overflow).toBeLessThanOrEqual(1);
-      const fetchDownload = async (button: Locator) => {
-        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
-        return { name: download.suggestedFilename(), body: readFileSync((await download.path())!) };
-      };
-      const csv = await fetchDownload(page.locator(W).getByRole('button', { name: '지표 CSV' }));
-      const lines = csv.body.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
+      expect(await overflowX(page)).toBeLessThanOrEqual(1);
+      const lines = (await downloadText(page, page.locator(W).getByRole('button', { name: '지표 CSV' }))).trim().split(/\r\n/);
       expect(lines[0]).toBe('method,round,epochs_seen,test_accuracy,test_loss,train_loss,bytes_cumulative');
       expect(lines).toHaveLength(1 + 12 + 12 + 12 + 12);
-      const json = JSON.parse((await fetchDownload(page.locator(W).getByRole('button', { name: '설정과 요약 JSON' }))).body.toString('utf8'));
+      const json = JSON.parse((await download(page, page.locator(W).getByRole('button', { name: '설정과 요약 JSON' }))).body.toString('utf8'));
       expect(json.runs.map((r: { method: string }) => r.method)).toEqual(['centralized', 'fl', 'sl', 'splitfed']);
-      const svg = await fetchDownload(page.getByRole('button', { name: '통신량 막대그래프 SVG 파일 내려받기' }));
+      const svg = await download(page, page.getByRole('button', { name: '통신량 막대그래프 SVG 파일 내려받기' }));
       expect(svg.body.toString('utf8')).toMatch(/^<\?xml[\s\S]*<svg/);
       await expectAxeClean(page, { include: W });
     }, 300);

@@ -4,11 +4,9 @@
  * real command.
  */
 import { describe, expect, it } from 'vitest';
-import { simulate, usageOf } from './cli-helpers';
+import { expectUsageLine, simulate } from './cli-helpers';
 import { parseArgs, type JsonReport } from '../../scripts/simulate';
 import { maxAbsDiff } from './engine-helpers';
-
-const usage = (args: string[]) => usageOf(() => parseArgs(args));
 
 describe('simulate: beyond-FedAvg flags', () => {
   it('maps every flag onto the config', () => {
@@ -33,9 +31,7 @@ describe('simulate: beyond-FedAvg flags', () => {
     [['--algorithm', 'split', '--personalize-epochs', '2'], /^--personalize-epochs: personalization applies to the federated algorithms only|^--personalize-epochs: personalization apply/],
     [['--algorithm', 'fedsgd', '--stragglers', '0.5'], /^--stragglers: FedSGD clients send one gradient/],
   ])('%j → one line naming the flag', (args, message) => {
-    const m = usage(args);
-    expect(m).toMatch(message);
-    expect(m).not.toContain('\n');
+    expectUsageLine(() => parseArgs(args), message);
   });
 });
 

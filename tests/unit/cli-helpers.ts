@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { UsageError } from '../../scripts/cli';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,4 +28,11 @@ export function usageOf(parse: () => unknown): string | null {
     throw e;
   }
   return null;
+}
+
+/** Expects `parse` to reject its command line with one line that matches `pattern`. */
+export function expectUsageLine(parse: () => unknown, pattern: RegExp): void {
+  const message = usageOf(parse);
+  expect(message).toMatch(pattern);
+  expect(message).not.toContain('\n');
 }

@@ -21,6 +21,21 @@ export async function collect(config: RunConfig, options: RunOptions = {}): Prom
   return events;
 }
 
+/**
+ * Runs `config` and aborts it from a timer `afterMs` into the run: its events, when the abort
+ * fired (0 if the run ended first) and how long after it the run had stopped.
+ */
+export async function collectAborted(config: RunConfig, afterMs: number): Promise<{ events: EngineEvent[]; abortedAt: number; latency: number }> {
+  const controller = new AbortController();
+  let abortedAt = 0;
+  setTimeout(() => {
+    abortedAt = performance.now();
+    controller.abort();
+  }, afterMs);
+  const events = await collect(config, { signal: controller.signal });
+  return { events, abortedAt, latency: performance.now() - abortedAt };
+}
+
 export function ofType<T extends EngineEvent['type']>(events: EngineEvent[], type: T): Extract<EngineEvent, { type: T }>[] {
   return events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
 }

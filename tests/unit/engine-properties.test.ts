@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, run, type EngineEvent, type RunConfig } from '~/engine/index';
 import { aggregationCoefficients, clientsPerRound } from '~/engine/algorithms/federated';
 import { weightedSum } from '~/engine/train';
-import { collect, computed, data, defaultConfig, finalWeights, maxAbsDiff, ofType, setup, tf } from './engine-helpers';
+import { collect, collectAborted, computed, data, defaultConfig, finalWeights, maxAbsDiff, ofType, setup, tf } from './engine-helpers';
 
 beforeAll(setup);
 
@@ -209,16 +209,8 @@ describe('runs end cleanly and free every tensor', () => {
 
   it('after a cancelled run: an abort fired by a timer stops training within a batch group', async () => {
     const before = baseline();
-    const controller = new AbortController();
     const cfg = digits({ algorithm: 'fedavg', clients: 4, rounds: 1000, localEpochs: 50, batchSize: 1 });
-    const events: EngineEvent[] = [];
-    let abortedAt = 0;
-    setTimeout(() => {
-      abortedAt = performance.now();
-      controller.abort();
-    }, 300);
-    for await (const e of run(cfg, { data, signal: controller.signal })) events.push(e);
-    const latency = performance.now() - abortedAt;
+    const { events, abortedAt, latency } = await collectAborted(cfg, 300);
     expect(abortedAt).toBeGreaterThan(0);
     expect(latency).toBeLessThan(250);
     expect(events.at(-1)).toEqual({ type: 'run-cancelled', round: 1 });

@@ -5,7 +5,7 @@
  * with uniform weighting through the command line.
  */
 import { describe, expect, it } from 'vitest';
-import { simulate, usageOf } from './cli-helpers';
+import { expectUsageLine, simulate } from './cli-helpers';
 import { parseArgs, type JsonReport } from '../../scripts/simulate';
 import { parseAccountantArgs } from '../../scripts/simulate-accountant';
 import { privacySpent } from '~/engine/privacy/accountant';
@@ -27,9 +27,7 @@ describe('DP-FedAvg flags', () => {
     ['--weight-cap -3', /^--weight-cap: /],
     ['--dp-sampling some', /^--dp-sampling must be one of poisson\|fixed/],
   ])('%s is one line naming the flag', (args, pattern) => {
-    const msg = usageOf(() => parseArgs(['--algorithm', 'dpfedavg', ...args.split(' ')]));
-    expect(msg).toMatch(pattern);
-    expect(msg).not.toContain('\n');
+    expectUsageLine(() => parseArgs(['--algorithm', 'dpfedavg', ...args.split(' ')]), pattern);
   });
 });
 
@@ -55,9 +53,7 @@ describe('--accountant', () => {
     ['--sample-rate x --noise 1 --steps 10', /^--sample-rate needs a number \(got 'x'\)$/],
     ['--sample-rate 0.1 --noise 1 --steps 10 --conversion exact', /^--conversion must be one of improved\|classic/],
   ])('%s', (args, pattern) => {
-    const msg = usageOf(() => parse(args));
-    expect(msg).toMatch(pattern);
-    expect(msg).not.toContain('\n');
+    expectUsageLine(() => parse(args), pattern);
   });
 });
 
