@@ -79,6 +79,20 @@ const themeInit = {
   },
 };
 
+/**
+ * Vite's preload helper adds a <link rel=modulepreload> for each chunk of a widget's module when
+ * the widget nears the viewport; the 14 links of one widget took 57 ms of one task on the phone
+ * profile (`npm run bench -- --only=jank`). The browser fetches the same chunks from the imports
+ * themselves, and a widget's module is fetched while it is still a few screens away. Astro sets
+ * the client build's options itself, so this is said to that environment directly.
+ */
+const noModulePreload = {
+  name: 'no-module-preload',
+  configEnvironment(/** @type {string} */ name) {
+    if (name === 'client') return { build: { modulePreload: false } };
+  },
+};
+
 export default defineConfig({
   site,
   base,
@@ -124,6 +138,7 @@ export default defineConfig({
   vite: {
     // Small fonts would otherwise become data: URLs, which font-src 'self' refuses.
     build: { assetsInlineLimit: 0 },
+    plugins: [noModulePreload],
     worker: { format: 'es' },
     optimizeDeps: {
       include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', '@observablehq/plot', 'd3'],

@@ -19,7 +19,7 @@
  */
 import { UrlState, checkValue, formatReadout, formatValue, serialize, type ParamTable, type Values } from './url-state';
 import { lockFromSearch, lockProblems, parseLock, presetValues } from './presets';
-import { watchProximity, yieldToMain } from './lazy';
+import { importInSteps, warmNumberFormat, watchProximity, yieldToMain } from './lazy';
 import { copyText } from './clipboard';
 
 /** What the runtime gives a mounted widget. */
@@ -126,7 +126,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
     }
 
     private fetchModule() {
-      return (this.loading ??= def.load());
+      return (this.loading ??= importInSteps([warmNumberFormat], def.load));
     }
 
     private async mountNow() {

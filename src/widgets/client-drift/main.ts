@@ -12,6 +12,7 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createOverlay, type BoundaryOverlayRenderer } from '../renderers/boundary-overlay';
 import { create as createLineChart } from '../renderers/line-chart';
 import { clientColor } from '../renderers/weight-map';
+import { createLineKey, type LineKey } from '../renderers/line-key';
 import { Run, type RunInspection } from '../kit/run';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
@@ -50,7 +51,7 @@ export interface DriftInspection extends RunInspection {
 interface SideView {
   view: BoundaryOverlayRenderer;
   stat: HTMLElement;
-  key: HTMLElement;
+  key: LineKey;
   title: HTMLElement;
 }
 
@@ -84,7 +85,7 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
         label: side === 'iid' ? 'IID 분할: 글로벌 모델의 결정 경계와 클라이언트들의 로컬 결정 경계' : '레이블 불균형 분할: 글로벌 모델의 결정 경계와 클라이언트들의 로컬 결정 경계',
       }),
       stat: section.querySelector<HTMLElement>('[data-side-stat]')!,
-      key: section.querySelector<HTMLElement>('[data-client-key]')!,
+      key: createLineKey(section.querySelector<HTMLElement>('[data-client-key]')!),
       title: section.querySelector<HTMLElement>('[data-side-title]')!,
     };
   }
@@ -177,38 +178,24 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
   function drawKey(side: Side, b: SideRound | null) {
     const st = views[side];
     const hist = run.state[side].data?.histograms ?? [];
-    const items = hist.map((h, k) => {
-      const li = document.createElement('li');
-      li.dataset.client = String(k);
-      const n = h.reduce((a, x) => a + x, 0);
-      const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-      svg.setAttribute('class', 'fw__line-key');
-      svg.setAttribute('viewBox', '0 0 32 12');
-      svg.setAttribute('aria-hidden', 'true');
-      const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
-      line.setAttribute('x1', '1');
-      line.setAttribute('x2', '31');
-      line.setAttribute('y1', '6');
-      line.setAttribute('y2', '6');
-      line.setAttribute('stroke', clientColor(k));
-      line.setAttribute('stroke-width', '2.5');
-      if (DASHES[k % DASHES.length]) line.setAttribute('stroke-dasharray', DASHES[k % DASHES.length]);
-      svg.append(line);
-      const major = h
-        .map((c, cls) => [c, cls])
-        .filter(([c]) => c >= Math.max(1, 0.15 * n))
-        .map(([, cls]) => cls);
-      let text = `클라이언트 ${k + 1} · n=${n} · 주로 클래스 ${major.join(', ')}`;
-      const c = b?.clients.get(k);
-      if (b && c?.boundary) {
-        const only = onlyClass(c.boundary);
-        text += only !== null ? ` · 어디서나 클래스 ${only}로 예측` : ` · 글로벌과 다른 영역 ${pct(b.disagreement.get(k) ?? NaN, 0)}`;
-      }
-      li.append(svg, text);
-      return li;
-    });
-    st.key.replaceChildren(...items);
-    st.title.textContent = sideTitle(ctx.values, side);
+    st.key.update(
+      hist.map((h, k) => {
+        const n = h.reduce((a, x) => a + x, 0);
+        const major = h
+          .map((c, cls) => [c, cls])
+          .filter(([c]) => c >= Math.max(1, 0.15 * n))
+          .map(([, cls]) => cls);
+        let text = `클라이언트 ${k + 1} · n=${n} · 주로 클래스 ${major.join(', ')}`;
+        const c = b?.clients.get(k);
+        if (b && c?.boundary) {
+          const only = onlyClass(c.boundary);
+          text += only !== null ? ` · 어디서나 클래스 ${only}로 예측` : ` · 글로벌과 다른 영역 ${pct(b.disagreement.get(k) ?? NaN, 0)}`;
+        }
+        return { color: clientColor(k), dash: DASHES[k % DASHES.length], text };
+      }),
+    );
+    const title = sideTitle(ctx.values, side);
+    if (st.title.textContent !== title) st.title.textContent = title;
   }
 
   function drawCharts() {

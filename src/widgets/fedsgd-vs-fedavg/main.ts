@@ -11,6 +11,7 @@ import { clientsPerRound } from '~/engine/selection';
 import { monotone, speedup } from '~/engine/metrics';
 import { create as createRankBars, type RankRow } from '../renderers/rank-bars';
 import { create as createBandChart } from '../renderers/band-chart';
+import { createLineKey } from '../renderers/line-key';
 import { Run, type RunInspection } from '../kit/run';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
@@ -60,21 +61,10 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
   curveKey.className = 'fw__client-key fw__curve-key';
   curveKey.setAttribute('aria-label', '곡선의 설정');
   curvesView.after(curveKey);
-  curveKey.replaceChildren(
-    ...[...SETTINGS.map((s, i) => ({ label: s.label, color: COLORS[i], dash: '' })), { label: '목표 정확도', color: '#888888', dash: '5 3' }].map((k) => {
-      const li = document.createElement('li');
-      const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-      svg.setAttribute('class', 'fw__line-key');
-      svg.setAttribute('viewBox', '0 0 32 12');
-      svg.setAttribute('aria-hidden', 'true');
-      const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
-      for (const [a, v] of Object.entries({ x1: '1', x2: '31', y1: '6', y2: '6', stroke: k.color, 'stroke-width': '2.5' })) line.setAttribute(a, v);
-      if (k.dash) line.setAttribute('stroke-dasharray', k.dash);
-      svg.append(line);
-      li.append(svg, k.label);
-      return li;
-    }),
-  );
+  createLineKey(curveKey).update([
+    ...SETTINGS.map((s, i) => ({ text: s.label, color: COLORS[i] })),
+    { text: '목표 정확도', color: '#888888', dash: '5 3' },
+  ]);
 
   /** Finished grids by settings, so going back to one shows it at once. */
   const cache = new Map<string, VersusState>();

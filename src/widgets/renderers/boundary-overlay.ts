@@ -82,6 +82,13 @@ export function boundaryPath(m: OverlayModel, size: number): string {
   return d;
 }
 
+/** Writes an attribute only when its value changes (null removes it). */
+function setIfChanged(el: Element, name: string, value: string | null) {
+  if (el.getAttribute(name) === value) return;
+  if (value === null) el.removeAttribute(name);
+  else el.setAttribute(name, value);
+}
+
 export function create(el: HTMLElement, options: BoundaryOverlayOptions): BoundaryOverlayRenderer {
   const size = options.size ?? 300;
   const base = createBoundary(el, { label: options.label, size });
@@ -96,16 +103,22 @@ export function create(el: HTMLElement, options: BoundaryOverlayOptions): Bounda
     update(data) {
       base.update(data);
       if (data.overlays === undefined) return;
-      const paths = (data.overlays ?? []).map((m) => {
-        const p = document.createElementNS(SVG_NS, 'path');
-        p.setAttribute('d', boundaryPath(m, size));
-        p.setAttribute('stroke', m.color);
-        if (m.dash) p.setAttribute('stroke-dasharray', m.dash);
-        p.setAttribute('class', 'boundary__line');
-        p.dataset.key = m.key;
-        return p;
+      // A round moves the lines, not the clients: the paths of the last round are kept and only
+      // what changed is written, so the browser re-lays out no element it need not.
+      const models = data.overlays ?? [];
+      while (svg.childElementCount > models.length) svg.lastElementChild!.remove();
+      models.forEach((m, i) => {
+        let p = svg.children[i] as SVGPathElement | undefined;
+        if (!p) {
+          p = document.createElementNS(SVG_NS, 'path');
+          p.setAttribute('class', 'boundary__line');
+          svg.append(p);
+        }
+        setIfChanged(p, 'd', boundaryPath(m, size));
+        setIfChanged(p, 'stroke', m.color);
+        setIfChanged(p, 'stroke-dasharray', m.dash || null);
+        setIfChanged(p, 'data-key', m.key);
       });
-      svg.replaceChildren(...paths);
     },
     toSvg() {
       // The base picture with the lines added on top, as one standalone document.

@@ -10,6 +10,8 @@
  *   queued draws until 8 ms have passed (always one), and the rest wait for a painted frame. A
  *   mount that creates five charts, or a round that updates three, then costs several short
  *   tasks with frames between them instead of one long task (`npm run bench -- --only=jank`).
+ *   Drawing takes at most a fifth of the main thread: after each task the queue rests in
+ *   proportion to what the task cost (see SHARE).
  * - `throttled`: on top of that, one chart redraws at most once per `ms` while a run streams (the
  *   last request is always drawn).
  * - `plotChart`: the one entry point of every Plot chart, built on the three above.
@@ -20,14 +22,34 @@
 /** A draw waiting in the queue, by its owner (a second request of the same owner replaces it). */
 const pending = new Map<object, () => void>();
 let pumping = false;
+/** performance.now() before which the queue rests after its last task of draws. */
+let restUntil = 0;
 
 /** Script time one task may spend on queued draws before it yields (one draw always runs). */
 const SLICE_MS = 8;
+
+/**
+ * Share of the main thread the queued draws may take. After a task of d ms of drawing the queue
+ * rests d·(1/SHARE − 1) ms (at least a painted frame), so that a slow device does not spend every
+ * frame redrawing charts: on a phone a Plot draw takes 40–80 ms, and charts that each asked for a
+ * redraw every 150 ms left the page drawing fewer than 30 frames a second while a run streamed.
+ * On a desktop a draw of 10 ms rests 40 ms, less than the charts' own 150 ms spacing.
+ */
+const SHARE = 0.2;
 
 /** After the next painted frame (a timer: rAF alone would run the draw inside that frame). */
 function afterFrame(f: () => void) {
   if (typeof requestAnimationFrame === 'undefined' || (typeof document !== 'undefined' && document.visibilityState === 'hidden')) setTimeout(f, 16);
   else requestAnimationFrame(() => setTimeout(f, 0));
+}
+
+/** Runs `pump` after a painted frame and the queue's rest, whichever comes later. */
+function schedulePump() {
+  afterFrame(() => {
+    const wait = restUntil - performance.now();
+    if (wait > 0) setTimeout(pump, wait);
+    else pump();
+  });
 }
 
 function pump() {
@@ -44,7 +66,9 @@ function pump() {
     }
     if (performance.now() - start >= SLICE_MS) break;
   }
-  if (pending.size) afterFrame(pump);
+  const end = performance.now();
+  restUntil = end + (end - start) * (1 / SHARE - 1);
+  if (pending.size) schedulePump();
   else pumping = false;
 }
 
@@ -53,7 +77,7 @@ export function enqueueDraw(owner: object, draw: () => void): void {
   pending.set(owner, draw);
   if (pumping) return;
   pumping = true;
-  setTimeout(pump, 0);
+  setTimeout(pump, Math.max(0, restUntil - performance.now()));
 }
 
 /** Drops what `owner` queued (its chart was destroyed or drew now). */
