@@ -7,9 +7,8 @@
 import type { EngineEvent, RoundMetrics } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createBoundary } from '../renderers/boundary';
-import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
+import { ACCURACY_AXIS, TRAIN_TEST, create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createDataflow } from '../renderers/dataflow';
-import { SERIES_COLORS } from '../renderers/colors';
 import { Run, type RunInspection } from '../kit/run';
 import { EPOCH_COLUMNS, epochRow } from '../kit/export';
 import { initRounds, reduceRounds, type RoundsState } from '../kit/rounds';
@@ -40,21 +39,13 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
     label: '에폭별 손실',
     xLabel: '에폭',
     yLabel: '손실',
-    series: [
-      { key: 'train', label: '학습', color: SERIES_COLORS.train },
-      { key: 'test', label: '테스트', color: SERIES_COLORS.test, dashed: true },
-    ],
+    series: TRAIN_TEST,
   });
   const accuracy = createLineChart(views.accuracy, {
     label: '에폭별 정확도',
     xLabel: '에폭',
-    yLabel: '정확도',
-    yDomain: [0, 1],
-    yPercent: true,
-    series: [
-      { key: 'train', label: '학습', color: SERIES_COLORS.train },
-      { key: 'test', label: '테스트', color: SERIES_COLORS.test, dashed: true },
-    ],
+    ...ACCURACY_AXIS,
+    series: TRAIN_TEST,
   });
   const dataflow = createDataflow(views.dataflow, { label: '클라이언트의 원본 데이터가 중앙 서버로 모이는 모습' });
 

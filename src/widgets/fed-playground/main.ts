@@ -13,7 +13,7 @@ import { clientsPerRound } from '~/engine/selection';
 import { FLOAT_BYTES } from '~/engine/comm';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { create as createBoundary, type BoundaryRenderer } from '../renderers/boundary';
-import { create as createLineChart } from '../renderers/line-chart';
+import { ACCURACY_AXIS, create as createLineChart } from '../renderers/line-chart';
 import { create as createBandChart } from '../renderers/band-chart';
 import { create as createDiagram, type Phase } from '../renderers/fed-diagram';
 import { create as createLabelBars, type LabelBarsRenderer } from '../renderers/label-bars';
@@ -72,9 +72,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   const accuracy = createBandChart(views.accuracy, {
     label: '라운드별 글로벌 모델의 테스트 정확도와 클라이언트 로컬 정확도의 범위',
     xLabel: '라운드',
-    yLabel: '정확도',
-    yDomain: [0, 1],
-    yPercent: true,
+    ...ACCURACY_AXIS,
     lines: [
       { key: 'global', label: '글로벌', color: SERIES_COLORS.train },
       { key: 'local', label: '로컬 평균', color: SERIES_COLORS.test, dashed: true },

@@ -11,6 +11,7 @@
 import * as Plot from '@observablehq/plot';
 import { plotChart, type ChartRenderer } from './plot-image';
 import { fromZero, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule } from './plot-parts';
+import { SERIES_COLORS } from './colors';
 
 export interface LinePoint {
   /** Epoch or round (1-based). */
@@ -40,6 +41,15 @@ export interface LineChartOptions {
   yPercent?: boolean;
   height?: number;
 }
+
+/** The y axis of an accuracy chart (this one and band-chart.ts): 0 to 100 %. */
+export const ACCURACY_AXIS = { yLabel: '정확도', yDomain: [0, 1] as [number, number], yPercent: true };
+
+/** The training and test lines of a per-epoch chart (the test line dashed). */
+export const TRAIN_TEST: SeriesStyle[] = [
+  { key: 'train', label: '학습', color: SERIES_COLORS.train },
+  { key: 'test', label: '테스트', color: SERIES_COLORS.test, dashed: true },
+];
 
 export interface LineChartData {
   points: readonly LinePoint[];

@@ -8,10 +8,9 @@ import type { EngineEvent, RoundMetrics } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import type { BytesByKind } from '~/engine/comm';
 import { create as createNetwork } from '../renderers/network';
-import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
+import { ACCURACY_AXIS, TRAIN_TEST, create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { create as createByteTable, type ByteRow } from '../renderers/byte-table';
-import { SERIES_COLORS } from '../renderers/colors';
 import { KIND_LABELS, KIND_ORDER } from '../renderers/kinds';
 import { Run, type RunInspection } from '../kit/run';
 import { EPOCH_COLUMNS, epochRow } from '../kit/export';
@@ -36,6 +35,8 @@ export interface SplitInspection extends RunInspection {
 }
 
 const GHOST = '#8a8f98';
+/** Training and test, and the run before this one in grey. */
+const SERIES = [...TRAIN_TEST, { key: 'prev', label: '이전', color: GHOST, dashed: true }];
 
 export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitParams> & { inspect(): SplitInspection } {
   const root = ctx.root;
@@ -68,23 +69,13 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
     label: '에폭별 손실',
     xLabel: '에폭',
     yLabel: '손실',
-    series: [
-      { key: 'train', label: '학습', color: SERIES_COLORS.train },
-      { key: 'test', label: '테스트', color: SERIES_COLORS.test, dashed: true },
-      { key: 'prev', label: '이전', color: GHOST, dashed: true },
-    ],
+    series: SERIES,
   });
   const accChart = createLineChart(q('[data-view="accuracy"]')!, {
     label: '에폭별 정확도',
     xLabel: '에폭',
-    yLabel: '정확도',
-    yDomain: [0, 1],
-    yPercent: true,
-    series: [
-      { key: 'train', label: '학습', color: SERIES_COLORS.train },
-      { key: 'test', label: '테스트', color: SERIES_COLORS.test, dashed: true },
-      { key: 'prev', label: '이전', color: GHOST, dashed: true },
-    ],
+    ...ACCURACY_AXIS,
+    series: SERIES,
   });
 
   /** The run before this one: its rows and what made it different, for the comparison lines. */
