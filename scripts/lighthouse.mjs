@@ -15,6 +15,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
 import { serveStatic } from '../tests/e2e/server.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/chromium.ts';
 
 const CATEGORIES = [
   { id: 'performance', label: '성능 Performance', target: 95 },
@@ -60,17 +61,8 @@ const jsonOut = arg('json', undefined);
 
 const server = await serveStatic({ root: dist, mount: process.env.BASE_PATH ?? '/' });
 const chrome = await chromeLauncher.launch({
-  chromePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  chromeFlags: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-    '--disable-gpu',
-  ],
+  chromePath: process.env.CHROME_PATH || CHROMIUM_PATH,
+  chromeFlags: ['--headless=new', ...CHROMIUM_ARGS, '--disable-gpu'],
 });
 
 const rows = [];

@@ -49,22 +49,12 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { htmlFiles } from './site-files';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page, type Response } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 
-/** Debian's Chromium package; the tests never download a browser. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-/** Flags that keep Chromium quiet, offline and reproducible in a container. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /** Viewport presets: a laptop and the narrowest phone the site supports. */
 export const VIEWPORTS = {
