@@ -4,6 +4,7 @@
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
+import { CURVE } from './results-params';
 
 /** The FedAvg settings the reader can add to the race against FedSGD, as in the paper's Table 2. */
 export const FEDAVG_SETTINGS = [
@@ -32,16 +33,7 @@ export const params = {
   e5b10: { type: 'boolean', label: 'FedAvg E=5, B=10', default: false },
   lrScale: { type: 'number', label: '학습률 배율', default: 1, min: 0.25, max: 4, values: [0.25, 0.5, 1, 2, 4], unit: '배' },
   seed: SEED,
-  curve: {
-    view: true,
-    type: 'choice',
-    label: '곡선',
-    default: 'best',
-    choices: [
-      { value: 'best', label: '지금까지의 최고 정확도 (논문 방식)' },
-      { value: 'raw', label: '라운드마다 잰 정확도' },
-    ],
-  },
+  curve: { ...CURVE, view: true },
 } as const satisfies ParamTable;
 
 export type ReproParams = typeof params;

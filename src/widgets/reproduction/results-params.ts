@@ -4,6 +4,17 @@
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
 
+/** Which accuracy a curve shows; the live reproduction's chart offers the same choice. */
+export const CURVE = {
+  type: 'choice',
+  label: '곡선',
+  default: 'best',
+  choices: [
+    { value: 'best', label: '지금까지의 최고 정확도 (논문 방식)' },
+    { value: 'raw', label: '라운드마다 잰 정확도' },
+  ],
+} as const;
+
 export const resultsParams = {
   part: {
     type: 'choice',
@@ -14,15 +25,7 @@ export const resultsParams = {
       { value: 'shards', label: '극단적 Non-IID (레이블 샤드 2개)' },
     ],
   },
-  curve: {
-    type: 'choice',
-    label: '곡선',
-    default: 'best',
-    choices: [
-      { value: 'best', label: '지금까지의 최고 정확도 (논문 방식)' },
-      { value: 'raw', label: '라운드마다 잰 정확도' },
-    ],
-  },
+  curve: CURVE,
 } as const satisfies ParamTable;
 
 export type ResultsParams = typeof resultsParams;
