@@ -7,11 +7,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CHANCE, gridOrder, main, parseArgs, parseSetting, runOrder, Slots, speedupAgainst, thinCurve, tune, UsageError, type RunCurve } from '../../scripts/reproduce';
+import { CHANCE, configFor, gridOrder, main, parseArgs, parseSetting, runOrder, RUN_OPTIONS, Slots, speedupAgainst, thinCurve, tune, UsageError, type RunCurve } from '../../scripts/reproduce';
 import { roundsToTarget } from '~/engine/metrics';
 import { paperChecks, paperSpeedup, PAPER_ROWS, type ReproductionReport } from '~/data/reproduction';
 import { baseLr, chosenLrs, race, toRunConfig } from '~/widgets/reproduction/config';
-import { validateConfig } from '~/engine/index';
+import { run, validateConfig } from '~/engine/index';
+import { initNodeBackend, nodeDataSource } from '~/engine/node';
 
 describe('flags', () => {
   test('defaults: the paper setup, both partitions, FedSGD among the settings', () => {
@@ -372,4 +373,24 @@ describe('the live widget’s runs', () => {
   function reportWith2(rs: Array<{ partition: string; setting: string; lr: number }>) {
     return { results: rs } as unknown as ReproductionReport;
   }
+});
+
+describe('the divergence rule in the reproduction', () => {
+  test('a learning rate that blows the loss up stops as diverged after its first round, not at its cap', async () => {
+    await initNodeBackend('wasm');
+    const data = nodeDataSource();
+    // Digits stand in for MNIST (same 2NN, same rule); η = 5 blows the loss past 5 ln 10 at once.
+    const config = { ...configFor({ seed: 1, clients: 20, fraction: 0.1, shardsPerClient: 2 }, parseSetting('5xall'), 'shards', 5, 30), dataset: { name: 'digits' as const, size: 0, noise: 0 } };
+    expect(validateConfig(config).map((p) => p.en)).toEqual([]);
+    const seen = { rounds: 0, diverged: false };
+    for await (const e of run(config, { ...RUN_OPTIONS, data })) {
+      if (e.type === 'round-metrics') seen.rounds++;
+      if (e.type === 'run-diverged') seen.diverged = true;
+    }
+    expect(seen).toEqual({ rounds: 1, diverged: true });
+    // Without the rule the same run trains on (the loss stays finite): the rule is what stops it.
+    let rounds = 0;
+    for await (const e of run({ ...config, rounds: 3 }, { data })) if (e.type === 'round-metrics') rounds++;
+    expect(rounds).toBe(3);
+  }, 60_000);
 });
