@@ -51,9 +51,9 @@ test('trains in the worker and draws every round’s clipping and noise', async 
   // The picture: one sent arrow per participant (plus the cut parts), and three bars.
   const widget = page.locator(TAG);
   expect(await widget.locator('[data-view="updates"] line[stroke="#0b5394"]').count()).toBe(sizes[sizes.length - 1]);
-  expect(await widget.locator('[data-view="curves"] svg').count()).toBe(1);
-  expect(await widget.locator('[data-view="epsilon"] svg').count()).toBe(1);
-  expect(await widget.locator('[data-view="epsilon"] svg').textContent()).toContain(`ε = ${s.rows[19].epsilon!.toFixed(2)}`);
+  await expect.poll(() => widget.locator('[data-view="curves"] svg').count()).toBe(1);
+  await expect.poll(() => widget.locator('[data-view="epsilon"] svg').count()).toBe(1);
+  await expect.poll(() => widget.locator('[data-view="epsilon"] svg').textContent()).toContain(`ε = ${s.rows[19].epsilon!.toFixed(2)}`);
   await expect.poll(() => widget.locator('[data-live]').textContent(), { timeout: 8000 }).toContain('학습을 마쳤습니다');
   expect(await widget.locator('[data-live]').textContent()).toContain(`ε = ${s.rows[19].epsilon!.toFixed(2)} (δ = 10⁻⁵)`);
 
@@ -115,7 +115,7 @@ test('the z sweep fills the accuracy-against-noise curve, and more noise costs a
   // The sweep ends on the reader's own z.
   expect(s.config?.noise).toBe(1);
   expect(query(page).get('dpfed.noise')).toBe('1');
-  expect(await page.locator(`${TAG} [data-view="noise"] svg`).count()).toBe(1);
+  await expect.poll(() => page.locator(`${TAG} [data-view="noise"] svg`).count()).toBe(1);
 
   const lines = await w.csvLines(page, '[data-action="export-noise-csv"]');
   expect(lines[0]).toBe('z,epsilon,final_test_accuracy,rounds');

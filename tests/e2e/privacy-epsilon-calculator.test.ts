@@ -35,7 +35,7 @@ test('Abadi et al.’s setting, read in Korean; the keyboard moves z and the add
   // The curve grows with the rounds and ends at the reported ε.
   expect(a.curve.at(-1)!.epsilon).toBeCloseTo(a.epsilon, 12);
   for (let i = 1; i < a.curve.length; i++) expect(a.curve[i].epsilon).toBeGreaterThan(a.curve[i - 1].epsilon);
-  expect(await widget.locator('[data-view="curve"] svg').count()).toBe(1);
+  await expect.poll(() => widget.locator('[data-view="curve"] svg').count()).toBe(1);
 
   // Keyboard: z from 4 down to 3, then 2: ε grows; the address says so.
   await pressMoving(page.locator('#eps-z'), 'ArrowLeft', 2);

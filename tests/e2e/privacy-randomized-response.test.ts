@@ -26,8 +26,8 @@ test('draws a survey, and the f slider changes ε, the answers and the address',
   expect(before.epsilon).toBeCloseTo(Math.log(3), 9);
   await expect.poll(() => widget.locator('[data-out="epsilon"]').textContent()).toBe('1.099 = ln 3');
   // 400 respondents are drawn as squares.
-  expect(await widget.locator('[data-view="people"] rect').count()).toBe(400);
-  expect(await widget.locator('[data-view="estimate"] svg').count()).toBe(1);
+  await expect.poll(() => widget.locator('[data-view="people"] rect').count()).toBe(400);
+  await expect.poll(() => widget.locator('[data-view="estimate"] svg').count()).toBe(1);
 
   // Keyboard: f from 0.5 to 0.55.
   await page.locator('#rr-f').focus();

@@ -31,7 +31,7 @@ test('reference settings: ε∞ = 4 ln 3, a report’s life, and a decoded popul
   expect(s.bloom).toMatch(/^[01]{16}$/);
   expect(s.reports).toHaveLength(3);
   // Rows B, B′, three reports and their mean: 6 rows of 16 cells.
-  expect(await widget.locator('[data-view="life"] rect.rappor-bits__cell').count()).toBe(6 * 16);
+  await expect.poll(() => widget.locator('[data-view="life"] rect.rappor-bits__cell').count()).toBe(6 * 16);
 
   await populationDone(page);
   const pop = (await inspect(page)).population!;
@@ -42,7 +42,7 @@ test('reference settings: ε∞ = 4 ln 3, a report’s life, and a decoded popul
   expect(held[0].detected).toBe(true);
   expect(Math.abs(held[0].count - held[0].truth)).toBeLessThan(0.25 * held[0].truth);
   expect(unheld.filter((e) => e.detected).length).toBeLessThanOrEqual(1);
-  expect(await widget.locator('[data-view="population"] svg').count()).toBe(1);
+  await expect.poll(() => widget.locator('[data-view="population"] svg').count()).toBe(1);
 
   // Report again: the permanent response stays, a new report row appears.
   await widget.locator('[data-action="report-again"]').click();

@@ -73,7 +73,7 @@ describe('the committed results', () => {
     const iidLines = await lines();
     const settings = report.results.filter((r) => r.partition === 'iid').length;
     // One line per setting (the key and axes add more paths, so at least that many).
-    expect(await results.locator('[data-view="curves"] svg path').count()).toBeGreaterThanOrEqual(settings);
+    await expect.poll(() => results.locator('[data-view="curves"] svg path').count()).toBeGreaterThanOrEqual(settings);
     await expect(results.locator('[data-live]').textContent()).resolves.toContain('IID');
     if (report.results.some((r) => r.partition === 'shards')) {
       await results.getByLabel('데이터 분할').selectOption('shards');

@@ -64,7 +64,7 @@ describe('split-learning playground', () => {
       expect(await page.locator(`${W} .net__region`).count()).toBe(2);
       expect(await page.locator(`${W} .net__node`).count()).toBeGreaterThan(20);
       await expect(page.locator(`${W} [data-view="sample"] svg`).getAttribute('data-cells')).resolves.toBe('16');
-      expect(await page.locator(`${W} [data-view="accuracy"] svg path`).count()).toBeGreaterThan(1);
+      await expect.poll(() => page.locator(`${W} [data-view="accuracy"] svg path`).count()).toBeGreaterThan(1);
       await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/에폭 2\/2.*스매시드 데이터 .*B/);
       await expect(page.locator(`${W} [data-parameters]`).textContent()).resolves.toMatch(/분할 지점의 너비 q = 16/);
       expect(await overflowX(page)).toBeLessThanOrEqual(1);
