@@ -133,11 +133,16 @@ function profileBetween(profile: CpuProfile, from: number, to: number): string {
     const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
     sums.set(key, (sums.get(key) ?? 0) + deltas[i] / 1000);
   }
+  return largest(sums, 5, 0.5, 1);
+}
+
+/** The `n` largest sums of at least `min` ms, largest first: "Layout 19 ms, Paint 3 ms". */
+function largest(sums: Map<string, number>, n: number, min: number, digits: number): string {
   return [...sums]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 5)
-    .filter(([, ms]) => ms >= 0.5)
-    .map(([k, ms]) => `${k} ${ms.toFixed(1)} ms`)
+    .slice(0, n)
+    .filter(([, ms]) => ms >= min)
+    .map(([k, ms]) => `${k} ${ms.toFixed(digits)} ms`)
     .join(', ');
 }
 
@@ -161,12 +166,7 @@ function describeTask(task: TraceEvent, work: TraceEvent[]): string {
     const key = file ? `${e.name} ${file}` : e.name;
     sums.set(key, (sums.get(key) ?? 0) + (e.tdur ?? 0) / 1000);
   }
-  return [...sums]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 4)
-    .filter(([, ms]) => ms >= 1)
-    .map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`)
-    .join(', ');
+  return largest(sums, 4, 1, 0);
 }
 
 /** Fills in each window's costliest task (thread time) once the trace is complete. */
