@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { BenchResult, BenchSuite } from '../bench';
 import { serveStatic, type StaticServer } from '../../tests/e2e/server';
+import { pageMainThreads, type TraceEvent as FullTraceEvent } from './widgets';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -40,7 +41,7 @@ interface TraceEvent {
   tid: number;
   dur?: number;
   ts: number;
-  args?: { name?: string };
+  args?: FullTraceEvent['args'];
 }
 
 async function openChapter(browser: Browser, server: StaticServer, query = ''): Promise<Page> {
@@ -82,9 +83,7 @@ async function traceTraining(browser: Browser, server: StaticServer) {
     () => (document.querySelector('central-playground') as unknown as { widgetController: { inspect(): { rows: unknown[] } } }).widgetController.inspect().rows.length,
   );
   await page.close();
-  const mains = new Set(
-    trace.traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
-  );
+  const mains = pageMainThreads(trace.traceEvents);
   const tasks = trace.traceEvents.filter(
     (e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && mains.has(`${e.pid}:${e.tid}`),
   );

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { BenchResult, BenchSuite } from '../bench';
 import { serveStatic, type StaticServer } from '../../tests/e2e/server';
+import { pageMainThreads, type TraceEvent as FullTraceEvent } from './widgets';
 import { initNodeBackend, nodeDataSource } from '../../src/engine/node';
 import { defaultInversionConfig, runInversion } from '../../src/engine/attacks/inversion';
 
@@ -30,7 +31,7 @@ interface TraceEvent {
   tid: number;
   dur?: number;
   tdur?: number;
-  args?: { name?: string };
+  args?: FullTraceEvent['args'];
 }
 
 const finished = (page: Page, after: number) =>
@@ -74,7 +75,7 @@ async function longestTask(browser: Browser, server: StaticServer, log: (l: stri
   await finished(page, id);
   const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
   await page.close();
-  const mains = new Set(trace.traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const mains = pageMainThreads(trace.traceEvents);
   const tasks = trace.traceEvents.filter((e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && mains.has(`${e.pid}:${e.tid}`));
   const wall = Math.max(0, ...tasks.map((e) => (e.dur ?? 0) / 1000));
   const cpu = Math.max(0, ...tasks.map((e) => (e.tdur ?? 0) / 1000));

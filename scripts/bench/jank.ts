@@ -32,6 +32,8 @@
  * The load average is in every row: on a shared 2-core machine wall times stretch when others work.
  * To compare two builds on such a machine, give both: BENCH_DIST=dist-before,dist measures each
  * page in one build and then the other, alternately, and suffixes the rows with `@<folder name>`.
+ * BENCH_CPU_PROFILE=1 also samples the main thread (V8's profiler, every 0.2 ms) and names the
+ * functions (file:line:column of the built file) that cost each window's costliest task most.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -40,7 +42,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { BenchResult, BenchSuite } from '../bench';
 import { serveStatic, type StaticServer } from '../../tests/e2e/server';
-import { startTrace, widgetInfo, widgetPages, type TraceEvent } from './widgets';
+import { pageMainThreads, startTrace, widgetInfo, widgetPages, type TraceEvent } from './widgets';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -100,6 +102,48 @@ interface Window {
   cpuWhat: string;
   /** Labels of the window's ends in the trace (console.timeStamp). */
   marks: [string, string];
+  /** With BENCH_CPU_PROFILE: the costliest task's script time by function, from the CPU profile. */
+  fnWhat?: string;
+}
+
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE === '1';
+
+/** A V8 CPU profile as `Profiler.stop` returns it (the parts used here). */
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+  startTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/**
+ * Self time of each function sampled inside [from, to) (trace microseconds: the profile and the
+ * trace share the clock), largest first, e.g. "Z_ plot-parts.js:54:5978 4 ms".
+ */
+function profileBetween(profile: CpuProfile, from: number, to: number): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const sums = new Map<string, number>();
+  let t = profile.startTime;
+  const deltas = profile.timeDeltas ?? [];
+  for (const [i, id] of (profile.samples ?? []).entries()) {
+    t += deltas[i];
+    if (t < from || t >= to) continue;
+    const f = byId.get(id)!;
+    if (!f.url) continue;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    sums.set(key, (sums.get(key) ?? 0) + deltas[i] / 1000);
+  }
+  return largest(sums, 5, 0.5, 1);
+}
+
+/** The `n` largest sums of at least `min` ms, largest first: "Layout 19 ms, Paint 3 ms". */
+function largest(sums: Map<string, number>, n: number, min: number, digits: number): string {
+  return [...sums]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .filter(([, ms]) => ms >= min)
+    .map(([k, ms]) => `${k} ${ms.toFixed(digits)} ms`)
+    .join(', ');
 }
 
 /** Marks a window's end in the trace and returns performance.now() at that point. */
@@ -122,17 +166,12 @@ function describeTask(task: TraceEvent, work: TraceEvent[]): string {
     const key = file ? `${e.name} ${file}` : e.name;
     sums.set(key, (sums.get(key) ?? 0) + (e.tdur ?? 0) / 1000);
   }
-  return [...sums]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 4)
-    .filter(([, ms]) => ms >= 1)
-    .map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`)
-    .join(', ');
+  return largest(sums, 4, 1, 0);
 }
 
 /** Fills in each window's costliest task (thread time) once the trace is complete. */
-function cpuOfWindows(events: TraceEvent[], windows: Window[]) {
-  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+function cpuOfWindows(events: TraceEvent[], windows: Window[], profile?: CpuProfile) {
+  const mains = pageMainThreads(events);
   const onMain = events.filter((e) => e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`));
   const tasks = onMain.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
   const work = onMain.filter((e) => WORK.has(e.name));
@@ -144,6 +183,7 @@ function cpuOfWindows(events: TraceEvent[], windows: Window[]) {
     const top = tasks.filter((t) => t.ts >= from && t.ts < to).sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))[0];
     w.cpu = top ? (top.tdur ?? 0) / 1000 : 0;
     w.cpuWhat = top ? describeTask(top, work) : '';
+    if (top && profile) w.fnWhat = profileBetween(profile, top.ts, top.ts + (top.dur ?? 0));
   }
 }
 
@@ -214,6 +254,11 @@ async function measurePage(browser: Browser, server: StaticServer, profile: Prof
   // A trace beside the page's own observers, from before the page loads: thread time of each
   // task, which waiting for a core on a busy machine does not stretch (the wall figures do).
   const endTrace = await startTrace(cdp);
+  if (CPU_PROFILE) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   // The load event's end in the trace: the whole-page window starts there.
   await page.addInitScript(() => addEventListener('load', () => setTimeout(() => console.timeStamp('jank:load'))));
   const load0 = os.loadavg()[0];
@@ -266,7 +311,8 @@ async function measurePage(browser: Browser, server: StaticServer, profile: Prof
   const whole = await windowOf(page, loadEnd, end, ['jank:load', 'jank:end']);
   void start;
   windows.push(whole);
-  cpuOfWindows(await endTrace(), windows);
+  const cpuProfile = CPU_PROFILE ? ((await cdp.send('Profiler.stop')).profile as CpuProfile) : undefined;
+  cpuOfWindows(await endTrace(), windows, cpuProfile);
   const load1 = os.loadavg()[0];
   await cdp.detach();
   await context.close();
@@ -298,7 +344,7 @@ const suite: BenchSuite = {
         for (const { url, tags } of pages) for (const { server, suffix } of servers) {
           const { widgets, whole, loadText } = await measurePage(browser, server, profile, url, tags, log);
           const id = url.replace(/\/$/, '') + suffix;
-          const cpuText = (x: Window) => `${x.cpu.toFixed(0)} ms CPU${x.cpuWhat ? ` [${x.cpuWhat}]` : ''}`;
+          const cpuText = (x: Window) => `${x.cpu.toFixed(0)} ms CPU${x.cpuWhat ? ` [${x.cpuWhat}]` : ''}${x.fnWhat ? ` {${x.fnWhat}}` : ''}`;
           for (const w of widgets) {
             const worst = Math.max(w.mount.longest, w.train?.longest ?? 0);
             const worstCpu = Math.max(w.mount.cpu, w.train?.cpu ?? 0);

@@ -4,15 +4,13 @@
  * instead of run(). Its events cross the boundary like training events (plain data), and cancel
  * works the same way (the attack watches the run's signal and frees its tensors).
  *
- * A widget sends such a config with `TrainingHost.start(asWireConfig(config), …)` and reads the
- * events back with `asAttackEvent`.
+ * This module runs in the worker (it imports the attack engine, and so tfjs); a widget sends such a
+ * config and reads its events through ./attack-config.ts, which a page can import.
  */
-import type { EngineEvent, RunConfig } from '../engine/types';
 import { runInversion, runInversionSweep } from '../engine/attacks/inversion';
-import type { InversionConfig, InversionEvent, InversionSweepConfig } from '../engine/attacks/inversion-config';
+import type { InversionConfig, InversionSweepConfig } from '../engine/attacks/inversion-config';
 import type { RunFn } from './trainer';
-
-export type AttackConfig = InversionConfig | InversionSweepConfig;
+import type { AttackConfig } from './attack-config';
 
 /** The engine's run(), extended to attack configs. */
 export function withAttacks(run: RunFn): RunFn {
@@ -23,9 +21,3 @@ export function withAttacks(run: RunFn): RunFn {
     return run(config, options);
   };
 }
-
-/** An attack config as the start message carries it (the worker tells them apart by `attack`). */
-export const asWireConfig = (c: AttackConfig): RunConfig => c as unknown as RunConfig;
-
-/** An event of an attack run, as the host delivers it. */
-export const asAttackEvent = (e: EngineEvent): InversionEvent => e as unknown as InversionEvent;

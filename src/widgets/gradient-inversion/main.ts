@@ -1,13 +1,13 @@
 /**
  * Gradient inversion, mounted when it nears the viewport. The attack runs in the training worker
- * (src/runtime/attacks.ts) under the kit's run controller; a pure reducer (./state.ts) folds its
- * events, and this module draws them: originals beside their matched reconstructions, the
- * analytic first-layer recovery, PSNR over the attack's steps, and PSNR against a defence's
- * strength. Drawing is coalesced to one animation frame, so a burst of step events costs one
- * paint.
+ * (src/runtime/attacks.ts; this page imports only attack-config.ts beside it, which is free of
+ * tfjs) under the kit's run controller; a pure reducer (./state.ts) folds its events, and this
+ * module draws them: originals beside their matched reconstructions, the analytic first-layer
+ * recovery, PSNR over the attack's steps, and PSNR against a defence's strength. Drawing is
+ * coalesced to one animation frame, so a burst of step events costs one paint.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { asWireConfig } from '~/runtime/attacks';
+import { asWireConfig } from '~/runtime/attack-config';
 import type { InversionConfig } from '~/engine/attacks/inversion-config';
 import { create as createPixels, type PixelRenderer } from '../renderers/pixels';
 import { create as createLineChart } from '../renderers/line-chart';

@@ -31,12 +31,13 @@ export function dataTable(spec: TableSpec): HTMLTableElement {
   const capClass = spec.captionClass ?? 'visually-hidden';
   if (capClass) cap.className = capClass;
   cap.textContent = spec.caption;
-  const head = table.createTHead().insertRow();
+  // A table of named rows only (no columns given) has no header row.
+  const head = spec.columns.length ? table.createTHead().insertRow() : null;
   for (const t of spec.columns) {
     const th = document.createElement('th');
     th.scope = 'col';
     th.textContent = t;
-    head.append(th);
+    head?.append(th);
   }
   const body = table.createTBody();
   for (const r of spec.rows) appendRow(body, r);
