@@ -12,7 +12,7 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createOverlay, type BoundaryOverlayRenderer } from '../renderers/boundary-overlay';
 import { create as createLineChart } from '../renderers/line-chart';
 import { clientColor } from '../renderers/weight-map';
-import { createLineKey, type LineKey } from '../renderers/line-key';
+import { create as createClientCards, type ClientCards } from '../renderers/client-cards';
 import { Run, type RunInspection } from '../kit/run';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
@@ -20,10 +20,13 @@ import { ROUND_MS, params, type DriftParams } from './params';
 import { BOUNDARY_GRID, toRunConfig, type Side } from './config';
 import { validateConfig } from '~/engine/config';
 import type { DriftValues } from './params';
-import { SIDES, initDrift, meanDisagreement, onlyClass, reduceDrift, type DriftState, type PairRound, type SideRound } from './state';
+import { SIDES, initDrift, meanDisagreement, onlyClass, reduceDrift, type DriftState, type PairRound } from './state';
 
 /** Dash patterns that, with the colours, tell the clients' lines apart. */
 const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4', '1 2', '12 4', '6 2 1 2'];
+
+/** How client k's boundary line is drawn, in the picture and on its card. */
+const lineOf = (k: number) => ({ color: clientColor(k), dash: DASHES[k % DASHES.length] });
 
 /** What a side is called: by its split, or by its algorithm when the two sides compare algorithms. */
 function sideName(v: DriftValues, side: Side): string {
@@ -51,7 +54,9 @@ export interface DriftInspection extends RunInspection {
 interface SideView {
   view: BoundaryOverlayRenderer;
   stat: HTMLElement;
-  key: LineKey;
+  /** One card per client: its line, its data and how far its boundary is from the global one. */
+  clients: HTMLElement;
+  cards: ClientCards | null;
   title: HTMLElement;
 }
 
@@ -85,7 +90,8 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
         label: side === 'iid' ? 'IID 분할: 글로벌 모델의 결정 경계와 클라이언트들의 로컬 결정 경계' : '레이블 불균형 분할: 글로벌 모델의 결정 경계와 클라이언트들의 로컬 결정 경계',
       }),
       stat: section.querySelector<HTMLElement>('[data-side-stat]')!,
-      key: createLineKey(section.querySelector<HTMLElement>('[data-client-key]')!),
+      clients: section.querySelector<HTMLElement>('[data-client-cards]')!,
+      cards: null,
       title: section.querySelector<HTMLElement>('[data-side-title]')!,
     };
   }
@@ -99,10 +105,13 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
     reduce: (s, e, side) => reduceDrift(s, e, side as Side),
     onEvent: (e, side) => {
       if (e.type !== 'run-started') return;
+      const st = views[side as Side];
       if (e.data.points && e.data.extent) {
-        views[side as Side].view.update({ extent: e.data.extent, train: { xy: e.data.points.xy, labels: e.data.points.labels }, boundary: null, overlays: [] });
+        st.view.update({ extent: e.data.extent, train: { xy: e.data.points.xy, labels: e.data.points.labels }, boundary: null, overlays: [] });
       }
-      drawKey(side as Side, null);
+      st.cards?.destroy();
+      st.cards = createClientCards(st.clients, { data: e.data, model: 'none', stroke: lineOf, initial: '학습 전' });
+      drawTitle(side as Side);
     },
     onStart: () => {
       const c = run.state.iid.config;
@@ -166,36 +175,22 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
       const overlays = [...b.clients.entries()]
         .filter(([, c]) => c.boundary)
         .sort(([a], [b2]) => a - b2)
-        .map(([k, c]) => ({ key: String(k), color: clientColor(k), dash: DASHES[k % DASHES.length], ...c.boundary! }));
+        .map(([k, c]) => ({ key: String(k), ...lineOf(k), ...c.boundary! }));
       st.view.update({ boundary: b.global, overlays });
       st.stat.textContent = `글로벌 테스트 정확도 ${pct(b.metrics?.testAccuracy ?? NaN)} · 로컬과 다른 영역 평균 ${pct(meanDisagreement(b), 0)}`;
-      drawKey(side, b);
+      for (const [k, c] of b.clients) {
+        if (!c.boundary) continue;
+        const only = onlyClass(c.boundary);
+        st.cards?.update(k, { stat: only !== null ? `어디서나 클래스 ${only}로 예측` : `글로벌과 다른 영역 ${pct(b.disagreement.get(k) ?? NaN, 0)}` });
+      }
+      drawTitle(side);
     }
     drawCharts();
   }
 
-  /** The list under a picture: each client's line, data and disagreement. */
-  function drawKey(side: Side, b: SideRound | null) {
-    const st = views[side];
-    const hist = run.state[side].data?.histograms ?? [];
-    st.key.update(
-      hist.map((h, k) => {
-        const n = h.reduce((a, x) => a + x, 0);
-        const major = h
-          .map((c, cls) => [c, cls])
-          .filter(([c]) => c >= Math.max(1, 0.15 * n))
-          .map(([, cls]) => cls);
-        let text = `클라이언트 ${k + 1} · n=${n} · 주로 클래스 ${major.join(', ')}`;
-        const c = b?.clients.get(k);
-        if (b && c?.boundary) {
-          const only = onlyClass(c.boundary);
-          text += only !== null ? ` · 어디서나 클래스 ${only}로 예측` : ` · 글로벌과 다른 영역 ${pct(b.disagreement.get(k) ?? NaN, 0)}`;
-        }
-        return { color: clientColor(k), dash: DASHES[k % DASHES.length], text };
-      }),
-    );
+  function drawTitle(side: Side) {
     const title = sideTitle(ctx.values, side);
-    if (st.title.textContent !== title) st.title.textContent = title;
+    if (views[side].title.textContent !== title) views[side].title.textContent = title;
   }
 
   function drawCharts() {
@@ -235,7 +230,10 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
 
   return run.controller({
     destroy() {
-      for (const side of SIDES) views[side].view.destroy();
+      for (const side of SIDES) {
+        views[side].view.destroy();
+        views[side].cards?.destroy();
+      }
       disagreementChart.destroy();
       accuracyChart.destroy();
     },

@@ -16,7 +16,7 @@ import { create as createBoundary, type BoundaryRenderer } from '../renderers/bo
 import { ACCURACY_AXIS, create as createLineChart } from '../renderers/line-chart';
 import { create as createBandChart } from '../renderers/band-chart';
 import { create as createDiagram, type Phase } from '../renderers/fed-diagram';
-import { create as createLabelBars, type LabelBarsRenderer } from '../renderers/label-bars';
+import { create as createClientCards, type ClientCards } from '../renderers/client-cards';
 import { SERIES_COLORS } from '../renderers/colors';
 import { dequeueDraw, enqueueDraw } from '../renderers/plot-image';
 import { Run, type RunInspection } from '../kit/run';
@@ -96,12 +96,11 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   });
 
   // What the current run drew: rebuilt for each run.
-  let boundaries: BoundaryRenderer[] = [];
-  let labelBars: LabelBarsRenderer[] = [];
+  let cards: ClientCards | null = null;
   let globalBoundary: BoundaryRenderer | null = null;
-  let clientCards: HTMLElement[] = [];
-  /** The round whose local model each client card shows. */
+  /** The round whose local model each client card shows, and that model's accuracy. */
   let drawnRound: number[] = [];
+  let trained: (number | undefined)[] = [];
 
   const phaseMs = () => {
     const ms = PHASE_MS[ctx.values.speed];
@@ -183,77 +182,23 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     drawCharts();
   }
 
-  /** Drops the card and global-model drawings still queued (their elements are going away). */
-  function dropQueued() {
-    for (const owner of [...clientCards, globalBoundary]) if (owner) dequeueDraw(owner);
+  /** Drops the current run's pictures (their elements are going away). */
+  function dropPanels() {
+    cards?.destroy();
+    if (globalBoundary) dequeueDraw(globalBoundary);
+    globalBoundary?.destroy();
+    cards = null;
+    globalBoundary = null;
   }
 
-  /** Client cards (label bars and local model) and the global panel for a new run. */
+  /** Client cards and the global panel for a new run. */
   function buildPanels(_clients: number, d: DataSummary) {
-    dropQueued();
-    for (const b of boundaries) b.destroy();
-    for (const l of labelBars) l.destroy();
-    globalBoundary?.destroy();
-    boundaries = [];
-    labelBars = [];
-    globalBoundary = null;
-    clientCards = [];
+    dropPanels();
     drawnRound = [];
-    views.clients.replaceChildren();
+    trained = [];
     views.global.replaceChildren();
-    const images = !d.points;
-    const hist = d.histograms;
-    const max = Math.max(1, ...hist.flat());
-    for (let k = 0; k < hist.length; k++) {
-      const card = document.createElement('div');
-      card.className = 'fw-client';
-      card.dataset.client = String(k);
-      const n = hist[k].reduce((a, b) => a + b, 0);
-      const head = document.createElement('div');
-      head.className = 'fw-client__head';
-      head.innerHTML = `<span>${k + 1}</span><span class="fw-client__n">n=${n}</span>`;
-      const bars = document.createElement('div');
-      bars.className = 'fw-client__bars';
-      const model = document.createElement('div');
-      model.className = 'fw-client__model';
-      const stat = document.createElement('p');
-      stat.className = 'fw-client__stat';
-      stat.textContent = '아직 학습 전';
-      card.append(head, bars);
-      if (images) {
-        // Ten bars without axis labels do not say which digits; name the ones the client has.
-        const held = hist[k]
-          .map((c, cls) => [c, cls])
-          .filter(([c]) => c >= Math.max(1, 0.1 * n))
-          .map(([, cls]) => cls);
-        const classes = document.createElement('p');
-        classes.className = 'fw-client__stat fw-client__classes';
-        classes.textContent = held.length >= 10 ? '숫자 0–9 모두' : `숫자 ${held.join('·')}`;
-        card.append(classes);
-      }
-      card.append(model, stat);
-      views.clients.append(card);
-      clientCards.push(card);
-      const lb = createLabelBars(bars, { label: `클라이언트 ${k + 1}의 레이블 분포`, classColors: !images });
-      labelBars.push(lb);
-      const b = !images && d.points && d.extent ? createBoundary(model, { label: `클라이언트 ${k + 1}의 데이터와 로컬 모델의 결정 경계`, size: 120 }) : null;
-      // A card's bars and points are drawn through the shared draw queue, a few cards per task:
-      // all of them at once (hundreds of circles and bars) made the run's start one long task.
-      enqueueDraw(card, () => {
-        lb.update({ counts: hist[k], max });
-        if (b && d.extent) b.update({ extent: d.extent, train: pointsOf(d, k) });
-      });
-      if (b) boundaries.push(b);
-      else {
-        const meter = document.createElement('div');
-        meter.className = 'fw-client__meter';
-        meter.setAttribute('aria-hidden', 'true');
-        meter.append(document.createElement('span'));
-        meter.firstElementChild!.setAttribute('style', 'width:0%');
-        model.append(meter);
-      }
-    }
-    if (!images && d.points && d.extent) {
+    cards = createClientCards(views.clients, { data: d, model: 'picture', initial: '아직 학습 전' });
+    if (d.points && d.extent) {
       const b = createBoundary(views.global, { label: '전체 데이터와 글로벌 모델의 결정 경계' });
       const { extent, points } = d;
       enqueueDraw(b, () => b.update({ extent, train: { xy: points.xy, labels: points.labels } }));
@@ -266,22 +211,6 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       views.global.append(big);
       if (globalNote) globalNote.textContent = `테스트 이미지 ${d.testSize}장으로 잰 정확도입니다. 서버는 학습 이미지를 한 장도 보지 못합니다.`;
     }
-  }
-
-  function pointsOf(d: DataSummary, k: number) {
-    const p = d.points!;
-    let count = 0;
-    for (let i = 0; i < p.client.length; i++) if (p.client[i] === k) count++;
-    const xy = new Float32Array(2 * count);
-    const labels = new Int32Array(count);
-    let j = 0;
-    for (let i = 0; i < p.client.length; i++) {
-      if (p.client[i] !== k) continue;
-      xy[2 * j] = p.xy[2 * i];
-      xy[2 * j + 1] = p.xy[2 * i + 1];
-      labels[j++] = p.labels[i];
-    }
-    return { xy, labels };
   }
 
   /** Draws `rec` at `phase` (the player decides when). */
@@ -338,35 +267,25 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     });
   }
 
-  /**
-   * Client cards for a phase: who takes part, and once training is over, what they learned. A
-   * card is written only where it changed: with many clients, rewriting every card four times a
-   * round made style and layout a large part of each frame on a phone.
-   */
+  /** Client cards for a phase: who takes part, and once training is over, what they learned. */
   function drawClients(rec: RoundRecord, phase: number) {
     const sel = new Set(rec.selected);
     const gone = new Set(phase >= 1 ? rec.dropped : []);
     const fedsgd = run.config()?.algorithm === 'fedsgd';
-    clientCards.forEach((card, k) => {
-      card.classList.toggle('is-selected', sel.has(k) && !gone.has(k));
-      card.classList.toggle('is-dropped', gone.has(k));
-      card.classList.toggle('is-idle', !sel.has(k));
+    for (let k = 0; k < (run.state.data?.histograms.length ?? 0); k++) {
       const r = sel.has(k) && !gone.has(k) && phase >= 2 ? rec.clients.get(k) : undefined;
       // The local model is drawn once a round (upload and aggregate show the same one).
-      if (r && drawnRound[k] !== rec.round) {
+      const fresh = r && drawnRound[k] !== rec.round;
+      if (fresh) {
         drawnRound[k] = rec.round;
-        card.dataset.trained = String(r.accuracy);
-        const b = boundaries[k];
-        if (b && r.boundary) b.update({ boundary: r.boundary });
-        const bar = card.querySelector<HTMLElement>('.fw-client__meter > span');
-        if (bar) bar.style.width = `${Math.round(r.accuracy * 100)}%`;
+        trained[k] = r.accuracy;
       }
-      const stat = card.querySelector('.fw-client__stat:not(.fw-client__classes)')!;
-      const text = gone.has(k)
+      const last = trained[k];
+      const stat = gone.has(k)
         ? '이탈: 모델만 받고 응답 없음'
         : !sel.has(k)
-          ? card.dataset.trained
-            ? `쉼 · 지난 로컬 ${pct(Number(card.dataset.trained), 0)}`
+          ? last !== undefined
+            ? `쉼 · 지난 로컬 ${pct(last, 0)}`
             : '이번 라운드 쉼'
           : r
             ? `${fedsgd ? 'w_t 정확도' : '로컬 정확도'} ${pct(r.accuracy, 0)}` + (r.epochs !== undefined ? ` · ${r.epochs}에폭만` : '')
@@ -375,8 +294,9 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
               : fedsgd
                 ? '기울기 계산 중'
                 : '로컬 학습 중';
-      if (stat.textContent !== text) stat.textContent = text;
-    });
+      const role = gone.has(k) ? 'dropped' : sel.has(k) ? 'selected' : 'idle';
+      cards?.update(k, { role, stat, ...(fresh ? { boundary: r.boundary, accuracy: r.accuracy } : {}) });
+    }
   }
 
   /** The aggregate phase: the new global model and the charts (the kit moves the progress on). */
@@ -446,14 +366,11 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   return run.controller({
     destroy() {
       cancelAnimationFrame(chartFrame);
-      dropQueued();
+      dropPanels();
       diagram.destroy();
       accuracy.destroy();
       loss.destroy();
       bytes.destroy();
-      globalBoundary?.destroy();
-      for (const b of boundaries) b.destroy();
-      for (const l of labelBars) l.destroy();
     },
     inspect: () => {
       const cur = run.player?.current ?? null;

@@ -15,7 +15,6 @@ import { METHODS, METHOD_LABEL, TEST_FRACTION, clientsOf, toRunConfig, type OwnM
 import type { OwnDataParams } from './params';
 import { initOwnData, reduceOwnData, type OwnState as State } from './state';
 
-
 const DB = 'fl-sl-own-data';
 
 function idb<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
@@ -144,6 +143,11 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
       for (const m of METHODS) q(`[data-result="${m}"]`).textContent = '–';
     },
     onEnd: () => chart.flush(),
+    // The three runs train side by side: the bar follows the one furthest behind.
+    progress: (s) => {
+      const done = Math.min(...METHODS.map((m) => s.points.filter((p) => p.series === m).length));
+      return { done, total: run.total, text: `라운드 ${done} / ${run.total}` };
+    },
     summary(): string {
       const parts: string[] = METHODS.map((m) => `${METHOD_LABEL[m]} ${run.state.last[m] === undefined ? '–' : `${((run.state.last[m] ?? 0) * 100).toFixed(1)}%`}`);
       return problem ? problem : `테스트 정확도: ${parts.join(', ')}.`;

@@ -12,6 +12,7 @@ import { runErrorJob, type ErrorJob, type ErrorReply } from './error-job';
 import { throttled } from '../renderers/plot-image';
 import { EPSILON_GRID, GRID_PEOPLE, type RrParams, type RrValues } from './params';
 import { exportAction, type ExportSpec } from '../kit/export';
+import { dataTable } from '../renderers/data-table';
 
 /** What tests read (also handy in the console). */
 export interface RrInspection {
@@ -73,18 +74,13 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
     const fmt = (x: number) => x.toLocaleString('ko-KR');
     const reveal = ctx.values.reveal;
     const cell = (x: number) => (reveal ? fmt(x) : '?');
-    tableBox.innerHTML = '';
-    const table = document.createElement('table');
-    table.className = 'pw__table';
-    table.innerHTML = `
-      <caption>응답자 ${fmt(s.n)}명을 참값과 응답으로 나눈 수</caption>
-      <thead><tr><th scope="col">참값 \\ 응답</th><th scope="col">"예"</th><th scope="col">"아니요"</th><th scope="col">합계</th></tr></thead>
-      <tbody>
-        <tr><th scope="row">실제로 "예"</th><td>${cell(c[1][1])}</td><td>${cell(c[1][0])}</td><td>${cell(c[1][0] + c[1][1])}</td></tr>
-        <tr><th scope="row">실제로 "아니요"</th><td>${cell(c[0][1])}</td><td>${cell(c[0][0])}</td><td>${cell(c[0][0] + c[0][1])}</td></tr>
-        <tr><th scope="row">합계 (조사자가 보는 것)</th><td>${fmt(c[0][1] + c[1][1])}</td><td>${fmt(c[0][0] + c[1][0])}</td><td>${fmt(s.n)}</td></tr>
-      </tbody>`;
-    tableBox.append(table);
+    const rows = [
+      { head: '실제로 "예"', cells: [c[1][1], c[1][0], c[1][0] + c[1][1]].map(cell) },
+      { head: '실제로 "아니요"', cells: [c[0][1], c[0][0], c[0][0] + c[0][1]].map(cell) },
+      { head: '합계 (조사자가 보는 것)', cells: [c[0][1] + c[1][1], c[0][0] + c[1][0], s.n].map(fmt) },
+    ];
+    const columns = ['참값 \\ 응답', '"예"', '"아니요"', '합계'];
+    tableBox.replaceChildren(dataTable({ caption: `응답자 ${fmt(s.n)}명을 참값과 응답으로 나눈 수`, captionClass: '', className: 'pw__table', columns, rows }));
     const note = document.createElement('p');
     note.className = 'pw__muted';
     note.textContent = reveal

@@ -20,6 +20,8 @@ export interface TableSpec {
   className?: string;
   columns: readonly string[];
   rows: readonly TableRow[];
+  /** A closing row (a total, a result), in the table's footer. */
+  foot?: TableRow;
 }
 
 export function dataTable(spec: TableSpec): HTMLTableElement {
@@ -29,23 +31,27 @@ export function dataTable(spec: TableSpec): HTMLTableElement {
   const capClass = spec.captionClass ?? 'visually-hidden';
   if (capClass) cap.className = capClass;
   cap.textContent = spec.caption;
-  const head = table.createTHead().insertRow();
+  // A table of named rows only (no columns given) has no header row.
+  const head = spec.columns.length ? table.createTHead().insertRow() : null;
   for (const t of spec.columns) {
     const th = document.createElement('th');
     th.scope = 'col';
     th.textContent = t;
-    head.append(th);
+    head?.append(th);
   }
   const body = table.createTBody();
-  for (const r of spec.rows) {
-    const tr = body.insertRow();
-    if (r.className) tr.className = r.className;
-    Object.assign(tr.dataset, r.data ?? {});
-    const th = document.createElement('th');
-    th.scope = 'row';
-    th.append(r.head);
-    tr.append(th);
-    for (const c of r.cells) tr.insertCell().append(c);
-  }
+  for (const r of spec.rows) appendRow(body, r);
+  if (spec.foot) appendRow(table.createTFoot(), spec.foot);
   return table;
+}
+
+function appendRow(section: HTMLTableSectionElement, r: TableRow) {
+  const tr = section.insertRow();
+  if (r.className) tr.className = r.className;
+  Object.assign(tr.dataset, r.data ?? {});
+  const th = document.createElement('th');
+  th.scope = 'row';
+  th.append(r.head);
+  tr.append(th);
+  for (const c of r.cells) tr.insertCell().append(c);
 }

@@ -20,18 +20,23 @@ export interface LineKey {
   update(entries: readonly LineKeyEntry[]): void;
 }
 
-/** One item: the stroke, then a text node that `update` rewrites. */
-function item(entry: LineKeyEntry, text: Text): HTMLLIElement {
-  const li = document.createElement('li');
+/** A short stroke in a line's colour and dash, to stand before the line's name. */
+export function lineStroke(color: string, dash?: string): SVGSVGElement {
   const svg = document.createElementNS(SVG_NS, 'svg');
   svg.setAttribute('class', 'fw__line-key');
   svg.setAttribute('viewBox', '0 0 32 12');
   svg.setAttribute('aria-hidden', 'true');
   const line = document.createElementNS(SVG_NS, 'line');
-  for (const [name, value] of Object.entries({ x1: '1', x2: '31', y1: '6', y2: '6', stroke: entry.color, 'stroke-width': '2.5' })) line.setAttribute(name, value);
-  if (entry.dash) line.setAttribute('stroke-dasharray', entry.dash);
+  for (const [name, value] of Object.entries({ x1: '1', x2: '31', y1: '6', y2: '6', stroke: color, 'stroke-width': '2.5' })) line.setAttribute(name, value);
+  if (dash) line.setAttribute('stroke-dasharray', dash);
   svg.append(line);
-  li.append(svg, text);
+  return svg;
+}
+
+/** One item: the stroke, then a text node that `update` rewrites. */
+function item(entry: LineKeyEntry, text: Text): HTMLLIElement {
+  const li = document.createElement('li');
+  li.append(lineStroke(entry.color, entry.dash), text);
   return li;
 }
 

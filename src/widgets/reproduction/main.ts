@@ -8,7 +8,7 @@
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { monotone } from '~/engine/metrics';
-import { speedupAgainst } from '~/data/reproduction';
+import { formatRounds, formatSpeedup, speedupAgainst } from '~/data/reproduction';
 import { dataTable } from '../renderers/data-table';
 import { Run, type RunInspection } from '../kit/run';
 import { pct } from '../renderers/format';
@@ -25,7 +25,7 @@ export interface ReproInspection extends RunInspection {
 
 const roundsText = (r: ReproRecord, cap: number) =>
   r.roundsToTarget !== null
-    ? `${r.roundsToTarget < 100 ? r.roundsToTarget.toFixed(1) : Math.round(r.roundsToTarget)}라운드`
+    ? `${formatRounds(r.roundsToTarget, cap)}라운드`
     : r.state === 'running' || r.state === 'waiting'
       ? '—'
       : `${cap}라운드 안에 못 닿음`;
@@ -35,9 +35,7 @@ function speedupText(fedsgd: ReproRecord | undefined, r: ReproRecord, cap: numbe
   const done = (x: ReproRecord) => x.state !== 'waiting' && x.state !== 'running';
   if (!done(fedsgd) || !done(r)) return '—';
   const s = speedupAgainst({ roundsToTarget: fedsgd.roundsToTarget, cap }, { roundsToTarget: r.roundsToTarget, cap });
-  if (s.speedup === null) return '알 수 없음';
-  const v = s.speedup >= 100 ? s.speedup.toFixed(0) : s.speedup.toFixed(1);
-  return s.speedupBound === 'lower' ? `${v}배 이상` : s.speedupBound === 'upper' ? `${v}배 이하` : `${v}배`;
+  return s.speedup === null ? '알 수 없음' : formatSpeedup(s.speedup, s.speedupBound, '배');
 }
 
 export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproParams> & { inspect(): ReproInspection } {

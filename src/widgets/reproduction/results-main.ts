@@ -4,7 +4,7 @@
  * at build time); the summary sentence says in words what the chart shows.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { downloadCsv, downloadPng, downloadSvg, stamp, svgDocument } from '~/runtime/export';
+import { exportAction, type ExportSpec } from '../kit/export';
 import { create as createCurves } from './curves-chart';
 import type { ResultsChartData, ResultsParams, ResultsValues } from './results-params';
 
@@ -37,26 +37,30 @@ export function mount(ctx: WidgetContext<ResultsParams>): WidgetController<Resul
     ctx.announce(`${PART_NAMES[v.part] ?? v.part} 분할의 그래프를 보고 있습니다. 각 곡선의 끝: ${ends.join(', ')}. 목표는 ${(100 * data.target).toFixed(0)}%입니다.`, true);
   }
 
+  /** The chart of the partition on screen, and every partition's curves as one table. */
+  const exports = (): ExportSpec => ({
+    prefix: `reproduction-${ctx.values.part}`,
+    views: { curves: chart },
+    tables: {
+      'export-csv': {
+        file: 'reproduction-curves',
+        columns: ['partition', 'setting', 'lr', 'round', 'test_accuracy', 'best_so_far'],
+        rows: () =>
+          Object.entries(data?.partitions ?? {}).flatMap(([part, series]) =>
+            series.flatMap((s) => s.round.map((r, i) => ({ partition: part, setting: s.label, lr: s.lr, round: r, test_accuracy: s.accuracy[i], best_so_far: s.best[i] }))),
+          ),
+      },
+    },
+  });
+
   draw(ctx.values);
 
   return {
     update(values) {
       draw(values);
     },
-    action(name) {
-      if (name === 'export-png' || name === 'export-svg') {
-        const svg = chart.svg();
-        if (!svg) return;
-        const text = svgDocument(svg);
-        const file = `reproduction-${ctx.values.part}-${stamp()}`;
-        if (name === 'export-svg') downloadSvg(text, `${file}.svg`);
-        else void downloadPng(text, `${file}.png`).catch((err) => ctx.notify(String(err instanceof Error ? err.message : err)));
-      } else if (name === 'export-csv' && data) {
-        const rows = Object.entries(data.partitions).flatMap(([part, series]) =>
-          series.flatMap((s) => s.round.map((r, i) => ({ partition: part, setting: s.label, lr: s.lr, round: r, test_accuracy: s.accuracy[i], best_so_far: s.best[i] }))),
-        );
-        downloadCsv(rows, ['partition', 'setting', 'lr', 'round', 'test_accuracy', 'best_so_far'], `reproduction-curves-${stamp()}.csv`);
-      }
+    action(name, trigger) {
+      exportAction(name, trigger, exports(), ctx.notify);
     },
     destroy() {
       chart.destroy();

@@ -9,6 +9,7 @@ import { create as createGraph } from './pair-graph';
 import { create as createSum } from './sum-chart';
 import { MODULUS, SCALE, droppedList, type SecAggParams } from './params';
 import { exportAction, type ExportSpec } from '../kit/export';
+import { dataTable, type TableRow } from '../renderers/data-table';
 
 /** What tests read. */
 export interface SecAggInspection {
@@ -32,6 +33,8 @@ const vec = (xs: ArrayLike<number>, f: (x: number) => string) => Array.from(xs, 
 const endsInConsonant = (k: number) => ![2, 4, 5, 9].includes(k % 10);
 /** The particle for a number: josa(3, '이', '가') → '이', josa(2, '과', '와') → '와'. */
 const josa = (k: number, afterConsonant: string, afterVowel: string) => (endsInConsonant(k) ? afterConsonant : afterVowel);
+/** The widget's tables: the shared data table with its caption shown. */
+const table = (caption: string, columns: string[], rows: TableRow[]) => dataTable({ caption, captionClass: '', className: 'pw__table', columns, rows });
 const sameVector = (a: number[] | null, b: number[]) => a !== null && a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-9);
 
 export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAggParams> & { inspect(): SecAggInspection } {
@@ -88,22 +91,9 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
     ];
     if (result.recover) rows.push(['마스크를 복구해 뺀 합', result.sum ? vec(result.sum, num) : '복구 실패']);
     rows.push(['실제 합 (비교용, 서버는 모름)', vec(result.trueSum, num)]);
-    serverBox.innerHTML = '';
-    const table = document.createElement('table');
-    table.className = 'pw__table';
-    table.innerHTML = `<caption>값을 보낸 클라이언트 ${result.received.length}명의 합</caption><tbody></tbody>`;
-    const body = table.querySelector('tbody')!;
-    for (const [k, val] of rows) {
-      const tr = document.createElement('tr');
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = k;
-      const td = document.createElement('td');
-      td.textContent = val;
-      tr.append(th, td);
-      body.append(tr);
-    }
-    serverBox.append(table);
+    serverBox.replaceChildren(
+      table(`값을 보낸 클라이언트 ${result.received.length}명의 합`, [], rows.map(([head, value]) => ({ head, cells: [value] }))),
+    );
 
     const items: string[] = [];
     if (result.dropped.length === 0) items.push('모든 클라이언트가 값을 보냈습니다. 쌍별 마스크는 모두 짝이 맞아 상쇄됩니다.');
@@ -141,26 +131,14 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
 
   function drawClients() {
     const gone = new Set(result.dropped);
-    clientsBox.innerHTML = '';
-    const table = document.createElement('table');
-    table.className = 'pw__table';
-    table.innerHTML = `<caption>실제 업데이트는 클라이언트 안에만 있고, 서버는 마스킹된 값만 받습니다</caption>
-      <thead><tr><th scope="col">클라이언트</th><th scope="col">실제 업데이트 x (서버는 모름)</th><th scope="col">보낸 값 y (서버가 받음)</th></tr></thead><tbody></tbody>`;
-    const body = table.querySelector('tbody')!;
-    for (const c of round.clients) {
-      const tr = document.createElement('tr');
-      if (gone.has(c.index)) tr.className = 'sa__row--dropped';
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = `클라이언트 ${c.index + 1}`;
-      const x = document.createElement('td');
-      x.textContent = vec(c.update, num);
-      const y = document.createElement('td');
-      y.textContent = gone.has(c.index) ? '이탈 (보내지 못함)' : vec(c.masked, int);
-      tr.append(th, x, y);
-      body.append(tr);
-    }
-    clientsBox.append(table);
+    const rows = round.clients.map((c) => ({
+      head: `클라이언트 ${c.index + 1}`,
+      cells: [vec(c.update, num), gone.has(c.index) ? '이탈 (보내지 못함)' : vec(c.masked, int)],
+      className: gone.has(c.index) ? 'sa__row--dropped' : undefined,
+    }));
+    clientsBox.replaceChildren(
+      table('실제 업데이트는 클라이언트 안에만 있고, 서버는 마스킹된 값만 받습니다', ['클라이언트', '실제 업데이트 x (서버는 모름)', '보낸 값 y (서버가 받음)'], rows),
+    );
   }
 
   function drawFocus() {
@@ -168,34 +146,15 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
     const c = round.clients[f];
     const sub = (i: number, j: number) => `m${i + 1},${j + 1}`;
     if (focusTitle) focusTitle.textContent = `클라이언트 ${f + 1}의 마스킹 (값마다 mod ${int(MODULUS)})`;
-    focusBox.innerHTML = '';
-    const table = document.createElement('table');
-    table.className = 'pw__table';
-    const head = Array.from({ length: round.dim }, (_, i) => `<th scope="col">값 ${i + 1}</th>`).join('');
-    table.innerHTML = `<caption>y = x + (번호가 큰 상대와의 마스크) − (번호가 작은 상대와의 마스크)${round.doubleMasking ? ' + 자기 마스크' : ''}</caption><thead><tr><th scope="col">항</th>${head}</tr></thead><tbody></tbody>`;
-    const body = table.querySelector('tbody')!;
-    const addRow = (label: string, cells: string[], cls?: string) => {
-      const tr = document.createElement('tr');
-      if (cls) tr.className = cls;
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = label;
-      tr.append(th);
-      for (const t of cells) {
-        const td = document.createElement('td');
-        td.textContent = t;
-        tr.append(td);
-      }
-      body.append(tr);
-    };
-    addRow('x (정수로 바꾼 값)', Array.from(c.encoded, (e, i) => `${num(c.update[i])} → ${int(e)}`));
+    const rows: TableRow[] = [{ head: 'x (정수로 바꾼 값)', cells: Array.from(c.encoded, (e, i) => `${num(c.update[i])} → ${int(e)}`) }];
     for (const pm of c.pairMasks) {
       const name = pm.sign > 0 ? `+ ${sub(c.index, pm.partner)} (클라이언트 ${pm.partner + 1}${josa(pm.partner + 1, '과', '와')} 공유)` : `− ${sub(pm.partner, c.index)} (클라이언트 ${pm.partner + 1}${josa(pm.partner + 1, '과', '와')} 공유)`;
-      addRow(name, Array.from(pm.mask, (m) => `${pm.sign > 0 ? '+' : '−'}${int(m)}`));
+      rows.push({ head: name, cells: Array.from(pm.mask, (m) => `${pm.sign > 0 ? '+' : '−'}${int(m)}`) });
     }
-    if (c.selfMask) addRow('+ 자기 마스크', Array.from(c.selfMask, (m) => `+${int(m)}`));
-    addRow('= y (보내는 값)', Array.from(c.masked, int), 'sa__row--total');
-    focusBox.append(table);
+    if (c.selfMask) rows.push({ head: '+ 자기 마스크', cells: Array.from(c.selfMask, (m) => `+${int(m)}`) });
+    rows.push({ head: '= y (보내는 값)', cells: Array.from(c.masked, int), className: 'sa__row--total' });
+    const caption = `y = x + (번호가 큰 상대와의 마스크) − (번호가 작은 상대와의 마스크)${round.doubleMasking ? ' + 자기 마스크' : ''}`;
+    focusBox.replaceChildren(table(caption, ['항', ...Array.from({ length: round.dim }, (_, i) => `값 ${i + 1}`)], rows));
     const note = document.createElement('p');
     note.className = 'pw__muted';
     note.textContent = `y만 보면 0부터 ${int(MODULUS - 1)} 사이의 아무 수와 구별되지 않습니다. 예를 들어 마스크 ${sub(0, 1)}는 클라이언트 1이 더하고 클라이언트 2가 빼므로, 모두 더하면 사라집니다.`;

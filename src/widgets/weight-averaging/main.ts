@@ -13,6 +13,7 @@ import { Run, type RunInspection } from '../kit/run';
 import { initRounds, reduceRounds, type RoundRecord, type RoundsState } from '../kit/rounds';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
+import { dataTable } from '../renderers/data-table';
 import { PHASE_MS, params, type AvgParams } from './params';
 import { HIDDEN, shownParameters, toRunConfig } from './config';
 import { fitPca, project, type Projection } from './pca';
@@ -180,51 +181,33 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
     const list = locals(rec);
     const weighted = run.config()?.weighting !== 'uniform';
     const total = list.reduce((s, l) => s + l.n, 0);
-    const table = document.createElement('table');
-    table.className = 'fw__table';
-    const cap = document.createElement('caption');
-    cap.textContent = `라운드 ${rec.round}: 매개변수 ${shown.length}개와 가중치(${weighted ? 'n_k / m_t' : '1 / m'})`;
-    table.append(cap);
-    const head = table.createTHead().insertRow();
-    for (const h of ['모델', 'n_k', '가중치', ...shown.map((s) => s.name)]) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = h;
-      head.append(th);
-    }
-    const body = table.createTBody();
-    const prevRow = body.insertRow();
-    prevRow.className = 'fw__row-prev';
-    const prevHead = document.createElement('th');
-    prevHead.scope = 'row';
-    prevHead.textContent = `출발점 w${sub(rec.round - 1)}`;
-    prevRow.append(prevHead);
-    prevRow.insertCell().textContent = '';
-    prevRow.insertCell().textContent = '';
-    for (const s of shown) prevRow.insertCell().textContent = fmt(rec.before![s.index]);
-    for (const l of list) {
-      const row = body.insertRow();
-      const th = document.createElement('th');
-      th.scope = 'row';
+    /** A client's row head: its colour on the map, then its number. */
+    const clientHead = (k: number) => {
       const sw = document.createElement('span');
       sw.className = 'fw__swatch';
       sw.setAttribute('aria-hidden', 'true');
-      sw.style.background = clientColor(l.k);
-      th.append(sw, `${l.k + 1}`);
-      row.append(th);
-      row.insertCell().textContent = String(l.n);
-      row.insertCell().textContent = coefficientOf(rec, l.k).toFixed(3);
-      for (const s of shown) row.insertCell().textContent = fmt(l.weights[s.index]);
-    }
-    const foot = table.createTFoot().insertRow();
-    const fh = document.createElement('th');
-    fh.scope = 'row';
-    fh.textContent = `새 글로벌 w${sub(rec.round)}`;
-    foot.append(fh);
-    foot.insertCell().textContent = weighted ? `m_t=${total}` : '';
-    foot.insertCell().textContent = rec.coefficients.reduce((a, b) => a + b, 0).toFixed(3);
-    for (const s of shown) foot.insertCell().textContent = averaged ? fmt(rec.after![s.index]) : '?';
-
+      sw.style.background = clientColor(k);
+      const head = document.createDocumentFragment();
+      head.append(sw, `${k + 1}`);
+      return head;
+    };
+    const table = dataTable({
+      caption: `라운드 ${rec.round}: 매개변수 ${shown.length}개와 가중치(${weighted ? 'n_k / m_t' : '1 / m'})`,
+      captionClass: '',
+      className: 'fw__table',
+      columns: ['모델', 'n_k', '가중치', ...shown.map((s) => s.name)],
+      rows: [
+        { head: `출발점 w${sub(rec.round - 1)}`, className: 'fw__row-prev', cells: ['', '', ...shown.map((s) => fmt(rec.before![s.index]))] },
+        ...list.map((l) => ({
+          head: clientHead(l.k),
+          cells: [String(l.n), coefficientOf(rec, l.k).toFixed(3), ...shown.map((s) => fmt(l.weights[s.index]))],
+        })),
+      ],
+      foot: {
+        head: `새 글로벌 w${sub(rec.round)}`,
+        cells: [weighted ? `m_t=${total}` : '', rec.coefficients.reduce((a, b) => a + b, 0).toFixed(3), ...shown.map((s) => (averaged ? fmt(rec.after![s.index]) : '?'))],
+      },
+    });
     const wrap = document.createElement('div');
     wrap.className = 'fw__table-wrap';
     wrap.tabIndex = 0;
