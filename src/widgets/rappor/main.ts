@@ -20,6 +20,7 @@ import {
   type RapporParams,
   type RapporReport,
 } from '~/engine/privacy/rappor';
+import { zForConfidence } from '~/engine/privacy/stats';
 import { create as createBits } from './report-bits';
 import { create as createFrequency } from './frequency-chart';
 import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './params';
@@ -40,7 +41,7 @@ export interface RapporInspection {
 }
 
 /** z for a two-sided 95% interval. */
-const Z95 = 1.959964;
+const Z95 = zForConfidence(0.95);
 const bits = (b: Uint8Array) => Array.from(b).join('');
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
 const int = (x: number) => Math.round(x).toLocaleString('ko-KR');
