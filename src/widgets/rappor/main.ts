@@ -83,16 +83,6 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
     alertBox.textContent = text ?? '';
   }
 
-  function syncControls(v: RapporValues) {
-    const basic = v.encoding === 'basic';
-    for (const key of ['k', 'h', 'm']) {
-      const input = q<HTMLInputElement>(`input[data-param="${key}"]`);
-      if (input) input.disabled = basic;
-    }
-    const note = q('[data-basic-note]');
-    if (note) note.hidden = !basic;
-  }
-
   function drawNumbers(params: RapporParams) {
     const ok = problems.length === 0;
     out('epsInf', ok ? fmtEps(epsilonInfinity(params)) + (Math.abs(params.f - 0.5) < 1e-12 ? ` = ${2 * params.h} ln 3` : '') : '—');
@@ -220,7 +210,6 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
   function render(changed: string[] | null) {
     const v = ctx.values;
     const { params, encoding } = rapporSetup(v);
-    syncControls(v);
     problems = validateRappor(params, encoding).map((p) => p.ko);
     showAlert(problems.length ? problems.join(' ') : null);
     drawNumbers(params);
