@@ -10,6 +10,7 @@ import { create as createBoundary } from '../renderers/boundary';
 import { ACCURACY_AXIS, TRAIN_TEST, create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createDataflow } from '../renderers/dataflow';
 import { Run, type RunInspection } from '../kit/run';
+import { runSentence } from '../kit/status';
 import { EPOCH_COLUMNS, epochRow } from '../kit/export';
 import { initRounds, reduceRounds, type RoundsState } from '../kit/rounds';
 import { choiceLabel } from '../kit/params';
@@ -104,12 +105,12 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
     const model = v.layers === 0 ? '은닉층 없음' : `은닉층 ${v.layers}개(층마다 뉴런 ${v.units}개)`;
     const head = `${dataLabel} 데이터, ${model}, 학습률 ${v.lr}`;
     const last = rows().at(-1);
-    if (run.status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
-    if (!last) return `${head}: 학습을 준비하고 있습니다.`;
+    if (!last) return runSentence(run.status, head, null);
     const total = run.config()?.epochs ?? v.epochs;
     const train = last.trainAccuracy !== undefined ? `, 학습 정확도 ${pct(last.trainAccuracy)}` : '';
-    const state = run.status === 'finished' ? '학습을 마쳤습니다' : run.status === 'paused' ? '일시정지' : '학습 중';
-    return `${head}: ${state}, 에폭 ${last.round}/${total}. 학습 손실 ${num(last.trainLoss)}, 테스트 손실 ${num(last.testLoss)}${train}, 테스트 정확도 ${pct(last.testAccuracy)}.`;
+    return runSentence(run.status, head, (state) =>
+      `${state}, 에폭 ${last.round}/${total}. 학습 손실 ${num(last.trainLoss)}, 테스트 손실 ${num(last.testLoss)}${train}, 테스트 정확도 ${pct(last.testAccuracy)}.`,
+    );
   }
 
   /** Measures (for the benchmark) from a settings change to the frame that shows its result. */

@@ -14,6 +14,7 @@ import { create as createLineChart } from '../renderers/line-chart';
 import { clientColor } from '../renderers/weight-map';
 import { create as createClientCards, type ClientCards } from '../renderers/client-cards';
 import { Run, type RunInspection } from '../kit/run';
+import { runSentence } from '../kit/status';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
 import { ROUND_MS, params, type DriftParams } from './params';
@@ -215,15 +216,15 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
       v.compare === 'split'
         ? `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, 로컬 에폭 ${v.epochs}, ${v.mu > 0 ? `FedProx μ = ${v.mu}` : 'FedAvg'}`
         : `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, 로컬 에폭 ${v.epochs}, 디리클레 α = ${v.alpha}에서 ${sideName(v, 'iid')} 대 ${sideName(v, 'skew')}`;
-    if (run.status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
-    const last = run.history[run.history.length - 1];
-    if (!last) return `${head}: 학습을 준비하고 있습니다.`;
+    const last = run.history.at(-1);
+    if (!last) return runSentence(run.status, head, null);
     const total = run.config('iid')?.rounds ?? v.rounds;
-    const state = run.status === 'finished' ? '학습을 마쳤습니다' : run.status === 'paused' ? '일시정지' : '학습 중';
     const part = (side: Side, name: string) =>
       `${name}: 글로벌 테스트 정확도 ${pct(last[side].metrics?.testAccuracy ?? NaN)}, 로컬 경계가 글로벌 경계와 다른 영역 평균 ${pct(meanDisagreement(last[side]), 0)}`;
     const names = v.compare === 'split' ? (['IID', `디리클레 α = ${v.alpha}`] as const) : ([sideName(v, 'iid'), sideName(v, 'skew')] as const);
-    return `${head}: ${state}, 라운드 ${last.round}/${total}. ${part('iid', names[0])}. ${part('skew', names[1])}.`;
+    return runSentence(run.status, head, (state) =>
+      `${state}, 라운드 ${last.round}/${total}. ${part('iid', names[0])}. ${part('skew', names[1])}.`,
+    );
   }
 
   run.start(false);

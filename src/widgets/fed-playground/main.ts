@@ -20,6 +20,7 @@ import { create as createClientCards, type ClientCards } from '../renderers/clie
 import { SERIES_COLORS } from '../renderers/colors';
 import { dequeueDraw, enqueueDraw } from '../renderers/plot-image';
 import { Run, type RunInspection } from '../kit/run';
+import { runSentence } from '../kit/status';
 import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '../kit/rounds';
 import { choiceLabel } from '../kit/params';
 import { formatBytes, num, pct } from '../renderers/format';
@@ -343,21 +344,20 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
 
   function summary(): string {
     const v = ctx.values;
-    const status = run.status;
     const head = `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, ${choiceLabel(params.partition, v.partition)}, ${choiceLabel(params.algo, v.algo)}`;
-    if (status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
-    const history = run.history;
-    const last = history[history.length - 1];
-    if (!last?.metrics) return `${head}: 학습을 준비하고 있습니다.`;
-    const total = run.config()?.rounds ?? v.rounds;
-    const state = status === 'finished' ? '학습을 마쳤습니다' : status === 'paused' ? '일시정지' : '학습 중';
+    const last = run.history.at(-1);
+    const m = last?.metrics;
+    if (!last || !m) return runSentence(run.status, head, null);
     const spread = clientSpread(last);
     const who = last.selected.map((k) => k + 1).join(', ');
-    return (
-      `${head}: ${state}, 라운드 ${last.round}/${total}. 참여 클라이언트 ${who}. ` +
-      `글로벌 모델 테스트 정확도 ${pct(last.metrics.testAccuracy)}, 테스트 손실 ${num(last.metrics.testLoss)}` +
-      (spread ? `, 로컬 정확도 ${pct(spread[0], 0)}–${pct(spread[1], 0)}` : '') +
-      `. 누적 통신량 ${formatBytes(cumulativeBytes(history).at(-1) ?? 0)}.`
+    return runSentence(
+      run.status,
+      head,
+      (state) =>
+        `${state}, 라운드 ${last.round}/${run.config()?.rounds ?? v.rounds}. 참여 클라이언트 ${who}. ` +
+        `글로벌 모델 테스트 정확도 ${pct(m.testAccuracy)}, 테스트 손실 ${num(m.testLoss)}` +
+        (spread ? `, 로컬 정확도 ${pct(spread[0], 0)}–${pct(spread[1], 0)}` : '') +
+        `. 누적 통신량 ${formatBytes(cumulativeBytes(run.history).at(-1) ?? 0)}.`,
     );
   }
 

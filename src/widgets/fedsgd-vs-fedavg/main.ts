@@ -15,9 +15,10 @@ import { createLineKey } from '../renderers/line-key';
 import { Run, type RunInspection } from '../kit/run';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
+import { dataTable } from '../renderers/data-table';
 import { params, type VersusParams, type VersusValues } from './params';
-import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig, type Setting } from './config';
-import { initVersus, measured, ranksOf, reduceVersus, type RunResult, type VersusState } from './state';
+import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig } from './config';
+import { initVersus, measured, ranksOf, reduceVersus, type VersusState } from './state';
 
 /** Line colours of the settings in the curves chart (Okabe–Ito; FedSGD black). */
 const COLORS = ['#1d2127', '#e69f00', '#56b4e9', '#009e73', '#0072b2', '#d55e00'];
@@ -43,7 +44,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
   const verdict = q('[data-verdict]');
   const hereTitle = q('[data-here-title]');
   const paperTitle = q('[data-paper-title]');
-  const runsBody = q<HTMLTableSectionElement>('[data-runs] tbody');
+  const runsBox = q('[data-runs]');
   const curvesView = q('[data-view="curves"]')!;
 
   const here = createRankBars(q('[data-view="here"]')!, { label: '이 브라우저에서 잰, 설정별로 목표 정확도까지 걸린 라운드 수', color: '#0a7d6c' });
@@ -70,7 +71,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
   const cache = new Map<string, VersusState>();
   const cacheKey = (v: VersusValues) => `${v.partition}|${v.target}|${v.seed}`;
   let fromCache = false;
-  /** Rows of the runs table drawn so far. */
+  /** Runs in the table drawn last. */
   let rowsShown = 0;
   /** The configuration of the latest run started (tests and the JSON export read it). */
   let lastConfig: RunConfig | null = null;
@@ -86,8 +87,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     reduce: reduceVersus,
     sequence: { job: (s) => (s.job ? { key: String(s.started), config: s.job.config } : null) },
     onReset: () => {
-      runsBody?.replaceChildren();
-      rowsShown = 0;
+      drawRows(true);
       lastConfig = st().job?.config ?? null;
       draw();
     },
@@ -157,26 +157,17 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     now.textContent = `지금: ${SETTINGS[job.s].label}, 학습률 ${LEARNING_RATES[job.lrIndex]} · 라운드 ${job.accuracies.length}/${job.cap}${Number.isFinite(best) ? ` · 최고 정확도 ${pct(best)}` : ''}`;
   }
 
-  /** Adds the rows of runs finished since the last call. */
-  function drawRows() {
+  /** Redraws the runs table when a run has finished since it was last drawn (or when `force`d). */
+  function drawRows(force = false) {
     const done = st().finished;
-    for (; rowsShown < done.length; rowsShown++)
-      addRunRow(
-        SETTINGS.find((s) => s.key === done[rowsShown].setting)!,
-        done[rowsShown].run,
-      );
-  }
-
-  function addRunRow(s: Setting, r: RunResult) {
-    if (!runsBody) return;
-    const tr = runsBody.insertRow();
-    const th = document.createElement('th');
-    th.scope = 'row';
-    th.textContent = s.label;
-    tr.append(th);
-    tr.insertCell().textContent = String(r.lr);
-    tr.insertCell().textContent = r.rounds !== null ? r.rounds.toFixed(1) : r.diverged ? '발산' : `${r.trained}라운드 안에 도달 못 함`;
-    tr.insertCell().textContent = pct(r.best);
+    if (!runsBox || (!force && done.length === rowsShown)) return;
+    rowsShown = done.length;
+    const rows = done.map(({ setting, run: r }) => ({
+      head: SETTINGS.find((s) => s.key === setting)!.label,
+      cells: [String(r.lr), r.rounds !== null ? r.rounds.toFixed(1) : r.diverged ? '발산' : `${r.trained}라운드 안에 도달 못 함`, pct(r.best)],
+    }));
+    const columns = ['설정', '학습률', '라운드 수', '최고 정확도'];
+    runsBox.replaceChildren(dataTable({ caption: '설정과 학습률마다 목표에 도달한 라운드 수', captionClass: '', className: 'fw__table', columns, rows }));
   }
 
   function draw() {

@@ -14,6 +14,7 @@ import { create as createLineChart } from '../renderers/line-chart';
 import { create as createBars } from '../renderers/hbars';
 import { Run, type RunInspection } from '../kit/run';
 import { dataTable } from '../renderers/data-table';
+import { pixelSheet } from '../renderers/pixel-sheet';
 import { SWEEP_ONLY, type InversionParams } from './params';
 import { formatEpsilon, strengthLabel, toInversionConfig, toSweepConfig } from './config';
 import { initialInversion, inversionStage, reduceInversion, startSweep, type AttackState, type InversionState, type SweepState } from './state';
@@ -303,25 +304,10 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     sweepNote.textContent = `계산하고 있습니다 (세기 ${run.state.sweep.of}가지, 점마다 공격 ${run.state.sweep.steps}스텝).`;
   }
 
+  /** Each original over its reconstruction, the pairs side by side. */
   function pairsSvg(): string | null {
     const svgs = [...pairsBox.querySelectorAll<SVGSVGElement>('svg')];
-    if (svgs.length === 0) return null;
-    let x = 10;
-    const parts: string[] = [];
-    for (let i = 0; i < svgs.length; i += 2) {
-      let y = 10;
-      let wmax = 0;
-      for (const s of svgs.slice(i, i + 2)) {
-        const w = Number(s.getAttribute('width'));
-        const h = Number(s.getAttribute('height'));
-        parts.push(`<svg x="${x}" y="${y}" width="${w}" height="${h}" viewBox="${s.getAttribute('viewBox')}" shape-rendering="crispEdges">${s.innerHTML.replace('<image ', '<image style="image-rendering:pixelated" ')}</svg>`);
-        y += h + 8;
-        wmax = Math.max(wmax, w);
-      }
-      x += wmax + 12;
-    }
-    const height = Math.max(...svgs.map((s) => Number(s.getAttribute('height')))) * 2 + 30;
-    return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="100%" height="100%" fill="#ffffff"/>${parts.join('')}</svg>`;
+    return pixelSheet(svgs.flatMap((_, i) => (i % 2 ? [] : [{ pictures: svgs.slice(i, i + 2) }])));
   }
 
   resetSweep();

@@ -15,6 +15,17 @@ export type Status = 'loading' | 'running' | 'paused' | 'finished' | 'diverged' 
 /** Statuses after which play starts a fresh run. */
 export const ENDED: readonly Status[] = ['finished', 'diverged', 'error'];
 
+/**
+ * A training widget's summary sentence: `head` (what is being trained), then where the run is.
+ * A diverged run, and one with nothing to report yet (`body` null), end in fixed words; otherwise
+ * `body` writes the rest, given the run's state in words.
+ */
+export function runSentence(status: Status, head: string, body: ((state: string) => string) | null): string {
+  if (status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
+  if (!body) return `${head}: 학습을 준비하고 있습니다.`;
+  return `${head}: ${body(status === 'finished' ? '학습을 마쳤습니다' : status === 'paused' ? '일시정지' : '학습 중')}`;
+}
+
 /** Why training runs on the slower CPU backend, when it does. */
 const FALLBACK = {
   'no-webassembly': ' — 이 브라우저에서 WebAssembly를 쓸 수 없어 더 느린 방식으로 학습합니다.',

@@ -20,6 +20,7 @@ import {
   type RapporParams,
   type RapporReport,
 } from '~/engine/privacy/rappor';
+import { zForConfidence } from '~/engine/privacy/stats';
 import { create as createBits } from './report-bits';
 import { create as createFrequency } from './frequency-chart';
 import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './params';
@@ -40,7 +41,7 @@ export interface RapporInspection {
 }
 
 /** z for a two-sided 95% interval. */
-const Z95 = 1.959964;
+const Z95 = zForConfidence(0.95);
 const bits = (b: Uint8Array) => Array.from(b).join('');
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
 const int = (x: number) => Math.round(x).toLocaleString('ko-KR');
@@ -80,16 +81,6 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
     if (!alertBox) return;
     alertBox.hidden = !text;
     alertBox.textContent = text ?? '';
-  }
-
-  function syncControls(v: RapporValues) {
-    const basic = v.encoding === 'basic';
-    for (const key of ['k', 'h', 'm']) {
-      const input = q<HTMLInputElement>(`input[data-param="${key}"]`);
-      if (input) input.disabled = basic;
-    }
-    const note = q('[data-basic-note]');
-    if (note) note.hidden = !basic;
   }
 
   function drawNumbers(params: RapporParams) {
@@ -219,7 +210,6 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
   function render(changed: string[] | null) {
     const v = ctx.values;
     const { params, encoding } = rapporSetup(v);
-    syncControls(v);
     problems = validateRappor(params, encoding).map((p) => p.ko);
     showAlert(problems.length ? problems.join(' ') : null);
     drawNumbers(params);

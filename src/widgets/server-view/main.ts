@@ -14,6 +14,7 @@ import { Run, type RunInspection } from '../kit/run';
 import type { ServerViewParams } from './params';
 import { cutsOf, toRunConfig } from './config';
 import { reduceView, type ViewState } from './state';
+import { pixelSheet } from '../renderers/pixel-sheet';
 
 export interface ServerViewInspection extends RunInspection {
   /** Test accuracy of the trained model. */
@@ -198,22 +199,10 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
 
   function panelsSvg(): string | null {
     // The four pictures side by side with their titles, as one file.
-    const boxes = (['raw', 'update', 'smashed', 'recon'] as const).map((k) => root.querySelector<SVGSVGElement>(`[data-view="${k}"] svg`));
-    if (boxes.some((b) => !b || !b.getAttribute('width') || b.getAttribute('width') === '0')) return null;
     const titles = ['원본 (중앙 집중식)', '변화량 (연합 학습)', `스매시드 데이터 (분할 지점 ${ctx.values.cut})`, '선형 디코더의 복원'];
-    let x = 10;
-    const parts: string[] = [];
-    for (let i = 0; i < boxes.length; i++) {
-      const b = boxes[i]!;
-      const w = Number(b.getAttribute('width'));
-      const h = Number(b.getAttribute('height'));
-      const inner = b.innerHTML.replace('<image ', '<image style="image-rendering:pixelated" ');
-      parts.push(`<text x="${x}" y="18" font-size="12" font-weight="700" fill="#1d2127">${titles[i]}</text>`);
-      parts.push(`<svg x="${x}" y="28" width="${w}" height="${h}" viewBox="${b.getAttribute('viewBox')}" shape-rendering="crispEdges">${inner}</svg>`);
-      x += Math.max(w, 130) + 20;
-    }
-    const height = 28 + Math.max(...boxes.map((b) => Number(b!.getAttribute('height')))) + 12;
-    return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="100%" height="100%" fill="#ffffff"/>${parts.join('')}</svg>`;
+    const boxes = (['raw', 'update', 'smashed', 'recon'] as const).map((k) => root.querySelector<SVGSVGElement>(`[data-view="${k}"] svg`));
+    if (boxes.some((b) => !b)) return null;
+    return pixelSheet(boxes.map((b, i) => ({ pictures: [b!], title: titles[i] })), { gap: 20, minWidth: 130 });
   }
 
   run.start(false);

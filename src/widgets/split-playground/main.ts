@@ -13,6 +13,7 @@ import { create as createPixels, squareUp } from '../renderers/pixels';
 import { create as createByteTable, type ByteRow } from '../renderers/byte-table';
 import { KIND_LABELS, KIND_ORDER } from '../renderers/kinds';
 import { Run, type RunInspection } from '../kit/run';
+import { runSentence } from '../kit/status';
 import { EPOCH_COLUMNS, epochRow } from '../kit/export';
 import { choiceLabel } from '../kit/params';
 import { formatBytes, num, pct } from '../renderers/format';
@@ -211,15 +212,16 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
     const v = ctx.values;
     const variant = choiceLabel(params.variant, v.variant);
     const head = `${choiceLabel(params.data, v.data)}, 은닉층 ${v.layers}개(${v.units}개씩), ${variant}, 분할 지점 ${v.cut}번째 층 뒤, 클라이언트 ${v.clients}명`;
-    if (run.status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
     const { rows, totals } = run.state;
     const last = rows.at(-1);
-    if (!last) return `${head}: 학습을 준비하고 있습니다.`;
-    const state = run.status === 'finished' ? '학습을 마쳤습니다' : run.status === 'paused' ? '일시정지' : '학습 중';
+    if (!last) return runSentence(run.status, head, null);
     const sent = KIND_ORDER.filter((k) => (totals[k] ?? 0) > 0)
       .map((k) => `${KIND_LABELS[k]} ${formatBytes(totals[k]!)}`)
       .join(', ');
-    return `${head}: ${state}, 에폭 ${last.round}/${run.config()?.epochs ?? v.epochs}. 테스트 정확도 ${pct(last.testAccuracy)}, 테스트 손실 ${num(last.testLoss)}. 지금까지 오간 데이터: ${sent}.`;
+    const total = run.config()?.epochs ?? v.epochs;
+    return runSentence(run.status, head, (state) =>
+      `${state}, 에폭 ${last.round}/${total}. 테스트 정확도 ${pct(last.testAccuracy)}, 테스트 손실 ${num(last.testLoss)}. 지금까지 오간 데이터: ${sent}.`,
+    );
   }
 
   function drawSample() {

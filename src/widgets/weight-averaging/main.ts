@@ -10,6 +10,7 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { create as createMap, clientColor, type XY } from '../renderers/weight-map';
 import { Run, type RunInspection } from '../kit/run';
+import { runSentence } from '../kit/status';
 import { initRounds, reduceRounds, type RoundRecord, type RoundsState } from '../kit/rounds';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
@@ -241,15 +242,16 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
   function summary(): string {
     const v = ctx.values;
     const head = `${choiceLabel(params.data, v.data)}, ${choiceLabel(params.partition, v.partition)}, 클라이언트 ${v.clients}명, ${v.weighted ? '데이터 수로 가중' : '산술 평균'}`;
-    if (run.status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
-    const last = run.history[run.history.length - 1];
-    if (!last?.metrics) return `${head}: 학습을 준비하고 있습니다.`;
-    const total = run.config()?.rounds ?? v.rounds;
-    const state = run.status === 'finished' ? '학습을 마쳤습니다' : run.status === 'paused' ? '일시정지' : '학습 중';
+    const last = run.history.at(-1);
+    const m = last?.metrics;
+    if (!last || !m) return runSentence(run.status, head, null);
     const weights = locals(last)
       .map((l) => `클라이언트 ${l.k + 1}(n=${l.n}) ${coefficientOf(last, l.k).toFixed(2)}`)
       .join(', ');
-    return `${head}: ${state}, 라운드 ${last.round}/${total}. 집계 가중치: ${weights}. 글로벌 모델 테스트 정확도 ${pct(last.metrics.testAccuracy)}.`;
+    const total = run.config()?.rounds ?? v.rounds;
+    return runSentence(run.status, head, (state) =>
+      `${state}, 라운드 ${last.round}/${total}. 집계 가중치: ${weights}. 글로벌 모델 테스트 정확도 ${pct(m.testAccuracy)}.`,
+    );
   }
 
   run.start(false);
