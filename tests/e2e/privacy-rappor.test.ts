@@ -91,8 +91,9 @@ test('basic RAPPOR: one bit per category, k, h and m fixed', async () => {
   expect(s.epsInf).toBeCloseTo(2 * Math.log(3), 9);
   // map.example is the fifth candidate: bit 4 and only bit 4.
   expect(s.bloom).toBe('0000100000000000');
-  expect(await page.locator('#rappor-k').isDisabled()).toBe(true);
-  expect(await page.locator(`${TAG} [data-basic-note]`).isVisible()).toBe(true);
+  // k, h and m are fixed: their controls are hidden, and the encoding's hint says their values.
+  for (const id of ['k', 'h', 'm']) expect(await page.locator(`#rappor-${id}`).isVisible()).toBe(false);
+  expect(await page.locator('#rappor-encoding-hint').textContent()).toContain('k = 범주 수(16), h = 1, 코호트 1개');
   await populationDone(page);
   const pop = (await inspect(page)).population!;
   expect(pop.total).toBe(10000);

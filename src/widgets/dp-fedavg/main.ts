@@ -13,6 +13,7 @@ import { DELTA, NOISE_GRID, PACE_MS, params, type DpParams } from './params';
 import { curveKey, perRound, sigmaOf, toRunConfig } from './config';
 import { initDp, reduceDp, type DpState, type RoundClip } from './state';
 import { Run, type RunInspection } from '../kit/run';
+import { runSentence } from '../kit/status';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
 import type { RoundMetrics } from '~/engine/types';
@@ -147,15 +148,13 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
     const status = run.status;
     const head = `${choiceLabel(params.data, v.data)} 데이터, 클라이언트 ${v.clients}명이 라운드마다 확률 ${v.fraction}로 참여(평균 ${Number(perRound(v).toPrecision(3))}명), S = ${v.clip}, z = ${v.noise} (σ = ${Number(sigmaOf(v).toPrecision(3))})`;
     if (status === 'invalid') return `${head}: 이 설정으로는 학습할 수 없습니다.`;
-    if (status === 'diverged') return `${head}: 학습이 발산해 멈췄습니다.`;
     const { rows, clips } = run.state;
     const last = rows[rows.length - 1];
-    if (!last) return `${head}: 학습을 준비하고 있습니다.`;
-    const state = status === 'finished' ? '학습을 마쳤습니다' : status === 'paused' ? '일시정지' : '학습 중';
+    if (!last) return runSentence(status, head, null);
     const c = clips[clips.length - 1];
     const clipText = c ? ` 이번 라운드 ${c.participants}명 중 ${c.clipped}명의 변화량이 잘렸고, 노이즈의 크기는 평균 변화량의 ${(c.noiseNorm / Math.max(c.meanNorm, 1e-12)).toFixed(1)}배입니다.` : '';
     const eps = typeof last.epsilon === 'number' ? ` 지금까지 쓴 프라이버시 예산은 ε = ${last.epsilon.toFixed(2)} (δ = 10⁻⁵)입니다.` : ' 노이즈나 클리핑이 없어 차분 프라이버시 보장은 없습니다.';
-    return `${head}: ${state}, 라운드 ${last.round}/${run.config()?.rounds ?? v.rounds}, 테스트 정확도 ${pct(last.testAccuracy)}.${eps}${clipText}`;
+    return runSentence(status, head, (state) => `${state}, 라운드 ${last.round}/${run.config()?.rounds ?? v.rounds}, 테스트 정확도 ${pct(last.testAccuracy)}.${eps}${clipText}`);
   }
 
   function showSweep() {

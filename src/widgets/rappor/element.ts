@@ -3,6 +3,7 @@
  * renderers come with ./main when the widget nears the viewport.
  */
 import { defineWidget } from '~/runtime/widget';
+import { watchDependents } from '../renderers/dependents';
 import { params } from './params';
 
 defineWidget({
@@ -11,3 +12,4 @@ defineWidget({
   params,
   load: () => import('./main'),
 });
+watchDependents('rappor-widget');

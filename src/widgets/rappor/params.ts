@@ -63,13 +63,17 @@ export const params = {
 export type RapporParamsTable = typeof params;
 export type RapporValues = Values<RapporParamsTable>;
 
-/** The settings panel; the slot `basic` says why k, h and m are fixed in basic RAPPOR. */
+/** The settings panel; basic RAPPOR fixes k, h and m, so their controls show only for the Bloom filter. */
 export const panel: PanelOf<RapporParamsTable> = {
   title: '실험 설정',
   groups: [
-    { title: '값을 비트로', settings: ['encoding', 'k', 'h', 'm', { slot: 'basic' }] },
+    { title: '값을 비트로', settings: ['encoding', 'k', 'h', 'm'] },
     { title: '무작위 응답', settings: ['f', 'p', 'q'] },
     { title: '한 사람', settings: ['value', 'reports'] },
     { title: '인구 전체', settings: ['n', 'seed'] },
   ],
+  hints: {
+    encoding: `기본 RAPPOR에서는 k = 범주 수(${CANDIDATES.length}), h = 1, 코호트 1개로 정해집니다.`,
+  },
+  showWhen: { k: 'encoding=bloom', h: 'encoding=bloom', m: 'encoding=bloom' },
 };
