@@ -8,6 +8,7 @@
 import * as Plot from '@observablehq/plot';
 import { plotChart, type ChartRenderer } from '../renderers/plot-image';
 import { percent, xAxis } from '../renderers/plot-parts';
+import { pct } from '../renderers/format';
 
 export interface EstimateChartOptions {
   label: string;
@@ -26,7 +27,6 @@ export interface EstimateChartData {
 export type EstimateChartRenderer = ChartRenderer<EstimateChartData>;
 
 const ROWS = ['참 비율', '단순 추정', '보정한 추정'] as const;
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function create(el: HTMLElement, options: EstimateChartOptions): EstimateChartRenderer {
   return plotChart<EstimateChartData>(el, { minWidth: 260 }, (data, width) => {

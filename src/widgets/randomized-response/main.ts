@@ -13,6 +13,8 @@ import { throttled } from '../renderers/plot-image';
 import { EPSILON_GRID, GRID_PEOPLE, type RrParams, type RrValues } from './params';
 import { exportAction, type ExportSpec } from '../kit/export';
 import { dataTable } from '../renderers/data-table';
+import { count, pct } from '../renderers/format';
+import { outputs } from '../renderers/outputs';
 
 /** What tests read (also handy in the console). */
 export interface RrInspection {
@@ -29,7 +31,6 @@ export interface RrInspection {
   errorKey: string;
 }
 
-const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '—');
 
 /** The mechanism the settings describe. */
 export function mechanismOf(v: RrValues): RrMechanism {
@@ -47,10 +48,7 @@ function describeEpsilon(m: RrMechanism): string {
 export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> & { inspect(): RrInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const out = (key: string, text: string) => {
-    const el = q(`[data-out="${key}"]`);
-    if (el) el.textContent = text;
-  };
+  const out = outputs(root);
 
   const grid = createGrid(q('[data-view="people"]')!, { label: '응답자 한 사람이 네모 하나: 색은 응답, 점은 실제 "예", 파란 테두리는 동전이 정한 답' });
   const estimateChart = createEstimate(q('[data-view="estimate"]')!, { label: '참 비율, 단순 추정, 보정한 추정값과 95% 신뢰 구간' });
@@ -71,20 +69,19 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
       [0, 0],
     ];
     for (let i = 0; i < s.n; i++) c[s.truth[i]][s.answer[i]]++;
-    const fmt = (x: number) => x.toLocaleString('ko-KR');
     const reveal = ctx.values.reveal;
-    const cell = (x: number) => (reveal ? fmt(x) : '?');
+    const cell = (x: number) => (reveal ? count(x) : '?');
     const rows = [
       { head: '실제로 "예"', cells: [c[1][1], c[1][0], c[1][0] + c[1][1]].map(cell) },
       { head: '실제로 "아니요"', cells: [c[0][1], c[0][0], c[0][0] + c[0][1]].map(cell) },
-      { head: '합계 (조사자가 보는 것)', cells: [c[0][1] + c[1][1], c[0][0] + c[1][0], s.n].map(fmt) },
+      { head: '합계 (조사자가 보는 것)', cells: [c[0][1] + c[1][1], c[0][0] + c[1][0], s.n].map(count) },
     ];
     const columns = ['참값 \\ 응답', '"예"', '"아니요"', '합계'];
-    tableBox.replaceChildren(dataTable({ caption: `응답자 ${fmt(s.n)}명을 참값과 응답으로 나눈 수`, captionClass: '', className: 'pw__table', columns, rows }));
+    tableBox.replaceChildren(dataTable({ caption: `응답자 ${count(s.n)}명을 참값과 응답으로 나눈 수`, captionClass: '', className: 'pw__table', columns, rows }));
     const note = document.createElement('p');
     note.className = 'pw__muted';
     note.textContent = reveal
-      ? `실제로 "아니요"인데 "예"라고 답한 사람이 ${fmt(c[0][1])}명 있어 단순 "예" 비율이 참 비율과 다릅니다.`
+      ? `실제로 "아니요"인데 "예"라고 답한 사람이 ${count(c[0][1])}명 있어 단순 "예" 비율이 참 비율과 다릅니다.`
       : '조사자는 맨 아래 줄만 봅니다. 누가 참말을 했는지는 알 수 없습니다.';
     tableBox.append(note);
   }
@@ -95,16 +92,16 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
     const e = survey.estimate;
     out('epsilon', describeEpsilon(m));
     out('truth', pct(survey.trueRate));
-    out('naive', `${pct(e.naive)} (${survey.yes.toLocaleString('ko-KR')}명)`);
+    out('naive', `${pct(e.naive)} (${count(survey.yes)}명)`);
     out('estimate', pct(e.estimate));
     out('ci', `${pct(e.lower)} ~ ${pct(e.upper)}`);
     const randomized = new Uint8Array(survey.n);
     for (let i = 0; i < survey.n; i++) randomized[i] = survey.path[i] === RrPath.Truth ? 0 : 1;
-    const count = Math.min(GRID_PEOPLE, survey.n);
-    grid.update({ truth: survey.truth, answer: survey.answer, randomized, count, reveal: v.reveal });
+    const drawn = Math.min(GRID_PEOPLE, survey.n);
+    grid.update({ truth: survey.truth, answer: survey.answer, randomized, count: drawn, reveal: v.reveal });
     if (peopleNote) {
       peopleNote.textContent =
-        survey.n > count ? `응답자 ${survey.n.toLocaleString('ko-KR')}명 가운데 처음 ${count}명만 그렸습니다. 숫자는 모두를 센 것입니다.` : `응답자 ${survey.n}명을 모두 그렸습니다.`;
+        survey.n > drawn ? `응답자 ${count(survey.n)}명 가운데 처음 ${drawn}명만 그렸습니다. 숫자는 모두를 센 것입니다.` : `응답자 ${survey.n}명을 모두 그렸습니다.`;
     }
     for (const el of root.querySelectorAll<HTMLElement>('[data-reveal-legend]')) el.hidden = !v.reveal;
     drawTable(survey);
@@ -121,7 +118,7 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
     const how = v.form === 'coin' ? `동전에 맡길 확률 f = ${v.f}` : `참말 확률 π = ${v.pi}`;
     const outside = e.estimate < 0 || e.estimate > 1 ? ' 표본이 작아 추정값이 0~100% 밖으로 나갔습니다.' : '';
     return (
-      `응답자 ${survey.n.toLocaleString('ko-KR')}명, 참 비율 ${pct(survey.trueRate)}, ${how}, ε = ${rrEpsilon(m).toFixed(2)}. ` +
+      `응답자 ${count(survey.n)}명, 참 비율 ${pct(survey.trueRate)}, ${how}, ε = ${rrEpsilon(m).toFixed(2)}. ` +
       `"예" 응답 ${pct(e.naive)}, 보정한 추정값 ${pct(e.estimate)}, 95% 신뢰 구간 ${pct(e.lower)}에서 ${pct(e.upper)}.${outside}`
     );
   }

@@ -25,6 +25,8 @@ import { create as createBits } from './report-bits';
 import { create as createFrequency } from './frequency-chart';
 import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './params';
 import { exportAction, type ExportSpec } from '../kit/export';
+import { count } from '../renderers/format';
+import { outputs } from '../renderers/outputs';
 
 /** What tests read. */
 export interface RapporInspection {
@@ -44,7 +46,6 @@ export interface RapporInspection {
 const Z95 = zForConfidence(0.95);
 const bits = (b: Uint8Array) => Array.from(b).join('');
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
-const int = (x: number) => Math.round(x).toLocaleString('ko-KR');
 
 /** The RAPPOR parameters and encoding the settings describe (basic RAPPOR fixes k, h and m). */
 export function rapporSetup(v: RapporValues): { params: RapporParams; encoding: RapporEncoding } {
@@ -57,10 +58,7 @@ export function rapporSetup(v: RapporValues): { params: RapporParams; encoding: 
 export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<RapporParamsTable> & { inspect(): RapporInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const out = (key: string, text: string) => {
-    const el = q(`[data-out="${key}"]`);
-    if (el) el.textContent = text;
-  };
+  const out = outputs(root);
   const alertBox = q('[data-alert]');
   const progress = q<HTMLProgressElement>('[data-pop-progress]');
   const bitsView = createBits(q('[data-view="life"]')!, { label: '한 사람의 보고: 블룸 필터, 영구 무작위 응답, 순간 무작위 응답의 비트들' });
@@ -181,10 +179,10 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
     const found = rows.filter((r, i) => i < HELD && r.detected).length;
     const falsePos = rows.filter((r, i) => i >= HELD && r.detected).length;
     const mae = rows.reduce((a, r) => a + Math.abs(r.estimate - r.truth), 0) / rows.length;
-    out('total', `${int(decoding.total)}개`);
+    out('total', `${count(decoding.total)}개`);
     out('found', `${found}개`);
     out('falsePos', `${falsePos}개`);
-    out('mae', `${int(mae)}명`);
+    out('mae', `${count(mae)}명`);
     if (decoding.ambiguous) showAlert('후보 값 가운데 블룸 필터 패턴이 모든 코호트에서 같은 것이 있어 둘을 구별할 수 없습니다. k나 코호트 수를 늘려 보세요.');
   }
 
@@ -202,7 +200,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
     if (decoding) {
       const found = decoding.estimates.filter((e, i) => i < HELD && e.detected).length;
       const falsePos = decoding.estimates.filter((e, i) => i >= HELD && e.detected).length;
-      pop = `보고 ${int(decoding.total)}개에서 실제로 쓰는 값 ${HELD}개 가운데 ${found}개를 찾아냈고, 아무도 쓰지 않는 값을 잘못 찾아낸 경우는 ${falsePos}개입니다.`;
+      pop = `보고 ${count(decoding.total)}개에서 실제로 쓰는 값 ${HELD}개 가운데 ${found}개를 찾아냈고, 아무도 쓰지 않는 값을 잘못 찾아낸 경우는 ${falsePos}개입니다.`;
     }
     return `${head}. ${eps}. ${life} ${pop}`;
   }

@@ -8,6 +8,8 @@ export const subscript = (n: number): string => String(n).replace(/\d/g, (d) => 
 
 export const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '—');
 export const num = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+/** A count of people, reports or values, rounded, with Korean digit grouping: 30,000. */
+export const count = (x: number) => Math.round(x).toLocaleString('ko-KR');
 
 /** Byte counts, three significant digits: 512 B, 3.20 kB, 45.0 kB, 1.40 MB. */
 export function formatBytes(n: number): string {

@@ -8,7 +8,7 @@
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { monotone } from '~/engine/metrics';
-import { formatRounds, formatSpeedup, speedupAgainst } from '~/data/reproduction';
+import { PARTITION_LABELS, formatRounds, formatSpeedup, speedupAgainst } from '~/data/reproduction';
 import { dataTable } from '../renderers/data-table';
 import { Run, type RunInspection } from '../kit/run';
 import { pct } from '../renderers/format';
@@ -132,14 +132,14 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
       const state = r.state === 'running' ? `학습 중 (${r.accuracies.length}라운드)` : r.state === 'waiting' ? '대기' : r.state === 'diverged' ? '발산' : roundsText(r, raced.rounds);
       return { head: r.entry.label, cells: [String(r.entry.lr), state, speedupText(fedsgd, r, raced.rounds), pct(best)] };
     });
-    const caption = `${raced.partition === 'iid' ? 'IID' : '극단적 Non-IID'}, 클라이언트 ${raced.clients}명(라운드마다 ${clientsPerRound(FRACTION, raced.clients)}명), 목표 ${raced.target}%`;
+    const caption = `${PARTITION_LABELS[raced.partition]}, 클라이언트 ${raced.clients}명(라운드마다 ${clientsPerRound(FRACTION, raced.clients)}명), 목표 ${raced.target}%`;
     tableEl.replaceChildren(dataTable({ caption, captionClass: '', columns: ['설정', '학습률 η', '목표까지', 'FedSGD 대비', '최고 정확도'], rows }));
   }
 
   function summary(): string {
     const { records, values: raced } = run.state;
     const status = run.status;
-    const head = `${raced.partition === 'iid' ? 'IID' : '극단적 Non-IID'} 분할, 목표 정확도 ${raced.target}%`;
+    const head = `${PARTITION_LABELS[raced.partition]} 분할, 목표 정확도 ${raced.target}%`;
     const fedsgd = records.find((r) => r.entry.algorithm === 'fedsgd');
     const parts = records
       .filter((r) => r.state !== 'waiting')

@@ -4,11 +4,10 @@
  * at build time); the summary sentence says in words what the chart shows.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import { PARTITION_LABELS, type ReproPartition } from '~/data/reproduction';
 import { exportAction, type ExportSpec } from '../kit/export';
 import { create as createCurves } from './curves-chart';
 import type { ResultsChartData, ResultsParams, ResultsValues } from './results-params';
-
-const PART_NAMES: Record<string, string> = { iid: 'IID', shards: '극단적 Non-IID' };
 
 export function mount(ctx: WidgetContext<ResultsParams>): WidgetController<ResultsParams> {
   const root = ctx.root;
@@ -34,7 +33,7 @@ export function mount(ctx: WidgetContext<ResultsParams>): WidgetController<Resul
       return;
     }
     const ends = series.map((s) => `${s.label} ${s.round[s.round.length - 1]}라운드에서 ${(100 * (v.curve === 'best' ? s.best : s.accuracy)[s.round.length - 1]).toFixed(1)}%`);
-    ctx.announce(`${PART_NAMES[v.part] ?? v.part} 분할의 그래프를 보고 있습니다. 각 곡선의 끝: ${ends.join(', ')}. 목표는 ${(100 * data.target).toFixed(0)}%입니다.`, true);
+    ctx.announce(`${PARTITION_LABELS[v.part as ReproPartition] ?? v.part} 분할의 그래프를 보고 있습니다. 각 곡선의 끝: ${ends.join(', ')}. 목표는 ${(100 * data.target).toFixed(0)}%입니다.`, true);
   }
 
   /** The chart of the partition on screen, and every partition's curves as one table. */

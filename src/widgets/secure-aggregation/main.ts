@@ -10,6 +10,7 @@ import { create as createSum } from './sum-chart';
 import { MODULUS, SCALE, droppedList, type SecAggParams } from './params';
 import { exportAction, type ExportSpec } from '../kit/export';
 import { dataTable, type TableRow } from '../renderers/data-table';
+import { count } from '../renderers/format';
 
 /** What tests read. */
 export interface SecAggInspection {
@@ -27,7 +28,6 @@ export interface SecAggInspection {
 }
 
 const num = (x: number) => (Object.is(x, -0) ? 0 : x).toFixed(2).replace('-', '−');
-const int = (x: number) => x.toLocaleString('ko-KR');
 const vec = (xs: ArrayLike<number>, f: (x: number) => string) => Array.from(xs, f).join(', ');
 /** Whether the Korean reading of a number ends in a consonant (일, 삼, 육, 칠, 팔, 영/십/백…). */
 const endsInConsonant = (k: number) => ![2, 4, 5, 9].includes(k % 10);
@@ -86,7 +86,7 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
   function drawServer() {
     const { value, exact } = outcome();
     const rows: [string, string][] = [
-      [`받은 값의 합 (mod ${int(MODULUS)})`, vec(result.rawSum, int)],
+      [`받은 값의 합 (mod ${count(MODULUS)})`, vec(result.rawSum, count)],
       ['그대로 읽은 합', vec(result.naive, num)],
     ];
     if (result.recover) rows.push(['마스크를 복구해 뺀 합', result.sum ? vec(result.sum, num) : '복구 실패']);
@@ -133,7 +133,7 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
     const gone = new Set(result.dropped);
     const rows = round.clients.map((c) => ({
       head: `클라이언트 ${c.index + 1}`,
-      cells: [vec(c.update, num), gone.has(c.index) ? '이탈 (보내지 못함)' : vec(c.masked, int)],
+      cells: [vec(c.update, num), gone.has(c.index) ? '이탈 (보내지 못함)' : vec(c.masked, count)],
       className: gone.has(c.index) ? 'sa__row--dropped' : undefined,
     }));
     clientsBox.replaceChildren(
@@ -145,19 +145,19 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
     const f = Math.min(ctx.values.focus, n()) - 1;
     const c = round.clients[f];
     const sub = (i: number, j: number) => `m${i + 1},${j + 1}`;
-    if (focusTitle) focusTitle.textContent = `클라이언트 ${f + 1}의 마스킹 (값마다 mod ${int(MODULUS)})`;
-    const rows: TableRow[] = [{ head: 'x (정수로 바꾼 값)', cells: Array.from(c.encoded, (e, i) => `${num(c.update[i])} → ${int(e)}`) }];
+    if (focusTitle) focusTitle.textContent = `클라이언트 ${f + 1}의 마스킹 (값마다 mod ${count(MODULUS)})`;
+    const rows: TableRow[] = [{ head: 'x (정수로 바꾼 값)', cells: Array.from(c.encoded, (e, i) => `${num(c.update[i])} → ${count(e)}`) }];
     for (const pm of c.pairMasks) {
       const name = pm.sign > 0 ? `+ ${sub(c.index, pm.partner)} (클라이언트 ${pm.partner + 1}${josa(pm.partner + 1, '과', '와')} 공유)` : `− ${sub(pm.partner, c.index)} (클라이언트 ${pm.partner + 1}${josa(pm.partner + 1, '과', '와')} 공유)`;
-      rows.push({ head: name, cells: Array.from(pm.mask, (m) => `${pm.sign > 0 ? '+' : '−'}${int(m)}`) });
+      rows.push({ head: name, cells: Array.from(pm.mask, (m) => `${pm.sign > 0 ? '+' : '−'}${count(m)}`) });
     }
-    if (c.selfMask) rows.push({ head: '+ 자기 마스크', cells: Array.from(c.selfMask, (m) => `+${int(m)}`) });
-    rows.push({ head: '= y (보내는 값)', cells: Array.from(c.masked, int), className: 'sa__row--total' });
+    if (c.selfMask) rows.push({ head: '+ 자기 마스크', cells: Array.from(c.selfMask, (m) => `+${count(m)}`) });
+    rows.push({ head: '= y (보내는 값)', cells: Array.from(c.masked, count), className: 'sa__row--total' });
     const caption = `y = x + (번호가 큰 상대와의 마스크) − (번호가 작은 상대와의 마스크)${round.doubleMasking ? ' + 자기 마스크' : ''}`;
     focusBox.replaceChildren(table(caption, ['항', ...Array.from({ length: round.dim }, (_, i) => `값 ${i + 1}`)], rows));
     const note = document.createElement('p');
     note.className = 'pw__muted';
-    note.textContent = `y만 보면 0부터 ${int(MODULUS - 1)} 사이의 아무 수와 구별되지 않습니다. 예를 들어 마스크 ${sub(0, 1)}는 클라이언트 1이 더하고 클라이언트 2가 빼므로, 모두 더하면 사라집니다.`;
+    note.textContent = `y만 보면 0부터 ${count(MODULUS - 1)} 사이의 아무 수와 구별되지 않습니다. 예를 들어 마스크 ${sub(0, 1)}는 클라이언트 1이 더하고 클라이언트 2가 빼므로, 모두 더하면 사라집니다.`;
     focusBox.append(note);
   }
 

@@ -13,7 +13,7 @@ import { Run, type RunInspection } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { initRounds, reduceRounds, type RoundRecord, type RoundsState } from '../kit/rounds';
 import { choiceLabel } from '../kit/params';
-import { pct } from '../renderers/format';
+import { pct, subscript } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';
 import { PHASE_MS, params, type AvgParams } from './params';
 import { HIDDEN, shownParameters, toRunConfig } from './config';
@@ -198,14 +198,14 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
       className: 'fw__table',
       columns: ['모델', 'n_k', '가중치', ...shown.map((s) => s.name)],
       rows: [
-        { head: `출발점 w${sub(rec.round - 1)}`, className: 'fw__row-prev', cells: ['', '', ...shown.map((s) => fmt(rec.before![s.index]))] },
+        { head: `출발점 w${subscript(rec.round - 1)}`, className: 'fw__row-prev', cells: ['', '', ...shown.map((s) => fmt(rec.before![s.index]))] },
         ...list.map((l) => ({
           head: clientHead(l.k),
           cells: [String(l.n), coefficientOf(rec, l.k).toFixed(3), ...shown.map((s) => fmt(l.weights[s.index]))],
         })),
       ],
       foot: {
-        head: `새 글로벌 w${sub(rec.round)}`,
+        head: `새 글로벌 w${subscript(rec.round)}`,
         cells: [weighted ? `m_t=${total}` : '', rec.coefficients.reduce((a, b) => a + b, 0).toFixed(3), ...shown.map((s) => (averaged ? fmt(rec.after![s.index]) : '?'))],
       },
     });
@@ -289,8 +289,4 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
       };
     },
   });
-}
-
-function sub(n: number): string {
-  return String(Math.max(0, n)).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
 }
