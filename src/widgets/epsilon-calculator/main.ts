@@ -7,6 +7,7 @@
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { PrivacyAccountant } from '~/engine/privacy/accountant';
 import { create as createLine } from '../renderers/line-chart';
+import { outputs } from '../renderers/outputs';
 import type { EpsParams, EpsValues } from './params';
 
 /** What tests read. */
@@ -64,12 +65,8 @@ export function reading(epsilon: number, delta: number): string {
 
 export function mount(ctx: WidgetContext<EpsParams>): WidgetController<EpsParams> & { inspect(): EpsInspection } {
   const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const out = (key: string, text: string) => {
-    const el = q(`[data-out="${key}"]`);
-    if (el) el.textContent = text;
-  };
-  const chart = createLine(q('[data-view="curve"]')!, {
+  const out = outputs(root);
+  const chart = createLine(root.querySelector<HTMLElement>('[data-view="curve"]')!, {
     label: '라운드 수에 따라 쌓이는 프라이버시 예산 ε',
     xLabel: '라운드 →',
     yLabel: '↑ ε',

@@ -14,6 +14,7 @@ import { EPSILON_GRID, GRID_PEOPLE, type RrParams, type RrValues } from './param
 import { exportAction, type ExportSpec } from '../kit/export';
 import { dataTable } from '../renderers/data-table';
 import { count, pct } from '../renderers/format';
+import { outputs } from '../renderers/outputs';
 
 /** What tests read (also handy in the console). */
 export interface RrInspection {
@@ -47,10 +48,7 @@ function describeEpsilon(m: RrMechanism): string {
 export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> & { inspect(): RrInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const out = (key: string, text: string) => {
-    const el = q(`[data-out="${key}"]`);
-    if (el) el.textContent = text;
-  };
+  const out = outputs(root);
 
   const grid = createGrid(q('[data-view="people"]')!, { label: '응답자 한 사람이 네모 하나: 색은 응답, 점은 실제 "예", 파란 테두리는 동전이 정한 답' });
   const estimateChart = createEstimate(q('[data-view="estimate"]')!, { label: '참 비율, 단순 추정, 보정한 추정값과 95% 신뢰 구간' });

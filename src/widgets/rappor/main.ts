@@ -26,6 +26,7 @@ import { create as createFrequency } from './frequency-chart';
 import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './params';
 import { exportAction, type ExportSpec } from '../kit/export';
 import { count } from '../renderers/format';
+import { outputs } from '../renderers/outputs';
 
 /** What tests read. */
 export interface RapporInspection {
@@ -57,10 +58,7 @@ export function rapporSetup(v: RapporValues): { params: RapporParams; encoding: 
 export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<RapporParamsTable> & { inspect(): RapporInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const out = (key: string, text: string) => {
-    const el = q(`[data-out="${key}"]`);
-    if (el) el.textContent = text;
-  };
+  const out = outputs(root);
   const alertBox = q('[data-alert]');
   const progress = q<HTMLProgressElement>('[data-pop-progress]');
   const bitsView = createBits(q('[data-view="life"]')!, { label: '한 사람의 보고: 블룸 필터, 영구 무작위 응답, 순간 무작위 응답의 비트들' });
