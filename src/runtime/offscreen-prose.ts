@@ -12,6 +12,12 @@
  * jump on a 360 px screen landed 2,500 px off, and a widget never came near enough to load. The
  * heights are measured again when the column's width changes (`auto` then keeps each block's last
  * drawn height).
+ *
+ * A figure is skipped the same way once its widget has mounted (the runtime's `widget-mounted`
+ * event), never before: a widget inside a skipped figure is not laid out, so it would not see the
+ * viewport approach and would load late. A mounted widget off screen is paused, and its charts,
+ * controls and tables (several hundred elements each, five widgets on the federated chapter) then
+ * no longer cost the frames of the widget that trains.
  */
 const BLOCKS = ':scope > :is(p, ul, ol, .katex-display, .table-wrap, pre)';
 
@@ -28,10 +34,23 @@ function sizeBlocks(prose: HTMLElement): void {
   prose.classList.add('is-sized');
 }
 
+/** Lets the browser skip `figure` off screen, with its drawn height as the placeholder. */
+function skipFigure(figure: HTMLElement): void {
+  figure.style.setProperty('contain-intrinsic-block-size', `auto ${figure.getBoundingClientRect().height.toFixed(1)}px`);
+  figure.classList.add('is-mounted');
+}
+
 function start(): void {
   const prose = document.querySelector<HTMLElement>('.chapter__body.prose');
   if (!prose || !('contentVisibility' in prose.style)) return;
   sizeBlocks(prose);
+  const skipFigureOf = (widget: Element) => {
+    const figure = widget.closest<HTMLElement>('.prose > figure');
+    if (figure) skipFigure(figure);
+  };
+  prose.addEventListener('widget-mounted', (e) => skipFigureOf(e.target as Element));
+  // Widgets that mounted before this ran (the first screen's).
+  for (const w of prose.querySelectorAll('[data-state="ready"]')) skipFigureOf(w);
   let width = prose.clientWidth;
   let timer: ReturnType<typeof setTimeout> | undefined;
   new ResizeObserver(() => {

@@ -141,6 +141,8 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
         this.dataset.state = 'ready';
         this.controller.setVisible?.(this.isVisible);
         performance.mark(`widget:mounted:${def.namespace}`);
+        // The page may now skip the widget's rendering while it is off screen (offscreen-prose.ts).
+        this.dispatchEvent(new Event('widget-mounted', { bubbles: true }));
       } catch (err) {
         this.loading = null;
         this.dataset.state = 'error';

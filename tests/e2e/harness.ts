@@ -335,11 +335,21 @@ export interface AxeOptions {
    * (desktop) and skips it in the repeat passes (mobile, dark).
    */
   skipMathHtml?: boolean;
+  /**
+   * Runs only these axe rules instead of every wcag2a/wcag2aa rule. A second pass over the same
+   * markup in the dark theme needs only the rules that read colours ({@link COLOUR_RULES}): the
+   * structure (names, roles, labels, landmarks) is the light pass's.
+   */
+  rules?: string[];
 }
+
+/** The wcag2a/wcag2aa rules whose outcome depends on colours: text contrast, and links told from text. */
+export const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 
 /** Runs axe-core (wcag2a, wcag2aa) on the page; one line per violation with its targets. */
 export async function runAxe(page: Page, opts: AxeOptions = {}): Promise<string[]> {
-  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']);
+  let builder = new AxeBuilder({ page });
+  builder = opts.rules ? builder.withRules(opts.rules) : builder.withTags(['wcag2a', 'wcag2aa']);
   if (opts.include) builder = builder.include(opts.include);
   for (const sel of [...(opts.exclude ?? []), ...(opts.skipMathHtml ? ['.katex-html'] : [])]) builder = builder.exclude(sel);
   if (opts.disableRules?.length) builder = builder.disableRules(opts.disableRules);
@@ -423,7 +433,8 @@ export async function auditPage(
   path: string,
   opts: OpenOptions & {
     maxTabs?: number;
-    axe?: AxeOptions;
+    /** axe's options, or false for no axe pass on this page (its markup is audited elsewhere). */
+    axe?: AxeOptions | false;
     /**
      * Runs axe a second time in the dark theme (switched by media emulation in the same visit,
      * as a reader's system setting would), its violations prefixed "dark:". Saves a page load
@@ -442,7 +453,7 @@ export async function auditPage(
       () => document.querySelector('meta[http-equiv="content-security-policy" i]')?.getAttribute('content') ?? null,
     );
     const overflowX = await page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth));
-    const axe = await runAxe(page, opts.axe);
+    const axe = opts.axe === false ? [] : await runAxe(page, opts.axe);
     const focus = await focusProblems(page, { maxTabs: opts.maxTabs });
     if (opts.darkAxe) {
       await page.emulateMedia({ colorScheme: 'dark' });

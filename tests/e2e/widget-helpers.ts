@@ -82,12 +82,18 @@ export async function waitData(page: Page, tag: string, pred: string, timeout = 
   );
 }
 
-/** Waits for a new run (run id above `after`, read from `idKey`) to reach `status`. */
+/**
+ * Waits for a new run (run id above `after`, read from `idKey`) to reach `status`. Unless that
+ * status is one of a run under way, it also waits until nothing in the widget is aria-busy: the
+ * charts draw through a queue a few frames after the state they show, so what the test reads
+ * next is the drawing of the run that ended.
+ */
 export async function waitRun(page: Page, tag: string, after: number, status = 'finished', timeout = 60_000, idKey = 'runId'): Promise<number> {
   await page.waitForFunction(
     ({ tag, after, status, idKey }) => {
       const el = document.querySelector(tag) as HTMLElement | null;
-      return !!el && Number(el.dataset[idKey] ?? 0) > after && el.dataset.status === status;
+      if (!el || Number(el.dataset[idKey] ?? 0) <= after || el.dataset.status !== status) return false;
+      return status === 'running' || status === 'loading' || !el.querySelector('[aria-busy="true"]');
     },
     { tag, after, status, idKey },
     { timeout },

@@ -23,7 +23,7 @@ import { Run, type RunInspection } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '../kit/rounds';
 import { choiceLabel } from '../kit/params';
-import { formatBytes, num, pct } from '../renderers/format';
+import { count, formatBytes, num, pct } from '../renderers/format';
 import { PHASE_MS, params, type FedParams } from './params';
 import { BOUNDARY_GRID, isImages, serverRule, toRunConfig } from './config';
 
@@ -165,7 +165,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     const { config, data, parameters } = run.state;
     if (!config || !data) return;
     const model = formatBytes(parameters * FLOAT_BYTES);
-    run.ui.parameters(`모델 매개변수 ${parameters.toLocaleString('ko-KR')}개 · 모델 한 벌 ${model} (float32)`);
+    run.ui.parameters(`모델 매개변수 ${count(parameters)}개 · 모델 한 벌 ${model} (float32)`);
     buildPanels(config.clients, data);
     diagram.update({ clients: config.clients, sizes: data.histograms.map((h) => h.reduce((a, b) => a + b, 0)) });
     const idle = '라운드를 시작하면 서버가 참여할 클라이언트를 무작위로 뽑습니다.';

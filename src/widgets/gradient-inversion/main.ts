@@ -14,11 +14,11 @@ import { create as createLineChart } from '../renderers/line-chart';
 import { create as createBars } from '../renderers/hbars';
 import { Run, type RunInspection } from '../kit/run';
 import { dataTable } from '../renderers/data-table';
+import { count } from '../renderers/format';
 import { pixelSheet } from '../renderers/pixel-sheet';
 import { SWEEP_ONLY, type InversionParams } from './params';
 import { formatEpsilon, strengthLabel, toInversionConfig, toSweepConfig } from './config';
 import { initialInversion, inversionStage, reduceInversion, startSweep, type AttackState, type InversionState, type SweepState } from './state';
-import { formatCount } from '../renderers/kinds';
 
 export interface InversionInspection extends Omit<RunInspection, 'status' | 'config' | 'pace'> {
   mode: 'attack' | 'sweep';
@@ -192,7 +192,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     const c = s.config;
     const parts: string[] = [];
     if (s.dummies > c.batch) parts.push(`보안 집계로 서버는 ${c.secureAgg}명의 업데이트 합만 받아, 이미지 ${s.dummies}장을 한꺼번에 되살립니다. 위에는 이 클라이언트의 이미지와 가장 닮은 복원만 보입니다. 서버는 어느 복원이 누구의 것인지 모릅니다.`);
-    if (c.topk < 1) parts.push(`top-k: 좌표 ${formatCount(s.updateSize)}개 중 ${formatCount(s.sentCoordinates)}개만 보냈습니다.`);
+    if (c.topk < 1) parts.push(`top-k: 좌표 ${count(s.updateSize)}개 중 ${count(s.sentCoordinates)}개만 보냈습니다.`);
     if (c.noise > 0) parts.push(`노이즈: ‖Δ‖ = ${s.updateNorm.toPrecision(2)}인 업데이트를 S = ${c.clip}로 클리핑하고 표준편차 ${(c.noise * c.clip).toPrecision(2)}인 노이즈를 좌표마다 더했습니다 (이 업데이트 한 번의 ε ≈ ${formatEpsilon(s.epsilon)}, δ = 10⁻⁵).`);
     if (parts.length === 0) parts.push(`방어 없이 보낸 업데이트(‖Δ‖ = ${s.updateNorm.toPrecision(2)})를 그대로 뒤집습니다.`);
     pairsNote.textContent = parts.join(' ');
@@ -231,7 +231,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
       if (mode === 'attack' && e.type === 'inversion-started' && attack.started) {
         const st = attack.started;
         startedAt = performance.now();
-        run.ui.parameters(`공격받는 모델: 은닉층 1개(${st.config.hidden[0]}개), 매개변수 ${formatCount(st.parameters)}개 · 클라이언트가 보내는 값 ${formatCount(st.updateSize)}개`);
+        run.ui.parameters(`공격받는 모델: 은닉층 1개(${st.config.hidden[0]}개), 매개변수 ${count(st.parameters)}개 · 클라이언트가 보내는 값 ${count(st.updateSize)}개`);
         buildPairs();
         notes();
       } else if (mode === 'attack' && e.type === 'inversion-finished') {

@@ -51,9 +51,6 @@ export const METHOD_COLORS: Record<Method, string> = {
   splitfed: '#009e73',
 };
 
-/** A count in Korean digit grouping (1,437). */
-export const formatCount = (n: number): string => Math.round(n).toLocaleString('ko-KR');
-
 /**
  * Large counts the way the chapter writes them: 3,970만, 3억 9,842만. Below 10,000 the number
  * itself.

@@ -16,6 +16,10 @@
  *   last request is always drawn).
  * - `plotChart`: the one entry point of every Plot chart, built on the three above.
  *
+ * While a chart's new picture waits for its turn, the chart is aria-busy (as is a queued owner
+ * that is an element): assistive technology waits for the new one, and so do the end-to-end
+ * tests, which read a picture once a run has ended and nothing in the widget is busy.
+ *
  * The marks, axes and key that several charts share are in plot-parts.ts.
  */
 
@@ -24,6 +28,9 @@ const pending = new Map<object, () => void>();
 let pumping = false;
 /** performance.now() before which the queue rests after its last task of draws. */
 let restUntil = 0;
+
+/** Whether a queued owner is an element (and so can say it is busy); false outside a browser. */
+const isElement = (o: object): o is Element => typeof Element !== 'undefined' && o instanceof Element;
 
 /** Script time one task may spend on queued draws before it yields (one draw always runs). */
 const SLICE_MS = 8;
@@ -56,6 +63,7 @@ function pump() {
   const start = performance.now();
   for (const [owner, draw] of pending) {
     pending.delete(owner);
+    if (isElement(owner)) owner.removeAttribute('aria-busy');
     try {
       draw();
     } catch (err) {
@@ -75,6 +83,7 @@ function pump() {
 /** Queues `draw` for `owner` (replacing one it already queued); it runs in a task of its own soon. */
 export function enqueueDraw(owner: object, draw: () => void): void {
   pending.set(owner, draw);
+  if (isElement(owner)) owner.setAttribute('aria-busy', 'true');
   if (pumping) return;
   pumping = true;
   setTimeout(pump, Math.max(0, restUntil - performance.now()));
@@ -83,6 +92,7 @@ export function enqueueDraw(owner: object, draw: () => void): void {
 /** Drops what `owner` queued (its chart was destroyed or drew now). */
 export function dequeueDraw(owner: object): void {
   pending.delete(owner);
+  if (isElement(owner)) owner.removeAttribute('aria-busy');
 }
 
 export function asImage<T extends Element>(chart: T): T {
@@ -173,9 +183,15 @@ export function plotChart<D>(el: HTMLElement, options: PlotChartOptions<D>, rend
   const { minWidth, initialWidth = 480, every = 0 } = options;
   let data = options.initial;
   let width = Math.max(minWidth, el.clientWidth || initialWidth);
+  const busy = (on: boolean) => (on ? el.setAttribute('aria-busy', 'true') : el.removeAttribute('aria-busy'));
   const redraw = throttled(() => {
+    busy(false);
     if (data !== undefined) el.replaceChildren(asImage(render(data, width)));
   }, every);
+  const schedule = () => {
+    busy(true);
+    redraw.schedule();
+  };
   const ro =
     typeof ResizeObserver === 'undefined'
       ? null
@@ -183,16 +199,16 @@ export function plotChart<D>(el: HTMLElement, options: PlotChartOptions<D>, rend
           const w = Math.round(entries[0]?.contentRect.width ?? width);
           if (w > 0 && Math.abs(w - width) >= 8) {
             width = Math.max(minWidth, w);
-            redraw.schedule();
+            schedule();
           }
         });
   ro?.observe(el);
   // The empty state too goes through the queue: a widget mounts several charts at once.
-  if (data !== undefined) redraw.schedule();
+  if (data !== undefined) schedule();
   return {
     update(next) {
       data = next;
-      redraw.schedule();
+      schedule();
     },
     flush: () => redraw.now(),
     svg() {
@@ -202,6 +218,7 @@ export function plotChart<D>(el: HTMLElement, options: PlotChartOptions<D>, rend
     },
     destroy() {
       redraw.cancel();
+      busy(false);
       ro?.disconnect();
       el.replaceChildren();
     },

@@ -10,12 +10,12 @@ import { create as createPixels, squareUp } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
 import { create as createCutError } from '../renderers/cut-error';
 import { dataTable } from '../renderers/data-table';
+import { count } from '../renderers/format';
+import { pixelSheet } from '../renderers/pixel-sheet';
 import { Run, type RunInspection } from '../kit/run';
 import type { ServerViewParams } from './params';
 import { cutsOf, toRunConfig } from './config';
 import { reduceView, type ViewState } from './state';
-import { pixelSheet } from '../renderers/pixel-sheet';
-import { formatCount } from '../renderers/kinds';
 
 export interface ServerViewInspection extends RunInspection {
   /** Test accuracy of the trained model. */
@@ -86,7 +86,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
     onEvent: (e) => {
       const { config, accuracy } = run.state;
       if (e.type === 'run-started') {
-        run.ui.parameters(`모델 매개변수 ${formatCount(e.parameters)}개 · 손글씨 숫자 학습 데이터 ${formatCount(e.data.trainSize)}개`);
+        run.ui.parameters(`모델 매개변수 ${count(e.parameters)}개 · 손글씨 숫자 학습 데이터 ${count(e.data.trainSize)}개`);
         if (statusNote) statusNote.textContent = `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`;
         draw();
       } else if (e.type === 'round-metrics' && statusNote && accuracy !== null) {
@@ -138,7 +138,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
     const rows = view.leakage.map((l) => ({
       head: `${l.cut}번째 층 뒤${l.cut === ctx.values.cut ? ' (선택)' : ''}`,
       className: l.cut === ctx.values.cut ? 'is-selected' : undefined,
-      cells: [formatCount(l.width) + (l.featuresUsed < l.width ? ` (${formatCount(l.featuresUsed)}개 사용)` : ''), l.reconstructionError.toFixed(3), l.mse.toFixed(4)],
+      cells: [count(l.width) + (l.featuresUsed < l.width ? ` (${count(l.featuresUsed)}개 사용)` : ''), l.reconstructionError.toFixed(3), l.mse.toFixed(4)],
     }));
     const columns = ['분할 지점', '너비 q', '상대 복원 오차', '값 하나당 제곱 오차'];
     tableBox.replaceChildren(dataTable({ caption: '분할 지점별 선형 디코더의 복원 오차', columns, rows }));
@@ -159,13 +159,13 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
     if (!ex) return;
     const [h, w] = view.inputShape.length === 3 ? view.inputShape : [1, view.inputShape[0]];
     pictures.raw.update({ values: ex.input, rows: h, cols: w, scale: 'ink', label: `숫자 ${ex.label}의 원본 이미지 ${h}×${w}` });
-    note('raw')!.textContent = `픽셀 ${formatCount(ex.input.length)}개와 레이블(${ex.label})이 그대로 서버로 갑니다.`;
+    note('raw')!.textContent = `픽셀 ${count(ex.input.length)}개와 레이블(${ex.label})이 그대로 서버로 갑니다.`;
 
     const tiles = updateTiles(view, ex.update);
     if (tiles) {
       pictures.update.update({ ...tiles.image, scale: 'diverging', label: `숫자 ${ex.label} 하나로 한 번 학습했을 때 첫 층 매개변수의 변화량, 뉴런 ${tiles.tiles}개` });
       const unit = v.model === 'cnn' ? '합성곱 필터 하나의 커널' : '뉴런 하나로 들어가는 가중치';
-      note('update')!.textContent = `이 예제 하나로 한 걸음 학습한 클라이언트가 보내는 변화량 ${formatCount(ex.update.length)}개 중 첫 층의 것입니다(타일 하나가 ${unit}, 주황 +, 파랑 −).`;
+      note('update')!.textContent = `이 예제 하나로 한 걸음 학습한 클라이언트가 보내는 변화량 ${count(ex.update.length)}개 중 첫 층의 것입니다(타일 하나가 ${unit}, 주황 +, 파랑 −).`;
     }
 
     const at = ex.cuts.find((c) => c.cut === v.cut) ?? ex.cuts[0];
@@ -176,8 +176,8 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
       sub('smashed')!.textContent = `분할 지점 ${at.cut}의 스매시드 데이터`;
       note('smashed')!.textContent =
         at.shape.length === 3
-          ? `${at.shape.join('×')} = 값 ${formatCount(at.smashed.length)}개(채널마다 ${at.shape[0]}×${at.shape[1]} 타일 하나).`
-          : `값 ${formatCount(at.smashed.length)}개(${img.rows}×${img.cols}로 배치, 진할수록 ${tanh ? '절댓값이 ' : ''}큼).`;
+          ? `${at.shape.join('×')} = 값 ${count(at.smashed.length)}개(채널마다 ${at.shape[0]}×${at.shape[1]} 타일 하나).`
+          : `값 ${count(at.smashed.length)}개(${img.rows}×${img.cols}로 배치, 진할수록 ${tanh ? '절댓값이 ' : ''}큼).`;
       pictures.recon.update({ values: at.reconstruction, rows: h, cols: w, scale: 'ink', label: `분할 지점 ${at.cut}의 스매시드 데이터로 선형 디코더가 복원한 숫자 ${ex.label}의 이미지` });
       note('recon')!.textContent = `이 예제의 상대 복원 오차 ${at.error.toFixed(2)} (0이 완벽한 복원).`;
       shown = { digit: ex.label, cut: at.cut, error: at.error, rawValues: ex.input.length, updateValues: ex.update.length, smashedValues: at.smashed.length, reconValues: at.reconstruction.length };
@@ -194,7 +194,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
     const l = view.leakage.find((x) => x.cut === v.cut);
     const all = view.leakage.map((x) => `${x.cut}번째 층 뒤 ${x.reconstructionError.toFixed(2)}`).join(', ');
     const acc = accuracy !== null ? `테스트 정확도 ${(accuracy * 100).toFixed(1)}%인 ` : '';
-    return `${acc}${model}, 숫자 ${v.digit}, 분할 지점 ${v.cut}번째 층 뒤: 스매시드 데이터 ${l ? formatCount(l.width) : '?'}개 값에서 선형 디코더가 복원한 이미지의 상대 오차는 ${shown?.error?.toFixed(2) ?? '?'}입니다(테스트 예제 전체로는 ${l?.reconstructionError.toFixed(2) ?? '?'}). 분할 지점별 전체 오차: ${all}.`;
+    return `${acc}${model}, 숫자 ${v.digit}, 분할 지점 ${v.cut}번째 층 뒤: 스매시드 데이터 ${l ? count(l.width) : '?'}개 값에서 선형 디코더가 복원한 이미지의 상대 오차는 ${shown?.error?.toFixed(2) ?? '?'}입니다(테스트 예제 전체로는 ${l?.reconstructionError.toFixed(2) ?? '?'}). 분할 지점별 전체 오차: ${all}.`;
   }
 
   function panelsSvg(): string | null {

@@ -16,7 +16,7 @@ import { Run, type RunInspection } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { EPOCH_COLUMNS, epochRow } from '../kit/export';
 import { choiceLabel } from '../kit/params';
-import { formatBytes, num, pct } from '../renderers/format';
+import { count, formatBytes, num, pct } from '../renderers/format';
 import { BATCH_PACE, FLIGHT, PACE, params, type SplitParams, type SplitValues } from './params';
 import { cutText, fixes, networkOf, toRunConfig } from './config';
 import { initSplit, reduceSplit, totalBytes, type SplitState } from './state';
@@ -163,9 +163,7 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
       .slice(0, 2)
       .map((k) => {
         const spec = params[k];
-        const v = b[k];
-        const text = spec.type === 'choice' ? ((spec.choices as readonly { value: string; label: string }[]).find((c) => c.value === v)?.label ?? String(v)) : String(v);
-        return `${spec.label} ${text}`;
+        return `${spec.label} ${spec.type === 'choice' ? choiceLabel(spec, String(b[k])) : String(b[k])}`;
       })
       .join(', ')
       .concat(keys.length > 2 ? ' 등' : '');
@@ -255,7 +253,7 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
       case 'run-started': {
         const share = s.parameters > 0 ? ` (η_c ≈ ${(s.clientParameters / s.parameters).toFixed(2)})` : '';
         run.ui.parameters(
-          `모델 매개변수 ${s.parameters.toLocaleString('ko-KR')}개 · 클라이언트 쪽 ${s.clientParameters.toLocaleString('ko-KR')}개${share} · 분할 지점의 너비 q = ${s.cutWidth}${s.headCutWidth ? `, 두 번째 분할 지점 q₂ = ${s.headCutWidth}` : ''}`,
+          `모델 매개변수 ${count(s.parameters)}개 · 클라이언트 쪽 ${count(s.clientParameters)}개${share} · 분할 지점의 너비 q = ${s.cutWidth}${s.headCutWidth ? `, 두 번째 분할 지점 q₂ = ${s.headCutWidth}` : ''}`,
         );
         const K = e.config.clients;
         if (bytesNote) {

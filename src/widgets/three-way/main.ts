@@ -10,10 +10,10 @@ import { create as createLineChart, type LinePoint } from '../renderers/line-cha
 import { create as createBars, type BarPart } from '../renderers/hbars';
 import { create as createPixels, squareUp, type PixelRenderer } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
-import { KIND_COLORS, KIND_LABELS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS, formatCount } from '../renderers/kinds';
+import { KIND_COLORS, KIND_LABELS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS } from '../renderers/kinds';
 import { Run, type RunInspection } from '../kit/run';
 import { dataTable } from '../renderers/data-table';
-import { formatBytes, pct } from '../renderers/format';
+import { count, formatBytes, pct } from '../renderers/format';
 import type { MessageKind } from '~/engine/types';
 import type { ThreeWayParams } from './params';
 import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
@@ -75,7 +75,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
       if (e.type === 'run-started' && run.state.current === 0) {
         const r = run.state.records[0];
         run.ui.parameters(
-          `공통 모델: 입력 64 → 32 → 32 → 10 (매개변수 ${formatCount(r.parameters)}개) · 손글씨 숫자 학습 데이터 ${formatCount(r.trainSize)}개, 테스트 데이터 ${formatCount(r.testSize)}개`,
+          `공통 모델: 입력 64 → 32 → 32 → 10 (매개변수 ${count(r.parameters)}개) · 손글씨 숫자 학습 데이터 ${count(r.trainSize)}개, 테스트 데이터 ${count(r.testSize)}개`,
         );
       }
       if (e.type === 'run-diverged') run.ui.alert(`${METHOD_LABELS[run.state.records[run.state.current - 1].method]}: ${e.message}`);
@@ -223,11 +223,11 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
       const rounds = r.rows.length;
       if (r.method === 'centralized') {
         seen.centralized.update({ values: ex.input, rows: h, cols: w, scale: 'ink', label: `중앙 서버가 받은 원본 이미지(숫자 ${ex.label})` });
-        if (note) note.textContent = `원본 이미지 ${formatCount(r.trainSize)}장 전부와 그 레이블. 이 예제도 그대로입니다.`;
+        if (note) note.textContent = `원본 이미지 ${count(r.trainSize)}장 전부와 그 레이블. 이 예제도 그대로입니다.`;
       } else if (r.method === 'fl') {
         const t = updateTiles(r.view, ex.update);
         if (t) seen.fl.update({ ...t.image, scale: 'diverging', label: `이 예제 하나로 학습한 클라이언트가 보낼 매개변수 변화량(첫 층)` });
-        if (note) note.textContent = `라운드마다 클라이언트의 모델(매개변수 ${formatCount(r.parameters)}개), 모두 ${formatCount(rounds * K)}번. 그림: 이 예제 하나로 한 걸음 학습한 변화량(첫 층).`;
+        if (note) note.textContent = `라운드마다 클라이언트의 모델(매개변수 ${count(r.parameters)}개), 모두 ${count(rounds * K)}번. 그림: 이 예제 하나로 한 걸음 학습한 변화량(첫 층).`;
       } else {
         const c = ex.cuts.find((x) => x.cut === v.cut) ?? ex.cuts[0];
         if (c) {
@@ -235,8 +235,8 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
           seen[r.method].update({ ...img, scale: 'magnitude', label: `분할 지점 ${c.cut}에서 서버가 받은 이 예제의 스매시드 데이터` });
         }
         const sent = (r.bytes.smashed ?? 0) / (FLOAT_BYTES * Math.max(1, r.cutWidth));
-        const extra = r.method === 'splitfed' ? `, 라운드마다 클라이언트 쪽 모델(매개변수 ${formatCount(r.clientParameters)}개)` : '';
-        if (note) note.textContent = `예제마다 스매시드 데이터 ${r.cutWidth}개와 레이블, 모두 ${formatCount(sent)}번${extra}. 그림: 이 예제의 스매시드 데이터.`;
+        const extra = r.method === 'splitfed' ? `, 라운드마다 클라이언트 쪽 모델(매개변수 ${count(r.clientParameters)}개)` : '';
+        if (note) note.textContent = `예제마다 스매시드 데이터 ${r.cutWidth}개와 레이블, 모두 ${count(sent)}번${extra}. 그림: 이 예제의 스매시드 데이터.`;
       }
     }
   }
