@@ -13,7 +13,7 @@
  * (renderers/privacy.css, dp-fedavg.css) repaint them in the reader's theme.
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { pictureSvg } from '../renderers/picture';
+import { picture, pictureSvg, type Picture } from '../renderers/picture';
 
 export interface UpdatesViewOptions {
   label: string;
@@ -46,11 +46,7 @@ export interface UpdatesViewData {
   server: ServerStep | null;
 }
 
-export interface UpdatesViewRenderer {
-  update(data: UpdatesViewData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type UpdatesViewRenderer = Picture<UpdatesViewData>;
 
 export const UPDATE_COLORS = { sent: '#0b5394', cut: '#e07b39', limit: '#525a65', mean: '#009e73', noise: '#c62828', applied: '#1d2127' } as const;
 
@@ -182,11 +178,5 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
     right.append('text').attr('class', 'ink-muted').attr('x', 0).attr('y', H - 8).attr('font-size', 11).attr('fill', '#525a65').text('길이는 모든 파라미터에 대한 L2 노름');
   }
 
-  return {
-    update: draw,
-    svg: () => el.querySelector('svg'),
-    destroy() {
-      svg.remove();
-    },
-  };
+  return picture(svg, draw);
 }

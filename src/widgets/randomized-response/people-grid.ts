@@ -5,7 +5,7 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { select } from 'd3';
+import { picture, pictureSvg, type Picture } from '../renderers/picture';
 
 export interface PeopleGridOptions {
   /** Accessible name of the figure. */
@@ -27,11 +27,7 @@ export interface PeopleGridData {
   reveal: boolean;
 }
 
-export interface PeopleGridRenderer {
-  update(data: PeopleGridData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type PeopleGridRenderer = Picture<PeopleGridData>;
 
 /** The colours of the legend (randomized-response.css uses the same values). */
 export const GRID_COLORS = { yes: '#d55e00', no: '#aab2bd', truth: '#111827', coin: '#0072b2' } as const;
@@ -40,11 +36,7 @@ export function create(el: HTMLElement, options: PeopleGridOptions): PeopleGridR
   const columns = options.columns ?? 20;
   const cell = 14;
   const gap = 2;
-  const svg = select(el)
-    .append('svg')
-    .attr('class', 'rr-grid')
-    .attr('role', 'img')
-    .attr('aria-label', options.label);
+  const svg = pictureSvg(el, 'rr-grid', options.label);
   const g = svg.append('g');
 
   function draw(data: PeopleGridData) {
@@ -71,11 +63,5 @@ export function create(el: HTMLElement, options: PeopleGridOptions): PeopleGridR
     g.node()!.innerHTML = parts.join('');
   }
 
-  return {
-    update: draw,
-    svg: () => el.querySelector('svg'),
-    destroy() {
-      svg.remove();
-    },
-  };
+  return picture(svg, draw);
 }

@@ -7,7 +7,7 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { pictureSvg } from '../renderers/picture';
+import { picture, pictureSvg, type Picture } from '../renderers/picture';
 
 export interface ReportBitsOptions {
   label: string;
@@ -23,11 +23,7 @@ export interface ReportBitsData {
   reports: Uint8Array[];
 }
 
-export interface ReportBitsRenderer {
-  update(data: ReportBitsData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type ReportBitsRenderer = Picture<ReportBitsData>;
 
 export const BIT_COLORS = { one: '#0b5394', zero: '#e3e7ec', forced: '#d55e00', text1: '#ffffff', text0: '#3b4350' } as const;
 
@@ -118,11 +114,5 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
     }
   }
 
-  return {
-    update: draw,
-    svg: () => el.querySelector('svg'),
-    destroy() {
-      svg.remove();
-    },
-  };
+  return picture(svg, draw);
 }

@@ -1,6 +1,6 @@
 /**
- * The <svg> of a privacy widget's d3 picture (the people grid, RAPPOR's bits, DP-FedAvg's
- * updates, the pair graph): one image named in Korean, in a sans-serif font that an exported file
+ * A privacy widget's d3 picture (the people grid, RAPPOR's bits, DP-FedAvg's updates, the pair
+ * graph): its <svg>, one image named in Korean, in a sans-serif font that an exported file
  * keeps. With a size it is fixed now, with the rounded panel behind the drawing (white in an
  * exported file, the theme's surface on the page: .ink-panel in privacy.css); without one
  * the picture sets its size as it draws.
@@ -14,4 +14,16 @@ export function pictureSvg(el: HTMLElement, className: string, label: string, si
     svg.append('rect').attr('class', 'ink-panel').attr('width', size.width).attr('height', size.height).attr('rx', 6).attr('fill', '#ffffff');
   }
   return svg;
+}
+
+/** What such a picture gives its widget: a redraw with new data, its <svg> for export, removal. */
+export interface Picture<D> {
+  update(data: D): void;
+  svg(): SVGSVGElement | null;
+  destroy(): void;
+}
+
+/** The picture that `draw` draws into `svg`. */
+export function picture<D>(svg: Selection<SVGSVGElement, unknown, null, undefined>, draw: (data: D) => void): Picture<D> {
+  return { update: draw, svg: () => svg.node(), destroy: () => svg.remove() };
 }

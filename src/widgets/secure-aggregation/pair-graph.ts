@@ -8,7 +8,7 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { pictureSvg } from '../renderers/picture';
+import { picture, pictureSvg, type Picture } from '../renderers/picture';
 
 export interface PairGraphOptions {
   label: string;
@@ -28,11 +28,7 @@ export interface PairGraphData {
   focus: number;
 }
 
-export interface PairGraphRenderer {
-  update(data: PairGraphData): void;
-  svg(): SVGSVGElement | null;
-  destroy(): void;
-}
+export type PairGraphRenderer = Picture<PairGraphData>;
 
 export const EDGE_COLORS: Record<EdgeState, string> = { cancel: '#8a94a3', stuck: '#c62828', recovered: '#0a7d3c', gone: '#d3d7dd' };
 
@@ -113,11 +109,5 @@ export function create(el: HTMLElement, options: PairGraphOptions): PairGraphRen
       .attr('stroke-dasharray', d.recovered ? '6,4' : null);
   }
 
-  return {
-    update: draw,
-    svg: () => el.querySelector('svg'),
-    destroy() {
-      svg.remove();
-    },
-  };
+  return picture(svg, draw);
 }
