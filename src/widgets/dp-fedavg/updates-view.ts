@@ -10,10 +10,10 @@
  * added to it, and the step actually taken (their sum).
  *
  * Colours are attributes, the light palette an exported SVG carries; on the page the classes
- * (privacy-widgets.css, dp-fedavg.css) repaint them in the reader's theme.
+ * (renderers/privacy.css, dp-fedavg.css) repaint them in the reader's theme.
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { pictureSvg } from '../randomized-response/picture';
+import { pictureSvg } from '../renderers/picture';
 
 export interface UpdatesViewOptions {
   label: string;

@@ -2,12 +2,12 @@
  * "The life of a report" (d3, SVG): one row of k cells per stage — the Bloom filter B, the
  * permanent randomized response B′ (cells the coin decided are framed), each instantaneous report
  * S, and the share of 1s over the reports so far. Colours are attributes, the light palette an
- * exported SVG carries; on the page the classes (privacy-widgets.css, rappor.css) repaint them in
+ * exported SVG carries; on the page the classes (renderers/privacy.css, rappor.css) repaint them in
  * the reader's theme.
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { pictureSvg } from '../randomized-response/picture';
+import { pictureSvg } from '../renderers/picture';
 
 export interface ReportBitsOptions {
   label: string;

@@ -4,11 +4,11 @@
  * edge to a client that dropped out stays in the sum (red) unless the server rebuilt it from the
  * shares (green, dashed). With double masking, a ring around a client is its self-mask.
  * Colours are attributes, the light palette an exported SVG carries; on the page the classes
- * (privacy-widgets.css, secure-aggregation.css) repaint them in the reader's theme.
+ * (renderers/privacy.css, secure-aggregation.css) repaint them in the reader's theme.
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { pictureSvg } from '../randomized-response/picture';
+import { pictureSvg } from '../renderers/picture';
 
 export interface PairGraphOptions {
   label: string;

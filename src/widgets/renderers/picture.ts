@@ -2,7 +2,7 @@
  * The <svg> of a privacy widget's d3 picture (the people grid, RAPPOR's bits, DP-FedAvg's
  * updates, the pair graph): one image named in Korean, in a sans-serif font that an exported file
  * keeps. With a size it is fixed now, with the rounded panel behind the drawing (white in an
- * exported file, the theme's surface on the page: .ink-panel in privacy-widgets.css); without one
+ * exported file, the theme's surface on the page: .ink-panel in privacy.css); without one
  * the picture sets its size as it draws.
  */
 import { select, type Selection } from 'd3';
