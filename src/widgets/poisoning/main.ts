@@ -14,16 +14,16 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createLineChart, type LineChartRenderer } from '../renderers/line-chart';
 import { create as createMap } from '../renderers/robust-map';
 import { Run, type RunInspection } from '../kit/run';
+import { choiceLabel } from '../kit/params';
 import { dataTable } from '../renderers/data-table';
 import { pct } from '../renderers/format';
-import { params, RULE_CHOICES, type PoisonParams, type PoisonValues } from './params';
+import { params, type PoisonParams } from './params';
 import { CLIENTS, HIDDEN, RULES, toRunConfig } from './config';
 import { currentRule, initPoison, reducePoison, type PoisonState, type RuleState } from './state';
 
-const LABEL: Record<string, string> = Object.fromEntries(RULE_CHOICES.map((c) => [c.value, c.label]));
+const ruleName = (rule: AggregatorRule) => choiceLabel(params.focus, rule);
 /** Short names for the map's diamonds. */
 const SHORT: Record<AggregatorRule, string> = { mean: '평균', median: '중앙값', trimmed: '절사', krum: 'Krum', clip: '클리핑', centered: '중심' };
-const ATTACK: Record<PoisonValues['attack'], string> = Object.fromEntries(params.attack.choices.map((c) => [c.value, c.label])) as Record<PoisonValues['attack'], string>;
 
 export interface PoisonInspection extends RunInspection {
   rules: Array<{ rule: AggregatorRule; status: RuleState['status']; malicious: number[]; accuracy: number[]; backdoor: number[]; message: string | null }>;
@@ -44,7 +44,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     charts.set(
       rule,
       createLineChart(el, {
-        label: `${LABEL[rule]}: 라운드별 테스트 정확도와 백도어 성공률`,
+        label: `${ruleName(rule)}: 라운드별 테스트 정확도와 백도어 성공률`,
         xLabel: '라운드',
         yLabel: '',
         yDomain: [0, 1],
@@ -135,7 +135,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
       const last = s.rounds[s.rounds.length - 1];
       const status = { waiting: '대기', running: '학습 중', finished: '완료', diverged: '발산', blocked: '실행 불가' }[s.status];
       const bd = backdoor ? [last?.backdoorSuccess !== undefined ? pct(last.backdoorSuccess) : '—'] : [];
-      return { head: LABEL[rule], data: { rule }, cells: [last ? pct(last.testAccuracy) : '—', ...bd, status] };
+      return { head: ruleName(rule), data: { rule }, cells: [last ? pct(last.testAccuracy) : '—', ...bd, status] };
     });
     tableView.replaceChildren(
       dataTable({
@@ -174,11 +174,11 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
       yLabel: '그에 수직인 흩어짐 방향',
     });
     shownMap = { rule, round: rec.round, clients: plane.clients.map((c) => ({ ...c })), aggregates: plane.aggregates.map((a) => ({ ...a })) };
-    const fallback = rule !== ctx.values.focus ? ` (${LABEL[ctx.values.focus]}은(는) 보안 집계에서 실행할 수 없어 평균 실험을 보여 줍니다)` : '';
+    const fallback = rule !== ctx.values.focus ? ` (${ruleName(ctx.values.focus)}은(는) 보안 집계에서 실행할 수 없어 평균 실험을 보여 줍니다)` : '';
     const mal = plane.clients.filter((c) => c.malicious).map((c) => c.k + 1);
     if (mapNote) {
       mapNote.textContent =
-        `${LABEL[rule]} 실험의 ${rec.round}라운드${fallback}. 원점은 이 라운드의 출발 모델 w_t이고, 각 점은 클라이언트가 보낸 업데이트 Δ입니다. ` +
+        `${ruleName(rule)} 실험의 ${rec.round}라운드${fallback}. 원점은 이 라운드의 출발 모델 w_t이고, 각 점은 클라이언트가 보낸 업데이트 Δ입니다. ` +
         `가로축 한 칸의 길이는 정직한 업데이트 평균의 길이(${plane.honestNorm.toFixed(3)})를 기준으로 합니다. ` +
         (mal.length ? `악의적 클라이언트: ${mal.join(', ')}번. ` : '악의적 클라이언트는 없습니다. ') +
         (kept.size ? `Krum이 고른 클라이언트(굵은 테두리): ${[...kept].map((k) => k + 1).join(', ')}번.` : '');
@@ -187,13 +187,13 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
 
   function summary(): string {
     const v = ctx.values;
-    const attack = v.attack === 'none' || v.malicious === 0 ? '공격 없음' : `${ATTACK[v.attack]}, 악의적 클라이언트 ${Math.round(v.malicious * CLIENTS)}명, s=${v.scale}`;
+    const attack = v.attack === 'none' || v.malicious === 0 ? '공격 없음' : `${choiceLabel(params.attack, v.attack)}, 악의적 클라이언트 ${Math.round(v.malicious * CLIENTS)}명, s=${v.scale}`;
     const parts = RULES.map((r) => {
       const s = ruleOf(r);
-      if (s.status === 'blocked') return `${LABEL[r]} 실행 불가`;
+      if (s.status === 'blocked') return `${ruleName(r)} 실행 불가`;
       const last = s.rounds[s.rounds.length - 1];
       if (!last) return null;
-      return `${LABEL[r]} ${pct(last.testAccuracy)}${last.backdoorSuccess !== undefined ? `(백도어 ${pct(last.backdoorSuccess)})` : ''}`;
+      return `${ruleName(r)} ${pct(last.testAccuracy)}${last.backdoorSuccess !== undefined ? `(백도어 ${pct(last.backdoorSuccess)})` : ''}`;
     }).filter(Boolean);
     const state = run.status === 'finished' ? '모든 실험을 마쳤습니다' : run.status === 'paused' ? '일시정지' : '학습 중';
     return `${attack}${v.secure ? ', 보안 집계' : ''}: ${state}. 마지막 라운드 테스트 정확도: ${parts.join(', ') || '아직 없음'}.`;
