@@ -101,10 +101,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
         'export-noise-csv': {
           file: 'dp-fedavg-noise',
           columns: ['z', 'epsilon', 'final_test_accuracy', 'rounds'],
-          rows: () =>
-            [...cached().entries()]
-              .sort((a, b) => a[0] - b[0])
-              .map(([z, r]) => ({ z, epsilon: r.epsilon[r.epsilon.length - 1] ?? 'inf', final_test_accuracy: r.accuracy[r.accuracy.length - 1], rounds: r.accuracy.length })),
+          rows: () => finals().map((p) => ({ z: p.z, epsilon: p.epsilon ?? 'inf', final_test_accuracy: p.accuracy, rounds: p.rounds })),
         },
       },
       json: { file: 'dp-fedavg', value: () => ({ widget: 'dp-fedavg', settings: ctx.values, config: run.config() ?? toRunConfig(ctx.values), sigma: sigmaOf(ctx.values), delta: DELTA, epsilon: run.state.rows.at(-1)?.epsilon ?? null, backend: run.backend }) },
@@ -128,6 +125,13 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
     return m;
   }
 
+  /** The finished runs of the current settings by z: final test accuracy and ε (null: z = 0). */
+  function finals() {
+    return [...cached().entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([z, r]) => ({ z, accuracy: r.accuracy[r.accuracy.length - 1], epsilon: r.epsilon[r.epsilon.length - 1] ?? null, rounds: r.accuracy.length }));
+  }
+
   function drawCurves() {
     const rows = run.state.rows;
     const z = run.config()?.noise ?? ctx.values.noise;
@@ -136,11 +140,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
     list.push({ z, accuracy: rows.map((r) => r.testAccuracy), current: true });
     curves.update({ curves: list, rounds: run.config()?.rounds ?? ctx.values.rounds });
     epsilonChart.update({ epsilon: rows.flatMap((r) => (typeof r.epsilon === 'number' ? [r.epsilon] : [])), rounds: run.config()?.rounds ?? ctx.values.rounds, z });
-    noiseChart.update({
-      points: [...done.entries()].map(([cz, r]) => ({ z: cz, accuracy: r.accuracy[r.accuracy.length - 1], epsilon: r.epsilon[r.epsilon.length - 1] ?? null })),
-      grid: NOISE_GRID,
-      current: ctx.values.noise,
-    });
+    noiseChart.update({ points: finals(), grid: NOISE_GRID, current: ctx.values.noise });
   }
 
   function summary(): string {
@@ -229,7 +229,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
       clips: [...run.state.clips],
       arrows: [...run.state.arrows],
       server: run.state.server,
-      curve: [...cached().entries()].map(([z, r]) => ({ z, accuracy: r.accuracy[r.accuracy.length - 1], epsilon: r.epsilon[r.epsilon.length - 1] ?? null })).sort((a, b) => a.z - b.z),
+      curve: finals().map(({ z, accuracy, epsilon }) => ({ z, accuracy, epsilon })),
       sweeping: sweepTotal > 0,
     }),
   });
