@@ -44,7 +44,12 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
   let raw: { table: RawTable; columns: ColumnInfo[]; name: string; bytes: Uint8Array } | null = null;
   let tab: TabularData | null = null;
   let problem: string | null = '데이터를 불러오는 중입니다.';
-  let openedAt = performance.now();
+  /**
+   * When the reader's own file (chosen or kept) was opened; the meter counts from there. The
+   * examples do not reset it: their first run fetches the engine's files, which is not the
+   * reader's data leaving the page.
+   */
+  let openedAt = Infinity;
 
   const chart = lineChart(q('[data-view="accuracy"]'), {
     label: '세 방식의 테스트 정확도',
@@ -101,8 +106,8 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
     }
   }
 
-  function load(bytes: Uint8Array, name: string) {
-    openedAt = performance.now();
+  function load(bytes: Uint8Array, name: string, own = false) {
+    if (own) openedAt = performance.now();
     try {
       raw = { ...readCsv(bytes), name, bytes };
       fillSelects();
@@ -160,7 +165,7 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
       const f = (t as HTMLInputElement).files?.[0];
       if (f)
         void f.arrayBuffer().then((b) => {
-          load(new Uint8Array(b), f.name);
+          load(new Uint8Array(b), f.name, true);
           if (raw) keepOpenFile();
         });
     } else if (t.matches('[data-label-column], [data-group-column]')) {
@@ -190,7 +195,7 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
       if (kept) {
         q<HTMLElement>('[data-forget]').hidden = false;
         keepBox.checked = true;
-        load(kept.bytes, kept.name);
+        load(kept.bytes, kept.name, true);
       } else void loadSample();
     })
     .catch(() => void loadSample());
