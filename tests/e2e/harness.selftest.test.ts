@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { auditPage, auditProblems, launchBrowser, site, type BrowserSession } from './harness';
+import { auditPage, auditProblems, COLOUR_RULES, launchBrowser, site, type BrowserSession } from './harness';
 import { serveStatic, type StaticServer } from './server';
 import { linkProblems, pageScripts } from './site-files';
 
@@ -92,6 +92,17 @@ const FAULTS: Fault[] = [
   },
 ];
 
+/**
+ * Text that reads well on the light background and not on the dark one, beside an image without
+ * alt text: pages.test.ts's dark pass (colour rules only) must report the first and not repeat
+ * the second, which the light pass reports.
+ */
+const DARK_FAULT = {
+  edit: (html: string) =>
+    addToHead('<link rel="stylesheet" href="/fixture/dark.css">')(addToBody('<p class="fixture-dark">어두운 테마에서만 읽기 어려운 글</p><img src="/favicon.svg" width="16" height="16">')(html)),
+  files: { 'fixture/dark.css': '.fixture-dark { color: #333 !important; }' },
+};
+
 let root: string;
 let server: StaticServer;
 let browser: BrowserSession;
@@ -108,6 +119,8 @@ beforeAll(async () => {
   };
   write('index.html', home);
   write('clean/index.html', home);
+  write('dark-fault/index.html', DARK_FAULT.edit(home));
+  for (const [rel, text] of Object.entries(DARK_FAULT.files)) write(rel, text);
   FAULTS.forEach((f, i) => {
     const html = f.edit(home);
     if (html === home) throw new Error(`fault "${f.name}" did not change the page`);
@@ -135,6 +148,15 @@ describe('the page checks report', () => {
     const lines = auditProblems(audit);
     expect(lines.some((l) => FAULTS[i].expect.test(l)), lines.join('\n')).toBe(true);
   });
+});
+
+test('the dark pass reports a colour that fails only in the dark theme, and only colour rules', async () => {
+  const audit = await auditPage(browser, 'dark-fault/', { baseUrl: server.baseUrl, viewport: 'mobile', darkAxe: { rules: COLOUR_RULES } });
+  const lines = auditProblems(audit);
+  expect(lines.some((l) => /^axe: dark: color-contrast .*fixture-dark/.test(l)), lines.join('\n')).toBe(true);
+  expect(lines.some((l) => /^axe: color-contrast/.test(l)), lines.join('\n')).toBe(false);
+  expect(lines.some((l) => /^axe: image-alt/.test(l)), lines.join('\n')).toBe(true);
+  expect(lines.some((l) => /^axe: dark: image-alt/.test(l)), lines.join('\n')).toBe(false);
 });
 
 describe('the file checks report', () => {
