@@ -1,0 +1,97 @@
+/**
+ * The draw queue's busy flag: a chart whose new picture waits in the queue says aria-busy until
+ * it is drawn, and so does a queued owner that is an element. The end-to-end tests rely on it to
+ * read a chart only once it shows the run that ended. Node has no DOM; the stand-in element below
+ * keeps attributes and children, which is all plot-image.ts touches.
+ */
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { dequeueDraw, enqueueDraw, plotChart } from '~/widgets/renderers/plot-image';
+
+class StandIn {
+  readonly attrs = new Map<string, string>();
+  children: unknown[] = [];
+  clientWidth = 320;
+  setAttribute(k: string, v: string) {
+    this.attrs.set(k, v);
+  }
+  removeAttribute(k: string) {
+    this.attrs.delete(k);
+  }
+  getAttribute(k: string) {
+    return this.attrs.get(k) ?? null;
+  }
+  replaceChildren(...c: unknown[]) {
+    this.children = c;
+  }
+  querySelector() {
+    return null;
+  }
+  get busy() {
+    return this.attrs.get('aria-busy') === 'true';
+  }
+}
+
+const globals = globalThis as Record<string, unknown>;
+beforeAll(() => {
+  globals.Element = StandIn;
+  globals.SVGSVGElement = class {};
+});
+afterAll(() => {
+  delete globals.Element;
+  delete globals.SVGSVGElement;
+});
+
+describe('plotChart', () => {
+  test('is busy from update() until its latest data is drawn, then not', async () => {
+    const el = new StandIn();
+    const drawn: number[] = [];
+    const chart = plotChart<number>(el as unknown as HTMLElement, { minWidth: 100 }, (d) => {
+      drawn.push(d);
+      return new StandIn() as unknown as Element;
+    });
+    // Not busy before anything was asked (no initial state).
+    expect(el.busy).toBe(false);
+    chart.update(1);
+    chart.update(2);
+    expect(el.busy).toBe(true);
+    expect(drawn).toEqual([]);
+    await vi.waitFor(() => expect(el.busy).toBe(false));
+    // One draw, of the latest data, and the picture is in the element.
+    expect(drawn).toEqual([2]);
+    expect(el.children).toHaveLength(1);
+    chart.destroy();
+  });
+
+  test('flush() draws now and clears the flag; destroy() clears a waiting one', () => {
+    const el = new StandIn();
+    const chart = plotChart<number>(el as unknown as HTMLElement, { minWidth: 100 }, () => new StandIn() as unknown as Element);
+    chart.update(1);
+    expect(el.busy).toBe(true);
+    chart.flush();
+    expect(el.busy).toBe(false);
+    chart.update(2);
+    chart.destroy();
+    expect(el.busy).toBe(false);
+  });
+});
+
+describe('enqueueDraw', () => {
+  test('an element owner is busy while its draw waits; other owners are left alone', async () => {
+    const card = new StandIn();
+    const plain = { drawn: false };
+    let cardDrawn = false;
+    enqueueDraw(card, () => (cardDrawn = true));
+    enqueueDraw(plain, () => (plain.drawn = true));
+    expect(card.busy).toBe(true);
+    expect('aria-busy' in plain).toBe(false);
+    await vi.waitFor(() => expect(cardDrawn && plain.drawn).toBe(true));
+    expect(card.busy).toBe(false);
+
+    enqueueDraw(card, () => (cardDrawn = false));
+    dequeueDraw(card);
+    expect(card.busy).toBe(false);
+    await new Promise((r) => setTimeout(r, 30));
+    // The dropped draw never ran.
+    expect(cardDrawn).toBe(true);
+  });
+});
