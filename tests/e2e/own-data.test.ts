@@ -91,6 +91,15 @@ describe('own-data figure', () => {
     const summary = page.locator(`${W} [data-table-summary]`);
     try {
       await status(page, 'finished');
+      // The example alone: nothing kept, so no delete button; the meter counts from the reader's
+      // own file, so the engine's files fetched for the example's first run are not on it; the
+      // progress bar follows the three runs to their end.
+      expect(await page.locator(`${W} [data-forget]`).isVisible()).toBe(false);
+      await expect.poll(() => page.locator(`${W} [data-meter-bytes]`).textContent()).toBe('0 B');
+      expect(await page.locator(`${W} [data-meter-requests]`).textContent()).toBe('0');
+      const [done, total] = await page.locator(`${W} progress[data-progress]`).evaluate((p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max]);
+      expect(total).toBeGreaterThan(0);
+      expect(done).toBe(total);
       await page.locator(`${W} [data-file]`).setInputFiles(fixture('hospital-euckr.csv'));
       await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toContain('hospital-euckr.csv (EUC-KR)');
       // The label is guessed as the last column (진단: 2 classes); 병원 is the other text column.
