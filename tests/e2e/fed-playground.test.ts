@@ -85,6 +85,10 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('federated playground (%s
       }, W);
       expect(styles).toEqual([PLOT_STYLE_HASH]);
       expect(await overflowX(page)).toBeLessThanOrEqual(1);
+      // Once mounted, the figure may be skipped while off screen, its drawn height kept.
+      await expect
+        .poll(() => page.locator('figure#fed-playground').evaluate((f) => [f.classList.contains('is-mounted'), getComputedStyle(f).contentVisibility]))
+        .toEqual([true, 'auto']);
       await expectAxeClean(page, { include: W });
       await visit.settle(500);
       expectNoProblems(visit.problems);
