@@ -53,10 +53,57 @@ const figureSizer =
         }
       });
 
+/**
+ * A jump to a place in the chapter (`#id`, from a link or the table of contents) lands there,
+ * although the column above the target changes height after the jump: blocks are measured, fonts
+ * settle, widgets near the viewport mount. Until the reader moves the page themselves (wheel,
+ * touch, keys, a click, or a scroll that is not ours) or ten seconds pass, the target is aligned
+ * again whenever the column's height changes. Without it, a jump to client drift on a 360 px
+ * screen ended 264 px below its place.
+ */
+function holdJumpTarget(prose: HTMLElement): void {
+  let target: HTMLElement | null = null;
+  let expectedY = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const release = () => {
+    target = null;
+    clearTimeout(timer);
+  };
+  const align = () => {
+    if (!target) return;
+    target.scrollIntoView({ block: 'start', behavior: 'instant' });
+    expectedY = scrollY;
+  };
+  const hold = () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    target = id ? document.getElementById(id) : null;
+    if (!target) return;
+    clearTimeout(timer);
+    timer = setTimeout(release, 10_000);
+    align();
+  };
+  onReaderMove = release;
+  addEventListener('scroll', () => Math.abs(scrollY - expectedY) > 2 && release(), { passive: true });
+  addEventListener('hashchange', hold);
+  let height = prose.offsetHeight;
+  new ResizeObserver(() => {
+    if (prose.offsetHeight === height) return;
+    height = prose.offsetHeight;
+    align();
+  }).observe(prose);
+  // A reader who moved the page before the chapter was measured keeps their place.
+  if (!readerMoved) hold();
+}
+
+/** The reader has moved the page themselves since it opened (watched from the first script). */
+let readerMoved = false;
+let onReaderMove = () => {};
+
 function start(): void {
   const prose = document.querySelector<HTMLElement>('.chapter__body.prose');
   if (!prose || !('contentVisibility' in prose.style)) return;
   sizeBlocks(prose);
+  holdJumpTarget(prose);
   const skipFigureOf = (widget: Element) => {
     const figure = widget.closest<HTMLElement>('.prose > figure');
     if (figure) figureSizer?.observe(figure);
@@ -77,6 +124,16 @@ function start(): void {
 }
 
 if (typeof document !== 'undefined') {
+  for (const type of ['wheel', 'touchstart', 'keydown', 'pointerdown']) {
+    addEventListener(
+      type,
+      () => {
+        readerMoved = true;
+        onReaderMove();
+      },
+      { passive: true, capture: true },
+    );
+  }
   const loaded = document.readyState === 'complete' ? Promise.resolve() : new Promise((resolve) => addEventListener('load', resolve, { once: true }));
   void Promise.all([loaded, document.fonts?.ready]).then(start);
 }

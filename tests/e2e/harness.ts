@@ -109,6 +109,8 @@ export interface LaunchOptions {
   reducedMotion?: 'reduce' | 'no-preference';
   /** Extra Chromium flags (e.g. '--js-flags=--noexpose_wasm' to take WebAssembly away). */
   extraArgs?: string[];
+  /** A phone: touch, a device pixel ratio of 2 and the page's mobile viewport rules. */
+  phone?: boolean;
 }
 
 function size(v: Viewport): { width: number; height: number } {
@@ -126,6 +128,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<BrowserSe
     colorScheme: opts.colorScheme ?? 'light',
     reducedMotion: opts.reducedMotion ?? 'no-preference',
     locale: 'ko-KR',
+    ...(opts.phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
     // The CSP under test must stay in force.
     bypassCSP: false,
   });

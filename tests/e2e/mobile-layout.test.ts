@@ -152,3 +152,40 @@ describe.each([...pages.entries()])('%s at 360 px', (path, widgets) => {
     await visit.close();
   });
 });
+
+describe('a jump at 360 px on a phone', () => {
+  const phone = browserForSuite({ viewport: 'mobile', phone: true });
+  test('a jump to a widget far down a chapter lands on it, and a reader who scrolls keeps their place', async () => {
+    // Client drift sits about 20,000 px down the federated chapter at 360 px; blocks above it are
+    // measured and widgets near it mount after the browser's own jump (on a phone's viewport it
+    // landed up to 20,000 px off for the first seconds, and at times 264 px off for good).
+    const visit = await openPage(phone, 'chapters/federated/#client-drift');
+    const { page } = visit;
+    const top = () => page.evaluate(() => Math.round(document.getElementById('client-drift')!.getBoundingClientRect().top));
+    await page.waitForFunction(() => (document.querySelector('client-drift') as HTMLElement | null)?.dataset.state === 'ready', null, { timeout: 30_000 });
+    expect(await page.evaluate(() => scrollY)).toBeGreaterThan(10_000);
+    // Within the sticky header's height of the viewport's top, and still there once it has settled.
+    await expect.poll(top, { timeout: 10_000 }).toBeLessThan(80);
+    await page.waitForTimeout(1500);
+    const landed = await top();
+    expect(landed).toBeGreaterThanOrEqual(0);
+    expect(landed).toBeLessThan(80);
+
+    // The reader scrolls on; when the column changes height later, they are not pulled back.
+    await page.mouse.move(180, 400);
+    await page.mouse.wheel(0, 1500);
+    await expect.poll(top, { timeout: 10_000 }).toBeLessThan(landed - 1000);
+    const scrolled = await page.evaluate(() => scrollY);
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      p.style.height = '400px';
+      document.querySelector('.chapter__body.prose')!.append(p);
+    });
+    await page.waitForTimeout(500);
+    // Widgets near the viewport may still grow a little; a pull back would be about 1,500 px.
+    expect(Math.abs((await page.evaluate(() => scrollY)) - scrolled)).toBeLessThan(300);
+    await visit.settle();
+    expectNoProblems(visit.problems);
+    await visit.close();
+  });
+});
