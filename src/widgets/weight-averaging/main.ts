@@ -3,8 +3,8 @@
  * and averages (FedAvg, every client every round) and sends every weight vector it produces:
  * the clients' local models (client-trained) and the global model before and after averaging
  * (models-averaged); the kit's federated-round reducer gathers them. The page only projects
- * those vectors to a plane (./pca.ts) and writes a few of their numbers out; the sum it shows is
- * the engine's own result.
+ * those vectors to a plane (the engine's pca.ts) and writes a few of their numbers out; the sum
+ * it shows is the engine's own result.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { prefersReducedMotion } from '~/runtime/lazy';
@@ -17,7 +17,7 @@ import { pct, subscript } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';
 import { PHASE_MS, params, type AvgParams } from './params';
 import { HIDDEN, shownParameters, toRunConfig } from './config';
-import { fitPca, project, type Projection } from './pca';
+import { fitPca, project, type Projection } from '~/engine/pca';
 
 /** What tests read. */
 export interface AvgInspection extends RunInspection {

@@ -1,10 +1,10 @@
 /**
- * The weight-space map's projection (src/widgets/weight-averaging/pca.ts): it must find the
- * directions of largest spread, keep its orientation between refits, and — the property the
- * picture relies on — map a weighted mean of weight vectors to the same weighted mean of points.
+ * The weight-space map's projection (src/engine/pca.ts): it must find the directions of largest
+ * spread, keep its orientation between refits, and — the property the picture relies on — map a
+ * weighted mean of weight vectors to the same weighted mean of points.
  */
 import { describe, expect, test } from 'vitest';
-import { fitPca, project } from '~/widgets/weight-averaging/pca';
+import { fitPca, project } from '~/engine/pca';
 
 const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
 const e1 = unit([1, 2, 0, 0, 1]);
@@ -17,6 +17,28 @@ const vectors = Array.from({ length: 60 }, (_, i) => {
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, x, j) => s + x * b[j], 0);
 
 describe('fitPca', () => {
+  test('a known answer: four points on two axes give those axes, unit length, and variance shares 0.9 and 0.1', () => {
+    // Centred at (1, 1, 1); spread ±3 along x and ±1 along y, none along z: variances 18/4 and 2/4.
+    const points = [
+      [4, 1, 1],
+      [-2, 1, 1],
+      [1, 2, 1],
+      [1, 0, 1],
+    ];
+    const p = fitPca(points);
+    expect(Array.from(p.mean)).toEqual([1, 1, 1]);
+    expect(Math.abs(p.axes[0][0])).toBeCloseTo(1, 9);
+    expect(Math.abs(p.axes[1][1])).toBeCloseTo(1, 9);
+    for (const a of p.axes) expect(dot(a, a)).toBeCloseTo(1, 12);
+    expect(dot(p.axes[0], p.axes[1])).toBeCloseTo(0, 12);
+    expect(p.explained[0]).toBeCloseTo(0.9, 12);
+    expect(p.explained[1]).toBeCloseTo(0.1, 12);
+    // The projection is the coordinate along each axis, up to the axis's sign and the power iteration's precision.
+    const [x, y] = project(p, [4, 1, 1]);
+    expect(Math.abs(x)).toBeCloseTo(3, 6);
+    expect(y).toBeCloseTo(0, 6);
+  });
+
   test('finds the two directions of the data, strongest first', () => {
     const p = fitPca(vectors);
     expect(Math.abs(dot(p.axes[0], e1))).toBeGreaterThan(0.999);

@@ -1,5 +1,6 @@
 /**
- * Principal component analysis of the run's weight vectors, for drawing them on a plane.
+ * Principal component analysis of a set of vectors: the weight-averaging figure draws a run's
+ * weight vectors on a plane with it. Plain arithmetic, no tfjs, so it runs on the page.
  *
  * This is presentation math, not learning: the engine trains and averages; the page only needs
  * two directions along which the weight vectors it was sent differ most. Because the projection
