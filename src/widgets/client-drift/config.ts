@@ -4,8 +4,8 @@
  * skewed split. The sides keep the names 'iid' (left) and 'skew' (right) in both modes. Imports
  * only the engine's config module (no tfjs).
  */
-import { defaultConfig } from '~/engine/config';
 import type { RunConfig } from '~/engine/types';
+import { figureConfig } from '../kit/figure-config';
 import type { DriftValues } from './params';
 
 export const BOUNDARY_GRID = 32;
@@ -25,20 +25,11 @@ export function algorithmOf(v: DriftValues, side: Side): RunConfig['algorithm'] 
 export const isIid = (v: DriftValues, side: Side) => v.compare === 'split' && side === 'iid';
 
 export function toRunConfig(v: DriftValues, side: Side): RunConfig {
-  return defaultConfig({
+  return figureConfig(v, {
     algorithm: algorithmOf(v, side),
     dataset: { name: v.data, noise: 0.15, size: 320 },
     model: { kind: 'mlp', hidden: [8, 8], activation: 'tanh' },
-    partition: isIid(v, side) ? { kind: 'iid', alpha: v.alpha, shardsPerClient: 2 } : { kind: 'dirichlet', alpha: v.alpha, shardsPerClient: 2 },
-    clients: v.clients,
-    fraction: 1,
-    localEpochs: v.epochs,
-    batchSize: 10,
-    lr: v.lr,
-    rounds: v.rounds,
+    partition: { kind: isIid(v, side) ? 'iid' : 'dirichlet', alpha: v.alpha, shardsPerClient: 2 },
     mu: v.mu,
-    weighting: 'samples',
-    seed: v.seed,
-    shuffle: true,
   });
 }

@@ -2,29 +2,20 @@
  * From the widget's settings to the engine's RunConfig. Imports only the engine's config module
  * (plain data, no tfjs), so it runs on the page.
  */
-import { defaultConfig } from '~/engine/config';
 import type { RunConfig } from '~/engine/types';
+import { figureConfig } from '../kit/figure-config';
 import type { AvgValues } from './params';
 
 /** A deliberately small model (32 parameters on two classes), so a few of them can be read. */
 export const HIDDEN = [6];
 
 export function toRunConfig(v: AvgValues): RunConfig {
-  return defaultConfig({
+  return figureConfig(v, {
     algorithm: 'fedavg',
     dataset: { name: v.data, noise: 0.15, size: 300 },
     model: { kind: 'mlp', hidden: HIDDEN, activation: 'tanh' },
     partition: { kind: v.partition, alpha: v.alpha, shardsPerClient: 2 },
-    clients: v.clients,
-    // Every client every round, so each round's picture has all of them.
-    fraction: 1,
-    localEpochs: v.epochs,
-    batchSize: 10,
-    lr: v.lr,
-    rounds: v.rounds,
     weighting: v.weighted ? 'samples' : 'uniform',
-    seed: v.seed,
-    shuffle: true,
   });
 }
 
