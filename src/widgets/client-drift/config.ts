@@ -5,12 +5,10 @@
  * only the engine's config module (no tfjs).
  */
 import type { RunConfig } from '~/engine/types';
-import { figureConfig } from '../kit/figure-config';
+import { figureConfig, type Side } from '../kit/figure-config';
 import type { DriftValues } from './params';
 
 export const BOUNDARY_GRID = 32;
-
-export type Side = 'iid' | 'skew';
 
 /**
  * The algorithm of a side. Comparing splits, both use FedAvg (FedProx when μ > 0). Comparing

@@ -7,21 +7,21 @@
  * Learning happens only in the engine. The page compares the models' predicted classes on the
  * boundary grid the engine sends (./state.ts): a reading of the pictures, not a training metric.
  */
-import type { RunConfig } from '~/engine/types';
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { WidgetContext } from '~/runtime/widget';
 import { create as createOverlay, type BoundaryOverlayRenderer } from '../renderers/boundary-overlay';
 import { create as createLineChart } from '../renderers/line-chart';
 import { clientColor } from '../renderers/weight-map';
 import { create as createClientCards, type ClientCards } from '../renderers/client-cards';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
 import { ROUND_MS, params, type DriftParams } from './params';
-import { BOUNDARY_GRID, toRunConfig, type Side } from './config';
+import { BOUNDARY_GRID, toRunConfig } from './config';
+import { SIDES, bySide, type Side } from '../kit/figure-config';
 import { validateConfig } from '~/engine/config';
 import type { DriftValues } from './params';
-import { SIDES, initDrift, meanDisagreement, onlyClass, reduceDrift, type DriftState, type PairRound } from './state';
+import { byClient, figures, initDrift, onlyClass, reduceDrift, type DriftState, type PairRound } from './state';
 
 /** Dash patterns that, with the colours, tell the clients' lines apart. */
 const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4', '1 2', '12 4', '6 2 1 2'];
@@ -42,16 +42,6 @@ function sideTitle(v: DriftValues, side: Side): string {
   return `${sideName(v, side)} · 디리클레 α = ${v.alpha}`;
 }
 
-/** What tests read. */
-export interface DriftInspection extends RunInspection {
-  runIds: Record<Side, number>;
-  configs: Record<Side, RunConfig | null>;
-  rounds: { round: number; iid: { accuracy: number; disagreement: number }; skew: { accuracy: number; disagreement: number } }[];
-  histograms: Record<Side, number[][]>;
-  /** Lines drawn per side on the current picture (one per client whose model has a boundary). */
-  lines: Record<Side, number>;
-}
-
 interface SideView {
   view: BoundaryOverlayRenderer;
   stat: HTMLElement;
@@ -61,7 +51,7 @@ interface SideView {
   title: HTMLElement;
 }
 
-export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftParams> & { inspect(): DriftInspection } {
+export function mount(ctx: WidgetContext<DriftParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const series = [
@@ -96,7 +86,7 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
       title: section.querySelector<HTMLElement>('[data-side-title]')!,
     };
   }
-  const views: Record<Side, SideView> = { iid: makeView('iid'), skew: makeView('skew') };
+  const views = bySide(makeView);
 
   const run: Run<DriftParams, DriftState, PairRound> = new Run(ctx, {
     sides: SIDES,
@@ -132,20 +122,17 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
           columns: ['round', 'split', 'client', 'n', 'local_accuracy', 'disagreement', 'global_test_accuracy'],
           rows: () =>
             run.history.flatMap((p) =>
-              SIDES.flatMap((side) => {
-                const b = p[side];
-                return [...b.clients.entries()]
-                  .sort(([a], [b2]) => a - b2)
-                  .map(([k, c]) => ({
-                    round: p.round,
-                    split: side,
-                    client: k + 1,
-                    n: c.n,
-                    local_accuracy: c.accuracy,
-                    disagreement: b.disagreement.get(k),
-                    global_test_accuracy: b.metrics?.testAccuracy,
-                  }));
-              }),
+              SIDES.flatMap((side) =>
+                byClient(p[side]).map(([k, c]) => ({
+                  round: p.round,
+                  split: side,
+                  client: k + 1,
+                  n: c.n,
+                  local_accuracy: c.accuracy,
+                  disagreement: p[side].disagreement.get(k),
+                  global_test_accuracy: p[side].metrics?.testAccuracy,
+                })),
+              ),
             ),
         },
       },
@@ -154,15 +141,14 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
         value: () => ({
           widget: 'client-drift',
           settings: ctx.values,
-          configs: { iid: run.config('iid') ?? toRunConfig(ctx.values, 'iid'), skew: run.config('skew') ?? toRunConfig(ctx.values, 'skew') },
-          histograms: { iid: run.state.iid.data?.histograms ?? null, skew: run.state.skew.data?.histograms ?? null },
+          configs: bySide((side) => run.config(side) ?? toRunConfig(ctx.values, side)),
+          histograms: bySide((side) => run.state[side].data?.histograms ?? null),
           backend: run.backend,
         }),
       },
       prefix: 'drift',
       views: {
-        iid: () => (run.history.length ? views.iid.view.toSvg() : null),
-        skew: () => (run.history.length ? views.skew.view.toSvg() : null),
+        ...bySide((side) => () => (run.history.length ? views[side].view.toSvg() : null)),
         disagreement: disagreementChart,
         accuracy: accuracyChart,
       },
@@ -173,12 +159,12 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
     for (const side of SIDES) {
       const st = views[side];
       const b = p[side];
-      const overlays = [...b.clients.entries()]
+      const overlays = byClient(b)
         .filter(([, c]) => c.boundary)
-        .sort(([a], [b2]) => a - b2)
         .map(([k, c]) => ({ key: String(k), ...lineOf(k), ...c.boundary! }));
       st.view.update({ boundary: b.global, overlays });
-      st.stat.textContent = `글로벌 테스트 정확도 ${pct(b.metrics?.testAccuracy ?? NaN)} · 로컬과 다른 영역 평균 ${pct(meanDisagreement(b), 0)}`;
+      const f = figures(b);
+      st.stat.textContent = `글로벌 테스트 정확도 ${pct(f.accuracy)} · 로컬과 다른 영역 평균 ${pct(f.disagreement, 0)}`;
       for (const [k, c] of b.clients) {
         if (!c.boundary) continue;
         const only = onlyClass(c.boundary);
@@ -197,17 +183,10 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
   function drawCharts() {
     // The legend names the sides as the current comparison does.
     for (const s of series) s.label = sideName(ctx.values, s.key as Side);
-    const dis: { x: number; y: number; series: string }[] = [];
-    const acc: { x: number; y: number; series: string }[] = [];
-    for (const p of run.history) {
-      for (const side of SIDES) {
-        dis.push({ x: p.round, y: meanDisagreement(p[side]), series: side });
-        acc.push({ x: p.round, y: p[side].metrics?.testAccuracy ?? NaN, series: side });
-      }
-    }
+    const points = (y: 'accuracy' | 'disagreement') => run.history.flatMap((p) => SIDES.map((side) => ({ x: p.round, y: figures(p[side])[y], series: side })));
     const xMax = run.config('iid')?.rounds ?? ctx.values.rounds;
-    disagreementChart.update({ points: dis, xMax });
-    accuracyChart.update({ points: acc, xMax });
+    disagreementChart.update({ points: points('disagreement'), xMax });
+    accuracyChart.update({ points: points('accuracy'), xMax });
   }
 
   function summary(): string {
@@ -219,8 +198,10 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
     const last = run.history.at(-1);
     if (!last) return runSentence(run.status, head, null);
     const total = run.config('iid')?.rounds ?? v.rounds;
-    const part = (side: Side, name: string) =>
-      `${name}: 글로벌 테스트 정확도 ${pct(last[side].metrics?.testAccuracy ?? NaN)}, 로컬 경계가 글로벌 경계와 다른 영역 평균 ${pct(meanDisagreement(last[side]), 0)}`;
+    const part = (side: Side, name: string) => {
+      const f = figures(last[side]);
+      return `${name}: 글로벌 테스트 정확도 ${pct(f.accuracy)}, 로컬 경계가 글로벌 경계와 다른 영역 평균 ${pct(f.disagreement, 0)}`;
+    };
     const names = v.compare === 'split' ? (['IID', `디리클레 α = ${v.alpha}`] as const) : ([sideName(v, 'iid'), sideName(v, 'skew')] as const);
     return runSentence(run.status, head, (state) =>
       `${state}, 라운드 ${last.round}/${total}. ${part('iid', names[0])}. ${part('skew', names[1])}.`,
@@ -238,20 +219,14 @@ export function mount(ctx: WidgetContext<DriftParams>): WidgetController<DriftPa
       disagreementChart.destroy();
       accuracyChart.destroy();
     },
-    inspect: () => {
-      const lines = (side: Side) => root.querySelectorAll(`[data-view="${side}"] .boundary__line`).length;
-      return {
-        ...run.inspectBase(),
-        runIds: { iid: run.runId('iid'), skew: run.runId('skew') },
-        configs: { iid: run.config('iid'), skew: run.config('skew') },
-        rounds: run.history.map((p) => ({
-          round: p.round,
-          iid: { accuracy: p.iid.metrics?.testAccuracy ?? NaN, disagreement: meanDisagreement(p.iid) },
-          skew: { accuracy: p.skew.metrics?.testAccuracy ?? NaN, disagreement: meanDisagreement(p.skew) },
-        })),
-        histograms: { iid: run.state.iid.data?.histograms ?? [], skew: run.state.skew.data?.histograms ?? [] },
-        lines: { iid: lines('iid'), skew: lines('skew') },
-      };
-    },
+    inspect: () => ({
+      ...run.inspectBase(),
+      runIds: bySide((side) => run.runId(side)),
+      configs: bySide((side) => run.config(side)),
+      rounds: run.history.map((p) => ({ round: p.round, ...bySide((side) => figures(p[side])) })),
+      histograms: bySide((side) => run.state[side].data?.histograms ?? []),
+      /** Lines drawn per side on the current picture (one per client whose model has a boundary). */
+      lines: bySide((side) => root.querySelectorAll(`[data-view="${side}"] .boundary__line`).length),
+    }),
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { EngineEvent } from '~/engine/types';
 import { argmaxGrid, initRounds, reduceRounds, type Grid, type RoundRecord, type RoundsState } from '../kit/rounds';
-import type { Side } from './config';
+import { SIDES, type Side } from '../kit/figure-config';
 
 export interface SideRound extends RoundRecord {
   /** Share of the plane where client k's model picks another class than the global model. */
@@ -24,8 +24,6 @@ export interface DriftState {
   /** Rounds both runs have completed, in order. */
   pairs: readonly PairRound[];
 }
-
-export const SIDES: readonly Side[] = ['iid', 'skew'];
 
 export const initDrift = (): DriftState => ({ iid: initRounds(), skew: initRounds(), pairs: [] });
 
@@ -49,6 +47,12 @@ export function meanDisagreement(r: SideRound): number {
   const xs = [...r.disagreement.values()];
   return xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length : NaN;
 }
+
+/** What a side's round is summed up by: the global model's test accuracy and the mean disagreement. */
+export const figures = (r: SideRound) => ({ accuracy: r.metrics?.testAccuracy ?? NaN, disagreement: meanDisagreement(r) });
+
+/** A round's clients in order of their number. */
+export const byClient = <C>(r: { clients: ReadonlyMap<number, C> }) => [...r.clients.entries()].sort(([a], [b]) => a - b);
 
 /** The class a model predicts everywhere on the grid, or null when it has a boundary. */
 export function onlyClass(g: Grid): number | null {

@@ -8,6 +8,16 @@
 import { defaultConfig } from '~/engine/config';
 import type { RunConfig } from '~/engine/types';
 
+/**
+ * The two figures that train two runs side by side (client drift, personalization) name them
+ * 'iid' (left) and 'skew' (right).
+ */
+export type Side = 'iid' | 'skew';
+export const SIDES: readonly Side[] = ['iid', 'skew'];
+
+/** One value per side. */
+export const bySide = <T>(f: (side: Side) => T): Record<Side, T> => ({ iid: f('iid'), skew: f('skew') });
+
 /** The settings every such figure has. */
 export interface FigureValues {
   clients: number;

@@ -4,11 +4,8 @@
  * global model on its own examples. Imports only the engine's config module (no tfjs).
  */
 import type { RunConfig } from '~/engine/types';
-import { figureConfig } from '../kit/figure-config';
+import { figureConfig, type Side } from '../kit/figure-config';
 import type { PersValues } from './params';
-
-export type Side = 'iid' | 'skew';
-export const SIDES: readonly Side[] = ['iid', 'skew'];
 
 export function toRunConfig(v: PersValues, side: Side): RunConfig {
   return figureConfig(v, {

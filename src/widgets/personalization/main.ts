@@ -5,13 +5,13 @@
  * examples, and the engine reports every client's accuracy on its own test split before and
  * after. The page only draws those numbers (./state.ts folds the events).
  */
-import type { RunConfig } from '~/engine/types';
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { WidgetContext } from '~/runtime/widget';
 import { create as createBeforeAfter } from '../renderers/before-after';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
+import { SIDES, bySide, type Side } from '../kit/figure-config';
 import { pct } from '../renderers/format';
 import type { PersParams } from './params';
-import { SIDES, toRunConfig, type Side } from './config';
+import { toRunConfig } from './config';
 import { initialState, reduce, summary as sideSummary, type SideState } from './state';
 
 /** The two sides' states. */
@@ -22,28 +22,22 @@ const PACE_MS = 60;
 
 const SIDE_NAME: Record<Side, string> = { iid: 'IID', skew: '레이블 불균형' };
 
-/** What tests read. */
-export interface PersInspection extends RunInspection {
-  runIds: Record<Side, number>;
-  configs: Record<Side, RunConfig | null>;
-  sides: Record<Side, { phase: SideState['phase']; rounds: number; clients: SideState['clients']; meanBefore: number | null; meanAfter: number | null }>;
-  /** Rows drawn per side. */
-  drawn: Record<Side, number>;
-}
-
-export function mount(ctx: WidgetContext<PersParams>): WidgetController<PersParams> & { inspect(): PersInspection } {
+export function mount(ctx: WidgetContext<PersParams>) {
   const root = ctx.root;
   const sideEl = (side: Side) => root.querySelector<HTMLElement>(`[data-side="${side}"]`)!;
-  const charts = {
-    iid: createBeforeAfter(sideEl('iid').querySelector<HTMLElement>('[data-view="iid"]')!, { label: 'IID 분할: 클라이언트별 자기 테스트 데이터 정확도, 글로벌 모델과 미세 조정한 모델', xLabel: '정확도' }),
-    skew: createBeforeAfter(sideEl('skew').querySelector<HTMLElement>('[data-view="skew"]')!, { label: '레이블 불균형 분할: 클라이언트별 자기 테스트 데이터 정확도, 글로벌 모델과 미세 조정한 모델', xLabel: '정확도' }),
-  };
-  const drawn: Record<Side, number> = { iid: 0, skew: 0 };
+  const charts = bySide((side) =>
+    createBeforeAfter(sideEl(side).querySelector<HTMLElement>(`[data-view="${side}"]`)!, {
+      label: `${side === 'iid' ? 'IID' : '레이블 불균형'} 분할: 클라이언트별 자기 테스트 데이터 정확도, 글로벌 모델과 미세 조정한 모델`,
+      xLabel: '정확도',
+    }),
+  );
+  /** Rows drawn per side. */
+  const drawn = bySide(() => 0);
 
   const run: Run<PersParams, PersState> = new Run(ctx, {
     sides: SIDES,
     config: (side) => toRunConfig(ctx.values, side as Side),
-    init: () => ({ iid: initialState(), skew: initialState() }),
+    init: () => bySide(() => initialState()),
     reduce: (s, e, side) => ({ ...s, [side]: reduce(s[side as Side], e) }),
     onEvent: (e, side) => {
       if (e.type === 'client-personalized' || e.type === 'personalized' || e.type === 'run-started' || e.type === 'round-metrics') draw(side as Side);
@@ -77,13 +71,13 @@ export function mount(ctx: WidgetContext<PersParams>): WidgetController<PersPara
         value: () => ({
           widget: 'personalization',
           settings: ctx.values,
-          configs: { iid: run.config('iid') ?? toRunConfig(ctx.values, 'iid'), skew: run.config('skew') ?? toRunConfig(ctx.values, 'skew') },
-          means: Object.fromEntries(SIDES.map((side) => [side, { before: run.state[side].meanBefore, after: run.state[side].meanAfter }])),
+          configs: bySide((side) => run.config(side) ?? toRunConfig(ctx.values, side)),
+          means: bySide((side) => ({ before: run.state[side].meanBefore, after: run.state[side].meanAfter })),
           backend: run.backend,
         }),
       },
       prefix: 'personalization',
-      views: { iid: charts.iid, skew: charts.skew },
+      views: charts,
     },
   });
 
@@ -118,19 +112,16 @@ export function mount(ctx: WidgetContext<PersParams>): WidgetController<PersPara
 
   return run.controller({
     destroy() {
-      charts.iid.destroy();
-      charts.skew.destroy();
+      for (const side of SIDES) charts[side].destroy();
     },
     inspect: () => ({
       ...run.inspectBase(),
-      runIds: { iid: run.runId('iid'), skew: run.runId('skew') },
-      configs: { iid: run.config('iid'), skew: run.config('skew') },
-      sides: Object.fromEntries(
-        SIDES.map((side) => {
-          const s = run.state[side];
-          return [side, { phase: s.phase, rounds: s.round, clients: s.clients, meanBefore: s.meanBefore, meanAfter: s.meanAfter }];
-        }),
-      ) as PersInspection['sides'],
+      runIds: bySide((side) => run.runId(side)),
+      configs: bySide((side) => run.config(side)),
+      sides: bySide((side) => {
+        const s = run.state[side];
+        return { phase: s.phase, rounds: s.round, clients: s.clients, meanBefore: s.meanBefore, meanAfter: s.meanAfter };
+      }),
       drawn: { ...drawn },
     }),
   });
