@@ -6,10 +6,10 @@
  * those vectors to a plane (the engine's pca.ts) and writes a few of their numbers out; the sum
  * it shows is the engine's own result.
  */
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { WidgetContext } from '~/runtime/widget';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { create as createMap, clientColor, type XY } from '../renderers/weight-map';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { initRounds, reduceRounds, type RoundRecord, type RoundsState } from '../kit/rounds';
 import { choiceLabel } from '../kit/params';
@@ -18,18 +18,6 @@ import { dataTable } from '../renderers/data-table';
 import { PHASE_MS, params, type AvgParams } from './params';
 import { HIDDEN, shownParameters, toRunConfig } from './config';
 import { fitPca, project, type Projection } from '~/engine/pca';
-
-/** What tests read. */
-export interface AvgInspection extends RunInspection {
-  rounds: { round: number; coefficients: Record<number, number>; sizes: Record<number, number>; testAccuracy: number }[];
-  /** The round and phase on screen. */
-  showing: { round: number; phase: string } | null;
-  /** Screen positions of the map's marks, for checking the picture against the numbers. */
-  map: { clients: { k: number; x: number; y: number; r: number }[]; next: { x: number; y: number } | null };
-  /** The numbers in the arithmetic panel: per shown parameter, the terms and the result. */
-  math: { name: string; terms: { k: number; c: number; w: number }[]; result: number | null }[];
-  parameters: number;
-}
 
 const PHASES = ['local', 'average'] as const;
 
@@ -46,7 +34,13 @@ function locals(r: RoundRecord) {
 
 const coefficientOf = (rec: RoundRecord, k: number) => rec.coefficients[rec.selected.indexOf(k)] ?? 0;
 
-export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams> & { inspect(): AvgInspection } {
+/** The position of a map mark (its `translate(x,y)`), or null. */
+function markAt(g: Element | null): { x: number; y: number } | null {
+  const m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(g?.getAttribute('transform') ?? '');
+  return m ? { x: Number(m[1]), y: Number(m[2]) } : null;
+}
+
+export function mount(ctx: WidgetContext<AvgParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const mapView = q('[data-view="map"]')!;
@@ -60,7 +54,8 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
   /** The round the projection was last fitted for. */
   let fittedFor: RoundRecord | null = null;
   let showing: { rec: RoundRecord; phase: number } | null = null;
-  let mathNumbers: AvgInspection['math'] = [];
+  /** The numbers in the arithmetic panel: per shown parameter, the terms and the result. */
+  let mathNumbers: { name: string; terms: { k: number; c: number; w: number }[]; result: number | null }[] = [];
 
   const phaseMs = () => {
     const ms = PHASE_MS[ctx.values.speed];
@@ -90,18 +85,18 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
           columns: () => ['round', 'model', 'n', 'coefficient', 'local_accuracy', ...shownParameters(HIDDEN[0], classes()).map((_, i) => `p${i + 1}`)],
           rows: () => {
             const shown = shownParameters(HIDDEN[0], classes());
-            const rows: Record<string, unknown>[] = [];
-            for (const r of run.history) {
-              for (const l of locals(r)) {
-                const row: Record<string, unknown> = { round: r.round, model: `client ${l.k + 1}`, n: l.n, coefficient: coefficientOf(r, l.k), local_accuracy: l.accuracy };
-                shown.forEach((s, i) => (row[`p${i + 1}`] = l.weights[s.index]));
-                rows.push(row);
-              }
-              const g: Record<string, unknown> = { round: r.round, model: 'global (after averaging)', n: locals(r).reduce((s, l) => s + l.n, 0), coefficient: 1, local_accuracy: undefined };
-              shown.forEach((s, i) => (g[`p${i + 1}`] = r.after![s.index]));
-              rows.push(g);
-            }
-            return rows;
+            const row = (r: RoundRecord, model: string, n: number, coefficient: number, local_accuracy: number | undefined, w: Float32Array) => ({
+              round: r.round,
+              model,
+              n,
+              coefficient,
+              local_accuracy,
+              ...Object.fromEntries(shown.map((s, i) => [`p${i + 1}`, w[s.index]])),
+            });
+            return run.history.flatMap((r) => [
+              ...locals(r).map((l) => row(r, `client ${l.k + 1}`, l.n, coefficientOf(r, l.k), l.accuracy, l.weights)),
+              row(r, 'global (after averaging)', locals(r).reduce((s, l) => s + l.n, 0), 1, undefined, r.after!),
+            ]);
           },
         },
       },
@@ -262,18 +257,7 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
     },
     destroy: () => map.destroy(),
     inspect: () => {
-      const marks = {
-        clients: [...mapView.querySelectorAll<SVGGElement>('g.weight-map__client')].map((g) => {
-          const m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(g.getAttribute('transform') ?? '');
-          return { k: Number(g.querySelector('text')?.textContent ?? 0) - 1, x: Number(m?.[1]), y: Number(m?.[2]), r: Number(g.querySelector('circle')?.getAttribute('r')) };
-        }),
-        next: (() => {
-          const g = mapView.querySelector<SVGGElement>('g.weight-map__next');
-          if (!g || g.getAttribute('opacity') === '0') return null;
-          const m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(g.getAttribute('transform') ?? '');
-          return m ? { x: Number(m[1]), y: Number(m[2]) } : null;
-        })(),
-      };
+      const next = mapView.querySelector('g.weight-map__next');
       return {
         ...run.inspectBase(),
         rounds: run.history.map((r) => ({
@@ -282,8 +266,18 @@ export function mount(ctx: WidgetContext<AvgParams>): WidgetController<AvgParams
           sizes: Object.fromEntries(locals(r).map((l) => [l.k, l.n])),
           testAccuracy: r.metrics?.testAccuracy ?? NaN,
         })),
+        /** The round and phase on screen. */
         showing: showing ? { round: showing.rec.round, phase: PHASES[showing.phase] } : null,
-        map: marks,
+        /** Screen positions of the map's marks, for checking the picture against the numbers. */
+        map: {
+          clients: [...mapView.querySelectorAll('g.weight-map__client')].map((g) => ({
+            k: Number(g.querySelector('text')?.textContent ?? 0) - 1,
+            x: Number(markAt(g)?.x),
+            y: Number(markAt(g)?.y),
+            r: Number(g.querySelector('circle')?.getAttribute('r')),
+          })),
+          next: next?.getAttribute('opacity') === '0' ? null : markAt(next),
+        },
         math: mathNumbers,
         parameters: run.state.parameters,
       };
