@@ -8,7 +8,7 @@
  * cards, the global model, three charts.
  */
 import type { DataSummary } from '~/engine/types';
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { WidgetContext } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { FLOAT_BYTES } from '~/engine/comm';
 import { prefersReducedMotion } from '~/runtime/lazy';
@@ -19,7 +19,7 @@ import { create as createDiagram, type Phase } from '../renderers/fed-diagram';
 import { create as createClientCards, type ClientCards } from '../renderers/client-cards';
 import { SERIES_COLORS } from '../renderers/colors';
 import { dequeueDraw, enqueueDraw } from '../renderers/plot-image';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '../kit/rounds';
 import { choiceLabel } from '../kit/params';
@@ -29,48 +29,21 @@ import { BOUNDARY_GRID, isImages, serverRule, toRunConfig } from './config';
 
 const PHASES: Exclude<Phase, 'idle'>[] = ['broadcast', 'train', 'upload', 'aggregate'];
 
-/** What tests read (also handy in the console). */
-export interface FedInspection extends RunInspection {
-  /** Rounds fully shown (their aggregate phase reached), with the per-round figures drawn. */
-  shown: {
-    round: number;
-    selected: readonly number[];
-    testAccuracy: number;
-    clientAccuracy: [number, number] | null;
-    coefficients: readonly number[];
-    /** Selected clients that never answered, and stragglers (fewer local epochs). */
-    dropped: readonly number[];
-    stragglers: number[];
-    bytesUp: number;
-    bytesDown: number;
-  }[];
-  /** Clients drawn as dropped in the diagram now. */
-  droppedDrawn: number;
-  /** Rounds computed but not yet shown. */
-  queued: number;
-  phase: string;
-  parameters: number;
-  histograms: number[][];
-}
+/** The clients of a round that ran fewer local epochs than E (stragglers), with their results. */
+const stragglersOf = (r: RoundRecord) => [...r.clients.entries()].filter(([, c]) => c.epochs !== undefined);
 
-export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams> & { inspect(): FedInspection } {
+export function mount(ctx: WidgetContext<FedParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const views = {
-    diagram: q('[data-view="diagram"]')!,
-    global: q('[data-view="global"]')!,
-    clients: q('[data-view="clients"]')!,
-    accuracy: q('[data-view="accuracy"]')!,
-    loss: q('[data-view="loss"]')!,
-    bytes: q('[data-view="bytes"]')!,
-  };
+  const view = (name: string) => q(`[data-view="${name}"]`)!;
+  const globalView = view('global');
   const globalNote = q('[data-global-note]');
   const bytesNote = q('[data-bytes-note]');
   const phaseSteps = [...root.querySelectorAll<HTMLElement>('[data-phase-step]')];
   const phaseNoteLine = q('[data-phase-note]');
 
-  const diagram = createDiagram(views.diagram, { label: '서버와 클라이언트 사이에 모델이 오가는 한 라운드의 도식' });
-  const accuracy = createBandChart(views.accuracy, {
+  const diagram = createDiagram(view('diagram'), { label: '서버와 클라이언트 사이에 모델이 오가는 한 라운드의 도식' });
+  const accuracy = createBandChart(view('accuracy'), {
     label: '라운드별 글로벌 모델의 테스트 정확도와 클라이언트 로컬 정확도의 범위',
     xLabel: '라운드',
     ...ACCURACY_AXIS,
@@ -80,7 +53,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     ],
     bands: [{ key: 'local', label: '로컬 범위', color: SERIES_COLORS.test }],
   });
-  const loss = createLineChart(views.loss, {
+  const loss = createLineChart(view('loss'), {
     label: '라운드별 손실',
     xLabel: '라운드',
     yLabel: '손실',
@@ -89,7 +62,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       { key: 'train', label: '로컬 학습', color: SERIES_COLORS.test, dashed: true },
     ],
   });
-  const bytes = createLineChart(views.bytes, {
+  const bytes = createLineChart(view('bytes'), {
     label: '라운드별 누적 통신량',
     xLabel: '라운드',
     yLabel: 'kB',
@@ -166,7 +139,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     if (!config || !data) return;
     const model = formatBytes(parameters * FLOAT_BYTES);
     run.ui.parameters(`모델 매개변수 ${count(parameters)}개 · 모델 한 벌 ${model} (float32)`);
-    buildPanels(config.clients, data);
+    buildPanels(data);
     diagram.update({ clients: config.clients, sizes: data.histograms.map((h) => h.reduce((a, b) => a + b, 0)) });
     const idle = '라운드를 시작하면 서버가 참여할 클라이언트를 무작위로 뽑습니다.';
     diagram.update({ phase: { round: 0, phase: 'idle', selected: [], duration: 0, note: idle } });
@@ -193,14 +166,14 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   }
 
   /** Client cards and the global panel for a new run. */
-  function buildPanels(_clients: number, d: DataSummary) {
+  function buildPanels(d: DataSummary) {
     dropPanels();
     drawnRound = [];
     trained = [];
-    views.global.replaceChildren();
-    cards = createClientCards(views.clients, { data: d, model: 'picture', initial: '아직 학습 전' });
+    globalView.replaceChildren();
+    cards = createClientCards(view('clients'), { data: d, model: 'picture', initial: '아직 학습 전' });
     if (d.points && d.extent) {
-      const b = createBoundary(views.global, { label: '전체 데이터와 글로벌 모델의 결정 경계' });
+      const b = createBoundary(globalView, { label: '전체 데이터와 글로벌 모델의 결정 경계' });
       const { extent, points } = d;
       enqueueDraw(b, () => b.update({ extent, train: { xy: points.xy, labels: points.labels } }));
       globalBoundary = b;
@@ -209,7 +182,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       const big = document.createElement('div');
       big.className = 'fw-big';
       big.innerHTML = '<span class="fw-big__value" data-global-accuracy>—</span><span class="fw-big__label">글로벌 모델의 테스트 정확도</span>';
-      views.global.append(big);
+      globalView.append(big);
       if (globalNote) globalNote.textContent = `테스트 이미지 ${d.testSize}장으로 잰 정확도입니다. 서버는 학습 이미지를 한 장도 보지 못합니다.`;
     }
   }
@@ -234,7 +207,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
     const algo = run.config()?.algorithm;
     const scaffold = algo === 'scaffold';
     const gone = rec.dropped.length ? ` 클라이언트 ${rec.dropped.map((k) => k + 1).join(', ')}은(는) 이탈해 아무것도 보내지 않습니다.` : '';
-    const stragglers = [...rec.clients.entries()].filter(([, c]) => c.epochs !== undefined).map(([k, c]) => `${k + 1}(${c.epochs}에폭)`);
+    const stragglers = stragglersOf(rec).map(([k, c]) => `${k + 1}(${c.epochs}에폭)`);
     switch (name) {
       case 'broadcast':
         return `라운드 ${rec.round}: 클라이언트 ${who}에게 글로벌 모델${scaffold ? '과 서버의 제어 변량 c' : ''}을 보냅니다 (${formatBytes(rec.modelBytes)} × ${scaffold ? `2 × ${m}` : m}).`;
@@ -303,7 +276,7 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
   /** The aggregate phase: the new global model and the charts (the kit moves the progress on). */
   function completeRound(rec: RoundRecord) {
     if (rec.global && globalBoundary) globalBoundary.update({ boundary: rec.global });
-    const big = views.global.querySelector('[data-global-accuracy]');
+    const big = globalView.querySelector('[data-global-accuracy]');
     if (big && rec.metrics) big.textContent = pct(rec.metrics.testAccuracy);
     drawCharts();
   }
@@ -376,18 +349,22 @@ export function mount(ctx: WidgetContext<FedParams>): WidgetController<FedParams
       const cur = run.player?.current ?? null;
       return {
         ...run.inspectBase(),
+        /** Rounds fully shown (their aggregate phase reached), with the per-round figures drawn. */
         shown: run.history.map((r) => ({
           round: r.round,
           selected: r.selected,
           testAccuracy: r.metrics!.testAccuracy,
           clientAccuracy: clientSpread(r),
           coefficients: r.coefficients,
+          /** Selected clients that never answered, and stragglers (fewer local epochs). */
           dropped: r.dropped,
-          stragglers: [...r.clients.entries()].filter(([, c]) => c.epochs !== undefined).map(([k]) => k),
+          stragglers: stragglersOf(r).map(([k]) => k),
           bytesUp: r.metrics!.bytesUp,
           bytesDown: r.metrics!.bytesDown,
         })),
+        /** Clients drawn as dropped in the diagram now. */
         droppedDrawn: root.querySelectorAll('[data-view="diagram"] .fed-diagram__client.is-dropped').length,
+        /** Rounds computed but not yet shown. */
         queued: run.player?.queued ?? 0,
         phase: cur ? PHASES[cur.phase] : 'idle',
         parameters: run.state.parameters,
