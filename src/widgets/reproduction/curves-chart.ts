@@ -22,35 +22,45 @@ const STYLES: Record<string, { color: string; dash?: string; width?: number }> =
 };
 const EXTRA = ['#56b4e9', '#999999', '#f0e442'];
 
-export function seriesStyle(id: string, index: number): { color: string; dash?: string; width: number } {
+function seriesStyle(id: string, index: number): { color: string; dash?: string; width: number } {
   const s = STYLES[id] ?? { color: EXTRA[index % EXTRA.length], dash: '4,2' };
   return { color: s.color, dash: s.dash, width: s.width ?? 2 };
 }
 
-export interface CurveSeries {
+/** One setting's run, as the committed results and the live rerun both give it. */
+export interface SettingCurve {
   /** Setting id (picks the style). */
   id: string;
   /** Korean/English label in the key, e.g. "FedAvg E=1, B=10". */
   label: string;
-  rounds: readonly number[];
+  lr: number;
+  round: readonly number[];
+  /** Test accuracy in each round, and the best so far. */
   accuracy: readonly number[];
+  best: readonly number[];
 }
+
+/** A curve's rows of the accuracy CSV, one per round. */
+export const curveRows = (s: SettingCurve) =>
+  s.round.map((round, i) => ({ setting: s.label, lr: s.lr, round, test_accuracy: s.accuracy[i], best_so_far: s.best[i] }));
 
 export interface CurvesChartOptions {
   /** Accessible name of the chart image. */
   label: string;
-  height?: number;
 }
 
 export interface CurvesChartData {
-  series: readonly CurveSeries[];
+  series: readonly SettingCurve[];
+  /** Which accuracy the curves show (the `curve` setting of both charts): best so far, or each round's. */
+  curve: 'best' | 'raw';
   /** Target accuracy (a dashed rule), or null. */
   target: number | null;
   /** Right end of the round axis (the cap), so a running chart does not rescale every round. */
   xMax: number;
-  /** Bottom of the accuracy axis (the top is 100%). */
-  yMin?: number;
 }
+
+/** Bottom of the accuracy axis (the top is 100%). */
+const Y_MIN = 0.5;
 
 export type CurvesChart = ChartRenderer<CurvesChartData>;
 
@@ -58,11 +68,14 @@ export type CurvesChart = ChartRenderer<CurvesChartData>;
 const textWidth = (s: string) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 10 : 6.2), 0);
 
 export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChart {
-  const initial: CurvesChartData = { series: [], target: null, xMax: 10 };
+  const initial: CurvesChartData = { series: [], curve: 'best', target: null, xMax: 10 };
   return plotChart(el, { minWidth: 280, initialWidth: 560, initial }, (data, width) => {
-    const height = options.height ?? 300;
+    const height = 300;
     // Lay the key out in rows that fit the width.
-    const items = data.series.map((s, i) => ({ ...s, style: seriesStyle(s.id, i), w: 30 + textWidth(s.label) + 14 }));
+    const items = data.series.map((s, i) => {
+      const label = `${s.label}, η=${s.lr}`;
+      return { label, ys: data.curve === 'best' ? s.best : s.accuracy, rounds: s.round, style: seriesStyle(s.id, i), w: 30 + textWidth(label) + 14 };
+    });
     const rows: (typeof items)[] = [[]];
     let used = 0;
     for (const it of items) {
@@ -74,7 +87,6 @@ export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChar
       used += it.w;
     }
     const marginTop = 14 + 16 * rows.length;
-    const yMin = data.yMin ?? 0.5;
     const marks: Plot.Markish[] = [];
     if (data.target !== null) {
       marks.push(
@@ -83,7 +95,7 @@ export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChar
       );
     }
     items.forEach((s) => {
-      const pts = s.rounds.map((r, j) => ({ x: r, y: s.accuracy[j] })).filter((p) => Number.isFinite(p.y) && p.x >= 1);
+      const pts = s.rounds.map((r, j) => ({ x: r, y: s.ys[j] })).filter((p) => Number.isFinite(p.y) && p.x >= 1);
       if (!pts.length) return;
       // Early rounds below the axis (FedSGD starts near chance) leave through the bottom edge.
       marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: s.style.color, strokeWidth: s.style.width, strokeDasharray: s.style.dash, clip: true }));
@@ -111,7 +123,7 @@ export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChar
       ariaLabel: options.label,
       x: xAxis('라운드 (로그 눈금)', { type: 'log', domain: [1, Math.max(2, data.xMax)], grid: true }),
       // The view's title names the axis ("…테스트 정확도"); the top margin is the key's.
-      y: yAxis(null, { domain: [yMin, 1], tickFormat: percent, ticks: 6 }),
+      y: yAxis(null, { domain: [Y_MIN, 1], tickFormat: percent, ticks: 6 }),
       marks,
     });
   });

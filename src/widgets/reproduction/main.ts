@@ -5,30 +5,34 @@
  * paper does) or its round limit. Every number shown comes from an engine event; nothing is
  * precomputed.
  */
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { WidgetContext } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { monotone } from '~/engine/metrics';
 import { PARTITION_LABELS, formatRounds, formatSpeedup, speedupAgainst } from '~/data/reproduction';
 import { dataTable } from '../renderers/data-table';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
 import { pct } from '../renderers/format';
-import { create as createCurves } from './curves-chart';
-import { params, type ReproParams } from './params';
+import { create as createCurves, curveRows, type SettingCurve } from './curves-chart';
+import type { ReproParams } from './params';
+import { fromPage } from './results-params';
 import { FRACTION, type ChosenLrs } from './config';
 import { initRepro, reduceRepro, type ReproRecord, type ReproState } from './state';
 
 /** What tests read (also handy in the console). */
-export interface ReproInspection extends RunInspection {
-  records: Array<{ id: string; lr: number; state: ReproRecord['state']; roundsToTarget: number | null; rounds: number; best: number }>;
-  memory: () => Promise<{ numTensors: number; numBytes: number }>;
-}
+export type ReproInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
-const roundsText = (r: ReproRecord, cap: number) =>
-  r.roundsToTarget !== null
-    ? `${formatRounds(r.roundsToTarget, cap)}라운드`
-    : r.state === 'running' || r.state === 'waiting'
-      ? '—'
-      : `${cap}라운드 안에 못 닿음`;
+/** Where a run that ended without diverging got: the rounds to the target, or not within the cap. */
+const roundsText = (r: ReproRecord, cap: number) => (r.roundsToTarget !== null ? `${formatRounds(r.roundsToTarget, cap)}라운드` : `${cap}라운드 안에 못 닿음`);
+
+/** A run's accuracies as the chart and the CSV take them. */
+const curveOf = (r: ReproRecord): SettingCurve => ({
+  id: r.entry.id,
+  label: r.entry.label,
+  lr: r.entry.lr,
+  round: r.accuracies.map((_, i) => i + 1),
+  accuracy: r.accuracies,
+  best: monotone(r.accuracies),
+});
 
 function speedupText(fedsgd: ReproRecord | undefined, r: ReproRecord, cap: number): string {
   if (!fedsgd || r === fedsgd) return r === fedsgd ? '기준' : '—';
@@ -38,18 +42,12 @@ function speedupText(fedsgd: ReproRecord | undefined, r: ReproRecord, cap: numbe
   return s.speedup === null ? '알 수 없음' : formatSpeedup(s.speedup, s.speedupBound, '배');
 }
 
-export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproParams> & { inspect(): ReproInspection } {
+export function mount(ctx: WidgetContext<ReproParams>) {
   const root = ctx.root;
-  const chartEl = root.querySelector<HTMLElement>('[data-view="accuracy"]')!;
   const tableEl = root.querySelector<HTMLElement>('[data-view="table"]')!;
-  const chart = createCurves(chartEl, { label: '설정별 라운드에 따른 테스트 정확도' });
+  const chart = createCurves(root.querySelector<HTMLElement>('[data-view="accuracy"]')!, { label: '설정별 라운드에 따른 테스트 정확도' });
   // η chosen by the full-size run, rendered into the page at build time (see the .astro file).
-  let chosen: ChosenLrs = {};
-  try {
-    chosen = JSON.parse(root.dataset.lrs ?? '{}') as ChosenLrs;
-  } catch {
-    chosen = {};
-  }
+  const chosen = fromPage<ChosenLrs>(root.dataset.lrs, {});
 
   const run: Run<ReproParams, ReproState> = new Run(ctx, {
     init: () => initRepro({ ...ctx.values }, chosen),
@@ -86,11 +84,7 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
         'export-csv': {
           file: 'reproduction-accuracy',
           columns: ['setting', 'lr', 'round', 'test_accuracy', 'best_so_far'],
-          rows: () =>
-            run.state.records.flatMap((r) => {
-              const best = monotone(r.accuracies);
-              return r.accuracies.map((a, i) => ({ setting: r.entry.label, lr: r.entry.lr, round: i + 1, test_accuracy: a, best_so_far: best[i] }));
-            }),
+          rows: () => run.state.records.flatMap((r) => curveRows(curveOf(r))),
         },
       },
       json: {
@@ -109,18 +103,9 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
   });
 
   function draw() {
-    const useBest = ctx.values.curve === 'best';
-    chart.update({
-      series: run.state.records
-        .filter((r) => r.accuracies.length)
-        .map((r) => {
-          const ys = useBest ? monotone(r.accuracies) : r.accuracies;
-          return { id: r.entry.id, label: `${r.entry.label}, η=${r.entry.lr}`, rounds: ys.map((_, i) => i + 1), accuracy: ys };
-        }),
-      target: run.state.values.target / 100,
-      xMax: run.state.values.rounds,
-      yMin: 0.5,
-    });
+    const { records, values } = run.state;
+    const series = records.filter((r) => r.accuracies.length).map(curveOf);
+    chart.update({ series, curve: ctx.values.curve, target: values.target / 100, xMax: values.rounds });
     drawTable();
   }
 
@@ -175,6 +160,3 @@ export function mount(ctx: WidgetContext<ReproParams>): WidgetController<ReproPa
     }),
   });
 }
-
-/** The parameter table, re-exported for tests that build URLs. */
-export { params };

@@ -6,28 +6,17 @@
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { PARTITION_LABELS, type ReproPartition } from '~/data/reproduction';
 import { exportAction, type ExportSpec } from '../kit/export';
-import { create as createCurves } from './curves-chart';
-import type { ResultsChartData, ResultsParams, ResultsValues } from './results-params';
+import { create as createCurves, curveRows } from './curves-chart';
+import { fromPage, type ResultsChartData, type ResultsParams, type ResultsValues } from './results-params';
 
 export function mount(ctx: WidgetContext<ResultsParams>): WidgetController<ResultsParams> {
   const root = ctx.root;
-  const chartEl = root.querySelector<HTMLElement>('[data-view="curves"]')!;
-  let data: ResultsChartData | null = null;
-  try {
-    data = JSON.parse(root.dataset.curves ?? 'null') as ResultsChartData | null;
-  } catch {
-    data = null;
-  }
-  const chart = createCurves(chartEl, { label: '재현 실행의 라운드별 테스트 정확도' });
+  const data = fromPage<ResultsChartData | null>(root.dataset.curves, null);
+  const chart = createCurves(root.querySelector<HTMLElement>('[data-view="curves"]')!, { label: '재현 실행의 라운드별 테스트 정확도' });
 
   function draw(v: ResultsValues) {
     const series = data?.partitions[v.part] ?? [];
-    chart.update({
-      series: series.map((s) => ({ id: s.id, label: `${s.label}, η=${s.lr}`, rounds: s.round, accuracy: v.curve === 'best' ? s.best : s.accuracy })),
-      target: data?.target ?? null,
-      xMax: data?.cap ?? 100,
-      yMin: 0.5,
-    });
+    chart.update({ series, curve: v.curve, target: data?.target ?? null, xMax: data?.cap ?? 100 });
     if (!data) {
       ctx.announce('결과 파일이 없어 그래프를 그리지 못했습니다.', true);
       return;
@@ -45,9 +34,7 @@ export function mount(ctx: WidgetContext<ResultsParams>): WidgetController<Resul
         file: 'reproduction-curves',
         columns: ['partition', 'setting', 'lr', 'round', 'test_accuracy', 'best_so_far'],
         rows: () =>
-          Object.entries(data?.partitions ?? {}).flatMap(([part, series]) =>
-            series.flatMap((s) => s.round.map((r, i) => ({ partition: part, setting: s.label, lr: s.lr, round: r, test_accuracy: s.accuracy[i], best_so_far: s.best[i] }))),
-          ),
+          Object.entries(data?.partitions ?? {}).flatMap(([partition, series]) => series.flatMap((s) => curveRows(s).map((row) => ({ partition, ...row })))),
       },
     },
   });

@@ -3,6 +3,7 @@
  * which curve. Nothing here trains; the numbers come from the committed results file.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import type { SettingCurve } from './curves-chart';
 
 /** Which accuracy a curve shows; the live reproduction's chart offers the same choice. */
 export const CURVE = {
@@ -35,5 +36,14 @@ export type ResultsValues = Values<ResultsParams>;
 export interface ResultsChartData {
   target: number;
   cap: number;
-  partitions: Record<string, Array<{ id: string; label: string; lr: number; round: number[]; accuracy: number[]; best: number[] }>>;
+  partitions: Record<string, SettingCurve[]>;
+}
+
+/** A value the page rendered into a data attribute at build time (`fallback` when absent or unreadable). */
+export function fromPage<T>(json: string | undefined, fallback: T): T {
+  try {
+    return json === undefined ? fallback : (JSON.parse(json) as T);
+  } catch {
+    return fallback;
+  }
 }
