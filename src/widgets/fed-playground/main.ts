@@ -11,7 +11,6 @@ import type { DataSummary } from '~/engine/types';
 import type { WidgetContext } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { FLOAT_BYTES } from '~/engine/comm';
-import { prefersReducedMotion } from '~/runtime/lazy';
 import { create as createBoundary, type BoundaryRenderer } from '../renderers/boundary';
 import { ACCURACY_AXIS, create as createLineChart } from '../renderers/line-chart';
 import { create as createBandChart } from '../renderers/band-chart';
@@ -19,6 +18,7 @@ import { create as createDiagram, type Phase } from '../renderers/fed-diagram';
 import { create as createClientCards, type ClientCards } from '../renderers/client-cards';
 import { SERIES_COLORS } from '../renderers/colors';
 import { dequeueDraw, enqueueDraw } from '../renderers/plot-image';
+import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '../kit/rounds';
@@ -39,7 +39,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
   const globalView = view('global');
   const globalNote = q('[data-global-note]');
   const bytesNote = q('[data-bytes-note]');
-  const phaseSteps = [...root.querySelectorAll<HTMLElement>('[data-phase-step]')];
+  const markPhase = phaseSteps(root, PHASES);
   const phaseNoteLine = q('[data-phase-note]');
 
   const diagram = createDiagram(view('diagram'), { label: '서버와 클라이언트 사이에 모델이 오가는 한 라운드의 도식' });
@@ -76,10 +76,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
   let drawnRound: number[] = [];
   let trained: (number | undefined)[] = [];
 
-  const phaseMs = () => {
-    const ms = PHASE_MS[ctx.values.speed];
-    return prefersReducedMotion() && ms > 0 ? Math.max(ms, 600) : ms;
-  };
+  const phaseMs = () => phaseDuration(PHASE_MS[ctx.values.speed], 600);
 
   const run: Run<FedParams, RoundsState, RoundRecord> = new Run(ctx, {
     config: () => toRunConfig(ctx.values),
@@ -90,7 +87,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
     init: initRounds,
     reduce: reduceRounds,
     player: { phases: PHASES.length, phaseMs, rounds: (s) => s.rounds, round: (r) => r.round, show },
-    onReset: () => delete root.dataset.phase,
+    onReset: () => markPhase(null),
     onStart: start,
     summary,
     exports: {
@@ -144,7 +141,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
     const idle = '라운드를 시작하면 서버가 참여할 클라이언트를 무작위로 뽑습니다.';
     diagram.update({ phase: { round: 0, phase: 'idle', selected: [], duration: 0, note: idle } });
     if (phaseNoteLine) phaseNoteLine.textContent = idle;
-    markPhase(-1);
+    markPhase(null);
     const m = clientsPerRound(config.fraction, config.clients);
     if (bytesNote) {
       bytesNote.textContent =
@@ -190,7 +187,6 @@ export function mount(ctx: WidgetContext<FedParams>) {
   /** Draws `rec` at `phase` (the player decides when). */
   function show(rec: RoundRecord, phase: number, duration: number) {
     const name = PHASES[phase];
-    root.dataset.phase = name;
     markPhase(phase);
     const note = phaseNote(rec, name);
     const cfg = run.config();
@@ -232,13 +228,6 @@ export function mount(ctx: WidgetContext<FedParams>) {
         return `가중치 ${c}${renorm}로 평균한 변화량을 기울기처럼 써서 ${choiceLabel(params.algo, algo ?? 'fedavg')} 한 걸음을 갑니다.`;
       }
     }
-  }
-
-  function markPhase(i: number) {
-    phaseSteps.forEach((li, j) => {
-      if (j === i) li.setAttribute('aria-current', 'step');
-      else li.removeAttribute('aria-current');
-    });
   }
 
   /** Client cards for a phase: who takes part, and once training is over, what they learned. */

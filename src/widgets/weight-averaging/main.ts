@@ -7,7 +7,6 @@
  * it shows is the engine's own result.
  */
 import type { WidgetContext } from '~/runtime/widget';
-import { prefersReducedMotion } from '~/runtime/lazy';
 import { create as createMap, clientColor, type XY } from '../renderers/weight-map';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
@@ -15,6 +14,7 @@ import { initRounds, reduceRounds, type RoundRecord, type RoundsState } from '..
 import { choiceLabel } from '../kit/params';
 import { pct, subscript } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';
+import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { PHASE_MS, params, type AvgParams } from './params';
 import { HIDDEN, shownParameters, toRunConfig } from './config';
 import { fitPca, project, type Projection } from '~/engine/pca';
@@ -46,7 +46,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
   const mapView = q('[data-view="map"]')!;
   const mathView = q('[data-view="math"]')!;
   const mapNote = q('[data-map-note]');
-  const phaseSteps = [...root.querySelectorAll<HTMLElement>('[data-phase-step]')];
+  const markPhase = phaseSteps(root, PHASES);
   const map = createMap(mapView, { label: '로컬 모델과 글로벌 모델의 매개변수를 2차원에 투영한 지도' });
 
   // What the current run drew.
@@ -57,10 +57,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
   /** The numbers in the arithmetic panel: per shown parameter, the terms and the result. */
   let mathNumbers: { name: string; terms: { k: number; c: number; w: number }[]; result: number | null }[] = [];
 
-  const phaseMs = () => {
-    const ms = PHASE_MS[ctx.values.speed];
-    return prefersReducedMotion() && ms > 0 ? Math.max(ms, 900) : ms;
-  };
+  const phaseMs = () => phaseDuration(PHASE_MS[ctx.values.speed], 900);
   const classes = () => run.state.data?.numClasses ?? 2;
 
   const run: Run<AvgParams, RoundsState, RoundRecord> = new Run(ctx, {
@@ -74,7 +71,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
       fittedFor = null;
       showing = null;
       mathNumbers = [];
-      delete root.dataset.phase;
+      markPhase(null);
     },
     onStart: () => run.ui.parameters(`모델 매개변수 ${run.state.parameters}개 (입력 2 → 은닉 ${HIDDEN.join('·')} → 출력 ${classes()}, tanh)`),
     summary,
@@ -118,8 +115,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
 
   function show(rec: RoundRecord, phase: number, duration: number) {
     showing = { rec, phase };
-    root.dataset.phase = PHASES[phase];
-    phaseSteps.forEach((li, j) => (j === phase ? li.setAttribute('aria-current', 'step') : li.removeAttribute('aria-current')));
+    markPhase(phase);
     if (fittedFor !== rec) refit(rec);
     drawMap(duration);
     drawMath(rec, phase === PHASES.length - 1);
