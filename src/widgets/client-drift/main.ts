@@ -8,8 +8,8 @@
  * boundary grid the engine sends (./state.ts): a reading of the pictures, not a training metric.
  */
 import type { WidgetContext } from '~/runtime/widget';
-import { create as createOverlay, type BoundaryOverlayRenderer } from '../renderers/boundary-overlay';
-import { create as createLineChart } from '../renderers/line-chart';
+import { create as createOverlay } from '../renderers/boundary-overlay';
+import { ACCURACY_AXIS, create as createLineChart } from '../renderers/line-chart';
 import { clientColor } from '../renderers/weight-map';
 import { create as createClientCards, type ClientCards } from '../renderers/client-cards';
 import { Run } from '../kit/run';
@@ -42,15 +42,6 @@ function sideTitle(v: DriftValues, side: Side): string {
   return `${sideName(v, side)} · 디리클레 α = ${v.alpha}`;
 }
 
-interface SideView {
-  view: BoundaryOverlayRenderer;
-  stat: HTMLElement;
-  /** One card per client: its line, its data and how far its boundary is from the global one. */
-  clients: HTMLElement;
-  cards: ClientCards | null;
-  title: HTMLElement;
-}
-
 export function mount(ctx: WidgetContext<DriftParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
@@ -68,25 +59,21 @@ export function mount(ctx: WidgetContext<DriftParams>) {
   const accuracyChart = createLineChart(q('[data-view="accuracy"]')!, {
     label: '라운드별 글로벌 모델의 테스트 정확도',
     xLabel: '라운드',
-    yLabel: '정확도',
-    yDomain: [0, 1],
-    yPercent: true,
+    ...ACCURACY_AXIS,
     series,
   });
 
-  function makeView(side: Side): SideView {
-    const section = q(`[data-side="${side}"]`)!;
+  /** Per side: the picture, its line of figures, its title, and one card per client (its line, its data and how far its boundary is from the global one). */
+  const views = bySide((side) => {
+    const el = (sel: string) => q(`[data-side="${side}"] ${sel}`)!;
     return {
-      view: createOverlay(section.querySelector<HTMLElement>(`[data-view="${side}"]`)!, {
-        label: side === 'iid' ? 'IID 분할: 글로벌 모델의 결정 경계와 클라이언트들의 로컬 결정 경계' : '레이블 불균형 분할: 글로벌 모델의 결정 경계와 클라이언트들의 로컬 결정 경계',
-      }),
-      stat: section.querySelector<HTMLElement>('[data-side-stat]')!,
-      clients: section.querySelector<HTMLElement>('[data-client-cards]')!,
-      cards: null,
-      title: section.querySelector<HTMLElement>('[data-side-title]')!,
+      view: createOverlay(el(`[data-view="${side}"]`), { label: `${side === 'iid' ? 'IID' : '레이블 불균형'} 분할: 글로벌 모델의 결정 경계와 클라이언트들의 로컬 결정 경계` }),
+      stat: el('[data-side-stat]'),
+      clients: el('[data-client-cards]'),
+      cards: null as ClientCards | null,
+      title: el('[data-side-title]'),
     };
-  }
-  const views = bySide(makeView);
+  });
 
   const run: Run<DriftParams, DriftState, PairRound> = new Run(ctx, {
     sides: SIDES,
