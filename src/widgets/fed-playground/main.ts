@@ -10,7 +10,7 @@
 import type { DataSummary } from '~/engine/types';
 import type { WidgetContext } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
-import { FLOAT_BYTES } from '~/engine/comm';
+import { FLOAT_BYTES, flRoundBytes, totalBytes } from '~/engine/comm';
 import { create as createBoundary, type BoundaryRenderer } from '../renderers/boundary';
 import { ACCURACY_AXIS, create as createLineChart } from '../renderers/line-chart';
 import { create as createBandChart } from '../renderers/band-chart';
@@ -143,11 +143,13 @@ export function mount(ctx: WidgetContext<FedParams>) {
     if (phaseNoteLine) phaseNoteLine.textContent = idle;
     markPhase(null);
     const m = clientsPerRound(config.fraction, config.clients);
+    // One round's bytes as the engine counts them; SCAFFOLD sends a control variate with each model.
+    const perRound = formatBytes(totalBytes(flRoundBytes({ m, N: parameters })) * (config.algorithm === 'scaffold' ? 2 : 1));
     if (bytesNote) {
       bytesNote.textContent =
         config.algorithm === 'scaffold'
-          ? `SCAFFOLD는 모델과 같은 크기의 제어 변량을 함께 주고받습니다: 참여 클라이언트 ${m}명에게 모델 두 벌(${model} × 2)이 내려가고 두 벌씩 올라옵니다. 라운드마다 ${formatBytes(4 * m * parameters * FLOAT_BYTES)}, FedAvg의 두 배입니다.`
-          : `한 라운드에 모델 한 벌(${model})이 참여 클라이언트 ${m}명에게 내려가고 ${m}개가 올라옵니다: 라운드마다 ${formatBytes(2 * m * parameters * FLOAT_BYTES)}.`;
+          ? `SCAFFOLD는 모델과 같은 크기의 제어 변량을 함께 주고받습니다: 참여 클라이언트 ${m}명에게 모델 두 벌(${model} × 2)이 내려가고 두 벌씩 올라옵니다. 라운드마다 ${perRound}, FedAvg의 두 배입니다.`
+          : `한 라운드에 모델 한 벌(${model})이 참여 클라이언트 ${m}명에게 내려가고 ${m}개가 올라옵니다: 라운드마다 ${perRound}.`;
       if (config.dropout > 0) bytesNote.textContent += ' 이탈한 클라이언트에게 내려간 모델은 돌아오지 않으므로 올라오는 양은 그만큼 줄어듭니다.';
     }
     drawCharts();

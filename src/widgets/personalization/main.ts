@@ -118,10 +118,7 @@ export function mount(ctx: WidgetContext<PersParams>) {
       ...run.inspectBase(),
       runIds: bySide((side) => run.runId(side)),
       configs: bySide((side) => run.config(side)),
-      sides: bySide((side) => {
-        const s = run.state[side];
-        return { phase: s.phase, rounds: s.round, clients: s.clients, meanBefore: s.meanBefore, meanAfter: s.meanAfter };
-      }),
+      sides: run.state,
       drawn: { ...drawn },
     }),
   });
