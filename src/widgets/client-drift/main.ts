@@ -21,7 +21,7 @@ import { BOUNDARY_GRID, toRunConfig } from './config';
 import { SIDES, bySide, type Side } from '../kit/figure-config';
 import { validateConfig } from '~/engine/config';
 import type { DriftValues } from './params';
-import { byClient, figures, initDrift, onlyClass, reduceDrift, type DriftState, type PairRound } from './state';
+import { byClient, roundFigures, initDrift, onlyClass, reduceDrift, type DriftState, type PairRound } from './state';
 
 /** Dash patterns that, with the colours, tell the clients' lines apart. */
 const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4', '1 2', '12 4', '6 2 1 2'];
@@ -63,7 +63,10 @@ export function mount(ctx: WidgetContext<DriftParams>) {
     series,
   });
 
-  /** Per side: the picture, its line of figures, its title, and one card per client (its line, its data and how far its boundary is from the global one). */
+  /**
+   * Per side: the picture, the line of figures under it, its title, and one card per client (its
+   * line, its data and how far its boundary is from the global one).
+   */
   const views = bySide((side) => {
     const el = (sel: string) => q(`[data-side="${side}"] ${sel}`)!;
     return {
@@ -150,7 +153,7 @@ export function mount(ctx: WidgetContext<DriftParams>) {
         .filter(([, c]) => c.boundary)
         .map(([k, c]) => ({ key: String(k), ...lineOf(k), ...c.boundary! }));
       st.view.update({ boundary: b.global, overlays });
-      const f = figures(b);
+      const f = roundFigures(b);
       st.stat.textContent = `글로벌 테스트 정확도 ${pct(f.accuracy)} · 로컬과 다른 영역 평균 ${pct(f.disagreement, 0)}`;
       for (const [k, c] of b.clients) {
         if (!c.boundary) continue;
@@ -170,7 +173,8 @@ export function mount(ctx: WidgetContext<DriftParams>) {
   function drawCharts() {
     // The legend names the sides as the current comparison does.
     for (const s of series) s.label = sideName(ctx.values, s.key as Side);
-    const points = (y: 'accuracy' | 'disagreement') => run.history.flatMap((p) => SIDES.map((side) => ({ x: p.round, y: figures(p[side])[y], series: side })));
+    const points = (y: 'accuracy' | 'disagreement') =>
+      run.history.flatMap((p) => SIDES.map((side) => ({ x: p.round, y: roundFigures(p[side])[y], series: side })));
     const xMax = run.config('iid')?.rounds ?? ctx.values.rounds;
     disagreementChart.update({ points: points('disagreement'), xMax });
     accuracyChart.update({ points: points('accuracy'), xMax });
@@ -186,7 +190,7 @@ export function mount(ctx: WidgetContext<DriftParams>) {
     if (!last) return runSentence(run.status, head, null);
     const total = run.config('iid')?.rounds ?? v.rounds;
     const part = (side: Side, name: string) => {
-      const f = figures(last[side]);
+      const f = roundFigures(last[side]);
       return `${name}: 글로벌 테스트 정확도 ${pct(f.accuracy)}, 로컬 경계가 글로벌 경계와 다른 영역 평균 ${pct(f.disagreement, 0)}`;
     };
     const names = v.compare === 'split' ? (['IID', `디리클레 α = ${v.alpha}`] as const) : ([sideName(v, 'iid'), sideName(v, 'skew')] as const);
@@ -210,7 +214,7 @@ export function mount(ctx: WidgetContext<DriftParams>) {
       ...run.inspectBase(),
       runIds: bySide((side) => run.runId(side)),
       configs: bySide((side) => run.config(side)),
-      rounds: run.history.map((p) => ({ round: p.round, ...bySide((side) => figures(p[side])) })),
+      rounds: run.history.map((p) => ({ round: p.round, ...bySide((side) => roundFigures(p[side])) })),
       histograms: bySide((side) => run.state[side].data?.histograms ?? []),
       /** Lines drawn per side on the current picture (one per client whose model has a boundary). */
       lines: bySide((side) => root.querySelectorAll(`[data-view="${side}"] .boundary__line`).length),

@@ -49,7 +49,7 @@ export function meanDisagreement(r: SideRound): number {
 }
 
 /** What a side's round is summed up by: the global model's test accuracy and the mean disagreement. */
-export const figures = (r: SideRound) => ({ accuracy: r.metrics?.testAccuracy ?? NaN, disagreement: meanDisagreement(r) });
+export const roundFigures = (r: SideRound) => ({ accuracy: r.metrics?.testAccuracy ?? NaN, disagreement: meanDisagreement(r) });
 
 /** A round's clients in order of their number. */
 export const byClient = <C>(r: { clients: ReadonlyMap<number, C> }) => [...r.clients.entries()].sort(([a], [b]) => a - b);
