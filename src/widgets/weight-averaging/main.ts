@@ -124,13 +124,8 @@ export function mount(ctx: WidgetContext<AvgParams>) {
   /** Refits the projection on every weight vector of the run up to `rec` (presentation only). */
   function refit(rec: RoundRecord) {
     const done = run.history.filter((r) => r.round < rec.round);
-    const vectors: Float32Array[] = [];
-    if (done.length) vectors.push(done[0].before!);
-    else vectors.push(rec.before!);
-    for (const r of [...done, rec]) {
-      for (const l of locals(r)) vectors.push(l.weights);
-      vectors.push(r.after!);
-    }
+    // The first starting point, then each round's local models and the average they made.
+    const vectors = [(done[0] ?? rec).before!, ...[...done, rec].flatMap((r) => [...locals(r).map((l) => l.weights), r.after!])];
     projection = fitPca(vectors, 2, projection);
     fittedFor = rec;
     if (mapNote) {
