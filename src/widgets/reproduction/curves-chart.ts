@@ -71,22 +71,20 @@ export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChar
   const initial: CurvesChartData = { series: [], curve: 'best', target: null, xMax: 10 };
   return plotChart(el, { minWidth: 280, initialWidth: 560, initial }, (data, width) => {
     const height = 300;
-    // Lay the key out in rows that fit the width.
+    // Lay the key out in rows that fit the width: each entry gets its row and its x in it.
+    let row = 0;
+    let x = 0;
     const items = data.series.map((s, i) => {
       const label = `${s.label}, η=${s.lr}`;
-      return { label, ys: data.curve === 'best' ? s.best : s.accuracy, rounds: s.round, style: seriesStyle(s.id, i), w: 30 + textWidth(label) + 14 };
-    });
-    const rows: (typeof items)[] = [[]];
-    let used = 0;
-    for (const it of items) {
-      if (used + it.w > width - 50 && rows[rows.length - 1].length) {
-        rows.push([]);
-        used = 0;
+      const w = 30 + textWidth(label) + 14;
+      if (x > 0 && x + w > width - 50) {
+        row++;
+        x = 0;
       }
-      rows[rows.length - 1].push(it);
-      used += it.w;
-    }
-    const marginTop = 14 + 16 * rows.length;
+      x += w;
+      return { label, ys: data.curve === 'best' ? s.best : s.accuracy, rounds: s.round, style: seriesStyle(s.id, i), row, x: x - w };
+    });
+    const marginTop = 14 + 16 * (row + 1);
     const marks: Plot.Markish[] = [];
     if (data.target !== null) {
       marks.push(
@@ -102,17 +100,13 @@ export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChar
       // A dot at the last round shows where a run stopped (it reached the target, or its cap).
       marks.push(Plot.dot([pts[pts.length - 1]], { x: 'x', y: 'y', fill: s.style.color, r: 2.5, clip: true }));
     });
-    rows.forEach((row, ri) => {
-      let x = 0;
-      for (const it of row) {
-        const dy = -(marginTop - 10) + 16 * ri;
-        marks.push(
-          Plot.text([it.style.dash ? '╍╍╍' : '━━━'], { frameAnchor: 'top-left', dx: x, dy, fill: it.style.color, textAnchor: 'start' }),
-          Plot.text([it.label], { frameAnchor: 'top-left', dx: x + 30, dy, fill: 'currentColor', textAnchor: 'start' }),
-        );
-        x += it.w;
-      }
-    });
+    for (const it of items) {
+      const dy = -(marginTop - 10) + 16 * it.row;
+      marks.push(
+        Plot.text([it.style.dash ? '╍╍╍' : '━━━'], { frameAnchor: 'top-left', dx: it.x, dy, fill: it.style.color, textAnchor: 'start' }),
+        Plot.text([it.label], { frameAnchor: 'top-left', dx: it.x + 30, dy, fill: 'currentColor', textAnchor: 'start' }),
+      );
+    }
     return Plot.plot({
       width,
       height: height + marginTop,
