@@ -10,6 +10,7 @@
 import { defaultConfig } from '~/engine/config';
 import type { RunConfig } from '~/engine/types';
 import { settingId, settingLabel, type ReproPartition, type ReproductionReport } from '~/data/reproduction';
+import { FEDAVG_SETTINGS, type ReproValues } from './params';
 
 /** η the full-size run chose, by partition and setting id (what the page passes to the widget). */
 export type ChosenLrs = Partial<Record<ReproPartition, Record<string, number>>>;
@@ -20,7 +21,6 @@ export function chosenLrs(report: ReproductionReport | null): ChosenLrs {
   for (const r of report?.results ?? []) (out[r.partition] ??= {})[r.setting] = r.lr;
   return out;
 }
-import { FEDAVG_SETTINGS, type ReproValues } from './params';
 
 /** C, as in the paper. */
 export const FRACTION = 0.1;
@@ -32,8 +32,7 @@ export interface RaceEntry {
   algorithm: 'fedsgd' | 'fedavg';
   localEpochs: number;
   batchSize: number | 'all';
-  /** η before the reader's multiplier. */
-  baseLr: number;
+  /** η: the setting's own, times the reader's multiplier. */
   lr: number;
 }
 
@@ -59,7 +58,7 @@ export function race(v: ReproValues, chosen: ChosenLrs): RaceEntry[] {
   const entries: RaceEntry[] = [];
   const add = (algorithm: 'fedsgd' | 'fedavg', localEpochs: number, batchSize: number | 'all') => {
     const b = baseLr(chosen, v.partition, algorithm, localEpochs, batchSize);
-    entries.push({ id: settingId(algorithm, localEpochs, batchSize), label: settingLabel({ algorithm, localEpochs, batchSize }), algorithm, localEpochs, batchSize, baseLr: b, lr: tidy(b * v.lrScale) });
+    entries.push({ id: settingId(algorithm, localEpochs, batchSize), label: settingLabel({ algorithm, localEpochs, batchSize }), algorithm, localEpochs, batchSize, lr: tidy(b * v.lrScale) });
   };
   add('fedsgd', 1, 'all');
   for (const s of FEDAVG_SETTINGS) if (v[s.key]) add('fedavg', s.localEpochs, s.batchSize);
