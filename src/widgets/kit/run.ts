@@ -158,6 +158,8 @@ export class Run<T extends ParamTable, S, R = never> {
   private readonly started = new Map<string, RunConfig | null>();
   /** Rounds handed to the player so far. */
   private pushed = 0;
+  /** Sides that compute the player's next round after the one computing now (they take turns). */
+  private turns: string[] = [];
   /** The key of the sequence's job training now ('' once none is left). */
   private job: string | null = null;
   private pace = 0;
@@ -193,7 +195,7 @@ export class Run<T extends ParamTable, S, R = never> {
         phases: p.phases,
         phaseMs: p.phaseMs,
         active: () => this.active,
-        request: () => this.each((h) => h.step()),
+        request: () => this.requestRound(),
         show: (r, phase, duration) => {
           p.show(r, phase, duration);
           if (phase === p.phases - 1) this.progressed(p.round(r));
@@ -252,6 +254,7 @@ export class Run<T extends ParamTable, S, R = never> {
    */
   start(debounced: boolean, from?: S): void {
     this.player?.reset();
+    this.turns = [];
     this.pushed = 0;
     this.started.clear();
     const last = this.state;
@@ -342,6 +345,23 @@ export class Run<T extends ParamTable, S, R = never> {
     }
   }
 
+  /**
+   * One more round from every side, for the player. With no core to spare beside the workers (two
+   * sides on a two-core machine), the sides compute it one after another, so that the page keeps
+   * a core for drawing: computing both at once stretched the page's tasks about threefold (client
+   * drift on the jank bench's desktop profile, a 28 ms task took 88 ms). A round that waits here
+   * costs nothing the reader sees while the player shows the one before.
+   */
+  private requestRound(): void {
+    const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
+    if (this.sides.length === 1 || cores > this.sides.length) {
+      this.each((h) => h.step());
+      return;
+    }
+    this.turns = this.sides.slice(1);
+    this.hosts[this.sides[0]].step();
+  }
+
   /** Carries out what a transport button asks for. */
   private move(m: Move): void {
     if (m === 'none') return;
@@ -421,6 +441,7 @@ export class Run<T extends ParamTable, S, R = never> {
         break;
       case 'progress':
         if (!this.player) this.progressed(st.round);
+        else if (this.turns.length > 0) this.hosts[this.turns.shift()!].step();
         break;
       case 'finished':
         if (!this.player && !seq) this.end('finished');
