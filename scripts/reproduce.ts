@@ -32,10 +32,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSource, RunConfig } from '../src/engine/types';
-import { clientsPerRound, defaultConfig, DEFAULT_DIVERGE_FACTOR, run, validateConfig } from '../src/engine/index';
+import { clientsPerRound, DEFAULT_DIVERGE_FACTOR, run, validateConfig } from '../src/engine/index';
 import { monotone, roundsToTarget } from '../src/engine/metrics';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import {
+  defaultLr,
+  reproductionConfig,
   settingId,
   settingLabel,
   speedupAgainst,
@@ -45,6 +47,7 @@ import {
   type ReproResult,
   type ReproSetting,
   type ReproductionReport,
+  tidyLr,
 } from '../src/data/reproduction';
 
 type Scaled = ReproductionReport['scaled'];
@@ -81,15 +84,6 @@ export interface ReproOptions extends Scaled {
   jobs: number;
   out: string;
   help: boolean;
-}
-
-/**
- * Centres of the η grids, from short trial runs on this setup: FedSGD's full-gradient step
- * diverged at η = 2 and oscillated at η = 1; small-batch local SGD wants a smaller step.
- */
-export function defaultLr(algorithm: 'fedsgd' | 'fedavg', batchSize: number | 'all'): number {
-  if (algorithm === 'fedsgd' || batchSize === 'all') return 0.5;
-  return batchSize >= 50 ? 0.2 : 0.1;
 }
 
 /** Parses 'fedsgd' or 'ExB' ('1x10', '5xall'), optionally with '@η' ('1x10@0.05'). */
@@ -234,35 +228,18 @@ export const RUN_OPTIONS = { divergeFactor: DEFAULT_DIVERGE_FACTOR } as const;
 
 /** The engine configuration of one run. */
 export function configFor(opts: Pick<ReproOptions, 'seed' | 'clients' | 'fraction' | 'shardsPerClient'>, s: SettingSpec, partition: ReproPartition, lr: number, rounds: number): RunConfig {
-  return defaultConfig({
-    algorithm: s.algorithm,
-    dataset: { name: 'mnist', size: 0 },
-    model: { kind: '2nn' },
-    partition: { kind: partition, shardsPerClient: opts.shardsPerClient },
-    clients: opts.clients,
-    fraction: opts.fraction,
-    localEpochs: s.localEpochs,
-    batchSize: s.batchSize,
-    lr,
-    rounds,
-    weighting: 'samples',
-    shuffle: true,
-    seed: opts.seed,
-  });
+  return reproductionConfig({ ...opts, ...s, lr, partition, rounds });
 }
-
-/** 4 significant digits: keeps grid values readable (0.5/2 = 0.25, not 0.25000000000000006). */
-const tidy = (x: number) => Number(x.toPrecision(4));
 
 /**
  * The grid in the order it is tried: the centre first, then its neighbours outwards, alternating
  * below and above (the centre is the best guess, so the caps it sets save the most).
  */
 export function gridOrder(centre: number, points: number, factor: number): number[] {
-  const out = [tidy(centre)];
+  const out = [tidyLr(centre)];
   for (let k = 1; out.length < points; k++) {
-    out.push(tidy(centre / factor ** k));
-    if (out.length < points) out.push(tidy(centre * factor ** k));
+    out.push(tidyLr(centre / factor ** k));
+    if (out.length < points) out.push(tidyLr(centre * factor ** k));
   }
   return out;
 }
@@ -356,7 +333,7 @@ export async function tune(
         // The grid's best sits on its edge: the optimum may lie beyond, so look one step further.
         const b: ReproCandidate = best;
         const sorted = [...tried].sort((x, y) => x - y);
-        const next = b.lr === sorted[0] ? tidy(b.lr / opts.gridFactor) : b.lr === sorted[sorted.length - 1] ? tidy(b.lr * opts.gridFactor) : null;
+        const next = b.lr === sorted[0] ? tidyLr(b.lr / opts.gridFactor) : b.lr === sorted[sorted.length - 1] ? tidyLr(b.lr * opts.gridFactor) : null;
         if (next !== null && !tried.has(next) && sorted.length > 1) {
           extensions--;
           queue.push(next);

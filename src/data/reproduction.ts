@@ -1,10 +1,14 @@
 /**
  * The reproduction of the FedAvg paper's MNIST 2NN experiment (McMahan et al. 2017):
  * the shape of the results file `npm run reproduce` writes (./reproduction.json), the paper's
- * own numbers to put beside ours, and small helpers the page and the live widget share.
+ * own numbers to put beside ours, and small helpers the page, the live widget and the script share
+ * (the run's configuration among them, so that the three train the same experiment).
  *
- * Plain data only: no engine, no tfjs. The page imports it at build time.
+ * No tfjs: besides plain data it imports only the engine's configuration module. The page
+ * imports it at build time.
  */
+import { defaultConfig } from '../engine/config';
+import type { RunConfig } from '../engine/types';
 
 /** A data partition of the experiment: the paper's IID split or its pathological label shards. */
 export type ReproPartition = 'iid' | 'shards';
@@ -313,4 +317,48 @@ export function paperChecks(report: ReproductionReport): PaperCheck[] {
       holds: below(sh5, 1),
     },
   ];
+}
+
+/**
+ * η when no grid has chosen one for a setting: the centre of the reproduction's grid, from short
+ * trial runs on this setup (FedSGD's full-gradient step diverged at η = 2 and oscillated at η = 1;
+ * small-batch local SGD wants a smaller step).
+ */
+export function defaultLr(algorithm: 'fedsgd' | 'fedavg', batchSize: number | 'all'): number {
+  if (algorithm === 'fedsgd' || batchSize === 'all') return 0.5;
+  return batchSize >= 50 ? 0.2 : 0.1;
+}
+
+/** 4 significant digits: learning rates stay readable (0.5 / 2 = 0.25, 0.1 × 0.25 = 0.025). */
+export const tidyLr = (x: number): number => Number(x.toPrecision(4));
+
+/** What one run of the experiment varies. */
+export interface ReproRun extends Pick<ReproSetting, 'algorithm' | 'localEpochs' | 'batchSize'> {
+  lr: number;
+  partition: ReproPartition;
+  clients: number;
+  /** C: the fraction of clients chosen each round. */
+  fraction: number;
+  shardsPerClient: number;
+  rounds: number;
+  seed: number;
+}
+
+/** One run: the paper's 2NN on MNIST, clients weighted by their data, local batches shuffled. */
+export function reproductionConfig(r: ReproRun): RunConfig {
+  return defaultConfig({
+    algorithm: r.algorithm,
+    dataset: { name: 'mnist', size: 0 },
+    model: { kind: '2nn' },
+    partition: { kind: r.partition, shardsPerClient: r.shardsPerClient },
+    clients: r.clients,
+    fraction: r.fraction,
+    localEpochs: r.localEpochs,
+    batchSize: r.batchSize,
+    lr: r.lr,
+    rounds: r.rounds,
+    weighting: 'samples',
+    shuffle: true,
+    seed: r.seed,
+  });
 }

@@ -7,9 +7,8 @@
  * (10,000 training and 2,000 test images) instead of 70,000 images, K clients holding 10,000/K
  * examples each instead of 100 × 600, and C = 0.1 as in the paper.
  */
-import { defaultConfig } from '~/engine/config';
 import type { RunConfig } from '~/engine/types';
-import { settingId, settingLabel, type ReproPartition, type ReproductionReport } from '~/data/reproduction';
+import { defaultLr, reproductionConfig, settingId, settingLabel, tidyLr, type ReproPartition, type ReproductionReport } from '~/data/reproduction';
 import { FEDAVG_SETTINGS, type ReproValues } from './params';
 
 /** η the full-size run chose, by partition and setting id (what the page passes to the widget). */
@@ -36,29 +35,20 @@ export interface RaceEntry {
   lr: number;
 }
 
-/** η when the Node reproduction has not chosen one: the centres of its grids. */
-function fallbackLr(algorithm: 'fedsgd' | 'fedavg', batchSize: number | 'all'): number {
-  if (algorithm === 'fedsgd' || batchSize === 'all') return 0.5;
-  return batchSize >= 50 ? 0.2 : 0.1;
-}
-
 /**
  * η per setting: the one the full-size run (`npm run reproduce`) chose for this partition, when
  * it ran that setting, else the centre of its grid.
  */
 export function baseLr(chosen: ChosenLrs, partition: ReproPartition, algorithm: 'fedsgd' | 'fedavg', localEpochs: number, batchSize: number | 'all'): number {
   const lr = chosen[partition]?.[settingId(algorithm, localEpochs, batchSize)];
-  return typeof lr === 'number' && lr > 0 && lr <= 10 ? lr : fallbackLr(algorithm, batchSize);
+  return typeof lr === 'number' && lr > 0 && lr <= 10 ? lr : defaultLr(algorithm, batchSize);
 }
-
-/** Learning rates are shown and sent rounded to 4 significant digits (0.1 × 0.25 = 0.025). */
-const tidy = (x: number) => Number(x.toPrecision(4));
 
 export function race(v: ReproValues, chosen: ChosenLrs): RaceEntry[] {
   const entries: RaceEntry[] = [];
   const add = (algorithm: 'fedsgd' | 'fedavg', localEpochs: number, batchSize: number | 'all') => {
     const b = baseLr(chosen, v.partition, algorithm, localEpochs, batchSize);
-    entries.push({ id: settingId(algorithm, localEpochs, batchSize), label: settingLabel({ algorithm, localEpochs, batchSize }), algorithm, localEpochs, batchSize, lr: tidy(b * v.lrScale) });
+    entries.push({ id: settingId(algorithm, localEpochs, batchSize), label: settingLabel({ algorithm, localEpochs, batchSize }), algorithm, localEpochs, batchSize, lr: tidyLr(b * v.lrScale) });
   };
   add('fedsgd', 1, 'all');
   for (const s of FEDAVG_SETTINGS) if (v[s.key]) add('fedavg', s.localEpochs, s.batchSize);
@@ -66,19 +56,5 @@ export function race(v: ReproValues, chosen: ChosenLrs): RaceEntry[] {
 }
 
 export function toRunConfig(entry: RaceEntry, v: ReproValues): RunConfig {
-  return defaultConfig({
-    algorithm: entry.algorithm,
-    dataset: { name: 'mnist', size: 0 },
-    model: { kind: '2nn' },
-    partition: { kind: v.partition, shardsPerClient: 2 },
-    clients: v.clients,
-    fraction: FRACTION,
-    localEpochs: entry.localEpochs,
-    batchSize: entry.batchSize,
-    lr: entry.lr,
-    rounds: v.rounds,
-    weighting: 'samples',
-    shuffle: true,
-    seed: v.seed,
-  });
+  return reproductionConfig({ ...entry, partition: v.partition, clients: v.clients, fraction: FRACTION, shardsPerClient: 2, rounds: v.rounds, seed: v.seed });
 }
