@@ -9,7 +9,7 @@ import { Scaffold } from '~/engine/algorithms/scaffold';
 import { ServerOptimizer } from '~/engine/server-optimizers';
 import { localTestSplits } from '~/engine/personalization';
 import { Rng } from '~/engine/rng';
-import { initRounds, reduceRounds } from '~/widgets/kit/rounds';
+import { initRounds, reduceRounds } from '~/engine/rounds';
 import { collect, computed, defaultConfig, finalWeights, maxAbsDiff, ofType, setup, tf } from './engine-helpers';
 
 beforeAll(setup);

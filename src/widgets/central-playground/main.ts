@@ -12,7 +12,7 @@ import { create as createDataflow } from '../renderers/dataflow';
 import { Run, type RunInspection } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { EPOCH_COLUMNS, epochRow } from '../kit/export';
-import { initRounds, reduceRounds, type RoundsState } from '../kit/rounds';
+import { initRounds, reduceRounds, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../kit/params';
 import { num, pct } from '../renderers/format';
 import { PACE, params, type CentralParams } from './params';

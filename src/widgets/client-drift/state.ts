@@ -4,7 +4,7 @@
  * how much of the plane each client's model labels differently from the global model. Pure.
  */
 import type { EngineEvent } from '~/engine/types';
-import { argmaxGrid, initRounds, reduceRounds, type Grid, type RoundRecord, type RoundsState } from '../kit/rounds';
+import { argmaxGrid, initRounds, reduceRounds, type Grid, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { SIDES, type Side } from '../kit/figure-config';
 
 export interface SideRound extends RoundRecord {

@@ -4,7 +4,7 @@
  * picture); the page replays each round's events as four phases — send, train, return, average —
  * at the chosen speed. No learning happens here: every number and picture comes from an event.
  *
- * State: the kit's federated-round reducer (kit/rounds.ts). Views: the diagram, the client
+ * State: the federated-round record (engine/rounds.ts). Views: the diagram, the client
  * cards, the global model, three charts.
  */
 import type { DataSummary } from '~/engine/types';
@@ -21,7 +21,7 @@ import { dequeueDraw, enqueueDraw } from '../renderers/plot-image';
 import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
-import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '../kit/rounds';
+import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../kit/params';
 import { count, formatBytes, num, pct } from '../renderers/format';
 import { PHASE_MS, params, type FedParams } from './params';

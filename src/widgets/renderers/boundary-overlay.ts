@@ -10,7 +10,7 @@
 import { contours, geoPath, geoTransform } from 'd3';
 import { create as createBoundary, type BoundaryData } from './boundary';
 import { serializeSvg, SVG_NS } from './svg-file';
-import { argmaxGrid } from '../kit/rounds';
+import { argmaxGrid } from '~/engine/rounds';
 
 export { argmaxGrid };
 

@@ -10,7 +10,7 @@ import type { WidgetContext } from '~/runtime/widget';
 import { create as createMap, clientColor, type XY } from '../renderers/weight-map';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
-import { initRounds, reduceRounds, type RoundRecord, type RoundsState } from '../kit/rounds';
+import { initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../kit/params';
 import { pct, subscript } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';

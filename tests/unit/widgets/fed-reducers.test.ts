@@ -1,5 +1,5 @@
 /**
- * The federated widgets' reducers (kit/rounds.ts, client-drift/state.ts, dp-fedavg/state.ts) fed
+ * The federated widgets' reducers (engine/rounds.ts, client-drift/state.ts, dp-fedavg/state.ts) fed
  * with the events of real engine runs: what they gather must be what the engine said, a state once
  * made must never change, and the figures they derive must mean what the widgets print.
  */
@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { collect, defaultConfig, ofType, setup } from '../engine-helpers';
 import type { EngineEvent, RunConfig } from '~/engine/types';
 import { clientsPerRound } from '~/engine/selection';
-import { argmaxGrid, clientSpread, cumulativeBytes, initRounds, reduceRounds, type RoundsState } from '~/widgets/kit/rounds';
+import { argmaxGrid, clientSpread, cumulativeBytes, initRounds, reduceRounds, type RoundsState } from '~/engine/rounds';
 import { disagreement, initDrift, meanDisagreement, reduceDrift, type DriftState } from '~/widgets/client-drift/state';
 import { initDp, reduceDp, type DpState } from '~/widgets/dp-fedavg/state';
 

@@ -1,10 +1,12 @@
 /**
- * The reducer the federated widgets share: it gathers one round's engine events (who was
- * selected, each client's result and boundary, the averaging, the metrics) into a record, and
- * appends the record when the round's metrics close it. Pure: no DOM, no tfjs; each event gives
- * a new state and leaves the old one as it was (tested in Node).
+ * A federated run's events read back as rounds: one round's events (who was selected, each
+ * client's result and boundary, the averaging, the metrics) are gathered into a record, appended
+ * when the round's metrics close it. The federated widgets share it as their reducer; it lives
+ * with the engine because it only reads the engine's own event contract (types.ts), like the
+ * run-level readings in metrics.ts. Pure: no DOM, no tfjs; each event gives a new state and
+ * leaves the old one as it was (tested in Node).
  */
-import type { DataSummary, EngineEvent, RoundMetrics, RunConfig } from '~/engine/types';
+import type { DataSummary, EngineEvent, RoundMetrics, RunConfig } from './types';
 
 /** Class probabilities on a grid (the engine's boundary event). */
 export interface Grid {
