@@ -167,3 +167,47 @@ export function flRoundBytes({ m, N }: { m: number; N: number }): BytesByKind {
 export function totalBytes(b: BytesByKind): number {
   return Object.values(b).reduce((s, x) => s + (x ?? 0), 0);
 }
+
+/** The methods the formulas compare, as the pages name them. */
+export type CommMethod = 'fl' | 'sl' | 'slHandoff' | 'splitfed';
+
+/** The variables of the formulas, for one model, data set and cut. */
+export interface CommVars {
+  N: number;
+  p: number;
+  q: number;
+  etaC: number;
+}
+
+/** Bytes one epoch sends with K clients under each method (the table above, plus SplitFed with all K, E = 1). */
+export function methodEpochBytes(v: CommVars, K: number): Record<CommMethod, number> {
+  return {
+    fl: floatsToBytes(flFloats({ K, N: v.N }).total),
+    sl: floatsToBytes(slFloats({ p: v.p, q: v.q, K }).total),
+    slHandoff: floatsToBytes(slHandoffFloats({ p: v.p, q: v.q, K, N: v.N, etaC: v.etaC }).total),
+    splitfed: floatsToBytes(splitFedFloats({ p: v.p, q: v.q, m: K, clientParams: v.etaC * v.N }).total),
+  };
+}
+
+/**
+ * The message kinds each method's formula counts: what to add up of a run's bytesByKind to hold
+ * it against the formula (labels are left out, as the table leaves them out).
+ */
+export const METHOD_KINDS: Record<CommMethod, readonly MessageKind[]> = {
+  fl: ['weights-down', 'weights-up'],
+  sl: ['smashed', 'gradient'],
+  slHandoff: ['smashed', 'gradient', 'handoff'],
+  splitfed: ['smashed', 'gradient', 'weights-down', 'weights-up'],
+};
+
+/** Bytes of a run's tally that a method's formula counts. */
+export const methodBytes = (b: BytesByKind, method: CommMethod): number => METHOD_KINDS[method].reduce((s, k) => s + (b[k] ?? 0), 0);
+
+/** A count agrees with a formula's when they are equal up to float rounding (one part in a million). */
+export const sameBytes = (counted: number, formula: number): boolean => Math.abs(counted - formula) <= 1e-6 * formula;
+
+/** Client counts 1 … max to evaluate the formulas at: a log grid of 20 per decade, both ends included. */
+export function clientGrid(max: number): number[] {
+  const steps = Math.ceil(Math.log10(max) * 20);
+  return Array.from({ length: steps + 1 }, (_, i) => Math.min(max, 10 ** (i / 20)));
+}

@@ -21,6 +21,8 @@ import {
   type MessageKind,
   type RoundMetrics,
 } from '~/engine/index';
+import { clientGrid, methodBytes, methodEpochBytes, sameBytes } from '~/engine/comm';
+import { MEASURE_JOBS, measureConfig } from '~/engine/comm-runs';
 import { collect, defaultConfig, ofType, setup } from './engine-helpers';
 
 describe('communication formulas (Singh et al. 2019)', () => {
@@ -174,5 +176,52 @@ describe('property 3: measured bytes equal the formulas', () => {
       const p = clientSizes.reduce((a, b) => a + b, 0);
       expect(m.bytesUp + m.bytesDown).toBe(FLOAT_BYTES * (splitFedFloats({ p, q: 16, m: 2, clientParams: start.clientParameters!, epochs: 2 }).total + labelFloats(2 * p)));
     });
+  });
+});
+
+describe('the comparison pages: bytes per method, and the short runs that measure them', () => {
+  beforeAll(setup);
+
+  it('methodEpochBytes is the table in bytes, SplitFed with every client taking part', () => {
+    const v = { N: 199_210, p: 60_000, q: 200, etaC: 0.788 };
+    const b = methodEpochBytes(v, 100);
+    expect(b.fl).toBe(FLOAT_BYTES * flFloats({ K: 100, N: v.N }).total);
+    expect(b.sl).toBe(FLOAT_BYTES * slFloats({ p: v.p, q: v.q, K: 100 }).total);
+    expect(b.slHandoff).toBeCloseTo(FLOAT_BYTES * slHandoffFloats({ K: 100, ...v }).total, 3);
+    expect(b.splitfed).toBeCloseTo(FLOAT_BYTES * splitFedFloats({ p: v.p, q: v.q, m: 100, clientParams: v.etaC * v.N }).total, 3);
+    // Past the crossover SL with hand-off sends less than FL; below it, more.
+    const k = crossoverClients(v);
+    expect(methodEpochBytes(v, Math.ceil(k)).slHandoff).toBeLessThan(methodEpochBytes(v, Math.ceil(k)).fl);
+    expect(methodEpochBytes(v, Math.floor(k)).slHandoff).toBeGreaterThan(methodEpochBytes(v, Math.floor(k)).fl);
+  });
+
+  it('methodBytes adds the kinds a formula counts; sameBytes allows float rounding only', () => {
+    const b = { smashed: 10, gradient: 10, handoff: 5, labels: 3, 'weights-down': 7, 'weights-up': 7 };
+    expect([methodBytes(b, 'fl'), methodBytes(b, 'sl'), methodBytes(b, 'slHandoff'), methodBytes(b, 'splitfed')]).toEqual([14, 20, 25, 34]);
+    expect(sameBytes(1e9 + 1, 1e9)).toBe(true);
+    expect(sameBytes(1e9 + 10_000, 1e9)).toBe(false);
+  });
+
+  it('clientGrid runs from 1 to max, 20 points per decade', () => {
+    const g = clientGrid(10_000);
+    expect(g).toHaveLength(81);
+    expect([g[0], g[20], g.at(-1)]).toEqual([1, 10, 10_000]);
+    expect(clientGrid(64).at(-1)).toBe(64);
+  });
+
+  it('the measured runs with 4 clients count exactly the formulas of the split run’s own N, p, q, η_c', async () => {
+    const runs = MEASURE_JOBS.filter((j) => j.K === 4);
+    expect(runs.map((j) => j.method)).toEqual(['fl', 'sl', 'splitfed']);
+    const events = await Promise.all(runs.map((j) => collect(measureConfig(j.method, j.K, 8))));
+    const start = events[1][0];
+    if (start.type !== 'run-started') throw new Error('no run-started');
+    const vars = { N: start.parameters, p: start.data.trainSize, q: start.cutWidth!, etaC: start.clientParameters! / start.parameters };
+    expect(vars.q).toBe(8);
+    const formula = methodEpochBytes(vars, 4);
+    const counted = (i: number) => ofType(events[i], 'round-metrics')[0].metrics.bytesByKind;
+    expect(methodBytes(counted(0), 'fl')).toBe(formula.fl);
+    expect(methodBytes(counted(1), 'sl')).toBe(formula.sl);
+    expect(sameBytes(methodBytes(counted(1), 'slHandoff'), formula.slHandoff)).toBe(true);
+    expect(sameBytes(methodBytes(counted(2), 'splitfed'), formula.splitfed)).toBe(true);
   });
 });

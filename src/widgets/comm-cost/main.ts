@@ -4,83 +4,28 @@
  * lower chart puts the same formulas for a small model next to what the engine counted while it
  * really trained that model, one short run per method and client count, in the worker.
  */
-import type { EngineEvent, MessageKind, RunConfig } from '~/engine/types';
+import type { EngineEvent } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import type { BackendInfo } from '~/runtime/protocol';
-import { defaultConfig } from '~/engine/config';
-import { FLOAT_BYTES, crossoverClients, flFloats, slFloats, slHandoffFloats, splitFedFloats } from '~/engine/comm';
+import { FLOAT_BYTES, clientGrid, crossoverClients, methodBytes, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
+import { MEASURED_K, MEASURE_JOBS as JOBS, measureConfig } from '~/engine/comm-runs';
 import { create as createLogLog, type LogSeries, type LogDots } from '../renderers/loglog';
-import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount, type Method } from '../renderers/kinds';
+import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/kinds';
 import { dataTable } from '../renderers/data-table';
 import { Run } from '../kit/run';
 import { formatBytes } from '../renderers/format';
 import type { CommParams, CommValues } from './params';
 
 /** The methods the formulas cover, in the order they are listed. */
-const METHODS = ['fl', 'sl', 'slHandoff', 'splitfed'] as const satisfies readonly Method[];
-type CommMethod = (typeof METHODS)[number];
+const METHODS = ['fl', 'sl', 'slHandoff', 'splitfed'] as const satisfies readonly CommMethod[];
 const DASH: Record<CommMethod, string | undefined> = { fl: undefined, sl: '2,3', slHandoff: '7,3', splitfed: '1,0' };
 const SYMBOL: Record<CommMethod, string> = { fl: 'circle', sl: 'square', slHandoff: 'triangle', splitfed: 'diamond' };
-
-/** Client counts of the measured runs. */
-export const MEASURED_K = [1, 2, 4, 8, 16, 32, 64] as const;
-
-/** The variables of the formulas. */
-export interface CommVars {
-  N: number;
-  p: number;
-  q: number;
-  etaC: number;
-}
-
-/** Bytes one epoch sends for K clients under each method (the formulas' table, plus SplitFed). */
-export function epochBytes(v: CommVars, K: number): Record<CommMethod, number> {
-  return {
-    fl: flFloats({ K, N: v.N }).total * FLOAT_BYTES,
-    sl: slFloats({ p: v.p, q: v.q, K }).total * FLOAT_BYTES,
-    slHandoff: slHandoffFloats({ p: v.p, q: v.q, K, N: v.N, etaC: v.etaC }).total * FLOAT_BYTES,
-    splitfed: splitFedFloats({ p: v.p, q: v.q, m: K, clientParams: v.etaC * v.N }).total * FLOAT_BYTES,
-  };
-}
-
-/** K values 1 … max on a log grid (20 per decade, the ends included). */
-function kGrid(max: number): number[] {
-  const out: number[] = [];
-  const steps = Math.ceil(Math.log10(max) * 20);
-  for (let i = 0; i <= steps; i++) out.push(Math.min(max, 10 ** (i / 20)));
-  return out;
-}
-
-/** The run of one measured point: a method, a client count and the model's hidden width. */
-function measureConfig(method: 'fl' | 'sl' | 'splitfed', K: number, width: number): RunConfig {
-  return defaultConfig({
-    algorithm: method === 'fl' ? 'fedavg' : method === 'sl' ? 'split' : 'splitfed1',
-    dataset: { name: 'digits', noise: 0, size: 0 },
-    model: { kind: 'mlp', hidden: [width, 16], activation: 'relu' },
-    partition: { kind: 'iid', alpha: 0.5, shardsPerClient: 2 },
-    clients: K,
-    fraction: 1,
-    localEpochs: 1,
-    rounds: 1,
-    epochs: 1,
-    batchSize: 64,
-    lr: 0.1,
-    cut: 1,
-    variant: 'vanilla',
-    handoff: 'p2p',
-    shuffle: true,
-    seed: 1,
-  });
-}
 
 interface Measured {
   K: number;
   method: CommMethod;
   bytes: number;
 }
-
-/** The measured runs: every method at every client count. */
-const JOBS = MEASURED_K.flatMap((K) => (['fl', 'sl', 'splitfed'] as const).map((method) => ({ method, K })));
 
 /** What the measuring runs have counted so far. Pure reducer below. */
 export interface MeasureState {
@@ -91,8 +36,6 @@ export interface MeasureState {
   measuredVars: CommVars | null;
 }
 
-const sum = (b: Partial<Record<MessageKind, number>>, kinds: MessageKind[]) => kinds.reduce((s, k) => s + (b[k] ?? 0), 0);
-
 export function reduceMeasure(s: MeasureState, e: EngineEvent): MeasureState {
   const job = JOBS[s.job];
   if (!job) return s;
@@ -101,16 +44,9 @@ export function reduceMeasure(s: MeasureState, e: EngineEvent): MeasureState {
       if (job.method !== 'sl' || e.clientParameters === undefined || e.cutWidth === undefined) return s;
       return { ...s, measuredVars: { N: e.parameters, p: e.data.trainSize, q: e.cutWidth, etaC: e.clientParameters / e.parameters } };
     case 'round-metrics': {
-      const b = e.metrics.bytesByKind;
-      const add: Measured[] =
-        job.method === 'fl'
-          ? [{ K: job.K, method: 'fl', bytes: sum(b, ['weights-down', 'weights-up']) }]
-          : job.method === 'sl'
-            ? [
-                { K: job.K, method: 'sl', bytes: sum(b, ['smashed', 'gradient']) },
-                { K: job.K, method: 'slHandoff', bytes: sum(b, ['smashed', 'gradient', 'handoff']) },
-              ]
-            : [{ K: job.K, method: 'splitfed', bytes: sum(b, ['smashed', 'gradient', 'weights-down', 'weights-up']) }];
+      // The split run counts for SL with hand-off too: the same bytes with the hand-offs added.
+      const methods: CommMethod[] = job.method === 'sl' ? ['sl', 'slHandoff'] : [job.method];
+      const add = methods.map((method) => ({ K: job.K, method, bytes: methodBytes(e.metrics.bytesByKind, method) }));
       return { ...s, measured: [...s.measured, ...add] };
     }
     case 'run-finished':
@@ -120,6 +56,9 @@ export function reduceMeasure(s: MeasureState, e: EngineEvent): MeasureState {
       return s;
   }
 }
+
+/** Measured values that equal their formula's. */
+const matching = (mv: CommVars, measured: readonly Measured[]) => measured.filter((x) => sameBytes(x.bytes, methodEpochBytes(mv, x.K)[x.method])).length;
 
 export interface CommInspection {
   crossover: number;
@@ -159,12 +98,12 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
   const varsOf = (v: CommValues): CommVars => ({ N: v.n, p: v.p, q: v.q, etaC: v.eta });
 
   function seriesFor(v: CommVars, Ks: number[]): LogSeries[] {
-    const rows = Ks.map((K) => ({ K, b: epochBytes(v, K) }));
+    const rows = Ks.map((K) => ({ K, b: methodEpochBytes(v, K) }));
     return METHODS.map((m) => ({ key: m, label: METHOD_LABELS[m], color: METHOD_COLORS[m], dash: DASH[m], points: rows.map((r) => ({ x: r.K, y: r.b[m] })) }));
   }
 
   function crossoverText(v: CommVars): { text: string; k: number } {
-    const k = crossoverClients({ p: v.p, q: v.q, N: v.N, etaC: v.etaC });
+    const k = crossoverClients(v);
     const shown = k >= 100 ? formatKoreanCount(k) : k.toFixed(1);
     if (k < 1) return { k, text: `교차점 K* = 2pq / (N(2 − η_c)) ≈ ${k.toPrecision(2)}: 클라이언트가 한 명이어도 인계가 있는 분할 학습이 연합 학습보다 적게 보냅니다.` };
     return {
@@ -184,7 +123,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
     const { text, k } = crossoverText(v);
     headline.textContent = text;
     formulaChart.update({
-      series: seriesFor(v, kGrid(10_000)),
+      series: seriesFor(v, clientGrid(10_000)),
       rules: k >= 1 && k <= 10_000 ? [{ x: k, label: `교차점 K ≈ ${k >= 100 ? Math.round(k).toLocaleString('ko-KR') : k.toFixed(1)}` }] : [],
       xDomain: [1, 10_000],
     });
@@ -194,7 +133,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
         '클라이언트 수별 한 에폭의 통신량(값의 수와 바이트)',
         ['클라이언트 수 K', ...METHODS.map((m) => METHOD_LABELS[m]), '가장 적게 보내는 방식'],
         Ks.map((K) => {
-          const b = epochBytes(v, K);
+          const b = methodEpochBytes(v, K);
           const best = METHODS.reduce((a, m) => (b[m] < b[a] ? m : a), METHODS[0]);
           return [
             K.toLocaleString('ko-KR'),
@@ -243,7 +182,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
           columns: ['clients', 'method', 'measured_bytes', 'formula_bytes'],
           rows: () => {
             const mv = run.state.measuredVars;
-            return run.state.measured.map((x) => ({ clients: x.K, method: x.method, measured_bytes: x.bytes, formula_bytes: mv ? epochBytes(mv, x.K)[x.method] : '' }));
+            return run.state.measured.map((x) => ({ clients: x.K, method: x.method, measured_bytes: x.bytes, formula_bytes: mv ? methodEpochBytes(mv, x.K)[x.method] : '' }));
           },
         },
       },
@@ -253,7 +192,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
           widget: 'comm-cost',
           settings: ctx.values,
           formulaVariables: varsOf(ctx.values),
-          crossover: crossoverClients({ p: ctx.values.p, q: ctx.values.q, N: ctx.values.n, etaC: ctx.values.eta }),
+          crossover: crossoverClients(varsOf(ctx.values)),
           measuredVariables: run.state.measuredVars,
           measuredConfig: measureConfig('sl', 4, ctx.values.mw),
           backend: run.backend,
@@ -272,7 +211,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
       setupLine.textContent = '측정용 모델을 학습하고 있습니다.';
       return;
     }
-    const k = crossoverClients({ p: mv.p, q: mv.q, N: mv.N, etaC: mv.etaC });
+    const k = crossoverClients(mv);
     setupLine.textContent = `실측 모델: N = ${mv.N.toLocaleString('ko-KR')}, p = ${mv.p.toLocaleString('ko-KR')}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
     const dots: LogDots[] = METHODS.map((m) => ({
       key: m,
@@ -282,20 +221,20 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
       points: measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes })),
     }));
     measuredChart.update({
-      series: seriesFor(mv, kGrid(64)),
+      series: seriesFor(mv, clientGrid(64)),
       dots,
       rules: k >= 1 && k <= 64 ? [{ x: k, label: `교차점 K ≈ ${k.toFixed(1)}` }] : [],
       xDomain: [1, 64],
     });
     const rows = MEASURED_K.filter((K) => measured.some((x) => x.K === K)).map((K) => {
-      const f = epochBytes(mv, K);
+      const f = methodEpochBytes(mv, K);
       return [
         K.toLocaleString('ko-KR'),
         ...METHODS.map((m) => {
           const hit = measured.find((x) => x.K === K && x.method === m);
           if (!hit) return '…';
           const span = document.createElement('span');
-          const ok = Math.abs(hit.bytes - f[m]) <= 1e-6 * f[m];
+          const ok = sameBytes(hit.bytes, f[m]);
           span.append(`${formatBytes(hit.bytes)} `);
           const mark = document.createElement('span');
           mark.className = ok ? 'lab__ok' : 'lab__off';
@@ -313,21 +252,18 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
       ];
     });
     measuredTable.replaceChildren(table('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', ['클라이언트 수 K', ...METHODS.map((m) => METHOD_LABELS[m])], rows));
-    const all = measured.length;
-    const same = measured.filter((x) => Math.abs(x.bytes - epochBytes(mv, x.K)[x.method]) <= 1e-6 * epochBytes(mv, x.K)[x.method]).length;
-    root.dataset.matches = `${same}/${all}`;
+    root.dataset.matches = `${matching(mv, measured)}/${measured.length}`;
   }
 
   function summary(): string {
     const v = varsOf(ctx.values);
     const { text } = crossoverText(v);
-    const at = epochBytes(v, 100);
+    const at = methodEpochBytes(v, 100);
     const head = `N = ${v.N.toLocaleString('ko-KR')}, p = ${v.p.toLocaleString('ko-KR')}, q = ${v.q}, η_c = ${v.etaC}. ${text} 클라이언트 100명일 때 한 에폭에 연합 학습 ${formatBytes(at.fl)}, 분할 학습 ${formatBytes(at.sl)}, 인계가 있는 분할 학습 ${formatBytes(at.slHandoff)}, SplitFed ${formatBytes(at.splitfed)}.`;
     const { measuredVars: mv, measured } = run.state;
     if (!mv) return `${head} 실측은 준비 중입니다.`;
-    const same = measured.filter((x) => Math.abs(x.bytes - epochBytes(mv, x.K)[x.method]) <= 1e-6 * epochBytes(mv, x.K)[x.method]).length;
     const state = run.status === 'finished' ? '측정을 마쳤습니다' : '측정 중입니다';
-    return `${head} 실측: ${state}. 측정한 ${measured.length}개 값 중 ${same}개가 공식과 정확히 같습니다.`;
+    return `${head} 실측: ${state}. 측정한 ${measured.length}개 값 중 ${matching(mv, measured)}개가 공식과 정확히 같습니다.`;
   }
 
   drawFormula();
@@ -350,7 +286,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
     inspect: () => {
       const s = run.status;
       return {
-        crossover: crossoverClients({ p: ctx.values.p, q: ctx.values.q, N: ctx.values.n, etaC: ctx.values.eta }),
+        crossover: crossoverClients(varsOf(ctx.values)),
         vars: varsOf(ctx.values),
         measuredVars: run.state.measuredVars,
         measured: [...run.state.measured],
