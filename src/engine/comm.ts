@@ -163,6 +163,13 @@ export function flRoundBytes({ m, N }: { m: number; N: number }): BytesByKind {
   return { 'weights-down': floatsToBytes(m * N), 'weights-up': floatsToBytes(m * N) };
 }
 
+/** Two tallies added kind by kind (a run's running total). */
+export function addBytes(a: BytesByKind, b: BytesByKind): BytesByKind {
+  const out = { ...a };
+  for (const [k, x] of Object.entries(b) as [MessageKind, number][]) out[k] = (out[k] ?? 0) + x;
+  return out;
+}
+
 /** Sum over kinds. */
 export function totalBytes(b: BytesByKind): number {
   return Object.values(b).reduce((s, x) => s + (x ?? 0), 0);

@@ -21,7 +21,7 @@ import {
   type MessageKind,
   type RoundMetrics,
 } from '~/engine/index';
-import { clientGrid, methodBytes, methodEpochBytes, sameBytes } from '~/engine/comm';
+import { addBytes, clientGrid, methodBytes, methodEpochBytes, sameBytes } from '~/engine/comm';
 import { MEASURE_JOBS, measureConfig } from '~/engine/comm-runs';
 import { collect, defaultConfig, ofType, setup } from './engine-helpers';
 
@@ -198,6 +198,8 @@ describe('the comparison pages: bytes per method, and the short runs that measur
   it('methodBytes adds the kinds a formula counts; sameBytes allows float rounding only', () => {
     const b = { smashed: 10, gradient: 10, handoff: 5, labels: 3, 'weights-down': 7, 'weights-up': 7 };
     expect([methodBytes(b, 'fl'), methodBytes(b, 'sl'), methodBytes(b, 'slHandoff'), methodBytes(b, 'splitfed')]).toEqual([14, 20, 25, 34]);
+    expect(addBytes(b, { smashed: 1, 'raw-data': 2 })).toEqual({ ...b, smashed: 11, 'raw-data': 2 });
+    expect(b.smashed).toBe(10);
     expect(sameBytes(1e9 + 1, 1e9)).toBe(true);
     expect(sameBytes(1e9 + 10_000, 1e9)).toBe(false);
   });

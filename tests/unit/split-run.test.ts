@@ -5,6 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, layerCount, loadDataset, partition, run, validateConfig, Rng, type EngineEvent, type RunConfig } from '~/engine/index';
+import { datasetShape } from '~/engine/data/index';
+import { mlpSplitParams, verticalBlocks } from '~/engine/split/cut';
 import { collect, collectAborted, computed, data, defaultConfig, maxAbsDiff, ofType, setup, tf } from './engine-helpers';
 
 beforeAll(setup);
@@ -176,6 +178,24 @@ describe('validation of the split fields', () => {
     for (const model of [{ kind: 'mlp' as const, hidden: [] }, { kind: 'mlp' as const, hidden: [4, 5, 6] }, { kind: '2nn' as const, hidden: [] }, { kind: 'cnn' as const, hidden: [] }]) {
       for (const shape of [[8, 8, 1], [28, 28, 1]]) {
         expect(layerCount(model)).toBe(buildModel({ ...model, activation: 'relu' }, shape, 10).layers.length);
+      }
+    }
+  });
+});
+
+describe('parameter counts a page draws without running the engine', () => {
+  it('datasetShape is the shape the engine loads; mlpSplitParams adds up to the parameters it reports', async () => {
+    expect(datasetShape('digits')).toEqual({ inputShape: [8, 8, 1], classes: 10 });
+    expect(datasetShape('spiral').inputShape).toEqual([2]);
+    for (const variant of ['vanilla', 'vertical'] as const) {
+      for (const cut of [1, 2]) {
+        const config = digits({ algorithm: 'split', variant, cut, clients: 3, epochs: 1 });
+        const [start] = await collect(config);
+        if (start.type !== 'run-started') throw new Error('no run-started');
+        const { inputShape, classes } = datasetShape('digits');
+        const widths = [64, ...config.model.hidden, classes];
+        const bands = variant === 'vertical' ? verticalBlocks(inputShape, 3).map((b) => b.end - b.start) : undefined;
+        expect(mlpSplitParams(widths, cut, bands).reduce((a, b) => a + b, 0)).toBe(start.parameters);
       }
     }
   });

@@ -42,6 +42,12 @@ export function isSynthetic(name: DatasetName): name is SyntheticName {
   return (SYNTHETIC_NAMES as readonly string[]).includes(name);
 }
 
+/** Per-example input shape and class count of a data set, known before it is loaded. */
+export function datasetShape(name: SyntheticName | 'digits' | 'mnist'): { inputShape: number[]; classes: number } {
+  if (isSynthetic(name)) return { inputShape: [2], classes: SYNTHETIC_CLASSES[name] };
+  return { inputShape: DATASET_INFO[name].inputShape, classes: DATASET_INFO[name].classes };
+}
+
 /** Files under public/data the loaders read. */
 export const DATA_FILES = { digits: 'digits.bin.gz', mnistSubset: 'mnist-subset.bin.gz' } as const;
 

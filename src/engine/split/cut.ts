@@ -60,3 +60,19 @@ export function verticalBlocks(inputShape: number[], clients: number): Array<{ s
 
 /** Rows a vertical split can divide: image height, or the number of features of a flat input. */
 export const verticalRows = (inputShape: number[]): number => inputShape[0];
+
+/**
+ * Parameters (weights and biases) of each layer of an MLP with layer widths `widths` (input,
+ * hidden…, output) as split learning holds it. Vertical split (`bands`: the input width each
+ * client sees): every client has its own copy of the front layers [0, cut), the first seeing only
+ * its band of the input, and the server's first layer takes the K fronts' outputs side by side.
+ */
+export function mlpSplitParams(widths: readonly number[], cut: number, bands?: readonly number[]): number[] {
+  const out = widths.slice(1).map((w, i) => widths[i] * w + w);
+  if (!bands) return out;
+  const K = bands.length;
+  out[0] = bands.reduce((s, b) => s + b * widths[1] + widths[1], 0);
+  for (let i = 1; i < cut; i++) out[i] *= K;
+  if (cut < out.length) out[cut] = K * widths[cut] * widths[cut + 1] + widths[cut + 1];
+  return out;
+}

@@ -5,20 +5,14 @@
  * tfjs), so it runs on the page.
  */
 import { defaultConfig } from '~/engine/config';
-import { cutRange, layerCount, verticalBlocks } from '~/engine/split/cut';
-import { SYNTHETIC_CLASSES } from '~/engine/data/synthetic';
+import { cutRange, mlpSplitParams, verticalBlocks } from '~/engine/split/cut';
+import { datasetShape } from '~/engine/data/index';
 import type { RunConfig } from '~/engine/types';
 import type { NetColumn, NetworkData } from '../renderers/network';
 import type { SplitValues } from './params';
 
 /** Training points of the 2D sets (digits use all 1,437 training images). */
 export const POINTS_2D = 400;
-
-/** Per-example input shape and class count of a dataset choice. */
-export function dataShape(data: SplitValues['data']): { inputShape: number[]; classes: number } {
-  if (data === 'digits') return { inputShape: [8, 8, 1], classes: 10 };
-  return { inputShape: [2], classes: SYNTHETIC_CLASSES[data] };
-}
 
 export const hiddenOf = (v: Pick<SplitValues, 'layers' | 'units'>): number[] => Array.from({ length: v.layers }, () => v.units);
 
@@ -67,7 +61,7 @@ export function fixes(v: SplitValues): Fix[] {
     });
   }
   if (v.variant === 'vertical') {
-    const rows = dataShape(v.data).inputShape[0];
+    const rows = datasetShape(v.data).inputShape[0];
     if (v.clients > rows) {
       out.push({
         key: 'clients',
@@ -81,39 +75,18 @@ export function fixes(v: SplitValues): Fix[] {
 
 /** The network to draw for these settings. */
 export function networkOf(v: SplitValues): NetworkData {
-  const { inputShape, classes } = dataShape(v.data);
-  const hidden = hiddenOf(v);
-  const input = inputShape.reduce((a, b) => a * b, 1);
-  const widths = [input, ...hidden, classes];
+  const { inputShape, classes } = datasetShape(v.data);
+  const widths = [inputShape.reduce((a, b) => a * b, 1), ...hiddenOf(v), classes];
   const columns: NetColumn[] = widths.map((width, i) => ({
     label: i === 0 ? '입력' : i === widths.length - 1 ? '출력' : `은닉 ${i}`,
     width,
   }));
-  const layerParams = widths.slice(1).map((w, i) => widths[i] * w + w);
-  const model = { kind: 'mlp' as const, hidden };
-  const range = cutRange(model, v.variant);
-  const L = layerCount(model);
-  const cut = Math.max(range.min, Math.min(Math.max(range.min, range.max), v.cut));
-  let bands: number[] | undefined;
-  if (v.variant === 'vertical') {
-    const K = Math.min(v.clients, inputShape[0]);
-    bands = verticalBlocks(inputShape, K).map((b) => b.end - b.start);
-    // Each client's front has the configured widths but sees only its band of the input.
-    layerParams[0] = bands.reduce((s, b) => s + b * widths[1] + widths[1], 0);
-    for (let i = 1; i < cut; i++) layerParams[i] *= K;
-    // The server's first layer takes the concatenation of the K fronts' outputs.
-    if (cut < L) layerParams[cut] = K * widths[cut] * widths[cut + 1] + widths[cut + 1];
-  }
-  return {
-    columns,
-    layerParams,
-    variant: v.variant,
-    cut,
-    cutMin: range.min,
-    cutMax: Math.max(range.min, range.max),
-    clients: v.variant === 'vertical' ? Math.min(v.clients, inputShape[0]) : v.clients,
-    bands,
-  };
+  const range = cutRange({ kind: 'mlp', hidden: hiddenOf(v) }, v.variant);
+  const cutMax = Math.max(range.min, range.max);
+  const cut = Math.max(range.min, Math.min(cutMax, v.cut));
+  const clients = v.variant === 'vertical' ? Math.min(v.clients, inputShape[0]) : v.clients;
+  const bands = v.variant === 'vertical' ? verticalBlocks(inputShape, clients).map((b) => b.end - b.start) : undefined;
+  return { columns, layerParams: mlpSplitParams(widths, cut, bands), variant: v.variant, cut, cutMin: range.min, cutMax, clients, bands };
 }
 
 /** "1번째 층 뒤 (클라이언트 1개 층, 서버 2개 층)" — what the cut handle says. */

@@ -6,7 +6,7 @@
  */
 import type { EngineEvent, RoundMetrics } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import type { BytesByKind } from '~/engine/comm';
+import { totalBytes, type BytesByKind } from '~/engine/comm';
 import { create as createNetwork } from '../renderers/network';
 import { ACCURACY_AXIS, TRAIN_TEST, create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createPixels, squareUp } from '../renderers/pixels';
@@ -19,7 +19,7 @@ import { choiceLabel } from '../kit/params';
 import { count, formatBytes, num, pct } from '../renderers/format';
 import { BATCH_PACE, FLIGHT, PACE, params, type SplitParams, type SplitValues } from './params';
 import { cutText, fixes, networkOf, toRunConfig } from './config';
-import { initSplit, reduceSplit, totalBytes, type SplitState } from './state';
+import { initSplit, reduceSplit, type SplitState } from './state';
 
 /** What tests read (also handy in the console). */
 export interface SplitInspection extends RunInspection {

@@ -4,7 +4,7 @@
  * the per-batch events seen, and the latest smashed sample. No DOM, no tfjs.
  */
 import type { EngineEvent, MessageKind, RoundMetrics, RunConfig } from '~/engine/types';
-import { splitEpochBytes, type BytesByKind } from '~/engine/comm';
+import { addBytes, splitEpochBytes, type BytesByKind } from '~/engine/comm';
 
 export interface SplitState {
   config: RunConfig | null;
@@ -42,7 +42,7 @@ export const initSplit = (): SplitState => ({
   sample: null,
 });
 
-const add = (b: BytesByKind, kind: MessageKind, bytes: number): BytesByKind => ({ ...b, [kind]: (b[kind] ?? 0) + bytes });
+const add = (b: BytesByKind, kind: MessageKind, bytes: number): BytesByKind => addBytes(b, { [kind]: bytes });
 const count = (s: SplitState, key: string) => ({ ...s.seen, [key]: (s.seen[key] ?? 0) + 1 });
 
 /** The formula's bytes by kind for one epoch of the run that started. */
@@ -83,15 +83,9 @@ export function reduceSplit(s: SplitState, e: EngineEvent): SplitState {
       return { ...s, seen: count(s, `message:${e.kind}`), epochBytes: add(s.epochBytes, e.kind, e.bytes) };
     case 'client-handoff':
       return { ...s, seen: count(s, e.type), epochBytes: add(s.epochBytes, 'handoff', e.bytes) };
-    case 'round-metrics': {
-      let totals = s.totals;
-      for (const [k, b] of Object.entries(e.metrics.bytesByKind) as [MessageKind, number][]) totals = add(totals, k, b);
-      return { ...s, rows: [...s.rows, e.metrics], epochBytes: { ...e.metrics.bytesByKind }, epochDone: true, totals };
-    }
+    case 'round-metrics':
+      return { ...s, rows: [...s.rows, e.metrics], epochBytes: { ...e.metrics.bytesByKind }, epochDone: true, totals: addBytes(s.totals, e.metrics.bytesByKind) };
     default:
       return s;
   }
 }
-
-/** All bytes of a tally. */
-export const totalBytes = (b: BytesByKind): number => Object.values(b).reduce((a, x) => a + (x ?? 0), 0);

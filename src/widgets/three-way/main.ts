@@ -5,7 +5,7 @@
  * starts it again from the first method.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { FLOAT_BYTES } from '~/engine/comm';
+import { FLOAT_BYTES, totalBytes } from '~/engine/comm';
 import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createBars, type BarPart } from '../renderers/hbars';
 import { create as createPixels, squareUp, type PixelRenderer } from '../renderers/pixels';
@@ -17,7 +17,7 @@ import { count, formatBytes, pct } from '../renderers/format';
 import type { MessageKind } from '~/engine/types';
 import type { ThreeWayParams } from './params';
 import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
-import { initRace, reduceRace, totalBytes, type RaceRecord, type RaceState } from './state';
+import { initRace, reduceRace, type RaceRecord, type RaceState } from './state';
 
 export interface ThreeWayInspection extends RunInspection {
   /** Index of the run under way (4 when all are done). */

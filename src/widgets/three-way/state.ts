@@ -5,6 +5,7 @@
  * not arrival times: several events can reach the page in one batch. No DOM, no tfjs.
  */
 import type { EngineEvent, MessageKind, RoundMetrics, RunConfig, ServerView } from '~/engine/types';
+import { addBytes } from '~/engine/comm';
 import { RACE, type RaceMethod } from './config';
 
 /** Everything one method's run reported. */
@@ -54,8 +55,6 @@ const emptyRecord = (method: RaceMethod): RaceRecord => ({
 
 export const initRace = (): RaceState => ({ records: RACE.map(emptyRecord), current: 0, roundClientTimes: [] });
 
-export const totalBytes = (b: Partial<Record<MessageKind, number>>): number => Object.values(b).reduce((s, x) => s + (x ?? 0), 0);
-
 export function reduceRace(s: RaceState, e: EngineEvent): RaceState {
   const r = s.records[s.current];
   if (!r) return s;
@@ -73,14 +72,12 @@ export function reduceRace(s: RaceState, e: EngineEvent): RaceState {
       if ((r.method !== 'fl' && r.method !== 'splitfed') || e.ms === undefined) return s;
       return { ...s, roundClientTimes: [...s.roundClientTimes, e.ms] };
     case 'round-metrics': {
-      const bytes = { ...r.bytes };
-      for (const [k, b] of Object.entries(e.metrics.bytesByKind) as [MessageKind, number][]) bytes[k] = (bytes[k] ?? 0) + b;
       // Clients of a round in parallel: the round waits for its slowest client only. SplitFed
       // V2 shares one server part in sequence, so its clients cannot overlap: no saving.
       const parallel = r.method === 'fl' || (r.method === 'splitfed' && r.config?.algorithm === 'splitfed1');
       const times = s.roundClientTimes;
       const saving = parallel && times.length > 1 ? times.reduce((a, b) => a + b, 0) - Math.max(...times) : 0;
-      return put({ rows: [...r.rows, e.metrics], bytes, wall: r.wall + (e.ms ?? 0), parallelSaving: r.parallelSaving + saving }, { roundClientTimes: [] });
+      return put({ rows: [...r.rows, e.metrics], bytes: addBytes(r.bytes, e.metrics.bytesByKind), wall: r.wall + (e.ms ?? 0), parallelSaving: r.parallelSaving + saving }, { roundClientTimes: [] });
     }
     case 'server-view':
       return put({ view: e });
