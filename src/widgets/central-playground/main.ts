@@ -7,7 +7,7 @@
 import type { EngineEvent, RoundMetrics } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createBoundary } from '../renderers/boundary';
-import { ACCURACY_AXIS, TRAIN_TEST, create as createLineChart, type LinePoint } from '../renderers/line-chart';
+import { createEpochCharts } from '../renderers/line-chart';
 import { create as createDataflow } from '../renderers/dataflow';
 import { Run, type RunInspection } from '../kit/run';
 import { runSentence } from '../kit/status';
@@ -28,27 +28,9 @@ export interface CentralInspection extends RunInspection {
 export function mount(ctx: WidgetContext<CentralParams>): WidgetController<CentralParams> & { inspect(): CentralInspection } {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const views = {
-    boundary: q('[data-view="boundary"]')!,
-    loss: q('[data-view="loss"]')!,
-    accuracy: q('[data-view="accuracy"]')!,
-    dataflow: q('[data-view="dataflow"]')!,
-  };
-
-  const boundary = createBoundary(views.boundary, { label: '데이터 점과 모델의 결정 경계' });
-  const loss = createLineChart(views.loss, {
-    label: '에폭별 손실',
-    xLabel: '에폭',
-    yLabel: '손실',
-    series: TRAIN_TEST,
-  });
-  const accuracy = createLineChart(views.accuracy, {
-    label: '에폭별 정확도',
-    xLabel: '에폭',
-    ...ACCURACY_AXIS,
-    series: TRAIN_TEST,
-  });
-  const dataflow = createDataflow(views.dataflow, { label: '클라이언트의 원본 데이터가 중앙 서버로 모이는 모습' });
+  const boundary = createBoundary(q('[data-view="boundary"]')!, { label: '데이터 점과 모델의 결정 경계' });
+  const charts = createEpochCharts(q('[data-view="loss"]')!, q('[data-view="accuracy"]')!);
+  const dataflow = createDataflow(q('[data-view="dataflow"]')!, { label: '클라이언트의 원본 데이터가 중앙 서버로 모이는 모습' });
 
   /** performance.now() of the last settings change not yet drawn (the benchmark reads marks). */
   let changeAt = 0;
@@ -63,8 +45,8 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
     onReset: () => (changeAt = performance.now()),
     onEvent,
     onEnd: (s) => {
-      loss.flush();
-      accuracy.flush();
+      charts.loss.flush();
+      charts.accuracy.flush();
       dataflow.update({ serverStatus: s === 'finished' ? `학습 완료 · 에폭 ${rows().length}` : '학습이 발산해 멈췄습니다' });
     },
     pace: () => PACE[ctx.values.speed],
@@ -82,22 +64,11 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
         value: () => ({ widget: 'central-playground', settings: ctx.values, config: run.config() ?? toRunConfig(ctx.values), parameters: run.state.parameters, backend: run.backend }),
       },
       prefix: 'central',
-      views: { boundary: () => boundary.toSvg(), dataflow: () => dataflow.toSvg(), loss, accuracy },
+      views: { boundary: () => boundary.toSvg(), dataflow: () => dataflow.toSvg(), loss: charts.loss, accuracy: charts.accuracy },
     },
   });
 
-  function drawCharts() {
-    const lossPts: LinePoint[] = [];
-    const accPts: LinePoint[] = [];
-    for (const r of rows()) {
-      lossPts.push({ x: r.round, y: r.trainLoss, series: 'train' }, { x: r.round, y: r.testLoss, series: 'test' });
-      if (r.trainAccuracy !== undefined) accPts.push({ x: r.round, y: r.trainAccuracy, series: 'train' });
-      accPts.push({ x: r.round, y: r.testAccuracy, series: 'test' });
-    }
-    const xMax = run.config()?.epochs ?? ctx.values.epochs;
-    loss.update({ points: lossPts, xMax });
-    accuracy.update({ points: accPts, xMax });
-  }
+  const drawCharts = () => charts.update(rows(), run.config()?.epochs ?? ctx.values.epochs);
 
   function summary(): string {
     const v = ctx.values;
@@ -181,8 +152,7 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
     },
     destroy() {
       boundary.destroy();
-      loss.destroy();
-      accuracy.destroy();
+      charts.destroy();
       dataflow.destroy();
     },
     inspect: () => ({ ...run.inspectBase(), rows: rows(), parameters: run.state.parameters, memory: () => run.memory() }),

@@ -11,6 +11,7 @@
 import * as Plot from '@observablehq/plot';
 import { plotChart, type ChartRenderer } from './plot-image';
 import { fromZero, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule } from './plot-parts';
+import type { RoundMetrics } from '~/engine/types';
 import { SERIES_COLORS } from './colors';
 
 export interface LinePoint {
@@ -90,4 +91,30 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
       marks,
     });
   });
+}
+
+/** The pair of per-epoch charts of a training widget (centralized and split learning): loss, then accuracy. */
+export function createEpochCharts(lossEl: HTMLElement, accuracyEl: HTMLElement, series: SeriesStyle[] = TRAIN_TEST) {
+  const loss = create(lossEl, { label: '에폭별 손실', xLabel: '에폭', yLabel: '손실', series });
+  const accuracy = create(accuracyEl, { label: '에폭별 정확도', xLabel: '에폭', ...ACCURACY_AXIS, series });
+  return {
+    loss,
+    accuracy,
+    /** Draws the training and test lines of `rows` (accuracy on training data when measured), and `extra` points. */
+    update(rows: readonly RoundMetrics[], xMax: number, extra: { loss: LinePoint[]; accuracy: LinePoint[] } = { loss: [], accuracy: [] }) {
+      const lossPts: LinePoint[] = [];
+      const accPts: LinePoint[] = [];
+      for (const r of rows) {
+        lossPts.push({ x: r.round, y: r.trainLoss, series: 'train' }, { x: r.round, y: r.testLoss, series: 'test' });
+        if (r.trainAccuracy !== undefined) accPts.push({ x: r.round, y: r.trainAccuracy, series: 'train' });
+        accPts.push({ x: r.round, y: r.testAccuracy, series: 'test' });
+      }
+      loss.update({ points: [...lossPts, ...extra.loss], xMax });
+      accuracy.update({ points: [...accPts, ...extra.accuracy], xMax });
+    },
+    destroy() {
+      loss.destroy();
+      accuracy.destroy();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import type { EngineEvent, RoundMetrics } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { totalBytes, type BytesByKind } from '~/engine/comm';
 import { create as createNetwork } from '../renderers/network';
-import { ACCURACY_AXIS, TRAIN_TEST, create as createLineChart, type LinePoint } from '../renderers/line-chart';
+import { TRAIN_TEST, createEpochCharts, type LinePoint } from '../renderers/line-chart';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { create as createByteTable, type ByteRow } from '../renderers/byte-table';
 import { KIND_LABELS, KIND_ORDER } from '../renderers/kinds';
@@ -66,18 +66,7 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
   });
   const bytes = createByteTable(q('[data-view="bytes"]')!, { caption: '종류별로 오간 바이트: 이번 에폭, 공식, 누적' });
   const sample = createPixels(q('[data-view="sample"]')!, { cell: 14, maxWidth: 180 });
-  const lossChart = createLineChart(q('[data-view="loss"]')!, {
-    label: '에폭별 손실',
-    xLabel: '에폭',
-    yLabel: '손실',
-    series: SERIES,
-  });
-  const accChart = createLineChart(q('[data-view="accuracy"]')!, {
-    label: '에폭별 정확도',
-    xLabel: '에폭',
-    ...ACCURACY_AXIS,
-    series: SERIES,
-  });
+  const charts = createEpochCharts(q('[data-view="loss"]')!, q('[data-view="accuracy"]')!, SERIES);
 
   /** The run before this one: its rows and what made it different, for the comparison lines. */
   let previous: { rows: readonly RoundMetrics[]; what: string; settings: SplitValues } | null = null;
@@ -132,7 +121,7 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
         },
       },
       prefix: 'split',
-      views: { network: () => network.toSvg(), sample: () => sample.toSvg(), loss: lossChart, accuracy: accChart },
+      views: { network: () => network.toSvg(), sample: () => sample.toSvg(), loss: charts.loss, accuracy: charts.accuracy },
     },
   });
 
@@ -171,23 +160,13 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
 
   function drawCharts() {
     const rows = run.state.rows;
-    const lossPts: LinePoint[] = [];
-    const accPts: LinePoint[] = [];
-    for (const r of rows) {
-      lossPts.push({ x: r.round, y: r.trainLoss, series: 'train' }, { x: r.round, y: r.testLoss, series: 'test' });
-      if (r.trainAccuracy !== undefined) accPts.push({ x: r.round, y: r.trainAccuracy, series: 'train' });
-      accPts.push({ x: r.round, y: r.testAccuracy, series: 'test' });
-    }
     const showPrev = ctx.values.compare && previous && previous.rows.length > 0;
-    if (showPrev) {
-      for (const r of previous!.rows) {
-        lossPts.push({ x: r.round, y: r.testLoss, series: 'prev' });
-        accPts.push({ x: r.round, y: r.testAccuracy, series: 'prev' });
-      }
-    }
-    const xMax = Math.max(run.config()?.epochs ?? ctx.values.epochs, showPrev ? previous!.rows.length : 0);
-    lossChart.update({ points: lossPts, xMax });
-    accChart.update({ points: accPts, xMax });
+    const prev = showPrev ? previous!.rows : [];
+    const xMax = Math.max(run.config()?.epochs ?? ctx.values.epochs, prev.length);
+    charts.update(rows, xMax, {
+      loss: prev.map((r): LinePoint => ({ x: r.round, y: r.testLoss, series: 'prev' })),
+      accuracy: prev.map((r): LinePoint => ({ x: r.round, y: r.testAccuracy, series: 'prev' })),
+    });
     if (compareNote) {
       compareNote.hidden = !showPrev;
       if (showPrev) {
@@ -328,8 +307,7 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
       network.destroy();
       bytes.destroy();
       sample.destroy();
-      lossChart.destroy();
-      accChart.destroy();
+      charts.destroy();
     },
     inspect: () => {
       const s = run.state;
