@@ -23,18 +23,10 @@ export function measureConfig(method: MeasuredMethod, K: number, width: number):
     algorithm: method === 'fl' ? 'fedavg' : method === 'sl' ? 'split' : 'splitfed1',
     dataset: { name: 'digits', noise: 0, size: 0 },
     model: { kind: 'mlp', hidden: [width, 16], activation: 'relu' },
-    partition: { kind: 'iid', alpha: 0.5, shardsPerClient: 2 },
     clients: K,
-    fraction: 1,
     localEpochs: 1,
     rounds: 1,
     epochs: 1,
     batchSize: 64,
-    lr: 0.1,
-    cut: 1,
-    variant: 'vanilla',
-    handoff: 'p2p',
-    shuffle: true,
-    seed: 1,
   });
 }

@@ -41,3 +41,34 @@ export function speedup(baselineRounds: number | null, rounds: number | null): n
   if (baselineRounds === null || rounds === null || !(rounds > 0)) return null;
   return baselineRounds / rounds;
 }
+
+/** Ranks by ascending value (1 = fewest rounds); values that are unknown get none. */
+export function ranksOf(values: readonly (number | null)[]): (number | null)[] {
+  const idx = values
+    .map((v, i) => [v, i] as const)
+    .filter(([v]) => v !== null)
+    .sort((a, b) => a[0]! - b[0]!);
+  const out: (number | null)[] = values.map(() => null);
+  idx.forEach(([, i], r) => (out[i] = r + 1));
+  return out;
+}
+
+/**
+ * How many pairs of settings are in the same order in `measured` (rounds to target, null: never
+ * reached, counted as slower than any reached) as in `reference` (the paper's rounds), out of the
+ * pairs where at least one of the two was reached.
+ */
+export function orderAgreement(measured: readonly (number | null)[], reference: readonly number[]): { agree: number; pairs: number } {
+  let agree = 0;
+  let pairs = 0;
+  for (let i = 0; i < measured.length; i++) {
+    for (let j = i + 1; j < measured.length; j++) {
+      const a = measured[i] ?? Infinity;
+      const b = measured[j] ?? Infinity;
+      if (a === Infinity && b === Infinity) continue;
+      pairs++;
+      if (Math.sign(a - b) === Math.sign(reference[i] - reference[j])) agree++;
+    }
+  }
+  return { agree, pairs };
+}

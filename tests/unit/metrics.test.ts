@@ -3,7 +3,7 @@
  * interpolation between the two rounds around it (from `start` before round 1).
  */
 import { describe, expect, test } from 'vitest';
-import { monotone, roundsToTarget, speedup } from '~/engine/metrics';
+import { monotone, orderAgreement, ranksOf, roundsToTarget, speedup } from '~/engine/metrics';
 
 describe('monotone', () => {
   test('is the running maximum', () => {
@@ -61,5 +61,18 @@ describe('speedup', () => {
     expect(speedup(null, 3)).toBeNull();
     expect(speedup(10, null)).toBeNull();
     expect(speedup(10, 0)).toBeNull();
+  });
+});
+
+describe('ranksOf and orderAgreement', () => {
+  test('ranks ascending values and leaves unknown ones out', () => {
+    expect(ranksOf([30, null, 10, 20])).toEqual([3, null, 1, 2]);
+    expect(ranksOf([null, null])).toEqual([null, null]);
+  });
+  test('counts the pairs in the reference order; a setting never reached is the slowest, two never reached are no pair', () => {
+    // Reference: 0 slowest, then 1, then 2. Measured: 2 < 1 as in the reference, 0 never reached.
+    expect(orderAgreement([null, 20, 10], [600, 65, 34])).toEqual({ agree: 3, pairs: 3 });
+    expect(orderAgreement([10, 20, null], [600, 65, 34])).toEqual({ agree: 0, pairs: 3 });
+    expect(orderAgreement([null, null, 10], [600, 65, 34])).toEqual({ agree: 2, pairs: 2 });
   });
 });

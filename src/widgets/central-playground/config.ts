@@ -22,6 +22,5 @@ export function toRunConfig(v: CentralValues): RunConfig {
     batchSize: v.batch === 'all' ? 'all' : Number(v.batch),
     lr: v.lr,
     seed: v.seed,
-    shuffle: true,
   });
 }

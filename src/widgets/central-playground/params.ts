@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED, choicesOf } from '../kit/params';
+import { SEED, SPEED, choicesOf, plainChoices } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; the largest makes the MLP diverge (on purpose). */
 export const LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
@@ -34,13 +34,7 @@ export const params = {
     type: 'choice',
     label: '배치 크기',
     default: '16',
-    choices: [
-      { value: '1', label: '1' },
-      { value: '4', label: '4' },
-      { value: '16', label: '16' },
-      { value: '64', label: '64' },
-      { value: 'all', label: '전체 (한 에폭에 한 번)' },
-    ],
+    choices: [...plainChoices('1', '4', '16', '64'), { value: 'all', label: '전체 (한 에폭에 한 번)' }],
   },
   epochs: { type: 'number', label: '에폭', default: 100, min: 10, max: 500, step: 10, unit: '에폭' },
   seed: SEED,

@@ -54,6 +54,5 @@ export function toRunConfig(v: VersusValues, s: Setting, lr: number, rounds: num
     lr,
     rounds,
     seed: v.seed,
-    shuffle: true,
   });
 }

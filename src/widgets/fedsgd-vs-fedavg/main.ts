@@ -8,7 +8,7 @@
 import type { RunConfig } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
-import { monotone, speedup } from '~/engine/metrics';
+import { monotone, orderAgreement, ranksOf, speedup } from '~/engine/metrics';
 import { create as createRankBars, type RankRow } from '../renderers/rank-bars';
 import { create as createBandChart } from '../renderers/band-chart';
 import { createLineKey } from '../renderers/line-key';
@@ -18,7 +18,7 @@ import { pct } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';
 import { params, type VersusParams, type VersusValues } from './params';
 import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig } from './config';
-import { initVersus, measured, ranksOf, reduceVersus, type VersusState } from './state';
+import { initVersus, measured, reduceVersus, type VersusState } from './state';
 
 /** Line colours of the settings in the curves chart (Okabe–Ito; FedSGD black). */
 const COLORS = ['#1d2127', '#e69f00', '#56b4e9', '#009e73', '#0072b2', '#d55e00'];
@@ -233,30 +233,10 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     if (verdict) verdict.textContent = run.status === 'finished' ? verdictText() : '';
   }
 
-  /** Pairs of settings whose order here agrees with the paper's. */
-  function agreement(): { agree: number; pairs: number } {
-    const v = ctx.values;
-    const m = measured(st());
-    let agree = 0;
-    let pairs = 0;
-    for (let i = 0; i < SETTINGS.length; i++) {
-      for (let j = i + 1; j < SETTINGS.length; j++) {
-        const a = m[i] ?? Infinity;
-        const b = m[j] ?? Infinity;
-        if (a === Infinity && b === Infinity) continue;
-        const pa = SETTINGS[i].paper[v.partition];
-        const pb = SETTINGS[j].paper[v.partition];
-        pairs++;
-        if (Math.sign(a - b) === Math.sign(pa - pb)) agree++;
-      }
-    }
-    return { agree, pairs };
-  }
-
   function verdictText(): string {
     const v = ctx.values;
     const m = measured(st());
-    const { agree, pairs } = agreement();
+    const { agree, pairs } = orderAgreement(m, SETTINGS.map((s) => s.paper[v.partition]));
     const base = m[0];
     const most = m[SETTINGS.length - 1];
     const sp = speedup(base, most);

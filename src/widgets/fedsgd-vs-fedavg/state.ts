@@ -119,13 +119,3 @@ export function reduceVersus(st: VersusState, e: EngineEvent): VersusState {
 /** Each setting's rounds to target at its best learning rate (null: not reached or not run). */
 export const measured = (st: VersusState): (number | null)[] => SETTINGS.map((s) => st.grid[s.key].best?.rounds ?? null);
 
-/** Ranks by ascending value; settings without a value get none. */
-export function ranksOf(values: readonly (number | null)[]): (number | null)[] {
-  const idx = values
-    .map((v, i) => [v, i] as const)
-    .filter(([v]) => v !== null)
-    .sort((a, b) => a[0]! - b[0]!);
-  const out: (number | null)[] = values.map(() => null);
-  idx.forEach(([, i], r) => (out[i] = r + 1));
-  return out;
-}

@@ -37,3 +37,8 @@ export function choicesOf<const K extends keyof typeof NAMES>(...values: K[]): {
 export function choiceLabel(spec: { choices: readonly { value: string; label: string }[] }, value: string): string {
   return spec.choices.find((c) => c.value === value)?.label ?? value;
 }
+
+/** Choices labelled by their own value (batch sizes): `plainChoices('8', '16')`. */
+export function plainChoices<const V extends string>(...values: V[]): { value: V; label: string }[] {
+  return values.map((value) => ({ value, label: value }));
+}

@@ -69,11 +69,7 @@ export function create(el: HTMLElement, options: ByteTableOptions): ByteTableRen
         const tr = document.createElement('tr');
         const name = document.createElement('th');
         name.scope = 'row';
-        const sw = document.createElement('span');
-        sw.className = 'lab__swatch';
-        sw.style.background = KIND_COLORS[r.kind];
-        sw.setAttribute('aria-hidden', 'true');
-        name.append(sw, KIND_LABELS[r.kind]);
+        name.append(...kindName(r.kind));
         const epoch = document.createElement('td');
         epoch.textContent = formatBytes(r.epoch);
         const formula = document.createElement('td');
@@ -123,4 +119,13 @@ export function create(el: HTMLElement, options: ByteTableOptions): ByteTableRen
       table.remove();
     },
   };
+}
+
+/** A message kind's name after a swatch of its colour (so colour is never the only cue). */
+export function kindName(kind: MessageKind): [HTMLSpanElement, string] {
+  const sw = document.createElement('span');
+  sw.className = 'lab__swatch';
+  sw.style.background = KIND_COLORS[kind];
+  sw.setAttribute('aria-hidden', 'true');
+  return [sw, KIND_LABELS[kind]];
 }

@@ -26,15 +26,10 @@ export function toRunConfig(v: ServerViewValues): RunConfig {
     algorithm: 'split',
     dataset: { name: 'digits', noise: 0, size: 0 },
     model: modelOf(v),
-    partition: { kind: 'iid', alpha: 0.5, shardsPerClient: 2 },
     clients: 1,
     epochs: v.epochs,
     batchSize: 32,
     lr: v.model === 'cnn' ? 0.05 : 0.1,
-    cut: 1,
-    variant: 'vanilla',
-    handoff: 'p2p',
-    shuffle: true,
     seed: v.seed,
   });
 }

@@ -21,7 +21,6 @@ export function toRunConfig(v: SplitValues): RunConfig {
     algorithm: 'split',
     dataset: { name: v.data, noise: 0.15, size: v.data === 'digits' ? 0 : POINTS_2D },
     model: { kind: 'mlp', hidden: hiddenOf(v), activation: v.act },
-    partition: { kind: 'iid', alpha: 0.5, shardsPerClient: 2 },
     clients: v.clients,
     epochs: v.epochs,
     batchSize: Number(v.batch),
@@ -29,7 +28,6 @@ export function toRunConfig(v: SplitValues): RunConfig {
     cut: v.cut,
     variant: v.variant,
     handoff: v.handoff,
-    shuffle: true,
     seed: v.seed,
   });
 }

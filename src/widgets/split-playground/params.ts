@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED, choicesOf } from '../kit/params';
+import { SEED, SPEED, choicesOf, plainChoices } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; the largest makes the network diverge. */
 export const LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
@@ -48,17 +48,7 @@ export const params = {
     ],
   },
   lr: { type: 'number', label: '학습률', default: 0.1, min: LEARNING_RATES[0], max: LEARNING_RATES[LEARNING_RATES.length - 1], values: LEARNING_RATES },
-  batch: {
-    type: 'choice',
-    label: '배치 크기',
-    default: '32',
-    choices: [
-      { value: '8', label: '8' },
-      { value: '16', label: '16' },
-      { value: '32', label: '32' },
-      { value: '64', label: '64' },
-    ],
-  },
+  batch: { type: 'choice', label: '배치 크기', default: '32', choices: plainChoices('8', '16', '32', '64') },
   epochs: { type: 'number', label: '에폭', default: 20, min: 2, max: 60, step: 1, unit: '에폭' },
   seed: SEED,
   speed: SPEED,

@@ -33,17 +33,12 @@ export function toRunConfig(method: RaceMethod, v: ThreeWayValues): RunConfig {
     model: { kind: 'mlp', hidden: HIDDEN, activation: 'relu' },
     partition: { kind: v.partition, alpha: 0.3, shardsPerClient: 2 },
     clients: v.clients,
-    fraction: 1,
     localEpochs: v.local,
     epochs: v.epochs,
     rounds,
     batchSize: BATCH,
     lr: v.lr,
-    weighting: 'samples',
     cut: v.cut,
-    variant: 'vanilla',
-    handoff: 'p2p',
-    shuffle: true,
     seed: v.seed,
   });
 }

@@ -10,7 +10,8 @@ import { create as createLineChart, type LinePoint } from '../renderers/line-cha
 import { create as createBars, type BarPart } from '../renderers/hbars';
 import { create as createPixels, squareUp, type PixelRenderer } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
-import { KIND_COLORS, KIND_LABELS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS } from '../renderers/kinds';
+import { KIND_COLORS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS } from '../renderers/kinds';
+import { kindName } from '../renderers/byte-table';
 import { Run, type RunInspection } from '../kit/run';
 import { dataTable } from '../renderers/data-table';
 import { count, formatBytes, pct } from '../renderers/format';
@@ -162,11 +163,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
       bytesKey.replaceChildren(
         ...KIND_ORDER.filter((k) => kindsSeen.has(k)).map((k) => {
           const s = document.createElement('span');
-          const sw = document.createElement('span');
-          sw.className = 'lab__swatch';
-          sw.style.background = KIND_COLORS[k];
-          sw.setAttribute('aria-hidden', 'true');
-          s.append(sw, KIND_LABELS[k]);
+          s.append(...kindName(k));
           return s;
         }),
       );
