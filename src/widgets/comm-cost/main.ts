@@ -6,13 +6,12 @@
  */
 import type { EngineEvent } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import type { BackendInfo } from '~/runtime/protocol';
 import { FLOAT_BYTES, clientGrid, crossoverClients, methodBytes, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
 import { MEASURED_K, MEASURE_JOBS as JOBS, measureConfig } from '~/engine/comm-runs';
 import { create as createLogLog, type LogSeries, type LogDots } from '../renderers/loglog';
 import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/kinds';
 import { dataTable } from '../renderers/data-table';
-import { Run } from '../kit/run';
+import { Run, type RunInspection } from '../kit/run';
 import { formatBytes } from '../renderers/format';
 import type { CommParams, CommValues } from './params';
 
@@ -60,16 +59,11 @@ export function reduceMeasure(s: MeasureState, e: EngineEvent): MeasureState {
 /** Measured values that equal their formula's. */
 const matching = (mv: CommVars, measured: readonly Measured[]) => measured.filter((x) => sameBytes(x.bytes, methodEpochBytes(mv, x.K)[x.method])).length;
 
-export interface CommInspection {
+export interface CommInspection extends RunInspection, MeasureState {
   crossover: number;
   vars: CommVars;
-  /** Measured setup (from the runs' run-started events) once known. */
-  measuredVars: CommVars | null;
-  measured: Measured[];
   /** Runs done / planned. */
   progress: [number, number];
-  status: 'measuring' | 'done' | 'paused' | 'error';
-  backend: BackendInfo | null;
 }
 
 export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommParams> & { inspect(): CommInspection } {
@@ -283,17 +277,12 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
       formulaChart.destroy();
       measuredChart.destroy();
     },
-    inspect: () => {
-      const s = run.status;
-      return {
-        crossover: crossoverClients(varsOf(ctx.values)),
-        vars: varsOf(ctx.values),
-        measuredVars: run.state.measuredVars,
-        measured: [...run.state.measured],
-        progress: [Math.min(run.state.job, JOBS.length), JOBS.length],
-        status: s === 'finished' ? 'done' : s === 'error' ? 'error' : s === 'paused' ? 'paused' : 'measuring',
-        backend: run.backend,
-      };
-    },
+    inspect: () => ({
+      ...run.inspectBase(),
+      ...run.state,
+      crossover: crossoverClients(varsOf(ctx.values)),
+      vars: varsOf(ctx.values),
+      progress: [Math.min(run.state.job, JOBS.length), JOBS.length],
+    }),
   });
 }

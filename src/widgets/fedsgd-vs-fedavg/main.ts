@@ -18,7 +18,7 @@ import { pct } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';
 import { params, type VersusParams, type VersusValues } from './params';
 import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig } from './config';
-import { initVersus, measured, reduceVersus, type VersusState } from './state';
+import { initVersus, measured, reduceVersus, type RunResult, type VersusState } from './state';
 
 /** Line colours of the settings in the curves chart (Okabe–Ito; FedSGD black). */
 const COLORS = ['#1d2127', '#e69f00', '#56b4e9', '#009e73', '#0072b2', '#d55e00'];
@@ -26,7 +26,7 @@ const COLORS = ['#1d2127', '#e69f00', '#56b4e9', '#009e73', '#0072b2', '#d55e00'
 /** What tests read. */
 export interface VersusInspection extends RunInspection {
   /** Runs finished so far, in order. */
-  runs: { setting: string; lr: number; rounds: number | null; trained: number; best: number; accuracies: readonly number[] }[];
+  runs: (RunResult & { setting: string })[];
   /** Per setting: rounds to target at its best learning rate (null: not reached or not yet run). */
   results: Record<string, { rounds: number | null; lr: number | null; done: boolean }>;
   /** The bars' ranks: measured and paper, per setting key. */
@@ -286,7 +286,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
       const paperRanks = ranksOf(SETTINGS.map((x) => x.paper[ctx.values.partition]));
       return {
         ...run.inspectBase(),
-        runs: s.finished.map(({ setting, run: r }) => ({ setting, lr: r.lr, rounds: r.rounds, trained: r.trained, best: r.best, accuracies: r.accuracies })),
+        runs: s.finished.map(({ setting, run: r }) => ({ setting, ...r })),
         results: Object.fromEntries(SETTINGS.map((x) => [x.key, { rounds: s.grid[x.key].best?.rounds ?? null, lr: s.grid[x.key].best?.lr ?? null, done: s.grid[x.key].done }])),
         ranks: {
           here: Object.fromEntries(SETTINGS.map((x, i) => [x.key, hereRanks[i]])),

@@ -6,7 +6,7 @@
  */
 import type { EngineEvent, RoundMetrics } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { totalBytes, type BytesByKind } from '~/engine/comm';
+import { totalBytes } from '~/engine/comm';
 import { create as createNetwork } from '../renderers/network';
 import { TRAIN_TEST, createEpochCharts, type LinePoint } from '../renderers/line-chart';
 import { create as createPixels, squareUp } from '../renderers/pixels';
@@ -22,14 +22,7 @@ import { cutText, fixes, networkOf, toRunConfig } from './config';
 import { initSplit, reduceSplit, type SplitState } from './state';
 
 /** What tests read (also handy in the console). */
-export interface SplitInspection extends RunInspection {
-  rows: RoundMetrics[];
-  /** Bytes by kind over the whole run, as counted from round-metrics. */
-  totals: BytesByKind;
-  /** The formula's bytes by kind for one epoch of this run. */
-  formula: BytesByKind | null;
-  /** Per-batch events seen in this run, by type. */
-  seen: Record<string, number>;
+export interface SplitInspection extends RunInspection, Pick<SplitState, 'rows' | 'totals' | 'formula' | 'seen'> {
   /** The previous run's test accuracies, when one is kept for comparison. */
   previous: number[] | null;
   cut: number;
@@ -310,16 +303,8 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
       charts.destroy();
     },
     inspect: () => {
-      const s = run.state;
-      return {
-        ...run.inspectBase(),
-        rows: [...s.rows],
-        totals: { ...s.totals },
-        formula: s.formula,
-        seen: { ...s.seen },
-        previous: previous ? previous.rows.map((r) => r.testAccuracy) : null,
-        cut: ctx.values.cut,
-      };
+      const { rows, totals, formula, seen } = run.state;
+      return { ...run.inspectBase(), rows, totals, formula, seen, previous: previous?.rows.map((r) => r.testAccuracy) ?? null, cut: ctx.values.cut };
     },
   });
 }
