@@ -10,7 +10,7 @@ import { FLOAT_BYTES, clientGrid, crossoverClients, methodBytes, methodEpochByte
 import { MEASURED_K, MEASURE_JOBS as JOBS, measureConfig } from '~/engine/comm-runs';
 import { create as createLogLog, type LogSeries, type LogDots } from '../renderers/loglog';
 import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/kinds';
-import { dataTable } from '../renderers/data-table';
+import { dataTable, span } from '../renderers/data-table';
 import { Run, type RunInspection } from '../kit/run';
 import { formatBytes } from '../renderers/format';
 import type { CommParams, CommValues } from './params';
@@ -131,16 +131,9 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
           const best = METHODS.reduce((a, m) => (b[m] < b[a] ? m : a), METHODS[0]);
           return [
             K.toLocaleString('ko-KR'),
-            ...METHODS.map((m) => {
-              const cell = document.createElement('span');
-              cell.className = 'cc__cell';
-              const count = document.createElement('span');
-              count.className = 'cc__count';
-              count.textContent = `값 ${formatKoreanCount(b[m] / FLOAT_BYTES)}개`;
-              cell.append(formatBytes(b[m]), count);
-              if (m === best) cell.classList.add('is-best');
-              return cell;
-            }),
+            ...METHODS.map((m) =>
+              span(m === best ? 'cc__cell is-best' : 'cc__cell', formatBytes(b[m]), span('cc__count', `값 ${formatKoreanCount(b[m] / FLOAT_BYTES)}개`)),
+            ),
             METHOD_LABELS[best],
           ];
         }),
@@ -227,21 +220,11 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
         ...METHODS.map((m) => {
           const hit = measured.find((x) => x.K === K && x.method === m);
           if (!hit) return '…';
-          const span = document.createElement('span');
           const ok = sameBytes(hit.bytes, f[m]);
-          span.append(`${formatBytes(hit.bytes)} `);
-          const mark = document.createElement('span');
-          mark.className = ok ? 'lab__ok' : 'lab__off';
-          mark.textContent = ok ? '✓' : `≠ 공식 ${formatBytes(f[m])}`;
-          span.append(mark);
-          if (!ok && m === 'slHandoff' && K === 1) {
-            // The table's η_c·N·K counts K hand-offs; with one client there is nobody to hand to.
-            const why = document.createElement('span');
-            why.className = 'cc__count';
-            why.textContent = '클라이언트가 한 명이면 넘길 상대가 없어 인계가 없습니다(공식은 K번으로 셈).';
-            span.append(why);
-          }
-          return span;
+          const cell = span('', `${formatBytes(hit.bytes)} `, span(ok ? 'lab__ok' : 'lab__off', ok ? '✓' : `≠ 공식 ${formatBytes(f[m])}`));
+          // The table's η_c·N·K counts K hand-offs; with one client there is nobody to hand to.
+          if (!ok && m === 'slHandoff' && K === 1) cell.append(span('cc__count', '클라이언트가 한 명이면 넘길 상대가 없어 인계가 없습니다(공식은 K번으로 셈).'));
+          return cell;
         }),
       ];
     });

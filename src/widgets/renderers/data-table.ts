@@ -55,3 +55,11 @@ function appendRow(section: HTMLTableSectionElement, r: TableRow) {
   tr.append(th);
   for (const c of r.cells) tr.insertCell().append(c);
 }
+
+/** A span for a cell or a key: its class (none when empty), then its children in order. */
+export function span(className: string, ...children: (string | Node)[]): HTMLSpanElement {
+  const s = document.createElement('span');
+  if (className) s.className = className;
+  s.append(...children);
+  return s;
+}

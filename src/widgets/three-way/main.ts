@@ -13,9 +13,8 @@ import { updateTiles } from '../renderers/update-tiles';
 import { KIND_COLORS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS } from '../renderers/kinds';
 import { kindName } from '../renderers/byte-table';
 import { Run, type RunInspection } from '../kit/run';
-import { dataTable } from '../renderers/data-table';
+import { dataTable, span } from '../renderers/data-table';
 import { count, formatBytes, pct } from '../renderers/format';
-import type { MessageKind } from '~/engine/types';
 import type { ThreeWayParams } from './params';
 import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
 import { initRace, reduceRace, type RaceRecord, type RaceState } from './state';
@@ -147,36 +146,19 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
 
     // Bytes by kind, stacked per method.
     const rowsLabel = records.map((r) => METHOD_LABELS[r.method]);
-    const parts: BarPart[] = [];
-    const kindsSeen = new Set<MessageKind>();
-    for (const r of records) {
-      for (const k of KIND_ORDER) {
-        const b = r.bytes[k] ?? 0;
-        if (b > 0) {
-          kindsSeen.add(k);
-          parts.push({ row: METHOD_LABELS[r.method], part: k, value: b, color: KIND_COLORS[k] });
-        }
-      }
-    }
+    const parts: BarPart[] = records.flatMap((r) =>
+      KIND_ORDER.filter((k) => (r.bytes[k] ?? 0) > 0).map((k) => ({ row: METHOD_LABELS[r.method], part: k, value: r.bytes[k]!, color: KIND_COLORS[k] })),
+    );
     bytesChart.update({ rows: rowsLabel, parts, totals: Object.fromEntries(records.map((r) => [METHOD_LABELS[r.method], r.state === 'waiting' ? '대기' : formatBytes(totalBytes(r.bytes))])) });
-    if (bytesKey) {
-      bytesKey.replaceChildren(
-        ...KIND_ORDER.filter((k) => kindsSeen.has(k)).map((k) => {
-          const s = document.createElement('span');
-          s.append(...kindName(k));
-          return s;
-        }),
-      );
-    }
+    bytesKey?.replaceChildren(...KIND_ORDER.filter((k) => parts.some((p) => p.part === k)).map((k) => span('', ...kindName(k))));
 
     // Time: the parallel estimate (solid) and the rest of the sequential time (light).
-    const tParts: BarPart[] = [];
-    for (const r of records) {
-      if (r.state === 'waiting') continue;
-      const par = Math.max(0, r.wall - r.parallelSaving);
-      tParts.push({ row: METHOD_LABELS[r.method], part: 'parallel', value: par, color: METHOD_COLORS[r.method] });
-      if (r.parallelSaving > 0) tParts.push({ row: METHOD_LABELS[r.method], part: 'sequential', value: r.parallelSaving, color: '#c9ccd1' });
-    }
+    const tParts: BarPart[] = records
+      .filter((r) => r.state !== 'waiting')
+      .flatMap((r) => [
+        { row: METHOD_LABELS[r.method], part: 'parallel', value: Math.max(0, r.wall - r.parallelSaving), color: METHOD_COLORS[r.method] },
+        ...(r.parallelSaving > 0 ? [{ row: METHOD_LABELS[r.method], part: 'sequential', value: r.parallelSaving, color: '#c9ccd1' }] : []),
+      ]);
     timeChart.update({
       rows: rowsLabel,
       parts: tParts,
