@@ -24,7 +24,7 @@
  *
  * This module imports nothing, so widgets can use it on the main thread.
  */
-import type { Handoff, MessageKind, SplitVariant } from './types';
+import type { EngineEvent, Handoff, MessageKind, SplitVariant } from './types';
 
 /** Bytes per float on the wire (float32): every byte count of the engine and the pages. */
 export const FLOAT_BYTES = 4;
@@ -132,6 +132,25 @@ export function splitEpochBytes(s: SplitEpochSetup): BytesByKind {
   return out;
 }
 
+/** The run-started event of a run, what the formulas of that run are read from. */
+type RunStarted = Extract<EngineEvent, { type: 'run-started' }>;
+
+/**
+ * The bytes by kind one epoch of a split-learning run should send, from its run-started event:
+ * the clients' sizes from its partition, q and q₂ and the client part from the cut model.
+ * Vertical: every client sends its block (q/K) for every example.
+ */
+export function splitEpochBytesOf(e: RunStarted): BytesByKind {
+  const K = e.config.clients;
+  const q = e.cutWidth ?? 0;
+  const clientParams = e.clientParameters ?? 0;
+  if (e.config.variant === 'vertical') {
+    return splitEpochBytes({ clientSizes: new Array<number>(K).fill(e.data.trainSize), variant: 'vertical', q: new Array<number>(K).fill(q / K), clientParams, handoff: null });
+  }
+  const sizes = e.data.histograms.map((h) => h.reduce((a, b) => a + b, 0));
+  return splitEpochBytes({ clientSizes: sizes, variant: e.config.variant, q, q2: e.headCutWidth, clientParams, handoff: e.config.handoff });
+}
+
 export interface SplitFedRoundSetup {
   /** Examples of each client that takes part in the round. */
   clientSizes: number[];
@@ -184,6 +203,12 @@ export interface CommVars {
   p: number;
   q: number;
   etaC: number;
+}
+
+/** The variables of the formulas for the model, data and cut of a split-learning run (null for other runs). */
+export function commVarsOf(e: RunStarted): CommVars | null {
+  if (e.clientParameters === undefined || e.cutWidth === undefined) return null;
+  return { N: e.parameters, p: e.data.trainSize, q: e.cutWidth, etaC: e.clientParameters / e.parameters };
 }
 
 /** Bytes one epoch sends with K clients under each method (the table above, plus SplitFed with all K, E = 1). */

@@ -21,7 +21,7 @@ import {
   type MessageKind,
   type RoundMetrics,
 } from '~/engine/index';
-import { addBytes, clientGrid, methodBytes, methodEpochBytes, sameBytes } from '~/engine/comm';
+import { addBytes, clientGrid, commVarsOf, methodBytes, splitEpochBytesOf, methodEpochBytes, sameBytes } from '~/engine/comm';
 import { MEASURE_JOBS, measureConfig } from '~/engine/comm-runs';
 import { collect, defaultConfig, ofType, setup } from './engine-helpers';
 
@@ -136,6 +136,7 @@ describe('property 3: measured bytes equal the formulas', () => {
     expect(new Set(sizes).size).toBeGreaterThan(1);
     for (const bytes of perRound(rounds)) {
       expect(bytes).toEqual(splitEpochBytes({ clientSizes: sizes, variant: 'vanilla', q, clientParams: Nc, handoff }));
+      expect(splitEpochBytesOf(start)).toEqual(bytes);
       const copies = handoff === 'server' ? 2 : 1;
       const formula = slHandoffFloats({ p, q, K, N: start.parameters, etaC: Nc / start.parameters }).total;
       expect(totalBytes(bytes)).toBeCloseTo(FLOAT_BYTES * (formula + (copies - 1) * Nc * K + labelFloats(p)), 6);
@@ -150,6 +151,7 @@ describe('property 3: measured bytes equal the formulas', () => {
     const [bytes] = perRound(rounds);
     expect(bytes.labels).toBeUndefined();
     expect(bytes).toEqual(splitEpochBytes({ clientSizes: sizes, variant: 'ushaped', q: 32, q2: 16, clientParams: start.clientParameters!, handoff: 'p2p' }));
+    expect(splitEpochBytesOf(start)).toEqual(bytes);
     expect(bytes.smashed! + bytes.gradient!).toBe(FLOAT_BYTES * (slFloats({ p, q: 32, K: 3 }).total + ushapedExtraFloats(p, 16)));
   });
 
@@ -160,6 +162,7 @@ describe('property 3: measured bytes equal the formulas', () => {
     const p = start.data.trainSize;
     expect(start.cutWidth).toBe(3 * 32);
     expect(perRound(rounds)[0]).toEqual(splitEpochBytes({ clientSizes: [p, p, p], variant: 'vertical', q: [32, 32, 32], clientParams: 0, handoff: null }));
+    expect(splitEpochBytesOf(start)).toEqual(perRound(rounds)[0]);
     expect(new Set(ofType(events, 'smashed-sent').map((e) => e.client))).toEqual(new Set([0, 1, 2]));
     expect(new Set(ofType(events, 'message-sent').map((e) => e.from))).toEqual(new Set([0]));
   });
@@ -217,7 +220,8 @@ describe('the comparison pages: bytes per method, and the short runs that measur
     const events = await Promise.all(runs.map((j) => collect(measureConfig(j.method, j.K, 8))));
     const start = events[1][0];
     if (start.type !== 'run-started') throw new Error('no run-started');
-    const vars = { N: start.parameters, p: start.data.trainSize, q: start.cutWidth!, etaC: start.clientParameters! / start.parameters };
+    const vars = commVarsOf(start)!;
+    expect(commVarsOf(events[0][0] as typeof start)).toBeNull();
     expect(vars.q).toBe(8);
     const formula = methodEpochBytes(vars, 4);
     const counted = (i: number) => ofType(events[i], 'round-metrics')[0].metrics.bytesByKind;

@@ -6,7 +6,7 @@
  */
 import type { EngineEvent } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { FLOAT_BYTES, clientGrid, crossoverClients, methodBytes, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
+import { FLOAT_BYTES, clientGrid, commVarsOf, crossoverClients, methodBytes, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
 import { MEASURED_K, MEASURE_JOBS as JOBS, measureConfig } from '~/engine/comm-runs';
 import { create as createLogLog, type LogSeries, type LogDots } from '../renderers/loglog';
 import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/kinds';
@@ -40,8 +40,7 @@ export function reduceMeasure(s: MeasureState, e: EngineEvent): MeasureState {
   if (!job) return s;
   switch (e.type) {
     case 'run-started':
-      if (job.method !== 'sl' || e.clientParameters === undefined || e.cutWidth === undefined) return s;
-      return { ...s, measuredVars: { N: e.parameters, p: e.data.trainSize, q: e.cutWidth, etaC: e.clientParameters / e.parameters } };
+      return job.method === 'sl' ? { ...s, measuredVars: commVarsOf(e) ?? s.measuredVars } : s;
     case 'round-metrics': {
       // The split run counts for SL with hand-off too: the same bytes with the hand-offs added.
       const methods: CommMethod[] = job.method === 'sl' ? ['sl', 'slHandoff'] : [job.method];

@@ -4,7 +4,7 @@
  * the per-batch events seen, and the latest smashed sample. No DOM, no tfjs.
  */
 import type { EngineEvent, MessageKind, RoundMetrics, RunConfig } from '~/engine/types';
-import { addBytes, splitEpochBytes, type BytesByKind } from '~/engine/comm';
+import { addBytes, splitEpochBytesOf, type BytesByKind } from '~/engine/comm';
 
 export interface SplitState {
   config: RunConfig | null;
@@ -45,18 +45,6 @@ export const initSplit = (): SplitState => ({
 const add = (b: BytesByKind, kind: MessageKind, bytes: number): BytesByKind => addBytes(b, { [kind]: bytes });
 const count = (s: SplitState, key: string) => ({ ...s.seen, [key]: (s.seen[key] ?? 0) + 1 });
 
-/** The formula's bytes by kind for one epoch of the run that started. */
-function formulaOf(e: Extract<EngineEvent, { type: 'run-started' }>): BytesByKind {
-  const K = e.config.clients;
-  const q = e.cutWidth ?? 0;
-  const clientParams = e.clientParameters ?? 0;
-  if (e.config.variant === 'vertical') {
-    return splitEpochBytes({ clientSizes: new Array<number>(K).fill(e.data.trainSize), variant: 'vertical', q: new Array<number>(K).fill(q / K), clientParams, handoff: null });
-  }
-  const sizes = e.data.histograms.map((h) => h.reduce((a, b) => a + b, 0));
-  return splitEpochBytes({ clientSizes: sizes, variant: e.config.variant, q, q2: e.headCutWidth, clientParams, handoff: e.config.handoff });
-}
-
 export function reduceSplit(s: SplitState, e: EngineEvent): SplitState {
   switch (e.type) {
     case 'run-started':
@@ -67,7 +55,7 @@ export function reduceSplit(s: SplitState, e: EngineEvent): SplitState {
         clientParameters: e.clientParameters ?? 0,
         cutWidth: e.cutWidth ?? 0,
         headCutWidth: e.headCutWidth,
-        formula: formulaOf(e),
+        formula: splitEpochBytesOf(e),
       };
     case 'round-started':
       return { ...s, epochBytes: {}, epochDone: false };
