@@ -45,8 +45,7 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
     onReset: () => (changeAt = performance.now()),
     onEvent,
     onEnd: (s) => {
-      charts.loss.flush();
-      charts.accuracy.flush();
+      charts.flush();
       dataflow.update({ serverStatus: s === 'finished' ? `학습 완료 · 에폭 ${rows().length}` : '학습이 발산해 멈췄습니다' });
     },
     pace: () => PACE[ctx.values.speed],

@@ -73,20 +73,9 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
   const measuredTable = q('[data-view="measured-table"]')!;
   const setupLine = q('[data-measured-setup]')!;
 
-  const yFormat = (y: number) => formatBytes(y);
-  const formulaChart = createLogLog(q('[data-view="formula"]')!, {
-    label: '클라이언트 수에 따른 한 에폭의 통신량(바이트), 로그 축',
-    xLabel: '클라이언트 수 K',
-    yLabel: '한 에폭의 통신량',
-    yFormat,
-  });
-  const measuredChart = createLogLog(q('[data-view="measured"]')!, {
-    label: '실측 모델의 통신량: 공식(선)과 엔진이 센 바이트(점), 로그 축',
-    xLabel: '클라이언트 수 K',
-    yLabel: '한 에폭의 통신량',
-    yFormat,
-    height: 260,
-  });
+  const axes = { xLabel: '클라이언트 수 K', yLabel: '한 에폭의 통신량', yFormat: formatBytes };
+  const formulaChart = createLogLog(q('[data-view="formula"]')!, { label: '클라이언트 수에 따른 한 에폭의 통신량(바이트), 로그 축', ...axes });
+  const measuredChart = createLogLog(q('[data-view="measured"]')!, { label: '실측 모델의 통신량: 공식(선)과 엔진이 센 바이트(점), 로그 축', ...axes, height: 260 });
 
   const varsOf = (v: CommValues): CommVars => ({ N: v.n, p: v.p, q: v.q, etaC: v.eta });
 
@@ -97,12 +86,10 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
 
   function crossoverText(v: CommVars): { text: string; k: number } {
     const k = crossoverClients(v);
+    const head = '교차점 K* = 2pq / (N(2 − η_c)) ≈';
+    if (k < 1) return { k, text: `${head} ${k.toPrecision(2)}: 클라이언트가 한 명이어도 인계가 있는 분할 학습이 연합 학습보다 적게 보냅니다.` };
     const shown = k >= 100 ? formatKoreanCount(k) : k.toFixed(1);
-    if (k < 1) return { k, text: `교차점 K* = 2pq / (N(2 − η_c)) ≈ ${k.toPrecision(2)}: 클라이언트가 한 명이어도 인계가 있는 분할 학습이 연합 학습보다 적게 보냅니다.` };
-    return {
-      k,
-      text: `교차점 K* = 2pq / (N(2 − η_c)) ≈ ${shown}: 클라이언트가 이보다 많으면 인계가 있는 분할 학습이, 적으면 연합 학습이 한 에폭에 적게 보냅니다.`,
-    };
+    return { k, text: `${head} ${shown}: 클라이언트가 이보다 많으면 인계가 있는 분할 학습이, 적으면 연합 학습이 한 에폭에 적게 보냅니다.` };
   }
 
   /** A table whose first column names the rows. */

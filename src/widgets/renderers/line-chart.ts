@@ -112,6 +112,11 @@ export function createEpochCharts(lossEl: HTMLElement, accuracyEl: HTMLElement, 
       loss.update({ points: [...lossPts, ...extra.loss], xMax });
       accuracy.update({ points: [...accPts, ...extra.accuracy], xMax });
     },
+    /** Draws what is pending now (a run's end). */
+    flush() {
+      loss.flush();
+      accuracy.flush();
+    },
     destroy() {
       loss.destroy();
       accuracy.destroy();

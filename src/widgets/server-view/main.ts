@@ -46,29 +46,22 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
   let shown: ServerViewInspection['shown'] = null;
 
   /** Keeps the cut inside the model's range (a notice says why when it had to move). */
-  function fixCut(): boolean {
+  function fixCut() {
     const { min, max } = cutsOf(ctx.values);
     if (cutInput) {
       cutInput.max = String(max);
       cutInput.setAttribute('aria-valuemax', String(max));
     }
-    if (ctx.values.cut > max || ctx.values.cut < min) {
-      const to = Math.min(max, Math.max(min, ctx.values.cut));
-      ctx.notify(`이 모델에서 분할 지점은 ${min}부터 ${max}번째 층 뒤까지입니다. 분할 지점을 ${to}(으)로 옮겼습니다.`);
-      ctx.set('cut', to);
-      return true;
-    }
-    return false;
+    const to = Math.min(max, Math.max(min, ctx.values.cut));
+    if (to === ctx.values.cut) return;
+    ctx.notify(`이 모델에서 분할 지점은 ${min}부터 ${max}번째 층 뒤까지입니다. 분할 지점을 ${to}(으)로 옮겼습니다.`);
+    ctx.set('cut', to);
   }
   fixCut();
 
   /** The MLP's layer settings mean nothing for the CNN (its layers are fixed): disabled then. */
   function mlpOnly() {
-    const cnn = ctx.values.model === 'cnn';
-    for (const key of ['layers', 'units']) {
-      const input = q<HTMLInputElement>(`input[data-param="${key}"]`);
-      if (input) input.disabled = cnn;
-    }
+    for (const input of root.querySelectorAll<HTMLInputElement>('input[data-param="layers"], input[data-param="units"]')) input.disabled = ctx.values.model === 'cnn';
   }
   mlpOnly();
 
@@ -131,10 +124,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
 
   function drawTable() {
     const view = run.state.view;
-    if (!view) {
-      tableBox.replaceChildren();
-      return;
-    }
+    if (!view) return tableBox.replaceChildren();
     const rows = view.leakage.map((l) => ({
       head: `${l.cut}번째 층 뒤${l.cut === ctx.values.cut ? ' (선택)' : ''}`,
       className: l.cut === ctx.values.cut ? 'is-selected' : undefined,
