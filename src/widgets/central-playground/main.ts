@@ -19,9 +19,8 @@ import { PACE, params, type CentralParams } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';
 
 /** What tests and the benchmark read (also handy in the console). */
-export interface CentralInspection extends RunInspection {
+export interface CentralInspection extends RunInspection, Pick<RoundsState, 'parameters'> {
   rows: RoundMetrics[];
-  parameters: number;
   memory: () => Promise<{ numTensors: number; numBytes: number }>;
 }
 

@@ -33,6 +33,9 @@ export function choicesOf<const K extends keyof typeof NAMES>(...values: K[]): {
   return values.map((value) => ({ value, label: NAMES[value] }));
 }
 
+/** The activation of a small MLP, ReLU or tanh (the split-learning widgets). */
+export const ACTIVATION = { type: 'choice', label: '활성화 함수', default: 'relu', choices: choicesOf('relu', 'tanh') } as const;
+
 /** Korean label of a choice value from a parameter table entry. */
 export function choiceLabel(spec: { choices: readonly { value: string; label: string }[] }, value: string): string {
   return spec.choices.find((c) => c.value === value)?.label ?? value;

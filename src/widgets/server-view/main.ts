@@ -17,9 +17,7 @@ import type { ServerViewParams } from './params';
 import { cutsOf, toRunConfig } from './config';
 import { reduceView, type ViewState } from './state';
 
-export interface ServerViewInspection extends RunInspection {
-  /** Test accuracy of the trained model. */
-  accuracy: number | null;
+export interface ServerViewInspection extends RunInspection, Pick<ViewState, 'accuracy'> {
   leakage: CutLeakage[];
   /** What is drawn now: digit, cut, the example's error at that cut, values per picture. */
   shown: { digit: number; cut: number; error: number | null; rawValues: number; updateValues: number; smashedValues: number; reconValues: number } | null;

@@ -4,7 +4,7 @@
  * engine computes every cut and one example per digit in one go.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, choicesOf } from '../kit/params';
+import { ACTIVATION, SEED } from '../kit/params';
 
 export const UNITS = [8, 16, 32, 64] as const;
 
@@ -28,7 +28,7 @@ export const params = {
   },
   layers: { type: 'number', label: '은닉층 수 (MLP)', default: 3, min: 1, max: 4, step: 1, unit: '층' },
   units: { type: 'number', label: '층마다 뉴런 수 (MLP)', default: 32, min: UNITS[0], max: UNITS[UNITS.length - 1], values: UNITS, unit: '개' },
-  act: { type: 'choice', label: '활성화 함수', default: 'relu', choices: choicesOf('relu', 'tanh') },
+  act: ACTIVATION,
   epochs: { type: 'number', label: '학습 에폭', default: 10, min: 1, max: 40, step: 1, unit: '에폭' },
   seed: SEED,
 } as const satisfies ParamTable;

@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED, choicesOf, plainChoices } from '../kit/params';
+import { ACTIVATION, SEED, SPEED, plainChoices } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; the largest makes the network diverge. */
 export const LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
@@ -36,7 +36,7 @@ export const params = {
   cut: { type: 'number', label: '분할 지점', default: 1, min: 1, max: 5, step: 1, unit: '번째 층 뒤' },
   layers: { type: 'number', label: '은닉층 수', default: 2, min: 1, max: 4, step: 1, unit: '층' },
   units: { type: 'number', label: '층마다 뉴런 수', default: 16, min: UNITS[0], max: UNITS[UNITS.length - 1], values: UNITS, unit: '개' },
-  act: { type: 'choice', label: '활성화 함수', default: 'relu', choices: choicesOf('relu', 'tanh') },
+  act: ACTIVATION,
   clients: { type: 'number', label: '클라이언트 수', default: 3, min: 1, max: 8, step: 1, unit: '명' },
   handoff: {
     type: 'choice',

@@ -15,9 +15,6 @@ import type { ThreeWayValues } from './params';
 export type RaceMethod = Exclude<Method, 'slHandoff'>;
 export const RACE: readonly RaceMethod[] = ['centralized', 'fl', 'sl', 'splitfed'];
 
-export const HIDDEN = [32, 32];
-export const BATCH = 32;
-
 export const roundsOf = (v: ThreeWayValues): number => Math.ceil(v.epochs / v.local);
 
 /** Epochs of data seen after `round` rounds (or epochs) of a method. */
@@ -30,13 +27,13 @@ export function toRunConfig(method: RaceMethod, v: ThreeWayValues): RunConfig {
   return defaultConfig({
     algorithm: method === 'centralized' ? 'centralized' : method === 'fl' ? 'fedavg' : method === 'sl' ? 'split' : v.sfl,
     dataset: { name: 'digits', noise: 0, size: 0 },
-    model: { kind: 'mlp', hidden: HIDDEN, activation: 'relu' },
+    model: { kind: 'mlp', hidden: [32, 32], activation: 'relu' },
     partition: { kind: v.partition, alpha: 0.3, shardsPerClient: 2 },
     clients: v.clients,
     localEpochs: v.local,
     epochs: v.epochs,
     rounds,
-    batchSize: BATCH,
+    batchSize: 32,
     lr: v.lr,
     cut: v.cut,
     seed: v.seed,

@@ -19,9 +19,7 @@ import type { ThreeWayParams } from './params';
 import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
 import { initRace, reduceRace, type RaceRecord, type RaceState } from './state';
 
-export interface ThreeWayInspection extends RunInspection {
-  /** Index of the run under way (4 when all are done). */
-  current: number;
+export interface ThreeWayInspection extends RunInspection, Pick<RaceState, 'current'> {
   runs: Array<Omit<RaceRecord, 'view'> & { algorithm: string | null; hasView: boolean; finalAccuracy: number | null }>;
 }
 
