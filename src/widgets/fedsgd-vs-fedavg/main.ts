@@ -73,8 +73,6 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
   let fromCache = false;
   /** Runs in the table drawn last. */
   let rowsShown = 0;
-  /** The configuration of the latest run started (tests and the JSON export read it). */
-  let lastConfig: RunConfig | null = null;
   const totalRuns = SETTINGS.length * LEARNING_RATES.length;
   const st = () => run.state;
 
@@ -88,12 +86,10 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     sequence: { job: (s) => (s.job ? { key: String(s.started), config: s.job.config } : null) },
     onReset: () => {
       drawRows(true);
-      lastConfig = st().job?.config ?? null;
       draw();
     },
     onEvent: (e) => {
       if (e.type !== 'round-metrics' && e.type !== 'run-started' && e.type !== 'run-finished' && e.type !== 'run-diverged') return;
-      lastConfig = st().job?.config ?? lastConfig;
       describeNow();
       drawRows();
       draw();
@@ -293,7 +289,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
           paper: Object.fromEntries(SETTINGS.map((x, i) => [x.key, paperRanks[i]!])),
         },
         current: s.job ? { setting: SETTINGS[s.job.s].key, lr: LEARNING_RATES[s.job.lrIndex], round: s.job.accuracies.length } : null,
-        config: fromCache ? null : (s.job?.config ?? lastConfig),
+        config: fromCache ? null : s.last,
         fromCache,
       };
     },

@@ -49,12 +49,14 @@ export interface VersusState {
   finished: readonly { setting: string; run: RunResult }[];
   /** Number of runs started so far (the job key). */
   started: number;
+  /** The configuration of the latest run started (kept once the grid is complete). */
+  last: RunConfig | null;
 }
 
 /** The first run of a fresh grid. */
 export function initVersus(values: VersusValues): VersusState {
   const grid = Object.fromEntries(SETTINGS.map((s) => [s.key, { runs: [], best: null, done: false }]));
-  return nextJob({ values, grid, job: null, finished: [], started: 0 });
+  return nextJob({ values, grid, job: null, finished: [], started: 0, last: null });
 }
 
 /** Chooses the next run (or none) after the grid changed. */
@@ -71,7 +73,7 @@ function nextJob(st: VersusState): VersusState {
     // A rate that has used as many rounds as the best one so far cannot beat it.
     const cap = r.best?.rounds != null ? Math.min(MAX_ROUNDS, Math.max(1, Math.ceil(r.best.rounds))) : MAX_ROUNDS;
     const config = toRunConfig(st.values, SETTINGS[s], LEARNING_RATES[lrIndex], cap);
-    return { ...st, grid, job: { s, lrIndex, cap, config, accuracies: [] }, started: st.started + 1 };
+    return { ...st, grid, job: { s, lrIndex, cap, config, accuracies: [] }, started: st.started + 1, last: config };
   }
   return { ...st, grid, job: null };
 }
