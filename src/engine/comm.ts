@@ -145,7 +145,8 @@ export function splitEpochBytesOf(e: RunStarted): BytesByKind {
   const q = e.cutWidth ?? 0;
   const clientParams = e.clientParameters ?? 0;
   if (e.config.variant === 'vertical') {
-    return splitEpochBytes({ clientSizes: new Array<number>(K).fill(e.data.trainSize), variant: 'vertical', q: new Array<number>(K).fill(q / K), clientParams, handoff: null });
+    const clientSizes = new Array<number>(K).fill(e.data.trainSize);
+    return splitEpochBytes({ clientSizes, variant: 'vertical', q: new Array<number>(K).fill(q / K), clientParams, handoff: null });
   }
   const sizes = e.data.histograms.map((h) => h.reduce((a, b) => a + b, 0));
   return splitEpochBytes({ clientSizes: sizes, variant: e.config.variant, q, q2: e.headCutWidth, clientParams, handoff: e.config.handoff });

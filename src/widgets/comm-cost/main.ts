@@ -55,8 +55,11 @@ export function reduceMeasure(s: MeasureState, e: EngineEvent): MeasureState {
   }
 }
 
+/** The formula's bytes for a measured point. */
+const epochOf = (mv: CommVars, x: Measured) => methodEpochBytes(mv, x.K)[x.method];
+
 /** Measured values that equal their formula's. */
-const matching = (mv: CommVars, measured: readonly Measured[]) => measured.filter((x) => sameBytes(x.bytes, methodEpochBytes(mv, x.K)[x.method])).length;
+const matching = (mv: CommVars, measured: readonly Measured[]) => measured.filter((x) => sameBytes(x.bytes, epochOf(mv, x))).length;
 
 export interface CommInspection extends RunInspection, MeasureState {
   crossover: number;
@@ -155,7 +158,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
           columns: ['clients', 'method', 'measured_bytes', 'formula_bytes'],
           rows: () => {
             const mv = run.state.measuredVars;
-            return run.state.measured.map((x) => ({ clients: x.K, method: x.method, measured_bytes: x.bytes, formula_bytes: mv ? methodEpochBytes(mv, x.K)[x.method] : '' }));
+            return run.state.measured.map((x) => ({ clients: x.K, method: x.method, measured_bytes: x.bytes, formula_bytes: mv ? epochOf(mv, x) : '' }));
           },
         },
       },

@@ -59,7 +59,8 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
 
   /** The MLP's layer settings mean nothing for the CNN (its layers are fixed): disabled then. */
   function mlpOnly() {
-    for (const input of root.querySelectorAll<HTMLInputElement>('input[data-param="layers"], input[data-param="units"]')) input.disabled = ctx.values.model === 'cnn';
+    const inputs = root.querySelectorAll<HTMLInputElement>('input[data-param="layers"], input[data-param="units"]');
+    for (const input of inputs) input.disabled = ctx.values.model === 'cnn';
   }
   mlpOnly();
 

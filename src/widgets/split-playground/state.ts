@@ -72,7 +72,7 @@ export function reduceSplit(s: SplitState, e: EngineEvent): SplitState {
     case 'client-handoff':
       return { ...s, seen: count(s, e.type), epochBytes: add(s.epochBytes, 'handoff', e.bytes) };
     case 'round-metrics':
-      return { ...s, rows: [...s.rows, e.metrics], epochBytes: { ...e.metrics.bytesByKind }, epochDone: true, totals: addBytes(s.totals, e.metrics.bytesByKind) };
+      return { ...s, rows: [...s.rows, e.metrics], epochBytes: e.metrics.bytesByKind, epochDone: true, totals: addBytes(s.totals, e.metrics.bytesByKind) };
     default:
       return s;
   }

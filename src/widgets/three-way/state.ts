@@ -77,7 +77,8 @@ export function reduceRace(s: RaceState, e: EngineEvent): RaceState {
       const parallel = r.method === 'fl' || (r.method === 'splitfed' && r.config?.algorithm === 'splitfed1');
       const times = s.roundClientTimes;
       const saving = parallel && times.length > 1 ? times.reduce((a, b) => a + b, 0) - Math.max(...times) : 0;
-      return put({ rows: [...r.rows, e.metrics], bytes: addBytes(r.bytes, e.metrics.bytesByKind), wall: r.wall + (e.ms ?? 0), parallelSaving: r.parallelSaving + saving }, { roundClientTimes: [] });
+      const bytes = addBytes(r.bytes, e.metrics.bytesByKind);
+      return put({ rows: [...r.rows, e.metrics], bytes, wall: r.wall + (e.ms ?? 0), parallelSaving: r.parallelSaving + saving }, { roundClientTimes: [] });
     }
     case 'server-view':
       return put({ view: e });
