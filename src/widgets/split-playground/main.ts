@@ -28,9 +28,8 @@ export interface SplitInspection extends RunInspection, Pick<SplitState, 'rows' 
   cut: number;
 }
 
-const GHOST = '#8a8f98';
 /** Training and test, and the run before this one in grey. */
-const SERIES = [...TRAIN_TEST, { key: 'prev', label: '이전', color: GHOST, dashed: true }];
+const SERIES = [...TRAIN_TEST, { key: 'prev', label: '이전', color: '#8a8f98', dashed: true }];
 
 export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitParams> & { inspect(): SplitInspection } {
   const root = ctx.root;
@@ -105,9 +104,9 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
             widget: 'split-playground',
             settings: ctx.values,
             config: run.config() ?? toRunConfig(ctx.values),
-            parameters: s.parameters,
-            clientParameters: s.clientParameters,
-            cutWidth: s.cutWidth,
+            parameters: s.start?.parameters ?? 0,
+            clientParameters: s.start?.clientParameters ?? 0,
+            cutWidth: s.start?.cutWidth ?? 0,
             formulaPerEpoch: s.formula,
             backend: run.backend,
           };
@@ -130,11 +129,11 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
   }
 
   function drawBytes() {
-    const { totals, epochBytes, epochDone, formula, rows, config } = run.state;
+    const { totals, epochBytes, epochDone, formula, rows, start } = run.state;
     const kinds = KIND_ORDER.filter((k) => (totals[k] ?? 0) > 0 || (epochBytes[k] ?? 0) > 0 || (formula?.[k] ?? 0) > 0);
     const list: ByteRow[] = kinds.map((k) => ({ kind: k, epoch: epochBytes[k] ?? 0, formula: formula?.[k], total: totals[k] ?? 0 }));
     const e = rows.length + (epochDone ? 0 : 1);
-    bytes.update({ rows: list, epochDone, epochLabel: epochDone ? `${rows.length}번째 에폭` : `${Math.min(e, config?.epochs ?? e)}번째 에폭 (진행 중)` });
+    bytes.update({ rows: list, epochDone, epochLabel: epochDone ? `${rows.length}번째 에폭` : `${Math.min(e, start?.config.epochs ?? e)}번째 에폭 (진행 중)` });
   }
 
   /** How the current run differs from the previous one, in a few words. */
@@ -223,9 +222,10 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
     const s = run.state;
     switch (e.type) {
       case 'run-started': {
-        const share = s.parameters > 0 ? ` (η_c ≈ ${(s.clientParameters / s.parameters).toFixed(2)})` : '';
+        const Nc = e.clientParameters ?? 0;
+        const share = e.parameters > 0 ? ` (η_c ≈ ${(Nc / e.parameters).toFixed(2)})` : '';
         run.ui.parameters(
-          `모델 매개변수 ${count(s.parameters)}개 · 클라이언트 쪽 ${count(s.clientParameters)}개${share} · 분할 지점의 너비 q = ${s.cutWidth}${s.headCutWidth ? `, 두 번째 분할 지점 q₂ = ${s.headCutWidth}` : ''}`,
+          `모델 매개변수 ${count(e.parameters)}개 · 클라이언트 쪽 ${count(Nc)}개${share} · 분할 지점의 너비 q = ${e.cutWidth ?? 0}${e.headCutWidth ? `, 두 번째 분할 지점 q₂ = ${e.headCutWidth}` : ''}`,
         );
         const K = e.config.clients;
         if (bytesNote) {
@@ -247,9 +247,9 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
         const second = e.from === 'server';
         network.packet('smashed', second ? 2 : 1, !second, e.client);
         if (!second) {
-          network.setActive(s.config?.variant === 'vertical' ? null : e.client);
+          network.setActive(s.start?.config.variant === 'vertical' ? null : e.client);
           if (!sampleFrame) sampleFrame = requestAnimationFrame(drawSample);
-          const who = s.config?.variant === 'vertical' ? '모든 클라이언트' : `클라이언트 ${e.client + 1} 차례`;
+          const who = s.start?.config.variant === 'vertical' ? '모든 클라이언트' : `클라이언트 ${e.client + 1} 차례`;
           setNetStatus(`에폭 ${e.round} · ${who} · 배치 ${e.batch + 1}: 스매시드 데이터 ${formatBytes(e.bytes)} (${e.shape.join('×')})가 서버로 갑니다.`);
         }
         drawBytes();

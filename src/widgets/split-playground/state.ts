@@ -3,16 +3,12 @@
  * per epoch, bytes by kind (this epoch, the whole run, and the formula's figure for one epoch),
  * the per-batch events seen, and the latest smashed sample. No DOM, no tfjs.
  */
-import type { EngineEvent, MessageKind, RoundMetrics, RunConfig } from '~/engine/types';
+import type { EngineEvent, MessageKind, RoundMetrics } from '~/engine/types';
 import { addBytes, splitEpochBytesOf, type BytesByKind } from '~/engine/comm';
 
 export interface SplitState {
-  config: RunConfig | null;
-  parameters: number;
-  clientParameters: number;
-  /** Floats per example at the cut (q), and at the second cut of U-shaped (q₂). */
-  cutWidth: number;
-  headCutWidth: number | undefined;
+  /** The run's run-started event: its configuration, parameter counts and cut widths (q, q₂). */
+  start: Extract<EngineEvent, { type: 'run-started' }> | null;
   rows: readonly RoundMetrics[];
   /** Bytes by kind over the whole run, as counted from round-metrics. */
   totals: BytesByKind;
@@ -28,11 +24,7 @@ export interface SplitState {
 }
 
 export const initSplit = (): SplitState => ({
-  config: null,
-  parameters: 0,
-  clientParameters: 0,
-  cutWidth: 0,
-  headCutWidth: undefined,
+  start: null,
   rows: [],
   totals: {},
   epochBytes: {},
@@ -48,15 +40,7 @@ const count = (s: SplitState, key: string) => ({ ...s.seen, [key]: (s.seen[key] 
 export function reduceSplit(s: SplitState, e: EngineEvent): SplitState {
   switch (e.type) {
     case 'run-started':
-      return {
-        ...initSplit(),
-        config: e.config,
-        parameters: e.parameters,
-        clientParameters: e.clientParameters ?? 0,
-        cutWidth: e.cutWidth ?? 0,
-        headCutWidth: e.headCutWidth,
-        formula: splitEpochBytesOf(e),
-      };
+      return { ...initSplit(), start: e, formula: splitEpochBytesOf(e) };
     case 'round-started':
       return { ...s, epochBytes: {}, epochDone: false };
     case 'smashed-sent': {

@@ -175,9 +175,8 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
 
   /** Says so when two methods drew the same curve (one line hides the other). */
   function overlapNote(): string {
-    const byMethod = new Map(run.state.records.map((r) => [r.method, r]));
-    const fl = byMethod.get('fl')!;
-    const sfl = byMethod.get('splitfed')!;
+    // The records are in RACE order: centralized, FedAvg, split learning, SplitFed.
+    const [, fl, , sfl] = run.state.records;
     const same = (a: RaceRecord, b: RaceRecord) => a.rows.length > 0 && a.rows.length === b.rows.length && a.rows.every((x, i) => Math.abs(x.testAccuracy - b.rows[i].testAccuracy) < 1e-9);
     if (sfl.config?.algorithm === 'splitfed1' && same(fl, sfl)) {
       return 'SplitFed V1의 곡선이 FedAvg의 곡선과 겹쳐 하나로 보입니다. 모든 클라이언트가 참여하면 SplitFed V1의 라운드는 계산으로는 FedAvg의 라운드와 같습니다. 클라이언트마다 앞부분과 서버 쪽 복사본으로 모델 전체를 자기 데이터로 학습하고, 두 부분을 같은 가중치로 평균하기 때문입니다.';
