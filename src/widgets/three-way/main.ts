@@ -4,6 +4,7 @@
  * everything drawn comes from their engine events (./state.ts). Any setting cancels the race and
  * starts it again from the first method.
  */
+import type { RunConfig } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { FLOAT_BYTES, totalBytes } from '~/engine/comm';
 import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
@@ -20,7 +21,13 @@ import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './conf
 import { initRace, reduceRace, type RaceRecord, type RaceState } from './state';
 
 export interface ThreeWayInspection extends RunInspection, Pick<RaceState, 'current'> {
-  runs: Array<Omit<RaceRecord, 'view'> & { algorithm: string | null; hasView: boolean; finalAccuracy: number | null }>;
+  runs: Array<
+    Omit<RaceRecord, 'view' | 'start'> & { config: RunConfig | null; parameters: number; clientParameters: number } & {
+      algorithm: string | null;
+      hasView: boolean;
+      finalAccuracy: number | null;
+    }
+  >;
 }
 
 const DIGIT = 3;
@@ -71,9 +78,8 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
     onEvent: (e) => {
       if (e.type === 'run-started' || e.type === 'server-view' || e.type === 'run-finished' || e.type === 'run-diverged') seenDirty = true;
       if (e.type === 'run-started' && run.state.current === 0) {
-        const r = run.state.records[0];
         run.ui.parameters(
-          `공통 모델: 입력 64 → 32 → 32 → 10 (매개변수 ${count(r.parameters)}개) · 손글씨 숫자 학습 데이터 ${count(r.trainSize)}개, 테스트 데이터 ${count(r.testSize)}개`,
+          `공통 모델: 입력 64 → 32 → 32 → 10 (매개변수 ${count(e.parameters)}개) · 손글씨 숫자 학습 데이터 ${count(e.data.trainSize)}개, 테스트 데이터 ${count(e.data.testSize)}개`,
         );
       }
       if (e.type === 'run-diverged') run.ui.alert(`${METHOD_LABELS[run.state.records[run.state.current - 1].method]}: ${e.message}`);
@@ -114,7 +120,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
           settings: ctx.values,
           runs: run.state.records.map((r) => ({
             method: r.method,
-            config: r.config ?? toRunConfig(r.method, ctx.values),
+            config: r.start?.config ?? toRunConfig(r.method, ctx.values),
             finalTestAccuracy: r.rows[r.rows.length - 1]?.testAccuracy ?? null,
             bytesByKind: r.bytes,
             trainingMs: r.wall,
@@ -178,7 +184,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
     // The records are in RACE order: centralized, FedAvg, split learning, SplitFed.
     const [, fl, , sfl] = run.state.records;
     const same = (a: RaceRecord, b: RaceRecord) => a.rows.length > 0 && a.rows.length === b.rows.length && a.rows.every((x, i) => Math.abs(x.testAccuracy - b.rows[i].testAccuracy) < 1e-9);
-    if (sfl.config?.algorithm === 'splitfed1' && same(fl, sfl)) {
+    if (sfl.start?.config.algorithm === 'splitfed1' && same(fl, sfl)) {
       return 'SplitFed V1의 곡선이 FedAvg의 곡선과 겹쳐 하나로 보입니다. 모든 클라이언트가 참여하면 SplitFed V1의 라운드는 계산으로는 FedAvg의 라운드와 같습니다. 클라이언트마다 앞부분과 서버 쪽 복사본으로 모델 전체를 자기 데이터로 학습하고, 두 부분을 같은 가중치로 평균하기 때문입니다.';
     }
     return '';
@@ -195,24 +201,23 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
         continue;
       }
       const [h, w] = r.view.inputShape;
-      const K = r.config?.clients ?? v.clients;
-      const rounds = r.rows.length;
+      const { config, data, parameters, clientParameters = 0, cutWidth = 0 } = r.start!;
       if (r.method === 'centralized') {
         seen.centralized.update({ values: ex.input, rows: h, cols: w, scale: 'ink', label: `중앙 서버가 받은 원본 이미지(숫자 ${ex.label})` });
-        if (note) note.textContent = `원본 이미지 ${count(r.trainSize)}장 전부와 그 레이블. 이 예제도 그대로입니다.`;
+        if (note) note.textContent = `원본 이미지 ${count(data.trainSize)}장 전부와 그 레이블. 이 예제도 그대로입니다.`;
       } else if (r.method === 'fl') {
         const t = updateTiles(r.view, ex.update);
         if (t) seen.fl.update({ ...t.image, scale: 'diverging', label: `이 예제 하나로 학습한 클라이언트가 보낼 매개변수 변화량(첫 층)` });
-        if (note) note.textContent = `라운드마다 클라이언트의 모델(매개변수 ${count(r.parameters)}개), 모두 ${count(rounds * K)}번. 그림: 이 예제 하나로 한 걸음 학습한 변화량(첫 층).`;
+        if (note) note.textContent = `라운드마다 클라이언트의 모델(매개변수 ${count(parameters)}개), 모두 ${count(r.rows.length * config.clients)}번. 그림: 이 예제 하나로 한 걸음 학습한 변화량(첫 층).`;
       } else {
         const c = ex.cuts.find((x) => x.cut === v.cut) ?? ex.cuts[0];
         if (c) {
           const img = squareUp(c.smashed, c.shape.length === 3 ? c.shape : undefined);
           seen[r.method].update({ ...img, scale: 'magnitude', label: `분할 지점 ${c.cut}에서 서버가 받은 이 예제의 스매시드 데이터` });
         }
-        const sent = (r.bytes.smashed ?? 0) / (FLOAT_BYTES * Math.max(1, r.cutWidth));
-        const extra = r.method === 'splitfed' ? `, 라운드마다 클라이언트 쪽 모델(매개변수 ${count(r.clientParameters)}개)` : '';
-        if (note) note.textContent = `예제마다 스매시드 데이터 ${r.cutWidth}개와 레이블, 모두 ${count(sent)}번${extra}. 그림: 이 예제의 스매시드 데이터.`;
+        const sent = (r.bytes.smashed ?? 0) / (FLOAT_BYTES * Math.max(1, cutWidth));
+        const extra = r.method === 'splitfed' ? `, 라운드마다 클라이언트 쪽 모델(매개변수 ${count(clientParameters)}개)` : '';
+        if (note) note.textContent = `예제마다 스매시드 데이터 ${cutWidth}개와 레이블, 모두 ${count(sent)}번${extra}. 그림: 이 예제의 스매시드 데이터.`;
       }
     }
   }
@@ -268,9 +273,12 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
     inspect: () => ({
       ...run.inspectBase(),
       current: run.state.current,
-      runs: run.state.records.map(({ view, ...rest }) => ({
+      runs: run.state.records.map(({ view, start, ...rest }) => ({
         ...rest,
-        algorithm: rest.config?.algorithm ?? null,
+        config: start?.config ?? null,
+        parameters: start?.parameters ?? 0,
+        clientParameters: start?.clientParameters ?? 0,
+        algorithm: start?.config.algorithm ?? null,
         hasView: view !== null,
         finalAccuracy: rest.rows[rest.rows.length - 1]?.testAccuracy ?? null,
       })),

@@ -4,7 +4,7 @@
  * engine's own measurements carried by the events (round-metrics' and client-trained's `ms`),
  * not arrival times: several events can reach the page in one batch. No DOM, no tfjs.
  */
-import type { EngineEvent, MessageKind, RoundMetrics, RunConfig, ServerView } from '~/engine/types';
+import type { EngineEvent, MessageKind, RoundMetrics, ServerView } from '~/engine/types';
 import { addBytes } from '~/engine/comm';
 import { RACE, type RaceMethod } from './config';
 
@@ -12,14 +12,10 @@ import { RACE, type RaceMethod } from './config';
 export interface RaceRecord {
   method: RaceMethod;
   state: 'waiting' | 'running' | 'done' | 'diverged' | 'error';
-  config: RunConfig | null;
+  /** The run's run-started event: its configuration, parameter counts, cut width and data sizes. */
+  start: Extract<EngineEvent, { type: 'run-started' }> | null;
   rows: readonly RoundMetrics[];
   bytes: Readonly<Partial<Record<MessageKind, number>>>;
-  parameters: number;
-  clientParameters: number;
-  cutWidth: number;
-  trainSize: number;
-  testSize: number;
   /** Training time in ms as the engine measured it: the sum of its rounds' compute. */
   wall: number;
   /** How much shorter the run would be if each round's clients had trained at the same time. */
@@ -39,14 +35,9 @@ export interface RaceState {
 const emptyRecord = (method: RaceMethod): RaceRecord => ({
   method,
   state: 'waiting',
-  config: null,
+  start: null,
   rows: [],
   bytes: {},
-  parameters: 0,
-  clientParameters: 0,
-  cutWidth: 0,
-  trainSize: 0,
-  testSize: 0,
   wall: 0,
   parallelSaving: 0,
   view: null,
@@ -61,10 +52,7 @@ export function reduceRace(s: RaceState, e: EngineEvent): RaceState {
   const put = (next: Partial<RaceRecord>, rest: Partial<RaceState> = {}): RaceState => ({ ...s, ...rest, records: s.records.map((x, i) => (i === s.current ? { ...x, ...next } : x)) });
   switch (e.type) {
     case 'run-started':
-      return put(
-        { state: 'running', config: e.config, parameters: e.parameters, clientParameters: e.clientParameters ?? 0, cutWidth: e.cutWidth ?? 0, trainSize: e.data.trainSize, testSize: e.data.testSize },
-        { roundClientTimes: [] },
-      );
+      return put({ state: 'running', start: e }, { roundClientTimes: [] });
     case 'round-started':
       return { ...s, roundClientTimes: [] };
     case 'client-trained':
@@ -74,7 +62,7 @@ export function reduceRace(s: RaceState, e: EngineEvent): RaceState {
     case 'round-metrics': {
       // Clients of a round in parallel: the round waits for its slowest client only. SplitFed
       // V2 shares one server part in sequence, so its clients cannot overlap: no saving.
-      const parallel = r.method === 'fl' || (r.method === 'splitfed' && r.config?.algorithm === 'splitfed1');
+      const parallel = r.method === 'fl' || (r.method === 'splitfed' && r.start?.config.algorithm === 'splitfed1');
       const times = s.roundClientTimes;
       const saving = parallel && times.length > 1 ? times.reduce((a, b) => a + b, 0) - Math.max(...times) : 0;
       const bytes = addBytes(r.bytes, e.metrics.bytesByKind);
