@@ -173,24 +173,14 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     const base = values[0];
     const job = st().job;
     const runningKey = job ? SETTINGS[job.s].key : null;
-    const rows: RankRow[] = SETTINGS.map((s, i) => {
-      const r = st().grid[s.key];
+    const rows = SETTINGS.map((s, i): RankRow => {
+      const { done } = st().grid[s.key];
       const value = values[i];
-      let state: RankRow['state'] = 'waiting';
-      let text = '대기';
-      if (value !== null) {
-        state = 'done';
-        const sp = i > 0 ? speedup(base, value) : null;
-        text = `${value.toFixed(1)}${sp !== null ? ` · ${sp.toFixed(1)}×` : ''}`;
-        if (!r.done) text += ' …';
-      } else if (r.done) {
-        state = 'missed';
-        text = `> ${MAX_ROUNDS}`;
-      } else if (runningKey === s.key) {
-        state = 'running';
-        text = '학습 중';
-      }
-      return { key: s.key, label: s.label, value, state, text, rank: r.done ? ranks[i] : null, baseline: i === 0 };
+      const row = { key: s.key, label: s.label, value, rank: done ? ranks[i] : null, baseline: i === 0 };
+      if (value === null && done) return { ...row, state: 'missed', text: `> ${MAX_ROUNDS}` };
+      if (value === null) return { ...row, ...(runningKey === s.key ? { state: 'running', text: '학습 중' } : { state: 'waiting', text: '대기' }) };
+      const sp = i > 0 ? speedup(base, value) : null;
+      return { ...row, state: 'done', text: `${value.toFixed(1)}${sp !== null ? ` · ${sp.toFixed(1)}×` : ''}${done ? '' : ' …'}` };
     });
     const finite = values.filter((x): x is number => x !== null);
     // A setting that never reached the target is drawn to the cap, so the axis must reach it.
@@ -200,15 +190,10 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     const p = SETTINGS.map((s) => s.paper[v.partition]);
     const pr = ranksOf(p);
     paper.update({
-      rows: SETTINGS.map((s, i) => ({
-        key: s.key,
-        label: s.label,
-        value: p[i],
-        state: 'done',
-        text: `${p[i]}${i > 0 ? ` · ${(p[0] / p[i]).toFixed(1)}×` : ''}`,
-        rank: pr[i],
-        baseline: i === 0,
-      })),
+      rows: SETTINGS.map((s, i): RankRow => {
+        const text = `${p[i]}${i > 0 ? ` · ${(p[0] / p[i]).toFixed(1)}×` : ''}`;
+        return { key: s.key, label: s.label, value: p[i], state: 'done', text, rank: pr[i], baseline: i === 0 };
+      }),
       max: Math.max(...p) * 1.05,
     });
     if (hereTitle) hereTitle.textContent = `이 브라우저에서 (digits, 목표 ${pct(Number(v.target), 0)})`;
@@ -232,17 +217,17 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
   function verdictText(): string {
     const v = ctx.values;
     const m = measured(st());
-    const { agree, pairs } = orderAgreement(m, SETTINGS.map((s) => s.paper[v.partition]));
+    const paperRounds = SETTINGS.map((s) => s.paper[v.partition]);
+    const { agree, pairs } = orderAgreement(m, paperRounds);
     const base = m[0];
-    const most = m[SETTINGS.length - 1];
-    const sp = speedup(base, most);
-    const paperSp = SETTINGS[0].paper[v.partition] / SETTINGS[SETTINGS.length - 1].paper[v.partition];
+    // FedSGD against the setting with the most local computation (E=20, B=10, the last).
+    const sp = speedup(base, m[SETTINGS.length - 1]);
+    const paperSp = paperRounds[0] / paperRounds[SETTINGS.length - 1];
     const parts = [`두 설정씩 짝지어 비교하면 ${pairs}쌍 가운데 ${agree}쌍의 순서가 논문과 같습니다.`];
     if (sp !== null) parts.push(`가장 많이 로컬 계산을 하는 E=20, B=10은 FedSGD보다 ${sp.toFixed(1)}배 빨랐습니다(논문 ${paperSp.toFixed(1)}배).`);
     else if (base === null) parts.push(`FedSGD는 ${MAX_ROUNDS}라운드 안에 목표에 닿지 못했습니다.`);
     if (v.partition === 'shards') {
-      const e5 = m[1];
-      const r = speedup(base, e5);
+      const r = speedup(base, m[1]);
       parts.push(
         r === null
           ? '논문에서 FedSGD보다 느렸던 E=5, B=∞(0.5배)는 여기서 비교할 수 없었습니다.'
