@@ -19,6 +19,7 @@ import type { CommParams, CommValues } from './params';
 const METHODS = ['fl', 'sl', 'slHandoff', 'splitfed'] as const satisfies readonly CommMethod[];
 const DASH: Record<CommMethod, string | undefined> = { fl: undefined, sl: '2,3', slHandoff: '7,3', splitfed: '1,0' };
 const SYMBOL: Record<CommMethod, string> = { fl: 'circle', sl: 'square', slHandoff: 'triangle', splitfed: 'diamond' };
+const styleOf = (m: CommMethod) => ({ key: m, label: METHOD_LABELS[m], color: METHOD_COLORS[m] });
 
 interface Measured {
   K: number;
@@ -84,7 +85,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
 
   function seriesFor(v: CommVars, Ks: number[]): LogSeries[] {
     const rows = Ks.map((K) => ({ K, b: methodEpochBytes(v, K) }));
-    return METHODS.map((m) => ({ key: m, label: METHOD_LABELS[m], color: METHOD_COLORS[m], dash: DASH[m], points: rows.map((r) => ({ x: r.K, y: r.b[m] })) }));
+    return METHODS.map((m) => ({ ...styleOf(m), dash: DASH[m], points: rows.map((r) => ({ x: r.K, y: r.b[m] })) }));
   }
 
   function crossoverText(v: CommVars): { text: string; k: number } {
@@ -189,13 +190,8 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
     }
     const k = crossoverClients(mv);
     setupLine.textContent = `실측 모델: N = ${mv.N.toLocaleString('ko-KR')}, p = ${mv.p.toLocaleString('ko-KR')}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
-    const dots: LogDots[] = METHODS.map((m) => ({
-      key: m,
-      label: METHOD_LABELS[m],
-      color: METHOD_COLORS[m],
-      symbol: SYMBOL[m],
-      points: measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes })),
-    }));
+    const pointsOf = (m: CommMethod) => measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes }));
+    const dots: LogDots[] = METHODS.map((m) => ({ ...styleOf(m), symbol: SYMBOL[m], points: pointsOf(m) }));
     measuredChart.update({
       series: seriesFor(mv, clientGrid(64)),
       dots,

@@ -159,22 +159,18 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
       loss: prev.map((r): LinePoint => ({ x: r.round, y: r.testLoss, series: 'prev' })),
       accuracy: prev.map((r): LinePoint => ({ x: r.round, y: r.testAccuracy, series: 'prev' })),
     });
-    if (compareNote) {
-      compareNote.hidden = !showPrev;
-      if (showPrev) {
-        const n = Math.min(rows.length, previous!.rows.length);
-        let gap = 0;
-        for (let i = 0; i < n; i++) gap = Math.max(gap, Math.abs(rows[i].testAccuracy - previous!.rows[i].testAccuracy));
-        const same = n > 0 && gap === 0;
-        compareNote.textContent =
-          `회색 점선: 이전 실행(${previous!.what})의 테스트 곡선.` +
-          (n === 0
-            ? ''
-            : same
-              ? ` 지금까지 ${n}개 에폭 모두에서 두 실행의 테스트 정확도가 같습니다.`
-              : ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.`);
-      }
-    }
+    if (!compareNote) return;
+    compareNote.hidden = !showPrev;
+    if (!showPrev) return;
+    const n = Math.min(rows.length, prev.length);
+    const gap = Math.max(0, ...rows.slice(0, n).map((r, i) => Math.abs(r.testAccuracy - prev[i].testAccuracy)));
+    compareNote.textContent =
+      `회색 점선: 이전 실행(${previous!.what})의 테스트 곡선.` +
+      (n === 0
+        ? ''
+        : gap === 0
+          ? ` 지금까지 ${n}개 에폭 모두에서 두 실행의 테스트 정확도가 같습니다.`
+          : ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.`);
   }
 
   function summary(): string {
