@@ -61,21 +61,15 @@ export function initVersus(values: VersusValues): VersusState {
 
 /** Chooses the next run (or none) after the grid changed. */
 function nextJob(st: VersusState): VersusState {
-  const grid = { ...st.grid };
-  for (let s = 0; s < SETTINGS.length; s++) {
-    const r = grid[SETTINGS[s].key];
-    if (r.done) continue;
-    const lrIndex = r.runs.length;
-    if (lrIndex >= LEARNING_RATES.length) {
-      grid[SETTINGS[s].key] = { ...r, done: true };
-      continue;
-    }
-    // A rate that has used as many rounds as the best one so far cannot beat it.
-    const cap = r.best?.rounds != null ? Math.min(MAX_ROUNDS, Math.max(1, Math.ceil(r.best.rounds))) : MAX_ROUNDS;
-    const config = toRunConfig(st.values, SETTINGS[s], LEARNING_RATES[lrIndex], cap);
-    return { ...st, grid, job: { s, lrIndex, cap, config, accuracies: [] }, started: st.started + 1, last: config };
-  }
-  return { ...st, grid, job: null };
+  // A setting is done once it has tried every learning rate (endJob), so the next rate exists.
+  const s = SETTINGS.findIndex((x) => !st.grid[x.key].done);
+  if (s < 0) return { ...st, job: null };
+  const r = st.grid[SETTINGS[s].key];
+  const lrIndex = r.runs.length;
+  // A rate that has used as many rounds as the best one so far cannot beat it.
+  const cap = r.best?.rounds != null ? Math.min(MAX_ROUNDS, Math.max(1, Math.ceil(r.best.rounds))) : MAX_ROUNDS;
+  const config = toRunConfig(st.values, SETTINGS[s], LEARNING_RATES[lrIndex], cap);
+  return { ...st, job: { s, lrIndex, cap, config, accuracies: [] }, started: st.started + 1, last: config };
 }
 
 /** Records the current run's result and moves on. */

@@ -23,7 +23,6 @@ export function epochsSeen(method: RaceMethod, round: number, v: Pick<ThreeWayVa
 }
 
 export function toRunConfig(method: RaceMethod, v: ThreeWayValues): RunConfig {
-  const rounds = roundsOf(v);
   return defaultConfig({
     algorithm: method === 'centralized' ? 'centralized' : method === 'fl' ? 'fedavg' : method === 'sl' ? 'split' : v.sfl,
     dataset: { name: 'digits', noise: 0, size: 0 },
@@ -32,7 +31,7 @@ export function toRunConfig(method: RaceMethod, v: ThreeWayValues): RunConfig {
     clients: v.clients,
     localEpochs: v.local,
     epochs: v.epochs,
-    rounds,
+    rounds: roundsOf(v),
     batchSize: 32,
     lr: v.lr,
     cut: v.cut,
