@@ -231,14 +231,12 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
               : `공식: 스매시드 데이터와 기울기가 예제마다 q개씩(p·q·4바이트)${e.config.variant === 'ushaped' ? ', 두 번째 분할 지점에서 q₂개씩 더' : ', 레이블이 예제마다 하나'}${K > 1 ? `, 인계가 에폭마다 ${K}번(클라이언트 쪽 매개변수 × 4바이트${e.config.handoff === 'server' ? ' × 2: 서버를 거치면 두 번 보냄' : ''})` : ''}. 에폭이 끝나면 엔진이 센 바이트와 비교합니다.`;
         }
         network.setActive(null);
-        drawBytes();
         drawCharts();
         setNetStatus('학습을 시작합니다.', true);
-        return;
+        break;
       }
       case 'round-started':
-        drawBytes();
-        return;
+        break;
       case 'smashed-sent': {
         const second = e.from === 'server';
         network.packet('smashed', second ? 2 : 1, !second, e.client);
@@ -248,34 +246,31 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
           const who = s.start?.config.variant === 'vertical' ? '모든 클라이언트' : `클라이언트 ${e.client + 1} 차례`;
           setNetStatus(`에폭 ${e.round} · ${who} · 배치 ${e.batch + 1}: 스매시드 데이터 ${formatBytes(e.bytes)} (${e.shape.join('×')})가 서버로 갑니다.`);
         }
-        drawBytes();
-        return;
+        break;
       }
       case 'gradient-returned': {
         const second = e.from !== undefined && e.from !== 'server';
         network.packet('gradient', second ? 2 : 1, second, e.client);
-        drawBytes();
-        return;
+        break;
       }
       case 'message-sent':
         if (e.kind === 'labels') network.packet('labels', 1, true, typeof e.from === 'number' ? e.from : 0);
-        drawBytes();
-        return;
+        break;
       case 'client-handoff':
         network.handoff(e.from, e.to, e.via);
         setNetStatus(
           `에폭 ${e.round}: 클라이언트 ${e.from + 1}이(가) 클라이언트 쪽 모델을 ${e.via === 'server' ? '서버를 거쳐 ' : ''}클라이언트 ${e.to + 1}에게 넘깁니다 (${formatBytes(e.bytes)}).`,
           true,
         );
-        drawBytes();
-        return;
+        break;
       case 'round-metrics':
-        drawBytes();
         drawCharts();
-        return;
+        break;
       default:
         return;
     }
+    // Every event above changes the bytes of the epoch under way (or starts a new one).
+    drawBytes();
   }
 
   showNetwork();
