@@ -220,9 +220,8 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
       case 'run-started': {
         const Nc = e.clientParameters ?? 0;
         const share = e.parameters > 0 ? ` (η_c ≈ ${(Nc / e.parameters).toFixed(2)})` : '';
-        run.ui.parameters(
-          `모델 매개변수 ${count(e.parameters)}개 · 클라이언트 쪽 ${count(Nc)}개${share} · 분할 지점의 너비 q = ${e.cutWidth ?? 0}${e.headCutWidth ? `, 두 번째 분할 지점 q₂ = ${e.headCutWidth}` : ''}`,
-        );
+        const q2 = e.headCutWidth ? `, 두 번째 분할 지점 q₂ = ${e.headCutWidth}` : '';
+        run.ui.parameters(`모델 매개변수 ${count(e.parameters)}개 · 클라이언트 쪽 ${count(Nc)}개${share} · 분할 지점의 너비 q = ${e.cutWidth ?? 0}${q2}`);
         const K = e.config.clients;
         if (bytesNote) {
           bytesNote.textContent =

@@ -208,7 +208,8 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
       } else if (r.method === 'fl') {
         const t = updateTiles(r.view, ex.update);
         if (t) seen.fl.update({ ...t.image, scale: 'diverging', label: `이 예제 하나로 학습한 클라이언트가 보낼 매개변수 변화량(첫 층)` });
-        if (note) note.textContent = `라운드마다 클라이언트의 모델(매개변수 ${count(parameters)}개), 모두 ${count(r.rows.length * config.clients)}번. 그림: 이 예제 하나로 한 걸음 학습한 변화량(첫 층).`;
+        const sent = count(r.rows.length * config.clients);
+        if (note) note.textContent = `라운드마다 클라이언트의 모델(매개변수 ${count(parameters)}개), 모두 ${sent}번. 그림: 이 예제 하나로 한 걸음 학습한 변화량(첫 층).`;
       } else {
         const c = ex.cuts.find((x) => x.cut === v.cut) ?? ex.cuts[0];
         if (c) {
