@@ -42,7 +42,7 @@ export function speedup(baselineRounds: number | null, rounds: number | null): n
   return baselineRounds / rounds;
 }
 
-/** Ranks by ascending value (1 = fewest rounds); values that are unknown get none. */
+/** Ranks by ascending value (1 = the smallest, e.g. the fewest rounds); unknown values get none. */
 export function ranksOf(values: readonly (number | null)[]): (number | null)[] {
   const idx = values
     .map((v, i) => [v, i] as const)

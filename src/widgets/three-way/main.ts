@@ -4,7 +4,6 @@
  * everything drawn comes from their engine events (./state.ts). Any setting cancels the race and
  * starts it again from the first method.
  */
-import type { RunConfig } from '~/engine/types';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { FLOAT_BYTES, totalBytes } from '~/engine/comm';
 import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
@@ -20,14 +19,19 @@ import type { ThreeWayParams } from './params';
 import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
 import { initRace, reduceRace, type RaceRecord, type RaceState } from './state';
 
+/** A race record as tests read it: without the bulky view, with the counts of its run-started event. */
+const inspectRecord = ({ view, start, ...rest }: RaceRecord) => ({
+  ...rest,
+  config: start?.config ?? null,
+  parameters: start?.parameters ?? 0,
+  clientParameters: start?.clientParameters ?? 0,
+  algorithm: start?.config.algorithm ?? null,
+  hasView: view !== null,
+  finalAccuracy: rest.rows.at(-1)?.testAccuracy ?? null,
+});
+
 export interface ThreeWayInspection extends RunInspection, Pick<RaceState, 'current'> {
-  runs: Array<
-    Omit<RaceRecord, 'view' | 'start'> & { config: RunConfig | null; parameters: number; clientParameters: number } & {
-      algorithm: string | null;
-      hasView: boolean;
-      finalAccuracy: number | null;
-    }
-  >;
+  runs: ReturnType<typeof inspectRecord>[];
 }
 
 const DIGIT = 3;
@@ -274,15 +278,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
     inspect: () => ({
       ...run.inspectBase(),
       current: run.state.current,
-      runs: run.state.records.map(({ view, start, ...rest }) => ({
-        ...rest,
-        config: start?.config ?? null,
-        parameters: start?.parameters ?? 0,
-        clientParameters: start?.clientParameters ?? 0,
-        algorithm: start?.config.algorithm ?? null,
-        hasView: view !== null,
-        finalAccuracy: rest.rows[rest.rows.length - 1]?.testAccuracy ?? null,
-      })),
+      runs: run.state.records.map(inspectRecord),
     }),
   });
 }
