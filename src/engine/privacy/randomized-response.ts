@@ -194,6 +194,16 @@ export function simulateSurvey(opts: RrSurveyOptions): RrSurvey {
   };
 }
 
+/** A survey's people counted by (truth, answer): `counts[t][a]`, e.g. counts[0][1] said "yes" but are not. */
+export function surveyCounts(s: Pick<RrSurvey, 'n' | 'truth' | 'answer'>): [[number, number], [number, number]] {
+  const c: [[number, number], [number, number]] = [
+    [0, 0],
+    [0, 0],
+  ];
+  for (let i = 0; i < s.n; i++) c[s.truth[i]][s.answer[i]]++;
+  return c;
+}
+
 /** Estimation error at one ε over many surveys. */
 export interface RrErrorPoint {
   epsilon: number;

@@ -23,7 +23,7 @@
  */
 import { Rng } from '../rng';
 import type { ConfigProblem } from '../types';
-import { erfc, leastSquares } from './stats';
+import { erfc, leastSquares, zForConfidence } from './stats';
 
 /** RAPPOR's parameters (the paper's names). */
 export interface RapporParams {
@@ -49,6 +49,19 @@ export const RAPPOR_DEFAULTS: Readonly<RapporParams> = { k: 16, h: 2, cohorts: 6
  * categories (bit i ⇔ category i; then k must equal the number of categories, h = 1, m = 1).
  */
 export type RapporEncoding = { kind: 'bloom' } | { kind: 'basic'; categories: readonly string[] };
+
+/** A page's RAPPOR settings: the encoding, the Bloom filter's k, h and m (cohorts), and the coins. */
+export interface RapporSettings extends Pick<RapporParams, 'k' | 'h' | 'f' | 'p' | 'q'> {
+  encoding: 'bloom' | 'basic';
+  m: number;
+}
+
+/** The parameters and encoding `settings` describe; basic RAPPOR fixes k (one bit per category), h = 1 and m = 1. */
+export function rapporSetup(settings: RapporSettings, categories: readonly string[]): { params: RapporParams; encoding: RapporEncoding } {
+  const { f, p, q } = settings;
+  if (settings.encoding === 'basic') return { params: { k: categories.length, h: 1, cohorts: 1, f, p, q }, encoding: { kind: 'basic', categories } };
+  return { params: { k: settings.k, h: settings.h, cohorts: settings.m, f, p, q }, encoding: { kind: 'bloom' } };
+}
 
 /** Problems with a parameter set (empty when usable). Never throws. */
 export function validateRappor(params: RapporParams, encoding: RapporEncoding = { kind: 'bloom' }): ConfigProblem[] {
@@ -439,6 +452,46 @@ export function decodeFrequencies(aggregate: Pick<RapporAggregate, 'params' | 'r
     return { value, count, stdError: se, share: total ? count / total : 0, detected: se > 0 ? pValueOk(count / se) : count > 0 };
   });
   return { estimates, bitEstimates: t, total, ambiguous: fit.ridged };
+}
+
+/** One candidate's decoded count next to its true count, with a confidence interval. */
+export interface ScoredEstimate {
+  value: string;
+  truth: number;
+  estimate: number;
+  lower: number;
+  upper: number;
+  detected: boolean;
+}
+
+/** A decoding held against the truth (what a simulation knows and a real server does not). */
+export interface DecodingScore {
+  rows: ScoredEstimate[];
+  /** Values someone holds that the test detected. */
+  found: number;
+  /** Values nobody holds that the test detected anyway. */
+  falsePositives: number;
+  /** Mean |estimate − truth| over the candidates. */
+  meanAbsError: number;
+}
+
+/** Scores `decoding` against `trueCounts` (by candidate), with intervals at confidence `level`. */
+export function scoreDecoding(decoding: Pick<RapporDecoding, 'estimates'>, trueCounts: readonly number[], level = 0.95): DecodingScore {
+  const z = zForConfidence(level);
+  const rows = decoding.estimates.map((e, i) => ({
+    value: e.value,
+    truth: trueCounts[i],
+    estimate: e.count,
+    lower: e.count - z * e.stdError,
+    upper: e.count + z * e.stdError,
+    detected: e.detected,
+  }));
+  return {
+    rows,
+    found: rows.filter((r) => r.truth > 0 && r.detected).length,
+    falsePositives: rows.filter((r) => r.truth === 0 && r.detected).length,
+    meanAbsError: rows.reduce((a, r) => a + Math.abs(r.estimate - r.truth), 0) / Math.max(1, rows.length),
+  };
 }
 
 /**

@@ -6,6 +6,7 @@
  * the left, and a newer job (settings changed) abandons this one between two ε.
  */
 import { errorVsEpsilon, type RrErrorPoint } from '~/engine/privacy/randomized-response';
+import type { SlicedJobs } from '~/runtime/sliced-job';
 
 export interface ErrorJob {
   id: number;
@@ -22,15 +23,15 @@ export interface ErrorReply {
   point: RrErrorPoint;
 }
 
-/** Computes `job` one ε per task while `current()` is its id, handing each point to `send`. */
-export function runErrorJob(job: ErrorJob, current: () => number, send: (reply: ErrorReply) => void): void {
+/** Computes `job` one ε per task as the current job of `jobs`, handing each point to `send`. */
+export function runErrorJob(job: ErrorJob, jobs: SlicedJobs, send: (reply: ErrorReply) => void): void {
   let i = 0;
-  const step = () => {
-    if (job.id !== current() || i >= job.epsilons.length) return;
-    const [point] = errorVsEpsilon({ n: job.n, rate: job.rate, epsilons: [job.epsilons[i++]], runs: job.runs, seed: job.seed });
-    send({ id: job.id, point });
-    // A turn of the event loop between two ε: a newer job's message (or the page) gets in.
-    setTimeout(step, 0);
-  };
-  setTimeout(step, 0);
+  // A turn of the event loop between two ε (a slice of 0 ms): a newer job's message (or the page) gets in.
+  jobs.start(() => {
+    if (i < job.epsilons.length) {
+      const [point] = errorVsEpsilon({ n: job.n, rate: job.rate, epsilons: [job.epsilons[i++]], runs: job.runs, seed: job.seed });
+      send({ id: job.id, point });
+    }
+    return i >= job.epsilons.length;
+  });
 }

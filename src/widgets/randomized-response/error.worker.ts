@@ -1,9 +1,7 @@
 /** The error chart's surveys off the page's main thread (see ./error-job.ts). */
+import { slicedJobs } from '~/runtime/sliced-job';
 import { runErrorJob, type ErrorJob } from './error-job';
 
-let current = 0;
+const jobs = slicedJobs();
 
-self.onmessage = (e: MessageEvent<ErrorJob>) => {
-  current = e.data.id;
-  runErrorJob(e.data, () => current, (reply) => self.postMessage(reply));
-};
+self.onmessage = (e: MessageEvent<ErrorJob>) => runErrorJob(e.data, jobs, (reply) => self.postMessage(reply));

@@ -4,7 +4,8 @@
  * pictures and words.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { RrPath, rrEpsilon, simulateSurvey, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
+import { RrPath, rrEpsilon, simulateSurvey, surveyCounts, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
+import { slicedJobs } from '~/runtime/sliced-job';
 import { create as createGrid } from './people-grid';
 import { create as createEstimate } from './estimate-chart';
 import { create as createError } from './error-chart';
@@ -59,16 +60,14 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
   let survey: RrSurvey = simulateSurvey({ n: ctx.values.n, rate: ctx.values.rate / 100, mechanism: mechanismOf(ctx.values), seed: ctx.values.seed });
   let errorPoints: RrErrorPoint[] = [];
   let errorKey = '';
-  /** Bumped to abandon an error computation that is still running. */
+  /** The current error computation's id (replies of older ones are ignored). */
   let errorJob = 0;
+  /** The error computation in the page, where the worker could not start. */
+  const pageJobs = slicedJobs();
 
   function drawTable(s: RrSurvey) {
     // Counts of (truth, answer): the surveyor sees only the column totals.
-    const c = [
-      [0, 0],
-      [0, 0],
-    ];
-    for (let i = 0; i < s.n; i++) c[s.truth[i]][s.answer[i]]++;
+    const c = surveyCounts(s);
     const reveal = ctx.values.reveal;
     const cell = (x: number) => (reveal ? count(x) : '?');
     const rows = [
@@ -172,7 +171,7 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
     errorRedraw.cancel();
     errorChart.update({ points: [], xMax: EPSILON_GRID[EPSILON_GRID.length - 1] + 0.2 });
     if (worker) worker.postMessage(job);
-    else runErrorJob(job, () => errorJob, received);
+    else runErrorJob(job, pageJobs, received);
   }
 
   function recompute() {
@@ -229,6 +228,7 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
     },
     destroy() {
       errorJob++;
+      pageJobs.cancel();
       errorRedraw.cancel();
       worker?.terminate();
       grid.destroy();

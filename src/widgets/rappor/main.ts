@@ -4,6 +4,7 @@
  * population runs in slices between frames so the page stays responsive.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import { slicedJobs } from '~/runtime/sliced-job';
 import { Rng } from '~/engine/rng';
 import {
   PopulationSimulation,
@@ -13,14 +14,16 @@ import {
   epsilonOne,
   pStar,
   qStar,
+  rapporSetup,
+  scoreDecoding,
   validateRappor,
   zipfCounts,
+  type DecodingScore,
   type RapporDecoding,
   type RapporEncoding,
   type RapporParams,
   type RapporReport,
 } from '~/engine/privacy/rappor';
-import { zForConfidence } from '~/engine/privacy/stats';
 import { create as createBits } from './report-bits';
 import { create as createFrequency } from './frequency-chart';
 import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './params';
@@ -42,18 +45,8 @@ export interface RapporInspection {
   problems: string[];
 }
 
-/** z for a two-sided 95% interval. */
-const Z95 = zForConfidence(0.95);
 const bits = (b: Uint8Array) => Array.from(b).join('');
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
-
-/** The RAPPOR parameters and encoding the settings describe (basic RAPPOR fixes k, h and m). */
-export function rapporSetup(v: RapporValues): { params: RapporParams; encoding: RapporEncoding } {
-  if (v.encoding === 'basic') {
-    return { params: { k: CANDIDATES.length, h: 1, cohorts: 1, f: v.f, p: v.p, q: v.q }, encoding: { kind: 'basic', categories: CANDIDATES } };
-  }
-  return { params: { k: v.k, h: v.h, cohorts: v.m, f: v.f, p: v.p, q: v.q }, encoding: { kind: 'bloom' } };
-}
 
 export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<RapporParamsTable> & { inspect(): RapporInspection } {
   const root = ctx.root;
@@ -66,13 +59,16 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
   const bitstrings = q('[data-bitstrings]')!;
   const lifeNote = q('[data-life-note]');
 
+  let setup = rapporSetup(ctx.values, CANDIDATES);
   let cohort = 0;
   let reports: RapporReport[] = [];
   let problems: string[] = [];
   let popKey = '';
-  let popJob = 0;
+  /** The population being simulated, in slices of about 25 ms (100,000 reports take a few frames). */
+  const popJobs = slicedJobs();
   let sim: PopulationSimulation | null = null;
   let decoding: RapporDecoding | null = null;
+  let score: DecodingScore | null = null;
   let trueCounts: number[] = [];
 
   function showAlert(text: string | null) {
@@ -125,70 +121,47 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
     }
   }
 
-  function popKeyOf(v: RapporValues): string {
-    const { params, encoding } = rapporSetup(v);
-    return JSON.stringify([encoding.kind, params, v.n, v.seed]);
-  }
-
   function startPopulation(v: RapporValues, params: RapporParams, encoding: RapporEncoding) {
-    const key = popKeyOf(v);
+    const key = JSON.stringify([encoding.kind, params, v.n, v.seed]);
     if (key === popKey && sim) return;
     popKey = key;
-    const job = ++popJob;
     trueCounts = [...zipfCounts(v.n, HELD, 1), ...new Array(CANDIDATES.length - HELD).fill(0)];
-    sim = new PopulationSimulation({ params, encoding, values: [...CANDIDATES], trueCounts, seed: v.seed });
+    const running = new PopulationSimulation({ params, encoding, values: [...CANDIDATES], trueCounts, seed: v.seed });
+    sim = running;
     decoding = null;
+    score = null;
     root.dataset.population = 'computing';
     if (progress) {
       progress.hidden = false;
-      progress.max = sim.total;
+      progress.max = running.total;
       progress.value = 0;
     }
     out('total', '모으는 중…');
-    const step = () => {
-      if (job !== popJob || !sim) return;
-      const t0 = performance.now();
-      let done = false;
-      // Slices of about 25 ms: a whole population of 100,000 reports takes a few frames.
-      while (!done && performance.now() - t0 < 25) done = sim.advance(2000);
-      if (progress) progress.value = sim.done;
-      if (!done) {
-        setTimeout(step, 0);
-        return;
-      }
+    const after = (done: boolean) => {
+      if (progress) progress.value = running.done;
+      if (!done) return;
       if (progress) progress.hidden = true;
-      decoding = decodeFrequencies(sim.aggregate(), [...CANDIDATES], encoding);
-      drawPopulation();
+      decoding = decodeFrequencies(running.aggregate(), [...CANDIDATES], encoding);
+      score = scoreDecoding(decoding, trueCounts);
+      drawPopulation(decoding, score);
       root.dataset.population = 'done';
       ctx.announce(summary());
     };
-    setTimeout(step, 0);
+    popJobs.start(() => running.advance(2000), { sliceMs: 25, after });
   }
 
-  function drawPopulation() {
-    if (!decoding) return;
-    const rows = decoding.estimates.map((e, i) => ({
-      value: e.value,
-      truth: trueCounts[i],
-      estimate: e.count,
-      lower: e.count - Z95 * e.stdError,
-      upper: e.count + Z95 * e.stdError,
-      detected: e.detected,
-    }));
-    freqView.update({ rows });
-    const found = rows.filter((r, i) => i < HELD && r.detected).length;
-    const falsePos = rows.filter((r, i) => i >= HELD && r.detected).length;
-    const mae = rows.reduce((a, r) => a + Math.abs(r.estimate - r.truth), 0) / rows.length;
-    out('total', `${count(decoding.total)}개`);
-    out('found', `${found}개`);
-    out('falsePos', `${falsePos}개`);
-    out('mae', `${count(mae)}명`);
-    if (decoding.ambiguous) showAlert('후보 값 가운데 블룸 필터 패턴이 모든 코호트에서 같은 것이 있어 둘을 구별할 수 없습니다. k나 코호트 수를 늘려 보세요.');
+  function drawPopulation(d: RapporDecoding, s: DecodingScore) {
+    freqView.update({ rows: s.rows });
+    out('total', `${count(d.total)}개`);
+    out('found', `${s.found}개`);
+    out('falsePos', `${s.falsePositives}개`);
+    out('mae', `${count(s.meanAbsError)}명`);
+    if (d.ambiguous) showAlert('후보 값 가운데 블룸 필터 패턴이 모든 코호트에서 같은 것이 있어 둘을 구별할 수 없습니다. k나 코호트 수를 늘려 보세요.');
   }
 
   function summary(): string {
     const v = ctx.values;
-    const { params, encoding } = rapporSetup(v);
+    const { params, encoding } = setup;
     if (problems.length) return `설정을 쓸 수 없습니다: ${problems.join(' ')}`;
     const head =
       encoding.kind === 'basic'
@@ -196,18 +169,17 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
         : `블룸 필터 k = ${params.k}, h = ${params.h}, 코호트 ${params.cohorts}개, f = ${params.f}, p = ${params.p}, q = ${params.q}`;
     const eps = `ε∞ = ${fmtEps(epsilonInfinity(params))}, ε₁ = ${fmtEps(epsilonOne(params))}`;
     const life = `한 사람의 값 ${v.value}, 보고 ${v.reports}번: 영구 응답 B′은 그대로이고 보낸 비트 S는 보고마다 다릅니다.`;
-    let pop = '인구 전체의 보고를 모으는 중입니다.';
-    if (decoding) {
-      const found = decoding.estimates.filter((e, i) => i < HELD && e.detected).length;
-      const falsePos = decoding.estimates.filter((e, i) => i >= HELD && e.detected).length;
-      pop = `보고 ${count(decoding.total)}개에서 실제로 쓰는 값 ${HELD}개 가운데 ${found}개를 찾아냈고, 아무도 쓰지 않는 값을 잘못 찾아낸 경우는 ${falsePos}개입니다.`;
-    }
+    const pop =
+      decoding && score
+        ? `보고 ${count(decoding.total)}개에서 실제로 쓰는 값 ${HELD}개 가운데 ${score.found}개를 찾아냈고, 아무도 쓰지 않는 값을 잘못 찾아낸 경우는 ${score.falsePositives}개입니다.`
+        : '인구 전체의 보고를 모으는 중입니다.';
     return `${head}. ${eps}. ${life} ${pop}`;
   }
 
   function render(changed: string[] | null) {
     const v = ctx.values;
-    const { params, encoding } = rapporSetup(v);
+    setup = rapporSetup(v, CANDIDATES);
+    const { params, encoding } = setup;
     problems = validateRappor(params, encoding).map((p) => p.ko);
     showAlert(problems.length ? problems.join(' ') : null);
     drawNumbers(params);
@@ -215,10 +187,11 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
     drawLife(v, params);
     const lifeOnly = changed !== null && changed.every((k) => k === 'value' || k === 'reports' || k === 'person');
     if (problems.length) {
-      popJob++;
+      popJobs.cancel();
       popKey = '';
       sim = null;
       decoding = null;
+      score = null;
       if (progress) progress.hidden = true;
       freqView.update({ rows: [] });
       root.dataset.population = 'invalid';
@@ -244,7 +217,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
     json: {
       file: 'rappor',
       value: () => {
-        const { params, encoding } = rapporSetup(ctx.values);
+        const { params, encoding } = setup;
         return {
           widget: 'rappor',
           settings: ctx.values,
@@ -286,13 +259,12 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
       }
     },
     destroy() {
-      popJob++;
+      popJobs.cancel();
       bitsView.destroy();
       freqView.destroy();
     },
     inspect() {
-      const v = ctx.values;
-      const { params, encoding } = rapporSetup(v);
+      const { params, encoding } = setup;
       const last = reports[reports.length - 1];
       return {
         params,

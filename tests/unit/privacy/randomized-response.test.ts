@@ -11,6 +11,7 @@ import {
   rrEstimate,
   rrEstimateCoin,
   simulateSurvey,
+  surveyCounts,
   zForConfidence,
 } from '~/engine/privacy';
 
@@ -73,6 +74,18 @@ describe('simulated surveys', () => {
     expect(s.trueYes).toBe(100);
     expect(s.truth.reduce((a, b) => a + b, 0)).toBe(100);
     expect(s.answer.reduce((a, b) => a + b, 0)).toBe(s.yes);
+  });
+
+  test('the (truth, answer) counts add up to the trait and the "yes" answers', () => {
+    const s = simulateSurvey({ n: 333, rate: 0.3, mechanism: { form: 'coin', f: 0.5 }, seed: 7 });
+    const c = surveyCounts(s);
+    expect(c[1][0] + c[1][1]).toBe(s.trueYes);
+    expect(c[0][1] + c[1][1]).toBe(s.yes);
+    expect(c[0][0] + c[0][1] + c[1][0] + c[1][1]).toBe(s.n);
+    expect(surveyCounts({ n: 4, truth: Uint8Array.of(0, 0, 1, 1), answer: Uint8Array.of(0, 1, 1, 1) })).toEqual([
+      [1, 1],
+      [0, 2],
+    ]);
   });
 
   test('deterministic under a seed, different under another', () => {

@@ -15,6 +15,8 @@ import {
   pStar,
   permanentResponse,
   qStar,
+  rapporSetup,
+  scoreDecoding,
   simulatePopulation,
   validateRappor,
   zipfCounts,
@@ -237,6 +239,30 @@ describe('validation and helpers', () => {
     expect(validateRappor({ ...RAPPOR_DEFAULTS, k: 2.5 }).map((p) => p.field)).toContain('k');
     expect(validateRappor(RAPPOR_DEFAULTS, { kind: 'basic', categories: ['a', 'b'] }).length).toBeGreaterThan(0);
     for (const p of validateRappor({ ...RAPPOR_DEFAULTS, f: 2, q: 0.1 })) expect(p.ko).toMatch(/[가-힣]/);
+  });
+
+  test('settings to parameters: basic RAPPOR fixes k, h and m, the Bloom filter takes them', () => {
+    const settings = { encoding: 'bloom' as const, k: 32, h: 3, m: 8, f: 0.25, p: 0.5, q: 0.75 };
+    expect(rapporSetup(settings, ['a', 'b', 'c'])).toEqual({ params: { k: 32, h: 3, cohorts: 8, f: 0.25, p: 0.5, q: 0.75 }, encoding: { kind: 'bloom' } });
+    const basic = rapporSetup({ ...settings, encoding: 'basic' }, ['a', 'b', 'c']);
+    expect(basic).toEqual({ params: { k: 3, h: 1, cohorts: 1, f: 0.25, p: 0.5, q: 0.75 }, encoding: { kind: 'basic', categories: ['a', 'b', 'c'] } });
+    expect(validateRappor(basic.params, basic.encoding)).toEqual([]);
+  });
+
+  test('a decoding scored against the truth: 95% intervals, found, false positives, mean error', () => {
+    const estimates = [
+      { value: 'a', count: 520, stdError: 10, share: 0.52, detected: true },
+      { value: 'b', count: 10, stdError: 10, share: 0.01, detected: false },
+      { value: 'c', count: 40, stdError: 10, share: 0.04, detected: true },
+    ];
+    const s = scoreDecoding({ estimates }, [500, 30, 0]);
+    expect(s.rows[0]).toMatchObject({ value: 'a', truth: 500, estimate: 520, detected: true });
+    expect(s.rows[0].lower).toBeCloseTo(520 - 19.59964, 4);
+    expect(s.rows[0].upper).toBeCloseTo(520 + 19.59964, 4);
+    expect(s.found).toBe(1);
+    expect(s.falsePositives).toBe(1);
+    expect(s.meanAbsError).toBeCloseTo((20 + 20 + 40) / 3, 12);
+    expect(scoreDecoding({ estimates }, [500, 30, 0], 0.9).rows[0].upper).toBeCloseTo(520 + 16.44854, 4);
   });
 
   test('Zipf counts sum to the total and fall off', () => {
