@@ -7,11 +7,12 @@
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { validateConfig } from '~/engine/config';
-import { create as createUpdates, type ClientArrow, type ServerStep } from './updates-view';
+import { create as createUpdates } from './updates-view';
 import { createCurves, createEpsilon, createNoise } from './accuracy-charts';
 import { DELTA, NOISE_GRID, PACE_MS, params, type DpParams } from './params';
 import { curveKey, perRound, sigmaOf, toRunConfig } from './config';
-import { initDp, reduceDp, type DpState, type RoundClip } from './state';
+import { initDp, reduceDp, type DpState } from './state';
+import type { ClientArrow, RoundClip, ServerStep } from '~/engine/privacy/dp-round';
 import { Run, type RunInspection } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { choiceLabel } from '../kit/params';

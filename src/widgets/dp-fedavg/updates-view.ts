@@ -13,29 +13,11 @@
  * (renderers/privacy.css, dp-fedavg.css) repaint them in the reader's theme.
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
+import { wasClipped, type ClientArrow, type ServerStep } from '~/engine/privacy/dp-round';
 import { picture, pictureSvg, type Picture } from '../renderers/picture';
 
 export interface UpdatesViewOptions {
   label: string;
-}
-
-export interface ClientArrow {
-  client: number;
-  /** Direction in the projection, radians. */
-  angle: number;
-  /** ‖Δ_k‖ before clipping. */
-  norm: number;
-  /** min(‖Δ_k‖, S): what was sent. */
-  clipped: number;
-}
-
-export interface ServerStep {
-  /** ‖Σ c_k Δ̄_k‖: the average of the clipped updates. */
-  mean: number;
-  /** ‖noise‖ (≈ σ·√N). */
-  noise: number;
-  /** ‖w_{t+1} − w_t‖. */
-  applied: number;
 }
 
 export interface UpdatesViewData {
@@ -111,7 +93,7 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
     for (const c of d.clients) {
       const ux = Math.cos(c.angle);
       const uy = -Math.sin(c.angle);
-      if (c.norm > c.clipped + 1e-12) {
+      if (wasClipped(c)) {
         left
           .append('line')
           .attr('x1', cx + ux * c.clipped * scale)
@@ -134,7 +116,7 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
         .attr('stroke-width', 2.2)
         .attr('marker-end', 'url(#dp-head-sent)');
     }
-    const cut = d.clients.filter((c) => c.norm > c.clipped + 1e-12).length;
+    const cut = d.clients.filter(wasClipped).length;
     left
       .append('text')
       .attr('x', 10)
