@@ -14,7 +14,7 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import { wasClipped, type ClientArrow, type ServerStep } from '~/engine/privacy/dp-round';
-import { picture, pictureSvg, type Picture } from '../renderers/picture';
+import { picture, pictureSvg, put, type Picture } from '../renderers/picture';
 
 export interface UpdatesViewOptions {
   label: string;
@@ -34,6 +34,14 @@ export const UPDATE_COLORS = { sent: '#0b5394', cut: '#e07b39', limit: '#525a65'
 
 const fmt = (x: number) => (x >= 10 ? x.toFixed(1) : x >= 0.1 ? x.toFixed(2) : x.toFixed(3));
 
+/** The two panels' titles, and their notes at the bottom. */
+const TITLE = { class: 'ink-text', y: 18, 'font-size': 13, 'font-weight': 700, fill: '#1d2127' };
+const NOTE = { class: 'ink-muted', 'font-size': 11, fill: '#525a65' };
+/** The circle of radius S, the part of an update that was sent, and the part clipping cut off. */
+const LIMIT = { class: 'dp-updates__limit', fill: '#0b5394', 'fill-opacity': 0.05, stroke: UPDATE_COLORS.limit, 'stroke-dasharray': '5,4' };
+const SENT = { class: 'dp-updates__sent', stroke: UPDATE_COLORS.sent, 'stroke-width': 2.2, 'marker-end': 'url(#dp-head-sent)' };
+const CUT = { stroke: UPDATE_COLORS.cut, 'stroke-width': 2, 'stroke-dasharray': '3,3', 'marker-end': 'url(#dp-head-cut)' };
+
 export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesViewRenderer {
   const W = 600;
   const H = 300;
@@ -46,19 +54,8 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
     ['dp-head-sent', UPDATE_COLORS.sent],
     ['dp-head-cut', UPDATE_COLORS.cut],
   ] as const) {
-    defs
-      .append('marker')
-      .attr('id', id)
-      .attr('viewBox', '0 0 10 10')
-      .attr('refX', 8)
-      .attr('refY', 5)
-      .attr('markerWidth', 6)
-      .attr('markerHeight', 6)
-      .attr('orient', 'auto-start-reverse')
-      .append('path')
-      .attr('d', 'M0,0 L10,5 L0,10 z')
-      .attr('class', id === 'dp-head-sent' ? 'dp-updates__sent-head' : null)
-      .attr('fill', color);
+    const marker = put(defs, 'marker', { id, viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
+    put(marker, 'path', { d: 'M0,0 L10,5 L0,10 z', class: id === 'dp-head-sent' ? 'dp-updates__sent-head' : null, fill: color });
   }
   const left = svg.append('g');
   const right = svg.append('g').attr('transform', 'translate(320,0)');
@@ -66,67 +63,30 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
   function draw(d: UpdatesViewData) {
     left.selectAll('*').remove();
     right.selectAll('*').remove();
-    left.append('text').attr('class', 'ink-text').attr('x', 10).attr('y', 18).attr('font-size', 13).attr('font-weight', 700).attr('fill', '#1d2127').text(`라운드 ${d.round}: 클라이언트 변화량`);
+    put(left, 'text', { ...TITLE, x: 10 }, `라운드 ${d.round}: 클라이언트 변화량`);
     const maxNorm = Math.max(1e-9, ...d.clients.map((c) => c.norm), d.clip);
     const scale = R / maxNorm;
     if (d.clip > 0) {
-      left
-        .append('circle')
-        .attr('class', 'dp-updates__limit')
-        .attr('cx', cx)
-        .attr('cy', cy)
-        .attr('r', d.clip * scale)
-        .attr('fill', '#0b5394')
-        .attr('fill-opacity', 0.05)
-        .attr('stroke', UPDATE_COLORS.limit)
-        .attr('stroke-dasharray', '5,4');
-      left
-        .append('text')
-        .attr('x', cx + d.clip * scale * Math.cos(-Math.PI / 4) + 4)
-        .attr('y', cy + d.clip * scale * Math.sin(-Math.PI / 4) - 4)
-        .attr('class', 'ink-muted')
-        .attr('font-size', 11)
-        .attr('fill', UPDATE_COLORS.limit)
-        .text(`S = ${d.clip}`);
+      const r = d.clip * scale;
+      put(left, 'circle', { ...LIMIT, cx, cy, r });
+      const at = { x: cx + r * Math.cos(-Math.PI / 4) + 4, y: cy + r * Math.sin(-Math.PI / 4) - 4 };
+      put(left, 'text', { ...at, class: 'ink-muted', 'font-size': 11, fill: UPDATE_COLORS.limit }, `S = ${d.clip}`);
     }
-    left.append('circle').attr('class', 'ink-text').attr('cx', cx).attr('cy', cy).attr('r', 2.5).attr('fill', UPDATE_COLORS.applied);
+    put(left, 'circle', { class: 'ink-text', cx, cy, r: 2.5, fill: UPDATE_COLORS.applied });
+    /** The point at length `len` along the arrow of `c`. */
+    const along = (c: ClientArrow, len: number) => [cx + Math.cos(c.angle) * len * scale, cy - Math.sin(c.angle) * len * scale];
     for (const c of d.clients) {
-      const ux = Math.cos(c.angle);
-      const uy = -Math.sin(c.angle);
+      const [x1, y1] = along(c, c.clipped);
       if (wasClipped(c)) {
-        left
-          .append('line')
-          .attr('x1', cx + ux * c.clipped * scale)
-          .attr('y1', cy + uy * c.clipped * scale)
-          .attr('x2', cx + ux * c.norm * scale)
-          .attr('y2', cy + uy * c.norm * scale)
-          .attr('stroke', UPDATE_COLORS.cut)
-          .attr('stroke-width', 2)
-          .attr('stroke-dasharray', '3,3')
-          .attr('marker-end', 'url(#dp-head-cut)');
+        const [x2, y2] = along(c, c.norm);
+        put(left, 'line', { ...CUT, x1, y1, x2, y2 });
       }
-      left
-        .append('line')
-        .attr('x1', cx)
-        .attr('y1', cy)
-        .attr('x2', cx + ux * c.clipped * scale)
-        .attr('y2', cy + uy * c.clipped * scale)
-        .attr('class', 'dp-updates__sent')
-        .attr('stroke', UPDATE_COLORS.sent)
-        .attr('stroke-width', 2.2)
-        .attr('marker-end', 'url(#dp-head-sent)');
+      put(left, 'line', { ...SENT, x1: cx, y1: cy, x2: x1, y2: y1 });
     }
     const cut = d.clients.filter(wasClipped).length;
-    left
-      .append('text')
-      .attr('x', 10)
-      .attr('y', H - 8)
-      .attr('class', 'ink-muted')
-      .attr('font-size', 11)
-      .attr('fill', '#525a65')
-      .text(d.clip > 0 ? `${d.clients.length}명 중 ${cut}명의 변화량이 S에서 잘렸습니다` : `클리핑 없음 (${d.clients.length}명)`);
+    put(left, 'text', { ...NOTE, x: 10, y: H - 8 }, d.clip > 0 ? `${d.clients.length}명 중 ${cut}명의 변화량이 S에서 잘렸습니다` : `클리핑 없음 (${d.clients.length}명)`);
 
-    right.append('text').attr('class', 'ink-text').attr('x', 0).attr('y', 18).attr('font-size', 13).attr('font-weight', 700).attr('fill', '#1d2127').text('서버가 모델을 옮긴 거리');
+    put(right, 'text', { ...TITLE, x: 0 }, '서버가 모델을 옮긴 거리');
     if (!d.server) return;
     const bars: [string, number, string, string | null][] = [
       ['클리핑한 변화량의 평균', d.server.mean, UPDATE_COLORS.mean, null],
@@ -137,27 +97,12 @@ export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesVie
     const bw = 250;
     bars.forEach(([label, value, color, ink], i) => {
       const y = 48 + i * 70;
-      right.append('text').attr('class', 'ink-text').attr('x', 0).attr('y', y).attr('font-size', 12).attr('fill', '#1d2127').text(label);
-      right
-        .append('rect')
-        .attr('x', 0)
-        .attr('y', y + 8)
-        .attr('width', Math.max(1, (value / maxBar) * bw))
-        .attr('height', 22)
-        .attr('rx', 3)
-        .attr('class', ink)
-        .attr('fill', color);
-      right
-        .append('text')
-        .attr('x', Math.max(1, (value / maxBar) * bw) + 6)
-        .attr('y', y + 24)
-        .attr('font-size', 12)
-        .attr('font-weight', 700)
-        .attr('class', 'ink-text')
-        .attr('fill', '#1d2127')
-        .text(fmt(value));
+      const width = Math.max(1, (value / maxBar) * bw);
+      put(right, 'text', { class: 'ink-text', x: 0, y, 'font-size': 12, fill: '#1d2127' }, label);
+      put(right, 'rect', { x: 0, y: y + 8, width, height: 22, rx: 3, class: ink, fill: color });
+      put(right, 'text', { x: width + 6, y: y + 24, 'font-size': 12, 'font-weight': 700, class: 'ink-text', fill: '#1d2127' }, fmt(value));
     });
-    right.append('text').attr('class', 'ink-muted').attr('x', 0).attr('y', H - 8).attr('font-size', 11).attr('fill', '#525a65').text('길이는 모든 파라미터에 대한 L2 노름');
+    put(right, 'text', { ...NOTE, x: 0, y: H - 8 }, '길이는 모든 파라미터에 대한 L2 노름');
   }
 
   return picture(svg, draw);

@@ -7,7 +7,7 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { picture, pictureSvg, type Picture } from '../renderers/picture';
+import { picture, pictureSvg, put, type Picture } from '../renderers/picture';
 
 export interface ReportBitsOptions {
   label: string;
@@ -26,6 +26,10 @@ export interface ReportBitsData {
 export type ReportBitsRenderer = Picture<ReportBitsData>;
 
 export const BIT_COLORS = { one: '#0b5394', zero: '#e3e7ec', forced: '#d55e00', text1: '#ffffff', text0: '#3b4350' } as const;
+
+/** The bit indices above the first row, and the rows' names. */
+const INDEX = { y: 12, 'text-anchor': 'middle', 'font-size': 8.5, class: 'rappor-bits__index', fill: '#6b7380' };
+const ROW_LABEL = { dy: '0.35em', 'font-size': 11, 'font-weight': 600, class: 'ink-muted', fill: '#525a65' };
 
 interface Row {
   label: string;
@@ -66,51 +70,25 @@ export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsR
     svg.attr('viewBox', `0 0 ${W} ${H}`).attr('width', W).attr('height', H);
 
     g.selectAll('*').remove();
-    g.append('rect').attr('class', 'ink-panel').attr('width', W).attr('height', H).attr('rx', 6).attr('fill', '#ffffff');
+    put(g, 'rect', { class: 'ink-panel', width: W, height: H, rx: 6, fill: '#ffffff' });
     // Bit indices above the first row.
-    if (showText) {
-      g.append('g')
-        .selectAll('text')
-        .data(Array.from({ length: d.k }, (_, i) => i))
-        .join('text')
-        .attr('x', (i) => labelW + i * cellW + cellW / 2)
-        .attr('y', 12)
-        .attr('text-anchor', 'middle')
-        .attr('font-size', 8.5)
-        .attr('class', 'rappor-bits__index')
-        .attr('fill', '#6b7380')
-        .text((i) => String(i));
-    }
+    if (showText) for (let i = 0; i < d.k; i++) put(g, 'text', { ...INDEX, x: labelW + i * cellW + cellW / 2 }, String(i));
     for (const r of placed) {
-      const row = g.append('g').attr('transform', `translate(0,${r.y})`);
-      row.append('text').attr('x', 6).attr('y', rowH / 2).attr('dy', '0.35em').attr('font-size', 11).attr('font-weight', 600).attr('class', 'ink-muted').attr('fill', '#525a65').text(r.label);
-      const cells = row
-        .selectAll('g')
-        .data(r.cells.map((v, i) => ({ v, i })))
-        .join('g')
-        .attr('transform', (c) => `translate(${labelW + c.i * cellW},0)`);
-      cells
-        .append('rect')
-        .attr('class', (c) => `rappor-bits__cell ${r.kind === 'share' || c.v ? 'is-one' : 'is-zero'}`)
-        .attr('width', Math.max(1, cellW - 1.5))
-        .attr('height', rowH)
-        .attr('rx', 2)
-        .attr('fill', (c) => (r.kind === 'share' ? BIT_COLORS.one : c.v ? BIT_COLORS.one : BIT_COLORS.zero))
-        .attr('fill-opacity', (c) => (r.kind === 'share' ? 0.12 + 0.88 * c.v : 1))
-        .attr('stroke', (c) => (r.forced && r.forced[c.i] ? BIT_COLORS.forced : 'none'))
-        .attr('stroke-width', 2.4);
-      if (showText) {
-        cells
-          .append('text')
-          .attr('x', (cellW - 1.5) / 2)
-          .attr('y', rowH / 2)
-          .attr('dy', '0.35em')
-          .attr('text-anchor', 'middle')
-          .attr('font-size', r.kind === 'share' ? 8 : 11)
-          .attr('class', (c) => ((r.kind === 'share' ? c.v > 0.5 : c.v) ? 'rappor-bits__on' : 'rappor-bits__off'))
-          .attr('fill', (c) => ((r.kind === 'share' ? c.v > 0.5 : c.v) ? BIT_COLORS.text1 : BIT_COLORS.text0))
-          .text((c) => (r.kind === 'share' ? c.v.toFixed(2).replace(/^0/, '') : String(c.v)));
-      }
+      const row = put(g, 'g', { transform: `translate(0,${r.y})` });
+      put(row, 'text', { ...ROW_LABEL, x: 6, y: rowH / 2 }, r.label);
+      const share = r.kind === 'share';
+      r.cells.forEach((v, i) => {
+        const cell = put(row, 'g', { transform: `translate(${labelW + i * cellW},0)` });
+        const one = share || v === 1;
+        const box = { width: Math.max(1, cellW - 1.5), height: rowH, rx: 2, stroke: r.forced && r.forced[i] ? BIT_COLORS.forced : 'none', 'stroke-width': 2.4 };
+        const paint = { fill: one ? BIT_COLORS.one : BIT_COLORS.zero, 'fill-opacity': share ? 0.12 + 0.88 * v : 1 };
+        put(cell, 'rect', { ...box, ...paint, class: `rappor-bits__cell ${one ? 'is-one' : 'is-zero'}` });
+        if (!showText) return;
+        const on = share ? v > 0.5 : v === 1;
+        const text = { x: (cellW - 1.5) / 2, y: rowH / 2, dy: '0.35em', 'text-anchor': 'middle', 'font-size': share ? 8 : 11 };
+        const label = share ? v.toFixed(2).replace(/^0/, '') : String(v);
+        put(cell, 'text', { ...text, class: on ? 'rappor-bits__on' : 'rappor-bits__off', fill: on ? BIT_COLORS.text1 : BIT_COLORS.text0 }, label);
+      });
     }
   }
 

@@ -8,7 +8,7 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { picture, pictureSvg, type Picture } from '../renderers/picture';
+import { picture, pictureSvg, put, type Picture } from '../renderers/picture';
 
 export interface PairGraphOptions {
   label: string;
@@ -41,6 +41,9 @@ export function edgeState(i: number, j: number, d: PairGraphData): EdgeState {
   return d.recovered ? 'recovered' : 'stuck';
 }
 
+/** The server's and the clients' names. */
+const NAME = { 'text-anchor': 'middle', 'font-size': 13, 'font-weight': 700 };
+
 export function create(el: HTMLElement, options: PairGraphOptions): PairGraphRenderer {
   const W = 320;
   const H = 300;
@@ -51,8 +54,8 @@ export function create(el: HTMLElement, options: PairGraphOptions): PairGraphRen
   const gEdges = svg.append('g');
   const gNodes = svg.append('g');
   const center = svg.append('g');
-  center.append('rect').attr('class', 'sa-graph__server').attr('x', cx - 34).attr('y', cy - 16).attr('width', 68).attr('height', 32).attr('rx', 6).attr('fill', '#e3f3f0').attr('stroke', '#0a7d6c');
-  center.append('text').attr('class', 'sa-graph__server-name').attr('x', cx).attr('y', cy + 5).attr('text-anchor', 'middle').attr('font-size', 13).attr('font-weight', 700).attr('fill', '#0a5c50').text('서버');
+  put(center, 'rect', { class: 'sa-graph__server', x: cx - 34, y: cy - 16, width: 68, height: 32, rx: 6, fill: '#e3f3f0', stroke: '#0a7d6c' });
+  put(center, 'text', { ...NAME, class: 'sa-graph__server-name', x: cx, y: cy + 5, fill: '#0a5c50' }, '서버');
 
   const pos = (i: number, n: number) => {
     const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
@@ -60,53 +63,30 @@ export function create(el: HTMLElement, options: PairGraphOptions): PairGraphRen
   };
 
   function draw(d: PairGraphData) {
-    const edges: { i: number; j: number; s: EdgeState }[] = [];
-    for (let i = 0; i < d.n; i++) for (let j = i + 1; j < d.n; j++) edges.push({ i, j, s: edgeState(i, j, d) });
-    gEdges
-      .selectAll('line')
-      .data(edges)
-      .join('line')
-      .attr('class', (e) => `sa-graph__edge is-${e.s}`)
-      .attr('x1', (e) => pos(e.i, d.n).x)
-      .attr('y1', (e) => pos(e.i, d.n).y)
-      .attr('x2', (e) => pos(e.j, d.n).x)
-      .attr('y2', (e) => pos(e.j, d.n).y)
-      .attr('stroke', (e) => EDGE_COLORS[e.s])
-      .attr('stroke-width', (e) => (e.s === 'stuck' || e.s === 'recovered' ? 3 : 1.6))
-      .attr('stroke-dasharray', (e) => (e.s === 'recovered' ? '6,4' : e.s === 'gone' ? '2,3' : null));
-
-    const nodes = gNodes
-      .selectAll<SVGGElement, number>('g')
-      .data(Array.from({ length: d.n }, (_, i) => i))
-      .join((enter) => {
-        const g = enter.append('g');
-        g.append('circle').attr('class', 'sa-graph__ring').attr('r', 24).attr('fill', 'none');
-        g.append('circle').attr('class', 'sa-graph__node').attr('r', 18);
-        g.append('text').attr('class', 'sa-graph__name').attr('text-anchor', 'middle').attr('dy', '0.35em').attr('font-size', 13).attr('font-weight', 700);
-        return g;
-      })
-      .attr('transform', (i) => `translate(${pos(i, d.n).x},${pos(i, d.n).y})`);
-    nodes
-      .select('.sa-graph__node')
-      .classed('is-dropped', (i) => d.dropped[i])
-      .classed('is-focus', (i) => !d.dropped[i] && i === d.focus)
-      .attr('fill', (i) => (d.dropped[i] ? '#ffffff' : i === d.focus ? '#0072b2' : '#dbe8f5'))
-      .attr('stroke', (i) => (d.dropped[i] ? '#8a94a3' : '#0072b2'))
-      .attr('stroke-width', 2)
-      .attr('stroke-dasharray', (i) => (d.dropped[i] ? '4,3' : null));
-    nodes
-      .select('text')
-      .classed('is-dropped', (i) => d.dropped[i])
-      .classed('is-focus', (i) => !d.dropped[i] && i === d.focus)
-      .attr('fill', (i) => (d.dropped[i] ? '#525a65' : i === d.focus ? '#ffffff' : '#0b3a63'))
-      .text((i) => (d.dropped[i] ? `✕${i + 1}` : String(i + 1)));
-    nodes
-      .select('.sa-graph__ring')
-      .attr('display', (i) => (d.doubleMasking && !d.dropped[i] ? null : 'none'))
-      .classed('is-recovered', d.recovered)
-      .attr('stroke', d.recovered ? EDGE_COLORS.recovered : '#b54708')
-      .attr('stroke-width', 2.5)
-      .attr('stroke-dasharray', d.recovered ? '6,4' : null);
+    gEdges.selectAll('*').remove();
+    gNodes.selectAll('*').remove();
+    for (let i = 0; i < d.n; i++) {
+      for (let j = i + 1; j < d.n; j++) {
+        const s = edgeState(i, j, d);
+        const [a, b] = [pos(i, d.n), pos(j, d.n)];
+        const line = { stroke: EDGE_COLORS[s], 'stroke-width': s === 'stuck' || s === 'recovered' ? 3 : 1.6 };
+        const dash = s === 'recovered' ? '6,4' : s === 'gone' ? '2,3' : null;
+        put(gEdges, 'line', { ...line, class: `sa-graph__edge is-${s}`, x1: a.x, y1: a.y, x2: b.x, y2: b.y, 'stroke-dasharray': dash });
+      }
+    }
+    for (let i = 0; i < d.n; i++) {
+      const dropped = d.dropped[i];
+      const focus = !dropped && i === d.focus;
+      const is = `${dropped ? ' is-dropped' : ''}${focus ? ' is-focus' : ''}`;
+      const g = put(gNodes, 'g', { transform: `translate(${pos(i, d.n).x},${pos(i, d.n).y})` });
+      const ring = { stroke: d.recovered ? EDGE_COLORS.recovered : '#b54708', 'stroke-width': 2.5, 'stroke-dasharray': d.recovered ? '6,4' : null };
+      const shown = d.doubleMasking && !dropped;
+      put(g, 'circle', { ...ring, class: `sa-graph__ring${d.recovered ? ' is-recovered' : ''}`, r: 24, fill: 'none', display: shown ? null : 'none' });
+      const node = { stroke: dropped ? '#8a94a3' : '#0072b2', 'stroke-width': 2, 'stroke-dasharray': dropped ? '4,3' : null };
+      put(g, 'circle', { ...node, class: `sa-graph__node${is}`, r: 18, fill: dropped ? '#ffffff' : focus ? '#0072b2' : '#dbe8f5' });
+      const fill = dropped ? '#525a65' : focus ? '#ffffff' : '#0b3a63';
+      put(g, 'text', { ...NAME, class: `sa-graph__name${is}`, dy: '0.35em', fill }, dropped ? `✕${i + 1}` : String(i + 1));
+    }
   }
 
   return picture(svg, draw);
