@@ -342,6 +342,16 @@ export function aggregate(round: SecAggRound, received: number[], opts: { recove
   return result;
 }
 
+/**
+ * What the server ends with: the recovered sum when recovery ran (null if it failed), else the
+ * naive one; and whether that is the true sum (to rounding).
+ */
+export function serverOutcome(result: Pick<SecAggResult, 'recover' | 'sum' | 'naive' | 'trueSum'>): { value: number[] | null; exact: boolean } {
+  const value = result.recover ? result.sum : result.naive;
+  const exact = value !== null && value.length === result.trueSum.length && value.every((x, i) => Math.abs(x - result.trueSum[i]) < 1e-9);
+  return { value, exact };
+}
+
 /** Σ over all clients of their signed pairwise masks, mod R: the zero vector (the masks cancel). */
 export function maskTotal(round: SecAggRound): Uint32Array {
   const out = new Uint32Array(round.dim);

@@ -4,7 +4,7 @@
  * pictures and words.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { RrPath, rrEpsilon, simulateSurvey, surveyCounts, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
+import { RrPath, simulateSurvey, surveyCounts, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
 import { slicedJobs } from '~/runtime/sliced-job';
 import { create as createGrid } from './people-grid';
 import { create as createEstimate } from './estimate-chart';
@@ -13,40 +13,29 @@ import { runErrorJob, type ErrorJob, type ErrorReply } from './error-job';
 import { throttled } from '../renderers/plot-image';
 import { EPSILON_GRID, GRID_PEOPLE, type RrParams, type RrValues } from './params';
 import { exportAction, type ExportSpec } from '../kit/export';
-import { dataTable } from '../renderers/data-table';
+import { showTable } from '../renderers/data-table';
 import { count, pct } from '../renderers/format';
 import { outputs } from '../renderers/outputs';
 
-/** What tests read (also handy in the console). */
-export interface RrInspection {
-  n: number;
-  trueYes: number;
-  yes: number;
-  epsilon: number;
-  estimate: number;
-  lower: number;
-  upper: number;
-  /** Answers of the first people, as a string of 0/1 (for determinism checks). */
-  answers: string;
-  errorPoints: { epsilon: number; rmse: number }[];
-  errorKey: string;
-}
-
+/** What tests read (also handy in the console): what the widget's inspect() returns. */
+export type RrInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 /** The mechanism the settings describe. */
 export function mechanismOf(v: RrValues): RrMechanism {
   return v.form === 'coin' ? { form: 'coin', f: v.f } : { form: 'pi', pi: v.pi };
 }
 
+/** The survey the settings describe. */
+const surveyOf = (v: RrValues) => simulateSurvey({ n: v.n, rate: v.rate / 100, mechanism: mechanismOf(v), seed: v.seed });
+
 /** "1.099 = ln 3" — ε with the likelihood ratio it bounds. */
-function describeEpsilon(m: RrMechanism): string {
-  const eps = rrEpsilon(m);
+function describeEpsilon(eps: number): string {
   const ratio = Math.exp(eps);
   const r = Math.abs(ratio - Math.round(ratio)) < 1e-9 ? String(Math.round(ratio)) : ratio.toFixed(2);
   return `${eps.toFixed(3)} = ln ${r}`;
 }
 
-export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> & { inspect(): RrInspection } {
+export function mount(ctx: WidgetContext<RrParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const out = outputs(root);
@@ -57,7 +46,7 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
   const tableBox = q('[data-view="table"]')!;
   const peopleNote = q('[data-people-note]');
 
-  let survey: RrSurvey = simulateSurvey({ n: ctx.values.n, rate: ctx.values.rate / 100, mechanism: mechanismOf(ctx.values), seed: ctx.values.seed });
+  let survey: RrSurvey = surveyOf(ctx.values);
   let errorPoints: RrErrorPoint[] = [];
   let errorKey = '';
   /** The current error computation's id (replies of older ones are ignored). */
@@ -76,20 +65,16 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
       { head: '합계 (조사자가 보는 것)', cells: [c[0][1] + c[1][1], c[0][0] + c[1][0], s.n].map(count) },
     ];
     const columns = ['참값 \\ 응답', '"예"', '"아니요"', '합계'];
-    tableBox.replaceChildren(dataTable({ caption: `응답자 ${count(s.n)}명을 참값과 응답으로 나눈 수`, captionClass: '', className: 'pw__table', columns, rows }));
-    const note = document.createElement('p');
-    note.className = 'pw__muted';
-    note.textContent = reveal
+    const note = reveal
       ? `실제로 "아니요"인데 "예"라고 답한 사람이 ${count(c[0][1])}명 있어 단순 "예" 비율이 참 비율과 다릅니다.`
       : '조사자는 맨 아래 줄만 봅니다. 누가 참말을 했는지는 알 수 없습니다.';
-    tableBox.append(note);
+    showTable(tableBox, { caption: `응답자 ${count(s.n)}명을 참값과 응답으로 나눈 수`, columns, rows }, note);
   }
 
   function drawSurvey() {
     const v = ctx.values;
-    const m = mechanismOf(v);
     const e = survey.estimate;
-    out('epsilon', describeEpsilon(m));
+    out('epsilon', describeEpsilon(survey.epsilon));
     out('truth', pct(survey.trueRate));
     out('naive', `${pct(e.naive)} (${count(survey.yes)}명)`);
     out('estimate', pct(e.estimate));
@@ -105,19 +90,18 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
     for (const el of root.querySelectorAll<HTMLElement>('[data-reveal-legend]')) el.hidden = !v.reveal;
     drawTable(survey);
     estimateChart.update({ truth: survey.trueRate, naive: e.naive, estimate: e.estimate, lower: e.lower, upper: e.upper });
-    errorChart.update({ current: rrEpsilon(m) });
+    errorChart.update({ current: survey.epsilon });
     root.dataset.estimate = e.estimate.toFixed(6);
     ctx.announce(summary());
   }
 
   function summary(): string {
     const v = ctx.values;
-    const m = mechanismOf(v);
     const e = survey.estimate;
     const how = v.form === 'coin' ? `동전에 맡길 확률 f = ${v.f}` : `참말 확률 π = ${v.pi}`;
     const outside = e.estimate < 0 || e.estimate > 1 ? ' 표본이 작아 추정값이 0~100% 밖으로 나갔습니다.' : '';
     return (
-      `응답자 ${count(survey.n)}명, 참 비율 ${pct(survey.trueRate)}, ${how}, ε = ${rrEpsilon(m).toFixed(2)}. ` +
+      `응답자 ${count(survey.n)}명, 참 비율 ${pct(survey.trueRate)}, ${how}, ε = ${survey.epsilon.toFixed(2)}. ` +
       `"예" 응답 ${pct(e.naive)}, 보정한 추정값 ${pct(e.estimate)}, 95% 신뢰 구간 ${pct(e.lower)}에서 ${pct(e.upper)}.${outside}`
     );
   }
@@ -175,8 +159,7 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
   }
 
   function recompute() {
-    const v = ctx.values;
-    survey = simulateSurvey({ n: v.n, rate: v.rate / 100, mechanism: mechanismOf(v), seed: v.seed });
+    survey = surveyOf(ctx.values);
     drawSurvey();
     computeErrors();
   }
@@ -217,7 +200,8 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
     views: { people: grid, estimate: estimateChart, error: errorChart },
   };
 
-  recompute();
+  drawSurvey();
+  computeErrors();
 
   return {
     update() {
@@ -244,10 +228,11 @@ export function mount(ctx: WidgetContext<RrParams>): WidgetController<RrParams> 
         estimate: survey.estimate.estimate,
         lower: survey.estimate.lower,
         upper: survey.estimate.upper,
+        /** Answers of the first people, as a string of 0/1 (for determinism checks). */
         answers: Array.from(survey.answer.subarray(0, 200)).join(''),
         errorPoints: errorPoints.map((p) => ({ epsilon: p.epsilon, rmse: p.rmse })),
         errorKey,
       };
     },
-  };
+  } satisfies WidgetController<RrParams> & { inspect(): unknown };
 }

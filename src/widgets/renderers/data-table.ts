@@ -63,3 +63,16 @@ export function span(className: string, ...children: (string | Node)[]): HTMLSpa
   s.append(...children);
   return s;
 }
+
+/**
+ * The privacy widgets' tables: `box` shows one table, its caption visible, and under it a muted
+ * note when there is one.
+ */
+export function showTable(box: HTMLElement, spec: Omit<TableSpec, 'captionClass' | 'className'>, note?: string): void {
+  box.replaceChildren(dataTable({ ...spec, captionClass: '', className: 'pw__table' }));
+  if (note === undefined) return;
+  const p = document.createElement('p');
+  p.className = 'pw__muted';
+  p.textContent = note;
+  box.append(p);
+}

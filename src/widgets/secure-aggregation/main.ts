@@ -4,28 +4,16 @@
  * sum and the recovery are computed there; this module lays the results out.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { aggregate, setupRound, type SecAggResult, type SecAggRound } from '~/engine/privacy/secure-aggregation';
+import { aggregate, serverOutcome, setupRound, type SecAggResult, type SecAggRound } from '~/engine/privacy/secure-aggregation';
 import { create as createGraph } from './pair-graph';
 import { create as createSum } from './sum-chart';
 import { MODULUS, SCALE, droppedList, type SecAggParams } from './params';
 import { exportAction, type ExportSpec } from '../kit/export';
-import { dataTable, type TableRow } from '../renderers/data-table';
+import { showTable, type TableRow } from '../renderers/data-table';
 import { count } from '../renderers/format';
 
-/** What tests read. */
-export interface SecAggInspection {
-  n: number;
-  threshold: number;
-  dropped: number[];
-  masked: number[][];
-  rawSum: number[];
-  naive: number[];
-  sum: number[] | null;
-  trueSum: number[];
-  exact: boolean;
-  recovered: boolean;
-  failure: string | null;
-}
+/** What tests read: what the widget's inspect() returns. */
+export type SecAggInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 const num = (x: number) => (Object.is(x, -0) ? 0 : x).toFixed(2).replace('-', '−');
 const vec = (xs: ArrayLike<number>, f: (x: number) => string) => Array.from(xs, f).join(', ');
@@ -33,11 +21,8 @@ const vec = (xs: ArrayLike<number>, f: (x: number) => string) => Array.from(xs, 
 const endsInConsonant = (k: number) => ![2, 4, 5, 9].includes(k % 10);
 /** The particle for a number: josa(3, '이', '가') → '이', josa(2, '과', '와') → '와'. */
 const josa = (k: number, afterConsonant: string, afterVowel: string) => (endsInConsonant(k) ? afterConsonant : afterVowel);
-/** The widget's tables: the shared data table with its caption shown. */
-const table = (caption: string, columns: string[], rows: TableRow[]) => dataTable({ caption, captionClass: '', className: 'pw__table', columns, rows });
-const sameVector = (a: number[] | null, b: number[]) => a !== null && a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-9);
 
-export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAggParams> & { inspect(): SecAggInspection } {
+export function mount(ctx: WidgetContext<SecAggParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const graph = createGraph(q('[data-view="graph"]')!, { label: '클라이언트 쌍마다 하나씩 공유한 마스크: 회색은 상쇄, 빨강은 남음, 초록 점선은 복구됨' });
@@ -51,10 +36,11 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
 
   let round: SecAggRound;
   let result: SecAggResult;
+  /** Does the server end with the right sum? (What it ends with: recovered sum, else the naive one.) */
+  let outcome: ReturnType<typeof serverOutcome>;
   let roundKey = '';
 
   const n = () => ctx.values.clients;
-  const dropped = () => droppedList(ctx.values.dropped, n());
 
   function compute() {
     const v = ctx.values;
@@ -63,15 +49,18 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
       round = setupRound({ clients: v.clients, dim: v.dim, seed: v.seed, modulus: MODULUS, scale: SCALE, doubleMasking: v.double });
       roundKey = key;
     }
-    const gone = new Set(dropped());
+    const gone = new Set(droppedList(v.dropped, v.clients));
     const received = round.clients.map((c) => c.index).filter((i) => !gone.has(i));
     result = aggregate(round, received, { recover: v.recover });
+    outcome = serverOutcome(result);
   }
 
-  /** Does the server end with the right sum? (What it ends with: recovered sum, else the naive one.) */
-  function outcome(): { value: number[] | null; exact: boolean } {
-    const value = result.recover ? result.sum : result.naive;
-    return { value, exact: sameVector(value, result.trueSum) };
+  /** The outcome in one sentence; `wrong` ends the sentence about a wrong sum. */
+  function verdictOf(wrong: string): string {
+    const { value, exact } = outcome;
+    if (exact) return `서버가 얻은 합(${vec(value!, num)})이 실제 합과 정확히 같습니다.`;
+    if (!value) return `합을 계산하지 못했습니다. ${result.failure ?? ''}`;
+    return `서버가 얻은 값(${vec(value, num)})은 실제 합(${vec(result.trueSum, num)})과 ${wrong}`;
   }
 
   function syncControls() {
@@ -84,16 +73,13 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
   }
 
   function drawServer() {
-    const { value, exact } = outcome();
     const rows: [string, string][] = [
       [`받은 값의 합 (mod ${count(MODULUS)})`, vec(result.rawSum, count)],
       ['그대로 읽은 합', vec(result.naive, num)],
     ];
     if (result.recover) rows.push(['마스크를 복구해 뺀 합', result.sum ? vec(result.sum, num) : '복구 실패']);
     rows.push(['실제 합 (비교용, 서버는 모름)', vec(result.trueSum, num)]);
-    serverBox.replaceChildren(
-      table(`값을 보낸 클라이언트 ${result.received.length}명의 합`, [], rows.map(([head, value]) => ({ head, cells: [value] }))),
-    );
+    showTable(serverBox, { caption: `값을 보낸 클라이언트 ${result.received.length}명의 합`, columns: [], rows: rows.map(([head, value]) => ({ head, cells: [value] })) });
 
     const items: string[] = [];
     if (result.dropped.length === 0) items.push('모든 클라이언트가 값을 보냈습니다. 쌍별 마스크는 모두 짝이 맞아 상쇄됩니다.');
@@ -121,12 +107,8 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
       }),
     );
 
-    verdict.className = `sa__verdict ${exact ? 'pw__ok' : 'pw__bad'}`;
-    verdict.textContent = exact
-      ? `✓ 서버가 얻은 합(${vec(value!, num)})이 실제 합과 정확히 같습니다.`
-      : value
-        ? `✗ 서버가 얻은 값(${vec(value, num)})은 실제 합(${vec(result.trueSum, num)})과 전혀 다른, 쓸모없는 값입니다.`
-        : `✗ 합을 계산하지 못했습니다. ${result.failure ?? ''}`;
+    verdict.className = `sa__verdict ${outcome.exact ? 'pw__ok' : 'pw__bad'}`;
+    verdict.textContent = `${outcome.exact ? '✓' : '✗'} ${verdictOf('전혀 다른, 쓸모없는 값입니다.')}`;
   }
 
   function drawClients() {
@@ -136,9 +118,8 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
       cells: [vec(c.update, num), gone.has(c.index) ? '이탈 (보내지 못함)' : vec(c.masked, count)],
       className: gone.has(c.index) ? 'sa__row--dropped' : undefined,
     }));
-    clientsBox.replaceChildren(
-      table('실제 업데이트는 클라이언트 안에만 있고, 서버는 마스킹된 값만 받습니다', ['클라이언트', '실제 업데이트 x (서버는 모름)', '보낸 값 y (서버가 받음)'], rows),
-    );
+    const columns = ['클라이언트', '실제 업데이트 x (서버는 모름)', '보낸 값 y (서버가 받음)'];
+    showTable(clientsBox, { caption: '실제 업데이트는 클라이언트 안에만 있고, 서버는 마스킹된 값만 받습니다', columns, rows });
   }
 
   function drawFocus() {
@@ -154,20 +135,14 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
     if (c.selfMask) rows.push({ head: '+ 자기 마스크', cells: Array.from(c.selfMask, (m) => `+${count(m)}`) });
     rows.push({ head: '= y (보내는 값)', cells: Array.from(c.masked, count), className: 'sa__row--total' });
     const caption = `y = x + (번호가 큰 상대와의 마스크) − (번호가 작은 상대와의 마스크)${round.doubleMasking ? ' + 자기 마스크' : ''}`;
-    focusBox.replaceChildren(table(caption, ['항', ...Array.from({ length: round.dim }, (_, i) => `값 ${i + 1}`)], rows));
-    const note = document.createElement('p');
-    note.className = 'pw__muted';
-    note.textContent = `y만 보면 0부터 ${count(MODULUS - 1)} 사이의 아무 수와 구별되지 않습니다. 예를 들어 마스크 ${sub(0, 1)}는 클라이언트 1이 더하고 클라이언트 2가 빼므로, 모두 더하면 사라집니다.`;
-    focusBox.append(note);
+    const note = `y만 보면 0부터 ${count(MODULUS - 1)} 사이의 아무 수와 구별되지 않습니다. 예를 들어 마스크 ${sub(0, 1)}는 클라이언트 1이 더하고 클라이언트 2가 빼므로, 모두 더하면 사라집니다.`;
+    showTable(focusBox, { caption, columns: ['항', ...Array.from({ length: round.dim }, (_, i) => `값 ${i + 1}`)], rows }, note);
   }
 
   function summary(): string {
-    const { value, exact } = outcome();
     const d = result.dropped.map((i) => i + 1);
     const head = `클라이언트 ${n()}명, 업데이트 길이 ${round.dim}${d.length ? `, 이탈한 클라이언트 ${d.join(', ')}` : ', 이탈 없음'}${result.recover ? ', 복구 켬' : ''}${round.doubleMasking ? ', 이중 마스킹' : ''}.`;
-    if (exact) return `${head} 서버가 얻은 합(${vec(value!, num)})이 실제 합과 정확히 같습니다.`;
-    if (!value) return `${head} 합을 계산하지 못했습니다. ${result.failure ?? ''}`;
-    return `${head} 서버가 얻은 값(${vec(value, num)})은 실제 합(${vec(result.trueSum, num)})과 다릅니다.`;
+    return `${head} ${verdictOf('다릅니다.')}`;
   }
 
   function render() {
@@ -184,8 +159,8 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
     drawServer();
     drawClients();
     drawFocus();
-    sumChart.update({ trueSum: result.trueSum, server: outcome().value });
-    root.dataset.exact = String(outcome().exact);
+    sumChart.update({ trueSum: result.trueSum, server: outcome.value });
+    root.dataset.exact = String(outcome.exact);
     ctx.announce(summary());
   }
 
@@ -255,7 +230,6 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
       sumChart.destroy();
     },
     inspect() {
-      const o = outcome();
       return {
         n: round.n,
         threshold: round.threshold,
@@ -265,10 +239,10 @@ export function mount(ctx: WidgetContext<SecAggParams>): WidgetController<SecAgg
         naive: result.naive,
         sum: result.sum,
         trueSum: result.trueSum,
-        exact: o.exact,
+        exact: outcome.exact,
         recovered: result.recovered,
         failure: result.failure,
       };
     },
-  };
+  } satisfies WidgetController<SecAggParams> & { inspect(): unknown };
 }

@@ -1,5 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { KEY_GENERATOR, KEY_PRIME, aggregate, maskTotal, modPow, prg, setupRound, shamirCombine, shamirSplit, signedResidue } from '~/engine/privacy';
+import {
+  KEY_GENERATOR,
+  KEY_PRIME,
+  aggregate,
+  maskTotal,
+  modPow,
+  prg,
+  serverOutcome,
+  setupRound,
+  shamirCombine,
+  shamirSplit,
+  signedResidue,
+} from '~/engine/privacy';
 import { Rng } from '~/engine/rng';
 
 describe('number theory', () => {
@@ -101,6 +113,17 @@ describe('dropouts', () => {
       // The server rebuilt exactly the dropped client's secret key from the survivors' shares.
       expect(fixed.reconstructed).toEqual([{ client: 2, kind: 'key', value: r.clients[2].secretKey, shares: 4 }]);
     }
+  });
+
+  test("the server's outcome: the naive sum without recovery, the recovered one with it", () => {
+    const r = setupRound({ clients: 5, dim: 4, seed: 3 });
+    expect(serverOutcome(aggregate(r, [0, 1, 2, 3, 4]))).toEqual({ value: aggregate(r, [0, 1, 2, 3, 4]).trueSum, exact: true });
+    const bare = aggregate(r, [0, 1, 3, 4]);
+    expect(serverOutcome(bare)).toEqual({ value: bare.naive, exact: false });
+    const fixed = aggregate(r, [0, 1, 3, 4], { recover: true });
+    expect(serverOutcome(fixed)).toEqual({ value: fixed.sum, exact: true });
+    // Recovery that fails leaves the server with nothing.
+    expect(serverOutcome(aggregate(r, [0, 4], { recover: true }))).toEqual({ value: null, exact: false });
   });
 
   test('several dropouts are recovered as long as t survivors answer', () => {
