@@ -12,8 +12,8 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { plotChart, type ChartRenderer } from '../renderers/plot-image';
-import { fromZero, percent, xAxis, yAxis, zeroRule } from '../renderers/plot-parts';
+import type { ChartRenderer } from '../renderers/plot-image';
+import { framedChart, fromZero, percent, xAxis, yAxis, zeroRule } from '../renderers/plot-parts';
 
 export interface Curve {
   z: number;
@@ -51,14 +51,21 @@ export interface NoiseData {
 /** Sequential colours from low noise (blue) to high noise (red), fixed per grid position. */
 const Z_COLORS = ['#0b5394', '#2f74b5', '#4f94c6', '#8a8fb8', '#c27a7a', '#d55e00', '#a61c00'];
 
+/** The three charts' frame: same height and left margin, so that they line up side by side. */
+const frame = (label: string, marginRight: number, marginBottom = 34) => ({ label, height: 230, marginLeft: 44, marginRight, marginBottom, minWidth: 260 });
+
+/** The accuracy axis of the curves and of the privacy–utility chart, and chance level (50%) under it. */
+const accuracyAxis = (label: string) => yAxis(label, { domain: [0.4, 1], tickFormat: percent, ticks: 6 });
+const chance = () => Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.25, strokeDasharray: '3,3' });
+
 export function colorOfZ(z: number, grid: readonly number[]): string {
   const i = grid.indexOf(z);
   return Z_COLORS[Math.max(0, Math.min(Z_COLORS.length - 1, i < 0 ? 0 : i))];
 }
 
 export function createCurves(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<CurvesData> {
-  return plotChart<CurvesData>(el, { minWidth: 260 }, (d, width) => {
-    const marks: Plot.Markish[] = [Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.25, strokeDasharray: '3,3' })];
+  return framedChart<CurvesData>(el, frame(options.label, 52), (d) => {
+    const marks: Plot.Markish[] = [chance()];
     // Thin lines first, the current run on top.
     const ordered = [...d.curves].sort((a, b) => Number(a.current) - Number(b.current));
     for (const c of ordered) {
@@ -81,32 +88,20 @@ export function createCurves(el: HTMLElement, options: { label: string; grid: re
         Plot.text([e], { x: 'x', y: 'y', text: () => `z = ${e.c.z}`, dx: 4, textAnchor: 'start', fill: colorOfZ(e.c.z, options.grid), fontWeight: e.c.current ? 700 : 400, fontSize: 10, clip: false }),
       );
     }
-    return Plot.plot({
-      width,
-      height: 230,
-      marginLeft: 44,
-      marginRight: 52,
-      marginBottom: 34,
-      ariaLabel: options.label,
+    return {
       x: xAxis('라운드', { domain: [0, Math.max(1, d.rounds)] }),
-      y: yAxis('테스트 정확도', { domain: [0.4, 1], tickFormat: percent, ticks: 6 }),
+      y: accuracyAxis('테스트 정확도'),
       marks,
-    });
+    };
   });
 }
 
 export function createEpsilon(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<EpsilonData> {
-  return plotChart<EpsilonData>(el, { minWidth: 260 }, (d, width) => {
+  return framedChart<EpsilonData>(el, frame(options.label, 16), (d) => {
     const pts = d.epsilon.map((y, i) => ({ x: i + 1, y }));
     const top = pts.reduce((m, p) => Math.max(m, p.y), 0);
     const color = colorOfZ(d.z, options.grid);
-    return Plot.plot({
-      width,
-      height: 230,
-      marginLeft: 44,
-      marginRight: 16,
-      marginBottom: 34,
-      ariaLabel: options.label,
+    return {
       x: xAxis('라운드', { domain: [0, Math.max(1, d.rounds)] }),
       y: yAxis('지금까지 쓴 ε', { domain: fromZero(top, 1.1), ticks: 5 }),
       marks: [
@@ -114,28 +109,22 @@ export function createEpsilon(el: HTMLElement, options: { label: string; grid: r
         Plot.line(pts, { x: 'x', y: 'y', stroke: color, strokeWidth: 2.5 }),
         Plot.text(pts.slice(-1), { x: 'x', y: 'y', text: (p: { y: number }) => `ε = ${p.y.toFixed(2)}`, dy: -10, textAnchor: 'end', fill: 'currentColor', fontSize: 11, fontWeight: 700 }),
       ],
-    });
+    };
   });
 }
 
 export function createNoise(el: HTMLElement, options: { label: string }): ChartRenderer<NoiseData> {
-  return plotChart<NoiseData>(el, { minWidth: 260 }, (d, width) => {
+  return framedChart<NoiseData>(el, frame(options.label, 20, 36), (d) => {
     const pts = d.points.filter((p): p is NoisePoint & { epsilon: number } => p.epsilon !== null && p.epsilon > 0).sort((a, b) => a.epsilon - b.epsilon);
     const free = d.points.filter((p) => p.epsilon === null);
     const cur = pts.filter((p) => p.z === d.current);
     const lo = pts.length ? pts[0].epsilon : 0.1;
     const hi = pts.length ? pts[pts.length - 1].epsilon : 10;
-    return Plot.plot({
-      width,
-      height: 230,
-      marginLeft: 44,
-      marginRight: 20,
-      marginBottom: 36,
-      ariaLabel: options.label,
+    return {
       x: xAxis('프라이버시 예산 ε (로그 눈금) →', { type: 'log', domain: [Math.min(lo, hi / 10) / 1.5, hi * 1.5], ticks: 4, tickFormat: (v: number) => String(Number(v.toPrecision(2))) }),
-      y: yAxis('마지막 라운드의 테스트 정확도', { domain: [0.4, 1], tickFormat: percent, ticks: 6 }),
+      y: accuracyAxis('마지막 라운드의 테스트 정확도'),
       marks: [
-        Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.25, strokeDasharray: '3,3' }),
+        chance(),
         // No noise, no guarantee: its accuracy as a reference line.
         Plot.ruleY(free, { y: 'accuracy', stroke: colorOfZ(0, d.grid), strokeDasharray: '6,4', strokeWidth: 1.5 }),
         Plot.text(free, { y: 'accuracy', frameAnchor: 'left', text: (p: NoisePoint) => `노이즈 없음 (ε = ∞) ${Math.round(p.accuracy * 100)}%`, dy: -8, dx: 4, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
@@ -144,6 +133,6 @@ export function createNoise(el: HTMLElement, options: { label: string }): ChartR
         Plot.dot(cur, { x: 'epsilon', y: 'accuracy', r: 9, stroke: 'currentColor', strokeWidth: 2 }),
         Plot.text(pts, { x: 'epsilon', y: 'accuracy', text: (p: NoisePoint) => `z = ${p.z}`, dy: 14, fill: 'currentColor', fontSize: 10 }),
       ],
-    });
+    };
   });
 }

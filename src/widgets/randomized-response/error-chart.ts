@@ -7,13 +7,8 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { plotChart, type ChartRenderer } from '../renderers/plot-image';
-import { xAxis, yAxis } from '../renderers/plot-parts';
-
-export interface ErrorChartOptions {
-  label: string;
-  height?: number;
-}
+import type { ChartRenderer } from '../renderers/plot-image';
+import { framedChart, xAxis, yAxis } from '../renderers/plot-parts';
 
 export interface ErrorPoint {
   epsilon: number;
@@ -39,9 +34,10 @@ export interface ErrorChartRenderer extends Omit<ChartRenderer<ErrorChartData>, 
 /** Errors below this (in percentage points) are drawn at it: log scales have no zero. */
 const FLOOR = 0.01;
 
-export function create(el: HTMLElement, options: ErrorChartOptions): ErrorChartRenderer {
+export function create(el: HTMLElement, options: { label: string }): ErrorChartRenderer {
   let data: ErrorChartData = { points: [], current: null, xMax: 5 };
-  const chart = plotChart<ErrorChartData>(el, { minWidth: 260, initialWidth: 520, initial: data }, (data, width) => {
+  const frame = { label: options.label, height: 230, marginLeft: 52, marginRight: 16, marginBottom: 36 };
+  const chart = framedChart<ErrorChartData>(el, { minWidth: 260, initialWidth: 520, initial: data, ...frame }, (data) => {
     const dots: { x: number; y: number }[] = [];
     // A small fixed horizontal spread (by run index) so that runs with similar errors stay visible.
     for (const p of data.points) p.errors.forEach((e, r) => dots.push({ x: p.epsilon + (((r * 37) % 11) - 5) * 0.012, y: Math.max(FLOOR, e * 100) }));
@@ -65,13 +61,7 @@ export function create(el: HTMLElement, options: ErrorChartOptions): ErrorChartR
         Plot.text([data.current], { x: (d: number) => d, frameAnchor: 'top', text: () => '현재 설정', dx: 4, dy: 6, textAnchor: 'start', fill: '#0a7d6c', fontWeight: 700 }),
       );
     }
-    return Plot.plot({
-      width,
-      height: options.height ?? 230,
-      marginLeft: 52,
-      marginRight: 16,
-      marginBottom: 36,
-      ariaLabel: options.label,
+    return {
       x: xAxis('프라이버시 예산 ε (클수록 보호가 약함)', { domain: [0, data.xMax] }),
       y: yAxis('오차 (%p, 로그 눈금)', {
         type: 'log',
@@ -80,7 +70,7 @@ export function create(el: HTMLElement, options: ErrorChartOptions): ErrorChartR
         tickFormat: (v: number) => `${v}`,
       }),
       marks,
-    });
+    };
   });
   return {
     ...chart,

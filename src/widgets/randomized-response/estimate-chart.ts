@@ -6,40 +6,24 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { plotChart, type ChartRenderer } from '../renderers/plot-image';
-import { percent, xAxis } from '../renderers/plot-parts';
+import type { RrEstimate } from '~/engine/privacy/randomized-response';
+import type { ChartRenderer } from '../renderers/plot-image';
+import { framedChart, percent, xAxis } from '../renderers/plot-parts';
 import { pct } from '../renderers/format';
 
-export interface EstimateChartOptions {
-  label: string;
-  height?: number;
-}
-
-export interface EstimateChartData {
-  /** All shares in [0, 1] (the estimate and interval may leave it). */
-  truth: number;
-  naive: number;
-  estimate: number;
-  lower: number;
-  upper: number;
-}
+/** All shares in [0, 1] (the estimate and interval may leave it). */
+export type EstimateChartData = Pick<RrEstimate, 'naive' | 'estimate' | 'lower' | 'upper'> & { truth: number };
 
 export type EstimateChartRenderer = ChartRenderer<EstimateChartData>;
 
 const ROWS = ['참 비율', '단순 추정', '보정한 추정'] as const;
 
-export function create(el: HTMLElement, options: EstimateChartOptions): EstimateChartRenderer {
-  return plotChart<EstimateChartData>(el, { minWidth: 260 }, (data, width) => {
-    const d = data;
+export function create(el: HTMLElement, options: { label: string }): EstimateChartRenderer {
+  const frame = { label: options.label, height: 150, marginLeft: 78, marginRight: 20, marginBottom: 34 };
+  return framedChart<EstimateChartData>(el, { minWidth: 260, ...frame }, (d) => {
     const lo = Math.min(0, d.lower);
     const hi = Math.max(1, d.upper);
-    return Plot.plot({
-      width,
-      height: options.height ?? 150,
-      marginLeft: 78,
-      marginRight: 20,
-      marginBottom: 34,
-      ariaLabel: options.label,
+    return {
       x: xAxis('비율', { domain: [lo, hi], tickFormat: percent, grid: true }),
       y: { domain: [...ROWS], label: null },
       marks: [
@@ -65,6 +49,6 @@ export function create(el: HTMLElement, options: EstimateChartOptions): Estimate
           { x: 'x', y: 'y', text: 't', dy: -12, fill: 'currentColor', fontWeight: 600 },
         ),
       ],
-    });
+    };
   });
 }

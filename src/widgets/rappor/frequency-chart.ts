@@ -6,40 +6,23 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { plotChart, type ChartRenderer } from '../renderers/plot-image';
-import { xAxis } from '../renderers/plot-parts';
-
-export interface FrequencyChartOptions {
-  label: string;
-}
-
-export interface FrequencyRow {
-  value: string;
-  truth: number;
-  estimate: number;
-  lower: number;
-  upper: number;
-  detected: boolean;
-}
+import type { ScoredEstimate } from '~/engine/privacy/rappor';
+import type { ChartRenderer } from '../renderers/plot-image';
+import { framedChart, xAxis } from '../renderers/plot-parts';
 
 export interface FrequencyChartData {
-  rows: FrequencyRow[];
+  rows: ScoredEstimate[];
 }
 
 export type FrequencyChartRenderer = ChartRenderer<FrequencyChartData>;
 
-export function create(el: HTMLElement, options: FrequencyChartOptions): FrequencyChartRenderer {
-  return plotChart<FrequencyChartData>(el, { minWidth: 280, initialWidth: 560 }, (data, width) => {
-    const rows = data.rows;
+export function create(el: HTMLElement, options: { label: string }): FrequencyChartRenderer {
+  const frame = { label: options.label, marginLeft: 104, marginRight: 16, marginBottom: 36 };
+  return framedChart<FrequencyChartData>(el, { minWidth: 280, initialWidth: 560, ...frame }, ({ rows }) => {
     const lo = Math.min(0, ...rows.map((r) => r.lower));
     const hi = Math.max(1, ...rows.map((r) => r.upper), ...rows.map((r) => r.truth));
-    return Plot.plot({
-      width,
+    return {
       height: 26 + rows.length * 22 + 36,
-      marginLeft: 104,
-      marginRight: 16,
-      marginBottom: 36,
-      ariaLabel: options.label,
       x: xAxis('보고 수 (명)', { domain: [lo, hi], grid: true, nice: true, tickFormat: (v: number) => v.toLocaleString('ko-KR') }),
       y: { domain: rows.map((r) => r.value), label: null, padding: 0.25 },
       marks: [
@@ -55,6 +38,6 @@ export function create(el: HTMLElement, options: FrequencyChartOptions): Frequen
           { x: 'estimate', y: 'value', r: 4.5, fill: 'white', stroke: '#0072b2', strokeWidth: 2 },
         ),
       ],
-    });
+    };
   });
 }

@@ -31,24 +31,13 @@ import { exportAction, type ExportSpec } from '../kit/export';
 import { count } from '../renderers/format';
 import { outputs } from '../renderers/outputs';
 
-/** What tests read. */
-export interface RapporInspection {
-  params: RapporParams;
-  encoding: RapporEncoding['kind'];
-  epsInf: number;
-  epsOne: number;
-  cohort: number;
-  bloom: string;
-  prr: string;
-  reports: string[];
-  population: { key: string; done: boolean; total: number; estimates: { value: string; count: number; truth: number; detected: boolean }[] } | null;
-  problems: string[];
-}
+/** What tests read: what the widget's inspect() returns. */
+export type RapporInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 const bits = (b: Uint8Array) => Array.from(b).join('');
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
 
-export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<RapporParamsTable> & { inspect(): RapporInspection } {
+export function mount(ctx: WidgetContext<RapporParamsTable>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const out = outputs(root);
@@ -286,5 +275,5 @@ export function mount(ctx: WidgetContext<RapporParamsTable>): WidgetController<R
         problems,
       };
     },
-  };
+  } satisfies WidgetController<RapporParamsTable> & { inspect(): unknown };
 }

@@ -9,8 +9,8 @@
  * <style> element, whose hash the CSP allows (see src/runtime/csp-hashes.mjs).
  */
 import * as Plot from '@observablehq/plot';
-import { plotChart, type ChartRenderer } from './plot-image';
-import { fromZero, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule } from './plot-parts';
+import type { ChartRenderer } from './plot-image';
+import { framedChart, fromZero, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule } from './plot-parts';
 import type { RoundMetrics } from '~/engine/types';
 import { SERIES_COLORS } from './colors';
 
@@ -65,7 +65,8 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
   const key = options.series.map((s) => ({ label: s.label, color: s.color, glyph: lineGlyph(s.dashed) }));
   const initial: LineChartData = { points: [], xMax: 1 };
 
-  return plotChart(el, { minWidth: 240, initialWidth: 320, initial, every: 150 }, (data, width) => {
+  const frame = { label: options.label, height: options.height ?? 190, marginTop: 26, marginLeft: 44, marginRight: 16, marginBottom: 34 };
+  return framedChart(el, { minWidth: 240, initialWidth: 320, initial, every: 150, ...frame }, (data, width) => {
     const finite = data.points.filter((p) => Number.isFinite(p.y) && byKey.has(p.series));
     const marks: Plot.Markish[] = [zeroRule()];
     for (const s of options.series) {
@@ -74,14 +75,7 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
       marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dashed ? '5,3' : undefined }));
     }
     marks.push(...topKey(key));
-    return Plot.plot({
-      width,
-      height: options.height ?? 190,
-      marginTop: 26,
-      marginLeft: 44,
-      marginRight: 16,
-      marginBottom: 34,
-      ariaLabel: options.label,
+    return {
       x: xAxis(options.xLabel, { domain: [0, Math.max(1, data.xMax)], ticks: Math.max(2, Math.floor(width / 70)) }),
       y: yAxis(options.yLabel, {
         domain: options.yDomain ?? fromZero(finite.reduce((m, p) => Math.max(m, p.y), 0)),
@@ -89,7 +83,7 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
         ticks: 5,
       }),
       marks,
-    });
+    };
   });
 }
 

@@ -6,11 +6,14 @@
  *   no arrows, y grid lines);
  * - `percent`: tick text of a share;
  * - `zeroRule`, `fromZero`: the faint baseline and a y domain from 0 to just above the data;
- * - `lineGlyph`, `topKey`: the key written in the top margin.
+ * - `lineGlyph`, `topKey`: the key written in the top margin;
+ * - `framedChart`: a chart (plot-image.ts's `plotChart`) whose frame, its name, height and
+ *   margins, is given once, so that drawing it states only its scales and marks.
  *
  * The draw queue and the chart entry point (`plotChart`) are in plot-image.ts.
  */
 import * as Plot from '@observablehq/plot';
+import { plotChart, type ChartRenderer, type PlotChartOptions } from './plot-image';
 
 /** Tick text of a share: 0.42 → "42%". */
 export const percent = (v: number) => `${Math.round(v * 100)}%`;
@@ -61,4 +64,23 @@ export function topKey(entries: readonly KeyEntry[]): Plot.Markish[] {
     offset += labelWidth + 3 + 22 + 10;
   }
   return marks;
+}
+
+/** A chart's accessible name, height and margins (Plot's option names). */
+export interface ChartFrame extends Pick<Plot.PlotOptions, 'height' | 'marginTop' | 'marginLeft' | 'marginRight' | 'marginBottom'> {
+  label: string;
+}
+
+/**
+ * A Plot chart in a fixed frame: `spec(data, width)` gives its scales and marks (and a height,
+ * where that depends on the data); the frame and the width give the rest of Plot.plot's options.
+ */
+export function framedChart<D>(
+  el: HTMLElement,
+  options: PlotChartOptions<D> & ChartFrame,
+  spec: (data: D, width: number) => Plot.PlotOptions,
+): ChartRenderer<D> {
+  const { label, height, marginTop, marginLeft, marginRight, marginBottom } = options;
+  const frame = { height, marginTop, marginLeft, marginRight, marginBottom, ariaLabel: label };
+  return plotChart(el, options, (data, width) => Plot.plot({ width, ...frame, ...spec(data, width) }));
 }

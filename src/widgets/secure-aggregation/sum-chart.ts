@@ -6,13 +6,8 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { plotChart, type ChartRenderer } from '../renderers/plot-image';
-import { yAxis } from '../renderers/plot-parts';
-
-export interface SumChartOptions {
-  label: string;
-  height?: number;
-}
+import type { ChartRenderer } from '../renderers/plot-image';
+import { framedChart, yAxis } from '../renderers/plot-parts';
 
 export interface SumChartData {
   trueSum: number[];
@@ -25,19 +20,15 @@ export type SumChartRenderer = ChartRenderer<SumChartData>;
 const SERIES = ['실제 합', '서버의 결과'] as const;
 const COLORS = ['#0072b2', '#d55e00'];
 
-export function create(el: HTMLElement, options: SumChartOptions): SumChartRenderer {
-  return plotChart<SumChartData>(el, { minWidth: 260, initialWidth: 520 }, (data, width) => {
+export function create(el: HTMLElement, options: { label: string }): SumChartRenderer {
+  const frame = { label: options.label, height: 220, marginLeft: 52, marginBottom: 40 };
+  return framedChart<SumChartData>(el, { minWidth: 260, initialWidth: 520, ...frame }, (data) => {
     const rows: { coord: string; series: string; value: number }[] = [];
     data.trueSum.forEach((v, i) => {
       rows.push({ coord: `값 ${i + 1}`, series: SERIES[0], value: v });
       if (data.server) rows.push({ coord: `값 ${i + 1}`, series: SERIES[1], value: data.server[i] });
     });
-    return Plot.plot({
-      width,
-      height: options.height ?? 220,
-      marginLeft: 52,
-      marginBottom: 40,
-      ariaLabel: options.label,
+    return {
       fx: { label: null, padding: 0.15 },
       x: { domain: [...SERIES], label: null, tickFormat: (s: string) => (s === SERIES[0] ? '실제' : '서버') },
       y: yAxis('합', { nice: true, insetTop: 14, insetBottom: 14 }),
@@ -52,6 +43,6 @@ export function create(el: HTMLElement, options: SumChartOptions): SumChartRende
           ),
         ),
       ],
-    });
+    };
   });
 }
