@@ -5,32 +5,25 @@
  * in the engine. The page keeps finished runs' accuracy and ε by z for the privacy–utility curve;
  * ε itself comes from the engine's accountant with every round's metrics.
  */
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { WidgetContext } from '~/runtime/widget';
 import { validateConfig } from '~/engine/config';
 import { create as createUpdates } from './updates-view';
 import { createCurves, createEpsilon, createNoise } from './accuracy-charts';
 import { DELTA, NOISE_GRID, PACE_MS, params, type DpParams } from './params';
 import { curveKey, perRound, sigmaOf, toRunConfig } from './config';
 import { initDp, reduceDp, type DpState } from './state';
-import type { ClientArrow, RoundClip, ServerStep } from '~/engine/privacy/dp-round';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { choiceLabel } from '../kit/params';
-import { pct } from '../renderers/format';
-import type { RoundMetrics } from '~/engine/types';
+import { formatDelta, pct } from '../renderers/format';
 
-/** What tests read. */
-export interface DpInspection extends RunInspection {
-  rows: RoundMetrics[];
-  clips: RoundClip[];
-  arrows: ClientArrow[];
-  server: ServerStep | null;
-  /** Final accuracy and ε (null: z = 0, no guarantee) by z for the current settings (other than z). */
-  curve: { z: number; accuracy: number; epsilon: number | null }[];
-  sweeping: boolean;
-}
+/** What tests read: what the widget's inspect() returns. */
+export type DpInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
-export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> & { inspect(): DpInspection } {
+/** A finished run's test accuracy and ε (engine's accountant; null: no guarantee) per round. */
+type Finished = { accuracy: number[]; epsilon: (number | null)[] };
+
+export function mount(ctx: WidgetContext<DpParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const sweepStatus = q('[data-sweep-status]');
@@ -41,8 +34,8 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
   const noiseChart = createNoise(q('[data-view="noise"]')!, { label: '프라이버시–정확도 곡선: z마다 학습을 마친 뒤의 ε과 테스트 정확도' });
   const epsilonChart = createEpsilon(q('[data-view="epsilon"]')!, { label: '라운드마다 쌓이는 프라이버시 예산 ε', grid: NOISE_GRID });
 
-  /** Finished runs: curve key → z → test accuracy and ε (engine's accountant) per round. */
-  const cache = new Map<string, Map<number, { accuracy: number[]; epsilon: (number | null)[] }>>();
+  /** Finished runs: curve key → z → test accuracy and ε per round. */
+  const cache = new Map<string, Map<number, Finished>>();
   /** The z values still to train in a sweep (the last one is the reader's own z). */
   let sweep: number[] = [];
   let sweepTotal = 0;
@@ -116,14 +109,10 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
     if (sigmaLine) sigmaLine.textContent = `라운드마다 평균 qK = ${Number(perRound(v).toPrecision(3))}명 참여, 노이즈 표준편차 σ = z·S/(qK) = ${Number(sigmaOf(v).toPrecision(3))}`;
   }
 
-  function cached(): Map<number, { accuracy: number[]; epsilon: (number | null)[] }> {
+  function cached(): Map<number, Finished> {
     const key = curveKey(ctx.values);
-    let m = cache.get(key);
-    if (!m) {
-      m = new Map();
-      cache.set(key, m);
-    }
-    return m;
+    if (!cache.has(key)) cache.set(key, new Map());
+    return cache.get(key)!;
   }
 
   /** The finished runs of the current settings by z: final test accuracy and ε (null: z = 0). */
@@ -154,7 +143,10 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
     if (!last) return runSentence(status, head, null);
     const c = clips[clips.length - 1];
     const clipText = c ? ` 이번 라운드 ${c.participants}명 중 ${c.clipped}명의 변화량이 잘렸고, 노이즈의 크기는 평균 변화량의 ${(c.noiseNorm / Math.max(c.meanNorm, 1e-12)).toFixed(1)}배입니다.` : '';
-    const eps = typeof last.epsilon === 'number' ? ` 지금까지 쓴 프라이버시 예산은 ε = ${last.epsilon.toFixed(2)} (δ = 10⁻⁵)입니다.` : ' 노이즈나 클리핑이 없어 차분 프라이버시 보장은 없습니다.';
+    const eps =
+      typeof last.epsilon === 'number'
+        ? ` 지금까지 쓴 프라이버시 예산은 ε = ${last.epsilon.toFixed(2)} (δ = ${formatDelta(DELTA)})입니다.`
+        : ' 노이즈나 클리핑이 없어 차분 프라이버시 보장은 없습니다.';
     return runSentence(status, head, (state) => `${state}, 라운드 ${last.round}/${run.config()?.rounds ?? v.rounds}, 테스트 정확도 ${pct(last.testAccuracy)}.${eps}${clipText}`);
   }
 
@@ -177,14 +169,13 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
 
   function nextSweepRun(first = false) {
     if (!sweepTotal) return;
-    if (!first && sweep.length === 0) {
+    if (!first) sweep.shift();
+    if (sweep.length === 0) {
       sweepTotal = 0;
       showSweep();
       ctx.announce('z를 바꿔 가며 학습을 모두 마쳤습니다. ' + summary(), true);
       return;
     }
-    if (!first) sweep.shift();
-    if (sweep.length === 0) return nextSweepRun();
     const z = sweep[0];
     showSweep();
     if (z === ctx.values.noise) {
@@ -230,6 +221,7 @@ export function mount(ctx: WidgetContext<DpParams>): WidgetController<DpParams> 
       clips: [...run.state.clips],
       arrows: [...run.state.arrows],
       server: run.state.server,
+      /** Final accuracy and ε (null: z = 0, no guarantee) by z for the current settings (other than z). */
       curve: finals().map(({ z, accuracy, epsilon }) => ({ z, accuracy, epsilon })),
       sweeping: sweepTotal > 0,
     }),

@@ -8,6 +8,7 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { PrivacyAccountant } from '~/engine/privacy/accountant';
 import { create as createLine } from '../renderers/line-chart';
 import { outputs } from '../renderers/outputs';
+import { formatDelta, formatRatio } from '../renderers/format';
 import type { EpsParams, EpsValues } from './params';
 
 /** What tests read. */
@@ -25,24 +26,6 @@ export interface EpsInspection {
   /** ε after t rounds for the chart's points. */
   curve: { round: number; epsilon: number }[];
   reading: string;
-}
-
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
-
-/** 1e-5 → "10⁻⁵" (powers of ten only; other values as they are). */
-export function formatDelta(d: number): string {
-  const exp = Math.log10(d);
-  if (Math.abs(exp - Math.round(exp)) < 1e-9) return `10${String(Math.round(exp)).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c])}`;
-  return String(d);
-}
-
-/** "2.83", "1,234", "3.1 × 10⁸": a ratio as a reader says it. */
-export function formatRatio(x: number): string {
-  if (!Number.isFinite(x)) return '∞';
-  if (x < 10) return x.toFixed(2);
-  if (x < 1e6) return Math.round(x).toLocaleString('ko-KR');
-  const exp = Math.floor(Math.log10(x));
-  return `${(x / 10 ** exp).toFixed(1)} × 10${String(exp).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c])}`;
 }
 
 /** Rounds at which the chart evaluates ε: 1, T and up to ~60 log-spaced points between. */

@@ -6,6 +6,24 @@
 /** Subscript digits for model names: w₁₂. */
 export const subscript = (n: number): string => String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
 
+/** Superscript digits and minus for exponents: 10⁻⁵. */
+export const superscript = (n: number): string => String(n).replace(/[-0-9]/g, (c) => (c === '-' ? '⁻' : '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(c)]));
+
+/** 1e-5 → "10⁻⁵" (powers of ten only; other values as they are): how δ is written. */
+export function formatDelta(d: number): string {
+  const exp = Math.log10(d);
+  return Math.abs(exp - Math.round(exp)) < 1e-9 ? `10${superscript(Math.round(exp))}` : String(d);
+}
+
+/** "2.83", "1,234", "3.1 × 10⁸": a ratio (such as e^ε) as a reader says it. */
+export function formatRatio(x: number): string {
+  if (!Number.isFinite(x)) return '∞';
+  if (x < 10) return x.toFixed(2);
+  if (x < 1e6) return Math.round(x).toLocaleString('ko-KR');
+  const exp = Math.floor(Math.log10(x));
+  return `${(x / 10 ** exp).toFixed(1)} × 10${superscript(exp)}`;
+}
+
 export const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '—');
 export const num = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 /** A count of people, reports or values, rounded, with Korean digit grouping: 30,000. */
