@@ -28,11 +28,15 @@ import { create as createBits } from './report-bits';
 import { create as createFrequency } from './frequency-chart';
 import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './params';
 import { exportAction, type ExportSpec } from '../kit/export';
+import { statusView } from '../kit/status';
 import { count } from '../renderers/format';
 import { outputs } from '../renderers/outputs';
 
 /** What tests read: what the widget's inspect() returns. */
 export type RapporInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
+
+/** A finished population: its decoding, and the decoding held against the truth. */
+type Decoded = { decoding: RapporDecoding; score: DecodingScore };
 
 const bits = (b: Uint8Array) => Array.from(b).join('');
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
@@ -41,7 +45,8 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const out = outputs(root);
-  const alertBox = q('[data-alert]');
+  /** The alert box: the training widgets' own (kit/status.ts). */
+  const { alert: showAlert } = statusView(root);
   const progress = q<HTMLProgressElement>('[data-pop-progress]');
   const bitsView = createBits(q('[data-view="life"]')!, { label: '한 사람의 보고: 블룸 필터, 영구 무작위 응답, 순간 무작위 응답의 비트들' });
   const freqView = createFrequency(q('[data-view="population"]')!, { label: '후보 값마다 실제 사용자 수(막대)와 추정값(점, 95% 구간)' });
@@ -52,19 +57,10 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
   let cohort = 0;
   let reports: RapporReport[] = [];
   let problems: string[] = [];
-  let popKey = '';
-  /** The population being simulated, in slices of about 25 ms (100,000 reports take a few frames). */
+  /** The population is simulated in slices of about 25 ms (100,000 reports take a few frames). */
   const popJobs = slicedJobs();
-  let sim: PopulationSimulation | null = null;
-  let decoding: RapporDecoding | null = null;
-  let score: DecodingScore | null = null;
-  let trueCounts: number[] = [];
-
-  function showAlert(text: string | null) {
-    if (!alertBox) return;
-    alertBox.hidden = !text;
-    alertBox.textContent = text ?? '';
-  }
+  /** The current settings' population, its true counts, and its decoding once the simulation is done. */
+  let pop: { key: string; sim: PopulationSimulation; trueCounts: number[]; decoded: Decoded | null } | null = null;
 
   function drawNumbers(params: RapporParams) {
     const ok = problems.length === 0;
@@ -112,13 +108,11 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
 
   function startPopulation(v: RapporValues, params: RapporParams, encoding: RapporEncoding) {
     const key = JSON.stringify([encoding.kind, params, v.n, v.seed]);
-    if (key === popKey && sim) return;
-    popKey = key;
-    trueCounts = [...zipfCounts(v.n, HELD, 1), ...new Array(CANDIDATES.length - HELD).fill(0)];
+    if (key === pop?.key) return;
+    const trueCounts = [...zipfCounts(v.n, HELD, 1), ...new Array(CANDIDATES.length - HELD).fill(0)];
     const running = new PopulationSimulation({ params, encoding, values: [...CANDIDATES], trueCounts, seed: v.seed });
-    sim = running;
-    decoding = null;
-    score = null;
+    const current: NonNullable<typeof pop> = { key, sim: running, trueCounts, decoded: null };
+    pop = current;
     root.dataset.population = 'computing';
     if (progress) {
       progress.hidden = false;
@@ -130,16 +124,16 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
       if (progress) progress.value = running.done;
       if (!done) return;
       if (progress) progress.hidden = true;
-      decoding = decodeFrequencies(running.aggregate(), [...CANDIDATES], encoding);
-      score = scoreDecoding(decoding, trueCounts);
-      drawPopulation(decoding, score);
+      const decoding = decodeFrequencies(running.aggregate(), [...CANDIDATES], encoding);
+      current.decoded = { decoding, score: scoreDecoding(decoding, trueCounts) };
+      drawPopulation(current.decoded);
       root.dataset.population = 'done';
       ctx.announce(summary());
     };
     popJobs.start(() => running.advance(2000), { sliceMs: 25, after });
   }
 
-  function drawPopulation(d: RapporDecoding, s: DecodingScore) {
+  function drawPopulation({ decoding: d, score: s }: Decoded) {
     freqView.update({ rows: s.rows });
     out('total', `${count(d.total)}개`);
     out('found', `${s.found}개`);
@@ -158,11 +152,11 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
         : `블룸 필터 k = ${params.k}, h = ${params.h}, 코호트 ${params.cohorts}개, f = ${params.f}, p = ${params.p}, q = ${params.q}`;
     const eps = `ε∞ = ${fmtEps(epsilonInfinity(params))}, ε₁ = ${fmtEps(epsilonOne(params))}`;
     const life = `한 사람의 값 ${v.value}, 보고 ${v.reports}번: 영구 응답 B′은 그대로이고 보낸 비트 S는 보고마다 다릅니다.`;
-    const pop =
-      decoding && score
-        ? `보고 ${count(decoding.total)}개에서 실제로 쓰는 값 ${HELD}개 가운데 ${score.found}개를 찾아냈고, 아무도 쓰지 않는 값을 잘못 찾아낸 경우는 ${score.falsePositives}개입니다.`
-        : '인구 전체의 보고를 모으는 중입니다.';
-    return `${head}. ${eps}. ${life} ${pop}`;
+    const d = pop?.decoded;
+    const found = d
+      ? `보고 ${count(d.decoding.total)}개에서 실제로 쓰는 값 ${HELD}개 가운데 ${d.score.found}개를 찾아냈고, 아무도 쓰지 않는 값을 잘못 찾아낸 경우는 ${d.score.falsePositives}개입니다.`
+      : '인구 전체의 보고를 모으는 중입니다.';
+    return `${head}. ${eps}. ${life} ${found}`;
   }
 
   function render(changed: string[] | null) {
@@ -177,10 +171,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     const lifeOnly = changed !== null && changed.every((k) => k === 'value' || k === 'reports' || k === 'person');
     if (problems.length) {
       popJobs.cancel();
-      popKey = '';
-      sim = null;
-      decoding = null;
-      score = null;
+      pop = null;
       if (progress) progress.hidden = true;
       freqView.update({ rows: [] });
       root.dataset.population = 'invalid';
@@ -195,7 +186,12 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
       'export-csv': {
         file: 'rappor-frequencies',
         columns: ['value', 'true_count', 'estimate', 'std_error', 'detected'],
-        rows: () => decoding?.estimates.map((e, i) => ({ value: e.value, true_count: trueCounts[i], estimate: e.count, std_error: e.stdError, detected: e.detected ? 1 : 0 })) ?? [],
+        rows: () => {
+          const d = pop?.decoded;
+          if (!d) return [];
+          const se = d.decoding.estimates.map((e) => e.stdError);
+          return d.score.rows.map((r, i) => ({ value: r.value, true_count: r.truth, estimate: r.estimate, std_error: se[i], detected: r.detected ? 1 : 0 }));
+        },
       },
       'export-reports-csv': {
         file: 'rappor-reports',
@@ -215,7 +211,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
           epsilonInfinity: epsilonInfinity(params),
           epsilonOne: epsilonOne(params),
           person: { cohort, reports: reports.map((r) => ({ bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) })) },
-          population: decoding ? { total: decoding.total, trueCounts, estimates: decoding.estimates } : null,
+          population: pop?.decoded ? { total: pop.decoded.decoding.total, trueCounts: pop.trueCounts, estimates: pop.decoded.decoding.estimates } : null,
         };
       },
     },
@@ -241,7 +237,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
           return;
         case 'export-csv':
           // Nothing to write before the population has been decoded.
-          if (decoding) exportAction(name, trigger, exports, ctx.notify);
+          if (pop?.decoded) exportAction(name, trigger, exports, ctx.notify);
           return;
         default:
           exportAction(name, trigger, exports, ctx.notify);
@@ -264,12 +260,12 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
         bloom: last ? bits(last.bloom) : '',
         prr: last ? bits(last.prr) : '',
         reports: reports.map((r) => bits(r.irr)),
-        population: sim
+        population: pop
           ? {
-              key: popKey,
-              done: decoding !== null,
-              total: sim.total,
-              estimates: decoding ? decoding.estimates.map((e, i) => ({ value: e.value, count: e.count, truth: trueCounts[i], detected: e.detected })) : [],
+              key: pop.key,
+              done: pop.decoded !== null,
+              total: pop.sim.total,
+              estimates: pop.decoded?.score.rows.map((r) => ({ value: r.value, count: r.estimate, truth: r.truth, detected: r.detected })) ?? [],
             }
           : null,
         problems,
