@@ -30,7 +30,7 @@ import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './p
 import { exportAction, type ExportSpec } from '../kit/export';
 import { statusView } from '../kit/status';
 import { count } from '../renderers/format';
-import { outputs } from '../renderers/outputs';
+import { outputs, textElement } from '../renderers/outputs';
 
 /** What tests read: what the widget's inspect() returns. */
 export type RapporInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
@@ -90,11 +90,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     bitstrings.replaceChildren(
       ...rows.map(([k, val]) => {
         const div = document.createElement('div');
-        const dt = document.createElement('dt');
-        dt.textContent = k;
-        const dd = document.createElement('dd');
-        dd.textContent = val;
-        div.append(dt, dd);
+        div.append(textElement('dt', k), textElement('dd', val));
         return div;
       }),
     );

@@ -3,6 +3,8 @@
  * otherwise), column headers, and rows whose first cell names the row (a row header, which
  * screen readers announce with each value).
  */
+import { textElement } from './outputs';
+
 export interface TableRow {
   /** Text, or a node (a formula, a mark). */
   head: string | Node;
@@ -70,9 +72,5 @@ export function span(className: string, ...children: (string | Node)[]): HTMLSpa
  */
 export function showTable(box: HTMLElement, spec: Omit<TableSpec, 'captionClass' | 'className'>, note?: string): void {
   box.replaceChildren(dataTable({ ...spec, captionClass: '', className: 'pw__table' }));
-  if (note === undefined) return;
-  const p = document.createElement('p');
-  p.className = 'pw__muted';
-  p.textContent = note;
-  box.append(p);
+  if (note !== undefined) box.append(textElement('p', note, 'pw__muted'));
 }

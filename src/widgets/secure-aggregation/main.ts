@@ -11,6 +11,7 @@ import { MODULUS, SCALE, droppedList, type SecAggParams } from './params';
 import { exportAction, type ExportSpec } from '../kit/export';
 import { showTable, type TableRow } from '../renderers/data-table';
 import { count } from '../renderers/format';
+import { textElement } from '../renderers/outputs';
 
 /** What tests read: what the widget's inspect() returns. */
 export type SecAggInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
@@ -99,13 +100,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
     } else if (result.dropped.length > 0 || round.doubleMasking) {
       items.push('복구를 켜지 않았으므로 서버는 받은 값을 더하기만 합니다.');
     }
-    logBox.replaceChildren(
-      ...items.map((t) => {
-        const li = document.createElement('li');
-        li.textContent = t;
-        return li;
-      }),
-    );
+    logBox.replaceChildren(...items.map((t) => textElement('li', t)));
 
     verdict.className = `sa__verdict ${outcome.exact ? 'pw__ok' : 'pw__bad'}`;
     verdict.textContent = `${outcome.exact ? '✓' : '✗'} ${verdictOf('전혀 다른, 쓸모없는 값입니다.')}`;
