@@ -16,10 +16,6 @@
 import { wasClipped, type ClientArrow, type ServerStep } from '~/engine/privacy/dp-round';
 import { picture, pictureSvg, put, type Picture } from '../renderers/picture';
 
-export interface UpdatesViewOptions {
-  label: string;
-}
-
 export interface UpdatesViewData {
   round: number;
   /** S; 0 = no clipping. */
@@ -27,8 +23,6 @@ export interface UpdatesViewData {
   clients: ClientArrow[];
   server: ServerStep | null;
 }
-
-export type UpdatesViewRenderer = Picture<UpdatesViewData>;
 
 export const UPDATE_COLORS = { sent: '#0b5394', cut: '#e07b39', limit: '#525a65', mean: '#009e73', noise: '#c62828', applied: '#1d2127' } as const;
 
@@ -42,7 +36,7 @@ const LIMIT = { class: 'dp-updates__limit', fill: '#0b5394', 'fill-opacity': 0.0
 const SENT = { class: 'dp-updates__sent', stroke: UPDATE_COLORS.sent, 'stroke-width': 2.2, 'marker-end': 'url(#dp-head-sent)' };
 const CUT = { stroke: UPDATE_COLORS.cut, 'stroke-width': 2, 'stroke-dasharray': '3,3', 'marker-end': 'url(#dp-head-cut)' };
 
-export function create(el: HTMLElement, options: UpdatesViewOptions): UpdatesViewRenderer {
+export function create(el: HTMLElement, options: { label: string }): Picture<UpdatesViewData> {
   const W = 600;
   const H = 300;
   const cx = 150;

@@ -11,22 +11,8 @@ import { outputs } from '../renderers/outputs';
 import { formatDelta, formatRatio } from '../renderers/format';
 import type { EpsParams, EpsValues } from './params';
 
-/** What tests read. */
-export interface EpsInspection {
-  q: number;
-  z: number;
-  rounds: number;
-  delta: number;
-  epsilon: number;
-  order: number;
-  /** e^ε, the bound on how much more likely any outcome becomes. */
-  ratio: number;
-  /** ε with the older (classic) conversion, for comparison with published figures. */
-  classic: number;
-  /** ε after t rounds for the chart's points. */
-  curve: { round: number; epsilon: number }[];
-  reading: string;
-}
+/** What tests read: the calculator's state, `compute`'s result. */
+export type EpsInspection = ReturnType<typeof compute>;
 
 /** Rounds at which the chart evaluates ε: 1, T and up to ~60 log-spaced points between. */
 function curveRounds(T: number): number[] {
@@ -46,6 +32,27 @@ export function reading(epsilon: number, delta: number): string {
   return `이 설정의 ε(= ${epsilon.toFixed(2)})이 뜻하는 것: 어떤 한 사람의 데이터가 학습에 들어가든 빠지든, 학습 결과로 일어날 수 있는 어떤 일이든 그 확률이 많아야 e^ε ≈ ${r}배까지만 달라집니다.${example} 이 상한이 지켜지지 않을 확률은 δ = ${formatDelta(delta)} 이하입니다.${weak}`;
 }
 
+/** Everything the calculator shows for the settings `v`. */
+function compute(v: EpsValues) {
+  const acc = new PrivacyAccountant(v.q, v.z);
+  const spent = acc.spent(v.rounds, v.delta);
+  return {
+    q: v.q,
+    z: v.z,
+    rounds: v.rounds,
+    delta: v.delta,
+    epsilon: spent.epsilon,
+    order: spent.order,
+    /** e^ε, the bound on how much more likely any outcome becomes. */
+    ratio: Math.exp(spent.epsilon),
+    /** ε with the older (classic) conversion, for comparison with published figures. */
+    classic: new PrivacyAccountant(v.q, v.z, { conversion: 'classic' }).spent(v.rounds, v.delta).epsilon,
+    /** ε after t rounds for the chart's points. */
+    curve: curveRounds(v.rounds).map((t) => ({ round: t, epsilon: acc.spent(t, v.delta).epsilon })),
+    reading: reading(spent.epsilon, v.delta),
+  };
+}
+
 export function mount(ctx: WidgetContext<EpsParams>): WidgetController<EpsParams> & { inspect(): EpsInspection } {
   const root = ctx.root;
   const out = outputs(root);
@@ -57,14 +64,6 @@ export function mount(ctx: WidgetContext<EpsParams>): WidgetController<EpsParams
     height: 200,
   });
   let state!: EpsInspection;
-
-  function compute(v: EpsValues): EpsInspection {
-    const acc = new PrivacyAccountant(v.q, v.z);
-    const spent = acc.spent(v.rounds, v.delta);
-    const classic = new PrivacyAccountant(v.q, v.z, { conversion: 'classic' }).spent(v.rounds, v.delta).epsilon;
-    const curve = curveRounds(v.rounds).map((t) => ({ round: t, epsilon: acc.spent(t, v.delta).epsilon }));
-    return { q: v.q, z: v.z, rounds: v.rounds, delta: v.delta, epsilon: spent.epsilon, order: spent.order, ratio: Math.exp(spent.epsilon), classic, curve, reading: reading(spent.epsilon, v.delta) };
-  }
 
   function summary(s: EpsInspection): string {
     return `q = ${s.q}, z = ${s.z}, ${s.rounds.toLocaleString('ko-KR')}라운드, δ = ${formatDelta(s.delta)}: ε = ${s.epsilon.toFixed(2)}, e^ε ≈ ${formatRatio(s.ratio)}배.`;

@@ -14,11 +14,9 @@ import { pct } from '../renderers/format';
 /** All shares in [0, 1] (the estimate and interval may leave it). */
 export type EstimateChartData = Pick<RrEstimate, 'naive' | 'estimate' | 'lower' | 'upper'> & { truth: number };
 
-export type EstimateChartRenderer = ChartRenderer<EstimateChartData>;
-
 const ROWS = ['참 비율', '단순 추정', '보정한 추정'] as const;
 
-export function create(el: HTMLElement, options: { label: string }): EstimateChartRenderer {
+export function create(el: HTMLElement, options: { label: string }): ChartRenderer<EstimateChartData> {
   const frame = { label: options.label, height: 150, marginLeft: 78, marginRight: 20, marginBottom: 34 };
   return framedChart<EstimateChartData>(el, { minWidth: 260, ...frame }, (d) => {
     const lo = Math.min(0, d.lower);

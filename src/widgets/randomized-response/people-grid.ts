@@ -27,12 +27,10 @@ export interface PeopleGridData {
   reveal: boolean;
 }
 
-export type PeopleGridRenderer = Picture<PeopleGridData>;
-
 /** The colours of the legend (randomized-response.css uses the same values). */
 export const GRID_COLORS = { yes: '#d55e00', no: '#aab2bd', truth: '#111827', coin: '#0072b2' } as const;
 
-export function create(el: HTMLElement, options: PeopleGridOptions): PeopleGridRenderer {
+export function create(el: HTMLElement, options: PeopleGridOptions): Picture<PeopleGridData> {
   const columns = options.columns ?? 20;
   const cell = 14;
   const gap = 2;

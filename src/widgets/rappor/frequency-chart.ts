@@ -14,9 +14,7 @@ export interface FrequencyChartData {
   rows: ScoredEstimate[];
 }
 
-export type FrequencyChartRenderer = ChartRenderer<FrequencyChartData>;
-
-export function create(el: HTMLElement, options: { label: string }): FrequencyChartRenderer {
+export function create(el: HTMLElement, options: { label: string }): ChartRenderer<FrequencyChartData> {
   const frame = { label: options.label, marginLeft: 104, marginRight: 16, marginBottom: 36 };
   return framedChart<FrequencyChartData>(el, { minWidth: 280, initialWidth: 560, ...frame }, ({ rows }) => {
     const lo = Math.min(0, ...rows.map((r) => r.lower));

@@ -9,10 +9,6 @@
  */
 import { picture, pictureSvg, put, type Picture } from '../renderers/picture';
 
-export interface ReportBitsOptions {
-  label: string;
-}
-
 export interface ReportBitsData {
   k: number;
   bloom: Uint8Array;
@@ -22,8 +18,6 @@ export interface ReportBitsData {
   /** S of every report so far, oldest first. */
   reports: Uint8Array[];
 }
-
-export type ReportBitsRenderer = Picture<ReportBitsData>;
 
 export const BIT_COLORS = { one: '#0b5394', zero: '#e3e7ec', forced: '#d55e00', text1: '#ffffff', text0: '#3b4350' } as const;
 
@@ -40,7 +34,7 @@ interface Row {
   gapBefore?: boolean;
 }
 
-export function create(el: HTMLElement, options: ReportBitsOptions): ReportBitsRenderer {
+export function create(el: HTMLElement, options: { label: string }): Picture<ReportBitsData> {
   const W = 640;
   const labelW = 96;
   const rowH = 22;

@@ -10,10 +10,6 @@
  */
 import { picture, pictureSvg, put, type Picture } from '../renderers/picture';
 
-export interface PairGraphOptions {
-  label: string;
-}
-
 export type EdgeState = 'cancel' | 'stuck' | 'recovered' | 'gone';
 
 export interface PairGraphData {
@@ -27,8 +23,6 @@ export interface PairGraphData {
   /** The client whose masks are detailed elsewhere (0-based), highlighted. */
   focus: number;
 }
-
-export type PairGraphRenderer = Picture<PairGraphData>;
 
 export const EDGE_COLORS: Record<EdgeState, string> = { cancel: '#8a94a3', stuck: '#c62828', recovered: '#0a7d3c', gone: '#d3d7dd' };
 
@@ -44,7 +38,7 @@ export function edgeState(i: number, j: number, d: PairGraphData): EdgeState {
 /** The server's and the clients' names. */
 const NAME = { 'text-anchor': 'middle', 'font-size': 13, 'font-weight': 700 };
 
-export function create(el: HTMLElement, options: PairGraphOptions): PairGraphRenderer {
+export function create(el: HTMLElement, options: { label: string }): Picture<PairGraphData> {
   const W = 320;
   const H = 300;
   const cx = W / 2;

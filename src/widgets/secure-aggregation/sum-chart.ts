@@ -15,12 +15,10 @@ export interface SumChartData {
   server: number[] | null;
 }
 
-export type SumChartRenderer = ChartRenderer<SumChartData>;
-
 const SERIES = ['실제 합', '서버의 결과'] as const;
 const COLORS = ['#0072b2', '#d55e00'];
 
-export function create(el: HTMLElement, options: { label: string }): SumChartRenderer {
+export function create(el: HTMLElement, options: { label: string }): ChartRenderer<SumChartData> {
   const frame = { label: options.label, height: 220, marginLeft: 52, marginBottom: 40 };
   return framedChart<SumChartData>(el, { minWidth: 260, initialWidth: 520, ...frame }, (data) => {
     const rows: { coord: string; series: string; value: number }[] = [];
