@@ -7,13 +7,6 @@
  */
 import { picture, pictureSvg, type Picture } from '../renderers/picture';
 
-export interface PeopleGridOptions {
-  /** Accessible name of the figure. */
-  label: string;
-  /** Squares per row. */
-  columns?: number;
-}
-
 export interface PeopleGridData {
   /** 1 = the person's true answer is "yes". */
   truth: Uint8Array;
@@ -30,8 +23,9 @@ export interface PeopleGridData {
 /** The colours of the legend (randomized-response.css uses the same values). */
 export const GRID_COLORS = { yes: '#d55e00', no: '#aab2bd', truth: '#111827', coin: '#0072b2' } as const;
 
-export function create(el: HTMLElement, options: PeopleGridOptions): Picture<PeopleGridData> {
-  const columns = options.columns ?? 20;
+export function create(el: HTMLElement, options: { label: string }): Picture<PeopleGridData> {
+  /** Squares per row. */
+  const columns = 20;
   const cell = 14;
   const gap = 2;
   const svg = pictureSvg(el, 'rr-grid', options.label);
