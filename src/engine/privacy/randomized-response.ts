@@ -225,6 +225,8 @@ export interface RrErrorPoint {
   coverage: number;
   /** φ̂ of every run, for a strip plot. */
   estimates: number[];
+  /** |φ̂ − φ| of every run. */
+  errors: number[];
 }
 
 /**
@@ -237,6 +239,7 @@ export function errorVsEpsilon(opts: { n: number; rate: number; epsilons: number
   return opts.epsilons.map((epsilon) => {
     const pi = piFromEpsilon(epsilon);
     const estimates: number[] = [];
+    const errors: number[] = [];
     let abs = 0;
     let sq = 0;
     let sum = 0;
@@ -249,6 +252,7 @@ export function errorVsEpsilon(opts: { n: number; rate: number; epsilons: number
       n = s.n;
       const e = s.estimate.estimate - phi;
       estimates.push(s.estimate.estimate);
+      errors.push(Math.abs(e));
       abs += Math.abs(e);
       sq += e * e;
       sum += s.estimate.estimate;
@@ -263,6 +267,7 @@ export function errorVsEpsilon(opts: { n: number; rate: number; epsilons: number
       theoreticalSd: Math.sqrt((pi * (1 - pi)) / n) / Math.abs(2 * pi - 1),
       coverage: covered / runs,
       estimates,
+      errors,
     };
   });
 }

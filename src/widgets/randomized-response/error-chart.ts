@@ -7,16 +7,12 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
+import type { RrErrorPoint } from '~/engine/privacy/randomized-response';
 import type { ChartRenderer } from '../renderers/plot-image';
 import { framedChart, xAxis, yAxis } from '../renderers/plot-parts';
 
-export interface ErrorPoint {
-  epsilon: number;
-  /** |φ̂ − φ| of each run, as shares. */
-  errors: number[];
-  rmse: number;
-  theoreticalSd: number;
-}
+/** What the chart draws of one ε: the errors of its runs (as shares), their RMSE and the theory. */
+export type ErrorPoint = Pick<RrErrorPoint, 'epsilon' | 'errors' | 'rmse' | 'theoreticalSd'>;
 
 export interface ErrorChartData {
   points: ErrorPoint[];

@@ -109,12 +109,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
   /** The error chart's surveys run in a worker; null once it failed (then in the page). */
   let worker: Worker | null = startWorker();
   /** Redraws of the error chart while points arrive, at most one per 200 ms (and the last). */
-  const errorRedraw = throttled(() => {
-    const rate = ctx.values.rate / 100;
-    errorChart.update({
-      points: errorPoints.map((p) => ({ epsilon: p.epsilon, errors: p.estimates.map((x) => Math.abs(x - rate)), rmse: p.rmse, theoreticalSd: p.theoreticalSd })),
-    });
-  }, 200);
+  const errorRedraw = throttled(() => errorChart.update({ points: [...errorPoints] }), 200);
 
   function startWorker(): Worker | null {
     if (typeof Worker === 'undefined') return null;

@@ -149,6 +149,9 @@ describe('simulated surveys', () => {
     for (let i = 1; i < pts.length; i++) expect(pts[i].rmse).toBeLessThan(pts[i - 1].rmse);
     for (const p of pts) {
       expect(p.estimates).toHaveLength(150);
+      // The population is the same in every run (300 of 1000 people), so φ = 0.3 exactly.
+      p.errors.forEach((e, r) => expect(e).toBeCloseTo(Math.abs(p.estimates[r] - 0.3), 12));
+      expect(p.errors.reduce((a, b) => a + b, 0) / 150).toBeCloseTo(p.meanAbsError, 12);
       expect(p.rmse / p.theoreticalSd).toBeGreaterThan(0.8);
       expect(p.rmse / p.theoreticalSd).toBeLessThan(1.2);
       expect(Math.abs(p.meanEstimate - 0.3)).toBeLessThan((4 * p.theoreticalSd) / Math.sqrt(150));
