@@ -40,6 +40,8 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   /** Does the server end with the right sum? (What it ends with: recovered sum, else the naive one.) */
   let outcome: ReturnType<typeof serverOutcome>;
   let roundKey = '';
+  /** The clients that dropped out (0-based). */
+  let gone = new Set<number>();
 
   const n = () => ctx.values.clients;
 
@@ -50,7 +52,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
       round = setupRound({ clients: v.clients, dim: v.dim, seed: v.seed, modulus: MODULUS, scale: SCALE, doubleMasking: v.double });
       roundKey = key;
     }
-    const gone = new Set(droppedList(v.dropped, v.clients));
+    gone = new Set(droppedList(v.dropped, v.clients));
     const received = round.clients.map((c) => c.index).filter((i) => !gone.has(i));
     result = aggregate(round, received, { recover: v.recover });
     outcome = serverOutcome(result);
@@ -107,7 +109,6 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   }
 
   function drawClients() {
-    const gone = new Set(result.dropped);
     const rows = round.clients.map((c) => ({
       head: `클라이언트 ${c.index + 1}`,
       cells: [vec(c.update, num), gone.has(c.index) ? '이탈 (보내지 못함)' : vec(c.masked, count)],
@@ -143,7 +144,6 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   function render() {
     compute();
     syncControls();
-    const gone = new Set(result.dropped);
     graph.update({
       n: n(),
       dropped: Array.from({ length: n() }, (_, i) => gone.has(i)),
@@ -174,9 +174,8 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
       'export-csv': {
         file: 'secure-aggregation',
         columns: ['client', 'coordinate', 'update', 'encoded', 'masked', 'dropped'],
-        rows: () => {
-          const gone = new Set(result.dropped);
-          return round.clients.flatMap((c) =>
+        rows: () =>
+          round.clients.flatMap((c) =>
             c.update.map((x, i) => ({
               client: c.index + 1,
               coordinate: i + 1,
@@ -185,8 +184,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
               masked: gone.has(c.index) ? '' : c.masked[i],
               dropped: gone.has(c.index) ? 1 : 0,
             })),
-          );
-        },
+          ),
       },
     },
     json: {
