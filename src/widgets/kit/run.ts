@@ -156,6 +156,8 @@ export class Run<T extends ParamTable, S, R = never> {
   private readonly hosts: Record<string, TrainingHost> = {};
   /** The sides whose current run has started, with its configuration (null: not a training run). */
   private readonly started = new Map<string, RunConfig | null>();
+  /** The sides whose current run has finished: runs side by side end when the last one does. */
+  private readonly finished = new Set<string>();
   /** Rounds handed to the player so far. */
   private pushed = 0;
   /** Sides that compute the player's next round after the one computing now (they take turns). */
@@ -257,6 +259,7 @@ export class Run<T extends ParamTable, S, R = never> {
     this.turns = [];
     this.pushed = 0;
     this.started.clear();
+    this.finished.clear();
     const last = this.state;
     this.state = from ?? this.spec.init();
     this.ui.alert(null);
@@ -444,7 +447,8 @@ export class Run<T extends ParamTable, S, R = never> {
         else if (this.turns.length > 0) this.hosts[this.turns.shift()!].step();
         break;
       case 'finished':
-        if (!this.player && !seq) this.end('finished');
+        this.finished.add(side);
+        if (!this.player && !seq && this.finished.size === this.sides.length) this.end('finished');
         break;
       case 'diverged': {
         if (seq) break;
