@@ -33,12 +33,12 @@ export function mount(ctx: WidgetContext<DpParams>) {
   const curves = createCurves(q('[data-view="curves"]')!, { label: '노이즈 배수 z별 라운드마다의 테스트 정확도', grid: NOISE_GRID });
   const noiseChart = createNoise(q('[data-view="noise"]')!, { label: '프라이버시–정확도 곡선: z마다 학습을 마친 뒤의 ε과 테스트 정확도' });
   const epsilonChart = createEpsilon(q('[data-view="epsilon"]')!, { label: '라운드마다 쌓이는 프라이버시 예산 ε', grid: NOISE_GRID });
+  const views = { updates: updatesView, curves, epsilon: epsilonChart, noise: noiseChart };
 
   /** Finished runs: curve key → z → test accuracy and ε per round. */
   const cache = new Map<string, Map<number, Finished>>();
-  /** The z values still to train in a sweep (the last one is the reader's own z). */
-  let sweep: number[] = [];
-  let sweepTotal = 0;
+  /** A z sweep: the z values still to train (the last one is the reader's own z), of how many. */
+  let sweep: { left: number[]; total: number } | null = null;
   /** Set while the sweep itself moves the z slider, so that update() does not cancel the sweep. */
   let sweepMoving = false;
 
@@ -100,7 +100,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
       },
       json: { file: 'dp-fedavg', value: () => ({ widget: 'dp-fedavg', settings: ctx.values, config: run.config() ?? toRunConfig(ctx.values), sigma: sigmaOf(ctx.values), delta: DELTA, epsilon: run.state.rows.at(-1)?.epsilon ?? null, backend: run.backend }) },
       prefix: 'dp-fedavg',
-      views: { updates: updatesView, curves, epsilon: epsilonChart, noise: noiseChart },
+      views,
     },
   });
 
@@ -151,46 +151,43 @@ export function mount(ctx: WidgetContext<DpParams>) {
   }
 
   function showSweep() {
-    if (!sweepStatus) return;
-    sweepStatus.textContent = sweepTotal ? `z 바꿔 보기: ${sweepTotal - sweep.length}/${sweepTotal} (지금 z = ${ctx.values.noise})` : '';
-    root.dataset.sweep = sweepTotal ? 'running' : 'idle';
+    if (sweepStatus) sweepStatus.textContent = sweep ? `z 바꿔 보기: ${sweep.total - sweep.left.length}/${sweep.total} (지금 z = ${ctx.values.noise})` : '';
+    root.dataset.sweep = sweep ? 'running' : 'idle';
   }
 
   function startSweep() {
     const own = ctx.values.noise;
     const done = cached();
-    sweep = NOISE_GRID.filter((z) => z !== own && !done.has(z));
     // End on the reader's own z, so the widget is left showing their setting.
-    sweep.push(own);
-    sweepTotal = sweep.length;
+    const left = [...NOISE_GRID.filter((z) => z !== own && !done.has(z)), own];
+    sweep = { left, total: left.length };
     run.playing = true;
-    nextSweepRun(true);
+    trainSweep();
   }
 
-  function nextSweepRun(first = false) {
-    if (!sweepTotal) return;
-    if (!first) sweep.shift();
-    if (sweep.length === 0) {
-      sweepTotal = 0;
-      showSweep();
-      ctx.announce('z를 바꿔 가며 학습을 모두 마쳤습니다. ' + summary(), true);
-      return;
-    }
-    const z = sweep[0];
+  /** Trains the sweep's next z: moving the slider starts its run (the reader's own z starts now). */
+  function trainSweep() {
     showSweep();
-    if (z === ctx.values.noise) {
-      run.start(false);
-      return;
-    }
+    const z = sweep!.left[0];
+    if (z === ctx.values.noise) return run.start(false);
     sweepMoving = true;
     ctx.set('noise', z);
     sweepMoving = false;
   }
 
+  /** A run finished: the sweep trains its next z, or ends when none is left. */
+  function nextSweepRun() {
+    if (!sweep) return;
+    sweep.left.shift();
+    if (sweep.left.length) return trainSweep();
+    stopSweep(null);
+    ctx.announce('z를 바꿔 가며 학습을 모두 마쳤습니다. ' + summary(), true);
+  }
+
+  /** Ends the sweep (`message`: a notice why, when it is cut short). */
   function stopSweep(message: string | null) {
-    if (!sweepTotal) return;
-    sweep = [];
-    sweepTotal = 0;
+    if (!sweep) return;
+    sweep = null;
     showSweep();
     if (message) ctx.notify(message);
   }
@@ -199,7 +196,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
 
   return run.controller({
     update() {
-      if (!sweepMoving) stopSweep(sweepTotal ? '설정이 바뀌어 z 바꿔 보기를 멈췄습니다.' : null);
+      if (!sweepMoving) stopSweep('설정이 바뀌어 z 바꿔 보기를 멈췄습니다.');
       return sweepMoving ? 'now' : undefined;
     },
     action(name) {
@@ -210,10 +207,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
       return true;
     },
     destroy() {
-      updatesView.destroy();
-      curves.destroy();
-      noiseChart.destroy();
-      epsilonChart.destroy();
+      for (const view of Object.values(views)) view.destroy();
     },
     inspect: () => ({
       ...run.inspectBase(),
@@ -223,7 +217,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
       server: run.state.server,
       /** Final accuracy and ε (null: z = 0, no guarantee) by z for the current settings (other than z). */
       curve: finals().map(({ z, accuracy, epsilon }) => ({ z, accuracy, epsilon })),
-      sweeping: sweepTotal > 0,
+      sweeping: sweep !== null,
     }),
   });
 }

@@ -4,7 +4,7 @@
  * pictures and words.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { RrPath, simulateSurvey, surveyCounts, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
+import { simulateSurvey, surveyCounts, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
 import { slicedJobs } from '~/runtime/sliced-job';
 import { create as createGrid } from './people-grid';
 import { create as createEstimate } from './estimate-chart';
@@ -43,6 +43,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
   const grid = createGrid(q('[data-view="people"]')!, { label: '응답자 한 사람이 네모 하나: 색은 응답, 점은 실제 "예", 파란 테두리는 동전이 정한 답' });
   const estimateChart = createEstimate(q('[data-view="estimate"]')!, { label: '참 비율, 단순 추정, 보정한 추정값과 95% 신뢰 구간' });
   const errorChart = createError(q('[data-view="error"]')!, { label: '프라이버시 예산 ε에 따른 추정 오차' });
+  const views = { people: grid, estimate: estimateChart, error: errorChart };
   const tableBox = q('[data-view="table"]')!;
   const peopleNote = q('[data-people-note]');
 
@@ -79,10 +80,8 @@ export function mount(ctx: WidgetContext<RrParams>) {
     out('naive', `${pct(e.naive)} (${count(survey.yes)}명)`);
     out('estimate', pct(e.estimate));
     out('ci', `${pct(e.lower)} ~ ${pct(e.upper)}`);
-    const randomized = new Uint8Array(survey.n);
-    for (let i = 0; i < survey.n; i++) randomized[i] = survey.path[i] === RrPath.Truth ? 0 : 1;
     const drawn = Math.min(GRID_PEOPLE, survey.n);
-    grid.update({ truth: survey.truth, answer: survey.answer, randomized, count: drawn, reveal: v.reveal });
+    grid.update({ truth: survey.truth, answer: survey.answer, path: survey.path, count: drawn, reveal: v.reveal });
     if (peopleNote) {
       peopleNote.textContent =
         survey.n > drawn ? `응답자 ${count(survey.n)}명 가운데 처음 ${drawn}명만 그렸습니다. 숫자는 모두를 센 것입니다.` : `응답자 ${survey.n}명을 모두 그렸습니다.`;
@@ -192,7 +191,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
       }),
     },
     prefix: 'randomized-response',
-    views: { people: grid, estimate: estimateChart, error: errorChart },
+    views,
   };
 
   drawSurvey();
@@ -210,9 +209,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
       pageJobs.cancel();
       errorRedraw.cancel();
       worker?.terminate();
-      grid.destroy();
-      estimateChart.destroy();
-      errorChart.destroy();
+      for (const view of Object.values(views)) view.destroy();
     },
     inspect() {
       return {

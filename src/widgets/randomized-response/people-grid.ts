@@ -5,6 +5,7 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
+import { RrPath } from '~/engine/privacy/randomized-response';
 import { picture, pictureSvg, type Picture } from '../renderers/picture';
 
 export interface PeopleGridData {
@@ -12,8 +13,8 @@ export interface PeopleGridData {
   truth: Uint8Array;
   /** 1 = the person answered "yes". */
   answer: Uint8Array;
-  /** 1 = the answer did not simply follow the truth (coin or lie), from RrPath. */
-  randomized: Uint8Array;
+  /** How each answer came about (an RrPath): framed where it did not simply follow the truth (coin or lie). */
+  path: Uint8Array;
   /** How many people to draw (the first `count`). */
   count: number;
   /** Show what the surveyor cannot see. */
@@ -45,7 +46,7 @@ export function create(el: HTMLElement, options: { label: string }): Picture<Peo
       const x = gap + (i % columns) * (cell + gap);
       const y = gap + Math.floor(i / columns) * (cell + gap);
       const fill = data.answer[i] ? GRID_COLORS.yes : GRID_COLORS.no;
-      const stroke = data.reveal && data.randomized[i] ? GRID_COLORS.coin : 'none';
+      const stroke = data.reveal && data.path[i] !== RrPath.Truth ? GRID_COLORS.coin : 'none';
       const dot = data.reveal && data.truth[i] ? '' : ' display="none"';
       parts[i] =
         `<g class="rr-grid__p" transform="translate(${x},${y})">` +

@@ -50,6 +50,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
   const progress = q<HTMLProgressElement>('[data-pop-progress]');
   const bitsView = createBits(q('[data-view="life"]')!, { label: '한 사람의 보고: 블룸 필터, 영구 무작위 응답, 순간 무작위 응답의 비트들' });
   const freqView = createFrequency(q('[data-view="population"]')!, { label: '후보 값마다 실제 사용자 수(막대)와 추정값(점, 95% 구간)' });
+  const views = { life: bitsView, population: freqView };
   const bitstrings = q('[data-bitstrings]')!;
   const lifeNote = q('[data-life-note]');
 
@@ -212,7 +213,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
       },
     },
     prefix: 'rappor',
-    views: { life: bitsView, population: freqView },
+    views,
   };
 
   render(null);
@@ -241,8 +242,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     },
     destroy() {
       popJobs.cancel();
-      bitsView.destroy();
-      freqView.destroy();
+      for (const view of Object.values(views)) view.destroy();
     },
     inspect() {
       const { params, encoding } = setup;

@@ -28,6 +28,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const graph = createGraph(q('[data-view="graph"]')!, { label: '클라이언트 쌍마다 하나씩 공유한 마스크: 회색은 상쇄, 빨강은 남음, 초록 점선은 복구됨' });
   const sumChart = createSum(q('[data-view="sum"]')!, { label: '좌표별 실제 합과 서버가 얻은 합' });
+  const views = { graph, sum: sumChart };
   const serverBox = q('[data-view="server"]')!;
   const logBox = q('[data-view="log"]')!;
   const clientsBox = q('[data-view="clients"]')!;
@@ -205,7 +206,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
       }),
     },
     prefix: 'secure-aggregation',
-    views: { graph, sum: sumChart },
+    views,
   };
 
   render();
@@ -219,8 +220,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
     },
     destroy() {
       root.removeEventListener('change', onDrop);
-      graph.destroy();
-      sumChart.destroy();
+      for (const view of Object.values(views)) view.destroy();
     },
     inspect() {
       return {

@@ -5,14 +5,14 @@
  * event.
  */
 import type { EngineEvent, RoundMetrics } from '~/engine/types';
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { WidgetContext } from '~/runtime/widget';
 import { totalBytes } from '~/engine/comm';
 import { create as createNetwork } from '../renderers/network';
 import { TRAIN_TEST, createEpochCharts, type LinePoint } from '../renderers/line-chart';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { create as createByteTable, type ByteRow } from '../renderers/byte-table';
 import { KIND_LABELS, KIND_ORDER } from '../renderers/kinds';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { EPOCH_COLUMNS, epochRow } from '../kit/export';
 import { choiceLabel } from '../kit/params';
@@ -21,17 +21,13 @@ import { BATCH_PACE, FLIGHT, PACE, params, type SplitParams, type SplitValues } 
 import { cutText, fixes, networkOf, toRunConfig } from './config';
 import { initSplit, reduceSplit, type SplitState } from './state';
 
-/** What tests read (also handy in the console). */
-export interface SplitInspection extends RunInspection, Pick<SplitState, 'rows' | 'totals' | 'formula' | 'seen'> {
-  /** The previous run's test accuracies, when one is kept for comparison. */
-  previous: number[] | null;
-  cut: number;
-}
+/** What tests read (also handy in the console): what the widget's inspect() returns. */
+export type SplitInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 /** Training and test, and the run before this one in grey. */
 const SERIES = [...TRAIN_TEST, { key: 'prev', label: '이전', color: '#8a8f98', dashed: true }];
 
-export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitParams> & { inspect(): SplitInspection } {
+export function mount(ctx: WidgetContext<SplitParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const netStatus = q('[data-net-status]');
@@ -294,6 +290,7 @@ export function mount(ctx: WidgetContext<SplitParams>): WidgetController<SplitPa
     },
     inspect: () => {
       const { rows, totals, formula, seen } = run.state;
+      // previous: the previous run's test accuracies, when one is kept for comparison.
       return { ...run.inspectBase(), rows, totals, formula, seen, previous: previous?.rows.map((r) => r.testAccuracy) ?? null, cut: ctx.values.cut };
     },
   });
