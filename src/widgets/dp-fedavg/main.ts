@@ -125,8 +125,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
   function drawCurves() {
     const rows = run.state.rows;
     const z = run.config()?.noise ?? ctx.values.noise;
-    const done = cached();
-    const list = [...done.entries()].filter(([cz]) => cz !== z).map(([cz, r]) => ({ z: cz, accuracy: r.accuracy, current: false }));
+    const list = [...cached().entries()].filter(([cz]) => cz !== z).map(([cz, r]) => ({ z: cz, accuracy: r.accuracy, current: false }));
     list.push({ z, accuracy: rows.map((r) => r.testAccuracy), current: true });
     curves.update({ curves: list, rounds: run.config()?.rounds ?? ctx.values.rounds });
     epsilonChart.update({ epsilon: rows.flatMap((r) => (typeof r.epsilon === 'number' ? [r.epsilon] : [])), rounds: run.config()?.rounds ?? ctx.values.rounds, z });

@@ -198,12 +198,8 @@ export function mount(ctx: WidgetContext<RrParams>) {
   computeErrors();
 
   return {
-    update() {
-      recompute();
-    },
-    action(name, trigger) {
-      exportAction(name, trigger, exports, ctx.notify);
-    },
+    update: recompute,
+    action: (name, trigger) => exportAction(name, trigger, exports, ctx.notify),
     destroy() {
       errorJob++;
       pageJobs.cancel();

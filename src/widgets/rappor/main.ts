@@ -219,9 +219,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
   render(null);
 
   return {
-    update(_values, changed) {
-      render(changed);
-    },
+    update: (_values, changed) => render(changed),
     action(name, trigger) {
       const v = ctx.values;
       switch (name) {

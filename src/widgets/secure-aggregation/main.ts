@@ -212,12 +212,8 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   render();
 
   return {
-    update() {
-      render();
-    },
-    action(name, trigger) {
-      exportAction(name, trigger, exports, ctx.notify);
-    },
+    update: render,
+    action: (name, trigger) => exportAction(name, trigger, exports, ctx.notify),
     destroy() {
       root.removeEventListener('change', onDrop);
       for (const view of Object.values(views)) view.destroy();

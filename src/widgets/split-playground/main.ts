@@ -56,8 +56,8 @@ export function mount(ctx: WidgetContext<SplitParams>) {
   const sample = createPixels(q('[data-view="sample"]')!, { cell: 14, maxWidth: 180 });
   const charts = createEpochCharts(q('[data-view="loss"]')!, q('[data-view="accuracy"]')!, SERIES);
 
-  /** The run before this one: its rows and what made it different, for the comparison lines. */
-  let previous: { rows: readonly RoundMetrics[]; what: string; settings: SplitValues } | null = null;
+  /** The run before this one: its rows and settings, for the comparison lines. */
+  let previous: { rows: readonly RoundMetrics[]; settings: SplitValues } | null = null;
   let runSettings: SplitValues = ctx.values;
   let sampleFrame = 0;
 
@@ -68,9 +68,8 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     reduce: reduceSplit,
     onReset: (last) => {
       // Keep the run being replaced for comparison, if it got anywhere.
-      if (last.rows.length > 0) previous = { rows: last.rows, what: '', settings: runSettings };
+      if (last.rows.length > 0) previous = { rows: last.rows, settings: runSettings };
       runSettings = ctx.values;
-      if (previous) previous.what = difference(runSettings, previous.settings);
     },
     onEvent,
     onEnd: (s) => {
@@ -136,14 +135,8 @@ export function mount(ctx: WidgetContext<SplitParams>) {
   function difference(a: SplitValues, b: SplitValues): string {
     const keys = (Object.keys(params) as (keyof SplitParams)[]).filter((k) => !(params[k] as { view?: boolean }).view && a[k] !== b[k]);
     if (keys.length === 0) return '같은 설정';
-    return keys
-      .slice(0, 2)
-      .map((k) => {
-        const spec = params[k];
-        return `${spec.label} ${spec.type === 'choice' ? choiceLabel(spec, String(b[k])) : String(b[k])}`;
-      })
-      .join(', ')
-      .concat(keys.length > 2 ? ' 등' : '');
+    const named = keys.slice(0, 2).map((k) => `${params[k].label} ${params[k].type === 'choice' ? choiceLabel(params[k], String(b[k])) : String(b[k])}`);
+    return named.join(', ') + (keys.length > 2 ? ' 등' : '');
   }
 
   function drawCharts() {
@@ -161,7 +154,7 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     const n = Math.min(rows.length, prev.length);
     const gap = Math.max(0, ...rows.slice(0, n).map((r, i) => Math.abs(r.testAccuracy - prev[i].testAccuracy)));
     compareNote.textContent =
-      `회색 점선: 이전 실행(${previous!.what})의 테스트 곡선.` +
+      `회색 점선: 이전 실행(${difference(runSettings, previous!.settings)})의 테스트 곡선.` +
       (n === 0
         ? ''
         : gap === 0
