@@ -43,8 +43,6 @@ export interface EpsilonData {
 
 export interface NoiseData {
   points: NoisePoint[];
-  /** The z values on the axis. */
-  grid: readonly number[];
   current: number;
 }
 
@@ -113,7 +111,7 @@ export function createEpsilon(el: HTMLElement, options: { label: string; grid: r
   });
 }
 
-export function createNoise(el: HTMLElement, options: { label: string }): ChartRenderer<NoiseData> {
+export function createNoise(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<NoiseData> {
   return framedChart<NoiseData>(el, frame(options.label, 20, 36), (d) => {
     const pts = d.points.filter((p): p is NoisePoint & { epsilon: number } => p.epsilon !== null && p.epsilon > 0).sort((a, b) => a.epsilon - b.epsilon);
     const free = d.points.filter((p) => p.epsilon === null);
@@ -126,10 +124,10 @@ export function createNoise(el: HTMLElement, options: { label: string }): ChartR
       marks: [
         chance(),
         // No noise, no guarantee: its accuracy as a reference line.
-        Plot.ruleY(free, { y: 'accuracy', stroke: colorOfZ(0, d.grid), strokeDasharray: '6,4', strokeWidth: 1.5 }),
+        Plot.ruleY(free, { y: 'accuracy', stroke: colorOfZ(0, options.grid), strokeDasharray: '6,4', strokeWidth: 1.5 }),
         Plot.text(free, { y: 'accuracy', frameAnchor: 'left', text: (p: NoisePoint) => `노이즈 없음 (ε = ∞) ${Math.round(p.accuracy * 100)}%`, dy: -8, dx: 4, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
         Plot.line(pts, { x: 'epsilon', y: 'accuracy', stroke: 'currentColor', strokeOpacity: 0.5 }),
-        Plot.dot(pts, { x: 'epsilon', y: 'accuracy', r: 4.5, fill: (p: NoisePoint) => colorOfZ(p.z, d.grid) }),
+        Plot.dot(pts, { x: 'epsilon', y: 'accuracy', r: 4.5, fill: (p: NoisePoint) => colorOfZ(p.z, options.grid) }),
         Plot.dot(cur, { x: 'epsilon', y: 'accuracy', r: 9, stroke: 'currentColor', strokeWidth: 2 }),
         Plot.text(pts, { x: 'epsilon', y: 'accuracy', text: (p: NoisePoint) => `z = ${p.z}`, dy: 14, fill: 'currentColor', fontSize: 10 }),
       ],

@@ -31,7 +31,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
 
   const updatesView = createUpdates(q('[data-view="updates"]')!, { label: '이번 라운드 클라이언트 변화량의 클리핑 전후 길이와 방향, 서버가 더한 노이즈의 크기' });
   const curves = createCurves(q('[data-view="curves"]')!, { label: '노이즈 배수 z별 라운드마다의 테스트 정확도', grid: NOISE_GRID });
-  const noiseChart = createNoise(q('[data-view="noise"]')!, { label: '프라이버시–정확도 곡선: z마다 학습을 마친 뒤의 ε과 테스트 정확도' });
+  const noiseChart = createNoise(q('[data-view="noise"]')!, { label: '프라이버시–정확도 곡선: z마다 학습을 마친 뒤의 ε과 테스트 정확도', grid: NOISE_GRID });
   const epsilonChart = createEpsilon(q('[data-view="epsilon"]')!, { label: '라운드마다 쌓이는 프라이버시 예산 ε', grid: NOISE_GRID });
   const views = { updates: updatesView, curves, epsilon: epsilonChart, noise: noiseChart };
 
@@ -129,7 +129,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
     list.push({ z, accuracy: rows.map((r) => r.testAccuracy), current: true });
     curves.update({ curves: list, rounds: run.config()?.rounds ?? ctx.values.rounds });
     epsilonChart.update({ epsilon: rows.flatMap((r) => (typeof r.epsilon === 'number' ? [r.epsilon] : [])), rounds: run.config()?.rounds ?? ctx.values.rounds, z });
-    noiseChart.update({ points: finals(), grid: NOISE_GRID, current: ctx.values.noise });
+    noiseChart.update({ points: finals(), current: ctx.values.noise });
   }
 
   function summary(): string {

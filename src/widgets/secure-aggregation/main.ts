@@ -44,8 +44,6 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   /** The clients that dropped out (0-based). */
   let gone = new Set<number>();
 
-  const n = () => ctx.values.clients;
-
   function compute() {
     const v = ctx.values;
     const key = `${v.clients}|${v.dim}|${v.double}|${v.seed}`;
@@ -119,8 +117,8 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
     showTable(clientsBox, { caption: '실제 업데이트는 클라이언트 안에만 있고, 서버는 마스킹된 값만 받습니다', columns, rows });
   }
 
-  function drawFocus() {
-    const f = Math.min(ctx.values.focus, n()) - 1;
+  /** The masking of client `f` (0-based), term by term. */
+  function drawFocus(f: number) {
     const c = round.clients[f];
     const sub = (i: number, j: number) => `m${i + 1},${j + 1}`;
     if (focusTitle) focusTitle.textContent = `클라이언트 ${f + 1}의 마스킹 (값마다 mod ${count(MODULUS)})`;
@@ -138,23 +136,25 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
 
   function summary(): string {
     const d = result.dropped.map((i) => i + 1);
-    const head = `클라이언트 ${n()}명, 업데이트 길이 ${round.dim}${d.length ? `, 이탈한 클라이언트 ${d.join(', ')}` : ', 이탈 없음'}${result.recover ? ', 복구 켬' : ''}${round.doubleMasking ? ', 이중 마스킹' : ''}.`;
+    const head = `클라이언트 ${round.n}명, 업데이트 길이 ${round.dim}${d.length ? `, 이탈한 클라이언트 ${d.join(', ')}` : ', 이탈 없음'}${result.recover ? ', 복구 켬' : ''}${round.doubleMasking ? ', 이중 마스킹' : ''}.`;
     return `${head} ${verdictOf('다릅니다.')}`;
   }
 
   function render() {
     compute();
     syncControls();
+    const n = round.n;
+    const focus = Math.min(ctx.values.focus, n) - 1;
     graph.update({
-      n: n(),
-      dropped: Array.from({ length: n() }, (_, i) => gone.has(i)),
+      n,
+      dropped: Array.from({ length: n }, (_, i) => gone.has(i)),
       recovered: result.recover && result.recovered,
       doubleMasking: round.doubleMasking,
-      focus: Math.min(ctx.values.focus, n()) - 1,
+      focus,
     });
     drawServer();
     drawClients();
-    drawFocus();
+    drawFocus(focus);
     sumChart.update({ trueSum: result.trueSum, server: outcome.value });
     root.dataset.exact = String(outcome.exact);
     ctx.announce(summary());
