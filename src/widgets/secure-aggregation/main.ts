@@ -136,7 +136,8 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
 
   function summary(): string {
     const d = result.dropped.map((i) => i + 1);
-    const head = `클라이언트 ${round.n}명, 업데이트 길이 ${round.dim}${d.length ? `, 이탈한 클라이언트 ${d.join(', ')}` : ', 이탈 없음'}${result.recover ? ', 복구 켬' : ''}${round.doubleMasking ? ', 이중 마스킹' : ''}.`;
+    const dropped = d.length ? `, 이탈한 클라이언트 ${d.join(', ')}` : ', 이탈 없음';
+    const head = `클라이언트 ${round.n}명, 업데이트 길이 ${round.dim}${dropped}${result.recover ? ', 복구 켬' : ''}${round.doubleMasking ? ', 이중 마스킹' : ''}.`;
     return `${head} ${verdictOf('다릅니다.')}`;
   }
 
