@@ -20,8 +20,8 @@ import { formatDelta, pct } from '../renderers/format';
 /** What tests read: what the widget's inspect() returns. */
 export type DpInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
-/** A finished run's test accuracy and ε (engine's accountant; null: no guarantee) per round. */
-type Finished = { accuracy: number[]; epsilon: (number | null)[] };
+/** A finished run's test accuracy per round, and its final ε (engine's accountant; null: no guarantee). */
+type Finished = { accuracy: number[]; epsilon: number | null };
 
 export function mount(ctx: WidgetContext<DpParams>) {
   const root = ctx.root;
@@ -35,7 +35,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
   const epsilonChart = createEpsilon(q('[data-view="epsilon"]')!, { label: '라운드마다 쌓이는 프라이버시 예산 ε', grid: NOISE_GRID });
   const views = { updates: updatesView, curves, epsilon: epsilonChart, noise: noiseChart };
 
-  /** Finished runs: curve key → z → test accuracy and ε per round. */
+  /** Finished runs: curve key → z → test accuracy per round and final ε. */
   const cache = new Map<string, Map<number, Finished>>();
   /** A z sweep: the z values still to train (the last one is the reader's own z), of how many. */
   let sweep: { left: number[]; total: number } | null = null;
@@ -63,7 +63,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
     onEnd: (s) => {
       if (s === 'diverged') return stopSweep('학습이 발산해 z 바꿔 보기를 멈췄습니다.');
       const config = run.config();
-      if (config) cached().set(config.noise, { accuracy: run.state.rows.map((r) => r.testAccuracy), epsilon: run.state.rows.map((r) => r.epsilon ?? null) });
+      if (config) cached().set(config.noise, { accuracy: run.state.rows.map((r) => r.testAccuracy), epsilon: run.state.rows.at(-1)?.epsilon ?? null });
       drawCurves();
       nextSweepRun();
     },
@@ -119,7 +119,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
   function finals() {
     return [...cached().entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([z, r]) => ({ z, accuracy: r.accuracy[r.accuracy.length - 1], epsilon: r.epsilon[r.epsilon.length - 1] ?? null, rounds: r.accuracy.length }));
+      .map(([z, r]) => ({ z, accuracy: r.accuracy[r.accuracy.length - 1], epsilon: r.epsilon, rounds: r.accuracy.length }));
   }
 
   function drawCurves() {
