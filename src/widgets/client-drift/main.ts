@@ -13,6 +13,7 @@ import { ACCURACY_AXIS, create as createLineChart } from '../renderers/line-char
 import { clientColor } from '../renderers/weight-map';
 import { create as createClientCards, type ClientCards } from '../renderers/client-cards';
 import { Run } from '../kit/run';
+import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
@@ -126,16 +127,10 @@ export function mount(ctx: WidgetContext<DriftParams>) {
             ),
         },
       },
-      json: {
-        file: 'drift-config',
-        value: () => ({
-          widget: 'client-drift',
-          settings: ctx.values,
-          configs: bySide((side) => run.config(side) ?? toRunConfig(ctx.values, side)),
-          histograms: bySide((side) => run.state[side].data?.histograms ?? null),
-          backend: run.backend,
-        }),
-      },
+      json: runJson('drift-config', 'client-drift', () => ctx.values, () => run.backend, () => ({
+        configs: bySide((side) => run.config(side) ?? toRunConfig(ctx.values, side)),
+        histograms: bySide((side) => run.state[side].data?.histograms ?? null),
+      })),
       prefix: 'drift',
       views: {
         ...bySide((side) => () => (run.history.length ? views[side].view.toSvg() : null)),

@@ -20,6 +20,7 @@ import { SERIES_COLORS } from '../renderers/colors';
 import { dequeueDraw, enqueueDraw } from '../renderers/plot-image';
 import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { Run } from '../kit/run';
+import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
 import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../kit/params';
@@ -114,17 +115,11 @@ export function mount(ctx: WidgetContext<FedParams>) {
             }),
         },
       },
-      json: {
-        file: 'fed-config',
-        value: () => ({
-          widget: 'fed-playground',
-          settings: ctx.values,
-          config: run.config() ?? toRunConfig(ctx.values),
-          parameters: run.state.parameters,
-          backend: run.backend,
-          histograms: run.state.data?.histograms ?? null,
-        }),
-      },
+      json: runJson('fed-config', 'fed-playground', () => ctx.values, () => run.backend, () => ({
+        config: run.config() ?? toRunConfig(ctx.values),
+        parameters: run.state.parameters,
+        histograms: run.state.data?.histograms ?? null,
+      })),
       prefix: 'fed',
       views: { diagram: () => diagram.toSvg(), global: () => globalBoundary?.toSvg() ?? null, accuracy, loss, bytes },
     },

@@ -5,39 +5,28 @@
  * (`roundsToTarget`: best so far, first crossing, linear interpolation). The page draws the bars
  * beside the paper's Table 2 and says where the orderings agree.
  */
-import type { RunConfig } from '~/engine/types';
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { WidgetContext } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { monotone, orderAgreement, ranksOf, speedup } from '~/engine/metrics';
 import { create as createRankBars, type RankRow } from '../renderers/rank-bars';
 import { create as createBandChart } from '../renderers/band-chart';
 import { createLineKey } from '../renderers/line-key';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
+import { runJson } from '../kit/export';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';
 import { params, type VersusParams, type VersusValues } from './params';
 import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig } from './config';
-import { initVersus, measured, reduceVersus, type RunResult, type VersusState } from './state';
+import { initVersus, measured, reduceVersus, type VersusState } from './state';
 
 /** Line colours of the settings in the curves chart (Okabe–Ito; FedSGD black). */
 const COLORS = ['#1d2127', '#e69f00', '#56b4e9', '#009e73', '#0072b2', '#d55e00'];
 
 /** What tests read. */
-export interface VersusInspection extends RunInspection {
-  /** Runs finished so far, in order. */
-  runs: (RunResult & { setting: string })[];
-  /** Per setting: rounds to target at its best learning rate (null: not reached or not yet run). */
-  results: Record<string, { rounds: number | null; lr: number | null; done: boolean }>;
-  /** The bars' ranks: measured and paper, per setting key. */
-  ranks: { here: Record<string, number | null>; paper: Record<string, number> };
-  current: { setting: string; lr: number; round: number } | null;
-  /** The latest run's configuration (null for a grid shown from memory). */
-  config: RunConfig | null;
-  fromCache: boolean;
-}
+export type VersusInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
-export function mount(ctx: WidgetContext<VersusParams>): WidgetController<VersusParams> & { inspect(): VersusInspection } {
+export function mount(ctx: WidgetContext<VersusParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const now = q('[data-now]');
@@ -75,6 +64,8 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
   let rowsShown = 0;
   const totalRuns = SETTINGS.length * LEARNING_RATES.length;
   const st = () => run.state;
+  /** The paper's rounds per setting for the partition chosen now. */
+  const paperRounds = () => SETTINGS.map((s) => s.paper[ctx.values.partition]);
 
   const run: Run<VersusParams, VersusState> = new Run(ctx, {
     init: () => {
@@ -130,17 +121,11 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
             }),
         },
       },
-      json: {
-        file: 'versus-config',
-        value: () => ({
-          widget: 'fedsgd-vs-fedavg',
-          settings: ctx.values,
-          grid: SETTINGS.map((s) => ({ ...s, config: toRunConfig(ctx.values, s, LEARNING_RATES[0], MAX_ROUNDS) })),
-          learningRates: LEARNING_RATES,
-          maxRounds: MAX_ROUNDS,
-          backend: run.backend,
-        }),
-      },
+      json: runJson('versus-config', 'fedsgd-vs-fedavg', () => ctx.values, () => run.backend, () => ({
+        grid: SETTINGS.map((s) => ({ ...s, config: toRunConfig(ctx.values, s, LEARNING_RATES[0], MAX_ROUNDS) })),
+        learningRates: LEARNING_RATES,
+        maxRounds: MAX_ROUNDS,
+      })),
       prefix: 'versus',
       views: { here: () => here.toSvg(), paper: () => paper.toSvg(), curves },
     },
@@ -187,7 +172,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     const missed = rows.some((r) => r.state === 'missed');
     here.update({ rows, max: missed ? MAX_ROUNDS : Math.max(10, ...finite.map((x) => x * 1.05)) });
 
-    const p = SETTINGS.map((s) => s.paper[v.partition]);
+    const p = paperRounds();
     const pr = ranksOf(p);
     paper.update({
       rows: SETTINGS.map((s, i): RankRow => {
@@ -217,12 +202,12 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
   function verdictText(): string {
     const v = ctx.values;
     const m = measured(st());
-    const paperRounds = SETTINGS.map((s) => s.paper[v.partition]);
-    const { agree, pairs } = orderAgreement(m, paperRounds);
+    const p = paperRounds();
+    const { agree, pairs } = orderAgreement(m, p);
     const base = m[0];
     // FedSGD against the setting with the most local computation (E=20, B=10, the last).
     const sp = speedup(base, m[SETTINGS.length - 1]);
-    const paperSp = paperRounds[0] / paperRounds[SETTINGS.length - 1];
+    const paperSp = p[0] / p[SETTINGS.length - 1];
     const parts = [`두 설정씩 짝지어 비교하면 ${pairs}쌍 가운데 ${agree}쌍의 순서가 논문과 같습니다.`];
     if (sp !== null) parts.push(`가장 많이 로컬 계산을 하는 E=20, B=10은 FedSGD보다 ${sp.toFixed(1)}배 빨랐습니다(논문 ${paperSp.toFixed(1)}배).`);
     else if (base === null) parts.push(`FedSGD는 ${MAX_ROUNDS}라운드 안에 목표에 닿지 못했습니다.`);
@@ -264,7 +249,7 @@ export function mount(ctx: WidgetContext<VersusParams>): WidgetController<Versus
     inspect: () => {
       const s = st();
       const hereRanks = ranksOf(measured(s));
-      const paperRanks = ranksOf(SETTINGS.map((x) => x.paper[ctx.values.partition]));
+      const paperRanks = ranksOf(paperRounds());
       return {
         ...run.inspectBase(),
         runs: s.finished.map(({ setting, run: r }) => ({ setting, ...r })),

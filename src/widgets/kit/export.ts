@@ -82,3 +82,11 @@ export function exportAction(name: string, trigger: HTMLElement | undefined, spe
   }
   return false;
 }
+
+/**
+ * A run's JSON (`export-json`): the widget, the settings it ran with, what else the widget adds,
+ * and the backend that computed it. Getters, because a widget writes its spec before its run exists.
+ */
+export function runJson(file: string, widget: string, settings: () => unknown, backend: () => unknown, more: () => object): ExportSpec['json'] {
+  return { file, value: () => ({ widget, settings: settings(), ...more(), backend: backend() }) };
+}

@@ -11,6 +11,7 @@ import { monotone } from '~/engine/metrics';
 import { PARTITION_LABELS, formatRounds, formatSpeedup, speedupAgainst } from '~/data/reproduction';
 import { dataTable } from '../renderers/data-table';
 import { Run } from '../kit/run';
+import { runJson } from '../kit/export';
 import { pct } from '../renderers/format';
 import { create as createCurves, curveRows, type SettingCurve } from './curves-chart';
 import type { ReproParams } from './params';
@@ -87,16 +88,10 @@ export function mount(ctx: WidgetContext<ReproParams>) {
           rows: () => run.state.records.flatMap((r) => curveRows(curveOf(r))),
         },
       },
-      json: {
-        file: 'reproduction',
-        value: () => ({
-          widget: 'reproduction-live',
-          settings: run.state.values,
-          target: run.state.values.target / 100,
-          runs: run.state.records.map((r) => ({ setting: r.entry.id, label: r.entry.label, config: r.config, state: r.state, roundsToTarget: r.roundsToTarget, rounds: r.accuracies.length })),
-          backend: run.backend,
-        }),
-      },
+      json: runJson('reproduction', 'reproduction-live', () => run.state.values, () => run.backend, () => ({
+        target: run.state.values.target / 100,
+        runs: run.state.records.map((r) => ({ setting: r.entry.id, label: r.entry.label, config: r.config, state: r.state, roundsToTarget: r.roundsToTarget, rounds: r.accuracies.length })),
+      })),
       prefix: 'reproduction',
       views: { accuracy: chart },
     },

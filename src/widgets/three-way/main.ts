@@ -4,7 +4,7 @@
  * everything drawn comes from their engine events (./state.ts). Any setting cancels the race and
  * starts it again from the first method.
  */
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { WidgetContext } from '~/runtime/widget';
 import { FLOAT_BYTES, totalBytes } from '~/engine/comm';
 import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createBars, type BarPart } from '../renderers/hbars';
@@ -12,7 +12,8 @@ import { create as createPixels, squareUp, type PixelRenderer } from '../rendere
 import { updateTiles } from '../renderers/update-tiles';
 import { KIND_COLORS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS } from '../renderers/kinds';
 import { kindName } from '../renderers/byte-table';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
+import { runJson } from '../kit/export';
 import { dataTable, span } from '../renderers/data-table';
 import { count, formatBytes, pct } from '../renderers/format';
 import type { ThreeWayParams } from './params';
@@ -30,14 +31,12 @@ const inspectRecord = ({ view, start, ...rest }: RaceRecord) => ({
   finalAccuracy: rest.rows.at(-1)?.testAccuracy ?? null,
 });
 
-export interface ThreeWayInspection extends RunInspection, Pick<RaceState, 'current'> {
-  runs: ReturnType<typeof inspectRecord>[];
-}
+export type ThreeWayInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 const DIGIT = 3;
 const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}초`;
 
-export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<ThreeWayParams> & { inspect(): ThreeWayInspection } {
+export function mount(ctx: WidgetContext<ThreeWayParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const summaryBox = q('[data-view="summary"]')!;
@@ -117,22 +116,16 @@ export function mount(ctx: WidgetContext<ThreeWayParams>): WidgetController<Thre
             }),
         },
       },
-      json: {
-        file: 'threeway-summary',
-        value: () => ({
-          widget: 'three-way',
-          settings: ctx.values,
-          runs: run.state.records.map((r) => ({
-            method: r.method,
-            config: r.start?.config ?? toRunConfig(r.method, ctx.values),
-            finalTestAccuracy: r.rows[r.rows.length - 1]?.testAccuracy ?? null,
-            bytesByKind: r.bytes,
-            trainingMs: r.wall,
-            parallelEstimateMs: r.wall - r.parallelSaving,
-          })),
-          backend: run.backend,
-        }),
-      },
+      json: runJson('threeway-summary', 'three-way', () => ctx.values, () => run.backend, () => ({
+        runs: run.state.records.map((r) => ({
+          method: r.method,
+          config: r.start?.config ?? toRunConfig(r.method, ctx.values),
+          finalTestAccuracy: r.rows[r.rows.length - 1]?.testAccuracy ?? null,
+          bytesByKind: r.bytes,
+          trainingMs: r.wall,
+          parallelEstimateMs: r.wall - r.parallelSaving,
+        })),
+      })),
       prefix: 'threeway',
       views: { accuracy: accChart, bytes: bytesChart, time: timeChart },
     },
