@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED, choicesOf } from '../kit/params';
+import { SEED, SPEED, choicesOf, plainChoices } from '../kit/params';
 
 /** Learning rates on a roughly ×3 grid; FedSGD takes one step per round and wants the larger ones. */
 export const LEARNING_RATES = [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
@@ -81,13 +81,7 @@ export const params = {
     type: 'choice',
     label: '로컬 배치 크기 B',
     default: '10',
-    choices: [
-      { value: '5', label: '5' },
-      { value: '10', label: '10' },
-      { value: '20', label: '20' },
-      { value: '50', label: '50' },
-      { value: 'all', label: '∞ (로컬 데이터 전체)' },
-    ],
+    choices: [...plainChoices('5', '10', '20', '50'), { value: 'all', label: '∞ (로컬 데이터 전체)' }],
   },
   lr: { type: 'number', label: '학습률 η', default: 0.3, min: LEARNING_RATES[0], max: 10, values: LEARNING_RATES },
   weighting: {
