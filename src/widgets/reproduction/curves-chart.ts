@@ -8,8 +8,8 @@
  * an exported file; each setting also has its own dash pattern, so colour is never the only cue.
  */
 import * as Plot from '@observablehq/plot';
-import { plotChart, type ChartRenderer } from '../renderers/plot-image';
-import { percent, xAxis, yAxis } from '../renderers/plot-parts';
+import type { ChartRenderer } from '../renderers/plot-image';
+import { framedChart, percent, xAxis, yAxis, type ChartFrame } from '../renderers/plot-parts';
 
 /** Okabe–Ito hues and dash patterns per setting id; unknown ids cycle through the rest. */
 const STYLES: Record<string, { color: string; dash?: string; width?: number }> = {
@@ -44,11 +44,6 @@ export interface SettingCurve {
 export const curveRows = (s: SettingCurve) =>
   s.round.map((round, i) => ({ setting: s.label, lr: s.lr, round, test_accuracy: s.accuracy[i], best_so_far: s.best[i] }));
 
-export interface CurvesChartOptions {
-  /** Accessible name of the chart image. */
-  label: string;
-}
-
 export interface CurvesChartData {
   series: readonly SettingCurve[];
   /** Which accuracy the curves show (the `curve` setting of both charts): best so far, or each round's. */
@@ -62,15 +57,16 @@ export interface CurvesChartData {
 /** Bottom of the accuracy axis (the top is 100%). */
 const Y_MIN = 0.5;
 
-export type CurvesChart = ChartRenderer<CurvesChartData>;
-
 /** Rough width of a key label in pixels at Plot's 10px font. */
 const textWidth = (s: string) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 10 : 6.2), 0);
 
-export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChart {
+/** Height of the plot area; the key's rows in the top margin come on top of it. */
+const HEIGHT = 300;
+
+export function create(el: HTMLElement, { label }: Pick<ChartFrame, 'label'>): ChartRenderer<CurvesChartData> {
   const initial: CurvesChartData = { series: [], curve: 'best', target: null, xMax: 10 };
-  return plotChart(el, { minWidth: 280, initialWidth: 560, initial }, (data, width) => {
-    const height = 300;
+  const frame = { label, minWidth: 280, initialWidth: 560, initial, marginLeft: 44, marginRight: 18, marginBottom: 36 };
+  return framedChart(el, frame, (data, width) => {
     // Lay the key out in rows that fit the width: each entry gets its row and its x in it.
     let row = 0;
     let x = 0;
@@ -107,18 +103,13 @@ export function create(el: HTMLElement, options: CurvesChartOptions): CurvesChar
         Plot.text([it.label], { frameAnchor: 'top-left', dx: it.x + 30, dy, fill: 'currentColor', textAnchor: 'start' }),
       );
     }
-    return Plot.plot({
-      width,
-      height: height + marginTop,
+    return {
+      height: HEIGHT + marginTop,
       marginTop,
-      marginLeft: 44,
-      marginRight: 18,
-      marginBottom: 36,
-      ariaLabel: options.label,
       x: xAxis('라운드 (로그 눈금)', { type: 'log', domain: [1, Math.max(2, data.xMax)], grid: true }),
       // The view's title names the axis ("…테스트 정확도"); the top margin is the key's.
       y: yAxis(null, { domain: [Y_MIN, 1], tickFormat: percent, ticks: 6 }),
       marks,
-    });
+    };
   });
 }
