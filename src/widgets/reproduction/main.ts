@@ -90,7 +90,9 @@ export function mount(ctx: WidgetContext<ReproParams>) {
       },
       json: runJson('reproduction', 'reproduction-live', () => run.state.values, () => run.backend, () => ({
         target: run.state.values.target / 100,
-        runs: run.state.records.map((r) => ({ setting: r.entry.id, label: r.entry.label, config: r.config, state: r.state, roundsToTarget: r.roundsToTarget, rounds: r.accuracies.length })),
+        runs: run.state.records.map(({ entry, config, state, roundsToTarget, accuracies }) => (
+          { setting: entry.id, label: entry.label, config, state, roundsToTarget, rounds: accuracies.length }
+        )),
       })),
       prefix: 'reproduction',
       views: { accuracy: chart },

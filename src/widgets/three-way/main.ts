@@ -147,10 +147,13 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
 
     // Bytes by kind, stacked per method.
     const rowsLabel = records.map((r) => METHOD_LABELS[r.method]);
+    /** Each method's figure beside its bar ('대기' while its run waits). */
+    const totals = (text: (r: RaceRecord) => string) =>
+      Object.fromEntries(records.map((r) => [METHOD_LABELS[r.method], r.state === 'waiting' ? '대기' : text(r)]));
     const parts: BarPart[] = records.flatMap((r) =>
       KIND_ORDER.filter((k) => (r.bytes[k] ?? 0) > 0).map((k) => ({ row: METHOD_LABELS[r.method], part: k, value: r.bytes[k]!, color: KIND_COLORS[k] })),
     );
-    bytesChart.update({ rows: rowsLabel, parts, totals: Object.fromEntries(records.map((r) => [METHOD_LABELS[r.method], r.state === 'waiting' ? '대기' : formatBytes(totalBytes(r.bytes))])) });
+    bytesChart.update({ rows: rowsLabel, parts, totals: totals((r) => formatBytes(totalBytes(r.bytes))) });
     bytesKey?.replaceChildren(...KIND_ORDER.filter((k) => parts.some((p) => p.part === k)).map((k) => span('', ...kindName(k))));
 
     // Time: the parallel estimate (solid) and the rest of the sequential time (light).
@@ -160,13 +163,8 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
         { row: METHOD_LABELS[r.method], part: 'parallel', value: Math.max(0, r.wall - r.parallelSaving), color: METHOD_COLORS[r.method] },
         ...(r.parallelSaving > 0 ? [{ row: METHOD_LABELS[r.method], part: 'sequential', value: r.parallelSaving, color: '#c9ccd1' }] : []),
       ]);
-    timeChart.update({
-      rows: rowsLabel,
-      parts: tParts,
-      totals: Object.fromEntries(
-        records.map((r) => [METHOD_LABELS[r.method], r.state === 'waiting' ? '대기' : r.parallelSaving > 0 ? `${secs(r.wall)} (동시라면 ${secs(r.wall - r.parallelSaving)})` : secs(r.wall)]),
-      ),
-    });
+    const timeText = (r: RaceRecord) => (r.parallelSaving > 0 ? `${secs(r.wall)} (동시라면 ${secs(r.wall - r.parallelSaving)})` : secs(r.wall));
+    timeChart.update({ rows: rowsLabel, parts: tParts, totals: totals(timeText) });
 
     // The pictures change only when a run's server view arrives (or a run starts or ends).
     if (seenDirty) {
