@@ -177,21 +177,19 @@ export function mount(ctx: WidgetContext<DriftParams>) {
 
   function summary(): string {
     const v = ctx.values;
-    const head =
-      v.compare === 'split'
-        ? `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, 로컬 에폭 ${v.epochs}, ${v.mu > 0 ? `FedProx μ = ${v.mu}` : 'FedAvg'}`
-        : `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, 로컬 에폭 ${v.epochs}, 디리클레 α = ${v.alpha}에서 ${sideName(v, 'iid')} 대 ${sideName(v, 'skew')}`;
+    const versus = `디리클레 α = ${v.alpha}에서 ${sideName(v, 'iid')} 대 ${sideName(v, 'skew')}`;
+    const compared = v.compare === 'split' ? (v.mu > 0 ? `FedProx μ = ${v.mu}` : 'FedAvg') : versus;
+    const head = `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, 로컬 에폭 ${v.epochs}, ${compared}`;
     const last = run.history.at(-1);
     if (!last) return runSentence(run.status, head, null);
     const total = run.config('iid')?.rounds ?? v.rounds;
-    const part = (side: Side, name: string) => {
+    const part = (side: Side) => {
       const f = roundFigures(last[side]);
+      // Comparing splits, the skewed side is named by its α here (sideName calls it '레이블 불균형').
+      const name = v.compare === 'split' && side === 'skew' ? `디리클레 α = ${v.alpha}` : sideName(v, side);
       return `${name}: 글로벌 테스트 정확도 ${pct(f.accuracy)}, 로컬 경계가 글로벌 경계와 다른 영역 평균 ${pct(f.disagreement, 0)}`;
     };
-    const names = v.compare === 'split' ? (['IID', `디리클레 α = ${v.alpha}`] as const) : ([sideName(v, 'iid'), sideName(v, 'skew')] as const);
-    return runSentence(run.status, head, (state) =>
-      `${state}, 라운드 ${last.round}/${total}. ${part('iid', names[0])}. ${part('skew', names[1])}.`,
-    );
+    return runSentence(run.status, head, (state) => `${state}, 라운드 ${last.round}/${total}. ${part('iid')}. ${part('skew')}.`);
   }
 
   run.start(false);

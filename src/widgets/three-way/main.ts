@@ -248,9 +248,8 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     const parts = run.state.records
       .filter((r) => r.state !== 'waiting')
       .map((r) => {
-        const last = r.rows[r.rows.length - 1];
-        if (r.state === 'diverged') return `${METHOD_LABELS[r.method]} 발산`;
-        return `${METHOD_LABELS[r.method]} ${last ? pct(last.testAccuracy) : '—'} (통신 ${formatBytes(totalBytes(r.bytes))}, ${secs(r.wall)})`;
+        const result = `${pct(r.rows.at(-1)?.testAccuracy ?? NaN)} (통신 ${formatBytes(totalBytes(r.bytes))}, ${secs(r.wall)})`;
+        return `${METHOD_LABELS[r.method]} ${r.state === 'diverged' ? '발산' : result}`;
       });
     const state = run.state.current >= RACE.length ? '네 방식 모두 학습을 마쳤습니다' : `${METHOD_LABELS[RACE[run.state.current]]}을(를) 학습 중입니다`;
     return `${head}: ${state}. ${parts.join(', ')}.`;
