@@ -48,7 +48,8 @@ export function race(v: ReproValues, chosen: ChosenLrs): RaceEntry[] {
   const entries: RaceEntry[] = [];
   const add = (algorithm: 'fedsgd' | 'fedavg', localEpochs: number, batchSize: number | 'all') => {
     const b = baseLr(chosen, v.partition, algorithm, localEpochs, batchSize);
-    entries.push({ id: settingId(algorithm, localEpochs, batchSize), label: settingLabel({ algorithm, localEpochs, batchSize }), algorithm, localEpochs, batchSize, lr: tidyLr(b * v.lrScale) });
+    const id = settingId(algorithm, localEpochs, batchSize);
+    entries.push({ id, label: settingLabel({ algorithm, localEpochs, batchSize }), algorithm, localEpochs, batchSize, lr: tidyLr(b * v.lrScale) });
   };
   add('fedsgd', 1, 'all');
   for (const s of FEDAVG_SETTINGS) if (v[s.key]) add('fedavg', s.localEpochs, s.batchSize);
