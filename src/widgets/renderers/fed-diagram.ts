@@ -12,8 +12,18 @@
  *
  * Shape: `create(el, options) → { update(data), toSvg(), destroy() }`. With `duration` 0 or
  * prefers-reduced-motion the phase is drawn in its end state, without moving parts.
+ *
+ * Moving parts run on the compositor. The SVG always holds a phase's end state (what a download
+ * saves); while a phase plays, the parts that move (the packets, the training bars) are hidden in
+ * it and copies on an HTML layer above it move instead, by CSS transforms (Web Animations), then
+ * give way to the SVG's own at their end. Blink cannot composite an animation of an element
+ * inside an SVG: moved by d3 transitions, every frame restyled, laid out and repainted the whole
+ * diagram, which kept a phone's main thread (Chrome's 4× CPU throttling) about three quarters
+ * busy while the federated playground played and held it under 30 frames a second. The copies are
+ * placed and sized in percentages of the diagram, and a packet moves by percentages of its own
+ * size, so they follow the diagram's width without being measured.
  */
-import { easeCubicInOut, easeLinear, interrupt, select } from 'd3';
+import { select } from 'd3';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { subscript } from './format';
 import { svgFile, SVG_NS } from './svg-file';
@@ -65,13 +75,21 @@ const SERVER = { x: 95, y: 6, w: 170, h: 50 };
 const ROW_Y = 112;
 const ROW_H = 62;
 const PER_ROW = 8;
+/** A packet's box, centred on where it is. */
+const PACKET = { w: 18, h: 14 };
+/** d3's easeCubicInOut as a CSS timing function. */
+const CUBIC_IN_OUT = 'cubic-bezier(0.65, 0, 0.35, 1)';
 
 export function create(el: HTMLElement, options: DiagramOptions): DiagramRenderer {
   let K = 0;
   let sizes: readonly number[] = [];
   let H = ROW_Y + ROW_H;
 
-  const svg = select(el).append('svg').attr('class', 'fed-diagram').attr('role', 'img').attr('aria-label', options.label);
+  const frame = select(el).append('div').attr('class', 'fed-diagram__frame');
+  const svg = frame.append('svg').attr('class', 'fed-diagram').attr('role', 'img').attr('aria-label', options.label);
+  /** The layer the moving copies run on (see the top of this file); nothing on it is read aloud. */
+  const moving = frame.append('div').attr('class', 'fed-diagram__moving').attr('aria-hidden', 'true').node()!;
+  let animations: Animation[] = [];
   const gLinks = svg.append('g').attr('class', 'fed-diagram__links');
   const gClients = svg.append('g').attr('class', 'fed-diagram__clients');
   const server = svg.append('g').attr('class', 'fed-diagram__server');
@@ -155,17 +173,30 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
     });
   }
 
+  /** Ends every moving copy; the SVG shows its end state again. */
   function stopMotion() {
-    gPackets.selectAll<SVGGElement, unknown>('g').each(function () {
-      interrupt(this);
-    });
-    gClients.selectAll<SVGRectElement, unknown>('rect.fed-diagram__progress').each(function () {
-      interrupt(this);
-    });
-    server.select<SVGRectElement>('rect').each(function () {
-      interrupt(this);
-    });
+    for (const a of animations) a.cancel();
+    animations = [];
+    moving.replaceChildren();
+    svg.selectAll('.is-moving').classed('is-moving', false);
     gPackets.selectAll('*').remove();
+  }
+
+  /**
+   * Moves a copy of `part` (an element of the SVG, hidden meanwhile) on the moving layer: `copy`
+   * is placed in percentages of the diagram, `keyframes` animate only its transform.
+   */
+  function animateCopy(part: Element, copy: HTMLElement, box: { x: number; y: number; w: number; h: number }, keyframes: Keyframe[], timing: KeyframeAnimationOptions) {
+    Object.assign(copy.style, { left: `${(box.x / W) * 100}%`, top: `${(box.y / H) * 100}%`, width: `${(box.w / W) * 100}%`, height: `${(box.h / H) * 100}%` });
+    moving.append(copy);
+    part.classList.add('is-moving');
+    const a = copy.animate(keyframes, { fill: 'both', ...timing });
+    animations.push(a);
+    a.onfinish = () => {
+      part.classList.remove('is-moving');
+      copy.remove();
+      animations = animations.filter((x) => x !== a);
+    };
   }
 
   function drawPhase(p: NonNullable<DiagramData['phase']>) {
@@ -197,15 +228,19 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
 
     const bars = gClients.selectAll<SVGGElement, number>('g.fed-diagram__client').select<SVGRectElement>('rect.fed-diagram__progress');
     const full = (k: number) => boxOf(k).w - 8;
-    if (p.phase === 'train') {
-      bars.attr('width', 0);
-      const chosen = bars.filter((k) => sel.has(k));
-      if (animate) chosen.transition().duration(p.duration * 0.9).ease(easeLinear).attr('width', (k) => full(k));
-      else chosen.attr('width', (k) => full(k));
-    } else if (p.phase === 'upload' || p.phase === 'aggregate') {
-      bars.attr('width', (k) => (sel.has(k) ? full(k) : 0));
-    } else {
-      bars.attr('width', 0);
+    const trained = p.phase === 'train' || p.phase === 'upload' || p.phase === 'aggregate';
+    bars.attr('width', (k) => (trained && sel.has(k) ? full(k) : 0));
+    if (p.phase === 'train' && animate) {
+      // Each selected client's bar fills over the phase, as a copy growing from its left end.
+      bars
+        .filter((k) => sel.has(k))
+        .each(function (k) {
+          const b = boxOf(k);
+          const bar = document.createElement('div');
+          bar.className = 'fed-diagram__bar';
+          const box = { x: b.x + 4, y: b.y + b.h - 9, w: full(k), h: 4 };
+          animateCopy(this, bar, box, [{ transform: 'scaleX(0)' }, { transform: 'scaleX(1)' }], { duration: p.duration * 0.9, easing: 'linear' });
+        });
     }
 
     if (p.phase === 'broadcast' || p.phase === 'upload') {
@@ -215,7 +250,7 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
         .data([...sel])
         .join((enter) => {
           const e = enter.append('g').attr('class', 'fed-diagram__packet');
-          e.append('rect').attr('x', -9).attr('y', -7).attr('width', 18).attr('height', 14).attr('rx', 3);
+          e.append('rect').attr('x', -PACKET.w / 2).attr('y', -PACKET.h / 2).attr('width', PACKET.w).attr('height', PACKET.h).attr('rx', 3);
           e.append('text').attr('y', 3.5);
           return e;
         });
@@ -223,18 +258,25 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
       packets.select('text').text(down ? 'w' : (k) => `w${subscript(k + 1)}`);
       const from = (k: number) => (down ? anchorServer(k) : anchorTop(k));
       const to = (k: number) => (down ? anchorTop(k) : anchorServer(k));
-      const at = (xy: readonly [number, number]) => `translate(${xy[0]},${xy[1]})`;
+      // The end state: each packet at its destination.
+      packets.attr('transform', (k) => `translate(${to(k)[0]},${to(k)[1]})`);
       if (animate) {
-        packets
-          .attr('transform', (k) => at(from(k)))
-          .transition()
-          .delay((_, i) => i * Math.min(60, p.duration / (4 * Math.max(1, sel.size))))
-          .duration(p.duration * 0.7)
-          .ease(easeCubicInOut)
-          .attr('transform', (k) => at(to(k)));
-      } else {
-        // The end state: each packet at its destination.
-        packets.attr('transform', (k) => at(to(k)));
+        const stagger = Math.min(60, p.duration / (4 * Math.max(1, sel.size)));
+        packets.each(function (k, i) {
+          const [[x0, y0], [x1, y1]] = [from(k), to(k)];
+          // A standalone copy of the packet's picture, moved from its start by its own size's percentages.
+          const copy = document.createElement('div');
+          copy.className = `fed-diagram__flying${down ? '' : ' is-up'}`;
+          const pic = this.cloneNode(true) as SVGGElement;
+          pic.removeAttribute('transform');
+          const own = document.createElementNS(SVG_NS, 'svg');
+          own.setAttribute('viewBox', `${-PACKET.w / 2} ${-PACKET.h / 2} ${PACKET.w} ${PACKET.h}`);
+          own.append(pic);
+          copy.append(own);
+          const shift = `translate(${((x1 - x0) / PACKET.w) * 100}%, ${((y1 - y0) / PACKET.h) * 100}%)`;
+          const box = { x: x0 - PACKET.w / 2, y: y0 - PACKET.h / 2, ...PACKET };
+          animateCopy(this, copy, box, [{ transform: 'translate(0, 0)' }, { transform: shift }], { duration: p.duration * 0.7, delay: i * stagger, easing: CUBIC_IN_OUT });
+        });
       }
     }
   }
@@ -285,7 +327,7 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
     },
     destroy() {
       stopMotion();
-      svg.remove();
+      frame.remove();
     },
   };
 }
