@@ -1,12 +1,12 @@
 /**
- * Personalization (chapter 3, figure 5), at a desktop and a 360 px viewport, one page load each:
+ * Personalization (chapter 3, figure 5), in one page load, trained at desktop width and seen at 360 px:
  * two runs (IID and Dirichlet α) in two workers; after the last round every client's accuracy on
  * its own test split is drawn before and after fine-tuning; every control changes the runs.
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserForSuite, during, expectAxeClean, type ViewportName } from './harness';
-import { overflowX, press, slider, widgetTest } from './widget-helpers';
+import { browserForSuite, during, expectAxeClean } from './harness';
+import { expectFitsPhone, overflowX, press, slider, widgetTest } from './widget-helpers';
 
 const CHAPTER = 'chapters/federated/';
 const W = 'personalization-lab';
@@ -41,8 +41,8 @@ async function waitBoth(page: Page, after: number): Promise<number> {
   return id;
 }
 
-describe.each(['desktop', 'mobile'] as ViewportName[])('personalization (%s)', (viewport) => {
-  const browser = browserForSuite({ viewport });
+describe('personalization', () => {
+  const browser = browserForSuite({ viewport: 'desktop' });
 
   test('before and after per client, IID against skewed; every control changes the runs; accessible', async () => {
     await during(w.open(browser, SHORT), async (page) => {
@@ -66,6 +66,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('personalization (%s)', (
       await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/IID: 클라이언트 \d명.*디리클레 α = 0\.1: 클라이언트/);
       expect(await overflowX(page)).toBeLessThanOrEqual(1);
       await expectAxeClean(page, { include: '#personalization' });
+      await expectFitsPhone(page, W);
 
       // Every control starts new runs with the new setting.
       const cases: [string, string, (c: Config) => void][] = [

@@ -334,8 +334,8 @@ export interface AxeOptions {
   /**
    * Leave out KaTeX's visual HTML (`.katex-html`). It is aria-hidden (assistive technology reads
    * the MathML next to it), inherits the text colour, and on a formula-heavy chapter it is
-   * thousands of spans that triple axe's run time. pages.test.ts scans it in full once per page
-   * (desktop) and skips it in the repeat passes (mobile, dark).
+   * thousands of spans that triple axe's run time. pages.test.ts scans it in full on one page
+   * (the smallest with formulas, at desktop width) and skips it everywhere else.
    */
   skipMathHtml?: boolean;
   /**

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { ConsoleMessage, Locator, Page } from 'playwright-core';
-import { expectNoProblems, openPage, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+import { expectAxeClean, expectNoProblems, openPage, VIEWPORTS, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
 
 /**
  * Opens the widget's folded control groups as a reader would (a tap on each closed summary):
@@ -306,6 +306,31 @@ export async function expectImageDownloads(page: Page, scope: Locator, what: str
 
 /** Horizontal overflow of the document in px (0 is right). */
 export const overflowX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+
+/**
+ * A widget that has trained, seen on a phone's screen without training it again: the page is
+ * narrowed to 360 px, the widget redraws for the width (nothing in it busy, two frames painted),
+ * nothing sticks out sideways and axe finds nothing in it (in `include`, default the widget);
+ * then the page gets its width back, with the widget on screen. With `dark`, the system setting turns dark first, as a
+ * reader's would, and stays so. The phone layout before a run (picture first, folded groups) is
+ * mobile-layout.test.ts's.
+ */
+export async function expectFitsPhone(page: Page, tag: string, { dark = false, include = tag }: { dark?: boolean; include?: string } = {}): Promise<void> {
+  const before = page.viewportSize();
+  if (dark) await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize(VIEWPORTS.mobile);
+  await page.waitForFunction((tag) => {
+    const el = document.querySelector(tag);
+    return !!el && !el.matches('[aria-busy="true"]') && !el.querySelector('[aria-busy="true"]');
+  }, tag);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  expect(await overflowX(page)).toBeLessThanOrEqual(1);
+  await expectAxeClean(page, { include });
+  if (before) await page.setViewportSize(before);
+  // The page reflowed twice: bring the widget back on screen, or a run it starts next would wait
+  // there until it is seen again (runs pause off screen).
+  await page.locator(tag).scrollIntoViewIfNeeded();
+}
 
 export interface WidgetTestOptions {
   /** How long `waitRun` and `waitData` wait by default (ms). */
