@@ -4,14 +4,14 @@
  * lower chart puts the same formulas for a small model next to what the engine counted while it
  * really trained that model, one short run per method and client count, in the worker.
  */
-import type { EngineEvent } from '~/engine/types';
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { FLOAT_BYTES, clientGrid, commVarsOf, crossoverClients, methodBytes, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
-import { MEASURED_K, MEASURE_JOBS as JOBS, measureConfig } from '~/engine/comm-runs';
+import type { WidgetContext } from '~/runtime/widget';
+import { FLOAT_BYTES, clientGrid, crossoverClients, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
+import { MEASURED_K, MEASURE_JOBS as JOBS, formulaBytes, matchingCount, measureConfig, reduceMeasure, type MeasureState } from '~/engine/comm-runs';
 import { create as createLogLog, type LogSeries, type LogDots } from '../renderers/loglog';
 import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/kinds';
 import { dataTable, span } from '../renderers/data-table';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
+import { runJson } from '../kit/export';
 import { formatBytes } from '../renderers/format';
 import type { CommParams, CommValues } from './params';
 
@@ -21,55 +21,10 @@ const DASH: Record<CommMethod, string | undefined> = { fl: undefined, sl: '2,3',
 const SYMBOL: Record<CommMethod, string> = { fl: 'circle', sl: 'square', slHandoff: 'triangle', splitfed: 'diamond' };
 const styleOf = (m: CommMethod) => ({ key: m, label: METHOD_LABELS[m], color: METHOD_COLORS[m] });
 
-interface Measured {
-  K: number;
-  method: CommMethod;
-  bytes: number;
-}
+/** What tests read. */
+export type CommInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
-/** What the measuring runs have counted so far. Pure reducer below. */
-export interface MeasureState {
-  /** The run under way (JOBS.length when all are done). */
-  job: number;
-  measured: readonly Measured[];
-  /** Measured setup (from the split run's run-started) once known. */
-  measuredVars: CommVars | null;
-}
-
-export function reduceMeasure(s: MeasureState, e: EngineEvent): MeasureState {
-  const job = JOBS[s.job];
-  if (!job) return s;
-  switch (e.type) {
-    case 'run-started':
-      return job.method === 'sl' ? { ...s, measuredVars: commVarsOf(e) ?? s.measuredVars } : s;
-    case 'round-metrics': {
-      // The split run counts for SL with hand-off too: the same bytes with the hand-offs added.
-      const methods: CommMethod[] = job.method === 'sl' ? ['sl', 'slHandoff'] : [job.method];
-      const add = methods.map((method) => ({ K: job.K, method, bytes: methodBytes(e.metrics.bytesByKind, method) }));
-      return { ...s, measured: [...s.measured, ...add] };
-    }
-    case 'run-finished':
-    case 'run-diverged':
-      return { ...s, job: s.job + 1 };
-    default:
-      return s;
-  }
-}
-
-/** The formula's bytes for a measured point. */
-const epochOf = (mv: CommVars, x: Measured) => methodEpochBytes(mv, x.K)[x.method];
-
-/** Measured values that equal their formula's. */
-const matching = (mv: CommVars, measured: readonly Measured[]) => measured.filter((x) => sameBytes(x.bytes, epochOf(mv, x))).length;
-
-export interface CommInspection extends RunInspection, MeasureState {
-  crossover: number;
-  vars: CommVars;
-  /** Runs done / planned. */
-  progress: [number, number];
-}
-
-export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommParams> & { inspect(): CommInspection } {
+export function mount(ctx: WidgetContext<CommParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const headline = q('[data-crossover]')!;
@@ -159,22 +114,16 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
           columns: ['clients', 'method', 'measured_bytes', 'formula_bytes'],
           rows: () => {
             const mv = run.state.measuredVars;
-            return run.state.measured.map((x) => ({ clients: x.K, method: x.method, measured_bytes: x.bytes, formula_bytes: mv ? epochOf(mv, x) : '' }));
+            return run.state.measured.map((x) => ({ clients: x.K, method: x.method, measured_bytes: x.bytes, formula_bytes: mv ? formulaBytes(mv, x) : '' }));
           },
         },
       },
-      json: {
-        file: 'comm-config',
-        value: () => ({
-          widget: 'comm-cost',
-          settings: ctx.values,
-          formulaVariables: varsOf(ctx.values),
-          crossover: crossoverClients(varsOf(ctx.values)),
-          measuredVariables: run.state.measuredVars,
-          measuredConfig: measureConfig('sl', 4, ctx.values.mw),
-          backend: run.backend,
-        }),
-      },
+      json: runJson('comm-config', 'comm-cost', () => ctx.values, () => run.backend, () => ({
+        formulaVariables: varsOf(ctx.values),
+        crossover: crossoverClients(varsOf(ctx.values)),
+        measuredVariables: run.state.measuredVars,
+        measuredConfig: measureConfig('sl', 4, ctx.values.mw),
+      })),
       prefix: 'comm',
       views: { formula: formulaChart, measured: measuredChart },
     },
@@ -214,7 +163,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
       ];
     });
     measuredTable.replaceChildren(table('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', ['클라이언트 수 K', ...METHODS.map((m) => METHOD_LABELS[m])], rows));
-    root.dataset.matches = `${matching(mv, measured)}/${measured.length}`;
+    root.dataset.matches = `${matchingCount(mv, measured)}/${measured.length}`;
   }
 
   function summary(): string {
@@ -225,7 +174,7 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
     const { measuredVars: mv, measured } = run.state;
     if (!mv) return `${head} 실측은 준비 중입니다.`;
     const state = run.status === 'finished' ? '측정을 마쳤습니다' : '측정 중입니다';
-    return `${head} 실측: ${state}. 측정한 ${measured.length}개 값 중 ${matching(mv, measured)}개가 공식과 정확히 같습니다.`;
+    return `${head} 실측: ${state}. 측정한 ${measured.length}개 값 중 ${matchingCount(mv, measured)}개가 공식과 정확히 같습니다.`;
   }
 
   drawFormula();
@@ -250,7 +199,8 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
       ...run.state,
       crossover: crossoverClients(varsOf(ctx.values)),
       vars: varsOf(ctx.values),
-      progress: [Math.min(run.state.job, JOBS.length), JOBS.length],
+      /** Runs done / planned. */
+      progress: [Math.min(run.state.job, JOBS.length), JOBS.length] as [number, number],
     }),
   });
 }

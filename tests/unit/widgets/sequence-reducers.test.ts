@@ -21,8 +21,7 @@ import { RACE, toRunConfig } from '~/widgets/three-way/config';
 import { params as raceParams } from '~/widgets/three-way/params';
 import { initRepro, reduceRepro } from '~/widgets/reproduction/state';
 import { params as reproParams } from '~/widgets/reproduction/params';
-import { reduceMeasure, type MeasureState } from '~/widgets/comm-cost/main';
-import { MEASURED_K } from '~/engine/comm-runs';
+import { MEASURED_K, reduceMeasure, type MeasureState } from '~/engine/comm-runs';
 
 beforeAll(setup);
 
