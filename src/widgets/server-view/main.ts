@@ -4,27 +4,37 @@
  * chosen digit and cut from it. Changing the digit or the cut only redraws; changing the model
  * trains again. Nothing is computed here but the layout of the pictures.
  */
-import type { CutLeakage } from '~/engine/types';
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { ServerView } from '~/engine/types';
+import type { WidgetContext } from '~/runtime/widget';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
 import { create as createCutError } from '../renderers/cut-error';
 import { dataTable } from '../renderers/data-table';
 import { count } from '../renderers/format';
 import { pixelSheet } from '../renderers/pixel-sheet';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
+import { runJson } from '../kit/export';
 import type { ServerViewParams } from './params';
 import { cutsOf, toRunConfig } from './config';
 import { reduceView, type ViewState } from './state';
 
-export interface ServerViewInspection extends RunInspection, Pick<ViewState, 'accuracy'> {
-  leakage: CutLeakage[];
-  /** What is drawn now: digit, cut, the example's error at that cut, values per picture. */
-  shown: { digit: number; cut: number; error: number | null; rawValues: number; updateValues: number; smashedValues: number; reconValues: number } | null;
-}
+/** What tests read. */
+export type ServerViewInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
+type Example = ServerView['examples'][number];
 
-export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<ServerViewParams> & { inspect(): ServerViewInspection } {
+/** What is drawn now: digit, cut, the example's error at that cut, values per picture. */
+const shownOf = (ex: Example, at: Example['cuts'][number]) => ({
+  digit: ex.label,
+  cut: at.cut,
+  error: at.error,
+  rawValues: ex.input.length,
+  updateValues: ex.update.length,
+  smashedValues: at.smashed.length,
+  reconValues: at.reconstruction.length,
+});
+
+export function mount(ctx: WidgetContext<ServerViewParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const statusNote = q('[data-status-note]');
@@ -41,7 +51,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
   };
   const chart = createCutError(q('[data-view="leakage"]')!, { label: '분할 지점별 선형 디코더의 상대 복원 오차' });
 
-  let shown: ServerViewInspection['shown'] = null;
+  let shown: ReturnType<typeof shownOf> | null = null;
 
   /** Keeps the cut inside the model's range (a notice says why when it had to move). */
   function fixCut() {
@@ -68,7 +78,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
     unit: '에폭',
     config: () => toRunConfig(ctx.values),
     options: () => ({ serverView: {} }),
-    init: (): ViewState => ({ config: null, parameters: 0, accuracy: null, view: null }),
+    init: (): ViewState => ({ parameters: 0, accuracy: null, view: null }),
     reduce: reduceView,
     divergedHint: '다른 시드나 설정으로 다시 학습해 보세요.',
     onReset: () => {
@@ -76,7 +86,8 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
       root.dataset.viewReady = 'false';
     },
     onEvent: (e) => {
-      const { config, accuracy } = run.state;
+      const { accuracy } = run.state;
+      const config = run.config();
       if (e.type === 'run-started') {
         run.ui.parameters(`모델 매개변수 ${count(e.parameters)}개 · 손글씨 숫자 학습 데이터 ${count(e.data.trainSize)}개`);
         if (statusNote) statusNote.textContent = `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`;
@@ -104,18 +115,12 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
             (run.state.view?.leakage ?? []).map((l) => ({ cut: l.cut, width: l.width, reconstruction_error: l.reconstructionError, mse: l.mse, ridge: l.ridge, features_used: l.featuresUsed })),
         },
       },
-      json: {
-        file: 'serverview-config',
-        value: () => ({
-          widget: 'server-view',
-          settings: ctx.values,
-          config: run.config() ?? toRunConfig(ctx.values),
-          parameters: run.state.parameters,
-          testAccuracy: run.state.accuracy,
-          leakage: run.state.view?.leakage ?? null,
-          backend: run.backend,
-        }),
-      },
+      json: runJson('serverview-config', 'server-view', () => ctx.values, () => run.backend, () => ({
+        config: run.config() ?? toRunConfig(ctx.values),
+        parameters: run.state.parameters,
+        testAccuracy: run.state.accuracy,
+        leakage: run.state.view?.leakage ?? null,
+      })),
       prefix: 'serverview',
       views: { panels: panelsSvg, leakage: chart },
     },
@@ -169,7 +174,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
           : `값 ${count(at.smashed.length)}개(${img.rows}×${img.cols}로 배치, 진할수록 ${tanh ? '절댓값이 ' : ''}큼).`;
       pictures.recon.update({ values: at.reconstruction, rows: h, cols: w, scale: 'ink', label: `분할 지점 ${at.cut}의 스매시드 데이터로 선형 디코더가 복원한 숫자 ${ex.label}의 이미지` });
       note('recon')!.textContent = `이 예제의 상대 복원 오차 ${at.error.toFixed(2)} (0이 완벽한 복원).`;
-      shown = { digit: ex.label, cut: at.cut, error: at.error, rawValues: ex.input.length, updateValues: ex.update.length, smashedValues: at.smashed.length, reconValues: at.reconstruction.length };
+      shown = shownOf(ex, at);
     }
     ctx.announce(summary());
   }

@@ -52,7 +52,7 @@ describe('split-learning reducer', () => {
 
 describe('server-view reducer', () => {
   test('keeps the last accuracy and the view; a new run forgets both', () => {
-    let s: ViewState = { config: null, parameters: 0, accuracy: null, view: null };
+    let s: ViewState = { parameters: 0, accuracy: null, view: null };
     s = reduceView(s, metrics(1, 0.5));
     s = reduceView(s, metrics(2, 0.75));
     expect(s.accuracy).toBe(0.75);
