@@ -8,6 +8,7 @@
 import type { WidgetContext } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { monotone } from '~/engine/metrics';
+import { inOrder } from '~/engine/sequence';
 import { PARTITION_LABELS, formatRounds, formatSpeedup, speedupAgainst } from '~/data/reproduction';
 import { dataTable } from '../renderers/data-table';
 import { Run } from '../kit/run';
@@ -53,10 +54,7 @@ export function mount(ctx: WidgetContext<ReproParams>) {
   const run: Run<ReproParams, ReproState> = new Run(ctx, {
     init: () => initRepro({ ...ctx.values }, chosen),
     reduce: reduceRepro,
-    sequence: {
-      job: (s) => (s.current < s.records.length ? { key: String(s.current), config: s.records[s.current].config } : null),
-      ended: (s) => (s.records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished'),
-    },
+    sequence: inOrder((s) => s.records[s.current].config),
     progress: (s) => {
       const r = s.records[s.current];
       const n = s.records.length;

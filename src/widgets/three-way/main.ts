@@ -6,6 +6,7 @@
  */
 import type { WidgetContext } from '~/runtime/widget';
 import { FLOAT_BYTES, totalBytes } from '~/engine/comm';
+import { inOrder } from '~/engine/sequence';
 import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createBars, type BarPart } from '../renderers/hbars';
 import { create as createPixels, squareUp, type PixelRenderer } from '../renderers/pixels';
@@ -68,10 +69,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     options: () => ({ serverView: { cuts: [ctx.values.cut] } }),
     init: initRace,
     reduce: reduceRace,
-    sequence: {
-      job: (s) => (s.current < RACE.length ? { key: String(s.current), config: toRunConfig(RACE[s.current], ctx.values) } : null),
-      ended: (s) => (s.records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished'),
-    },
+    sequence: inOrder((s) => toRunConfig(RACE[s.current], ctx.values)),
     progress: (s) => ({ done: s.current, total: RACE.length, text: `실행 ${s.current} / ${RACE.length}` }),
     onReset: () => {
       root.dataset.race = 'running';
