@@ -4,7 +4,6 @@
  * chosen digit and cut from it. Changing the digit or the cut only redraws; changing the model
  * trains again. Nothing is computed here but the layout of the pictures.
  */
-import type { ServerView } from '~/engine/types';
 import type { WidgetContext } from '~/runtime/widget';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
@@ -21,18 +20,8 @@ import { reduceView, type ViewState } from './state';
 /** What tests read. */
 export type ServerViewInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
-type Example = ServerView['examples'][number];
-
 /** What is drawn now: digit, cut, the example's error at that cut, values per picture. */
-const shownOf = (ex: Example, at: Example['cuts'][number]) => ({
-  digit: ex.label,
-  cut: at.cut,
-  error: at.error,
-  rawValues: ex.input.length,
-  updateValues: ex.update.length,
-  smashedValues: at.smashed.length,
-  reconValues: at.reconstruction.length,
-});
+interface Shown { digit: number; cut: number; error: number; rawValues: number; updateValues: number; smashedValues: number; reconValues: number }
 
 export function mount(ctx: WidgetContext<ServerViewParams>) {
   const root = ctx.root;
@@ -51,7 +40,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
   };
   const chart = createCutError(q('[data-view="leakage"]')!, { label: '분할 지점별 선형 디코더의 상대 복원 오차' });
 
-  let shown: ReturnType<typeof shownOf> | null = null;
+  let shown: Shown | null = null;
 
   /** Keeps the cut inside the model's range (a notice says why when it had to move). */
   function fixCut() {
@@ -174,7 +163,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
           : `값 ${count(at.smashed.length)}개(${img.rows}×${img.cols}로 배치, 진할수록 ${tanh ? '절댓값이 ' : ''}큼).`;
       pictures.recon.update({ values: at.reconstruction, rows: h, cols: w, scale: 'ink', label: `분할 지점 ${at.cut}의 스매시드 데이터로 선형 디코더가 복원한 숫자 ${ex.label}의 이미지` });
       note('recon')!.textContent = `이 예제의 상대 복원 오차 ${at.error.toFixed(2)} (0이 완벽한 복원).`;
-      shown = shownOf(ex, at);
+      shown = { digit: ex.label, cut: at.cut, error: at.error, rawValues: ex.input.length, updateValues: ex.update.length, smashedValues: at.smashed.length, reconValues: at.reconstruction.length };
     }
     ctx.announce(summary());
   }
