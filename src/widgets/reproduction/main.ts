@@ -97,20 +97,16 @@ export function mount(ctx: WidgetContext<ReproParams>) {
     },
   });
 
+  /** The curves and the table of the race. */
   function draw() {
-    const { records, values } = run.state;
-    const series = records.filter((r) => r.accuracies.length).map(curveOf);
-    chart.update({ series, curve: ctx.values.curve, target: values.target / 100, xMax: values.rounds });
-    drawTable();
-  }
-
-  function drawTable() {
     const { records, values: raced } = run.state;
+    const series = records.filter((r) => r.accuracies.length).map(curveOf);
+    chart.update({ series, curve: ctx.values.curve, target: raced.target / 100, xMax: raced.rounds });
     const fedsgd = records.find((r) => r.entry.algorithm === 'fedsgd');
     const rows = records.map((r) => {
-      const best = r.accuracies.length ? Math.max(...monotone(r.accuracies)) : NaN;
       const state = r.state === 'running' ? `학습 중 (${r.accuracies.length}라운드)` : r.state === 'waiting' ? '대기' : r.state === 'diverged' ? '발산' : roundsText(r, raced.rounds);
-      return { head: r.entry.label, cells: [String(r.entry.lr), state, speedupText(fedsgd, r, raced.rounds), pct(best)] };
+      // The best of no accuracy is -∞, written '—'.
+      return { head: r.entry.label, cells: [String(r.entry.lr), state, speedupText(fedsgd, r, raced.rounds), pct(Math.max(...monotone(r.accuracies)))] };
     });
     const caption = `${PARTITION_LABELS[raced.partition]}, 클라이언트 ${raced.clients}명(라운드마다 ${clientsPerRound(FRACTION, raced.clients)}명), 목표 ${raced.target}%`;
     tableEl.replaceChildren(dataTable({ caption, captionClass: '', columns: ['설정', '학습률 η', '목표까지', 'FedSGD 대비', '최고 정확도'], rows }));
