@@ -17,7 +17,7 @@ import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';
 import { params, type VersusParams, type VersusValues } from './params';
-import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig } from './config';
+import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig, type Setting } from './config';
 import { initVersus, measured, reduceVersus, type VersusState } from './state';
 
 /** Line colours of the settings in the curves chart (Okabe–Ito; FedSGD black). */
@@ -66,6 +66,8 @@ export function mount(ctx: WidgetContext<VersusParams>) {
   const st = () => run.state;
   /** The paper's rounds per setting for the partition chosen now. */
   const paperRounds = () => SETTINGS.map((s) => s.paper[ctx.values.partition]);
+  /** A bar's words: its rounds, then for a FedAvg setting (not the first) its speed-up against FedSGD. */
+  const barText = (rounds: string, i: number, sp: number | null) => `${rounds}${i > 0 && sp !== null ? ` · ${sp.toFixed(1)}×` : ''}`;
 
   const run: Run<VersusParams, VersusState> = new Run(ctx, {
     init: () => {
@@ -164,8 +166,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
       const row = { key: s.key, label: s.label, value, rank: done ? ranks[i] : null, baseline: i === 0 };
       if (value === null && done) return { ...row, state: 'missed', text: `> ${MAX_ROUNDS}` };
       if (value === null) return { ...row, ...(runningKey === s.key ? { state: 'running', text: '학습 중' } : { state: 'waiting', text: '대기' }) };
-      const sp = i > 0 ? speedup(base, value) : null;
-      return { ...row, state: 'done', text: `${value.toFixed(1)}${sp !== null ? ` · ${sp.toFixed(1)}×` : ''}${done ? '' : ' …'}` };
+      return { ...row, state: 'done', text: `${barText(value.toFixed(1), i, speedup(base, value))}${done ? '' : ' …'}` };
     });
     const finite = values.filter((x): x is number => x !== null);
     // A setting that never reached the target is drawn to the cap, so the axis must reach it.
@@ -174,13 +175,9 @@ export function mount(ctx: WidgetContext<VersusParams>) {
 
     const p = paperRounds();
     const pr = ranksOf(p);
-    paper.update({
-      rows: SETTINGS.map((s, i): RankRow => {
-        const text = `${p[i]}${i > 0 ? ` · ${(p[0] / p[i]).toFixed(1)}×` : ''}`;
-        return { key: s.key, label: s.label, value: p[i], state: 'done', text, rank: pr[i], baseline: i === 0 };
-      }),
-      max: Math.max(...p) * 1.05,
-    });
+    const paperRow = (s: Setting, i: number): RankRow =>
+      ({ key: s.key, label: s.label, value: p[i], state: 'done', text: barText(String(p[i]), i, speedup(p[0], p[i])), rank: pr[i], baseline: i === 0 });
+    paper.update({ rows: SETTINGS.map(paperRow), max: Math.max(...p) * 1.05 });
     if (hereTitle) hereTitle.textContent = `이 브라우저에서 (digits, 목표 ${pct(Number(v.target), 0)})`;
     if (paperTitle) paperTitle.textContent = `논문 표 2 (MNIST, CNN, 목표 99%, ${v.partition === 'iid' ? 'IID' : '극단적 Non-IID'})`;
 
@@ -259,7 +256,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
           paper: Object.fromEntries(SETTINGS.map((x, i) => [x.key, paperRanks[i]!])),
         },
         current: s.job ? { setting: SETTINGS[s.job.s].key, lr: LEARNING_RATES[s.job.lrIndex], round: s.job.accuracies.length } : null,
-        config: fromCache ? null : s.last,
+        // inspectBase's config is the last run's: none for a grid shown from memory.
         fromCache,
       };
     },
