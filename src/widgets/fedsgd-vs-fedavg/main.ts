@@ -34,11 +34,10 @@ export function mount(ctx: WidgetContext<VersusParams>) {
   const hereTitle = q('[data-here-title]');
   const paperTitle = q('[data-paper-title]');
   const runsBox = q('[data-runs]');
-  const curvesView = q('[data-view="curves"]')!;
 
   const here = createRankBars(q('[data-view="here"]')!, { label: '이 브라우저에서 잰, 설정별로 목표 정확도까지 걸린 라운드 수', color: '#0a7d6c' });
   const paper = createRankBars(q('[data-view="paper"]')!, { label: '논문 표 2의 설정별 라운드 수', color: '#6a3d9a' });
-  const curves = createBandChart(curvesView, {
+  const curves = createBandChart(q('[data-view="curves"]')!, {
     label: '설정별로 가장 빠른 학습률에서 잰, 지금까지의 최고 테스트 정확도',
     xLabel: '라운드',
     yLabel: '정확도',
@@ -47,11 +46,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     key: false,
     lines: [...SETTINGS.map((s, i) => ({ key: s.key, label: s.label, color: COLORS[i] })), { key: 'target', label: '목표', color: '#888888', dashed: true }],
   });
-  const curveKey = document.createElement('ul');
-  curveKey.className = 'fw__client-key fw__curve-key';
-  curveKey.setAttribute('aria-label', '곡선의 설정');
-  curvesView.after(curveKey);
-  createLineKey(curveKey).update([
+  createLineKey(q('[data-curve-key]')!).update([
     ...SETTINGS.map((s, i) => ({ text: s.label, color: COLORS[i] })),
     { text: '목표 정확도', color: '#888888', dash: '5 3' },
   ]);
