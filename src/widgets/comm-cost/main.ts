@@ -7,7 +7,7 @@
 import type { WidgetContext } from '~/runtime/widget';
 import { FLOAT_BYTES, clientGrid, crossoverClients, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
 import { MEASURED_K, MEASURE_JOBS as JOBS, formulaBytes, matchingCount, measureConfig, reduceMeasure, type MeasureState } from '~/engine/comm-runs';
-import { create as createLogLog, type LogSeries, type LogDots } from '../renderers/loglog';
+import { create as createLogLog, type LogDots, type LogLogData } from '../renderers/loglog';
 import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/kinds';
 import { dataTable, span } from '../renderers/data-table';
 import { Run } from '../kit/run';
@@ -38,17 +38,20 @@ export function mount(ctx: WidgetContext<CommParams>) {
 
   const varsOf = (v: CommValues): CommVars => ({ N: v.n, p: v.p, q: v.q, etaC: v.eta });
 
-  function seriesFor(v: CommVars, Ks: number[]): LogSeries[] {
-    const rows = Ks.map((K) => ({ K, b: methodEpochBytes(v, K) }));
-    return METHODS.map((m) => ({ ...styleOf(m), dash: DASH[m], points: rows.map((r) => ({ x: r.K, y: r.b[m] })) }));
+  /** A chart's formula lines up to `max` clients, and the crossover as a rule (the chart leaves one off its axis out). */
+  function formulaLines(v: CommVars, max: number): LogLogData {
+    const k = crossoverClients(v);
+    const rows = clientGrid(max).map((K) => ({ K, b: methodEpochBytes(v, K) }));
+    const series = METHODS.map((m) => ({ ...styleOf(m), dash: DASH[m], points: rows.map((r) => ({ x: r.K, y: r.b[m] })) }));
+    return { series, rules: [{ x: k, label: `교차점 K ≈ ${k >= 100 ? Math.round(k).toLocaleString('ko-KR') : k.toFixed(1)}` }], xDomain: [1, max] };
   }
 
-  function crossoverText(v: CommVars): { text: string; k: number } {
+  function crossoverText(v: CommVars): string {
     const k = crossoverClients(v);
     const head = '교차점 K* = 2pq / (N(2 − η_c)) ≈';
-    if (k < 1) return { k, text: `${head} ${k.toPrecision(2)}: 클라이언트가 한 명이어도 인계가 있는 분할 학습이 연합 학습보다 적게 보냅니다.` };
+    if (k < 1) return `${head} ${k.toPrecision(2)}: 클라이언트가 한 명이어도 인계가 있는 분할 학습이 연합 학습보다 적게 보냅니다.`;
     const shown = k >= 100 ? formatKoreanCount(k) : k.toFixed(1);
-    return { k, text: `${head} ${shown}: 클라이언트가 이보다 많으면 인계가 있는 분할 학습이, 적으면 연합 학습이 한 에폭에 적게 보냅니다.` };
+    return `${head} ${shown}: 클라이언트가 이보다 많으면 인계가 있는 분할 학습이, 적으면 연합 학습이 한 에폭에 적게 보냅니다.`;
   }
 
   /** A table whose first column names the rows. */
@@ -59,13 +62,8 @@ export function mount(ctx: WidgetContext<CommParams>) {
   function drawFormula() {
     formulaFrame = 0;
     const v = varsOf(ctx.values);
-    const { text, k } = crossoverText(v);
-    headline.textContent = text;
-    formulaChart.update({
-      series: seriesFor(v, clientGrid(10_000)),
-      rules: k >= 1 && k <= 10_000 ? [{ x: k, label: `교차점 K ≈ ${k >= 100 ? Math.round(k).toLocaleString('ko-KR') : k.toFixed(1)}` }] : [],
-      xDomain: [1, 10_000],
-    });
+    headline.textContent = crossoverText(v);
+    formulaChart.update(formulaLines(v, 10_000));
     const Ks = [10, 100, 1000, 10_000];
     formulaTable.replaceChildren(
       table(
@@ -141,12 +139,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
     setupLine.textContent = `실측 모델: N = ${mv.N.toLocaleString('ko-KR')}, p = ${mv.p.toLocaleString('ko-KR')}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
     const pointsOf = (m: CommMethod) => measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes }));
     const dots: LogDots[] = METHODS.map((m) => ({ ...styleOf(m), symbol: SYMBOL[m], points: pointsOf(m) }));
-    measuredChart.update({
-      series: seriesFor(mv, clientGrid(64)),
-      dots,
-      rules: k >= 1 && k <= 64 ? [{ x: k, label: `교차점 K ≈ ${k.toFixed(1)}` }] : [],
-      xDomain: [1, 64],
-    });
+    measuredChart.update({ ...formulaLines(mv, 64), dots });
     const rows = MEASURED_K.filter((K) => measured.some((x) => x.K === K)).map((K) => {
       const f = methodEpochBytes(mv, K);
       return [
@@ -168,9 +161,8 @@ export function mount(ctx: WidgetContext<CommParams>) {
 
   function summary(): string {
     const v = varsOf(ctx.values);
-    const { text } = crossoverText(v);
     const at = methodEpochBytes(v, 100);
-    const head = `N = ${v.N.toLocaleString('ko-KR')}, p = ${v.p.toLocaleString('ko-KR')}, q = ${v.q}, η_c = ${v.etaC}. ${text} 클라이언트 100명일 때 한 에폭에 연합 학습 ${formatBytes(at.fl)}, 분할 학습 ${formatBytes(at.sl)}, 인계가 있는 분할 학습 ${formatBytes(at.slHandoff)}, SplitFed ${formatBytes(at.splitfed)}.`;
+    const head = `N = ${v.N.toLocaleString('ko-KR')}, p = ${v.p.toLocaleString('ko-KR')}, q = ${v.q}, η_c = ${v.etaC}. ${crossoverText(v)} 클라이언트 100명일 때 한 에폭에 연합 학습 ${formatBytes(at.fl)}, 분할 학습 ${formatBytes(at.sl)}, 인계가 있는 분할 학습 ${formatBytes(at.slHandoff)}, SplitFed ${formatBytes(at.splitfed)}.`;
     const { measuredVars: mv, measured } = run.state;
     if (!mv) return `${head} 실측은 준비 중입니다.`;
     const state = run.status === 'finished' ? '측정을 마쳤습니다' : '측정 중입니다';
