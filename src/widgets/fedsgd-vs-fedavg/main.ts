@@ -29,11 +29,11 @@ export type VersusInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 export function mount(ctx: WidgetContext<VersusParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const now = q('[data-now]');
-  const verdict = q('[data-verdict]');
-  const hereTitle = q('[data-here-title]');
-  const paperTitle = q('[data-paper-title]');
-  const runsBox = q('[data-runs]');
+  const now = q('[data-now]')!;
+  const verdict = q('[data-verdict]')!;
+  const hereTitle = q('[data-here-title]')!;
+  const paperTitle = q('[data-paper-title]')!;
+  const runsBox = q('[data-runs]')!;
 
   const here = createRankBars(q('[data-view="here"]')!, { label: '이 브라우저에서 잰, 설정별로 목표 정확도까지 걸린 라운드 수', color: '#0a7d6c' });
   const paper = createRankBars(q('[data-view="paper"]')!, { label: '논문 표 2의 설정별 라운드 수', color: '#6a3d9a' });
@@ -85,8 +85,8 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     onEnd: () => {
       if (!fromCache) cache.set(cacheKey(ctx.values), st());
       drawRows();
-      if (now)
-        now.textContent = fromCache ? `이 조건은 이미 실행했습니다 (실행 ${st().finished.length}번). ‘처음부터’를 누르면 다시 학습합니다.` : `모든 설정을 마쳤습니다 (실행 ${st().finished.length}번).`;
+      const runs = st().finished.length;
+      now.textContent = fromCache ? `이 조건은 이미 실행했습니다 (실행 ${runs}번). ‘처음부터’를 누르면 다시 학습합니다.` : `모든 설정을 마쳤습니다 (실행 ${runs}번).`;
       draw();
     },
     progress: (s) =>
@@ -130,7 +130,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
 
   function describeNow() {
     const job = st().job;
-    if (!job || !now) return;
+    if (!job) return;
     const best = job.accuracies.length ? Math.max(...job.accuracies) : NaN;
     now.textContent = `지금: ${SETTINGS[job.s].label}, 학습률 ${LEARNING_RATES[job.lrIndex]} · 라운드 ${job.accuracies.length}/${job.cap}${Number.isFinite(best) ? ` · 최고 정확도 ${pct(best)}` : ''}`;
   }
@@ -138,7 +138,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
   /** Redraws the runs table when a run has finished since it was last drawn (or when `force`d). */
   function drawRows(force = false) {
     const done = st().finished;
-    if (!runsBox || (!force && done.length === rowsShown)) return;
+    if (!force && done.length === rowsShown) return;
     rowsShown = done.length;
     const rows = done.map(({ setting, run: r }) => ({
       head: SETTINGS.find((s) => s.key === setting)!.label,
@@ -173,8 +173,8 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     const paperRow = (s: Setting, i: number): RankRow =>
       ({ key: s.key, label: s.label, value: p[i], state: 'done', text: barText(String(p[i]), i, speedup(p[0], p[i])), rank: pr[i], baseline: i === 0 });
     paper.update({ rows: SETTINGS.map(paperRow), max: Math.max(...p) * 1.05 });
-    if (hereTitle) hereTitle.textContent = `이 브라우저에서 (digits, 목표 ${pct(Number(v.target), 0)})`;
-    if (paperTitle) paperTitle.textContent = `논문 표 2 (MNIST, CNN, 목표 99%, ${v.partition === 'iid' ? 'IID' : '극단적 Non-IID'})`;
+    hereTitle.textContent = `이 브라우저에서 (digits, 목표 ${pct(Number(v.target), 0)})`;
+    paperTitle.textContent = `논문 표 2 (MNIST, CNN, 목표 99%, ${v.partition === 'iid' ? 'IID' : '극단적 Non-IID'})`;
 
     // Curves: each setting's best run so far (or the one running now), as best-so-far accuracy.
     const lines: { x: number; y: number; series: string }[] = [];
@@ -188,7 +188,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     });
     lines.push({ x: 0, y: Number(v.target), series: 'target' }, { x: xMax, y: Number(v.target), series: 'target' });
     curves.update({ lines, xMax });
-    if (verdict) verdict.textContent = run.status === 'finished' ? verdictText() : '';
+    verdict.textContent = run.status === 'finished' ? verdictText() : '';
   }
 
   function verdictText(): string {

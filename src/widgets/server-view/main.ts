@@ -26,8 +26,8 @@ interface Shown { digit: number; cut: number; error: number; rawValues: number; 
 export function mount(ctx: WidgetContext<ServerViewParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const statusNote = q('[data-status-note]');
-  const cutInput = q<HTMLInputElement>('input[data-param="cut"]');
+  const statusNote = q('[data-status-note]')!;
+  const cutInput = q<HTMLInputElement>('input[data-param="cut"]')!;
   const note = (key: string) => q(`[data-panel-note="${key}"]`);
   const sub = (key: string) => q(`[data-panel-sub="${key}"]`);
   const tableBox = q('[data-view="leakage-table"]')!;
@@ -45,10 +45,8 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
   /** Keeps the cut inside the model's range (a notice says why when it had to move). */
   function fixCut() {
     const { min, max } = cutsOf(ctx.values);
-    if (cutInput) {
-      cutInput.max = String(max);
-      cutInput.setAttribute('aria-valuemax', String(max));
-    }
+    cutInput.max = String(max);
+    cutInput.setAttribute('aria-valuemax', String(max));
     const to = Math.min(max, Math.max(min, ctx.values.cut));
     if (to === ctx.values.cut) return;
     ctx.notify(`이 모델에서 분할 지점은 ${min}부터 ${max}번째 층 뒤까지입니다. 분할 지점을 ${to}(으)로 옮겼습니다.`);
@@ -79,17 +77,16 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
       const config = run.config();
       if (e.type === 'run-started') {
         run.ui.parameters(`모델 매개변수 ${count(e.parameters)}개 · 손글씨 숫자 학습 데이터 ${count(e.data.trainSize)}개`);
-        if (statusNote) statusNote.textContent = `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`;
+        statusNote.textContent = `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`;
         draw();
-      } else if (e.type === 'round-metrics' && statusNote && accuracy !== null) {
+      } else if (e.type === 'round-metrics' && accuracy !== null) {
         const done = e.metrics.round >= (config?.epochs ?? 0);
         statusNote.textContent = done
           ? `학습을 마쳤습니다(테스트 정확도 ${(accuracy * 100).toFixed(1)}%). 분할 지점마다 선형 디코더를 맞추고 있습니다…`
           : `모델을 학습하고 있습니다 (에폭 ${e.metrics.round}/${config?.epochs}, 테스트 정확도 ${(accuracy * 100).toFixed(1)}%).`;
       } else if (e.type === 'server-view') {
-        if (statusNote) {
-          statusNote.textContent = `학습을 마친 모델(테스트 정확도 ${accuracy !== null ? (accuracy * 100).toFixed(1) : '?'}%)로 계산했습니다. 디코더는 학습 데이터로 맞추고, 그림의 예제는 학습에 쓰지 않은 테스트 데이터입니다.`;
-        }
+        const acc = accuracy !== null ? (accuracy * 100).toFixed(1) : '?';
+        statusNote.textContent = `학습을 마친 모델(테스트 정확도 ${acc}%)로 계산했습니다. 디코더는 학습 데이터로 맞추고, 그림의 예제는 학습에 쓰지 않은 테스트 데이터입니다.`;
         draw();
       }
     },
@@ -115,27 +112,22 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
     },
   });
 
-  function drawTable() {
+  function draw() {
+    const v = ctx.values;
     const view = run.state.view;
-    if (!view) return tableBox.replaceChildren();
+    if (!view) {
+      for (const p of Object.values(pictures)) p.update(null);
+      chart.update({ points: [], selected: null });
+      tableBox.replaceChildren();
+      return;
+    }
     const rows = view.leakage.map((l) => ({
-      head: `${l.cut}번째 층 뒤${l.cut === ctx.values.cut ? ' (선택)' : ''}`,
-      className: l.cut === ctx.values.cut ? 'is-selected' : undefined,
+      head: `${l.cut}번째 층 뒤${l.cut === v.cut ? ' (선택)' : ''}`,
+      className: l.cut === v.cut ? 'is-selected' : undefined,
       cells: [count(l.width) + (l.featuresUsed < l.width ? ` (${count(l.featuresUsed)}개 사용)` : ''), l.reconstructionError.toFixed(3), l.mse.toFixed(4)],
     }));
     const columns = ['분할 지점', '너비 q', '상대 복원 오차', '값 하나당 제곱 오차'];
     tableBox.replaceChildren(dataTable({ caption: '분할 지점별 선형 디코더의 복원 오차', columns, rows }));
-  }
-
-  function draw() {
-    const v = ctx.values;
-    const view = run.state.view;
-    drawTable();
-    if (!view) {
-      for (const p of Object.values(pictures)) p.update(null);
-      chart.update({ points: [], selected: null });
-      return;
-    }
     chart.update({ points: view.leakage.map((l) => ({ cut: l.cut, width: l.width, error: l.reconstructionError })), selected: v.cut });
     const digit = Number(v.digit);
     const ex = view.examples.find((e) => e.label === digit) ?? view.examples[0];
