@@ -10,6 +10,7 @@ import { clientsPerRound } from '~/engine/selection';
 import { monotone, orderAgreement, ranksOf, speedup } from '~/engine/metrics';
 import { create as createRankBars, type RankRow } from '../renderers/rank-bars';
 import { create as createBandChart } from '../renderers/band-chart';
+import { ACCURACY_AXIS } from '../renderers/line-chart';
 import { createLineKey } from '../renderers/line-key';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
@@ -40,9 +41,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
   const curves = createBandChart(q('[data-view="curves"]')!, {
     label: '설정별로 가장 빠른 학습률에서 잰, 지금까지의 최고 테스트 정확도',
     xLabel: '라운드',
-    yLabel: '정확도',
-    yDomain: [0, 1],
-    yPercent: true,
+    ...ACCURACY_AXIS,
     key: false,
     lines: [...SETTINGS.map((s, i) => ({ key: s.key, label: s.label, color: COLORS[i] })), { key: 'target', label: '목표', color: '#888888', dashed: true }],
   });

@@ -7,7 +7,7 @@
 import type { WidgetContext } from '~/runtime/widget';
 import { FLOAT_BYTES, totalBytes } from '~/engine/comm';
 import { inOrder } from '~/engine/sequence';
-import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
+import { ACCURACY_AXIS, create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createBars, type BarPart } from '../renderers/hbars';
 import { create as createPixels, squareUp, type PixelRenderer } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
@@ -47,9 +47,8 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
   const accChart = createLineChart(q('[data-view="accuracy"]')!, {
     label: '본 데이터 양(에폭)에 따른 네 방식의 테스트 정확도',
     xLabel: '본 데이터 (에폭)',
+    ...ACCURACY_AXIS,
     yLabel: '테스트 정확도',
-    yDomain: [0, 1],
-    yPercent: true,
     height: 230,
     series: RACE.map((m) => ({ key: m, label: METHOD_LABELS[m], color: METHOD_COLORS[m], dashed: m === 'fl' || m === 'splitfed' })),
   });
