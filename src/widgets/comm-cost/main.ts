@@ -12,7 +12,7 @@ import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/ki
 import { dataTable, span } from '../renderers/data-table';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
-import { formatBytes } from '../renderers/format';
+import { count, formatBytes } from '../renderers/format';
 import type { CommParams, CommValues } from './params';
 
 /** The methods the formulas cover, in the order they are listed. */
@@ -54,9 +54,11 @@ export function mount(ctx: WidgetContext<CommParams>) {
     return `${head} ${shown}: 클라이언트가 이보다 많으면 인계가 있는 분할 학습이, 적으면 연합 학습이 한 에폭에 적게 보냅니다.`;
   }
 
-  /** A table whose first column names the rows. */
-  const table = (caption: string, columns: string[], rows: (string | Node)[][]) =>
-    dataTable({ caption, columns, rows: rows.map(([head, ...cells]) => ({ head, cells })) });
+  /** A table with a row per client count K: its cells per method (then `extra` columns' cells). */
+  const byK = (caption: string, Ks: readonly number[], cells: (K: number) => (string | Node)[], extra: string[] = []) => {
+    const columns = ['클라이언트 수 K', ...METHODS.map((m) => METHOD_LABELS[m]), ...extra];
+    return dataTable({ caption, columns, rows: Ks.map((K) => ({ head: count(K), cells: cells(K) })) });
+  };
 
   let formulaFrame = 0;
   function drawFormula() {
@@ -64,24 +66,17 @@ export function mount(ctx: WidgetContext<CommParams>) {
     const v = varsOf(ctx.values);
     headline.textContent = crossoverText(v);
     formulaChart.update(formulaLines(v, 10_000));
-    const Ks = [10, 100, 1000, 10_000];
-    formulaTable.replaceChildren(
-      table(
-        '클라이언트 수별 한 에폭의 통신량(값의 수와 바이트)',
-        ['클라이언트 수 K', ...METHODS.map((m) => METHOD_LABELS[m]), '가장 적게 보내는 방식'],
-        Ks.map((K) => {
-          const b = methodEpochBytes(v, K);
-          const best = METHODS.reduce((a, m) => (b[m] < b[a] ? m : a), METHODS[0]);
-          return [
-            K.toLocaleString('ko-KR'),
-            ...METHODS.map((m) =>
-              span(m === best ? 'cc__cell is-best' : 'cc__cell', formatBytes(b[m]), span('cc__count', `값 ${formatKoreanCount(b[m] / FLOAT_BYTES)}개`)),
-            ),
-            METHOD_LABELS[best],
-          ];
-        }),
-      ),
-    );
+    const cells = (K: number) => {
+      const b = methodEpochBytes(v, K);
+      const best = METHODS.reduce((a, m) => (b[m] < b[a] ? m : a), METHODS[0]);
+      return [
+        ...METHODS.map((m) =>
+          span(m === best ? 'cc__cell is-best' : 'cc__cell', formatBytes(b[m]), span('cc__count', `값 ${formatKoreanCount(b[m] / FLOAT_BYTES)}개`)),
+        ),
+        METHOD_LABELS[best],
+      ];
+    };
+    formulaTable.replaceChildren(byK('클라이언트 수별 한 에폭의 통신량(값의 수와 바이트)', [10, 100, 1000, 10_000], cells, ['가장 적게 보내는 방식']));
     ctx.announce(summary());
   }
 
@@ -140,22 +135,19 @@ export function mount(ctx: WidgetContext<CommParams>) {
     const pointsOf = (m: CommMethod) => measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes }));
     const dots: LogDots[] = METHODS.map((m) => ({ ...styleOf(m), symbol: SYMBOL[m], points: pointsOf(m) }));
     measuredChart.update({ ...formulaLines(mv, 64), dots });
-    const rows = MEASURED_K.filter((K) => measured.some((x) => x.K === K)).map((K) => {
-      const f = methodEpochBytes(mv, K);
-      return [
-        K.toLocaleString('ko-KR'),
-        ...METHODS.map((m) => {
-          const hit = measured.find((x) => x.K === K && x.method === m);
-          if (!hit) return '…';
-          const ok = sameBytes(hit.bytes, f[m]);
-          const cell = span('', `${formatBytes(hit.bytes)} `, span(ok ? 'lab__ok' : 'lab__off', ok ? '✓' : `≠ 공식 ${formatBytes(f[m])}`));
-          // The table's η_c·N·K counts K hand-offs; with one client there is nobody to hand to.
-          if (!ok && m === 'slHandoff' && K === 1) cell.append(span('cc__count', '클라이언트가 한 명이면 넘길 상대가 없어 인계가 없습니다(공식은 K번으로 셈).'));
-          return cell;
-        }),
-      ];
-    });
-    measuredTable.replaceChildren(table('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', ['클라이언트 수 K', ...METHODS.map((m) => METHOD_LABELS[m])], rows));
+    const cells = (K: number) =>
+      METHODS.map((m) => {
+        const hit = measured.find((x) => x.K === K && x.method === m);
+        if (!hit) return '…';
+        const f = methodEpochBytes(mv, K)[m];
+        const ok = sameBytes(hit.bytes, f);
+        const cell = span('', `${formatBytes(hit.bytes)} `, span(ok ? 'lab__ok' : 'lab__off', ok ? '✓' : `≠ 공식 ${formatBytes(f)}`));
+        // The table's η_c·N·K counts K hand-offs; with one client there is nobody to hand to.
+        if (!ok && m === 'slHandoff' && K === 1) cell.append(span('cc__count', '클라이언트가 한 명이면 넘길 상대가 없어 인계가 없습니다(공식은 K번으로 셈).'));
+        return cell;
+      });
+    const Ks = MEASURED_K.filter((K) => measured.some((x) => x.K === K));
+    measuredTable.replaceChildren(byK('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', Ks, cells));
     root.dataset.matches = `${matchingCount(mv, measured)}/${measured.length}`;
   }
 
