@@ -43,7 +43,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
     const k = crossoverClients(v);
     const rows = clientGrid(max).map((K) => ({ K, b: methodEpochBytes(v, K) }));
     const series = METHODS.map((m) => ({ ...styleOf(m), dash: DASH[m], points: rows.map((r) => ({ x: r.K, y: r.b[m] })) }));
-    return { series, rules: [{ x: k, label: `교차점 K ≈ ${k >= 100 ? Math.round(k).toLocaleString('ko-KR') : k.toFixed(1)}` }], xDomain: [1, max] };
+    return { series, rules: [{ x: k, label: `교차점 K ≈ ${k >= 100 ? count(k) : k.toFixed(1)}` }], xDomain: [1, max] };
   }
 
   function crossoverText(v: CommVars): string {
@@ -131,7 +131,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
       return;
     }
     const k = crossoverClients(mv);
-    setupLine.textContent = `실측 모델: N = ${mv.N.toLocaleString('ko-KR')}, p = ${mv.p.toLocaleString('ko-KR')}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
+    setupLine.textContent = `실측 모델: N = ${count(mv.N)}, p = ${count(mv.p)}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
     const pointsOf = (m: CommMethod) => measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes }));
     const dots: LogDots[] = METHODS.map((m) => ({ ...styleOf(m), symbol: SYMBOL[m], points: pointsOf(m) }));
     measuredChart.update({ ...formulaLines(mv, 64), dots });
@@ -154,7 +154,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
   function summary(): string {
     const v = varsOf(ctx.values);
     const at = methodEpochBytes(v, 100);
-    const head = `N = ${v.N.toLocaleString('ko-KR')}, p = ${v.p.toLocaleString('ko-KR')}, q = ${v.q}, η_c = ${v.etaC}. ${crossoverText(v)} 클라이언트 100명일 때 한 에폭에 연합 학습 ${formatBytes(at.fl)}, 분할 학습 ${formatBytes(at.sl)}, 인계가 있는 분할 학습 ${formatBytes(at.slHandoff)}, SplitFed ${formatBytes(at.splitfed)}.`;
+    const head = `N = ${count(v.N)}, p = ${count(v.p)}, q = ${v.q}, η_c = ${v.etaC}. ${crossoverText(v)} 클라이언트 100명일 때 한 에폭에 연합 학습 ${formatBytes(at.fl)}, 분할 학습 ${formatBytes(at.sl)}, 인계가 있는 분할 학습 ${formatBytes(at.slHandoff)}, SplitFed ${formatBytes(at.splitfed)}.`;
     const { measuredVars: mv, measured } = run.state;
     if (!mv) return `${head} 실측은 준비 중입니다.`;
     const state = run.status === 'finished' ? '측정을 마쳤습니다' : '측정 중입니다';

@@ -63,10 +63,10 @@ function nextJob(st: VersusState): VersusState {
   // A setting is done once it has tried every learning rate (endJob), so the next rate exists.
   const s = SETTINGS.findIndex((x) => !st.grid[x.key].done);
   if (s < 0) return { ...st, job: null };
-  const r = st.grid[SETTINGS[s].key];
-  const lrIndex = r.tried;
+  // The next rate of the first setting not done (its index is the number of rates it has tried).
+  const { tried: lrIndex, best } = st.grid[SETTINGS[s].key];
   // A rate that has used as many rounds as the best one so far cannot beat it.
-  const cap = r.best?.rounds != null ? Math.min(MAX_ROUNDS, Math.max(1, Math.ceil(r.best.rounds))) : MAX_ROUNDS;
+  const cap = best?.rounds != null ? Math.min(MAX_ROUNDS, Math.max(1, Math.ceil(best.rounds))) : MAX_ROUNDS;
   const config = toRunConfig(st.values, SETTINGS[s], LEARNING_RATES[lrIndex], cap);
   return { ...st, job: { s, lrIndex, cap, config, accuracies: [] }, started: st.started + 1 };
 }

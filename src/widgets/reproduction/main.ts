@@ -13,7 +13,7 @@ import { PARTITION_LABELS, formatRounds, formatSpeedup, speedupAgainst } from '~
 import { dataTable } from '../renderers/data-table';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
-import { pct } from '../renderers/format';
+import { count, pct } from '../renderers/format';
 import { create as createCurves, curveRows, type SettingCurve } from './curves-chart';
 import type { ReproParams } from './params';
 import { fromPage } from './results-params';
@@ -66,7 +66,7 @@ export function mount(ctx: WidgetContext<ReproParams>) {
     },
     onEvent: (e) => {
       if (e.type === 'run-started') {
-        run.ui.parameters(`2NN 모델 매개변수 ${e.parameters.toLocaleString('ko-KR')}개 · MNIST 학습 ${e.data.trainSize.toLocaleString('ko-KR')}장, 테스트 ${e.data.testSize.toLocaleString('ko-KR')}장`);
+        run.ui.parameters(`2NN 모델 매개변수 ${count(e.parameters)}개 · MNIST 학습 ${count(e.data.trainSize)}장, 테스트 ${count(e.data.testSize)}장`);
       } else if (e.type === 'run-diverged') {
         const r = run.state.records[run.state.current - 1];
         run.ui.alert(`${r.entry.label}: ${e.message}`);
@@ -114,7 +114,6 @@ export function mount(ctx: WidgetContext<ReproParams>) {
 
   function summary(): string {
     const { records, values: raced } = run.state;
-    const status = run.status;
     const head = `${PARTITION_LABELS[raced.partition]} 분할, 목표 정확도 ${raced.target}%`;
     const fedsgd = records.find((r) => r.entry.algorithm === 'fedsgd');
     const parts = records
@@ -125,8 +124,8 @@ export function mount(ctx: WidgetContext<ReproParams>) {
         const sp = r === fedsgd ? '' : `, FedSGD 대비 ${speedupText(fedsgd, r, raced.rounds)}`;
         return `${r.entry.label} ${roundsText(r, raced.rounds)}${sp}`;
       });
-    if (status === 'loading' && parts.length === 0) return `${head}: 학습을 준비하고 있습니다.`;
-    const tail = status === 'finished' ? ' 모든 설정을 마쳤습니다.' : status === 'paused' ? ' 일시정지.' : '';
+    if (run.status === 'loading' && parts.length === 0) return `${head}: 학습을 준비하고 있습니다.`;
+    const tail = run.status === 'finished' ? ' 모든 설정을 마쳤습니다.' : run.status === 'paused' ? ' 일시정지.' : '';
     return `${head}: ${parts.join('; ')}.${tail}`;
   }
 

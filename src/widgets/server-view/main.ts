@@ -9,12 +9,13 @@ import { create as createPixels, squareUp } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
 import { create as createCutError } from '../renderers/cut-error';
 import { dataTable } from '../renderers/data-table';
-import { count } from '../renderers/format';
+import { count, pct } from '../renderers/format';
 import { pixelSheet } from '../renderers/pixel-sheet';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import type { ServerViewParams } from './params';
-import { cutsOf, toRunConfig } from './config';
+import { cutRange } from '~/engine/split/cut';
+import { modelOf, toRunConfig } from './config';
 import { reduceView, type ViewState } from './state';
 
 /** What tests read. */
@@ -44,7 +45,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
 
   /** Keeps the cut inside the model's range (a notice says why when it had to move). */
   function fixCut() {
-    const { min, max } = cutsOf(ctx.values);
+    const { min, max } = cutRange(modelOf(ctx.values), 'vanilla');
     cutInput.max = String(max);
     cutInput.setAttribute('aria-valuemax', String(max));
     const to = Math.min(max, Math.max(min, ctx.values.cut));
@@ -82,11 +83,10 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
       } else if (e.type === 'round-metrics' && accuracy !== null) {
         const done = e.metrics.round >= (config?.epochs ?? 0);
         statusNote.textContent = done
-          ? `학습을 마쳤습니다(테스트 정확도 ${(accuracy * 100).toFixed(1)}%). 분할 지점마다 선형 디코더를 맞추고 있습니다…`
-          : `모델을 학습하고 있습니다 (에폭 ${e.metrics.round}/${config?.epochs}, 테스트 정확도 ${(accuracy * 100).toFixed(1)}%).`;
+          ? `학습을 마쳤습니다(테스트 정확도 ${pct(accuracy)}). 분할 지점마다 선형 디코더를 맞추고 있습니다…`
+          : `모델을 학습하고 있습니다 (에폭 ${e.metrics.round}/${config?.epochs}, 테스트 정확도 ${pct(accuracy)}).`;
       } else if (e.type === 'server-view') {
-        const acc = accuracy !== null ? (accuracy * 100).toFixed(1) : '?';
-        statusNote.textContent = `학습을 마친 모델(테스트 정확도 ${acc}%)로 계산했습니다. 디코더는 학습 데이터로 맞추고, 그림의 예제는 학습에 쓰지 않은 테스트 데이터입니다.`;
+        statusNote.textContent = `학습을 마친 모델(테스트 정확도 ${accuracy !== null ? pct(accuracy) : '?%'})로 계산했습니다. 디코더는 학습 데이터로 맞추고, 그림의 예제는 학습에 쓰지 않은 테스트 데이터입니다.`;
         draw();
       }
     },
@@ -168,7 +168,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
     if (!view) return `${model}을(를) ${v.epochs}에폭 학습하고 서버가 받는 것을 계산하고 있습니다.`;
     const l = view.leakage.find((x) => x.cut === v.cut);
     const all = view.leakage.map((x) => `${x.cut}번째 층 뒤 ${x.reconstructionError.toFixed(2)}`).join(', ');
-    const acc = accuracy !== null ? `테스트 정확도 ${(accuracy * 100).toFixed(1)}%인 ` : '';
+    const acc = accuracy !== null ? `테스트 정확도 ${pct(accuracy)}인 ` : '';
     return `${acc}${model}, 숫자 ${v.digit}, 분할 지점 ${v.cut}번째 층 뒤: 스매시드 데이터 ${l ? count(l.width) : '?'}개 값에서 선형 디코더가 복원한 이미지의 상대 오차는 ${shown?.error?.toFixed(2) ?? '?'}입니다(테스트 예제 전체로는 ${l?.reconstructionError.toFixed(2) ?? '?'}). 분할 지점별 전체 오차: ${all}.`;
   }
 
