@@ -7,7 +7,7 @@
 import type { WidgetContext } from '~/runtime/widget';
 import { FLOAT_BYTES, clientGrid, crossoverClients, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
 import { MEASURED_K, MEASURE_JOBS as JOBS, formulaBytes, matchingCount, measureConfig, reduceMeasure, type MeasureState } from '~/engine/comm-runs';
-import { create as createLogLog, type LogDots, type LogLogData } from '../renderers/loglog';
+import { create as createLogLog, type LogLogData } from '../renderers/loglog';
 import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/kinds';
 import { dataTable, span } from '../renderers/data-table';
 import { Run } from '../kit/run';
@@ -132,9 +132,8 @@ export function mount(ctx: WidgetContext<CommParams>) {
     }
     const k = crossoverClients(mv);
     setupLine.textContent = `실측 모델: N = ${count(mv.N)}, p = ${count(mv.p)}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
-    const pointsOf = (m: CommMethod) => measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes }));
-    const dots: LogDots[] = METHODS.map((m) => ({ ...styleOf(m), symbol: SYMBOL[m], points: pointsOf(m) }));
-    measuredChart.update({ ...formulaLines(mv, 64), dots });
+    const points = (m: CommMethod) => measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes }));
+    measuredChart.update({ ...formulaLines(mv, 64), dots: METHODS.map((m) => ({ ...styleOf(m), symbol: SYMBOL[m], points: points(m) })) });
     const cells = (K: number) =>
       METHODS.map((m) => {
         const hit = measured.find((x) => x.K === K && x.method === m);

@@ -130,7 +130,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
   function describeNow() {
     const job = st().job;
     if (!job) return;
-    const best = job.accuracies.length ? Math.max(...job.accuracies) : NaN;
+    const best = Math.max(...job.accuracies);
     now.textContent = `지금: ${SETTINGS[job.s].label}, 학습률 ${LEARNING_RATES[job.lrIndex]} · 라운드 ${job.accuracies.length}/${job.cap}${Number.isFinite(best) ? ` · 최고 정확도 ${pct(best)}` : ''}`;
   }
 

@@ -32,7 +32,7 @@ const curveOf = (r: ReproRecord): SettingCurve => ({
   label: r.entry.label,
   lr: r.entry.lr,
   round: r.accuracies.map((_, i) => i + 1),
-  accuracy: r.accuracies,
+  accuracy: [...r.accuracies],
   best: monotone(r.accuracies),
 });
 

@@ -30,7 +30,6 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
   const statusNote = q('[data-status-note]')!;
   const cutInput = q<HTMLInputElement>('input[data-param="cut"]')!;
   const note = (key: string) => q(`[data-panel-note="${key}"]`);
-  const sub = (key: string) => q(`[data-panel-sub="${key}"]`);
   const tableBox = q('[data-view="leakage-table"]')!;
 
   const pictures = {
@@ -43,8 +42,14 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
 
   let shown: Shown | null = null;
 
-  /** Keeps the cut inside the model's range (a notice says why when it had to move). */
-  function fixCut() {
+  /**
+   * Fits the controls to the model: the MLP's layer settings mean nothing for the CNN (its layers
+   * are fixed), so they are disabled then; the cut stays inside the model's range (a notice says
+   * why when it had to move).
+   */
+  function fitToModel() {
+    const mlpOnly = root.querySelectorAll<HTMLInputElement>('input[data-param="layers"], input[data-param="units"]');
+    for (const input of mlpOnly) input.disabled = ctx.values.model === 'cnn';
     const { min, max } = cutRange(modelOf(ctx.values), 'vanilla');
     cutInput.max = String(max);
     cutInput.setAttribute('aria-valuemax', String(max));
@@ -53,14 +58,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
     ctx.notify(`이 모델에서 분할 지점은 ${min}부터 ${max}번째 층 뒤까지입니다. 분할 지점을 ${to}(으)로 옮겼습니다.`);
     ctx.set('cut', to);
   }
-  fixCut();
-
-  /** The MLP's layer settings mean nothing for the CNN (its layers are fixed): disabled then. */
-  function mlpOnly() {
-    const inputs = root.querySelectorAll<HTMLInputElement>('input[data-param="layers"], input[data-param="units"]');
-    for (const input of inputs) input.disabled = ctx.values.model === 'cnn';
-  }
-  mlpOnly();
+  fitToModel();
 
   const run: Run<ServerViewParams, ViewState> = new Run(ctx, {
     unit: '에폭',
@@ -148,7 +146,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
       const img = squareUp(at.smashed, at.shape.length === 3 ? at.shape : undefined);
       const tanh = v.act === 'tanh';
       pictures.smashed.update({ ...img, scale: tanh ? 'diverging' : 'magnitude', label: `분할 지점 ${at.cut}의 스매시드 데이터, 값 ${at.smashed.length}개` });
-      sub('smashed')!.textContent = `분할 지점 ${at.cut}의 스매시드 데이터`;
+      q('[data-panel-sub="smashed"]')!.textContent = `분할 지점 ${at.cut}의 스매시드 데이터`;
       note('smashed')!.textContent =
         at.shape.length === 3
           ? `${at.shape.join('×')} = 값 ${count(at.smashed.length)}개(채널마다 ${at.shape[0]}×${at.shape[1]} 타일 하나).`
@@ -184,9 +182,8 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
 
   return run.controller({
     update(_values, changed) {
-      if (changed.includes('model')) mlpOnly();
       // A model with fewer layers may move the cut (a nested, view-only update draws it).
-      fixCut();
+      fitToModel();
       if (changed.every((k) => k === 'digit' || k === 'cut')) draw();
     },
     destroy() {

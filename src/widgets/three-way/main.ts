@@ -166,7 +166,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     // The pictures change only when a run's server view arrives (or a run starts or ends).
     if (seenDirty) {
       seenDirty = false;
-      drawSeen();
+      for (const r of records) q(`[data-seen-note="${r.method}"]`)!.textContent = drawSeenOf(r);
     }
     drawSummary();
   }
@@ -180,10 +180,6 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
       return 'SplitFed V1의 곡선이 FedAvg의 곡선과 겹쳐 하나로 보입니다. 모든 클라이언트가 참여하면 SplitFed V1의 라운드는 계산으로는 FedAvg의 라운드와 같습니다. 클라이언트마다 앞부분과 서버 쪽 복사본으로 모델 전체를 자기 데이터로 학습하고, 두 부분을 같은 가중치로 평균하기 때문입니다.';
     }
     return '';
-  }
-
-  function drawSeen() {
-    for (const r of run.state.records) q(`[data-seen-note="${r.method}"]`)!.textContent = drawSeenOf(r);
   }
 
   /** Draws what the server received in `r`'s run; says it in words. */
