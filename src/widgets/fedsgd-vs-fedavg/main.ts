@@ -9,7 +9,7 @@ import type { WidgetContext } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { monotone, orderAgreement, ranksOf, speedup } from '~/engine/metrics';
 import { create as createRankBars, type RankRow } from '../renderers/rank-bars';
-import { create as createBandChart } from '../renderers/band-chart';
+import { create as createBandChart, type BandLineStyle } from '../renderers/band-chart';
 import { ACCURACY_AXIS } from '../renderers/line-chart';
 import { createLineKey } from '../renderers/line-key';
 import { Run } from '../kit/run';
@@ -38,17 +38,17 @@ export function mount(ctx: WidgetContext<VersusParams>) {
 
   const here = createRankBars(q('[data-view="here"]')!, { label: '이 브라우저에서 잰, 설정별로 목표 정확도까지 걸린 라운드 수', color: '#0a7d6c' });
   const paper = createRankBars(q('[data-view="paper"]')!, { label: '논문 표 2의 설정별 라운드 수', color: '#6a3d9a' });
+  const target = { key: 'target', label: '목표 정확도', color: '#888888', dashed: true };
+  const lines: BandLineStyle[] = [...SETTINGS.map((s, i) => ({ key: s.key, label: s.label, color: COLORS[i] })), target];
   const curves = createBandChart(q('[data-view="curves"]')!, {
     label: '설정별로 가장 빠른 학습률에서 잰, 지금까지의 최고 테스트 정확도',
     xLabel: '라운드',
     ...ACCURACY_AXIS,
     key: false,
-    lines: [...SETTINGS.map((s, i) => ({ key: s.key, label: s.label, color: COLORS[i] })), { key: 'target', label: '목표', color: '#888888', dashed: true }],
+    lines,
   });
-  createLineKey(q('[data-curve-key]')!).update([
-    ...SETTINGS.map((s, i) => ({ text: s.label, color: COLORS[i] })),
-    { text: '목표 정확도', color: '#888888', dash: '5 3' },
-  ]);
+  // The key of those lines is the list under the chart (seven entries would not fit in its top margin).
+  createLineKey(q('[data-curve-key]')!).update(lines.map((l) => ({ text: l.label, color: l.color, dash: l.dashed ? '5 3' : undefined })));
 
   /** Finished grids by settings, so going back to one shows it at once. */
   const cache = new Map<string, VersusState>();
