@@ -22,7 +22,7 @@ import {
   type RoundMetrics,
 } from '~/engine/index';
 import { addBytes, clientGrid, commVarsOf, methodBytes, splitEpochBytesOf, methodEpochBytes, sameBytes } from '~/engine/comm';
-import { MEASURE_JOBS, measureConfig } from '~/engine/comm-runs';
+import { MEASURE_JOBS, formulaBytes, matchingCount, measureConfig, reduceMeasure } from '~/engine/comm-runs';
 import { collect, defaultConfig, ofType, setup } from './engine-helpers';
 
 describe('communication formulas (Singh et al. 2019)', () => {
@@ -229,5 +229,13 @@ describe('the comparison pages: bytes per method, and the short runs that measur
     expect(methodBytes(counted(1), 'sl')).toBe(formula.sl);
     expect(sameBytes(methodBytes(counted(1), 'slHandoff'), formula.slHandoff)).toBe(true);
     expect(sameBytes(methodBytes(counted(2), 'splitfed'), formula.splitfed)).toBe(true);
+    // The page's reading of the same events: four points (SL twice), each equal to its formula.
+    const s = events.flat().reduce(reduceMeasure, { job: MEASURE_JOBS.indexOf(runs[0]), measured: [], measuredVars: null });
+    expect(s.job).toBe(MEASURE_JOBS.indexOf(runs[2]) + 1);
+    expect(s.measuredVars).toEqual(vars);
+    expect(s.measured.map((x) => x.method)).toEqual(['fl', 'sl', 'slHandoff', 'splitfed']);
+    expect(s.measured.map((x) => formulaBytes(vars, x))).toEqual([formula.fl, formula.sl, formula.slHandoff, formula.splitfed]);
+    expect(matchingCount(vars, s.measured)).toBe(4);
+    expect(matchingCount(vars, [{ K: 4, method: 'fl', bytes: formula.fl + 4 }])).toBe(0);
   });
 });

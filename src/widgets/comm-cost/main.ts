@@ -4,15 +4,15 @@
  * lower chart puts the same formulas for a small model next to what the engine counted while it
  * really trained that model, one short run per method and client count, in the worker.
  */
-import type { EngineEvent } from '~/engine/types';
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { FLOAT_BYTES, clientGrid, commVarsOf, crossoverClients, methodBytes, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
-import { MEASURED_K, MEASURE_JOBS as JOBS, measureConfig } from '~/engine/comm-runs';
-import { create as createLogLog, type LogSeries, type LogDots } from '../renderers/loglog';
+import type { WidgetContext } from '~/runtime/widget';
+import { FLOAT_BYTES, clientGrid, crossoverClients, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
+import { MEASURED_K, MEASURE_JOBS as JOBS, formulaBytes, matchingCount, measureConfig, reduceMeasure, type MeasureState } from '~/engine/comm-runs';
+import { create as createLogLog, type LogLogData } from '../renderers/loglog';
 import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/kinds';
 import { dataTable, span } from '../renderers/data-table';
-import { Run, type RunInspection } from '../kit/run';
-import { formatBytes } from '../renderers/format';
+import { Run } from '../kit/run';
+import { runJson } from '../kit/export';
+import { count, formatBytes } from '../renderers/format';
 import type { CommParams, CommValues } from './params';
 
 /** The methods the formulas cover, in the order they are listed. */
@@ -21,55 +21,10 @@ const DASH: Record<CommMethod, string | undefined> = { fl: undefined, sl: '2,3',
 const SYMBOL: Record<CommMethod, string> = { fl: 'circle', sl: 'square', slHandoff: 'triangle', splitfed: 'diamond' };
 const styleOf = (m: CommMethod) => ({ key: m, label: METHOD_LABELS[m], color: METHOD_COLORS[m] });
 
-interface Measured {
-  K: number;
-  method: CommMethod;
-  bytes: number;
-}
+/** What tests read. */
+export type CommInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
-/** What the measuring runs have counted so far. Pure reducer below. */
-export interface MeasureState {
-  /** The run under way (JOBS.length when all are done). */
-  job: number;
-  measured: readonly Measured[];
-  /** Measured setup (from the split run's run-started) once known. */
-  measuredVars: CommVars | null;
-}
-
-export function reduceMeasure(s: MeasureState, e: EngineEvent): MeasureState {
-  const job = JOBS[s.job];
-  if (!job) return s;
-  switch (e.type) {
-    case 'run-started':
-      return job.method === 'sl' ? { ...s, measuredVars: commVarsOf(e) ?? s.measuredVars } : s;
-    case 'round-metrics': {
-      // The split run counts for SL with hand-off too: the same bytes with the hand-offs added.
-      const methods: CommMethod[] = job.method === 'sl' ? ['sl', 'slHandoff'] : [job.method];
-      const add = methods.map((method) => ({ K: job.K, method, bytes: methodBytes(e.metrics.bytesByKind, method) }));
-      return { ...s, measured: [...s.measured, ...add] };
-    }
-    case 'run-finished':
-    case 'run-diverged':
-      return { ...s, job: s.job + 1 };
-    default:
-      return s;
-  }
-}
-
-/** The formula's bytes for a measured point. */
-const epochOf = (mv: CommVars, x: Measured) => methodEpochBytes(mv, x.K)[x.method];
-
-/** Measured values that equal their formula's. */
-const matching = (mv: CommVars, measured: readonly Measured[]) => measured.filter((x) => sameBytes(x.bytes, epochOf(mv, x))).length;
-
-export interface CommInspection extends RunInspection, MeasureState {
-  crossover: number;
-  vars: CommVars;
-  /** Runs done / planned. */
-  progress: [number, number];
-}
-
-export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommParams> & { inspect(): CommInspection } {
+export function mount(ctx: WidgetContext<CommParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const headline = q('[data-crossover]')!;
@@ -83,52 +38,45 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
 
   const varsOf = (v: CommValues): CommVars => ({ N: v.n, p: v.p, q: v.q, etaC: v.eta });
 
-  function seriesFor(v: CommVars, Ks: number[]): LogSeries[] {
-    const rows = Ks.map((K) => ({ K, b: methodEpochBytes(v, K) }));
-    return METHODS.map((m) => ({ ...styleOf(m), dash: DASH[m], points: rows.map((r) => ({ x: r.K, y: r.b[m] })) }));
+  /** A chart's formula lines up to `max` clients, and the crossover as a rule (the chart leaves one off its axis out). */
+  function formulaLines(v: CommVars, max: number): LogLogData {
+    const k = crossoverClients(v);
+    const rows = clientGrid(max).map((K) => ({ K, b: methodEpochBytes(v, K) }));
+    const series = METHODS.map((m) => ({ ...styleOf(m), dash: DASH[m], points: rows.map((r) => ({ x: r.K, y: r.b[m] })) }));
+    return { series, rules: [{ x: k, label: `교차점 K ≈ ${k >= 100 ? count(k) : k.toFixed(1)}` }], xDomain: [1, max] };
   }
 
-  function crossoverText(v: CommVars): { text: string; k: number } {
+  function crossoverText(v: CommVars): string {
     const k = crossoverClients(v);
     const head = '교차점 K* = 2pq / (N(2 − η_c)) ≈';
-    if (k < 1) return { k, text: `${head} ${k.toPrecision(2)}: 클라이언트가 한 명이어도 인계가 있는 분할 학습이 연합 학습보다 적게 보냅니다.` };
+    if (k < 1) return `${head} ${k.toPrecision(2)}: 클라이언트가 한 명이어도 인계가 있는 분할 학습이 연합 학습보다 적게 보냅니다.`;
     const shown = k >= 100 ? formatKoreanCount(k) : k.toFixed(1);
-    return { k, text: `${head} ${shown}: 클라이언트가 이보다 많으면 인계가 있는 분할 학습이, 적으면 연합 학습이 한 에폭에 적게 보냅니다.` };
+    return `${head} ${shown}: 클라이언트가 이보다 많으면 인계가 있는 분할 학습이, 적으면 연합 학습이 한 에폭에 적게 보냅니다.`;
   }
 
-  /** A table whose first column names the rows. */
-  const table = (caption: string, columns: string[], rows: (string | Node)[][]) =>
-    dataTable({ caption, columns, rows: rows.map(([head, ...cells]) => ({ head, cells })) });
+  /** A table with a row per client count K: its cells per method (then `extra` columns' cells). */
+  const byK = (caption: string, Ks: readonly number[], cells: (K: number) => (string | Node)[], extra: string[] = []) => {
+    const columns = ['클라이언트 수 K', ...METHODS.map((m) => METHOD_LABELS[m]), ...extra];
+    return dataTable({ caption, columns, rows: Ks.map((K) => ({ head: count(K), cells: cells(K) })) });
+  };
 
   let formulaFrame = 0;
   function drawFormula() {
     formulaFrame = 0;
     const v = varsOf(ctx.values);
-    const { text, k } = crossoverText(v);
-    headline.textContent = text;
-    formulaChart.update({
-      series: seriesFor(v, clientGrid(10_000)),
-      rules: k >= 1 && k <= 10_000 ? [{ x: k, label: `교차점 K ≈ ${k >= 100 ? Math.round(k).toLocaleString('ko-KR') : k.toFixed(1)}` }] : [],
-      xDomain: [1, 10_000],
-    });
-    const Ks = [10, 100, 1000, 10_000];
-    formulaTable.replaceChildren(
-      table(
-        '클라이언트 수별 한 에폭의 통신량(값의 수와 바이트)',
-        ['클라이언트 수 K', ...METHODS.map((m) => METHOD_LABELS[m]), '가장 적게 보내는 방식'],
-        Ks.map((K) => {
-          const b = methodEpochBytes(v, K);
-          const best = METHODS.reduce((a, m) => (b[m] < b[a] ? m : a), METHODS[0]);
-          return [
-            K.toLocaleString('ko-KR'),
-            ...METHODS.map((m) =>
-              span(m === best ? 'cc__cell is-best' : 'cc__cell', formatBytes(b[m]), span('cc__count', `값 ${formatKoreanCount(b[m] / FLOAT_BYTES)}개`)),
-            ),
-            METHOD_LABELS[best],
-          ];
-        }),
-      ),
-    );
+    headline.textContent = crossoverText(v);
+    formulaChart.update(formulaLines(v, 10_000));
+    const cells = (K: number) => {
+      const b = methodEpochBytes(v, K);
+      const best = METHODS.reduce((a, m) => (b[m] < b[a] ? m : a), METHODS[0]);
+      return [
+        ...METHODS.map((m) =>
+          span(m === best ? 'cc__cell is-best' : 'cc__cell', formatBytes(b[m]), span('cc__count', `값 ${formatKoreanCount(b[m] / FLOAT_BYTES)}개`)),
+        ),
+        METHOD_LABELS[best],
+      ];
+    };
+    formulaTable.replaceChildren(byK('클라이언트 수별 한 에폭의 통신량(값의 수와 바이트)', [10, 100, 1000, 10_000], cells, ['가장 적게 보내는 방식']));
     ctx.announce(summary());
   }
 
@@ -159,22 +107,16 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
           columns: ['clients', 'method', 'measured_bytes', 'formula_bytes'],
           rows: () => {
             const mv = run.state.measuredVars;
-            return run.state.measured.map((x) => ({ clients: x.K, method: x.method, measured_bytes: x.bytes, formula_bytes: mv ? epochOf(mv, x) : '' }));
+            return run.state.measured.map((x) => ({ clients: x.K, method: x.method, measured_bytes: x.bytes, formula_bytes: mv ? formulaBytes(mv, x) : '' }));
           },
         },
       },
-      json: {
-        file: 'comm-config',
-        value: () => ({
-          widget: 'comm-cost',
-          settings: ctx.values,
-          formulaVariables: varsOf(ctx.values),
-          crossover: crossoverClients(varsOf(ctx.values)),
-          measuredVariables: run.state.measuredVars,
-          measuredConfig: measureConfig('sl', 4, ctx.values.mw),
-          backend: run.backend,
-        }),
-      },
+      json: runJson('comm-config', 'comm-cost', () => ctx.values, () => run.backend, () => ({
+        formulaVariables: varsOf(ctx.values),
+        crossover: crossoverClients(varsOf(ctx.values)),
+        measuredVariables: run.state.measuredVars,
+        measuredConfig: measureConfig('sl', 4, ctx.values.mw),
+      })),
       prefix: 'comm',
       views: { formula: formulaChart, measured: measuredChart },
     },
@@ -189,43 +131,33 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
       return;
     }
     const k = crossoverClients(mv);
-    setupLine.textContent = `실측 모델: N = ${mv.N.toLocaleString('ko-KR')}, p = ${mv.p.toLocaleString('ko-KR')}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
-    const pointsOf = (m: CommMethod) => measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes }));
-    const dots: LogDots[] = METHODS.map((m) => ({ ...styleOf(m), symbol: SYMBOL[m], points: pointsOf(m) }));
-    measuredChart.update({
-      series: seriesFor(mv, clientGrid(64)),
-      dots,
-      rules: k >= 1 && k <= 64 ? [{ x: k, label: `교차점 K ≈ ${k.toFixed(1)}` }] : [],
-      xDomain: [1, 64],
-    });
-    const rows = MEASURED_K.filter((K) => measured.some((x) => x.K === K)).map((K) => {
-      const f = methodEpochBytes(mv, K);
-      return [
-        K.toLocaleString('ko-KR'),
-        ...METHODS.map((m) => {
-          const hit = measured.find((x) => x.K === K && x.method === m);
-          if (!hit) return '…';
-          const ok = sameBytes(hit.bytes, f[m]);
-          const cell = span('', `${formatBytes(hit.bytes)} `, span(ok ? 'lab__ok' : 'lab__off', ok ? '✓' : `≠ 공식 ${formatBytes(f[m])}`));
-          // The table's η_c·N·K counts K hand-offs; with one client there is nobody to hand to.
-          if (!ok && m === 'slHandoff' && K === 1) cell.append(span('cc__count', '클라이언트가 한 명이면 넘길 상대가 없어 인계가 없습니다(공식은 K번으로 셈).'));
-          return cell;
-        }),
-      ];
-    });
-    measuredTable.replaceChildren(table('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', ['클라이언트 수 K', ...METHODS.map((m) => METHOD_LABELS[m])], rows));
-    root.dataset.matches = `${matching(mv, measured)}/${measured.length}`;
+    setupLine.textContent = `실측 모델: N = ${count(mv.N)}, p = ${count(mv.p)}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
+    const points = (m: CommMethod) => measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes }));
+    measuredChart.update({ ...formulaLines(mv, 64), dots: METHODS.map((m) => ({ ...styleOf(m), symbol: SYMBOL[m], points: points(m) })) });
+    const cells = (K: number) =>
+      METHODS.map((m) => {
+        const hit = measured.find((x) => x.K === K && x.method === m);
+        if (!hit) return '…';
+        const f = methodEpochBytes(mv, K)[m];
+        const ok = sameBytes(hit.bytes, f);
+        const cell = span('', `${formatBytes(hit.bytes)} `, span(ok ? 'lab__ok' : 'lab__off', ok ? '✓' : `≠ 공식 ${formatBytes(f)}`));
+        // The table's η_c·N·K counts K hand-offs; with one client there is nobody to hand to.
+        if (!ok && m === 'slHandoff' && K === 1) cell.append(span('cc__count', '클라이언트가 한 명이면 넘길 상대가 없어 인계가 없습니다(공식은 K번으로 셈).'));
+        return cell;
+      });
+    const Ks = MEASURED_K.filter((K) => measured.some((x) => x.K === K));
+    measuredTable.replaceChildren(byK('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', Ks, cells));
+    root.dataset.matches = `${matchingCount(mv, measured)}/${measured.length}`;
   }
 
   function summary(): string {
     const v = varsOf(ctx.values);
-    const { text } = crossoverText(v);
     const at = methodEpochBytes(v, 100);
-    const head = `N = ${v.N.toLocaleString('ko-KR')}, p = ${v.p.toLocaleString('ko-KR')}, q = ${v.q}, η_c = ${v.etaC}. ${text} 클라이언트 100명일 때 한 에폭에 연합 학습 ${formatBytes(at.fl)}, 분할 학습 ${formatBytes(at.sl)}, 인계가 있는 분할 학습 ${formatBytes(at.slHandoff)}, SplitFed ${formatBytes(at.splitfed)}.`;
+    const head = `N = ${count(v.N)}, p = ${count(v.p)}, q = ${v.q}, η_c = ${v.etaC}. ${crossoverText(v)} 클라이언트 100명일 때 한 에폭에 연합 학습 ${formatBytes(at.fl)}, 분할 학습 ${formatBytes(at.sl)}, 인계가 있는 분할 학습 ${formatBytes(at.slHandoff)}, SplitFed ${formatBytes(at.splitfed)}.`;
     const { measuredVars: mv, measured } = run.state;
     if (!mv) return `${head} 실측은 준비 중입니다.`;
     const state = run.status === 'finished' ? '측정을 마쳤습니다' : '측정 중입니다';
-    return `${head} 실측: ${state}. 측정한 ${measured.length}개 값 중 ${matching(mv, measured)}개가 공식과 정확히 같습니다.`;
+    return `${head} 실측: ${state}. 측정한 ${measured.length}개 값 중 ${matchingCount(mv, measured)}개가 공식과 정확히 같습니다.`;
   }
 
   drawFormula();
@@ -250,7 +182,8 @@ export function mount(ctx: WidgetContext<CommParams>): WidgetController<CommPara
       ...run.state,
       crossover: crossoverClients(varsOf(ctx.values)),
       vars: varsOf(ctx.values),
-      progress: [Math.min(run.state.job, JOBS.length), JOBS.length],
+      /** Runs done / planned. */
+      progress: [Math.min(run.state.job, JOBS.length), JOBS.length] as [number, number],
     }),
   });
 }

@@ -9,7 +9,8 @@ import type { WidgetContext } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { monotone, orderAgreement, ranksOf, speedup } from '~/engine/metrics';
 import { create as createRankBars, type RankRow } from '../renderers/rank-bars';
-import { create as createBandChart } from '../renderers/band-chart';
+import { create as createBandChart, type BandLineStyle } from '../renderers/band-chart';
+import { ACCURACY_AXIS } from '../renderers/line-chart';
 import { createLineKey } from '../renderers/line-key';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
@@ -17,7 +18,7 @@ import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';
 import { params, type VersusParams, type VersusValues } from './params';
-import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig } from './config';
+import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig, type Setting } from './config';
 import { initVersus, measured, reduceVersus, type VersusState } from './state';
 
 /** Line colours of the settings in the curves chart (Okabe–Ito; FedSGD black). */
@@ -29,32 +30,25 @@ export type VersusInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 export function mount(ctx: WidgetContext<VersusParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const now = q('[data-now]');
-  const verdict = q('[data-verdict]');
-  const hereTitle = q('[data-here-title]');
-  const paperTitle = q('[data-paper-title]');
-  const runsBox = q('[data-runs]');
-  const curvesView = q('[data-view="curves"]')!;
+  const now = q('[data-now]')!;
+  const verdict = q('[data-verdict]')!;
+  const hereTitle = q('[data-here-title]')!;
+  const paperTitle = q('[data-paper-title]')!;
+  const runsBox = q('[data-runs]')!;
 
   const here = createRankBars(q('[data-view="here"]')!, { label: '이 브라우저에서 잰, 설정별로 목표 정확도까지 걸린 라운드 수', color: '#0a7d6c' });
   const paper = createRankBars(q('[data-view="paper"]')!, { label: '논문 표 2의 설정별 라운드 수', color: '#6a3d9a' });
-  const curves = createBandChart(curvesView, {
+  const target = { key: 'target', label: '목표 정확도', color: '#888888', dashed: true };
+  const lines: BandLineStyle[] = [...SETTINGS.map((s, i) => ({ key: s.key, label: s.label, color: COLORS[i] })), target];
+  const curves = createBandChart(q('[data-view="curves"]')!, {
     label: '설정별로 가장 빠른 학습률에서 잰, 지금까지의 최고 테스트 정확도',
     xLabel: '라운드',
-    yLabel: '정확도',
-    yDomain: [0, 1],
-    yPercent: true,
+    ...ACCURACY_AXIS,
     key: false,
-    lines: [...SETTINGS.map((s, i) => ({ key: s.key, label: s.label, color: COLORS[i] })), { key: 'target', label: '목표', color: '#888888', dashed: true }],
+    lines,
   });
-  const curveKey = document.createElement('ul');
-  curveKey.className = 'fw__client-key fw__curve-key';
-  curveKey.setAttribute('aria-label', '곡선의 설정');
-  curvesView.after(curveKey);
-  createLineKey(curveKey).update([
-    ...SETTINGS.map((s, i) => ({ text: s.label, color: COLORS[i] })),
-    { text: '목표 정확도', color: '#888888', dash: '5 3' },
-  ]);
+  // The key of those lines is the list under the chart (seven entries would not fit in its top margin).
+  createLineKey(q('[data-curve-key]')!).update(lines.map((l) => ({ text: l.label, color: l.color, dash: l.dashed ? '5 3' : undefined })));
 
   /** Finished grids by settings, so going back to one shows it at once. */
   const cache = new Map<string, VersusState>();
@@ -66,6 +60,8 @@ export function mount(ctx: WidgetContext<VersusParams>) {
   const st = () => run.state;
   /** The paper's rounds per setting for the partition chosen now. */
   const paperRounds = () => SETTINGS.map((s) => s.paper[ctx.values.partition]);
+  /** A bar's words: its rounds, then for a FedAvg setting (not the first) its speed-up against FedSGD. */
+  const barText = (rounds: string, i: number, sp: number | null) => `${rounds}${i > 0 && sp !== null ? ` · ${sp.toFixed(1)}×` : ''}`;
 
   const run: Run<VersusParams, VersusState> = new Run(ctx, {
     init: () => {
@@ -88,8 +84,8 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     onEnd: () => {
       if (!fromCache) cache.set(cacheKey(ctx.values), st());
       drawRows();
-      if (now)
-        now.textContent = fromCache ? `이 조건은 이미 실행했습니다 (실행 ${st().finished.length}번). ‘처음부터’를 누르면 다시 학습합니다.` : `모든 설정을 마쳤습니다 (실행 ${st().finished.length}번).`;
+      const runs = st().finished.length;
+      now.textContent = fromCache ? `이 조건은 이미 실행했습니다 (실행 ${runs}번). ‘처음부터’를 누르면 다시 학습합니다.` : `모든 설정을 마쳤습니다 (실행 ${runs}번).`;
       draw();
     },
     progress: (s) =>
@@ -133,15 +129,15 @@ export function mount(ctx: WidgetContext<VersusParams>) {
 
   function describeNow() {
     const job = st().job;
-    if (!job || !now) return;
-    const best = job.accuracies.length ? Math.max(...job.accuracies) : NaN;
+    if (!job) return;
+    const best = Math.max(...job.accuracies);
     now.textContent = `지금: ${SETTINGS[job.s].label}, 학습률 ${LEARNING_RATES[job.lrIndex]} · 라운드 ${job.accuracies.length}/${job.cap}${Number.isFinite(best) ? ` · 최고 정확도 ${pct(best)}` : ''}`;
   }
 
   /** Redraws the runs table when a run has finished since it was last drawn (or when `force`d). */
   function drawRows(force = false) {
     const done = st().finished;
-    if (!runsBox || (!force && done.length === rowsShown)) return;
+    if (!force && done.length === rowsShown) return;
     rowsShown = done.length;
     const rows = done.map(({ setting, run: r }) => ({
       head: SETTINGS.find((s) => s.key === setting)!.label,
@@ -164,8 +160,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
       const row = { key: s.key, label: s.label, value, rank: done ? ranks[i] : null, baseline: i === 0 };
       if (value === null && done) return { ...row, state: 'missed', text: `> ${MAX_ROUNDS}` };
       if (value === null) return { ...row, ...(runningKey === s.key ? { state: 'running', text: '학습 중' } : { state: 'waiting', text: '대기' }) };
-      const sp = i > 0 ? speedup(base, value) : null;
-      return { ...row, state: 'done', text: `${value.toFixed(1)}${sp !== null ? ` · ${sp.toFixed(1)}×` : ''}${done ? '' : ' …'}` };
+      return { ...row, state: 'done', text: `${barText(value.toFixed(1), i, speedup(base, value))}${done ? '' : ' …'}` };
     });
     const finite = values.filter((x): x is number => x !== null);
     // A setting that never reached the target is drawn to the cap, so the axis must reach it.
@@ -174,15 +169,11 @@ export function mount(ctx: WidgetContext<VersusParams>) {
 
     const p = paperRounds();
     const pr = ranksOf(p);
-    paper.update({
-      rows: SETTINGS.map((s, i): RankRow => {
-        const text = `${p[i]}${i > 0 ? ` · ${(p[0] / p[i]).toFixed(1)}×` : ''}`;
-        return { key: s.key, label: s.label, value: p[i], state: 'done', text, rank: pr[i], baseline: i === 0 };
-      }),
-      max: Math.max(...p) * 1.05,
-    });
-    if (hereTitle) hereTitle.textContent = `이 브라우저에서 (digits, 목표 ${pct(Number(v.target), 0)})`;
-    if (paperTitle) paperTitle.textContent = `논문 표 2 (MNIST, CNN, 목표 99%, ${v.partition === 'iid' ? 'IID' : '극단적 Non-IID'})`;
+    const paperRow = (s: Setting, i: number): RankRow =>
+      ({ key: s.key, label: s.label, value: p[i], state: 'done', text: barText(String(p[i]), i, speedup(p[0], p[i])), rank: pr[i], baseline: i === 0 });
+    paper.update({ rows: SETTINGS.map(paperRow), max: Math.max(...p) * 1.05 });
+    hereTitle.textContent = `이 브라우저에서 (digits, 목표 ${pct(Number(v.target), 0)})`;
+    paperTitle.textContent = `논문 표 2 (MNIST, CNN, 목표 99%, ${v.partition === 'iid' ? 'IID' : '극단적 Non-IID'})`;
 
     // Curves: each setting's best run so far (or the one running now), as best-so-far accuracy.
     const lines: { x: number; y: number; series: string }[] = [];
@@ -196,7 +187,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     });
     lines.push({ x: 0, y: Number(v.target), series: 'target' }, { x: xMax, y: Number(v.target), series: 'target' });
     curves.update({ lines, xMax });
-    if (verdict) verdict.textContent = run.status === 'finished' ? verdictText() : '';
+    verdict.textContent = run.status === 'finished' ? verdictText() : '';
   }
 
   function verdictText(): string {
@@ -259,7 +250,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
           paper: Object.fromEntries(SETTINGS.map((x, i) => [x.key, paperRanks[i]!])),
         },
         current: s.job ? { setting: SETTINGS[s.job.s].key, lr: LEARNING_RATES[s.job.lrIndex], round: s.job.accuracies.length } : null,
-        config: fromCache ? null : s.last,
+        // inspectBase's config is the last run's: none for a grid shown from memory.
         fromCache,
       };
     },

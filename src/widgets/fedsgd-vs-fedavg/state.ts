@@ -23,7 +23,8 @@ export interface RunResult {
 }
 
 export interface SettingResult {
-  runs: readonly RunResult[];
+  /** Learning rates tried (the runs themselves are in `finished`). */
+  tried: number;
   /** The fastest run (the setting's answer), once one has reached the target. */
   best: RunResult | null;
   done: boolean;
@@ -49,14 +50,12 @@ export interface VersusState {
   finished: readonly { setting: string; run: RunResult }[];
   /** Number of runs started so far (the job key). */
   started: number;
-  /** The configuration of the latest run started (kept once the grid is complete). */
-  last: RunConfig | null;
 }
 
 /** The first run of a fresh grid. */
 export function initVersus(values: VersusValues): VersusState {
-  const grid = Object.fromEntries(SETTINGS.map((s) => [s.key, { runs: [], best: null, done: false }]));
-  return nextJob({ values, grid, job: null, finished: [], started: 0, last: null });
+  const grid = Object.fromEntries(SETTINGS.map((s) => [s.key, { tried: 0, best: null, done: false }]));
+  return nextJob({ values, grid, job: null, finished: [], started: 0 });
 }
 
 /** Chooses the next run (or none) after the grid changed. */
@@ -64,12 +63,12 @@ function nextJob(st: VersusState): VersusState {
   // A setting is done once it has tried every learning rate (endJob), so the next rate exists.
   const s = SETTINGS.findIndex((x) => !st.grid[x.key].done);
   if (s < 0) return { ...st, job: null };
-  const r = st.grid[SETTINGS[s].key];
-  const lrIndex = r.runs.length;
+  // The next rate of the first setting not done (its index is the number of rates it has tried).
+  const { tried: lrIndex, best } = st.grid[SETTINGS[s].key];
   // A rate that has used as many rounds as the best one so far cannot beat it.
-  const cap = r.best?.rounds != null ? Math.min(MAX_ROUNDS, Math.max(1, Math.ceil(r.best.rounds))) : MAX_ROUNDS;
+  const cap = best?.rounds != null ? Math.min(MAX_ROUNDS, Math.max(1, Math.ceil(best.rounds))) : MAX_ROUNDS;
   const config = toRunConfig(st.values, SETTINGS[s], LEARNING_RATES[lrIndex], cap);
-  return { ...st, job: { s, lrIndex, cap, config, accuracies: [] }, started: st.started + 1, last: config };
+  return { ...st, job: { s, lrIndex, cap, config, accuracies: [] }, started: st.started + 1 };
 }
 
 /** Records the current run's result and moves on. */
@@ -85,9 +84,8 @@ function endJob(st: VersusState, rounds: number | null, diverged: boolean): Vers
     diverged,
     accuracies: job.accuracies,
   };
-  const runs = [...res.runs, run];
   const best = rounds !== null && (res.best?.rounds == null || rounds < res.best.rounds) ? run : res.best;
-  const grid = { ...st.grid, [key]: { runs, best, done: runs.length >= LEARNING_RATES.length } };
+  const grid = { ...st.grid, [key]: { tried: res.tried + 1, best, done: res.tried + 1 >= LEARNING_RATES.length } };
   return nextJob({ ...st, grid, job: null, finished: [...st.finished, { setting: key, run }] });
 }
 

@@ -8,7 +8,8 @@
  * examples each instead of 100 × 600, and C = 0.1 as in the paper.
  */
 import type { RunConfig } from '~/engine/types';
-import { defaultLr, reproductionConfig, settingId, settingLabel, tidyLr, type ReproPartition, type ReproductionReport } from '~/data/reproduction';
+import { defaultLr, reproductionConfig, settingId, settingLabel, tidyLr } from '~/data/reproduction';
+import type { ReproPartition, ReproSetting, ReproductionReport } from '~/data/reproduction';
 import { FEDAVG_SETTINGS, type ReproValues } from './params';
 
 /** η the full-size run chose, by partition and setting id (what the page passes to the widget). */
@@ -24,16 +25,8 @@ export function chosenLrs(report: ReproductionReport | null): ChosenLrs {
 /** C, as in the paper. */
 export const FRACTION = 0.1;
 
-/** One run of the race. */
-export interface RaceEntry {
-  id: string;
-  label: string;
-  algorithm: 'fedsgd' | 'fedavg';
-  localEpochs: number;
-  batchSize: number | 'all';
-  /** η: the setting's own, times the reader's multiplier. */
-  lr: number;
-}
+/** One run of the race: a setting of the paper's table with its label, and η (the setting's own, times the reader's multiplier). */
+export type RaceEntry = Pick<ReproSetting, 'id' | 'algorithm' | 'localEpochs' | 'batchSize'> & { label: string; lr: number };
 
 /**
  * η per setting: the one the full-size run (`npm run reproduce`) chose for this partition, when

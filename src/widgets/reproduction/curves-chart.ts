@@ -8,6 +8,7 @@
  * an exported file; each setting also has its own dash pattern, so colour is never the only cue.
  */
 import * as Plot from '@observablehq/plot';
+import type { ReproCurve } from '~/data/reproduction';
 import type { ChartRenderer } from '../renderers/plot-image';
 import { framedChart, percent, xAxis, yAxis, type ChartFrame } from '../renderers/plot-parts';
 
@@ -27,17 +28,14 @@ function seriesStyle(id: string, index: number): { color: string; dash?: string;
   return { color: s.color, dash: s.dash, width: s.width ?? 2 };
 }
 
-/** One setting's run, as the committed results and the live rerun both give it. */
-export interface SettingCurve {
-  /** Setting id (picks the style). */
+/**
+ * One setting's run, as the committed results and the live rerun both give it: the setting's id
+ * (it picks the style), its label in the key (e.g. "FedAvg E=1, B=10"), η, and its curve.
+ */
+export interface SettingCurve extends ReproCurve {
   id: string;
-  /** Korean/English label in the key, e.g. "FedAvg E=1, B=10". */
   label: string;
   lr: number;
-  round: readonly number[];
-  /** Test accuracy in each round, and the best so far. */
-  accuracy: readonly number[];
-  best: readonly number[];
 }
 
 /** A curve's rows of the accuracy CSV, one per round. */

@@ -8,11 +8,12 @@
 import type { WidgetContext } from '~/runtime/widget';
 import { clientsPerRound } from '~/engine/selection';
 import { monotone } from '~/engine/metrics';
+import { inOrder } from '~/engine/sequence';
 import { PARTITION_LABELS, formatRounds, formatSpeedup, speedupAgainst } from '~/data/reproduction';
 import { dataTable } from '../renderers/data-table';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
-import { pct } from '../renderers/format';
+import { count, pct } from '../renderers/format';
 import { create as createCurves, curveRows, type SettingCurve } from './curves-chart';
 import type { ReproParams } from './params';
 import { fromPage } from './results-params';
@@ -31,7 +32,7 @@ const curveOf = (r: ReproRecord): SettingCurve => ({
   label: r.entry.label,
   lr: r.entry.lr,
   round: r.accuracies.map((_, i) => i + 1),
-  accuracy: r.accuracies,
+  accuracy: [...r.accuracies],
   best: monotone(r.accuracies),
 });
 
@@ -53,10 +54,7 @@ export function mount(ctx: WidgetContext<ReproParams>) {
   const run: Run<ReproParams, ReproState> = new Run(ctx, {
     init: () => initRepro({ ...ctx.values }, chosen),
     reduce: reduceRepro,
-    sequence: {
-      job: (s) => (s.current < s.records.length ? { key: String(s.current), config: s.records[s.current].config } : null),
-      ended: (s) => (s.records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished'),
-    },
+    sequence: inOrder((s) => s.records[s.current].config),
     progress: (s) => {
       const r = s.records[s.current];
       const n = s.records.length;
@@ -68,7 +66,7 @@ export function mount(ctx: WidgetContext<ReproParams>) {
     },
     onEvent: (e) => {
       if (e.type === 'run-started') {
-        run.ui.parameters(`2NN 모델 매개변수 ${e.parameters.toLocaleString('ko-KR')}개 · MNIST 학습 ${e.data.trainSize.toLocaleString('ko-KR')}장, 테스트 ${e.data.testSize.toLocaleString('ko-KR')}장`);
+        run.ui.parameters(`2NN 모델 매개변수 ${count(e.parameters)}개 · MNIST 학습 ${count(e.data.trainSize)}장, 테스트 ${count(e.data.testSize)}장`);
       } else if (e.type === 'run-diverged') {
         const r = run.state.records[run.state.current - 1];
         run.ui.alert(`${r.entry.label}: ${e.message}`);
@@ -99,20 +97,16 @@ export function mount(ctx: WidgetContext<ReproParams>) {
     },
   });
 
+  /** The curves and the table of the race. */
   function draw() {
-    const { records, values } = run.state;
-    const series = records.filter((r) => r.accuracies.length).map(curveOf);
-    chart.update({ series, curve: ctx.values.curve, target: values.target / 100, xMax: values.rounds });
-    drawTable();
-  }
-
-  function drawTable() {
     const { records, values: raced } = run.state;
+    const series = records.filter((r) => r.accuracies.length).map(curveOf);
+    chart.update({ series, curve: ctx.values.curve, target: raced.target / 100, xMax: raced.rounds });
     const fedsgd = records.find((r) => r.entry.algorithm === 'fedsgd');
     const rows = records.map((r) => {
-      const best = r.accuracies.length ? Math.max(...monotone(r.accuracies)) : NaN;
       const state = r.state === 'running' ? `학습 중 (${r.accuracies.length}라운드)` : r.state === 'waiting' ? '대기' : r.state === 'diverged' ? '발산' : roundsText(r, raced.rounds);
-      return { head: r.entry.label, cells: [String(r.entry.lr), state, speedupText(fedsgd, r, raced.rounds), pct(best)] };
+      // The best of no accuracy is -∞, written '—'.
+      return { head: r.entry.label, cells: [String(r.entry.lr), state, speedupText(fedsgd, r, raced.rounds), pct(Math.max(...monotone(r.accuracies)))] };
     });
     const caption = `${PARTITION_LABELS[raced.partition]}, 클라이언트 ${raced.clients}명(라운드마다 ${clientsPerRound(FRACTION, raced.clients)}명), 목표 ${raced.target}%`;
     tableEl.replaceChildren(dataTable({ caption, captionClass: '', columns: ['설정', '학습률 η', '목표까지', 'FedSGD 대비', '최고 정확도'], rows }));
@@ -120,7 +114,6 @@ export function mount(ctx: WidgetContext<ReproParams>) {
 
   function summary(): string {
     const { records, values: raced } = run.state;
-    const status = run.status;
     const head = `${PARTITION_LABELS[raced.partition]} 분할, 목표 정확도 ${raced.target}%`;
     const fedsgd = records.find((r) => r.entry.algorithm === 'fedsgd');
     const parts = records
@@ -131,8 +124,8 @@ export function mount(ctx: WidgetContext<ReproParams>) {
         const sp = r === fedsgd ? '' : `, FedSGD 대비 ${speedupText(fedsgd, r, raced.rounds)}`;
         return `${r.entry.label} ${roundsText(r, raced.rounds)}${sp}`;
       });
-    if (status === 'loading' && parts.length === 0) return `${head}: 학습을 준비하고 있습니다.`;
-    const tail = status === 'finished' ? ' 모든 설정을 마쳤습니다.' : status === 'paused' ? ' 일시정지.' : '';
+    if (run.status === 'loading' && parts.length === 0) return `${head}: 학습을 준비하고 있습니다.`;
+    const tail = run.status === 'finished' ? ' 모든 설정을 마쳤습니다.' : run.status === 'paused' ? ' 일시정지.' : '';
     return `${head}: ${parts.join('; ')}.${tail}`;
   }
 

@@ -8,10 +8,10 @@ import { CURVE } from './results-params';
 
 /** The FedAvg settings the reader can add to the race against FedSGD, as in the paper's Table 2. */
 export const FEDAVG_SETTINGS = [
-  { key: 'e1b10', id: 'e1-b10', localEpochs: 1, batchSize: 10 },
-  { key: 'e1b50', id: 'e1-b50', localEpochs: 1, batchSize: 50 },
-  { key: 'e5ball', id: 'e5-ball', localEpochs: 5, batchSize: 'all' },
-  { key: 'e5b10', id: 'e5-b10', localEpochs: 5, batchSize: 10 },
+  { key: 'e1b10', localEpochs: 1, batchSize: 10 },
+  { key: 'e1b50', localEpochs: 1, batchSize: 50 },
+  { key: 'e5ball', localEpochs: 5, batchSize: 'all' },
+  { key: 'e5b10', localEpochs: 5, batchSize: 10 },
 ] as const;
 
 export const params = {

@@ -42,9 +42,7 @@ export function mount(ctx: WidgetContext<ResultsParams>): WidgetController<Resul
   draw(ctx.values);
 
   return {
-    update(values) {
-      draw(values);
-    },
+    update: draw,
     action(name, trigger) {
       exportAction(name, trigger, exports(), ctx.notify);
     },

@@ -5,6 +5,7 @@
  */
 import type { EngineEvent, RunConfig } from '~/engine/types';
 import { roundsToTarget } from '~/engine/metrics';
+import { putCurrent, type Sequence } from '~/engine/sequence';
 import { race, toRunConfig, type ChosenLrs, type RaceEntry } from './config';
 import type { ReproValues } from './params';
 
@@ -21,12 +22,9 @@ export interface ReproRecord {
   message?: string;
 }
 
-export interface ReproState {
+export interface ReproState extends Sequence<ReproRecord> {
   /** The settings the race was started with (the table and summary describe those). */
   values: ReproValues;
-  records: readonly ReproRecord[];
-  /** The run under way (records.length when all are done). */
-  current: number;
 }
 
 export function initRepro(values: ReproValues, chosen: ChosenLrs): ReproState {
@@ -34,11 +32,8 @@ export function initRepro(values: ReproValues, chosen: ChosenLrs): ReproState {
   return { values, records, current: 0 };
 }
 
-/** Ends the current run as `r` and starts the next one. */
-function advance(s: ReproState, r: ReproRecord): ReproState {
-  const next = s.current + 1;
-  return { ...s, current: next, records: s.records.map((x, i) => (i === s.current ? r : i === next ? { ...x, state: 'running' } : x)) };
-}
+/** What the next run's record gets when the current one ends. */
+const NEXT = { state: 'running' } as const;
 
 export function reduceRepro(s: ReproState, e: EngineEvent): ReproState {
   const r = s.records[s.current];
@@ -47,13 +42,12 @@ export function reduceRepro(s: ReproState, e: EngineEvent): ReproState {
     case 'round-metrics': {
       const accuracies = [...r.accuracies, e.metrics.testAccuracy];
       const rtt = roundsToTarget(accuracies, s.values.target / 100, CHANCE);
-      if (rtt !== null) return advance(s, { ...r, accuracies, roundsToTarget: rtt, state: 'target' });
-      return { ...s, records: s.records.map((x, i) => (i === s.current ? { ...r, accuracies } : x)) };
+      return rtt !== null ? putCurrent(s, { accuracies, roundsToTarget: rtt, state: 'target' }, NEXT) : putCurrent(s, { accuracies });
     }
     case 'run-finished':
-      return advance(s, { ...r, state: r.state === 'running' ? 'cap' : r.state });
+      return putCurrent(s, { state: r.state === 'running' ? 'cap' : r.state }, NEXT);
     case 'run-diverged':
-      return advance(s, { ...r, state: 'diverged', message: e.message });
+      return putCurrent(s, { state: 'diverged', message: e.message }, NEXT);
     default:
       return s;
   }

@@ -1,19 +1,13 @@
 /**
- * From the widget's settings to the engine's RunConfig, and the cut range of the chosen model.
- * Pure: no tfjs, so it runs on the page.
+ * From the widget's settings to the engine's RunConfig and the model it trains (the page keeps
+ * the cut inside that model's range). Pure: no tfjs, so it runs on the page.
  */
 import { defaultConfig } from '~/engine/config';
-import { cutRange } from '~/engine/split/cut';
 import type { ModelConfig, RunConfig } from '~/engine/types';
 import type { ServerViewValues } from './params';
 
 export function modelOf(v: ServerViewValues): ModelConfig {
   return { kind: v.model, hidden: Array.from({ length: v.layers }, () => v.units), activation: v.act };
-}
-
-/** The cuts the model has (every boundary between two layers). */
-export function cutsOf(v: ServerViewValues): { min: number; max: number } {
-  return cutRange(modelOf(v), 'vanilla');
 }
 
 /**

@@ -4,33 +4,32 @@
  * chosen digit and cut from it. Changing the digit or the cut only redraws; changing the model
  * trains again. Nothing is computed here but the layout of the pictures.
  */
-import type { CutLeakage } from '~/engine/types';
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { WidgetContext } from '~/runtime/widget';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
 import { create as createCutError } from '../renderers/cut-error';
 import { dataTable } from '../renderers/data-table';
-import { count } from '../renderers/format';
+import { count, pct } from '../renderers/format';
 import { pixelSheet } from '../renderers/pixel-sheet';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
+import { runJson } from '../kit/export';
 import type { ServerViewParams } from './params';
-import { cutsOf, toRunConfig } from './config';
+import { cutRange } from '~/engine/split/cut';
+import { modelOf, toRunConfig } from './config';
 import { reduceView, type ViewState } from './state';
 
-export interface ServerViewInspection extends RunInspection, Pick<ViewState, 'accuracy'> {
-  leakage: CutLeakage[];
-  /** What is drawn now: digit, cut, the example's error at that cut, values per picture. */
-  shown: { digit: number; cut: number; error: number | null; rawValues: number; updateValues: number; smashedValues: number; reconValues: number } | null;
-}
+/** What tests read. */
+export type ServerViewInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
+/** What is drawn now: digit, cut, the example's error at that cut, values per picture. */
+interface Shown { digit: number; cut: number; error: number; rawValues: number; updateValues: number; smashedValues: number; reconValues: number }
 
-export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<ServerViewParams> & { inspect(): ServerViewInspection } {
+export function mount(ctx: WidgetContext<ServerViewParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const statusNote = q('[data-status-note]');
-  const cutInput = q<HTMLInputElement>('input[data-param="cut"]');
+  const statusNote = q('[data-status-note]')!;
+  const cutInput = q<HTMLInputElement>('input[data-param="cut"]')!;
   const note = (key: string) => q(`[data-panel-note="${key}"]`);
-  const sub = (key: string) => q(`[data-panel-sub="${key}"]`);
   const tableBox = q('[data-view="leakage-table"]')!;
 
   const pictures = {
@@ -41,34 +40,31 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
   };
   const chart = createCutError(q('[data-view="leakage"]')!, { label: '분할 지점별 선형 디코더의 상대 복원 오차' });
 
-  let shown: ServerViewInspection['shown'] = null;
+  let shown: Shown | null = null;
 
-  /** Keeps the cut inside the model's range (a notice says why when it had to move). */
-  function fixCut() {
-    const { min, max } = cutsOf(ctx.values);
-    if (cutInput) {
-      cutInput.max = String(max);
-      cutInput.setAttribute('aria-valuemax', String(max));
-    }
+  /**
+   * Fits the controls to the model: the MLP's layer settings mean nothing for the CNN (its layers
+   * are fixed), so they are disabled then; the cut stays inside the model's range (a notice says
+   * why when it had to move).
+   */
+  function fitToModel() {
+    const mlpOnly = root.querySelectorAll<HTMLInputElement>('input[data-param="layers"], input[data-param="units"]');
+    for (const input of mlpOnly) input.disabled = ctx.values.model === 'cnn';
+    const { min, max } = cutRange(modelOf(ctx.values), 'vanilla');
+    cutInput.max = String(max);
+    cutInput.setAttribute('aria-valuemax', String(max));
     const to = Math.min(max, Math.max(min, ctx.values.cut));
     if (to === ctx.values.cut) return;
     ctx.notify(`이 모델에서 분할 지점은 ${min}부터 ${max}번째 층 뒤까지입니다. 분할 지점을 ${to}(으)로 옮겼습니다.`);
     ctx.set('cut', to);
   }
-  fixCut();
-
-  /** The MLP's layer settings mean nothing for the CNN (its layers are fixed): disabled then. */
-  function mlpOnly() {
-    const inputs = root.querySelectorAll<HTMLInputElement>('input[data-param="layers"], input[data-param="units"]');
-    for (const input of inputs) input.disabled = ctx.values.model === 'cnn';
-  }
-  mlpOnly();
+  fitToModel();
 
   const run: Run<ServerViewParams, ViewState> = new Run(ctx, {
     unit: '에폭',
     config: () => toRunConfig(ctx.values),
     options: () => ({ serverView: {} }),
-    init: (): ViewState => ({ config: null, parameters: 0, accuracy: null, view: null }),
+    init: (): ViewState => ({ parameters: 0, accuracy: null, view: null }),
     reduce: reduceView,
     divergedHint: '다른 시드나 설정으로 다시 학습해 보세요.',
     onReset: () => {
@@ -76,20 +72,19 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
       root.dataset.viewReady = 'false';
     },
     onEvent: (e) => {
-      const { config, accuracy } = run.state;
+      const { accuracy } = run.state;
+      const config = run.config();
       if (e.type === 'run-started') {
         run.ui.parameters(`모델 매개변수 ${count(e.parameters)}개 · 손글씨 숫자 학습 데이터 ${count(e.data.trainSize)}개`);
-        if (statusNote) statusNote.textContent = `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`;
+        statusNote.textContent = `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`;
         draw();
-      } else if (e.type === 'round-metrics' && statusNote && accuracy !== null) {
+      } else if (e.type === 'round-metrics' && accuracy !== null) {
         const done = e.metrics.round >= (config?.epochs ?? 0);
         statusNote.textContent = done
-          ? `학습을 마쳤습니다(테스트 정확도 ${(accuracy * 100).toFixed(1)}%). 분할 지점마다 선형 디코더를 맞추고 있습니다…`
-          : `모델을 학습하고 있습니다 (에폭 ${e.metrics.round}/${config?.epochs}, 테스트 정확도 ${(accuracy * 100).toFixed(1)}%).`;
+          ? `학습을 마쳤습니다(테스트 정확도 ${pct(accuracy)}). 분할 지점마다 선형 디코더를 맞추고 있습니다…`
+          : `모델을 학습하고 있습니다 (에폭 ${e.metrics.round}/${config?.epochs}, 테스트 정확도 ${pct(accuracy)}).`;
       } else if (e.type === 'server-view') {
-        if (statusNote) {
-          statusNote.textContent = `학습을 마친 모델(테스트 정확도 ${accuracy !== null ? (accuracy * 100).toFixed(1) : '?'}%)로 계산했습니다. 디코더는 학습 데이터로 맞추고, 그림의 예제는 학습에 쓰지 않은 테스트 데이터입니다.`;
-        }
+        statusNote.textContent = `학습을 마친 모델(테스트 정확도 ${accuracy !== null ? pct(accuracy) : '?%'})로 계산했습니다. 디코더는 학습 데이터로 맞추고, 그림의 예제는 학습에 쓰지 않은 테스트 데이터입니다.`;
         draw();
       }
     },
@@ -104,44 +99,33 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
             (run.state.view?.leakage ?? []).map((l) => ({ cut: l.cut, width: l.width, reconstruction_error: l.reconstructionError, mse: l.mse, ridge: l.ridge, features_used: l.featuresUsed })),
         },
       },
-      json: {
-        file: 'serverview-config',
-        value: () => ({
-          widget: 'server-view',
-          settings: ctx.values,
-          config: run.config() ?? toRunConfig(ctx.values),
-          parameters: run.state.parameters,
-          testAccuracy: run.state.accuracy,
-          leakage: run.state.view?.leakage ?? null,
-          backend: run.backend,
-        }),
-      },
+      json: runJson('serverview-config', 'server-view', () => ctx.values, () => run.backend, () => ({
+        config: run.config() ?? toRunConfig(ctx.values),
+        parameters: run.state.parameters,
+        testAccuracy: run.state.accuracy,
+        leakage: run.state.view?.leakage ?? null,
+      })),
       prefix: 'serverview',
       views: { panels: panelsSvg, leakage: chart },
     },
   });
 
-  function drawTable() {
+  function draw() {
+    const v = ctx.values;
     const view = run.state.view;
-    if (!view) return tableBox.replaceChildren();
+    if (!view) {
+      for (const p of Object.values(pictures)) p.update(null);
+      chart.update({ points: [], selected: null });
+      tableBox.replaceChildren();
+      return;
+    }
     const rows = view.leakage.map((l) => ({
-      head: `${l.cut}번째 층 뒤${l.cut === ctx.values.cut ? ' (선택)' : ''}`,
-      className: l.cut === ctx.values.cut ? 'is-selected' : undefined,
+      head: `${l.cut}번째 층 뒤${l.cut === v.cut ? ' (선택)' : ''}`,
+      className: l.cut === v.cut ? 'is-selected' : undefined,
       cells: [count(l.width) + (l.featuresUsed < l.width ? ` (${count(l.featuresUsed)}개 사용)` : ''), l.reconstructionError.toFixed(3), l.mse.toFixed(4)],
     }));
     const columns = ['분할 지점', '너비 q', '상대 복원 오차', '값 하나당 제곱 오차'];
     tableBox.replaceChildren(dataTable({ caption: '분할 지점별 선형 디코더의 복원 오차', columns, rows }));
-  }
-
-  function draw() {
-    const v = ctx.values;
-    const view = run.state.view;
-    drawTable();
-    if (!view) {
-      for (const p of Object.values(pictures)) p.update(null);
-      chart.update({ points: [], selected: null });
-      return;
-    }
     chart.update({ points: view.leakage.map((l) => ({ cut: l.cut, width: l.width, error: l.reconstructionError })), selected: v.cut });
     const digit = Number(v.digit);
     const ex = view.examples.find((e) => e.label === digit) ?? view.examples[0];
@@ -162,7 +146,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
       const img = squareUp(at.smashed, at.shape.length === 3 ? at.shape : undefined);
       const tanh = v.act === 'tanh';
       pictures.smashed.update({ ...img, scale: tanh ? 'diverging' : 'magnitude', label: `분할 지점 ${at.cut}의 스매시드 데이터, 값 ${at.smashed.length}개` });
-      sub('smashed')!.textContent = `분할 지점 ${at.cut}의 스매시드 데이터`;
+      q('[data-panel-sub="smashed"]')!.textContent = `분할 지점 ${at.cut}의 스매시드 데이터`;
       note('smashed')!.textContent =
         at.shape.length === 3
           ? `${at.shape.join('×')} = 값 ${count(at.smashed.length)}개(채널마다 ${at.shape[0]}×${at.shape[1]} 타일 하나).`
@@ -182,7 +166,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
     if (!view) return `${model}을(를) ${v.epochs}에폭 학습하고 서버가 받는 것을 계산하고 있습니다.`;
     const l = view.leakage.find((x) => x.cut === v.cut);
     const all = view.leakage.map((x) => `${x.cut}번째 층 뒤 ${x.reconstructionError.toFixed(2)}`).join(', ');
-    const acc = accuracy !== null ? `테스트 정확도 ${(accuracy * 100).toFixed(1)}%인 ` : '';
+    const acc = accuracy !== null ? `테스트 정확도 ${pct(accuracy)}인 ` : '';
     return `${acc}${model}, 숫자 ${v.digit}, 분할 지점 ${v.cut}번째 층 뒤: 스매시드 데이터 ${l ? count(l.width) : '?'}개 값에서 선형 디코더가 복원한 이미지의 상대 오차는 ${shown?.error?.toFixed(2) ?? '?'}입니다(테스트 예제 전체로는 ${l?.reconstructionError.toFixed(2) ?? '?'}). 분할 지점별 전체 오차: ${all}.`;
   }
 
@@ -198,9 +182,8 @@ export function mount(ctx: WidgetContext<ServerViewParams>): WidgetController<Se
 
   return run.controller({
     update(_values, changed) {
-      if (changed.includes('model')) mlpOnly();
       // A model with fewer layers may move the cut (a nested, view-only update draws it).
-      fixCut();
+      fitToModel();
       if (changed.every((k) => k === 'digit' || k === 'cut')) draw();
     },
     destroy() {

@@ -6,7 +6,8 @@
  */
 import type { WidgetContext } from '~/runtime/widget';
 import { FLOAT_BYTES, totalBytes } from '~/engine/comm';
-import { create as createLineChart, type LinePoint } from '../renderers/line-chart';
+import { inOrder } from '~/engine/sequence';
+import { ACCURACY_AXIS, create as createLineChart, type LinePoint } from '../renderers/line-chart';
 import { create as createBars, type BarPart } from '../renderers/hbars';
 import { create as createPixels, squareUp, type PixelRenderer } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
@@ -40,15 +41,14 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const summaryBox = q('[data-view="summary"]')!;
-  const bytesKey = q('[data-bytes-key]');
-  const accNote = q('[data-acc-note]');
+  const bytesKey = q('[data-bytes-key]')!;
+  const accNote = q('[data-acc-note]')!;
 
   const accChart = createLineChart(q('[data-view="accuracy"]')!, {
     label: '본 데이터 양(에폭)에 따른 네 방식의 테스트 정확도',
     xLabel: '본 데이터 (에폭)',
+    ...ACCURACY_AXIS,
     yLabel: '테스트 정확도',
-    yDomain: [0, 1],
-    yPercent: true,
     height: 230,
     series: RACE.map((m) => ({ key: m, label: METHOD_LABELS[m], color: METHOD_COLORS[m], dashed: m === 'fl' || m === 'splitfed' })),
   });
@@ -68,10 +68,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     options: () => ({ serverView: { cuts: [ctx.values.cut] } }),
     init: initRace,
     reduce: reduceRace,
-    sequence: {
-      job: (s) => (s.current < RACE.length ? { key: String(s.current), config: toRunConfig(RACE[s.current], ctx.values) } : null),
-      ended: (s) => (s.records.some((r) => r.state === 'diverged') ? 'diverged' : 'finished'),
-    },
+    sequence: inOrder((s) => toRunConfig(RACE[s.current], ctx.values)),
     progress: (s) => ({ done: s.current, total: RACE.length, text: `실행 ${s.current} / ${RACE.length}` }),
     onReset: () => {
       root.dataset.race = 'running';
@@ -143,7 +140,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     const pts: LinePoint[] = [];
     for (const r of records) for (const m of r.rows) pts.push({ x: epochsSeen(r.method, m.round, v), y: m.testAccuracy, series: r.method });
     accChart.update({ points: pts, xMax: Math.max(v.epochs, roundsOf(v) * v.local) });
-    if (accNote) accNote.textContent = overlapNote();
+    accNote.textContent = overlapNote();
 
     // Bytes by kind, stacked per method.
     const rowsLabel = records.map((r) => METHOD_LABELS[r.method]);
@@ -154,7 +151,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
       KIND_ORDER.filter((k) => (r.bytes[k] ?? 0) > 0).map((k) => ({ row: METHOD_LABELS[r.method], part: k, value: r.bytes[k]!, color: KIND_COLORS[k] })),
     );
     bytesChart.update({ rows: rowsLabel, parts, totals: totals((r) => formatBytes(totalBytes(r.bytes))) });
-    bytesKey?.replaceChildren(...KIND_ORDER.filter((k) => parts.some((p) => p.part === k)).map((k) => span('', ...kindName(k))));
+    bytesKey.replaceChildren(...KIND_ORDER.filter((k) => parts.some((p) => p.part === k)).map((k) => span('', ...kindName(k))));
 
     // Time: the parallel estimate (solid) and the rest of the sequential time (light).
     const tParts: BarPart[] = records
@@ -169,7 +166,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     // The pictures change only when a run's server view arrives (or a run starts or ends).
     if (seenDirty) {
       seenDirty = false;
-      drawSeen();
+      for (const r of records) q(`[data-seen-note="${r.method}"]`)!.textContent = drawSeenOf(r);
     }
     drawSummary();
   }
@@ -185,56 +182,51 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     return '';
   }
 
-  function drawSeen() {
-    const v = ctx.values;
-    for (const r of run.state.records) {
-      const note = q(`[data-seen-note="${r.method}"]`);
-      const ex = r.view?.examples.find((e) => e.label === DIGIT) ?? r.view?.examples[0];
-      if (!r.view || !ex) {
-        seen[r.method].update(null);
-        if (note) note.textContent = r.state === 'running' ? '학습 중…' : r.state === 'waiting' ? '차례를 기다리는 중' : '표시할 것이 없습니다.';
-        continue;
-      }
-      const [h, w] = r.view.inputShape;
-      const { config, data, parameters, clientParameters = 0, cutWidth = 0 } = r.start!;
-      if (r.method === 'centralized') {
-        seen.centralized.update({ values: ex.input, rows: h, cols: w, scale: 'ink', label: `중앙 서버가 받은 원본 이미지(숫자 ${ex.label})` });
-        if (note) note.textContent = `원본 이미지 ${count(data.trainSize)}장 전부와 그 레이블. 이 예제도 그대로입니다.`;
-      } else if (r.method === 'fl') {
-        const t = updateTiles(r.view, ex.update);
-        if (t) seen.fl.update({ ...t.image, scale: 'diverging', label: `이 예제 하나로 학습한 클라이언트가 보낼 매개변수 변화량(첫 층)` });
-        const sent = count(r.rows.length * config.clients);
-        if (note) note.textContent = `라운드마다 클라이언트의 모델(매개변수 ${count(parameters)}개), 모두 ${sent}번. 그림: 이 예제 하나로 한 걸음 학습한 변화량(첫 층).`;
-      } else {
-        const c = ex.cuts.find((x) => x.cut === v.cut) ?? ex.cuts[0];
-        if (c) {
-          const img = squareUp(c.smashed, c.shape.length === 3 ? c.shape : undefined);
-          seen[r.method].update({ ...img, scale: 'magnitude', label: `분할 지점 ${c.cut}에서 서버가 받은 이 예제의 스매시드 데이터` });
-        }
-        const sent = (r.bytes.smashed ?? 0) / (FLOAT_BYTES * Math.max(1, cutWidth));
-        const extra = r.method === 'splitfed' ? `, 라운드마다 클라이언트 쪽 모델(매개변수 ${count(clientParameters)}개)` : '';
-        if (note) note.textContent = `예제마다 스매시드 데이터 ${cutWidth}개와 레이블, 모두 ${count(sent)}번${extra}. 그림: 이 예제의 스매시드 데이터.`;
-      }
+  /** Draws what the server received in `r`'s run; says it in words. */
+  function drawSeenOf(r: RaceRecord): string {
+    const ex = r.view?.examples.find((e) => e.label === DIGIT) ?? r.view?.examples[0];
+    if (!r.view || !ex) {
+      seen[r.method].update(null);
+      return r.state === 'running' ? '학습 중…' : r.state === 'waiting' ? '차례를 기다리는 중' : '표시할 것이 없습니다.';
     }
+    const [h, w] = r.view.inputShape;
+    const { config, data, parameters, clientParameters = 0, cutWidth = 0 } = r.start!;
+    if (r.method === 'centralized') {
+      seen.centralized.update({ values: ex.input, rows: h, cols: w, scale: 'ink', label: `중앙 서버가 받은 원본 이미지(숫자 ${ex.label})` });
+      return `원본 이미지 ${count(data.trainSize)}장 전부와 그 레이블. 이 예제도 그대로입니다.`;
+    }
+    if (r.method === 'fl') {
+      const t = updateTiles(r.view, ex.update);
+      if (t) seen.fl.update({ ...t.image, scale: 'diverging', label: `이 예제 하나로 학습한 클라이언트가 보낼 매개변수 변화량(첫 층)` });
+      const sent = count(r.rows.length * config.clients);
+      return `라운드마다 클라이언트의 모델(매개변수 ${count(parameters)}개), 모두 ${sent}번. 그림: 이 예제 하나로 한 걸음 학습한 변화량(첫 층).`;
+    }
+    const c = ex.cuts.find((x) => x.cut === ctx.values.cut) ?? ex.cuts[0];
+    if (c) {
+      const img = squareUp(c.smashed, c.shape.length === 3 ? c.shape : undefined);
+      seen[r.method].update({ ...img, scale: 'magnitude', label: `분할 지점 ${c.cut}에서 서버가 받은 이 예제의 스매시드 데이터` });
+    }
+    const sent = (r.bytes.smashed ?? 0) / (FLOAT_BYTES * Math.max(1, cutWidth));
+    const extra = r.method === 'splitfed' ? `, 라운드마다 클라이언트 쪽 모델(매개변수 ${count(clientParameters)}개)` : '';
+    return `예제마다 스매시드 데이터 ${cutWidth}개와 레이블, 모두 ${count(sent)}번${extra}. 그림: 이 예제의 스매시드 데이터.`;
   }
 
   function drawSummary() {
     const rows = run.state.records.map((r) => {
-      const last = r.rows[r.rows.length - 1];
-      const best = r.rows.reduce((m, x) => Math.max(m, x.testAccuracy), -Infinity);
-      const epochs = last ? epochsSeen(r.method, last.round, ctx.values) : 0;
+      const last = r.rows.at(-1);
+      const time = (ms: number) => (r.wall > 0 ? secs(ms) : '—');
+      // pct writes '—' for a run without rounds (no last accuracy, and the best of none is -∞).
       const cells =
         r.state === 'waiting'
           ? ['대기', '—', '—', '—', '—', '—']
           : [
-              last ? pct(last.testAccuracy) : '—',
-              Number.isFinite(best) ? pct(best) : '—',
-              `${epochs}에폭`,
+              r.state === 'diverged' ? '발산' : pct(last?.testAccuracy ?? NaN),
+              pct(Math.max(...r.rows.map((x) => x.testAccuracy))),
+              `${last ? epochsSeen(r.method, last.round, ctx.values) : 0}에폭`,
               formatBytes(totalBytes(r.bytes)),
-              r.wall > 0 ? secs(r.wall) : '—',
-              r.wall > 0 ? secs(r.wall - r.parallelSaving) : '—',
+              time(r.wall),
+              time(r.wall - r.parallelSaving),
             ];
-      if (r.state === 'diverged') cells[0] = '발산';
       return { head: METHOD_LABELS[r.method], cells };
     });
     const columns = ['방식', '최종 테스트 정확도', '가장 높은 정확도', '본 데이터', '주고받은 데이터', '걸린 시간', '동시 계산 추정'];

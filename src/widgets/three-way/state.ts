@@ -6,6 +6,7 @@
  */
 import type { EngineEvent, MessageKind, RoundMetrics, ServerView } from '~/engine/types';
 import { addBytes } from '~/engine/comm';
+import { putCurrent, type Sequence } from '~/engine/sequence';
 import { RACE, type RaceMethod } from './config';
 
 /** Everything one method's run reported. */
@@ -24,10 +25,8 @@ export interface RaceRecord {
   message: string | null;
 }
 
-export interface RaceState {
-  records: readonly RaceRecord[];
-  /** Index of the run under way (RACE.length when all are done). */
-  current: number;
+/** The four runs in RACE order, and the one under way. */
+export interface RaceState extends Sequence<RaceRecord> {
   /** How long each client of the round in progress trained (ms, measured by the engine). */
   roundClientTimes: readonly number[];
 }
@@ -49,10 +48,9 @@ export const initRace = (): RaceState => ({ records: RACE.map(emptyRecord), curr
 export function reduceRace(s: RaceState, e: EngineEvent): RaceState {
   const r = s.records[s.current];
   if (!r) return s;
-  const put = (next: Partial<RaceRecord>, rest: Partial<RaceState> = {}): RaceState => ({ ...s, ...rest, records: s.records.map((x, i) => (i === s.current ? { ...x, ...next } : x)) });
   switch (e.type) {
     case 'run-started':
-      return put({ state: 'running', start: e }, { roundClientTimes: [] });
+      return { ...putCurrent(s, { state: 'running', start: e }), roundClientTimes: [] };
     case 'round-started':
       return { ...s, roundClientTimes: [] };
     case 'client-trained':
@@ -66,14 +64,14 @@ export function reduceRace(s: RaceState, e: EngineEvent): RaceState {
       const times = s.roundClientTimes;
       const saving = parallel && times.length > 1 ? times.reduce((a, b) => a + b, 0) - Math.max(...times) : 0;
       const bytes = addBytes(r.bytes, e.metrics.bytesByKind);
-      return put({ rows: [...r.rows, e.metrics], bytes, wall: r.wall + (e.ms ?? 0), parallelSaving: r.parallelSaving + saving }, { roundClientTimes: [] });
+      return { ...putCurrent(s, { rows: [...r.rows, e.metrics], bytes, wall: r.wall + (e.ms ?? 0), parallelSaving: r.parallelSaving + saving }), roundClientTimes: [] };
     }
     case 'server-view':
-      return put({ view: e });
+      return putCurrent(s, { view: e });
     case 'run-finished':
-      return { ...put({ state: 'done' }), current: s.current + 1 };
+      return putCurrent(s, { state: 'done' }, {});
     case 'run-diverged':
-      return { ...put({ state: 'diverged', message: e.message }), current: s.current + 1 };
+      return putCurrent(s, { state: 'diverged', message: e.message }, {});
     default:
       return s;
   }

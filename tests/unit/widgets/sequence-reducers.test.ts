@@ -21,8 +21,7 @@ import { RACE, toRunConfig } from '~/widgets/three-way/config';
 import { params as raceParams } from '~/widgets/three-way/params';
 import { initRepro, reduceRepro } from '~/widgets/reproduction/state';
 import { params as reproParams } from '~/widgets/reproduction/params';
-import { reduceMeasure, type MeasureState } from '~/widgets/comm-cost/main';
-import { MEASURED_K } from '~/engine/comm-runs';
+import { MEASURED_K, reduceMeasure, type MeasureState } from '~/engine/comm-runs';
 
 beforeAll(setup);
 
@@ -53,7 +52,7 @@ describe('split-learning reducer', () => {
 
 describe('server-view reducer', () => {
   test('keeps the last accuracy and the view; a new run forgets both', () => {
-    let s: ViewState = { config: null, parameters: 0, accuracy: null, view: null };
+    let s: ViewState = { parameters: 0, accuracy: null, view: null };
     s = reduceView(s, metrics(1, 0.5));
     s = reduceView(s, metrics(2, 0.75));
     expect(s.accuracy).toBe(0.75);
