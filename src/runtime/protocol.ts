@@ -35,7 +35,18 @@ export type WireRunOptions = Omit<RunOptions, 'signal'> & {
    * stay there, finite, which a reader should see called what it is. Absent: NaN/∞ only.
    */
   divergeFactor?: number;
+  /**
+   * The only events the page is sent, besides a run's start and end (run-started, run-finished,
+   * run-diverged, run-cancelled), which the page's run controller always needs. Absent: every
+   * event. Each message is a task on the page's main thread: FedSGD vs FedAvg's grid, which reads
+   * only round metrics, was sent about 800 events a second (every client's update and message),
+   * which left a phone (4× CPU throttling) a few frames a second. The engine computes the same.
+   */
+  events?: readonly EngineEvent['type'][];
 };
+
+/** Events a run always sends, whatever `events` says. */
+export const LIFECYCLE_EVENTS: readonly EngineEvent['type'][] = ['run-started', 'run-finished', 'run-diverged', 'run-cancelled'];
 
 /** Page → worker. */
 export type HostMessage =

@@ -11,7 +11,7 @@
  */
 import type { EngineEvent, RunConfig, RunOptions } from '../engine/types';
 import type { BackendInfo, BackendPreference, HostMessage, WireRunOptions, WorkerMessage } from './protocol';
-import { isHostMessage } from './protocol';
+import { isHostMessage, LIFECYCLE_EVENTS } from './protocol';
 
 /** The engine's entry point, as the trainer uses it. */
 export type RunFn = (config: RunConfig, options: RunOptions) => AsyncGenerator<EngineEvent, unknown, unknown>;
@@ -98,7 +98,9 @@ export function createTrainer(deps: TrainerDeps) {
     try {
       await (ready ??= deps.initBackend('wasm'));
       // The engine applies options.divergeFactor itself (the command line uses the same rule).
-      it = deps.run(job.config, { ...job.options, signal: job.abort.signal });
+      const { events: only, ...options } = job.options;
+      const sent = only ? new Set([...only, ...LIFECYCLE_EVENTS]) : null;
+      it = deps.run(job.config, { ...options, signal: job.abort.signal });
       let lastBoundary = Date.now();
       let lastBatch = 0;
       // A run started held still pulls its first event (run-started: the data and the model
@@ -114,7 +116,7 @@ export function createTrainer(deps: TrainerDeps) {
         }
         // A cancel may have arrived while the engine computed this event: drop it here too.
         if (job.abort.signal.aborted) break;
-        deps.post({ type: 'event', runId: job.runId, event: r.value });
+        if (!sent || sent.has(r.value.type)) deps.post({ type: 'event', runId: job.runId, event: r.value });
         if (batchPace > 0 && r.value.type === 'smashed-sent' && r.value.from !== 'server') {
           // Split learning watched batch by batch; a cancel (or resume/step) ends the wait early.
           const wait = Math.max(0, batchPace - (Date.now() - lastBatch));

@@ -83,6 +83,8 @@ export function mount(ctx: WidgetContext<CommParams>) {
   const run: Run<CommParams, MeasureState> = new Run(ctx, {
     init: (): MeasureState => ({ job: 0, measured: [], measuredVars: null }),
     reduce: reduceMeasure,
+    // Its state reads only round metrics: the worker need not send each client's events.
+    options: () => ({ events: ['round-metrics'] }),
     sequence: { job: (s) => (s.job < JOBS.length ? { key: String(s.job), config: measureConfig(JOBS[s.job].method, JOBS[s.job].K, ctx.values.mw) } : null) },
     progress: (s) => ({ done: s.job, total: JOBS.length, text: `실행 ${s.job} / ${JOBS.length}` }),
     onReset: () => {

@@ -17,6 +17,7 @@ import { runJson } from '../kit/export';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';
+import { throttled } from '../renderers/plot-image';
 import { params, type VersusParams, type VersusValues } from './params';
 import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig, type Setting } from './config';
 import { initVersus, measured, reduceVersus, type VersusState } from './state';
@@ -63,6 +64,18 @@ export function mount(ctx: WidgetContext<VersusParams>) {
   /** A bar's words: its rounds, then for a FedAvg setting (not the first) its speed-up against FedSGD. */
   const barText = (rounds: string, i: number, sp: number | null) => `${rounds}${i > 0 && sp !== null ? ` · ${sp.toFixed(1)}×` : ''}`;
 
+  /**
+   * What follows the runs while they train (the line under the progress bar, the runs table, the
+   * bars and curves), at most once per 150 ms through the page's draw queue. The grid's rounds
+   * come a few milliseconds apart (a FedSGD round is one quick step): drawn at each one, they held
+   * a phone (the jank bench's profile, 4× CPU throttling) to 3 frames a second.
+   */
+  const redraw = throttled(() => {
+    describeNow();
+    drawRows();
+    draw();
+  }, 150);
+
   const run: Run<VersusParams, VersusState> = new Run(ctx, {
     init: () => {
       const hit = cache.get(cacheKey(ctx.values));
@@ -70,18 +83,19 @@ export function mount(ctx: WidgetContext<VersusParams>) {
       return hit ?? initVersus(ctx.values);
     },
     reduce: reduceVersus,
+    // Its state reads only round metrics: the worker need not send each client's events.
+    options: () => ({ events: ['round-metrics'] }),
     sequence: { job: (s) => (s.job ? { key: String(s.started), config: s.job.config } : null) },
     onReset: () => {
+      redraw.cancel();
       drawRows(true);
       draw();
     },
     onEvent: (e) => {
-      if (e.type !== 'round-metrics' && e.type !== 'run-started' && e.type !== 'run-finished' && e.type !== 'run-diverged') return;
-      describeNow();
-      drawRows();
-      draw();
+      if (e.type === 'round-metrics' || e.type === 'run-started' || e.type === 'run-finished' || e.type === 'run-diverged') redraw.schedule();
     },
     onEnd: () => {
+      redraw.cancel();
       if (!fromCache) cache.set(cacheKey(ctx.values), st());
       drawRows();
       const runs = st().finished.length;
@@ -233,6 +247,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
       if (name === 'restart' || (name === 'toggle-play' && (run.status === 'finished' || run.status === 'error'))) cache.delete(cacheKey(ctx.values));
     },
     destroy() {
+      redraw.cancel();
       here.destroy();
       paper.destroy();
       curves.destroy();

@@ -54,6 +54,8 @@ export function mount(ctx: WidgetContext<ReproParams>) {
   const run: Run<ReproParams, ReproState> = new Run(ctx, {
     init: () => initRepro({ ...ctx.values }, chosen),
     reduce: reduceRepro,
+    // Its state reads only round metrics: the worker need not send each client's events.
+    options: () => ({ events: ['round-metrics'] }),
     sequence: inOrder((s) => s.records[s.current].config),
     progress: (s) => {
       const r = s.records[s.current];

@@ -59,6 +59,21 @@ describe('trainer', () => {
     expect(ev.at(-1)!.type).toBe('run-finished');
   });
 
+  test('a run told which events to send sends only those, besides its start and end', async () => {
+    const h = harness();
+    h.trainer.handle({ type: 'start', runId: 3, config: config(), options: { boundaryGrid: 8, events: ['round-metrics'] } });
+    await h.until((m) => m.type === 'done' && m.runId === 3);
+    const types = h.events(3).map((e) => e.type);
+    expect(types).toEqual(['run-started', ...Array(6).fill('round-metrics'), 'run-finished']);
+    // Unfiltered, the same run also sends its boundaries (and so the filter had something to drop).
+    h.trainer.handle({ type: 'start', runId: 4, config: config(), options: { boundaryGrid: 8 } });
+    await h.until((m) => m.type === 'done' && m.runId === 4);
+    expect(h.events(4).filter((e) => e.type === 'boundary')).toHaveLength(6);
+    // The engine computed the same run either way.
+    const metrics = (id: number) => h.events(id).flatMap((e) => (e.type === 'round-metrics' ? [e.metrics.testLoss] : []));
+    expect(metrics(3)).toEqual(metrics(4));
+  });
+
   test('a new start cancels the old run: none of its events follow, and runs never overlap', async () => {
     const h = harness();
     const baseline = tf.memory().numTensors;
