@@ -10,7 +10,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { plotChart, type ChartRenderer } from './plot-image';
-import { fromZero, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule } from './plot-parts';
+import { fromZero, KEY_ROW, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule } from './plot-parts';
 
 export interface BandLinePoint {
   x: number;
@@ -91,14 +91,15 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
       marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dashed ? '5,3' : undefined }));
       if (pts.length === 1) marks.push(Plot.dot(pts, { x: 'x', y: 'y', fill: s.color, r: 2.5 }));
     }
-    if (options.key !== false) marks.push(...topKey(key));
+    const keyed = options.key === false ? { marks: [], rows: 1 } : topKey(key, width - 48 - 16);
+    marks.push(...keyed.marks);
     const top = Math.max(lines.reduce((m, p) => Math.max(m, p.y), 0), bands.reduce((m, b) => Math.max(m, b.hi), 0));
     // Rounds are whole numbers: never more ticks than rounds (no "2.5 라운드").
     const xTicks = Math.max(1, Math.min(Math.ceil(data.xMax), Math.floor(width / 70)));
     return Plot.plot({
       width,
       height: options.height ?? 200,
-      marginTop: options.key === false ? 20 : 26,
+      marginTop: options.key === false ? 20 : 26 + KEY_ROW * (keyed.rows - 1),
       marginLeft: 48,
       marginRight: 16,
       marginBottom: 34,

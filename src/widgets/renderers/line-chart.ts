@@ -10,7 +10,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { ChartRenderer } from './plot-image';
-import { framedChart, fromZero, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule } from './plot-parts';
+import { framedChart, fromZero, KEY_ROW, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule } from './plot-parts';
 import type { RoundMetrics } from '~/engine/types';
 import { SERIES_COLORS } from './colors';
 
@@ -74,8 +74,10 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
       if (pts.length === 0) continue;
       marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dashed ? '5,3' : undefined }));
     }
-    marks.push(...topKey(key));
+    const keyed = topKey(key, width - frame.marginLeft - frame.marginRight);
+    marks.push(...keyed.marks);
     return {
+      marginTop: frame.marginTop + KEY_ROW * (keyed.rows - 1),
       x: xAxis(options.xLabel, { domain: [0, Math.max(1, data.xMax)], ticks: Math.max(2, Math.floor(width / 70)) }),
       y: yAxis(options.yLabel, {
         domain: options.yDomain ?? fromZero(finite.reduce((m, p) => Math.max(m, p.y), 0)),

@@ -46,24 +46,46 @@ export interface KeyEntry {
   faint?: boolean;
 }
 
+/** Height of one row of the key (`topKey`): a chart's top margin grows by this for each row after the first. */
+export const KEY_ROW = 14;
+
+/** An entry's width in px, estimated: its label at about 10 px a character, the glyph and the gaps. */
+const entryWidth = (k: KeyEntry) => 10 * [...k.label].length + 3 + 22 + 10;
+
 /**
- * The key, right-aligned in a top margin of 26 px, one entry after another from the right, so it
- * never covers a curve and goes with the chart into an exported file. The glyph carries the
- * colour and line style (colour is never the only cue); the words stay in the text colour, which
- * keeps their contrast in both themes.
+ * The key, right-aligned in the top margin, one entry after another from the right, so it never
+ * covers a curve and goes with the chart into an exported file. The glyph carries the colour and
+ * line style (colour is never the only cue); the words stay in the text colour, which keeps their
+ * contrast in both themes. Entries that do not fit in `room` px (the frame's width, for a narrow
+ * phone) go on in rows above, in reading order; `rows` says how many, and the chart's top margin
+ * must grow by KEY_ROW px for each row after the first.
  */
-export function topKey(entries: readonly KeyEntry[]): Plot.Markish[] {
-  const marks: Plot.Markish[] = [];
-  let offset = 0;
-  for (const k of [...entries].reverse()) {
-    const labelWidth = 10 * [...k.label].length;
-    marks.push(
-      Plot.text([k.label], { frameAnchor: 'top-right', dx: -offset, dy: -14, fill: 'currentColor', textAnchor: 'end', fontWeight: 700 }),
-      Plot.text([k.glyph], { frameAnchor: 'top-right', dx: -(offset + labelWidth + 3), dy: -14, fill: k.color, fillOpacity: k.faint ? 0.35 : undefined, textAnchor: 'end' }),
-    );
-    offset += labelWidth + 3 + 22 + 10;
+export function topKey(entries: readonly KeyEntry[], room = Infinity): { marks: Plot.Markish[]; rows: number } {
+  const rows: KeyEntry[][] = [];
+  let used = 0;
+  for (const k of entries) {
+    const w = entryWidth(k);
+    if (rows.length === 0 || (used > 0 && used + w > room)) {
+      rows.push([]);
+      used = 0;
+    }
+    rows.at(-1)!.push(k);
+    used += w;
   }
-  return marks;
+  const marks: Plot.Markish[] = [];
+  rows.forEach((row, r) => {
+    const dy = -KEY_ROW * (rows.length - r);
+    let offset = 0;
+    for (const k of [...row].reverse()) {
+      const labelWidth = 10 * [...k.label].length;
+      marks.push(
+        Plot.text([k.label], { frameAnchor: 'top-right', dx: -offset, dy, fill: 'currentColor', textAnchor: 'end', fontWeight: 700 }),
+        Plot.text([k.glyph], { frameAnchor: 'top-right', dx: -(offset + labelWidth + 3), dy, fill: k.color, fillOpacity: k.faint ? 0.35 : undefined, textAnchor: 'end' }),
+      );
+      offset += entryWidth(k);
+    }
+  });
+  return { marks, rows: rows.length };
 }
 
 /** A chart's accessible name, height and margins (Plot's option names). */
