@@ -4,7 +4,7 @@
  * pictures and words.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { simulateSurvey, surveyCounts, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
+import { simulateSurvey, surveyCounts, type RrErrorPoint, type RrSurvey } from '~/engine/privacy/randomized-response';
 import { slicedJobs } from '~/runtime/sliced-job';
 import { create as createGrid } from './people-grid';
 import { create as createEstimate } from './estimate-chart';
@@ -12,7 +12,7 @@ import { create as createError } from './error-chart';
 import { runErrorJob, type ErrorJob, type ErrorReply } from './error-job';
 import { throttled } from '../renderers/plot-image';
 import { EPSILON_GRID, GRID_PEOPLE, type RrParams, type RrValues } from './params';
-import { exportAction, type ExportSpec } from '../kit/export';
+import { exportAction, runJson, type ExportSpec } from '../kit/export';
 import { showTable } from '../renderers/data-table';
 import { count, pct } from '../renderers/format';
 import { outputs } from '../renderers/outputs';
@@ -20,13 +20,10 @@ import { outputs } from '../renderers/outputs';
 /** What tests read (also handy in the console): what the widget's inspect() returns. */
 export type RrInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
-/** The mechanism the settings describe. */
-export function mechanismOf(v: RrValues): RrMechanism {
-  return v.form === 'coin' ? { form: 'coin', f: v.f } : { form: 'pi', pi: v.pi };
+/** The survey the settings describe (f counts in the coin form, π in the other). */
+function surveyOf(v: RrValues): RrSurvey {
+  return simulateSurvey({ n: v.n, rate: v.rate / 100, mechanism: v.form === 'coin' ? { form: 'coin', f: v.f } : { form: 'pi', pi: v.pi }, seed: v.seed });
 }
-
-/** The survey the settings describe. */
-const surveyOf = (v: RrValues) => simulateSurvey({ n: v.n, rate: v.rate / 100, mechanism: mechanismOf(v), seed: v.seed });
 
 /** "1.099 = ln 3" — ε with the likelihood ratio it bounds. */
 function describeEpsilon(eps: number): string {
@@ -47,7 +44,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
   const tableBox = q('[data-view="table"]')!;
   const peopleNote = q('[data-people-note]');
 
-  let survey: RrSurvey = surveyOf(ctx.values);
+  let survey: RrSurvey;
   let errorPoints: RrErrorPoint[] = [];
   let errorKey = '';
   /** The current error computation's id (replies of older ones are ignored). */
@@ -88,8 +85,8 @@ export function mount(ctx: WidgetContext<RrParams>) {
     }
     for (const el of root.querySelectorAll<HTMLElement>('[data-reveal-legend]')) el.hidden = !v.reveal;
     drawTable(survey);
-    estimateChart.update({ truth: survey.trueRate, naive: e.naive, estimate: e.estimate, lower: e.lower, upper: e.upper });
-    errorChart.update({ current: survey.epsilon });
+    estimateChart.update({ ...e, truth: survey.trueRate });
+    drawErrors();
     root.dataset.estimate = e.estimate.toFixed(6);
     ctx.announce(summary());
   }
@@ -107,8 +104,9 @@ export function mount(ctx: WidgetContext<RrParams>) {
 
   /** The error chart's surveys run in a worker; null once it failed (then in the page). */
   let worker: Worker | null = startWorker();
+  const drawErrors = () => errorChart.update({ points: [...errorPoints], current: survey.epsilon });
   /** Redraws of the error chart while points arrive, at most one per 200 ms (and the last). */
-  const errorRedraw = throttled(() => errorChart.update({ points: [...errorPoints] }), 200);
+  const errorRedraw = throttled(drawErrors, 200);
 
   function startWorker(): Worker | null {
     if (typeof Worker === 'undefined') return null;
@@ -147,7 +145,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
     errorPoints = [];
     root.dataset.errorState = 'computing';
     errorRedraw.cancel();
-    errorChart.update({ points: [], xMax: EPSILON_GRID[EPSILON_GRID.length - 1] + 0.2 });
+    drawErrors();
     if (worker) worker.postMessage(job);
     else runErrorJob(job, pageJobs, received);
   }
@@ -182,20 +180,15 @@ export function mount(ctx: WidgetContext<RrParams>) {
           })),
       },
     },
-    json: {
-      file: 'randomized-response',
-      value: () => ({
-        widget: 'randomized-response',
-        settings: ctx.values,
-        result: { n: survey.n, trueYes: survey.trueYes, yes: survey.yes, pi: survey.pi, epsilon: survey.epsilon, estimate: survey.estimate },
-      }),
-    },
+    // Computed in the page: no backend to name.
+    json: runJson('randomized-response', 'randomized-response', () => ctx.values, () => undefined, () => ({
+      result: { n: survey.n, trueYes: survey.trueYes, yes: survey.yes, pi: survey.pi, epsilon: survey.epsilon, estimate: survey.estimate },
+    })),
     prefix: 'randomized-response',
     views,
   };
 
-  drawSurvey();
-  computeErrors();
+  recompute();
 
   return {
     update: recompute,
