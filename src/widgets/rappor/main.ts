@@ -5,21 +5,17 @@
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { slicedJobs } from '~/runtime/sliced-job';
-import { Rng } from '~/engine/rng';
 import {
   PopulationSimulation,
-  RapporClient,
-  decodeFrequencies,
+  decodeSimulated,
   epsilonInfinity,
   epsilonOne,
   pStar,
+  personReports,
   qStar,
   rapporSetup,
-  scoreDecoding,
   validateRappor,
   zipfCounts,
-  type DecodingScore,
-  type RapporDecoding,
   type RapporEncoding,
   type RapporParams,
   type RapporReport,
@@ -27,7 +23,7 @@ import {
 import { create as createBits } from './report-bits';
 import { create as createFrequency } from './frequency-chart';
 import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './params';
-import { exportAction, type ExportSpec } from '../kit/export';
+import { exportAction, runJson, type ExportSpec } from '../kit/export';
 import { statusView } from '../kit/status';
 import { count } from '../renderers/format';
 import { outputs, textElement } from '../renderers/outputs';
@@ -36,9 +32,11 @@ import { outputs, textElement } from '../renderers/outputs';
 export type RapporInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 /** A finished population: its decoding, and the decoding held against the truth. */
-type Decoded = { decoding: RapporDecoding; score: DecodingScore };
+type Decoded = ReturnType<typeof decodeSimulated>;
 
 const bits = (b: Uint8Array) => Array.from(b).join('');
+/** A report's three bit strings, under the names the downloads give them. */
+const reportBits = (r: RapporReport) => ({ bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) });
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
 
 export function mount(ctx: WidgetContext<RapporParamsTable>) {
@@ -55,13 +53,13 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
   const lifeNote = q('[data-life-note]');
 
   let setup = rapporSetup(ctx.values, CANDIDATES);
-  let cohort = 0;
-  let reports: RapporReport[] = [];
+  /** The person whose reports are shown: their cohort and reports. */
+  let person: ReturnType<typeof personReports> = { cohort: 0, reports: [] };
   let problems: string[] = [];
   /** The population is simulated in slices of about 25 ms (100,000 reports take a few frames). */
   const popJobs = slicedJobs();
-  /** The current settings' population, its true counts, and its decoding once the simulation is done. */
-  let pop: { key: string; sim: PopulationSimulation; trueCounts: number[]; decoded: Decoded | null } | null = null;
+  /** The current settings' population, and its decoding once the simulation is done. */
+  let pop: { key: string; sim: PopulationSimulation; decoded: Decoded | null } | null = null;
 
   function drawNumbers(params: RapporParams) {
     const ok = problems.length === 0;
@@ -71,13 +69,8 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     out('pStar', ok ? pStar(params).toFixed(4) : '—');
   }
 
-  function computeLife(v: RapporValues, params: RapporParams, encoding: RapporEncoding) {
-    cohort = params.cohorts > 1 ? new Rng(v.seed, `rappor/person/${v.person}`).int(params.cohorts) : 0;
-    const client = new RapporClient(params, cohort, v.seed, v.person, encoding);
-    reports = Array.from({ length: v.reports }, () => client.report(v.value));
-  }
-
   function drawLife(v: RapporValues, params: RapporParams) {
+    const { cohort, reports } = person;
     const last = reports[reports.length - 1];
     if (!last) return;
     bitsView.update({ k: params.k, bloom: last.bloom, prr: last.prr, prrPath: last.prrPath, reports: reports.map((r) => r.irr) });
@@ -108,21 +101,16 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     if (key === pop?.key) return;
     const trueCounts = [...zipfCounts(v.n, HELD, 1), ...new Array(CANDIDATES.length - HELD).fill(0)];
     const running = new PopulationSimulation({ params, encoding, values: [...CANDIDATES], trueCounts, seed: v.seed });
-    const current: NonNullable<typeof pop> = { key, sim: running, trueCounts, decoded: null };
+    const current: NonNullable<typeof pop> = { key, sim: running, decoded: null };
     pop = current;
     root.dataset.population = 'computing';
-    if (progress) {
-      progress.hidden = false;
-      progress.max = running.total;
-      progress.value = 0;
-    }
+    if (progress) Object.assign(progress, { hidden: false, max: running.total, value: 0 });
     out('total', '모으는 중…');
     const after = (done: boolean) => {
       if (progress) progress.value = running.done;
       if (!done) return;
       if (progress) progress.hidden = true;
-      const decoding = decodeFrequencies(running.aggregate(), [...CANDIDATES], encoding);
-      current.decoded = { decoding, score: scoreDecoding(decoding, trueCounts) };
+      current.decoded = decodeSimulated(running.aggregate(), encoding);
       drawPopulation(current.decoded);
       root.dataset.population = 'done';
       ctx.announce(summary());
@@ -163,7 +151,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     problems = validateRappor(params, encoding).map((p) => p.ko);
     showAlert(problems.length ? problems.join(' ') : null);
     drawNumbers(params);
-    computeLife(v, params, encoding);
+    person = personReports(params, encoding, v.seed, v.person, v.value, v.reports);
     drawLife(v, params);
     const lifeOnly = changed !== null && changed.every((k) => k === 'value' || k === 'reports' || k === 'person');
     if (problems.length) {
@@ -193,25 +181,22 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
       'export-reports-csv': {
         file: 'rappor-reports',
         columns: ['report', 'cohort', 'value', 'bloom', 'permanent', 'sent'],
-        rows: () => reports.map((r) => ({ report: r.index, cohort: r.cohort, value: r.value, bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) })),
+        rows: () => person.reports.map((r) => ({ report: r.index, cohort: r.cohort, value: r.value, ...reportBits(r) })),
       },
     },
-    json: {
-      file: 'rappor',
-      value: () => {
-        const { params, encoding } = setup;
-        return {
-          widget: 'rappor',
-          settings: ctx.values,
-          params,
-          encoding: encoding.kind,
-          epsilonInfinity: epsilonInfinity(params),
-          epsilonOne: epsilonOne(params),
-          person: { cohort, reports: reports.map((r) => ({ bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) })) },
-          population: pop?.decoded ? { total: pop.decoded.decoding.total, trueCounts: pop.trueCounts, estimates: pop.decoded.decoding.estimates } : null,
-        };
-      },
-    },
+    // Computed in the page: no backend to name.
+    json: runJson('rappor', 'rappor', () => ctx.values, () => undefined, () => {
+      const { params, encoding } = setup;
+      const d = pop?.decoded;
+      return {
+        params,
+        encoding: encoding.kind,
+        epsilonInfinity: epsilonInfinity(params),
+        epsilonOne: epsilonOne(params),
+        person: { cohort: person.cohort, reports: person.reports.map(reportBits) },
+        population: d ? { total: d.decoding.total, trueCounts: d.score.rows.map((r) => r.truth), estimates: d.decoding.estimates } : null,
+      };
+    }),
     prefix: 'rappor',
     views,
   };
@@ -244,6 +229,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     },
     inspect() {
       const { params, encoding } = setup;
+      const { cohort, reports } = person;
       const last = reports[reports.length - 1];
       return {
         params,
