@@ -44,12 +44,10 @@ export function create(el: HTMLElement, options: { label: string }): Picture<Upd
   const R = 118;
   const svg = pictureSvg(el, 'dp-updates', options.label, { width: W, height: H });
   const defs = svg.append('defs');
-  for (const [id, color] of [
-    ['dp-head-sent', UPDATE_COLORS.sent],
-    ['dp-head-cut', UPDATE_COLORS.cut],
-  ] as const) {
-    const marker = put(defs, 'marker', { id, viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
-    put(marker, 'path', { d: 'M0,0 L10,5 L0,10 z', class: id === 'dp-head-sent' ? 'dp-updates__sent-head' : null, fill: color });
+  const arrowHead = { viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' };
+  for (const part of ['sent', 'cut'] as const) {
+    const marker = put(defs, 'marker', { ...arrowHead, id: `dp-head-${part}` });
+    put(marker, 'path', { d: 'M0,0 L10,5 L0,10 z', class: part === 'sent' ? 'dp-updates__sent-head' : null, fill: UPDATE_COLORS[part] });
   }
   const left = svg.append('g');
   const right = svg.append('g').attr('transform', 'translate(320,0)');
