@@ -81,13 +81,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
       ["B′", bits(last.prr)],
       ...reports.map((r, i) => [`S${i + 1}`, bits(r.irr)] as [string, string]),
     ];
-    bitstrings.replaceChildren(
-      ...rows.map(([k, val]) => {
-        const div = document.createElement('div');
-        div.append(textElement('dt', k), textElement('dd', val));
-        return div;
-      }),
-    );
+    bitstrings.replaceChildren(...rows.flatMap(([k, val]) => [textElement('dt', k), textElement('dd', val)]));
     const forced = last.prrPath.reduce((a, x) => a + (x ? 1 : 0), 0);
     if (lifeNote) {
       lifeNote.textContent =
