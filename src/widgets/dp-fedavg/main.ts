@@ -29,8 +29,8 @@ const three = (x: number) => Number(x.toPrecision(3));
 export function mount(ctx: WidgetContext<DpParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const sweepStatus = q('[data-sweep-status]');
-  const sigmaLine = q('[data-sigma]');
+  const sweepStatus = q('[data-sweep-status]')!;
+  const sigmaLine = q('[data-sigma]')!;
 
   const updatesView = createUpdates(q('[data-view="updates"]')!, { label: '이번 라운드 클라이언트 변화량의 클리핑 전후 길이와 방향, 서버가 더한 노이즈의 크기' });
   /** The charts drawn from the finished runs and the current one (accuracy-charts.ts). */
@@ -114,7 +114,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
 
   function showSigma() {
     const v = ctx.values;
-    if (sigmaLine) sigmaLine.textContent = `라운드마다 평균 qK = ${three(v.fraction * v.clients)}명 참여, 노이즈 표준편차 σ = z·S/(qK) = ${three(sigmaOf(v))}`;
+    sigmaLine.textContent = `라운드마다 평균 qK = ${three(v.fraction * v.clients)}명 참여, 노이즈 표준편차 σ = z·S/(qK) = ${three(sigmaOf(v))}`;
   }
 
   /** The finished runs of the current settings other than z, by z (ascending). */
@@ -154,7 +154,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
   }
 
   function showSweep() {
-    if (sweepStatus) sweepStatus.textContent = sweep ? `z 바꿔 보기: ${sweep.total - sweep.left.length}/${sweep.total} (지금 z = ${ctx.values.noise})` : '';
+    sweepStatus.textContent = sweep ? `z 바꿔 보기: ${sweep.total - sweep.left.length}/${sweep.total} (지금 z = ${ctx.values.noise})` : '';
     root.dataset.sweep = sweep ? 'running' : 'idle';
   }
 

@@ -12,11 +12,9 @@ import type { ChartRenderer } from '../renderers/plot-image';
 import { framedChart, xAxis, yAxis } from '../renderers/plot-parts';
 import { EPSILON_GRID } from './params';
 
-/** What the chart draws of one ε: the errors of its runs (as shares), their RMSE and the theory. */
-export type ErrorPoint = Pick<RrErrorPoint, 'epsilon' | 'errors' | 'rmse' | 'theoreticalSd'>;
-
 export interface ErrorChartData {
-  points: ErrorPoint[];
+  /** The engine's points: per ε, the errors of its runs (as shares), their RMSE and the theory. */
+  points: RrErrorPoint[];
   /** The ε of the current setting. */
   current: number;
 }

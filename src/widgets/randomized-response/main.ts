@@ -42,7 +42,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
   const errorChart = createError(q('[data-view="error"]')!, { label: '프라이버시 예산 ε에 따른 추정 오차' });
   const views = { people: grid, estimate: estimateChart, error: errorChart };
   const tableBox = q('[data-view="table"]')!;
-  const peopleNote = q('[data-people-note]');
+  const peopleNote = q('[data-people-note]')!;
 
   let survey: RrSurvey;
   let errorPoints: RrErrorPoint[] = [];
@@ -79,10 +79,8 @@ export function mount(ctx: WidgetContext<RrParams>) {
     out('ci', `${pct(e.lower)} ~ ${pct(e.upper)}`);
     const drawn = Math.min(GRID_PEOPLE, survey.n);
     grid.update({ truth: survey.truth, answer: survey.answer, path: survey.path, count: drawn, reveal: v.reveal });
-    if (peopleNote) {
-      peopleNote.textContent =
-        survey.n > drawn ? `응답자 ${count(survey.n)}명 가운데 처음 ${drawn}명만 그렸습니다. 숫자는 모두를 센 것입니다.` : `응답자 ${survey.n}명을 모두 그렸습니다.`;
-    }
+    peopleNote.textContent =
+      survey.n > drawn ? `응답자 ${count(survey.n)}명 가운데 처음 ${drawn}명만 그렸습니다. 숫자는 모두를 센 것입니다.` : `응답자 ${survey.n}명을 모두 그렸습니다.`;
     for (const el of root.querySelectorAll<HTMLElement>('[data-reveal-legend]')) el.hidden = !v.reveal;
     drawTable(survey);
     estimateChart.update({ ...e, truth: survey.trueRate });

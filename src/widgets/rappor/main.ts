@@ -50,7 +50,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
   const freqView = createFrequency(q('[data-view="population"]')!, { label: '후보 값마다 실제 사용자 수(막대)와 추정값(점, 95% 구간)' });
   const views = { life: bitsView, population: freqView };
   const bitstrings = q('[data-bitstrings]')!;
-  const lifeNote = q('[data-life-note]');
+  const lifeNote = q('[data-life-note]')!;
 
   let setup = rapporSetup(ctx.values, CANDIDATES);
   /** The person whose reports are shown: their cohort and reports. */
@@ -74,8 +74,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     const last = reports[reports.length - 1];
     if (!last) return;
     bitsView.update({ k: params.k, bloom: last.bloom, prr: last.prr, prrPath: last.prrPath, reports: reports.map((r) => r.irr) });
-    const title = q('[data-life-title]');
-    if (title) title.textContent = `한 사람(${v.person}번, 코호트 ${cohort})의 보고가 만들어지는 과정`;
+    q('[data-life-title]')!.textContent = `한 사람(${v.person}번, 코호트 ${cohort})의 보고가 만들어지는 과정`;
     const rows: [string, string][] = [
       ['B', bits(last.bloom)],
       ["B′", bits(last.prr)],
@@ -83,11 +82,9 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     ];
     bitstrings.replaceChildren(...rows.flatMap(([k, val]) => [textElement('dt', k), textElement('dd', val)]));
     const forced = last.prrPath.reduce((a, x) => a + (x ? 1 : 0), 0);
-    if (lifeNote) {
-      lifeNote.textContent =
-        `영구 단계에서 ${params.k}비트 가운데 ${forced}비트를 동전이 정했습니다. B′은 이 값에 대해 한 번만 만들어 기억해 두므로 보고를 거듭해도 그대로이고, ` +
-        `S는 보고마다 새로 뽑힙니다. 보고가 많아질수록 S의 평균은 B가 아니라 B′ 쪽(1인 비트는 ${params.q}, 0인 비트는 ${params.p})으로 다가갑니다.`;
-    }
+    lifeNote.textContent =
+      `영구 단계에서 ${params.k}비트 가운데 ${forced}비트를 동전이 정했습니다. B′은 이 값에 대해 한 번만 만들어 기억해 두므로 보고를 거듭해도 그대로이고, ` +
+      `S는 보고마다 새로 뽑힙니다. 보고가 많아질수록 S의 평균은 B가 아니라 B′ 쪽(1인 비트는 ${params.q}, 0인 비트는 ${params.p})으로 다가갑니다.`;
   }
 
   function startPopulation(v: RapporValues, params: RapporParams, encoding: RapporEncoding) {
@@ -113,7 +110,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
   }
 
   function drawPopulation({ decoding: d, score: s }: Decoded) {
-    freqView.update({ rows: s.rows });
+    freqView.update(s.rows);
     out('total', `${count(d.total)}개`);
     out('found', `${s.found}개`);
     out('falsePos', `${s.falsePositives}개`);
@@ -152,7 +149,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
       popJobs.cancel();
       pop = null;
       if (progress) progress.hidden = true;
-      freqView.update({ rows: [] });
+      freqView.update([]);
       root.dataset.population = 'invalid';
     } else if (!lifeOnly) {
       startPopulation(v, params, encoding);
@@ -201,21 +198,12 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     update: (_values, changed) => render(changed),
     action(name, trigger) {
       const v = ctx.values;
-      switch (name) {
-        case 'report-again':
-          if (v.reports >= ctx.table.reports.max) ctx.notify(`보고 횟수는 ${ctx.table.reports.max}번까지 볼 수 있습니다.`);
-          else ctx.set('reports', v.reports + 1);
-          return;
-        case 'new-person':
-          ctx.set('person', (v.person % ctx.table.person.max) + 1);
-          return;
-        case 'export-csv':
-          // Nothing to write before the population has been decoded.
-          if (pop?.decoded) exportAction(name, trigger, exports, ctx.notify);
-          return;
-        default:
-          exportAction(name, trigger, exports, ctx.notify);
-      }
+      if (name === 'report-again') {
+        if (v.reports >= ctx.table.reports.max) ctx.notify(`보고 횟수는 ${ctx.table.reports.max}번까지 볼 수 있습니다.`);
+        else ctx.set('reports', v.reports + 1);
+      } else if (name === 'new-person') ctx.set('person', (v.person % ctx.table.person.max) + 1);
+      // The estimates' CSV: nothing to write before the population has been decoded.
+      else if (name !== 'export-csv' || pop?.decoded) exportAction(name, trigger, exports, ctx.notify);
     },
     destroy() {
       popJobs.cancel();

@@ -33,7 +33,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   const logBox = q('[data-view="log"]')!;
   const clientsBox = q('[data-view="clients"]')!;
   const focusBox = q('[data-view="focus"]')!;
-  const focusTitle = q('[data-focus-title]');
+  const focusTitle = q('[data-focus-title]')!;
   const verdict = q('[data-verdict]')!;
 
   let round: SecAggRound;
@@ -121,7 +121,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   function drawFocus(f: number) {
     const c = round.clients[f];
     const sub = (i: number, j: number) => `m${i + 1},${j + 1}`;
-    if (focusTitle) focusTitle.textContent = `클라이언트 ${f + 1}의 마스킹 (값마다 mod ${count(MODULUS)})`;
+    focusTitle.textContent = `클라이언트 ${f + 1}의 마스킹 (값마다 mod ${count(MODULUS)})`;
     const rows: TableRow[] = [{ head: 'x (정수로 바꾼 값)', cells: Array.from(c.encoded, (e, i) => `${num(c.update[i])} → ${count(e)}`) }];
     for (const pm of c.pairMasks) {
       const [sign, mask] = pm.sign > 0 ? ['+', sub(c.index, pm.partner)] : ['−', sub(pm.partner, c.index)];
