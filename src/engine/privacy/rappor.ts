@@ -476,6 +476,8 @@ export interface ScoredEstimate {
   value: string;
   truth: number;
   estimate: number;
+  /** The estimate's standard error (RapporEstimate.stdError). */
+  stdError: number;
   lower: number;
   upper: number;
   detected: boolean;
@@ -499,6 +501,7 @@ export function scoreDecoding(decoding: Pick<RapporDecoding, 'estimates'>, trueC
     value: e.value,
     truth: trueCounts[i],
     estimate: e.count,
+    stdError: e.stdError,
     lower: e.count - z * e.stdError,
     upper: e.count + z * e.stdError,
     detected: e.detected,

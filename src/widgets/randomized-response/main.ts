@@ -69,8 +69,10 @@ export function mount(ctx: WidgetContext<RrParams>) {
     showTable(tableBox, { caption: `응답자 ${count(s.n)}명을 참값과 응답으로 나눈 수`, columns, rows }, note);
   }
 
-  function drawSurvey() {
+  /** A new survey of the settings: its numbers, pictures and table; then the error chart, if what it depends on changed. */
+  function recompute() {
     const v = ctx.values;
+    survey = surveyOf(v);
     const e = survey.estimate;
     out('epsilon', describeEpsilon(survey.epsilon));
     out('truth', pct(survey.trueRate));
@@ -87,6 +89,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
     drawErrors();
     root.dataset.estimate = e.estimate.toFixed(6);
     ctx.announce(summary());
+    computeErrors();
   }
 
   function summary(): string {
@@ -146,12 +149,6 @@ export function mount(ctx: WidgetContext<RrParams>) {
     drawErrors();
     if (worker) worker.postMessage(job);
     else runErrorJob(job, pageJobs, received);
-  }
-
-  function recompute() {
-    survey = surveyOf(ctx.values);
-    drawSurvey();
-    computeErrors();
   }
 
   const HOW = ['참값', '거짓', '동전: 예', '동전: 아니요'];

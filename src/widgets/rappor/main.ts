@@ -19,6 +19,7 @@ import {
   type RapporEncoding,
   type RapporParams,
   type RapporReport,
+  type ScoredEstimate,
 } from '~/engine/privacy/rappor';
 import { create as createBits } from './report-bits';
 import { create as createFrequency } from './frequency-chart';
@@ -37,6 +38,10 @@ type Decoded = ReturnType<typeof decodeSimulated>;
 const bits = (b: Uint8Array) => Array.from(b).join('');
 /** A report's three bit strings, under the names the downloads give them. */
 const reportBits = (r: RapporReport) => ({ bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) });
+/** A decoded candidate as the estimates' CSV writes it. */
+const frequencyRow = (r: ScoredEstimate) => {
+  return { value: r.value, true_count: r.truth, estimate: r.estimate, std_error: r.stdError, detected: r.detected ? 1 : 0 };
+};
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
 
 export function mount(ctx: WidgetContext<RapporParamsTable>) {
@@ -162,12 +167,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
       'export-csv': {
         file: 'rappor-frequencies',
         columns: ['value', 'true_count', 'estimate', 'std_error', 'detected'],
-        rows: () => {
-          const d = pop?.decoded;
-          if (!d) return [];
-          const se = d.decoding.estimates.map((e) => e.stdError);
-          return d.score.rows.map((r, i) => ({ value: r.value, true_count: r.truth, estimate: r.estimate, std_error: se[i], detected: r.detected ? 1 : 0 }));
-        },
+        rows: () => (pop?.decoded?.score.rows ?? []).map(frequencyRow),
       },
       'export-reports-csv': {
         file: 'rappor-reports',

@@ -44,19 +44,6 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   /** Whether client `i` (0-based) dropped out: one of the engine's dropouts of the round. */
   const gone = (i: number) => result.dropped.includes(i);
 
-  function compute() {
-    const v = ctx.values;
-    const key = `${v.clients}|${v.dim}|${v.double}|${v.seed}`;
-    if (key !== roundKey) {
-      round = setupRound({ clients: v.clients, dim: v.dim, seed: v.seed, modulus: MODULUS, scale: SCALE, doubleMasking: v.double });
-      roundKey = key;
-    }
-    // Bit i of the `dropped` mask: client i + 1 never sends its masked update.
-    const received = round.clients.map((c) => c.index).filter((i) => !((v.dropped >>> i) & 1));
-    result = aggregate(round, received, { recover: v.recover });
-    outcome = serverOutcome(result);
-  }
-
   /** The outcome in one sentence; `wrong` ends the sentence about a wrong sum. */
   function verdictOf(wrong: string): string {
     const { value, exact } = outcome;
@@ -70,8 +57,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
     for (const item of root.querySelectorAll<HTMLElement>('[data-drop-item]')) item.hidden = Number(item.dataset.dropItem) >= v.clients;
     for (const box of root.querySelectorAll<HTMLInputElement>('[data-drop]')) box.checked = Boolean((v.dropped >>> Number(box.dataset.drop)) & 1);
     // The focus slider runs over the clients there are.
-    const focus = q<HTMLInputElement>('input[data-param="focus"]');
-    if (focus) focus.max = String(v.clients);
+    q<HTMLInputElement>('input[data-param="focus"]')!.max = String(v.clients);
   }
 
   function drawServer() {
@@ -143,10 +129,20 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   }
 
   function render() {
-    compute();
+    const v = ctx.values;
+    // The round is set up again only when its clients, length, masking or seed change.
+    const key = `${v.clients}|${v.dim}|${v.double}|${v.seed}`;
+    if (key !== roundKey) {
+      round = setupRound({ clients: v.clients, dim: v.dim, seed: v.seed, modulus: MODULUS, scale: SCALE, doubleMasking: v.double });
+      roundKey = key;
+    }
+    // Bit i of the `dropped` mask: client i + 1 never sends its masked update.
+    const received = round.clients.map((c) => c.index).filter((i) => !((v.dropped >>> i) & 1));
+    result = aggregate(round, received, { recover: v.recover });
+    outcome = serverOutcome(result);
     syncControls();
     const n = round.n;
-    const focus = Math.min(ctx.values.focus, n) - 1;
+    const focus = Math.min(v.focus, n) - 1;
     graph.update({
       n,
       dropped: Array.from({ length: n }, (_, i) => gone(i)),

@@ -289,7 +289,7 @@ describe('validation and helpers', () => {
       { value: 'c', count: 40, stdError: 10, share: 0.04, detected: true },
     ];
     const s = scoreDecoding({ estimates }, [500, 30, 0]);
-    expect(s.rows[0]).toMatchObject({ value: 'a', truth: 500, estimate: 520, detected: true });
+    expect(s.rows[0]).toMatchObject({ value: 'a', truth: 500, estimate: 520, stdError: 10, detected: true });
     expect(s.rows[0].lower).toBeCloseTo(520 - 19.59964, 4);
     expect(s.rows[0].upper).toBeCloseTo(520 + 19.59964, 4);
     expect(s.found).toBe(1);
