@@ -160,9 +160,8 @@ export function mount(ctx: WidgetContext<DpParams>) {
 
   function startSweep() {
     const own = ctx.values.noise;
-    const done = new Set(cached().map((c) => c.z));
-    // End on the reader's own z, so the widget is left showing their setting.
-    const left = [...NOISE_GRID.filter((z) => z !== own && !done.has(z)), own];
+    // The z not trained yet with these settings, ending on the reader's own z, so the widget is left showing their setting.
+    const left = [...NOISE_GRID.filter((z) => z !== own && !cache.has(keyOf(z))), own];
     sweep = { left, total: left.length };
     run.playing = true;
     trainSweep();

@@ -21,11 +21,10 @@ const COLORS = ['#0072b2', '#d55e00'];
 export function create(el: HTMLElement, options: { label: string }): ChartRenderer<SumChartData> {
   const frame = { label: options.label, height: 220, marginLeft: 52, marginBottom: 40 };
   return framedChart<SumChartData>(el, { minWidth: 260, initialWidth: 520, ...frame }, (data) => {
-    const rows: { coord: string; series: string; value: number }[] = [];
-    data.trueSum.forEach((v, i) => {
-      rows.push({ coord: `값 ${i + 1}`, series: SERIES[0], value: v });
-      if (data.server) rows.push({ coord: `값 ${i + 1}`, series: SERIES[1], value: data.server[i] });
-    });
+    const rows = data.trueSum.flatMap((v, i) => [
+      { coord: `값 ${i + 1}`, series: SERIES[0], value: v },
+      ...(data.server ? [{ coord: `값 ${i + 1}`, series: SERIES[1], value: data.server[i] }] : []),
+    ]);
     return {
       fx: { label: null, padding: 0.15 },
       x: { domain: [...SERIES], label: null, tickFormat: (s: string) => (s === SERIES[0] ? '실제' : '서버') },
