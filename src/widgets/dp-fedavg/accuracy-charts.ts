@@ -47,10 +47,8 @@ const accuracyAxis = (label: string) => yAxis(label, { domain: [0.4, 1], tickFor
 const chance = () => Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.25, strokeDasharray: '3,3' });
 const roundAxis = (d: AccuracyData) => xAxis('라운드', { domain: [0, Math.max(1, d.rounds)] });
 
-export function colorOfZ(z: number, grid: readonly number[]): string {
-  const i = grid.indexOf(z);
-  return Z_COLORS[Math.max(0, Math.min(Z_COLORS.length - 1, i < 0 ? 0 : i))];
-}
+/** The colour of `z` by its place in the grid (a z off the grid gets the first). */
+const colorOfZ = (z: number, grid: readonly number[]) => Z_COLORS[Math.min(Z_COLORS.length - 1, Math.max(0, grid.indexOf(z)))];
 
 export function createCurves(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<AccuracyData> {
   return framedChart<AccuracyData>(el, frame(options.label, 52), (d) => {

@@ -21,7 +21,7 @@ export interface UpdatesViewData {
   /** S; 0 = no clipping. */
   clip: number;
   clients: ClientArrow[];
-  server: ServerStep | null;
+  server: ServerStep;
 }
 
 export const UPDATE_COLORS = { sent: '#0b5394', cut: '#e07b39', limit: '#525a65', mean: '#009e73', noise: '#c62828', applied: '#1d2127' } as const;
@@ -79,7 +79,6 @@ export function create(el: HTMLElement, options: { label: string }): Picture<Upd
     put(left, 'text', { ...NOTE, x: 10, y: H - 8 }, d.clip > 0 ? `${d.clients.length}명 중 ${cut}명의 변화량이 S에서 잘렸습니다` : `클리핑 없음 (${d.clients.length}명)`);
 
     put(right, 'text', { ...TITLE, x: 0 }, '서버가 모델을 옮긴 거리');
-    if (!d.server) return;
     const bars: [string, number, string, string | null][] = [
       ['클리핑한 변화량의 평균', d.server.mean, UPDATE_COLORS.mean, null],
       ['더한 노이즈', d.server.noise, UPDATE_COLORS.noise, 'dp-updates__noise'],

@@ -36,20 +36,6 @@ export function create(el: HTMLElement, options: { label: string }): ChartRender
     // Bottom: the power of ten below the smallest error, so every dot is on the chart.
     const least = Math.min(10, ...dots.map((d) => d.y), ...theory.map((d) => d.y));
     const bottom = Math.max(FLOOR, Math.pow(10, Math.floor(Math.log10(least))));
-    const marks: Plot.Markish[] = [
-      Plot.dot(dots, { x: 'x', y: 'y', r: 1.8, fill: '#0072b2', fillOpacity: 0.22 }),
-      Plot.line(theory, { x: 'x', y: 'y', stroke: 'currentColor', strokeDasharray: '5,4', strokeOpacity: 0.8 }),
-      Plot.line(rmse, { x: 'x', y: 'y', stroke: '#d55e00', strokeWidth: 2.5 }),
-    ];
-    if (rmse.length > 0) {
-      marks.push(Plot.text(rmse.slice(-1), { x: 'x', y: 'y', text: () => '평균 제곱근 오차', dy: -10, textAnchor: 'end', fill: '#d55e00', fontWeight: 700 }));
-    }
-    if (Number.isFinite(data.current)) {
-      marks.push(
-        Plot.ruleX([data.current], { stroke: '#0a7d6c', strokeWidth: 2 }),
-        Plot.text([data.current], { x: (d: number) => d, frameAnchor: 'top', text: () => '현재 설정', dx: 4, dy: 6, textAnchor: 'start', fill: '#0a7d6c', fontWeight: 700 }),
-      );
-    }
     return {
       x: xAxis('프라이버시 예산 ε (클수록 보호가 약함)', { domain: [0, X_MAX] }),
       y: yAxis('오차 (%p, 로그 눈금)', {
@@ -58,7 +44,15 @@ export function create(el: HTMLElement, options: { label: string }): ChartRender
         ticks: [0.01, 0.1, 1, 10, 100].filter((t) => t >= bottom && t <= top * 1.3),
         tickFormat: (v: number) => `${v}`,
       }),
-      marks,
+      marks: [
+        Plot.dot(dots, { x: 'x', y: 'y', r: 1.8, fill: '#0072b2', fillOpacity: 0.22 }),
+        Plot.line(theory, { x: 'x', y: 'y', stroke: 'currentColor', strokeDasharray: '5,4', strokeOpacity: 0.8 }),
+        Plot.line(rmse, { x: 'x', y: 'y', stroke: '#d55e00', strokeWidth: 2.5 }),
+        // The RMSE line's name at its end (none before the first point), and the reader's ε.
+        Plot.text(rmse.slice(-1), { x: 'x', y: 'y', text: () => '평균 제곱근 오차', dy: -10, textAnchor: 'end', fill: '#d55e00', fontWeight: 700 }),
+        Plot.ruleX([data.current], { stroke: '#0a7d6c', strokeWidth: 2 }),
+        Plot.text([data.current], { x: (d: number) => d, frameAnchor: 'top', text: () => '현재 설정', dx: 4, dy: 6, textAnchor: 'start', fill: '#0a7d6c', fontWeight: 700 }),
+      ],
     };
   });
 }

@@ -127,10 +127,8 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     const v = ctx.values;
     const { params, encoding } = setup;
     if (problems.length) return `설정을 쓸 수 없습니다: ${problems.join(' ')}`;
-    const head =
-      encoding.kind === 'basic'
-        ? `기본 RAPPOR(범주 ${params.k}개), f = ${params.f}, p = ${params.p}, q = ${params.q}`
-        : `블룸 필터 k = ${params.k}, h = ${params.h}, 코호트 ${params.cohorts}개, f = ${params.f}, p = ${params.p}, q = ${params.q}`;
+    const how = encoding.kind === 'basic' ? `기본 RAPPOR(범주 ${params.k}개)` : `블룸 필터 k = ${params.k}, h = ${params.h}, 코호트 ${params.cohorts}개`;
+    const head = `${how}, f = ${params.f}, p = ${params.p}, q = ${params.q}`;
     const eps = `ε∞ = ${fmtEps(epsilonInfinity(params))}, ε₁ = ${fmtEps(epsilonOne(params))}`;
     const life = `한 사람의 값 ${v.value}, 보고 ${v.reports}번: 영구 응답 B′은 그대로이고 보낸 비트 S는 보고마다 다릅니다.`;
     const d = pop?.decoded;
