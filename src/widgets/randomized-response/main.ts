@@ -21,9 +21,8 @@ import { outputs } from '../renderers/outputs';
 export type RrInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 /** The survey the settings describe (f counts in the coin form, π in the other). */
-function surveyOf(v: RrValues): RrSurvey {
-  return simulateSurvey({ n: v.n, rate: v.rate / 100, mechanism: v.form === 'coin' ? { form: 'coin', f: v.f } : { form: 'pi', pi: v.pi }, seed: v.seed });
-}
+const surveyOf = (v: RrValues): RrSurvey =>
+  simulateSurvey({ n: v.n, rate: v.rate / 100, mechanism: v.form === 'coin' ? { form: 'coin', f: v.f } : { form: 'pi', pi: v.pi }, seed: v.seed });
 
 /** "1.099 = ln 3" — ε with the likelihood ratio it bounds. */
 function describeEpsilon(eps: number): string {
@@ -80,7 +79,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
     out('estimate', pct(e.estimate));
     out('ci', `${pct(e.lower)} ~ ${pct(e.upper)}`);
     const drawn = Math.min(GRID_PEOPLE, survey.n);
-    grid.update({ truth: survey.truth, answer: survey.answer, path: survey.path, count: drawn, reveal: v.reveal });
+    grid.update({ ...survey, count: drawn, reveal: v.reveal });
     peopleNote.textContent =
       survey.n > drawn ? `응답자 ${count(survey.n)}명 가운데 처음 ${drawn}명만 그렸습니다. 숫자는 모두를 센 것입니다.` : `응답자 ${survey.n}명을 모두 그렸습니다.`;
     for (const el of root.querySelectorAll<HTMLElement>('[data-reveal-legend]')) el.hidden = !v.reveal;
@@ -163,16 +162,11 @@ export function mount(ctx: WidgetContext<RrParams>) {
       'export-error-csv': {
         file: 'randomized-response-error',
         columns: ['epsilon', 'pi', 'rmse', 'mean_abs_error', 'mean_estimate', 'theoretical_sd', 'coverage_95'],
+        // The engine's points (the CSV writes only its columns), under the CSV's names where they differ.
         rows: () =>
-          errorPoints.map((p) => ({
-            epsilon: p.epsilon,
-            pi: p.pi,
-            rmse: p.rmse,
-            mean_abs_error: p.meanAbsError,
-            mean_estimate: p.meanEstimate,
-            theoretical_sd: p.theoreticalSd,
-            coverage_95: p.coverage,
-          })),
+          errorPoints.map((p) => {
+            return { ...p, mean_abs_error: p.meanAbsError, mean_estimate: p.meanEstimate, theoretical_sd: p.theoreticalSd, coverage_95: p.coverage };
+          }),
       },
     },
     // Computed in the page: no backend to name.
@@ -195,20 +189,18 @@ export function mount(ctx: WidgetContext<RrParams>) {
       worker?.terminate();
       for (const view of Object.values(views)) view.destroy();
     },
-    inspect() {
-      return {
-        n: survey.n,
-        trueYes: survey.trueYes,
-        yes: survey.yes,
-        epsilon: survey.epsilon,
-        estimate: survey.estimate.estimate,
-        lower: survey.estimate.lower,
-        upper: survey.estimate.upper,
-        /** Answers of the first people, as a string of 0/1 (for determinism checks). */
-        answers: Array.from(survey.answer.subarray(0, 200)).join(''),
-        errorPoints: errorPoints.map((p) => ({ epsilon: p.epsilon, rmse: p.rmse })),
-        errorKey,
-      };
-    },
+    inspect: () => ({
+      n: survey.n,
+      trueYes: survey.trueYes,
+      yes: survey.yes,
+      epsilon: survey.epsilon,
+      estimate: survey.estimate.estimate,
+      lower: survey.estimate.lower,
+      upper: survey.estimate.upper,
+      /** Answers of the first people, as a string of 0/1 (for determinism checks). */
+      answers: Array.from(survey.answer.subarray(0, 200)).join(''),
+      errorPoints: errorPoints.map((p) => ({ epsilon: p.epsilon, rmse: p.rmse })),
+      errorKey,
+    }),
   } satisfies WidgetController<RrParams> & { inspect(): unknown };
 }

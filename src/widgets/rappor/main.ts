@@ -78,7 +78,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     const { cohort, reports } = person;
     const last = reports[reports.length - 1];
     if (!last) return;
-    bitsView.update({ k: params.k, bloom: last.bloom, prr: last.prr, prrPath: last.prrPath, reports: reports.map((r) => r.irr) });
+    bitsView.update({ ...last, k: params.k, reports: reports.map((r) => r.irr) });
     q('[data-life-title]')!.textContent = `한 사람(${v.person}번, 코호트 ${cohort})의 보고가 만들어지는 과정`;
     const rows: [string, string][] = [
       ['B', bits(last.bloom)],

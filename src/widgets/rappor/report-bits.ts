@@ -7,14 +7,12 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
+import type { RapporReport } from '~/engine/privacy/rappor';
 import { picture, pictureSvg, put, type Picture } from '../renderers/picture';
 
-export interface ReportBitsData {
+/** The last report's B, B′ and how each bit of B′ came about (a frame where the coin decided it). */
+export interface ReportBitsData extends Pick<RapporReport, 'bloom' | 'prr' | 'prrPath'> {
   k: number;
-  bloom: Uint8Array;
-  prr: Uint8Array;
-  /** PrrPath per bit: 0 kept, 1 forced to 1, 2 forced to 0. */
-  prrPath: Uint8Array;
   /** S of every report so far, oldest first. */
   reports: Uint8Array[];
 }

@@ -212,20 +212,18 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
       root.removeEventListener('change', onDrop);
       for (const view of Object.values(views)) view.destroy();
     },
-    inspect() {
-      return {
-        n: round.n,
-        threshold: round.threshold,
-        dropped: result.dropped,
-        masked: round.clients.map((c) => Array.from(c.masked)),
-        rawSum: Array.from(result.rawSum),
-        naive: result.naive,
-        sum: result.sum,
-        trueSum: result.trueSum,
-        exact: outcome.exact,
-        recovered: result.recovered,
-        failure: result.failure,
-      };
-    },
+    inspect: () => ({
+      n: round.n,
+      threshold: round.threshold,
+      dropped: result.dropped,
+      masked: round.clients.map((c) => Array.from(c.masked)),
+      rawSum: Array.from(result.rawSum),
+      naive: result.naive,
+      sum: result.sum,
+      trueSum: result.trueSum,
+      exact: outcome.exact,
+      recovered: result.recovered,
+      failure: result.failure,
+    }),
   } satisfies WidgetController<SecAggParams> & { inspect(): unknown };
 }
