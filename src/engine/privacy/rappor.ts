@@ -257,6 +257,23 @@ export class RapporClient {
   }
 }
 
+/**
+ * One person's first `count` reports of `value`: their cohort (drawn from `rappor/person/<id>` when
+ * there are several) and their client's reports, so that a seed and an id always give the same person.
+ */
+export function personReports(
+  params: RapporParams,
+  encoding: RapporEncoding,
+  seed: number,
+  id: number,
+  value: string,
+  count: number,
+): { cohort: number; reports: RapporReport[] } {
+  const cohort = params.cohorts > 1 ? new Rng(seed, `rappor/person/${id}`).int(params.cohorts) : 0;
+  const client = new RapporClient(params, cohort, seed, id, encoding);
+  return { cohort, reports: Array.from({ length: count }, () => client.report(value)) };
+}
+
 /** What the server collects: per cohort, the number of reports and the count of each bit. */
 export interface RapporAggregate {
   params: RapporParams;
@@ -459,6 +476,8 @@ export interface ScoredEstimate {
   value: string;
   truth: number;
   estimate: number;
+  /** The estimate's standard error (RapporEstimate.stdError). */
+  stdError: number;
   lower: number;
   upper: number;
   detected: boolean;
@@ -482,6 +501,7 @@ export function scoreDecoding(decoding: Pick<RapporDecoding, 'estimates'>, trueC
     value: e.value,
     truth: trueCounts[i],
     estimate: e.count,
+    stdError: e.stdError,
     lower: e.count - z * e.stdError,
     upper: e.count + z * e.stdError,
     detected: e.detected,
@@ -492,6 +512,12 @@ export function scoreDecoding(decoding: Pick<RapporDecoding, 'estimates'>, trueC
     falsePositives: rows.filter((r) => r.truth === 0 && r.detected).length,
     meanAbsError: rows.reduce((a, r) => a + Math.abs(r.estimate - r.truth), 0) / Math.max(1, rows.length),
   };
+}
+
+/** A simulated population's aggregate decoded over its own candidates, and scored against the truth it was simulated from. */
+export function decodeSimulated(aggregate: RapporAggregate, encoding?: RapporEncoding): { decoding: RapporDecoding; score: DecodingScore } {
+  const decoding = decodeFrequencies(aggregate, aggregate.values, encoding);
+  return { decoding, score: scoreDecoding(decoding, aggregate.trueCounts) };
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * The two accuracy charts of the DP-FedAvg widget (Observable Plot):
+ * The three accuracy charts of the DP-FedAvg widget (Observable Plot), each drawn from the same
+ * `AccuracyData` (the runs trained so far with the current settings other than z):
  *
  * - `createCurves`: test accuracy per round, one line per noise multiplier z trained with the
  *   current other settings; the current run is thick, the others thin, each labelled "z = …" at
@@ -15,18 +16,6 @@ import * as Plot from '@observablehq/plot';
 import type { ChartRenderer } from '../renderers/plot-image';
 import { framedChart, fromZero, percent, xAxis, yAxis, zeroRule } from '../renderers/plot-parts';
 
-export interface Curve {
-  z: number;
-  /** Test accuracy after each round (index 0 = round 1). */
-  accuracy: number[];
-  current: boolean;
-}
-
-export interface CurvesData {
-  curves: Curve[];
-  rounds: number;
-}
-
 export interface NoisePoint {
   z: number;
   accuracy: number;
@@ -34,16 +23,17 @@ export interface NoisePoint {
   epsilon: number | null;
 }
 
-export interface EpsilonData {
-  /** ε after each round (index 0 = round 1). */
+export interface AccuracyData {
+  /** Test accuracy after each round (index 0 = round 1) of each z trained, the current run's among them. */
+  curves: { z: number; accuracy: number[] }[];
+  /** The current run's ε after each round. */
   epsilon: number[];
-  rounds: number;
-  z: number;
-}
-
-export interface NoiseData {
+  /** Each finished z's final test accuracy and ε. */
   points: NoisePoint[];
-  current: number;
+  /** The run's rounds: the right end of the round axes. */
+  rounds: number;
+  /** The current run's noise multiplier. */
+  z: number;
 }
 
 /** Sequential colours from low noise (blue) to high noise (red), fixed per grid position. */
@@ -55,22 +45,21 @@ const frame = (label: string, marginRight: number, marginBottom = 34) => ({ labe
 /** The accuracy axis of the curves and of the privacy–utility chart, and chance level (50%) under it. */
 const accuracyAxis = (label: string) => yAxis(label, { domain: [0.4, 1], tickFormat: percent, ticks: 6 });
 const chance = () => Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.25, strokeDasharray: '3,3' });
+const roundAxis = (d: AccuracyData) => xAxis('라운드', { domain: [0, Math.max(1, d.rounds)] });
 
-export function colorOfZ(z: number, grid: readonly number[]): string {
-  const i = grid.indexOf(z);
-  return Z_COLORS[Math.max(0, Math.min(Z_COLORS.length - 1, i < 0 ? 0 : i))];
-}
+/** The colour of `z` by its place in the grid (a z off the grid gets the first). */
+const colorOfZ = (z: number, grid: readonly number[]) => Z_COLORS[Math.min(Z_COLORS.length - 1, Math.max(0, grid.indexOf(z)))];
 
-export function createCurves(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<CurvesData> {
-  return framedChart<CurvesData>(el, frame(options.label, 52), (d) => {
+export function createCurves(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<AccuracyData> {
+  return framedChart<AccuracyData>(el, frame(options.label, 52), (d) => {
     const marks: Plot.Markish[] = [chance()];
     // Thin lines first, the current run on top.
-    const ordered = [...d.curves].sort((a, b) => Number(a.current) - Number(b.current));
+    const ordered = [...d.curves].sort((a, b) => Number(a.z === d.z) - Number(b.z === d.z));
     for (const c of ordered) {
       const pts = c.accuracy.map((y, i) => ({ x: i + 1, y }));
       if (pts.length === 0) continue;
-      const color = colorOfZ(c.z, options.grid);
-      marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: color, strokeWidth: c.current ? 3 : 1.3, strokeOpacity: c.current ? 1 : 0.75 }));
+      const current = c.z === d.z;
+      marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: colorOfZ(c.z, options.grid), strokeWidth: current ? 3 : 1.3, strokeOpacity: current ? 1 : 0.75 }));
     }
     // End labels, pushed apart vertically so that curves ending close together stay readable.
     const ends = d.curves
@@ -82,25 +71,24 @@ export function createCurves(el: HTMLElement, options: { label: string; grid: re
     // …and back down from the top of the axis if that pushed them off the chart.
     for (let i = ends.length - 1; i >= 0; i--) ends[i].y = Math.min(ends[i].y, i === ends.length - 1 ? 1 : ends[i + 1].y - gap);
     for (const e of ends) {
-      marks.push(
-        Plot.text([e], { x: 'x', y: 'y', text: () => `z = ${e.c.z}`, dx: 4, textAnchor: 'start', fill: colorOfZ(e.c.z, options.grid), fontWeight: e.c.current ? 700 : 400, fontSize: 10, clip: false }),
-      );
+      const style = { fill: colorOfZ(e.c.z, options.grid), fontWeight: e.c.z === d.z ? 700 : 400, fontSize: 10, clip: false };
+      marks.push(Plot.text([e], { x: 'x', y: 'y', text: () => `z = ${e.c.z}`, dx: 4, textAnchor: 'start', ...style }));
     }
     return {
-      x: xAxis('라운드', { domain: [0, Math.max(1, d.rounds)] }),
+      x: roundAxis(d),
       y: accuracyAxis('테스트 정확도'),
       marks,
     };
   });
 }
 
-export function createEpsilon(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<EpsilonData> {
-  return framedChart<EpsilonData>(el, frame(options.label, 16), (d) => {
+export function createEpsilon(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<AccuracyData> {
+  return framedChart<AccuracyData>(el, frame(options.label, 16), (d) => {
     const pts = d.epsilon.map((y, i) => ({ x: i + 1, y }));
     const top = pts.reduce((m, p) => Math.max(m, p.y), 0);
     const color = colorOfZ(d.z, options.grid);
     return {
-      x: xAxis('라운드', { domain: [0, Math.max(1, d.rounds)] }),
+      x: roundAxis(d),
       y: yAxis('지금까지 쓴 ε', { domain: fromZero(top, 1.1), ticks: 5 }),
       marks: [
         zeroRule(),
@@ -111,11 +99,11 @@ export function createEpsilon(el: HTMLElement, options: { label: string; grid: r
   });
 }
 
-export function createNoise(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<NoiseData> {
-  return framedChart<NoiseData>(el, frame(options.label, 20, 36), (d) => {
+export function createNoise(el: HTMLElement, options: { label: string; grid: readonly number[] }): ChartRenderer<AccuracyData> {
+  return framedChart<AccuracyData>(el, frame(options.label, 20, 36), (d) => {
     const pts = d.points.filter((p): p is NoisePoint & { epsilon: number } => p.epsilon !== null && p.epsilon > 0).sort((a, b) => a.epsilon - b.epsilon);
     const free = d.points.filter((p) => p.epsilon === null);
-    const cur = pts.filter((p) => p.z === d.current);
+    const cur = pts.filter((p) => p.z === d.z);
     const lo = pts.length ? pts[0].epsilon : 0.1;
     const hi = pts.length ? pts[pts.length - 1].epsilon : 10;
     return {

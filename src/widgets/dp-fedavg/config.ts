@@ -33,17 +33,7 @@ export function toRunConfig(v: DpValues): RunConfig {
   });
 }
 
-/** Clients expected per round, qK (Poisson sampling: the actual number varies). */
-export function perRound(v: DpValues): number {
-  return v.fraction * v.clients;
-}
-
 /** σ = z·S/(qW) with W = K: the standard deviation of the noise added to each parameter. */
 export function sigmaOf(v: DpValues): number {
   return dpNoiseStd(v.noise, v.clip, v.fraction, v.clients);
-}
-
-/** Everything but z: runs that differ only in z belong on one accuracy-against-noise curve. */
-export function curveKey(v: DpValues): string {
-  return JSON.stringify([v.data, v.partition, v.clients, v.fraction, v.epochs, v.lr, v.rounds, v.clip, v.seed]);
 }

@@ -8,9 +8,9 @@
 import type { WidgetContext } from '~/runtime/widget';
 import { validateConfig } from '~/engine/config';
 import { create as createUpdates } from './updates-view';
-import { createCurves, createEpsilon, createNoise } from './accuracy-charts';
+import { createCurves, createEpsilon, createNoise, type AccuracyData } from './accuracy-charts';
 import { DELTA, NOISE_GRID, PACE_MS, params, type DpParams } from './params';
-import { curveKey, perRound, sigmaOf, toRunConfig } from './config';
+import { sigmaOf, toRunConfig } from './config';
 import { initDp, reduceDp, type DpState } from './state';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
@@ -23,20 +23,28 @@ export type DpInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 /** A finished run's test accuracy per round, and its final ε (engine's accountant; null: no guarantee). */
 type Finished = { accuracy: number[]; epsilon: number | null };
 
+/** Three significant digits, as the page writes σ and qK (the clients expected per round; Poisson sampling varies the actual number). */
+const three = (x: number) => Number(x.toPrecision(3));
+
 export function mount(ctx: WidgetContext<DpParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const sweepStatus = q('[data-sweep-status]');
-  const sigmaLine = q('[data-sigma]');
+  const sweepStatus = q('[data-sweep-status]')!;
+  const sigmaLine = q('[data-sigma]')!;
 
   const updatesView = createUpdates(q('[data-view="updates"]')!, { label: '이번 라운드 클라이언트 변화량의 클리핑 전후 길이와 방향, 서버가 더한 노이즈의 크기' });
-  const curves = createCurves(q('[data-view="curves"]')!, { label: '노이즈 배수 z별 라운드마다의 테스트 정확도', grid: NOISE_GRID });
-  const noiseChart = createNoise(q('[data-view="noise"]')!, { label: '프라이버시–정확도 곡선: z마다 학습을 마친 뒤의 ε과 테스트 정확도', grid: NOISE_GRID });
-  const epsilonChart = createEpsilon(q('[data-view="epsilon"]')!, { label: '라운드마다 쌓이는 프라이버시 예산 ε', grid: NOISE_GRID });
-  const views = { updates: updatesView, curves, epsilon: epsilonChart, noise: noiseChart };
+  /** The charts drawn from the finished runs and the current one (accuracy-charts.ts). */
+  const charts = {
+    curves: createCurves(q('[data-view="curves"]')!, { label: '노이즈 배수 z별 라운드마다의 테스트 정확도', grid: NOISE_GRID }),
+    epsilon: createEpsilon(q('[data-view="epsilon"]')!, { label: '라운드마다 쌓이는 프라이버시 예산 ε', grid: NOISE_GRID }),
+    noise: createNoise(q('[data-view="noise"]')!, { label: '프라이버시–정확도 곡선: z마다 학습을 마친 뒤의 ε과 테스트 정확도', grid: NOISE_GRID }),
+  };
+  const views = { updates: updatesView, ...charts };
 
-  /** Finished runs: curve key → z → test accuracy per round and final ε. */
-  const cache = new Map<string, Map<number, Finished>>();
+  /** Finished runs by their settings. */
+  const cache = new Map<string, Finished>();
+  /** The current settings with noise multiplier `z`: runs that differ only in z belong on one curve. */
+  const keyOf = (z: number) => JSON.stringify({ ...ctx.values, noise: z });
   /** A z sweep: the z values still to train (the last one is the reader's own z), of how many. */
   let sweep: { left: number[]; total: number } | null = null;
   /** Set while the sweep itself moves the z slider, so that update() does not cancel the sweep. */
@@ -63,7 +71,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
     onEnd: (s) => {
       if (s === 'diverged') return stopSweep('학습이 발산해 z 바꿔 보기를 멈췄습니다.');
       const config = run.config();
-      if (config) cached().set(config.noise, { accuracy: run.state.rows.map((r) => r.testAccuracy), epsilon: run.state.rows.at(-1)?.epsilon ?? null });
+      if (config) cache.set(keyOf(config.noise), { accuracy: run.state.rows.map((r) => r.testAccuracy), epsilon: run.state.rows.at(-1)?.epsilon ?? null });
       drawCurves();
       nextSweepRun();
     },
@@ -106,36 +114,32 @@ export function mount(ctx: WidgetContext<DpParams>) {
 
   function showSigma() {
     const v = ctx.values;
-    if (sigmaLine) sigmaLine.textContent = `라운드마다 평균 qK = ${Number(perRound(v).toPrecision(3))}명 참여, 노이즈 표준편차 σ = z·S/(qK) = ${Number(sigmaOf(v).toPrecision(3))}`;
+    sigmaLine.textContent = `라운드마다 평균 qK = ${three(v.fraction * v.clients)}명 참여, 노이즈 표준편차 σ = z·S/(qK) = ${three(sigmaOf(v))}`;
   }
 
-  function cached(): Map<number, Finished> {
-    const key = curveKey(ctx.values);
-    if (!cache.has(key)) cache.set(key, new Map());
-    return cache.get(key)!;
-  }
+  /** The finished runs of the current settings other than z, by z (ascending). */
+  const cached = () => NOISE_GRID.filter((z) => cache.has(keyOf(z))).map((z) => ({ z, ...cache.get(keyOf(z))! }));
 
   /** The finished runs of the current settings by z: final test accuracy and ε (null: z = 0). */
   function finals() {
-    return [...cached().entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([z, r]) => ({ z, accuracy: r.accuracy[r.accuracy.length - 1], epsilon: r.epsilon, rounds: r.accuracy.length }));
+    return cached().map(({ z, accuracy, epsilon }) => ({ z, accuracy: accuracy[accuracy.length - 1], epsilon, rounds: accuracy.length }));
   }
 
   function drawCurves() {
     const rows = run.state.rows;
     const z = run.config()?.noise ?? ctx.values.noise;
-    const list = [...cached().entries()].filter(([cz]) => cz !== z).map(([cz, r]) => ({ z: cz, accuracy: r.accuracy, current: false }));
-    list.push({ z, accuracy: rows.map((r) => r.testAccuracy), current: true });
-    curves.update({ curves: list, rounds: run.config()?.rounds ?? ctx.values.rounds });
-    epsilonChart.update({ epsilon: rows.flatMap((r) => (typeof r.epsilon === 'number' ? [r.epsilon] : [])), rounds: run.config()?.rounds ?? ctx.values.rounds, z });
-    noiseChart.update({ points: finals(), current: ctx.values.noise });
+    const curves: AccuracyData['curves'] = cached().filter((c) => c.z !== z);
+    curves.push({ z, accuracy: rows.map((r) => r.testAccuracy) });
+    const epsilon = rows.flatMap((r) => (typeof r.epsilon === 'number' ? [r.epsilon] : []));
+    const data = { curves, epsilon, points: finals(), rounds: run.config()?.rounds ?? ctx.values.rounds, z };
+    for (const chart of Object.values(charts)) chart.update(data);
   }
 
   function summary(): string {
     const v = ctx.values;
     const status = run.status;
-    const head = `${choiceLabel(params.data, v.data)} 데이터, 클라이언트 ${v.clients}명이 라운드마다 확률 ${v.fraction}로 참여(평균 ${Number(perRound(v).toPrecision(3))}명), S = ${v.clip}, z = ${v.noise} (σ = ${Number(sigmaOf(v).toPrecision(3))})`;
+    const sampling = `클라이언트 ${v.clients}명이 라운드마다 확률 ${v.fraction}로 참여(평균 ${three(v.fraction * v.clients)}명)`;
+    const head = `${choiceLabel(params.data, v.data)} 데이터, ${sampling}, S = ${v.clip}, z = ${v.noise} (σ = ${three(sigmaOf(v))})`;
     if (status === 'invalid') return `${head}: 이 설정으로는 학습할 수 없습니다.`;
     const { rows, clips } = run.state;
     const last = rows[rows.length - 1];
@@ -150,15 +154,14 @@ export function mount(ctx: WidgetContext<DpParams>) {
   }
 
   function showSweep() {
-    if (sweepStatus) sweepStatus.textContent = sweep ? `z 바꿔 보기: ${sweep.total - sweep.left.length}/${sweep.total} (지금 z = ${ctx.values.noise})` : '';
+    sweepStatus.textContent = sweep ? `z 바꿔 보기: ${sweep.total - sweep.left.length}/${sweep.total} (지금 z = ${ctx.values.noise})` : '';
     root.dataset.sweep = sweep ? 'running' : 'idle';
   }
 
   function startSweep() {
     const own = ctx.values.noise;
-    const done = cached();
-    // End on the reader's own z, so the widget is left showing their setting.
-    const left = [...NOISE_GRID.filter((z) => z !== own && !done.has(z)), own];
+    // The z not trained yet with these settings, ending on the reader's own z, so the widget is left showing their setting.
+    const left = [...NOISE_GRID.filter((z) => z !== own && !cache.has(keyOf(z))), own];
     sweep = { left, total: left.length };
     run.playing = true;
     trainSweep();
@@ -215,7 +218,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
       arrows: [...run.state.arrows],
       server: run.state.server,
       /** Final accuracy and ε (null: z = 0, no guarantee) by z for the current settings (other than z). */
-      curve: finals().map(({ z, accuracy, epsilon }) => ({ z, accuracy, epsilon })),
+      curve: finals(),
       sweeping: sweep !== null,
     }),
   });

@@ -9,11 +9,6 @@ import { SEED, choicesOf } from '../kit/params';
 
 /** Noise multipliers offered; the sweep trains once with each. */
 export const NOISE_GRID = [0, 0.5, 1, 2, 4, 8, 16] as const;
-/** Clip norms offered; 0 switches clipping off (then z must be 0). */
-export const CLIP_GRID = [0, 0.05, 0.1, 0.2, 0.3, 0.5, 1] as const;
-export const CLIENT_COUNTS = [5, 10, 20, 50, 100] as const;
-export const FRACTIONS = [0.1, 0.2, 0.5, 1] as const;
-export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
 
 export const params = {
   data: { type: 'choice', label: '데이터셋', default: 'circles', choices: choicesOf('circles', 'moons', 'xor', 'blobs') },
@@ -26,12 +21,13 @@ export const params = {
       { value: 'dirichlet', label: 'Non-IID (디리클레 α = 0.5)' },
     ],
   },
-  clients: { type: 'number', label: '클라이언트 수 K', default: 20, min: 5, max: 100, values: CLIENT_COUNTS, unit: '명' },
-  fraction: { type: 'number', label: '라운드마다 참여할 확률 q', default: 0.5, min: 0.1, max: 1, values: FRACTIONS },
+  clients: { type: 'number', label: '클라이언트 수 K', default: 20, min: 5, max: 100, values: [5, 10, 20, 50, 100], unit: '명' },
+  fraction: { type: 'number', label: '라운드마다 참여할 확률 q', default: 0.5, min: 0.1, max: 1, values: [0.1, 0.2, 0.5, 1] },
   epochs: { type: 'number', label: '로컬 에폭 E', default: 2, min: 1, max: 5, step: 1, unit: '에폭' },
-  lr: { type: 'number', label: '학습률', default: 0.3, min: 0.03, max: 1, values: LEARNING_RATES },
+  lr: { type: 'number', label: '학습률', default: 0.3, min: 0.03, max: 1, values: [0.03, 0.1, 0.3, 1] },
   rounds: { type: 'number', label: '라운드 수', default: 40, min: 10, max: 100, step: 10, unit: '라운드' },
-  clip: { type: 'number', label: '클리핑 노름 S', default: 0.3, min: 0, max: 1, values: CLIP_GRID },
+  /** Clip norms offered; 0 switches clipping off (then z must be 0). */
+  clip: { type: 'number', label: '클리핑 노름 S', default: 0.3, min: 0, max: 1, values: [0, 0.05, 0.1, 0.2, 0.3, 0.5, 1] },
   noise: { type: 'number', label: '노이즈 배수 z', default: 1, min: 0, max: 16, values: NOISE_GRID },
   seed: SEED,
 } as const satisfies ParamTable;

@@ -4,13 +4,12 @@
  * split into the mean clipped update and the noise (the engine's splitDpRound computes both from
  * the round's weights). No DOM, no tfjs.
  */
-import type { EngineEvent, RoundMetrics, RunConfig } from '~/engine/types';
+import type { EngineEvent, RoundMetrics } from '~/engine/types';
 import { splitDpRound, type ClientArrow, type RoundClip, type ServerStep } from '~/engine/privacy/dp-round';
 
 type ClientTrained = Extract<EngineEvent, { type: 'client-trained' }>;
 
 export interface DpState {
-  config: RunConfig | null;
   rows: readonly RoundMetrics[];
   clips: readonly RoundClip[];
   /** The last averaged round's updates, as drawn. */
@@ -20,12 +19,12 @@ export interface DpState {
   pending: readonly ClientTrained[];
 }
 
-export const initDp = (): DpState => ({ config: null, rows: [], clips: [], arrows: [], server: null, pending: [] });
+export const initDp = (): DpState => ({ rows: [], clips: [], arrows: [], server: null, pending: [] });
 
 export function reduceDp(s: DpState, e: EngineEvent): DpState {
   switch (e.type) {
     case 'run-started':
-      return { ...initDp(), config: e.config };
+      return initDp();
     case 'client-trained':
       return { ...s, pending: [...s.pending, e] };
     case 'models-averaged': {

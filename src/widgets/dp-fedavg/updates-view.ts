@@ -21,7 +21,7 @@ export interface UpdatesViewData {
   /** S; 0 = no clipping. */
   clip: number;
   clients: ClientArrow[];
-  server: ServerStep | null;
+  server: ServerStep;
 }
 
 export const UPDATE_COLORS = { sent: '#0b5394', cut: '#e07b39', limit: '#525a65', mean: '#009e73', noise: '#c62828', applied: '#1d2127' } as const;
@@ -44,12 +44,10 @@ export function create(el: HTMLElement, options: { label: string }): Picture<Upd
   const R = 118;
   const svg = pictureSvg(el, 'dp-updates', options.label, { width: W, height: H });
   const defs = svg.append('defs');
-  for (const [id, color] of [
-    ['dp-head-sent', UPDATE_COLORS.sent],
-    ['dp-head-cut', UPDATE_COLORS.cut],
-  ] as const) {
-    const marker = put(defs, 'marker', { id, viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
-    put(marker, 'path', { d: 'M0,0 L10,5 L0,10 z', class: id === 'dp-head-sent' ? 'dp-updates__sent-head' : null, fill: color });
+  const arrowHead = { viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' };
+  for (const part of ['sent', 'cut'] as const) {
+    const marker = put(defs, 'marker', { ...arrowHead, id: `dp-head-${part}` });
+    put(marker, 'path', { d: 'M0,0 L10,5 L0,10 z', class: part === 'sent' ? 'dp-updates__sent-head' : null, fill: UPDATE_COLORS[part] });
   }
   const left = svg.append('g');
   const right = svg.append('g').attr('transform', 'translate(320,0)');
@@ -81,7 +79,6 @@ export function create(el: HTMLElement, options: { label: string }): Picture<Upd
     put(left, 'text', { ...NOTE, x: 10, y: H - 8 }, d.clip > 0 ? `${d.clients.length}명 중 ${cut}명의 변화량이 S에서 잘렸습니다` : `클리핑 없음 (${d.clients.length}명)`);
 
     put(right, 'text', { ...TITLE, x: 0 }, '서버가 모델을 옮긴 거리');
-    if (!d.server) return;
     const bars: [string, number, string, string | null][] = [
       ['클리핑한 변화량의 평균', d.server.mean, UPDATE_COLORS.mean, null],
       ['더한 노이즈', d.server.noise, UPDATE_COLORS.noise, 'dp-updates__noise'],

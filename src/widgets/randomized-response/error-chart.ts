@@ -10,30 +10,23 @@ import * as Plot from '@observablehq/plot';
 import type { RrErrorPoint } from '~/engine/privacy/randomized-response';
 import type { ChartRenderer } from '../renderers/plot-image';
 import { framedChart, xAxis, yAxis } from '../renderers/plot-parts';
-
-/** What the chart draws of one ε: the errors of its runs (as shares), their RMSE and the theory. */
-export type ErrorPoint = Pick<RrErrorPoint, 'epsilon' | 'errors' | 'rmse' | 'theoreticalSd'>;
+import { EPSILON_GRID } from './params';
 
 export interface ErrorChartData {
-  points: ErrorPoint[];
-  /** The ε of the current setting (null: none marked). */
-  current: number | null;
-  /** Right end of the x axis. */
-  xMax: number;
-}
-
-/** `update` takes the fields that changed (the current ε moves without a new simulation). */
-export interface ErrorChartRenderer extends Omit<ChartRenderer<ErrorChartData>, 'update'> {
-  update(data: Partial<ErrorChartData>): void;
+  /** The engine's points: per ε, the errors of its runs (as shares), their RMSE and the theory. */
+  points: RrErrorPoint[];
+  /** The ε of the current setting. */
+  current: number;
 }
 
 /** Errors below this (in percentage points) are drawn at it: log scales have no zero. */
 const FLOOR = 0.01;
+/** Right end of the x axis: just past the grid's largest ε. */
+const X_MAX = EPSILON_GRID[EPSILON_GRID.length - 1] + 0.2;
 
-export function create(el: HTMLElement, options: { label: string }): ErrorChartRenderer {
-  let data: ErrorChartData = { points: [], current: null, xMax: 5 };
+export function create(el: HTMLElement, options: { label: string }): ChartRenderer<ErrorChartData> {
   const frame = { label: options.label, height: 230, marginLeft: 52, marginRight: 16, marginBottom: 36 };
-  const chart = framedChart<ErrorChartData>(el, { minWidth: 260, initialWidth: 520, initial: data, ...frame }, (data) => {
+  return framedChart<ErrorChartData>(el, { minWidth: 260, initialWidth: 520, ...frame }, (data) => {
     const dots: { x: number; y: number }[] = [];
     // A small fixed horizontal spread (by run index) so that runs with similar errors stay visible.
     for (const p of data.points) p.errors.forEach((e, r) => dots.push({ x: p.epsilon + (((r * 37) % 11) - 5) * 0.012, y: Math.max(FLOOR, e * 100) }));
@@ -43,36 +36,23 @@ export function create(el: HTMLElement, options: { label: string }): ErrorChartR
     // Bottom: the power of ten below the smallest error, so every dot is on the chart.
     const least = Math.min(10, ...dots.map((d) => d.y), ...theory.map((d) => d.y));
     const bottom = Math.max(FLOOR, Math.pow(10, Math.floor(Math.log10(least))));
-    const marks: Plot.Markish[] = [
-      Plot.dot(dots, { x: 'x', y: 'y', r: 1.8, fill: '#0072b2', fillOpacity: 0.22 }),
-      Plot.line(theory, { x: 'x', y: 'y', stroke: 'currentColor', strokeDasharray: '5,4', strokeOpacity: 0.8 }),
-      Plot.line(rmse, { x: 'x', y: 'y', stroke: '#d55e00', strokeWidth: 2.5 }),
-    ];
-    if (rmse.length > 0) {
-      marks.push(Plot.text(rmse.slice(-1), { x: 'x', y: 'y', text: () => '평균 제곱근 오차', dy: -10, textAnchor: 'end', fill: '#d55e00', fontWeight: 700 }));
-    }
-    if (data.current !== null && Number.isFinite(data.current)) {
-      marks.push(
-        Plot.ruleX([data.current], { stroke: '#0a7d6c', strokeWidth: 2 }),
-        Plot.text([data.current], { x: (d: number) => d, frameAnchor: 'top', text: () => '현재 설정', dx: 4, dy: 6, textAnchor: 'start', fill: '#0a7d6c', fontWeight: 700 }),
-      );
-    }
     return {
-      x: xAxis('프라이버시 예산 ε (클수록 보호가 약함)', { domain: [0, data.xMax] }),
+      x: xAxis('프라이버시 예산 ε (클수록 보호가 약함)', { domain: [0, X_MAX] }),
       y: yAxis('오차 (%p, 로그 눈금)', {
         type: 'log',
         domain: [bottom, top * 1.3],
         ticks: [0.01, 0.1, 1, 10, 100].filter((t) => t >= bottom && t <= top * 1.3),
         tickFormat: (v: number) => `${v}`,
       }),
-      marks,
+      marks: [
+        Plot.dot(dots, { x: 'x', y: 'y', r: 1.8, fill: '#0072b2', fillOpacity: 0.22 }),
+        Plot.line(theory, { x: 'x', y: 'y', stroke: 'currentColor', strokeDasharray: '5,4', strokeOpacity: 0.8 }),
+        Plot.line(rmse, { x: 'x', y: 'y', stroke: '#d55e00', strokeWidth: 2.5 }),
+        // The RMSE line's name at its end (none before the first point), and the reader's ε.
+        Plot.text(rmse.slice(-1), { x: 'x', y: 'y', text: () => '평균 제곱근 오차', dy: -10, textAnchor: 'end', fill: '#d55e00', fontWeight: 700 }),
+        Plot.ruleX([data.current], { stroke: '#0a7d6c', strokeWidth: 2 }),
+        Plot.text([data.current], { x: (d: number) => d, frameAnchor: 'top', text: () => '현재 설정', dx: 4, dy: 6, textAnchor: 'start', fill: '#0a7d6c', fontWeight: 700 }),
+      ],
     };
   });
-  return {
-    ...chart,
-    update(next) {
-      data = { ...data, ...next };
-      chart.update(data);
-    },
-  };
 }

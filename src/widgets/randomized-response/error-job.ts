@@ -8,15 +8,8 @@
 import { errorVsEpsilon, type RrErrorPoint } from '~/engine/privacy/randomized-response';
 import type { SlicedJobs } from '~/runtime/sliced-job';
 
-export interface ErrorJob {
-  id: number;
-  n: number;
-  /** True share of "yes", 0–1. */
-  rate: number;
-  runs: number;
-  seed: number;
-  epsilons: number[];
-}
+/** One computation: its id, and the engine's surveys to run (`rate`: the true share of "yes", 0–1). */
+export type ErrorJob = Parameters<typeof errorVsEpsilon>[0] & { id: number };
 
 export interface ErrorReply {
   id: number;
@@ -29,7 +22,7 @@ export function runErrorJob(job: ErrorJob, jobs: SlicedJobs, send: (reply: Error
   // A turn of the event loop between two ε (a slice of 0 ms): a newer job's message (or the page) gets in.
   jobs.start(() => {
     if (i < job.epsilons.length) {
-      const [point] = errorVsEpsilon({ n: job.n, rate: job.rate, epsilons: [job.epsilons[i++]], runs: job.runs, seed: job.seed });
+      const [point] = errorVsEpsilon({ ...job, epsilons: [job.epsilons[i++]] });
       send({ id: job.id, point });
     }
     return i >= job.epsilons.length;

@@ -21,6 +21,12 @@ export function create(el: HTMLElement, options: { label: string }): ChartRender
   return framedChart<EstimateChartData>(el, { minWidth: 260, ...frame }, (d) => {
     const lo = Math.min(0, d.lower);
     const hi = Math.max(1, d.upper);
+    // One row each: where its dot is, in which colour, and the figure written above it.
+    const dots = [
+      { x: d.truth, y: ROWS[0], c: 'currentColor', t: pct(d.truth) },
+      { x: d.naive, y: ROWS[1], c: '#d55e00', t: pct(d.naive) },
+      { x: d.estimate, y: ROWS[2], c: '#0072b2', t: `${pct(d.estimate)} (${pct(d.lower)}–${pct(d.upper)})` },
+    ];
     return {
       x: xAxis('비율', { domain: [lo, hi], tickFormat: percent, grid: true }),
       y: { domain: [...ROWS], label: null },
@@ -28,24 +34,9 @@ export function create(el: HTMLElement, options: { label: string }): ChartRender
         Plot.ruleX([d.truth], { stroke: 'currentColor', strokeDasharray: '4,3', strokeOpacity: 0.7 }),
         Plot.ruleX([0, 1], { stroke: 'currentColor', strokeOpacity: 0.25 }),
         Plot.link([d], { x1: 'lower', x2: 'upper', y1: () => ROWS[2], y2: () => ROWS[2], stroke: '#0072b2', strokeWidth: 3 }),
-        Plot.tickX([d], { x: 'lower', y: () => ROWS[2], stroke: '#0072b2', strokeWidth: 2 }),
-        Plot.tickX([d], { x: 'upper', y: () => ROWS[2], stroke: '#0072b2', strokeWidth: 2 }),
-        Plot.dot(
-          [
-            { x: d.truth, y: ROWS[0], c: 'currentColor' },
-            { x: d.naive, y: ROWS[1], c: '#d55e00' },
-            { x: d.estimate, y: ROWS[2], c: '#0072b2' },
-          ],
-          { x: 'x', y: 'y', fill: 'c', r: 6, stroke: 'white', strokeWidth: 1 },
-        ),
-        Plot.text(
-          [
-            { x: d.truth, y: ROWS[0], t: pct(d.truth) },
-            { x: d.naive, y: ROWS[1], t: pct(d.naive) },
-            { x: d.estimate, y: ROWS[2], t: `${pct(d.estimate)} (${pct(d.lower)}–${pct(d.upper)})` },
-          ],
-          { x: 'x', y: 'y', text: 't', dy: -12, fill: 'currentColor', fontWeight: 600 },
-        ),
+        Plot.tickX([d.lower, d.upper], { x: (v: number) => v, y: () => ROWS[2], stroke: '#0072b2', strokeWidth: 2 }),
+        Plot.dot(dots, { x: 'x', y: 'y', fill: 'c', r: 6, stroke: 'white', strokeWidth: 1 }),
+        Plot.text(dots, { x: 'x', y: 'y', text: 't', dy: -12, fill: 'currentColor', fontWeight: 600 }),
       ],
     };
   });

@@ -4,7 +4,7 @@
  * pictures and words.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import { simulateSurvey, surveyCounts, type RrErrorPoint, type RrMechanism, type RrSurvey } from '~/engine/privacy/randomized-response';
+import { simulateSurvey, surveyCounts, type RrErrorPoint, type RrSurvey } from '~/engine/privacy/randomized-response';
 import { slicedJobs } from '~/runtime/sliced-job';
 import { create as createGrid } from './people-grid';
 import { create as createEstimate } from './estimate-chart';
@@ -12,7 +12,7 @@ import { create as createError } from './error-chart';
 import { runErrorJob, type ErrorJob, type ErrorReply } from './error-job';
 import { throttled } from '../renderers/plot-image';
 import { EPSILON_GRID, GRID_PEOPLE, type RrParams, type RrValues } from './params';
-import { exportAction, type ExportSpec } from '../kit/export';
+import { exportAction, runJson, type ExportSpec } from '../kit/export';
 import { showTable } from '../renderers/data-table';
 import { count, pct } from '../renderers/format';
 import { outputs } from '../renderers/outputs';
@@ -20,13 +20,9 @@ import { outputs } from '../renderers/outputs';
 /** What tests read (also handy in the console): what the widget's inspect() returns. */
 export type RrInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
-/** The mechanism the settings describe. */
-export function mechanismOf(v: RrValues): RrMechanism {
-  return v.form === 'coin' ? { form: 'coin', f: v.f } : { form: 'pi', pi: v.pi };
-}
-
-/** The survey the settings describe. */
-const surveyOf = (v: RrValues) => simulateSurvey({ n: v.n, rate: v.rate / 100, mechanism: mechanismOf(v), seed: v.seed });
+/** The survey the settings describe (f counts in the coin form, π in the other). */
+const surveyOf = (v: RrValues): RrSurvey =>
+  simulateSurvey({ n: v.n, rate: v.rate / 100, mechanism: v.form === 'coin' ? { form: 'coin', f: v.f } : { form: 'pi', pi: v.pi }, seed: v.seed });
 
 /** "1.099 = ln 3" — ε with the likelihood ratio it bounds. */
 function describeEpsilon(eps: number): string {
@@ -45,9 +41,9 @@ export function mount(ctx: WidgetContext<RrParams>) {
   const errorChart = createError(q('[data-view="error"]')!, { label: '프라이버시 예산 ε에 따른 추정 오차' });
   const views = { people: grid, estimate: estimateChart, error: errorChart };
   const tableBox = q('[data-view="table"]')!;
-  const peopleNote = q('[data-people-note]');
+  const peopleNote = q('[data-people-note]')!;
 
-  let survey: RrSurvey = surveyOf(ctx.values);
+  let survey: RrSurvey;
   let errorPoints: RrErrorPoint[] = [];
   let errorKey = '';
   /** The current error computation's id (replies of older ones are ignored). */
@@ -72,8 +68,10 @@ export function mount(ctx: WidgetContext<RrParams>) {
     showTable(tableBox, { caption: `응답자 ${count(s.n)}명을 참값과 응답으로 나눈 수`, columns, rows }, note);
   }
 
-  function drawSurvey() {
+  /** A new survey of the settings: its numbers, pictures and table; then the error chart, if what it depends on changed. */
+  function recompute() {
     const v = ctx.values;
+    survey = surveyOf(v);
     const e = survey.estimate;
     out('epsilon', describeEpsilon(survey.epsilon));
     out('truth', pct(survey.trueRate));
@@ -81,17 +79,16 @@ export function mount(ctx: WidgetContext<RrParams>) {
     out('estimate', pct(e.estimate));
     out('ci', `${pct(e.lower)} ~ ${pct(e.upper)}`);
     const drawn = Math.min(GRID_PEOPLE, survey.n);
-    grid.update({ truth: survey.truth, answer: survey.answer, path: survey.path, count: drawn, reveal: v.reveal });
-    if (peopleNote) {
-      peopleNote.textContent =
-        survey.n > drawn ? `응답자 ${count(survey.n)}명 가운데 처음 ${drawn}명만 그렸습니다. 숫자는 모두를 센 것입니다.` : `응답자 ${survey.n}명을 모두 그렸습니다.`;
-    }
+    grid.update({ ...survey, count: drawn, reveal: v.reveal });
+    peopleNote.textContent =
+      survey.n > drawn ? `응답자 ${count(survey.n)}명 가운데 처음 ${drawn}명만 그렸습니다. 숫자는 모두를 센 것입니다.` : `응답자 ${survey.n}명을 모두 그렸습니다.`;
     for (const el of root.querySelectorAll<HTMLElement>('[data-reveal-legend]')) el.hidden = !v.reveal;
     drawTable(survey);
-    estimateChart.update({ truth: survey.trueRate, naive: e.naive, estimate: e.estimate, lower: e.lower, upper: e.upper });
-    errorChart.update({ current: survey.epsilon });
+    estimateChart.update({ ...e, truth: survey.trueRate });
+    drawErrors();
     root.dataset.estimate = e.estimate.toFixed(6);
     ctx.announce(summary());
+    computeErrors();
   }
 
   function summary(): string {
@@ -107,8 +104,9 @@ export function mount(ctx: WidgetContext<RrParams>) {
 
   /** The error chart's surveys run in a worker; null once it failed (then in the page). */
   let worker: Worker | null = startWorker();
+  const drawErrors = () => errorChart.update({ points: [...errorPoints], current: survey.epsilon });
   /** Redraws of the error chart while points arrive, at most one per 200 ms (and the last). */
-  const errorRedraw = throttled(() => errorChart.update({ points: [...errorPoints] }), 200);
+  const errorRedraw = throttled(drawErrors, 200);
 
   function startWorker(): Worker | null {
     if (typeof Worker === 'undefined') return null;
@@ -147,15 +145,9 @@ export function mount(ctx: WidgetContext<RrParams>) {
     errorPoints = [];
     root.dataset.errorState = 'computing';
     errorRedraw.cancel();
-    errorChart.update({ points: [], xMax: EPSILON_GRID[EPSILON_GRID.length - 1] + 0.2 });
+    drawErrors();
     if (worker) worker.postMessage(job);
     else runErrorJob(job, pageJobs, received);
-  }
-
-  function recompute() {
-    survey = surveyOf(ctx.values);
-    drawSurvey();
-    computeErrors();
   }
 
   const HOW = ['참값', '거짓', '동전: 예', '동전: 아니요'];
@@ -170,32 +162,22 @@ export function mount(ctx: WidgetContext<RrParams>) {
       'export-error-csv': {
         file: 'randomized-response-error',
         columns: ['epsilon', 'pi', 'rmse', 'mean_abs_error', 'mean_estimate', 'theoretical_sd', 'coverage_95'],
+        // The engine's points (the CSV writes only its columns), under the CSV's names where they differ.
         rows: () =>
-          errorPoints.map((p) => ({
-            epsilon: p.epsilon,
-            pi: p.pi,
-            rmse: p.rmse,
-            mean_abs_error: p.meanAbsError,
-            mean_estimate: p.meanEstimate,
-            theoretical_sd: p.theoreticalSd,
-            coverage_95: p.coverage,
-          })),
+          errorPoints.map((p) => {
+            return { ...p, mean_abs_error: p.meanAbsError, mean_estimate: p.meanEstimate, theoretical_sd: p.theoreticalSd, coverage_95: p.coverage };
+          }),
       },
     },
-    json: {
-      file: 'randomized-response',
-      value: () => ({
-        widget: 'randomized-response',
-        settings: ctx.values,
-        result: { n: survey.n, trueYes: survey.trueYes, yes: survey.yes, pi: survey.pi, epsilon: survey.epsilon, estimate: survey.estimate },
-      }),
-    },
+    // Computed in the page: no backend to name.
+    json: runJson('randomized-response', 'randomized-response', () => ctx.values, () => undefined, () => ({
+      result: { n: survey.n, trueYes: survey.trueYes, yes: survey.yes, pi: survey.pi, epsilon: survey.epsilon, estimate: survey.estimate },
+    })),
     prefix: 'randomized-response',
     views,
   };
 
-  drawSurvey();
-  computeErrors();
+  recompute();
 
   return {
     update: recompute,
@@ -207,20 +189,18 @@ export function mount(ctx: WidgetContext<RrParams>) {
       worker?.terminate();
       for (const view of Object.values(views)) view.destroy();
     },
-    inspect() {
-      return {
-        n: survey.n,
-        trueYes: survey.trueYes,
-        yes: survey.yes,
-        epsilon: survey.epsilon,
-        estimate: survey.estimate.estimate,
-        lower: survey.estimate.lower,
-        upper: survey.estimate.upper,
-        /** Answers of the first people, as a string of 0/1 (for determinism checks). */
-        answers: Array.from(survey.answer.subarray(0, 200)).join(''),
-        errorPoints: errorPoints.map((p) => ({ epsilon: p.epsilon, rmse: p.rmse })),
-        errorKey,
-      };
-    },
+    inspect: () => ({
+      n: survey.n,
+      trueYes: survey.trueYes,
+      yes: survey.yes,
+      epsilon: survey.epsilon,
+      estimate: survey.estimate.estimate,
+      lower: survey.estimate.lower,
+      upper: survey.estimate.upper,
+      /** Answers of the first people, as a string of 0/1 (for determinism checks). */
+      answers: Array.from(survey.answer.subarray(0, 200)).join(''),
+      errorPoints: errorPoints.map((p) => ({ epsilon: p.epsilon, rmse: p.rmse })),
+      errorKey,
+    }),
   } satisfies WidgetController<RrParams> & { inspect(): unknown };
 }

@@ -5,16 +5,11 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
-import { RrPath } from '~/engine/privacy/randomized-response';
+import { RrPath, type RrSurvey } from '~/engine/privacy/randomized-response';
 import { picture, pictureSvg, type Picture } from '../renderers/picture';
 
-export interface PeopleGridData {
-  /** 1 = the person's true answer is "yes". */
-  truth: Uint8Array;
-  /** 1 = the person answered "yes". */
-  answer: Uint8Array;
-  /** How each answer came about (an RrPath): framed where it did not simply follow the truth (coin or lie). */
-  path: Uint8Array;
+/** The survey's people (a frame where the answer did not simply follow the truth: coin or lie). */
+export interface PeopleGridData extends Pick<RrSurvey, 'truth' | 'answer' | 'path'> {
   /** How many people to draw (the first `count`). */
   count: number;
   /** Show what the surveyor cannot see. */

@@ -10,13 +10,9 @@ import type { ScoredEstimate } from '~/engine/privacy/rappor';
 import type { ChartRenderer } from '../renderers/plot-image';
 import { framedChart, xAxis } from '../renderers/plot-parts';
 
-export interface FrequencyChartData {
-  rows: ScoredEstimate[];
-}
-
-export function create(el: HTMLElement, options: { label: string }): ChartRenderer<FrequencyChartData> {
+export function create(el: HTMLElement, options: { label: string }): ChartRenderer<ScoredEstimate[]> {
   const frame = { label: options.label, marginLeft: 104, marginRight: 16, marginBottom: 36 };
-  return framedChart<FrequencyChartData>(el, { minWidth: 280, initialWidth: 560, ...frame }, ({ rows }) => {
+  return framedChart<ScoredEstimate[]>(el, { minWidth: 280, initialWidth: 560, ...frame }, (rows) => {
     const lo = Math.min(0, ...rows.map((r) => r.lower));
     const hi = Math.max(1, ...rows.map((r) => r.upper), ...rows.map((r) => r.truth));
     return {

@@ -5,29 +5,26 @@
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { slicedJobs } from '~/runtime/sliced-job';
-import { Rng } from '~/engine/rng';
 import {
   PopulationSimulation,
-  RapporClient,
-  decodeFrequencies,
+  decodeSimulated,
   epsilonInfinity,
   epsilonOne,
   pStar,
+  personReports,
   qStar,
   rapporSetup,
-  scoreDecoding,
   validateRappor,
   zipfCounts,
-  type DecodingScore,
-  type RapporDecoding,
   type RapporEncoding,
   type RapporParams,
   type RapporReport,
+  type ScoredEstimate,
 } from '~/engine/privacy/rappor';
 import { create as createBits } from './report-bits';
 import { create as createFrequency } from './frequency-chart';
 import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './params';
-import { exportAction, type ExportSpec } from '../kit/export';
+import { exportAction, runJson, type ExportSpec } from '../kit/export';
 import { statusView } from '../kit/status';
 import { count } from '../renderers/format';
 import { outputs, textElement } from '../renderers/outputs';
@@ -36,9 +33,15 @@ import { outputs, textElement } from '../renderers/outputs';
 export type RapporInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 /** A finished population: its decoding, and the decoding held against the truth. */
-type Decoded = { decoding: RapporDecoding; score: DecodingScore };
+type Decoded = ReturnType<typeof decodeSimulated>;
 
 const bits = (b: Uint8Array) => Array.from(b).join('');
+/** A report's three bit strings, under the names the downloads give them. */
+const reportBits = (r: RapporReport) => ({ bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) });
+/** A decoded candidate as the estimates' CSV writes it. */
+const frequencyRow = (r: ScoredEstimate) => {
+  return { value: r.value, true_count: r.truth, estimate: r.estimate, std_error: r.stdError, detected: r.detected ? 1 : 0 };
+};
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
 
 export function mount(ctx: WidgetContext<RapporParamsTable>) {
@@ -52,16 +55,16 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
   const freqView = createFrequency(q('[data-view="population"]')!, { label: '후보 값마다 실제 사용자 수(막대)와 추정값(점, 95% 구간)' });
   const views = { life: bitsView, population: freqView };
   const bitstrings = q('[data-bitstrings]')!;
-  const lifeNote = q('[data-life-note]');
+  const lifeNote = q('[data-life-note]')!;
 
   let setup = rapporSetup(ctx.values, CANDIDATES);
-  let cohort = 0;
-  let reports: RapporReport[] = [];
+  /** The person whose reports are shown: their cohort and reports. */
+  let person: ReturnType<typeof personReports> = { cohort: 0, reports: [] };
   let problems: string[] = [];
   /** The population is simulated in slices of about 25 ms (100,000 reports take a few frames). */
   const popJobs = slicedJobs();
-  /** The current settings' population, its true counts, and its decoding once the simulation is done. */
-  let pop: { key: string; sim: PopulationSimulation; trueCounts: number[]; decoded: Decoded | null } | null = null;
+  /** The current settings' population, and its decoding once the simulation is done. */
+  let pop: { key: string; sim: PopulationSimulation; decoded: Decoded | null } | null = null;
 
   function drawNumbers(params: RapporParams) {
     const ok = problems.length === 0;
@@ -71,36 +74,22 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     out('pStar', ok ? pStar(params).toFixed(4) : '—');
   }
 
-  function computeLife(v: RapporValues, params: RapporParams, encoding: RapporEncoding) {
-    cohort = params.cohorts > 1 ? new Rng(v.seed, `rappor/person/${v.person}`).int(params.cohorts) : 0;
-    const client = new RapporClient(params, cohort, v.seed, v.person, encoding);
-    reports = Array.from({ length: v.reports }, () => client.report(v.value));
-  }
-
   function drawLife(v: RapporValues, params: RapporParams) {
+    const { cohort, reports } = person;
     const last = reports[reports.length - 1];
     if (!last) return;
-    bitsView.update({ k: params.k, bloom: last.bloom, prr: last.prr, prrPath: last.prrPath, reports: reports.map((r) => r.irr) });
-    const title = q('[data-life-title]');
-    if (title) title.textContent = `한 사람(${v.person}번, 코호트 ${cohort})의 보고가 만들어지는 과정`;
+    bitsView.update({ ...last, k: params.k, reports: reports.map((r) => r.irr) });
+    q('[data-life-title]')!.textContent = `한 사람(${v.person}번, 코호트 ${cohort})의 보고가 만들어지는 과정`;
     const rows: [string, string][] = [
       ['B', bits(last.bloom)],
       ["B′", bits(last.prr)],
       ...reports.map((r, i) => [`S${i + 1}`, bits(r.irr)] as [string, string]),
     ];
-    bitstrings.replaceChildren(
-      ...rows.map(([k, val]) => {
-        const div = document.createElement('div');
-        div.append(textElement('dt', k), textElement('dd', val));
-        return div;
-      }),
-    );
+    bitstrings.replaceChildren(...rows.flatMap(([k, val]) => [textElement('dt', k), textElement('dd', val)]));
     const forced = last.prrPath.reduce((a, x) => a + (x ? 1 : 0), 0);
-    if (lifeNote) {
-      lifeNote.textContent =
-        `영구 단계에서 ${params.k}비트 가운데 ${forced}비트를 동전이 정했습니다. B′은 이 값에 대해 한 번만 만들어 기억해 두므로 보고를 거듭해도 그대로이고, ` +
-        `S는 보고마다 새로 뽑힙니다. 보고가 많아질수록 S의 평균은 B가 아니라 B′ 쪽(1인 비트는 ${params.q}, 0인 비트는 ${params.p})으로 다가갑니다.`;
-    }
+    lifeNote.textContent =
+      `영구 단계에서 ${params.k}비트 가운데 ${forced}비트를 동전이 정했습니다. B′은 이 값에 대해 한 번만 만들어 기억해 두므로 보고를 거듭해도 그대로이고, ` +
+      `S는 보고마다 새로 뽑힙니다. 보고가 많아질수록 S의 평균은 B가 아니라 B′ 쪽(1인 비트는 ${params.q}, 0인 비트는 ${params.p})으로 다가갑니다.`;
   }
 
   function startPopulation(v: RapporValues, params: RapporParams, encoding: RapporEncoding) {
@@ -108,21 +97,16 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     if (key === pop?.key) return;
     const trueCounts = [...zipfCounts(v.n, HELD, 1), ...new Array(CANDIDATES.length - HELD).fill(0)];
     const running = new PopulationSimulation({ params, encoding, values: [...CANDIDATES], trueCounts, seed: v.seed });
-    const current: NonNullable<typeof pop> = { key, sim: running, trueCounts, decoded: null };
+    const current: NonNullable<typeof pop> = { key, sim: running, decoded: null };
     pop = current;
     root.dataset.population = 'computing';
-    if (progress) {
-      progress.hidden = false;
-      progress.max = running.total;
-      progress.value = 0;
-    }
+    if (progress) Object.assign(progress, { hidden: false, max: running.total, value: 0 });
     out('total', '모으는 중…');
     const after = (done: boolean) => {
       if (progress) progress.value = running.done;
       if (!done) return;
       if (progress) progress.hidden = true;
-      const decoding = decodeFrequencies(running.aggregate(), [...CANDIDATES], encoding);
-      current.decoded = { decoding, score: scoreDecoding(decoding, trueCounts) };
+      current.decoded = decodeSimulated(running.aggregate(), encoding);
       drawPopulation(current.decoded);
       root.dataset.population = 'done';
       ctx.announce(summary());
@@ -131,7 +115,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
   }
 
   function drawPopulation({ decoding: d, score: s }: Decoded) {
-    freqView.update({ rows: s.rows });
+    freqView.update(s.rows);
     out('total', `${count(d.total)}개`);
     out('found', `${s.found}개`);
     out('falsePos', `${s.falsePositives}개`);
@@ -143,10 +127,8 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     const v = ctx.values;
     const { params, encoding } = setup;
     if (problems.length) return `설정을 쓸 수 없습니다: ${problems.join(' ')}`;
-    const head =
-      encoding.kind === 'basic'
-        ? `기본 RAPPOR(범주 ${params.k}개), f = ${params.f}, p = ${params.p}, q = ${params.q}`
-        : `블룸 필터 k = ${params.k}, h = ${params.h}, 코호트 ${params.cohorts}개, f = ${params.f}, p = ${params.p}, q = ${params.q}`;
+    const how = encoding.kind === 'basic' ? `기본 RAPPOR(범주 ${params.k}개)` : `블룸 필터 k = ${params.k}, h = ${params.h}, 코호트 ${params.cohorts}개`;
+    const head = `${how}, f = ${params.f}, p = ${params.p}, q = ${params.q}`;
     const eps = `ε∞ = ${fmtEps(epsilonInfinity(params))}, ε₁ = ${fmtEps(epsilonOne(params))}`;
     const life = `한 사람의 값 ${v.value}, 보고 ${v.reports}번: 영구 응답 B′은 그대로이고 보낸 비트 S는 보고마다 다릅니다.`;
     const d = pop?.decoded;
@@ -163,14 +145,14 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     problems = validateRappor(params, encoding).map((p) => p.ko);
     showAlert(problems.length ? problems.join(' ') : null);
     drawNumbers(params);
-    computeLife(v, params, encoding);
+    person = personReports(params, encoding, v.seed, v.person, v.value, v.reports);
     drawLife(v, params);
     const lifeOnly = changed !== null && changed.every((k) => k === 'value' || k === 'reports' || k === 'person');
     if (problems.length) {
       popJobs.cancel();
       pop = null;
       if (progress) progress.hidden = true;
-      freqView.update({ rows: [] });
+      freqView.update([]);
       root.dataset.population = 'invalid';
     } else if (!lifeOnly) {
       startPopulation(v, params, encoding);
@@ -183,35 +165,27 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
       'export-csv': {
         file: 'rappor-frequencies',
         columns: ['value', 'true_count', 'estimate', 'std_error', 'detected'],
-        rows: () => {
-          const d = pop?.decoded;
-          if (!d) return [];
-          const se = d.decoding.estimates.map((e) => e.stdError);
-          return d.score.rows.map((r, i) => ({ value: r.value, true_count: r.truth, estimate: r.estimate, std_error: se[i], detected: r.detected ? 1 : 0 }));
-        },
+        rows: () => (pop?.decoded?.score.rows ?? []).map(frequencyRow),
       },
       'export-reports-csv': {
         file: 'rappor-reports',
         columns: ['report', 'cohort', 'value', 'bloom', 'permanent', 'sent'],
-        rows: () => reports.map((r) => ({ report: r.index, cohort: r.cohort, value: r.value, bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) })),
+        rows: () => person.reports.map((r) => ({ report: r.index, cohort: r.cohort, value: r.value, ...reportBits(r) })),
       },
     },
-    json: {
-      file: 'rappor',
-      value: () => {
-        const { params, encoding } = setup;
-        return {
-          widget: 'rappor',
-          settings: ctx.values,
-          params,
-          encoding: encoding.kind,
-          epsilonInfinity: epsilonInfinity(params),
-          epsilonOne: epsilonOne(params),
-          person: { cohort, reports: reports.map((r) => ({ bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) })) },
-          population: pop?.decoded ? { total: pop.decoded.decoding.total, trueCounts: pop.trueCounts, estimates: pop.decoded.decoding.estimates } : null,
-        };
-      },
-    },
+    // Computed in the page: no backend to name.
+    json: runJson('rappor', 'rappor', () => ctx.values, () => undefined, () => {
+      const { params, encoding } = setup;
+      const d = pop?.decoded;
+      return {
+        params,
+        encoding: encoding.kind,
+        epsilonInfinity: epsilonInfinity(params),
+        epsilonOne: epsilonOne(params),
+        person: { cohort: person.cohort, reports: person.reports.map(reportBits) },
+        population: d ? { total: d.decoding.total, trueCounts: d.score.rows.map((r) => r.truth), estimates: d.decoding.estimates } : null,
+      };
+    }),
     prefix: 'rappor',
     views,
   };
@@ -222,21 +196,12 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     update: (_values, changed) => render(changed),
     action(name, trigger) {
       const v = ctx.values;
-      switch (name) {
-        case 'report-again':
-          if (v.reports >= ctx.table.reports.max) ctx.notify(`보고 횟수는 ${ctx.table.reports.max}번까지 볼 수 있습니다.`);
-          else ctx.set('reports', v.reports + 1);
-          return;
-        case 'new-person':
-          ctx.set('person', (v.person % ctx.table.person.max) + 1);
-          return;
-        case 'export-csv':
-          // Nothing to write before the population has been decoded.
-          if (pop?.decoded) exportAction(name, trigger, exports, ctx.notify);
-          return;
-        default:
-          exportAction(name, trigger, exports, ctx.notify);
-      }
+      if (name === 'report-again') {
+        if (v.reports >= ctx.table.reports.max) ctx.notify(`보고 횟수는 ${ctx.table.reports.max}번까지 볼 수 있습니다.`);
+        else ctx.set('reports', v.reports + 1);
+      } else if (name === 'new-person') ctx.set('person', (v.person % ctx.table.person.max) + 1);
+      // The estimates' CSV: nothing to write before the population has been decoded.
+      else if (name !== 'export-csv' || pop?.decoded) exportAction(name, trigger, exports, ctx.notify);
     },
     destroy() {
       popJobs.cancel();
@@ -244,6 +209,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     },
     inspect() {
       const { params, encoding } = setup;
+      const { cohort, reports } = person;
       const last = reports[reports.length - 1];
       return {
         params,

@@ -7,14 +7,12 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
+import type { RapporReport } from '~/engine/privacy/rappor';
 import { picture, pictureSvg, put, type Picture } from '../renderers/picture';
 
-export interface ReportBitsData {
+/** The last report's B, B′ and how each bit of B′ came about (a frame where the coin decided it). */
+export interface ReportBitsData extends Pick<RapporReport, 'bloom' | 'prr' | 'prrPath'> {
   k: number;
-  bloom: Uint8Array;
-  prr: Uint8Array;
-  /** PrrPath per bit: 0 kept, 1 forced to 1, 2 forced to 0. */
-  prrPath: Uint8Array;
   /** S of every report so far, oldest first. */
   reports: Uint8Array[];
 }
@@ -53,22 +51,17 @@ export function create(el: HTMLElement, options: { label: string }): Picture<Rep
     }
     const cellW = (W - labelW - 8) / d.k;
     const showText = cellW >= 13;
-    let y = 18;
-    const placed = rows.map((r) => {
-      if (r.gapBefore) y += 8;
-      const at = y;
-      y += rowH + 3;
-      return { ...r, y: at };
-    });
-    const H = y + 4;
-    svg.attr('viewBox', `0 0 ${W} ${H}`).attr('width', W).attr('height', H);
 
     g.selectAll('*').remove();
-    put(g, 'rect', { class: 'ink-panel', width: W, height: H, rx: 6, fill: '#ffffff' });
+    // The panel behind the rows; its height, and the picture's, once the rows are placed.
+    const panel = put(g, 'rect', { class: 'ink-panel', width: W, rx: 6, fill: '#ffffff' });
     // Bit indices above the first row.
     if (showText) for (let i = 0; i < d.k; i++) put(g, 'text', { ...INDEX, x: labelW + i * cellW + cellW / 2 }, String(i));
-    for (const r of placed) {
-      const row = put(g, 'g', { transform: `translate(0,${r.y})` });
+    let y = 18;
+    for (const r of rows) {
+      if (r.gapBefore) y += 8;
+      const row = put(g, 'g', { transform: `translate(0,${y})` });
+      y += rowH + 3;
       put(row, 'text', { ...ROW_LABEL, x: 6, y: rowH / 2 }, r.label);
       const share = r.kind === 'share';
       r.cells.forEach((v, i) => {
@@ -84,6 +77,9 @@ export function create(el: HTMLElement, options: { label: string }): Picture<Rep
         put(cell, 'text', { ...text, class: on ? 'rappor-bits__on' : 'rappor-bits__off', fill: on ? BIT_COLORS.text1 : BIT_COLORS.text0 }, label);
       });
     }
+    const H = y + 4;
+    panel.attr('height', H);
+    svg.attr('viewBox', `0 0 ${W} ${H}`).attr('width', W).attr('height', H);
   }
 
   return picture(svg, draw);

@@ -7,8 +7,8 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { aggregate, serverOutcome, setupRound, type SecAggResult, type SecAggRound } from '~/engine/privacy/secure-aggregation';
 import { create as createGraph } from './pair-graph';
 import { create as createSum } from './sum-chart';
-import { MODULUS, SCALE, droppedList, type SecAggParams } from './params';
-import { exportAction, type ExportSpec } from '../kit/export';
+import { MODULUS, SCALE, type SecAggParams } from './params';
+import { exportAction, runJson, type ExportSpec } from '../kit/export';
 import { showTable, type TableRow } from '../renderers/data-table';
 import { count } from '../renderers/format';
 import { textElement } from '../renderers/outputs';
@@ -33,7 +33,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   const logBox = q('[data-view="log"]')!;
   const clientsBox = q('[data-view="clients"]')!;
   const focusBox = q('[data-view="focus"]')!;
-  const focusTitle = q('[data-focus-title]');
+  const focusTitle = q('[data-focus-title]')!;
   const verdict = q('[data-verdict]')!;
 
   let round: SecAggRound;
@@ -41,21 +41,8 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   /** Does the server end with the right sum? (What it ends with: recovered sum, else the naive one.) */
   let outcome: ReturnType<typeof serverOutcome>;
   let roundKey = '';
-  /** The clients that dropped out (0-based). */
-  let gone = new Set<number>();
-
-  function compute() {
-    const v = ctx.values;
-    const key = `${v.clients}|${v.dim}|${v.double}|${v.seed}`;
-    if (key !== roundKey) {
-      round = setupRound({ clients: v.clients, dim: v.dim, seed: v.seed, modulus: MODULUS, scale: SCALE, doubleMasking: v.double });
-      roundKey = key;
-    }
-    gone = new Set(droppedList(v.dropped, v.clients));
-    const received = round.clients.map((c) => c.index).filter((i) => !gone.has(i));
-    result = aggregate(round, received, { recover: v.recover });
-    outcome = serverOutcome(result);
-  }
+  /** Whether client `i` (0-based) dropped out: one of the engine's dropouts of the round. */
+  const gone = (i: number) => result.dropped.includes(i);
 
   /** The outcome in one sentence; `wrong` ends the sentence about a wrong sum. */
   function verdictOf(wrong: string): string {
@@ -70,8 +57,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
     for (const item of root.querySelectorAll<HTMLElement>('[data-drop-item]')) item.hidden = Number(item.dataset.dropItem) >= v.clients;
     for (const box of root.querySelectorAll<HTMLInputElement>('[data-drop]')) box.checked = Boolean((v.dropped >>> Number(box.dataset.drop)) & 1);
     // The focus slider runs over the clients there are.
-    const focus = q<HTMLInputElement>('input[data-param="focus"]');
-    if (focus) focus.max = String(v.clients);
+    q<HTMLInputElement>('input[data-param="focus"]')!.max = String(v.clients);
   }
 
   function drawServer() {
@@ -110,8 +96,8 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   function drawClients() {
     const rows = round.clients.map((c) => ({
       head: `클라이언트 ${c.index + 1}`,
-      cells: [vec(c.update, num), gone.has(c.index) ? '이탈 (보내지 못함)' : vec(c.masked, count)],
-      className: gone.has(c.index) ? 'sa__row--dropped' : undefined,
+      cells: [vec(c.update, num), gone(c.index) ? '이탈 (보내지 못함)' : vec(c.masked, count)],
+      className: gone(c.index) ? 'sa__row--dropped' : undefined,
     }));
     const columns = ['클라이언트', '실제 업데이트 x (서버는 모름)', '보낸 값 y (서버가 받음)'];
     showTable(clientsBox, { caption: '실제 업데이트는 클라이언트 안에만 있고, 서버는 마스킹된 값만 받습니다', columns, rows });
@@ -121,11 +107,12 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   function drawFocus(f: number) {
     const c = round.clients[f];
     const sub = (i: number, j: number) => `m${i + 1},${j + 1}`;
-    if (focusTitle) focusTitle.textContent = `클라이언트 ${f + 1}의 마스킹 (값마다 mod ${count(MODULUS)})`;
+    focusTitle.textContent = `클라이언트 ${f + 1}의 마스킹 (값마다 mod ${count(MODULUS)})`;
     const rows: TableRow[] = [{ head: 'x (정수로 바꾼 값)', cells: Array.from(c.encoded, (e, i) => `${num(c.update[i])} → ${count(e)}`) }];
     for (const pm of c.pairMasks) {
-      const name = pm.sign > 0 ? `+ ${sub(c.index, pm.partner)} (클라이언트 ${pm.partner + 1}${josa(pm.partner + 1, '과', '와')} 공유)` : `− ${sub(pm.partner, c.index)} (클라이언트 ${pm.partner + 1}${josa(pm.partner + 1, '과', '와')} 공유)`;
-      rows.push({ head: name, cells: Array.from(pm.mask, (m) => `${pm.sign > 0 ? '+' : '−'}${count(m)}`) });
+      const [sign, mask] = pm.sign > 0 ? ['+', sub(c.index, pm.partner)] : ['−', sub(pm.partner, c.index)];
+      const shared = `클라이언트 ${pm.partner + 1}${josa(pm.partner + 1, '과', '와')} 공유`;
+      rows.push({ head: `${sign} ${mask} (${shared})`, cells: Array.from(pm.mask, (m) => `${sign}${count(m)}`) });
     }
     if (c.selfMask) rows.push({ head: '+ 자기 마스크', cells: Array.from(c.selfMask, (m) => `+${count(m)}`) });
     rows.push({ head: '= y (보내는 값)', cells: Array.from(c.masked, count), className: 'sa__row--total' });
@@ -142,14 +129,24 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   }
 
   function render() {
-    compute();
+    const v = ctx.values;
+    // The round is set up again only when its clients, length, masking or seed change.
+    const key = `${v.clients}|${v.dim}|${v.double}|${v.seed}`;
+    if (key !== roundKey) {
+      round = setupRound({ clients: v.clients, dim: v.dim, seed: v.seed, modulus: MODULUS, scale: SCALE, doubleMasking: v.double });
+      roundKey = key;
+    }
+    // Bit i of the `dropped` mask: client i + 1 never sends its masked update.
+    const received = round.clients.map((c) => c.index).filter((i) => !((v.dropped >>> i) & 1));
+    result = aggregate(round, received, { recover: v.recover });
+    outcome = serverOutcome(result);
     syncControls();
     const n = round.n;
-    const focus = Math.min(ctx.values.focus, n) - 1;
+    const focus = Math.min(v.focus, n) - 1;
     graph.update({
       n,
-      dropped: Array.from({ length: n }, (_, i) => gone.has(i)),
-      recovered: result.recover && result.recovered,
+      dropped: Array.from({ length: n }, (_, i) => gone(i)),
+      recovered: result.recovered,
       doubleMasking: round.doubleMasking,
       focus,
     });
@@ -183,29 +180,25 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
               coordinate: i + 1,
               update: x,
               encoded: c.encoded[i],
-              masked: gone.has(c.index) ? '' : c.masked[i],
-              dropped: gone.has(c.index) ? 1 : 0,
+              masked: gone(c.index) ? '' : c.masked[i],
+              dropped: gone(c.index) ? 1 : 0,
             })),
           ),
       },
     },
-    json: {
-      file: 'secure-aggregation',
-      value: () => ({
-        widget: 'secure-aggregation',
-        settings: ctx.values,
-        modulus: MODULUS,
-        scale: SCALE,
-        threshold: round.threshold,
-        received: result.received.map((i) => i + 1),
-        dropped: result.dropped.map((i) => i + 1),
-        rawSum: Array.from(result.rawSum),
-        naive: result.naive,
-        recoveredSum: result.sum,
-        trueSum: result.trueSum,
-        failure: result.failure,
-      }),
-    },
+    // Computed in the page: no backend to name.
+    json: runJson('secure-aggregation', 'secure-aggregation', () => ctx.values, () => undefined, () => ({
+      modulus: MODULUS,
+      scale: SCALE,
+      threshold: round.threshold,
+      received: result.received.map((i) => i + 1),
+      dropped: result.dropped.map((i) => i + 1),
+      rawSum: Array.from(result.rawSum),
+      naive: result.naive,
+      recoveredSum: result.sum,
+      trueSum: result.trueSum,
+      failure: result.failure,
+    })),
     prefix: 'secure-aggregation',
     views,
   };
@@ -219,20 +212,18 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
       root.removeEventListener('change', onDrop);
       for (const view of Object.values(views)) view.destroy();
     },
-    inspect() {
-      return {
-        n: round.n,
-        threshold: round.threshold,
-        dropped: result.dropped,
-        masked: round.clients.map((c) => Array.from(c.masked)),
-        rawSum: Array.from(result.rawSum),
-        naive: result.naive,
-        sum: result.sum,
-        trueSum: result.trueSum,
-        exact: outcome.exact,
-        recovered: result.recovered,
-        failure: result.failure,
-      };
-    },
+    inspect: () => ({
+      n: round.n,
+      threshold: round.threshold,
+      dropped: result.dropped,
+      masked: round.clients.map((c) => Array.from(c.masked)),
+      rawSum: Array.from(result.rawSum),
+      naive: result.naive,
+      sum: result.sum,
+      trueSum: result.trueSum,
+      exact: outcome.exact,
+      recovered: result.recovered,
+      failure: result.failure,
+    }),
   } satisfies WidgetController<SecAggParams> & { inspect(): unknown };
 }

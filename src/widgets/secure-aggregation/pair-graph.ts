@@ -28,10 +28,8 @@ export const EDGE_COLORS: Record<EdgeState, string> = { cancel: '#8a94a3', stuck
 
 /** The state of the edge (mask) between clients i and j. */
 export function edgeState(i: number, j: number, d: PairGraphData): EdgeState {
-  const di = d.dropped[i];
-  const dj = d.dropped[j];
-  if (di && dj) return 'gone';
-  if (!di && !dj) return 'cancel';
+  // Both sent: the mask cancels; both dropped: it is in nobody's update.
+  if (d.dropped[i] === d.dropped[j]) return d.dropped[i] ? 'gone' : 'cancel';
   return d.recovered ? 'recovered' : 'stuck';
 }
 

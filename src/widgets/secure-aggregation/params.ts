@@ -36,10 +36,3 @@ export const panel: PanelOf<SecAggParams> = {
 export const MODULUS = 65536;
 /** Updates are sent as round(x · SCALE): two decimals. */
 export const SCALE = 100;
-
-/** The 0-based indices of the dropped clients among the first `n`. */
-export function droppedList(mask: number, n: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) if ((mask >>> i) & 1) out.push(i);
-  return out;
-}

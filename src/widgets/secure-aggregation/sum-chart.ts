@@ -16,21 +16,19 @@ export interface SumChartData {
 }
 
 const SERIES = ['실제 합', '서버의 결과'] as const;
-const COLORS = ['#0072b2', '#d55e00'];
 
 export function create(el: HTMLElement, options: { label: string }): ChartRenderer<SumChartData> {
   const frame = { label: options.label, height: 220, marginLeft: 52, marginBottom: 40 };
   return framedChart<SumChartData>(el, { minWidth: 260, initialWidth: 520, ...frame }, (data) => {
-    const rows: { coord: string; series: string; value: number }[] = [];
-    data.trueSum.forEach((v, i) => {
-      rows.push({ coord: `값 ${i + 1}`, series: SERIES[0], value: v });
-      if (data.server) rows.push({ coord: `값 ${i + 1}`, series: SERIES[1], value: data.server[i] });
-    });
+    const rows = data.trueSum.flatMap((v, i) => [
+      { coord: `값 ${i + 1}`, series: SERIES[0], value: v },
+      ...(data.server ? [{ coord: `값 ${i + 1}`, series: SERIES[1], value: data.server[i] }] : []),
+    ]);
     return {
       fx: { label: null, padding: 0.15 },
       x: { domain: [...SERIES], label: null, tickFormat: (s: string) => (s === SERIES[0] ? '실제' : '서버') },
       y: yAxis('합', { nice: true, insetTop: 14, insetBottom: 14 }),
-      color: { domain: [...SERIES], range: COLORS },
+      color: { domain: [...SERIES], range: ['#0072b2', '#d55e00'] },
       marks: [
         Plot.ruleY([0], { stroke: 'currentColor', strokeOpacity: 0.4 }),
         Plot.barY(rows, { fx: 'coord', x: 'series', y: 'value', fill: 'series' }),

@@ -5,6 +5,7 @@ import {
   RapporClient,
   bloomBits,
   decodeFrequencies,
+  decodeSimulated,
   encodeValue,
   epsilonInfinity,
   epsilonOne,
@@ -14,6 +15,7 @@ import {
   instantaneousResponse,
   pStar,
   permanentResponse,
+  personReports,
   qStar,
   rapporSetup,
   scoreDecoding,
@@ -137,6 +139,27 @@ describe('client', () => {
   });
 });
 
+describe('one person', () => {
+  test('a seed and an id give the same person: a cohort in range and reports of one permanent response', () => {
+    const params: RapporParams = { ...RAPPOR_DEFAULTS, cohorts: 8 };
+    const a = personReports(params, { kind: 'bloom' }, 11, 3, 'x.example', 4);
+    expect(a.cohort).toBeGreaterThanOrEqual(0);
+    expect(a.cohort).toBeLessThan(8);
+    expect(a.reports).toHaveLength(4);
+    expect(a.reports.map((r) => r.index)).toEqual([1, 2, 3, 4]);
+    for (const r of a.reports) {
+      expect(r.cohort).toBe(a.cohort);
+      expect(Array.from(r.prr)).toEqual(Array.from(a.reports[0].prr));
+    }
+    // The same person again: the same cohort and bits; their first reports do not depend on how many follow.
+    const again = personReports(params, { kind: 'bloom' }, 11, 3, 'x.example', 2);
+    expect(again.cohort).toBe(a.cohort);
+    expect(again.reports.map((r) => Array.from(r.irr))).toEqual(a.reports.slice(0, 2).map((r) => Array.from(r.irr)));
+    // One cohort: everybody is in cohort 0.
+    expect(personReports({ ...params, cohorts: 1 }, { kind: 'bloom' }, 11, 3, 'x.example', 1).cohort).toBe(0);
+  });
+});
+
 describe('decoding', () => {
   test('t̂ by hand', () => {
     const params: RapporParams = { ...RAPPOR_DEFAULTS, k: 2, cohorts: 1 };
@@ -220,6 +243,16 @@ describe('decoding', () => {
     });
   });
 
+  test('a simulated population decoded over its own candidates and scored against its own truth', () => {
+    const values = ['a', 'b', 'c', 'd'];
+    const trueCounts = [3000, 1000, 0, 0];
+    const agg = simulatePopulation({ params: { ...RAPPOR_DEFAULTS, cohorts: 8 }, values, trueCounts, seed: 21 });
+    const { decoding, score } = decodeSimulated(agg);
+    expect(decoding).toEqual(decodeFrequencies(agg, values));
+    expect(score).toEqual(scoreDecoding(decoding, trueCounts));
+    expect(score.rows.map((r) => r.truth)).toEqual(trueCounts);
+  });
+
   test('simulation is deterministic under a seed', () => {
     const values = ['x', 'y'];
     const a = simulatePopulation({ params: RAPPOR_DEFAULTS, values, trueCounts: [300, 100], seed: 4 });
@@ -256,7 +289,7 @@ describe('validation and helpers', () => {
       { value: 'c', count: 40, stdError: 10, share: 0.04, detected: true },
     ];
     const s = scoreDecoding({ estimates }, [500, 30, 0]);
-    expect(s.rows[0]).toMatchObject({ value: 'a', truth: 500, estimate: 520, detected: true });
+    expect(s.rows[0]).toMatchObject({ value: 'a', truth: 500, estimate: 520, stdError: 10, detected: true });
     expect(s.rows[0].lower).toBeCloseTo(520 - 19.59964, 4);
     expect(s.rows[0].upper).toBeCloseTo(520 + 19.59964, 4);
     expect(s.found).toBe(1);
