@@ -4,27 +4,24 @@
  * reducer, one record per epoch). No learning happens here; every number shown comes from an
  * engine event.
  */
-import type { EngineEvent, RoundMetrics } from '~/engine/types';
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { EngineEvent } from '~/engine/types';
+import type { WidgetContext } from '~/runtime/widget';
 import { create as createBoundary } from '../renderers/boundary';
 import { createEpochCharts } from '../renderers/line-chart';
 import { create as createDataflow } from '../renderers/dataflow';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
-import { EPOCH_COLUMNS, epochRow } from '../kit/export';
+import { EPOCH_COLUMNS, epochRow, runJson } from '../kit/export';
 import { initRounds, reduceRounds, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../kit/params';
 import { num, pct } from '../renderers/format';
 import { PACE, params, type CentralParams } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';
 
-/** What tests and the benchmark read (also handy in the console). */
-export interface CentralInspection extends RunInspection, Pick<RoundsState, 'parameters'> {
-  rows: RoundMetrics[];
-  memory: () => Promise<{ numTensors: number; numBytes: number }>;
-}
+/** What tests and the benchmark read (also handy in the console): what the widget's inspect() returns. */
+export type CentralInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
-export function mount(ctx: WidgetContext<CentralParams>): WidgetController<CentralParams> & { inspect(): CentralInspection } {
+export function mount(ctx: WidgetContext<CentralParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const boundary = createBoundary(q('[data-view="boundary"]')!, { label: '데이터 점과 모델의 결정 경계' });
@@ -57,10 +54,10 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
           rows: () => rows().map(epochRow),
         },
       },
-      json: {
-        file: 'central-config',
-        value: () => ({ widget: 'central-playground', settings: ctx.values, config: run.config() ?? toRunConfig(ctx.values), parameters: run.state.parameters, backend: run.backend }),
-      },
+      json: runJson('central-config', 'central-playground', () => ctx.values, () => run.backend, () => ({
+        config: run.config() ?? toRunConfig(ctx.values),
+        parameters: run.state.parameters,
+      })),
       prefix: 'central',
       views: { boundary: () => boundary.toSvg(), dataflow: () => dataflow.toSvg(), loss: charts.loss, accuracy: charts.accuracy },
     },
