@@ -17,12 +17,12 @@ import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
-import { ROUND_MS, params, type DriftParams } from './params';
+import { ROUND_MS, params, type DriftParams, type DriftValues } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';
 import { SIDES, bySide, type Side } from '../kit/figure-config';
 import { validateConfig } from '~/engine/config';
-import type { DriftValues } from './params';
-import { byClient, roundFigures, initDrift, onlyClass, reduceDrift, type DriftState, type PairRound } from './state';
+import { byClient, onlyClass } from '~/engine/rounds';
+import { roundFigures, initDrift, reduceDrift, type DriftState, type PairRound } from './state';
 
 /** Dash patterns that, with the colours, tell the clients' lines apart. */
 const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4', '1 2', '12 4', '6 2 1 2'];
@@ -88,9 +88,8 @@ export function mount(ctx: WidgetContext<DriftParams>) {
     onEvent: (e, side) => {
       if (e.type !== 'run-started') return;
       const st = views[side as Side];
-      if (e.data.points && e.data.extent) {
-        st.view.update({ extent: e.data.extent, train: { xy: e.data.points.xy, labels: e.data.points.labels }, boundary: null, overlays: [] });
-      }
+      const { points, extent } = e.data;
+      if (points && extent) st.view.update({ extent, train: points, boundary: null, overlays: [] });
       st.cards?.destroy();
       st.cards = createClientCards(st.clients, { data: e.data, model: 'none', stroke: lineOf, initial: '학습 전' });
       drawTitle(side as Side);

@@ -11,7 +11,7 @@ import { create as createMap, clientColor, type XY } from '../renderers/weight-m
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
-import { initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
+import { byClient, initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../kit/params';
 import { pct, subscript } from '../renderers/format';
 import { dataTable, span } from '../renderers/data-table';
@@ -28,9 +28,8 @@ const fmt = (x: number, digits = 3) => (x < 0 ? '−' : '') + Math.abs(x).toFixe
 
 /** A round's local models (clients that sent weights), by client, with their aggregation coefficients. */
 function locals(r: RoundRecord) {
-  return [...r.clients.entries()]
+  return byClient(r)
     .filter(([, c]) => c.weights)
-    .sort(([a], [b]) => a - b)
     .map(([k, c]) => ({ k, n: c.n, accuracy: c.accuracy, weights: c.weights!, c: r.coefficients[r.selected.indexOf(k)] ?? 0 }));
 }
 
