@@ -72,10 +72,9 @@ export function mount(ctx: WidgetContext<CentralParams>) {
     const head = `${dataLabel} 데이터, ${model}, 학습률 ${v.lr}`;
     const last = rows().at(-1);
     if (!last) return runSentence(run.status, head, null);
-    const total = run.config()?.epochs ?? v.epochs;
     const train = last.trainAccuracy !== undefined ? `, 학습 정확도 ${pct(last.trainAccuracy)}` : '';
     return runSentence(run.status, head, (state) =>
-      `${state}, 에폭 ${last.round}/${total}. 학습 손실 ${num(last.trainLoss)}, 테스트 손실 ${num(last.testLoss)}${train}, 테스트 정확도 ${pct(last.testAccuracy)}.`,
+      `${state}, 에폭 ${last.round}/${run.total}. 학습 손실 ${num(last.trainLoss)}, 테스트 손실 ${num(last.testLoss)}${train}, 테스트 정확도 ${pct(last.testAccuracy)}.`,
     );
   }
 

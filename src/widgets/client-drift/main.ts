@@ -181,14 +181,13 @@ export function mount(ctx: WidgetContext<DriftParams>) {
     const head = `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, 로컬 에폭 ${v.epochs}, ${compared}`;
     const last = run.history.at(-1);
     if (!last) return runSentence(run.status, head, null);
-    const total = run.config('iid')?.rounds ?? v.rounds;
     const part = (side: Side) => {
       const f = roundFigures(last[side]);
       // Comparing splits, the skewed side is named by its α here (sideName calls it '레이블 불균형').
       const name = v.compare === 'split' && side === 'skew' ? `디리클레 α = ${v.alpha}` : sideName(v, side);
       return `${name}: 글로벌 테스트 정확도 ${pct(f.accuracy)}, 로컬 경계가 글로벌 경계와 다른 영역 평균 ${pct(f.disagreement, 0)}`;
     };
-    return runSentence(run.status, head, (state) => `${state}, 라운드 ${last.round}/${total}. ${part('iid')}. ${part('skew')}.`);
+    return runSentence(run.status, head, (state) => `${state}, 라운드 ${last.round}/${run.total}. ${part('iid')}. ${part('skew')}.`);
   }
 
   run.start(false);

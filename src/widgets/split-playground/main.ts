@@ -157,9 +157,8 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     const sent = KIND_ORDER.filter((k) => (totals[k] ?? 0) > 0)
       .map((k) => `${KIND_LABELS[k]} ${formatBytes(totals[k]!)}`)
       .join(', ');
-    const total = run.config()?.epochs ?? v.epochs;
     return runSentence(run.status, head, (state) =>
-      `${state}, 에폭 ${last.round}/${total}. 테스트 정확도 ${pct(last.testAccuracy)}, 테스트 손실 ${num(last.testLoss)}. 지금까지 오간 데이터: ${sent}.`,
+      `${state}, 에폭 ${last.round}/${run.total}. 테스트 정확도 ${pct(last.testAccuracy)}, 테스트 손실 ${num(last.testLoss)}. 지금까지 오간 데이터: ${sent}.`,
     );
   }
 

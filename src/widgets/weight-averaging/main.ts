@@ -87,17 +87,11 @@ export function mount(ctx: WidgetContext<AvgParams>) {
           columns: () => ['round', 'model', 'n', 'coefficient', 'local_accuracy', ...shownNow().map((_, i) => `p${i + 1}`)],
           rows: () => {
             const shown = shownNow();
-            const row = (r: RoundRecord, model: string, n: number, coefficient: number, local_accuracy: number | undefined, w: Float32Array) => ({
-              round: r.round,
-              model,
-              n,
-              coefficient,
-              local_accuracy,
-              ...Object.fromEntries(shown.map((s, i) => [`p${i + 1}`, w[s.index]])),
-            });
+            /** A weight vector's shown parameters, by column (p1, p2, …). */
+            const ps = (w: Float32Array) => Object.fromEntries(shown.map((s, i) => [`p${i + 1}`, w[s.index]]));
             return run.history.flatMap((r) => [
-              ...locals(r).map((l) => row(r, `client ${l.k + 1}`, l.n, l.c, l.accuracy, l.weights)),
-              row(r, 'global (after averaging)', locals(r).reduce((s, l) => s + l.n, 0), 1, undefined, r.after!),
+              ...locals(r).map((l) => ({ round: r.round, model: `client ${l.k + 1}`, n: l.n, coefficient: l.c, local_accuracy: l.accuracy, ...ps(l.weights) })),
+              { round: r.round, model: 'global (after averaging)', n: locals(r).reduce((s, l) => s + l.n, 0), coefficient: 1, ...ps(r.after!) },
             ]);
           },
         },
@@ -219,9 +213,8 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     const weights = locals(last)
       .map((l) => `클라이언트 ${l.k + 1}(n=${l.n}) ${l.c.toFixed(2)}`)
       .join(', ');
-    const total = run.config()?.rounds ?? v.rounds;
     return runSentence(run.status, head, (state) =>
-      `${state}, 라운드 ${last.round}/${total}. 집계 가중치: ${weights}. 글로벌 모델 테스트 정확도 ${pct(m.testAccuracy)}.`,
+      `${state}, 라운드 ${last.round}/${run.total}. 집계 가중치: ${weights}. 글로벌 모델 테스트 정확도 ${pct(m.testAccuracy)}.`,
     );
   }
 
