@@ -67,9 +67,8 @@ export function mount(ctx: WidgetContext<CentralParams>) {
 
   function summary(): string {
     const v = ctx.values;
-    const dataLabel = choiceLabel(params.data, v.data);
     const model = v.layers === 0 ? '은닉층 없음' : `은닉층 ${v.layers}개(층마다 뉴런 ${v.units}개)`;
-    const head = `${dataLabel} 데이터, ${model}, 학습률 ${v.lr}`;
+    const head = `${choiceLabel(params.data, v.data)} 데이터, ${model}, 학습률 ${v.lr}`;
     const last = rows().at(-1);
     if (!last) return runSentence(run.status, head, null);
     const train = last.trainAccuracy !== undefined ? `, 학습 정확도 ${pct(last.trainAccuracy)}` : '';
@@ -107,7 +106,7 @@ export function mount(ctx: WidgetContext<CentralParams>) {
         run.ui.parameters(`모델 파라미터 ${e.parameters.toLocaleString('ko-KR')}개`);
         boundary.update({
           extent: data.extent,
-          train: data.points ? { xy: data.points.xy, labels: data.points.labels } : null,
+          train: data.points ?? null,
           test: data.testPoints ?? null,
           showTest: ctx.values.test,
           boundary: null,
@@ -145,9 +144,7 @@ export function mount(ctx: WidgetContext<CentralParams>) {
       if (changed.includes('test')) boundary.update({ showTest: values.test });
     },
     destroy() {
-      boundary.destroy();
-      charts.destroy();
-      dataflow.destroy();
+      for (const view of [boundary, charts, dataflow]) view.destroy();
     },
     inspect: () => ({ ...run.inspectBase(), rows: rows(), parameters: run.state.parameters, memory: () => run.memory() }),
   });

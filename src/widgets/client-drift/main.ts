@@ -198,8 +198,7 @@ export function mount(ctx: WidgetContext<DriftParams>) {
         views[side].view.destroy();
         views[side].cards?.destroy();
       }
-      disagreementChart.destroy();
-      accuracyChart.destroy();
+      for (const chart of [disagreementChart, accuracyChart]) chart.destroy();
     },
     inspect: () => ({
       ...run.inspectBase(),

@@ -319,10 +319,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
     destroy() {
       cancelAnimationFrame(chartFrame);
       dropPanels();
-      diagram.destroy();
-      accuracy.destroy();
-      loss.destroy();
-      bytes.destroy();
+      for (const view of [diagram, accuracy, loss, bytes]) view.destroy();
     },
     inspect: () => ({
       ...run.inspectBase(),

@@ -260,10 +260,7 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     },
     destroy() {
       if (sampleFrame) cancelAnimationFrame(sampleFrame);
-      network.destroy();
-      bytes.destroy();
-      sample.destroy();
-      charts.destroy();
+      for (const view of [network, bytes, sample, charts]) view.destroy();
     },
     inspect: () => {
       const { rows, totals, formula, seen } = run.state;

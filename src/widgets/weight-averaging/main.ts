@@ -18,7 +18,7 @@ import { dataTable, span } from '../renderers/data-table';
 import { textElement } from '../renderers/outputs';
 import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { PHASE_MS, params, type AvgParams } from './params';
-import { HIDDEN, shownParameters, toRunConfig } from './config';
+import { HIDDEN, SHOWN, toRunConfig } from './config';
 import { fitPca, project, type Projection } from '~/engine/pca';
 
 const PHASES = ['local', 'average'] as const;
@@ -56,11 +56,9 @@ export function mount(ctx: WidgetContext<AvgParams>) {
 
   const phaseMs = () => phaseDuration(PHASE_MS[ctx.values.speed], 900);
   const classes = () => run.state.data?.numClasses ?? 2;
-  /** The parameters written out, of this run's model. */
-  const shownNow = () => shownParameters(HIDDEN[0], classes());
   /** The numbers in the arithmetic panel: per shown parameter, the terms and the result (null before the average). */
   const mathOf = (rec: RoundRecord, averaged: boolean) =>
-    shownNow().map((s) => ({
+    SHOWN.map((s) => ({
       name: s.name,
       terms: locals(rec).map((l) => ({ k: l.k, c: l.c, w: l.weights[s.index] })),
       result: averaged ? rec.after![s.index] : null,
@@ -84,11 +82,10 @@ export function mount(ctx: WidgetContext<AvgParams>) {
       tables: {
         'export-csv': {
           file: 'avg-weights',
-          columns: () => ['round', 'model', 'n', 'coefficient', 'local_accuracy', ...shownNow().map((_, i) => `p${i + 1}`)],
+          columns: () => ['round', 'model', 'n', 'coefficient', 'local_accuracy', ...SHOWN.map((_, i) => `p${i + 1}`)],
           rows: () => {
-            const shown = shownNow();
             /** A weight vector's shown parameters, by column (p1, p2, …). */
-            const ps = (w: Float32Array) => Object.fromEntries(shown.map((s, i) => [`p${i + 1}`, w[s.index]]));
+            const ps = (w: Float32Array) => Object.fromEntries(SHOWN.map((s, i) => [`p${i + 1}`, w[s.index]]));
             return run.history.flatMap((r) => [
               ...locals(r).map((l) => ({ round: r.round, model: `client ${l.k + 1}`, n: l.n, coefficient: l.c, local_accuracy: l.accuracy, ...ps(l.weights) })),
               { round: r.round, model: 'global (after averaging)', n: locals(r).reduce((s, l) => s + l.n, 0), coefficient: 1, ...ps(r.after!) },
@@ -99,7 +96,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
       json: runJson('avg-config', 'weight-averaging', () => ctx.values, () => run.backend, () => ({
         config: run.config() ?? toRunConfig(ctx.values),
         parameters: run.state.parameters,
-        shownParameters: shownNow().map((s, i) => ({ column: `p${i + 1}`, index: s.index, name: s.name, what: s.what })),
+        shownParameters: SHOWN.map((s, i) => ({ column: `p${i + 1}`, ...s })),
       })),
       prefix: 'avg',
       views: { map: () => (showing ? map.toSvg() : null) },
@@ -155,10 +152,10 @@ export function mount(ctx: WidgetContext<AvgParams>) {
 
   /** The table of a few parameters per client and the weighted sum written out. */
   function drawMath(rec: RoundRecord, averaged: boolean) {
-    const shown = shownNow();
     const list = locals(rec);
     const weighted = run.config()?.weighting !== 'uniform';
     const total = list.reduce((s, l) => s + l.n, 0);
+    const coefficientSum = rec.coefficients.reduce((a, b) => a + b, 0);
     /** A client's row head: its colour on the map, then its number. */
     const clientHead = (k: number) => {
       const sw = span('fw__swatch');
@@ -169,20 +166,20 @@ export function mount(ctx: WidgetContext<AvgParams>) {
       return head;
     };
     const table = dataTable({
-      caption: `라운드 ${rec.round}: 매개변수 ${shown.length}개와 가중치(${weighted ? 'n_k / m_t' : '1 / m'})`,
+      caption: `라운드 ${rec.round}: 매개변수 ${SHOWN.length}개와 가중치(${weighted ? 'n_k / m_t' : '1 / m'})`,
       captionClass: '',
       className: 'fw__table',
-      columns: ['모델', 'n_k', '가중치', ...shown.map((s) => s.name)],
+      columns: ['모델', 'n_k', '가중치', ...SHOWN.map((s) => s.name)],
       rows: [
-        { head: `출발점 w${subscript(rec.round - 1)}`, className: 'fw__row-prev', cells: ['', '', ...shown.map((s) => fmt(rec.before![s.index]))] },
+        { head: `출발점 w${subscript(rec.round - 1)}`, className: 'fw__row-prev', cells: ['', '', ...SHOWN.map((s) => fmt(rec.before![s.index]))] },
         ...list.map((l) => ({
           head: clientHead(l.k),
-          cells: [String(l.n), l.c.toFixed(3), ...shown.map((s) => fmt(l.weights[s.index]))],
+          cells: [String(l.n), l.c.toFixed(3), ...SHOWN.map((s) => fmt(l.weights[s.index]))],
         })),
       ],
       foot: {
         head: `새 글로벌 w${subscript(rec.round)}`,
-        cells: [weighted ? `m_t=${total}` : '', rec.coefficients.reduce((a, b) => a + b, 0).toFixed(3), ...shown.map((s) => (averaged ? fmt(rec.after![s.index]) : '?'))],
+        cells: [weighted ? `m_t=${total}` : '', coefficientSum.toFixed(3), ...SHOWN.map((s) => (averaged ? fmt(rec.after![s.index]) : '?'))],
       },
     });
     const wrap = Object.assign(document.createElement('div'), { className: 'fw__table-wrap', tabIndex: 0 });
@@ -193,7 +190,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     const formulas = mathOf(rec, averaged).map((m, i) => {
       const sum = m.terms.map((t) => `${t.c.toFixed(3)}×(${fmt(t.w)})`).join(' + ');
       const p = textElement('p', `${m.name}: ${sum} = ${m.result === null ? '?' : fmt(m.result, 4)}`, 'fw__formula');
-      p.title = shown[i].what;
+      p.title = SHOWN[i].what;
       return p;
     });
     const note = averaged
