@@ -74,8 +74,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
   let cards: ClientCards | null = null;
   let globalBoundary: BoundaryRenderer | null = null;
   /** The round whose local model each client card shows, and that model's accuracy. */
-  let drawnRound: number[] = [];
-  let trained: (number | undefined)[] = [];
+  let drawn: { round: number; accuracy: number }[] = [];
 
   const phaseMs = () => phaseDuration(PHASE_MS[ctx.values.speed], 600);
 
@@ -158,8 +157,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
   /** Client cards and the global panel for a new run. */
   function buildPanels(d: DataSummary) {
     dropPanels();
-    drawnRound = [];
-    trained = [];
+    drawn = [];
     globalView.replaceChildren();
     cards = createClientCards(view('clients'), { data: d, model: 'picture', initial: '아직 학습 전' });
     if (d.points && d.extent) {
@@ -228,12 +226,9 @@ export function mount(ctx: WidgetContext<FedParams>) {
     for (let k = 0; k < (run.state.data?.histograms.length ?? 0); k++) {
       const r = sel.has(k) && !gone.has(k) && phase >= 2 ? rec.clients.get(k) : undefined;
       // The local model is drawn once a round (upload and aggregate show the same one).
-      const fresh = r && drawnRound[k] !== rec.round;
-      if (fresh) {
-        drawnRound[k] = rec.round;
-        trained[k] = r.accuracy;
-      }
-      const last = trained[k];
+      const fresh = r && drawn[k]?.round !== rec.round;
+      if (fresh) drawn[k] = { round: rec.round, accuracy: r.accuracy };
+      const last = drawn[k]?.accuracy;
       const stat = gone.has(k)
         ? '이탈: 모델만 받고 응답 없음'
         : !sel.has(k)

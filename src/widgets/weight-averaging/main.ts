@@ -238,8 +238,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
         map: {
           clients: [...mapView.querySelectorAll('g.weight-map__client')].map((g) => ({
             k: Number(g.querySelector('text')?.textContent ?? 0) - 1,
-            x: Number(markAt(g)?.x),
-            y: Number(markAt(g)?.y),
+            ...markAt(g),
             r: Number(g.querySelector('circle')?.getAttribute('r')),
           })),
           next: next?.getAttribute('opacity') === '0' ? null : markAt(next),
