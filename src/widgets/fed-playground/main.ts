@@ -296,12 +296,11 @@ export function mount(ctx: WidgetContext<FedParams>) {
     const m = last?.metrics;
     if (!last || !m) return runSentence(run.status, head, null);
     const spread = clientSpread(last);
-    const who = last.selected.map((k) => k + 1).join(', ');
     return runSentence(
       run.status,
       head,
       (state) =>
-        `${state}, 라운드 ${last.round}/${run.total}. 참여 클라이언트 ${who}. ` +
+        `${state}, 라운드 ${last.round}/${run.total}. 참여 클라이언트 ${last.selected.map((k) => k + 1).join(', ')}. ` +
         `글로벌 모델 테스트 정확도 ${pct(m.testAccuracy)}, 테스트 손실 ${num(m.testLoss)}` +
         (spread ? `, 로컬 정확도 ${pct(spread[0], 0)}–${pct(spread[1], 0)}` : '') +
         `. 누적 통신량 ${formatBytes(cumulativeBytes(run.history).at(-1) ?? 0)}.`,

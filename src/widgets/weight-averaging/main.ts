@@ -49,9 +49,8 @@ export function mount(ctx: WidgetContext<AvgParams>) {
   const map = createMap(mapView, { label: '로컬 모델과 글로벌 모델의 매개변수를 2차원에 투영한 지도' });
 
   // What the current run drew.
-  let projection: Projection | null = null;
-  /** The round the projection was last fitted for. */
-  let fittedFor: RoundRecord | null = null;
+  /** The projection, and the round it was last fitted for. */
+  let fit: { rec: RoundRecord; projection: Projection } | null = null;
   let showing: { rec: RoundRecord; phase: number } | null = null;
 
   const phaseMs = () => phaseDuration(PHASE_MS[ctx.values.speed], 900);
@@ -71,8 +70,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     reduce: reduceRounds,
     player: { phases: PHASES.length, phaseMs, rounds: (s) => s.rounds, round: (r) => r.round, show },
     onReset: () => {
-      projection = null;
-      fittedFor = null;
+      fit = null;
       showing = null;
       markPhase(null);
     },
@@ -106,7 +104,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
   function show(rec: RoundRecord, phase: number, duration: number) {
     showing = { rec, phase };
     markPhase(phase);
-    if (fittedFor !== rec) refit(rec);
+    if (fit?.rec !== rec) refit(rec);
     drawMap(duration);
     drawMath(rec, phase === PHASES.length - 1);
   }
@@ -116,17 +114,16 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     const done = run.history.filter((r) => r.round < rec.round);
     // The first starting point, then each round's local models and the average they made.
     const vectors = [(done[0] ?? rec).before!, ...[...done, rec].flatMap((r) => [...locals(r).map((l) => l.weights), r.after!])];
-    projection = fitPca(vectors, 2, projection);
-    fittedFor = rec;
-    const [a, b] = projection.explained;
+    fit = { rec, projection: fitPca(vectors, 2, fit?.projection) };
+    const [a, b] = fit.projection.explained;
     mapNote.textContent =
       `이 실험의 모든 매개변수 벡터(${vectors.length}개, 각 ${run.state.parameters}차원)를 주성분 분석(PCA)으로 2차원에 투영했습니다. ` +
       `두 축이 전체 분산의 ${pct(a + b, 0)}를 설명합니다. 투영은 선형이라서, 가중 평균의 투영은 투영한 점들의 가중 평균과 같습니다.`;
   }
 
   function drawMap(duration: number) {
-    if (!showing || !projection) return;
-    const p = projection;
+    if (!showing || !fit) return;
+    const p = fit.projection;
     const { rec, phase } = showing;
     const done = run.history.filter((r) => r.round < rec.round);
     const path: XY[] = [project(p, (done[0] ?? rec).before!), ...done.map((r) => project(p, r.after!))];
