@@ -119,6 +119,9 @@ export function cumulativeBytes(rounds: readonly RoundRecord[]): number[] {
   return rounds.map((r) => (sum += (r.metrics?.bytesUp ?? 0) + (r.metrics?.bytesDown ?? 0)));
 }
 
+/** A round's clients in order of their number. */
+export const byClient = <C>(r: { clients: ReadonlyMap<number, C> }) => [...r.clients.entries()].sort(([a], [b]) => a - b);
+
 /** Most likely class of every grid cell. */
 export function argmaxGrid(probs: Float32Array, classes: number): Uint8Array {
   const cells = probs.length / classes;
@@ -129,4 +132,29 @@ export function argmaxGrid(probs: Float32Array, classes: number): Uint8Array {
     out[i] = best;
   }
   return out;
+}
+
+/**
+ * How much of the plane each client's model labels differently from the global model: the share
+ * of the boundary grid's cells where their most likely classes differ (client drift's reading).
+ */
+export function disagreement(r: RoundRecord): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!r.global) return out;
+  const g = argmaxGrid(r.global.probs, r.global.classes);
+  for (const [k, c] of r.clients) {
+    if (!c.boundary) continue;
+    const l = argmaxGrid(c.boundary.probs, c.boundary.classes);
+    let diff = 0;
+    for (let i = 0; i < g.length; i++) if (g[i] !== l[i]) diff++;
+    out.set(k, diff / g.length);
+  }
+  return out;
+}
+
+/** The class a model predicts everywhere on the grid, or null when it has a boundary. */
+export function onlyClass(g: Grid): number | null {
+  const a = argmaxGrid(g.probs, g.classes);
+  for (let i = 1; i < a.length; i++) if (a[i] !== a[0]) return null;
+  return a[0];
 }

@@ -4,27 +4,24 @@
  * reducer, one record per epoch). No learning happens here; every number shown comes from an
  * engine event.
  */
-import type { EngineEvent, RoundMetrics } from '~/engine/types';
-import type { WidgetContext, WidgetController } from '~/runtime/widget';
+import type { EngineEvent } from '~/engine/types';
+import type { WidgetContext } from '~/runtime/widget';
 import { create as createBoundary } from '../renderers/boundary';
 import { createEpochCharts } from '../renderers/line-chart';
 import { create as createDataflow } from '../renderers/dataflow';
-import { Run, type RunInspection } from '../kit/run';
+import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
-import { EPOCH_COLUMNS, epochRow } from '../kit/export';
+import { EPOCH_COLUMNS, epochRow, runJson } from '../kit/export';
 import { initRounds, reduceRounds, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../kit/params';
 import { num, pct } from '../renderers/format';
 import { PACE, params, type CentralParams } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';
 
-/** What tests and the benchmark read (also handy in the console). */
-export interface CentralInspection extends RunInspection, Pick<RoundsState, 'parameters'> {
-  rows: RoundMetrics[];
-  memory: () => Promise<{ numTensors: number; numBytes: number }>;
-}
+/** What tests and the benchmark read (also handy in the console): what the widget's inspect() returns. */
+export type CentralInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
-export function mount(ctx: WidgetContext<CentralParams>): WidgetController<CentralParams> & { inspect(): CentralInspection } {
+export function mount(ctx: WidgetContext<CentralParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const boundary = createBoundary(q('[data-view="boundary"]')!, { label: '데이터 점과 모델의 결정 경계' });
@@ -57,10 +54,10 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
           rows: () => rows().map(epochRow),
         },
       },
-      json: {
-        file: 'central-config',
-        value: () => ({ widget: 'central-playground', settings: ctx.values, config: run.config() ?? toRunConfig(ctx.values), parameters: run.state.parameters, backend: run.backend }),
-      },
+      json: runJson('central-config', 'central-playground', () => ctx.values, () => run.backend, () => ({
+        config: run.config() ?? toRunConfig(ctx.values),
+        parameters: run.state.parameters,
+      })),
       prefix: 'central',
       views: { boundary: () => boundary.toSvg(), dataflow: () => dataflow.toSvg(), loss: charts.loss, accuracy: charts.accuracy },
     },
@@ -70,15 +67,13 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
 
   function summary(): string {
     const v = ctx.values;
-    const dataLabel = choiceLabel(params.data, v.data);
     const model = v.layers === 0 ? '은닉층 없음' : `은닉층 ${v.layers}개(층마다 뉴런 ${v.units}개)`;
-    const head = `${dataLabel} 데이터, ${model}, 학습률 ${v.lr}`;
+    const head = `${choiceLabel(params.data, v.data)} 데이터, ${model}, 학습률 ${v.lr}`;
     const last = rows().at(-1);
     if (!last) return runSentence(run.status, head, null);
-    const total = run.config()?.epochs ?? v.epochs;
     const train = last.trainAccuracy !== undefined ? `, 학습 정확도 ${pct(last.trainAccuracy)}` : '';
     return runSentence(run.status, head, (state) =>
-      `${state}, 에폭 ${last.round}/${total}. 학습 손실 ${num(last.trainLoss)}, 테스트 손실 ${num(last.testLoss)}${train}, 테스트 정확도 ${pct(last.testAccuracy)}.`,
+      `${state}, 에폭 ${last.round}/${run.total}. 학습 손실 ${num(last.trainLoss)}, 테스트 손실 ${num(last.testLoss)}${train}, 테스트 정확도 ${pct(last.testAccuracy)}.`,
     );
   }
 
@@ -111,7 +106,7 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
         run.ui.parameters(`모델 파라미터 ${e.parameters.toLocaleString('ko-KR')}개`);
         boundary.update({
           extent: data.extent,
-          train: data.points ? { xy: data.points.xy, labels: data.points.labels } : null,
+          train: data.points ?? null,
           test: data.testPoints ?? null,
           showTest: ctx.values.test,
           boundary: null,
@@ -149,9 +144,7 @@ export function mount(ctx: WidgetContext<CentralParams>): WidgetController<Centr
       if (changed.includes('test')) boundary.update({ showTest: values.test });
     },
     destroy() {
-      boundary.destroy();
-      charts.destroy();
-      dataflow.destroy();
+      for (const view of [boundary, charts, dataflow]) view.destroy();
     },
     inspect: () => ({ ...run.inspectBase(), rows: rows(), parameters: run.state.parameters, memory: () => run.memory() }),
   });

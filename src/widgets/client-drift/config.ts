@@ -10,24 +10,15 @@ import type { DriftValues } from './params';
 
 export const BOUNDARY_GRID = 32;
 
-/**
- * The algorithm of a side. Comparing splits, both use FedAvg (FedProx when μ > 0). Comparing
- * algorithms, the left side ('iid' slot) is FedAvg and the right one SCAFFOLD or FedProx(μ).
- */
-export function algorithmOf(v: DriftValues, side: Side): RunConfig['algorithm'] {
-  if (v.compare === 'split') return v.mu > 0 ? 'fedprox' : 'fedavg';
-  return side === 'iid' ? 'fedavg' : v.compare;
-}
-
-/** Whether a side trains on the IID split (only the left side, and only when comparing splits). */
-export const isIid = (v: DriftValues, side: Side) => v.compare === 'split' && side === 'iid';
-
 export function toRunConfig(v: DriftValues, side: Side): RunConfig {
   return figureConfig(v, {
-    algorithm: algorithmOf(v, side),
+    // Comparing splits, both sides use FedAvg (FedProx when μ > 0). Comparing algorithms, the left
+    // side ('iid' slot) is FedAvg and the right one SCAFFOLD or FedProx(μ).
+    algorithm: v.compare === 'split' ? (v.mu > 0 ? 'fedprox' : 'fedavg') : side === 'iid' ? 'fedavg' : v.compare,
     dataset: { name: v.data, noise: 0.15, size: 320 },
     model: { kind: 'mlp', hidden: [8, 8], activation: 'tanh' },
-    partition: { kind: isIid(v, side) ? 'iid' : 'dirichlet', alpha: v.alpha, shardsPerClient: 2 },
+    // Only the left side trains on the IID split, and only when comparing splits.
+    partition: { kind: v.compare === 'split' && side === 'iid' ? 'iid' : 'dirichlet', alpha: v.alpha, shardsPerClient: 2 },
     mu: v.mu,
   });
 }

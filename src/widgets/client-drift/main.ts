@@ -17,12 +17,12 @@ import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
 import { choiceLabel } from '../kit/params';
 import { pct } from '../renderers/format';
-import { ROUND_MS, params, type DriftParams } from './params';
+import { ROUND_MS, params, type DriftParams, type DriftValues } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';
 import { SIDES, bySide, type Side } from '../kit/figure-config';
 import { validateConfig } from '~/engine/config';
-import type { DriftValues } from './params';
-import { byClient, roundFigures, initDrift, onlyClass, reduceDrift, type DriftState, type PairRound } from './state';
+import { byClient, onlyClass } from '~/engine/rounds';
+import { roundFigures, initDrift, reduceDrift, type DriftState, type PairRound } from './state';
 
 /** Dash patterns that, with the colours, tell the clients' lines apart. */
 const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4', '1 2', '12 4', '6 2 1 2'];
@@ -88,9 +88,8 @@ export function mount(ctx: WidgetContext<DriftParams>) {
     onEvent: (e, side) => {
       if (e.type !== 'run-started') return;
       const st = views[side as Side];
-      if (e.data.points && e.data.extent) {
-        st.view.update({ extent: e.data.extent, train: { xy: e.data.points.xy, labels: e.data.points.labels }, boundary: null, overlays: [] });
-      }
+      const { points, extent } = e.data;
+      if (points && extent) st.view.update({ extent, train: points, boundary: null, overlays: [] });
       st.cards?.destroy();
       st.cards = createClientCards(st.clients, { data: e.data, model: 'none', stroke: lineOf, initial: '학습 전' });
       drawTitle(side as Side);
@@ -182,14 +181,13 @@ export function mount(ctx: WidgetContext<DriftParams>) {
     const head = `${choiceLabel(params.data, v.data)}, 클라이언트 ${v.clients}명, 로컬 에폭 ${v.epochs}, ${compared}`;
     const last = run.history.at(-1);
     if (!last) return runSentence(run.status, head, null);
-    const total = run.config('iid')?.rounds ?? v.rounds;
     const part = (side: Side) => {
       const f = roundFigures(last[side]);
       // Comparing splits, the skewed side is named by its α here (sideName calls it '레이블 불균형').
       const name = v.compare === 'split' && side === 'skew' ? `디리클레 α = ${v.alpha}` : sideName(v, side);
       return `${name}: 글로벌 테스트 정확도 ${pct(f.accuracy)}, 로컬 경계가 글로벌 경계와 다른 영역 평균 ${pct(f.disagreement, 0)}`;
     };
-    return runSentence(run.status, head, (state) => `${state}, 라운드 ${last.round}/${total}. ${part('iid')}. ${part('skew')}.`);
+    return runSentence(run.status, head, (state) => `${state}, 라운드 ${last.round}/${run.total}. ${part('iid')}. ${part('skew')}.`);
   }
 
   run.start(false);
@@ -200,8 +198,7 @@ export function mount(ctx: WidgetContext<DriftParams>) {
         views[side].view.destroy();
         views[side].cards?.destroy();
       }
-      disagreementChart.destroy();
-      accuracyChart.destroy();
+      for (const chart of [disagreementChart, accuracyChart]) chart.destroy();
     },
     inspect: () => ({
       ...run.inspectBase(),

@@ -6,11 +6,6 @@
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED, SPEED, choicesOf } from '../kit/params';
 
-export const ALPHAS = [0.05, 0.1, 0.2, 0.5, 1, 10, 100] as const;
-/** FedProx μ; 0 is plain FedAvg. */
-export const MUS = [0, 0.01, 0.1, 1] as const;
-export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
-
 export const params = {
   data: { type: 'choice', label: '데이터셋', default: 'moons', choices: choicesOf('moons', 'blobs', 'circles', 'xor') },
   /**
@@ -27,11 +22,11 @@ export const params = {
       { value: 'fedprox', label: 'FedAvg 대 FedProx (불균형 데이터)' },
     ],
   },
-  alpha: { type: 'number', label: '오른쪽 분할의 디리클레 α', default: 0.1, min: ALPHAS[0], max: 100, values: ALPHAS },
+  alpha: { type: 'number', label: '오른쪽 분할의 디리클레 α', default: 0.1, min: 0.05, max: 100, values: [0.05, 0.1, 0.2, 0.5, 1, 10, 100] },
   epochs: { type: 'number', label: '로컬 에폭 E', default: 5, min: 1, max: 20, step: 1, unit: '에폭' },
-  mu: { type: 'number', label: 'FedProx 근접항 μ (0이면 FedAvg)', default: 0, min: 0, max: 1, values: MUS },
+  mu: { type: 'number', label: 'FedProx 근접항 μ (0이면 FedAvg)', default: 0, min: 0, max: 1, values: [0, 0.01, 0.1, 1] },
   clients: { type: 'number', label: '클라이언트 수 K', default: 4, min: 2, max: 8, step: 1, unit: '명' },
-  lr: { type: 'number', label: '학습률 η', default: 0.1, min: LEARNING_RATES[0], max: 1, values: LEARNING_RATES },
+  lr: { type: 'number', label: '학습률 η', default: 0.1, min: 0.03, max: 1, values: [0.03, 0.1, 0.3, 1] },
   rounds: { type: 'number', label: '라운드 수', default: 20, min: 5, max: 40, step: 5, unit: '라운드' },
   seed: SEED,
   speed: SPEED,

@@ -4,7 +4,7 @@
  * how much of the plane each client's model labels differently from the global model. Pure.
  */
 import type { EngineEvent } from '~/engine/types';
-import { argmaxGrid, initRounds, reduceRounds, type Grid, type RoundRecord, type RoundsState } from '~/engine/rounds';
+import { disagreement, initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { SIDES, type Side } from '../kit/figure-config';
 
 export interface SideRound extends RoundRecord {
@@ -27,21 +27,6 @@ export interface DriftState {
 
 export const initDrift = (): DriftState => ({ iid: initRounds(), skew: initRounds(), pairs: [] });
 
-/** How much of the plane each client's model labels differently from the global model. */
-export function disagreement(r: RoundRecord): Map<number, number> {
-  const out = new Map<number, number>();
-  if (!r.global) return out;
-  const g = argmaxGrid(r.global.probs, r.global.classes);
-  for (const [k, c] of r.clients) {
-    if (!c.boundary) continue;
-    const l = argmaxGrid(c.boundary.probs, c.boundary.classes);
-    let diff = 0;
-    for (let i = 0; i < g.length; i++) if (g[i] !== l[i]) diff++;
-    out.set(k, diff / g.length);
-  }
-  return out;
-}
-
 /** The mean over clients of {@link disagreement} (NaN without boundaries). */
 export function meanDisagreement(r: SideRound): number {
   const xs = [...r.disagreement.values()];
@@ -50,16 +35,6 @@ export function meanDisagreement(r: SideRound): number {
 
 /** What a side's round is summed up by: the global model's test accuracy and the mean disagreement. */
 export const roundFigures = (r: SideRound) => ({ accuracy: r.metrics?.testAccuracy ?? NaN, disagreement: meanDisagreement(r) });
-
-/** A round's clients in order of their number. */
-export const byClient = <C>(r: { clients: ReadonlyMap<number, C> }) => [...r.clients.entries()].sort(([a], [b]) => a - b);
-
-/** The class a model predicts everywhere on the grid, or null when it has a boundary. */
-export function onlyClass(g: Grid): number | null {
-  const a = argmaxGrid(g.probs, g.classes);
-  for (let i = 1; i < a.length; i++) if (a[i] !== a[0]) return null;
-  return a[0];
-}
 
 export function reduceDrift(s: DriftState, e: EngineEvent, side: Side): DriftState {
   const next = reduceRounds(s[side], e);

@@ -74,8 +74,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
   let cards: ClientCards | null = null;
   let globalBoundary: BoundaryRenderer | null = null;
   /** The round whose local model each client card shows, and that model's accuracy. */
-  let drawnRound: number[] = [];
-  let trained: (number | undefined)[] = [];
+  let drawn: { round: number; accuracy: number }[] = [];
 
   const phaseMs = () => phaseDuration(PHASE_MS[ctx.values.speed], 600);
 
@@ -97,22 +96,19 @@ export function mount(ctx: WidgetContext<FedParams>) {
           file: 'fed-metrics',
           columns: ['round', 'selected_clients', 'coefficients', 'test_accuracy', 'test_loss', 'local_train_loss', 'local_accuracy_min', 'local_accuracy_max', 'bytes_up', 'bytes_down', 'dropped_clients'],
           rows: () =>
-            run.history.map((r) => {
-              const s = clientSpread(r);
-              return {
-                round: r.round,
-                selected_clients: r.selected.map((k) => k + 1).join(' '),
-                coefficients: r.coefficients.map((c) => c.toFixed(6)).join(' '),
-                test_accuracy: r.metrics!.testAccuracy,
-                test_loss: r.metrics!.testLoss,
-                local_train_loss: r.metrics!.trainLoss,
-                local_accuracy_min: s?.[0],
-                local_accuracy_max: s?.[1],
-                bytes_up: r.metrics!.bytesUp,
-                bytes_down: r.metrics!.bytesDown,
-                dropped_clients: r.dropped.map((k) => k + 1).join(' '),
-              };
-            }),
+            run.history.map((r) => ({
+              round: r.round,
+              selected_clients: r.selected.map((k) => k + 1).join(' '),
+              coefficients: r.coefficients.map((c) => c.toFixed(6)).join(' '),
+              test_accuracy: r.metrics!.testAccuracy,
+              test_loss: r.metrics!.testLoss,
+              local_train_loss: r.metrics!.trainLoss,
+              local_accuracy_min: clientSpread(r)?.[0],
+              local_accuracy_max: clientSpread(r)?.[1],
+              bytes_up: r.metrics!.bytesUp,
+              bytes_down: r.metrics!.bytesDown,
+              dropped_clients: r.dropped.map((k) => k + 1).join(' '),
+            })),
         },
       },
       json: runJson('fed-config', 'fed-playground', () => ctx.values, () => run.backend, () => ({
@@ -136,7 +132,6 @@ export function mount(ctx: WidgetContext<FedParams>) {
     const idle = '라운드를 시작하면 서버가 참여할 클라이언트를 무작위로 뽑습니다.';
     diagram.update({ phase: { round: 0, phase: 'idle', selected: [], duration: 0, note: idle } });
     if (phaseNoteLine) phaseNoteLine.textContent = idle;
-    markPhase(null);
     const m = clientsPerRound(config.fraction, config.clients);
     // One round's bytes as the engine counts them; SCAFFOLD sends a control variate with each model.
     const perRound = formatBytes(totalBytes(flRoundBytes({ m, N: parameters })) * (config.algorithm === 'scaffold' ? 2 : 1));
@@ -162,21 +157,17 @@ export function mount(ctx: WidgetContext<FedParams>) {
   /** Client cards and the global panel for a new run. */
   function buildPanels(d: DataSummary) {
     dropPanels();
-    drawnRound = [];
-    trained = [];
+    drawn = [];
     globalView.replaceChildren();
     cards = createClientCards(view('clients'), { data: d, model: 'picture', initial: '아직 학습 전' });
     if (d.points && d.extent) {
       const b = createBoundary(globalView, { label: '전체 데이터와 글로벌 모델의 결정 경계' });
-      const { extent, points } = d;
-      enqueueDraw(b, () => b.update({ extent, train: { xy: points.xy, labels: points.labels } }));
+      enqueueDraw(b, () => b.update({ extent: d.extent, train: d.points }));
       globalBoundary = b;
       if (globalNote) globalNote.textContent = '점은 모든 클라이언트의 데이터를 함께 그린 것입니다(서버는 이 점들을 보지 못합니다). 배경색은 글로벌 모델의 결정 경계입니다.';
     } else {
-      const big = document.createElement('div');
-      big.className = 'fw-big';
-      big.innerHTML = '<span class="fw-big__value" data-global-accuracy>—</span><span class="fw-big__label">글로벌 모델의 테스트 정확도</span>';
-      globalView.append(big);
+      globalView.innerHTML =
+        '<div class="fw-big"><span class="fw-big__value" data-global-accuracy>—</span><span class="fw-big__label">글로벌 모델의 테스트 정확도</span></div>';
       if (globalNote) globalNote.textContent = `테스트 이미지 ${d.testSize}장으로 잰 정확도입니다. 서버는 학습 이미지를 한 장도 보지 못합니다.`;
     }
   }
@@ -235,12 +226,9 @@ export function mount(ctx: WidgetContext<FedParams>) {
     for (let k = 0; k < (run.state.data?.histograms.length ?? 0); k++) {
       const r = sel.has(k) && !gone.has(k) && phase >= 2 ? rec.clients.get(k) : undefined;
       // The local model is drawn once a round (upload and aggregate show the same one).
-      const fresh = r && drawnRound[k] !== rec.round;
-      if (fresh) {
-        drawnRound[k] = rec.round;
-        trained[k] = r.accuracy;
-      }
-      const last = trained[k];
+      const fresh = r && drawn[k]?.round !== rec.round;
+      if (fresh) drawn[k] = { round: rec.round, accuracy: r.accuracy };
+      const last = drawn[k]?.accuracy;
       const stat = gone.has(k)
         ? '이탈: 모델만 받고 응답 없음'
         : !sel.has(k)
@@ -308,12 +296,11 @@ export function mount(ctx: WidgetContext<FedParams>) {
     const m = last?.metrics;
     if (!last || !m) return runSentence(run.status, head, null);
     const spread = clientSpread(last);
-    const who = last.selected.map((k) => k + 1).join(', ');
     return runSentence(
       run.status,
       head,
       (state) =>
-        `${state}, 라운드 ${last.round}/${run.config()?.rounds ?? v.rounds}. 참여 클라이언트 ${who}. ` +
+        `${state}, 라운드 ${last.round}/${run.total}. 참여 클라이언트 ${last.selected.map((k) => k + 1).join(', ')}. ` +
         `글로벌 모델 테스트 정확도 ${pct(m.testAccuracy)}, 테스트 손실 ${num(m.testLoss)}` +
         (spread ? `, 로컬 정확도 ${pct(spread[0], 0)}–${pct(spread[1], 0)}` : '') +
         `. 누적 통신량 ${formatBytes(cumulativeBytes(run.history).at(-1) ?? 0)}.`,
@@ -326,36 +313,26 @@ export function mount(ctx: WidgetContext<FedParams>) {
     destroy() {
       cancelAnimationFrame(chartFrame);
       dropPanels();
-      diagram.destroy();
-      accuracy.destroy();
-      loss.destroy();
-      bytes.destroy();
+      for (const view of [diagram, accuracy, loss, bytes]) view.destroy();
     },
-    inspect: () => {
-      const cur = run.player?.current ?? null;
-      return {
-        ...run.inspectBase(),
-        /** Rounds fully shown (their aggregate phase reached), with the per-round figures drawn. */
-        shown: run.history.map((r) => ({
-          round: r.round,
-          selected: r.selected,
-          testAccuracy: r.metrics!.testAccuracy,
-          clientAccuracy: clientSpread(r),
-          coefficients: r.coefficients,
-          /** Selected clients that never answered, and stragglers (fewer local epochs). */
-          dropped: r.dropped,
-          stragglers: stragglersOf(r).map(([k]) => k),
-          bytesUp: r.metrics!.bytesUp,
-          bytesDown: r.metrics!.bytesDown,
-        })),
-        /** Clients drawn as dropped in the diagram now. */
-        droppedDrawn: root.querySelectorAll('[data-view="diagram"] .fed-diagram__client.is-dropped').length,
-        /** Rounds computed but not yet shown. */
-        queued: run.player?.queued ?? 0,
-        phase: cur ? PHASES[cur.phase] : 'idle',
-        parameters: run.state.parameters,
-        histograms: run.state.data?.histograms ?? [],
-      };
-    },
+    inspect: () => ({
+      ...run.inspectBase(),
+      /** Rounds fully shown (their aggregate phase reached), with the per-round figures drawn. */
+      shown: run.history.map((r) => ({
+        round: r.round,
+        selected: r.selected,
+        testAccuracy: r.metrics!.testAccuracy,
+        coefficients: r.coefficients,
+        /** Selected clients that never answered, and stragglers (fewer local epochs). */
+        dropped: r.dropped,
+        stragglers: stragglersOf(r).map(([k]) => k),
+        bytesUp: r.metrics!.bytesUp,
+        bytesDown: r.metrics!.bytesDown,
+      })),
+      /** Clients drawn as dropped in the diagram now. */
+      droppedDrawn: root.querySelectorAll('[data-view="diagram"] .fed-diagram__client.is-dropped').length,
+      parameters: run.state.parameters,
+      histograms: run.state.data?.histograms ?? [],
+    }),
   });
 }

@@ -5,31 +5,6 @@
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED, SPEED, choicesOf, plainChoices } from '../kit/params';
 
-/** Learning rates on a roughly ×3 grid; FedSGD takes one step per round and wants the larger ones. */
-export const LEARNING_RATES = [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
-
-/** Dirichlet α, from "one class per client" to "practically IID". */
-export const ALPHAS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 100] as const;
-
-/** FedProx μ on a ×10 grid. */
-export const MUS = [0.001, 0.01, 0.1, 1] as const;
-
-/** SCAFFOLD's and FedAvgM's server step η_g (1 = FedAvg's step). */
-export const SERVER_LRS = [0.1, 0.3, 0.5, 1, 1.5, 2] as const;
-
-/** The adaptive server optimizers' step η: a step moves each coordinate by about η. */
-export const ADAPTIVE_LRS = [0.003, 0.01, 0.03, 0.1, 0.3] as const;
-
-/** FedAvgM's server momentum β. */
-export const MOMENTA = [0, 0.5, 0.7, 0.9, 0.95] as const;
-
-/** Probability that a selected client never answers, and that it is a straggler. */
-export const DROPOUTS = [0, 0.1, 0.2, 0.3, 0.5, 0.7] as const;
-export const STRAGGLERS = [0, 0.25, 0.5, 0.75, 1] as const;
-
-/** C: the share of clients asked each round. */
-export const FRACTIONS = [0.1, 0.2, 0.25, 0.3, 0.5, 0.75, 1] as const;
-
 export const params = {
   data: {
     type: 'choice',
@@ -41,7 +16,7 @@ export const params = {
     ],
   },
   clients: { type: 'number', label: '클라이언트 수 K', default: 8, min: 2, max: 16, step: 1, unit: '명' },
-  fraction: { type: 'number', label: '참여 비율 C', default: 0.5, min: FRACTIONS[0], max: 1, values: FRACTIONS },
+  fraction: { type: 'number', label: '참여 비율 C', default: 0.5, min: 0.1, max: 1, values: [0.1, 0.2, 0.25, 0.3, 0.5, 0.75, 1] },
   partition: {
     type: 'choice',
     label: '데이터 분할',
@@ -53,7 +28,7 @@ export const params = {
       { value: 'quantity', label: '데이터 양 불균형' },
     ],
   },
-  alpha: { type: 'number', label: '디리클레 α', default: 0.5, min: ALPHAS[0], max: 100, values: ALPHAS },
+  alpha: { type: 'number', label: '디리클레 α', default: 0.5, min: 0.05, max: 100, values: [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 100] },
   shards: { type: 'number', label: '클라이언트당 샤드 수', default: 2, min: 1, max: 4, step: 1, unit: '개' },
   algo: {
     type: 'choice',
@@ -70,12 +45,12 @@ export const params = {
       { value: 'fedadagrad', label: 'FedAdagrad (서버 Adagrad)' },
     ],
   },
-  slr: { type: 'number', label: '서버 학습률 η_g', default: 1, min: SERVER_LRS[0], max: 2, values: SERVER_LRS },
-  momentum: { type: 'number', label: '서버 모멘텀 β', default: 0.9, min: 0, max: 0.95, values: MOMENTA },
-  alr: { type: 'number', label: '서버 학습률 η (적응형)', default: 0.03, min: ADAPTIVE_LRS[0], max: 0.3, values: ADAPTIVE_LRS },
-  dropout: { type: 'number', label: '이탈 확률', default: 0, min: 0, max: 0.7, values: DROPOUTS },
-  stragglers: { type: 'number', label: '느린 클라이언트 비율', default: 0, min: 0, max: 1, values: STRAGGLERS },
-  mu: { type: 'number', label: '근접항 계수 μ', default: 0.1, min: MUS[0], max: 1, values: MUS },
+  slr: { type: 'number', label: '서버 학습률 η_g', default: 1, min: 0.1, max: 2, values: [0.1, 0.3, 0.5, 1, 1.5, 2] },
+  momentum: { type: 'number', label: '서버 모멘텀 β', default: 0.9, min: 0, max: 0.95, values: [0, 0.5, 0.7, 0.9, 0.95] },
+  alr: { type: 'number', label: '서버 학습률 η (적응형)', default: 0.03, min: 0.003, max: 0.3, values: [0.003, 0.01, 0.03, 0.1, 0.3] },
+  dropout: { type: 'number', label: '이탈 확률', default: 0, min: 0, max: 0.7, values: [0, 0.1, 0.2, 0.3, 0.5, 0.7] },
+  stragglers: { type: 'number', label: '느린 클라이언트 비율', default: 0, min: 0, max: 1, values: [0, 0.25, 0.5, 0.75, 1] },
+  mu: { type: 'number', label: '근접항 계수 μ', default: 0.1, min: 0.001, max: 1, values: [0.001, 0.01, 0.1, 1] },
   epochs: { type: 'number', label: '로컬 에폭 E', default: 2, min: 1, max: 20, step: 1, unit: '에폭' },
   batch: {
     type: 'choice',
@@ -83,7 +58,8 @@ export const params = {
     default: '10',
     choices: [...plainChoices('5', '10', '20', '50'), { value: 'all', label: '∞ (로컬 데이터 전체)' }],
   },
-  lr: { type: 'number', label: '학습률 η', default: 0.3, min: LEARNING_RATES[0], max: 10, values: LEARNING_RATES },
+  /** Learning rates roughly ×3 apart; FedSGD takes one step per round and wants the larger ones. */
+  lr: { type: 'number', label: '학습률 η', default: 0.3, min: 0.003, max: 10, values: [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] },
   weighting: {
     type: 'choice',
     label: '집계 가중치',

@@ -10,9 +10,6 @@
 import { contours, geoPath, geoTransform } from 'd3';
 import { create as createBoundary, type BoundaryData } from './boundary';
 import { serializeSvg, SVG_NS } from './svg-file';
-import { argmaxGrid } from '~/engine/rounds';
-
-export { argmaxGrid };
 
 export interface OverlayModel {
   /** Key for the line's data attribute (e.g. the client index). */

@@ -62,7 +62,6 @@ export type LineChartRenderer = ChartRenderer<LineChartData>;
 
 export function create(el: HTMLElement, options: LineChartOptions): LineChartRenderer {
   const byKey = new Map(options.series.map((s) => [s.key, s]));
-  const key = options.series.map((s) => ({ label: s.label, color: s.color, glyph: lineGlyph(s.dashed) }));
   const initial: LineChartData = { points: [], xMax: 1 };
 
   const frame = { label: options.label, height: options.height ?? 190, marginTop: 26, marginLeft: 44, marginRight: 16, marginBottom: 34 };
@@ -74,6 +73,8 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
       if (pts.length === 0) continue;
       marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dashed ? '5,3' : undefined }));
     }
+    // The key reads the labels at each draw: a widget may rename its series (client drift names its sides by what they compare).
+    const key = options.series.map((s) => ({ label: s.label, color: s.color, glyph: lineGlyph(s.dashed) }));
     const keyed = topKey(key, width - frame.marginLeft - frame.marginRight);
     marks.push(...keyed.marks);
     return {

@@ -32,19 +32,13 @@ export function toRunConfig(v: SplitValues): RunConfig {
   });
 }
 
-/** A setting the widget changed so the combination can run, with the Korean reason. */
-export interface Fix {
-  key: 'layers' | 'cut' | 'clients';
-  value: number;
-  message: string;
-}
-
 /**
  * The corrections the current settings need, in the order to apply them (layers first: the cut
- * range depends on them). Empty when the settings can run as they are.
+ * range depends on them): each a setting the widget changes so the combination can run, with the
+ * Korean reason. Empty when the settings can run as they are.
  */
-export function fixes(v: SplitValues): Fix[] {
-  const out: Fix[] = [];
+export function fixes(v: SplitValues) {
+  const out: { key: 'layers' | 'cut' | 'clients'; value: number; message: string }[] = [];
   let layers = v.layers;
   if (v.variant === 'ushaped' && layers < 2) {
     layers = 2;

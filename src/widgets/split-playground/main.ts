@@ -14,15 +14,12 @@ import { create as createByteTable, type ByteRow } from '../renderers/byte-table
 import { KIND_LABELS, KIND_ORDER } from '../renderers/kinds';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
-import { EPOCH_COLUMNS, epochRow } from '../kit/export';
+import { EPOCH_COLUMNS, epochRow, runJson } from '../kit/export';
 import { choiceLabel } from '../kit/params';
 import { count, formatBytes, num, pct } from '../renderers/format';
 import { BATCH_PACE, FLIGHT, PACE, params, type SplitParams, type SplitValues } from './params';
 import { cutText, fixes, networkOf, toRunConfig } from './config';
 import { initSplit, reduceSplit, type SplitState } from './state';
-
-/** What tests read (also handy in the console): what the widget's inspect() returns. */
-export type SplitInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 /** Training and test, and the run before this one in grey. */
 const SERIES = [...TRAIN_TEST, { key: 'prev', label: '이전', color: '#8a8f98', dashed: true }];
@@ -30,11 +27,11 @@ const SERIES = [...TRAIN_TEST, { key: 'prev', label: '이전', color: '#8a8f98',
 export function mount(ctx: WidgetContext<SplitParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
-  const netStatus = q('[data-net-status]');
+  const netStatus = q('[data-net-status]')!;
   const bytesNote = q('[data-bytes-note]');
   const sampleNote = q('[data-sample-note]');
-  const compareNote = q('[data-compare-note]');
-  const cutInput = q<HTMLInputElement>('input[data-param="cut"]');
+  const compareNote = q('[data-compare-note]')!;
+  const cutInput = q<HTMLInputElement>('input[data-param="cut"]')!;
 
   // Settings that cannot run together are corrected before anything is drawn (with a notice).
   function applyFixes(): boolean {
@@ -91,22 +88,13 @@ export function mount(ctx: WidgetContext<SplitParams>) {
             })),
         },
       },
-      json: {
-        file: 'split-config',
-        value: () => {
-          const s = run.state;
-          return {
-            widget: 'split-playground',
-            settings: ctx.values,
-            config: run.config() ?? toRunConfig(ctx.values),
-            parameters: s.start?.parameters ?? 0,
-            clientParameters: s.start?.clientParameters ?? 0,
-            cutWidth: s.start?.cutWidth ?? 0,
-            formulaPerEpoch: s.formula,
-            backend: run.backend,
-          };
-        },
-      },
+      json: runJson('split-config', 'split-playground', () => ctx.values, () => run.backend, () => ({
+        config: run.config() ?? toRunConfig(ctx.values),
+        parameters: run.state.start?.parameters ?? 0,
+        clientParameters: run.state.start?.clientParameters ?? 0,
+        cutWidth: run.state.start?.cutWidth ?? 0,
+        formulaPerEpoch: run.state.formula,
+      })),
       prefix: 'split',
       views: { network: () => network.toSvg(), sample: () => sample.toSvg(), loss: charts.loss, accuracy: charts.accuracy },
     },
@@ -117,10 +105,8 @@ export function mount(ctx: WidgetContext<SplitParams>) {
   function showNetwork() {
     const net = networkOf(ctx.values);
     network.update(net);
-    if (cutInput) {
-      cutInput.max = String(net.cutMax);
-      cutInput.setAttribute('aria-valuemax', String(net.cutMax));
-    }
+    cutInput.max = String(net.cutMax);
+    cutInput.setAttribute('aria-valuemax', String(net.cutMax));
   }
 
   function drawBytes() {
@@ -148,7 +134,6 @@ export function mount(ctx: WidgetContext<SplitParams>) {
       loss: prev.map((r): LinePoint => ({ x: r.round, y: r.testLoss, series: 'prev' })),
       accuracy: prev.map((r): LinePoint => ({ x: r.round, y: r.testAccuracy, series: 'prev' })),
     });
-    if (!compareNote) return;
     compareNote.hidden = !showPrev;
     if (!showPrev) return;
     const n = Math.min(rows.length, prev.length);
@@ -172,9 +157,8 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     const sent = KIND_ORDER.filter((k) => (totals[k] ?? 0) > 0)
       .map((k) => `${KIND_LABELS[k]} ${formatBytes(totals[k]!)}`)
       .join(', ');
-    const total = run.config()?.epochs ?? v.epochs;
     return runSentence(run.status, head, (state) =>
-      `${state}, 에폭 ${last.round}/${total}. 테스트 정확도 ${pct(last.testAccuracy)}, 테스트 손실 ${num(last.testLoss)}. 지금까지 오간 데이터: ${sent}.`,
+      `${state}, 에폭 ${last.round}/${run.total}. 테스트 정확도 ${pct(last.testAccuracy)}, 테스트 손실 ${num(last.testLoss)}. 지금까지 오간 데이터: ${sent}.`,
     );
   }
 
@@ -200,7 +184,7 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     const now = performance.now();
     if (!force && now - lastNetStatus < 200) return;
     lastNetStatus = now;
-    if (netStatus) netStatus.textContent = text;
+    netStatus.textContent = text;
   }
 
   function onEvent(e: EngineEvent) {
@@ -276,10 +260,7 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     },
     destroy() {
       if (sampleFrame) cancelAnimationFrame(sampleFrame);
-      network.destroy();
-      bytes.destroy();
-      sample.destroy();
-      charts.destroy();
+      for (const view of [network, bytes, sample, charts]) view.destroy();
     },
     inspect: () => {
       const { rows, totals, formula, seen } = run.state;

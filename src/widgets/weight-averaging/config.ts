@@ -20,15 +20,13 @@ export function toRunConfig(v: AvgValues): RunConfig {
 }
 
 /**
- * Names of a few parameters of the MLP input → hidden → output, by their index in the flat
- * vector (layer by layer; kernel [in, out] row-major, then bias; see src/engine/model.ts).
+ * Names of a few parameters of the MLP input (2) → hidden → output, by their index in the flat
+ * vector (layer by layer; kernel [in, out] row-major, then bias; see src/engine/model.ts): the
+ * first input weight, the first hidden bias after the 2 × HIDDEN input weights, and the first
+ * output weight after the HIDDEN biases.
  */
-export function shownParameters(hidden: number, classes: number): { index: number; name: string; what: string }[] {
-  const kernel1 = 2 * hidden;
-  const bias1 = kernel1 + hidden;
-  return [
-    { index: 0, name: 'W¹₁₁', what: '입력 x₁ → 은닉 뉴런 1의 가중치' },
-    { index: kernel1, name: 'b¹₁', what: '은닉 뉴런 1의 편향' },
-    { index: bias1, name: 'W²₁₁', what: '은닉 뉴런 1 → 출력 1의 가중치' },
-  ].filter((p) => p.index < bias1 + hidden * classes + classes);
-}
+export const SHOWN = [
+  { index: 0, name: 'W¹₁₁', what: '입력 x₁ → 은닉 뉴런 1의 가중치' },
+  { index: 2 * HIDDEN[0], name: 'b¹₁', what: '은닉 뉴런 1의 편향' },
+  { index: 3 * HIDDEN[0], name: 'W²₁₁', what: '은닉 뉴런 1 → 출력 1의 가중치' },
+];

@@ -9,14 +9,16 @@
 import type { WidgetContext } from '~/runtime/widget';
 import { create as createMap, clientColor, type XY } from '../renderers/weight-map';
 import { Run } from '../kit/run';
+import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
-import { initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
+import { byClient, initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../kit/params';
 import { pct, subscript } from '../renderers/format';
-import { dataTable } from '../renderers/data-table';
+import { dataTable, span } from '../renderers/data-table';
+import { textElement } from '../renderers/outputs';
 import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { PHASE_MS, params, type AvgParams } from './params';
-import { HIDDEN, shownParameters, toRunConfig } from './config';
+import { HIDDEN, SHOWN, toRunConfig } from './config';
 import { fitPca, project, type Projection } from '~/engine/pca';
 
 const PHASES = ['local', 'average'] as const;
@@ -24,15 +26,12 @@ const PHASES = ['local', 'average'] as const;
 /** Signed numbers with a real minus sign and fixed digits. */
 const fmt = (x: number, digits = 3) => (x < 0 ? '−' : '') + Math.abs(x).toFixed(digits);
 
-/** A round's local models (clients that sent weights), by client. */
+/** A round's local models (clients that sent weights), by client, with their aggregation coefficients. */
 function locals(r: RoundRecord) {
-  return [...r.clients.entries()]
+  return byClient(r)
     .filter(([, c]) => c.weights)
-    .sort(([a], [b]) => a - b)
-    .map(([k, c]) => ({ k, n: c.n, accuracy: c.accuracy, weights: c.weights! }));
+    .map(([k, c]) => ({ k, n: c.n, accuracy: c.accuracy, weights: c.weights!, c: r.coefficients[r.selected.indexOf(k)] ?? 0 }));
 }
-
-const coefficientOf = (rec: RoundRecord, k: number) => rec.coefficients[rec.selected.indexOf(k)] ?? 0;
 
 /** The position of a map mark (its `translate(x,y)`), or null. */
 function markAt(g: Element | null): { x: number; y: number } | null {
@@ -45,20 +44,24 @@ export function mount(ctx: WidgetContext<AvgParams>) {
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const mapView = q('[data-view="map"]')!;
   const mathView = q('[data-view="math"]')!;
-  const mapNote = q('[data-map-note]');
+  const mapNote = q('[data-map-note]')!;
   const markPhase = phaseSteps(root, PHASES);
   const map = createMap(mapView, { label: '로컬 모델과 글로벌 모델의 매개변수를 2차원에 투영한 지도' });
 
   // What the current run drew.
-  let projection: Projection | null = null;
-  /** The round the projection was last fitted for. */
-  let fittedFor: RoundRecord | null = null;
+  /** The projection, and the round it was last fitted for. */
+  let fit: { rec: RoundRecord; projection: Projection } | null = null;
   let showing: { rec: RoundRecord; phase: number } | null = null;
-  /** The numbers in the arithmetic panel: per shown parameter, the terms and the result. */
-  let mathNumbers: { name: string; terms: { k: number; c: number; w: number }[]; result: number | null }[] = [];
 
   const phaseMs = () => phaseDuration(PHASE_MS[ctx.values.speed], 900);
   const classes = () => run.state.data?.numClasses ?? 2;
+  /** The numbers in the arithmetic panel: per shown parameter, the terms and the result (null before the average). */
+  const mathOf = (rec: RoundRecord, averaged: boolean) =>
+    SHOWN.map((s) => ({
+      name: s.name,
+      terms: locals(rec).map((l) => ({ k: l.k, c: l.c, w: l.weights[s.index] })),
+      result: averaged ? rec.after![s.index] : null,
+    }));
 
   const run: Run<AvgParams, RoundsState, RoundRecord> = new Run(ctx, {
     config: () => toRunConfig(ctx.values),
@@ -67,10 +70,8 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     reduce: reduceRounds,
     player: { phases: PHASES.length, phaseMs, rounds: (s) => s.rounds, round: (r) => r.round, show },
     onReset: () => {
-      projection = null;
-      fittedFor = null;
+      fit = null;
       showing = null;
-      mathNumbers = [];
       markPhase(null);
     },
     onStart: () => run.ui.parameters(`모델 매개변수 ${run.state.parameters}개 (입력 2 → 은닉 ${HIDDEN.join('·')} → 출력 ${classes()}, tanh)`),
@@ -79,35 +80,22 @@ export function mount(ctx: WidgetContext<AvgParams>) {
       tables: {
         'export-csv': {
           file: 'avg-weights',
-          columns: () => ['round', 'model', 'n', 'coefficient', 'local_accuracy', ...shownParameters(HIDDEN[0], classes()).map((_, i) => `p${i + 1}`)],
+          columns: () => ['round', 'model', 'n', 'coefficient', 'local_accuracy', ...SHOWN.map((_, i) => `p${i + 1}`)],
           rows: () => {
-            const shown = shownParameters(HIDDEN[0], classes());
-            const row = (r: RoundRecord, model: string, n: number, coefficient: number, local_accuracy: number | undefined, w: Float32Array) => ({
-              round: r.round,
-              model,
-              n,
-              coefficient,
-              local_accuracy,
-              ...Object.fromEntries(shown.map((s, i) => [`p${i + 1}`, w[s.index]])),
-            });
+            /** A weight vector's shown parameters, by column (p1, p2, …). */
+            const ps = (w: Float32Array) => Object.fromEntries(SHOWN.map((s, i) => [`p${i + 1}`, w[s.index]]));
             return run.history.flatMap((r) => [
-              ...locals(r).map((l) => row(r, `client ${l.k + 1}`, l.n, coefficientOf(r, l.k), l.accuracy, l.weights)),
-              row(r, 'global (after averaging)', locals(r).reduce((s, l) => s + l.n, 0), 1, undefined, r.after!),
+              ...locals(r).map((l) => ({ round: r.round, model: `client ${l.k + 1}`, n: l.n, coefficient: l.c, local_accuracy: l.accuracy, ...ps(l.weights) })),
+              { round: r.round, model: 'global (after averaging)', n: locals(r).reduce((s, l) => s + l.n, 0), coefficient: 1, ...ps(r.after!) },
             ]);
           },
         },
       },
-      json: {
-        file: 'avg-config',
-        value: () => ({
-          widget: 'weight-averaging',
-          settings: ctx.values,
-          config: run.config() ?? toRunConfig(ctx.values),
-          parameters: run.state.parameters,
-          shownParameters: shownParameters(HIDDEN[0], classes()).map((s, i) => ({ column: `p${i + 1}`, index: s.index, name: s.name, what: s.what })),
-          backend: run.backend,
-        }),
-      },
+      json: runJson('avg-config', 'weight-averaging', () => ctx.values, () => run.backend, () => ({
+        config: run.config() ?? toRunConfig(ctx.values),
+        parameters: run.state.parameters,
+        shownParameters: SHOWN.map((s, i) => ({ column: `p${i + 1}`, ...s })),
+      })),
       prefix: 'avg',
       views: { map: () => (showing ? map.toSvg() : null) },
     },
@@ -116,7 +104,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
   function show(rec: RoundRecord, phase: number, duration: number) {
     showing = { rec, phase };
     markPhase(phase);
-    if (fittedFor !== rec) refit(rec);
+    if (fit?.rec !== rec) refit(rec);
     drawMap(duration);
     drawMath(rec, phase === PHASES.length - 1);
   }
@@ -126,23 +114,20 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     const done = run.history.filter((r) => r.round < rec.round);
     // The first starting point, then each round's local models and the average they made.
     const vectors = [(done[0] ?? rec).before!, ...[...done, rec].flatMap((r) => [...locals(r).map((l) => l.weights), r.after!])];
-    projection = fitPca(vectors, 2, projection);
-    fittedFor = rec;
-    if (mapNote) {
-      const [a, b] = projection.explained;
-      mapNote.textContent =
-        `이 실험의 모든 매개변수 벡터(${vectors.length}개, 각 ${run.state.parameters}차원)를 주성분 분석(PCA)으로 2차원에 투영했습니다. ` +
-        `두 축이 전체 분산의 ${pct(a + b, 0)}를 설명합니다. 투영은 선형이라서, 가중 평균의 투영은 투영한 점들의 가중 평균과 같습니다.`;
-    }
+    fit = { rec, projection: fitPca(vectors, 2, fit?.projection) };
+    const [a, b] = fit.projection.explained;
+    mapNote.textContent =
+      `이 실험의 모든 매개변수 벡터(${vectors.length}개, 각 ${run.state.parameters}차원)를 주성분 분석(PCA)으로 2차원에 투영했습니다. ` +
+      `두 축이 전체 분산의 ${pct(a + b, 0)}를 설명합니다. 투영은 선형이라서, 가중 평균의 투영은 투영한 점들의 가중 평균과 같습니다.`;
   }
 
   function drawMap(duration: number) {
-    if (!showing || !projection) return;
-    const p = projection;
+    if (!showing || !fit) return;
+    const p = fit.projection;
     const { rec, phase } = showing;
     const done = run.history.filter((r) => r.round < rec.round);
     const path: XY[] = [project(p, (done[0] ?? rec).before!), ...done.map((r) => project(p, r.after!))];
-    const clients = locals(rec).map((l) => ({ k: l.k, at: project(p, l.weights), n: l.n, c: coefficientOf(rec, l.k) }));
+    const clients = locals(rec).map((l) => ({ k: l.k, at: project(p, l.weights), n: l.n, c: l.c }));
     const next = project(p, rec.after!);
     const ghosts = done.flatMap((r) => locals(r).map((l) => ({ k: l.k, at: project(p, l.weights) })));
     const prev = path[path.length - 1];
@@ -164,14 +149,13 @@ export function mount(ctx: WidgetContext<AvgParams>) {
 
   /** The table of a few parameters per client and the weighted sum written out. */
   function drawMath(rec: RoundRecord, averaged: boolean) {
-    const shown = shownParameters(HIDDEN[0], classes());
     const list = locals(rec);
     const weighted = run.config()?.weighting !== 'uniform';
     const total = list.reduce((s, l) => s + l.n, 0);
+    const coefficientSum = rec.coefficients.reduce((a, b) => a + b, 0);
     /** A client's row head: its colour on the map, then its number. */
     const clientHead = (k: number) => {
-      const sw = document.createElement('span');
-      sw.className = 'fw__swatch';
+      const sw = span('fw__swatch');
       sw.setAttribute('aria-hidden', 'true');
       sw.style.background = clientColor(k);
       const head = document.createDocumentFragment();
@@ -179,50 +163,39 @@ export function mount(ctx: WidgetContext<AvgParams>) {
       return head;
     };
     const table = dataTable({
-      caption: `라운드 ${rec.round}: 매개변수 ${shown.length}개와 가중치(${weighted ? 'n_k / m_t' : '1 / m'})`,
+      caption: `라운드 ${rec.round}: 매개변수 ${SHOWN.length}개와 가중치(${weighted ? 'n_k / m_t' : '1 / m'})`,
       captionClass: '',
       className: 'fw__table',
-      columns: ['모델', 'n_k', '가중치', ...shown.map((s) => s.name)],
+      columns: ['모델', 'n_k', '가중치', ...SHOWN.map((s) => s.name)],
       rows: [
-        { head: `출발점 w${subscript(rec.round - 1)}`, className: 'fw__row-prev', cells: ['', '', ...shown.map((s) => fmt(rec.before![s.index]))] },
+        { head: `출발점 w${subscript(rec.round - 1)}`, className: 'fw__row-prev', cells: ['', '', ...SHOWN.map((s) => fmt(rec.before![s.index]))] },
         ...list.map((l) => ({
           head: clientHead(l.k),
-          cells: [String(l.n), coefficientOf(rec, l.k).toFixed(3), ...shown.map((s) => fmt(l.weights[s.index]))],
+          cells: [String(l.n), l.c.toFixed(3), ...SHOWN.map((s) => fmt(l.weights[s.index]))],
         })),
       ],
       foot: {
         head: `새 글로벌 w${subscript(rec.round)}`,
-        cells: [weighted ? `m_t=${total}` : '', rec.coefficients.reduce((a, b) => a + b, 0).toFixed(3), ...shown.map((s) => (averaged ? fmt(rec.after![s.index]) : '?'))],
+        cells: [weighted ? `m_t=${total}` : '', coefficientSum.toFixed(3), ...SHOWN.map((s) => (averaged ? fmt(rec.after![s.index]) : '?'))],
       },
     });
-    const wrap = document.createElement('div');
-    wrap.className = 'fw__table-wrap';
-    wrap.tabIndex = 0;
+    const wrap = Object.assign(document.createElement('div'), { className: 'fw__table-wrap', tabIndex: 0 });
     wrap.setAttribute('role', 'region');
     wrap.setAttribute('aria-label', '로컬 모델 매개변수 표');
     wrap.append(table);
 
-    mathNumbers = shown.map((s) => ({
-      name: s.name,
-      terms: list.map((l) => ({ k: l.k, c: coefficientOf(rec, l.k), w: l.weights[s.index] })),
-      result: averaged ? rec.after![s.index] : null,
-    }));
-    const formulas = mathNumbers.map((m, i) => {
-      const p = document.createElement('p');
-      p.className = 'fw__formula';
+    const formulas = mathOf(rec, averaged).map((m, i) => {
       const sum = m.terms.map((t) => `${t.c.toFixed(3)}×(${fmt(t.w)})`).join(' + ');
-      p.textContent = `${m.name}: ${sum} = ${m.result === null ? '?' : fmt(m.result, 4)}`;
-      p.title = shown[i].what;
+      const p = textElement('p', `${m.name}: ${sum} = ${m.result === null ? '?' : fmt(m.result, 4)}`, 'fw__formula');
+      p.title = SHOWN[i].what;
       return p;
     });
-    const note = document.createElement('p');
-    note.className = 'fw__muted';
-    note.textContent = averaged
+    const note = averaged
       ? weighted
         ? `서버가 계산한 값입니다. 데이터가 많은 클라이언트(n_k가 큰 쪽)의 값이 더 크게 반영됩니다. 가중치의 합은 1이므로 새 값은 로컬 값들 사이에 놓입니다.`
         : `모든 클라이언트에 같은 가중치 1/${list.length}을 주었습니다(산술 평균). 데이터가 적은 클라이언트도 같은 무게로 반영됩니다.`
       : '각 클라이언트가 같은 출발점에서 자기 데이터로 학습한 결과입니다. 다음 단계에서 서버가 가중 평균을 냅니다.';
-    mathView.replaceChildren(wrap, ...formulas, note);
+    mathView.replaceChildren(wrap, ...formulas, textElement('p', note, 'fw__muted'));
   }
 
   function summary(): string {
@@ -232,11 +205,10 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     const m = last?.metrics;
     if (!last || !m) return runSentence(run.status, head, null);
     const weights = locals(last)
-      .map((l) => `클라이언트 ${l.k + 1}(n=${l.n}) ${coefficientOf(last, l.k).toFixed(2)}`)
+      .map((l) => `클라이언트 ${l.k + 1}(n=${l.n}) ${l.c.toFixed(2)}`)
       .join(', ');
-    const total = run.config()?.rounds ?? v.rounds;
     return runSentence(run.status, head, (state) =>
-      `${state}, 라운드 ${last.round}/${total}. 집계 가중치: ${weights}. 글로벌 모델 테스트 정확도 ${pct(m.testAccuracy)}.`,
+      `${state}, 라운드 ${last.round}/${run.total}. 집계 가중치: ${weights}. 글로벌 모델 테스트 정확도 ${pct(m.testAccuracy)}.`,
     );
   }
 
@@ -263,13 +235,12 @@ export function mount(ctx: WidgetContext<AvgParams>) {
         map: {
           clients: [...mapView.querySelectorAll('g.weight-map__client')].map((g) => ({
             k: Number(g.querySelector('text')?.textContent ?? 0) - 1,
-            x: Number(markAt(g)?.x),
-            y: Number(markAt(g)?.y),
+            ...markAt(g),
             r: Number(g.querySelector('circle')?.getAttribute('r')),
           })),
           next: next?.getAttribute('opacity') === '0' ? null : markAt(next),
         },
-        math: mathNumbers,
+        math: showing ? mathOf(showing.rec, showing.phase === PHASES.length - 1) : [],
         parameters: run.state.parameters,
       };
     },

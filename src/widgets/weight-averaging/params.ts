@@ -5,11 +5,6 @@
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED, SPEED, choicesOf } from '../kit/params';
 
-export const LEARNING_RATES = [0.03, 0.1, 0.3, 1] as const;
-
-/** Dirichlet α (label skew) or the skew of client sizes (quantity), from strong to none. */
-export const ALPHAS = [0.1, 0.2, 0.5, 1, 2, 5, 100] as const;
-
 export const params = {
   data: { type: 'choice', label: '데이터셋', default: 'moons', choices: choicesOf('moons', 'circles', 'xor', 'blobs') },
   partition: {
@@ -22,10 +17,11 @@ export const params = {
       { value: 'dirichlet', label: '레이블 불균형 (Non-IID)' },
     ],
   },
-  alpha: { type: 'number', label: '불균형 정도 α', default: 1, min: ALPHAS[0], max: 100, values: ALPHAS },
+  /** Dirichlet α (label skew) or the skew of client sizes (quantity), from strong to none. */
+  alpha: { type: 'number', label: '불균형 정도 α', default: 1, min: 0.1, max: 100, values: [0.1, 0.2, 0.5, 1, 2, 5, 100] },
   clients: { type: 'number', label: '클라이언트 수 K', default: 4, min: 2, max: 8, step: 1, unit: '명' },
   epochs: { type: 'number', label: '로컬 에폭 E', default: 2, min: 1, max: 10, step: 1, unit: '에폭' },
-  lr: { type: 'number', label: '학습률 η', default: 0.3, min: LEARNING_RATES[0], max: 1, values: LEARNING_RATES },
+  lr: { type: 'number', label: '학습률 η', default: 0.3, min: 0.03, max: 1, values: [0.03, 0.1, 0.3, 1] },
   weighted: { type: 'boolean', label: '데이터 수로 가중 (n_k / m_t)', default: true },
   rounds: { type: 'number', label: '라운드 수', default: 15, min: 5, max: 40, step: 5, unit: '라운드' },
   seed: SEED,

@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { collect, defaultConfig, ofType, setup } from '../engine-helpers';
 import type { EngineEvent, RunConfig } from '~/engine/types';
 import { clientsPerRound } from '~/engine/selection';
-import { argmaxGrid, clientSpread, cumulativeBytes, initRounds, reduceRounds, type RoundsState } from '~/engine/rounds';
-import { disagreement, initDrift, meanDisagreement, reduceDrift, type DriftState } from '~/widgets/client-drift/state';
+import { argmaxGrid, byClient, clientSpread, cumulativeBytes, disagreement, initRounds, onlyClass, reduceRounds, type RoundsState } from '~/engine/rounds';
+import { initDrift, meanDisagreement, reduceDrift, type DriftState } from '~/widgets/client-drift/state';
 import { initDp, reduceDp, type DpState } from '~/widgets/dp-fedavg/state';
 
 beforeAll(setup);
@@ -120,6 +120,12 @@ describe('client-drift reducer', () => {
       [0, 0],
       [1, 0.5],
     ]);
+  });
+
+  test('onlyClass names the class a model predicts everywhere (none when it has a boundary); byClient orders clients by number', () => {
+    const grid = (classes: number[]) => ({ grid: 2, classes: 2, probs: Float32Array.from(classes.flatMap((c) => (c ? [0.2, 0.8] : [0.9, 0.1]))) });
+    expect([onlyClass(grid([1, 1, 1, 1])), onlyClass(grid([0, 0, 0, 0])), onlyClass(grid([0, 1, 1, 0]))]).toEqual([1, 0, null]);
+    expect(byClient({ clients: new Map([[2, 'c'], [0, 'a'], [1, 'b']]) })).toEqual([[0, 'a'], [1, 'b'], [2, 'c']]);
   });
 });
 
