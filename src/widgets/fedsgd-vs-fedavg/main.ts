@@ -68,7 +68,8 @@ export function mount(ctx: WidgetContext<VersusParams>) {
    * What follows the runs while they train (the line under the progress bar, the runs table, the
    * bars and curves), at most once per 150 ms through the page's draw queue. The grid's rounds
    * come a few milliseconds apart (a FedSGD round is one quick step): drawn at each one, they held
-   * a phone (the jank bench's profile, 4× CPU throttling) to 3 frames a second.
+   * a phone (the jank bench's profile, 4× CPU throttling) to 3 frames a second. A draw still
+   * waiting when a run ends or restarts draws the state of then, as the end's own draw does.
    */
   const redraw = throttled(() => {
     describeNow();
@@ -87,7 +88,6 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     options: () => ({ events: ['round-metrics'] }),
     sequence: { job: (s) => (s.job ? { key: String(s.started), config: s.job.config } : null) },
     onReset: () => {
-      redraw.cancel();
       drawRows(true);
       draw();
     },
@@ -95,7 +95,6 @@ export function mount(ctx: WidgetContext<VersusParams>) {
       if (e.type === 'round-metrics' || e.type === 'run-started' || e.type === 'run-finished' || e.type === 'run-diverged') redraw.schedule();
     },
     onEnd: () => {
-      redraw.cancel();
       if (!fromCache) cache.set(cacheKey(ctx.values), st());
       drawRows();
       const runs = st().finished.length;

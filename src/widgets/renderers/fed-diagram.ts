@@ -186,7 +186,8 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
    * Moves a copy of `part` (an element of the SVG, hidden meanwhile) on the moving layer: `copy`
    * is placed in percentages of the diagram, `keyframes` animate only its transform.
    */
-  function animateCopy(part: Element, copy: HTMLElement, box: { x: number; y: number; w: number; h: number }, keyframes: Keyframe[], timing: KeyframeAnimationOptions) {
+  type Box = { x: number; y: number; w: number; h: number };
+  function animateCopy(part: Element, copy: HTMLElement, box: Box, keyframes: Keyframe[], timing: KeyframeAnimationOptions) {
     Object.assign(copy.style, { left: `${(box.x / W) * 100}%`, top: `${(box.y / H) * 100}%`, width: `${(box.w / W) * 100}%`, height: `${(box.h / H) * 100}%` });
     moving.append(copy);
     part.classList.add('is-moving');
@@ -275,7 +276,8 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
           copy.append(own);
           const shift = `translate(${((x1 - x0) / PACKET.w) * 100}%, ${((y1 - y0) / PACKET.h) * 100}%)`;
           const box = { x: x0 - PACKET.w / 2, y: y0 - PACKET.h / 2, ...PACKET };
-          animateCopy(this, copy, box, [{ transform: 'translate(0, 0)' }, { transform: shift }], { duration: p.duration * 0.7, delay: i * stagger, easing: CUBIC_IN_OUT });
+          const timing = { duration: p.duration * 0.7, delay: i * stagger, easing: CUBIC_IN_OUT };
+          animateCopy(this, copy, box, [{ transform: 'translate(0, 0)' }, { transform: shift }], timing);
         });
       }
     }

@@ -77,10 +77,10 @@ export function topKey(entries: readonly KeyEntry[], room = Infinity): { marks: 
     const dy = -KEY_ROW * (rows.length - r);
     let offset = 0;
     for (const k of [...row].reverse()) {
-      const labelWidth = 10 * [...k.label].length;
+      const glyphDx = -(offset + 10 * [...k.label].length + 3);
       marks.push(
         Plot.text([k.label], { frameAnchor: 'top-right', dx: -offset, dy, fill: 'currentColor', textAnchor: 'end', fontWeight: 700 }),
-        Plot.text([k.glyph], { frameAnchor: 'top-right', dx: -(offset + labelWidth + 3), dy, fill: k.color, fillOpacity: k.faint ? 0.35 : undefined, textAnchor: 'end' }),
+        Plot.text([k.glyph], { frameAnchor: 'top-right', dx: glyphDx, dy, fill: k.color, fillOpacity: k.faint ? 0.35 : undefined, textAnchor: 'end' }),
       );
       offset += entryWidth(k);
     }

@@ -3,7 +3,7 @@
  * a bit mask (bit i = client i + 1 dropped), so that the address stays short; the page shows it
  * as one checkbox per client.
  */
-import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
+import type { PanelOf, ParamTable } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
 /** Most clients the widget shows (the checkboxes are rendered for all of them). */
@@ -20,7 +20,6 @@ export const params = {
 } as const satisfies ParamTable;
 
 export type SecAggParams = typeof params;
-export type SecAggValues = Values<SecAggParams>;
 
 /** The settings panel; the slot `drops` is the list of clients to drop (one box per client). */
 export const panel: PanelOf<SecAggParams> = {

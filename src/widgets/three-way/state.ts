@@ -64,7 +64,8 @@ export function reduceRace(s: RaceState, e: EngineEvent): RaceState {
       const times = s.roundClientTimes;
       const saving = parallel && times.length > 1 ? times.reduce((a, b) => a + b, 0) - Math.max(...times) : 0;
       const bytes = addBytes(r.bytes, e.metrics.bytesByKind);
-      return { ...putCurrent(s, { rows: [...r.rows, e.metrics], bytes, wall: r.wall + (e.ms ?? 0), parallelSaving: r.parallelSaving + saving }), roundClientTimes: [] };
+      const round = { rows: [...r.rows, e.metrics], bytes, wall: r.wall + (e.ms ?? 0), parallelSaving: r.parallelSaving + saving };
+      return { ...putCurrent(s, round), roundClientTimes: [] };
     }
     case 'server-view':
       return putCurrent(s, { view: e });
