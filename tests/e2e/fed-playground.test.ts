@@ -164,6 +164,16 @@ describe('federated playground', () => {
     const order = ['broadcast', 'train', 'upload', 'aggregate'];
     try {
       await w.waitData(page, 'round>=1');
+      // A phase in motion: copies move on the layer above the diagram by transform animations only
+      // (which the compositor runs), while the SVG's own parts wait, hidden, where they end.
+      await page.waitForFunction((tag) => {
+        const copies = [...document.querySelectorAll(`${tag} .fed-diagram__moving > *`)];
+        const running = copies.flatMap((c) => c.getAnimations()).filter((a) => a.playState === 'running');
+        const timing = new Set(['offset', 'easing', 'composite', 'computedOffset']);
+        const keysOf = (a: Animation) => (a.effect as KeyframeEffect).getKeyframes().flatMap((k) => Object.keys(k));
+        const onlyTransform = running.every((a) => keysOf(a).every((key) => key === 'transform' || timing.has(key)));
+        return running.length > 0 && onlyTransform && document.querySelectorAll(`${tag} svg.fed-diagram .is-moving`).length > 0;
+      }, W);
       const play = page.locator(`${W} [data-action="toggle-play"]`);
       await expect(play.textContent()).resolves.toContain('일시정지');
       await play.click();
