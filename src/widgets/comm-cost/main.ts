@@ -176,8 +176,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
     },
     destroy() {
       if (formulaFrame) cancelAnimationFrame(formulaFrame);
-      formulaChart.destroy();
-      measuredChart.destroy();
+      for (const chart of [formulaChart, measuredChart]) chart.destroy();
     },
     inspect: () => ({
       ...run.inspectBase(),

@@ -10,26 +10,20 @@ import { defaultConfig } from '~/engine/config';
 import type { RunConfig } from '~/engine/types';
 import type { VersusValues } from './params';
 
-export interface Setting {
-  key: string;
-  /** Row label. */
-  label: string;
-  algorithm: 'fedsgd' | 'fedavg';
-  E: number;
-  B: number | 'all';
-  /** The paper's rounds to 99% (CNN, C = 0.1): IID and pathological non-IID (Table 2). */
-  paper: { iid: number; shards: number };
-}
-
-/** McMahan et al. 2017, Table 2 (CNN, target 99%), in the table's order. */
-export const SETTINGS: readonly Setting[] = [
+/**
+ * McMahan et al. 2017, Table 2 (CNN, C = 0.1), in the table's order: each setting's key, row label,
+ * algorithm, E and B, and the paper's rounds to 99% on IID and on pathological non-IID data.
+ */
+export const SETTINGS = [
   { key: 'fedsgd', label: 'FedSGD', algorithm: 'fedsgd', E: 1, B: 'all', paper: { iid: 626, shards: 483 } },
   { key: 'e5-binf', label: 'E=5, B=∞', algorithm: 'fedavg', E: 5, B: 'all', paper: { iid: 179, shards: 1000 } },
   { key: 'e1-b50', label: 'E=1, B=50', algorithm: 'fedavg', E: 1, B: 50, paper: { iid: 65, shards: 600 } },
   { key: 'e1-b10', label: 'E=1, B=10', algorithm: 'fedavg', E: 1, B: 10, paper: { iid: 34, shards: 350 } },
   { key: 'e5-b10', label: 'E=5, B=10', algorithm: 'fedavg', E: 5, B: 10, paper: { iid: 20, shards: 229 } },
   { key: 'e20-b10', label: 'E=20, B=10', algorithm: 'fedavg', E: 20, B: 10, paper: { iid: 18, shards: 173 } },
-];
+] as const;
+
+export type Setting = (typeof SETTINGS)[number];
 
 /** Learning rates tried per setting, middle first (the paper tuned η on a multiplicative grid). */
 export const LEARNING_RATES = [0.3, 1, 0.1] as const;

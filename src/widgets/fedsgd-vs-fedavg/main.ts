@@ -247,9 +247,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     },
     destroy() {
       redraw.cancel();
-      here.destroy();
-      paper.destroy();
-      curves.destroy();
+      for (const view of [here, paper, curves]) view.destroy();
     },
     inspect: () => {
       const s = st();

@@ -43,11 +43,7 @@ export function mount(ctx: WidgetContext<ResultsParams>): WidgetController<Resul
 
   return {
     update: draw,
-    action(name, trigger) {
-      exportAction(name, trigger, exports(), ctx.notify);
-    },
-    destroy() {
-      chart.destroy();
-    },
+    action: (name, trigger) => exportAction(name, trigger, exports(), ctx.notify),
+    destroy: () => chart.destroy(),
   };
 }

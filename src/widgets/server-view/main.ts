@@ -187,8 +187,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
       if (changed.every((k) => k === 'digit' || k === 'cut')) draw();
     },
     destroy() {
-      for (const p of Object.values(pictures)) p.destroy();
-      chart.destroy();
+      for (const view of [...Object.values(pictures), chart]) view.destroy();
     },
     inspect: () => ({ ...run.inspectBase(), accuracy: run.state.accuracy, leakage: run.state.view?.leakage ?? [], shown }),
   });

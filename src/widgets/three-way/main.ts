@@ -252,10 +252,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
   return run.controller({
     destroy() {
       if (frame) cancelAnimationFrame(frame);
-      accChart.destroy();
-      bytesChart.destroy();
-      timeChart.destroy();
-      for (const p of Object.values(seen)) p.destroy();
+      for (const view of [accChart, bytesChart, timeChart, ...Object.values(seen)]) view.destroy();
     },
     inspect: () => ({
       ...run.inspectBase(),
