@@ -12,15 +12,10 @@ export interface SideRound extends RoundRecord {
   disagreement: ReadonlyMap<number, number>;
 }
 
-export interface PairRound {
-  round: number;
-  iid: SideRound;
-  skew: SideRound;
-}
+/** A round both runs have completed: each side's record of it. */
+export type PairRound = Record<Side, SideRound> & { round: number };
 
-export interface DriftState {
-  iid: RoundsState;
-  skew: RoundsState;
+export interface DriftState extends Record<Side, RoundsState> {
   /** Rounds both runs have completed, in order. */
   pairs: readonly PairRound[];
 }

@@ -9,19 +9,6 @@ import { roundsToTarget } from '~/engine/metrics';
 import { LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig } from './config';
 import type { VersusValues } from './params';
 
-/** One run: a setting at one learning rate. */
-export interface RunResult {
-  lr: number;
-  /** Rounds to the target (interpolated), or null if not reached within the cap. */
-  rounds: number | null;
-  /** Rounds actually trained. */
-  trained: number;
-  best: number;
-  diverged: boolean;
-  /** Test accuracy per round. */
-  accuracies: readonly number[];
-}
-
 export interface SettingResult {
   /** Learning rates tried (the runs themselves are in `finished`). */
   tried: number;
@@ -38,6 +25,20 @@ export interface VersusJob {
   config: RunConfig;
   accuracies: readonly number[];
 }
+
+/** One run, a setting at one learning rate, once it has ended. */
+const resultOf = (job: VersusJob, rounds: number | null, diverged: boolean) => ({
+  lr: LEARNING_RATES[job.lrIndex],
+  /** Rounds to the target (interpolated), or null if not reached within the cap. */
+  rounds,
+  /** Rounds actually trained. */
+  trained: job.accuracies.length,
+  best: job.accuracies.length ? Math.max(...job.accuracies) : NaN,
+  diverged,
+  /** Test accuracy per round. */
+  accuracies: job.accuracies,
+});
+export type RunResult = ReturnType<typeof resultOf>;
 
 export interface VersusState {
   /** The settings the grid was started with. */
@@ -76,14 +77,7 @@ function endJob(st: VersusState, rounds: number | null, diverged: boolean): Vers
   const job = st.job!;
   const key = SETTINGS[job.s].key;
   const res = st.grid[key];
-  const run: RunResult = {
-    lr: LEARNING_RATES[job.lrIndex],
-    rounds,
-    trained: job.accuracies.length,
-    best: job.accuracies.length ? Math.max(...job.accuracies) : NaN,
-    diverged,
-    accuracies: job.accuracies,
-  };
+  const run = resultOf(job, rounds, diverged);
   const best = rounds !== null && (res.best?.rounds == null || rounds < res.best.rounds) ? run : res.best;
   const grid = { ...st.grid, [key]: { tried: res.tried + 1, best, done: res.tried + 1 >= LEARNING_RATES.length } };
   return nextJob({ ...st, grid, job: null, finished: [...st.finished, { setting: key, run }] });

@@ -39,9 +39,8 @@ const bits = (b: Uint8Array) => Array.from(b).join('');
 /** A report's three bit strings, under the names the downloads give them. */
 const reportBits = (r: RapporReport) => ({ bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) });
 /** A decoded candidate as the estimates' CSV writes it. */
-const frequencyRow = (r: ScoredEstimate) => {
-  return { value: r.value, true_count: r.truth, estimate: r.estimate, std_error: r.stdError, detected: r.detected ? 1 : 0 };
-};
+const frequencyRow = ({ value, truth, estimate, stdError, detected }: ScoredEstimate) =>
+  ({ value, true_count: truth, estimate, std_error: stdError, detected: detected ? 1 : 0 });
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
 
 export function mount(ctx: WidgetContext<RapporParamsTable>) {
