@@ -5,9 +5,6 @@
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { SEED } from '../kit/params';
 
-/** Population sizes offered (a slider over this list). */
-export const POPULATIONS = [100, 200, 500, 1000, 2000, 5000, 10000] as const;
-
 /** The ε grid of the error chart (π form, π = e^ε / (1 + e^ε)). */
 export const EPSILON_GRID = [0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5] as const;
 
@@ -23,7 +20,7 @@ export const params = {
   },
   f: { type: 'number', label: '동전에 맡길 확률 f', default: 0.5, min: 0.05, max: 0.95, step: 0.05 },
   pi: { type: 'number', label: '참말을 할 확률 π', default: 0.75, min: 0.55, max: 0.99, step: 0.01 },
-  n: { type: 'number', label: '응답자 수', default: 1000, min: POPULATIONS[0], max: POPULATIONS[POPULATIONS.length - 1], values: POPULATIONS, unit: '명' },
+  n: { type: 'number', label: '응답자 수', default: 1000, min: 100, max: 10000, values: [100, 200, 500, 1000, 2000, 5000, 10000], unit: '명' },
   rate: { type: 'number', label: '참 비율 (실제로 "예"인 사람)', default: 30, min: 0, max: 100, step: 1, unit: '%' },
   runs: { type: 'number', label: '오차 차트의 반복 횟수', default: 100, min: 20, max: 200, values: [20, 50, 100, 200], unit: '회' },
   seed: SEED,

@@ -29,8 +29,6 @@ export const CANDIDATES = [
 /** How many of the candidates somebody holds. */
 export const HELD = 10;
 
-export const REPORT_COUNTS = [1000, 3000, 10000, 30000, 100000] as const;
-
 export const params = {
   encoding: {
     type: 'choice',
@@ -47,7 +45,7 @@ export const params = {
   f: { type: 'number', label: '영구 단계의 f', default: 0.5, min: 0, max: 0.95, step: 0.05 },
   p: { type: 'number', label: '순간 단계의 p (B′ = 0일 때 1을 보낼 확률)', default: 0.5, min: 0, max: 1, step: 0.05 },
   q: { type: 'number', label: '순간 단계의 q (B′ = 1일 때 1을 보낼 확률)', default: 0.75, min: 0, max: 1, step: 0.05 },
-  n: { type: 'number', label: '모으는 보고 수 N', default: 30000, min: REPORT_COUNTS[0], max: REPORT_COUNTS[REPORT_COUNTS.length - 1], values: REPORT_COUNTS, unit: '개' },
+  n: { type: 'number', label: '모으는 보고 수 N', default: 30000, min: 1000, max: 100000, values: [1000, 3000, 10000, 30000, 100000], unit: '개' },
   value: {
     type: 'choice',
     label: '이 사람의 값',

@@ -9,6 +9,7 @@
 import type { MessageKind } from '~/engine/types';
 import { KIND_COLORS, KIND_LABELS } from './kinds';
 import { formatBytes } from './format';
+import { swatch } from './data-table';
 
 export interface ByteRow {
   kind: MessageKind;
@@ -123,9 +124,5 @@ export function create(el: HTMLElement, options: ByteTableOptions): ByteTableRen
 
 /** A message kind's name after a swatch of its colour (so colour is never the only cue). */
 export function kindName(kind: MessageKind): [HTMLSpanElement, string] {
-  const sw = document.createElement('span');
-  sw.className = 'lab__swatch';
-  sw.style.background = KIND_COLORS[kind];
-  sw.setAttribute('aria-hidden', 'true');
-  return [sw, KIND_LABELS[kind]];
+  return [swatch('lab__swatch', KIND_COLORS[kind]), KIND_LABELS[kind]];
 }

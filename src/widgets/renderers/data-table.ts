@@ -66,6 +66,14 @@ export function span(className: string, ...children: (string | Node)[]): HTMLSpa
   return s;
 }
 
+/** A patch of `color` before a name, hidden from screen readers (the name says it, so colour is never the only cue). */
+export function swatch(className: string, color: string): HTMLSpanElement {
+  const sw = span(className);
+  sw.style.background = color;
+  sw.setAttribute('aria-hidden', 'true');
+  return sw;
+}
+
 /**
  * The privacy widgets' tables: `box` shows one table, its caption visible, and under it a muted
  * note when there is one.

@@ -14,7 +14,7 @@ import { runSentence } from '../kit/status';
 import { byClient, initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../kit/params';
 import { pct, subscript } from '../renderers/format';
-import { dataTable, span } from '../renderers/data-table';
+import { dataTable, swatch } from '../renderers/data-table';
 import { textElement } from '../renderers/outputs';
 import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { PHASE_MS, params, type AvgParams } from './params';
@@ -155,11 +155,8 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     const coefficientSum = rec.coefficients.reduce((a, b) => a + b, 0);
     /** A client's row head: its colour on the map, then its number. */
     const clientHead = (k: number) => {
-      const sw = span('fw__swatch');
-      sw.setAttribute('aria-hidden', 'true');
-      sw.style.background = clientColor(k);
       const head = document.createDocumentFragment();
-      head.append(sw, `${k + 1}`);
+      head.append(swatch('fw__swatch', clientColor(k)), `${k + 1}`);
       return head;
     };
     const table = dataTable({
