@@ -38,10 +38,10 @@ export function mount(ctx: WidgetContext<FedParams>) {
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const view = (name: string) => q(`[data-view="${name}"]`)!;
   const globalView = view('global');
-  const globalNote = q('[data-global-note]');
-  const bytesNote = q('[data-bytes-note]');
+  const globalNote = q('[data-global-note]')!;
+  const bytesNote = q('[data-bytes-note]')!;
   const markPhase = phaseSteps(root, PHASES);
-  const phaseNoteLine = q('[data-phase-note]');
+  const phaseNoteLine = q('[data-phase-note]')!;
 
   const diagram = createDiagram(view('diagram'), { label: '서버와 클라이언트 사이에 모델이 오가는 한 라운드의 도식' });
   const accuracy = createBandChart(view('accuracy'), {
@@ -131,17 +131,15 @@ export function mount(ctx: WidgetContext<FedParams>) {
     diagram.update({ clients: config.clients, sizes: data.histograms.map((h) => h.reduce((a, b) => a + b, 0)) });
     const idle = '라운드를 시작하면 서버가 참여할 클라이언트를 무작위로 뽑습니다.';
     diagram.update({ phase: { round: 0, phase: 'idle', selected: [], duration: 0, note: idle } });
-    if (phaseNoteLine) phaseNoteLine.textContent = idle;
+    phaseNoteLine.textContent = idle;
     const m = clientsPerRound(config.fraction, config.clients);
     // One round's bytes as the engine counts them; SCAFFOLD sends a control variate with each model.
     const perRound = formatBytes(totalBytes(flRoundBytes({ m, N: parameters })) * (config.algorithm === 'scaffold' ? 2 : 1));
-    if (bytesNote) {
-      bytesNote.textContent =
-        config.algorithm === 'scaffold'
-          ? `SCAFFOLD는 모델과 같은 크기의 제어 변량을 함께 주고받습니다: 참여 클라이언트 ${m}명에게 모델 두 벌(${model} × 2)이 내려가고 두 벌씩 올라옵니다. 라운드마다 ${perRound}, FedAvg의 두 배입니다.`
-          : `한 라운드에 모델 한 벌(${model})이 참여 클라이언트 ${m}명에게 내려가고 ${m}개가 올라옵니다: 라운드마다 ${perRound}.`;
-      if (config.dropout > 0) bytesNote.textContent += ' 이탈한 클라이언트에게 내려간 모델은 돌아오지 않으므로 올라오는 양은 그만큼 줄어듭니다.';
-    }
+    bytesNote.textContent =
+      config.algorithm === 'scaffold'
+        ? `SCAFFOLD는 모델과 같은 크기의 제어 변량을 함께 주고받습니다: 참여 클라이언트 ${m}명에게 모델 두 벌(${model} × 2)이 내려가고 두 벌씩 올라옵니다. 라운드마다 ${perRound}, FedAvg의 두 배입니다.`
+        : `한 라운드에 모델 한 벌(${model})이 참여 클라이언트 ${m}명에게 내려가고 ${m}개가 올라옵니다: 라운드마다 ${perRound}.`;
+    if (config.dropout > 0) bytesNote.textContent += ' 이탈한 클라이언트에게 내려간 모델은 돌아오지 않으므로 올라오는 양은 그만큼 줄어듭니다.';
     drawCharts();
   }
 
@@ -164,11 +162,11 @@ export function mount(ctx: WidgetContext<FedParams>) {
       const b = createBoundary(globalView, { label: '전체 데이터와 글로벌 모델의 결정 경계' });
       enqueueDraw(b, () => b.update({ extent: d.extent, train: d.points }));
       globalBoundary = b;
-      if (globalNote) globalNote.textContent = '점은 모든 클라이언트의 데이터를 함께 그린 것입니다(서버는 이 점들을 보지 못합니다). 배경색은 글로벌 모델의 결정 경계입니다.';
+      globalNote.textContent = '점은 모든 클라이언트의 데이터를 함께 그린 것입니다(서버는 이 점들을 보지 못합니다). 배경색은 글로벌 모델의 결정 경계입니다.';
     } else {
       globalView.innerHTML =
         '<div class="fw-big"><span class="fw-big__value" data-global-accuracy>—</span><span class="fw-big__label">글로벌 모델의 테스트 정확도</span></div>';
-      if (globalNote) globalNote.textContent = `테스트 이미지 ${d.testSize}장으로 잰 정확도입니다. 서버는 학습 이미지를 한 장도 보지 못합니다.`;
+      globalNote.textContent = `테스트 이미지 ${d.testSize}장으로 잰 정확도입니다. 서버는 학습 이미지를 한 장도 보지 못합니다.`;
     }
   }
 
@@ -180,7 +178,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
     const cfg = run.config();
     const rule = cfg ? serverRule(cfg, rec.round) : undefined;
     diagram.update({ phase: { round: rec.round, phase: name, selected: rec.selected, dropped: rec.dropped, duration, note, modelBytes: rec.modelBytes, rule } });
-    if (phaseNoteLine) phaseNoteLine.textContent = `${phase + 1}단계 · ${note}`;
+    phaseNoteLine.textContent = `${phase + 1}단계 · ${note}`;
     drawClients(rec, phase);
     if (phase === PHASES.length - 1) completeRound(rec);
   }

@@ -28,8 +28,8 @@ export function mount(ctx: WidgetContext<SplitParams>) {
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const netStatus = q('[data-net-status]')!;
-  const bytesNote = q('[data-bytes-note]');
-  const sampleNote = q('[data-sample-note]');
+  const bytesNote = q('[data-bytes-note]')!;
+  const sampleNote = q('[data-sample-note]')!;
   const compareNote = q('[data-compare-note]')!;
   const cutInput = q<HTMLInputElement>('input[data-param="cut"]')!;
 
@@ -173,9 +173,7 @@ export function mount(ctx: WidgetContext<SplitParams>) {
       scale: tanh ? 'diverging' : 'magnitude',
       label: `클라이언트 ${s.client + 1}의 배치 ${s.batch + 1}, 첫 예제의 스매시드 데이터: 값 ${s.values.length}개`,
     });
-    if (sampleNote) {
-      sampleNote.textContent = `에폭 ${s.epoch} · 클라이언트 ${s.client + 1}의 배치 ${s.batch + 1}, 첫 예제가 분할 지점에서 된 값 ${s.values.length}개(${img.rows}×${img.cols}로 배치, 진할수록 ${tanh ? '절댓값이' : '값이'} 큼). 서버가 이 예제에 대해 받는 것은 이것뿐입니다.`;
-    }
+    sampleNote.textContent = `에폭 ${s.epoch} · 클라이언트 ${s.client + 1}의 배치 ${s.batch + 1}, 첫 예제가 분할 지점에서 된 값 ${s.values.length}개(${img.rows}×${img.cols}로 배치, 진할수록 ${tanh ? '절댓값이' : '값이'} 큼). 서버가 이 예제에 대해 받는 것은 이것뿐입니다.`;
   }
 
   let lastNetStatus = 0;
@@ -196,12 +194,10 @@ export function mount(ctx: WidgetContext<SplitParams>) {
         const q2 = e.headCutWidth ? `, 두 번째 분할 지점 q₂ = ${e.headCutWidth}` : '';
         run.ui.parameters(`모델 매개변수 ${count(e.parameters)}개 · 클라이언트 쪽 ${count(Nc)}개${share} · 분할 지점의 너비 q = ${e.cutWidth ?? 0}${q2}`);
         const K = e.config.clients;
-        if (bytesNote) {
-          bytesNote.textContent =
-            e.config.variant === 'vertical'
-              ? '공식: 에폭마다 모든 예제에 대해 클라이언트마다 스매시드 데이터와 기울기를 주고받고, 레이블은 클라이언트 1이 보냅니다(src/engine/comm.ts).'
-              : `공식: 스매시드 데이터와 기울기가 예제마다 q개씩(p·q·4바이트)${e.config.variant === 'ushaped' ? ', 두 번째 분할 지점에서 q₂개씩 더' : ', 레이블이 예제마다 하나'}${K > 1 ? `, 인계가 에폭마다 ${K}번(클라이언트 쪽 매개변수 × 4바이트${e.config.handoff === 'server' ? ' × 2: 서버를 거치면 두 번 보냄' : ''})` : ''}. 에폭이 끝나면 엔진이 센 바이트와 비교합니다.`;
-        }
+        bytesNote.textContent =
+          e.config.variant === 'vertical'
+            ? '공식: 에폭마다 모든 예제에 대해 클라이언트마다 스매시드 데이터와 기울기를 주고받고, 레이블은 클라이언트 1이 보냅니다(src/engine/comm.ts).'
+            : `공식: 스매시드 데이터와 기울기가 예제마다 q개씩(p·q·4바이트)${e.config.variant === 'ushaped' ? ', 두 번째 분할 지점에서 q₂개씩 더' : ', 레이블이 예제마다 하나'}${K > 1 ? `, 인계가 에폭마다 ${K}번(클라이언트 쪽 매개변수 × 4바이트${e.config.handoff === 'server' ? ' × 2: 서버를 거치면 두 번 보냄' : ''})` : ''}. 에폭이 끝나면 엔진이 센 바이트와 비교합니다.`;
         network.setActive(null);
         drawCharts();
         setNetStatus('학습을 시작합니다.', true);
