@@ -13,15 +13,14 @@ export const DATA_SIZES = [1000, 2000, 5000, 10_000, 20_000, 60_000, 100_000, 20
 export const CUT_WIDTHS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000] as const;
 /** Client shares η_c: steps of 0.05, plus the worked example's 157,000 / 199,210 ≈ 0.788. */
 export const CLIENT_SHARES = [0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.788, 0.8, 0.85, 0.9, 0.95, 0.99] as const;
-/** Hidden width of the measured model's first layer (its cut width). */
-export const MEASURED_WIDTHS = [8, 16, 32, 64] as const;
 
 export const params = {
   n: { type: 'number', label: '모델 크기 N', default: 199_210, min: MODEL_SIZES[0], max: MODEL_SIZES[MODEL_SIZES.length - 1], values: MODEL_SIZES, unit: '개', view: true },
   p: { type: 'number', label: '데이터 수 p', default: 60_000, min: DATA_SIZES[0], max: DATA_SIZES[DATA_SIZES.length - 1], values: DATA_SIZES, unit: '개', view: true },
   q: { type: 'number', label: '분할 지점의 너비 q', default: 200, min: CUT_WIDTHS[0], max: CUT_WIDTHS[CUT_WIDTHS.length - 1], values: CUT_WIDTHS, unit: '개', view: true },
   eta: { type: 'number', label: '클라이언트 쪽 비율 η_c', default: 0.788, min: CLIENT_SHARES[0], max: CLIENT_SHARES[CLIENT_SHARES.length - 1], values: CLIENT_SHARES, view: true },
-  mw: { type: 'number', label: '실측 모델의 분할 지점 너비', default: 32, min: MEASURED_WIDTHS[0], max: MEASURED_WIDTHS[MEASURED_WIDTHS.length - 1], values: MEASURED_WIDTHS, unit: '개' },
+  /** Hidden width of the measured model's first layer (its cut width). */
+  mw: { type: 'number', label: '실측 모델의 분할 지점 너비', default: 32, min: 8, max: 64, values: [8, 16, 32, 64], unit: '개' },
 } as const satisfies ParamTable;
 
 export type CommParams = typeof params;

@@ -121,9 +121,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
   const cached = () => NOISE_GRID.filter((z) => cache.has(keyOf(z))).map((z) => ({ z, ...cache.get(keyOf(z))! }));
 
   /** The finished runs of the current settings by z: final test accuracy and ε (null: z = 0). */
-  function finals() {
-    return cached().map(({ z, accuracy, epsilon }) => ({ z, accuracy: accuracy[accuracy.length - 1], epsilon, rounds: accuracy.length }));
-  }
+  const finals = () => cached().map(({ z, accuracy, epsilon }) => ({ z, accuracy: accuracy[accuracy.length - 1], epsilon, rounds: accuracy.length }));
 
   function drawCurves() {
     const rows = run.state.rows;

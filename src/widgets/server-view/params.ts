@@ -6,8 +6,6 @@
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
 import { ACTIVATION, SEED } from '../kit/params';
 
-export const UNITS = [8, 16, 32, 64] as const;
-
 export const params = {
   digit: {
     type: 'choice',
@@ -27,7 +25,7 @@ export const params = {
     ],
   },
   layers: { type: 'number', label: '은닉층 수 (MLP)', default: 3, min: 1, max: 4, step: 1, unit: '층' },
-  units: { type: 'number', label: '층마다 뉴런 수 (MLP)', default: 32, min: UNITS[0], max: UNITS[UNITS.length - 1], values: UNITS, unit: '개' },
+  units: { type: 'number', label: '층마다 뉴런 수 (MLP)', default: 32, min: 8, max: 64, values: [8, 16, 32, 64], unit: '개' },
   act: ACTIVATION,
   epochs: { type: 'number', label: '학습 에폭', default: 10, min: 1, max: 40, step: 1, unit: '에폭' },
   seed: SEED,
