@@ -141,15 +141,8 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
     result = aggregate(round, received, { recover: v.recover });
     outcome = serverOutcome(result);
     syncControls();
-    const n = round.n;
-    const focus = Math.min(v.focus, n) - 1;
-    graph.update({
-      n,
-      dropped: Array.from({ length: n }, (_, i) => gone(i)),
-      recovered: result.recovered,
-      doubleMasking: round.doubleMasking,
-      focus,
-    });
+    const focus = Math.min(v.focus, round.n) - 1;
+    graph.update({ round, result, focus });
     drawServer();
     drawClients();
     drawFocus(focus);

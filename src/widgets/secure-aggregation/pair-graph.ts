@@ -8,18 +8,15 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
+import type { SecAggResult, SecAggRound } from '~/engine/privacy/secure-aggregation';
 import { picture, pictureSvg, put, type Picture } from '../renderers/picture';
 
 export type EdgeState = 'cancel' | 'stuck' | 'recovered' | 'gone';
 
+/** The round's clients and self-masks, who dropped out and whether recovery succeeded (the page passes the engine's round and result). */
 export interface PairGraphData {
-  n: number;
-  /** dropped[i]: client i never sent its masked update. */
-  dropped: boolean[];
-  /** Recovery ran and succeeded. */
-  recovered: boolean;
-  /** Self-masks in use (double masking). */
-  doubleMasking: boolean;
+  round: Pick<SecAggRound, 'n' | 'doubleMasking'>;
+  result: Pick<SecAggResult, 'dropped' | 'recovered'>;
   /** The client whose masks are detailed elsewhere (0-based), highlighted. */
   focus: number;
 }
@@ -27,10 +24,11 @@ export interface PairGraphData {
 export const EDGE_COLORS: Record<EdgeState, string> = { cancel: '#8a94a3', stuck: '#c62828', recovered: '#0a7d3c', gone: '#d3d7dd' };
 
 /** The state of the edge (mask) between clients i and j. */
-export function edgeState(i: number, j: number, d: PairGraphData): EdgeState {
+export function edgeState(i: number, j: number, { result }: PairGraphData): EdgeState {
+  const [a, b] = [result.dropped.includes(i), result.dropped.includes(j)];
   // Both sent: the mask cancels; both dropped: it is in nobody's update.
-  if (d.dropped[i] === d.dropped[j]) return d.dropped[i] ? 'gone' : 'cancel';
-  return d.recovered ? 'recovered' : 'stuck';
+  if (a === b) return a ? 'gone' : 'cancel';
+  return result.recovered ? 'recovered' : 'stuck';
 }
 
 /** The server's and the clients' names. */
@@ -55,25 +53,27 @@ export function create(el: HTMLElement, options: { label: string }): Picture<Pai
   };
 
   function draw(d: PairGraphData) {
+    const { n, doubleMasking } = d.round;
+    const { recovered } = d.result;
     gEdges.selectAll('*').remove();
     gNodes.selectAll('*').remove();
-    for (let i = 0; i < d.n; i++) {
-      for (let j = i + 1; j < d.n; j++) {
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
         const s = edgeState(i, j, d);
-        const [a, b] = [pos(i, d.n), pos(j, d.n)];
+        const [a, b] = [pos(i, n), pos(j, n)];
         const line = { stroke: EDGE_COLORS[s], 'stroke-width': s === 'stuck' || s === 'recovered' ? 3 : 1.6 };
         const dash = s === 'recovered' ? '6,4' : s === 'gone' ? '2,3' : null;
         put(gEdges, 'line', { ...line, class: `sa-graph__edge is-${s}`, x1: a.x, y1: a.y, x2: b.x, y2: b.y, 'stroke-dasharray': dash });
       }
     }
-    for (let i = 0; i < d.n; i++) {
-      const dropped = d.dropped[i];
+    for (let i = 0; i < n; i++) {
+      const dropped = d.result.dropped.includes(i);
       const focus = !dropped && i === d.focus;
       const is = `${dropped ? ' is-dropped' : ''}${focus ? ' is-focus' : ''}`;
-      const g = put(gNodes, 'g', { transform: `translate(${pos(i, d.n).x},${pos(i, d.n).y})` });
-      const ring = { stroke: d.recovered ? EDGE_COLORS.recovered : '#b54708', 'stroke-width': 2.5, 'stroke-dasharray': d.recovered ? '6,4' : null };
-      const shown = d.doubleMasking && !dropped;
-      put(g, 'circle', { ...ring, class: `sa-graph__ring${d.recovered ? ' is-recovered' : ''}`, r: 24, fill: 'none', display: shown ? null : 'none' });
+      const g = put(gNodes, 'g', { transform: `translate(${pos(i, n).x},${pos(i, n).y})` });
+      const ring = { stroke: recovered ? EDGE_COLORS.recovered : '#b54708', 'stroke-width': 2.5, 'stroke-dasharray': recovered ? '6,4' : null };
+      const shown = doubleMasking && !dropped;
+      put(g, 'circle', { ...ring, class: `sa-graph__ring${recovered ? ' is-recovered' : ''}`, r: 24, fill: 'none', display: shown ? null : 'none' });
       const node = { stroke: dropped ? '#8a94a3' : '#0072b2', 'stroke-width': 2, 'stroke-dasharray': dropped ? '4,3' : null };
       put(g, 'circle', { ...node, class: `sa-graph__node${is}`, r: 18, fill: dropped ? '#ffffff' : focus ? '#0072b2' : '#dbe8f5' });
       const fill = dropped ? '#525a65' : focus ? '#ffffff' : '#0b3a63';
