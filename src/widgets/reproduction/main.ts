@@ -36,7 +36,9 @@ const curveOf = (r: ReproRecord): SettingCurve => ({
   best: monotone(r.accuracies),
 });
 
-function speedupText(fedsgd: ReproRecord | undefined, r: ReproRecord, cap: number): string {
+/** `r`'s speed-up against the race's FedSGD run, once both have ended. */
+function speedupText(records: readonly ReproRecord[], r: ReproRecord, cap: number): string {
+  const fedsgd = records.find((x) => x.entry.algorithm === 'fedsgd');
   if (!fedsgd || r === fedsgd) return r === fedsgd ? '기준' : '—';
   const done = (x: ReproRecord) => x.state !== 'waiting' && x.state !== 'running';
   if (!done(fedsgd) || !done(r)) return '—';
@@ -104,11 +106,10 @@ export function mount(ctx: WidgetContext<ReproParams>) {
     const { records, values: raced } = run.state;
     const series = records.filter((r) => r.accuracies.length).map(curveOf);
     chart.update({ series, curve: ctx.values.curve, target: raced.target / 100, xMax: raced.rounds });
-    const fedsgd = records.find((r) => r.entry.algorithm === 'fedsgd');
     const rows = records.map((r) => {
       const state = r.state === 'running' ? `학습 중 (${r.accuracies.length}라운드)` : r.state === 'waiting' ? '대기' : r.state === 'diverged' ? '발산' : roundsText(r, raced.rounds);
       // The best of no accuracy is -∞, written '—'.
-      return { head: r.entry.label, cells: [String(r.entry.lr), state, speedupText(fedsgd, r, raced.rounds), pct(Math.max(...monotone(r.accuracies)))] };
+      return { head: r.entry.label, cells: [String(r.entry.lr), state, speedupText(records, r, raced.rounds), pct(Math.max(...monotone(r.accuracies)))] };
     });
     const caption = `${PARTITION_LABELS[raced.partition]}, 클라이언트 ${raced.clients}명(라운드마다 ${clientsPerRound(FRACTION, raced.clients)}명), 목표 ${raced.target}%`;
     tableEl.replaceChildren(dataTable({ caption, captionClass: '', columns: ['설정', '학습률 η', '목표까지', 'FedSGD 대비', '최고 정확도'], rows }));
@@ -117,13 +118,12 @@ export function mount(ctx: WidgetContext<ReproParams>) {
   function summary(): string {
     const { records, values: raced } = run.state;
     const head = `${PARTITION_LABELS[raced.partition]} 분할, 목표 정확도 ${raced.target}%`;
-    const fedsgd = records.find((r) => r.entry.algorithm === 'fedsgd');
     const parts = records
       .filter((r) => r.state !== 'waiting')
       .map((r) => {
         if (r.state === 'running') return `${r.entry.label} 학습 중(${r.accuracies.length}라운드, 정확도 ${pct(r.accuracies[r.accuracies.length - 1] ?? NaN)})`;
         if (r.state === 'diverged') return `${r.entry.label} 발산`;
-        const sp = r === fedsgd ? '' : `, FedSGD 대비 ${speedupText(fedsgd, r, raced.rounds)}`;
+        const sp = r.entry.algorithm === 'fedsgd' ? '' : `, FedSGD 대비 ${speedupText(records, r, raced.rounds)}`;
         return `${r.entry.label} ${roundsText(r, raced.rounds)}${sp}`;
       });
     if (run.status === 'loading' && parts.length === 0) return `${head}: 학습을 준비하고 있습니다.`;

@@ -49,8 +49,8 @@ export function mount(ctx: WidgetContext<AvgParams>) {
   const map = createMap(mapView, { label: '로컬 모델과 글로벌 모델의 매개변수를 2차원에 투영한 지도' });
 
   // What the current run drew.
-  /** The projection, and the round it was last fitted for. */
-  let fit: { rec: RoundRecord; projection: Projection } | null = null;
+  /** The projection, the round it was last fitted for and the rounds done before that one. */
+  let fit: { rec: RoundRecord; done: RoundRecord[]; projection: Projection } | null = null;
   let showing: { rec: RoundRecord; phase: number } | null = null;
 
   const phaseMs = () => phaseDuration(PHASE_MS[ctx.values.speed], 900);
@@ -114,7 +114,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     const done = run.history.filter((r) => r.round < rec.round);
     // The first starting point, then each round's local models and the average they made.
     const vectors = [(done[0] ?? rec).before!, ...[...done, rec].flatMap((r) => [...locals(r).map((l) => l.weights), r.after!])];
-    fit = { rec, projection: fitPca(vectors, 2, fit?.projection) };
+    fit = { rec, done, projection: fitPca(vectors, 2, fit?.projection) };
     const [a, b] = fit.projection.explained;
     mapNote.textContent =
       `이 실험의 모든 매개변수 벡터(${vectors.length}개, 각 ${run.state.parameters}차원)를 주성분 분석(PCA)으로 2차원에 투영했습니다. ` +
@@ -123,9 +123,8 @@ export function mount(ctx: WidgetContext<AvgParams>) {
 
   function drawMap(duration: number) {
     if (!showing || !fit) return;
-    const p = fit.projection;
+    const { projection: p, done } = fit;
     const { rec, phase } = showing;
-    const done = run.history.filter((r) => r.round < rec.round);
     const path: XY[] = [project(p, (done[0] ?? rec).before!), ...done.map((r) => project(p, r.after!))];
     const clients = locals(rec).map((l) => ({ k: l.k, at: project(p, l.weights), n: l.n, c: l.c }));
     const next = project(p, rec.after!);
