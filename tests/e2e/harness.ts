@@ -351,7 +351,10 @@ export const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 
 /** Runs axe-core (wcag2a, wcag2aa) on the page; one line per violation with its targets. */
 export async function runAxe(page: Page, opts: AxeOptions = {}): Promise<string[]> {
-  let builder = new AxeBuilder({ page });
+  // Legacy mode runs axe in the page in one call. The default opens a blank page after each scan
+  // to combine the frames' results (our pages have no frames): that page alone made a scan of the
+  // federated chapter take 6.6 s instead of 3.8 s.
+  let builder = new AxeBuilder({ page }).setLegacyMode(true);
   builder = opts.rules ? builder.withRules(opts.rules) : builder.withTags(['wcag2a', 'wcag2aa']);
   if (opts.include) builder = builder.include(opts.include);
   for (const sel of [...(opts.exclude ?? []), ...(opts.skipMathHtml ? ['.katex-html'] : [])]) builder = builder.exclude(sel);
