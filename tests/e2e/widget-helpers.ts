@@ -89,16 +89,34 @@ export async function waitData(page: Page, tag: string, pred: string, timeout = 
  * next is the drawing of the run that ended.
  */
 export async function waitRun(page: Page, tag: string, after: number, status = 'finished', timeout = 60_000, idKey = 'runId'): Promise<number> {
-  await page.waitForFunction(
-    ({ tag, after, status, idKey }) => {
-      const el = document.querySelector(tag) as HTMLElement | null;
-      if (!el || Number(el.dataset[idKey] ?? 0) <= after || el.dataset.status !== status) return false;
-      return status === 'running' || status === 'loading' || !el.querySelector('[aria-busy="true"]');
-    },
-    { tag, after, status, idKey },
-    { timeout },
-  );
+  await page
+    .waitForFunction(
+      ({ tag, after, status, idKey }) => {
+        const el = document.querySelector(tag) as HTMLElement | null;
+        if (!el || Number(el.dataset[idKey] ?? 0) <= after || el.dataset.status !== status) return false;
+        return status === 'running' || status === 'loading' || !el.querySelector('[aria-busy="true"]');
+      },
+      { tag, after, status, idKey },
+      { timeout },
+    )
+    .catch(async (err: Error) => {
+      // A run that never arrives says where it stopped: the widget's data-* and what is still busy.
+      throw new Error(`${err.message}\nwaiting for ${idKey} > ${after}, status ${status}; the widget now: ${await widgetNow(page, tag)}`);
+    });
   return Number(await dataOf(page, tag, idKey));
+}
+
+/** The widget's data-* values, what in it is aria-busy and where it is on screen, for a failure message. */
+function widgetNow(page: Page, tag: string): Promise<string> {
+  return page
+    .evaluate((tag) => {
+      const el = document.querySelector(tag) as HTMLElement | null;
+      if (!el) return 'not on the page';
+      const busy = [...el.querySelectorAll('[aria-busy="true"]')].map((b) => b.getAttribute('data-view') ?? b.className);
+      const r = el.getBoundingClientRect();
+      return JSON.stringify({ data: { ...el.dataset }, busy, top: Math.round(r.top), bottom: Math.round(r.bottom), innerHeight, tab: document.visibilityState });
+    }, tag)
+    .catch((e: Error) => `unreadable (${e.message})`);
 }
 
 /** The controller's inspect(), through JSON. */
@@ -129,6 +147,9 @@ export const combo = (scope: Locator, name: string) => scope.getByRole('combobox
 
 export async function press(target: Locator, key: string, times = 1): Promise<void> {
   await target.focus();
+  // A control inside a closed group or a hidden panel cannot take the focus, and its keys would go
+  // to the page: say so now rather than wait for a change that never comes.
+  if (!(await target.evaluate((el) => el === document.activeElement))) throw new Error(`press ${key}: the control did not take the focus`);
   for (let i = 0; i < times; i++) await target.press(key);
 }
 
@@ -327,6 +348,13 @@ export async function expectFitsPhone(page: Page, tag: string, { dark = false, i
   expect(await overflowX(page)).toBeLessThanOrEqual(1);
   await expectAxeClean(page, { include });
   if (before) await page.setViewportSize(before);
+  // The settings groups fold below 700 px and open again above it, on the media query's change
+  // event at the next frame: a control pressed before then is inside a closed group, cannot take
+  // the focus, and the key goes nowhere (seen on a loaded machine as a run that never restarted).
+  await page.waitForFunction((tag) => {
+    const wide = matchMedia('(min-width: 43.75rem)').matches; // WIDE_QUERY of src/widgets/controls/groups.ts
+    return [...document.querySelectorAll(`${tag} details[data-control-group]`)].every((g) => (g as HTMLDetailsElement).open === wide);
+  }, tag);
   // The page reflowed twice: bring the widget back on screen, or a run it starts next would wait
   // there until it is seen again (runs pause off screen).
   await page.locator(tag).scrollIntoViewIfNeeded();
