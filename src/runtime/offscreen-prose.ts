@@ -54,31 +54,30 @@ const figureSizer =
       });
 
 /**
- * A jump to a place in the chapter (`#id`, from a link or the table of contents) lands there,
- * although the column above the target changes height after the jump: blocks are measured, fonts
- * settle, widgets near the viewport mount. Until the reader moves the page themselves (wheel,
- * touch, keys, a click, or a scroll that is not ours) or ten seconds pass, the target is aligned
- * again whenever the column's height changes. Without it, a jump to client drift on a 360 px
- * screen ended 264 px below its place.
+ * Keeps one element of the chapter where it is while the column above it changes height: `align`
+ * puts it at the top of the screen again whenever the column's height changes, until `release`.
+ * Sizes come from the observer's entries and scroll positions are read only while something is
+ * held: reading them in every scroll event forced a layout per event (up to 51 ms on the federated
+ * chapter).
  */
-function holdJumpTarget(prose: HTMLElement): void {
+function placeHolder(prose: HTMLElement) {
   let target: HTMLElement | null = null;
   let expectedY = 0;
   let height = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** A firm hold ends on its timer only; a soft one also when the page is scrolled by someone else. */
+  let firm = false;
   const align = () => {
     target?.scrollIntoView({ block: 'start', behavior: 'instant' });
     expectedY = scrollY;
   };
-  // Sizes from the observer's entries and scroll positions only while a target is held: reading
-  // them in every scroll event forced a layout per event (up to 51 ms on the federated chapter).
   const column = new ResizeObserver(([entry]) => {
     const h = entry.borderBoxSize[0]?.blockSize ?? entry.contentRect.height;
     if (h === height) return;
     height = h;
     align();
   });
-  const onScroll = () => Math.abs(scrollY - expectedY) > 2 && release();
+  const onScroll = () => !firm && Math.abs(scrollY - expectedY) > 2 && release();
   const release = () => {
     if (!target) return;
     target = null;
@@ -86,21 +85,98 @@ function holdJumpTarget(prose: HTMLElement): void {
     column.disconnect();
     removeEventListener('scroll', onScroll);
   };
-  const hold = () => {
-    release();
-    const id = decodeURIComponent(location.hash.slice(1));
-    target = id ? document.getElementById(id) : null;
-    if (!target) return;
-    timer = setTimeout(release, 10_000);
-    align();
-    height = prose.getBoundingClientRect().height;
-    column.observe(prose);
-    addEventListener('scroll', onScroll, { passive: true });
+  return {
+    /** Holding firmly now (a width change's hold, which the reader's keys and scrolls do not end). */
+    get firm() {
+      return target !== null && firm;
+    },
+    hold(el: HTMLElement, ms: number, isFirm: boolean) {
+      release();
+      target = el;
+      firm = isFirm;
+      timer = setTimeout(release, ms);
+      align();
+      height = prose.getBoundingClientRect().height;
+      column.observe(prose);
+      addEventListener('scroll', onScroll, { passive: true });
+    },
+    /** Aligns once more now, and ends the hold after `ms`. */
+    endAfter(ms: number) {
+      if (!target) return;
+      align();
+      clearTimeout(timer);
+      timer = setTimeout(release, ms);
+    },
+    release,
   };
-  onReaderMove = release;
+}
+
+/**
+ * A jump to a place in the chapter (`#id`, from a link or the table of contents) lands there,
+ * although the column above the target changes height after the jump: blocks are measured, fonts
+ * settle, widgets near the viewport mount. Until the reader moves the page themselves (wheel,
+ * touch, keys, a click, or a scroll that is not ours) or ten seconds pass, the target stays at the
+ * top of the screen. Without it, a jump to client drift on a 360 px screen ended 264 px below its
+ * place.
+ */
+function holdJumpTarget(holder: ReturnType<typeof placeHolder>): void {
+  const hold = () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const target = id ? document.getElementById(id) : null;
+    if (target) holder.hold(target, 10_000, false);
+    else holder.release();
+  };
+  onReaderMove = () => {
+    if (!holder.firm) holder.release();
+  };
   addEventListener('hashchange', hold);
   // A reader who moved the page before the chapter was measured keeps their place.
   if (!readerMoved) hold();
+}
+
+/**
+ * The reader's place across a change of the column's width (a phone turned, a window resized).
+ * Chromium keeps the scroll offset there, not what is on screen, and the chapter's height changes
+ * with its width (the federated chapter: 24,600 px at 1280 px, 34,000 px at 360 px): a reader
+ * looking at the personalization figure at 1280 px found it 6,800 px below the screen at 360 px,
+ * and 2,000 px above it on turning back. So the block at the top of the screen is noted when a
+ * scroll has been still for 200 ms (one hit test then, nothing read in the scroll events), and
+ * when the width changes it is held at the top until the blocks have been measured again.
+ */
+function keepPlaceOnResize(prose: HTMLElement, holder: ReturnType<typeof placeHolder>): { resized(): void; measured(): void } {
+  let place: HTMLElement | null = null;
+  let still: ReturnType<typeof setTimeout> | undefined;
+  const note = () => {
+    place = null;
+    if (scrollY < 1) return;
+    const x = prose.getBoundingClientRect().left + 1;
+    // The column's child at the top of the screen: a paragraph, a heading, a figure (a point in
+    // the gap between two blocks hits the column itself; the next one down is tried).
+    for (const y of [2, 24, 48, 96, 160]) {
+      let el = document.elementFromPoint(x, y);
+      while (el && el.parentElement !== prose) el = el.parentElement;
+      if (el) {
+        place = el as HTMLElement;
+        return;
+      }
+    }
+  };
+  addEventListener(
+    'scroll',
+    () => {
+      clearTimeout(still);
+      still = setTimeout(note, 200);
+    },
+    { passive: true },
+  );
+  return {
+    resized() {
+      if (!holder.firm && place && scrollY >= 1) holder.hold(place, 10_000, true);
+    },
+    measured() {
+      if (holder.firm) holder.endAfter(500);
+    },
+  };
 }
 
 /** The reader has moved the page themselves since it opened (watched from the first script). */
@@ -111,7 +187,9 @@ function start(): void {
   const prose = document.querySelector<HTMLElement>('.chapter__body.prose');
   if (!prose || !('contentVisibility' in prose.style)) return;
   sizeBlocks(prose);
-  holdJumpTarget(prose);
+  const holder = placeHolder(prose);
+  holdJumpTarget(holder);
+  const place = keepPlaceOnResize(prose, holder);
   const skipFigureOf = (widget: Element) => {
     const figure = widget.closest<HTMLElement>('.prose > figure');
     if (figure) figureSizer?.observe(figure);
@@ -123,10 +201,12 @@ function start(): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   new ResizeObserver(() => {
     if (prose.clientWidth === width) return;
+    place.resized();
     clearTimeout(timer);
     timer = setTimeout(() => {
       width = prose.clientWidth;
       sizeBlocks(prose);
+      place.measured();
     }, 300);
   }).observe(prose);
 }
