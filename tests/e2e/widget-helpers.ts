@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { ConsoleMessage, Locator, Page } from 'playwright-core';
 import { expectAxeClean, expectNoProblems, openPage, VIEWPORTS, type BrowserSession, type OpenOptions, type PageVisit } from './harness';
+import { WIDE_QUERY } from '~/widgets/controls/groups';
 
 /**
  * Opens the widget's folded control groups as a reader would (a tap on each closed summary):
@@ -350,11 +351,14 @@ export async function expectFitsPhone(page: Page, tag: string, { dark = false, i
   if (before) await page.setViewportSize(before);
   // The settings groups fold below 700 px and open again above it, on the media query's change
   // event at the next frame: a control pressed before then is inside a closed group, cannot take
-  // the focus, and the key goes nowhere (seen on a loaded machine as a run that never restarted).
-  await page.waitForFunction((tag) => {
-    const wide = matchMedia('(min-width: 43.75rem)').matches; // WIDE_QUERY of src/widgets/controls/groups.ts
-    return [...document.querySelectorAll(`${tag} details[data-control-group]`)].every((g) => (g as HTMLDetailsElement).open === wide);
-  }, tag);
+  // the focus, and the key would go nowhere.
+  await page.waitForFunction(
+    ({ tag, query }) => {
+      const wide = matchMedia(query).matches;
+      return [...document.querySelectorAll(`${tag} details[data-control-group]`)].every((g) => (g as HTMLDetailsElement).open === wide);
+    },
+    { tag, query: WIDE_QUERY },
+  );
   // The page reflowed twice: bring the widget back on screen, or a run it starts next would wait
   // there until it is seen again (runs pause off screen).
   await page.locator(tag).scrollIntoViewIfNeeded();
