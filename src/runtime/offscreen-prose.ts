@@ -90,6 +90,10 @@ function placeHolder(prose: HTMLElement) {
     get firm() {
       return target !== null && firm;
     },
+    /** What is held now, if anything. */
+    get target() {
+      return target;
+    },
     hold(el: HTMLElement, ms: number, isFirm: boolean) {
       release();
       target = el;
@@ -171,7 +175,10 @@ function keepPlaceOnResize(prose: HTMLElement, holder: ReturnType<typeof placeHo
   );
   return {
     resized() {
-      if (!holder.firm && place && scrollY >= 1) holder.hold(place, 10_000, true);
+      // A width change during another's hold (a phone turned and turned back) holds the same block
+      // again, until this change's measuring: the first hold's end is no longer due.
+      const el = holder.firm ? holder.target : place;
+      if (el && scrollY >= 1) holder.hold(el, 10_000, true);
     },
     measured() {
       if (holder.firm) holder.endAfter(500);
