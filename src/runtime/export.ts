@@ -38,10 +38,14 @@ export function downloadJson(value: unknown, filename: string): void {
   download(new Blob([JSON.stringify(value, null, 2) + '\n'], { type: 'application/json' }), filename);
 }
 
+/** Marks a style the page keeps once in <head> for its inline SVGs (Plot's: renderers/plot-image.ts). */
+export const SHARED_SVG_STYLE = 'data-svg-style';
+
 /**
  * A standalone SVG document from an on-screen SVG: namespaces set, size fixed, a background
- * painted, and `currentColor` resolved to the colour the reader sees (in a file there is no
- * page to inherit it from).
+ * painted, `currentColor` resolved to the colour the reader sees (in a file there is no page to
+ * inherit it from), and the chart style the page keeps once in <head> (`data-svg-style`, Plot's
+ * fixed style: renderers/plot-image.ts) written into the file as Plot wrote it into the chart.
  */
 export function svgDocument(svg: SVGSVGElement, background = '#ffffff', color = '#1a1a1a'): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
@@ -58,6 +62,11 @@ export function svgDocument(svg: SVGSVGElement, background = '#ffffff', color = 
   bg.setAttribute('height', '100%');
   bg.setAttribute('fill', background);
   clone.insertBefore(bg, clone.firstChild);
+  for (const shared of document.head.querySelectorAll(`style[${SHARED_SVG_STYLE}]`)) {
+    const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
+    style.textContent = shared.textContent;
+    clone.insertBefore(style, clone.firstChild);
+  }
   return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
 }
 

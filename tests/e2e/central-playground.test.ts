@@ -118,14 +118,14 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
       await expect(page.locator('[data-live]').textContent()).resolves.toMatch(/에폭 10\/10/);
       // Every .wasm came from our own origin (the harness also aborts any other).
       for (const u of requests.filter((u) => u.endsWith('.wasm'))) expect(new URL(u).origin).toBe(site().origin);
-      // Plot's inline <style> is exactly the text whose hash the CSP allows.
+      // Plot's <style>, kept once in <head> for every chart, is exactly the text whose hash the CSP allows.
       const styleHashes = await page.evaluate(async () => {
         const out: string[] = [];
-        for (const s of document.querySelectorAll('central-playground [data-view] svg style')) {
+        for (const s of document.querySelectorAll('head style[data-svg-style]')) {
           const buf = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s.textContent ?? ''));
           out.push('sha256-' + btoa(String.fromCharCode(...new Uint8Array(buf))));
         }
-        return [...new Set(out)];
+        return out;
       });
       expect(styleHashes).toEqual([PLOT_STYLE_HASH]);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);

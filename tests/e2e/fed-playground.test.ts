@@ -74,15 +74,16 @@ describe('federated playground', () => {
       }
       await expect(page.locator(`${W} .fw-client`).count()).resolves.toBe(8);
       await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/라운드 5\/5.*글로벌 모델 테스트 정확도 \d/);
-      // Plot's inline <style> is exactly the one the CSP allows.
-      const styles = await page.evaluate(async (tag) => {
-        const out = new Set<string>();
-        for (const s of document.querySelectorAll(`${tag} svg style`)) {
+      // Plot's <style> is kept once in <head>, not in each chart, and it is exactly the one the CSP allows.
+      await expect(page.locator(`${W} svg style`).count()).resolves.toBe(0);
+      const styles = await page.evaluate(async () => {
+        const out: string[] = [];
+        for (const s of document.querySelectorAll('head style[data-svg-style]')) {
           const buf = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s.textContent ?? ''));
-          out.add('sha256-' + btoa(String.fromCharCode(...new Uint8Array(buf))));
+          out.push('sha256-' + btoa(String.fromCharCode(...new Uint8Array(buf))));
         }
-        return [...out];
-      }, W);
+        return out;
+      });
       expect(styles).toEqual([PLOT_STYLE_HASH]);
       expect(await overflowX(page)).toBeLessThanOrEqual(1);
       // Once mounted, the figure may be skipped while off screen, its drawn height kept.

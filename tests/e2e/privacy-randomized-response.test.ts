@@ -118,6 +118,8 @@ test('downloads: answers as CSV, settings as JSON, the chart as SVG', async () =
   const svgText = await w.downloadText(page, '[data-action="export-svg"][data-target="estimate"]');
   expect(svgText).toContain('<svg');
   expect(svgText).toContain('보정한 추정');
+  // Plot's chart style, kept once in the page's <head>, is written into the file.
+  expect(svgText).toMatch(/<style>:where\(\.plot-[0-9a-f]+\)/);
   await visit.done();
 });
 

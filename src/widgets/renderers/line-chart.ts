@@ -5,8 +5,7 @@
  * Plot builds a new SVG on every call, so redraws are spaced out (at most one per 150 ms, the last
  * update always drawn: a run reports a round or an epoch every few tens of ms, and drawing each
  * would cost main-thread time for no visible gain) and go through the page's one draw queue
- * (plot-image.ts); the chart follows its container's width. Each Plot SVG carries Plot's fixed
- * <style> element, whose hash the CSP allows (see src/runtime/csp-hashes.mjs).
+ * (plot-image.ts); the chart follows its container's width.
  */
 import * as Plot from '@observablehq/plot';
 import type { ChartRenderer } from './plot-image';

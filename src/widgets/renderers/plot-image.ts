@@ -3,7 +3,8 @@
  *
  * - `asImage`: one image with one Korean name. Plot labels its inner groups in English ("line",
  *   "x-axis tick"), and aria-label on a plain <g> is not allowed (axe: aria-prohibited-attr); the
- *   widget's text summary and tables carry the numbers.
+ *   widget's text summary and tables carry the numbers. It also takes out the <style> Plot puts in
+ *   every chart, which the page keeps once in <head> instead (see `shareStyle`).
  * - `enqueueDraw`: one queue for the drawing of every chart on the page. Plot rebuilds the whole
  *   SVG on every draw (10–25 ms of script on a desktop, four times that on a mid-range phone, then
  *   style, layout and paint of the new SVG), so draws do not pile up in one task: a task runs
@@ -22,6 +23,7 @@
  *
  * The marks, axes and key that several charts share are in plot-parts.ts.
  */
+import { SHARED_SVG_STYLE } from '~/runtime/export';
 
 /** A draw waiting in the queue, by its owner (a second request of the same owner replaces it). */
 const pending = new Map<object, () => void>();
@@ -95,11 +97,33 @@ export function dequeueDraw(owner: object): void {
   if (isElement(owner)) owner.removeAttribute('aria-busy');
 }
 
+/**
+ * Plot puts the same fixed <style> into every chart's SVG (its rules are scoped to Plot's class).
+ * A <style> entering or leaving the page changes the document's style sheets, and the browser
+ * then matches every rule again: on the phone profile of the jank bench each chart redraw cost
+ * about 29 ms of style recalculation for some 80 new elements (1–5 ms once the style stayed put),
+ * half of every frame the federated playground drew while training. So the first chart's style
+ * moves to <head> as a plain <style> of the same text (the CSP allows it by that text's hash,
+ * src/runtime/csp-hashes.mjs), and later charts drop theirs.
+ */
+function shareStyle(svg: SVGSVGElement): void {
+  for (const style of svg.querySelectorAll(':scope > style')) {
+    style.remove();
+    const text = style.textContent ?? '';
+    if (typeof document === 'undefined' || [...document.head.querySelectorAll(`style[${SHARED_SVG_STYLE}]`)].some((s) => s.textContent === text)) continue;
+    const shared = document.createElement('style');
+    shared.setAttribute(SHARED_SVG_STYLE, '');
+    shared.textContent = text;
+    document.head.append(shared);
+  }
+}
+
 export function asImage<T extends Element>(chart: T): T {
   // Plot returns a bare <svg>, or a <figure> around it when a chart has a legend or caption; the
   // role goes on the svg either way.
   const svg = chart instanceof SVGSVGElement ? chart : chart.querySelector('svg');
   if (svg) {
+    shareStyle(svg);
     svg.setAttribute('role', 'img');
     for (const el of svg.querySelectorAll('[aria-label], [aria-description]')) {
       el.removeAttribute('aria-label');

@@ -13,7 +13,7 @@
  * The draw queue and the chart entry point (`plotChart`) are in plot-image.ts.
  */
 import * as Plot from '@observablehq/plot';
-import { plotChart, type ChartRenderer, type PlotChartOptions } from './plot-image';
+import { enqueueDraw, plotChart, type ChartRenderer, type PlotChartOptions } from './plot-image';
 
 /** Tick text of a share: 0.42 → "42%". */
 export const percent = (v: number) => `${Math.round(v * 100)}%`;
@@ -106,3 +106,33 @@ export function framedChart<D>(
   const frame = { height, marginTop, marginLeft, marginRight, marginBottom, ariaLabel: label };
   return plotChart(el, options, (data, width) => Plot.plot({ width, ...frame, ...spec(data, width) }));
 }
+
+/**
+ * A page's first Plot chart costs far more than its later ones: V8 compiles the Plot code a chart
+ * runs the first time it runs. On the phone profile of the jank bench the federated playground's
+ * first chart took one task of about 100 ms (its later redraws under 40 ms), and the reproduction
+ * page's 108–123 ms. So, as soon as this module is loaded (a widget with charts is about to mount),
+ * small throwaway charts go first in the draw queue: a bare frame, one axis, both axes, then
+ * lines, rules and text, then dots, areas, links and bars. Each is drawn into nothing, in a task of its own; the
+ * widget's own first charts come after them and find the code compiled.
+ */
+const WARM_DATA = [
+  { x: 0, y: 0.2, z: 'a' },
+  { x: 1, y: 0.8, z: 'b' },
+];
+const warmFrame = { width: 200, height: 100, ariaLabel: 'warm-up', x: xAxis('x', { domain: [0, 1] }), y: yAxis('y', { domain: [0, 1], tickFormat: percent }) };
+const WARM_STEPS: (() => Plot.PlotOptions)[] = [
+  () => ({ width: 200, height: 100, marks: [Plot.ruleY([0])] }),
+  () => ({ ...warmFrame, y: { domain: [0, 1], axis: null }, marks: [] }),
+  () => ({ ...warmFrame, marks: [] }),
+  () => ({
+    ...warmFrame,
+    marks: [zeroRule(), Plot.line(WARM_DATA, { x: 'x', y: 'y', stroke: 'z', strokeDasharray: '5,3' }), ...topKey([{ label: '가', color: 'red', glyph: lineGlyph() }]).marks],
+  }),
+  () => ({
+    ...warmFrame,
+    marks: [Plot.dot(WARM_DATA, { x: 'x', y: 'y', fill: 'z' }), Plot.areaY(WARM_DATA, { x: 'x', y1: 0, y2: 'y' }), Plot.link(WARM_DATA, { x1: 0, y1: 0, x2: 'x', y2: 'y' }), Plot.ruleX([0.5])],
+  }),
+  () => ({ width: 200, height: 100, marks: [Plot.barX(WARM_DATA, Plot.stackX({ x: 'y', y: 'z', fill: 'z' })), Plot.tickX(WARM_DATA, { x: 'x', y: 'z' })] }),
+];
+if (typeof document !== 'undefined') for (const step of WARM_STEPS) enqueueDraw({}, () => void Plot.plot(step()));
