@@ -13,7 +13,7 @@ import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { EPOCH_COLUMNS, epochRow, runJson } from '../kit/export';
 import { initRounds, reduceRounds, type RoundsState } from '~/engine/rounds';
-import { choiceLabel } from '../kit/params';
+import { choiceLabel } from '../controls/params';
 import { num, pct } from '../renderers/format';
 import { PACE, params, type CentralParams } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';

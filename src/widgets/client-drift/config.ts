@@ -5,7 +5,7 @@
  * only the engine's config module (no tfjs).
  */
 import type { RunConfig } from '~/engine/types';
-import { figureConfig, type Side } from '../kit/figure-config';
+import { figureConfig, type Side } from '../fed-figures';
 import type { DriftValues } from './params';
 
 export const BOUNDARY_GRID = 32;

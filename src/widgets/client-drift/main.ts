@@ -15,11 +15,11 @@ import { create as createClientCards, type ClientCards } from '../renderers/clie
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
-import { choiceLabel } from '../kit/params';
+import { choiceLabel } from '../controls/params';
 import { pct } from '../renderers/format';
 import { ROUND_MS, params, type DriftParams, type DriftValues } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';
-import { SIDES, bySide, type Side } from '../kit/figure-config';
+import { SIDES, bySide, type Side } from '../fed-figures';
 import { validateConfig } from '~/engine/config';
 import { byClient, onlyClass } from '~/engine/rounds';
 import { roundFigures, initDrift, reduceDrift, type DriftState, type PairRound } from './state';

@@ -4,7 +4,7 @@
  * SCAFFOLD or FedProx on the same Dirichlet α split).
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED, choicesOf } from '../kit/params';
+import { SEED, SPEED, choicesOf } from '../controls/params';
 
 export const params = {
   data: { type: 'choice', label: '데이터셋', default: 'moons', choices: choicesOf('moons', 'blobs', 'circles', 'xor') },

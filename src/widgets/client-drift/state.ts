@@ -5,7 +5,7 @@
  */
 import type { EngineEvent } from '~/engine/types';
 import { disagreement, initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
-import { SIDES, type Side } from '../kit/figure-config';
+import { SIDES, type Side } from '../fed-figures';
 
 export interface SideRound extends RoundRecord {
   /** Share of the plane where client k's model picks another class than the global model. */

@@ -14,7 +14,7 @@ import { sigmaOf, toRunConfig } from './config';
 import { initDp, reduceDp, type DpState } from './state';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
-import { choiceLabel } from '../kit/params';
+import { choiceLabel } from '../controls/params';
 import { formatDelta, pct } from '../renderers/format';
 
 /** What tests read: what the widget's inspect() returns. */

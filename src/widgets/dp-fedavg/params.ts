@@ -5,7 +5,7 @@
  * McMahan et al. 2018); the key keeps its older name so that shared links stay valid.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, choicesOf } from '../kit/params';
+import { SEED, choicesOf } from '../controls/params';
 
 /** Noise multipliers offered; the sweep trains once with each. */
 export const NOISE_GRID = [0, 0.5, 1, 2, 4, 8, 16] as const;

@@ -23,7 +23,7 @@ import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
 import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '~/engine/rounds';
-import { choiceLabel } from '../kit/params';
+import { choiceLabel } from '../controls/params';
 import { count, formatBytes, num, pct } from '../renderers/format';
 import { PHASE_MS, params, type FedParams } from './params';
 import { BOUNDARY_GRID, isImages, serverRule, toRunConfig } from './config';

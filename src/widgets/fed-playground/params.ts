@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED, choicesOf, plainChoices } from '../kit/params';
+import { SEED, SPEED, choicesOf, plainChoices } from '../controls/params';
 
 export const params = {
   data: {

@@ -14,7 +14,7 @@ import { ACCURACY_AXIS } from '../renderers/line-chart';
 import { createLineKey } from '../renderers/line-key';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
-import { choiceLabel } from '../kit/params';
+import { choiceLabel } from '../controls/params';
 import { pct } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';
 import { throttled } from '../renderers/plot-image';

@@ -4,7 +4,7 @@
  * so that a shared link always means the same grid of runs.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../kit/params';
+import { SEED } from '../controls/params';
 
 export const params = {
   partition: {

@@ -5,7 +5,7 @@
  * the engine's INVERSION_LIMITS (not imported: this file loads with the page).
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../kit/params';
+import { SEED } from '../controls/params';
 
 export const params = {
   data: {

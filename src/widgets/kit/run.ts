@@ -43,22 +43,19 @@ export interface PlayerSpec<S, R> extends Pick<RoundPlayerOptions<R>, 'phases' |
  * Where an event puts a run. Training runs say it with the engine's events (trainingStage); a
  * run of something else through the same worker (an attack) names its own (RunSpec.stage).
  */
-export type Stage = { stage: 'started'; config?: RunConfig } | { stage: 'progress'; round: number } | { stage: 'finished' } | { stage: 'diverged'; message: string };
+export type Stage =
+  | { stage: 'started'; config?: RunConfig }
+  | { stage: 'progress'; round: number }
+  | { stage: 'finished' }
+  | { stage: 'diverged'; message: string };
 
 /** The stages of the engine's training events. */
 export function trainingStage(e: EngineEvent): Stage | null {
-  switch (e.type) {
-    case 'run-started':
-      return { stage: 'started', config: e.config };
-    case 'round-metrics':
-      return { stage: 'progress', round: e.metrics.round };
-    case 'run-finished':
-      return { stage: 'finished' };
-    case 'run-diverged':
-      return { stage: 'diverged', message: e.message };
-    default:
-      return null;
-  }
+  if (e.type === 'run-started') return { stage: 'started', config: e.config };
+  if (e.type === 'round-metrics') return { stage: 'progress', round: e.metrics.round };
+  if (e.type === 'run-finished') return { stage: 'finished' };
+  if (e.type === 'run-diverged') return { stage: 'diverged', message: e.message };
+  return null;
 }
 
 /** One run of a sequence: `key` changes when the next run should start. */

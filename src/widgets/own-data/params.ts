@@ -4,7 +4,7 @@
  * dropped file replaces until the reader picks a sample again.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../kit/params';
+import { SEED } from '../controls/params';
 
 export const params = {
   data: {

@@ -4,7 +4,7 @@
  * global model on its own examples. Imports only the engine's config module (no tfjs).
  */
 import type { RunConfig } from '~/engine/types';
-import { figureConfig, type Side } from '../kit/figure-config';
+import { figureConfig, type Side } from '../fed-figures';
 import type { PersValues } from './params';
 
 export function toRunConfig(v: PersValues, side: Side): RunConfig {

@@ -8,7 +8,7 @@
 import type { WidgetContext } from '~/runtime/widget';
 import { create as createBeforeAfter } from '../renderers/before-after';
 import { Run } from '../kit/run';
-import { SIDES, bySide, type Side } from '../kit/figure-config';
+import { SIDES, bySide, type Side } from '../fed-figures';
 import { pct } from '../renderers/format';
 import type { PersParams } from './params';
 import { toRunConfig } from './config';

@@ -3,7 +3,7 @@
  * server-rendered controls and the two engine configurations (IID and Dirichlet α).
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../kit/params';
+import { SEED } from '../controls/params';
 
 export const ALPHAS = [0.05, 0.1, 0.2, 0.5, 1, 10, 100] as const;
 export const LEARNING_RATES = [0.03, 0.1, 0.3] as const;

@@ -14,7 +14,7 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { create as createLineChart, type LineChartRenderer } from '../renderers/line-chart';
 import { create as createMap } from '../renderers/robust-map';
 import { Run, type RunInspection } from '../kit/run';
-import { choiceLabel } from '../kit/params';
+import { choiceLabel } from '../controls/params';
 import { dataTable } from '../renderers/data-table';
 import { pct } from '../renderers/format';
 import { params, type PoisonParams } from './params';

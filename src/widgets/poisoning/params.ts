@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configurations (one run per aggregation rule).
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../kit/params';
+import { SEED } from '../controls/params';
 
 export const SCALES = [1, 2, 4, 10] as const;
 export const TRIMS = [0.1, 0.2, 0.3, 0.4] as const;

@@ -3,7 +3,7 @@
  * server-rendered controls and the simulation.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../kit/params';
+import { SEED } from '../controls/params';
 
 /** The ε grid of the error chart (π form, π = e^ε / (1 + e^ε)). */
 export const EPSILON_GRID = [0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5] as const;

@@ -4,7 +4,7 @@
  * are not, so the decoder's false positives are visible too.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../kit/params';
+import { SEED } from '../controls/params';
 
 /** Candidate values the server decodes; the first HELD are held by someone. */
 export const CANDIDATES = [

@@ -3,7 +3,7 @@
  * controls and the engine configurations (./config.ts).
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../kit/params';
+import { SEED } from '../controls/params';
 import { CURVE } from './results-params';
 
 /** The FedAvg settings the reader can add to the race against FedSGD, as in the paper's Table 2. */

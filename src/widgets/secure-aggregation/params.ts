@@ -4,7 +4,7 @@
  * as one checkbox per client.
  */
 import type { PanelOf, ParamTable } from '~/runtime/url-state';
-import { SEED } from '../kit/params';
+import { SEED } from '../controls/params';
 
 /** Most clients the widget shows (the checkboxes are rendered for all of them). */
 export const MAX_CLIENTS = 8;

@@ -4,7 +4,7 @@
  * engine computes every cut and one example per digit in one go.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { ACTIVATION, SEED } from '../kit/params';
+import { ACTIVATION, SEED } from '../controls/params';
 
 export const params = {
   digit: {

@@ -15,7 +15,7 @@ import { KIND_LABELS, KIND_ORDER } from '../renderers/kinds';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { EPOCH_COLUMNS, epochRow, runJson } from '../kit/export';
-import { choiceLabel } from '../kit/params';
+import { choiceLabel } from '../controls/params';
 import { count, formatBytes, num, pct } from '../renderers/format';
 import { BATCH_PACE, FLIGHT, PACE, params, type SplitParams, type SplitValues } from './params';
 import { cutText, fixes, networkOf, toRunConfig } from './config';

@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { ACTIVATION, SEED, SPEED, plainChoices } from '../kit/params';
+import { ACTIVATION, SEED, SPEED, plainChoices } from '../controls/params';
 
 export const params = {
   data: {

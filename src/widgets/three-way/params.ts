@@ -3,7 +3,7 @@
  * the same initial weights on the same clients' data; these settings change all of them at once.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../kit/params';
+import { SEED } from '../controls/params';
 
 export const params = {
   /** Client counts: up to 40 so that the crossover of this model (K* ≈ 19–24) is inside the range. */

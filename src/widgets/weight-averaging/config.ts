@@ -3,7 +3,7 @@
  * (plain data, no tfjs), so it runs on the page.
  */
 import type { RunConfig } from '~/engine/types';
-import { figureConfig } from '../kit/figure-config';
+import { figureConfig } from '../fed-figures';
 import type { AvgValues } from './params';
 
 /** A deliberately small model (32 parameters on two classes), so a few of them can be read. */

@@ -12,7 +12,7 @@ import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
 import { byClient, initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
-import { choiceLabel } from '../kit/params';
+import { choiceLabel } from '../controls/params';
 import { pct, subscript } from '../renderers/format';
 import { dataTable, swatch } from '../renderers/data-table';
 import { textElement } from '../renderers/outputs';

@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED, choicesOf } from '../kit/params';
+import { SEED, SPEED, choicesOf } from '../controls/params';
 
 export const params = {
   data: { type: 'choice', label: '데이터셋', default: 'moons', choices: choicesOf('moons', 'circles', 'xor', 'blobs') },

@@ -1,6 +1,8 @@
 /**
- * Entries that many widgets' parameter tables share, written once: the run's seed and the speed
- * at which a live run is watched (a view setting: it paces the worker, the run goes on).
+ * Parameter-table entries that many widgets share, written once beside the controls that show
+ * them (`control: 'seed'` is Seed.astro, `control: 'speed'` Speed.astro): the run's seed and the
+ * speed at which a live run is watched (a view setting: it paces the worker, the run goes on),
+ * and the Korean names of choices that several tables offer.
  */
 export const SEED = { type: 'number', control: 'seed', label: '시드', default: 1, min: 0, max: 99999, step: 1 } as const;
 

@@ -1,9 +1,10 @@
 /**
- * What the engine configurations of the chapter's small federated figures (weight averaging,
- * client drift, personalization) share: every client takes part in every round, trains in local
- * batches of 10 on shuffled data, and the server weights by data size; the reader sets K, E, η,
- * the rounds and the seed. Each figure adds its data, model, split and algorithm. Imports only
- * the engine's config module (plain data, no tfjs), so it runs on the page.
+ * What the chapter's small federated figures (weight averaging, client drift, personalization)
+ * share beyond the kit: their two sides and their engine configuration. In it every client takes
+ * part in every round, trains in local batches of 10 on shuffled data, and the server weights by
+ * data size; the reader sets K, E, η, the rounds and the seed. Each figure adds its data, model,
+ * split and algorithm. Imports only the engine's config module (plain data, no tfjs), so it runs
+ * on the page.
  */
 import { defaultConfig } from '~/engine/config';
 import type { RunConfig } from '~/engine/types';
