@@ -9,6 +9,7 @@
 import { scaleLinear, select } from 'd3';
 import { classColor, rgb } from './colors';
 import { svgFile, SVG_NS } from './svg-file';
+import { dequeueDraw, enqueueDraw } from './plot-image';
 
 export interface PointsData {
   /** x0, x1 interleaved. */
@@ -165,6 +166,15 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
     return image;
   }
 
+  /** Axes and points, drawn in a task of their own through the page's draw queue (see `update`). */
+  let pointsQueued = false;
+  function drawAllPoints() {
+    pointsQueued = false;
+    drawAxes();
+    drawPoints(gTrain, train, 'train');
+    drawPoints(gTest, showTest ? test : null, 'test');
+  }
+
   return {
     update(data) {
       let pointsDirty = false;
@@ -180,17 +190,25 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
       }
       if (data.test !== undefined) test = data.test;
       if (data.showTest !== undefined && data.showTest !== showTest) showTest = data.showTest;
-      if (pointsDirty) {
-        drawAxes();
-        drawPoints(gTrain, train, 'train');
+      // A new data set is hundreds of circles to parse, style and lay out. It arrives with the
+      // run's first event, together with everything else a widget draws for a new run: on the
+      // phone profile of the jank bench the central playground's handling of that one event was
+      // a task of 80-100 ms. So the points go through the page's draw queue (plot-image.ts), in
+      // a task of their own; the figure is aria-busy until they are drawn.
+      if (pointsDirty || data.test !== undefined || data.showTest !== undefined) {
+        pointsQueued = true;
+        enqueueDraw(el, drawAllPoints);
       }
-      if (pointsDirty || data.test !== undefined || data.showTest !== undefined) drawPoints(gTest, showTest ? test : null, 'test');
       if (data.boundary !== undefined) {
         boundary = data.boundary;
         drawHeat();
       }
     },
     toSvg() {
+      if (pointsQueued) {
+        dequeueDraw(el);
+        drawAllPoints();
+      }
       // Colours the stylesheet gives on screen are written out, since a file has no stylesheet;
       // the heatmap (a canvas on screen) goes in as an embedded PNG under everything.
       return svgFile(svg.node()!, {
@@ -207,6 +225,7 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
       });
     },
     destroy() {
+      dequeueDraw(el);
       el.replaceChildren();
     },
   };

@@ -10,6 +10,7 @@
 // Importing `interrupt` (and using it) also brings in d3-transition's patch of
 // selection.prototype (.transition, .interrupt); with d3's sideEffects: false, importing only
 // `select` would leave it out of the bundle.
+import { dequeueDraw, enqueueDraw } from './plot-image';
 import { select, easeCubicInOut, interrupt } from 'd3';
 import { classColor } from './colors';
 import { prefersReducedMotion } from '~/runtime/lazy';
@@ -84,6 +85,8 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
     .attr('y', SERVER.y + SERVER.h + 16)
     .text('');
   const gDots = svg.append('g').attr('class', 'dataflow__dots');
+  /** The travelling copies, one group per client that has sent (see `send`). */
+  const gMoving = svg.append('g').attr('class', 'dataflow__dots');
 
   function boxOf(k: number) {
     const gap = 4;
@@ -148,32 +151,31 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
       });
   }
 
+  /** The clients' points, drawn through the page's draw queue (see `update`). */
+  let dotsQueued = false;
   function drawDots() {
-    if (!pts) {
-      gDots.selectAll('circle').remove();
-      return;
-    }
-    const p = pts;
-    const n = p.labels.length;
-    // Each point twice: the client's copy (stays) and the one that travels to the server.
-    const home = (i: number) => place(boxOf(p.client[i]), p.xy[2 * i], p.xy[2 * i + 1], p.extent, true);
+    dotsQueued = false;
     // Written as one piece of markup (the browser parses it in one go) rather than one DOM call
-    // per attribute of each of these hundreds of circles; each circle then gets its index as d3's
-    // bound datum, which `send` filters on. Transitions of the circles being replaced stop first.
-    gDots.selectAll<SVGCircleElement, unknown>('circle.dataflow__dot--moving').each(function () {
+    // per attribute of each of these hundreds of circles.
+    gDots.node()!.innerHTML = pts ? dotsMarkup(pts, [...pts.labels.keys()], 'home') : '';
+  }
+
+  /** Stops and removes the travelling copies (new data, new clients). */
+  function clearMoving() {
+    gMoving.selectAll<SVGCircleElement, unknown>('circle').each(function () {
       interrupt(this);
     });
-    const parts: string[] = new Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      const [cx, cy] = home(i);
-      const fill = classColor(p.labels[i]);
-      parts[i] = `<circle class="dataflow__dot dataflow__dot--home" r="1.4" cx="${cx}" cy="${cy}" fill="${fill}"></circle>`;
-      parts[n + i] = `<circle class="dataflow__dot dataflow__dot--moving" r="1.6" cx="${cx}" cy="${cy}" opacity="0" fill="${fill}"></circle>`;
-    }
-    const node = gDots.node()!;
-    node.innerHTML = parts.join('');
-    const circles = node.children;
-    for (let j = 0; j < circles.length; j++) (circles[j] as unknown as { __data__: number }).__data__ = j % n;
+    gMoving.selectAll('*').remove();
+  }
+
+  /** The circles of points `idx` at their client, as markup: the copy that stays, or the one that travels. */
+  function dotsMarkup(p: NonNullable<typeof pts>, idx: number[], kind: 'home' | 'moving'): string {
+    const [r, hidden] = kind === 'home' ? [1.4, ''] : [1.6, ' opacity="0"'];
+    const parts = idx.map((i) => {
+      const [cx, cy] = place(boxOf(p.client[i]), p.xy[2 * i], p.xy[2 * i + 1], p.extent, true);
+      return `<circle class="dataflow__dot dataflow__dot--${kind}" r="${r}" cx="${cx}" cy="${cy}"${hidden} fill="${classColor(p.labels[i])}"></circle>`;
+    });
+    return parts.join('');
   }
 
   function send(client: number, bytes: number) {
@@ -182,7 +184,13 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
     uploadedBytes += bytes;
     const p = pts;
     const dest = (i: number) => place(SERVER, p.xy[2 * i], p.xy[2 * i + 1], p.extent, false);
-    const moving = gDots.selectAll<SVGCircleElement, number>('circle.dataflow__dot--moving').filter((i) => p.client[i] === client);
+    // The travelling copies of this client's points are made as it sends, not with the data: on
+    // the phone profile of the jank bench, all of them at once doubled the elements the arrival of
+    // a data set asked the browser to style (927 in one recalculation of 41 ms).
+    const idx = [...p.client.keys()].filter((i) => p.client[i] === client);
+    const group = gMoving.append('g');
+    group.node()!.innerHTML = dotsMarkup(p, idx, 'moving');
+    const moving = group.selectAll<SVGCircleElement, number>('circle').data(idx);
     const link = gLinks.selectAll<SVGGElement, number>('g.dataflow__link').filter((k) => k === client);
     link.classed('dataflow__link--active', true).select('text').text(formatBytes(bytes));
     const received = [...arrived].reduce((s, k) => s + countOf(k), 0);
@@ -217,10 +225,15 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
 
   return {
     update(data) {
+      // New points are drawn in a task of their own through the page's draw queue (plot-image.ts):
+      // they come with a run's first event, with everything else a widget draws for a new run.
+      // What travels is made from the data as each client sends, so it needs no drawn points.
       if (data.clients !== undefined && data.clients !== clients) {
         clients = Math.max(1, data.clients);
         drawBoxes();
-        if (pts) drawDots();
+        clearMoving();
+        dotsQueued = true;
+        enqueueDraw(el, drawDots);
       }
       if (data.points !== undefined) {
         pts = data.points;
@@ -228,12 +241,18 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
         uploadedBytes = 0;
         serverCount.text('받은 원본 데이터 0개');
         drawBoxes();
-        drawDots();
+        clearMoving();
+        dotsQueued = true;
+        enqueueDraw(el, drawDots);
       }
       if (data.upload) send(data.upload.client, data.upload.bytes);
       if (data.serverStatus !== undefined) serverStatus.text(data.serverStatus);
     },
     toSvg() {
+      if (dotsQueued) {
+        dequeueDraw(el);
+        drawDots();
+      }
       return svgFile(svg.node()!, {
         width: W,
         height: H,
@@ -247,9 +266,8 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
       });
     },
     destroy() {
-      gDots.selectAll<SVGCircleElement, unknown>('circle').each(function () {
-        interrupt(this);
-      });
+      dequeueDraw(el);
+      clearMoving();
       svg.remove();
     },
   };
