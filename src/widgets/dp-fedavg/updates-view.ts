@@ -96,5 +96,6 @@ export function create(el: HTMLElement, options: { label: string }): Picture<Upd
     put(right, 'text', { ...NOTE, x: 0, y: H - 8 }, '길이는 모든 파라미터에 대한 L2 노름');
   }
 
-  return picture(svg, draw);
+  // Redrawn from every round's averaging: at most one draw per 150 ms, like the charts.
+  return picture(svg, draw, 150);
 }
