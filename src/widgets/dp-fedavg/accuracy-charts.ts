@@ -39,8 +39,11 @@ export interface AccuracyData {
 /** Sequential colours from low noise (blue) to high noise (red), fixed per grid position. */
 const Z_COLORS = ['#0b5394', '#2f74b5', '#4f94c6', '#8a8fb8', '#c27a7a', '#d55e00', '#a61c00'];
 
-/** The three charts' frame: same height and left margin, so that they line up side by side. */
-const frame = (label: string, marginRight: number, marginBottom = 34) => ({ label, height: 230, marginLeft: 44, marginRight, marginBottom, minWidth: 260 });
+/**
+ * The three charts' frame: same height and left margin, so that they line up side by side. They
+ * follow a run of 25 rounds a second: at most one redraw each per 150 ms, like the line charts.
+ */
+const frame = (label: string, marginRight: number, marginBottom = 34) => ({ label, height: 230, marginLeft: 44, marginRight, marginBottom, minWidth: 260, every: 150 });
 
 /** The accuracy axis of the curves and of the privacy–utility chart, and chance level (50%) under it. */
 const accuracyAxis = (label: string) => yAxis(label, { domain: [0.4, 1], tickFormat: percent, ticks: 6 });

@@ -82,5 +82,7 @@ export function create(el: HTMLElement, options: { label: string }): Picture<Rep
     svg.attr('viewBox', `0 0 ${W} ${H}`).attr('width', W).attr('height', H);
   }
 
-  return picture(svg, draw);
+  // Through the page's draw queue (every: 0, no spacing): its few hundred elements then come in a
+  // frame of their own, not in the widget's mount (together a layout of 44-67 ms on the phone profile).
+  return picture(svg, draw, 0);
 }
