@@ -37,7 +37,8 @@ describe('communication cost', () => {
       expect(row).toContain('3,984만');
       expect(row).toContain('3,970만');
       expect(row).toContain('2,400만');
-      await expect(page.locator(`${W} [data-view="formula"] svg[role="img"]`).count()).resolves.toBe(1);
+      // The chart draws in its turn in the page's draw queue.
+      await expect.poll(() => page.locator(`${W} [data-view="formula"] svg[role="img"]`).count()).toBe(1);
 
       const moves: [string, string, (after: number, before: number) => boolean][] = [
         // A bigger model favours split learning: the crossover comes down.

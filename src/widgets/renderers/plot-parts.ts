@@ -13,7 +13,7 @@
  * The draw queue and the chart entry point (`plotChart`) are in plot-image.ts.
  */
 import * as Plot from '@observablehq/plot';
-import { enqueueDraw, plotChart, type ChartRenderer, type PlotChartOptions } from './plot-image';
+import { enqueueWarmUp, plotChart, type ChartRenderer, type PlotChartOptions } from './plot-image';
 
 /** Tick text of a share: 0.42 → "42%". */
 export const percent = (v: number) => `${Math.round(v * 100)}%`;
@@ -135,4 +135,4 @@ const WARM_STEPS: (() => Plot.PlotOptions)[] = [
   }),
   () => ({ width: 200, height: 100, marks: [Plot.barX(WARM_DATA, Plot.stackX({ x: 'y', y: 'z', fill: 'z' })), Plot.tickX(WARM_DATA, { x: 'x', y: 'z' })] }),
 ];
-if (typeof document !== 'undefined') for (const step of WARM_STEPS) enqueueDraw({}, () => void Plot.plot(step()));
+if (typeof document !== 'undefined') for (const step of WARM_STEPS) enqueueWarmUp(() => void Plot.plot(step()));

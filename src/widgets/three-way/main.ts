@@ -13,6 +13,7 @@ import { create as createPixels, squareUp, type PixelRenderer } from '../rendere
 import { updateTiles } from '../renderers/update-tiles';
 import { KIND_COLORS, KIND_ORDER, METHOD_COLORS, METHOD_LABELS } from '../renderers/kinds';
 import { kindName } from '../renderers/byte-table';
+import { throttled } from '../renderers/plot-image';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { dataTable, span } from '../renderers/data-table';
@@ -61,7 +62,12 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     splitfed: createPixels(q('[data-view="seen-splitfed"]')!, { cell: 12, maxWidth: 90 }),
   };
 
-  let frame = 0;
+  /**
+   * The race's views (charts, bars, pictures, the summary table) at most once per 150 ms, through
+   * the page's draw queue: drawn at every event's next frame, the table and pictures rebuilt in
+   * nearly every frame held a phone (the jank bench's profile) to 32 frames a second.
+   */
+  const redraw = throttled(draw, 150);
   let seenDirty = true;
 
   const run: Run<ThreeWayParams, RaceState> = new Run(ctx, {
@@ -88,8 +94,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     onEnd: () => {
       // The last rounds may have arrived in the same task as the end: draw them now, so that
       // whoever sees data-race="done" also sees the finished race drawn.
-      if (frame) cancelAnimationFrame(frame);
-      draw();
+      redraw.now();
       root.dataset.race = 'done';
     },
     summary: summaryText,
@@ -129,11 +134,10 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
   });
 
   function schedule() {
-    if (!frame) frame = requestAnimationFrame(draw);
+    redraw.schedule();
   }
 
   function draw() {
-    frame = 0;
     const v = ctx.values;
     const records = run.state.records;
     // Accuracy against epochs of data seen.
@@ -251,7 +255,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
 
   return run.controller({
     destroy() {
-      if (frame) cancelAnimationFrame(frame);
+      redraw.cancel();
       for (const view of [accChart, bytesChart, timeChart, ...Object.values(seen)]) view.destroy();
     },
     inspect: () => ({
