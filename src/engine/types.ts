@@ -23,6 +23,7 @@ export type Algorithm =
 
 /** 'tabular' is never named in a config: it is the Dataset made from `RunOptions.tabular`. */
 import type { TabularData } from './data/tabular';
+import type { RoundPlane } from './attacks/projection';
 
 export type DatasetName = 'circles' | 'moons' | 'xor' | 'spiral' | 'blobs' | 'digits' | 'mnist' | 'tabular';
 export type ModelKind = 'mlp' | 'cnn' | '2nn';
@@ -357,8 +358,10 @@ export type EngineEvent =
    * from this round's same updates (where each rule's aggregate lands). Client weights sent by a
    * malicious client (client-trained `weights`) are w_t + what it sent.
    * DP-FedAvg adds `noiseStd`, the σ of the Gaussian noise added to each parameter this round.
+   * `plane`: where the round's updates lie (attacks/projection.ts), added by the training worker
+   * in place of the weight vectors when the page asks for planes.
    */
-  | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; dropped?: number[]; before?: Float32Array; after?: Float32Array; rule?: AggregatorRule; chosen?: number[]; candidates?: Array<{ rule: AggregatorRule; after: Float32Array }>; noiseStd?: number }
+  | { type: 'models-averaged'; round: number; clients: number[]; coefficients: number[]; dropped?: number[]; before?: Float32Array; after?: Float32Array; rule?: AggregatorRule; chosen?: number[]; candidates?: Array<{ rule: AggregatorRule; after: Float32Array }>; noiseStd?: number; plane?: RoundPlane }
   /**
    * Class probabilities on a grid×grid lattice over the data's extent. Layout:
    * probs[(row·grid + col)·classes + c]; row 0 is the top (largest x1), col 0 the left (smallest

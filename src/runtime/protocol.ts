@@ -43,6 +43,11 @@ export type WireRunOptions = Omit<RunOptions, 'signal'> & {
    * which left a phone (4× CPU throttling) a few frames a second. The engine computes the same.
    */
   events?: readonly EngineEvent['type'][];
+  /**
+   * Each round's `models-averaged` carries the plane of the poisoning map (the engine's
+   * attacks/projection.ts, computed in the worker), and no weight vector is sent to the page.
+   */
+  planes?: boolean;
 };
 
 /** Events a run always sends, whatever `events` says. */

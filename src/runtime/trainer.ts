@@ -12,6 +12,7 @@
 import type { EngineEvent, RunConfig, RunOptions } from '../engine/types';
 import type { BackendInfo, BackendPreference, HostMessage, WireRunOptions, WorkerMessage } from './protocol';
 import { isHostMessage, LIFECYCLE_EVENTS } from './protocol';
+import { planeEvents } from '../engine/attacks/projection';
 
 /** The engine's entry point, as the trainer uses it. */
 export type RunFn = (config: RunConfig, options: RunOptions) => AsyncGenerator<EngineEvent, unknown, unknown>;
@@ -98,9 +99,11 @@ export function createTrainer(deps: TrainerDeps) {
     try {
       await (ready ??= deps.initBackend('wasm'));
       // The engine applies options.divergeFactor itself (the command line uses the same rule).
-      const { events: only, ...options } = job.options;
+      const { events: only, planes, ...options } = job.options;
       const sent = only ? new Set([...only, ...LIFECYCLE_EVENTS]) : null;
-      it = deps.run(job.config, { ...options, signal: job.abort.signal });
+      // Planes are computed from the weights, which then stay here (attacks/projection.ts).
+      const toPage = planes ? planeEvents() : (e: EngineEvent) => e;
+      it = deps.run(job.config, { ...options, ...(planes ? { emitWeights: true } : {}), signal: job.abort.signal });
       let lastBoundary = Date.now();
       let lastBatch = 0;
       // A run started held still pulls its first event (run-started: the data and the model
@@ -116,7 +119,8 @@ export function createTrainer(deps: TrainerDeps) {
         }
         // A cancel may have arrived while the engine computed this event: drop it here too.
         if (job.abort.signal.aborted) break;
-        if (!sent || sent.has(r.value.type)) deps.post({ type: 'event', runId: job.runId, event: r.value });
+        const event = toPage(r.value);
+        if (!sent || sent.has(event.type)) deps.post({ type: 'event', runId: job.runId, event });
         if (batchPace > 0 && r.value.type === 'smashed-sent' && r.value.from !== 'server') {
           // Split learning watched batch by batch; a cancel (or resume/step) ends the wait early.
           const wait = Math.max(0, batchPace - (Date.now() - lastBatch));

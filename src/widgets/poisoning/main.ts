@@ -17,6 +17,7 @@ import { Run, type RunInspection } from '../kit/run';
 import { choiceLabel } from '../controls/params';
 import { dataTable } from '../renderers/data-table';
 import { pct } from '../renderers/format';
+import { throttled } from '../renderers/plot-image';
 import { params, type PoisonParams } from './params';
 import { CLIENTS, HIDDEN, RULES, toRunConfig } from './config';
 import { currentRule, initPoison, reducePoison, type PoisonState, type RuleState } from './state';
@@ -62,7 +63,8 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
   const ruleOf = (r: AggregatorRule) => run.state.rules[r];
 
   const run: Run<PoisonParams, PoisonState> = new Run(ctx, {
-    options: () => ({ emitWeights: true }),
+    // The map's plane of each round, computed in the worker (no weight vector comes to the page).
+    options: () => ({ planes: true }),
     init: () => initPoison(ctx.values),
     reduce: reducePoison,
     sequence: {
@@ -81,14 +83,16 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
       if (!rule) return;
       if (e.type === 'round-metrics' || e.type === 'run-finished' || e.type === 'run-diverged') {
         drawRule(rule);
-        drawTable();
-        if (e.type === 'round-metrics' && rule === mapRule()) drawMap();
+        tableAndMap.schedule();
       }
       // The next rule's panel says it is training.
       const next = currentRule(run.state);
       if (next && next !== rule) drawRule(next);
     },
-    onEnd: drawAll,
+    onEnd: () => {
+      tableAndMap.cancel();
+      drawAll();
+    },
     summary,
     exports: {
       tables: {
@@ -103,6 +107,16 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
       views: { map: () => (shownMap ? map.svg() : null) },
     },
   });
+
+  /**
+   * The table and the map follow the runs at most once per 150 ms, through the page's draw queue:
+   * redrawn at every round (about 8 a second), they held a phone (the jank bench's profile) to
+   * under 20 frames a second while the rules trained.
+   */
+  const tableAndMap = throttled(() => {
+    drawTable();
+    drawMap();
+  }, 150);
 
   function drawAll() {
     for (const r of RULES) drawRule(r);
@@ -207,6 +221,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
       if (changed.every((k) => (ctx.table[k] as { view?: boolean }).view)) drawMap();
     },
     destroy: () => {
+      tableAndMap.cancel();
       map.destroy();
       for (const c of charts.values()) c.destroy();
     },

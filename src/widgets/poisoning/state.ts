@@ -8,7 +8,7 @@ import { validateConfig } from '~/engine/config';
 import type { AggregatorRule, EngineEvent, RoundMetrics } from '~/engine/types';
 import { RULES, toRunConfig } from './config';
 import type { PoisonValues } from './params';
-import { projectRound, type RoundPlane } from './projection';
+import type { RoundPlane } from '~/engine/attacks/projection';
 
 export type RuleStatus = 'waiting' | 'running' | 'finished' | 'diverged' | 'blocked';
 
@@ -29,8 +29,7 @@ export interface RuleState {
   rounds: RuleRound[];
   /** Korean message when diverged or blocked. */
   message: string | null;
-  /** The current round's client models, until the aggregate arrives. */
-  pending: Array<{ k: number; malicious: boolean; weights: Float32Array }>;
+  /** The current round's plane (computed in the worker), until its metrics arrive. */
   plane: RoundPlane | null;
   chosen?: number[];
 }
@@ -41,7 +40,6 @@ export const initRule = (rule: AggregatorRule, status: RuleStatus = 'waiting', m
   malicious: [],
   rounds: [],
   message,
-  pending: [],
   plane: null,
 });
 
@@ -50,19 +48,15 @@ export function reduceRule(s: RuleState, e: EngineEvent): RuleState {
     case 'run-started':
       return { ...initRule(s.rule), status: 'running' };
     case 'round-started':
-      return { ...s, malicious: e.malicious ?? [], pending: [], plane: null, chosen: undefined };
-    case 'client-trained':
-      return e.weights ? { ...s, pending: [...s.pending, { k: e.client, malicious: !!e.malicious, weights: e.weights }] } : s;
-    case 'models-averaged': {
-      const plane = e.before && e.candidates ? projectRound(e.before, s.pending, e.candidates) : null;
-      return { ...s, pending: [], plane, chosen: e.chosen };
-    }
+      return { ...s, malicious: e.malicious ?? [], plane: null, chosen: undefined };
+    case 'models-averaged':
+      return { ...s, plane: e.plane ?? null, chosen: e.chosen };
     case 'round-metrics':
       return { ...s, rounds: [...s.rounds, roundOf(e.metrics, s.plane, s.chosen)], plane: null };
     case 'run-finished':
-      return { ...s, status: 'finished', pending: [] };
+      return { ...s, status: 'finished' };
     case 'run-diverged':
-      return { ...s, status: 'diverged', message: e.message, pending: [] };
+      return { ...s, status: 'diverged', message: e.message };
     default:
       return s;
   }

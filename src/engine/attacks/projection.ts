@@ -1,6 +1,6 @@
 /**
- * Where one round's updates lie, on a plane the reader can read (presentation math; the engine
- * trains and aggregates). The origin is w_t, the model every client started from. The x axis is
+ * Where one round's updates lie, on a plane the reader can read (presentation math, computed in
+ * the training worker beside the run: `planeEvents`). The origin is w_t, the model every client started from. The x axis is
  * the direction of the honest clients' mean update — "forward" for the honest majority — and the
  * y axis the direction, perpendicular to it, along which the updates spread most. Both axes are
  * linear maps through the origin, so a weighted mean of updates is drawn exactly at the weighted
@@ -10,6 +10,8 @@
  * model), ~0.7 M multiply-adds — under 5 ms, unlike the weight-averaging figure's D×D covariance,
  * which at this D would take seconds.
  */
+
+import type { EngineEvent } from '../types';
 
 export interface PlanePoint {
   x: number;
@@ -83,5 +85,40 @@ export function projectRound(
     clients: clients.map((c, i) => ({ k: c.k, malicious: c.malicious, ...at(updates[i]) })),
     aggregates: candidates.map((c, i) => ({ rule: c.rule, ...at(aggs[i]) })),
     honestNorm,
+  };
+}
+
+/**
+ * A run's events as the page gets them when it asks for planes (the training worker applies this
+ * to a run that emits weights): each round's `models-averaged` carries its `plane`, and the weight
+ * vectors themselves stay in the worker. The poisoning map computed the projection in the page,
+ * in the event's handler: the first one was a task of 83 ms on the phone profile of the jank
+ * bench, and every round sent some 30 vectors of the model's size to the page.
+ */
+export function planeEvents(): (e: EngineEvent) => EngineEvent {
+  let sent: Array<{ k: number; malicious: boolean; weights: Float32Array }> = [];
+  return (e) => {
+    switch (e.type) {
+      case 'round-started':
+        sent = [];
+        return e;
+      case 'client-trained': {
+        const { weights, ...rest } = e;
+        if (weights) sent.push({ k: e.client, malicious: !!e.malicious, weights });
+        return rest;
+      }
+      case 'models-averaged': {
+        const { before, after, candidates, ...rest } = e;
+        const plane = before && candidates ? projectRound(before, sent, candidates) : undefined;
+        sent = [];
+        return plane ? { ...rest, plane } : rest;
+      }
+      case 'run-finished': {
+        const { weights, ...rest } = e;
+        return rest;
+      }
+      default:
+        return e;
+    }
   };
 }
