@@ -1,10 +1,10 @@
 /**
  * Poisoning and robust aggregation, mounted when the widget nears the viewport. The engine runs
  * FedAvg on digits once per aggregation rule — same data, seed, initial weights and malicious
- * clients — one after another in the training worker, and reports per round the clients' models
- * (malicious ones marked), where every rule's aggregate would land, the test accuracy and, with a
- * backdoor, its success rate. The kit runs the sequence; a pure reducer (./state.ts) keeps what
- * the runs said, projected to a plane (./projection.ts); this file draws.
+ * clients — one after another in the training worker, and reports per round where the clients'
+ * models (malicious ones marked) and every rule's aggregate lie on a plane (projected in the
+ * worker: engine/attacks/projection.ts), the test accuracy and, with a backdoor, its success rate.
+ * The kit runs the sequence; a pure reducer (./state.ts) keeps what the runs said; this file draws.
  *
  * Secure aggregation on: the server sees only the sum, so only the mean can run; the other rules'
  * panels say why instead of showing a curve (the engine's own configuration error).

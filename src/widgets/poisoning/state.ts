@@ -1,8 +1,8 @@
 /**
  * The poisoning lab as pure reducers, no DOM and no tfjs: what one rule's run has said so far
- * (reduceRule), and the six rules' runs one after another (reducePoison). Weight vectors are
- * projected as each round completes (./projection.ts) and dropped, so six runs of 20 rounds keep
- * a few kilobytes, not the 20 MB their vectors would take.
+ * (reduceRule), and the six rules' runs one after another (reducePoison). The training worker
+ * projects each round's weight vectors to a plane (engine/attacks/projection.ts) and sends only
+ * the plane, so six runs of 20 rounds keep a few kilobytes, not the 20 MB their vectors would take.
  */
 import { validateConfig } from '~/engine/config';
 import type { AggregatorRule, EngineEvent, RoundMetrics } from '~/engine/types';
