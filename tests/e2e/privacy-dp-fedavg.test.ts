@@ -48,9 +48,10 @@ test('trains in the worker and draws every round’s clipping and noise', async 
   // The mean of clipped updates is at most S long.
   expect(s.server!.mean).toBeLessThanOrEqual(0.3 + 1e-6);
   expect(s.rows[s.rows.length - 1].testAccuracy).toBeGreaterThan(0.7);
-  // The picture: one sent arrow per participant (plus the cut parts), and three bars.
+  // The picture: one sent arrow per participant (plus the cut parts), and three bars. It follows
+  // the rounds at most every 150 ms, through the page's draw queue: its last round comes in its turn.
   const widget = page.locator(TAG);
-  expect(await widget.locator('[data-view="updates"] line[stroke="#0b5394"]').count()).toBe(sizes[sizes.length - 1]);
+  await expect.poll(() => widget.locator('[data-view="updates"] line[stroke="#0b5394"]').count()).toBe(sizes[sizes.length - 1]);
   await expect.poll(() => widget.locator('[data-view="curves"] svg').count()).toBe(1);
   await expect.poll(() => widget.locator('[data-view="epsilon"] svg').count()).toBe(1);
   await expect.poll(() => widget.locator('[data-view="epsilon"] svg').textContent()).toContain(`ε = ${s.rows[19].epsilon!.toFixed(2)}`);
