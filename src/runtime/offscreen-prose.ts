@@ -14,23 +14,26 @@
  * drawn height).
  *
  * A figure is skipped the same way once its widget has mounted (the runtime's `widget-mounted`
- * event) and the figure has been off screen, never before: a widget inside a skipped figure is not laid out, so it would not see the
- * viewport approach and would load late. A mounted widget off screen is paused, and its charts,
+ * event) and the figure has been off screen, never before: a widget inside a skipped figure is
+ * not laid out, so it would not see the viewport approach and would load late. A mounted widget off screen is paused, and its charts,
  * controls and tables (several hundred elements each, five widgets on the federated chapter) then
  * no longer cost the frames of the widget that trains.
  */
 const BLOCKS = ':scope > :is(p, ul, ol, .katex-display, .table-wrap, pre)';
 
+/** A block's content height (what `contain-intrinsic-block-size` stands for) from its border-box height. */
+function contentHeight(b: HTMLElement, borderBox: number): number {
+  const s = getComputedStyle(b);
+  const edges = ['paddingTop', 'paddingBottom', 'borderTopWidth', 'borderBottomWidth'] as const;
+  return Math.max(0, borderBox - edges.reduce((sum, k) => sum + (parseFloat(s[k]) || 0), 0));
+}
+
 function sizeBlocks(prose: HTMLElement): void {
   prose.classList.remove('is-sized');
   const blocks = [...prose.querySelectorAll<HTMLElement>(BLOCKS)];
   // Every read first (one layout), then every write.
-  const heights = blocks.map((b) => {
-    const s = getComputedStyle(b);
-    const edges = ['paddingTop', 'paddingBottom', 'borderTopWidth', 'borderBottomWidth'] as const;
-    return b.getBoundingClientRect().height - edges.reduce((sum, k) => sum + (parseFloat(s[k]) || 0), 0);
-  });
-  blocks.forEach((b, i) => b.style.setProperty('contain-intrinsic-block-size', `auto ${Math.max(0, heights[i]).toFixed(1)}px`));
+  const heights = blocks.map((b) => contentHeight(b, b.getBoundingClientRect().height));
+  blocks.forEach((b, i) => b.style.setProperty('contain-intrinsic-block-size', `auto ${heights[i].toFixed(1)}px`));
   prose.classList.add('is-sized');
 }
 
@@ -51,7 +54,8 @@ const figureSkipper =
           if (e.isIntersecting) continue;
           const figure = e.target as HTMLElement;
           figureSkipper!.unobserve(figure);
-          figure.style.setProperty('contain-intrinsic-block-size', `auto ${e.boundingClientRect.height.toFixed(1)}px`);
+          const height = contentHeight(figure, e.boundingClientRect.height);
+          figure.style.setProperty('contain-intrinsic-block-size', `auto ${height.toFixed(1)}px`);
           figure.classList.add('is-mounted');
         }
       });

@@ -9,7 +9,7 @@
 import { scaleLinear, select } from 'd3';
 import { classColor, rgb } from './colors';
 import { svgFile, SVG_NS } from './svg-file';
-import { dequeueDraw, enqueueDraw } from './plot-image';
+import { throttled } from './plot-image';
 
 export interface PointsData {
   /** x0, x1 interleaved. */
@@ -167,13 +167,15 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
   }
 
   /** Axes and points, drawn in a task of their own through the page's draw queue (see `update`). */
-  let pointsQueued = false;
-  function drawAllPoints() {
-    pointsQueued = false;
-    drawAxes();
-    drawPoints(gTrain, train, 'train');
-    drawPoints(gTest, showTest ? test : null, 'test');
-  }
+  const points = throttled(
+    () => {
+      drawAxes();
+      drawPoints(gTrain, train, 'train');
+      drawPoints(gTest, showTest ? test : null, 'test');
+    },
+    0,
+    el,
+  );
 
   return {
     update(data) {
@@ -196,8 +198,7 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
       // a task of 80-100 ms. So the points go through the page's draw queue (plot-image.ts), in
       // a task of their own; the figure is aria-busy until they are drawn.
       if (pointsDirty || data.test !== undefined || data.showTest !== undefined) {
-        pointsQueued = true;
-        enqueueDraw(el, drawAllPoints);
+        points.schedule();
       }
       if (data.boundary !== undefined) {
         boundary = data.boundary;
@@ -205,10 +206,7 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
       }
     },
     toSvg() {
-      if (pointsQueued) {
-        dequeueDraw(el);
-        drawAllPoints();
-      }
+      points.settle();
       // Colours the stylesheet gives on screen are written out, since a file has no stylesheet;
       // the heatmap (a canvas on screen) goes in as an embedded PNG under everything.
       return svgFile(svg.node()!, {
@@ -225,7 +223,7 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
       });
     },
     destroy() {
-      dequeueDraw(el);
+      points.cancel();
       el.replaceChildren();
     },
   };

@@ -63,10 +63,9 @@ export function create(el: HTMLElement, options: ByteTableOptions): ByteTableRen
    * of a split-learning run, and rebuilt in nearly every frame it was a third of each frame's
    * script on the phone profile of the jank bench. The table is aria-busy while a draw waits.
    */
-  const redraw = throttled(draw, 150);
+  const redraw = throttled(draw, 150, table);
 
   function draw() {
-    table.removeAttribute('aria-busy');
     const d = pending;
     if (!d) return;
     ths[1].textContent = d.epochLabel;
@@ -119,7 +118,6 @@ export function create(el: HTMLElement, options: ByteTableOptions): ByteTableRen
   return {
     update(data) {
       pending = data;
-      table.setAttribute('aria-busy', 'true');
       redraw.schedule();
     },
     destroy() {

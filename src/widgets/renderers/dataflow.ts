@@ -10,7 +10,7 @@
 // Importing `interrupt` (and using it) also brings in d3-transition's patch of
 // selection.prototype (.transition, .interrupt); with d3's sideEffects: false, importing only
 // `select` would leave it out of the bundle.
-import { dequeueDraw, enqueueDraw } from './plot-image';
+import { throttled } from './plot-image';
 import { select, easeCubicInOut, interrupt } from 'd3';
 import { classColor } from './colors';
 import { prefersReducedMotion } from '~/runtime/lazy';
@@ -152,9 +152,8 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
   }
 
   /** The clients' points, drawn through the page's draw queue (see `update`). */
-  let dotsQueued = false;
+  const dots = throttled(drawDots, 0, el);
   function drawDots() {
-    dotsQueued = false;
     // Written as one piece of markup (the browser parses it in one go) rather than one DOM call
     // per attribute of each of these hundreds of circles.
     gDots.node()!.innerHTML = pts ? dotsMarkup(pts, [...pts.labels.keys()], 'home') : '';
@@ -232,8 +231,7 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
         clients = Math.max(1, data.clients);
         drawBoxes();
         clearMoving();
-        dotsQueued = true;
-        enqueueDraw(el, drawDots);
+        dots.schedule();
       }
       if (data.points !== undefined) {
         pts = data.points;
@@ -242,17 +240,13 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
         serverCount.text('받은 원본 데이터 0개');
         drawBoxes();
         clearMoving();
-        dotsQueued = true;
-        enqueueDraw(el, drawDots);
+        dots.schedule();
       }
       if (data.upload) send(data.upload.client, data.upload.bytes);
       if (data.serverStatus !== undefined) serverStatus.text(data.serverStatus);
     },
     toSvg() {
-      if (dotsQueued) {
-        dequeueDraw(el);
-        drawDots();
-      }
+      dots.settle();
       return svgFile(svg.node()!, {
         width: W,
         height: H,
@@ -266,7 +260,7 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
       });
     },
     destroy() {
-      dequeueDraw(el);
+      dots.cancel();
       clearMoving();
       svg.remove();
     },

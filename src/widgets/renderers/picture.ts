@@ -55,14 +55,10 @@ export function picture<D>(svg: Selection<SVGSVGElement, unknown, null, undefine
   if (every === undefined) return { update: draw, svg: () => svg.node(), destroy: () => svg.remove() };
   const node = svg.node()!;
   let latest: { data: D } | null = null;
-  const redraw = throttled(() => {
-    node.removeAttribute('aria-busy');
-    if (latest) draw(latest.data);
-  }, every);
+  const redraw = throttled(() => latest && draw(latest.data), every, node);
   return {
     update(data) {
       latest = { data };
-      node.setAttribute('aria-busy', 'true');
       redraw.schedule();
     },
     svg() {

@@ -170,9 +170,10 @@ export function asImage<T extends Element>(chart: T): T {
 
 /**
  * A scheduler that runs `draw` at most once per `ms`, through the shared queue (each draw in a
- * task of its own, a painted frame between two draws of the page). `now()` draws at once.
+ * task of its own, a painted frame between two draws of the page). `now()` draws at once. With
+ * `busy`, that element is aria-busy from `schedule()` until the draw (or `cancel()`).
  */
-export function throttled(draw: () => void, ms = 150): { schedule(): void; cancel(): void; now(): void; settle(): void } {
+export function throttled(draw: () => void, ms = 150, busy?: Element): { schedule(): void; cancel(): void; now(): void; settle(): void } {
   const owner = {};
   let timer: ReturnType<typeof setTimeout> | undefined;
   let queued = false;
@@ -180,10 +181,12 @@ export function throttled(draw: () => void, ms = 150): { schedule(): void; cance
   const run = () => {
     queued = false;
     last = performance.now();
+    busy?.removeAttribute('aria-busy');
     draw();
   };
   return {
     schedule() {
+      busy?.setAttribute('aria-busy', 'true');
       if (timer || queued) return;
       const wait = Math.max(0, last + ms - performance.now());
       const go = () => {
@@ -199,6 +202,7 @@ export function throttled(draw: () => void, ms = 150): { schedule(): void; cance
       timer = undefined;
       queued = false;
       dequeueDraw(owner);
+      busy?.removeAttribute('aria-busy');
     },
     now() {
       this.cancel();
@@ -242,15 +246,14 @@ export function plotChart<D>(el: HTMLElement, options: PlotChartOptions<D>, rend
   const { minWidth, initialWidth = 480, every = 0 } = options;
   let data = options.initial;
   let width = Math.max(minWidth, el.clientWidth || initialWidth);
-  const busy = (on: boolean) => (on ? el.setAttribute('aria-busy', 'true') : el.removeAttribute('aria-busy'));
-  const redraw = throttled(() => {
-    busy(false);
-    if (data !== undefined) el.replaceChildren(asImage(render(data, width)));
-  }, every);
-  const schedule = () => {
-    busy(true);
-    redraw.schedule();
-  };
+  const redraw = throttled(
+    () => {
+      if (data !== undefined) el.replaceChildren(asImage(render(data, width)));
+    },
+    every,
+    el,
+  );
+  const schedule = () => redraw.schedule();
   const ro =
     typeof ResizeObserver === 'undefined'
       ? null
@@ -277,7 +280,6 @@ export function plotChart<D>(el: HTMLElement, options: PlotChartOptions<D>, rend
     },
     destroy() {
       redraw.cancel();
-      busy(false);
       ro?.disconnect();
       el.replaceChildren();
     },

@@ -111,10 +111,10 @@ export function framedChart<D>(
  * A page's first Plot chart costs far more than its later ones: V8 compiles the Plot code a chart
  * runs the first time it runs. On the phone profile of the jank bench the federated playground's
  * first chart took one task of about 100 ms (its later redraws under 40 ms), and the reproduction
- * page's 108–123 ms. So, as soon as this module is loaded (a widget with charts is about to mount),
- * small throwaway charts go first in the draw queue: a bare frame, one axis, both axes, then
- * lines, rules and text, then dots, areas, links and bars. Each is drawn into nothing, in a task of its own; the
- * widget's own first charts come after them and find the code compiled.
+ * page's 108–123 ms. So, as soon as this module is loaded (a widget with charts is about to
+ * mount), small throwaway charts go first in the draw queue: a bare frame, one axis, both axes,
+ * then lines, rules and text, then dots, areas and links, then bars. Each is drawn into nothing,
+ * in a task of its own; the widget's own first charts come after them and find the code compiled.
  */
 const WARM_DATA = [
   { x: 0, y: 0.2, z: 'a' },

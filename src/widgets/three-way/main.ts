@@ -79,7 +79,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     onReset: () => {
       root.dataset.race = 'running';
       seenDirty = true;
-      schedule();
+      redraw.schedule();
     },
     onEvent: (e) => {
       if (e.type === 'run-started' || e.type === 'server-view' || e.type === 'run-finished' || e.type === 'run-diverged') seenDirty = true;
@@ -89,7 +89,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
         );
       }
       if (e.type === 'run-diverged') run.ui.alert(`${METHOD_LABELS[run.state.records[run.state.current - 1].method]}: ${e.message}`);
-      if (e.type === 'run-started' || e.type === 'round-metrics' || e.type === 'server-view' || e.type === 'run-finished' || e.type === 'run-diverged') schedule();
+      if (e.type === 'run-started' || e.type === 'round-metrics' || e.type === 'server-view' || e.type === 'run-finished' || e.type === 'run-diverged') redraw.schedule();
     },
     onEnd: () => {
       // The last rounds may have arrived in the same task as the end: draw them now, so that
@@ -132,10 +132,6 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
       views: { accuracy: accChart, bytes: bytesChart, time: timeChart },
     },
   });
-
-  function schedule() {
-    redraw.schedule();
-  }
 
   function draw() {
     const v = ctx.values;
