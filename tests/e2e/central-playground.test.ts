@@ -208,7 +208,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         await page.waitForFunction((n) => Number((document.querySelector('central-playground') as HTMLElement).dataset.epoch) > n + 15, slow);
         await page.getByRole('radio', { name: '보통' }).check();
 
-        const play = page.locator('[data-action="toggle-play"]');
+        const play = page.locator('[data-action="toggle-play"] [data-label]');
         await expect(play.textContent()).resolves.toContain('일시정지');
         await play.click();
         await page.waitForFunction(() => (document.querySelector('central-playground') as HTMLElement).dataset.status === 'paused');
@@ -392,7 +392,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         const alert = page.getByRole('alert');
         await expect(alert.textContent()).resolves.toMatch(/발산/);
         expect(await alert.isVisible()).toBe(true);
-        await expect(page.locator('[data-action="toggle-play"]').textContent()).resolves.toContain('다시 학습');
+        await expect(page.locator('[data-action="toggle-play"] [data-label]').textContent()).resolves.toContain('다시 학습');
         await press(slider(page, '학습률'), 'ArrowLeft', 4);
         id = await waitRun(page, id, 'finished');
         expect(await alert.isVisible()).toBe(false);

@@ -181,7 +181,7 @@ describe('federated playground', () => {
         const onlyTransform = running.every((a) => keysOf(a).every((key) => key === 'transform' || timing.has(key)));
         return running.length > 0 && onlyTransform && document.querySelectorAll(`${tag} svg.fed-diagram .is-moving`).length > 0;
       }, W);
-      const play = page.locator(`${W} [data-action="toggle-play"]`);
+      const play = page.locator(`${W} [data-action="toggle-play"] [data-label]`);
       await expect(play.textContent()).resolves.toContain('일시정지');
       await play.click();
       await w.waitData(page, 'status===paused');

@@ -258,7 +258,7 @@ describe('split-learning playground', () => {
     await during(openWidget(browser, `${SHORT}&split.lr=10&split.act=tanh`), async (page) => {
       const diverged = await waitRun(page, 0, 'diverged');
       await expect(page.locator(`${W} [data-alert]`).textContent()).resolves.toMatch(/학습률/);
-      await expect(page.locator(`${W} [data-action="toggle-play"]`).textContent()).resolves.toContain('다시 학습');
+      await expect(page.locator(`${W} [data-action="toggle-play"] [data-label]`).textContent()).resolves.toContain('다시 학습');
       await press(slider(page, '학습률'), 'Home');
       await waitRun(page, diverged);
       expect(await page.locator(`${W} [data-alert]`).isHidden()).toBe(true);
