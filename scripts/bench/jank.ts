@@ -25,7 +25,10 @@
  *
  * Rows: `<profile>:<page>` the longest task after load on that page (and the worst FPS on phone);
  * `<profile>:<page>/<tag>` the longest task of that widget's mount and training windows, with its
- * FPS. The ratio is ms / budget (FPS rows: fps / 50), so ≤ 1 (FPS: ≥ 1) meets the goal.
+ * FPS; `<profile>-shift:<page>/<tag>` the layout shift (Layout Instability API) in those windows:
+ * a widget that grows as it draws moves the text and the preset buttons under the reader's
+ * finger. The ratio is ms / budget (FPS rows: fps / 50; shift rows: score / 0.1), so ≤ 1 (FPS:
+ * ≥ 1) meets the goal.
  *
  * `npm run bench -- --only=jank` runs it alone; BENCH_PROFILES=phone (or desktop) picks a
  * profile, BENCH_PAGES=federated,split picks pages by substring, BENCH_FPS_MS sets the window.
@@ -48,6 +51,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const FPS_MS = Number(process.env.BENCH_FPS_MS ?? 3000);
 const FPS_GOAL = 50;
+/** Chrome's "good" cumulative layout shift: a widget's mount and first run should stay under it. */
+const SHIFT_GOAL = 0.1;
 const pageErrors: string[] = [];
 
 interface Profile {
@@ -73,9 +78,17 @@ const PROFILES: Profile[] = [
 /** What the page records from the start: long tasks and long animation frames (start, duration). */
 function observe() {
   type Entry = { start: number; duration: number; what?: string };
-  const w = window as unknown as { __lt: Entry[]; __loaf: Entry[] };
+  const w = window as unknown as { __lt: Entry[]; __loaf: Entry[]; __ls: Entry[] };
   w.__lt = [];
   w.__loaf = [];
+  w.__ls = [];
+  // Layout shifts: how far what is on screen moved, as Chrome scores it (the `duration` field
+  // holds the shift's score). Scrolling is not input, so a widget's mount counts in full.
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+      if (!e.hadRecentInput) w.__ls.push({ start: e.startTime, duration: e.value });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) w.__lt.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
@@ -109,6 +122,8 @@ interface Window {
    * fall when others load the machine; this share hardly moves, so it compares two builds fairly.
    */
   busy: number;
+  /** Sum of the layout-shift scores in the window (what moved on screen while it drew). */
+  shift: number;
 }
 
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE === '1';
@@ -207,11 +222,12 @@ async function windowOf(page: Page, from: number, to: number, marks: [string, st
   const w = await page.evaluate(
     ({ from, to }) => {
       type Entry = { start: number; duration: number; what?: string };
-      const w = window as unknown as { __lt: Entry[]; __loaf: Entry[] };
+      const w = window as unknown as { __lt: Entry[]; __loaf: Entry[]; __ls: Entry[] };
       const inside = (xs: Entry[]) => xs.filter((e) => e.start >= from && e.start < to);
       const lt = inside(w.__lt);
       const loaf = inside(w.__loaf).sort((a, b) => b.duration - a.duration)[0];
-      return { longest: Math.max(0, ...lt.map((e) => e.duration)), loaf: loaf?.duration ?? 0, loafWhat: loaf?.what ?? '' };
+      const shift = inside(w.__ls).reduce((sum, e) => sum + e.duration, 0);
+      return { longest: Math.max(0, ...lt.map((e) => e.duration)), loaf: loaf?.duration ?? 0, loafWhat: loaf?.what ?? '', shift };
     },
     { from, to },
   );
@@ -366,9 +382,17 @@ const suite: BenchSuite = {
             const train = w.train
               ? `; training ${FPS_MS / 1000} s: ${w.train.fps.toFixed(0)} fps, main thread busy ${(w.train.busy * 100).toFixed(0)}% (thread time), longest task ${w.train.longest.toFixed(0)} ms wall / ${cpuText(w.train)}, longest frame ${w.train.loaf.toFixed(0)} ms${w.train.loafWhat ? ` (${w.train.loafWhat})` : ''}, ${w.train.state}`
               : '; does not train on mount';
-            const detail = `mount ${w.mountMs.toFixed(0)} ms to ready, longest task ${w.mount.longest.toFixed(0)} ms wall / ${cpuText(w.mount)}, longest frame ${w.mount.loaf.toFixed(0)} ms${w.mount.loafWhat ? ` (${w.mount.loafWhat})` : ''}${train}; ${loadText}`;
+            const shift = w.mount.shift + (w.train?.shift ?? 0);
+            const detail = `mount ${w.mountMs.toFixed(0)} ms to ready, layout shift ${shift.toFixed(3)}, longest task ${w.mount.longest.toFixed(0)} ms wall / ${cpuText(w.mount)}, longest frame ${w.mount.loaf.toFixed(0)} ms${w.mount.loafWhat ? ` (${w.mount.loafWhat})` : ''}${train}; ${loadText}`;
             log(`  ${profile.name} ${id} ${w.tag}: ${detail}`);
             results.push({ name: `${profile.name}:${id}/${w.tag}`, ratio: worst / budget, detail: `${worst.toFixed(0)} ms wall, ${worstCpu.toFixed(0)} ms CPU: ${detail}`, target: `≤ ${budget} ms`, ok: worst <= budget });
+            results.push({
+              name: `${profile.name}-shift:${id}/${w.tag}`,
+              ratio: shift / SHIFT_GOAL,
+              detail: `${shift.toFixed(3)}: sum of Chrome's layout-shift scores from the scroll to the widget until the end of its training window; ${loadText}`,
+              target: `≤ ${SHIFT_GOAL}`,
+              ok: shift <= SHIFT_GOAL,
+            });
             if (profile.fps && w.train) {
               results.push({
                 name: `${profile.name}-fps:${id}/${w.tag}`,
