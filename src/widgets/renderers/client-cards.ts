@@ -86,6 +86,8 @@ export function create(el: HTMLElement, options: ClientCardsOptions): ClientCard
   const { data } = options;
   const digits = !data.points;
   const max = Math.max(1, ...data.histograms.flat());
+  // The server may have written cards of the default settings there to keep their room: drop them.
+  el.replaceChildren();
   const cards: Card[] = data.histograms.map((counts, k) => {
     const n = counts.reduce((a, b) => a + b, 0);
     const card = element('div', 'fw-client');
