@@ -99,6 +99,10 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
   let note = '';
   const gPackets = svg.append('g').attr('class', 'fed-diagram__packets');
   void serverTitle;
+  // The viewBox of one row of clients from the start: without one, between the widget's mount and
+  // its run's first event the SVG took the browser's default 150 px and the figure shrank by
+  // 87 px (at 1280 px), then grew back when the clients came.
+  layout();
 
   function layout() {
     const rows = Math.max(1, Math.ceil(K / PER_ROW));
