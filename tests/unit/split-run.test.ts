@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, layerCount, loadDataset, partition, run, validateConfig, Rng, type EngineEvent, type RunConfig } from '~/engine/index';
 import { datasetShape } from '~/engine/data/index';
-import { mlpSplitParams, verticalBlocks } from '~/engine/split/cut';
+import { mlpParameters, mlpSplitParams, verticalBlocks } from '~/engine/split/cut';
 import { collect, collectAborted, computed, data, defaultConfig, maxAbsDiff, ofType, setup, tf } from './engine-helpers';
 
 beforeAll(setup);
@@ -196,6 +196,7 @@ describe('parameter counts a page draws without running the engine', () => {
         const widths = [64, ...config.model.hidden, classes];
         const bands = variant === 'vertical' ? verticalBlocks(inputShape, 3).map((b) => b.end - b.start) : undefined;
         expect(mlpSplitParams(widths, cut, bands).reduce((a, b) => a + b, 0)).toBe(start.parameters);
+        if (!bands) expect(mlpParameters(widths)).toBe(start.parameters);
       }
     }
   });

@@ -62,6 +62,13 @@ export function verticalBlocks(inputShape: number[], clients: number): Array<{ s
 export const verticalRows = (inputShape: number[]): number => inputShape[0];
 
 /**
+ * All parameters (weights and biases) of an MLP with layer widths `widths` (input, hidden…,
+ * output), held whole (no split): what one model copy sends, for pages that print it before the
+ * run has reported it.
+ */
+export const mlpParameters = (widths: readonly number[]): number => mlpSplitParams(widths, widths.length - 1).reduce((a, b) => a + b, 0);
+
+/**
  * Parameters (weights and biases) of each layer of an MLP with layer widths `widths` (input,
  * hidden…, output) as split learning holds it. Vertical split (`bands`: the input width each
  * client sees): every client has its own copy of the front layers [0, cut), the first seeing only

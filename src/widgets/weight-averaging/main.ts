@@ -18,7 +18,7 @@ import { dataTable, swatch } from '../renderers/data-table';
 import { textElement } from '../renderers/outputs';
 import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { PHASE_MS, params, type AvgParams } from './params';
-import { HIDDEN, SHOWN, toRunConfig } from './config';
+import { averagedNote, HIDDEN, LOCAL_NOTE, SHOWN, toRunConfig } from './config';
 import { fitPca, project, type Projection } from '~/engine/pca';
 
 const PHASES = ['local', 'average'] as const;
@@ -186,18 +186,15 @@ export function mount(ctx: WidgetContext<AvgParams>) {
       p.title = SHOWN[i].what;
       return p;
     });
-    const averagedNote = weighted
-      ? `서버가 계산한 값입니다. 데이터가 많은 클라이언트(n_k가 큰 쪽)의 값이 더 크게 반영됩니다. 가중치의 합은 1이므로 새 값은 로컬 값들 사이에 놓입니다.`
-      : `모든 클라이언트에 같은 가중치 1/${list.length}을 주었습니다(산술 평균). 데이터가 적은 클라이언트도 같은 무게로 반영됩니다.`;
-    const localNote = '각 클라이언트가 같은 출발점에서 자기 데이터로 학습한 결과입니다. 다음 단계에서 서버가 가중 평균을 냅니다.';
+    const afterNote = averagedNote(weighted, list.length);
     // The note alternates between the two every round: under it, invisible, the longer one keeps
     // its room, so the panel does not change height (by a line at some widths) at each phase.
     const note = document.createElement('div');
     note.className = 'fw__stack';
-    const longer = averagedNote.length >= localNote.length ? averagedNote : localNote;
+    const longer = afterNote.length >= LOCAL_NOTE.length ? afterNote : LOCAL_NOTE;
     const sizer = textElement('p', longer, 'fw__muted fw__sizer');
     sizer.setAttribute('aria-hidden', 'true');
-    note.append(textElement('p', averaged ? averagedNote : localNote, 'fw__muted'), sizer);
+    note.append(textElement('p', averaged ? afterNote : LOCAL_NOTE, 'fw__muted'), sizer);
     mathView.replaceChildren(wrap, ...formulas, note);
   }
 
