@@ -37,3 +37,13 @@ export function toRunConfig(v: DpValues): RunConfig {
 export function sigmaOf(v: DpValues): number {
   return dpNoiseStd(v.noise, v.clip, v.fraction, v.clients);
 }
+
+/**
+ * The line under the noise slider, σ with its figures: main.ts writes it at every change, and
+ * DpFedAvg.astro for the default settings, so that the line has its two lines of text before the
+ * widget mounts (the formula alone was one line, and the settings column grew by 38 px at mount).
+ */
+export function sigmaText(v: DpValues): string {
+  const three = (x: number) => Number(x.toPrecision(3));
+  return `라운드마다 평균 qK = ${three(v.fraction * v.clients)}명 참여, 노이즈 표준편차 σ = z·S/(qK) = ${three(sigmaOf(v))}`;
+}

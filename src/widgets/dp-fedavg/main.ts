@@ -10,7 +10,7 @@ import { validateConfig } from '~/engine/config';
 import { create as createUpdates } from './updates-view';
 import { createCurves, createEpsilon, createNoise, type AccuracyData } from './accuracy-charts';
 import { DELTA, NOISE_GRID, PACE_MS, params, type DpParams } from './params';
-import { sigmaOf, toRunConfig } from './config';
+import { sigmaOf, sigmaText, toRunConfig } from './config';
 import { initDp, reduceDp, type DpState } from './state';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
@@ -113,8 +113,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
   });
 
   function showSigma() {
-    const v = ctx.values;
-    sigmaLine.textContent = `라운드마다 평균 qK = ${three(v.fraction * v.clients)}명 참여, 노이즈 표준편차 σ = z·S/(qK) = ${three(sigmaOf(v))}`;
+    sigmaLine.textContent = sigmaText(ctx.values);
   }
 
   /** The finished runs of the current settings other than z, by z (ascending). */

@@ -10,6 +10,7 @@ import { create as createLine } from '../renderers/line-chart';
 import { outputs } from '../renderers/outputs';
 import { formatDelta, formatRatio } from '../renderers/format';
 import type { EpsParams, EpsValues } from './params';
+import { reading } from './reading';
 
 /** What tests read: the calculator's state, `compute`'s result. */
 export type EpsInspection = ReturnType<typeof compute>;
@@ -20,16 +21,6 @@ function curveRounds(T: number): number[] {
   for (let i = 0; i <= 60; i++) set.add(Math.max(1, Math.round(T ** (i / 60))));
   for (let i = 1; i <= 20; i++) set.add(Math.max(1, Math.round((T * i) / 20)));
   return [...set].sort((a, b) => a - b);
-}
-
-/** The plain-Korean reading of (ε, δ). */
-export function reading(epsilon: number, delta: number): string {
-  const ratio = Math.exp(epsilon);
-  const r = formatRatio(ratio);
-  const base = 0.01;
-  const example = ratio * base < 1 ? ` 예를 들어 그 사람이 없을 때 1%의 확률로 일어나는 일이라면, 그 사람이 있을 때도 많아야 ${(ratio * base * 100).toPrecision(3)}%의 확률로 일어납니다.` : '';
-  const weak = epsilon > 10 ? ' 이 정도면 배수가 너무 커서 사실상 보호가 없다고 봐야 합니다.' : epsilon < 1 ? ' 이 정도면 강한 보호로 여겨집니다.' : '';
-  return `이 설정의 ε(= ${epsilon.toFixed(2)})이 뜻하는 것: 어떤 한 사람의 데이터가 학습에 들어가든 빠지든, 학습 결과로 일어날 수 있는 어떤 일이든 그 확률이 많아야 e^ε ≈ ${r}배까지만 달라집니다.${example} 이 상한이 지켜지지 않을 확률은 δ = ${formatDelta(delta)} 이하입니다.${weak}`;
 }
 
 /** Everything the calculator shows for the settings `v`. */
