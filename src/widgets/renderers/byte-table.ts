@@ -56,7 +56,10 @@ export function create(el: HTMLElement, options: ByteTableOptions): ByteTableRen
   });
   const body = table.createTBody();
   const foot = table.createTFoot();
-  el.append(table);
+  // The page may have drawn an empty table of the default rows in `el` so that the view does not
+  // grow when this one arrives: it stays until the first draw replaces it (an empty table in its
+  // place would shrink the view until then).
+  if (!el.querySelector('table')) el.append(table);
   let pending: ByteTableData | null = null;
   /**
    * At most one redraw per 150 ms, through the page's draw queue: the table follows every batch
@@ -68,6 +71,7 @@ export function create(el: HTMLElement, options: ByteTableOptions): ByteTableRen
   function draw() {
     const d = pending;
     if (!d) return;
+    if (!table.isConnected) el.replaceChildren(table);
     ths[1].textContent = d.epochLabel;
     const max = Math.max(1, ...d.rows.map((r) => r.total));
     body.replaceChildren(
