@@ -31,6 +31,9 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
   const cutInput = q<HTMLInputElement>('input[data-param="cut"]')!;
   const note = (key: string) => q(`[data-panel-note="${key}"]`);
   const tableBox = q('[data-view="leakage-table"]')!;
+  // The page's empty table (a row per cut of the default model): shown again while a model
+  // trains, so the view keeps its height instead of losing the table until the decoders are fitted.
+  const emptyTable = tableBox.querySelector('table')?.cloneNode(true) ?? null;
 
   const pictures = {
     raw: createPixels(q('[data-view="raw"]')!, { cell: 14, maxWidth: 140 }),
@@ -116,7 +119,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
     if (!view) {
       for (const p of Object.values(pictures)) p.update(null);
       chart.update({ points: [], selected: null });
-      tableBox.replaceChildren();
+      tableBox.replaceChildren(...(emptyTable ? [emptyTable.cloneNode(true)] : []));
       return;
     }
     const rows = view.leakage.map((l) => ({
