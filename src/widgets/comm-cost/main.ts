@@ -31,6 +31,10 @@ export function mount(ctx: WidgetContext<CommParams>) {
   const formulaTable = q('[data-view="formula-table"]')!;
   const measuredTable = q('[data-view="measured-table"]')!;
   const setupLine = q('[data-measured-setup]')!;
+  // The page's measured table of '…' cells (a row per client count): shown again when a new
+  // measurement starts, so that the view keeps its height instead of losing the table.
+  const emptyMeasured = measuredTable.querySelector('table')?.cloneNode(true) ?? null;
+  const HANDOFF_NOTE = '클라이언트가 한 명이면 넘길 상대가 없어 인계가 없습니다(공식은 K번으로 셈).';
 
   const axes = { xLabel: '클라이언트 수 K', yLabel: '한 에폭의 통신량', yFormat: formatBytes };
   const formulaChart = createLogLog(q('[data-view="formula"]')!, { label: '클라이언트 수에 따른 한 에폭의 통신량(바이트), 로그 축', ...axes });
@@ -128,7 +132,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
     const { measuredVars: mv, measured } = run.state;
     if (!mv) {
       measuredChart.update({ series: [], xDomain: [1, 64] });
-      measuredTable.replaceChildren();
+      measuredTable.replaceChildren(...(emptyMeasured ? [emptyMeasured.cloneNode(true)] : []));
       setupLine.textContent = '측정용 모델을 학습하고 있습니다.';
       return;
     }
@@ -139,16 +143,17 @@ export function mount(ctx: WidgetContext<CommParams>) {
     const cells = (K: number) =>
       METHODS.map((m) => {
         const hit = measured.find((x) => x.K === K && x.method === m);
-        if (!hit) return '…';
+        // The note under the single client's hand-off is there before its run too: its row keeps its height.
+        if (!hit) return m === 'slHandoff' && K === 1 ? span('', '…', span('cc__count', HANDOFF_NOTE)) : '…';
         const f = methodEpochBytes(mv, K)[m];
         const ok = sameBytes(hit.bytes, f);
         const cell = span('', `${formatBytes(hit.bytes)} `, span(ok ? 'lab__ok' : 'lab__off', ok ? '✓' : `≠ 공식 ${formatBytes(f)}`));
         // The table's η_c·N·K counts K hand-offs; with one client there is nobody to hand to.
-        if (!ok && m === 'slHandoff' && K === 1) cell.append(span('cc__count', '클라이언트가 한 명이면 넘길 상대가 없어 인계가 없습니다(공식은 K번으로 셈).'));
+        if (!ok && m === 'slHandoff' && K === 1) cell.append(span('cc__count', HANDOFF_NOTE));
         return cell;
       });
-    const Ks = MEASURED_K.filter((K) => measured.some((x) => x.K === K));
-    measuredTable.replaceChildren(byK('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', Ks, cells));
+    // Every client count has its row from the start ('…' until measured): the table does not grow as the runs report.
+    measuredTable.replaceChildren(byK('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', MEASURED_K, cells));
     root.dataset.matches = `${matchingCount(mv, measured)}/${measured.length}`;
   }
 
