@@ -43,6 +43,9 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
   const root = ctx.root;
   const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
   const pairsBox = q('[data-view="pairs"]')!;
+  // The page's empty pair (the default attack has one image): shown again while no attack has
+  // started, so the view keeps its height instead of emptying.
+  const emptyPair = pairsBox.querySelector('[data-pending]')?.cloneNode(true) ?? null;
   const pairsNote = q('[data-pairs-note]')!;
   const analyticNote = q('[data-analytic-note]')!;
   const sweepNote = q('[data-sweep-note]')!;
@@ -57,6 +60,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     series: [{ key: 'psnr', label: '평균 PSNR', color: '#0072b2' }],
     height: 200,
   });
+  // Hidden in the page too (nothing to show until a sweep is computed): the view does not shrink now.
   const sweepChart = q('[data-view="sweep"]')!;
   sweepChart.hidden = true;
   const bars = createBars(sweepChart, { label: '방어 세기에 따른 평균 PSNR', xLabel: '평균 PSNR (dB)', xFormat: (x) => `${x}` });
@@ -82,7 +86,10 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     pictures = [];
     pairsBox.replaceChildren();
     const s = attack.started;
-    if (!s) return;
+    if (!s) {
+      if (emptyPair) pairsBox.append(emptyPair.cloneNode(true));
+      return;
+    }
     const b = s.originalLabels.length;
     for (let i = 0; i < b; i++) {
       const fig = document.createElement('figure');
