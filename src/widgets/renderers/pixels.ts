@@ -113,6 +113,10 @@ export function create(el: HTMLElement, options: PixelOptions = {}): PixelRender
     image.attr('width', img.cols).attr('height', img.rows).attr('href', canvas.toDataURL('image/png'));
   }
 
+  // Empty until the first picture: an SVG without a size is drawn 300 x 150 px, which pushed the
+  // text beside it aside and everything under it down between mount and the first picture.
+  draw(null);
+
   return {
     update: draw,
     toSvg() {
