@@ -2,7 +2,9 @@
  * Phones first, for every widget of the book at 360 px: the picture (and the play button, where
  * there is a run) within the widget's first 500 px; the settings after it, in folded groups whose
  * summary says the current values and follows a changed control; the groups open and close from
- * the keyboard; axe clean with the groups folded. One page load per page that has widgets (the
+ * the keyboard; axe clean with the groups folded; and nothing jumps when a widget mounts: its
+ * picture keeps the place and height the server gave it, the widget its height (up to a few
+ * lines of the summary in words). One page load per page that has widgets (the
  * registry says which), every widget on it checked in that load.
  */
 import { describe, expect, test } from 'vitest';
@@ -14,6 +16,11 @@ import { browserForSuite, expectAxeClean, expectNoProblems, openPage, VIEWPORTS 
 const FIRST_PX = 500;
 /** The picture may go on below FIRST_PX, but at least this much of it (or all of it) must be above. */
 const PICTURE_SHOWN_PX = 120;
+
+/** How far a widget's picture may move or grow when the widget mounts and draws. */
+const MOVE_PX = 8;
+/** How much a whole widget may grow: three lines of its summary in words beyond the room kept. */
+const GROW_PX = 64;
 
 /** Each widget's main picture (or main output, for widgets without a run). */
 const PICTURE: Record<string, string> = {
@@ -99,6 +106,45 @@ describe.each([...pages.entries()])('%s at 360 px', (path, widgets) => {
     const report: string[] = [];
     /** Pictures and play buttons below the first FIRST_PX (all of the page's listed at the end). */
     const late: string[] = [];
+    const moved: string[] = [];
+    // Before they mount: each waiting widget's height and its picture's place, as the server drew them.
+    const unmounted = new Map<string, { height: number; top: number; picture: number; html: string }>();
+    for (const w of widgets) {
+      const box = await page.locator(w.tag).evaluate((r, sel) => {
+        if ((r as HTMLElement).dataset.state !== 'waiting') return null;
+        const pic = r.querySelector(sel)!;
+        const [a, b] = [r.getBoundingClientRect(), pic.getBoundingClientRect()];
+        return { height: Math.round(a.height), top: Math.round(b.top - a.top), picture: Math.round(b.height), html: pic.innerHTML };
+      }, PICTURE[w.name]);
+      if (box) unmounted.set(w.name, box);
+    }
+    expect(unmounted.size, 'widgets still waiting when the page has loaded').toBeGreaterThanOrEqual(widgets.length - 1);
+    /**
+     * Mounted and drawn (its picture is no longer the server's markup, and no view waits for its
+     * turn to draw; a picture the server already drew as the script does may never change): the
+     * picture is where the server put it and as high, and the widget as high but for the summary
+     * in words, which may take up to three lines more than the room kept for it. A widget that
+     * grows as it draws moves the text and the preset buttons under the reader's finger.
+     */
+    async function stayed(w: WidgetEntry, root: Locator) {
+      const was = unmounted.get(w.name);
+      if (!was) return;
+      await page
+        .waitForFunction(
+          ([tag, sel, html]) => {
+            const r = document.querySelector(tag)!;
+            return r.querySelector(sel)!.innerHTML !== html && !r.querySelector('[aria-busy="true"]');
+          },
+          [w.tag, PICTURE[w.name], was.html] as const,
+          { timeout: 10_000 },
+        )
+        .catch(() => {});
+      const now = (await offset(root, PICTURE[w.name]))!;
+      const height = await root.evaluate((r) => Math.round(r.getBoundingClientRect().height));
+      if (Math.abs(now.top - was.top) > MOVE_PX) moved.push(`${w.name}: picture top ${was.top} → ${now.top} px`);
+      if (Math.abs(now.height - was.picture) > MOVE_PX) moved.push(`${w.name}: picture height ${was.picture} → ${now.height} px`);
+      if (Math.abs(height - was.height) > GROW_PX) moved.push(`${w.name}: height ${was.height} → ${height} px`);
+    }
 
     for (const w of widgets) {
       const root = page.locator(w.tag);
@@ -111,6 +157,8 @@ describe.each([...pages.entries()])('%s at 360 px', (path, widgets) => {
       report.push(`${w.name}: picture ${picture.top}–${picture.bottom}, play ${playAt ? `${playAt.top}–${playAt.bottom}` : '—'}`);
       if (picture.top + Math.min(picture.height, PICTURE_SHOWN_PX) > FIRST_PX) late.push(`${w.name}: picture at ${picture.top} px`);
       if (playAt && playAt.bottom > FIRST_PX) late.push(`${w.name}: play button ends at ${playAt.bottom} px`);
+
+      await stayed(w, root);
 
       const groups = root.locator('details[data-control-group]');
       if (NO_GROUPS.has(w.name)) {
@@ -144,6 +192,7 @@ describe.each([...pages.entries()])('%s at 360 px', (path, widgets) => {
     }
     console.log(report.join('\n'));
     expect(late).toEqual([]);
+    expect(moved).toEqual([]);
 
     // Folded layout, as a phone shows it.
     await expectAxeClean(page, { include: widgets.map((w) => w.tag).join(', ') });
