@@ -301,12 +301,26 @@ async function measurePage(browser: Browser, server: StaticServer, profile: Prof
   const start = await mark(page, 'jank:start');
   for (const [i, tag] of tags.entries()) {
     const t0 = await mark(page, `jank:${i}:0`);
-    await page.evaluate((tag) => document.querySelector(tag)!.scrollIntoView({ block: 'start' }), tag);
+    // The chapter scrolls smoothly, through up to 40,000 px of prose; the layout-shift sum starts
+    // when the scroll has arrived (`scrollend`), as the prose the scroll passes is not the widget's.
+    await page.evaluate((tag) => {
+      const w = window as unknown as { __arrived: number };
+      w.__arrived = Infinity;
+      const arrive = () => (w.__arrived = performance.now());
+      addEventListener('scrollend', arrive, { once: true });
+      // Already in place: no scroll, no scrollend.
+      let moved = false;
+      addEventListener('scroll', () => (moved = true), { once: true });
+      setTimeout(() => !moved && arrive(), 500);
+      document.querySelector(tag)!.scrollIntoView({ block: 'start' });
+    }, tag);
     await page.waitForFunction((tag) => (document.querySelector(tag) as HTMLElement).dataset.state !== 'waiting' && (document.querySelector(tag) as HTMLElement).dataset.state !== 'loading', tag, { timeout: 60_000 });
     const mountMs = (await now(page)) - t0;
     await settle(page, 1000, 15_000);
     const t1 = await mark(page, `jank:${i}:1`);
     const mount = await windowOf(page, t0, t1, [`jank:${i}:0`, `jank:${i}:1`]);
+    const arrived = await page.evaluate(() => (window as unknown as { __arrived: number }).__arrived);
+    mount.shift = (await windowOf(page, Math.min(arrived, t1), t1, [`jank:${i}:0`, `jank:${i}:1`])).shift;
     windows.push(mount);
     const fig: WidgetFigures = { tag, mount, mountMs };
     // Training widgets start on mount once visible; some first load their data.
@@ -389,7 +403,7 @@ const suite: BenchSuite = {
             results.push({
               name: `${profile.name}-shift:${id}/${w.tag}`,
               ratio: shift / SHIFT_GOAL,
-              detail: `${shift.toFixed(3)}: sum of Chrome's layout-shift scores from the scroll to the widget until the end of its training window; ${loadText}`,
+              detail: `${shift.toFixed(3)}: sum of Chrome's layout-shift scores from the scroll's arrival at the widget until the end of its training window; ${loadText}`,
               target: `≤ ${SHIFT_GOAL}`,
               ok: shift <= SHIFT_GOAL,
             });
