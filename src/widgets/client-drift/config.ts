@@ -22,3 +22,16 @@ export function toRunConfig(v: DriftValues, side: Side): RunConfig {
     mu: v.mu,
   });
 }
+
+/** What a side is called: by its split, or by its algorithm when the two sides compare algorithms. */
+export function sideName(v: DriftValues, side: Side): string {
+  if (v.compare === 'split') return side === 'iid' ? 'IID' : '레이블 불균형';
+  if (side === 'iid') return 'FedAvg';
+  return v.compare === 'scaffold' ? 'SCAFFOLD' : `FedProx μ = ${v.mu}`;
+}
+
+/** The heading over a side's picture. */
+export function sideTitle(v: DriftValues, side: Side): string {
+  if (v.compare === 'split') return side === 'iid' ? 'IID 분할' : `레이블 불균형: 디리클레 α = ${v.alpha}`;
+  return `${sideName(v, side)} · 디리클레 α = ${v.alpha}`;
+}

@@ -17,8 +17,8 @@ import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
 import { choiceLabel } from '../controls/params';
 import { pct } from '../renderers/format';
-import { ROUND_MS, params, type DriftParams, type DriftValues } from './params';
-import { BOUNDARY_GRID, toRunConfig } from './config';
+import { ROUND_MS, params, type DriftParams } from './params';
+import { BOUNDARY_GRID, sideName, sideTitle, toRunConfig } from './config';
 import { SIDES, bySide, type Side } from '../fed-figures';
 import { validateConfig } from '~/engine/config';
 import { byClient, onlyClass } from '~/engine/rounds';
@@ -29,19 +29,6 @@ const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4', '1 2', '12 4', '6 2 1 2'];
 
 /** How client k's boundary line is drawn, in the picture and on its card. */
 const lineOf = (k: number) => ({ color: clientColor(k), dash: DASHES[k % DASHES.length] });
-
-/** What a side is called: by its split, or by its algorithm when the two sides compare algorithms. */
-function sideName(v: DriftValues, side: Side): string {
-  if (v.compare === 'split') return side === 'iid' ? 'IID' : '레이블 불균형';
-  if (side === 'iid') return 'FedAvg';
-  return v.compare === 'scaffold' ? 'SCAFFOLD' : `FedProx μ = ${v.mu}`;
-}
-
-/** The heading over a side's picture. */
-function sideTitle(v: DriftValues, side: Side): string {
-  if (v.compare === 'split') return side === 'iid' ? 'IID 분할' : `레이블 불균형: 디리클레 α = ${v.alpha}`;
-  return `${sideName(v, side)} · 디리클레 α = ${v.alpha}`;
-}
 
 export function mount(ctx: WidgetContext<DriftParams>) {
   const root = ctx.root;

@@ -5,7 +5,7 @@
  * really trained that model, one short run per method and client count, in the worker.
  */
 import type { WidgetContext } from '~/runtime/widget';
-import { FLOAT_BYTES, clientGrid, crossoverClients, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
+import { clientGrid, crossoverClients, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
 import { MEASURED_K, MEASURE_JOBS as JOBS, formulaBytes, matchingCount, measureConfig, reduceMeasure, type MeasureState } from '~/engine/comm-runs';
 import { create as createLogLog, type LogLogData } from '../renderers/loglog';
 import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/kinds';
@@ -14,9 +14,8 @@ import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { count, formatBytes } from '../renderers/format';
 import type { CommParams, CommValues } from './params';
+import { FORMULA_K, HANDOFF_NOTE, METHODS, formulaRow } from './formula-rows';
 
-/** The methods the formulas cover, in the order they are listed. */
-const METHODS = ['fl', 'sl', 'slHandoff', 'splitfed'] as const satisfies readonly CommMethod[];
 const DASH: Record<CommMethod, string | undefined> = { fl: undefined, sl: '2,3', slHandoff: '7,3', splitfed: '1,0' };
 const SYMBOL: Record<CommMethod, string> = { fl: 'circle', sl: 'square', slHandoff: 'triangle', splitfed: 'diamond' };
 const styleOf = (m: CommMethod) => ({ key: m, label: METHOD_LABELS[m], color: METHOD_COLORS[m] });
@@ -34,7 +33,6 @@ export function mount(ctx: WidgetContext<CommParams>) {
   // The page's measured table of '…' cells (a row per client count): shown again when a new
   // measurement starts, so that the view keeps its height instead of losing the table.
   const emptyMeasured = measuredTable.querySelector('table')?.cloneNode(true) ?? null;
-  const HANDOFF_NOTE = '클라이언트가 한 명이면 넘길 상대가 없어 인계가 없습니다(공식은 K번으로 셈).';
 
   const axes = { xLabel: '클라이언트 수 K', yLabel: '한 에폭의 통신량', yFormat: formatBytes };
   const formulaChart = createLogLog(q('[data-view="formula"]')!, { label: '클라이언트 수에 따른 한 에폭의 통신량(바이트), 로그 축', ...axes });
@@ -71,16 +69,10 @@ export function mount(ctx: WidgetContext<CommParams>) {
     headline.textContent = crossoverText(v);
     formulaChart.update(formulaLines(v, 10_000));
     const cells = (K: number) => {
-      const b = methodEpochBytes(v, K);
-      const best = METHODS.reduce((a, m) => (b[m] < b[a] ? m : a), METHODS[0]);
-      return [
-        ...METHODS.map((m) =>
-          span(m === best ? 'cc__cell is-best' : 'cc__cell', formatBytes(b[m]), span('cc__count', `값 ${formatKoreanCount(b[m] / FLOAT_BYTES)}개`)),
-        ),
-        METHOD_LABELS[best],
-      ];
+      const { best, cells } = formulaRow(v, K);
+      return [...cells.map((c) => span(c.m === best ? 'cc__cell is-best' : 'cc__cell', c.bytes, span('cc__count', c.values))), METHOD_LABELS[best]];
     };
-    formulaTable.replaceChildren(byK('클라이언트 수별 한 에폭의 통신량(값의 수와 바이트)', [10, 100, 1000, 10_000], cells, ['가장 적게 보내는 방식']));
+    formulaTable.replaceChildren(byK('클라이언트 수별 한 에폭의 통신량(값의 수와 바이트)', FORMULA_K, cells, ['가장 적게 보내는 방식']));
     ctx.announce(summary());
   }
 

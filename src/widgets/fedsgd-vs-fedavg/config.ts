@@ -9,6 +9,7 @@
 import { defaultConfig } from '~/engine/config';
 import type { RunConfig } from '~/engine/types';
 import type { VersusValues } from './params';
+import { pct } from '../renderers/format';
 
 /**
  * McMahan et al. 2017, Table 2 (CNN, C = 0.1), in the table's order: each setting's key, row label,
@@ -49,4 +50,12 @@ export function toRunConfig(v: VersusValues, s: Setting, lr: number, rounds: num
     rounds,
     seed: v.seed,
   });
+}
+
+/** The two pictures' titles: this browser's target, and the paper's split. */
+export function titles(v: Pick<VersusValues, 'target' | 'partition'>): { here: string; paper: string } {
+  return {
+    here: `이 브라우저에서 (digits, 목표 ${pct(Number(v.target), 0)})`,
+    paper: `논문 표 2 (MNIST, CNN, 목표 99%, ${v.partition === 'iid' ? 'IID' : '극단적 Non-IID'})`,
+  };
 }

@@ -19,7 +19,7 @@ import { pct } from '../renderers/format';
 import { dataTable } from '../renderers/data-table';
 import { throttled } from '../renderers/plot-image';
 import { params, type VersusParams, type VersusValues } from './params';
-import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, toRunConfig, type Setting } from './config';
+import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, titles, toRunConfig, type Setting } from './config';
 import { initVersus, measured, reduceVersus, type VersusState } from './state';
 
 /** Line colours of the settings in the curves chart (Okabe–Ito; FedSGD black). */
@@ -185,8 +185,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     const paperRow = (s: Setting, i: number): RankRow =>
       ({ key: s.key, label: s.label, value: p[i], state: 'done', text: barText(String(p[i]), i, speedup(p[0], p[i])), rank: pr[i], baseline: i === 0 });
     paper.update({ rows: SETTINGS.map(paperRow), max: Math.max(...p) * 1.05 });
-    hereTitle.textContent = `이 브라우저에서 (digits, 목표 ${pct(Number(v.target), 0)})`;
-    paperTitle.textContent = `논문 표 2 (MNIST, CNN, 목표 99%, ${v.partition === 'iid' ? 'IID' : '극단적 Non-IID'})`;
+    ({ here: hereTitle.textContent, paper: paperTitle.textContent } = titles(v));
 
     // Curves: each setting's best run so far (or the one running now), as best-so-far accuracy.
     const lines: { x: number; y: number; series: string }[] = [];

@@ -17,3 +17,6 @@ export function toRunConfig(v: PersValues, side: Side): RunConfig {
     personalizeEpochs: v.personalize,
   });
 }
+
+/** The heading over a side's chart (and the side's name in its summary). */
+export const sideTitle = (side: Side, alpha: number): string => (side === 'iid' ? 'IID 분할' : `레이블 불균형: 디리클레 α = ${alpha}`);

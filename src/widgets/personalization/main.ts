@@ -11,7 +11,7 @@ import { Run } from '../kit/run';
 import { SIDES, bySide, type Side } from '../fed-figures';
 import { pct } from '../renderers/format';
 import type { PersParams } from './params';
-import { toRunConfig } from './config';
+import { sideTitle, toRunConfig } from './config';
 import { initialState, reduce, summary as sideSummary, type SideState } from './state';
 
 /** The two sides' states. */
@@ -90,7 +90,7 @@ export function mount(ctx: WidgetContext<PersParams>) {
     charts[side].update({ rows, means: s.meanBefore !== null && s.meanAfter !== null ? { before: s.meanBefore, after: s.meanAfter } : null });
     const el = sideEl(side);
     const title = el.querySelector<HTMLElement>('[data-side-title]')!;
-    title.textContent = side === 'iid' ? 'IID 분할' : `레이블 불균형: 디리클레 α = ${ctx.values.alpha}`;
+    title.textContent = sideTitle(side, ctx.values.alpha);
     const stat = el.querySelector<HTMLElement>('[data-side-stat]')!;
     const last = s.accuracy[s.accuracy.length - 1];
     if (s.meanBefore !== null && s.meanAfter !== null) stat.textContent = sideSummary(side === 'iid' ? 'IID' : `α = ${ctx.values.alpha}`, s);

@@ -35,3 +35,6 @@ export function toRunConfig(v: PoisonValues, rule: AggregatorRule): RunConfig {
   if (v.attack !== 'none' && v.malicious > 0) c.poison = { ...defaultPoison(v.attack, v.malicious), scale: v.scale };
   return c;
 }
+
+/** The rules table's caption. */
+export const TABLE_CAPTION = `같은 데이터·시드·공격자, 규칙만 다름 (클라이언트 ${CLIENTS}명)`;

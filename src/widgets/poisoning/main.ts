@@ -19,7 +19,7 @@ import { dataTable } from '../renderers/data-table';
 import { pct } from '../renderers/format';
 import { throttled } from '../renderers/plot-image';
 import { params, type PoisonParams } from './params';
-import { CLIENTS, HIDDEN, RULES, toRunConfig } from './config';
+import { CLIENTS, HIDDEN, RULES, TABLE_CAPTION, toRunConfig } from './config';
 import { currentRule, initPoison, reducePoison, type PoisonState, type RuleState } from './state';
 
 const ruleName = (rule: AggregatorRule) => choiceLabel(params.focus, rule);
@@ -153,7 +153,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     });
     tableView.replaceChildren(
       dataTable({
-        caption: `같은 데이터·시드·공격자, 규칙만 다름 (클라이언트 ${CLIENTS}명)`,
+        caption: TABLE_CAPTION,
         captionClass: 'fw__muted',
         className: 'pz__table',
         columns: ['규칙', '정확도', ...(backdoor ? ['백도어'] : []), '상태'],

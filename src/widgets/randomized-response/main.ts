@@ -6,6 +6,7 @@
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { simulateSurvey, surveyCounts, type RrErrorPoint, type RrSurvey } from '~/engine/privacy/randomized-response';
 import { slicedJobs } from '~/runtime/sliced-job';
+import { TABLE_COLUMNS, TABLE_ROWS, peopleNote as peopleNoteText, tableCaption } from './texts';
 import { create as createGrid } from './people-grid';
 import { create as createEstimate } from './estimate-chart';
 import { create as createError } from './error-chart';
@@ -57,15 +58,14 @@ export function mount(ctx: WidgetContext<RrParams>) {
     const reveal = ctx.values.reveal;
     const cell = (x: number) => (reveal ? count(x) : '?');
     const rows = [
-      { head: '실제로 "예"', cells: [c[1][1], c[1][0], c[1][0] + c[1][1]].map(cell) },
-      { head: '실제로 "아니요"', cells: [c[0][1], c[0][0], c[0][0] + c[0][1]].map(cell) },
-      { head: '합계 (조사자가 보는 것)', cells: [c[0][1] + c[1][1], c[0][0] + c[1][0], s.n].map(count) },
+      { head: TABLE_ROWS[0], cells: [c[1][1], c[1][0], c[1][0] + c[1][1]].map(cell) },
+      { head: TABLE_ROWS[1], cells: [c[0][1], c[0][0], c[0][0] + c[0][1]].map(cell) },
+      { head: TABLE_ROWS[2], cells: [c[0][1] + c[1][1], c[0][0] + c[1][0], s.n].map(count) },
     ];
-    const columns = ['참값 \\ 응답', '"예"', '"아니요"', '합계'];
     const note = reveal
       ? `실제로 "아니요"인데 "예"라고 답한 사람이 ${count(c[0][1])}명 있어 단순 "예" 비율이 참 비율과 다릅니다.`
       : '조사자는 맨 아래 줄만 봅니다. 누가 참말을 했는지는 알 수 없습니다.';
-    showTable(tableBox, { caption: `응답자 ${count(s.n)}명을 참값과 응답으로 나눈 수`, columns, rows }, note);
+    showTable(tableBox, { caption: tableCaption(s.n), columns: TABLE_COLUMNS, rows }, note);
   }
 
   /** A new survey of the settings: its numbers, pictures and table; then the error chart, if what it depends on changed. */
@@ -80,8 +80,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
     out('ci', `${pct(e.lower)} ~ ${pct(e.upper)}`);
     const drawn = Math.min(GRID_PEOPLE, survey.n);
     grid.update({ ...survey, count: drawn, reveal: v.reveal });
-    peopleNote.textContent =
-      survey.n > drawn ? `응답자 ${count(survey.n)}명 가운데 처음 ${drawn}명만 그렸습니다. 숫자는 모두를 센 것입니다.` : `응답자 ${survey.n}명을 모두 그렸습니다.`;
+    peopleNote.textContent = peopleNoteText(survey.n, drawn);
     for (const el of root.querySelectorAll<HTMLElement>('[data-reveal-legend]')) el.hidden = !v.reveal;
     drawTable(survey);
     estimateChart.update({ ...e, truth: survey.trueRate });

@@ -24,6 +24,7 @@ import {
 import { create as createBits } from './report-bits';
 import { create as createFrequency } from './frequency-chart';
 import { CANDIDATES, HELD, type RapporParamsTable, type RapporValues } from './params';
+import { bits, lifeText } from './life';
 import { exportAction, runJson, type ExportSpec } from '../kit/export';
 import { statusView } from '../kit/status';
 import { count } from '../renderers/format';
@@ -35,7 +36,6 @@ export type RapporInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 /** A finished population: its decoding, and the decoding held against the truth. */
 type Decoded = ReturnType<typeof decodeSimulated>;
 
-const bits = (b: Uint8Array) => Array.from(b).join('');
 /** A report's three bit strings, under the names the downloads give them. */
 const reportBits = (r: RapporReport) => ({ bloom: bits(r.bloom), permanent: bits(r.prr), sent: bits(r.irr) });
 /** A decoded candidate as the estimates' CSV writes it. */
@@ -78,17 +78,10 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
     const last = reports[reports.length - 1];
     if (!last) return;
     bitsView.update({ ...last, k: params.k, reports: reports.map((r) => r.irr) });
-    q('[data-life-title]')!.textContent = `한 사람(${v.person}번, 코호트 ${cohort})의 보고가 만들어지는 과정`;
-    const rows: [string, string][] = [
-      ['B', bits(last.bloom)],
-      ["B′", bits(last.prr)],
-      ...reports.map((r, i) => [`S${i + 1}`, bits(r.irr)] as [string, string]),
-    ];
-    bitstrings.replaceChildren(...rows.flatMap(([k, val]) => [textElement('dt', k), textElement('dd', val)]));
-    const forced = last.prrPath.reduce((a, x) => a + (x ? 1 : 0), 0);
-    lifeNote.textContent =
-      `영구 단계에서 ${params.k}비트 가운데 ${forced}비트를 동전이 정했습니다. B′은 이 값에 대해 한 번만 만들어 기억해 두므로 보고를 거듭해도 그대로이고, ` +
-      `S는 보고마다 새로 뽑힙니다. 보고가 많아질수록 S의 평균은 B가 아니라 B′ 쪽(1인 비트는 ${params.q}, 0인 비트는 ${params.p})으로 다가갑니다.`;
+    const life = lifeText(v.person, cohort, reports, params);
+    q('[data-life-title]')!.textContent = life.title;
+    bitstrings.replaceChildren(...life.rows.flatMap(([k, val]) => [textElement('dt', k), textElement('dd', val)]));
+    lifeNote.textContent = life.note;
   }
 
   function startPopulation(v: RapporValues, params: RapporParams, encoding: RapporEncoding) {

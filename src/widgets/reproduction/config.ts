@@ -8,7 +8,8 @@
  * examples each instead of 100 × 600, and C = 0.1 as in the paper.
  */
 import type { RunConfig } from '~/engine/types';
-import { defaultLr, reproductionConfig, settingId, settingLabel, tidyLr } from '~/data/reproduction';
+import { PARTITION_LABELS, defaultLr, reproductionConfig, settingId, settingLabel, tidyLr } from '~/data/reproduction';
+import { clientsPerRound } from '~/engine/selection';
 import type { ReproPartition, ReproSetting, ReproductionReport } from '~/data/reproduction';
 import { FEDAVG_SETTINGS, type ReproValues } from './params';
 
@@ -52,3 +53,8 @@ export function race(v: ReproValues, chosen: ChosenLrs): RaceEntry[] {
 export function toRunConfig(entry: RaceEntry, v: ReproValues): RunConfig {
   return reproductionConfig({ ...entry, partition: v.partition, clients: v.clients, fraction: FRACTION, shardsPerClient: 2, rounds: v.rounds, seed: v.seed });
 }
+
+/** The race table's columns, and its caption for the race's settings (the page writes it for the defaults). */
+export const TABLE_COLUMNS = ['설정', '학습률 η', '목표까지', 'FedSGD 대비', '최고 정확도'];
+export const tableCaption = (v: Pick<ReproValues, 'partition' | 'clients' | 'target'>): string =>
+  `${PARTITION_LABELS[v.partition]}, 클라이언트 ${v.clients}명(라운드마다 ${clientsPerRound(FRACTION, v.clients)}명), 목표 ${v.target}%`;

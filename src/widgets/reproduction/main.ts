@@ -6,7 +6,6 @@
  * precomputed.
  */
 import type { WidgetContext } from '~/runtime/widget';
-import { clientsPerRound } from '~/engine/selection';
 import { monotone } from '~/engine/metrics';
 import { inOrder } from '~/engine/sequence';
 import { PARTITION_LABELS, formatRounds, formatSpeedup, speedupAgainst } from '~/data/reproduction';
@@ -17,7 +16,7 @@ import { count, pct } from '../renderers/format';
 import { create as createCurves, curveRows, type SettingCurve } from './curves-chart';
 import type { ReproParams } from './params';
 import { fromPage } from './results-params';
-import { FRACTION, type ChosenLrs } from './config';
+import { TABLE_COLUMNS, tableCaption, type ChosenLrs } from './config';
 import { initRepro, reduceRepro, type ReproRecord, type ReproState } from './state';
 
 /** What tests read (also handy in the console). */
@@ -111,8 +110,7 @@ export function mount(ctx: WidgetContext<ReproParams>) {
       // The best of no accuracy is -∞, written '—'.
       return { head: r.entry.label, cells: [String(r.entry.lr), state, speedupText(records, r, raced.rounds), pct(Math.max(...monotone(r.accuracies)))] };
     });
-    const caption = `${PARTITION_LABELS[raced.partition]}, 클라이언트 ${raced.clients}명(라운드마다 ${clientsPerRound(FRACTION, raced.clients)}명), 목표 ${raced.target}%`;
-    tableEl.replaceChildren(dataTable({ caption, captionClass: '', columns: ['설정', '학습률 η', '목표까지', 'FedSGD 대비', '최고 정확도'], rows }));
+    tableEl.replaceChildren(dataTable({ caption: tableCaption(raced), captionClass: '', columns: TABLE_COLUMNS, rows }));
   }
 
   function summary(): string {

@@ -27,3 +27,7 @@ export function toRunConfig(v: ServerViewValues): RunConfig {
     seed: v.seed,
   });
 }
+
+/** The leakage table's caption and columns (the page writes it empty for the default model). */
+export const LEAKAGE_CAPTION = '분할 지점별 선형 디코더의 복원 오차';
+export const LEAKAGE_COLUMNS = ['분할 지점', '너비 q', '상대 복원 오차', '값 하나당 제곱 오차'];

@@ -15,7 +15,7 @@ import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import type { ServerViewParams } from './params';
 import { cutRange } from '~/engine/split/cut';
-import { modelOf, toRunConfig } from './config';
+import { LEAKAGE_CAPTION, LEAKAGE_COLUMNS, modelOf, toRunConfig } from './config';
 import { reduceView, type ViewState } from './state';
 
 /** What tests read. */
@@ -127,8 +127,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
       className: l.cut === v.cut ? 'is-selected' : undefined,
       cells: [count(l.width) + (l.featuresUsed < l.width ? ` (${count(l.featuresUsed)}개 사용)` : ''), l.reconstructionError.toFixed(3), l.mse.toFixed(4)],
     }));
-    const columns = ['분할 지점', '너비 q', '상대 복원 오차', '값 하나당 제곱 오차'];
-    tableBox.replaceChildren(dataTable({ caption: '분할 지점별 선형 디코더의 복원 오차', columns, rows }));
+    tableBox.replaceChildren(dataTable({ caption: LEAKAGE_CAPTION, columns: LEAKAGE_COLUMNS, rows }));
     chart.update({ points: view.leakage.map((l) => ({ cut: l.cut, width: l.width, error: l.reconstructionError })), selected: v.cut });
     const digit = Number(v.digit);
     const ex = view.examples.find((e) => e.label === digit) ?? view.examples[0];

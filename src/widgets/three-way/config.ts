@@ -38,3 +38,7 @@ export function toRunConfig(method: RaceMethod, v: ThreeWayValues): RunConfig {
     seed: v.seed,
   });
 }
+
+/** The summary table's caption and columns (the page writes it empty, a row per method). */
+export const SUMMARY_CAPTION = '네 방식의 정확도, 본 데이터, 통신량, 시간 요약';
+export const SUMMARY_COLUMNS = ['방식', '최종 테스트 정확도', '가장 높은 정확도', '본 데이터', '주고받은 데이터', '걸린 시간', '동시 계산 추정'];

@@ -19,7 +19,7 @@ import { runJson } from '../kit/export';
 import { dataTable, span } from '../renderers/data-table';
 import { count, formatBytes, pct } from '../renderers/format';
 import type { ThreeWayParams } from './params';
-import { RACE, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
+import { RACE, SUMMARY_CAPTION, SUMMARY_COLUMNS, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
 import { initRace, reduceRace, type RaceRecord, type RaceState } from './state';
 
 /** A race record as tests read it: without the bulky view, with the counts of its run-started event. */
@@ -229,8 +229,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
             ];
       return { head: METHOD_LABELS[r.method], cells };
     });
-    const columns = ['방식', '최종 테스트 정확도', '가장 높은 정확도', '본 데이터', '주고받은 데이터', '걸린 시간', '동시 계산 추정'];
-    summaryBox.replaceChildren(dataTable({ caption: '네 방식의 정확도, 본 데이터, 통신량, 시간 요약', columns, rows }));
+    summaryBox.replaceChildren(dataTable({ caption: SUMMARY_CAPTION, columns: SUMMARY_COLUMNS, rows }));
   }
 
   function summaryText(): string {
