@@ -52,7 +52,8 @@ export function mount(ctx: WidgetContext<DpParams>) {
 
   const run: Run<DpParams, DpState> = new Run(ctx, {
     config: () => toRunConfig(ctx.values),
-    options: () => ({ emitWeights: true }),
+    // The clients' and the server's weights of each round, and only the events the reducer reads.
+    options: () => ({ emitWeights: true, events: ['client-trained', 'models-averaged', 'round-metrics'] }),
     validate: () => {
       const problems = validateConfig(toRunConfig(ctx.values));
       if (!problems.length) return null;

@@ -37,6 +37,8 @@ export function mount(ctx: WidgetContext<PersParams>) {
   const run: Run<PersParams, PersState> = new Run(ctx, {
     sides: SIDES,
     config: (side) => toRunConfig(ctx.values, side as Side),
+    // Only what the reducer reads: each client's update and message stay in the worker.
+    options: () => ({ events: ['round-metrics', 'client-personalized', 'personalized'] }),
     init: () => bySide(() => initialState()),
     reduce: (s, e, side) => ({ ...s, [side]: reduce(s[side as Side], e) }),
     onEvent: (e, side) => {

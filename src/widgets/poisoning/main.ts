@@ -63,8 +63,10 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
   const ruleOf = (r: AggregatorRule) => run.state.rules[r];
 
   const run: Run<PoisonParams, PoisonState> = new Run(ctx, {
-    // The map's plane of each round, computed in the worker (no weight vector comes to the page).
-    options: () => ({ planes: true }),
+    // The map's plane of each round, computed in the worker (no weight vector comes to the page),
+    // and only the events the reducer reads: every client's update and message would be some 550
+    // messages a second, each a task on the page (a phone drew 35 frames a second while training).
+    options: () => ({ planes: true, events: ['round-started', 'models-averaged', 'round-metrics'] }),
     init: () => initPoison(ctx.values),
     reduce: reducePoison,
     sequence: {

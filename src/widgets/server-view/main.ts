@@ -66,7 +66,8 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
   const run: Run<ServerViewParams, ViewState> = new Run(ctx, {
     unit: '에폭',
     config: () => toRunConfig(ctx.values),
-    options: () => ({ serverView: {} }),
+    // What the reducer reads (the per-batch smashed data and gradients stay in the worker).
+    options: () => ({ serverView: {}, events: ['round-metrics', 'server-view'] }),
     init: (): ViewState => ({ parameters: 0, accuracy: null, view: null }),
     reduce: reduceView,
     divergedHint: '다른 시드나 설정으로 다시 학습해 보세요.',

@@ -71,7 +71,8 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
   let seenDirty = true;
 
   const run: Run<ThreeWayParams, RaceState> = new Run(ctx, {
-    options: () => ({ serverView: { cuts: [ctx.values.cut] } }),
+    // What the reducer reads: split learning's per-batch messages stay in the worker.
+    options: () => ({ serverView: { cuts: [ctx.values.cut] }, events: ['round-started', 'client-trained', 'round-metrics', 'server-view'] }),
     init: initRace,
     reduce: reduceRace,
     sequence: inOrder((s) => toRunConfig(RACE[s.current], ctx.values)),
