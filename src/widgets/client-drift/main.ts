@@ -17,6 +17,7 @@ import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
 import { choiceLabel } from '../controls/params';
 import { pct } from '../renderers/format';
+import { dequeueDraw, enqueueDraw } from '../renderers/plot-image';
 import { ROUND_MS, params, type DriftParams } from './params';
 import { BOUNDARY_GRID, sideName, sideTitle, toRunConfig } from './config';
 import { SIDES, bySide, type Side } from '../fed-figures';
@@ -57,8 +58,10 @@ export function mount(ctx: WidgetContext<DriftParams>) {
    */
   const views = bySide((side) => {
     const el = (sel: string) => q(`[data-side="${side}"] ${sel}`)!;
+    const box = el(`[data-view="${side}"]`);
     return {
-      view: createOverlay(el(`[data-view="${side}"]`), { label: `${side === 'iid' ? 'IID' : '레이블 불균형'} 분할: 글로벌 모델의 결정 경계와 클라이언트들의 로컬 결정 경계` }),
+      box,
+      view: createOverlay(box, { label: `${side === 'iid' ? 'IID' : '레이블 불균형'} 분할: 글로벌 모델의 결정 경계와 클라이언트들의 로컬 결정 경계` }),
       stat: el('[data-side-stat]'),
       clients: el('[data-client-cards]'),
       cards: null as ClientCards | null,
@@ -75,6 +78,8 @@ export function mount(ctx: WidgetContext<DriftParams>) {
     onEvent: (e, side) => {
       if (e.type !== 'run-started') return;
       const st = views[side as Side];
+      // A side of the previous run's last round may still wait for its turn to be drawn.
+      dequeueDraw(st.box);
       const { points, extent } = e.data;
       if (points && extent) st.view.update({ extent, train: points, boundary: null, overlays: [] });
       st.cards?.destroy();
@@ -126,24 +131,33 @@ export function mount(ctx: WidgetContext<DriftParams>) {
     },
   });
 
+  /**
+   * Each side of a round is drawn in a task of its own, through the page's draw queue: a side is
+   * the global boundary and every client's boundary lines (a contour of each client's grid), and
+   * both sides in one task took 94 ms of main thread on the jank bench's phone profile, the
+   * longest task of the chapter. A round shown before its side was drawn replaces it in the queue,
+   * and the side's picture is aria-busy until then.
+   */
   function show(p: PairRound) {
-    for (const side of SIDES) {
-      const st = views[side];
-      const b = p[side];
-      const overlays = byClient(b)
-        .filter(([, c]) => c.boundary)
-        .map(([k, c]) => ({ key: String(k), ...lineOf(k), ...c.boundary! }));
-      st.view.update({ boundary: b.global, overlays });
-      const f = roundFigures(b);
-      st.stat.textContent = `글로벌 테스트 정확도 ${pct(f.accuracy)} · 로컬과 다른 영역 평균 ${pct(f.disagreement, 0)}`;
-      for (const [k, c] of b.clients) {
-        if (!c.boundary) continue;
-        const only = onlyClass(c.boundary);
-        st.cards?.update(k, { stat: only !== null ? `어디서나 클래스 ${only}로 예측` : `글로벌과 다른 영역 ${pct(b.disagreement.get(k) ?? NaN, 0)}` });
-      }
-      drawTitle(side);
-    }
+    for (const side of SIDES) enqueueDraw(views[side].box, () => showSide(side, p));
     drawCharts();
+  }
+
+  function showSide(side: Side, p: PairRound) {
+    const st = views[side];
+    const b = p[side];
+    const overlays = byClient(b)
+      .filter(([, c]) => c.boundary)
+      .map(([k, c]) => ({ key: String(k), ...lineOf(k), ...c.boundary! }));
+    st.view.update({ boundary: b.global, overlays });
+    const f = roundFigures(b);
+    st.stat.textContent = `글로벌 테스트 정확도 ${pct(f.accuracy)} · 로컬과 다른 영역 평균 ${pct(f.disagreement, 0)}`;
+    for (const [k, c] of b.clients) {
+      if (!c.boundary) continue;
+      const only = onlyClass(c.boundary);
+      st.cards?.update(k, { stat: only !== null ? `어디서나 클래스 ${only}로 예측` : `글로벌과 다른 영역 ${pct(b.disagreement.get(k) ?? NaN, 0)}` });
+    }
+    drawTitle(side);
   }
 
   function drawTitle(side: Side) {
@@ -182,6 +196,7 @@ export function mount(ctx: WidgetContext<DriftParams>) {
   return run.controller({
     destroy() {
       for (const side of SIDES) {
+        dequeueDraw(views[side].box);
         views[side].view.destroy();
         views[side].cards?.destroy();
       }
