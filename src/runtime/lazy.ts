@@ -42,26 +42,14 @@ export function yieldToMain(): Promise<void> {
 }
 
 /**
- * Imports `steps` one after another, each evaluated in a task of its own, then `last`. Evaluating
- * a module evaluates whatever it imports that has not run yet, all in one task; importing the
- * costly dependencies first, with a yield between, cuts that task into several shorter ones.
- */
-export async function importInSteps<T>(steps: readonly (() => Promise<unknown>)[], last: () => Promise<T>): Promise<T> {
-  for (const step of steps) {
-    await step();
-    await yieldToMain();
-  }
-  return last();
-}
-
-/**
  * Creates the page's first Intl.NumberFormat. The first one loads the browser's number-formatting
- * data: 67 ms on the phone profile of `npm run bench -- --only=jank`, about 17 ms on a desktop.
- * Observable Plot creates one when its module is evaluated, so that cost was part of a widget's
- * module evaluation, one task of 71 ms on the phone; the widget runtime pays it first, in a task
- * of its own (a later NumberFormat, in any locale, takes well under a millisecond).
+ * data: 67-96 ms on the phone profile of `npm run bench -- --only=jank`, about 17 ms on a desktop,
+ * in one task that cannot be cut (a later NumberFormat, in any locale, takes well under a
+ * millisecond). Observable Plot creates one when its module is evaluated, so a widget would pay it
+ * as the reader scrolls to it; the widget runtime pays it instead while the page loads, when the
+ * reader is not scrolling yet (widget.ts, on the first widget a page defines).
  */
-export async function warmNumberFormat(): Promise<void> {
+export function warmNumberFormat(): void {
   new Intl.NumberFormat('en-US').format(0);
 }
 

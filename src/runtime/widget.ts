@@ -19,7 +19,7 @@
  */
 import { UrlState, checkValue, formatReadout, formatValue, serialize, type ParamTable, type Values } from './url-state';
 import { lockFromSearch, lockProblems, parseLock, presetValues } from './presets';
-import { importInSteps, warmNumberFormat, watchProximity, yieldToMain } from './lazy';
+import { warmNumberFormat, watchProximity, yieldToMain } from './lazy';
 import { copyText } from './clipboard';
 
 /** What the runtime gives a mounted widget. */
@@ -70,9 +70,16 @@ export interface WidgetDefinition<T extends ParamTable> {
 
 type Field = HTMLInputElement | HTMLSelectElement;
 
+/** Whether this page has paid for its first Intl.NumberFormat (lazy.ts: `warmNumberFormat`). */
+let numbersReady = false;
+
 /** Registers the custom element (once; a second call with the same tag is ignored). */
 export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): void {
   if (typeof customElements === 'undefined' || customElements.get(def.tag)) return;
+  if (!numbersReady) {
+    numbersReady = true;
+    warmNumberFormat();
+  }
 
   class Widget extends HTMLElement {
     private state!: UrlState<T>;
@@ -126,7 +133,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
     }
 
     private fetchModule() {
-      return (this.loading ??= importInSteps([warmNumberFormat], def.load));
+      return (this.loading ??= def.load());
     }
 
     private async mountNow() {
