@@ -26,6 +26,8 @@ import { copyText } from './clipboard';
 export interface WidgetContext<T extends ParamTable> {
   /** The widget's element (controls, views and status regions are inside). */
   root: HTMLElement;
+  /** The first element inside the widget that matches `selector` (null when there is none). */
+  q<E extends Element = HTMLElement>(selector: string): E | null;
   namespace: string;
   table: T;
   /** Current validated values. */
@@ -155,6 +157,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
       const self = this;
       return {
         root: this,
+        q: <E extends Element>(selector: string) => this.querySelector<E>(selector),
         namespace: def.namespace,
         table: def.params,
         get values() {

@@ -27,8 +27,7 @@ type Finished = { accuracy: number[]; epsilon: number | null };
 const three = (x: number) => Number(x.toPrecision(3));
 
 export function mount(ctx: WidgetContext<DpParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const sweepStatus = q('[data-sweep-status]')!;
   const sigmaLine = q('[data-sigma]')!;
 

@@ -34,8 +34,7 @@ const PHASES: Exclude<Phase, 'idle'>[] = ['broadcast', 'train', 'upload', 'aggre
 const stragglersOf = (r: RoundRecord) => [...r.clients.entries()].filter(([, c]) => c.epochs !== undefined);
 
 export function mount(ctx: WidgetContext<FedParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const view = (name: string) => q(`[data-view="${name}"]`)!;
   const globalView = view('global');
   const globalNote = q('[data-global-note]')!;

@@ -29,8 +29,7 @@ const COLORS = ['#1d2127', '#e69f00', '#56b4e9', '#009e73', '#0072b2', '#d55e00'
 export type VersusInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 export function mount(ctx: WidgetContext<VersusParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { q } = ctx;
   const now = q('[data-now]')!;
   const verdict = q('[data-verdict]')!;
   const hereTitle = q('[data-here-title]')!;

@@ -17,8 +17,7 @@ import { textElement } from '../renderers/outputs';
 export type SecAggInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 export function mount(ctx: WidgetContext<SecAggParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const graph = createGraph(q('[data-view="graph"]')!, { label: '클라이언트 쌍마다 하나씩 공유한 마스크: 회색은 상쇄, 빨강은 남음, 초록 점선은 복구됨' });
   const sumChart = createSum(q('[data-view="sum"]')!, { label: '좌표별 실제 합과 서버가 얻은 합' });
   const views = { graph, sum: sumChart };

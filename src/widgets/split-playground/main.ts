@@ -25,8 +25,7 @@ import { initSplit, reduceSplit, type SplitState } from './state';
 const SERIES = [...TRAIN_TEST, { key: 'prev', label: '이전', color: '#8a8f98', dashed: true }];
 
 export function mount(ctx: WidgetContext<SplitParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { q } = ctx;
   const netStatus = q('[data-net-status]')!;
   const bytesNote = q('[data-bytes-note]')!;
   const sampleNote = q('[data-sample-note]')!;

@@ -40,8 +40,7 @@ function markAt(g: Element | null): { x: number; y: number } | null {
 }
 
 export function mount(ctx: WidgetContext<AvgParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const mapView = q('[data-view="map"]')!;
   const mathView = q('[data-view="math"]')!;
   const mapNote = q('[data-map-note]')!;
