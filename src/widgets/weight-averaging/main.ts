@@ -14,7 +14,7 @@ import { runSentence } from '../kit/status';
 import { byClient, initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../controls/params';
 import { pct, subscript } from '../renderers/format';
-import { dataTable, swatch } from '../renderers/data-table';
+import { dataTable, span, swatch } from '../renderers/data-table';
 import { textElement } from '../renderers/outputs';
 import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { PHASE_MS, params, type AvgParams } from './params';
@@ -151,12 +151,6 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     const weighted = run.config()?.weighting !== 'uniform';
     const total = list.reduce((s, l) => s + l.n, 0);
     const coefficientSum = rec.coefficients.reduce((a, b) => a + b, 0);
-    /** A client's row head: its colour on the map, then its number. */
-    const clientHead = (k: number) => {
-      const head = document.createDocumentFragment();
-      head.append(swatch('fw__swatch', clientColor(k)), `${k + 1}`);
-      return head;
-    };
     const table = dataTable({
       caption: `라운드 ${rec.round}: 매개변수 ${SHOWN.length}개와 가중치(${weighted ? 'n_k / m_t' : '1 / m'})`,
       captionClass: '',
@@ -165,7 +159,8 @@ export function mount(ctx: WidgetContext<AvgParams>) {
       rows: [
         { head: `출발점 w${subscript(rec.round - 1)}`, className: 'fw__row-prev', cells: ['', '', ...SHOWN.map((s) => fmt(rec.before![s.index]))] },
         ...list.map((l) => ({
-          head: clientHead(l.k),
+          // A client's row head: its colour on the map, then its number.
+          head: span('', swatch('fw__swatch', clientColor(l.k)), `${l.k + 1}`),
           cells: [String(l.n), l.c.toFixed(3), ...SHOWN.map((s) => fmt(l.weights[s.index]))],
         })),
       ],
