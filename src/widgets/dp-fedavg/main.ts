@@ -10,7 +10,7 @@ import { validateConfig } from '~/engine/config';
 import { create as createUpdates } from './updates-view';
 import { createCurves, createEpsilon, createNoise, type AccuracyData } from './accuracy-charts';
 import { DELTA, NOISE_GRID, PACE_MS, params, type DpParams } from './params';
-import { sigmaOf, sigmaText, toRunConfig } from './config';
+import { sigmaOf, sigmaText, three, toRunConfig } from './config';
 import { initDp, reduceDp, type DpState } from './state';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
@@ -22,9 +22,6 @@ export type DpInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 /** A finished run's test accuracy per round, and its final ε (engine's accountant; null: no guarantee). */
 type Finished = { accuracy: number[]; epsilon: number | null };
-
-/** Three significant digits, as the page writes σ and qK (the clients expected per round; Poisson sampling varies the actual number). */
-const three = (x: number) => Number(x.toPrecision(3));
 
 export function mount(ctx: WidgetContext<DpParams>) {
   const { root, q } = ctx;
