@@ -202,7 +202,6 @@ export function mount(ctx: WidgetContext<VersusParams>) {
   }
 
   function verdictText(): string {
-    const v = ctx.values;
     const m = measured(st());
     const p = paperRounds();
     const { agree, pairs } = orderAgreement(m, p);
@@ -213,7 +212,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     const parts = [`두 설정씩 짝지어 비교하면 ${pairs}쌍 가운데 ${agree}쌍의 순서가 논문과 같습니다.`];
     if (sp !== null) parts.push(`가장 많이 로컬 계산을 하는 E=20, B=10은 FedSGD보다 ${sp.toFixed(1)}배 빨랐습니다(논문 ${paperSp.toFixed(1)}배).`);
     else if (base === null) parts.push(`FedSGD는 ${MAX_ROUNDS}라운드 안에 목표에 닿지 못했습니다.`);
-    if (v.partition === 'shards') {
+    if (ctx.values.partition === 'shards') {
       const r = speedup(base, m[1]);
       parts.push(
         r === null

@@ -13,7 +13,7 @@ import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
 import { byClient, initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../controls/params';
-import { pct, subscript } from '../renderers/format';
+import { pct, signed, subscript } from '../renderers/format';
 import { dataTable, span, swatch } from '../renderers/data-table';
 import { textElement } from '../renderers/outputs';
 import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
@@ -23,8 +23,7 @@ import { fitPca, project, type Projection } from '~/engine/pca';
 
 const PHASES = ['local', 'average'] as const;
 
-/** Signed numbers with a real minus sign and fixed digits. */
-const fmt = (x: number, digits = 3) => (x < 0 ? '−' : '') + Math.abs(x).toFixed(digits);
+const fmt = (x: number) => signed(x, 3);
 
 /** A round's local models (clients that sent weights), by client, with their aggregation coefficients. */
 function locals(r: RoundRecord) {
@@ -176,7 +175,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
 
     const formulas = mathOf(rec, averaged).map((m, i) => {
       const sum = m.terms.map((t) => `${t.c.toFixed(3)}×(${fmt(t.w)})`).join(' + ');
-      const p = textElement('p', `${m.name}: ${sum} = ${m.result === null ? '?' : fmt(m.result, 4)}`, 'fw__formula');
+      const p = textElement('p', `${m.name}: ${sum} = ${m.result === null ? '?' : signed(m.result, 4)}`, 'fw__formula');
       p.title = SHOWN[i].what;
       return p;
     });
