@@ -58,7 +58,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
     },
     init: initDp,
     reduce: reduceDp,
-    onReset: showSigma,
+    onReset: () => (sigmaLine.textContent = sigmaText(ctx.values)),
     onEvent: (e) => {
       if (e.type === 'run-started' || e.type === 'round-metrics') drawCurves();
       else if (e.type === 'models-averaged' && run.state.server) {
@@ -108,10 +108,6 @@ export function mount(ctx: WidgetContext<DpParams>) {
       views,
     },
   });
-
-  function showSigma() {
-    sigmaLine.textContent = sigmaText(ctx.values);
-  }
 
   /** The finished runs of the current settings other than z, by z (ascending). */
   const cached = () => NOISE_GRID.filter((z) => cache.has(keyOf(z))).map((z) => ({ z, ...cache.get(keyOf(z))! }));
