@@ -137,13 +137,9 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     if (!showPrev) return;
     const n = Math.min(rows.length, prev.length);
     const gap = Math.max(0, ...rows.slice(0, n).map((r, i) => Math.abs(r.testAccuracy - prev[i].testAccuracy)));
-    compareNote.textContent =
-      `회색 점선: 이전 실행(${difference(runSettings, previous!.settings)})의 테스트 곡선.` +
-      (n === 0
-        ? ''
-        : gap === 0
-          ? ` 지금까지 ${n}개 에폭 모두에서 두 실행의 테스트 정확도가 같습니다.`
-          : ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.`);
+    const same = ` 지금까지 ${n}개 에폭 모두에서 두 실행의 테스트 정확도가 같습니다.`;
+    const apart = ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.`;
+    compareNote.textContent = `회색 점선: 이전 실행(${difference(runSettings, previous!.settings)})의 테스트 곡선.${n === 0 ? '' : gap === 0 ? same : apart}`;
   }
 
   function summary(): string {
