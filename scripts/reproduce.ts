@@ -36,6 +36,7 @@ import { clientsPerRound, DEFAULT_DIVERGE_FACTOR, run, validateConfig } from '..
 import { monotone, roundsToTarget } from '../src/engine/metrics';
 import { initNodeBackend, nodeDataSource } from '../src/engine/node';
 import {
+  CHANCE,
   defaultLr,
   reproductionConfig,
   settingId,
@@ -258,9 +259,6 @@ export interface RunOutcome {
  * learning rate, trained at the same time, reached the target sooner).
  */
 export type RunCurve = (lr: number, cap: number, limit?: () => number) => Promise<RunOutcome>;
-
-/** Accuracy before the first round: chance for ten classes (interpolation starts there). */
-export const CHANCE = 0.1;
 
 /** a is a better learning rate than b: reaches the target sooner, or (neither does) gets higher. */
 function better(a: ReproCandidate, b: ReproCandidate): boolean {

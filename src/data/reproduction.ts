@@ -329,6 +329,9 @@ export function defaultLr(algorithm: 'fedsgd' | 'fedavg', batchSize: number | 'a
   return batchSize >= 50 ? 0.2 : 0.1;
 }
 
+/** Accuracy before the first round: chance for ten classes (a curve's interpolation to the target starts there). */
+export const CHANCE = 0.1;
+
 /** 4 significant digits: learning rates stay readable (0.5 / 2 = 0.25, 0.1 × 0.25 = 0.025). */
 export const tidyLr = (x: number): number => Number(x.toPrecision(4));
 

@@ -58,8 +58,8 @@ export type ParamTable = Record<string, ParamSpec>;
  * setting is and the panel says where it goes, with what help, and when it is shown.
  */
 export interface SettingsPanel<K extends string = string> {
-  /** The panel's Korean heading (e.g. 실험 설정). */
-  title: string;
+  /** The panel's Korean heading; most panels' is 실험 설정, the default. */
+  title?: string;
   /** The groups that fold away on a phone, in reading order. */
   groups: readonly SettingsGroup<K>[];
   /** Settings after the groups, outside any group (e.g. a switch that compares two runs). */

@@ -17,7 +17,7 @@
  * it), buttons by `data-action="<name>"`. The runtime handles `share`, `defaults` and `reseed`;
  * every other action goes to the controller.
  */
-import { UrlState, checkValue, formatReadout, formatValue, serialize, type ParamTable, type Values } from './url-state';
+import { UrlState, checkValue, formatReadout, formatValue, serialize, showWhenHolds, type ParamTable, type Values } from './url-state';
 import { lockFromSearch, lockProblems, parseLock, presetValues } from './presets';
 import { warmNumberFormat, watchProximity, yieldToMain } from './lazy';
 import { copyText } from './clipboard';
@@ -26,6 +26,8 @@ import { copyText } from './clipboard';
 export interface WidgetContext<T extends ParamTable> {
   /** The widget's element (controls, views and status regions are inside). */
   root: HTMLElement;
+  /** The first element inside the widget that matches `selector` (null when there is none). */
+  q<E extends Element = HTMLElement>(selector: string): E | null;
   namespace: string;
   table: T;
   /** Current validated values. */
@@ -104,6 +106,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
       this.state = new UrlState(def.namespace, def.params);
       this.dataset.ns = def.namespace;
       for (const key of Object.keys(def.params)) this.showValue(key);
+      this.showDependents();
       for (const n of this.state.notices) this.notify(n.message);
       this.applyLock();
       const signal = this.abort.signal;
@@ -161,6 +164,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
       const self = this;
       return {
         root: this,
+        q: <E extends Element>(selector: string) => this.querySelector<E>(selector),
         namespace: def.namespace,
         table: def.params,
         get values() {
@@ -199,6 +203,16 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
         if (f instanceof HTMLInputElement && f.type === 'range') f.setAttribute('aria-valuetext', text);
       }
       for (const out of this.querySelectorAll<HTMLElement>(`[data-readout="${CSS.escape(key)}"]`)) out.textContent = text;
+    }
+
+    /**
+     * Shows a setting that only matters for some others (α only for the Dirichlet and quantity
+     * splits, μ only for FedProx) only while its panel's show-when rule holds: controls/Setting.astro
+     * wraps it in `data-show-when="key=v1|v2"`, hidden when the defaults do not meet the rule.
+     */
+    private showDependents() {
+      const valueOf = (key: string) => (key in def.params ? formatValue(def.params[key], (this.state.values as Record<string, unknown>)[key]) : null);
+      for (const el of this.querySelectorAll<HTMLElement>('[data-show-when]')) el.hidden = !showWhenHolds(el.dataset.showWhen ?? '', valueOf);
     }
 
     /** Reads a control's value as the table's type. */
@@ -350,6 +364,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
     }
 
     private changed(keys: (keyof T & string)[]) {
+      this.showDependents();
       if (this.querySelector<HTMLElement>('[data-embed-panel]')?.hidden === false) this.fillEmbed();
       this.controller?.update(this.state.values, keys);
     }

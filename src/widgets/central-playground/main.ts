@@ -22,8 +22,7 @@ import { BOUNDARY_GRID, toRunConfig } from './config';
 export type CentralInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 export function mount(ctx: WidgetContext<CentralParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const boundary = createBoundary(q('[data-view="boundary"]')!, { label: '데이터 점과 모델의 결정 경계' });
   const charts = createEpochCharts(q('[data-view="loss"]')!, q('[data-view="accuracy"]')!);
   const dataflow = createDataflow(q('[data-view="dataflow"]')!, { label: '클라이언트의 원본 데이터가 중앙 서버로 모이는 모습' });

@@ -45,7 +45,6 @@ export type CentralValues = Values<CentralParams>;
 
 /** The settings panel: groups in reading order, then the switch for the test set. */
 export const panel: PanelOf<CentralParams> = {
-  title: '실험 설정',
   groups: [
     { title: '데이터', settings: ['data', 'noise', 'clients', 'seed'] },
     { title: '모델', settings: ['layers', 'units', 'act'] },

@@ -1,10 +1,8 @@
 /**
  * Loaded with the page (a few kB): binds the controls to the URL and waits. The renderers and
- * the two training workers come with ./main, when the widget nears the viewport. μ is shown only
- * when a side uses FedProx (see ../renderers/dependents.ts).
+ * the two training workers come with ./main, when the widget nears the viewport.
  */
 import { defineWidget } from '~/runtime/widget';
-import { watchDependents } from '../renderers/dependents';
 import { params } from './params';
 
 defineWidget({
@@ -13,4 +11,3 @@ defineWidget({
   params,
   load: () => import('./main'),
 });
-watchDependents('client-drift');

@@ -32,8 +32,7 @@ const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4', '1 2', '12 4', '6 2 1 2'];
 const lineOf = (k: number) => ({ color: clientColor(k), dash: DASHES[k % DASHES.length] });
 
 export function mount(ctx: WidgetContext<DriftParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const series = [
     { key: 'iid', label: 'IID', color: '#0072b2' },
     { key: 'skew', label: '레이블 불균형', color: '#d55e00', dashed: true },

@@ -37,7 +37,6 @@ export type DriftValues = Values<DriftParams>;
 
 /** The settings panel; μ is shown only when a side uses FedProx. */
 export const panel: PanelOf<DriftParams> = {
-  title: '실험 설정',
   groups: [
     { title: '치우침과 로컬 학습', settings: ['compare', 'alpha', 'epochs', 'mu'] },
     { title: '데이터와 학습', settings: ['data', 'clients', 'lr', 'rounds', 'seed'] },

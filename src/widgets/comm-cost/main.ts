@@ -24,8 +24,7 @@ const styleOf = (m: CommMethod) => ({ key: m, label: METHOD_LABELS[m], color: ME
 export type CommInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 export function mount(ctx: WidgetContext<CommParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const headline = q('[data-crossover]')!;
   const formulaTable = q('[data-view="formula-table"]')!;
   const measuredTable = q('[data-view="measured-table"]')!;

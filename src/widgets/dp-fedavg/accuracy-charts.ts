@@ -9,8 +9,6 @@
  * - `createNoise`: the privacy–utility curve: final test accuracy against the final ε of each z
  *   trained (log-scaled ε, each point labelled "z = …", the current z ringed); z = 0 has no
  *   guarantee (ε = ∞) and is drawn as a dashed reference line instead.
- *
- * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
 import type { ChartRenderer } from '../renderers/plot-image';

@@ -38,12 +38,14 @@ export function sigmaOf(v: DpValues): number {
   return dpNoiseStd(v.noise, v.clip, v.fraction, v.clients);
 }
 
+/** Three significant digits, as the page writes σ and qK (the clients expected per round; Poisson sampling varies the actual number). */
+export const three = (x: number) => Number(x.toPrecision(3));
+
 /**
  * The line under the noise slider, σ with its figures: main.ts writes it at every change, and
  * DpFedAvg.astro for the default settings, so that the line has its two lines of text before the
  * widget mounts (the formula alone was one line, and the settings column grew by 38 px at mount).
  */
 export function sigmaText(v: DpValues): string {
-  const three = (x: number) => Number(x.toPrecision(3));
   return `라운드마다 평균 qK = ${three(v.fraction * v.clients)}명 참여, 노이즈 표준편차 σ = z·S/(qK) = ${three(sigmaOf(v))}`;
 }

@@ -10,7 +10,7 @@ import { validateConfig } from '~/engine/config';
 import { create as createUpdates } from './updates-view';
 import { createCurves, createEpsilon, createNoise, type AccuracyData } from './accuracy-charts';
 import { DELTA, NOISE_GRID, PACE_MS, params, type DpParams } from './params';
-import { sigmaOf, sigmaText, toRunConfig } from './config';
+import { sigmaOf, sigmaText, three, toRunConfig } from './config';
 import { initDp, reduceDp, type DpState } from './state';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
@@ -23,12 +23,8 @@ export type DpInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 /** A finished run's test accuracy per round, and its final ε (engine's accountant; null: no guarantee). */
 type Finished = { accuracy: number[]; epsilon: number | null };
 
-/** Three significant digits, as the page writes σ and qK (the clients expected per round; Poisson sampling varies the actual number). */
-const three = (x: number) => Number(x.toPrecision(3));
-
 export function mount(ctx: WidgetContext<DpParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const sweepStatus = q('[data-sweep-status]')!;
   const sigmaLine = q('[data-sigma]')!;
 
@@ -62,7 +58,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
     },
     init: initDp,
     reduce: reduceDp,
-    onReset: showSigma,
+    onReset: () => (sigmaLine.textContent = sigmaText(ctx.values)),
     onEvent: (e) => {
       if (e.type === 'run-started' || e.type === 'round-metrics') drawCurves();
       else if (e.type === 'models-averaged' && run.state.server) {
@@ -112,10 +108,6 @@ export function mount(ctx: WidgetContext<DpParams>) {
       views,
     },
   });
-
-  function showSigma() {
-    sigmaLine.textContent = sigmaText(ctx.values);
-  }
 
   /** The finished runs of the current settings other than z, by z (ascending). */
   const cached = () => NOISE_GRID.filter((z) => cache.has(keyOf(z))).map((z) => ({ z, ...cache.get(keyOf(z))! }));

@@ -37,7 +37,6 @@ export type DpValues = Values<DpParams>;
 
 /** The settings panel; the slot `sigma` is the live formula for σ under the noise slider. */
 export const panel: PanelOf<DpParams> = {
-  title: '실험 설정',
   groups: [
     { title: '차분 프라이버시', settings: ['clip', 'noise', { slot: 'sigma' }] },
     { title: '연합 학습', settings: ['clients', 'fraction', 'epochs', 'lr', 'rounds'] },

@@ -11,7 +11,6 @@
  *
  * Colours are attributes, the light palette an exported SVG carries; on the page the classes
  * (renderers/privacy.css, dp-fedavg.css) repaint them in the reader's theme.
- * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import { wasClipped, type ClientArrow, type ServerStep } from '~/engine/privacy/dp-round';
 import { picture, pictureSvg, put, type Picture } from '../renderers/picture';

@@ -3,7 +3,6 @@
  * Plot, d3 and the training worker come with ./main, fetched when the widget nears the viewport.
  */
 import { defineWidget } from '~/runtime/widget';
-import { watchDependents } from '../renderers/dependents';
 import { params } from './params';
 
 defineWidget({
@@ -12,4 +11,3 @@ defineWidget({
   params,
   load: () => import('./main'),
 });
-watchDependents('fed-playground');

@@ -22,7 +22,7 @@ import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
-import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type RoundRecord, type RoundsState } from '~/engine/rounds';
+import { initRounds, reduceRounds, clientSpread, cumulativeBytes, type ClientResult, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../controls/params';
 import { count, formatBytes, num, pct } from '../renderers/format';
 import { PHASE_MS, params, type FedParams } from './params';
@@ -34,8 +34,7 @@ const PHASES: Exclude<Phase, 'idle'>[] = ['broadcast', 'train', 'upload', 'aggre
 const stragglersOf = (r: RoundRecord) => [...r.clients.entries()].filter(([, c]) => c.epochs !== undefined);
 
 export function mount(ctx: WidgetContext<FedParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const view = (name: string) => q(`[data-view="${name}"]`)!;
   const globalView = view('global');
   const globalNote = q('[data-global-note]')!;
@@ -221,27 +220,20 @@ export function mount(ctx: WidgetContext<FedParams>) {
     const sel = new Set(rec.selected);
     const gone = new Set(phase >= 1 ? rec.dropped : []);
     const fedsgd = run.config()?.algorithm === 'fedsgd';
+    /** What client k's card says: `r` is its result once trained, `last` its latest local accuracy. */
+    const statOf = (k: number, r: ClientResult | undefined, last: number | undefined): string => {
+      if (gone.has(k)) return '이탈: 모델만 받고 응답 없음';
+      if (!sel.has(k)) return last !== undefined ? `쉼 · 지난 로컬 ${pct(last, 0)}` : '이번 라운드 쉼';
+      if (r) return `${fedsgd ? 'w_t 정확도' : '로컬 정확도'} ${pct(r.accuracy, 0)}` + (r.epochs !== undefined ? ` · ${r.epochs}에폭만` : '');
+      return phase === 0 ? '모델 받는 중' : fedsgd ? '기울기 계산 중' : '로컬 학습 중';
+    };
     for (let k = 0; k < (run.state.data?.histograms.length ?? 0); k++) {
       const r = sel.has(k) && !gone.has(k) && phase >= 2 ? rec.clients.get(k) : undefined;
       // The local model is drawn once a round (upload and aggregate show the same one).
       const fresh = r && drawn[k]?.round !== rec.round;
       if (fresh) drawn[k] = { round: rec.round, accuracy: r.accuracy };
-      const last = drawn[k]?.accuracy;
-      const stat = gone.has(k)
-        ? '이탈: 모델만 받고 응답 없음'
-        : !sel.has(k)
-          ? last !== undefined
-            ? `쉼 · 지난 로컬 ${pct(last, 0)}`
-            : '이번 라운드 쉼'
-          : r
-            ? `${fedsgd ? 'w_t 정확도' : '로컬 정확도'} ${pct(r.accuracy, 0)}` + (r.epochs !== undefined ? ` · ${r.epochs}에폭만` : '')
-            : phase === 0
-              ? '모델 받는 중'
-              : fedsgd
-                ? '기울기 계산 중'
-                : '로컬 학습 중';
       const role = gone.has(k) ? 'dropped' : sel.has(k) ? 'selected' : 'idle';
-      cards?.update(k, { role, stat, ...(fresh ? { boundary: r.boundary, accuracy: r.accuracy } : {}) });
+      cards?.update(k, { role, stat: statOf(k, r, drawn[k]?.accuracy), ...(fresh ? { boundary: r.boundary, accuracy: r.accuracy } : {}) });
     }
   }
 

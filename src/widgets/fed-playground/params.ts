@@ -82,7 +82,6 @@ const LOCAL_EPOCHS = 'algo=fedavg|fedprox|scaffold|fedavgm|fedadam|fedyogi|fedad
 
 /** The settings panel: groups in reading order, help lines, and knobs shown only when they act. */
 export const panel: PanelOf<FedParams> = {
-  title: '실험 설정',
   groups: [
     { title: '데이터와 클라이언트', settings: ['data', 'clients', 'partition', 'alpha', 'shards', 'seed'] },
     { title: '연합 학습', settings: ['algo', 'mu', 'slr', 'momentum', 'alr', 'fraction', 'weighting', 'rounds'] },

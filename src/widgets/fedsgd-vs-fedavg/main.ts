@@ -29,8 +29,7 @@ const COLORS = ['#1d2127', '#e69f00', '#56b4e9', '#009e73', '#0072b2', '#d55e00'
 export type VersusInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 export function mount(ctx: WidgetContext<VersusParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { q } = ctx;
   const now = q('[data-now]')!;
   const verdict = q('[data-verdict]')!;
   const hereTitle = q('[data-here-title]')!;
@@ -203,7 +202,6 @@ export function mount(ctx: WidgetContext<VersusParams>) {
   }
 
   function verdictText(): string {
-    const v = ctx.values;
     const m = measured(st());
     const p = paperRounds();
     const { agree, pairs } = orderAgreement(m, p);
@@ -214,7 +212,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     const parts = [`두 설정씩 짝지어 비교하면 ${pairs}쌍 가운데 ${agree}쌍의 순서가 논문과 같습니다.`];
     if (sp !== null) parts.push(`가장 많이 로컬 계산을 하는 E=20, B=10은 FedSGD보다 ${sp.toFixed(1)}배 빨랐습니다(논문 ${paperSp.toFixed(1)}배).`);
     else if (base === null) parts.push(`FedSGD는 ${MAX_ROUNDS}라운드 안에 목표에 닿지 못했습니다.`);
-    if (v.partition === 'shards') {
+    if (ctx.values.partition === 'shards') {
       const r = speedup(base, m[1]);
       parts.push(
         r === null

@@ -34,6 +34,5 @@ export type VersusValues = Values<VersusParams>;
 
 /** The settings panel; the widget adds the conditions it keeps fixed after the group. */
 export const panel: PanelOf<VersusParams> = {
-  title: '실험 설정',
   groups: [{ title: '비교 조건', settings: ['partition', 'target', 'seed'] }],
 };

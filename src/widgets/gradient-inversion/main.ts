@@ -40,8 +40,7 @@ export interface InversionInspection extends Omit<RunInspection, 'status' | 'con
 const db = (p: number) => `${p.toFixed(1)} dB`;
 
 export function mount(ctx: WidgetContext<InversionParams>): WidgetController<InversionParams> & { inspect(): InversionInspection } {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const pairsBox = q('[data-view="pairs"]')!;
   // The page's empty pair (the default attack has one image): shown again while no attack has
   // started, so the view keeps its height instead of emptying.

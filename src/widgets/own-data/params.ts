@@ -43,7 +43,6 @@ export type OwnDataValues = Values<OwnDataParams>;
  * not on the table: the widget gives them as the slots `file`, `label` and `group`.
  */
 export const panel: PanelOf<OwnDataParams> = {
-  title: '실험 설정',
   groups: [
     { title: '데이터', settings: [{ slot: 'file' }, 'data', { slot: 'label' }] },
     { title: '클라이언트', settings: ['partition', { slot: 'group' }, 'clients', 'alpha'] },

@@ -23,7 +23,6 @@ export type PersValues = Values<PersParams>;
 
 /** The settings panel: the skew and the fine-tuning, then the federated run itself. */
 export const panel: PanelOf<PersParams> = {
-  title: '실험 설정',
   groups: [
     { title: '치우침과 개인화', settings: ['alpha', 'personalize'] },
     { title: '연합 학습 (FedAvg, digits)', settings: ['clients', 'rounds', 'epochs', 'lr', 'seed'] },

@@ -54,7 +54,6 @@ export type PoisonValues = Values<PoisonParams>;
 
 /** The settings panel (the map's own choices, `focus` and `round`, sit under the map). */
 export const panel: PanelOf<PoisonParams> = {
-  title: '실험 설정',
   groups: [
     { title: '공격', settings: ['attack', 'malicious', 'scale'] },
     { title: '서버의 방어', settings: ['trim', 'secure'] },

@@ -3,8 +3,6 @@
  * root-mean-square error as a line, the theoretical standard deviation dashed, and a rule at the
  * reader's current ε. The y axis is logarithmic: the error spans two orders of magnitude between
  * ε = 0.1 and ε = 5.
- *
- * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
 import type { RrErrorPoint } from '~/engine/privacy/randomized-response';

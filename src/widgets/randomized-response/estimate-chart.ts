@@ -2,8 +2,6 @@
  * Three estimates of one rate on a common percentage axis (Observable Plot): the true rate, the
  * naive "yes" share, and the unbiased estimate with its confidence interval. Labels sit beside
  * the marks (no colour-only legend).
- *
- * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
 import type { RrEstimate } from '~/engine/privacy/randomized-response';

@@ -33,8 +33,7 @@ function describeEpsilon(eps: number): string {
 }
 
 export function mount(ctx: WidgetContext<RrParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const out = outputs(root);
 
   const grid = createGrid(q('[data-view="people"]')!, { label: '응답자 한 사람이 네모 하나: 색은 응답, 점은 실제 "예", 파란 테두리는 동전이 정한 답' });

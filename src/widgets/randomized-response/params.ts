@@ -32,7 +32,6 @@ export type RrValues = Values<RrParams>;
 
 /** The settings panel; f and π belong to one form of the mechanism each. */
 export const panel: PanelOf<RrParams> = {
-  title: '실험 설정',
   groups: [
     { title: '설문', settings: ['n', 'rate', 'seed'] },
     { title: '무작위 응답', settings: ['form', 'f', 'pi'] },

@@ -2,8 +2,6 @@
  * The respondents as a grid of squares (d3, SVG): fill = the answer given; with `reveal`, a dot
  * for people whose true answer is "yes" and a blue frame where the coin (or a lie) decided the
  * answer. Colours are written as attributes, not CSS, so an exported SVG looks the same.
- *
- * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import { RrPath, type RrSurvey } from '~/engine/privacy/randomized-response';
 import { picture, pictureSvg, type Picture } from '../renderers/picture';

@@ -3,7 +3,6 @@
  * renderers come with ./main when the widget nears the viewport.
  */
 import { defineWidget } from '~/runtime/widget';
-import { watchDependents } from '../renderers/dependents';
 import { params } from './params';
 
 defineWidget({
@@ -12,4 +11,3 @@ defineWidget({
   params,
   load: () => import('./main'),
 });
-watchDependents('rappor-widget');

@@ -2,8 +2,6 @@
  * Decoded frequencies against the truth (Observable Plot): per candidate value a grey bar for
  * the true number of holders and a dot with a 95% interval for the estimate; a filled dot means
  * the value passed the paper's significance test, a hollow one that it did not.
- *
- * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
 import type { ScoredEstimate } from '~/engine/privacy/rappor';

@@ -44,8 +44,7 @@ const frequencyRow = ({ value, truth, estimate, stdError, detected }: ScoredEsti
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
 
 export function mount(ctx: WidgetContext<RapporParamsTable>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const out = outputs(root);
   /** The alert box: the training widgets' own (kit/status.ts). */
   const { alert: showAlert } = statusView(root);

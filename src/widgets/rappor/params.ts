@@ -63,7 +63,6 @@ export type RapporValues = Values<RapporParamsTable>;
 
 /** The settings panel; basic RAPPOR fixes k, h and m, so their controls show only for the Bloom filter. */
 export const panel: PanelOf<RapporParamsTable> = {
-  title: '실험 설정',
   groups: [
     { title: '값을 비트로', settings: ['encoding', 'k', 'h', 'm'] },
     { title: '무작위 응답', settings: ['f', 'p', 'q'] },

@@ -4,8 +4,6 @@
  * S, and the share of 1s over the reports so far. Colours are attributes, the light palette an
  * exported SVG carries; on the page the classes (renderers/privacy.css, rappor.css) repaint them in
  * the reader's theme.
- *
- * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import type { RapporReport } from '~/engine/privacy/rappor';
 import { picture, pictureSvg, put, type Picture } from '../renderers/picture';

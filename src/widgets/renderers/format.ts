@@ -26,6 +26,8 @@ export function formatRatio(x: number): string {
 
 export const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '—');
 export const num = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+/** A signed figure with a real minus sign (−0.125), for numbers written out in a formula or table. */
+export const signed = (x: number, digits: number) => (x < 0 ? '−' : '') + Math.abs(x).toFixed(digits);
 /** A count of people, reports or values, rounded, with Korean digit grouping: 30,000. */
 export const count = (x: number) => Math.round(x).toLocaleString('ko-KR');
 

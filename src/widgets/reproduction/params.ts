@@ -41,7 +41,6 @@ export type ReproValues = Values<ReproParams>;
 
 /** The live reproduction's settings panel (the chart's `curve` choice sits above the chart). */
 export const panel: PanelOf<ReproParams> = {
-  title: '실험 설정',
   groups: [
     { title: '데이터와 클라이언트', settings: ['partition', 'clients', 'seed'] },
     { title: 'FedSGD와 겨룰 FedAvg 설정', settings: ['e1b10', 'e1b50', 'e5ball', 'e5b10'] },

@@ -5,12 +5,10 @@
  */
 import type { EngineEvent, RunConfig } from '~/engine/types';
 import { roundsToTarget } from '~/engine/metrics';
+import { CHANCE } from '~/data/reproduction';
 import { putCurrent, type Sequence } from '~/engine/sequence';
 import { race, toRunConfig, type ChosenLrs, type RaceEntry } from './config';
 import type { ReproValues } from './params';
-
-/** Accuracy before round 1: chance for ten classes (as in the Node reproduction). */
-export const CHANCE = 0.1;
 
 export interface ReproRecord {
   entry: RaceEntry;

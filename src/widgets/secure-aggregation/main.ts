@@ -4,7 +4,6 @@
  * sum and the recovery are computed there; this module lays the results out.
  */
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
-import type { SecAggResult, SecAggRound } from '~/engine/privacy/secure-aggregation';
 import { create as createGraph } from './pair-graph';
 import { create as createSum } from './sum-chart';
 import { MODULUS, SCALE, type SecAggParams } from './params';
@@ -17,8 +16,7 @@ import { textElement } from '../renderers/outputs';
 export type SecAggInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 export function mount(ctx: WidgetContext<SecAggParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const graph = createGraph(q('[data-view="graph"]')!, { label: '클라이언트 쌍마다 하나씩 공유한 마스크: 회색은 상쇄, 빨강은 남음, 초록 점선은 복구됨' });
   const sumChart = createSum(q('[data-view="sum"]')!, { label: '좌표별 실제 합과 서버가 얻은 합' });
   const views = { graph, sum: sumChart };
@@ -29,13 +27,11 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   const focusTitle = q('[data-focus-title]')!;
   const verdict = q('[data-verdict]')!;
 
-  let round: SecAggRound;
-  let result: SecAggResult;
-  /** Does the server end with the right sum? (What it ends with: recovered sum, else the naive one.) */
-  let outcome: SecAggView['outcome'];
+  /** The round the settings set up, and what the server made of it. */
+  let view: SecAggView;
   let roundKey = '';
   /** Whether client `i` (0-based) dropped out: one of the engine's dropouts of the round. */
-  const gone = (i: number) => result.dropped.includes(i);
+  const gone = (i: number) => view.result.dropped.includes(i);
 
   function syncControls() {
     const v = ctx.values;
@@ -45,50 +41,32 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
     q<HTMLInputElement>('input[data-param="focus"]')!.max = String(v.clients);
   }
 
-  /** The round and the server's result, as the tables take them. */
-  const view = (): SecAggView => ({ round, result, outcome });
   const show = (box: HTMLElement, t: TextTable) => showTable(box, t, t.note);
 
-  function drawServer() {
-    show(serverBox, serverTable(view()));
-    logBox.replaceChildren(...serverLog(view()).map((t) => textElement('li', t)));
-    const line = verdictLine(view());
-    verdict.className = line.className;
-    verdict.textContent = line.text;
-  }
-
-  function drawClients() {
-    show(clientsBox, clientsTable(view()));
-  }
-
-  /** The masking of client `f` (0-based), term by term. */
-  function drawFocus(f: number) {
-    focusTitle.textContent = titleOf(f);
-    show(focusBox, focusTable(view(), f));
-  }
-
   function summary(): string {
+    const { round, result } = view;
     const d = result.dropped.map((i) => i + 1);
     const dropped = d.length ? `, 이탈한 클라이언트 ${d.join(', ')}` : ', 이탈 없음';
     const head = `클라이언트 ${round.n}명, 업데이트 길이 ${round.dim}${dropped}${result.recover ? ', 복구 켬' : ''}${round.doubleMasking ? ', 이중 마스킹' : ''}.`;
-    return `${head} ${verdictOf(view(), '다릅니다.')}`;
+    return `${head} ${verdictOf(view, '다릅니다.')}`;
   }
 
   function render() {
     const v = ctx.values;
     // The round is set up again only when its clients, length, masking or seed change.
     const key = `${v.clients}|${v.dim}|${v.double}|${v.seed}`;
-    if (key !== roundKey) {
-      round = roundOf(v);
-      roundKey = key;
-    }
-    ({ result, outcome } = viewOf(round, v));
+    view = viewOf(key === roundKey ? view.round : roundOf(v), v);
+    roundKey = key;
     syncControls();
+    const { round, result, outcome } = view;
     const focus = Math.min(v.focus, round.n) - 1;
     graph.update({ round, result, focus });
-    drawServer();
-    drawClients();
-    drawFocus(focus);
+    show(serverBox, serverTable(view));
+    logBox.replaceChildren(...serverLog(view).map((t) => textElement('li', t)));
+    ({ className: verdict.className, text: verdict.textContent } = verdictLine(view));
+    show(clientsBox, clientsTable(view));
+    focusTitle.textContent = titleOf(focus);
+    show(focusBox, focusTable(view, focus));
     sumChart.update({ trueSum: result.trueSum, server: outcome.value });
     root.dataset.exact = String(outcome.exact);
     ctx.announce(summary());
@@ -110,7 +88,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
         file: 'secure-aggregation',
         columns: ['client', 'coordinate', 'update', 'encoded', 'masked', 'dropped'],
         rows: () =>
-          round.clients.flatMap((c) =>
+          view.round.clients.flatMap((c) =>
             c.update.map((x, i) => ({
               client: c.index + 1,
               coordinate: i + 1,
@@ -126,14 +104,14 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
     json: runJson('secure-aggregation', 'secure-aggregation', () => ctx.values, () => undefined, () => ({
       modulus: MODULUS,
       scale: SCALE,
-      threshold: round.threshold,
-      received: result.received.map((i) => i + 1),
-      dropped: result.dropped.map((i) => i + 1),
-      rawSum: Array.from(result.rawSum),
-      naive: result.naive,
-      recoveredSum: result.sum,
-      trueSum: result.trueSum,
-      failure: result.failure,
+      threshold: view.round.threshold,
+      received: view.result.received.map((i) => i + 1),
+      dropped: view.result.dropped.map((i) => i + 1),
+      rawSum: Array.from(view.result.rawSum),
+      naive: view.result.naive,
+      recoveredSum: view.result.sum,
+      trueSum: view.result.trueSum,
+      failure: view.result.failure,
     })),
     prefix: 'secure-aggregation',
     views,
@@ -146,20 +124,20 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
     action: (name, trigger) => exportAction(name, trigger, exports, ctx.notify),
     destroy() {
       root.removeEventListener('change', onDrop);
-      for (const view of Object.values(views)) view.destroy();
+      for (const picture of Object.values(views)) picture.destroy();
     },
     inspect: () => ({
-      n: round.n,
-      threshold: round.threshold,
-      dropped: result.dropped,
-      masked: round.clients.map((c) => Array.from(c.masked)),
-      rawSum: Array.from(result.rawSum),
-      naive: result.naive,
-      sum: result.sum,
-      trueSum: result.trueSum,
-      exact: outcome.exact,
-      recovered: result.recovered,
-      failure: result.failure,
+      n: view.round.n,
+      threshold: view.round.threshold,
+      dropped: view.result.dropped,
+      masked: view.round.clients.map((c) => Array.from(c.masked)),
+      rawSum: Array.from(view.result.rawSum),
+      naive: view.result.naive,
+      sum: view.result.sum,
+      trueSum: view.result.trueSum,
+      exact: view.outcome.exact,
+      recovered: view.result.recovered,
+      failure: view.result.failure,
     }),
   } satisfies WidgetController<SecAggParams> & { inspect(): unknown };
 }

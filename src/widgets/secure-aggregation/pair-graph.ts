@@ -5,8 +5,6 @@
  * shares (green, dashed). With double masking, a ring around a client is its self-mask.
  * Colours are attributes, the light palette an exported SVG carries; on the page the classes
  * (renderers/privacy.css, secure-aggregation.css) repaint them in the reader's theme.
- *
- * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import type { SecAggResult, SecAggRound } from '~/engine/privacy/secure-aggregation';
 import { picture, pictureSvg, put, type Picture } from '../renderers/picture';

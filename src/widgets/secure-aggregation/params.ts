@@ -23,7 +23,6 @@ export type SecAggParams = typeof params;
 
 /** The settings panel; the slot `drops` is the list of clients to drop (one box per client). */
 export const panel: PanelOf<SecAggParams> = {
-  title: '실험 설정',
   groups: [
     { title: '참여자', settings: ['clients', 'dim', 'seed'] },
     { title: '이탈시킬 클라이언트', settings: [{ slot: 'drops' }], class: 'sa__drops' },

@@ -2,8 +2,6 @@
  * The true sum of the received updates next to what the server computed, one pair of bars per
  * coordinate (Observable Plot). Without recovery after a dropout the server's bars are hundreds
  * of times too large; with recovery they match. Bars are labelled with their values.
- *
- * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
 import type { ChartRenderer } from '../renderers/plot-image';

@@ -8,10 +8,10 @@
 import type { Values } from '~/runtime/url-state';
 import { aggregate, serverOutcome, setupRound, type SecAggResult, type SecAggRound } from '~/engine/privacy/secure-aggregation';
 import type { TableRow } from '../renderers/data-table';
-import { count } from '../renderers/format';
+import { count, signed } from '../renderers/format';
 import { MODULUS, SCALE, type SecAggParams } from './params';
 
-const num = (x: number) => (Object.is(x, -0) ? 0 : x).toFixed(2).replace('-', '−');
+const num = (x: number) => signed(x, 2);
 const vec = (xs: ArrayLike<number>, f: (x: number) => string) => Array.from(xs, f).join(', ');
 /** Whether the Korean reading of a number ends in a consonant (일, 삼, 육, 칠, 팔, 영/십/백…). */
 const endsInConsonant = (k: number) => ![2, 4, 5, 9].includes(k % 10);

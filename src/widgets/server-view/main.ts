@@ -25,8 +25,7 @@ export type ServerViewInspection = ReturnType<ReturnType<typeof mount>['inspect'
 interface Shown { digit: number; cut: number; error: number; rawValues: number; updateValues: number; smashedValues: number; reconValues: number }
 
 export function mount(ctx: WidgetContext<ServerViewParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const statusNote = q('[data-status-note]')!;
   const cutInput = q<HTMLInputElement>('input[data-param="cut"]')!;
   const note = (key: string) => q(`[data-panel-note="${key}"]`);

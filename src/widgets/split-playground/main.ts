@@ -25,8 +25,7 @@ import { initSplit, reduceSplit, type SplitState } from './state';
 const SERIES = [...TRAIN_TEST, { key: 'prev', label: '이전', color: '#8a8f98', dashed: true }];
 
 export function mount(ctx: WidgetContext<SplitParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { q } = ctx;
   const netStatus = q('[data-net-status]')!;
   const bytesNote = q('[data-bytes-note]')!;
   const sampleNote = q('[data-sample-note]')!;
@@ -138,13 +137,9 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     if (!showPrev) return;
     const n = Math.min(rows.length, prev.length);
     const gap = Math.max(0, ...rows.slice(0, n).map((r, i) => Math.abs(r.testAccuracy - prev[i].testAccuracy)));
-    compareNote.textContent =
-      `회색 점선: 이전 실행(${difference(runSettings, previous!.settings)})의 테스트 곡선.` +
-      (n === 0
-        ? ''
-        : gap === 0
-          ? ` 지금까지 ${n}개 에폭 모두에서 두 실행의 테스트 정확도가 같습니다.`
-          : ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.`);
+    const same = ` 지금까지 ${n}개 에폭 모두에서 두 실행의 테스트 정확도가 같습니다.`;
+    const apart = ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.`;
+    compareNote.textContent = `회색 점선: 이전 실행(${difference(runSettings, previous!.settings)})의 테스트 곡선.${n === 0 ? '' : gap === 0 ? same : apart}`;
   }
 
   function summary(): string {

@@ -56,7 +56,6 @@ export type SplitValues = Values<SplitParams>;
 
 /** The settings panel: groups in reading order, then the switch that adds the comparison run. */
 export const panel: PanelOf<SplitParams> = {
-  title: '실험 설정',
   groups: [
     { title: '분할', settings: ['variant', 'cut', 'clients', 'handoff'] },
     { title: '데이터와 모델', settings: ['data', 'layers', 'units', 'act', 'seed'] },

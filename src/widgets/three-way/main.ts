@@ -39,8 +39,7 @@ const DIGIT = 3;
 const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}초`;
 
 export function mount(ctx: WidgetContext<ThreeWayParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const summaryBox = q('[data-view="summary"]')!;
   const bytesKey = q('[data-bytes-key]')!;
   const accNote = q('[data-acc-note]')!;

@@ -13,8 +13,8 @@ import { runJson } from '../kit/export';
 import { runSentence } from '../kit/status';
 import { byClient, initRounds, reduceRounds, type RoundRecord, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../controls/params';
-import { pct, subscript } from '../renderers/format';
-import { dataTable, swatch } from '../renderers/data-table';
+import { pct, signed, subscript } from '../renderers/format';
+import { dataTable, span, swatch } from '../renderers/data-table';
 import { textElement } from '../renderers/outputs';
 import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { PHASE_MS, params, type AvgParams } from './params';
@@ -23,8 +23,7 @@ import { fitPca, project, type Projection } from '~/engine/pca';
 
 const PHASES = ['local', 'average'] as const;
 
-/** Signed numbers with a real minus sign and fixed digits. */
-const fmt = (x: number, digits = 3) => (x < 0 ? '−' : '') + Math.abs(x).toFixed(digits);
+const fmt = (x: number) => signed(x, 3);
 
 /** A round's local models (clients that sent weights), by client, with their aggregation coefficients. */
 function locals(r: RoundRecord) {
@@ -40,8 +39,7 @@ function markAt(g: Element | null): { x: number; y: number } | null {
 }
 
 export function mount(ctx: WidgetContext<AvgParams>) {
-  const root = ctx.root;
-  const q = <E extends Element = HTMLElement>(sel: string) => root.querySelector<E & Element>(sel);
+  const { root, q } = ctx;
   const mapView = q('[data-view="map"]')!;
   const mathView = q('[data-view="math"]')!;
   const mapNote = q('[data-map-note]')!;
@@ -152,12 +150,6 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     const weighted = run.config()?.weighting !== 'uniform';
     const total = list.reduce((s, l) => s + l.n, 0);
     const coefficientSum = rec.coefficients.reduce((a, b) => a + b, 0);
-    /** A client's row head: its colour on the map, then its number. */
-    const clientHead = (k: number) => {
-      const head = document.createDocumentFragment();
-      head.append(swatch('fw__swatch', clientColor(k)), `${k + 1}`);
-      return head;
-    };
     const table = dataTable({
       caption: `라운드 ${rec.round}: 매개변수 ${SHOWN.length}개와 가중치(${weighted ? 'n_k / m_t' : '1 / m'})`,
       captionClass: '',
@@ -166,7 +158,8 @@ export function mount(ctx: WidgetContext<AvgParams>) {
       rows: [
         { head: `출발점 w${subscript(rec.round - 1)}`, className: 'fw__row-prev', cells: ['', '', ...SHOWN.map((s) => fmt(rec.before![s.index]))] },
         ...list.map((l) => ({
-          head: clientHead(l.k),
+          // A client's row head: its colour on the map, then its number.
+          head: span('', swatch('fw__swatch', clientColor(l.k)), `${l.k + 1}`),
           cells: [String(l.n), l.c.toFixed(3), ...SHOWN.map((s) => fmt(l.weights[s.index]))],
         })),
       ],
@@ -182,7 +175,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
 
     const formulas = mathOf(rec, averaged).map((m, i) => {
       const sum = m.terms.map((t) => `${t.c.toFixed(3)}×(${fmt(t.w)})`).join(' + ');
-      const p = textElement('p', `${m.name}: ${sum} = ${m.result === null ? '?' : fmt(m.result, 4)}`, 'fw__formula');
+      const p = textElement('p', `${m.name}: ${sum} = ${m.result === null ? '?' : signed(m.result, 4)}`, 'fw__formula');
       p.title = SHOWN[i].what;
       return p;
     });

@@ -34,7 +34,6 @@ export type AvgValues = Values<AvgParams>;
 
 /** The settings panel (the map's `zoom` switch sits under the map). */
 export const panel: PanelOf<AvgParams> = {
-  title: '실험 설정',
   groups: [
     { title: '집계', settings: ['weighted'] },
     { title: '데이터와 클라이언트', settings: ['data', 'partition', 'alpha', 'clients', 'seed'] },
