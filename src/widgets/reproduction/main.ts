@@ -13,6 +13,7 @@ import { dataTable } from '../renderers/data-table';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { count, pct } from '../renderers/format';
+import { throttled } from '../renderers/plot-image';
 import { create as createCurves, curveRows, type SettingCurve } from './curves-chart';
 import type { ReproParams } from './params';
 import { fromPage } from './results-params';
@@ -51,6 +52,12 @@ export function mount(ctx: WidgetContext<ReproParams>) {
   const chart = createCurves(root.querySelector<HTMLElement>('[data-view="accuracy"]')!, { label: '설정별 라운드에 따른 테스트 정확도' });
   // η chosen by the full-size run, rendered into the page at build time (see the .astro file).
   const chosen = fromPage<ChosenLrs>(root.dataset.lrs, {});
+  /**
+   * While a setting trains, the table and the curves follow at most every 150 ms, through the
+   * page's draw queue: FedSGD's rounds come a few tens of milliseconds apart, and a new table at
+   * each one kept a phone (the jank bench's profile) under 50 frames a second.
+   */
+  const redraw = throttled(() => draw(), 150);
 
   const run: Run<ReproParams, ReproState> = new Run(ctx, {
     init: () => initRepro({ ...ctx.values }, chosen),
@@ -65,7 +72,7 @@ export function mount(ctx: WidgetContext<ReproParams>) {
     },
     onReset: () => {
       root.dataset.race = 'running';
-      draw();
+      redraw.now();
     },
     onEvent: (e) => {
       if (e.type === 'run-started') {
@@ -74,11 +81,12 @@ export function mount(ctx: WidgetContext<ReproParams>) {
         const r = run.state.records[run.state.current - 1];
         run.ui.alert(`${r.entry.label}: ${e.message}`);
       }
-      if (e.type === 'round-metrics' || e.type === 'run-finished' || e.type === 'run-diverged') draw();
+      if (e.type === 'round-metrics') redraw.schedule();
+      else if (e.type === 'run-finished' || e.type === 'run-diverged') redraw.now();
     },
     onEnd: () => {
       root.dataset.race = 'done';
-      draw();
+      redraw.now();
     },
     summary,
     exports: {
@@ -133,9 +141,12 @@ export function mount(ctx: WidgetContext<ReproParams>) {
 
   return run.controller({
     update(_values, changed) {
-      if (changed.every((k) => k === 'curve')) draw();
+      if (changed.every((k) => k === 'curve')) redraw.now();
     },
-    destroy: () => chart.destroy(),
+    destroy: () => {
+      redraw.cancel();
+      chart.destroy();
+    },
     inspect: () => ({
       ...run.inspectBase(),
       records: run.state.records.map((r) => ({
