@@ -7,7 +7,7 @@
 import * as Plot from '@observablehq/plot';
 import type { RrErrorPoint } from '~/engine/privacy/randomized-response';
 import type { ChartRenderer } from '../renderers/plot-image';
-import { framedChart, xAxis, yAxis } from '../renderers/plot-parts';
+import { dotPaths, framedChart, xAxis, yAxis } from '../renderers/plot-parts';
 import { EPSILON_GRID } from './params';
 
 export interface ErrorChartData {
@@ -17,6 +17,9 @@ export interface ErrorChartData {
   current: number;
 }
 
+/** Columns of the dots' fixed horizontal spread (a run's column is its index × 37 mod 11). */
+const COLUMNS = 11;
+
 /** Errors below this (in percentage points) are drawn at it: log scales have no zero. */
 const FLOOR = 0.01;
 /** Right end of the x axis: just past the grid's largest ε. */
@@ -25,9 +28,14 @@ const X_MAX = EPSILON_GRID[EPSILON_GRID.length - 1] + 0.2;
 export function create(el: HTMLElement, options: { label: string }): ChartRenderer<ErrorChartData> {
   const frame = { label: options.label, height: 230, marginLeft: 52, marginRight: 16, marginBottom: 36 };
   return framedChart<ErrorChartData>(el, { minWidth: 260, initialWidth: 520, ...frame }, (data) => {
-    const dots: { x: number; y: number }[] = [];
+    const dots: { x: number; y: number; group: number }[] = [];
     // A small fixed horizontal spread (by run index) so that runs with similar errors stay visible.
-    for (const p of data.points) p.errors.forEach((e, r) => dots.push({ x: p.epsilon + (((r * 37) % 11) - 5) * 0.012, y: Math.max(FLOOR, e * 100) }));
+    for (const p of data.points) {
+      p.errors.forEach((e, r) => {
+        const column = (r * 37) % COLUMNS;
+        dots.push({ x: p.epsilon + (column - 5) * 0.012, y: Math.max(FLOOR, e * 100), group: column });
+      });
+    }
     const rmse = data.points.map((p) => ({ x: p.epsilon, y: Math.max(FLOOR, p.rmse * 100) }));
     const theory = data.points.map((p) => ({ x: p.epsilon, y: Math.max(FLOOR, p.theoreticalSd * 100) }));
     const top = Math.max(1, ...dots.map((d) => d.y), ...theory.map((d) => d.y));
@@ -43,7 +51,8 @@ export function create(el: HTMLElement, options: { label: string }): ChartRender
         tickFormat: (v: number) => `${v}`,
       }),
       marks: [
-        Plot.dot(dots, { x: 'x', y: 'y', r: 1.8, fill: '#0072b2', fillOpacity: 0.22 }),
+        // One path per column: 1,200 circles took a 140 ms task to draw on the phone profile.
+        dotPaths(dots, { r: 1.8, fill: '#0072b2', fillOpacity: 0.22 }),
         Plot.line(theory, { x: 'x', y: 'y', stroke: 'currentColor', strokeDasharray: '5,4', strokeOpacity: 0.8 }),
         Plot.line(rmse, { x: 'x', y: 'y', stroke: '#d55e00', strokeWidth: 2.5 }),
         // The RMSE line's name at its end (none before the first point), and the reader's ε.
