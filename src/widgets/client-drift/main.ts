@@ -131,11 +131,8 @@ export function mount(ctx: WidgetContext<DriftParams>) {
   });
 
   /**
-   * Each side of a round is drawn in a task of its own, through the page's draw queue: a side is
-   * the global boundary and every client's boundary lines (a contour of each client's grid), and
-   * both sides in one task took 94 ms of main thread on the jank bench's phone profile, the
-   * longest task of the chapter. A round shown before its side was drawn replaces it in the queue,
-   * and the side's picture is aria-busy until then.
+   * Each side of a round (its clients' boundary contours) is drawn in a task of its own through the
+   * page's draw queue: both in one task took 94 ms on the jank bench's phone profile.
    */
   function show(p: PairRound) {
     for (const side of SIDES) enqueueDraw(views[side].box, () => showSide(side, p));

@@ -96,7 +96,10 @@ export function topKey(entries: readonly KeyEntry[], room = Infinity): { marks: 
  * circles took a task of 140 ms to draw, and another to lay out, on the jank bench's phone
  * profile. Faint dots of one group do not darken where they overlap; of different groups, they do.
  */
-export function dotPaths(dots: readonly { x: number; y: number; group: number }[], style: { r: number; fill: string; fillOpacity: number }): Plot.RenderFunction {
+export function dotPaths(
+  dots: readonly { x: number; y: number; group: number }[],
+  style: { r: number; fill: string; fillOpacity: number },
+): Plot.RenderFunction {
   return (_index, scales) => {
     const { r } = style;
     const arcs = new Map<number, string>();

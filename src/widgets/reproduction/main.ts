@@ -52,11 +52,7 @@ export function mount(ctx: WidgetContext<ReproParams>) {
   const chart = createCurves(root.querySelector<HTMLElement>('[data-view="accuracy"]')!, { label: '설정별 라운드에 따른 테스트 정확도' });
   // η chosen by the full-size run, rendered into the page at build time (see the .astro file).
   const chosen = fromPage<ChosenLrs>(root.dataset.lrs, {});
-  /**
-   * While a setting trains, the table and the curves follow at most every 150 ms, through the
-   * page's draw queue: FedSGD's rounds come a few tens of milliseconds apart, and a new table at
-   * each one kept a phone (the jank bench's profile) under 50 frames a second.
-   */
+  /** The table and curves follow a run at most every 150 ms: FedSGD's rounds come tens of ms apart. */
   const redraw = throttled(() => draw(), 150);
 
   const run: Run<ReproParams, ReproState> = new Run(ctx, {
