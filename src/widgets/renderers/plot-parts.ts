@@ -51,8 +51,11 @@ export interface KeyEntry {
 /** Height of one row of the key (`topKey`): a chart's top margin grows by this for each row after the first. */
 export const KEY_ROW = 14;
 
-/** An entry's width in px, estimated: its label at about 10 px a character, the glyph and the gaps. */
-const entryWidth = (k: KeyEntry) => 10 * [...k.label].length + 3 + 22 + 10;
+/** A key label's width in px, estimated for the bold 10 px text: about 10 px a CJK character, 6.5 px any other. */
+const labelWidth = (label: string) => [...label].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 10 : 6.5), 0);
+
+/** An entry's width in px, estimated: its label, the glyph and the gaps. */
+const entryWidth = (k: KeyEntry) => labelWidth(k.label) + 3 + 22 + 10;
 
 /**
  * The key, right-aligned in the top margin, one entry after another from the right, so it never
@@ -79,7 +82,7 @@ export function topKey(entries: readonly KeyEntry[], room = Infinity): { marks: 
     const dy = -KEY_ROW * (rows.length - r);
     let offset = 0;
     for (const k of [...row].reverse()) {
-      const glyphDx = -(offset + 10 * [...k.label].length + 3);
+      const glyphDx = -(offset + labelWidth(k.label) + 3);
       marks.push(
         Plot.text([k.label], { frameAnchor: 'top-right', dx: -offset, dy, fill: 'currentColor', textAnchor: 'end', fontWeight: 700 }),
         Plot.text([k.glyph], { frameAnchor: 'top-right', dx: glyphDx, dy, fill: k.color, fillOpacity: k.faint ? 0.35 : undefined, textAnchor: 'end' }),

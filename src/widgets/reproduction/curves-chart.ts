@@ -4,13 +4,14 @@
  * on a logarithmic round axis, because FedAvg reaches in a handful of rounds what takes FedSGD
  * hundreds (the paper's point), and a linear axis would squeeze the fast settings into a corner.
  *
- * The key sits in the top margin (as many rows as the width needs) so it goes with the chart into
- * an exported file; each setting also has its own dash pattern, so colour is never the only cue.
+ * The key is the charts' shared one (`topKey`, in the top margin) and goes with the chart into an
+ * exported file; each curve also has its setting's own dash pattern (the key's glyph: solid or
+ * dashed), so colour is never the only cue.
  */
 import * as Plot from '@observablehq/plot';
 import type { ReproCurve } from '~/data/reproduction';
 import type { ChartRenderer } from '../renderers/plot-image';
-import { framedChart, percent, xAxis, yAxis, type ChartFrame } from '../renderers/plot-parts';
+import { framedChart, KEY_ROW, lineGlyph, percent, topKey, xAxis, yAxis, type ChartFrame } from '../renderers/plot-parts';
 
 /** Okabe–Ito hues and dash patterns per setting id; unknown ids cycle through the rest. */
 const STYLES: Record<string, { color: string; dash?: string; width?: number }> = {
@@ -55,9 +56,6 @@ export interface CurvesChartData {
 /** Bottom of the accuracy axis (the top is 100%). */
 const Y_MIN = 0.5;
 
-/** Rough width of a key label in pixels at Plot's 10px font. */
-const textWidth = (s: string) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 10 : 6.2), 0);
-
 /** Height of the plot area; the key's rows in the top margin come on top of it. */
 const HEIGHT = 300;
 
@@ -65,20 +63,11 @@ export function create(el: HTMLElement, { label }: Pick<ChartFrame, 'label'>): C
   const initial: CurvesChartData = { series: [], curve: 'best', target: null, xMax: 10 };
   const frame = { label, minWidth: 280, initialWidth: 560, initial, marginLeft: 44, marginRight: 18, marginBottom: 36 };
   return framedChart(el, frame, (data, width) => {
-    // Lay the key out in rows that fit the width: each entry gets its row and its x in it.
-    let row = 0;
-    let x = 0;
-    const items = data.series.map((s, i) => {
-      const label = `${s.label}, η=${s.lr}`;
-      const w = 30 + textWidth(label) + 14;
-      if (x > 0 && x + w > width - 50) {
-        row++;
-        x = 0;
-      }
-      x += w;
-      return { label, ys: data.curve === 'best' ? s.best : s.accuracy, rounds: s.round, style: seriesStyle(s.id, i), row, x: x - w };
-    });
-    const marginTop = 14 + 16 * (row + 1);
+    const styles = data.series.map((s, i) => seriesStyle(s.id, i));
+    const key = data.series.map((s, i) => ({ label: `${s.label}, η=${s.lr}`, color: styles[i].color, glyph: lineGlyph(!!styles[i].dash) }));
+    const keyed = topKey(key, width - frame.marginLeft - frame.marginRight);
+    // One row's room even before the first curve, so the live race's chart starts at its usual height.
+    const marginTop = 12 + KEY_ROW * Math.max(1, keyed.rows);
     const marks: Plot.Markish[] = [];
     if (data.target !== null) {
       marks.push(
@@ -86,21 +75,16 @@ export function create(el: HTMLElement, { label }: Pick<ChartFrame, 'label'>): C
         Plot.text([`목표 ${(data.target * 100).toFixed(0)}%`], { x: Math.max(2, data.xMax), y: data.target, dy: -7, dx: -2, fill: 'currentColor', textAnchor: 'end' }),
       );
     }
-    items.forEach((s) => {
-      const pts = s.rounds.map((r, j) => ({ x: r, y: s.ys[j] })).filter((p) => Number.isFinite(p.y) && p.x >= 1);
+    data.series.forEach((s, i) => {
+      const ys = data.curve === 'best' ? s.best : s.accuracy;
+      const pts = s.round.map((r, j) => ({ x: r, y: ys[j] })).filter((p) => Number.isFinite(p.y) && p.x >= 1);
       if (!pts.length) return;
       // Early rounds below the axis (FedSGD starts near chance) leave through the bottom edge.
-      marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: s.style.color, strokeWidth: s.style.width, strokeDasharray: s.style.dash, clip: true }));
+      marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: styles[i].color, strokeWidth: styles[i].width, strokeDasharray: styles[i].dash, clip: true }));
       // A dot at the last round shows where a run stopped (it reached the target, or its cap).
-      marks.push(Plot.dot([pts[pts.length - 1]], { x: 'x', y: 'y', fill: s.style.color, r: 2.5, clip: true }));
+      marks.push(Plot.dot([pts[pts.length - 1]], { x: 'x', y: 'y', fill: styles[i].color, r: 2.5, clip: true }));
     });
-    for (const it of items) {
-      const dy = -(marginTop - 10) + 16 * it.row;
-      marks.push(
-        Plot.text([it.style.dash ? '╍╍╍' : '━━━'], { frameAnchor: 'top-left', dx: it.x, dy, fill: it.style.color, textAnchor: 'start' }),
-        Plot.text([it.label], { frameAnchor: 'top-left', dx: it.x + 30, dy, fill: 'currentColor', textAnchor: 'start' }),
-      );
-    }
+    marks.push(...keyed.marks);
     return {
       height: HEIGHT + marginTop,
       marginTop,
