@@ -2,7 +2,7 @@
  * Parameter-table entries that many widgets share, written once beside the controls that show
  * them (`control: 'seed'` is Seed.astro, `control: 'speed'` Speed.astro): the run's seed and the
  * speed at which a live run is watched (a view setting: it paces the worker, the run goes on),
- * and the Korean names of choices that several tables offer.
+ * the data split's label and default, and the Korean names of choices that several tables offer.
  */
 export const SEED = { type: 'number', control: 'seed', label: '시드', default: 1, min: 0, max: 99999, step: 1 } as const;
 
@@ -18,6 +18,9 @@ export const SPEED = {
     { value: 'fast', label: '빠르게' },
   ],
 } as const;
+
+/** How the clients' data is split: the label and the IID default; each table lists its own choices. */
+export const PARTITION = { type: 'choice', label: '데이터 분할', default: 'iid' } as const;
 
 /** Korean names of choices that several tables offer (2D datasets, activations), written once. */
 const NAMES = {

@@ -5,7 +5,7 @@
  * McMahan et al. 2018); the key keeps its older name so that shared links stay valid.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, choicesOf } from '../controls/params';
+import { PARTITION, SEED, choicesOf } from '../controls/params';
 
 /** Noise multipliers offered; the sweep trains once with each. */
 export const NOISE_GRID = [0, 0.5, 1, 2, 4, 8, 16] as const;
@@ -13,9 +13,7 @@ export const NOISE_GRID = [0, 0.5, 1, 2, 4, 8, 16] as const;
 export const params = {
   data: { type: 'choice', label: '데이터셋', default: 'circles', choices: choicesOf('circles', 'moons', 'xor', 'blobs') },
   partition: {
-    type: 'choice',
-    label: '데이터 분할',
-    default: 'iid',
+    ...PARTITION,
     choices: [
       { value: 'iid', label: 'IID (고르게)' },
       { value: 'dirichlet', label: 'Non-IID (디리클레 α = 0.5)' },

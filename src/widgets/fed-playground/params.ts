@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED, choicesOf, plainChoices } from '../controls/params';
+import { PARTITION, SEED, SPEED, choicesOf, plainChoices } from '../controls/params';
 
 export const params = {
   data: {
@@ -18,9 +18,7 @@ export const params = {
   clients: { type: 'number', label: '클라이언트 수 K', default: 8, min: 2, max: 16, step: 1, unit: '명' },
   fraction: { type: 'number', label: '참여 비율 C', default: 0.5, min: 0.1, max: 1, values: [0.1, 0.2, 0.25, 0.3, 0.5, 0.75, 1] },
   partition: {
-    type: 'choice',
-    label: '데이터 분할',
-    default: 'iid',
+    ...PARTITION,
     choices: [
       { value: 'iid', label: 'IID (고르게 섞어서)' },
       { value: 'dirichlet', label: '레이블 불균형 (디리클레 α)' },

@@ -4,13 +4,11 @@
  * so that a shared link always means the same grid of runs.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../controls/params';
+import { PARTITION, SEED } from '../controls/params';
 
 export const params = {
   partition: {
-    type: 'choice',
-    label: '데이터 분할',
-    default: 'iid',
+    ...PARTITION,
     choices: [
       { value: 'iid', label: 'IID (고르게 섞어서)' },
       { value: 'shards', label: '극단적 Non-IID (클라이언트마다 숫자 두 가지)' },

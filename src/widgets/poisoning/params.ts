@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configurations (one run per aggregation rule).
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../controls/params';
+import { PARTITION, SEED } from '../controls/params';
 
 export const SCALES = [1, 2, 4, 10] as const;
 export const TRIMS = [0.1, 0.2, 0.3, 0.4] as const;
@@ -34,9 +34,7 @@ export const params = {
   scale: { type: 'number', label: '공격 배율 s', default: 4, min: 1, max: 10, values: SCALES },
   trim: { type: 'number', label: '절사 비율 β (Krum의 f도)', default: 0.3, min: 0.1, max: 0.4, values: TRIMS },
   partition: {
-    type: 'choice',
-    label: '데이터 분할',
-    default: 'iid',
+    ...PARTITION,
     choices: [
       { value: 'iid', label: 'IID (고르게)' },
       { value: 'dirichlet', label: '레이블 불균형 (α = 0.5)' },

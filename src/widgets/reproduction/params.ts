@@ -3,7 +3,7 @@
  * controls and the engine configurations (./config.ts).
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../controls/params';
+import { PARTITION, SEED } from '../controls/params';
 import { CURVE } from './results-params';
 
 /** The FedAvg settings the reader can add to the race against FedSGD, as in the paper's Table 2. */
@@ -16,9 +16,7 @@ export const FEDAVG_SETTINGS = [
 
 export const params = {
   partition: {
-    type: 'choice',
-    label: '데이터 분할',
-    default: 'iid',
+    ...PARTITION,
     choices: [
       { value: 'iid', label: 'IID (섞어서 고르게)' },
       { value: 'shards', label: '극단적 Non-IID (레이블 샤드 2개)' },

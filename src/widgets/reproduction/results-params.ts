@@ -3,6 +3,7 @@
  * which curve. Nothing here trains; the numbers come from the committed results file.
  */
 import type { ParamTable, Values } from '~/runtime/url-state';
+import { PARTITION } from '../controls/params';
 import type { SettingCurve } from './curves-chart';
 
 /** Which accuracy a curve shows; the live reproduction's chart offers the same choice. */
@@ -18,9 +19,7 @@ export const CURVE = {
 
 export const resultsParams = {
   part: {
-    type: 'choice',
-    label: '데이터 분할',
-    default: 'iid',
+    ...PARTITION,
     choices: [
       { value: 'iid', label: 'IID' },
       { value: 'shards', label: '극단적 Non-IID (레이블 샤드 2개)' },

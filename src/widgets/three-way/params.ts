@@ -3,15 +3,13 @@
  * the same initial weights on the same clients' data; these settings change all of them at once.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED } from '../controls/params';
+import { PARTITION, SEED } from '../controls/params';
 
 export const params = {
   /** Client counts: up to 40 so that the crossover of this model (K* ≈ 19–24) is inside the range. */
   clients: { type: 'number', label: '클라이언트 수 K', default: 4, min: 2, max: 40, values: [2, 3, 4, 6, 8, 10, 15, 20, 30, 40], unit: '명' },
   partition: {
-    type: 'choice',
-    label: '데이터 분할',
-    default: 'iid',
+    ...PARTITION,
     choices: [
       { value: 'iid', label: 'IID (골고루 섞어서)' },
       { value: 'dirichlet', label: 'Non-IID: 디리클레 α = 0.3' },
