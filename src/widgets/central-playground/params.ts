@@ -3,7 +3,7 @@
  * server-rendered controls and the engine configuration.
  */
 import type { PanelOf, ParamTable, Values } from '~/runtime/url-state';
-import { SEED, SPEED, choicesOf, plainChoices } from '../controls/params';
+import { ACTIVATION, SEED, SPEED, choicesOf, plainChoices } from '../controls/params';
 
 export const params = {
   data: {
@@ -17,11 +17,10 @@ export const params = {
   layers: { type: 'number', label: '은닉층 수', default: 2, min: 0, max: 4, step: 1, unit: '층' },
   units: { type: 'number', label: '층마다 뉴런 수', default: 8, min: 1, max: 32, step: 1, unit: '개' },
   act: {
-    type: 'choice',
-    label: '활성화 함수',
+    ...ACTIVATION,
     default: 'tanh',
     choices: [
-      ...choicesOf('relu', 'tanh'),
+      ...ACTIVATION.choices,
       { value: 'sigmoid', label: '시그모이드 (sigmoid)' },
       { value: 'linear', label: '선형 (없음)' },
     ],

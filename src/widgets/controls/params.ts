@@ -38,7 +38,7 @@ export function choicesOf<const K extends keyof typeof NAMES>(...values: K[]): {
   return values.map((value) => ({ value, label: NAMES[value] }));
 }
 
-/** The activation of a small MLP, ReLU or tanh (the split-learning widgets). */
+/** The activation of a small MLP, ReLU or tanh (the split-learning widgets; the centralized one adds two more). */
 export const ACTIVATION = { type: 'choice', label: '활성화 함수', default: 'relu', choices: choicesOf('relu', 'tanh') } as const;
 
 /** Korean label of a choice value from a parameter table entry. */
