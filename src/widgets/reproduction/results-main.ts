@@ -10,9 +10,8 @@ import { create as createCurves, curveRows } from './curves-chart';
 import { fromPage, type ResultsChartData, type ResultsParams, type ResultsValues } from './results-params';
 
 export function mount(ctx: WidgetContext<ResultsParams>): WidgetController<ResultsParams> {
-  const root = ctx.root;
-  const data = fromPage<ResultsChartData | null>(root.dataset.curves, null);
-  const chart = createCurves(root.querySelector<HTMLElement>('[data-view="curves"]')!, { label: '재현 실행의 라운드별 테스트 정확도' });
+  const data = fromPage<ResultsChartData | null>(ctx.root.dataset.curves, null);
+  const chart = createCurves(ctx.q('[data-view="curves"]')!, { label: '재현 실행의 라운드별 테스트 정확도' });
 
   function draw(v: ResultsValues) {
     const series = data?.partitions[v.part] ?? [];
