@@ -245,9 +245,6 @@ export function mount(ctx: WidgetContext<FedParams>) {
     drawCharts();
   }
 
-  /** The pending staggered chart redraw (see drawCharts). */
-  let chartFrame = 0;
-
   function drawCharts() {
     const history = run.history;
     const lines: { x: number; y: number; series: string }[] = [];
@@ -269,14 +266,10 @@ export function mount(ctx: WidgetContext<FedParams>) {
       bytePts.push({ x: r.round, y: cum[i] / 1000, series: 'total' });
     });
     const xMax = run.config()?.rounds ?? ctx.values.rounds;
-    // Each chart redraws in an animation frame of its own; three Plot redraws in one frame made
-    // the longest main-thread task of the chapter, so the later two wait one and two frames more.
-    cancelAnimationFrame(chartFrame);
+    // Each chart redraws in a task of its own, a painted frame apart (the page's draw queue).
     accuracy.update({ lines, bands, xMax });
-    chartFrame = requestAnimationFrame(() => {
-      loss.update({ points: lossPts, xMax });
-      chartFrame = requestAnimationFrame(() => bytes.update({ points: bytePts, xMax }));
-    });
+    loss.update({ points: lossPts, xMax });
+    bytes.update({ points: bytePts, xMax });
   }
 
   function summary(): string {
@@ -301,7 +294,6 @@ export function mount(ctx: WidgetContext<FedParams>) {
 
   return run.controller({
     destroy() {
-      cancelAnimationFrame(chartFrame);
       dropPanels();
       for (const view of [diagram, accuracy, loss, bytes]) view.destroy();
     },
