@@ -49,3 +49,17 @@ test('math is rendered at build time: no KaTeX code ships to the browser', () =>
   const withKatex = jsFiles.filter((f) => /KaTeX parse error|katex\.render/.test(readFileSync(join(distDir, '_astro', f), 'utf8')));
   expect(withKatex).toEqual([]);
 });
+
+test('the formulas are styled by the stylesheet of the KaTeX that rendered them', () => {
+  // Two KaTeX versions once met here: the HTML of 0.16 (class "base", "strut") under the
+  // stylesheet of 0.19 ("katex-base", "katex-strut"), and subscripts lost their size and nowrap.
+  const html = htmlFiles(distDir).map((f) => readFileSync(f, 'utf8')).filter((h) => h.includes('class="katex"'));
+  const css = readdirSync(join(distDir, '_astro'))
+    .filter((f) => f.endsWith('.css'))
+    .map((f) => readFileSync(join(distDir, '_astro', f), 'utf8'))
+    .join('\n');
+  expect(html.length).toBeGreaterThan(0);
+  const used = new Set(html.flatMap((h) => [...h.matchAll(/class="((?:katex-)?(?:base|strut))"/g)].map((m) => m[1])));
+  expect([...used].sort(), 'the formulas carry KaTeX\'s base and strut spans').toHaveLength(2);
+  for (const cls of used) expect(css, `.katex .${cls} in the stylesheet`).toContain(`.katex .${cls}{`);
+});

@@ -30,4 +30,10 @@ describe('topKey', () => {
     expect(topKey([entry('아주 아주 긴 이름의 계열')], 50).rows).toBe(1);
     expect(topKey([entry('가'), entry('아주 아주 긴 이름의 계열')], 50).rows).toBe(2);
   });
+
+  test('a Latin label is guessed narrower than a Korean one of as many characters', () => {
+    // 16 characters each: two Latin labels share a 300 px row, two Korean ones do not.
+    expect(topKey([entry('FedAvg E=1, B=10'), entry('FedAvg E=5, B=10')], 300).rows).toBe(1);
+    expect(topKey([entry('가나다라마바사아자차카타파하가나'), entry('가나다라마바사아자차카타파하가나')], 300).rows).toBe(2);
+  });
 });
