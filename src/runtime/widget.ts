@@ -40,6 +40,8 @@ export interface WidgetContext<T extends ParamTable> {
   announce(text: string, now?: boolean): void;
   /** Shows a short Korean notice under the controls. */
   notify(message: string): void;
+  /** Ties a view to the widget: its destroy() runs when the widget leaves the page. Returns the view. */
+  own<D extends { destroy(): void }>(view: D): D;
 }
 
 /** What a widget's lazily loaded module returns from `mount`. */
@@ -93,6 +95,8 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
     private liveText = '';
     private lastLive = 0;
     private readonly abort = new AbortController();
+    /** What the widget's module tied to it (`ctx.own`): destroyed after its controller. */
+    private readonly owned: { destroy(): void }[] = [];
     /** Keys fixed by a teacher's link (`?<ns>.lock=…`): controls hidden, never changed by the page. */
     private locked: ReadonlySet<string> = new Set();
 
@@ -132,6 +136,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
       this.stopWatching?.();
       this.controller?.destroy?.();
       this.controller = null;
+      for (const view of this.owned.splice(0)) view.destroy();
       this.state?.flush();
     }
 
@@ -181,6 +186,10 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
         },
         announce: (text, now) => this.announce(text, now),
         notify: (message) => this.notify(message),
+        own: (view) => {
+          this.owned.push(view);
+          return view;
+        },
       };
     }
 

@@ -22,10 +22,10 @@ import { BOUNDARY_GRID, toRunConfig } from './config';
 export type CentralInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 export function mount(ctx: WidgetContext<CentralParams>) {
-  const { root, q } = ctx;
-  const boundary = createBoundary(q('[data-view="boundary"]')!, { label: '데이터 점과 모델의 결정 경계' });
-  const charts = createEpochCharts(q('[data-view="loss"]')!, q('[data-view="accuracy"]')!);
-  const dataflow = createDataflow(q('[data-view="dataflow"]')!, { label: '클라이언트의 원본 데이터가 중앙 서버로 모이는 모습' });
+  const { root, q, own } = ctx;
+  const boundary = own(createBoundary(q('[data-view="boundary"]')!, { label: '데이터 점과 모델의 결정 경계' }));
+  const charts = own(createEpochCharts(q('[data-view="loss"]')!, q('[data-view="accuracy"]')!));
+  const dataflow = own(createDataflow(q('[data-view="dataflow"]')!, { label: '클라이언트의 원본 데이터가 중앙 서버로 모이는 모습' }));
 
   /** performance.now() of the last settings change not yet drawn (the benchmark reads marks). */
   let changeAt = 0;
@@ -141,9 +141,6 @@ export function mount(ctx: WidgetContext<CentralParams>) {
   return run.controller({
     update(values, changed) {
       if (changed.includes('test')) boundary.update({ showTest: values.test });
-    },
-    destroy() {
-      for (const view of [boundary, charts, dataflow]) view.destroy();
     },
     inspect: () => ({ ...run.inspectBase(), rows: rows(), parameters: run.state.parameters, memory: () => run.memory() }),
   });

@@ -32,24 +32,24 @@ const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4', '1 2', '12 4', '6 2 1 2'];
 const lineOf = (k: number) => ({ color: clientColor(k), dash: DASHES[k % DASHES.length] });
 
 export function mount(ctx: WidgetContext<DriftParams>) {
-  const { root, q } = ctx;
+  const { root, q, own } = ctx;
   const series = [
     { key: 'iid', label: 'IID', color: '#0072b2' },
     { key: 'skew', label: '레이블 불균형', color: '#d55e00', dashed: true },
   ];
-  const disagreementChart = createLineChart(q('[data-view="disagreement"]')!, {
+  const disagreementChart = own(createLineChart(q('[data-view="disagreement"]')!, {
     label: '라운드별로 로컬 결정 경계가 글로벌 결정 경계와 다른 영역의 평균 비율',
     xLabel: '라운드',
     yLabel: '다른 영역',
     yPercent: true,
     series,
-  });
-  const accuracyChart = createLineChart(q('[data-view="accuracy"]')!, {
+  }));
+  const accuracyChart = own(createLineChart(q('[data-view="accuracy"]')!, {
     label: '라운드별 글로벌 모델의 테스트 정확도',
     xLabel: '라운드',
     ...ACCURACY_AXIS,
     series,
-  });
+  }));
 
   /**
    * Per side: the picture, the line of figures under it, its title, and one card per client (its
@@ -60,7 +60,7 @@ export function mount(ctx: WidgetContext<DriftParams>) {
     const box = el(`[data-view="${side}"]`);
     return {
       box,
-      view: createOverlay(box, { label: `${side === 'iid' ? 'IID' : '레이블 불균형'} 분할: 글로벌 모델의 결정 경계와 클라이언트들의 로컬 결정 경계` }),
+      view: own(createOverlay(box, { label: `${side === 'iid' ? 'IID' : '레이블 불균형'} 분할: 글로벌 모델의 결정 경계와 클라이언트들의 로컬 결정 경계` })),
       stat: el('[data-side-stat]'),
       clients: el('[data-client-cards]'),
       cards: null as ClientCards | null,
@@ -193,10 +193,8 @@ export function mount(ctx: WidgetContext<DriftParams>) {
     destroy() {
       for (const side of SIDES) {
         dequeueDraw(views[side].box);
-        views[side].view.destroy();
         views[side].cards?.destroy();
       }
-      for (const chart of [disagreementChart, accuracyChart]) chart.destroy();
     },
     inspect: () => ({
       ...run.inspectBase(),

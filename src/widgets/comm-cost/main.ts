@@ -24,7 +24,7 @@ const styleOf = (m: CommMethod) => ({ key: m, label: METHOD_LABELS[m], color: ME
 export type CommInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 export function mount(ctx: WidgetContext<CommParams>) {
-  const { root, q } = ctx;
+  const { root, q, own } = ctx;
   const headline = q('[data-crossover]')!;
   const formulaTable = q('[data-view="formula-table"]')!;
   const measuredTable = q('[data-view="measured-table"]')!;
@@ -34,8 +34,8 @@ export function mount(ctx: WidgetContext<CommParams>) {
   const emptyMeasured = measuredTable.querySelector('table')?.cloneNode(true) ?? null;
 
   const axes = { xLabel: '클라이언트 수 K', yLabel: '한 에폭의 통신량', yFormat: formatBytes };
-  const formulaChart = createLogLog(q('[data-view="formula"]')!, { label: '클라이언트 수에 따른 한 에폭의 통신량(바이트), 로그 축', ...axes });
-  const measuredChart = createLogLog(q('[data-view="measured"]')!, { label: '실측 모델의 통신량: 공식(선)과 엔진이 센 바이트(점), 로그 축', ...axes, height: 260 });
+  const formulaChart = own(createLogLog(q('[data-view="formula"]')!, { label: '클라이언트 수에 따른 한 에폭의 통신량(바이트), 로그 축', ...axes }));
+  const measuredChart = own(createLogLog(q('[data-view="measured"]')!, { label: '실측 모델의 통신량: 공식(선)과 엔진이 센 바이트(점), 로그 축', ...axes, height: 260 }));
 
   const varsOf = (v: CommValues): CommVars => ({ N: v.n, p: v.p, q: v.q, etaC: v.eta });
 
@@ -170,10 +170,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
       run.start(false);
       return true;
     },
-    destroy() {
-      if (formulaFrame) cancelAnimationFrame(formulaFrame);
-      for (const chart of [formulaChart, measuredChart]) chart.destroy();
-    },
+    destroy: () => formulaFrame && cancelAnimationFrame(formulaFrame),
     inspect: () => ({
       ...run.inspectBase(),
       ...run.state,

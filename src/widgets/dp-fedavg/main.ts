@@ -24,7 +24,7 @@ export type DpInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 type Finished = { accuracy: number[]; epsilon: number | null };
 
 export function mount(ctx: WidgetContext<DpParams>) {
-  const { root, q } = ctx;
+  const { root, q, own } = ctx;
   const sweepStatus = q('[data-sweep-status]')!;
   const sigmaLine = q('[data-sigma]')!;
 
@@ -36,6 +36,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
     noise: createNoise(q('[data-view="noise"]')!, { label: '프라이버시–정확도 곡선: z마다 학습을 마친 뒤의 ε과 테스트 정확도', grid: NOISE_GRID }),
   };
   const views = { updates: updatesView, ...charts };
+  for (const view of Object.values(views)) own(view);
 
   /** Finished runs by their settings. */
   const cache = new Map<string, Finished>();
@@ -197,9 +198,6 @@ export function mount(ctx: WidgetContext<DpParams>) {
       if (name !== 'sweep') return false;
       if (run.status !== 'invalid') startSweep();
       return true;
-    },
-    destroy() {
-      for (const view of Object.values(views)) view.destroy();
     },
     inspect: () => ({
       ...run.inspectBase(),

@@ -47,13 +47,13 @@ function compute(v: EpsValues) {
 export function mount(ctx: WidgetContext<EpsParams>): WidgetController<EpsParams> & { inspect(): EpsInspection } {
   const root = ctx.root;
   const out = outputs(root);
-  const chart = createLine(root.querySelector<HTMLElement>('[data-view="curve"]')!, {
+  const chart = ctx.own(createLine(ctx.q('[data-view="curve"]')!, {
     label: '라운드 수에 따라 쌓이는 프라이버시 예산 ε',
     xLabel: '라운드 →',
     yLabel: '↑ ε',
     series: [{ key: 'eps', label: 'ε', color: '#0b5394' }],
     height: 200,
-  });
+  }));
   let state!: EpsInspection;
 
   function summary(s: EpsInspection): string {
@@ -78,8 +78,5 @@ export function mount(ctx: WidgetContext<EpsParams>): WidgetController<EpsParams
       render(values);
     },
     inspect: () => state,
-    destroy() {
-      chart.destroy();
-    },
   };
 }

@@ -34,7 +34,7 @@ const PHASES: Exclude<Phase, 'idle'>[] = ['broadcast', 'train', 'upload', 'aggre
 const stragglersOf = (r: RoundRecord) => [...r.clients.entries()].filter(([, c]) => c.epochs !== undefined);
 
 export function mount(ctx: WidgetContext<FedParams>) {
-  const { root, q } = ctx;
+  const { root, q, own } = ctx;
   const view = (name: string) => q(`[data-view="${name}"]`)!;
   const globalView = view('global');
   const globalNote = q('[data-global-note]')!;
@@ -42,8 +42,8 @@ export function mount(ctx: WidgetContext<FedParams>) {
   const markPhase = phaseSteps(root, PHASES);
   const phaseNoteLine = q('[data-phase-note]')!;
 
-  const diagram = createDiagram(view('diagram'), { label: '서버와 클라이언트 사이에 모델이 오가는 한 라운드의 도식' });
-  const accuracy = createBandChart(view('accuracy'), {
+  const diagram = own(createDiagram(view('diagram'), { label: '서버와 클라이언트 사이에 모델이 오가는 한 라운드의 도식' }));
+  const accuracy = own(createBandChart(view('accuracy'), {
     label: '라운드별 글로벌 모델의 테스트 정확도와 클라이언트 로컬 정확도의 범위',
     xLabel: '라운드',
     ...ACCURACY_AXIS,
@@ -52,8 +52,8 @@ export function mount(ctx: WidgetContext<FedParams>) {
       { key: 'local', label: '로컬 평균', color: SERIES_COLORS.test, dashed: true },
     ],
     bands: [{ key: 'local', label: '로컬 범위', color: SERIES_COLORS.test }],
-  });
-  const loss = createLineChart(view('loss'), {
+  }));
+  const loss = own(createLineChart(view('loss'), {
     label: '라운드별 손실',
     xLabel: '라운드',
     yLabel: '손실',
@@ -61,13 +61,13 @@ export function mount(ctx: WidgetContext<FedParams>) {
       { key: 'test', label: '글로벌 (테스트)', color: SERIES_COLORS.train },
       { key: 'train', label: '로컬 학습', color: SERIES_COLORS.test, dashed: true },
     ],
-  });
-  const bytes = createLineChart(view('bytes'), {
+  }));
+  const bytes = own(createLineChart(view('bytes'), {
     label: '라운드별 누적 통신량',
     xLabel: '라운드',
     yLabel: 'kB',
     series: [{ key: 'total', label: '보낸 양 + 받은 양', color: '#6a3d9a' }],
-  });
+  }));
 
   // What the current run drew: rebuilt for each run.
   let cards: ClientCards | null = null;
@@ -293,10 +293,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
   run.start(false);
 
   return run.controller({
-    destroy() {
-      dropPanels();
-      for (const view of [diagram, accuracy, loss, bytes]) view.destroy();
-    },
+    destroy: dropPanels,
     inspect: () => ({
       ...run.inspectBase(),
       /** Rounds fully shown (their aggregate phase reached), with the per-round figures drawn. */

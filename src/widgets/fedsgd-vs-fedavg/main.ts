@@ -29,24 +29,24 @@ const COLORS = ['#1d2127', '#e69f00', '#56b4e9', '#009e73', '#0072b2', '#d55e00'
 export type VersusInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 export function mount(ctx: WidgetContext<VersusParams>) {
-  const { q } = ctx;
+  const { q, own } = ctx;
   const now = q('[data-now]')!;
   const verdict = q('[data-verdict]')!;
   const hereTitle = q('[data-here-title]')!;
   const paperTitle = q('[data-paper-title]')!;
   const runsBox = q('[data-runs]')!;
 
-  const here = createRankBars(q('[data-view="here"]')!, { label: '이 브라우저에서 잰, 설정별로 목표 정확도까지 걸린 라운드 수', color: '#0a7d6c' });
-  const paper = createRankBars(q('[data-view="paper"]')!, { label: '논문 표 2의 설정별 라운드 수', color: '#6a3d9a' });
+  const here = own(createRankBars(q('[data-view="here"]')!, { label: '이 브라우저에서 잰, 설정별로 목표 정확도까지 걸린 라운드 수', color: '#0a7d6c' }));
+  const paper = own(createRankBars(q('[data-view="paper"]')!, { label: '논문 표 2의 설정별 라운드 수', color: '#6a3d9a' }));
   const target = { key: 'target', label: '목표 정확도', color: '#888888', dashed: true };
   const lines: BandLineStyle[] = [...SETTINGS.map((s, i) => ({ key: s.key, label: s.label, color: COLORS[i] })), target];
-  const curves = createBandChart(q('[data-view="curves"]')!, {
+  const curves = own(createBandChart(q('[data-view="curves"]')!, {
     label: '설정별로 가장 빠른 학습률에서 잰, 지금까지의 최고 테스트 정확도',
     xLabel: '라운드',
     ...ACCURACY_AXIS,
     key: false,
     lines,
-  });
+  }));
   // The key of those lines is the list under the chart (seven entries would not fit in its top margin).
   createLineKey(q('[data-curve-key]')!).update(lines.map((l) => ({ text: l.label, color: l.color, dash: l.dashed ? '5 3' : undefined })));
 
@@ -242,10 +242,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
       // A new grid of the same settings: forget the one kept for them.
       if (name === 'restart' || (name === 'toggle-play' && (run.status === 'finished' || run.status === 'error'))) cache.delete(cacheKey(ctx.values));
     },
-    destroy() {
-      redraw.cancel();
-      for (const view of [here, paper, curves]) view.destroy();
-    },
+    destroy: () => redraw.cancel(),
     inspect: () => {
       const s = st();
       const hereRanks = ranksOf(measured(s));

@@ -40,7 +40,7 @@ export interface InversionInspection extends Omit<RunInspection, 'status' | 'con
 const db = (p: number) => `${p.toFixed(1)} dB`;
 
 export function mount(ctx: WidgetContext<InversionParams>): WidgetController<InversionParams> & { inspect(): InversionInspection } {
-  const { root, q } = ctx;
+  const { root, q, own } = ctx;
   const pairsBox = q('[data-view="pairs"]')!;
   // The page's empty pair (the default attack has one image): shown again while no attack has
   // started, so the view keeps its height instead of emptying.
@@ -51,18 +51,18 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
   const sweepTable = q('[data-view="sweep-table"]')!;
   const sweepButton = q<HTMLButtonElement>('[data-action="sweep"]')!;
 
-  const analytic = createPixels(q('[data-view="analytic"]')!, { cell: 10, maxWidth: 112 });
-  const curve = createLineChart(q('[data-view="curve"]')!, {
+  const analytic = own(createPixels(q('[data-view="analytic"]')!, { cell: 10, maxWidth: 112 }));
+  const curve = own(createLineChart(q('[data-view="curve"]')!, {
     label: '공격 스텝에 따른 평균 PSNR',
     xLabel: '공격 스텝',
     yLabel: 'PSNR (dB)',
     series: [{ key: 'psnr', label: '평균 PSNR', color: '#0072b2' }],
     height: 200,
-  });
+  }));
   // Hidden in the page too (nothing to show until a sweep is computed): the view does not shrink now.
   const sweepChart = q('[data-view="sweep"]')!;
   sweepChart.hidden = true;
-  const bars = createBars(sweepChart, { label: '방어 세기에 따른 평균 PSNR', xLabel: '평균 PSNR (dB)', xFormat: (x) => `${x}` });
+  const bars = own(createBars(sweepChart, { label: '방어 세기에 따른 평균 PSNR', xLabel: '평균 PSNR (dB)', xFormat: (x) => `${x}` }));
 
   let pictures: { original: PixelRenderer; recon: PixelRenderer; caption: HTMLElement }[] = [];
   let frame = 0;
@@ -343,9 +343,6 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
         p.original.destroy();
         p.recon.destroy();
       }
-      analytic.destroy();
-      curve.destroy();
-      bars.destroy();
     },
     inspect: () => {
       const { mode, attack, sweep } = run.state;

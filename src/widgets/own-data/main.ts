@@ -51,14 +51,14 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
    */
   let openedAt = Infinity;
 
-  const chart = lineChart(q('[data-view="accuracy"]'), {
+  const chart = ctx.own(lineChart(q('[data-view="accuracy"]'), {
     label: '세 방식의 테스트 정확도',
     xLabel: '라운드(에폭)',
     yLabel: '테스트 정확도',
     series: METHODS.map((m, i) => ({ key: m, label: METHOD_LABEL[m], color: ['#0072b2', '#d55e00', '#009e73'][i] })),
     yDomain: [0, 1],
     yPercent: true,
-  });
+  }));
 
   function meter() {
     const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
@@ -216,7 +216,6 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
     destroy() {
       clearInterval(meterTimer);
       root.removeEventListener('change', onChange);
-      chart.destroy();
     },
     inspect: () => ({
       ...run.inspectBase(),

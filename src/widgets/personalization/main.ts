@@ -26,10 +26,10 @@ export function mount(ctx: WidgetContext<PersParams>) {
   const root = ctx.root;
   const sideEl = (side: Side) => root.querySelector<HTMLElement>(`[data-side="${side}"]`)!;
   const charts = bySide((side) =>
-    createBeforeAfter(sideEl(side).querySelector<HTMLElement>(`[data-view="${side}"]`)!, {
+    ctx.own(createBeforeAfter(sideEl(side).querySelector<HTMLElement>(`[data-view="${side}"]`)!, {
       label: `${side === 'iid' ? 'IID' : '레이블 불균형'} 분할: 클라이언트별 자기 테스트 데이터 정확도, 글로벌 모델과 미세 조정한 모델`,
       xLabel: '정확도',
-    }),
+    })),
   );
   /** Rows drawn per side. */
   const drawn = bySide(() => 0);
@@ -113,9 +113,6 @@ export function mount(ctx: WidgetContext<PersParams>) {
   run.start(false);
 
   return run.controller({
-    destroy() {
-      for (const side of SIDES) charts[side].destroy();
-    },
     inspect: () => ({
       ...run.inspectBase(),
       runIds: bySide((side) => run.runId(side)),

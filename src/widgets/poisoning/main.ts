@@ -38,13 +38,13 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
   const mapView = root.querySelector<HTMLElement>('[data-view="map"]')!;
   const tableView = root.querySelector<HTMLElement>('[data-view="table"]')!;
   const mapNote = root.querySelector<HTMLElement>('[data-map-note]');
-  const map = createMap(mapView, { label: '한 라운드의 클라이언트 업데이트와 규칙별 집계 결과를 평면에 투영한 지도' });
+  const map = ctx.own(createMap(mapView, { label: '한 라운드의 클라이언트 업데이트와 규칙별 집계 결과를 평면에 투영한 지도' }));
   const charts = new Map<AggregatorRule, LineChartRenderer>();
   for (const rule of RULES) {
     const el = root.querySelector<HTMLElement>(`[data-chart="${rule}"]`)!;
     charts.set(
       rule,
-      createLineChart(el, {
+      ctx.own(createLineChart(el, {
         label: `${ruleName(rule)}: 라운드별 테스트 정확도와 백도어 성공률`,
         xLabel: '라운드',
         yLabel: '',
@@ -55,7 +55,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
           { key: 'acc', label: '정확도', color: '#0072b2' },
           { key: 'bd', label: '백도어', color: '#c62828', dashed: true },
         ],
-      }),
+      })),
     );
   }
 
@@ -222,11 +222,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     update: (_values, changed) => {
       if (changed.every((k) => (ctx.table[k] as { view?: boolean }).view)) drawMap();
     },
-    destroy: () => {
-      tableAndMap.cancel();
-      map.destroy();
-      for (const c of charts.values()) c.destroy();
-    },
+    destroy: () => tableAndMap.cancel(),
     inspect: () => {
       const rule = currentRule(run.state);
       return {

@@ -33,13 +33,12 @@ function describeEpsilon(eps: number): string {
 }
 
 export function mount(ctx: WidgetContext<RrParams>) {
-  const { root, q } = ctx;
+  const { root, q, own } = ctx;
   const out = outputs(root);
 
-  const grid = createGrid(q('[data-view="people"]')!, { label: '응답자 한 사람이 네모 하나: 색은 응답, 점은 실제 "예", 파란 테두리는 동전이 정한 답' });
-  const estimateChart = createEstimate(q('[data-view="estimate"]')!, { label: '참 비율, 단순 추정, 보정한 추정값과 95% 신뢰 구간' });
-  const errorChart = createError(q('[data-view="error"]')!, { label: '프라이버시 예산 ε에 따른 추정 오차' });
-  const views = { people: grid, estimate: estimateChart, error: errorChart };
+  const grid = own(createGrid(q('[data-view="people"]')!, { label: '응답자 한 사람이 네모 하나: 색은 응답, 점은 실제 "예", 파란 테두리는 동전이 정한 답' }));
+  const estimateChart = own(createEstimate(q('[data-view="estimate"]')!, { label: '참 비율, 단순 추정, 보정한 추정값과 95% 신뢰 구간' }));
+  const errorChart = own(createError(q('[data-view="error"]')!, { label: '프라이버시 예산 ε에 따른 추정 오차' }));
   const tableBox = q('[data-view="table"]')!;
   const peopleNote = q('[data-people-note]')!;
 
@@ -162,9 +161,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
         columns: ['epsilon', 'pi', 'rmse', 'mean_abs_error', 'mean_estimate', 'theoretical_sd', 'coverage_95'],
         // The engine's points (the CSV writes only its columns), under the CSV's names where they differ.
         rows: () =>
-          errorPoints.map((p) => {
-            return { ...p, mean_abs_error: p.meanAbsError, mean_estimate: p.meanEstimate, theoretical_sd: p.theoreticalSd, coverage_95: p.coverage };
-          }),
+          errorPoints.map((p) => ({ ...p, mean_abs_error: p.meanAbsError, mean_estimate: p.meanEstimate, theoretical_sd: p.theoreticalSd, coverage_95: p.coverage })),
       },
     },
     // Computed in the page: no backend to name.
@@ -172,7 +169,7 @@ export function mount(ctx: WidgetContext<RrParams>) {
       result: { n: survey.n, trueYes: survey.trueYes, yes: survey.yes, pi: survey.pi, epsilon: survey.epsilon, estimate: survey.estimate },
     })),
     prefix: 'randomized-response',
-    views,
+    views: { people: grid, estimate: estimateChart, error: errorChart },
   };
 
   recompute();
@@ -185,7 +182,6 @@ export function mount(ctx: WidgetContext<RrParams>) {
       pageJobs.cancel();
       errorRedraw.cancel();
       worker?.terminate();
-      for (const view of Object.values(views)) view.destroy();
     },
     inspect: () => ({
       n: survey.n,

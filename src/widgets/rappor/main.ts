@@ -44,14 +44,13 @@ const frequencyRow = ({ value, truth, estimate, stdError, detected }: ScoredEsti
 const fmtEps = (e: number) => (Number.isFinite(e) ? e.toFixed(3) : e === Infinity ? '∞ (보호 없음)' : '—');
 
 export function mount(ctx: WidgetContext<RapporParamsTable>) {
-  const { root, q } = ctx;
+  const { root, q, own } = ctx;
   const out = outputs(root);
   /** The alert box: the training widgets' own (kit/status.ts). */
   const { alert: showAlert } = statusView(root);
   const progress = q<HTMLProgressElement>('[data-pop-progress]');
-  const bitsView = createBits(q('[data-view="life"]')!, { label: '한 사람의 보고: 블룸 필터, 영구 무작위 응답, 순간 무작위 응답의 비트들' });
-  const freqView = createFrequency(q('[data-view="population"]')!, { label: '후보 값마다 실제 사용자 수(막대)와 추정값(점, 95% 구간)' });
-  const views = { life: bitsView, population: freqView };
+  const bitsView = own(createBits(q('[data-view="life"]')!, { label: '한 사람의 보고: 블룸 필터, 영구 무작위 응답, 순간 무작위 응답의 비트들' }));
+  const freqView = own(createFrequency(q('[data-view="population"]')!, { label: '후보 값마다 실제 사용자 수(막대)와 추정값(점, 95% 구간)' }));
   const bitstrings = q('[data-bitstrings]')!;
   const lifeNote = q('[data-life-note]')!;
 
@@ -185,7 +184,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
       };
     }),
     prefix: 'rappor',
-    views,
+    views: { life: bitsView, population: freqView },
   };
 
   render(null);
@@ -201,10 +200,7 @@ export function mount(ctx: WidgetContext<RapporParamsTable>) {
       // The estimates' CSV: nothing to write before the population has been decoded.
       else if (name !== 'export-csv' || pop?.decoded) exportAction(name, trigger, exports, ctx.notify);
     },
-    destroy() {
-      popJobs.cancel();
-      for (const view of Object.values(views)) view.destroy();
-    },
+    destroy: () => popJobs.cancel(),
     inspect() {
       const { params, encoding } = setup;
       const { cohort, reports } = person;

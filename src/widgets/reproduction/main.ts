@@ -47,9 +47,9 @@ function speedupText(records: readonly ReproRecord[], r: ReproRecord, cap: numbe
 }
 
 export function mount(ctx: WidgetContext<ReproParams>) {
-  const root = ctx.root;
-  const tableEl = root.querySelector<HTMLElement>('[data-view="table"]')!;
-  const chart = createCurves(root.querySelector<HTMLElement>('[data-view="accuracy"]')!, { label: '설정별 라운드에 따른 테스트 정확도' });
+  const { root, q } = ctx;
+  const tableEl = q('[data-view="table"]')!;
+  const chart = ctx.own(createCurves(q('[data-view="accuracy"]')!, { label: '설정별 라운드에 따른 테스트 정확도' }));
   // η chosen by the full-size run, rendered into the page at build time (see the .astro file).
   const chosen = fromPage<ChosenLrs>(root.dataset.lrs, {});
   /** The table and curves follow a run at most every 150 ms: FedSGD's rounds come tens of ms apart. */
@@ -139,10 +139,7 @@ export function mount(ctx: WidgetContext<ReproParams>) {
     update(_values, changed) {
       if (changed.every((k) => k === 'curve')) redraw.now();
     },
-    destroy: () => {
-      redraw.cancel();
-      chart.destroy();
-    },
+    destroy: () => redraw.cancel(),
     inspect: () => ({
       ...run.inspectBase(),
       records: run.state.records.map((r) => ({

@@ -11,7 +11,7 @@ import { fromPage, type ResultsChartData, type ResultsParams, type ResultsValues
 
 export function mount(ctx: WidgetContext<ResultsParams>): WidgetController<ResultsParams> {
   const data = fromPage<ResultsChartData | null>(ctx.root.dataset.curves, null);
-  const chart = createCurves(ctx.q('[data-view="curves"]')!, { label: '재현 실행의 라운드별 테스트 정확도' });
+  const chart = ctx.own(createCurves(ctx.q('[data-view="curves"]')!, { label: '재현 실행의 라운드별 테스트 정확도' }));
 
   function draw(v: ResultsValues) {
     const series = data?.partitions[v.part] ?? [];
@@ -43,6 +43,5 @@ export function mount(ctx: WidgetContext<ResultsParams>): WidgetController<Resul
   return {
     update: draw,
     action: (name, trigger) => exportAction(name, trigger, exports(), ctx.notify),
-    destroy: () => chart.destroy(),
   };
 }

@@ -16,10 +16,9 @@ import { textElement } from '../renderers/outputs';
 export type SecAggInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 
 export function mount(ctx: WidgetContext<SecAggParams>) {
-  const { root, q } = ctx;
-  const graph = createGraph(q('[data-view="graph"]')!, { label: '클라이언트 쌍마다 하나씩 공유한 마스크: 회색은 상쇄, 빨강은 남음, 초록 점선은 복구됨' });
-  const sumChart = createSum(q('[data-view="sum"]')!, { label: '좌표별 실제 합과 서버가 얻은 합' });
-  const views = { graph, sum: sumChart };
+  const { root, q, own } = ctx;
+  const graph = own(createGraph(q('[data-view="graph"]')!, { label: '클라이언트 쌍마다 하나씩 공유한 마스크: 회색은 상쇄, 빨강은 남음, 초록 점선은 복구됨' }));
+  const sumChart = own(createSum(q('[data-view="sum"]')!, { label: '좌표별 실제 합과 서버가 얻은 합' }));
   const serverBox = q('[data-view="server"]')!;
   const logBox = q('[data-view="log"]')!;
   const clientsBox = q('[data-view="clients"]')!;
@@ -114,7 +113,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
       failure: view.result.failure,
     })),
     prefix: 'secure-aggregation',
-    views,
+    views: { graph, sum: sumChart },
   };
 
   render();
@@ -122,10 +121,7 @@ export function mount(ctx: WidgetContext<SecAggParams>) {
   return {
     update: render,
     action: (name, trigger) => exportAction(name, trigger, exports, ctx.notify),
-    destroy() {
-      root.removeEventListener('change', onDrop);
-      for (const picture of Object.values(views)) picture.destroy();
-    },
+    destroy: () => root.removeEventListener('change', onDrop),
     inspect: () => ({
       n: view.round.n,
       threshold: view.round.threshold,

@@ -25,7 +25,7 @@ export type ServerViewInspection = ReturnType<ReturnType<typeof mount>['inspect'
 interface Shown { digit: number; cut: number; error: number; rawValues: number; updateValues: number; smashedValues: number; reconValues: number }
 
 export function mount(ctx: WidgetContext<ServerViewParams>) {
-  const { root, q } = ctx;
+  const { root, q, own } = ctx;
   const statusNote = q('[data-status-note]')!;
   const cutInput = q<HTMLInputElement>('input[data-param="cut"]')!;
   const note = (key: string) => q(`[data-panel-note="${key}"]`);
@@ -35,12 +35,12 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
   const emptyTable = tableBox.querySelector('table')?.cloneNode(true) ?? null;
 
   const pictures = {
-    raw: createPixels(q('[data-view="raw"]')!, { cell: 14, maxWidth: 140 }),
-    update: createPixels(q('[data-view="update"]')!, { cell: 4, maxWidth: 160 }),
-    smashed: createPixels(q('[data-view="smashed"]')!, { cell: 14, maxWidth: 140 }),
-    recon: createPixels(q('[data-view="recon"]')!, { cell: 14, maxWidth: 140 }),
+    raw: own(createPixels(q('[data-view="raw"]')!, { cell: 14, maxWidth: 140 })),
+    update: own(createPixels(q('[data-view="update"]')!, { cell: 4, maxWidth: 160 })),
+    smashed: own(createPixels(q('[data-view="smashed"]')!, { cell: 14, maxWidth: 140 })),
+    recon: own(createPixels(q('[data-view="recon"]')!, { cell: 14, maxWidth: 140 })),
   };
-  const chart = createCutError(q('[data-view="leakage"]')!, { label: '분할 지점별 선형 디코더의 상대 복원 오차' });
+  const chart = own(createCutError(q('[data-view="leakage"]')!, { label: '분할 지점별 선형 디코더의 상대 복원 오차' }));
 
   let shown: Shown | null = null;
 
@@ -187,9 +187,6 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
       // A model with fewer layers may move the cut (a nested, view-only update draws it).
       fitToModel();
       if (changed.every((k) => k === 'digit' || k === 'cut')) draw();
-    },
-    destroy() {
-      for (const view of [...Object.values(pictures), chart]) view.destroy();
     },
     inspect: () => ({ ...run.inspectBase(), accuracy: run.state.accuracy, leakage: run.state.view?.leakage ?? [], shown }),
   });

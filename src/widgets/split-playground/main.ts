@@ -25,7 +25,7 @@ import { initSplit, reduceSplit, type SplitState } from './state';
 const SERIES = [...TRAIN_TEST, { key: 'prev', label: '이전', color: '#8a8f98', dashed: true }];
 
 export function mount(ctx: WidgetContext<SplitParams>) {
-  const { q } = ctx;
+  const { q, own } = ctx;
   const netStatus = q('[data-net-status]')!;
   const bytesNote = q('[data-bytes-note]')!;
   const sampleNote = q('[data-sample-note]')!;
@@ -43,14 +43,14 @@ export function mount(ctx: WidgetContext<SplitParams>) {
   }
   applyFixes();
 
-  const network = createNetwork(q('[data-view="network"]')!, {
+  const network = own(createNetwork(q('[data-view="network"]')!, {
     label: '층별로 그린 신경망과 분할 지점: 왼쪽은 클라이언트, 오른쪽은 서버',
     onCut: (c) => ctx.set('cut', c),
     cutText: (c) => cutText(c, networkOf({ ...ctx.values, cut: c })),
-  });
-  const bytes = createByteTable(q('[data-view="bytes"]')!, { caption: '종류별로 오간 바이트: 이번 에폭, 공식, 누적' });
-  const sample = createPixels(q('[data-view="sample"]')!, { cell: 14, maxWidth: 180 });
-  const charts = createEpochCharts(q('[data-view="loss"]')!, q('[data-view="accuracy"]')!, SERIES);
+  }));
+  const bytes = own(createByteTable(q('[data-view="bytes"]')!, { caption: '종류별로 오간 바이트: 이번 에폭, 공식, 누적' }));
+  const sample = own(createPixels(q('[data-view="sample"]')!, { cell: 14, maxWidth: 180 }));
+  const charts = own(createEpochCharts(q('[data-view="loss"]')!, q('[data-view="accuracy"]')!, SERIES));
 
   /** The run before this one: its rows and settings, for the comparison lines. */
   let previous: { rows: readonly RoundMetrics[]; settings: SplitValues } | null = null;
@@ -251,7 +251,6 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     },
     destroy() {
       if (sampleFrame) cancelAnimationFrame(sampleFrame);
-      for (const view of [network, bytes, sample, charts]) view.destroy();
     },
     inspect: () => {
       const { rows, totals, formula, seen } = run.state;

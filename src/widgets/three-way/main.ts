@@ -60,6 +60,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     sl: createPixels(q('[data-view="seen-sl"]')!, { cell: 12, maxWidth: 90 }),
     splitfed: createPixels(q('[data-view="seen-splitfed"]')!, { cell: 12, maxWidth: 90 }),
   };
+  for (const view of [accChart, bytesChart, timeChart, ...Object.values(seen)]) ctx.own(view);
 
   /**
    * The race's views (charts, bars, pictures, the summary table) at most once per 150 ms, through
@@ -249,10 +250,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
   run.start(false);
 
   return run.controller({
-    destroy() {
-      redraw.cancel();
-      for (const view of [accChart, bytesChart, timeChart, ...Object.values(seen)]) view.destroy();
-    },
+    destroy: () => redraw.cancel(),
     inspect: () => ({
       ...run.inspectBase(),
       current: run.state.current,

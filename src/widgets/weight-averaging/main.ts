@@ -44,7 +44,7 @@ export function mount(ctx: WidgetContext<AvgParams>) {
   const mathView = q('[data-view="math"]')!;
   const mapNote = q('[data-map-note]')!;
   const markPhase = phaseSteps(root, PHASES);
-  const map = createMap(mapView, { label: '로컬 모델과 글로벌 모델의 매개변수를 2차원에 투영한 지도' });
+  const map = ctx.own(createMap(mapView, { label: '로컬 모델과 글로벌 모델의 매개변수를 2차원에 투영한 지도' }));
 
   // What the current run drew.
   /** The projection, the round it was last fitted for and the rounds done before that one. */
@@ -211,7 +211,6 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     update(_values, changed) {
       if (changed.includes('zoom')) drawMap(0);
     },
-    destroy: () => map.destroy(),
     inspect: () => {
       const next = mapView.querySelector('g.weight-map__next');
       return {
