@@ -9,10 +9,11 @@ import { clientGrid, crossoverClients, methodEpochBytes, sameBytes, type CommMet
 import { MEASURED_K, MEASURE_JOBS as JOBS, formulaBytes, matchingCount, measureConfig, reduceMeasure, type MeasureState } from '~/engine/comm-runs';
 import { create as createLogLog, type LogLogData } from '../renderers/loglog';
 import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/kinds';
-import { dataTable, span } from '../renderers/data-table';
+import { dataTable, putTable, span } from '../renderers/data-table';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { count, formatBytes } from '../renderers/format';
+import { setText } from '../renderers/outputs';
 import type { CommParams, CommValues } from './params';
 import { FORMULA_K, HANDOFF_NOTE, METHODS, formulaRow } from './formula-rows';
 
@@ -124,11 +125,12 @@ export function mount(ctx: WidgetContext<CommParams>) {
     if (!mv) {
       measuredChart.update({ series: [], xDomain: [1, 64] });
       measuredTable.replaceChildren(...(emptyMeasured ? [emptyMeasured.cloneNode(true)] : []));
-      setupLine.textContent = '측정용 모델을 학습하고 있습니다.';
+      setText(setupLine, '측정용 모델을 학습하고 있습니다.');
       return;
     }
     const k = crossoverClients(mv);
-    setupLine.textContent = `실측 모델: N = ${count(mv.N)}, p = ${count(mv.p)}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
+    const setup = `실측 모델: N = ${count(mv.N)}, p = ${count(mv.p)}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
+    setText(setupLine, setup);
     const points = (m: CommMethod) => measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes }));
     measuredChart.update({ ...formulaLines(mv, 64), dots: METHODS.map((m) => ({ ...styleOf(m), symbol: SYMBOL[m], points: points(m) })) });
     const cells = (K: number) =>
@@ -144,7 +146,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
         return cell;
       });
     // Every client count has its row from the start ('…' until measured): the table does not grow as the runs report.
-    measuredTable.replaceChildren(byK('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', MEASURED_K, cells));
+    putTable(measuredTable, byK('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', MEASURED_K, cells));
     root.dataset.matches = `${matchingCount(mv, measured)}/${measured.length}`;
   }
 

@@ -231,8 +231,7 @@ export class Run<T extends ParamTable, S, R = never> {
   /** Epochs or rounds the current run will take. */
   get total(): number {
     const c = this.config();
-    if (!c) return 0;
-    return this.spec.unit === '에폭' ? c.epochs : c.rounds;
+    return !c ? 0 : this.spec.unit === '에폭' ? c.epochs : c.rounds;
   }
 
   /** Stops the run where it is (what it drew stays) and shows `status`. */

@@ -4,6 +4,7 @@
  * line, over the shared controls' markup (src/widgets/controls/).
  */
 import type { BackendInfo } from '~/runtime/protocol';
+import { setText } from '../renderers/outputs';
 
 /**
  * Where a run is: `loading` until its first event, then `running` or `paused`, and at the end
@@ -46,15 +47,17 @@ export function statusView(root: HTMLElement) {
   return {
     /** Sets data-status and the play button: "일시정지", "재생", or `restart` after the end. */
     status(s: Status, playing: boolean, restart = '다시 학습') {
-      root.dataset.status = s;
+      if (root.dataset.status !== s) root.dataset.status = s;
       const showPlaying = s === 'running' || (s === 'loading' && playing);
       if (!playButton) return;
-      playButton.dataset.playing = String(showPlaying);
+      if (playButton.dataset.playing !== String(showPlaying)) playButton.dataset.playing = String(showPlaying);
       const label = playButton.querySelector('[data-label]');
-      if (label) label.textContent = showPlaying ? '일시정지' : ENDED.includes(s) ? restart : '재생';
+      if (label) setText(label, showPlaying ? '일시정지' : ENDED.includes(s) ? restart : '재생');
     },
     /** The progress bar and its text (e.g. `라운드 3 / 20`). */
     progress(done: number, total: number, text: string) {
+      // The text says done and total: unchanged (a sequence's rounds within one run), nothing is written.
+      if (progressText?.textContent === text) return;
       if (progress) {
         progress.max = Math.max(1, total);
         progress.value = Math.max(0, Math.min(done, total));
@@ -66,7 +69,7 @@ export function statusView(root: HTMLElement) {
     alert(message: string | null) {
       if (!alertBox) return;
       alertBox.hidden = !message;
-      alertBox.textContent = message ?? '';
+      setText(alertBox, message ?? '');
     },
     /** Where training runs; a warning when it is the slower path or the page's main thread. */
     backend(info: BackendInfo) {
@@ -74,9 +77,8 @@ export function statusView(root: HTMLElement) {
       if (threadNotice) threadNotice.hidden = info.thread !== 'main';
       if (!backendLine) return;
       const where = info.thread === 'worker' ? '작업자 스레드(Web Worker)' : '이 페이지의 메인 스레드';
-      const simd = info.simd ? ' (SIMD)' : '';
       const fallback = info.fallback ? FALLBACK[info.fallback] : '';
-      backendLine.textContent = info.backend === 'wasm' ? `계산: WebAssembly${simd} · ${where}` : `계산: CPU (JavaScript) · ${where}${fallback}`;
+      backendLine.textContent = info.backend === 'wasm' ? `계산: WebAssembly${info.simd ? ' (SIMD)' : ''} · ${where}` : `계산: CPU (JavaScript) · ${where}${fallback}`;
       backendLine.classList.toggle('is-warning', info.thread === 'main' || (info.backend !== 'wasm' && Boolean(info.fallback)));
     },
     /** The line under the controls about the model's size. */
