@@ -15,7 +15,7 @@ import { create as createLineChart, type LineChartRenderer } from '../renderers/
 import { create as createMap } from '../renderers/robust-map';
 import { Run, type RunInspection } from '../kit/run';
 import { choiceLabel } from '../controls/params';
-import { dataTable } from '../renderers/data-table';
+import { dataTable, putTable } from '../renderers/data-table';
 import { pct } from '../renderers/format';
 import { throttled } from '../renderers/plot-image';
 import { params, type PoisonParams } from './params';
@@ -84,15 +84,15 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
       const rule = run.state.jobs[run.state.current - (e.type === 'run-finished' || e.type === 'run-diverged' ? 1 : 0)];
       if (!rule) return;
       if (e.type === 'round-metrics' || e.type === 'run-finished' || e.type === 'run-diverged') {
-        drawRule(rule);
-        tableAndMap.schedule();
+        changed.add(rule);
+        texts.schedule();
       }
       // The next rule's panel says it is training.
       const next = currentRule(run.state);
       if (next && next !== rule) drawRule(next);
     },
     onEnd: () => {
-      tableAndMap.cancel();
+      texts.cancel();
       drawAll();
     },
     summary,
@@ -110,17 +110,23 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     },
   });
 
+  /** The rules with rounds not drawn yet. */
+  const changed = new Set<AggregatorRule>();
   /**
-   * The table and the map follow the runs at most once per 150 ms, through the page's draw queue:
-   * redrawn at every round (about 8 a second), they held a phone (the jank bench's profile) to
-   * under 20 frames a second while the rules trained.
+   * The rules' notes and charts, the table and the map follow the runs at most once per 150 ms,
+   * through the page's draw queue. Rounds come some 20 a second on the phone profile of the jank
+   * bench: the table and the map redrawn at every round held it under 20 frames a second, and each
+   * round's note alone, a line of text laid out and painted again, kept it near 41.
    */
-  const tableAndMap = throttled(() => {
+  const texts = throttled(() => {
+    for (const r of changed) drawRule(r);
+    changed.clear();
     drawTable();
     drawMap();
   }, 150);
 
   function drawAll() {
+    changed.clear();
     for (const r of RULES) drawRule(r);
     drawTable();
     drawMap();
@@ -153,7 +159,8 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
       const bd = backdoor ? [last?.backdoorSuccess !== undefined ? pct(last.backdoorSuccess) : '—'] : [];
       return { head: ruleName(rule), data: { rule }, cells: [last ? pct(last.testAccuracy) : '—', ...bd, status] };
     });
-    tableView.replaceChildren(
+    putTable(
+      tableView,
       dataTable({
         caption: TABLE_CAPTION,
         captionClass: 'fw__muted',
@@ -222,7 +229,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     update: (_values, changed) => {
       if (changed.every((k) => (ctx.table[k] as { view?: boolean }).view)) drawMap();
     },
-    destroy: () => tableAndMap.cancel(),
+    destroy: () => texts.cancel(),
     inspect: () => {
       const rule = currentRule(run.state);
       return {

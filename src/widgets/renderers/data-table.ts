@@ -58,6 +58,20 @@ function appendRow(section: HTMLTableSectionElement, r: TableRow) {
   for (const c of r.cells) tr.insertCell().append(c);
 }
 
+/**
+ * Puts `table` in `box` in place of the table there, keeping the rows whose markup is the same: a
+ * table rebuilt at every round is then laid out and painted again only where a row changed.
+ */
+export function putTable(box: Element, table: HTMLTableElement): void {
+  const old = box.querySelector('table');
+  if (!old || old.className !== table.className || old.rows.length !== table.rows.length) return box.replaceChildren(table);
+  if (table.caption && old.caption && old.caption.outerHTML !== table.caption.outerHTML) old.caption.replaceWith(table.caption);
+  const rows = [...table.rows];
+  rows.forEach((row, i) => {
+    if (old.rows[i].outerHTML !== row.outerHTML) old.rows[i].replaceWith(row);
+  });
+}
+
 /** A span for a cell or a key: its class (none when empty), then its children in order. */
 export function span(className: string, ...children: (string | Node)[]): HTMLSpanElement {
   const s = document.createElement('span');

@@ -9,7 +9,7 @@ import type { WidgetContext } from '~/runtime/widget';
 import { monotone } from '~/engine/metrics';
 import { inOrder } from '~/engine/sequence';
 import { PARTITION_LABELS, formatRounds, formatSpeedup, speedupAgainst } from '~/data/reproduction';
-import { dataTable } from '../renderers/data-table';
+import { dataTable, putTable } from '../renderers/data-table';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { count, pct } from '../renderers/format';
@@ -114,7 +114,7 @@ export function mount(ctx: WidgetContext<ReproParams>) {
       // The best of no accuracy is -∞, written '—'.
       return { head: r.entry.label, cells: [String(r.entry.lr), state, speedupText(records, r, raced.rounds), pct(Math.max(...monotone(r.accuracies)))] };
     });
-    tableEl.replaceChildren(dataTable({ caption: tableCaption(raced), captionClass: '', columns: TABLE_COLUMNS, rows }));
+    putTable(tableEl, dataTable({ caption: tableCaption(raced), captionClass: '', columns: TABLE_COLUMNS, rows }));
   }
 
   function summary(): string {

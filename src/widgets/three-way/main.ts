@@ -16,7 +16,7 @@ import { kindName } from '../renderers/byte-table';
 import { throttled } from '../renderers/plot-image';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
-import { dataTable, span } from '../renderers/data-table';
+import { dataTable, putTable, span } from '../renderers/data-table';
 import { count, formatBytes, pct } from '../renderers/format';
 import type { ThreeWayParams } from './params';
 import { RACE, SUMMARY_CAPTION, SUMMARY_COLUMNS, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
@@ -230,7 +230,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
             ];
       return { head: METHOD_LABELS[r.method], cells };
     });
-    summaryBox.replaceChildren(dataTable({ caption: SUMMARY_CAPTION, columns: SUMMARY_COLUMNS, rows }));
+    putTable(summaryBox, dataTable({ caption: SUMMARY_CAPTION, columns: SUMMARY_COLUMNS, rows }));
   }
 
   function summaryText(): string {
