@@ -197,8 +197,12 @@ export class TrainingHost {
         this.info = m.info;
         this.callbacks.onBackend?.(m.info);
         return;
-      case 'event':
-        if (m.runId === this.current) this.callbacks.onEvent(m.event, m.runId);
+      case 'events':
+        for (const e of m.events) {
+          // A callback may have started another run: the rest of these belong to the old one.
+          if (m.runId !== this.current) return;
+          this.callbacks.onEvent(e, m.runId);
+        }
         return;
       case 'paused':
       case 'resumed':

@@ -78,7 +78,8 @@ export type HostMessage =
 /** Worker → page. */
 export type WorkerMessage =
   | { type: 'ready'; info: BackendInfo }
-  | { type: 'event'; runId: number; event: EngineEvent }
+  /** Engine events of a run, in order (the worker sends what a frame's time gathered). */
+  | { type: 'events'; runId: number; events: EngineEvent[] }
   /** The run is held (after `pause`, or at the end of a `step`). */
   | { type: 'paused'; runId: number }
   | { type: 'resumed'; runId: number }
@@ -124,8 +125,8 @@ export function isWorkerMessage(x: unknown): x is WorkerMessage {
   switch (x.type) {
     case 'ready':
       return isObject(x.info) && (x.info.backend === 'wasm' || x.info.backend === 'cpu');
-    case 'event':
-      return isId(x.runId) && isObject(x.event) && typeof x.event.type === 'string';
+    case 'events':
+      return isId(x.runId) && Array.isArray(x.events) && x.events.every((e) => isObject(e) && typeof e.type === 'string');
     case 'paused':
     case 'resumed':
     case 'done':

@@ -11,6 +11,7 @@ import { create as createNetwork } from '../renderers/network';
 import { TRAIN_TEST, createEpochCharts, type LinePoint } from '../renderers/line-chart';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { create as createByteTable, type ByteRow } from '../renderers/byte-table';
+import { throttled } from '../renderers/plot-image';
 import { KIND_LABELS, KIND_ORDER } from '../renderers/kinds';
 import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
@@ -55,7 +56,12 @@ export function mount(ctx: WidgetContext<SplitParams>) {
   /** The run before this one: its rows and settings, for the comparison lines. */
   let previous: { rows: readonly RoundMetrics[]; settings: SplitValues } | null = null;
   let runSettings: SplitValues = ctx.values;
-  let sampleFrame = 0;
+  /**
+   * The smashed-data sample and its note follow the batches at most every 150 ms: drawn in every
+   * frame that brought a batch, the picture and a paragraph laid out again held a phone (the jank
+   * bench's profile) near 40 frames a second while it trained.
+   */
+  const sampleRedraw = throttled(drawSample, 150);
 
   const run: Run<SplitParams, SplitState> = new Run(ctx, {
     unit: '에폭',
@@ -158,7 +164,6 @@ export function mount(ctx: WidgetContext<SplitParams>) {
   }
 
   function drawSample() {
-    sampleFrame = 0;
     const s = run.state.sample;
     if (!s) return;
     const img = squareUp(s.values, s.shape.length === 2 ? [s.shape[0], s.shape[1], 1] : undefined);
@@ -205,7 +210,7 @@ export function mount(ctx: WidgetContext<SplitParams>) {
         network.packet('smashed', second ? 2 : 1, !second, e.client);
         if (!second) {
           network.setActive(s.start?.config.variant === 'vertical' ? null : e.client);
-          if (!sampleFrame) sampleFrame = requestAnimationFrame(drawSample);
+          sampleRedraw.schedule();
           const who = s.start?.config.variant === 'vertical' ? '모든 클라이언트' : `클라이언트 ${e.client + 1} 차례`;
           setNetStatus(`에폭 ${e.round} · ${who} · 배치 ${e.batch + 1}: 스매시드 데이터 ${formatBytes(e.bytes)} (${e.shape.join('×')})가 서버로 갑니다.`);
         }
@@ -249,9 +254,7 @@ export function mount(ctx: WidgetContext<SplitParams>) {
       if (applyFixes()) return 'skip';
       showNetwork();
     },
-    destroy() {
-      if (sampleFrame) cancelAnimationFrame(sampleFrame);
-    },
+    destroy: () => sampleRedraw.cancel(),
     inspect: () => {
       const { rows, totals, formula, seen } = run.state;
       // previous: the previous run's test accuracies, when one is kept for comparison.

@@ -21,7 +21,8 @@ describe('protocol guards', () => {
     }
     for (const m of [
       { type: 'ready', info: { backend: 'wasm', simd: true, thread: 'worker' } },
-      { type: 'event', runId: 1, event: { type: 'run-finished', rounds: 3 } },
+      { type: 'events', runId: 1, events: [{ type: 'run-finished', rounds: 3 }] },
+      { type: 'events', runId: 1, events: [] },
       { type: 'paused', runId: 1 },
       { type: 'resumed', runId: 1 },
       { type: 'done', runId: 1 },
@@ -56,9 +57,11 @@ describe('protocol guards', () => {
     }
     for (const m of [
       { type: 'ready', info: { backend: 'webgl' } },
-      { type: 'event', runId: 1, event: null },
-      { type: 'event', runId: 1, event: { type: 3 } },
-      { type: 'event', runId: 'x', event: { type: 'run-finished' } },
+      { type: 'events', runId: 1, events: null },
+      { type: 'events', runId: 1, events: [null] },
+      { type: 'events', runId: 1, events: [{ type: 'run-started' }, { type: 3 }] },
+      { type: 'events', runId: 'x', events: [{ type: 'run-finished' }] },
+      { type: 'event', runId: 1, event: { type: 'run-finished' } },
       { type: 'error', runId: 1 },
       { type: 'memory', requestId: 1, numTensors: '0', numBytes: 0 },
     ]) {

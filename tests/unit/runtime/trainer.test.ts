@@ -43,7 +43,7 @@ function harness() {
   });
   const until = (pred: (m: WorkerMessage) => boolean) =>
     messages.some(pred) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ pred, resolve }));
-  const events = (runId: number) => messages.filter((m): m is Extract<WorkerMessage, { type: 'event' }> => m.type === 'event' && m.runId === runId).map((m) => m.event);
+  const events = (runId: number) => messages.flatMap((m) => (m.type === 'events' && m.runId === runId ? m.events : []));
   return { trainer, messages, until, events };
 }
 
@@ -57,6 +57,25 @@ describe('trainer', () => {
     expect(ev.filter((e) => e.type === 'round-metrics')).toHaveLength(6);
     expect(ev.filter((e) => e.type === 'boundary')).toHaveLength(6);
     expect(ev.at(-1)!.type).toBe('run-finished');
+  });
+
+  test('events go out together, in order, each sent once and all before done', async () => {
+    const h = harness();
+    // Split learning: a smashed-data and a gradient event per batch, many per frame's time.
+    const split = config({ algorithm: 'split', epochs: 3, batchSize: 8, cut: 1, model: { kind: 'mlp', hidden: [6, 6], activation: 'tanh' } });
+    h.trainer.handle({ type: 'start', runId: 1, config: split, options: {} });
+    await h.until((m) => m.type === 'done' && m.runId === 1);
+    const sends = h.messages.filter((m) => m.type === 'events' && m.runId === 1);
+    const ev = h.events(1);
+    expect(ev[0].type).toBe('run-started');
+    expect(ev.at(-1)!.type).toBe('run-finished');
+    expect(ev.filter((e) => e.type === 'round-metrics').map((e) => (e.type === 'round-metrics' ? e.metrics.round : 0))).toEqual([1, 2, 3]);
+    expect(ev.filter((e) => e.type === 'smashed-sent').length).toBeGreaterThan(40);
+    // Fewer messages than events: they were gathered (one message each would make the counts equal).
+    expect(sends.length).toBeLessThan(ev.length / 4);
+    expect(sends.every((m) => m.type === 'events' && m.events.length > 0)).toBe(true);
+    const done = h.messages.findIndex((m) => m.type === 'done' && m.runId === 1);
+    expect(h.messages.findLastIndex((m) => m.type === 'events' && m.runId === 1)).toBeLessThan(done);
   });
 
   test('a run told which events to send sends only those, besides its start and end', async () => {
@@ -80,15 +99,15 @@ describe('trainer', () => {
     // Long epochs (2000 points, batches of 8), and the new start lands in the middle of one:
     // the engine is computing when the cancel comes.
     h.trainer.handle({ type: 'start', runId: 1, config: config({ epochs: 500, batchSize: 8, dataset: { name: 'circles', noise: 0.1, size: 2000 } }), options: {} });
-    await h.until((m) => m.type === 'event' && m.event.type === 'round-metrics');
+    await h.until((m) => m.type === 'events' && m.events.some((e) => e.type === 'round-metrics'));
     await new Promise((r) => setTimeout(r, 25));
     h.trainer.handle({ type: 'start', runId: 2, config: config(), options: {} });
     const cut = h.messages.length;
     await h.until((m) => m.type === 'done' && m.runId === 2);
     const after = h.messages.slice(cut);
-    expect(after.filter((m) => m.type === 'event' && m.runId === 1)).toEqual([]);
+    expect(after.filter((m) => m.type === 'events' && m.runId === 1)).toEqual([]);
     const done1 = after.findIndex((m) => m.type === 'done' && m.runId === 1);
-    const first2 = after.findIndex((m) => m.type === 'event' && m.runId === 2);
+    const first2 = after.findIndex((m) => m.type === 'events' && m.runId === 2);
     expect(done1).toBeGreaterThanOrEqual(0);
     expect(done1).toBeLessThan(first2);
     expect(h.events(1).some((e) => e.type === 'run-finished')).toBe(false);
@@ -99,7 +118,7 @@ describe('trainer', () => {
   test('cancel by id stops that run only', async () => {
     const h = harness();
     h.trainer.handle({ type: 'start', runId: 5, config: config({ epochs: 500 }), options: {} });
-    await h.until((m) => m.type === 'event' && m.event.type === 'round-metrics');
+    await h.until((m) => m.type === 'events' && m.events.some((e) => e.type === 'round-metrics'));
     h.trainer.handle({ type: 'cancel', runId: 4 }); // a stale id: ignored
     h.trainer.handle({ type: 'cancel', runId: 5 });
     await h.until((m) => m.type === 'done' && m.runId === 5);
@@ -115,11 +134,11 @@ describe('trainer', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(h.events(7).map((e) => e.type)).toEqual(['run-started']);
     h.trainer.handle({ type: 'step', runId: 7 });
-    await h.until((m) => m.type === 'event' && m.event.type === 'round-metrics');
+    await h.until((m) => m.type === 'events' && m.events.some((e) => e.type === 'round-metrics'));
     await new Promise((r) => setTimeout(r, 50));
     expect(h.events(7).filter((e) => e.type === 'round-metrics')).toHaveLength(1);
     h.trainer.handle({ type: 'step', runId: 7 });
-    await h.until((m) => m.type === 'event' && m.event.type === 'round-metrics' && m.event.metrics.round === 2);
+    await h.until((m) => m.type === 'events' && m.events.some((e) => e.type === 'round-metrics' && e.metrics.round === 2));
     await new Promise((r) => setTimeout(r, 50));
     expect(h.events(7).filter((e) => e.type === 'round-metrics')).toHaveLength(2);
     h.trainer.handle({ type: 'resume', runId: 7 });
