@@ -74,6 +74,31 @@ export interface WidgetDefinition<T extends ParamTable> {
 
 type Field = HTMLInputElement | HTMLSelectElement;
 
+/** Milliseconds between two updates of a summary's visible line (its aria-live twin waits longer). */
+const SUMMARY_MS = 500;
+
+/**
+ * Writes text into the element `find` gives, at most once per `every` ms: the first at once, the
+ * latest of those that come sooner when its time comes (`now` writes at once).
+ */
+function throttledText(find: () => Element | null, every: number): (text: string, now?: boolean) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = 0;
+  let latest = '';
+  return (text, now = false) => {
+    latest = text;
+    clearTimeout(timer);
+    timer = setTimeout(
+      () => {
+        last = Date.now();
+        const el = find();
+        if (el && el.textContent !== latest) el.textContent = latest;
+      },
+      now ? 0 : Math.max(0, last + every - Date.now()),
+    );
+  };
+}
+
 /** Whether this page has paid for its first Intl.NumberFormat (lazy.ts: `warmNumberFormat`). */
 let numbersReady = false;
 
@@ -91,9 +116,9 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
     private loading: Promise<WidgetModule<T>> | null = null;
     private stopWatching: (() => void) | null = null;
     private isVisible = false;
-    private liveTimer: ReturnType<typeof setTimeout> | undefined;
-    private liveText = '';
-    private lastLive = 0;
+    /** The summary's visible line and its aria-live region, each written at most every so often. */
+    private readonly summaryLine = throttledText(() => this.querySelector('[data-summary]'), SUMMARY_MS);
+    private readonly liveRegion = throttledText(() => this.querySelector('[data-live]'), def.announceEvery ?? 3000);
     private readonly abort = new AbortController();
     /** What the widget's module tied to it (`ctx.own`): destroyed after its controller. */
     private readonly owned: { destroy(): void }[] = [];
@@ -394,16 +419,8 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
     }
 
     private announce(text: string, now = false) {
-      const region = this.querySelector<HTMLElement>('[data-live]');
-      if (!region) return;
-      this.liveText = text;
-      const every = def.announceEvery ?? 3000;
-      const wait = now ? 0 : Math.max(0, this.lastLive + every - Date.now());
-      clearTimeout(this.liveTimer);
-      this.liveTimer = setTimeout(() => {
-        this.lastLive = Date.now();
-        if (region.textContent !== this.liveText) region.textContent = this.liveText;
-      }, wait);
+      this.summaryLine(text, now);
+      this.liveRegion(text, now);
     }
   }
 
