@@ -3,6 +3,12 @@
  * every chapter prints percentages and bytes the same way.
  */
 
+/**
+ * A label's width in px at 10 px type, estimated before it is drawn (to make room for it or to
+ * keep labels apart): about 10 px a CJK character, 6.5 px any other.
+ */
+export const textWidth = (text: string): number => [...text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 10 : 6.5), 0);
+
 /** Subscript digits for model names: w₁₂. */
 export const subscript = (n: number): string => String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
 

@@ -8,6 +8,7 @@
 import * as Plot from '@observablehq/plot';
 import { plotChart, type ChartRenderer } from './plot-image';
 import { xAxis } from './plot-parts';
+import { textWidth } from './format';
 
 export interface BarPart {
   /** Row the part belongs to (its name is the row label). */
@@ -55,7 +56,6 @@ export function create(el: HTMLElement, options: HBarsOptions): HBarsRenderer {
     }
     marks.push(Plot.text(totals, { x: 'value', y: 'row', text: 'text', dx: 4, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }));
     // Room for the longest value text after its bar (Korean glyphs are wider than digits).
-    const textWidth = (t: string) => [...t].reduce((w, ch) => w + (/[\u3131-\uD79D]/.test(ch) ? 10 : 6), 0);
     const marginRight = Math.min(Math.max(48, width * 0.45), 12 + Math.max(0, ...totals.map((t) => textWidth(t.text))));
     return Plot.plot({
       width,

@@ -16,6 +16,7 @@
 import * as Plot from '@observablehq/plot';
 import { enqueueWarmUp, plotChart, type ChartRenderer, type PlotChartOptions } from './plot-image';
 import { SVG_NS } from './svg-file';
+import { textWidth } from './format';
 
 /** Tick text of a share: 0.42 → "42%". */
 export const percent = (v: number) => `${Math.round(v * 100)}%`;
@@ -51,11 +52,9 @@ export interface KeyEntry {
 /** Height of one row of the key (`topKey`): a chart's top margin grows by this for each row after the first. */
 export const KEY_ROW = 14;
 
-/** A key label's width in px, estimated for the bold 10 px text: about 10 px a CJK character, 6.5 px any other. */
-const labelWidth = (label: string) => [...label].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 10 : 6.5), 0);
 
 /** An entry's width in px, estimated: its label, the glyph and the gaps. */
-const entryWidth = (k: KeyEntry) => labelWidth(k.label) + 3 + 22 + 10;
+const entryWidth = (k: KeyEntry) => textWidth(k.label) + 3 + 22 + 10;
 
 /**
  * The key, right-aligned in the top margin, one entry after another from the right, so it never
@@ -82,7 +81,7 @@ export function topKey(entries: readonly KeyEntry[], room = Infinity): { marks: 
     const dy = -KEY_ROW * (rows.length - r);
     let offset = 0;
     for (const k of [...row].reverse()) {
-      const glyphDx = -(offset + labelWidth(k.label) + 3);
+      const glyphDx = -(offset + textWidth(k.label) + 3);
       marks.push(
         Plot.text([k.label], { frameAnchor: 'top-right', dx: -offset, dy, fill: 'currentColor', textAnchor: 'end', fontWeight: 700 }),
         Plot.text([k.glyph], { frameAnchor: 'top-right', dx: glyphDx, dy, fill: k.color, fillOpacity: k.faint ? 0.35 : undefined, textAnchor: 'end' }),

@@ -10,6 +10,7 @@
  */
 import { scaleLinear, select } from 'd3';
 import { fitSquare } from './square-window';
+import { textWidth } from './format';
 
 export interface RobustMapData {
   clients: ReadonlyArray<{ k: number; malicious: boolean; x: number; y: number; kept?: boolean }>;
@@ -26,6 +27,46 @@ const W = 340;
 const H = 300;
 const M = { top: 10, right: 12, bottom: 30, left: 30 };
 
+/** Where a label goes, relative to its diamond: the text's start (or end) and baseline, and the end of its leader line. */
+interface LabelSpot {
+  dx: number;
+  dy: number;
+  anchor: 'start' | 'end';
+  moved: boolean;
+  lineX: number;
+  lineY: number;
+}
+
+/**
+ * Places the rules' labels (10 px text) beside their diamonds, clear of one another and of every
+ * marker. The robust rules often land within a few pixels of each other and of the honest
+ * clients; labels set just above or below each diamond then covered each other and the points.
+ * Top to bottom, each label goes right of its diamond (left near the right edge) and moves down as
+ * little as it must to clear what is placed (up, if down runs out of the plot); a moved label
+ * gets a leader line to its diamond.
+ */
+export function labelSpots(points: ReadonlyArray<{ x: number; y: number; width: number }>, markers: ReadonlyArray<{ x: number; y: number }>): LabelSpot[] {
+  const LINE = 12;
+  const R = 7;
+  const taken = markers.map((m) => ({ left: m.x - R, right: m.x + R, top: m.y - R, bottom: m.y + R }));
+  const out: LabelSpot[] = new Array(points.length);
+  const order = points.map((_, i) => i).sort((a, b) => points[a].y - points[b].y);
+  for (const i of order) {
+    const p = points[i];
+    const right = p.x + 9 + p.width <= W - M.right - 2;
+    const left = right ? p.x + 9 : p.x - 9 - p.width;
+    const clear = (top: number) => !taken.some((q) => left < q.right && q.left < left + p.width && top < q.bottom && q.top < top + LINE);
+    const start = p.y - LINE / 2;
+    let top = start;
+    while (!clear(top) && top + LINE < H - M.bottom) top += 2;
+    if (!clear(top)) for (top = start; !clear(top) && top > M.top; ) top -= 2;
+    taken.push({ left, right: left + p.width, top, bottom: top + LINE });
+    const dy = top + LINE / 2 - p.y;
+    out[i] = { dx: right ? 9 : -9, dy: dy + 3.5, anchor: right ? 'start' : 'end', moved: Math.abs(dy) > 4, lineX: right ? 8 : -8, lineY: dy };
+  }
+  return out;
+}
+
 export function create(el: HTMLElement, options: { label: string }) {
   const svg = select(el).append('svg').attr('class', 'robust-map').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', options.label);
   svg.append('rect').attr('x', M.left).attr('y', M.top).attr('width', W - M.left - M.right).attr('height', H - M.top - M.bottom).attr('fill', 'none').attr('stroke', '#8a94a3').attr('stroke-opacity', 0.5);
@@ -33,6 +74,7 @@ export function create(el: HTMLElement, options: { label: string }) {
   const yLabel = svg.append('text').attr('class', 'robust-map__axis').attr('text-anchor', 'middle').attr('transform', `translate(12,${(M.top + H - M.bottom) / 2}) rotate(-90)`);
   const gAxes = svg.append('g');
   const gClients = svg.append('g');
+  const gLeaders = svg.append('g');
   const gAggs = svg.append('g');
   const x = scaleLinear().range([M.left + 12, W - M.right - 12]);
   const y = scaleLinear().range([H - M.bottom - 12, M.top + 12]);
@@ -83,12 +125,26 @@ export function create(el: HTMLElement, options: { label: string }) {
         .attr('transform', (a) => `translate(${x(a.x)},${y(a.y)})`);
       aggs.selectAll('*').remove();
       aggs.append('path').attr('d', 'M0,-6L6,0L0,6L-6,0Z').attr('class', 'robust-map__ink').attr('fill', (a) => (a.used ? AGG_COLOR : '#ffffff')).attr('stroke', AGG_COLOR).attr('stroke-width', 1.5);
-      // Labels alternate above and below so neighbouring diamonds stay readable.
+      const markers = [{ x: x(0), y: y(0) }, { x: x(0) + 14, y: y(0) + 10 }, ...[...d.clients, ...d.aggregates].map((p) => ({ x: x(p.x), y: y(p.y) }))];
+      const spots = labelSpots(d.aggregates.map((a) => ({ x: x(a.x), y: y(a.y), width: textWidth(a.label) })), markers);
+      const spot = (a: RobustMapData['aggregates'][number]) => spots[d.aggregates.indexOf(a)];
+      // A label moved from its diamond is tied to its nearer tip by a thin line, under every
+      // label (their halo then covers a line that crosses another label).
+      gLeaders
+        .selectAll('line')
+        .data(d.aggregates.filter((a) => spot(a).moved))
+        .join('line')
+        .attr('x1', (a) => x(a.x))
+        .attr('y1', (a) => y(a.y) + (spot(a).lineY > 0 ? 6 : -6))
+        .attr('x2', (a) => x(a.x) + spot(a).lineX)
+        .attr('y2', (a) => y(a.y) + spot(a).lineY)
+        .attr('stroke', '#8a94a3');
       aggs
         .append('text')
         .attr('class', 'robust-map__tag')
-        .attr('x', 8)
-        .attr('y', (_, i) => (i % 2 ? 12 : -5))
+        .attr('x', (a) => spot(a).dx)
+        .attr('y', (a) => spot(a).dy)
+        .attr('text-anchor', (a) => spot(a).anchor)
         .attr('font-weight', (a) => (a.used ? 700 : 400))
         .text((a) => a.label);
     },
