@@ -61,10 +61,11 @@ export function mount(ctx: WidgetContext<ReproParams>) {
     // Its state reads only round metrics: the worker need not send each client's events.
     options: () => ({ events: ['round-metrics'] }),
     sequence: inOrder((s) => s.records[s.current].config),
+    // The run's round count is in the table (at most every 150 ms): the bar changes once a run.
     progress: (s) => {
       const r = s.records[s.current];
       const n = s.records.length;
-      return r ? { done: s.current, total: n, text: `실행 ${s.current + 1} / ${n} · ${r.entry.label} ${r.accuracies.length}라운드` } : { done: n, total: n, text: `실행 ${n} / ${n}` };
+      return r ? { done: s.current, total: n, text: `실행 ${s.current + 1} / ${n} · ${r.entry.label}` } : { done: n, total: n, text: `실행 ${n} / ${n}` };
     },
     onReset: () => {
       root.dataset.race = 'running';
