@@ -31,12 +31,15 @@ async function fingerprint(page: Page) {
       return [...new Uint8Array(buf)].slice(0, 8).map((b) => b.toString(16).padStart(2, '0')).join('');
     };
     const canvas = el.querySelector<HTMLCanvasElement>('canvas.boundary__heat')!;
-    const circles = (sel: string) => [...el.querySelectorAll(sel)].map((c) => `${c.getAttribute('cx')},${c.getAttribute('cy')},${c.getAttribute('fill')}`).join(';');
+    // The points: one path per class, its circles in the path data.
+    const points = (sel: string) => [...el.querySelectorAll(sel)].map((p) => `${p.getAttribute('fill')}:${p.getAttribute('d')}`).join(';');
+    const count = (sel: string) => [...el.querySelectorAll(sel)].reduce((n, p) => n + Number(p.getAttribute('data-points')), 0);
     const paths = (view: string) => [...el.querySelectorAll(`[data-view="${view}"] svg g[stroke-width="2"] > path`)].map((p) => p.getAttribute('d')).join('|');
     return {
       heat: await digest(canvas.toDataURL()),
-      points: await digest(circles('.boundary__train circle')),
-      testPoints: el.querySelectorAll('.boundary__test circle').length,
+      points: await digest(points('.boundary__train path')),
+      trainPoints: count('.boundary__train path'),
+      testPoints: count('.boundary__test path'),
       clients: el.querySelectorAll('.dataflow__client').length,
       loss: await digest(paths('loss')),
       accuracy: await digest(paths('accuracy')),
@@ -154,6 +157,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         expect(dots.n).toBeGreaterThan(0);
         expect(dots).toEqual({ n: dots.n, animating: 0, atServer: dots.n });
         const first = await fingerprint(page);
+        // Every training point is drawn (the paths say how many they hold).
+        expect(first.trainPoints).toBeGreaterThan(100);
         await page.getByRole('button', { name: '처음부터' }).click();
         id = await waitRun(page, id);
         let before = await fingerprint(page);
@@ -186,7 +191,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         // The test-data switch changes the picture without a new run.
         expect(before.testPoints).toBe(0);
         await press(page.getByRole('switch', { name: '테스트 데이터도 보기' }), 'Space');
-        await page.waitForFunction(() => document.querySelectorAll('central-playground .boundary__test circle').length > 0);
+        await page.waitForFunction(() => document.querySelectorAll('central-playground .boundary__test path').length > 0);
         expect(await runIdOf(page)).toBe(id);
         await page.waitForFunction(() => location.search.includes('central.test=1'));
       });
