@@ -107,10 +107,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
       expect(heavy(requests).some((u) => u.includes('train.worker'))).toBe(false);
 
       await page.locator(W).scrollIntoViewIfNeeded();
-      // Without a reduced-motion preference the clients' points fly to the server (d3 transitions).
-      await page.waitForFunction(() =>
-        [...document.querySelectorAll('central-playground .dataflow__dot--moving')].some((c) => '__transition' in c),
-      );
+      // Without a reduced-motion preference the clients' points fly to the server (a group in flight).
+      await page.waitForFunction(() => document.querySelector('central-playground .dataflow__dots > g:not([data-landed]) .dataflow__dot--moving') !== null);
       await waitRun(page, 0);
       expect(heavy(requests).some((u) => /train\.worker[^/]*\.js$/.test(u))).toBe(true);
       expect(heavy(requests).some((u) => /tfjs-backend-wasm-simd[^/]*\.wasm$/.test(u))).toBe(true);
@@ -151,11 +149,14 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         let id = await waitRun(page, 0);
         // Reduced motion: the points are already at the server, with no transition running.
         const dots = await page.evaluate(() => {
-          const all = [...document.querySelectorAll('central-playground .dataflow__dot--moving')];
-          return { n: all.length, animating: all.filter((c) => '__transition' in c).length, atServer: all.filter((c) => Number(c.getAttribute('cx')) > 178).length };
+          // The travelling points: one path per client and class, each point a circle of radius 1.6 starting at M(cx − 1.6, cy).
+          const d = [...document.querySelectorAll('central-playground .dataflow__dot--moving')].map((p) => p.getAttribute('d') ?? '').join('');
+          const xs = [...d.matchAll(/M([-\d.]+),/g)].map((m) => Number(m[1]) + 1.6);
+          const flying = document.querySelectorAll('central-playground .dataflow__dots > g:not([data-landed])').length;
+          return { n: xs.length, flying, atServer: xs.filter((x) => x > 178).length };
         });
         expect(dots.n).toBeGreaterThan(0);
-        expect(dots).toEqual({ n: dots.n, animating: 0, atServer: dots.n });
+        expect(dots).toEqual({ n: dots.n, flying: 0, atServer: dots.n });
         const first = await fingerprint(page);
         // Every training point is drawn (the paths say how many they hold).
         expect(first.trainPoints).toBeGreaterThan(100);

@@ -7,11 +7,8 @@
  * points (who owns which) and then with each `raw-data` message the engine reports; with
  * prefers-reduced-motion the points jump instead of flying.
  */
-// Importing `interrupt` (and using it) also brings in d3-transition's patch of
-// selection.prototype (.transition, .interrupt); with d3's sideEffects: false, importing only
-// `select` would leave it out of the bundle.
 import { throttled } from './plot-image';
-import { select, easeCubicInOut, interrupt } from 'd3';
+import { select, easeCubicInOut } from 'd3';
 import { classColor } from './colors';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { formatBytes } from './format';
@@ -154,27 +151,52 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
   /** The clients' points, drawn through the page's draw queue (see `update`). */
   const dots = throttled(drawDots, 0, el);
   function drawDots() {
-    // Written as one piece of markup (the browser parses it in one go) rather than one DOM call
-    // per attribute of each of these hundreds of circles.
-    gDots.node()!.innerHTML = pts ? dotsMarkup(pts, [...pts.labels.keys()], 'home') : '';
+    if (!pts) return gDots.selectAll('*').remove();
+    const p = pts;
+    const idx = [...p.labels.keys()];
+    gDots.node()!.innerHTML = dotPaths(p, idx, 'home', (i) => place(boxOf(p.client[i]), p.xy[2 * i], p.xy[2 * i + 1], p.extent, true));
+  }
+
+  /**
+   * Points `idx` as markup: one path per class, each point a circle in the path data (its
+   * data-points says how many). A circle element each made hundreds of elements to style and lay
+   * out, and flying them meant two attribute writes per point per frame (d3 transitions: the
+   * first 3 s of a centralized run held a phone, the jank bench's profile, near 45 frames a
+   * second). `at` gives a point's position.
+   */
+  function dotPaths(p: NonNullable<typeof pts>, idx: readonly number[], kind: 'home' | 'moving', at: (i: number) => readonly [number, number]): string {
+    return [...circlesByClass(p, idx, kind === 'home' ? 1.4 : 1.6, at)]
+      .sort(([a], [b]) => a - b)
+      .map(([c, { d, n }]) => `<path class="dataflow__dot dataflow__dot--${kind}" data-class="${c}" data-points="${n}" fill="${classColor(c)}" d="${d}"></path>`)
+      .join('');
+  }
+
+  /** Path data of points `idx` by class: a circle of radius r at each point. */
+  function circlesByClass(p: NonNullable<typeof pts>, idx: readonly number[], r: number, at: (i: number) => readonly [number, number]) {
+    const byClass = new Map<number, string[]>();
+    for (const i of idx) {
+      const [cx, cy] = at(i);
+      const c = p.labels[i];
+      if (!byClass.has(c)) byClass.set(c, []);
+      byClass.get(c)!.push(`M${(cx - r).toFixed(1)},${cy.toFixed(1)}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`);
+    }
+    return new Map([...byClass].map(([c, arcs]) => [c, { d: arcs.join(''), n: arcs.length }]));
+  }
+
+  /** Flights under way: each moves its points one frame on, and says when it has landed. */
+  const flights = new Set<(now: number) => boolean>();
+  let frame = 0;
+  function fly(now: number) {
+    for (const f of flights) if (f(now)) flights.delete(f);
+    frame = flights.size ? requestAnimationFrame(fly) : 0;
   }
 
   /** Stops and removes the travelling copies (new data, new clients). */
   function clearMoving() {
-    gMoving.selectAll<SVGCircleElement, unknown>('circle').each(function () {
-      interrupt(this);
-    });
+    flights.clear();
+    cancelAnimationFrame(frame);
+    frame = 0;
     gMoving.selectAll('*').remove();
-  }
-
-  /** The circles of points `idx` at their client, as markup: the copy that stays, or the one that travels. */
-  function dotsMarkup(p: NonNullable<typeof pts>, idx: number[], kind: 'home' | 'moving'): string {
-    const [r, hidden] = kind === 'home' ? [1.4, ''] : [1.6, ' opacity="0"'];
-    const parts = idx.map((i) => {
-      const [cx, cy] = place(boxOf(p.client[i]), p.xy[2 * i], p.xy[2 * i + 1], p.extent, true);
-      return `<circle class="dataflow__dot dataflow__dot--${kind}" r="${r}" cx="${cx}" cy="${cy}"${hidden} fill="${classColor(p.labels[i])}"></circle>`;
-    });
-    return parts.join('');
   }
 
   function send(client: number, bytes: number) {
@@ -187,30 +209,43 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
     // the phone profile of the jank bench, all of them at once doubled the elements the arrival of
     // a data set asked the browser to style (927 in one recalculation of 41 ms).
     const idx = [...p.client.keys()].filter((i) => p.client[i] === client);
+    const from = new Map(idx.map((i) => [i, place(boxOf(client), p.xy[2 * i], p.xy[2 * i + 1], p.extent, true)]));
+    const to = new Map(idx.map((i) => [i, dest(i)]));
     const group = gMoving.append('g');
-    group.node()!.innerHTML = dotsMarkup(p, idx, 'moving');
-    const moving = group.selectAll<SVGCircleElement, number>('circle').data(idx);
+    group.node()!.innerHTML = dotPaths(p, idx, 'moving', (i) => from.get(i)!);
+    const paths = new Map([...group.node()!.querySelectorAll('path')].map((el) => [Number(el.dataset.class), el]));
+    /** Moves the flight to progress `t(j)` (0 at the client, 1 at the server) of the j-th point: one `d` a class. */
+    const draw = (t: (j: number) => number) => {
+      const pos = new Map(idx.map((i, j) => {
+        const [a, b] = [from.get(i)!, to.get(i)!];
+        const e = easeCubicInOut(t(j));
+        return [i, [a[0] + (b[0] - a[0]) * e, a[1] + (b[1] - a[1]) * e] as const];
+      }));
+      for (const [c, { d }] of circlesByClass(p, idx, 1.6, (i) => pos.get(i)!)) paths.get(c)?.setAttribute('d', d);
+    };
     const link = gLinks.selectAll<SVGGElement, number>('g.dataflow__link').filter((k) => k === client);
     link.classed('dataflow__link--active', true).select('text').text(formatBytes(bytes));
     const received = [...arrived].reduce((s, k) => s + countOf(k), 0);
     const finish = () => serverCount.text(`받은 원본 데이터 ${received}개 · ${formatBytes(uploadedBytes)}`);
     if (prefersReducedMotion()) {
-      moving.attr('opacity', 1).attr('cx', (i) => dest(i)[0]).attr('cy', (i) => dest(i)[1]);
+      draw(() => 1);
+      group.attr('data-landed', '');
       finish();
       return;
     }
-    const order = [...arrived].length - 1;
-    moving
-      .attr('opacity', 1)
-      .transition()
-      .delay((_, j) => order * 250 + (j % 40) * 8)
-      .duration(duration)
-      .ease(easeCubicInOut)
-      .attr('cx', (i) => dest(i)[0])
-      .attr('cy', (i) => dest(i)[1])
-      .on('end', (_, j, nodes) => {
-        if (j === nodes.length - 1) finish();
-      });
+    // Clients leave a quarter of a second apart, and a client's points a few milliseconds apart.
+    const start = performance.now() + ([...arrived].length - 1) * 250;
+    const progress = (now: number) => (j: number) => Math.max(0, Math.min(1, (now - start - (j % 40) * 8) / duration));
+    flights.add((now) => {
+      if (now < start) return false;
+      const t = progress(now);
+      draw(t);
+      if (idx.some((_, j) => t(j) < 1)) return false;
+      group.attr('data-landed', '');
+      finish();
+      return true;
+    });
+    if (!frame) frame = requestAnimationFrame(fly);
   }
 
   function countOf(k: number): number {
