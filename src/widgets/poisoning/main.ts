@@ -60,6 +60,8 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
   }
 
   let shownMap: PoisonInspection['map'] = null;
+  /** The round record and the chosen rule the map was last drawn for. */
+  let drawn: { rec: object | null; focus: string } = { rec: null, focus: '' };
   const ruleOf = (r: AggregatorRule) => run.state.rules[r];
 
   const run: Run<PoisonParams, PoisonState> = new Run(ctx, {
@@ -188,6 +190,10 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
       if (mapNote) mapNote.textContent = '이 실험의 첫 라운드가 끝나면 지도가 나옵니다.';
       return;
     }
+    // The map shows one round of the chosen rule: while the other rules train it does not change,
+    // and its sixty-odd elements are not built again.
+    if (shownMap && rec === drawn.rec && ctx.values.focus === drawn.focus) return;
+    drawn = { rec, focus: ctx.values.focus };
     const plane = rec.plane;
     const kept = new Set(rec.chosen ?? []);
     map.update({
