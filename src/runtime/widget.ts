@@ -99,6 +99,36 @@ function throttledText(find: () => Element | null, every: number): (text: string
   };
 }
 
+/**
+ * Lets `el` grow but not shrink back while its width stays (a new width starts over): the summary
+ * line sits above the footer and the figure's preset buttons, and as a run reports, its text gets
+ * a line longer and shorter again. Each change moved those buttons, and a click whose press and
+ * release landed on either side of a move was lost (an end-to-end test of the presets failed so).
+ */
+function keepRoom(el: HTMLElement | null): ResizeObserver | null {
+  if (!el || typeof ResizeObserver === 'undefined') return null;
+  let width = -1;
+  let tallest = 0;
+  const room = new ResizeObserver(([entry]) => {
+    const { inlineSize, blockSize } = entry.contentBoxSize[0];
+    if (inlineSize !== width) {
+      width = inlineSize;
+      tallest = 0;
+      // Pinned at another width: let it find its height at this one (the next entry pins that).
+      if (el.style.minHeight) {
+        el.style.minHeight = '';
+        return;
+      }
+    }
+    if (blockSize > tallest + 0.5) {
+      tallest = blockSize;
+      el.style.minHeight = `${blockSize}px`;
+    }
+  });
+  room.observe(el);
+  return room;
+}
+
 /** Whether this page has paid for its first Intl.NumberFormat (lazy.ts: `warmNumberFormat`). */
 let numbersReady = false;
 
@@ -115,6 +145,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
     private controller: WidgetController<T> | null = null;
     private loading: Promise<WidgetModule<T>> | null = null;
     private stopWatching: (() => void) | null = null;
+    private summaryRoom: ResizeObserver | null = null;
     private isVisible = false;
     /** The summary's visible line and its aria-live region, each written at most every so often. */
     private readonly summaryLine = throttledText(() => this.querySelector('[data-summary]'), SUMMARY_MS);
@@ -138,6 +169,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
       this.showDependents();
       for (const n of this.state.notices) this.notify(n.message);
       this.applyLock();
+      this.summaryRoom = keepRoom(this.querySelector<HTMLElement>('[data-summary]'));
       const signal = this.abort.signal;
       this.addEventListener('input', (e) => this.onField(e), { signal });
       this.addEventListener('change', (e) => this.onField(e), { signal });
@@ -159,6 +191,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
     disconnectedCallback() {
       this.abort.abort();
       this.stopWatching?.();
+      this.summaryRoom?.disconnect();
       this.controller?.destroy?.();
       this.controller = null;
       for (const view of this.owned.splice(0)) view.destroy();
