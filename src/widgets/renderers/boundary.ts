@@ -8,7 +8,7 @@
  */
 import { scaleLinear, select } from 'd3';
 import { classColor, rgb } from './colors';
-import { svgFile, SVG_NS } from './svg-file';
+import { circlesByGroup, svgFile, SVG_NS } from './svg-file';
 import { throttled } from './plot-image';
 
 export interface PointsData {
@@ -117,19 +117,9 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
     // set hundreds of elements to style, lay out and paint in the widget's first frames (client
     // drift drew 334 elements per picture, 1,138 in its figure), and in every redraw. The path's
     // data-points says how many it holds.
-    const r = kind === 'test' ? 3.2 : 2.8;
-    const byClass = new Map<number, string[]>();
-    const n = data ? data.labels.length : 0;
-    for (let i = 0; i < n; i++) {
-      const cx = x(data!.xy[2 * i]);
-      const cy = y(data!.xy[2 * i + 1]);
-      const c = data!.labels[i];
-      if (!byClass.has(c)) byClass.set(c, []);
-      byClass.get(c)!.push(`M${(cx - r).toFixed(2)},${cy.toFixed(2)}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`);
-    }
-    g.node()!.innerHTML = [...byClass]
-      .sort(([a], [b]) => a - b)
-      .map(([c, arcs]) => `<path class="boundary__pt boundary__pt--${kind}" data-points="${arcs.length}" fill="${classColor(c)}" d="${arcs.join('')}"></path>`)
+    const dots = Array.from({ length: data ? data.labels.length : 0 }, (_, i) => ({ x: x(data!.xy[2 * i]), y: y(data!.xy[2 * i + 1]), group: data!.labels[i] }));
+    g.node()!.innerHTML = [...circlesByGroup(dots, kind === 'test' ? 3.2 : 2.8)]
+      .map(([c, { d, n }]) => `<path class="boundary__pt boundary__pt--${kind}" data-points="${n}" fill="${classColor(c)}" d="${d}"></path>`)
       .join('');
   }
 

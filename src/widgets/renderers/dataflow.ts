@@ -12,7 +12,7 @@ import { select, easeCubicInOut } from 'd3';
 import { classColor } from './colors';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { formatBytes } from './format';
-import { svgFile } from './svg-file';
+import { circlesByGroup, svgFile } from './svg-file';
 
 export interface DataflowData {
   /** A new run: all training points, their labels and owning clients (resets the picture). */
@@ -166,22 +166,19 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
    */
   function dotPaths(p: NonNullable<typeof pts>, idx: readonly number[], kind: 'home' | 'moving', at: (i: number) => readonly [number, number]): string {
     return [...circlesByClass(p, idx, kind === 'home' ? 1.4 : 1.6, at)]
-      .sort(([a], [b]) => a - b)
       .map(([c, { d, n }]) => `<path class="dataflow__dot dataflow__dot--${kind}" data-class="${c}" data-points="${n}" fill="${classColor(c)}" d="${d}"></path>`)
       .join('');
   }
 
   /** Path data of points `idx` by class: a circle of radius r at each point. */
-  function circlesByClass(p: NonNullable<typeof pts>, idx: readonly number[], r: number, at: (i: number) => readonly [number, number]) {
-    const byClass = new Map<number, string[]>();
-    for (const i of idx) {
-      const [cx, cy] = at(i);
-      const c = p.labels[i];
-      if (!byClass.has(c)) byClass.set(c, []);
-      byClass.get(c)!.push(`M${(cx - r).toFixed(1)},${cy.toFixed(1)}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`);
-    }
-    return new Map([...byClass].map(([c, arcs]) => [c, { d: arcs.join(''), n: arcs.length }]));
-  }
+  const circlesByClass = (p: NonNullable<typeof pts>, idx: readonly number[], r: number, at: (i: number) => readonly [number, number]) =>
+    circlesByGroup(
+      idx.map((i) => {
+        const [x, y] = at(i);
+        return { x, y, group: p.labels[i] };
+      }),
+      r,
+    );
 
   /** Flights under way: each moves its points one frame on, and says when it has landed. */
   const flights = new Set<(now: number) => boolean>();

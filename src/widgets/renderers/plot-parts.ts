@@ -15,7 +15,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { enqueueWarmUp, plotChart, type ChartRenderer, type PlotChartOptions } from './plot-image';
-import { SVG_NS } from './svg-file';
+import { circlesByGroup, SVG_NS } from './svg-file';
 import { textWidth } from './format';
 
 /** Tick text of a share: 0.42 → "42%". */
@@ -51,7 +51,6 @@ export interface KeyEntry {
 
 /** Height of one row of the key (`topKey`): a chart's top margin grows by this for each row after the first. */
 export const KEY_ROW = 14;
-
 
 /** An entry's width in px, estimated: its label, the glyph and the gaps. */
 const entryWidth = (k: KeyEntry) => textWidth(k.label) + 3 + 22 + 10;
@@ -103,14 +102,12 @@ export function dotPaths(
   style: { r: number; fill: string; fillOpacity: number },
 ): Plot.RenderFunction {
   return (_index, scales) => {
-    const { r } = style;
-    const arcs = new Map<number, string>();
-    for (const d of dots) {
-      const [x, y] = [scales.x!(d.x) as number, scales.y!(d.y) as number];
-      arcs.set(d.group, `${arcs.get(d.group) ?? ''}M${(x - r).toFixed(1)},${y.toFixed(1)}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`);
-    }
+    const arcs = circlesByGroup(
+      dots.map((d) => ({ x: scales.x!(d.x) as number, y: scales.y!(d.y) as number, group: d.group })),
+      style.r,
+    );
     const g = document.createElementNS(SVG_NS, 'g');
-    for (const d of arcs.values()) {
+    for (const { d } of arcs.values()) {
       const path = document.createElementNS(SVG_NS, 'path');
       path.setAttribute('d', d);
       path.setAttribute('fill', style.fill);

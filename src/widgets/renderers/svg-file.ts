@@ -7,6 +7,21 @@
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
+/**
+ * Path data of many small circles of radius `r`, one string per group (a class, a series), groups
+ * in ascending order: many dots drawn as a few <path> elements instead of one <circle> each, which
+ * the browser styles, lays out and paints far faster. Each circle is two arcs from its left edge.
+ */
+export function circlesByGroup(dots: Iterable<{ x: number; y: number; group: number }>, r: number): Map<number, { d: string; n: number }> {
+  const parts = new Map<number, string[]>();
+  for (const { x, y, group } of dots) {
+    let list = parts.get(group);
+    if (!list) parts.set(group, (list = []));
+    list.push(`M${(x - r).toFixed(1)},${y.toFixed(1)}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`);
+  }
+  return new Map([...parts].sort(([a], [b]) => a - b).map(([g, list]) => [g, { d: list.join(''), n: list.length }]));
+}
+
 /** Selector → attributes, applied in order. */
 export type Paint = ReadonlyArray<readonly [selector: string, attributes: Record<string, string>]>;
 
