@@ -128,3 +128,30 @@ test('a bad address is clamped and explained; 360 px puts the picture first', as
     await mobile.close();
   }
 });
+
+test('while the later rules train, a finished rule’s table row and the map of the chosen rule stay as they are', async () => {
+  // Twenty rounds a rule, so that four rules are still to train when the chosen one (the median) is done.
+  const visit = await w.openReady(browser, 'poison.rounds=20');
+  const { page } = visit;
+  await expect.poll(async () => rule(await inspect(page), 'median').status, { timeout: 120_000, interval: 100 }).toBe('finished');
+  // The map has drawn the median's last round (the map and the table follow every 150 ms at most).
+  await expect.poll(async () => (await inspect(page)).map, { timeout: 5000, interval: 50 }).toMatchObject({ rule: 'median', round: 20 });
+  // Mark what is drawn now: the mean's row and a piece of the map (a redraw would replace both).
+  const marked = await page.evaluate((tag) => {
+    const root = document.querySelector(tag)!;
+    const row = root.querySelector('[data-view="table"] tr[data-rule="mean"]');
+    const mark = root.querySelector('[data-view="map"] .robust-map__client > *');
+    for (const el of [row, mark]) if (el) (el as Element & { kept?: boolean }).kept = true;
+    return { row: row !== null, mark: mark !== null };
+  }, TAG);
+  expect(marked).toEqual({ row: true, mark: true });
+  expect(rule(await inspect(page), 'centered').status).not.toBe('finished');
+  await finished(page);
+  const kept = await page.evaluate((tag) => {
+    const root = document.querySelector(tag)!;
+    const isKept = (sel: string) => (root.querySelector(sel) as (Element & { kept?: boolean }) | null)?.kept === true;
+    return { row: isKept('[data-view="table"] tr[data-rule="mean"]'), mark: isKept('[data-view="map"] .robust-map__client > *') };
+  }, TAG);
+  expect(kept).toEqual({ row: true, mark: true });
+  await visit.done();
+});

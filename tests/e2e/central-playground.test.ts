@@ -408,6 +408,47 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
       });
     });
 
+    test('the summary: a visible line that keeps up and keeps its room, a slower aria-live twin; views go with the widget', async () => {
+      await during(openWidget(browser, 'central.speed=slow&central.epochs=500'), async (page) => {
+        await waitRun(page, 0, 'running');
+        const line = page.locator(`${W} [data-summary]`);
+        const live = page.locator(`${W} [data-live]`);
+        expect(await line.getAttribute('aria-hidden')).toBe('true');
+        expect(await live.getAttribute('aria-live')).toBe('polite');
+        // The visible line is at most an epoch behind the run (it is written every half second).
+        const behind = async () => {
+          const epoch = Number(await page.locator(W).getAttribute('data-epoch'));
+          const shown = /에폭 (\d+)\//.exec((await line.textContent()) ?? '');
+          return shown ? epoch - Number(shown[1]) : Infinity;
+        };
+        await expect.poll(behind, { timeout: 5000 }).toBeLessThanOrEqual(1);
+        // The line grows with a longer report but does not shrink back: what is under it stays put.
+        const room = await page.evaluate(async (tag) => {
+          const el = document.querySelector<HTMLElement>(`${tag} [data-summary]`)!;
+          const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          const before = el.getBoundingClientRect().height;
+          el.textContent = '긴 보고 '.repeat(80);
+          await frames();
+          const tall = el.getBoundingClientRect().height;
+          el.textContent = '짧은 보고';
+          await frames();
+          return { before, tall, after: el.getBoundingClientRect().height };
+        }, W);
+        expect(room.tall).toBeGreaterThan(room.before);
+        expect(room.after).toBeGreaterThanOrEqual(room.tall - 0.5);
+        // Leaving the page, the widget takes its views with it (the runtime destroys what it owns).
+        const views = await page.evaluate((tag) => {
+          const el = document.querySelector(tag)!;
+          const drawn = [...el.querySelectorAll('[data-view="boundary"], [data-view="dataflow"]')];
+          const before = drawn.map((v) => v.childElementCount);
+          el.remove();
+          return { before, after: drawn.map((v) => v.childElementCount) };
+        }, W);
+        expect(views.before.every((n) => n > 0)).toBe(true);
+        expect(views.after).toEqual([0, 0]);
+      });
+    });
+
     test('exports: metrics CSV, configuration JSON, charts as PNG and SVG; share copies the link', async () => {
       await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site().origin });
       await during(openWidget(browser, SHORT), async (page) => {
