@@ -115,6 +115,9 @@ export function createTrainer(deps: TrainerDeps) {
   function cancel(job: Job) {
     if (job.abort.signal.aborted) return;
     job.abort.abort();
+    // Its events still waiting to go are dropped, as the ones it computes from now on are: after a
+    // new start or a cancel, nothing of the old run reaches the page but its `done`.
+    if (outbox?.runId === job.runId) outbox = null;
     wakeUp(job);
   }
 

@@ -7,7 +7,7 @@
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserForSuite, expectAxeClean, launchBrowser, openPage } from './harness';
-import { pressMoving, widgetTest } from './widget-helpers';
+import { pressMoving, watchRewrites, widgetTest } from './widget-helpers';
 import type { PoisonInspection as Inspection } from '~/widgets/poisoning/main';
 
 const PATH = 'chapters/attacks/';
@@ -129,10 +129,13 @@ test('a bad address is clamped and explained; 360 px puts the picture first', as
   }
 });
 
-test('while the later rules train, a finished rule’s table row and the map of the chosen rule stay as they are', async () => {
+test('while the later rules train, a finished rule’s table row and the map of the chosen rule stay as they are, and no text is written again unchanged', async () => {
   // Twenty rounds a rule, so that four rules are still to train when the chosen one (the median) is done.
   const visit = await w.openReady(browser, 'poison.rounds=20');
   const { page } = visit;
+  // The progress line says "실험 2 / 6" through a rule's twenty rounds; it, the play label and the
+  // status are written only when they change.
+  const rewrites = await watchRewrites(page, TAG);
   await expect.poll(async () => rule(await inspect(page), 'median').status, { timeout: 120_000, interval: 100 }).toBe('finished');
   // The map has drawn the median's last round (the map and the table follow every 150 ms at most).
   await expect.poll(async () => (await inspect(page)).map, { timeout: 5000, interval: 50 }).toMatchObject({ rule: 'median', round: 20 });
@@ -153,5 +156,9 @@ test('while the later rules train, a finished rule’s table row and the map of 
     return { row: isKept('[data-view="table"] tr[data-rule="mean"]'), mark: isKept('[data-view="map"] .robust-map__client > *') };
   }, TAG);
   expect(kept).toEqual({ row: true, mark: true });
+  const written = await rewrites();
+  expect(written.same).toEqual([]);
+  // The watch saw the run: rounds, notes and the table's figures changed many times.
+  expect(written.changed).toBeGreaterThan(50);
   await visit.done();
 });

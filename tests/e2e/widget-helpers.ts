@@ -47,6 +47,54 @@ export async function pressMoving(el: Locator, key: string, times = 1): Promise<
   }
 }
 
+/** What `watchRewrites` saw: writes that changed something, and those that wrote what was already there. */
+export interface Rewrites {
+  /** Text or attribute writes that changed what the widget shows. */
+  changed: number;
+  /** Writes of the same text or attribute value again, each as `<element>: <what>`. */
+  same: string[];
+}
+
+/**
+ * Watches the widget `tag` for writes that change nothing: a text replaced by the same text, and
+ * an attribute of the widget, its progress bar or its play button set to the value it had. Each
+ * is laid out and painted again for nothing (a phone's frame rate pays for it); read with the
+ * returned function.
+ */
+export async function watchRewrites(page: Page, tag: string): Promise<() => Promise<Rewrites>> {
+  await page.evaluate((tag) => {
+    const root = document.querySelector(tag)!;
+    const seen: Rewrites = { changed: 0, same: [] };
+    (window as unknown as { __rewrites: Rewrites }).__rewrites = seen;
+    const name = (el: Node) => (el instanceof Element ? `${el.localName}${[...el.attributes].filter((a) => a.name.startsWith('data-') && a.value === '').map((a) => `[${a.name}]`).join('')}` : el.nodeName);
+    const watched = (el: Node) => el === root || (el instanceof Element && el.matches('[data-progress], [data-action="toggle-play"]'));
+    const texts = (nodes: NodeList) => [...nodes].map((n) => n.textContent).join('');
+    new MutationObserver((records) => {
+      // An attribute's new value is the old value of the next record for it, or its value now.
+      const next = new Map<string, string | null>();
+      for (const r of [...records].reverse()) {
+        if (r.type === 'attributes') {
+          const id = `${name(r.target)}@${r.attributeName}`;
+          const now = next.has(id) ? next.get(id)! : (r.target as Element).getAttribute(r.attributeName!);
+          next.set(id, r.oldValue);
+          if (!watched(r.target)) continue;
+          if (now === r.oldValue) seen.same.push(`${id}: ${now}`);
+          else seen.changed++;
+        } else if (r.type === 'childList') {
+          const onlyText = [...r.removedNodes, ...r.addedNodes].every((n) => n.nodeType === Node.TEXT_NODE);
+          if (!onlyText || r.removedNodes.length + r.addedNodes.length === 0) continue;
+          if (texts(r.removedNodes) === texts(r.addedNodes)) seen.same.push(`${name(r.target)}: ${texts(r.addedNodes)}`);
+          else seen.changed++;
+        } else if (r.type === 'characterData') {
+          if (r.oldValue === r.target.textContent) seen.same.push(`${name(r.target.parentNode!)}: ${r.oldValue}`);
+          else seen.changed++;
+        }
+      }
+    }).observe(root, { subtree: true, childList: true, characterData: true, characterDataOldValue: true, attributes: true, attributeOldValue: true });
+  }, tag);
+  return () => page.evaluate(() => (window as unknown as { __rewrites: Rewrites }).__rewrites);
+}
+
 /** Scrolls the widget `tag` into view (its control groups open) and waits until its lazy module has mounted (data-state="ready"). */
 export async function widgetReady(page: Page, tag: string, timeout = 30_000): Promise<void> {
   await openControlGroups(page, tag);

@@ -102,7 +102,7 @@ export function mount(ctx: WidgetContext<CentralParams>) {
       case 'run-started': {
         const data = e.data;
         for (const item of root.querySelectorAll<HTMLElement>('.cp__legend-item')) item.hidden = Number(item.dataset.class) >= data.numClasses;
-        run.ui.parameters(`모델 파라미터 ${e.parameters.toLocaleString('ko-KR')}개`);
+        run.ui.parameters(`모델 매개변수 ${e.parameters.toLocaleString('ko-KR')}개`);
         boundary.update({
           extent: data.extent,
           train: data.points ?? null,

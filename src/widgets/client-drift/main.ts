@@ -24,6 +24,7 @@ import { SIDES, bySide, type Side } from '../fed-figures';
 import { validateConfig } from '~/engine/config';
 import { byClient, onlyClass } from '~/engine/rounds';
 import { roundFigures, initDrift, reduceDrift, type DriftState, type PairRound } from './state';
+import { setText } from '../renderers/outputs';
 
 /** Dash patterns that, with the colours, tell the clients' lines apart. */
 const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4', '1 2', '12 4', '6 2 1 2'];
@@ -147,7 +148,7 @@ export function mount(ctx: WidgetContext<DriftParams>) {
       .map(([k, c]) => ({ key: String(k), ...lineOf(k), ...c.boundary! }));
     st.view.update({ boundary: b.global, overlays });
     const f = roundFigures(b);
-    st.stat.textContent = `글로벌 테스트 정확도 ${pct(f.accuracy)} · 로컬과 다른 영역 평균 ${pct(f.disagreement, 0)}`;
+    setText(st.stat, `글로벌 테스트 정확도 ${pct(f.accuracy)} · 로컬과 다른 영역 평균 ${pct(f.disagreement, 0)}`);
     for (const [k, c] of b.clients) {
       if (!c.boundary) continue;
       const only = onlyClass(c.boundary);
@@ -158,7 +159,7 @@ export function mount(ctx: WidgetContext<DriftParams>) {
 
   function drawTitle(side: Side) {
     const title = sideTitle(ctx.values, side);
-    if (views[side].title.textContent !== title) views[side].title.textContent = title;
+    setText(views[side].title, title);
   }
 
   function drawCharts() {

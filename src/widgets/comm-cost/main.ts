@@ -13,7 +13,7 @@ import { dataTable, putTable, span } from '../renderers/data-table';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { count, formatBytes } from '../renderers/format';
-import { setText } from '../renderers/outputs';
+import { setData, setText } from '../renderers/outputs';
 import type { CommParams, CommValues } from './params';
 import { FORMULA_K, HANDOFF_NOTE, METHODS, formulaRow } from './formula-rows';
 
@@ -66,7 +66,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
   function drawFormula() {
     formulaFrame = 0;
     const v = varsOf(ctx.values);
-    headline.textContent = crossoverText(v);
+    setText(headline, crossoverText(v));
     formulaChart.update(formulaLines(v, 10_000));
     const cells = (K: number) => {
       const { best, cells } = formulaRow(v, K);
@@ -85,7 +85,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
     progress: (s) => ({ done: s.job, total: JOBS.length, text: `실행 ${s.job} / ${JOBS.length}` }),
     onReset: () => {
       root.dataset.measured = 'running';
-      root.dataset.matches = '0/0';
+      setData(root, 'matches', '0/0');
       drawMeasured();
     },
     onEvent: (e) => {
@@ -147,7 +147,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
       });
     // Every client count has its row from the start ('…' until measured): the table does not grow as the runs report.
     putTable(measuredTable, byK('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', MEASURED_K, cells));
-    root.dataset.matches = `${matchingCount(mv, measured)}/${measured.length}`;
+    setData(root, 'matches', `${matchingCount(mv, measured)}/${measured.length}`);
   }
 
   function summary(): string {

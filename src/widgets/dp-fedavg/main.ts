@@ -16,6 +16,7 @@ import { Run } from '../kit/run';
 import { runSentence } from '../kit/status';
 import { choiceLabel } from '../controls/params';
 import { formatDelta, pct } from '../renderers/format';
+import { setText } from '../renderers/outputs';
 
 /** What tests read: what the widget's inspect() returns. */
 export type DpInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
@@ -59,7 +60,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
     },
     init: initDp,
     reduce: reduceDp,
-    onReset: () => (sigmaLine.textContent = sigmaText(ctx.values)),
+    onReset: () => setText(sigmaLine, sigmaText(ctx.values)),
     onEvent: (e) => {
       if (e.type === 'run-started' || e.type === 'round-metrics') drawCurves();
       else if (e.type === 'models-averaged' && run.state.server) {
@@ -145,7 +146,7 @@ export function mount(ctx: WidgetContext<DpParams>) {
   }
 
   function showSweep() {
-    sweepStatus.textContent = sweep ? `z 바꿔 보기: ${sweep.total - sweep.left.length}/${sweep.total} (지금 z = ${ctx.values.noise})` : '';
+    setText(sweepStatus, sweep ? `z 바꿔 보기: ${sweep.total - sweep.left.length}/${sweep.total} (지금 z = ${ctx.values.noise})` : '');
     root.dataset.sweep = sweep ? 'running' : 'idle';
   }
 

@@ -92,7 +92,7 @@ export function create(el: HTMLElement, options: { label: string }): Picture<Upd
       put(right, 'rect', { x: 0, y: y + 8, width, height: 22, rx: 3, class: ink, fill: color });
       put(right, 'text', { x: width + 6, y: y + 24, 'font-size': 12, 'font-weight': 700, class: 'ink-text', fill: '#1d2127' }, fmt(value));
     });
-    put(right, 'text', { ...NOTE, x: 0, y: H - 8 }, '길이는 모든 파라미터에 대한 L2 노름');
+    put(right, 'text', { ...NOTE, x: 0, y: H - 8 }, '길이는 모든 매개변수에 대한 L2 노름');
   }
 
   // Redrawn from every round's averaging: at most one draw per 150 ms, like the charts.

@@ -27,6 +27,7 @@ import { choiceLabel } from '../controls/params';
 import { count, formatBytes, num, pct } from '../renderers/format';
 import { PHASE_MS, params, type FedParams } from './params';
 import { BOUNDARY_GRID, isImages, serverRule, toRunConfig } from './config';
+import { setText } from '../renderers/outputs';
 
 const PHASES: Exclude<Phase, 'idle'>[] = ['broadcast', 'train', 'upload', 'aggregate'];
 
@@ -38,7 +39,6 @@ export function mount(ctx: WidgetContext<FedParams>) {
   const view = (name: string) => q(`[data-view="${name}"]`)!;
   const globalView = view('global');
   const globalNote = q('[data-global-note]')!;
-  const bytesNote = q('[data-bytes-note]')!;
   const markPhase = phaseSteps(root, PHASES);
   const phaseNoteLine = q('[data-phase-note]')!;
 
@@ -130,15 +130,16 @@ export function mount(ctx: WidgetContext<FedParams>) {
     diagram.update({ clients: config.clients, sizes: data.histograms.map((h) => h.reduce((a, b) => a + b, 0)) });
     const idle = '라운드를 시작하면 서버가 참여할 클라이언트를 무작위로 뽑습니다.';
     diagram.update({ phase: { round: 0, phase: 'idle', selected: [], duration: 0, note: idle } });
-    phaseNoteLine.textContent = idle;
+    setText(phaseNoteLine, idle);
     const m = clientsPerRound(config.fraction, config.clients);
     // One round's bytes as the engine counts them; SCAFFOLD sends a control variate with each model.
     const perRound = formatBytes(totalBytes(flRoundBytes({ m, N: parameters })) * (config.algorithm === 'scaffold' ? 2 : 1));
-    bytesNote.textContent =
+    const sent =
       config.algorithm === 'scaffold'
         ? `SCAFFOLD는 모델과 같은 크기의 제어 변량을 함께 주고받습니다: 참여 클라이언트 ${m}명에게 모델 두 벌(${model} × 2)이 내려가고 두 벌씩 올라옵니다. 라운드마다 ${perRound}, FedAvg의 두 배입니다.`
         : `한 라운드에 모델 한 벌(${model})이 참여 클라이언트 ${m}명에게 내려가고 ${m}개가 올라옵니다: 라운드마다 ${perRound}.`;
-    if (config.dropout > 0) bytesNote.textContent += ' 이탈한 클라이언트에게 내려간 모델은 돌아오지 않으므로 올라오는 양은 그만큼 줄어듭니다.';
+    const lost = config.dropout > 0 ? ' 이탈한 클라이언트에게 내려간 모델은 돌아오지 않으므로 올라오는 양은 그만큼 줄어듭니다.' : '';
+    setText(q('[data-bytes-note]')!, sent + lost);
     drawCharts();
   }
 
@@ -161,11 +162,11 @@ export function mount(ctx: WidgetContext<FedParams>) {
       const b = createBoundary(globalView, { label: '전체 데이터와 글로벌 모델의 결정 경계' });
       enqueueDraw(b, () => b.update({ extent: d.extent, train: d.points }));
       globalBoundary = b;
-      globalNote.textContent = '점은 모든 클라이언트의 데이터를 함께 그린 것입니다(서버는 이 점들을 보지 못합니다). 배경색은 글로벌 모델의 결정 경계입니다.';
+      setText(globalNote, '점은 모든 클라이언트의 데이터를 함께 그린 것입니다(서버는 이 점들을 보지 못합니다). 배경색은 글로벌 모델의 결정 경계입니다.');
     } else {
       globalView.innerHTML =
         '<div class="fw-big"><span class="fw-big__value" data-global-accuracy>—</span><span class="fw-big__label">글로벌 모델의 테스트 정확도</span></div>';
-      globalNote.textContent = `테스트 이미지 ${d.testSize}장으로 잰 정확도입니다. 서버는 학습 이미지를 한 장도 보지 못합니다.`;
+      setText(globalNote, `테스트 이미지 ${d.testSize}장으로 잰 정확도입니다. 서버는 학습 이미지를 한 장도 보지 못합니다.`);
     }
   }
 
@@ -177,7 +178,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
     const cfg = run.config();
     const rule = cfg ? serverRule(cfg, rec.round) : undefined;
     diagram.update({ phase: { round: rec.round, phase: name, selected: rec.selected, dropped: rec.dropped, duration, note, modelBytes: rec.modelBytes, rule } });
-    phaseNoteLine.textContent = `${phase + 1}단계 · ${note}`;
+    setText(phaseNoteLine, `${phase + 1}단계 · ${note}`);
     drawClients(rec, phase);
     if (phase === PHASES.length - 1) completeRound(rec);
   }
@@ -241,7 +242,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
   function completeRound(rec: RoundRecord) {
     if (rec.global && globalBoundary) globalBoundary.update({ boundary: rec.global });
     const big = globalView.querySelector('[data-global-accuracy]');
-    if (big && rec.metrics) big.textContent = pct(rec.metrics.testAccuracy);
+    if (big && rec.metrics) setText(big, pct(rec.metrics.testAccuracy));
     drawCharts();
   }
 

@@ -16,11 +16,12 @@ import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { choiceLabel } from '../controls/params';
 import { pct } from '../renderers/format';
-import { dataTable } from '../renderers/data-table';
+import { dataTable, putTable } from '../renderers/data-table';
 import { throttled } from '../renderers/plot-image';
 import { params, type VersusParams, type VersusValues } from './params';
 import { CLIENTS, FRACTION, LEARNING_RATES, MAX_ROUNDS, SETTINGS, titles, toRunConfig, type Setting } from './config';
 import { initVersus, measured, reduceVersus, type VersusState } from './state';
+import { setText } from '../renderers/outputs';
 
 /** Line colours of the settings in the curves chart (Okabe–Ito; FedSGD black). */
 const COLORS = ['#1d2127', '#e69f00', '#56b4e9', '#009e73', '#0072b2', '#d55e00'];
@@ -31,9 +32,6 @@ export type VersusInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
 export function mount(ctx: WidgetContext<VersusParams>) {
   const { q, own } = ctx;
   const now = q('[data-now]')!;
-  const verdict = q('[data-verdict]')!;
-  const hereTitle = q('[data-here-title]')!;
-  const paperTitle = q('[data-paper-title]')!;
   const runsBox = q('[data-runs]')!;
 
   const here = own(createRankBars(q('[data-view="here"]')!, { label: '이 브라우저에서 잰, 설정별로 목표 정확도까지 걸린 라운드 수', color: '#0a7d6c' }));
@@ -97,7 +95,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
       if (!fromCache) cache.set(cacheKey(ctx.values), st());
       drawRows();
       const runs = st().finished.length;
-      now.textContent = fromCache ? `이 조건은 이미 실행했습니다 (실행 ${runs}번). ‘처음부터’를 누르면 다시 학습합니다.` : `모든 설정을 마쳤습니다 (실행 ${runs}번).`;
+      setText(now, fromCache ? `이 조건은 이미 실행했습니다 (실행 ${runs}번). ‘처음부터’를 누르면 다시 학습합니다.` : `모든 설정을 마쳤습니다 (실행 ${runs}번).`);
       draw();
     },
     progress: (s) =>
@@ -143,7 +141,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     const job = st().job;
     if (!job) return;
     const best = Math.max(...job.accuracies);
-    now.textContent = `지금: ${SETTINGS[job.s].label}, 학습률 ${LEARNING_RATES[job.lrIndex]} · 라운드 ${job.accuracies.length}/${job.cap}${Number.isFinite(best) ? ` · 최고 정확도 ${pct(best)}` : ''}`;
+    setText(now, `지금: ${SETTINGS[job.s].label}, 학습률 ${LEARNING_RATES[job.lrIndex]} · 라운드 ${job.accuracies.length}/${job.cap}${Number.isFinite(best) ? ` · 최고 정확도 ${pct(best)}` : ''}`);
   }
 
   /** Redraws the runs table when a run has finished since it was last drawn (or when `force`d). */
@@ -156,7 +154,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
       cells: [String(r.lr), r.rounds !== null ? r.rounds.toFixed(1) : r.diverged ? '발산' : `${r.trained}라운드 안에 도달 못 함`, pct(r.best)],
     }));
     const columns = ['설정', '학습률', '라운드 수', '최고 정확도'];
-    runsBox.replaceChildren(dataTable({ caption: '설정과 학습률마다 목표에 도달한 라운드 수', captionClass: '', className: 'fw__table', columns, rows }));
+    putTable(runsBox, dataTable({ caption: '설정과 학습률마다 목표에 도달한 라운드 수', captionClass: '', className: 'fw__table', columns, rows }));
   }
 
   function draw() {
@@ -184,7 +182,9 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     const paperRow = (s: Setting, i: number): RankRow =>
       ({ key: s.key, label: s.label, value: p[i], state: 'done', text: barText(String(p[i]), i, speedup(p[0], p[i])), rank: pr[i], baseline: i === 0 });
     paper.update({ rows: SETTINGS.map(paperRow), max: Math.max(...p) * 1.05 });
-    ({ here: hereTitle.textContent, paper: paperTitle.textContent } = titles(v));
+    const title = titles(v);
+    setText(q('[data-here-title]')!, title.here);
+    setText(q('[data-paper-title]')!, title.paper);
 
     // Curves: each setting's best run so far (or the one running now), as best-so-far accuracy.
     const lines: { x: number; y: number; series: string }[] = [];
@@ -198,7 +198,7 @@ export function mount(ctx: WidgetContext<VersusParams>) {
     });
     lines.push({ x: 0, y: Number(v.target), series: 'target' }, { x: xMax, y: Number(v.target), series: 'target' });
     curves.update({ lines, xMax });
-    verdict.textContent = run.status === 'finished' ? verdictText() : '';
+    setText(q('[data-verdict]')!, run.status === 'finished' ? verdictText() : '');
   }
 
   function verdictText(): string {

@@ -19,6 +19,7 @@ import { pixelSheet } from '../renderers/pixel-sheet';
 import { SWEEP_ONLY, type InversionParams } from './params';
 import { formatEpsilon, strengthLabel, toInversionConfig, toSweepConfig } from './config';
 import { initialInversion, inversionStage, reduceInversion, startSweep, type AttackState, type InversionState, type SweepState } from './state';
+import { setText } from '../renderers/outputs';
 
 export interface InversionInspection extends Omit<RunInspection, 'status' | 'config' | 'pace'> {
   mode: 'attack' | 'sweep';
@@ -124,11 +125,11 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
         p.recon.update({ values: last.images.subarray(r * px, (r + 1) * px), rows: h, cols: w, scale: 'ink', label: `스텝 ${last.step}에서 서버가 되살린 이미지, PSNR ${db(last.psnr[i])}` });
         p.caption.innerHTML = '';
         const strong = document.createElement('strong');
-        strong.textContent = db(last.psnr[i]);
+        setText(strong, db(last.psnr[i]));
         p.caption.append('원본 · 복원 ', strong, ` · 레이블 ${got}${got === label ? ' ✓' : ` (정답 ${label})`}`);
       } else {
         p.recon.update(null);
-        p.caption.textContent = `원본(숫자 ${label}) · 복원 준비 중`;
+        setText(p.caption, `원본(숫자 ${label}) · 복원 준비 중`);
       }
     });
   }
@@ -152,7 +153,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
           : b > 1 || s.dummies > 1
             ? '여러 장의 기울기가 더해져 있어, 나눗셈은 이미지들이 섞인 모습을 돌려줍니다.'
             : '방어(노이즈·희소화)나 여러 번의 로컬 스텝 때문에 나눗셈이 정확하지 않습니다.';
-    analyticNote.textContent = `x = (∂L/∂W_i) ÷ (∂L/∂b_i), 뉴런 i = ${s.analytic.row + 1}: PSNR ${s.analytic.psnr >= 99.95 ? '100 dB 이상(오차 없음)' : db(s.analytic.psnr)}. ${why}`;
+    setText(analyticNote, `x = (∂L/∂W_i) ÷ (∂L/∂b_i), 뉴런 i = ${s.analytic.row + 1}: PSNR ${s.analytic.psnr >= 99.95 ? '100 dB 이상(오차 없음)' : db(s.analytic.psnr)}. ${why}`);
   }
 
   function drawSweep() {
@@ -201,7 +202,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     if (c.topk < 1) parts.push(`top-k: 좌표 ${count(s.updateSize)}개 중 ${count(s.sentCoordinates)}개만 보냈습니다.`);
     if (c.noise > 0) parts.push(`노이즈: ‖Δ‖ = ${s.updateNorm.toPrecision(2)}인 업데이트를 S = ${c.clip}로 클리핑하고 표준편차 ${(c.noise * c.clip).toPrecision(2)}인 노이즈를 좌표마다 더했습니다 (이 업데이트 한 번의 ε ≈ ${formatEpsilon(s.epsilon)}, δ = 10⁻⁵).`);
     if (parts.length === 0) parts.push(`방어 없이 보낸 업데이트(‖Δ‖ = ${s.updateNorm.toPrecision(2)})를 그대로 뒤집습니다.`);
-    pairsNote.textContent = parts.join(' ');
+    setText(pairsNote, parts.join(' '));
   }
 
   function summary(): string {
@@ -245,10 +246,10 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
         performance.measure('inversion:attack', { start: startedAt, end: performance.now() });
         curve.flush();
       } else if (e.type === 'inversion-sweep-point') {
-        sweepNote.textContent = `세기 ${sweep.points.length}/${sweep.of}까지 계산했습니다 (점마다 공격 ${sweep.steps}스텝).`;
+        setText(sweepNote, `세기 ${sweep.points.length}/${sweep.of}까지 계산했습니다 (점마다 공격 ${sweep.steps}스텝).`);
       } else if (e.type === 'inversion-sweep-finished') {
         sweepButton.disabled = false;
-        sweepNote.textContent = `같은 이미지를 같은 시드로, 고른 방어만 켜고 세기를 바꿔 가며 공격 ${sweep.steps}스텝씩 돌린 결과입니다. PSNR이 낮을수록 복원이 원본과 다릅니다(대략 15 dB 아래면 알아보기 어렵습니다).`;
+        setText(sweepNote, `같은 이미지를 같은 시드로, 고른 방어만 켜고 세기를 바꿔 가며 공격 ${sweep.steps}스텝씩 돌린 결과입니다. PSNR이 낮을수록 복원이 원본과 다릅니다(대략 15 dB 아래면 알아보기 어렵습니다).`);
         root.dataset.sweep = 'finished';
       } else if (e.type === 'inversion-diverged') sweepButton.disabled = false;
       schedule();
@@ -256,7 +257,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     onReset: () => {
       if (run.state.mode === 'sweep') return;
       attackMs = null;
-      pairsNote.textContent = '공격을 준비하고 있습니다.';
+      setText(pairsNote, '공격을 준비하고 있습니다.');
     },
     summary,
     exports: {
@@ -289,7 +290,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
   function resetSweep() {
     sweepButton.disabled = false;
     root.dataset.sweep = 'idle';
-    sweepNote.textContent = '같은 이미지를 같은 시드로, 고른 방어만 켜고 세기를 바꿔 가며 공격합니다. ‘곡선 계산’을 누르면 시작합니다.';
+    setText(sweepNote, '같은 이미지를 같은 시드로, 고른 방어만 켜고 세기를 바꿔 가며 공격합니다. ‘곡선 계산’을 누르면 시작합니다.');
     schedule();
   }
 
@@ -307,7 +308,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     run.setStatus('running');
     sweepButton.disabled = true;
     root.dataset.sweep = 'running';
-    sweepNote.textContent = `계산하고 있습니다 (세기 ${run.state.sweep.of}가지, 점마다 공격 ${run.state.sweep.steps}스텝).`;
+    setText(sweepNote, `계산하고 있습니다 (세기 ${run.state.sweep.of}가지, 점마다 공격 ${run.state.sweep.steps}스텝).`);
   }
 
   /** Each original over its reconstruction, the pairs side by side. */

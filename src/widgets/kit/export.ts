@@ -67,8 +67,7 @@ export function exportAction(name: string, trigger: HTMLElement | undefined, spe
     return true;
   }
   if ((name === 'export-png' || name === 'export-svg') && spec.views) {
-    const names = Object.keys(spec.views);
-    const target = trigger?.dataset.target && trigger.dataset.target in spec.views ? trigger.dataset.target : names[0];
+    const target = trigger?.dataset.target && trigger.dataset.target in spec.views ? trigger.dataset.target : Object.keys(spec.views)[0];
     const source = sourceOf(spec.views[target]);
     if (!source) {
       notify('아직 내려받을 그림이 없습니다. 학습이 시작된 뒤에 다시 눌러 주세요.');

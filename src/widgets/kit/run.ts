@@ -28,6 +28,7 @@ import { RoundPlayer, type RoundPlayerOptions } from './player';
 import { transportMove, type Move } from './transport';
 import { statusView, type Status, type StatusView } from './status';
 import { exportAction, type ExportSpec } from './export';
+import { setData } from '../renderers/outputs';
 
 /** Where the worker fetches digits and MNIST from (the site's public/data, under its base path). */
 const DATA_URL = `${import.meta.env.BASE_URL.replace(/\/?$/, '/')}data/`;
@@ -179,7 +180,7 @@ export class Run<T extends ParamTable, S, R = never> {
         },
         onPaused: (p) => {
           // The trainer's own word that it holds (data-held): every event it sent before is in.
-          ctx.root.dataset.held = String(p);
+          setData(ctx.root, 'held', String(p));
           if (!this.player && (this.statusNow === 'running' || this.statusNow === 'paused')) this.setStatus(p ? 'paused' : 'running');
         },
         onError: (message) => {
@@ -291,8 +292,7 @@ export class Run<T extends ParamTable, S, R = never> {
       },
       action: (name, trigger) => {
         if (own.action?.(name, trigger)) return;
-        const phases = (this.spec.player?.phases ?? 1) > 1;
-        const move = transportMove(name, this.statusNow, this.playing, phases);
+        const move = transportMove(name, this.statusNow, this.playing, (this.spec.player?.phases ?? 1) > 1);
         if (move) this.move(move);
         else if (this.spec.exports) exportAction(name, trigger, this.spec.exports, this.ctx.notify);
       },
@@ -477,7 +477,7 @@ export class Run<T extends ParamTable, S, R = never> {
 
   private progressed(round: number): void {
     this.showProgress(round);
-    this.ctx.root.dataset[this.roundKey] = String(round);
+    setData(this.ctx.root, this.roundKey, String(round));
     this.ctx.announce(this.spec.summary());
   }
 

@@ -4,7 +4,7 @@
  * line, over the shared controls' markup (src/widgets/controls/).
  */
 import type { BackendInfo } from '~/runtime/protocol';
-import { setText } from '../renderers/outputs';
+import { setData, setText } from '../renderers/outputs';
 
 /**
  * Where a run is: `loading` until its first event, then `running` or `paused`, and at the end
@@ -47,21 +47,23 @@ export function statusView(root: HTMLElement) {
   return {
     /** Sets data-status and the play button: "일시정지", "재생", or `restart` after the end. */
     status(s: Status, playing: boolean, restart = '다시 학습') {
-      if (root.dataset.status !== s) root.dataset.status = s;
+      setData(root, 'status', s);
       const showPlaying = s === 'running' || (s === 'loading' && playing);
       if (!playButton) return;
-      if (playButton.dataset.playing !== String(showPlaying)) playButton.dataset.playing = String(showPlaying);
+      setData(playButton, 'playing', String(showPlaying));
       const label = playButton.querySelector('[data-label]');
       if (label) setText(label, showPlaying ? '일시정지' : ENDED.includes(s) ? restart : '재생');
     },
     /** The progress bar and its text (e.g. `라운드 3 / 20`). */
     progress(done: number, total: number, text: string) {
-      // The text says done and total: unchanged (a sequence's rounds within one run), nothing is written.
+      // The text says done and total: unchanged (a sequence's rounds within one run), nothing is
+      // written; otherwise only what differs (a sequence's total stays while its step changes).
       if (progressText?.textContent === text) return;
       if (progress) {
-        progress.max = Math.max(1, total);
-        progress.value = Math.max(0, Math.min(done, total));
-        progress.setAttribute('aria-valuetext', text);
+        const value = Math.max(0, Math.min(done, total));
+        if (progress.max !== Math.max(1, total)) progress.max = Math.max(1, total);
+        if (progress.value !== value) progress.value = value;
+        if (progress.getAttribute('aria-valuetext') !== text) progress.setAttribute('aria-valuetext', text);
       }
       if (progressText) progressText.textContent = text;
     },
@@ -73,12 +75,12 @@ export function statusView(root: HTMLElement) {
     },
     /** Where training runs; a warning when it is the slower path or the page's main thread. */
     backend(info: BackendInfo) {
-      root.dataset.backend = `${info.backend}:${info.thread}`;
+      setData(root, 'backend', `${info.backend}:${info.thread}`);
       if (threadNotice) threadNotice.hidden = info.thread !== 'main';
       if (!backendLine) return;
       const where = info.thread === 'worker' ? '작업자 스레드(Web Worker)' : '이 페이지의 메인 스레드';
       const fallback = info.fallback ? FALLBACK[info.fallback] : '';
-      backendLine.textContent = info.backend === 'wasm' ? `계산: WebAssembly${info.simd ? ' (SIMD)' : ''} · ${where}` : `계산: CPU (JavaScript) · ${where}${fallback}`;
+      setText(backendLine, info.backend === 'wasm' ? `계산: WebAssembly${info.simd ? ' (SIMD)' : ''} · ${where}` : `계산: CPU (JavaScript) · ${where}${fallback}`);
       backendLine.classList.toggle('is-warning', info.thread === 'main' || (info.backend !== 'wasm' && Boolean(info.fallback)));
     },
     /** The line under the controls about the model's size. */

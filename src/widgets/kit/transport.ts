@@ -27,8 +27,7 @@ export function transportMove(name: string, status: Status, playing: boolean, ph
     case 'restart':
       return 'fresh';
     case 'step-phase':
-      if (!phases) return null;
-      return NO_STEP.includes(status) ? 'none' : 'step-phase';
+      return !phases ? null : NO_STEP.includes(status) ? 'none' : 'step-phase';
     case 'step':
       return NO_STEP.includes(status) ? 'none' : 'step';
     default:

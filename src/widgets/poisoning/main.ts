@@ -17,6 +17,7 @@ import { Run, type RunInspection } from '../kit/run';
 import { choiceLabel } from '../controls/params';
 import { dataTable, putTable } from '../renderers/data-table';
 import { pct } from '../renderers/format';
+import { setText } from '../renderers/outputs';
 import { throttled } from '../renderers/plot-image';
 import { params, type PoisonParams } from './params';
 import { CLIENTS, HIDDEN, RULES, TABLE_CAPTION, toRunConfig } from './config';
@@ -146,10 +147,16 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     const note = root.querySelector<HTMLElement>(`[data-note="${rule}"]`);
     if (!note) return;
     const last = s.rounds[s.rounds.length - 1];
-    if (s.status === 'blocked') note.textContent = `실행할 수 없음: ${s.message}`;
-    else if (s.status === 'diverged') note.textContent = `발산해 멈췄습니다 (${s.rounds.length}라운드).`;
-    else if (!last) note.textContent = s.status === 'running' ? '학습 중입니다.' : '차례를 기다리는 중입니다.';
-    else note.textContent = `${last.round}라운드 정확도 ${pct(last.testAccuracy)}${last.backdoorSuccess !== undefined ? `, 백도어 성공률 ${pct(last.backdoorSuccess)}` : ''}`;
+    setText(
+      note,
+      s.status === 'blocked'
+        ? `실행할 수 없음: ${s.message}`
+        : s.status === 'diverged'
+          ? `발산해 멈췄습니다 (${s.rounds.length}라운드).`
+          : !last
+            ? s.status === 'running' ? '학습 중입니다.' : '차례를 기다리는 중입니다.'
+            : `${last.round}라운드 정확도 ${pct(last.testAccuracy)}${last.backdoorSuccess !== undefined ? `, 백도어 성공률 ${pct(last.backdoorSuccess)}` : ''}`,
+    );
   }
 
   function drawTable() {
@@ -187,7 +194,7 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     const rec = want > 0 ? withPlane.find((r) => r.round === Math.min(want, withPlane.length ? withPlane[withPlane.length - 1].round : want)) : withPlane[withPlane.length - 1];
     if (!rec?.plane) {
       shownMap = null;
-      if (mapNote) mapNote.textContent = '이 실험의 첫 라운드가 끝나면 지도가 나옵니다.';
+      if (mapNote) setText(mapNote, '이 실험의 첫 라운드가 끝나면 지도가 나옵니다.');
       return;
     }
     // The map shows one round of the chosen rule: while the other rules train it does not change,
@@ -206,11 +213,13 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
     const fallback = rule !== ctx.values.focus ? ` (${ruleName(ctx.values.focus)}은(는) 보안 집계에서 실행할 수 없어 평균 실험을 보여 줍니다)` : '';
     const mal = plane.clients.filter((c) => c.malicious).map((c) => c.k + 1);
     if (mapNote) {
-      mapNote.textContent =
+      setText(
+        mapNote,
         `${ruleName(rule)} 실험의 ${rec.round}라운드${fallback}. 원점은 이 라운드의 출발 모델 w_t이고, 각 점은 클라이언트가 보낸 업데이트 Δ입니다. ` +
         `가로축 한 칸의 길이는 정직한 업데이트 평균의 길이(${plane.honestNorm.toFixed(3)})를 기준으로 합니다. ` +
         (mal.length ? `악의적 클라이언트: ${mal.join(', ')}번. ` : '악의적 클라이언트는 없습니다. ') +
-        (kept.size ? `Krum이 고른 클라이언트(굵은 테두리): ${[...kept].map((k) => k + 1).join(', ')}번.` : '');
+          (kept.size ? `Krum이 고른 클라이언트(굵은 테두리): ${[...kept].map((k) => k + 1).join(', ')}번.` : ''),
+      );
     }
   }
 

@@ -13,6 +13,7 @@ import { classColor } from './colors';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { formatBytes } from './format';
 import { circlesByGroup, svgFile } from './svg-file';
+import { putText } from './outputs';
 
 export interface DataflowData {
   /** A new run: all training points, their labels and owning clients (resets the picture). */
@@ -121,10 +122,11 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
       .attr('y', (k) => boxOf(k).y)
       .attr('width', (k) => boxOf(k).w)
       .attr('height', (k) => boxOf(k).h);
-    g.select('text')
+    const labels = g
+      .select('text')
       .attr('x', (k) => boxOf(k).x + 5)
-      .attr('y', (k) => boxOf(k).y + 10)
-      .text((k) => `클라이언트 ${k + 1}`);
+      .attr('y', (k) => boxOf(k).y + 10);
+    putText(labels, (k) => `클라이언트 ${k + 1}`);
     gLinks
       .selectAll<SVGGElement, number>('g.dataflow__link')
       .data(ks)
@@ -269,13 +271,13 @@ export function create(el: HTMLElement, options: DataflowOptions): DataflowRende
         pts = data.points;
         arrived.clear();
         uploadedBytes = 0;
-        serverCount.text('받은 원본 데이터 0개');
+        putText(serverCount, '받은 원본 데이터 0개');
         drawBoxes();
         clearMoving();
         dots.schedule();
       }
       if (data.upload) send(data.upload.client, data.upload.bytes);
-      if (data.serverStatus !== undefined) serverStatus.text(data.serverStatus);
+      if (data.serverStatus !== undefined) putText(serverStatus, data.serverStatus);
     },
     toSvg() {
       dots.settle();

@@ -27,6 +27,7 @@ import { select } from 'd3';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { subscript } from './format';
 import { svgFile, SVG_NS } from './svg-file';
+import { putText } from './outputs';
 
 export type Phase = 'idle' | 'broadcast' | 'train' | 'upload' | 'aggregate';
 
@@ -164,7 +165,7 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
       const b = boxOf(k);
       const node = select(this);
       node.select('rect.fed-diagram__box').attr('x', b.x).attr('y', b.y).attr('width', b.w).attr('height', b.h);
-      node.select('text.fed-diagram__client-label').attr('x', b.x + b.w / 2).attr('y', b.y + 12).text(String(k + 1));
+      putText(node.select('text.fed-diagram__client-label').attr('x', b.x + b.w / 2).attr('y', b.y + 12), String(k + 1));
       const data = node.select('g.fed-diagram__data');
       data.selectAll('*').remove();
       for (let i = 0; i < 3; i++) {
@@ -225,7 +226,7 @@ export function create(el: HTMLElement, options: DiagramOptions): DiagramRendere
       .classed('is-up', p.phase === 'upload');
     server.classed('is-aggregating', p.phase === 'aggregate');
     note = p.note;
-    serverModel.text(p.phase === 'aggregate' ? `w${subscript(p.round)} = ${p.rule ?? 'Σ (n_k / m_t) · w_k'}` : p.round > 0 ? `글로벌 모델 w${subscript(p.round - 1)}` : '글로벌 모델 w₀');
+    putText(serverModel, p.phase === 'aggregate' ? `w${subscript(p.round)} = ${p.rule ?? 'Σ (n_k / m_t) · w_k'}` : p.round > 0 ? `글로벌 모델 w${subscript(p.round - 1)}` : '글로벌 모델 w₀');
     // A long rule (late rounds, FedSGD's weights) is squeezed into the server's box, not cut.
     serverModel.attr('textLength', null).attr('lengthAdjust', null);
     const fit = SERVER.w - 12;

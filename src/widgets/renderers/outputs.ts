@@ -19,6 +19,18 @@ export function setText(el: Element, text: string): void {
   if (el.textContent !== text) el.textContent = text;
 }
 
+/** Sets `data-<key>` only when it differs: the same value written again is still a change of the page to its observers. */
+export function setData(el: HTMLElement, key: string, value: string): void {
+  if (el.dataset[key] !== value) el.dataset[key] = value;
+}
+
+/** d3's `selection.text(value)`, written only where the text differs (see setText). */
+export function putText<D>(sel: { each(f: (this: Element, d: D, i: number) => void): unknown }, value: string | ((d: D, i: number) => string)): void {
+  sel.each(function (d, i) {
+    setText(this, typeof value === 'function' ? value(d, i) : value);
+  });
+}
+
 /** A new `tag` element holding `text` (with `className`, if given). */
 export function textElement(tag: string, text: string, className?: string): HTMLElement {
   const el = document.createElement(tag);

@@ -10,6 +10,7 @@
  */
 import { scaleLinear, select } from 'd3';
 import { svgFile } from './svg-file';
+import { putText } from './outputs';
 
 export interface RankRow {
   key: string;
@@ -80,7 +81,7 @@ export function create(el: HTMLElement, options: RankBarsOptions): RankBarsRende
         .attr('transform', (_, i) => `translate(0,${TOP + i * ROW})`)
         .attr('data-state', (r) => r.state)
         .classed('is-baseline', (r) => Boolean(r.baseline));
-      rows.select('text.rank-bars__label').text((r) => (r.rank ? `${r.rank}. ${r.label}` : r.label));
+      putText(rows.select('text.rank-bars__label'), (r) => (r.rank ? `${r.rank}. ${r.label}` : r.label));
       rows
         .select('rect.rank-bars__track')
         .attr('x', x(0))
@@ -90,10 +91,9 @@ export function create(el: HTMLElement, options: RankBarsOptions): RankBarsRende
         .attr('x', x(0))
         .attr('width', (r) => (r.state === 'missed' ? x(d.max) - x(0) : r.value !== null ? Math.max(2, x(Math.min(r.value, d.max)) - x(0)) : 0))
         .attr('fill', (r) => (r.state === 'missed' ? `url(#${id}-hatch)` : options.color));
-      rows
-        .select('text.rank-bars__value')
-        .attr('x', (r) => (r.state === 'missed' ? x(d.max) + 4 : r.value !== null ? x(Math.min(r.value, d.max)) + 4 : x(0) + 4))
-        .text((r) => r.text);
+      const values = rows.select('text.rank-bars__value');
+      values.attr('x', (r) => (r.state === 'missed' ? x(d.max) + 4 : r.value !== null ? x(Math.min(r.value, d.max)) + 4 : x(0) + 4));
+      putText(values, (r) => r.text);
     },
     toSvg() {
       return svgFile(svg.node()!, {

@@ -10,6 +10,7 @@
  */
 import { scaleLinear, select } from 'd3';
 import { fitSquare } from './square-window';
+import { setText } from './outputs';
 import { textWidth } from './format';
 
 export interface RobustMapData {
@@ -89,8 +90,8 @@ export function create(el: HTMLElement, options: { label: string }) {
   return {
     update(d: RobustMapData) {
       fit([...d.clients, ...d.aggregates]);
-      xLabel.text(d.xLabel);
-      yLabel.text(d.yLabel);
+      setText(xLabel.node()!, d.xLabel);
+      setText(yLabel.node()!, d.yLabel);
       gAxes.selectAll('*').remove();
       gAxes.append('line').attr('x1', x(0)).attr('x2', x(0)).attr('y1', M.top).attr('y2', H - M.bottom).attr('stroke', '#8a94a3').attr('stroke-dasharray', '3,3');
       gAxes.append('line').attr('y1', y(0)).attr('y2', y(0)).attr('x1', M.left).attr('x2', W - M.right).attr('stroke', '#8a94a3').attr('stroke-dasharray', '3,3');

@@ -14,6 +14,7 @@
 import { easeCubicInOut, interrupt, scaleLinear, select, type Selection } from 'd3';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { svgFile } from './svg-file';
+import { putText } from './outputs';
 import { fitSquare } from './square-window';
 
 export type XY = readonly [number, number];
@@ -127,8 +128,8 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
       stop();
       const ms = d.duration > 0 && !prefersReducedMotion() ? d.duration : 0;
       fit(d.frame);
-      xLabel.text(d.xLabel);
-      yLabel.text(d.yLabel);
+      putText(xLabel, d.xLabel);
+      putText(yLabel, d.yLabel);
       const prev = d.path[d.path.length - 1] ?? ([0, 0] as XY);
       const [prevX, prevY] = px(prev);
 
@@ -153,7 +154,7 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
         .call((s) => move(s, ms).attr('cx', (p) => px(p)[0]).attr('cy', (p) => px(p)[1]));
 
       move(prevMark, ms).attr('transform', `translate(${prevX},${prevY})`);
-      prevMark.select('text').text(`w${sub(d.round - 1)}`);
+      putText(prevMark.select('text'), `w${sub(d.round - 1)}`);
 
       const maxN = Math.max(1, ...d.clients.map((c) => c.n));
       const radius = (n: number) => 3 + 9 * Math.sqrt(n / maxN);
@@ -167,7 +168,7 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
           return g;
         });
       clients.select('circle').attr('r', (c) => radius(c.n)).attr('fill', (c) => clientColor(c.k));
-      clients.select('text').text((c) => String(c.k + 1));
+      putText(clients.select('text'), (c) => String(c.k + 1));
       if (d.phase === 'local') {
         // Every client starts from the same w_t and walks off on its own data.
         clients.attr('transform', `translate(${prevX},${prevY})`);
@@ -196,7 +197,7 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
       }
 
       if (d.phase === 'average' && d.next) {
-        nextMark.attr('opacity', 1).select('text').text(`w${sub(d.round)}`);
+        putText(nextMark.attr('opacity', 1).select('text'), `w${sub(d.round)}`);
         nextMark.attr('transform', `translate(${prevX},${prevY})`);
         move(nextMark, ms).attr('transform', `translate(${tx},${ty})`);
       } else {

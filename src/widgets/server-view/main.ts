@@ -17,6 +17,7 @@ import type { ServerViewParams } from './params';
 import { cutRange } from '~/engine/split/cut';
 import { LEAKAGE_CAPTION, LEAKAGE_COLUMNS, modelOf, toRunConfig } from './config';
 import { reduceView, type ViewState } from './state';
+import { setText } from '../renderers/outputs';
 
 /** What tests read. */
 export type ServerViewInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
@@ -79,7 +80,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
       const config = run.config();
       if (e.type === 'run-started') {
         run.ui.parameters(`모델 매개변수 ${count(e.parameters)}개 · 손글씨 숫자 학습 데이터 ${count(e.data.trainSize)}개`);
-        statusNote.textContent = `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`;
+        setText(statusNote, `모델을 학습하고 있습니다 (에폭 0/${e.config.epochs}).`);
         draw();
       } else if (e.type === 'round-metrics' && accuracy !== null) {
         const done = e.metrics.round >= (config?.epochs ?? 0);
@@ -87,7 +88,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
           ? `학습을 마쳤습니다(테스트 정확도 ${pct(accuracy)}). 분할 지점마다 선형 디코더를 맞추고 있습니다…`
           : `모델을 학습하고 있습니다 (에폭 ${e.metrics.round}/${config?.epochs}, 테스트 정확도 ${pct(accuracy)}).`;
       } else if (e.type === 'server-view') {
-        statusNote.textContent = `학습을 마친 모델(테스트 정확도 ${accuracy !== null ? pct(accuracy) : '?%'})로 계산했습니다. 디코더는 학습 데이터로 맞추고, 그림의 예제는 학습에 쓰지 않은 테스트 데이터입니다.`;
+        setText(statusNote, `학습을 마친 모델(테스트 정확도 ${accuracy !== null ? pct(accuracy) : '?%'})로 계산했습니다. 디코더는 학습 데이터로 맞추고, 그림의 예제는 학습에 쓰지 않은 테스트 데이터입니다.`);
         draw();
       }
     },
@@ -134,13 +135,13 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
     if (!ex) return;
     const [h, w] = view.inputShape.length === 3 ? view.inputShape : [1, view.inputShape[0]];
     pictures.raw.update({ values: ex.input, rows: h, cols: w, scale: 'ink', label: `숫자 ${ex.label}의 원본 이미지 ${h}×${w}` });
-    note('raw')!.textContent = `픽셀 ${count(ex.input.length)}개와 레이블(${ex.label})이 그대로 서버로 갑니다.`;
+    setText(note('raw')!, `픽셀 ${count(ex.input.length)}개와 레이블(${ex.label})이 그대로 서버로 갑니다.`);
 
     const tiles = updateTiles(view, ex.update);
     if (tiles) {
       pictures.update.update({ ...tiles.image, scale: 'diverging', label: `숫자 ${ex.label} 하나로 한 번 학습했을 때 첫 층 매개변수의 변화량, 뉴런 ${tiles.tiles}개` });
       const unit = v.model === 'cnn' ? '합성곱 필터 하나의 커널' : '뉴런 하나로 들어가는 가중치';
-      note('update')!.textContent = `이 예제 하나로 한 걸음 학습한 클라이언트가 보내는 변화량 ${count(ex.update.length)}개 중 첫 층의 것입니다(타일 하나가 ${unit}, 주황 +, 파랑 −).`;
+      setText(note('update')!, `이 예제 하나로 한 걸음 학습한 클라이언트가 보내는 변화량 ${count(ex.update.length)}개 중 첫 층의 것입니다(타일 하나가 ${unit}, 주황 +, 파랑 −).`);
     }
 
     const at = ex.cuts.find((c) => c.cut === v.cut) ?? ex.cuts[0];
@@ -148,13 +149,13 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
       const img = squareUp(at.smashed, at.shape.length === 3 ? at.shape : undefined);
       const tanh = v.act === 'tanh';
       pictures.smashed.update({ ...img, scale: tanh ? 'diverging' : 'magnitude', label: `분할 지점 ${at.cut}의 스매시드 데이터, 값 ${at.smashed.length}개` });
-      q('[data-panel-sub="smashed"]')!.textContent = `분할 지점 ${at.cut}의 스매시드 데이터`;
+      setText(q('[data-panel-sub="smashed"]')!, `분할 지점 ${at.cut}의 스매시드 데이터`);
       note('smashed')!.textContent =
         at.shape.length === 3
           ? `${at.shape.join('×')} = 값 ${count(at.smashed.length)}개(채널마다 ${at.shape[0]}×${at.shape[1]} 타일 하나).`
           : `값 ${count(at.smashed.length)}개(${img.rows}×${img.cols}로 배치, 진할수록 ${tanh ? '절댓값이 ' : ''}큼).`;
       pictures.recon.update({ values: at.reconstruction, rows: h, cols: w, scale: 'ink', label: `분할 지점 ${at.cut}의 스매시드 데이터로 선형 디코더가 복원한 숫자 ${ex.label}의 이미지` });
-      note('recon')!.textContent = `이 예제의 상대 복원 오차 ${at.error.toFixed(2)} (0이 완벽한 복원).`;
+      setText(note('recon')!, `이 예제의 상대 복원 오차 ${at.error.toFixed(2)} (0이 완벽한 복원).`);
       shown = { digit: ex.label, cut: at.cut, error: at.error, rawValues: ex.input.length, updateValues: ex.update.length, smashedValues: at.smashed.length, reconValues: at.reconstruction.length };
     }
     ctx.announce(summary());

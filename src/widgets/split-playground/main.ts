@@ -21,6 +21,7 @@ import { count, formatBytes, num, pct } from '../renderers/format';
 import { BATCH_PACE, FLIGHT, PACE, params, type SplitParams, type SplitValues } from './params';
 import { cutText, fixes, networkOf, toRunConfig } from './config';
 import { initSplit, reduceSplit, type SplitState } from './state';
+import { setText } from '../renderers/outputs';
 
 /** Training and test, and the run before this one in grey. */
 const SERIES = [...TRAIN_TEST, { key: 'prev', label: '이전', color: '#8a8f98', dashed: true }];
@@ -145,7 +146,7 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     const gap = Math.max(0, ...rows.slice(0, n).map((r, i) => Math.abs(r.testAccuracy - prev[i].testAccuracy)));
     const same = ` 지금까지 ${n}개 에폭 모두에서 두 실행의 테스트 정확도가 같습니다.`;
     const apart = ` 지금까지 ${n}개 에폭에서 두 실행의 테스트 정확도 차이는 최대 ${(gap * 100).toFixed(2)}%p입니다.`;
-    compareNote.textContent = `회색 점선: 이전 실행(${difference(runSettings, previous!.settings)})의 테스트 곡선.${n === 0 ? '' : gap === 0 ? same : apart}`;
+    setText(compareNote, `회색 점선: 이전 실행(${difference(runSettings, previous!.settings)})의 테스트 곡선.${n === 0 ? '' : gap === 0 ? same : apart}`);
   }
 
   function summary(): string {
@@ -173,7 +174,7 @@ export function mount(ctx: WidgetContext<SplitParams>) {
       scale: tanh ? 'diverging' : 'magnitude',
       label: `클라이언트 ${s.client + 1}의 배치 ${s.batch + 1}, 첫 예제의 스매시드 데이터: 값 ${s.values.length}개`,
     });
-    sampleNote.textContent = `에폭 ${s.epoch} · 클라이언트 ${s.client + 1}의 배치 ${s.batch + 1}, 첫 예제가 분할 지점에서 된 값 ${s.values.length}개(${img.rows}×${img.cols}로 배치, 진할수록 ${tanh ? '절댓값이' : '값이'} 큼). 서버가 이 예제에 대해 받는 것은 이것뿐입니다.`;
+    setText(sampleNote, `에폭 ${s.epoch} · 클라이언트 ${s.client + 1}의 배치 ${s.batch + 1}, 첫 예제가 분할 지점에서 된 값 ${s.values.length}개(${img.rows}×${img.cols}로 배치, 진할수록 ${tanh ? '절댓값이' : '값이'} 큼). 서버가 이 예제에 대해 받는 것은 이것뿐입니다.`);
   }
 
   let lastNetStatus = 0;
@@ -182,7 +183,7 @@ export function mount(ctx: WidgetContext<SplitParams>) {
     const now = performance.now();
     if (!force && now - lastNetStatus < 200) return;
     lastNetStatus = now;
-    netStatus.textContent = text;
+    setText(netStatus, text);
   }
 
   function onEvent(e: EngineEvent) {

@@ -21,6 +21,7 @@ import { count, formatBytes, pct } from '../renderers/format';
 import type { ThreeWayParams } from './params';
 import { RACE, SUMMARY_CAPTION, SUMMARY_COLUMNS, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
 import { initRace, reduceRace, type RaceRecord, type RaceState } from './state';
+import { setText } from '../renderers/outputs';
 
 /** A race record as tests read it: without the bulky view, with the counts of its run-started event. */
 const inspectRecord = ({ view, start, ...rest }: RaceRecord) => ({
@@ -141,7 +142,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     const pts: LinePoint[] = [];
     for (const r of records) for (const m of r.rows) pts.push({ x: epochsSeen(r.method, m.round, v), y: m.testAccuracy, series: r.method });
     accChart.update({ points: pts, xMax: Math.max(v.epochs, roundsOf(v) * v.local) });
-    accNote.textContent = overlapNote();
+    setText(accNote, overlapNote());
 
     // Bytes by kind, stacked per method.
     const rowsLabel = records.map((r) => METHOD_LABELS[r.method]);
@@ -167,7 +168,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
     // The pictures change only when a run's server view arrives (or a run starts or ends).
     if (seenDirty) {
       seenDirty = false;
-      for (const r of records) q(`[data-seen-note="${r.method}"]`)!.textContent = drawSeenOf(r);
+      for (const r of records) setText(q(`[data-seen-note="${r.method}"]`)!, drawSeenOf(r));
     }
     drawSummary();
   }

@@ -15,7 +15,7 @@ import { byClient, initRounds, reduceRounds, type RoundRecord, type RoundsState 
 import { choiceLabel } from '../controls/params';
 import { pct, signed, subscript } from '../renderers/format';
 import { dataTable, span, swatch } from '../renderers/data-table';
-import { textElement } from '../renderers/outputs';
+import { setText, textElement } from '../renderers/outputs';
 import { phaseDuration, phaseSteps } from '../renderers/phase-steps';
 import { PHASE_MS, params, type AvgParams } from './params';
 import { averagedNote, HIDDEN, LOCAL_NOTE, SHOWN, toRunConfig } from './config';
@@ -42,7 +42,6 @@ export function mount(ctx: WidgetContext<AvgParams>) {
   const { root, q } = ctx;
   const mapView = q('[data-view="map"]')!;
   const mathView = q('[data-view="math"]')!;
-  const mapNote = q('[data-map-note]')!;
   const markPhase = phaseSteps(root, PHASES);
   const map = ctx.own(createMap(mapView, { label: '로컬 모델과 글로벌 모델의 매개변수를 2차원에 투영한 지도' }));
 
@@ -114,9 +113,11 @@ export function mount(ctx: WidgetContext<AvgParams>) {
     const vectors = [(done[0] ?? rec).before!, ...[...done, rec].flatMap((r) => [...locals(r).map((l) => l.weights), r.after!])];
     fit = { rec, done, projection: fitPca(vectors, 2, fit?.projection) };
     const [a, b] = fit.projection.explained;
-    mapNote.textContent =
+    setText(
+      q('[data-map-note]')!,
       `이 실험의 모든 매개변수 벡터(${vectors.length}개, 각 ${run.state.parameters}차원)를 주성분 분석(PCA)으로 2차원에 투영했습니다. ` +
-      `두 축이 전체 분산의 ${pct(a + b, 0)}를 설명합니다. 투영은 선형이라서, 가중 평균의 투영은 투영한 점들의 가중 평균과 같습니다.`;
+        `두 축이 전체 분산의 ${pct(a + b, 0)}를 설명합니다. 투영은 선형이라서, 가중 평균의 투영은 투영한 점들의 가중 평균과 같습니다.`,
+    );
   }
 
   function drawMap(duration: number) {
