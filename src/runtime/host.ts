@@ -50,6 +50,27 @@ function spawnWorker(onMessage: (m: unknown) => void, onFail: () => void): Port 
   }
 }
 
+/**
+ * Resolves once the page has drawn its next frame (or after 100 ms, as in a tab that draws none).
+ * A widget's worker starts then, not in the task that mounts the widget: starting, it loads
+ * TensorFlow.js, compiles its WebAssembly (on more threads) and trains, and on a two-core machine
+ * that took the cores from the mount's frame. The federated playground's mount frame took 36-61 ms
+ * on the desktop profile of the jank bench for 15 ms of its own work, while the worker used 49 ms
+ * of a core beside it.
+ */
+function afterNextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 100);
+    if (typeof requestAnimationFrame !== 'function') return;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(fallback);
+        resolve();
+      }),
+    );
+  });
+}
+
 export class TrainingHost {
   /** The run whose events are let through; 0 while none is (between invalidate and start). */
   private current = 0;
@@ -64,7 +85,7 @@ export class TrainingHost {
   /** The last start sent, replayed if the worker dies before it is ready. */
   private lastStart: Extract<HostMessage, { type: 'start' }> | null = null;
   private disposed = false;
-  /** Messages sent while no trainer was available (during the switch to the in-page one). */
+  /** Messages sent while no trainer was there (before the worker starts, or during the switch to the in-page one). */
   private queued: HostMessage[] = [];
   private switching: Promise<void> | null = null;
   private readonly prefer: BackendPreference;
@@ -76,9 +97,7 @@ export class TrainingHost {
   ) {
     this.prefer = options.prefer ?? 'wasm';
     this.debounceMs = options.debounceMs ?? 100;
-    this.port = options.forceInPage ? null : spawnWorker((m) => this.receive(m), () => this.workerFailed());
-    if (this.port) this.port.postMessage({ type: 'init', prefer: this.prefer });
-    else this.switching = this.useInPage();
+    this.switching = options.forceInPage ? this.useInPage() : afterNextFrame().then(() => this.useWorker());
   }
 
   /** Where training runs and on which backend, once known. */
@@ -239,15 +258,29 @@ export class TrainingHost {
     this.switching = this.useInPage();
   }
 
+  /** Starts the worker (the constructor waits for a frame first), or trains in the page without one. */
+  private useWorker(): Promise<void> | void {
+    this.switching = null;
+    if (this.disposed) return;
+    const port = spawnWorker((m) => this.receive(m), () => this.workerFailed());
+    if (!port) return (this.switching = this.useInPage());
+    this.attach(port);
+  }
+
+  /** Takes `port` as the trainer, and sends it what was asked before it was there. */
+  private attach(port: Port): void {
+    this.port = port;
+    port.postMessage({ type: 'init', prefer: this.prefer });
+    if (this.pace || this.batchPace) port.postMessage({ type: 'pace', ms: this.pace, ...(this.batchPace > 0 ? { batchMs: this.batchPace } : {}) });
+    if (this.lastStart && this.lastStart.runId === this.current) port.postMessage(this.lastStart);
+    for (const m of this.queued.splice(0)) port.postMessage(m);
+  }
+
   private async useInPage(): Promise<void> {
     try {
       const { createInPagePort } = await import('./in-page');
       if (this.disposed) return;
-      this.port = createInPagePort((m) => this.receive(m));
-      this.port.postMessage({ type: 'init', prefer: this.prefer });
-      if (this.pace || this.batchPace) this.port.postMessage({ type: 'pace', ms: this.pace, ...(this.batchPace > 0 ? { batchMs: this.batchPace } : {}) });
-      if (this.lastStart && this.lastStart.runId === this.current) this.port.postMessage(this.lastStart);
-      for (const m of this.queued.splice(0)) this.port.postMessage(m);
+      this.attach(createInPagePort((m) => this.receive(m)));
     } catch (err) {
       this.callbacks.onError?.(`학습 코드를 불러오지 못했습니다: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -17,7 +17,7 @@ import { Run, type RunInspection } from '../kit/run';
 import { choiceLabel } from '../controls/params';
 import { dataTable, putTable } from '../renderers/data-table';
 import { pct } from '../renderers/format';
-import { setText } from '../renderers/outputs';
+import { setData, setText } from '../renderers/outputs';
 import { throttled } from '../renderers/plot-image';
 import { params, type PoisonParams } from './params';
 import { CLIENTS, HIDDEN, RULES, TABLE_CAPTION, toRunConfig } from './config';
@@ -138,25 +138,23 @@ export function mount(ctx: WidgetContext<PoisonParams>): WidgetController<Poison
   function drawRule(rule: AggregatorRule) {
     const s = ruleOf(rule);
     const panel = root.querySelector<HTMLElement>(`.pz__rule[data-rule="${rule}"]`);
-    if (panel) panel.dataset.status = s.status;
+    if (panel) setData(panel, 'status', s.status);
     const points = s.rounds.flatMap((r) => [
       { x: r.round, y: r.testAccuracy, series: 'acc' },
       ...(r.backdoorSuccess !== undefined ? [{ x: r.round, y: r.backdoorSuccess, series: 'bd' }] : []),
     ]);
     charts.get(rule)!.update({ points, xMax: ctx.values.rounds });
     const note = root.querySelector<HTMLElement>(`[data-note="${rule}"]`);
-    if (!note) return;
+    if (note) setText(note, ruleNote(s));
+  }
+
+  /** The line under a rule's chart: why it cannot run, that it diverged or waits, or its last round. */
+  function ruleNote(s: RuleState): string {
     const last = s.rounds[s.rounds.length - 1];
-    setText(
-      note,
-      s.status === 'blocked'
-        ? `실행할 수 없음: ${s.message}`
-        : s.status === 'diverged'
-          ? `발산해 멈췄습니다 (${s.rounds.length}라운드).`
-          : !last
-            ? s.status === 'running' ? '학습 중입니다.' : '차례를 기다리는 중입니다.'
-            : `${last.round}라운드 정확도 ${pct(last.testAccuracy)}${last.backdoorSuccess !== undefined ? `, 백도어 성공률 ${pct(last.backdoorSuccess)}` : ''}`,
-    );
+    if (s.status === 'blocked') return `실행할 수 없음: ${s.message}`;
+    if (s.status === 'diverged') return `발산해 멈췄습니다 (${s.rounds.length}라운드).`;
+    if (!last) return s.status === 'running' ? '학습 중입니다.' : '차례를 기다리는 중입니다.';
+    return `${last.round}라운드 정확도 ${pct(last.testAccuracy)}${last.backdoorSuccess !== undefined ? `, 백도어 성공률 ${pct(last.backdoorSuccess)}` : ''}`;
   }
 
   function drawTable() {
