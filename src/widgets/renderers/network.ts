@@ -122,7 +122,10 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
   const gNodes = svg.append('g').attr('class', 'net__nodes');
   const gText = svg.append('g').attr('class', 'net__text');
   const gDevices = svg.append('g').attr('class', 'net__devices');
-  const gFly = svg.append('g').attr('class', 'net__fly');
+  // Messages fly in an SVG of their own over the network's, so that a moving dot repaints that
+  // layer only: in the network's SVG each frame of a flight recorded the whole network's paint again.
+  const flyLayer = select(el).append('svg').attr('class', 'net__fly-layer').attr('aria-hidden', 'true').attr('height', H);
+  const gFly = flyLayer.append('g').attr('class', 'net__fly');
 
   const handle = document.createElement('div');
   handle.className = 'net__handle';
@@ -165,7 +168,7 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
     const g = (geo = layout(d, cut));
     const L = d.columns.length - 1;
     const head = d.variant === 'ushaped' ? L - 1 : L;
-    svg.attr('viewBox', `0 0 ${g.W} ${H}`).attr('width', g.W);
+    for (const s of [svg, flyLayer]) s.attr('viewBox', `0 0 ${g.W} ${H}`).attr('width', g.W);
     const vertical = d.variant === 'vertical';
 
     // Regions: client (left), server (middle/right), U-shaped head (right).
@@ -527,8 +530,6 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
               if (v) t.setAttribute(p, v);
             }
           });
-          // The packet in flight is motion, not part of the picture.
-          copy.querySelector('.net__fly')?.remove();
         },
       });
     },
@@ -546,6 +547,7 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
       handle.removeEventListener('keydown', onKey);
       handle.remove();
       svg.remove();
+      flyLayer.remove();
       el.classList.remove('net');
     },
   };
