@@ -54,9 +54,9 @@ function spawnWorker(onMessage: (m: unknown) => void, onFail: () => void): Port 
  * Resolves once the page has drawn its next frame (or after 100 ms, as in a tab that draws none).
  * A widget's worker starts then, not in the task that mounts the widget: starting, it loads
  * TensorFlow.js, compiles its WebAssembly (on more threads) and trains, and on a two-core machine
- * that took the cores from the mount's frame. The federated playground's mount frame took 36-61 ms
- * on the desktop profile of the jank bench for 15 ms of its own work, while the worker used 49 ms
- * of a core beside it.
+ * that took the cores from the mount's frame. The federated playground's mount frame took 36 ms
+ * (in a trace; 55-61 ms in the jank bench's desktop profile) for 15 ms of its own work, while the
+ * worker and V8's compile threads used about 70 ms of CPU beside it.
  */
 function afterNextFrame(): Promise<void> {
   return new Promise((resolve) => {
