@@ -56,10 +56,10 @@ export interface Rewrites {
 }
 
 /**
- * Watches the widget `tag` for writes that change nothing: a text replaced by the same text, and
- * an attribute of the widget, its progress bar or its play button set to the value it had. Each
- * is laid out and painted again for nothing (a phone's frame rate pays for it); read with the
- * returned function.
+ * Watches the widget `tag` for writes that change nothing: a text replaced by the same text,
+ * children replaced by the same markup, and an attribute of the widget, its progress bar or its
+ * play button set to the value it had. Each is laid out and painted again for nothing (a phone's
+ * frame rate pays for it); read with the returned function.
  */
 export async function watchRewrites(page: Page, tag: string): Promise<() => Promise<Rewrites>> {
   await page.evaluate((tag) => {
@@ -68,10 +68,11 @@ export async function watchRewrites(page: Page, tag: string): Promise<() => Prom
     (window as unknown as { __rewrites: Rewrites }).__rewrites = seen;
     const name = (el: Node) => (el instanceof Element ? `${el.localName}${[...el.attributes].filter((a) => a.name.startsWith('data-') && a.value === '').map((a) => `[${a.name}]`).join('')}` : el.nodeName);
     const watched = (el: Node) => el === root || (el instanceof Element && el.matches('[data-progress], [data-action="toggle-play"]'));
-    const texts = (nodes: NodeList) => [...nodes].map((n) => n.textContent).join('');
+    const markup = (nodes: Iterable<Node>) => [...nodes].map((n) => (n instanceof Element ? n.outerHTML : n.textContent)).join('');
     new MutationObserver((records) => {
       // An attribute's new value is the old value of the next record for it, or its value now.
       const next = new Map<string, string | null>();
+      const byParent = new Map<Node, { removed: string; added: Node[] }>();
       for (const r of [...records].reverse()) {
         if (r.type === 'attributes') {
           const id = `${name(r.target)}@${r.attributeName}`;
@@ -80,15 +81,25 @@ export async function watchRewrites(page: Page, tag: string): Promise<() => Prom
           if (!watched(r.target)) continue;
           if (now === r.oldValue) seen.same.push(`${id}: ${now}`);
           else seen.changed++;
-        } else if (r.type === 'childList') {
-          const onlyText = [...r.removedNodes, ...r.addedNodes].every((n) => n.nodeType === Node.TEXT_NODE);
-          if (!onlyText || r.removedNodes.length + r.addedNodes.length === 0) continue;
-          if (texts(r.removedNodes) === texts(r.addedNodes)) seen.same.push(`${name(r.target)}: ${texts(r.addedNodes)}`);
-          else seen.changed++;
         } else if (r.type === 'characterData') {
           if (r.oldValue === r.target.textContent) seen.same.push(`${name(r.target.parentNode!)}: ${r.oldValue}`);
           else seen.changed++;
         }
+      }
+      // Children replaced, gathered per parent in order (`el.innerHTML = ''` then `el.append(…)`
+      // are two records): the same markup again is a text set to what it said, or a part rebuilt as it was.
+      for (const r of records) {
+        if (r.type !== 'childList') continue;
+        const p = byParent.get(r.target) ?? { removed: '', added: [] as Node[] };
+        p.removed += markup(r.removedNodes);
+        p.added.push(...r.addedNodes);
+        byParent.set(r.target, p);
+      }
+      for (const [parent, { removed, added }] of byParent) {
+        const now = markup(added.filter((n) => n.parentNode === parent));
+        if (!removed && !now) continue;
+        if (removed === now) seen.same.push(`${name(parent)}: ${now.slice(0, 80)}`);
+        else seen.changed++;
       }
     }).observe(root, { subtree: true, childList: true, characterData: true, characterDataOldValue: true, attributes: true, attributeOldValue: true });
   }, tag);

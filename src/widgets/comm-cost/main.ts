@@ -13,7 +13,7 @@ import { dataTable, putTable, span } from '../renderers/data-table';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
 import { count, formatBytes } from '../renderers/format';
-import { setData, setText } from '../renderers/outputs';
+import { putChildren, setData, setText } from '../renderers/outputs';
 import type { CommParams, CommValues } from './params';
 import { FORMULA_K, HANDOFF_NOTE, METHODS, formulaRow } from './formula-rows';
 
@@ -72,7 +72,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
       const { best, cells } = formulaRow(v, K);
       return [...cells.map((c) => span(c.m === best ? 'cc__cell is-best' : 'cc__cell', c.bytes, span('cc__count', c.values))), METHOD_LABELS[best]];
     };
-    formulaTable.replaceChildren(byK('클라이언트 수별 한 에폭의 통신량(값의 수와 바이트)', FORMULA_K, cells, ['가장 적게 보내는 방식']));
+    putTable(formulaTable, byK('클라이언트 수별 한 에폭의 통신량(값의 수와 바이트)', FORMULA_K, cells, ['가장 적게 보내는 방식']));
     ctx.announce(summary());
   }
 
@@ -124,7 +124,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
     const { measuredVars: mv, measured } = run.state;
     if (!mv) {
       measuredChart.update({ series: [], xDomain: [1, 64] });
-      measuredTable.replaceChildren(...(emptyMeasured ? [emptyMeasured.cloneNode(true)] : []));
+      putChildren(measuredTable, ...(emptyMeasured ? [emptyMeasured.cloneNode(true)] : []));
       setText(setupLine, '측정용 모델을 학습하고 있습니다.');
       return;
     }

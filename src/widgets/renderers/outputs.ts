@@ -31,6 +31,12 @@ export function putText<D>(sel: { each(f: (this: Element, d: D, i: number) => vo
   });
 }
 
+/** `el.replaceChildren(...nodes)`, unless `el` already holds the same markup (see setText). */
+export function putChildren(el: Element, ...nodes: Node[]): void {
+  const markup = nodes.map((n) => (n instanceof Element ? n.outerHTML : (n.textContent ?? ''))).join('');
+  if (el.innerHTML !== markup) el.replaceChildren(...nodes);
+}
+
 /** A new `tag` element holding `text` (with `className`, if given). */
 export function textElement(tag: string, text: string, className?: string): HTMLElement {
   const el = document.createElement(tag);

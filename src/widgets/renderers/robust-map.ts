@@ -69,6 +69,8 @@ export function labelSpots(points: ReadonlyArray<{ x: number; y: number; width: 
 }
 
 export function create(el: HTMLElement, options: { label: string }) {
+  /** What each client's mark was last built to show. */
+  const drawnLook = new WeakMap<Element, string>();
   const svg = select(el).append('svg').attr('class', 'robust-map').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', options.label);
   svg.append('rect').attr('x', M.left).attr('y', M.top).attr('width', W - M.left - M.right).attr('height', H - M.top - M.bottom).attr('fill', 'none').attr('stroke', '#8a94a3').attr('stroke-opacity', 0.5);
   const xLabel = svg.append('text').attr('class', 'robust-map__axis').attr('x', (M.left + W - M.right) / 2).attr('y', H - 8).attr('text-anchor', 'middle');
@@ -105,9 +107,14 @@ export function create(el: HTMLElement, options: { label: string }) {
         .attr('class', (c) => `robust-map__client${c.malicious ? ' is-malicious' : ''}`)
         .attr('data-client', (c) => c.k)
         .attr('transform', (c) => `translate(${x(c.x)},${y(c.y)})`);
-      clients.selectAll('*').remove();
       clients.each(function (c) {
+        // A client's mark is built again only when what it shows changes (its kind, Krum's choice):
+        // from round to round most move and keep their look.
+        const look = `${c.k}:${c.malicious}:${c.kept}`;
+        if (drawnLook.get(this) === look) return;
+        drawnLook.set(this, look);
         const g = select(this);
+        g.selectAll('*').remove();
         if (c.malicious) {
           g.append('rect').attr('x', -7).attr('y', -7).attr('width', 14).attr('height', 14).attr('fill', MALICIOUS_COLOR);
           g.append('path').attr('d', 'M-4,-4L4,4M-4,4L4,-4').attr('stroke', '#ffffff').attr('stroke-width', 1.6);
@@ -124,8 +131,6 @@ export function create(el: HTMLElement, options: { label: string }) {
         .attr('class', (a) => `robust-map__agg${a.used ? ' is-used' : ''}`)
         .attr('data-rule', (a) => a.rule)
         .attr('transform', (a) => `translate(${x(a.x)},${y(a.y)})`);
-      aggs.selectAll('*').remove();
-      aggs.append('path').attr('d', 'M0,-6L6,0L0,6L-6,0Z').attr('class', 'robust-map__ink').attr('fill', (a) => (a.used ? AGG_COLOR : '#ffffff')).attr('stroke', AGG_COLOR).attr('stroke-width', 1.5);
       const markers = [{ x: x(0), y: y(0) }, { x: x(0) + 14, y: y(0) + 10 }, ...[...d.clients, ...d.aggregates].map((p) => ({ x: x(p.x), y: y(p.y) }))];
       const spots = labelSpots(d.aggregates.map((a) => ({ x: x(a.x), y: y(a.y), width: textWidth(a.label) })), markers);
       const spot = (a: RobustMapData['aggregates'][number]) => spots[d.aggregates.indexOf(a)];
@@ -140,14 +145,17 @@ export function create(el: HTMLElement, options: { label: string }) {
         .attr('x2', (a) => x(a.x) + spot(a).lineX)
         .attr('y2', (a) => y(a.y) + spot(a).lineY)
         .attr('stroke', '#8a94a3');
-      aggs
-        .append('text')
-        .attr('class', 'robust-map__tag')
-        .attr('x', (a) => spot(a).dx)
-        .attr('y', (a) => spot(a).dy)
-        .attr('text-anchor', (a) => spot(a).anchor)
-        .attr('font-weight', (a) => (a.used ? 700 : 400))
-        .text((a) => a.label);
+      aggs.each(function (a) {
+        // As the clients' marks: built again only when the diamond or its label changes.
+        const s = spot(a);
+        const look = `${a.used}:${a.label}:${s.dx}:${s.dy}:${s.anchor}`;
+        if (drawnLook.get(this) === look) return;
+        drawnLook.set(this, look);
+        const g = select(this);
+        g.selectAll('*').remove();
+        g.append('path').attr('d', 'M0,-6L6,0L0,6L-6,0Z').attr('class', 'robust-map__ink').attr('fill', a.used ? AGG_COLOR : '#ffffff').attr('stroke', AGG_COLOR).attr('stroke-width', 1.5);
+        g.append('text').attr('class', 'robust-map__tag').attr('x', s.dx).attr('y', s.dy).attr('text-anchor', s.anchor).attr('font-weight', a.used ? 700 : 400).text(a.label);
+      });
     },
     svg: () => svg.node(),
     destroy() {

@@ -8,7 +8,7 @@ import type { WidgetContext } from '~/runtime/widget';
 import { create as createPixels, squareUp } from '../renderers/pixels';
 import { updateTiles } from '../renderers/update-tiles';
 import { create as createCutError } from '../renderers/cut-error';
-import { dataTable } from '../renderers/data-table';
+import { dataTable, putTable } from '../renderers/data-table';
 import { count, pct } from '../renderers/format';
 import { pixelSheet } from '../renderers/pixel-sheet';
 import { Run } from '../kit/run';
@@ -17,7 +17,7 @@ import type { ServerViewParams } from './params';
 import { cutRange } from '~/engine/split/cut';
 import { LEAKAGE_CAPTION, LEAKAGE_COLUMNS, modelOf, toRunConfig } from './config';
 import { reduceView, type ViewState } from './state';
-import { setText } from '../renderers/outputs';
+import { putChildren, setText } from '../renderers/outputs';
 
 /** What tests read. */
 export type ServerViewInspection = ReturnType<ReturnType<typeof mount>['inspect']>;
@@ -120,7 +120,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
     if (!view) {
       for (const p of Object.values(pictures)) p.update(null);
       chart.update({ points: [], selected: null });
-      tableBox.replaceChildren(...(emptyTable ? [emptyTable.cloneNode(true)] : []));
+      putChildren(tableBox, ...(emptyTable ? [emptyTable.cloneNode(true)] : []));
       return;
     }
     const rows = view.leakage.map((l) => ({
@@ -128,7 +128,7 @@ export function mount(ctx: WidgetContext<ServerViewParams>) {
       className: l.cut === v.cut ? 'is-selected' : undefined,
       cells: [count(l.width) + (l.featuresUsed < l.width ? ` (${count(l.featuresUsed)}개 사용)` : ''), l.reconstructionError.toFixed(3), l.mse.toFixed(4)],
     }));
-    tableBox.replaceChildren(dataTable({ caption: LEAKAGE_CAPTION, columns: LEAKAGE_COLUMNS, rows }));
+    putTable(tableBox, dataTable({ caption: LEAKAGE_CAPTION, columns: LEAKAGE_COLUMNS, rows }));
     chart.update({ points: view.leakage.map((l) => ({ cut: l.cut, width: l.width, error: l.reconstructionError })), selected: v.cut });
     const digit = Number(v.digit);
     const ex = view.examples.find((e) => e.label === digit) ?? view.examples[0];

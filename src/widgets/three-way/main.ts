@@ -21,7 +21,7 @@ import { count, formatBytes, pct } from '../renderers/format';
 import type { ThreeWayParams } from './params';
 import { RACE, SUMMARY_CAPTION, SUMMARY_COLUMNS, epochsSeen, roundsOf, toRunConfig, type RaceMethod } from './config';
 import { initRace, reduceRace, type RaceRecord, type RaceState } from './state';
-import { setText } from '../renderers/outputs';
+import { putChildren, setText } from '../renderers/outputs';
 
 /** A race record as tests read it: without the bulky view, with the counts of its run-started event. */
 const inspectRecord = ({ view, start, ...rest }: RaceRecord) => ({
@@ -153,7 +153,7 @@ export function mount(ctx: WidgetContext<ThreeWayParams>) {
       KIND_ORDER.filter((k) => (r.bytes[k] ?? 0) > 0).map((k) => ({ row: METHOD_LABELS[r.method], part: k, value: r.bytes[k]!, color: KIND_COLORS[k] })),
     );
     bytesChart.update({ rows: rowsLabel, parts, totals: totals((r) => formatBytes(totalBytes(r.bytes))) });
-    bytesKey.replaceChildren(...KIND_ORDER.filter((k) => parts.some((p) => p.part === k)).map((k) => span('', ...kindName(k))));
+    putChildren(bytesKey, ...KIND_ORDER.filter((k) => parts.some((p) => p.part === k)).map((k) => span('', ...kindName(k))));
 
     // Time: the parallel estimate (solid) and the rest of the sequential time (light).
     const tParts: BarPart[] = records

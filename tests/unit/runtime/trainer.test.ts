@@ -8,6 +8,7 @@ import { initNodeBackend } from '~/engine/node';
 import { run, defaultConfig } from '~/engine/index';
 import { createTrainer, type RunFn } from '~/runtime/trainer';
 import type { WorkerMessage } from '~/runtime/protocol';
+import type { EngineEvent } from '~/engine/types';
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
@@ -26,11 +27,11 @@ const config = (over: Parameters<typeof defaultConfig>[0] = {}) =>
     ...over,
   });
 
-function harness() {
+function harness(runFn: RunFn = run as RunFn) {
   const messages: WorkerMessage[] = [];
   const waiters: { pred: (m: WorkerMessage) => boolean; resolve: () => void }[] = [];
   const trainer = createTrainer({
-    run: run as RunFn,
+    run: runFn,
     initBackend: async () => ({ backend: tf.getBackend() as 'wasm', thread: 'worker' }),
     memory: () => tf.memory(),
     post: (m) => {
@@ -113,6 +114,31 @@ describe('trainer', () => {
     expect(h.events(1).some((e) => e.type === 'run-finished')).toBe(false);
     expect(h.events(2).at(-1)!.type).toBe('run-finished');
     expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  test('events of a cancelled run still waiting to be sent are dropped, not sent after the new start', async () => {
+    // A scripted run: its first event goes at once, its second waits in the 16 ms outbox while the
+    // run waits for its cancel. Run 2 then starts inside that window, every time.
+    const scripted: RunFn = async function* (_config, options) {
+      yield { type: 'run-started' } as unknown as EngineEvent;
+      yield { type: 'round-started', round: 1, selected: [] } as unknown as EngineEvent;
+      if (!options.signal?.aborted) await new Promise((resolve) => options.signal?.addEventListener('abort', resolve));
+    };
+    const h = harness(scripted);
+    h.trainer.handle({ type: 'start', runId: 1, config: config(), options: {} });
+    await h.until((m) => m.type === 'events' && m.runId === 1);
+    expect(h.events(1).map((e) => e.type)).toEqual(['run-started']);
+    // The run yields its second event in the microtasks after the first message: it is in the
+    // outbox after them, and its 16 ms timer has not fired.
+    await new Promise((resolve) => setImmediate(resolve));
+    h.trainer.handle({ type: 'start', runId: 2, config: config(), options: {} });
+    const cut = h.messages.length;
+    await h.until((m) => m.type === 'events' && m.runId === 2);
+    await h.until((m) => m.type === 'done' && m.runId === 1);
+    const after = h.messages.slice(cut);
+    expect(after.filter((m) => m.type === 'events' && m.runId === 1)).toEqual([]);
+    // The one event it had computed is gone for good: the page never sees round 1 of run 1.
+    expect(h.events(1).map((e) => e.type)).toEqual(['run-started']);
   });
 
   test('cancel by id stops that run only', async () => {
