@@ -2,15 +2,27 @@
  * The draw queue's busy flag: a chart whose new picture waits in the queue says aria-busy until
  * it is drawn, and so does a queued owner that is an element. The end-to-end tests rely on it to
  * read a chart only once it shows the run that ended. Node has no DOM; the stand-in element below
- * keeps attributes and children, which is all plot-image.ts touches.
+ * keeps attributes, children and a picture's markup, which is all plot-image.ts touches.
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { dequeueDraw, enqueueDraw, plotChart } from '~/widgets/renderers/plot-image';
 
+let made = 0;
 class StandIn {
   readonly attrs = new Map<string, string>();
   children: unknown[] = [];
   clientWidth = 320;
+  /** Each stand-in draws a picture of its own, unless a test says two are the same. */
+  outerHTML = `<picture-${++made}>`;
+  get childNodes() {
+    return this.children;
+  }
+  get firstChild() {
+    return this.children[0] ?? null;
+  }
+  get firstElementChild() {
+    return this.children[0] ?? null;
+  }
   setAttribute(k: string, v: string) {
     this.attrs.set(k, v);
   }
@@ -72,6 +84,42 @@ describe('plotChart', () => {
     chart.update(2);
     chart.destroy();
     expect(el.busy).toBe(false);
+  });
+});
+
+describe('plotChart draws only what changed', () => {
+  test('the same data at the same width is not drawn again; other data is, and a same picture stays', () => {
+    const el = new StandIn();
+    const drawn: number[][] = [];
+    const pictures: StandIn[] = [];
+    const chart = plotChart<number[]>(el as unknown as HTMLElement, { minWidth: 100 }, (d) => {
+      drawn.push(d);
+      const p = new StandIn();
+      // Data whose last value is 0 draws the picture of [9, 0]: a chart that shows only the last value.
+      if (d.at(-1) === 0) p.outerHTML = '<picture-of-zero>';
+      pictures.push(p);
+      return p as unknown as Element;
+    });
+    chart.update([1, 2]);
+    chart.flush();
+    // A new array with the same values: nothing is drawn.
+    chart.update([1, 2]);
+    chart.flush();
+    expect(drawn).toEqual([[1, 2]]);
+    chart.update([1, 3]);
+    chart.flush();
+    expect(drawn).toEqual([[1, 2], [1, 3]]);
+    expect(el.children).toHaveLength(1);
+    expect(el.children[0]).toBe(pictures[1]);
+    // Other data, the same picture: drawn, but the page keeps the picture it has.
+    chart.update([9, 0]);
+    chart.flush();
+    chart.update([8, 0]);
+    chart.flush();
+    expect(drawn).toHaveLength(4);
+    expect(el.children).toHaveLength(1);
+    expect(el.children[0]).toBe(pictures[2]);
+    chart.destroy();
   });
 });
 
