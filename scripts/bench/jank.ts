@@ -45,7 +45,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { BenchResult, BenchSuite } from '../bench';
 import { serveStatic, type StaticServer } from '../../tests/e2e/server';
-import { pageMainThreads, startTrace, widgetInfo, widgetPages, type TraceEvent } from './widgets';
+import { koreanFont, pageMainThreads, startTrace, widgetInfo, widgetPages, type TraceEvent } from './widgets';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -379,6 +379,10 @@ const suite: BenchSuite = {
       log(`  ${dists[0]} has no page with a widget (or none matches BENCH_PAGES): run \`npm run build\` first`);
       return [{ name: 'jank', ratio: Number.NaN, detail: 'not measured: no built widget page', target: 'built site', ok: false }];
     }
+    // A phone always has a Korean font; a bare Linux machine may not (koreanFont says what that costs).
+    const font = koreanFont();
+    const fontText = font ? `Korean font: ${font}` : 'NO Korean font (every Korean text falls back: slower than a phone; install fonts-noto-cjk)';
+    log(`  ${fontText}`);
     const servers: { server: StaticServer; suffix: string }[] = [];
     for (const d of dists) servers.push({ server: await serveStatic({ root: d, mount: process.env.BENCH_BASE ?? '/' }), suffix: dists.length > 1 ? `@${path.basename(d)}` : '' });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
@@ -387,7 +391,9 @@ const suite: BenchSuite = {
       for (const profile of PROFILES.filter((p) => !profileFilter || profileFilter.includes(p.name))) {
         const budget = profile.taskBudget;
         for (const { url, tags } of pages) for (const { server, suffix } of servers) {
-          const { widgets, whole, loadText } = await measurePage(browser, server, profile, url, tags, log);
+          const measured = await measurePage(browser, server, profile, url, tags, log);
+          const { widgets, whole } = measured;
+          const loadText = `${measured.loadText}; ${fontText}`;
           const id = url.replace(/\/$/, '') + suffix;
           const cpuText = (x: Window) => `${x.cpu.toFixed(0)} ms CPU${x.cpuWhat ? ` [${x.cpuWhat}]` : ''}${x.fnWhat ? ` {${x.fnWhat}}` : ''}`;
           for (const w of widgets) {
