@@ -58,11 +58,11 @@ export function mount(ctx: WidgetContext<SplitParams>) {
   let previous: { rows: readonly RoundMetrics[]; settings: SplitValues } | null = null;
   let runSettings: SplitValues = ctx.values;
   /**
-   * The smashed-data sample and its note follow the batches at most every 150 ms: drawn in every
-   * frame that brought a batch, the picture and a paragraph laid out again held a phone (the jank
-   * bench's profile) near 40 frames a second while it trained.
+   * The smashed-data sample and its note follow the batches at most every 150 ms (the picture is
+   * aria-busy while one waits): drawn in every frame that brought a batch, they held a phone (the
+   * jank bench's profile) near 40 frames a second while it trained.
    */
-  const sampleRedraw = throttled(drawSample, 150);
+  const sampleRedraw = throttled(drawSample, 150, q('[data-view="sample"]')!);
 
   const run: Run<SplitParams, SplitState> = new Run(ctx, {
     unit: '에폭',
