@@ -20,7 +20,15 @@ const browser = browserForSuite();
 const w = widgetTest<Inspection>(PATH, TAG, { json: false });
 const { inspect } = w;
 
-const finished = (page: Page, timeout = 90_000) => w.waitData(page, 'status===finished', timeout);
+/**
+ * The run has finished and what it drew is on the page: nothing in the widget is aria-busy (the
+ * pictures and charts draw through the page's queue, which on a loaded machine can lag the run by
+ * seconds), as `waitRun` waits for the other widgets.
+ */
+const finished = async (page: Page, timeout = 90_000) => {
+  await w.waitData(page, 'status===finished', timeout);
+  await page.waitForFunction((tag) => !document.querySelector(tag)?.querySelector('[aria-busy="true"]'), TAG, { timeout });
+};
 
 test('trains in the worker and draws every round’s clipping and noise', async () => {
   const visit = await w.openReady(browser, 'dpfed.rounds=20');

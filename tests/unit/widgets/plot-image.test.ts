@@ -1,7 +1,8 @@
 /**
  * The draw queue's busy flag: a chart whose new picture waits in the queue says aria-busy until
  * it is drawn, and so does a queued owner that is an element. The end-to-end tests rely on it to
- * read a chart only once it shows the run that ended. Node has no DOM; the stand-in element below
+ * read a chart only once it shows the run that ended. Also how long the queue rests after a draw
+ * (its share of the main thread, and the cap on a rest). Node has no DOM; the stand-in element below
  * keeps attributes, children and a picture's markup, which is all plot-image.ts touches.
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -141,5 +142,42 @@ describe('enqueueDraw', () => {
     await new Promise((r) => setTimeout(r, 30));
     // The dropped draw never ran.
     expect(cardDrawn).toBe(true);
+  });
+});
+
+describe('the draw queue rests', () => {
+  test('in proportion to a draw, but never more than a second', async () => {
+    // A clock the draws can move: performance.now() is the faked Date plus what draws "took".
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    let took = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => Date.now() + took);
+    try {
+      const ran: string[] = [];
+      enqueueDraw({}, () => {
+        ran.push('quick');
+        took += 20;
+      });
+      await vi.advanceTimersByTimeAsync(10);
+      expect(ran).toEqual(['quick']);
+      // After 20 ms of drawing the queue rests about 150 ms (a share of 0.12), not 10.
+      enqueueDraw({}, () => ran.push('after quick'));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(ran).toEqual(['quick']);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(ran).toEqual(['quick', 'after quick']);
+      // A draw that took 500 ms would rest 3.7 s at that share: the queue waits 1 s at most.
+      enqueueDraw({}, () => {
+        ran.push('slow');
+        took += 500;
+      });
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(ran.at(-1)).toBe('slow');
+      enqueueDraw({}, () => ran.push('after slow'));
+      await vi.advanceTimersByTimeAsync(1050);
+      expect(ran.at(-1)).toBe('after slow');
+    } finally {
+      now.mockRestore();
+      vi.useRealTimers();
+    }
   });
 });
