@@ -63,6 +63,13 @@ describe('split-learning playground', () => {
       // Drawn: the network (client and server regions, nodes), what the server received, the charts.
       expect(await page.locator(`${W} .net__region`).count()).toBe(2);
       expect(await page.locator(`${W} .net__node`).count()).toBeGreaterThan(20);
+      // Messages fly in a layer of their own laid exactly over the network (network.ts): the same
+      // box and scale, hidden from assistive technology, never in the pointer's way.
+      const [net, fly] = [page.locator(`${W} .net__svg`), page.locator(`${W} .net__fly-layer`)];
+      const [netBox, flyBox] = [await net.boundingBox(), await fly.boundingBox()];
+      for (const k of ['x', 'y', 'width', 'height'] as const) expect(flyBox![k]).toBeCloseTo(netBox![k], 0);
+      expect(await fly.getAttribute('viewBox')).toBe(await net.getAttribute('viewBox'));
+      expect(await fly.evaluate((e) => [e.getAttribute('aria-hidden'), getComputedStyle(e).pointerEvents])).toEqual(['true', 'none']);
       await expect(page.locator(`${W} [data-view="sample"] svg`).getAttribute('data-cells')).resolves.toBe('16');
       await expect.poll(() => page.locator(`${W} [data-view="accuracy"] svg path`).count()).toBeGreaterThan(1);
       await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toMatch(/에폭 2\/2.*스매시드 데이터 .*B/);
