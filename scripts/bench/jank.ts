@@ -176,17 +176,27 @@ const mark = (page: Page, label: string) =>
 /** Trace events that say what a task did (script by file, style, layout, paint). */
 const WORK = new Set(['FunctionCall', 'EvaluateScript', 'v8.evaluateModule', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize']);
 
-/** The largest pieces of work inside `task`, e.g. "Layout 19 ms, FunctionCall main.js 8 ms". */
-function describeTask(task: TraceEvent, work: TraceEvent[]): string {
+/**
+ * The largest pieces of work inside `task`, e.g. "Layout 19 ms, FunctionCall main.js 8 ms". A task
+ * with none of those (a costliest task of 120 ms on the privacy chapter once had none) is
+ * described by whatever the trace has inside it, e.g. "other: MajorGC 90 ms".
+ */
+function describeTask(task: TraceEvent, work: TraceEvent[], all: TraceEvent[]): string {
   const end = task.ts + (task.dur ?? 0);
+  const inside = (e: TraceEvent) => e !== task && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= end && e.pid === task.pid && e.tid === task.tid;
   const sums = new Map<string, number>();
   for (const e of work) {
-    if (e.ts < task.ts || e.ts + (e.dur ?? 0) > end || e.pid !== task.pid || e.tid !== task.tid) continue;
+    if (!inside(e)) continue;
     const file = e.args?.data?.url?.split('/').pop();
     const key = file ? `${e.name} ${file}` : e.name;
     sums.set(key, (sums.get(key) ?? 0) + (e.tdur ?? 0) / 1000);
   }
-  return largest(sums, 4, 1, 0);
+  const named = largest(sums, 4, 1, 0);
+  if (named) return named;
+  const other = new Map<string, number>();
+  for (const e of all) if (inside(e) && e.name !== task.name) other.set(e.name, (other.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0) / 1000);
+  const text = largest(other, 3, 1, 0);
+  return text ? `other: ${text}` : '';
 }
 
 /** Fills in each window's costliest task (thread time) once the trace is complete. */
@@ -212,7 +222,7 @@ function cpuOfWindows(events: TraceEvent[], windows: Window[], profile?: CpuProf
     w.busy = busy / (to - from);
     const top = inside.sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))[0];
     w.cpu = top ? (top.tdur ?? 0) / 1000 : 0;
-    w.cpuWhat = top ? describeTask(top, work) : '';
+    w.cpuWhat = top ? describeTask(top, work, onMain) : '';
     if (top && profile) w.fnWhat = profileBetween(profile, top.ts, top.ts + (top.dur ?? 0));
   }
 }
