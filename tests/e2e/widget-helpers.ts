@@ -57,8 +57,8 @@ export interface Rewrites {
 
 /**
  * Watches the widget `tag` for writes that change nothing: a text replaced by the same text,
- * children replaced by the same markup, and an attribute of the widget, its progress bar or its
- * play button set to the value it had. Each is laid out and painted again for nothing (a phone's
+ * children replaced by the same markup, and an attribute of the widget, its progress bar, its
+ * play button or a pixel picture (pixels.ts) set to the value it had. Each is laid out and painted again for nothing (a phone's
  * frame rate pays for it); read with the returned function.
  */
 export async function watchRewrites(page: Page, tag: string): Promise<() => Promise<Rewrites>> {
@@ -67,17 +67,20 @@ export async function watchRewrites(page: Page, tag: string): Promise<() => Prom
     const seen: Rewrites = { changed: 0, same: [] };
     (window as unknown as { __rewrites: Rewrites }).__rewrites = seen;
     const name = (el: Node) => (el instanceof Element ? `${el.localName}${[...el.attributes].filter((a) => a.name.startsWith('data-') && a.value === '').map((a) => `[${a.name}]`).join('')}` : el.nodeName);
-    const watched = (el: Node) => el === root || (el instanceof Element && el.matches('[data-progress], [data-action="toggle-play"]'));
+    const watched = (el: Node) => el === root || (el instanceof Element && el.matches('[data-progress], [data-action="toggle-play"], svg.px, .px__image'));
     const markup = (nodes: Iterable<Node>) => [...nodes].map((n) => (n instanceof Element ? n.outerHTML : n.textContent)).join('');
     new MutationObserver((records) => {
-      // An attribute's new value is the old value of the next record for it, or its value now.
-      const next = new Map<string, string | null>();
+      // An attribute's new value is the old value of the next record for it (on the same element:
+      // several pictures share a name), or its value now.
+      const next = new Map<Node, Map<string, string | null>>();
       const byParent = new Map<Node, { removed: string; added: Node[] }>();
       for (const r of [...records].reverse()) {
         if (r.type === 'attributes') {
           const id = `${name(r.target)}@${r.attributeName}`;
-          const now = next.has(id) ? next.get(id)! : (r.target as Element).getAttribute(r.attributeName!);
-          next.set(id, r.oldValue);
+          const later = next.get(r.target) ?? new Map<string, string | null>();
+          next.set(r.target, later);
+          const now = later.has(r.attributeName!) ? later.get(r.attributeName!)! : (r.target as Element).getAttribute(r.attributeName!);
+          later.set(r.attributeName!, r.oldValue);
           if (!watched(r.target)) continue;
           if (now === r.oldValue) seen.same.push(`${id}: ${now}`);
           else seen.changed++;

@@ -24,6 +24,16 @@ export function setData(el: HTMLElement, key: string, value: string): void {
   if (el.dataset[key] !== value) el.dataset[key] = value;
 }
 
+/** Sets each attribute only where its value differs; null removes it (see setText). */
+export function setAttrs(el: Element, attrs: Record<string, string | number | null>): void {
+  for (const [name, v] of Object.entries(attrs)) {
+    const value = v === null ? null : String(v);
+    if (el.getAttribute(name) === value) continue;
+    if (value === null) el.removeAttribute(name);
+    else el.setAttribute(name, value);
+  }
+}
+
 /** d3's `selection.text(value)`, written only where the text differs (see setText). */
 export function putText<D>(sel: { each(f: (this: Element, d: D, i: number) => void): unknown }, value: string | ((d: D, i: number) => string)): void {
   sel.each(function (d, i) {
