@@ -56,7 +56,8 @@ const SHARE = 0.12;
  * The longest rest after one task of draws. The times the rest is measured from are wall times,
  * and a main thread that waits (another program on a busy machine, a phone that slows down) makes
  * them long without any drawing: on two busy cores a full end-to-end run once found DP-FedAvg's
- * updates picture still undrawn 5 s after its run ended. On the phone profile a draw and its rendering of 90-140 ms rest 0.7-1 s.
+ * updates picture still undrawn 5 s after its run ended. On the phone profile a draw and its
+ * rendering of 90-140 ms rest 0.7-1 s, so the cap hardly binds there.
  */
 const MAX_REST_MS = 1000;
 const restAfter = (ms: number) => Math.min(ms * (1 / SHARE - 1), MAX_REST_MS);
