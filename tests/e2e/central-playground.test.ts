@@ -218,8 +218,9 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         await expect(play.textContent()).resolves.toContain('일시정지');
         await play.click();
         await page.waitForFunction(() => (document.querySelector('central-playground') as HTMLElement).dataset.status === 'paused');
-        // The epoch under way when the pause arrived may still be reported.
-        await page.waitForTimeout(300);
+        // The epoch under way when the pause arrived may still be reported: the trainer's word that
+        // it holds (data-held) comes after it.
+        await page.waitForFunction(() => (document.querySelector('central-playground') as HTMLElement).dataset.held === 'true');
         const held = await epoch();
         await page.waitForTimeout(500);
         expect(await epoch()).toBe(held);
