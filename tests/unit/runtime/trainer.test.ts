@@ -181,6 +181,19 @@ describe('trainer', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(3 * 60);
   });
 
+  test('batch pace spaces the batches of split learning (the slow speed watched batch by batch)', async () => {
+    const h = harness();
+    h.trainer.handle({ type: 'pace', ms: 0, batchMs: 50 });
+    const split = config({ algorithm: 'split', epochs: 1, batchSize: 24, cut: 1, model: { kind: 'mlp', hidden: [6, 6], activation: 'tanh' } });
+    const t0 = performance.now();
+    h.trainer.handle({ type: 'start', runId: 1, config: split, options: {} });
+    await h.until((m) => m.type === 'done');
+    const batches = h.events(1).filter((e) => e.type === 'smashed-sent' && e.from !== 'server').length;
+    // Enough batches that the bound says something; the first goes at once, each later one waits.
+    expect(batches).toBeGreaterThanOrEqual(3);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual((batches - 1) * 50);
+  });
+
   test('a far too large learning rate stops as diverged, and the next run trains', async () => {
     const h = harness();
     const baseline = tf.memory().numTensors;
