@@ -311,8 +311,8 @@ async function measurePage(browser: Browser, server: StaticServer, profile: Prof
   const start = await mark(page, 'jank:start');
   for (const [i, tag] of tags.entries()) {
     const t0 = await mark(page, `jank:${i}:0`);
-    // The chapter scrolls smoothly, through up to 40,000 px of prose; the layout-shift sum starts
-    // when the scroll has arrived (`scrollend`), as the prose the scroll passes is not the widget's.
+    // The jump may pass up to 40,000 px of prose (instantly: the site sets no smooth scrolling);
+    // the layout-shift sum starts when it has arrived (`scrollend`): the prose is not the widget's.
     await page.evaluate((tag) => {
       const w = window as unknown as { __arrived: number };
       w.__arrived = Infinity;
