@@ -40,7 +40,7 @@ const pageErrors: string[] = [];
  * or null when there is none or fontconfig cannot say. Without one, Chromium looks for a fallback
  * font for every Korean text it lays out, and a chart redrawn with Korean labels pays that each
  * time. No phone sold to a Korean reader lacks a Korean font. On this project's 2-core machine
- * without one, the phone profile's central playground spent 500-570 ms of 3 s of training in
+ * without one, the phone profile's central playground spent 475-570 ms of 3 s of training in
  * layout and drew 46-58 frames a second; with Debian's `fonts-noto-cjk` installed, 320-380 ms and
  * 59. The jank suite says which it had, in every row.
  */

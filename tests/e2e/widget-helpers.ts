@@ -58,8 +58,8 @@ export interface Rewrites {
 /**
  * Watches the widget `tag` for writes that change nothing: a text replaced by the same text,
  * children replaced by the same markup, and an attribute of the widget, its progress bar, its
- * play button or a pixel picture (pixels.ts) set to the value it had. Each is laid out and painted again for nothing (a phone's
- * frame rate pays for it); read with the returned function.
+ * play button or a pixel picture (pixels.ts) set to the value it had. Each is laid out and painted
+ * again for nothing (a phone's frame rate pays for it); read with the returned function.
  */
 export async function watchRewrites(page: Page, tag: string): Promise<() => Promise<Rewrites>> {
   await page.evaluate((tag) => {
