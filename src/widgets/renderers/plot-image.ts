@@ -298,9 +298,12 @@ export function plotChart<D>(el: HTMLElement, options: PlotChartOptions<D>, rend
     typeof ResizeObserver === 'undefined'
       ? null
       : new ResizeObserver((entries) => {
-          const w = Math.round(entries[0]?.contentRect.width ?? width);
-          if (w > 0 && Math.abs(w - width) >= 8) {
-            width = Math.max(minWidth, w);
+          const box = Math.round(entries[0]?.contentRect.width ?? width);
+          // Compared at the width it would draw at: a box narrower than minWidth is not a change
+          // (and a hidden one, 0 px wide, none at all).
+          const w = Math.max(minWidth, box);
+          if (box > 0 && Math.abs(w - width) >= 8) {
+            width = w;
             schedule();
           }
         });
