@@ -90,6 +90,11 @@ const FAULTS: Fault[] = [
     edit: addToBody('<div style="width: 900px; height: 1px"></div>'),
     expect: /px wider than the viewport$/,
   },
+  {
+    name: 'a select too narrow for its choice, in a folded group',
+    edit: addToBody('<details><summary>설정</summary><label>방식 <select style="width: 7rem"><option>꽤 긴 선택지 이름이 잘립니다</option></select></label></details>'),
+    expect: /^select cuts off a choice: .*"꽤 긴 선택지 이름이 잘립니다" is \d+ px in \d+$/,
+  },
 ];
 
 /**

@@ -431,6 +431,31 @@ export interface PageAudit {
   overflowX: number;
   /** The page's CSP meta content, or null. */
   csp: string | null;
+  /** Select choices wider than their select shows them (see `clippedChoices`). */
+  clippedChoices: string[];
+}
+
+/**
+ * Choices of a select wider than the select's room for text, with every settings group opened: a
+ * closed select shows the chosen one cut off mid-word ("FedAvg 대 SCAFFOLD (불균" in a 15rem side
+ * column). Measured with a canvas in the select's own font, so the check holds with whatever font
+ * the machine has. Chromium's text ends 8 px inside the padding, where its arrow is.
+ */
+function clippedChoices(): string[] {
+  for (const d of document.querySelectorAll('details')) d.open = true;
+  const ctx = document.createElement('canvas').getContext('2d')!;
+  const out: string[] = [];
+  for (const s of document.querySelectorAll('select')) {
+    if (!s.clientWidth) continue;
+    const cs = getComputedStyle(s);
+    ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 8;
+    for (const o of s.options) {
+      const w = ctx.measureText(o.text).width;
+      if (w > room) out.push(`${s.closest('[data-ns]')?.tagName.toLowerCase()} ${s.dataset.param ?? s.name}: "${o.text}" is ${Math.ceil(w)} px in ${Math.floor(room)}`);
+    }
+  }
+  return out;
 }
 
 /** Opens a page and runs every generic check on it. Used by pages.test.ts and the self-test. */
@@ -467,6 +492,8 @@ export async function auditPage(
       axe.push(...(await runAxe(page, opts.darkAxe)).map((v) => `dark: ${v}`));
     }
     await visit.settle(1000);
+    // Last: it opens the folded groups.
+    const clipped = await page.evaluate(clippedChoices);
     return {
       url: page.url(),
       status: visit.response?.status() ?? null,
@@ -476,6 +503,7 @@ export async function auditPage(
       focus,
       overflowX,
       csp,
+      clippedChoices: clipped,
     };
   } finally {
     await visit.close();
@@ -496,6 +524,7 @@ export function auditProblems(audit: PageAudit, expectStatus = 200): string[] {
   out.push(...audit.axe.map((s) => `axe: ${s}`));
   out.push(...audit.focus.map((s) => `focus: ${s}`));
   if (audit.overflowX > 1) out.push(`page is ${audit.overflowX}px wider than the viewport`);
+  out.push(...audit.clippedChoices.map((s) => `select cuts off a choice: ${s}`));
   return out;
 }
 

@@ -18,8 +18,8 @@ export const params = {
     default: 'split',
     choices: [
       { value: 'split', label: 'IID 대 레이블 불균형' },
-      { value: 'scaffold', label: 'FedAvg 대 SCAFFOLD (불균형 데이터)' },
-      { value: 'fedprox', label: 'FedAvg 대 FedProx (불균형 데이터)' },
+      { value: 'scaffold', label: 'FedAvg 대 SCAFFOLD (불균형)' },
+      { value: 'fedprox', label: 'FedAvg 대 FedProx (불균형)' },
     ],
   },
   alpha: { type: 'number', label: '오른쪽 분할의 디리클레 α', default: 0.1, min: 0.05, max: 100, values: [0.05, 0.1, 0.2, 0.5, 1, 10, 100] },

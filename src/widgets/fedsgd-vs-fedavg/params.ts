@@ -11,7 +11,7 @@ export const params = {
     ...PARTITION,
     choices: [
       { value: 'iid', label: 'IID (고르게 섞어서)' },
-      { value: 'shards', label: '극단적 Non-IID (클라이언트마다 숫자 두 가지)' },
+      { value: 'shards', label: '극단적 Non-IID (숫자 2개씩)' },
     ],
   },
   target: {

@@ -36,7 +36,7 @@ export const params = {
     default: 'bloom',
     choices: [
       { value: 'bloom', label: '블룸 필터 (해시 h개)' },
-      { value: 'basic', label: '기본 RAPPOR (범주마다 비트 하나)' },
+      { value: 'basic', label: '기본 RAPPOR (범주당 1비트)' },
     ],
   },
   k: { type: 'number', label: '블룸 필터 크기 k', default: 16, min: 4, max: 64, values: [4, 8, 16, 32, 64], unit: '비트' },

@@ -19,7 +19,7 @@ export const params = {
     ...PARTITION,
     choices: [
       { value: 'iid', label: 'IID (섞어서 고르게)' },
-      { value: 'shards', label: '극단적 Non-IID (레이블 샤드 2개)' },
+      { value: 'shards', label: '극단적 Non-IID (샤드 2개씩)' },
     ],
   },
   clients: { type: 'number', label: '클라이언트 수 K', default: 50, min: 20, max: 100, values: [20, 50, 100], unit: '명' },

@@ -22,7 +22,7 @@ export const resultsParams = {
     ...PARTITION,
     choices: [
       { value: 'iid', label: 'IID' },
-      { value: 'shards', label: '극단적 Non-IID (레이블 샤드 2개)' },
+      { value: 'shards', label: '극단적 Non-IID (샤드 2개씩)' },
     ],
   },
   curve: CURVE,

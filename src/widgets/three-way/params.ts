@@ -13,7 +13,7 @@ export const params = {
     choices: [
       { value: 'iid', label: 'IID (골고루 섞어서)' },
       { value: 'dirichlet', label: 'Non-IID: 디리클레 α = 0.3' },
-      { value: 'shards', label: 'Non-IID: 레이블 샤드 (클라이언트마다 2개)' },
+      { value: 'shards', label: 'Non-IID: 레이블 샤드 2개씩' },
     ],
   },
   local: { type: 'number', label: '로컬 에폭 E (FedAvg, SplitFed)', default: 1, min: 1, max: 5, step: 1, unit: '에폭' },
