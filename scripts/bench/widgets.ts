@@ -67,6 +67,10 @@ export interface TraceEvent {
     name?: string;
     data?: { message?: string; url?: string; functionName?: string; stackTrace?: { url?: string; functionName?: string }[] };
     beginData?: { url?: string };
+    /** A garbage collection's reason and heap sizes (bytes). */
+    type?: string;
+    usedHeapSizeBefore?: number;
+    usedHeapSizeAfter?: number;
   };
 }
 
