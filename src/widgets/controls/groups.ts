@@ -3,7 +3,7 @@
  * picture and the play button come first and the settings follow, folded into a few groups
  * (데이터, 모델, 학습, …) whose summary line says the current values, so a reader sees what is
  * being trained without opening anything. From 700 px the groups are open (beside the picture
- * from 52rem, widget-layout.css).
+ * once the widget is 50rem wide, widget-layout.css).
  *
  * Nothing here knows a widget: every `details[data-control-group]` on the page is handled the
  * same way, from the markup alone.
