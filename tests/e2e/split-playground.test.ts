@@ -339,6 +339,26 @@ describe('split-learning playground', () => {
     }
   });
 
+  test('the settings sit beside the picture only in a widget 50rem wide: under it at 1,024 px (the contents column narrows the chapter), beside it at 1,280 px', async () => {
+    await during(openWidget(browser, SHORT, { viewport: { width: 1024, height: 800 } }), async (page) => {
+      const boxes = async () =>
+        page.evaluate((tag) => {
+          const box = (sel: string) => document.querySelector(`${tag} ${sel}`)!.getBoundingClientRect();
+          const [layout, main, controls] = [box('.lab__layout'), box('.lab__main'), box('.lab__controls')];
+          return { layout: layout.width, main: main.width, mainBottom: main.bottom, controlsTop: controls.top, controlsRight: controls.right, mainLeft: main.left };
+        }, W);
+      const narrow = await boxes();
+      expect(narrow.layout).toBeLessThan(800);
+      expect(narrow.main).toBe(narrow.layout);
+      expect(narrow.controlsTop).toBeGreaterThan(narrow.mainBottom);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await expect.poll(async () => (await boxes()).main).toBeLessThan(700);
+      const wide = await boxes();
+      expect(wide.layout).toBeGreaterThanOrEqual(800);
+      expect(wide.controlsRight).toBeLessThanOrEqual(wide.mainLeft);
+    });
+  });
+
   test('at 360 px in the dark theme: fits, a narrower phone does not redraw the network, the handle works by keyboard, axe is clean', async () => {
     await during(openWidget(browser, SHORT, { viewport: 'mobile', reducedMotion: 'reduce', colorScheme: 'dark' }), async (page) => {
       let id = await waitRun(page, 0);
