@@ -200,7 +200,8 @@ function describeTask(task: TraceEvent, work: TraceEvent[], all: TraceEvent[]): 
   // profile turned up in two of eight full runs, and never when its page was traced alone).
   const gc = all.filter((e) => inside(e) && e.name === 'MajorGC').sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))[0];
   const heap = (n?: number) => (n === undefined ? '?' : (n / 1e6).toFixed(1));
-  const why = gc ? ` (${String(gc.args?.type ?? 'no reason given')}, heap ${heap(gc.args?.usedHeapSizeBefore)} → ${heap(gc.args?.usedHeapSizeAfter)} MB)` : '';
+  const sizes = gc ? `heap ${heap(gc.args?.usedHeapSizeBefore)} → ${heap(gc.args?.usedHeapSizeAfter)} MB` : '';
+  const why = gc ? ` (${gc.args?.type ?? 'no reason given'}, ${sizes})` : '';
   return text ? `other: ${text}${why}` : '';
 }
 
