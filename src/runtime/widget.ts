@@ -36,8 +36,8 @@ export interface WidgetContext<T extends ParamTable> {
   readonly visible: boolean;
   /** Sets a value as if the reader had changed the control. */
   set<K extends keyof T & string>(key: K, value: Values<T>[K]): void;
-  /** Updates the aria-live summary (throttled unless `now`). */
-  announce(text: string, now?: boolean): void;
+  /** Updates the aria-live summary (throttled unless `now`; a function is called when it is written). */
+  announce(text: Announcement, now?: boolean): void;
   /** Shows a short Korean notice under the controls. */
   notify(message: string): void;
   /** Ties a view to the widget: its destroy() runs when the widget leaves the page. Returns the view. */
@@ -77,25 +77,35 @@ type Field = HTMLInputElement | HTMLSelectElement;
 /** Milliseconds between two updates of a summary's visible line (its aria-live twin waits longer). */
 const SUMMARY_MS = 500;
 
+/** A summary's text, or a function that writes it when it is due (see `throttledText`). */
+export type Announcement = string | (() => string);
+
 /**
  * Writes text into the element `find` gives, at most once per `every` ms: the first at once, the
- * latest of those that come sooner when its time comes (`now` writes at once).
+ * latest of those that come sooner when its time comes (`now` writes at once). A function is
+ * called only when its text is written: a run announces after every round, and its summary (a
+ * dozen numbers formatted in Korean) and a new timer for each announcement were 5-7% of the
+ * main thread's work while the communication-cost widget measured, on the jank bench's phone
+ * profile. A call that comes while a write waits only changes what that write will say.
  */
-function throttledText(find: () => Element | null, every: number): (text: string, now?: boolean) => void {
+function throttledText(find: () => Element | null, every: number): (text: Announcement, now?: boolean) => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let last = 0;
-  let latest = '';
+  let latest: Announcement = '';
+  const write = () => {
+    timer = undefined;
+    last = Date.now();
+    const el = find();
+    // A widget taken off the page writes nothing (its summary may read what it has let go).
+    if (!el?.isConnected) return;
+    const text = typeof latest === 'function' ? latest() : latest;
+    if (el.textContent !== text) el.textContent = text;
+  };
   return (text, now = false) => {
     latest = text;
+    if (timer !== undefined && !now) return;
     clearTimeout(timer);
-    timer = setTimeout(
-      () => {
-        last = Date.now();
-        const el = find();
-        if (el && el.textContent !== latest) el.textContent = latest;
-      },
-      now ? 0 : Math.max(0, last + every - Date.now()),
-    );
+    timer = setTimeout(write, now ? 0 : Math.max(0, last + every - Date.now()));
   };
 }
 
@@ -451,7 +461,7 @@ export function defineWidget<T extends ParamTable>(def: WidgetDefinition<T>): vo
       this.querySelector<HTMLElement>('[data-notices]')?.replaceChildren();
     }
 
-    private announce(text: string, now = false) {
+    private announce(text: Announcement, now = false) {
       this.summaryLine(text, now);
       this.liveRegion(text, now);
     }

@@ -266,7 +266,7 @@ export class Run<T extends ParamTable, S, R = never> {
     if (problem) {
       this.stop('invalid');
       this.ui.alert(problem);
-      this.ctx.announce(this.spec.summary(), true);
+      this.ctx.announce(() => this.spec.summary(), true);
       return;
     }
     this.setStatus('loading');
@@ -435,7 +435,7 @@ export class Run<T extends ParamTable, S, R = never> {
         this.spec.onStart?.();
         this.showProgress(0);
         if (this.player || this.statusNow !== 'paused') this.setStatus(this.active ? 'running' : 'paused');
-        this.ctx.announce(this.spec.summary());
+        this.ctx.announce(() => this.spec.summary());
         this.player?.start();
         break;
       case 'progress':
@@ -478,12 +478,12 @@ export class Run<T extends ParamTable, S, R = never> {
   private progressed(round: number): void {
     this.showProgress(round);
     setData(this.ctx.root, this.roundKey, String(round));
-    this.ctx.announce(this.spec.summary());
+    this.ctx.announce(() => this.spec.summary());
   }
 
   private end(s: 'finished' | 'diverged'): void {
     this.setStatus(s);
-    this.ctx.announce(this.spec.summary(), true);
+    this.ctx.announce(() => this.spec.summary(), true);
     this.spec.onEnd?.(s);
   }
 }

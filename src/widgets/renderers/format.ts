@@ -34,8 +34,13 @@ export const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(x * 100)
 export const num = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 /** A signed figure with a real minus sign (−0.125), for numbers written out in a formula or table. */
 export const signed = (x: number, digits: number) => (x < 0 ? '−' : '') + Math.abs(x).toFixed(digits);
-/** A count of people, reports or values, rounded, with Korean digit grouping: 30,000. */
-export const count = (x: number) => Math.round(x).toLocaleString('ko-KR');
+/**
+ * A count of people, reports or values, rounded, with Korean digit grouping: 30,000. One
+ * formatter, made at the first count (the page's first one is paid at load, runtime/lazy.ts):
+ * `toLocaleString('ko-KR')` looks one up at every call, 2.5 times as long in V8.
+ */
+let koCounts: Intl.NumberFormat | undefined;
+export const count = (x: number) => (koCounts ??= new Intl.NumberFormat('ko-KR')).format(Math.round(x));
 
 /** Byte counts, three significant digits: 512 B, 3.20 kB, 45.0 kB, 1.40 MB. */
 export function formatBytes(n: number): string {

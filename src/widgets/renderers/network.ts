@@ -14,6 +14,7 @@ import type { Handoff, SplitVariant } from '~/engine/types';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { KIND_COLORS } from './kinds';
 import { svgFile } from './svg-file';
+import { count } from './format';
 
 /** One column of units: the input (column 0) or a layer's output (column i = layer i − 1's output). */
 export interface NetColumn {
@@ -100,7 +101,6 @@ function nodeYs(width: number, top: number, bottom: number): { ys: number[]; gap
   return { ys: [...ys.slice(0, 3), ...ys.slice(4)], gap: mid };
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('ko-KR');
 
 export function create(el: HTMLElement, options: NetworkOptions): NetworkRenderer {
   let data: NetworkData | null = null;
@@ -180,12 +180,12 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
         x1: g.b1,
         cls: 'client',
         title: vertical ? `클라이언트 ${d.clients}곳` : '클라이언트',
-        sub: vertical ? `앞부분 ${d.clients}개, 매개변수 ${fmt(frontParams)}개` : `매개변수 ${fmt(frontParams)}개`,
+        sub: vertical ? `앞부분 ${d.clients}개, 매개변수 ${count(frontParams)}개` : `매개변수 ${count(frontParams)}개`,
       },
-      { x0: g.b1, x1: g.b2 ?? g.W - 2, cls: 'server', title: '서버', sub: `매개변수 ${fmt(serverParams)}개` },
+      { x0: g.b1, x1: g.b2 ?? g.W - 2, cls: 'server', title: '서버', sub: `매개변수 ${count(serverParams)}개` },
     ];
     if (g.b2 !== null) {
-      regions.push({ x0: g.b2, x1: g.W - 2, cls: 'client', title: '머리', sub: `${fmt(d.layerParams[L - 1])}개` });
+      regions.push({ x0: g.b2, x1: g.W - 2, cls: 'client', title: '머리', sub: `${count(d.layerParams[L - 1])}개` });
     }
     gRegions
       .selectAll('rect')
