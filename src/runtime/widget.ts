@@ -88,7 +88,7 @@ export type Announcement = string | (() => string);
  * main thread's work while the communication-cost widget measured, on the jank bench's phone
  * profile. A call that comes while a write waits only changes what that write will say.
  */
-function throttledText(find: () => Element | null, every: number): (text: Announcement, now?: boolean) => void {
+export function throttledText(find: () => Element | null, every: number): (text: Announcement, now?: boolean) => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let last = 0;
   let latest: Announcement = '';

@@ -25,7 +25,7 @@ export function formatDelta(d: number): string {
 export function formatRatio(x: number): string {
   if (!Number.isFinite(x)) return '∞';
   if (x < 10) return x.toFixed(2);
-  if (x < 1e6) return Math.round(x).toLocaleString('ko-KR');
+  if (x < 1e6) return count(x);
   const exp = Math.floor(Math.log10(x));
   return `${(x / 10 ** exp).toFixed(1)} × 10${superscript(exp)}`;
 }

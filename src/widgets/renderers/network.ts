@@ -101,7 +101,6 @@ function nodeYs(width: number, top: number, bottom: number): { ys: number[]; gap
   return { ys: [...ys.slice(0, 3), ...ys.slice(4)], gap: mid };
 }
 
-
 export function create(el: HTMLElement, options: NetworkOptions): NetworkRenderer {
   let data: NetworkData | null = null;
   let preview: number | null = null;
