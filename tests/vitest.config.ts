@@ -30,6 +30,8 @@ export default defineConfig({
           // models), tfjs's one global, the backend, is the same for every file, and the suite
           // passes in a shuffled file order (`--sequence.shuffle.files`).
           isolate: false,
+          // …so a file that leaves the clock faked or a timer spied on fails there, not later.
+          setupFiles: ['tests/unit/setup-clock.ts'],
         },
       },
       { extends: true, test: { ...shared, name: 'unit-mocking', include: MOCKING } },

@@ -11,7 +11,13 @@ const box = () => ({ isConnected: true, textContent: '' as string | null });
 
 describe('summary writer', () => {
   beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
+  // The spy comes off before the fake clock does: the clock puts back only a `setTimeout` that is
+  // still its own, so a spy left on it stayed in place of the real one for the next test file in
+  // this worker (files share a worker), and a timer there never fired.
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
 
   it('builds a summary given as a function only when it writes it, with the latest one', () => {
     const el = box();
