@@ -4,6 +4,7 @@
  * mean of the local models' points, and every control changes the run or the view.
  */
 import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { browserForSuite, during, expectAxeClean, expectNoProblems } from './harness';
 import { combo, download, drawn, expectFitsPhone, expectImageDownloads, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
 
@@ -50,6 +51,20 @@ function expectFaithful(info: Inspection) {
   expect(info.map.clients.find((p) => String(p.k) === biggest)!.r).toBe(Math.max(...radii));
 }
 
+/**
+ * Pixels drawn on the map's canvas (the frames of a move; see renderers/weight-map.ts): none at
+ * rest, when the SVG under it shows the end state.
+ */
+const canvasInk = (page: Page) =>
+  page.evaluate((tag) => {
+    const c = document.querySelector(`${tag} .weight-map__canvas`) as HTMLCanvasElement | null;
+    if (!c || !c.width || !c.height) return -1;
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i]) n++;
+    return n;
+  }, W);
+
 describe('weight averaging', () => {
   const browser = browserForSuite({ viewport: 'desktop' });
 
@@ -61,6 +76,8 @@ describe('weight averaging', () => {
       expect(info.rounds.map((r) => r.round)).toEqual([1, 2, 3, 4, 5]);
       expect(info.showing).toEqual({ round: 5, phase: 'average' });
       expectFaithful(info);
+      // At rest the canvas of moving frames is clear: the map on screen is the SVG checked above.
+      await expect.poll(() => canvasInk(page)).toBe(0);
       // The written formulas carry the same numbers.
       const formulas = await page.locator(`${W} .fw__formula`).allTextContents();
       expect(formulas).toHaveLength(info.math.length);
@@ -139,6 +156,8 @@ describe('weight averaging', () => {
       expect(notices).toContain('학습률 η: 주소에 적힌 값을 쓸 수 없어 기본값으로 되돌렸습니다.');
       expect(notices).toContain('알 수 없는 설정(what)은 무시했습니다.');
       await w.waitData(page, 'round>=1');
+      // While a phase plays (1.2 s each here) its frames are drawn on the canvas over the map.
+      await expect.poll(() => canvasInk(page)).toBeGreaterThan(1000);
       await root.locator('[data-action="toggle-play"]').click();
       await w.waitData(page, 'status===paused');
       await page.waitForTimeout(300);

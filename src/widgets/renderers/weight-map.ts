@@ -9,12 +9,20 @@
  * model moves to the mean). Positions move smoothly between updates (refits shift the plane a
  * little every round); with `duration` 0 or prefers-reduced-motion they jump.
  *
+ * The SVG always holds an update's end state (what a download saves and what `inspect` reads).
+ * The frames in between are drawn on a canvas laid over the plot, which hides the SVG's plot
+ * while it moves and is cleared when the move ends. Moved by d3 transitions, the SVG's marks were
+ * restyled, laid out and repainted with the whole picture at every frame: on a phone (Chrome's 4×
+ * CPU throttling) that kept the main thread 90–96% busy while the widget played and the page
+ * under 50 frames a second; a canvas frame is a redraw of some fifty shapes and nothing to lay
+ * out.
+ *
  * Shape: `create(el, options) → { update(data), toSvg(), destroy() }`.
  */
-import { easeCubicInOut, interrupt, scaleLinear, select, type Selection } from 'd3';
+import { easeCubicInOut, scaleLinear, select } from 'd3';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { svgFile } from './svg-file';
-import { putText } from './outputs';
+import { putText, setAttrs } from './outputs';
 import { fitSquare } from './square-window';
 
 export type XY = readonly [number, number];
@@ -64,11 +72,74 @@ export const clientColor = (k: number) => CLIENT_COLORS[k % CLIENT_COLORS.length
 const W = 320;
 const H = 300;
 const M = { top: 10, right: 10, bottom: 30, left: 30 };
+/** The plot's frame, in viewBox units: the canvas covers it and nothing more (fewer pixels to hand over per frame). */
+const PW = W - M.left - M.right;
+const PH = H - M.top - M.bottom;
 let instances = 0;
+
+type P = { x: number; y: number };
+
+/** What the plot shows, in viewBox units: the end state of an update, or a frame on the way to it. */
+export interface Scene {
+  ghosts: (P & { k: number })[];
+  /** The global model's path, w_0 … w_t (and w_{t+1} once averaged). */
+  trail: P[];
+  /** Its dots: w_0 … w_t. */
+  dots: P[];
+  prev: P;
+  next: P | null;
+  clients: (P & { k: number; r: number })[];
+  /** From the client's point (x1, y1) to the global model it leaves or joins (x2, y2). */
+  spokes: { k: number; x1: number; y1: number; x2: number; y2: number; width: number }[];
+  local: boolean;
+  round: number;
+}
+
+const lerp = (a: number, b: number, e: number) => a + (b - a) * e;
+const lerpP = (a: P, b: P, e: number): P => ({ x: lerp(a.x, b.x, e), y: lerp(a.y, b.y, e) });
+
+/** The frame `e` (0 … 1) of the way from `a` to `b`: marks in `b` that `a` lacks stand still. */
+export function between(a: Scene, b: Scene, e: number): Scene {
+  const at = <T extends P>(list: readonly T[], i: number, fallback: T) => list[i] ?? fallback;
+  const client = (k: number) => a.clients.find((c) => c.k === k);
+  const spoke = (k: number) => a.spokes.find((c) => c.k === k);
+  return {
+    ...b,
+    trail: b.trail.map((p, i) => lerpP(at(a.trail, i, p), p, e)),
+    dots: b.dots.map((p, i) => lerpP(at(a.dots, i, p), p, e)),
+    prev: lerpP(a.prev, b.prev, e),
+    next: b.next && lerpP(a.next ?? b.next, b.next, e),
+    clients: b.clients.map((c) => ({ ...c, ...lerpP(client(c.k) ?? c, c, e) })),
+    spokes: b.spokes.map((s) => {
+      const f = spoke(s.k) ?? s;
+      return { ...s, x1: lerp(f.x1, s.x1, e), y1: lerp(f.y1, s.y1, e), x2: lerp(f.x2, s.x2, e), y2: lerp(f.y2, s.y2, e) };
+    }),
+  };
+}
+
+/**
+ * Where a move to `end` starts from `shown` (what is on screen). The clients of a new round walk
+ * out of w_t where it is on screen (a new round refits the plane, so w_t moves too), their spokes
+ * growing behind them; in the average the spokes' far ends and the new global model leave w_t
+ * together. Everything else moves from where it is.
+ */
+export function startOf(shown: Scene, end: Scene): Scene {
+  if (end.local) {
+    const { x, y } = shown.prev;
+    return {
+      ...shown,
+      next: null,
+      clients: end.clients.map((c) => ({ ...c, x, y })),
+      spokes: end.spokes.map((s) => ({ ...s, x1: x, y1: y, x2: x, y2: y })),
+    };
+  }
+  const { x, y } = end.prev;
+  return { ...shown, next: end.prev, spokes: end.spokes.map((s) => ({ ...s, x2: x, y2: y })) };
+}
 
 export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRenderer {
   const svg = select(el).append('svg').attr('class', 'weight-map').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', options.label);
-  svg.append('rect').attr('class', 'weight-map__frame').attr('x', M.left).attr('y', M.top).attr('width', W - M.left - M.right).attr('height', H - M.top - M.bottom);
+  svg.append('rect').attr('class', 'weight-map__frame').attr('x', M.left).attr('y', M.top).attr('width', PW).attr('height', PH);
   const xLabel = svg.append('text').attr('class', 'weight-map__axis').attr('x', (M.left + W - M.right) / 2).attr('y', H - 8);
   const yLabel = svg
     .append('text')
@@ -82,8 +153,8 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
     .append('rect')
     .attr('x', M.left)
     .attr('y', M.top)
-    .attr('width', W - M.left - M.right)
-    .attr('height', H - M.top - M.bottom);
+    .attr('width', PW)
+    .attr('height', PH);
   const plot = svg.append('g').attr('clip-path', `url(#${clipId})`);
   const gGhosts = plot.append('g').attr('class', 'weight-map__ghosts');
   const gPath = plot.append('g').attr('class', 'weight-map__path');
@@ -98,6 +169,19 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
   nextMark.append('path').attr('d', 'M0,-8L8,0L0,8L-8,0Z');
   nextMark.append('text').attr('class', 'weight-map__tag').attr('x', 10).attr('y', 12);
 
+  // The canvas for the frames in between, over the SVG (see the top of this file).
+  const canvas = document.createElement('canvas');
+  canvas.className = 'weight-map__canvas';
+  canvas.setAttribute('aria-hidden', 'true');
+  el.append(canvas);
+  /** The canvas's size in CSS pixels, from a ResizeObserver (no layout is read while moving). */
+  let box = { w: 0, h: 0 };
+  const sizes = new ResizeObserver(([entry]) => {
+    const { inlineSize: w, blockSize: h } = entry.contentBoxSize[0];
+    box = { w, h };
+  });
+  sizes.observe(canvas);
+
   const x = scaleLinear().range([M.left + 8, W - M.right - 8]);
   const y = scaleLinear().range([H - M.bottom - 8, M.top + 8]);
 
@@ -108,100 +192,238 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
       y.domain([-1, 1]);
       return;
     }
-    fitSquare(x, y, frame.map((p) => p[0]), frame.map((p) => p[1]), W - M.left - M.right - 16, H - M.top - M.bottom - 16, 1.08);
+    fitSquare(x, y, frame.map((p) => p[0]), frame.map((p) => p[1]), PW - 16, PH - 16, 1.08);
   }
 
-  const px = (p: XY) => [x(p[0]), y(p[1])] as const;
-  /** The selection itself, or a transition of it when there is time to animate. */
-  type Movable = { attr(name: string, value: string | number | ((d: any) => string | number)): Movable };
-  const move = (s: Selection<any, any, any, any>, ms: number): Movable =>
-    (ms > 0 ? s.transition().duration(ms).ease(easeCubicInOut) : s) as unknown as Movable;
+  const pt = (p: XY): P => ({ x: x(p[0]), y: y(p[1]) });
+  const radius = (n: number, maxN: number) => 3 + 9 * Math.sqrt(n / maxN);
+
+  /** The end state of `d` in viewBox units. */
+  function sceneOf(d: WeightMapData): Scene {
+    const local = d.phase === 'local';
+    const prev = pt(d.path[d.path.length - 1] ?? [0, 0]);
+    const next = !local && d.next ? pt(d.next) : null;
+    const target = next ?? prev;
+    const maxN = Math.max(1, ...d.clients.map((c) => c.n));
+    const clients = d.clients.map((c) => ({ k: c.k, ...pt(c.at), r: radius(c.n, maxN) }));
+    const dots = d.path.map(pt);
+    return {
+      ghosts: (d.ghosts ?? []).map((g) => ({ k: g.k, ...pt(g.at) })),
+      trail: next ? [...dots, next] : dots,
+      dots,
+      prev,
+      next,
+      clients,
+      spokes: clients.map((c, i) => ({ k: c.k, x1: c.x, y1: c.y, x2: target.x, y2: target.y, width: local ? 1 : 1 + 7 * d.clients[i].c })),
+      local,
+      round: d.round,
+    };
+  }
+
+  /** Puts scene `s` into the SVG, writing only what changed. */
+  function drawSvg(s: Scene) {
+    gGhosts
+      .selectAll<SVGCircleElement, Scene['ghosts'][number]>('circle')
+      .data(s.ghosts)
+      .join('circle')
+      .each(function (g) {
+        setAttrs(this, { r: 2, fill: clientColor(g.k), cx: g.x, cy: g.y });
+      });
+    setAttrs(pathLine.node()!, { d: s.trail.length ? `M${s.trail.map((p) => `${p.x},${p.y}`).join('L')}` : '' });
+    gPath
+      .selectAll<SVGCircleElement, P>('circle')
+      .data(s.dots)
+      .join('circle')
+      .each(function (p) {
+        setAttrs(this, { r: 2.2, cx: p.x, cy: p.y });
+      });
+    setAttrs(prevMark.node()!, { transform: `translate(${s.prev.x},${s.prev.y})` });
+    putText(prevMark.select('text'), `w${sub(s.round - 1)}`);
+    const clients = gClients
+      .selectAll<SVGGElement, Scene['clients'][number]>('g.weight-map__client')
+      .data(s.clients, (c) => String(c.k))
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'weight-map__client');
+        g.append('circle');
+        g.append('text').attr('class', 'weight-map__client-label').attr('dy', 3.5);
+        return g;
+      })
+      .each(function (c) {
+        setAttrs(this, { transform: `translate(${c.x},${c.y})` });
+      });
+    clients.select<SVGCircleElement>('circle').each(function (c) {
+      setAttrs(this, { r: c.r, fill: clientColor(c.k) });
+    });
+    putText(clients.select('text'), (c) => String(c.k + 1));
+    gSpokes
+      .selectAll<SVGLineElement, Scene['spokes'][number]>('line')
+      .data(s.spokes, (c) => String(c.k))
+      .join('line')
+      .classed('is-local', s.local)
+      .each(function (l) {
+        setAttrs(this, { stroke: clientColor(l.k), 'stroke-width': l.width, x1: l.x1, y1: l.y1, x2: l.x2, y2: l.y2 });
+      });
+    if (s.next) {
+      putText(nextMark.select('text'), `w${sub(s.round)}`);
+      setAttrs(nextMark.node()!, { opacity: 1, transform: `translate(${s.next.x},${s.next.y})` });
+    } else {
+      setAttrs(nextMark.node()!, { opacity: 0 });
+    }
+  }
+
+  /** The colours and font of the SVG's marks (so the canvas follows the theme), read once a move. */
+  function paints() {
+    const css = (sel: string) => getComputedStyle(svg.select<SVGElement>(sel).node()!);
+    // The plot's backdrop: the first ancestor with a background of its own.
+    let backdrop = 'transparent';
+    for (let n: Element | null = el; n && backdrop === 'transparent'; n = n.parentElement) {
+      const c = getComputedStyle(n).backgroundColor;
+      if (c && c !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(c)) backdrop = c;
+    }
+    const bg = css('.weight-map__prev circle').fill;
+    return { text: css('.weight-map__trail').stroke, bg, backdrop: backdrop === 'transparent' ? bg : backdrop, font: getComputedStyle(el).fontFamily };
+  }
+
+  /** Scene `s` on the canvas, over the plot (so the SVG's end state under it does not show). */
+  function drawCanvas(s: Scene, c: ReturnType<typeof paints>) {
+    const dpr = devicePixelRatio || 1;
+    const [pw, ph] = [Math.round(box.w * dpr), Math.round(box.h * dpr)];
+    if (canvas.width !== pw || canvas.height !== ph) [canvas.width, canvas.height] = [pw, ph];
+    const g = canvas.getContext('2d');
+    if (!g) return;
+    // The canvas covers the frame (see .weight-map__canvas): viewBox units from its corner.
+    g.setTransform(pw / PW, 0, 0, ph / PH, (-M.left * pw) / PW, (-M.top * ph) / PH);
+    g.clearRect(M.left, M.top, PW, PH);
+    g.save();
+    // Inside the frame's stroke, which stays the SVG's.
+    g.beginPath();
+    g.rect(M.left + 0.5, M.top + 0.5, PW - 1, PH - 1);
+    g.clip();
+    g.fillStyle = c.backdrop;
+    g.fill();
+    const circle = (p: P, r: number) => {
+      g.beginPath();
+      g.arc(p.x, p.y, r, 0, 2 * Math.PI);
+    };
+    g.globalAlpha = 0.22;
+    for (const p of s.ghosts) {
+      g.fillStyle = clientColor(p.k);
+      circle(p, 2);
+      g.fill();
+    }
+    g.globalAlpha = 0.7;
+    g.strokeStyle = c.text;
+    g.lineWidth = 1.5;
+    g.beginPath();
+    s.trail.forEach((p, i) => (i ? g.lineTo(p.x, p.y) : g.moveTo(p.x, p.y)));
+    g.stroke();
+    g.globalAlpha = 1;
+    g.fillStyle = c.text;
+    for (const p of s.dots) {
+      circle(p, 2.2);
+      g.fill();
+    }
+    g.globalAlpha = 0.55;
+    g.setLineDash(s.local ? [3, 3] : []);
+    for (const l of s.spokes) {
+      g.strokeStyle = clientColor(l.k);
+      g.lineWidth = l.width;
+      g.beginPath();
+      g.moveTo(l.x1, l.y1);
+      g.lineTo(l.x2, l.y2);
+      g.stroke();
+    }
+    g.setLineDash([]);
+    g.textAlign = 'center';
+    for (const p of s.clients) {
+      circle(p, p.r);
+      g.globalAlpha = 0.92;
+      g.fillStyle = clientColor(p.k);
+      g.fill();
+      g.globalAlpha = 1;
+      g.strokeStyle = c.bg;
+      g.lineWidth = 1;
+      g.stroke();
+      g.fillStyle = '#ffffff';
+      g.font = `700 9px ${c.font}`;
+      g.fillText(String(p.k + 1), p.x, p.y + 3.5);
+    }
+    g.textAlign = 'start';
+    g.font = `700 10px ${c.font}`;
+    g.lineJoin = 'round';
+    const tag = (text: string, at: P) => {
+      g.strokeStyle = c.bg;
+      g.lineWidth = 3;
+      g.strokeText(text, at.x, at.y);
+      g.fillStyle = c.text;
+      g.fillText(text, at.x, at.y);
+    };
+    circle(s.prev, 6);
+    g.fillStyle = c.bg;
+    g.fill();
+    g.strokeStyle = c.text;
+    g.lineWidth = 2;
+    g.stroke();
+    tag(`w${sub(s.round - 1)}`, { x: s.prev.x + 8, y: s.prev.y - 7 });
+    if (s.next) {
+      const { x: nx, y: ny } = s.next;
+      g.beginPath();
+      g.moveTo(nx, ny - 8);
+      g.lineTo(nx + 8, ny);
+      g.lineTo(nx, ny + 8);
+      g.lineTo(nx - 8, ny);
+      g.closePath();
+      g.fillStyle = c.text;
+      g.fill();
+      g.strokeStyle = c.bg;
+      g.lineWidth = 1;
+      g.stroke();
+      tag(`w${sub(s.round)}`, { x: nx + 10, y: ny + 12 });
+    }
+    g.restore();
+  }
+
+  /** What the SVG holds, and the move under way on the canvas, if any. */
+  let shown: Scene | null = null;
+  let move: { from: Scene; to: Scene; t0: number; ms: number; paint: ReturnType<typeof paints>; frame: number } | null = null;
+
+  /** The scene on screen now: the move's current frame, or the SVG's. */
+  function onScreen(now: number): Scene | null {
+    if (!move) return shown;
+    return between(move.from, move.to, easeCubicInOut(Math.min(1, (now - move.t0) / move.ms)));
+  }
 
   function stop() {
-    svg.selectAll<SVGElement, unknown>('*').each(function () {
-      interrupt(this);
-    });
+    if (!move) return;
+    cancelAnimationFrame(move.frame);
+    move = null;
+    canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+  }
+
+  function step(now: number) {
+    if (!move) return;
+    const t = (now - move.t0) / move.ms;
+    if (t >= 1) return stop();
+    drawCanvas(between(move.from, move.to, easeCubicInOut(Math.max(0, t))), move.paint);
+    move.frame = requestAnimationFrame(step);
   }
 
   return {
     update(d) {
+      const now = performance.now();
+      const from = onScreen(now);
       stop();
-      const ms = d.duration > 0 && !prefersReducedMotion() ? d.duration : 0;
       fit(d.frame);
       putText(xLabel, d.xLabel);
       putText(yLabel, d.yLabel);
-      const prev = d.path[d.path.length - 1] ?? ([0, 0] as XY);
-      const [prevX, prevY] = px(prev);
-
-      gGhosts
-        .selectAll<SVGCircleElement, { k: number; at: XY }>('circle')
-        .data(d.ghosts ?? [])
-        .join('circle')
-        .attr('r', 2)
-        .attr('fill', (g) => clientColor(g.k))
-        .attr('cx', (g) => px(g.at)[0])
-        .attr('cy', (g) => px(g.at)[1]);
-
-      // The path of the global model: w_0 … w_t, plus w_{t+1} once it is averaged.
-      const trail = d.phase === 'average' && d.next ? [...d.path, d.next] : [...d.path];
-      const line = trail.map((p) => px(p).join(',')).join('L');
-      move(pathLine, ms).attr('d', trail.length ? `M${line}` : '');
-      gPath
-        .selectAll<SVGCircleElement, XY>('circle')
-        .data(d.path)
-        .join('circle')
-        .attr('r', 2.2)
-        .call((s) => move(s, ms).attr('cx', (p) => px(p)[0]).attr('cy', (p) => px(p)[1]));
-
-      move(prevMark, ms).attr('transform', `translate(${prevX},${prevY})`);
-      putText(prevMark.select('text'), `w${sub(d.round - 1)}`);
-
-      const maxN = Math.max(1, ...d.clients.map((c) => c.n));
-      const radius = (n: number) => 3 + 9 * Math.sqrt(n / maxN);
-      const clients = gClients
-        .selectAll<SVGGElement, MapClient>('g.weight-map__client')
-        .data(d.clients, (c) => String(c.k))
-        .join((enter) => {
-          const g = enter.append('g').attr('class', 'weight-map__client').attr('transform', `translate(${prevX},${prevY})`);
-          g.append('circle');
-          g.append('text').attr('class', 'weight-map__client-label').attr('dy', 3.5);
-          return g;
-        });
-      clients.select('circle').attr('r', (c) => radius(c.n)).attr('fill', (c) => clientColor(c.k));
-      putText(clients.select('text'), (c) => String(c.k + 1));
-      if (d.phase === 'local') {
-        // Every client starts from the same w_t and walks off on its own data.
-        clients.attr('transform', `translate(${prevX},${prevY})`);
-      }
-      move(clients, ms).attr('transform', (c) => `translate(${px(c.at)[0]},${px(c.at)[1]})`);
-
-      const target = d.phase === 'average' && d.next ? d.next : prev;
-      const [tx, ty] = px(target);
-      const spokes = gSpokes
-        .selectAll<SVGLineElement, MapClient>('line')
-        .data(d.clients, (c) => String(c.k))
-        .join('line')
-        .attr('stroke', (c) => clientColor(c.k))
-        .attr('stroke-width', (c) => (d.phase === 'average' ? 1 + 7 * c.c : 1))
-        .classed('is-local', d.phase === 'local');
-      spokes.attr('x2', prevX).attr('y2', prevY);
-      if (d.phase === 'local') {
-        // The spokes grow out of w_t together with the clients' points.
-        spokes.attr('x1', prevX).attr('y1', prevY);
-        move(spokes, ms)
-          .attr('x1', (c) => px(c.at)[0])
-          .attr('y1', (c) => px(c.at)[1]);
-      } else {
-        spokes.attr('x1', (c) => px(c.at)[0]).attr('y1', (c) => px(c.at)[1]);
-        move(spokes, ms).attr('x2', tx).attr('y2', ty);
-      }
-
-      if (d.phase === 'average' && d.next) {
-        putText(nextMark.attr('opacity', 1).select('text'), `w${sub(d.round)}`);
-        nextMark.attr('transform', `translate(${prevX},${prevY})`);
-        move(nextMark, ms).attr('transform', `translate(${tx},${ty})`);
-      } else {
-        nextMark.attr('opacity', 0);
+      const end = sceneOf(d);
+      drawSvg(end);
+      shown = end;
+      const ms = d.duration > 0 && !prefersReducedMotion() ? d.duration : 0;
+      if (ms > 0 && from && box.w > 0) {
+        move = { from: startOf(from, end), to: end, t0: now, ms, paint: paints(), frame: 0 };
+        drawCanvas(move.from, move.paint);
+        move.frame = requestAnimationFrame(step);
       }
     },
     toSvg() {
@@ -226,6 +448,8 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
     },
     destroy() {
       stop();
+      sizes.disconnect();
+      canvas.remove();
       svg.remove();
     },
   };
