@@ -8,8 +8,13 @@
  * Shape: `create(el, options) → { update(data), …, destroy() }`. The SVG is laid out in CSS pixels
  * at the container's width (text stays readable on a phone) and redrawn when that width changes.
  * With prefers-reduced-motion a message does not fly: it appears at its destination for a moment.
+ *
+ * Messages fly on the compositor: each is an HTML element on a layer laid exactly over the SVG,
+ * moved by a CSS transform (Web Animations). Moved by d3 transitions inside an SVG layer of their
+ * own, they cost the main thread a script call, a layout and a repaint in every frame of a flight
+ * (the split playground trains with three or four in the air at once).
  */
-import { select, easeCubicInOut, interrupt, type Selection } from 'd3';
+import { select } from 'd3';
 import type { Handoff, SplitVariant } from '~/engine/types';
 import { prefersReducedMotion } from '~/runtime/lazy';
 import { KIND_COLORS } from './kinds';
@@ -71,6 +76,8 @@ export interface NetworkRenderer {
 }
 
 const H = 238;
+/** d3's easeCubicInOut as a CSS easing (for the flights). */
+const CUBIC_IN_OUT = 'cubic-bezier(0.65, 0, 0.35, 1)';
 const TOP = 44;
 const NET_H = 118;
 const MARGIN_X = 26;
@@ -121,10 +128,19 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
   const gNodes = svg.append('g').attr('class', 'net__nodes');
   const gText = svg.append('g').attr('class', 'net__text');
   const gDevices = svg.append('g').attr('class', 'net__devices');
-  // Messages fly in an SVG of their own over the network's, so that a moving dot repaints that
-  // layer only: in the network's SVG each frame of a flight recorded the whole network's paint again.
-  const flyLayer = select(el).append('svg').attr('class', 'net__fly-layer').attr('aria-hidden', 'true').attr('height', H);
-  const gFly = flyLayer.append('g').attr('class', 'net__fly');
+  // The layer the messages fly on (see the top of this file), sized like the SVG in draw().
+  const flyLayer = document.createElement('div');
+  flyLayer.className = 'net__fly-layer';
+  flyLayer.setAttribute('aria-hidden', 'true');
+  el.append(flyLayer);
+  /** The flights under way (cancelled when the picture is redrawn or removed). */
+  const flights = new Set<Animation>();
+  function stopFlights() {
+    for (const a of flights) a.cancel();
+    flights.clear();
+    flyLayer.replaceChildren();
+    inFlight.clear();
+  }
 
   const handle = document.createElement('div');
   handle.className = 'net__handle';
@@ -167,7 +183,9 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
     const g = (geo = layout(d, cut));
     const L = d.columns.length - 1;
     const head = d.variant === 'ushaped' ? L - 1 : L;
-    for (const s of [svg, flyLayer]) s.attr('viewBox', `0 0 ${g.W} ${H}`).attr('width', g.W);
+    svg.attr('viewBox', `0 0 ${g.W} ${H}`).attr('width', g.W);
+    // The SVG's box: g.W px wide at most (max-width: 100%), scaled with its viewBox's ratio.
+    Object.assign(flyLayer.style, { width: `min(100%, ${g.W}px)`, aspectRatio: `${g.W} / ${H}` });
     const vertical = d.variant === 'vertical';
 
     // Regions: client (left), server (middle/right), U-shaped head (right).
@@ -403,39 +421,38 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
   };
 
   function fly(key: string, from: [number, number], to: [number, number], cls: string, color: string, shape: 'circle' | 'square' | 'model') {
-    if (inFlight.has(key)) return;
+    if (inFlight.has(key) || !geo) return;
     inFlight.add(key);
-    const reduced = prefersReducedMotion();
-    type Sel = Selection<SVGElement, unknown, null, undefined>;
-    const node: Sel = gFly.append<SVGElement>(shape === 'circle' ? 'circle' : 'rect');
-    if (shape === 'circle') node.attr('r', 5.5);
-    else {
-      node
-        .attr('width', shape === 'model' ? 14 : 8)
-        .attr('height', shape === 'model' ? 10 : 8)
-        .attr('rx', shape === 'model' ? 2 : 1);
-    }
-    const half = shape === 'model' ? [7, 5] : [4, 4];
-    const place = (sel: Sel, [x, y]: [number, number]) =>
-      shape === 'circle' ? sel.attr('cx', x).attr('cy', y) : sel.attr('x', x - half[0]).attr('y', y - half[1]);
-    node.attr('class', `net__msg ${cls}`).attr('fill', color);
-    const sel = node;
-    if (reduced) {
+    const W = geo.W;
+    // In viewBox units: a dot of radius 5.5, a label square of 8, a model of 14 × 10.
+    const [w, h] = shape === 'circle' ? [11, 11] : shape === 'model' ? [14, 10] : [8, 8];
+    const radius = shape === 'circle' ? '50%' : shape === 'model' ? `${(2 / w) * 100}% / ${(2 / h) * 100}%` : `${(1 / w) * 100}%`;
+    const msg = document.createElement('div');
+    msg.className = `net__msg ${cls}`;
+    // Placed and sized in percentages of the layer, so it follows the SVG's scale unmeasured.
+    const at = (p: [number, number]) => ({ left: `${((p[0] - w / 2) / W) * 100}%`, top: `${((p[1] - h / 2) / H) * 100}%` });
+    Object.assign(msg.style, { width: `${(w / W) * 100}%`, height: `${(h / H) * 100}%`, background: color, borderRadius: radius });
+    const done = () => {
+      msg.remove();
+      inFlight.delete(key);
+    };
+    if (prefersReducedMotion()) {
       // A step change: the message appears where it arrives, then goes.
-      place(sel, to);
-      setTimeout(() => {
-        node.remove();
-        inFlight.delete(key);
-      }, Math.max(150, duration * 0.6));
+      Object.assign(msg.style, at(to));
+      flyLayer.append(msg);
+      later(done, Math.max(150, duration * 0.6));
       return;
     }
-    place(sel, from);
-    const t = sel.transition().duration(duration).ease(easeCubicInOut);
-    (shape === 'circle' ? t.attr('cx', to[0]).attr('cy', to[1]) : t.attr('x', to[0] - half[0]).attr('y', to[1] - half[1]))
-      .on('end interrupt', () => {
-        node.remove();
-        inFlight.delete(key);
-      });
+    Object.assign(msg.style, at(from));
+    flyLayer.append(msg);
+    // A translation in percentages of the message's own size.
+    const shift = `translate(${((to[0] - from[0]) / w) * 100}%, ${((to[1] - from[1]) / h) * 100}%)`;
+    const a = msg.animate([{ transform: 'translate(0, 0)' }, { transform: shift }], { duration, easing: CUBIC_IN_OUT, fill: 'forwards' });
+    flights.add(a);
+    a.onfinish = () => {
+      flights.delete(a);
+      done();
+    };
   }
 
   function redrawOnResize(w: number) {
@@ -446,11 +463,7 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
     const next = Math.max(300, w);
     if (w <= 0 || Math.abs(next - width) < 8) return;
     width = next;
-    gFly.selectAll<SVGElement, unknown>('*').each(function () {
-      interrupt(this);
-    });
-    gFly.selectAll('*').remove();
-    inFlight.clear();
+    stopFlights();
     draw();
   }
   const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver((entries) => redrawOnResize(Math.round(entries[0]?.contentRect.width ?? width)));
@@ -541,9 +554,7 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
       ro?.disconnect();
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      gFly.selectAll<SVGElement, unknown>('*').each(function () {
-        interrupt(this);
-      });
+      stopFlights();
       handle.removeEventListener('pointerdown', onDown);
       handle.removeEventListener('pointermove', onMove);
       handle.removeEventListener('pointerup', onUp);

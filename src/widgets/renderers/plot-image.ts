@@ -32,7 +32,7 @@ let pumping = false;
 let restUntil = 0;
 
 /** Whether a queued owner is an element (and so can say it is busy); false outside a browser. */
-const isElement = (o: object): o is Element => typeof Element !== 'undefined' && o instanceof Element;
+const isElement = (o: unknown): o is Element => typeof Element !== 'undefined' && o instanceof Element;
 
 /** Script time one task may spend on queued draws before it yields (one draw always runs). */
 const SLICE_MS = 8;
@@ -123,10 +123,20 @@ function pump() {
   else pumping = false;
 }
 
+/**
+ * Marks an element aria-busy, unless it is already: a widget may schedule a draw at every batch
+ * (the split playground's byte table, some 700 times a second on the phone profile), and setting
+ * the same attribute again is still a change of the page, to its observers and the accessibility
+ * tree.
+ */
+function markBusy(el: unknown): void {
+  if (isElement(el) && el.getAttribute('aria-busy') !== 'true') el.setAttribute('aria-busy', 'true');
+}
+
 /** Queues `draw` for `owner` (replacing one it already queued); it runs in a task of its own soon. */
 export function enqueueDraw(owner: object, draw: () => void): void {
   pending.set(owner, draw);
-  if (isElement(owner)) owner.setAttribute('aria-busy', 'true');
+  markBusy(owner);
   if (pumping) return;
   pumping = true;
   setTimeout(pump, Math.max(0, restUntil - performance.now()));
@@ -202,7 +212,7 @@ export function throttled(draw: () => void, ms = 150, busy?: Element): { schedul
   };
   return {
     schedule() {
-      busy?.setAttribute('aria-busy', 'true');
+      markBusy(busy);
       if (timer || queued) return;
       const wait = Math.max(0, last + ms - performance.now());
       const go = () => {
