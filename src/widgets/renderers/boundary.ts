@@ -125,9 +125,9 @@ export function create(el: HTMLElement, options: BoundaryOptions): BoundaryRende
 
   function drawHeat() {
     if (!boundary) {
-      canvas.width = 1;
-      canvas.height = 1;
-      canvas.getContext('2d')?.clearRect(0, 0, 1, 1);
+      // Cleared at its size: a canvas whose pixel size changes is laid out again, with the whole
+      // page around it (the federated playground clears its clients' maps at every round).
+      canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
       return;
     }
     const { grid, classes, probs } = boundary;

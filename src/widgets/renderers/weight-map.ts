@@ -299,8 +299,11 @@ export function create(el: HTMLElement, options: WeightMapOptions): WeightMapRen
     g.beginPath();
     g.rect(M.left + 0.5, M.top + 0.5, PW - 1, PH - 1);
     g.clip();
-    g.fillStyle = c.backdrop;
-    g.fill();
+    // The page's colour under the backdrop: a tinted card's colour may be translucent.
+    for (const fill of [c.bg, c.backdrop]) {
+      g.fillStyle = fill;
+      g.fill();
+    }
     const circle = (p: P, r: number) => {
       g.beginPath();
       g.arc(p.x, p.y, r, 0, 2 * Math.PI);
