@@ -126,6 +126,8 @@ describe.each([...pages.entries()])('%s at 360 px', (path, widgets) => {
      * in words, which may take up to three lines more than the room kept for it. A widget that
      * grows as it draws moves the text and the preset buttons under the reader's finger.
      */
+    /** Charts drawn on this page, and those in a box of fixed height (most: a Plot SVG of its own). */
+    const chartBoxes = { all: 0, fixed: 0 };
     async function stayed(w: WidgetEntry, root: Locator) {
       const was = unmounted.get(w.name);
       if (!was) return;
@@ -144,6 +146,17 @@ describe.each([...pages.entries()])('%s at 360 px', (path, widgets) => {
       if (Math.abs(now.top - was.top) > MOVE_PX) moved.push(`${w.name}: picture top ${was.top} → ${now.top} px`);
       if (Math.abs(now.height - was.picture) > MOVE_PX) moved.push(`${w.name}: picture height ${was.picture} → ${now.height} px`);
       if (Math.abs(height - was.height) > GROW_PX) moved.push(`${w.name}: height ${was.height} → ${height} px`);
+      // A chart's box keeps the height it was given for the chart (its contents do not size it,
+      // see plotChart): it must be exactly the chart's, or the chart overlaps what follows.
+      const boxes = await root.evaluate((r) =>
+        [...r.querySelectorAll<HTMLElement>('.plot-box')].map((b) => [b.style.contain, b.getBoundingClientRect().height, b.firstElementChild?.getBoundingClientRect().height ?? -1, b.closest('[data-view]')?.getAttribute('data-view')] as const),
+      );
+      for (const [contain, box, chart, view] of boxes) {
+        if (!contain) continue;
+        if (Math.abs(box - chart) > 0.6) moved.push(`${w.name}: chart box ${view} ${box} px, its chart ${chart} px`);
+      }
+      chartBoxes.all += boxes.length;
+      chartBoxes.fixed += boxes.filter(([contain]) => contain).length;
     }
 
     for (const w of widgets) {
@@ -193,6 +206,7 @@ describe.each([...pages.entries()])('%s at 360 px', (path, widgets) => {
     console.log(report.join('\n'));
     expect(late).toEqual([]);
     expect(moved).toEqual([]);
+    if (chartBoxes.all > 0) expect(chartBoxes.fixed, 'charts in a box of fixed height').toBeGreaterThan(0);
 
     // Folded layout, as a phone shows it.
     await expectAxeClean(page, { include: widgets.map((w) => w.tag).join(', ') });
