@@ -3,7 +3,8 @@
  * it is drawn, and so does a queued owner that is an element. The end-to-end tests rely on it to
  * read a chart only once it shows the run that ended. Also how long the queue rests after a draw
  * (its share of the main thread, and the cap on a rest). Node has no DOM; the stand-in element below
- * keeps attributes, children and a picture's markup, which is all plot-image.ts touches.
+ * keeps attributes, children, inline style and a picture's markup, which is all plot-image.ts
+ * touches. A chart's picture goes in a box of its own (`.plot-box`) inside the chart's element.
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { dequeueDraw, enqueueDraw, plotChart } from '~/widgets/renderers/plot-image';
@@ -12,6 +13,9 @@ let made = 0;
 class StandIn {
   readonly attrs = new Map<string, string>();
   children: unknown[] = [];
+  style: Record<string, string> = {};
+  className = '';
+  parentNode: StandIn | null = null;
   clientWidth = 320;
   /** Each stand-in draws a picture of its own, unless a test says two are the same. */
   outerHTML = `<picture-${++made}>`;
@@ -35,23 +39,41 @@ class StandIn {
   }
   replaceChildren(...c: unknown[]) {
     this.children = c;
+    for (const k of c) if (k instanceof StandIn) k.parentNode = this;
   }
   querySelector() {
     return null;
+  }
+  querySelectorAll() {
+    return [];
   }
   get busy() {
     return this.attrs.get('aria-busy') === 'true';
   }
 }
 
+/** A chart drawn as an SVG of a given size (Plot's output without a legend). */
+class StandInSvg extends StandIn {
+  constructor(width: number, height: number) {
+    super();
+    this.setAttribute('width', String(width));
+    this.setAttribute('height', String(height));
+  }
+}
+
+/** The picture a chart's element shows: the one in its box. */
+const shown = (el: StandIn) => (el.children[0] as StandIn | undefined)?.children[0];
+
 const globals = globalThis as Record<string, unknown>;
 beforeAll(() => {
   globals.Element = StandIn;
-  globals.SVGSVGElement = class {};
+  globals.SVGSVGElement = StandInSvg;
+  globals.document = { createElement: () => new StandIn() };
 });
 afterAll(() => {
   delete globals.Element;
   delete globals.SVGSVGElement;
+  delete globals.document;
 });
 
 describe('plotChart', () => {
@@ -69,9 +91,10 @@ describe('plotChart', () => {
     expect(el.busy).toBe(true);
     expect(drawn).toEqual([]);
     await vi.waitFor(() => expect(el.busy).toBe(false));
-    // One draw, of the latest data, and the picture is in the element.
+    // One draw, of the latest data, and the picture is in the element (in its box).
     expect(drawn).toEqual([2]);
     expect(el.children).toHaveLength(1);
+    expect((el.children[0] as StandIn).children).toHaveLength(1);
     chart.destroy();
   });
 
@@ -111,7 +134,7 @@ describe('plotChart draws only what changed', () => {
     chart.flush();
     expect(drawn).toEqual([[1, 2], [1, 3]]);
     expect(el.children).toHaveLength(1);
-    expect(el.children[0]).toBe(pictures[1]);
+    expect(shown(el)).toBe(pictures[1]);
     // Other data, the same picture: drawn, but the page keeps the picture it has.
     chart.update([9, 0]);
     chart.flush();
@@ -119,7 +142,30 @@ describe('plotChart draws only what changed', () => {
     chart.flush();
     expect(drawn).toHaveLength(4);
     expect(el.children).toHaveLength(1);
-    expect(el.children[0]).toBe(pictures[2]);
+    expect(shown(el)).toBe(pictures[2]);
+    chart.destroy();
+  });
+});
+
+describe('plotChart: the chart box', () => {
+  test('is as tall as the SVG shows (scaled down to the room), and sized by it alone; other pictures leave it free', () => {
+    const el = new StandIn();
+    let next: StandIn = new StandInSvg(480, 200);
+    const chart = plotChart<number>(el as unknown as HTMLElement, { minWidth: 400 }, () => next as unknown as Element);
+    chart.update(1);
+    chart.flush();
+    const box = el.children[0] as StandIn;
+    expect(box.className).toBe('plot-box');
+    // An SVG 480 px wide in 320 px of room (Plot's SVG scales down to fit): it shows 2/3 as tall.
+    expect(box.style.height).toMatch(/px$/);
+    expect(parseFloat(box.style.height)).toBeCloseTo((200 * 320) / 480, 6);
+    expect(box.style.contain).toBe('size layout');
+    // A picture that is not a bare SVG (a figure with a legend) sizes the box itself.
+    next = new StandIn();
+    chart.update(2);
+    chart.flush();
+    expect(el.children[0]).toBe(box);
+    expect([box.style.height, box.style.contain]).toEqual(['', '']);
     chart.destroy();
   });
 });
