@@ -13,9 +13,9 @@
  * The frames in between are drawn on a canvas laid over the plot, which hides the SVG's plot
  * while it moves and is cleared when the move ends. Moved by d3 transitions, the SVG's marks were
  * restyled, laid out and repainted with the whole picture at every frame: on a phone (Chrome's 4×
- * CPU throttling) that kept the main thread 90–96% busy while the widget played and the page
- * under 50 frames a second; a canvas frame is a redraw of some fifty shapes and nothing to lay
- * out.
+ * CPU throttling) that kept the main thread 88–96% busy while the widget played, and the page drew
+ * 45–53 frames a second; a canvas frame is a redraw of some fifty shapes and nothing to lay out
+ * (55–58% busy, 55–56 frames a second).
  *
  * Shape: `create(el, options) → { update(data), toSvg(), destroy() }`.
  */
@@ -72,7 +72,7 @@ export const clientColor = (k: number) => CLIENT_COLORS[k % CLIENT_COLORS.length
 const W = 320;
 const H = 300;
 const M = { top: 10, right: 10, bottom: 30, left: 30 };
-/** The plot's frame, in viewBox units: the canvas covers it and nothing more (fewer pixels to hand over per frame). */
+/** The plot's frame, in viewBox units: what the canvas covers (the axes' labels stay the SVG's). */
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
 let instances = 0;
