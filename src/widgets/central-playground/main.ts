@@ -14,7 +14,7 @@ import { runSentence } from '../kit/status';
 import { EPOCH_COLUMNS, epochRow, runJson } from '../kit/export';
 import { initRounds, reduceRounds, type RoundsState } from '~/engine/rounds';
 import { choiceLabel } from '../controls/params';
-import { num, pct } from '../renderers/format';
+import { count, num, pct } from '../renderers/format';
 import { PACE, params, type CentralParams } from './params';
 import { BOUNDARY_GRID, toRunConfig } from './config';
 
@@ -102,7 +102,7 @@ export function mount(ctx: WidgetContext<CentralParams>) {
       case 'run-started': {
         const data = e.data;
         for (const item of root.querySelectorAll<HTMLElement>('.cp__legend-item')) item.hidden = Number(item.dataset.class) >= data.numClasses;
-        run.ui.parameters(`모델 매개변수 ${e.parameters.toLocaleString('ko-KR')}개`);
+        run.ui.parameters(`모델 매개변수 ${count(e.parameters)}개`);
         boundary.update({
           extent: data.extent,
           train: data.points ?? null,

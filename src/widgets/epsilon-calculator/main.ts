@@ -8,7 +8,7 @@ import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { PrivacyAccountant } from '~/engine/privacy/accountant';
 import { create as createLine } from '../renderers/line-chart';
 import { outputs } from '../renderers/outputs';
-import { formatDelta, formatRatio } from '../renderers/format';
+import { count, formatDelta, formatRatio } from '../renderers/format';
 import type { EpsParams, EpsValues } from './params';
 import { reading } from './reading';
 
@@ -57,7 +57,7 @@ export function mount(ctx: WidgetContext<EpsParams>): WidgetController<EpsParams
   let state!: EpsInspection;
 
   function summary(s: EpsInspection): string {
-    return `q = ${s.q}, z = ${s.z}, ${s.rounds.toLocaleString('ko-KR')}라운드, δ = ${formatDelta(s.delta)}: ε = ${s.epsilon.toFixed(2)}, e^ε ≈ ${formatRatio(s.ratio)}배.`;
+    return `q = ${s.q}, z = ${s.z}, ${count(s.rounds)}라운드, δ = ${formatDelta(s.delta)}: ε = ${s.epsilon.toFixed(2)}, e^ε ≈ ${formatRatio(s.ratio)}배.`;
   }
 
   function render(v: EpsValues) {

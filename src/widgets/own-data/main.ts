@@ -9,6 +9,7 @@ import type { TabularData } from '~/engine/data/tabular';
 import type { WidgetContext, WidgetController } from '~/runtime/widget';
 import { Run } from '../kit/run';
 import { create as lineChart } from '../renderers/line-chart';
+import { count } from '../renderers/format';
 import { cleanTable, guessLabel, readCsv, TableError, type ColumnInfo, type RawTable } from './table';
 import { prepareTabular } from './prepare';
 import { METHODS, METHOD_LABEL, TEST_FRACTION, clientsOf, toRunConfig, type OwnMethod } from './config';
@@ -66,7 +67,7 @@ export function mount(ctx: WidgetContext<OwnDataParams>): WidgetController<OwnDa
     // Resource Timing, so count requests too: any at all would be visible here.
     const after = entries.filter((e) => e.startTime >= openedAt);
     const bytes = after.reduce((n, e) => n + (e.encodedBodySize || 0), 0);
-    q('[data-meter-bytes]').textContent = `${bytes.toLocaleString('ko-KR')} B`;
+    q('[data-meter-bytes]').textContent = `${count(bytes)} B`;
     q('[data-meter-requests]').textContent = String(after.length);
   }
   const meterTimer = setInterval(meter, 1000);

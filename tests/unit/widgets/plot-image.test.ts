@@ -7,7 +7,7 @@
  * touches. A chart's picture goes in a box of its own (`.plot-box`) inside the chart's element.
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { dequeueDraw, enqueueDraw, plotChart } from '~/widgets/renderers/plot-image';
+import { dequeueDraw, enqueueDraw, plotChart, throttled } from '~/widgets/renderers/plot-image';
 
 let made = 0;
 class StandIn {
@@ -28,7 +28,10 @@ class StandIn {
   get firstElementChild() {
     return this.children[0] ?? null;
   }
+  /** How many times an attribute was set, the same value again included. */
+  sets = 0;
   setAttribute(k: string, v: string) {
+    this.sets++;
     this.attrs.set(k, v);
   }
   removeAttribute(k: string) {
@@ -167,6 +170,21 @@ describe('plotChart: the chart box', () => {
     expect(el.children[0]).toBe(box);
     expect([box.style.height, box.style.contain]).toEqual(['', '']);
     chart.destroy();
+  });
+});
+
+describe('throttled', () => {
+  test('marks its element busy once however often a draw is asked for while one waits', () => {
+    const el = new StandIn();
+    let draws = 0;
+    const t = throttled(() => draws++, 150, el as unknown as Element);
+    // A widget asks at every batch: hundreds of times a second in the split playground.
+    for (let i = 0; i < 50; i++) t.schedule();
+    expect(el.busy).toBe(true);
+    expect(el.sets).toBe(1);
+    t.now();
+    expect([draws, el.busy]).toEqual([1, false]);
+    t.cancel();
   });
 });
 
