@@ -105,6 +105,13 @@ export class TrainingHost {
     return this.info;
   }
 
+  /**
+   * The trainer has said that the current run holds (it sent `paused`) or has ended (`done`):
+   * every event of that run it will send before a resume is in. A page with two runs side by
+   * side is still only when both are.
+   */
+  holding = false;
+
   /** The id of the run whose events are shown (0: none). */
   get runId(): number {
     return this.current;
@@ -195,6 +202,7 @@ export class TrainingHost {
   private invalidate(): void {
     if (this.current) this.send({ type: 'cancel', runId: this.current });
     this.current = 0;
+    this.holding = false;
   }
 
   private send(m: HostMessage): void {
@@ -225,10 +233,14 @@ export class TrainingHost {
         return;
       case 'paused':
       case 'resumed':
-        if (m.runId === this.current) this.callbacks.onPaused?.(m.type === 'paused', m.runId);
+        if (m.runId !== this.current) return;
+        this.holding = m.type === 'paused';
+        this.callbacks.onPaused?.(this.holding, m.runId);
         return;
       case 'done':
-        if (m.runId === this.current) this.callbacks.onDone?.(m.runId);
+        if (m.runId !== this.current) return;
+        this.holding = true;
+        this.callbacks.onDone?.(m.runId);
         return;
       case 'error':
         if (m.runId === null || m.runId === this.current) this.callbacks.onError?.(m.message);

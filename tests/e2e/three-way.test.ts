@@ -122,9 +122,9 @@ describe('three-way comparison', () => {
         }
         before = after;
       }
-      await page.waitForTimeout(350);
-      const params = Object.fromEntries([...new URL(page.url()).searchParams].filter(([k]) => k.startsWith('threeway.')));
-      expect(params).toMatchObject({ 'threeway.clients': '6', 'threeway.partition': 'shards', 'threeway.local': '2', 'threeway.epochs': '3', 'threeway.cut': '2', 'threeway.sfl': 'splitfed2', 'threeway.lr': '0.03', 'threeway.seed': '9' });
+      // The address is written 200 ms after the last change (later on a busy page).
+      const params = () => Object.fromEntries([...new URL(page.url()).searchParams].filter(([k]) => k.startsWith('threeway.')));
+      await expect.poll(params, { timeout: 5000 }).toMatchObject({ 'threeway.clients': '6', 'threeway.partition': 'shards', 'threeway.local': '2', 'threeway.epochs': '3', 'threeway.cut': '2', 'threeway.sfl': 'splitfed2', 'threeway.lr': '0.03', 'threeway.seed': '9' });
     } finally {
       await visit.close();
     }

@@ -179,8 +179,8 @@ export class Run<T extends ParamTable, S, R = never> {
           this.ui.backend(info);
         },
         onPaused: (p) => {
-          // The trainer's own word that it holds (data-held): every event it sent before is in.
-          setData(ctx.root, 'held', String(p));
+          // The trainers' own word that they hold (data-held): every event they sent before is in.
+          setData(ctx.root, 'held', String(p && this.sides.every((s) => this.hosts[s].holding)));
           if (!this.player && (this.statusNow === 'running' || this.statusNow === 'paused')) this.setStatus(p ? 'paused' : 'running');
         },
         onError: (message) => {

@@ -10,13 +10,20 @@ import type { RunConfig } from '~/engine/types';
 class RecordingWorker {
   static made: RecordingWorker[] = [];
   sent: { type: string; runId?: number }[] = [];
+  listeners: ((e: { data: unknown }) => void)[] = [];
   constructor() {
     RecordingWorker.made.push(this);
   }
   postMessage(m: { type: string; runId?: number }) {
     this.sent.push(m);
   }
-  addEventListener() {}
+  addEventListener(type: string, f: (e: { data: unknown }) => void) {
+    if (type === 'message') this.listeners.push(f);
+  }
+  /** A message from the trainer. */
+  reply(data: unknown) {
+    for (const f of this.listeners) f({ data });
+  }
   terminate() {}
 }
 
@@ -59,5 +66,28 @@ describe('training host', () => {
     host.dispose();
     await afterStart();
     expect(RecordingWorker.made).toHaveLength(0);
+  });
+
+  test('holding: the trainer said the current run holds or is done; a new run, or a resume, lets go', async () => {
+    const said: boolean[] = [];
+    const host = new TrainingHost({ onEvent: () => {}, onPaused: (p) => said.push(p) });
+    const first = host.start(config, {});
+    await afterStart();
+    const worker = RecordingWorker.made[0];
+    expect(host.holding).toBe(false);
+    worker.reply({ type: 'paused', runId: first });
+    expect([host.holding, said]).toEqual([true, [true]]);
+    worker.reply({ type: 'resumed', runId: first });
+    expect(host.holding).toBe(false);
+    worker.reply({ type: 'done', runId: first });
+    expect(host.holding).toBe(true);
+    const second = host.start(config, {});
+    expect(host.holding).toBe(false);
+    // A word about a run that is no longer shown changes nothing.
+    worker.reply({ type: 'paused', runId: first });
+    expect([host.holding, said]).toEqual([false, [true, false]]);
+    worker.reply({ type: 'paused', runId: second });
+    expect(host.holding).toBe(true);
+    host.dispose();
   });
 });
