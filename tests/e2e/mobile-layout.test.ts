@@ -155,6 +155,14 @@ describe.each([...pages.entries()])('%s at 360 px', (path, widgets) => {
         if (!contain) continue;
         if (Math.abs(box - chart) > 0.6) moved.push(`${w.name}: chart box ${view} ${box} px, its chart ${chart} px`);
       }
+      // The progress row is one contained line (controls.css): its parts must fit in it.
+      const rows = await root.evaluate((r) =>
+        [...r.querySelectorAll<HTMLElement>('.ctl__progress-row')].map((row) => {
+          const box = row.getBoundingClientRect();
+          return [...row.children].map((c) => c.getBoundingClientRect()).filter((c) => c.top < box.top - 0.6 || c.bottom > box.bottom + 0.6 || c.right > box.right + 0.6).length;
+        }),
+      );
+      if (rows.some((n) => n > 0)) moved.push(`${w.name}: a part of the progress row sticks out of it`);
       chartBoxes.all += boxes.length;
       chartBoxes.fixed += boxes.filter(([contain]) => contain).length;
     }
