@@ -6,12 +6,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { EngineEvent, RunConfig } from '~/engine/types';
 
-const hosts: { onEvent: (e: EngineEvent) => void; runId: number }[] = [];
+const hosts: { onEvent: (e: EngineEvent) => void; onPaused: (p: boolean) => void; runId: number; holding: boolean }[] = [];
 vi.mock('~/runtime/host', () => ({
   TrainingHost: class {
     runId = 1;
-    constructor(h: { onEvent: (e: EngineEvent) => void }) {
-      hosts.push(Object.assign(this, { onEvent: h.onEvent }));
+    holding = false;
+    constructor(h: { onEvent: (e: EngineEvent) => void; onPaused: (p: boolean) => void }) {
+      hosts.push(Object.assign(this, { onEvent: h.onEvent, onPaused: h.onPaused }));
     }
     start() {}
     restart() {}
@@ -36,12 +37,18 @@ function widget(sides: string[]) {
   const ctx = { root, namespace: 't', table: {}, values: {}, visible: true, set() {}, announce() {}, notify() {} };
   const run = new Run(ctx as never, { sides, config: () => config, init: () => 0, reduce: (s: number) => s + 1, summary: () => '' });
   run.start(false);
-  return run;
+  return { run, root };
+}
+
+/** A side's trainer says it holds (or lets go), as the real host does: its flag, then the call. */
+function say(i: number, paused: boolean) {
+  hosts[i].holding = paused;
+  hosts[i].onPaused(paused);
 }
 
 describe('runs side by side (live)', () => {
   it('finish when the last side finishes, not the first', () => {
-    const run = widget(['a', 'b', 'c']);
+    const { run } = widget(['a', 'b', 'c']);
     for (const h of hosts) h.onEvent(started);
     expect(run.status).toBe('running');
     hosts[0].onEvent(finished);
@@ -52,9 +59,27 @@ describe('runs side by side (live)', () => {
   });
 
   it('one run alone finishes with its own end (the rule is not trivially waiting)', () => {
-    const run = widget(['main']);
+    const { run } = widget(['main']);
     hosts[0].onEvent(started);
     hosts[0].onEvent(finished);
     expect(run.status).toBe('finished');
+  });
+
+  it('data-held: every event sent before the pause is in only when every side holds', () => {
+    const { root } = widget(['a', 'b']);
+    for (const h of hosts) h.onEvent(started);
+    say(0, true);
+    expect(root.dataset.held).toBe('false');
+    say(1, true);
+    expect(root.dataset.held).toBe('true');
+    say(0, false);
+    expect(root.dataset.held).toBe('false');
+  });
+
+  it('one side alone holds with its own word (the rule is not trivially waiting)', () => {
+    const { root } = widget(['main']);
+    hosts[0].onEvent(started);
+    say(0, true);
+    expect(root.dataset.held).toBe('true');
   });
 });
