@@ -6,10 +6,18 @@
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`, redrawn at most every 150 ms at
  * the container's width.
+ *
+ * The points are not a Plot mark: they are one group drawn over the chart by its scales, so that
+ * new points on the same lines and axes (a measurement adding a point per run) are added to the
+ * chart on screen instead of drawing it again. On the phone profile of the jank bench a draw of
+ * the whole chart took 40-70 ms of script, a frame or more lost each time.
  */
 import * as Plot from '@observablehq/plot';
+import { symbol, symbolCircle, symbolCross, symbolDiamond, symbolSquare, symbolStar, symbolTriangle, symbolWye, type SymbolType } from 'd3';
 import { plotChart, type ChartRenderer } from './plot-image';
 import { xAxis, yAxis } from './plot-parts';
+import { textWidth } from './format';
+import { SVG_NS } from './svg-file';
 
 export interface XY {
   x: number;
@@ -30,7 +38,7 @@ export interface LogDots {
   key: string;
   label: string;
   color: string;
-  /** Plot symbol name: circle, square, triangle, diamond, cross, star, wye. */
+  /** Symbol name, as Plot's: circle, square, triangle, diamond, cross, star, wye. */
   symbol: string;
   points: XY[];
 }
@@ -61,16 +69,84 @@ export interface LogLogOptions {
 
 export type LogLogRenderer = ChartRenderer<LogLogData>;
 
+const SYMBOLS: Record<string, SymbolType> = {
+  circle: symbolCircle,
+  square: symbolSquare,
+  triangle: symbolTriangle,
+  diamond: symbolDiamond,
+  cross: symbolCross,
+  star: symbolStar,
+  wye: symbolWye,
+};
+/** A point's radius, Plot's for a symbol: its area is that of a circle of this radius. */
+const DOT_R = 4.5;
+
+const drawable = (p: XY) => p.y > 0 && Number.isFinite(p.y) && p.x > 0;
+
+/**
+ * The y domain: the values of lines and points, a little beyond. Points on the lines (measured
+ * values equal to the formula's) leave it as the lines set it, and the chart need not be drawn again.
+ */
+function yDomainOf(data: LogLogData): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of [...data.series, ...(data.dots ?? [])].flatMap((s) => s.points)) {
+    if (!(p.y > 0 && Number.isFinite(p.y))) continue;
+    lo = Math.min(lo, p.y);
+    hi = Math.max(hi, p.y);
+  }
+  return hi >= lo ? [lo / 1.6, hi * 1.6] : [1 / 1.6, 16];
+}
+
+/** Everything the chart shows but its points, as text: the same text, the same chart under the points. */
+const frameKey = (data: LogLogData, width: number) => JSON.stringify([width, yDomainOf(data), data.series, data.rules, data.xDomain]);
+
+/**
+ * Draws `dots` over `chart` (a Plot chart with log x and y scales) as one group, the last child of
+ * its SVG, keeping the paths of points it already shows. False when `chart` is not a Plot chart.
+ */
+function putDots(chart: Element, dots: readonly LogDots[]): boolean {
+  const scale = (chart as Partial<Plot.Plot>).scale;
+  const svg = chart instanceof SVGSVGElement ? chart : chart.querySelector('svg');
+  const sx = scale?.call(chart, 'x');
+  const sy = scale?.call(chart, 'y');
+  if (!svg || !sx?.apply || !sy?.apply) return false;
+  let group = svg.querySelector<SVGGElement>(':scope > g[data-dots]');
+  if (!group) {
+    group = document.createElementNS(SVG_NS, 'g');
+    group.dataset.dots = '';
+    // As Plot's dot mark: filled with the background, a half-pixel offset on low-density screens.
+    const offset = window.devicePixelRatio > 1 ? 0 : 0.5;
+    group.setAttribute('fill', 'var(--bg, #fff)');
+    group.setAttribute('stroke-width', '2');
+    if (offset) group.setAttribute('transform', `translate(${offset},${offset})`);
+    svg.append(group);
+  }
+  const path = (name: string) => symbol(SYMBOLS[name] ?? symbolCircle, DOT_R * DOT_R * Math.PI).digits(3)() ?? '';
+  const want = dots.flatMap((d) =>
+    d.points.filter(drawable).map((p) => ({ stroke: d.color, transform: `translate(${sx.apply!(p.x)},${sy.apply!(p.y)})`, d: path(d.symbol) })),
+  );
+  // The paths already drawn as wanted stay; a run's new points go in between, where a draw of all would put them.
+  const drawn = (el: Element | undefined, w: (typeof want)[number]) => !!el && Object.entries(w).every(([k, v]) => el.getAttribute(k) === v);
+  want.forEach((w, i) => {
+    if (drawn(group.children[i], w)) return;
+    const el = document.createElementNS(SVG_NS, 'path');
+    for (const [k, v] of Object.entries(w)) el.setAttribute(k, v);
+    group.insertBefore(el, group.children[i] ?? null);
+  });
+  while (group.children.length > want.length) group.lastElementChild!.remove();
+  return true;
+}
+
 export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer {
   const height = options.height ?? 280;
+  /** frameKey of the chart on screen. */
+  let shownFrame = '';
 
-  return plotChart<LogLogData>(el, { minWidth: 280, initial: { series: [], xDomain: [1, 10] }, every: 150 }, (data, width) => {
-    const ys: number[] = [];
-    for (const s of data.series) for (const p of s.points) if (p.y > 0 && Number.isFinite(p.y)) ys.push(p.y);
-    for (const d of data.dots ?? []) for (const p of d.points) if (p.y > 0 && Number.isFinite(p.y)) ys.push(p.y);
-    const lo = ys.length ? Math.min(...ys) : 1;
-    const hi = ys.length ? Math.max(...ys) : 10;
-    const yDomain: [number, number] = [lo / 1.6, hi * 1.6];
+  const patch = (shown: Element, data: LogLogData, width: number) => frameKey(data, width) === shownFrame && putDots(shown, data.dots ?? []);
+
+  return plotChart<LogLogData>(el, { minWidth: 280, initial: { series: [], xDomain: [1, 10] }, every: 150, patch }, (data, width) => {
+    const yDomain = yDomainOf(data);
     const marks: Plot.Markish[] = [];
     for (const r of data.rules ?? []) {
       if (!(r.x >= data.xDomain[0] && r.x <= data.xDomain[1])) continue;
@@ -86,7 +162,7 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
     const decades = Math.log10(yDomain[1] / yDomain[0]);
     const px = (y: number) => (plotH * (Math.log10(yDomain[1]) - Math.log10(y))) / decades;
     const ends = data.series
-      .map((s) => ({ s, pts: s.points.filter((p) => p.y > 0 && Number.isFinite(p.y) && p.x > 0) }))
+      .map((s) => ({ s, pts: s.points.filter(drawable) }))
       .filter((e) => e.pts.length > 0)
       .map((e) => ({ ...e, at: px(e.pts[e.pts.length - 1].y) }))
       .sort((a, b) => a.at - b.at);
@@ -100,17 +176,13 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
         Plot.text(e.pts.slice(-1), { x: 'x', y: 'y', text: () => e.s.label, fill: e.s.color, dx: 4, dy, textAnchor: 'start', fontWeight: 700, fontSize: 10 }),
       );
     }
-    for (const d of data.dots ?? []) {
-      const pts = d.points.filter((p) => p.y > 0 && Number.isFinite(p.y) && p.x > 0);
-      if (pts.length === 0) continue;
-      marks.push(Plot.dot(pts, { x: 'x', y: 'y', symbol: () => d.symbol, stroke: d.color, fill: 'var(--bg, #fff)', strokeWidth: 2, r: 4.5 }));
-    }
-    const narrow = width < 420;
-    return Plot.plot({
+    // Room for the end labels: 72 px on a phone unless a label needs more (its width at 10 px, with dx).
+    const labels = Math.max(0, ...ends.map((e) => textWidth(e.s.label) + 6));
+    const chart = Plot.plot({
       width,
       height,
       marginLeft: 58,
-      marginRight: narrow ? 72 : 104,
+      marginRight: width < 420 ? Math.max(72, labels) : 104,
       marginBottom,
       marginTop,
       ariaLabel: options.label,
@@ -118,5 +190,8 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
       y: yAxis(options.yLabel, { type: 'log', domain: yDomain, tickFormat: options.yFormat, ticks: 5 }),
       marks,
     });
+    putDots(chart, data.dots ?? []);
+    shownFrame = frameKey(data, width);
+    return chart;
   });
 }

@@ -150,6 +150,54 @@ describe('plotChart draws only what changed', () => {
   });
 });
 
+describe('plotChart: a patch brings the chart on screen up to date', () => {
+  test('in place when it can (no draw), and by a draw when it cannot', () => {
+    const el = new StandIn();
+    const drawn: number[][] = [];
+    const patched: [unknown, number[]][] = [];
+    // A patch that can add values to a picture of the same first value (new points on the same axes).
+    const chart = plotChart<number[]>(
+      el as unknown as HTMLElement,
+      {
+        minWidth: 100,
+        patch: (picture, d) => {
+          if (d[0] !== drawn.at(-1)?.[0]) return false;
+          patched.push([picture, d]);
+          return true;
+        },
+      },
+      (d) => {
+        drawn.push(d);
+        return new StandIn() as unknown as Element;
+      },
+    );
+    chart.update([1]);
+    chart.flush();
+    const first = shown(el);
+    // Nothing on screen yet: the first picture is drawn, not patched.
+    expect([drawn, patched]).toEqual([[[1]], []]);
+    chart.update([1, 2]);
+    chart.flush();
+    chart.update([1, 2, 3]);
+    chart.flush();
+    // Patched twice, the picture on screen each time; nothing drawn, and it is still the one shown.
+    expect(drawn).toEqual([[1]]);
+    expect(patched).toEqual([[first, [1, 2]], [first, [1, 2, 3]]]);
+    expect(shown(el)).toBe(first);
+    // The same data again: neither drawn nor patched.
+    chart.update([1, 2, 3]);
+    chart.flush();
+    expect(patched).toHaveLength(2);
+    // The patch cannot: the chart is drawn again and the new picture replaces the old.
+    chart.update([5, 6]);
+    chart.flush();
+    expect(drawn).toEqual([[1], [5, 6]]);
+    expect(shown(el)).not.toBe(first);
+    expect(el.busy).toBe(false);
+    chart.destroy();
+  });
+});
+
 describe('plotChart: the chart box', () => {
   test('is as tall as the SVG shows (scaled down to the room), and sized by it alone; other pictures leave it free', () => {
     const el = new StandIn();
