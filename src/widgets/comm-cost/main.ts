@@ -1,8 +1,8 @@
 /**
  * The communication-cost widget, mounted when it nears the viewport. The upper chart is pure
- * arithmetic: the formulas of src/engine/comm.ts evaluated for the sliders' N, p, q, η_c. The
- * lower chart puts the same formulas for a small model next to what the engine counted while it
- * really trained that model, one short run per method and client count, in the worker.
+ * arithmetic: the formulas of src/engine/comm.ts for the sliders' N, p, q, η_c. The lower one sets
+ * them for a small model beside the bytes the engine counted as it trained it in the worker, a run
+ * per method and client count, drawn every 250 ms at most (a phone laid out the page at each run).
  */
 import type { WidgetContext } from '~/runtime/widget';
 import { clientGrid, crossoverClients, methodEpochBytes, sameBytes, type CommMethod, type CommVars } from '~/engine/comm';
@@ -12,6 +12,7 @@ import { METHOD_COLORS, METHOD_LABELS, formatKoreanCount } from '../renderers/ki
 import { dataTable, putTable, span } from '../renderers/data-table';
 import { Run } from '../kit/run';
 import { runJson } from '../kit/export';
+import { throttled } from '../renderers/plot-image';
 import { count, formatBytes } from '../renderers/format';
 import { putChildren, setData, setText } from '../renderers/outputs';
 import type { CommParams, CommValues } from './params';
@@ -76,6 +77,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
     ctx.announce(summary());
   }
 
+  const measuredLater = throttled(drawMeasured, 250, measuredTable);
   const run: Run<CommParams, MeasureState> = new Run(ctx, {
     init: (): MeasureState => ({ job: 0, measured: [], measuredVars: null }),
     reduce: reduceMeasure,
@@ -85,17 +87,16 @@ export function mount(ctx: WidgetContext<CommParams>) {
     progress: (s) => ({ done: s.job, total: JOBS.length, text: `실행 ${s.job} / ${JOBS.length}` }),
     onReset: () => {
       root.dataset.measured = 'running';
-      setData(root, 'matches', '0/0');
-      drawMeasured();
+      measuredLater.now();
     },
     onEvent: (e) => {
-      if (e.type === 'round-metrics') drawMeasured();
+      if (e.type === 'round-metrics') measuredLater.schedule();
       // Bytes do not depend on convergence, but a diverged run has stopped before its metrics.
       if (e.type === 'run-diverged') run.ui.alert(`측정용 학습 하나가 발산했습니다: ${e.message}`);
     },
     onEnd: () => {
       root.dataset.measured = 'done';
-      drawMeasured();
+      measuredLater.now();
     },
     summary,
     exports: {
@@ -122,6 +123,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
 
   function drawMeasured() {
     const { measuredVars: mv, measured } = run.state;
+    setData(root, 'matches', mv ? `${matchingCount(mv, measured)}/${measured.length}` : '0/0');
     if (!mv) {
       measuredChart.update({ series: [], xDomain: [1, 64] });
       putChildren(measuredTable, ...(emptyMeasured ? [emptyMeasured.cloneNode(true)] : []));
@@ -129,8 +131,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
       return;
     }
     const k = crossoverClients(mv);
-    const setup = `실측 모델: N = ${count(mv.N)}, p = ${count(mv.p)}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`;
-    setText(setupLine, setup);
+    setText(setupLine, `실측 모델: N = ${count(mv.N)}, p = ${count(mv.p)}, q = ${mv.q}, η_c = ${mv.etaC.toFixed(3)} → 교차점 K* ≈ ${k.toFixed(1)}. 방식과 클라이언트 수마다 한 번씩, 모두 ${JOBS.length}번 학습해 셉니다.`);
     const points = (m: CommMethod) => measured.filter((x) => x.method === m).map((x) => ({ x: x.K, y: x.bytes }));
     measuredChart.update({ ...formulaLines(mv, 64), dots: METHODS.map((m) => ({ ...styleOf(m), symbol: SYMBOL[m], points: points(m) })) });
     const cells = (K: number) =>
@@ -147,7 +148,6 @@ export function mount(ctx: WidgetContext<CommParams>) {
       });
     // Every client count has its row from the start ('…' until measured): the table does not grow as the runs report.
     putTable(measuredTable, byK('엔진이 센 바이트와 공식 비교(✓: 정확히 같음)', MEASURED_K, cells));
-    setData(root, 'matches', `${matchingCount(mv, measured)}/${measured.length}`);
   }
 
   function summary(): string {
@@ -172,7 +172,7 @@ export function mount(ctx: WidgetContext<CommParams>) {
       run.start(false);
       return true;
     },
-    destroy: () => formulaFrame && cancelAnimationFrame(formulaFrame),
+    destroy: () => (measuredLater.cancel(), formulaFrame && cancelAnimationFrame(formulaFrame)),
     inspect: () => ({
       ...run.inspectBase(),
       ...run.state,
