@@ -162,7 +162,7 @@ const WARM_STEPS: (() => Plot.PlotOptions)[] = [
   () => ({ ...warmFrame, marks: [] }),
   () => ({
     ...warmFrame,
-    marks: [zeroRule(), Plot.line(WARM_DATA, { x: 'x', y: 'y', stroke: 'z', strokeDasharray: '5,3' })],
+    marks: [zeroRule(), Plot.line(WARM_DATA, { x: 'x', y: 'y', z: 'z', stroke: 'z', strokeDasharray: '5,3' })],
   }),
   () => ({ ...warmFrame, marks: topKey([{ label: '가', color: 'red', glyph: lineGlyph() }]).marks }),
   () => ({
