@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { browserForSuite, during, expectAxeClean, expectNoProblems, openPage, site, siteUrl, type ViewportName } from './harness';
-import { expectFitsPhone, press, randomQueries, widgetTest } from './widget-helpers';
+import { countLayerPaths, expectFitsPhone, expectSameAsFreshDraw, press, randomQueries, widgetTest } from './widget-helpers';
 import { PLOT_STYLE_HASH } from '~/runtime/csp-hashes.mjs';
 import type { CentralInspection as Inspection } from '~/widgets/central-playground/main';
 
@@ -225,10 +225,15 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         await page.waitForTimeout(500);
         expect(await epoch()).toBe(held);
         await expect(play.textContent()).resolves.toContain('재생');
+        const lines = await countLayerPaths(page, `${W} [data-view="accuracy"]`);
         await page.getByRole('button', { name: '한 에폭' }).click();
         await page.waitForFunction((n) => Number((document.querySelector('central-playground') as HTMLElement).dataset.epoch) === n + 1, held);
         await page.waitForTimeout(400);
         expect(await epoch()).toBe(held + 1);
+        // The epoch's points change the accuracy lines in place (the axes stay: 500 epochs, 0-100 %),
+        // and the chart is the one a draw of all the points at once makes.
+        await expect.poll(() => lines.added()).toBeGreaterThan(0);
+        await expectSameAsFreshDraw(page, page.locator(`${W} [data-view="accuracy"] svg`));
         await play.click();
         await page.waitForFunction((n) => Number((document.querySelector('central-playground') as HTMLElement).dataset.epoch) > n + 3, held);
 

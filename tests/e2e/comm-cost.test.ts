@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserForSuite, during, expectAxeClean } from './harness';
-import { download, downloadText, overflowX, pressMoving as press, widgetTest } from './widget-helpers';
+import { countLayerPaths, download, downloadText, expectSameAsFreshDraw, overflowX, pressMoving as press, widgetTest } from './widget-helpers';
 import type { CommInspection as Inspection } from '~/widgets/comm-cost/main';
 
 const PATH = 'chapters/comparison/';
@@ -83,7 +83,7 @@ describe('communication cost', () => {
       await expect(page.locator(`${W} [data-view="measured"] svg`).count()).resolves.toBe(1);
       // A point per measured value, drawn over the chart's lines.
       const measuredSvg = page.locator(`${W} [data-view="measured"] svg`);
-      await expect.poll(() => measuredSvg.locator('g[data-dots] path').count()).toBe(28);
+      await expect.poll(() => measuredSvg.locator('g[data-layer] path').count()).toBe(28);
 
       await press(slider(page, '실측 모델의 분할 지점 너비'), 'ArrowRight');
       await expect(page.locator(W).getAttribute('data-measured')).resolves.toBe('running');
@@ -94,29 +94,16 @@ describe('communication cost', () => {
       await expect(page.locator(`${W} [data-live]`).textContent()).resolves.toContain('측정한 28개 값 중 27개가 공식과 정확히 같습니다');
       // Measuring again gives the same bytes (they depend on the data and the model, not on chance).
       const firstMeasured = info.measured;
-      // Points of a run are added to the chart on screen (counted: paths put into its group of points).
-      await page.evaluate(() => {
-        const seen = window as unknown as { pointsAdded: number };
-        seen.pointsAdded = 0;
-        const added = (rs: MutationRecord[]) => rs.forEach((r) => (seen.pointsAdded += (r.target as Element).matches('g[data-dots]') ? r.addedNodes.length : 0));
-        new MutationObserver(added).observe(document.querySelector('comm-cost [data-view="measured"]')!, { childList: true, subtree: true });
-      });
+      // Points of a run are added to the chart on screen (counted: paths put into its layer of points).
+      const points = await countLayerPaths(page, `${W} [data-view="measured"]`);
       await page.locator(W).getByRole('button', { name: '다시 측정' }).click();
       await expect(page.locator(W).getAttribute('data-measured')).resolves.toBe('running');
       await measuredDone(page);
       expect((await inspect(page)).measured).toEqual(firstMeasured);
-      await expect.poll(() => measuredSvg.locator('g[data-dots] path').count()).toBe(28);
-      expect(await page.evaluate(() => (window as unknown as { pointsAdded: number }).pointsAdded)).toBeGreaterThan(0);
-      // ...and the chart they make is the one a draw of all of them at once makes (at another width and back).
-      const patched = await measuredSvg.evaluate((e) => e.outerHTML);
-      const size = page.viewportSize()!;
-      const width = () => measuredSvg.getAttribute('width');
-      const before = await width();
-      await page.setViewportSize({ width: 600, height: size.height });
-      await expect.poll(width).not.toBe(before);
-      await page.setViewportSize(size);
-      await expect.poll(width).toBe(before);
-      await expect.poll(() => measuredSvg.evaluate((e) => e.outerHTML)).toBe(patched);
+      await expect.poll(() => measuredSvg.locator('g[data-layer] path').count()).toBe(28);
+      expect(await points.added()).toBeGreaterThan(0);
+      // ...and the chart they make is the one a draw of all of them at once makes.
+      await expectSameAsFreshDraw(page, measuredSvg);
     } finally {
       await visit.close();
     }

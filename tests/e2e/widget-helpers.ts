@@ -388,6 +388,40 @@ export async function expectImageDownloads(page: Page, scope: Locator, what: str
   expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
 }
 
+/**
+ * Counts, from now on, the paths put into the layers of the charts under `selector` (the lines or
+ * points a chart changes in place, plot-parts.ts's overlay): `added()` reads the count.
+ */
+export async function countLayerPaths(page: Page, selector: string): Promise<{ added(): Promise<number> }> {
+  const key = `layer${Math.random().toString(36).slice(2)}`;
+  await page.evaluate(
+    ([selector, key]) => {
+      const seen = window as unknown as Record<string, number>;
+      seen[key] = 0;
+      const count = (rs: MutationRecord[]) => rs.forEach((r) => (seen[key] += (r.target as Element).matches('g[data-layer]') ? r.addedNodes.length : 0));
+      new MutationObserver(count).observe(document.querySelector(selector)!, { childList: true, subtree: true });
+    },
+    [selector, key],
+  );
+  return { added: () => page.evaluate((key) => (window as unknown as Record<string, number>)[key], key) };
+}
+
+/**
+ * The chart `svg` shows as a draw of its data at once would: its markup now equals the chart drawn
+ * anew after the page was narrowed to 600 px and widened back (a chart redraws for a new width).
+ */
+export async function expectSameAsFreshDraw(page: Page, svg: Locator): Promise<void> {
+  const shown = await svg.evaluate((e) => e.outerHTML);
+  const size = page.viewportSize()!;
+  const width = () => svg.getAttribute('width');
+  const before = await width();
+  await page.setViewportSize({ width: 600, height: size.height });
+  await expect.poll(width).not.toBe(before);
+  await page.setViewportSize(size);
+  await expect.poll(width).toBe(before);
+  await expect.poll(() => svg.evaluate((e) => e.outerHTML)).toBe(shown);
+}
+
 /** Horizontal overflow of the document in px (0 is right). */
 export const overflowX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
 

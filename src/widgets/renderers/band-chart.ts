@@ -5,12 +5,15 @@
  * (plot-image.ts: a run reports a round every few tens of ms, and drawing each would cost
  * main-thread time for no visible gain), following its container's width.
  * The key sits in the top margin (text with the line style), so colour is never the only cue.
+ * The bands and lines are a layer over the chart (plot-parts.ts's `overlaidChart`): while the axes
+ * stay, a new round changes their paths and Plot does not draw the chart again.
  *
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { plotChart, type ChartRenderer } from './plot-image';
-import { fromZero, KEY_ROW, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule } from './plot-parts';
+import { area, line, symbol, symbolCircle } from 'd3';
+import type { ChartRenderer } from './plot-image';
+import { fromZero, KEY_ROW, lineGlyph, overlaidChart, percent, topKey, xAxis, yAxis, zeroRule, type LayerPath, type Overlay } from './plot-parts';
 
 export interface BandLinePoint {
   x: number;
@@ -74,26 +77,39 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
   const yFormat = options.yFormat ?? (options.yPercent ? percent : undefined);
   const initial: BandChartData = { lines: [], bands: [], xMax: 1 };
 
-  return plotChart(el, { minWidth: 240, initialWidth: 320, initial, every: 150 }, (data, width) => {
-    const marks: Plot.Markish[] = [zeroRule()];
-    const bands = (data.bands ?? []).filter((b) => Number.isFinite(b.lo) && Number.isFinite(b.hi));
-    for (const s of bandStyles) {
-      const pts = bands.filter((b) => b.band === s.key);
-      if (pts.length === 0) continue;
-      // A band of one round has no width; show it as a vertical bar so it is still visible.
-      if (pts.length === 1) marks.push(Plot.ruleX(pts, { x: 'x', y1: 'lo', y2: 'hi', stroke: s.color, strokeWidth: 6, strokeOpacity: 0.35 }));
-      else marks.push(Plot.areaY(pts, { x: 'x', y1: 'lo', y2: 'hi', fill: s.color, fillOpacity: 0.22, curve: 'linear' }));
-    }
-    const lines = data.lines.filter((p) => Number.isFinite(p.y));
-    for (const s of options.lines) {
-      const pts = lines.filter((p) => p.series === s.key);
-      if (pts.length === 0) continue;
-      marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dashed ? '5,3' : undefined }));
-      if (pts.length === 1) marks.push(Plot.dot(pts, { x: 'x', y: 'y', fill: s.color, r: 2.5 }));
-    }
+  const bandsOf = (data: BandChartData) => (data.bands ?? []).filter((b) => Number.isFinite(b.lo) && Number.isFinite(b.hi));
+  const linesOf = (data: BandChartData) => data.lines.filter((p) => Number.isFinite(p.y));
+  const yDomain = (data: BandChartData) =>
+    options.yDomain ?? fromZero(Math.max(linesOf(data).reduce((m, p) => Math.max(m, p.y), 0), bandsOf(data).reduce((m, b) => Math.max(m, b.hi), 0)));
+  /** Bands behind lines, as Plot's area, rule, line and dot marks drew them. */
+  const layer: Overlay<BandChartData> = {
+    frameKey: (data, width) => JSON.stringify([width, Math.max(1, data.xMax), yDomain(data)]),
+    group: {},
+    paths(data, x, y) {
+      const out: LayerPath[] = [];
+      const bands = bandsOf(data);
+      for (const s of bandStyles) {
+        const pts = bands.filter((b) => b.band === s.key);
+        // A band of one round has no width; show it as a vertical bar so it is still visible.
+        if (pts.length === 1) out.push({ d: `M${x(pts[0].x)},${y(pts[0].lo)}L${x(pts[0].x)},${y(pts[0].hi)}`, stroke: s.color, 'stroke-width': '6', 'stroke-opacity': '0.35' });
+        else if (pts.length > 1) out.push({ d: area<BandPoint>((b) => x(b.x), (b) => y(b.lo), (b) => y(b.hi)).digits(3)(pts) ?? '', fill: s.color, 'fill-opacity': '0.22' });
+      }
+      const lines = linesOf(data);
+      for (const s of options.lines) {
+        const pts = lines.filter((p) => p.series === s.key);
+        if (pts.length === 0) continue;
+        const d = line<BandLinePoint>((p) => x(p.x), (p) => y(p.y)).digits(3)(pts) ?? '';
+        const dash: LayerPath = s.dashed ? { 'stroke-dasharray': '5,3' } : {};
+        out.push({ d, fill: 'none', stroke: s.color, 'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round', 'stroke-miterlimit': '1', ...dash });
+        // A line of one round is a point: a dot shows it.
+        if (pts.length === 1) out.push({ d: symbol(symbolCircle, Math.PI * 2.5 * 2.5).digits(3)() ?? '', transform: `translate(${x(pts[0].x)},${y(pts[0].y)})`, fill: s.color });
+      }
+      return out;
+    },
+  };
+
+  const render = (data: BandChartData, width: number) => {
     const keyed = options.key === false ? { marks: [], rows: 1 } : topKey(key, width - 48 - 16);
-    marks.push(...keyed.marks);
-    const top = Math.max(lines.reduce((m, p) => Math.max(m, p.y), 0), bands.reduce((m, b) => Math.max(m, b.hi), 0));
     // Rounds are whole numbers: never more ticks than rounds (no "2.5 라운드").
     const xTicks = Math.max(1, Math.min(Math.ceil(data.xMax), Math.floor(width / 70)));
     return Plot.plot({
@@ -105,8 +121,9 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
       marginBottom: 34,
       ariaLabel: options.label,
       x: xAxis(options.xLabel, { domain: [0, Math.max(1, data.xMax)], ticks: xTicks, tickFormat: (v: number) => (Number.isInteger(v) ? String(v) : '') }),
-      y: yAxis(options.yLabel, { domain: options.yDomain ?? fromZero(top), tickFormat: yFormat, ticks: 5 }),
-      marks,
+      y: yAxis(options.yLabel, { domain: yDomain(data), tickFormat: yFormat, ticks: 5 }),
+      marks: [zeroRule(), ...keyed.marks],
     });
-  });
+  };
+  return overlaidChart(el, { minWidth: 240, initialWidth: 320, initial, every: 150 }, render, layer);
 }

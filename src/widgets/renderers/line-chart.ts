@@ -5,11 +5,14 @@
  * Plot builds a new SVG on every call, so redraws are spaced out (at most one per 150 ms, the last
  * update always drawn: a run reports a round or an epoch every few tens of ms, and drawing each
  * would cost main-thread time for no visible gain) and go through the page's one draw queue
- * (plot-image.ts); the chart follows its container's width.
+ * (plot-image.ts); the chart follows its container's width. The lines themselves are a layer over
+ * the chart (plot-parts.ts's `overlaidChart`): while the axes stay (a run's planned rounds, a fixed
+ * or unchanged y domain), a new round changes the lines' paths and Plot does not draw again.
  */
 import * as Plot from '@observablehq/plot';
+import { line } from 'd3';
 import type { ChartRenderer } from './plot-image';
-import { framedChart, fromZero, KEY_ROW, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule } from './plot-parts';
+import { framedChart, fromZero, KEY_ROW, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule, type LayerPath, type Overlay } from './plot-parts';
 import type { RoundMetrics } from '~/engine/types';
 import { SERIES_COLORS } from './colors';
 
@@ -62,31 +65,37 @@ export type LineChartRenderer = ChartRenderer<LineChartData>;
 export function create(el: HTMLElement, options: LineChartOptions): LineChartRenderer {
   const byKey = new Map(options.series.map((s) => [s.key, s]));
   const initial: LineChartData = { points: [], xMax: 1 };
+  const finite = (data: LineChartData) => data.points.filter((p) => Number.isFinite(p.y) && byKey.has(p.series));
+  const yDomain = (data: LineChartData) => options.yDomain ?? fromZero(finite(data).reduce((m, p) => Math.max(m, p.y), 0));
+  const xMax = (data: LineChartData) => Math.max(1, data.xMax);
+  // The key reads the labels at each draw: a widget may rename its series (client drift names its sides by what they compare).
+  const key = () => options.series.map((s) => ({ label: s.label, color: s.color, glyph: lineGlyph(s.dashed) }));
+  /** The lines, one path per series with points, as Plot's line mark draws them (round joins and caps). */
+  const lines: Overlay<LineChartData> = {
+    frameKey: (data, width) => JSON.stringify([width, xMax(data), yDomain(data), key()]),
+    group: { fill: 'none', 'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round', 'stroke-miterlimit': '1' },
+    paths(data, x, y) {
+      const pts = finite(data);
+      const path = line<LinePoint>((p) => x(p.x), (p) => y(p.y)).digits(3);
+      return options.series.flatMap((s): LayerPath[] => {
+        const mine = pts.filter((p) => p.series === s.key);
+        if (mine.length === 0) return [];
+        return [{ stroke: s.color, ...(s.dashed ? { 'stroke-dasharray': '5,3' } : {}), d: path(mine) ?? '' }];
+      });
+    },
+  };
 
   const frame = { label: options.label, height: options.height ?? 190, marginTop: 26, marginLeft: 44, marginRight: 16, marginBottom: 34 };
-  return framedChart(el, { minWidth: 240, initialWidth: 320, initial, every: 150, ...frame }, (data, width) => {
-    const finite = data.points.filter((p) => Number.isFinite(p.y) && byKey.has(p.series));
-    const marks: Plot.Markish[] = [zeroRule()];
-    for (const s of options.series) {
-      const pts = finite.filter((p) => p.series === s.key);
-      if (pts.length === 0) continue;
-      marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dashed ? '5,3' : undefined }));
-    }
-    // The key reads the labels at each draw: a widget may rename its series (client drift names its sides by what they compare).
-    const key = options.series.map((s) => ({ label: s.label, color: s.color, glyph: lineGlyph(s.dashed) }));
-    const keyed = topKey(key, width - frame.marginLeft - frame.marginRight);
-    marks.push(...keyed.marks);
+  const spec = (data: LineChartData, width: number) => {
+    const keyed = topKey(key(), width - frame.marginLeft - frame.marginRight);
     return {
       marginTop: frame.marginTop + KEY_ROW * (keyed.rows - 1),
-      x: xAxis(options.xLabel, { domain: [0, Math.max(1, data.xMax)], ticks: Math.max(2, Math.floor(width / 70)) }),
-      y: yAxis(options.yLabel, {
-        domain: options.yDomain ?? fromZero(finite.reduce((m, p) => Math.max(m, p.y), 0)),
-        tickFormat: options.yPercent ? percent : undefined,
-        ticks: 5,
-      }),
-      marks,
+      x: xAxis(options.xLabel, { domain: [0, xMax(data)], ticks: Math.max(2, Math.floor(width / 70)) }),
+      y: yAxis(options.yLabel, { domain: yDomain(data), tickFormat: options.yPercent ? percent : undefined, ticks: 5 }),
+      marks: [zeroRule(), ...keyed.marks] as Plot.Markish[],
     };
-  });
+  };
+  return framedChart(el, { minWidth: 240, initialWidth: 320, initial, every: 150, ...frame }, spec, lines);
 }
 
 /** The pair of per-epoch charts of a training widget (centralized and split learning): loss, then accuracy. */

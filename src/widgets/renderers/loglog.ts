@@ -7,17 +7,15 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`, redrawn at most every 150 ms at
  * the container's width.
  *
- * The points are not a Plot mark: they are one group drawn over the chart by its scales, so that
- * new points on the same lines and axes (a measurement adding a point per run) are added to the
- * chart on screen instead of drawing it again. On the phone profile of the jank bench a draw of
- * the whole chart took 40-70 ms of script, a frame or more lost each time.
+ * The points are not a Plot mark but a layer over the chart (plot-parts.ts's `overlaidChart`): a
+ * measurement's new points on the same lines and axes are added to the chart on screen instead of
+ * drawing it again (40-70 ms of script on the phone profile of the jank bench).
  */
 import * as Plot from '@observablehq/plot';
 import { symbol, symbolCircle, symbolCross, symbolDiamond, symbolSquare, symbolStar, symbolTriangle, symbolWye, type SymbolType } from 'd3';
-import { plotChart, type ChartRenderer } from './plot-image';
-import { xAxis, yAxis } from './plot-parts';
+import type { ChartRenderer } from './plot-image';
+import { overlaidChart, xAxis, yAxis, type Overlay } from './plot-parts';
 import { textWidth } from './format';
-import { SVG_NS } from './svg-file';
 
 export interface XY {
   x: number;
@@ -98,54 +96,21 @@ function yDomainOf(data: LogLogData): [number, number] {
   return hi >= lo ? [lo / 1.6, hi * 1.6] : [1 / 1.6, 16];
 }
 
-/** Everything the chart shows but its points, as text: the same text, the same chart under the points. */
-const frameKey = (data: LogLogData, width: number) => JSON.stringify([width, yDomainOf(data), data.series, data.rules, data.xDomain]);
-
-/**
- * Draws `dots` over `chart` (a Plot chart with log x and y scales) as one group, the last child of
- * its SVG, keeping the paths of points it already shows. False when `chart` is not a Plot chart.
- */
-function putDots(chart: Element, dots: readonly LogDots[]): boolean {
-  const scale = (chart as Partial<Plot.Plot>).scale;
-  const svg = chart instanceof SVGSVGElement ? chart : chart.querySelector('svg');
-  const sx = scale?.call(chart, 'x');
-  const sy = scale?.call(chart, 'y');
-  if (!svg || !sx?.apply || !sy?.apply) return false;
-  let group = svg.querySelector<SVGGElement>(':scope > g[data-dots]');
-  if (!group) {
-    group = document.createElementNS(SVG_NS, 'g');
-    group.dataset.dots = '';
-    // As Plot's dot mark: filled with the background, a half-pixel offset on low-density screens.
-    const offset = window.devicePixelRatio > 1 ? 0 : 0.5;
-    group.setAttribute('fill', 'var(--bg, #fff)');
-    group.setAttribute('stroke-width', '2');
-    if (offset) group.setAttribute('transform', `translate(${offset},${offset})`);
-    svg.append(group);
-  }
-  const path = (name: string) => symbol(SYMBOLS[name] ?? symbolCircle, DOT_R * DOT_R * Math.PI).digits(3)() ?? '';
-  const want = dots.flatMap((d) =>
-    d.points.filter(drawable).map((p) => ({ stroke: d.color, transform: `translate(${sx.apply!(p.x)},${sy.apply!(p.y)})`, d: path(d.symbol) })),
-  );
-  // The paths already drawn as wanted stay; a run's new points go in between, where a draw of all would put them.
-  const drawn = (el: Element | undefined, w: (typeof want)[number]) => !!el && Object.entries(w).every(([k, v]) => el.getAttribute(k) === v);
-  want.forEach((w, i) => {
-    if (drawn(group.children[i], w)) return;
-    const el = document.createElementNS(SVG_NS, 'path');
-    for (const [k, v] of Object.entries(w)) el.setAttribute(k, v);
-    group.insertBefore(el, group.children[i] ?? null);
-  });
-  while (group.children.length > want.length) group.lastElementChild!.remove();
-  return true;
-}
+/** The points, a layer over the chart (plot-parts.ts's overlay): filled with the background, as Plot's dots. */
+const POINTS: Overlay<LogLogData> = {
+  frameKey: (data, width) => JSON.stringify([width, yDomainOf(data), data.series, data.rules, data.xDomain]),
+  group: { fill: 'var(--bg, #fff)', 'stroke-width': '2' },
+  paths: (data, x, y) =>
+    (data.dots ?? []).flatMap((d) => {
+      const path = symbol(SYMBOLS[d.symbol] ?? symbolCircle, DOT_R * DOT_R * Math.PI).digits(3)() ?? '';
+      return d.points.filter(drawable).map((p) => ({ stroke: d.color, transform: `translate(${x(p.x)},${y(p.y)})`, d: path }));
+    }),
+};
 
 export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer {
   const height = options.height ?? 280;
-  /** frameKey of the chart on screen. */
-  let shownFrame = '';
 
-  const patch = (shown: Element, data: LogLogData, width: number) => frameKey(data, width) === shownFrame && putDots(shown, data.dots ?? []);
-
-  return plotChart<LogLogData>(el, { minWidth: 280, initial: { series: [], xDomain: [1, 10] }, every: 150, patch }, (data, width) => {
+  return overlaidChart<LogLogData>(el, { minWidth: 280, initial: { series: [], xDomain: [1, 10] }, every: 150 }, (data, width) => {
     const yDomain = yDomainOf(data);
     const marks: Plot.Markish[] = [];
     for (const r of data.rules ?? []) {
@@ -178,7 +143,7 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
     }
     // Room for the end labels: 72 px on a phone unless a label needs more (its width at 10 px, with dx).
     const labels = Math.max(0, ...ends.map((e) => textWidth(e.s.label) + 6));
-    const chart = Plot.plot({
+    return Plot.plot({
       width,
       height,
       marginLeft: 58,
@@ -190,8 +155,5 @@ export function create(el: HTMLElement, options: LogLogOptions): LogLogRenderer 
       y: yAxis(options.yLabel, { type: 'log', domain: yDomain, tickFormat: options.yFormat, ticks: 5 }),
       marks,
     });
-    putDots(chart, data.dots ?? []);
-    shownFrame = frameKey(data, width);
-    return chart;
-  });
+  }, POINTS);
 }

@@ -9,7 +9,9 @@
  * - `lineGlyph`, `topKey`: the key written in the top margin;
  * - `dotPaths`: many faint dots as a few paths;
  * - `framedChart`: a chart (plot-image.ts's `plotChart`) whose frame, its name, height and
- *   margins, is given once, so that drawing it states only its scales and marks.
+ *   margins, is given once, so that drawing it states only its scales and marks;
+ * - `overlaidChart`: a chart whose lines or points are a layer drawn over it by its scales, and
+ *   changed in place while the rest stays.
  *
  * The draw queue and the chart entry point (`plotChart`) are in plot-image.ts.
  */
@@ -131,10 +133,76 @@ export function framedChart<D>(
   el: HTMLElement,
   options: PlotChartOptions<D> & ChartFrame,
   spec: (data: D, width: number) => Plot.PlotOptions,
+  overlay?: Overlay<D>,
 ): ChartRenderer<D> {
   const { label, height, marginTop, marginLeft, marginRight, marginBottom } = options;
   const frame = { height, marginTop, marginLeft, marginRight, marginBottom, ariaLabel: label };
-  return plotChart(el, options, (data, width) => Plot.plot({ width, ...frame, ...spec(data, width) }));
+  const render = (data: D, width: number) => Plot.plot({ width, ...frame, ...spec(data, width) });
+  return overlay ? overlaidChart(el, options, render, overlay) : plotChart(el, options, render);
+}
+
+/** A path of an overlay: its SVG attributes ('d' among them). */
+export type LayerPath = Record<string, string>;
+
+/**
+ * The part of a chart that changes at every round (its lines, its points), drawn over the Plot
+ * chart by the chart's x and y scales as one group, the SVG's last child. While the rest of the
+ * chart stays as it is (the same `frameKey`), new data changes the group in place instead of
+ * drawing the chart again (plot-image.ts's `patch`): on the phone profile of the jank bench a
+ * draw of a whole chart took 35-70 ms of script, and each one longer than a frame lost frames.
+ */
+export interface Overlay<D> {
+  /** All the chart shows but the layer, as text: the same text, the same chart under the layer. */
+  frameKey(data: D, width: number): string;
+  /** Attributes every path of the layer shares (set on its group). */
+  group: Record<string, string>;
+  /** The layer's paths for `data`, placed by the chart's scales, in the order they are drawn. */
+  paths(data: D, x: (v: number) => number, y: (v: number) => number): LayerPath[];
+}
+
+/**
+ * Brings `chart`'s layer (a Plot chart with x and y scales) to `paths`, in order: paths already
+ * drawn as wanted stay, others go in where a draw of all would put them, the rest are removed.
+ * False when `chart` is not a Plot chart with both scales.
+ */
+function drawLayer<D>(chart: Element, data: D, overlay: Overlay<D>): boolean {
+  const svg = chart instanceof SVGSVGElement ? chart : chart.querySelector('svg');
+  const scale = (chart as Partial<Plot.Plot>).scale;
+  const [sx, sy] = [scale?.call(chart, 'x')?.apply, scale?.call(chart, 'y')?.apply];
+  if (!svg || !sx || !sy) return false;
+  let group = svg.querySelector<SVGGElement>(':scope > g[data-layer]');
+  if (!group) {
+    group = document.createElementNS(SVG_NS, 'g');
+    group.dataset.layer = '';
+    for (const [k, v] of Object.entries(overlay.group)) group.setAttribute(k, v);
+    // As Plot's own marks: half a pixel off on a screen of one device pixel per CSS pixel.
+    if (!(window.devicePixelRatio > 1)) group.setAttribute('transform', 'translate(0.5,0.5)');
+    svg.append(group);
+  }
+  const want = overlay.paths(data, (v) => sx(v) as number, (v) => sy(v) as number);
+  const drawn = (el: Element | undefined, w: LayerPath) => !!el && el.attributes.length === Object.keys(w).length && Object.entries(w).every(([k, v]) => el.getAttribute(k) === v);
+  want.forEach((w, i) => {
+    const at = group.children[i];
+    if (drawn(at, w)) return;
+    const path = document.createElementNS(SVG_NS, 'path');
+    for (const [k, v] of Object.entries(w)) path.setAttribute(k, v);
+    group.insertBefore(path, at ?? null);
+  });
+  while (group.children.length > want.length) group.lastElementChild!.remove();
+  return true;
+}
+
+/** A Plot chart (`render`) with an overlay: drawn whole when its frame changes, else the layer alone. */
+export function overlaidChart<D>(el: HTMLElement, options: PlotChartOptions<D>, render: (data: D, width: number) => Element, overlay: Overlay<D>): ChartRenderer<D> {
+  /** The frameKey of the chart on screen. */
+  let shown = '';
+  const patch = (picture: Element, data: D, width: number) => overlay.frameKey(data, width) === shown && drawLayer(picture, data, overlay);
+  return plotChart<D>(el, { ...options, patch }, (data, width) => {
+    const chart = render(data, width);
+    drawLayer(chart, data, overlay);
+    shown = overlay.frameKey(data, width);
+    return chart;
+  });
 }
 
 /**
