@@ -34,7 +34,7 @@ async function fingerprint(page: Page) {
     // The points: one path per class, its circles in the path data.
     const points = (sel: string) => [...el.querySelectorAll(sel)].map((p) => `${p.getAttribute('fill')}:${p.getAttribute('d')}`).join(';');
     const count = (sel: string) => [...el.querySelectorAll(sel)].reduce((n, p) => n + Number(p.getAttribute('data-points')), 0);
-    const paths = (view: string) => [...el.querySelectorAll(`[data-view="${view}"] svg g[stroke-width="2"] > path`)].map((p) => p.getAttribute('d')).join('|');
+    const paths = (view: string) => [...el.querySelectorAll(`[data-view="${view}"] svg g[data-layer] > path`)].map((p) => p.getAttribute('d')).join('|');
     return {
       heat: await digest(canvas.toDataURL()),
       points: await digest(points('.boundary__train path')),
@@ -390,7 +390,7 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
         expect(`${config.model.hidden.length} 층`).toBe(v.layers);
         // The chart shows exactly this run: ten points per line.
         const vertices = await page.evaluate(() =>
-          [...document.querySelectorAll('central-playground [data-view="loss"] svg g[stroke-width="2"] > path')].map(
+          [...document.querySelectorAll('central-playground [data-view="loss"] svg g[data-layer] > path')].map(
             (p) => (p.getAttribute('d') ?? '').split(/[ML]/).filter((s) => s.trim()).length,
           ),
         );

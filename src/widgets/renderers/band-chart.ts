@@ -11,9 +11,9 @@
  * Shape: `create(el, options) → { update(data), svg(), destroy() }`.
  */
 import * as Plot from '@observablehq/plot';
-import { area, line, symbol, symbolCircle } from 'd3';
+import { area } from 'd3';
 import type { ChartRenderer } from './plot-image';
-import { fromZero, KEY_ROW, lineGlyph, overlaidChart, percent, topKey, xAxis, yAxis, zeroRule, type LayerPath, type Overlay } from './plot-parts';
+import { fromZero, KEY_ROW, lineGlyph, linePaths, overlaidChart, percent, topKey, xAxis, yAxis, zeroRule, type LayerPath, type Overlay } from './plot-parts';
 
 export interface BandLinePoint {
   x: number;
@@ -95,15 +95,10 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
         else if (pts.length > 1) out.push({ d: area<BandPoint>((b) => x(b.x), (b) => y(b.lo), (b) => y(b.hi)).digits(3)(pts) ?? '', fill: s.color, 'fill-opacity': '0.22' });
       }
       const lines = linesOf(data);
-      for (const s of options.lines) {
-        const pts = lines.filter((p) => p.series === s.key);
-        if (pts.length === 0) continue;
-        const d = line<BandLinePoint>((p) => x(p.x), (p) => y(p.y)).digits(3)(pts) ?? '';
-        const dash: LayerPath = s.dashed ? { 'stroke-dasharray': '5,3' } : {};
-        out.push({ d, fill: 'none', stroke: s.color, 'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round', 'stroke-miterlimit': '1', ...dash });
-        // A line of one round is a point: a dot shows it.
-        if (pts.length === 1) out.push({ d: symbol(symbolCircle, Math.PI * 2.5 * 2.5).digits(3)() ?? '', transform: `translate(${x(pts[0].x)},${y(pts[0].y)})`, fill: s.color });
-      }
+      // A line of one round is a point: a dot shows it.
+      const points = (key: string) => lines.filter((p) => p.series === key);
+      const drawn = options.lines.map((s) => ({ points: points(s.key), color: s.color, dash: s.dashed ? '5,3' : undefined, endDot: points(s.key).length === 1 ? 2.5 : undefined }));
+      out.push(...linePaths(drawn, x, y));
       return out;
     },
   };

@@ -10,9 +10,8 @@
  * or unchanged y domain), a new round changes the lines' paths and Plot does not draw again.
  */
 import * as Plot from '@observablehq/plot';
-import { line } from 'd3';
 import type { ChartRenderer } from './plot-image';
-import { framedChart, fromZero, KEY_ROW, lineGlyph, percent, topKey, xAxis, yAxis, zeroRule, type LayerPath, type Overlay } from './plot-parts';
+import { framedChart, fromZero, KEY_ROW, lineGlyph, linePaths, percent, topKey, xAxis, yAxis, zeroRule, type Overlay } from './plot-parts';
 import type { RoundMetrics } from '~/engine/types';
 import { SERIES_COLORS } from './colors';
 
@@ -70,18 +69,13 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
   const xMax = (data: LineChartData) => Math.max(1, data.xMax);
   // The key reads the labels at each draw: a widget may rename its series (client drift names its sides by what they compare).
   const key = () => options.series.map((s) => ({ label: s.label, color: s.color, glyph: lineGlyph(s.dashed) }));
-  /** The lines, one path per series with points, as Plot's line mark draws them (round joins and caps). */
+  /** The lines, one path per series with points. */
   const lines: Overlay<LineChartData> = {
     frameKey: (data, width) => JSON.stringify([width, xMax(data), yDomain(data), key()]),
-    group: { fill: 'none', 'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round', 'stroke-miterlimit': '1' },
+    group: {},
     paths(data, x, y) {
       const pts = finite(data);
-      const path = line<LinePoint>((p) => x(p.x), (p) => y(p.y)).digits(3);
-      return options.series.flatMap((s): LayerPath[] => {
-        const mine = pts.filter((p) => p.series === s.key);
-        if (mine.length === 0) return [];
-        return [{ stroke: s.color, ...(s.dashed ? { 'stroke-dasharray': '5,3' } : {}), d: path(mine) ?? '' }];
-      });
+      return linePaths(options.series.map((s) => ({ points: pts.filter((p) => p.series === s.key), color: s.color, dash: s.dashed ? '5,3' : undefined })), x, y);
     },
   };
 

@@ -17,6 +17,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { enqueueWarmUp, plotChart, type ChartRenderer, type PlotChartOptions } from './plot-image';
+import { line, symbol, symbolCircle } from 'd3';
 import { circlesByGroup, SVG_NS } from './svg-file';
 import { textWidth } from './format';
 
@@ -144,6 +145,31 @@ export function framedChart<D>(
 /** A path of an overlay: its SVG attributes ('d' among them). */
 export type LayerPath = Record<string, string>;
 
+/** A line of an overlay (`linePaths`). */
+export interface LayerLine {
+  points: readonly { x: number; y: number }[];
+  color: string;
+  /** Stroke width (default 2). */
+  width?: number;
+  /** SVG dash pattern, e.g. '5,3'. */
+  dash?: string;
+  /** A dot of this radius at the line's last point (where a run stopped). */
+  endDot?: number;
+}
+
+/** Lines as Plot's line mark draws them (round joins and caps), by the chart's scales `x` and `y`. */
+export function linePaths(lines: readonly LayerLine[], x: (v: number) => number, y: (v: number) => number): LayerPath[] {
+  const draw = line<{ x: number; y: number }>((p) => x(p.x), (p) => y(p.y)).digits(3);
+  return lines.flatMap((l): LayerPath[] => {
+    if (l.points.length === 0) return [];
+    const style: LayerPath = { fill: 'none', stroke: l.color, 'stroke-width': String(l.width ?? 2), 'stroke-linecap': 'round', 'stroke-linejoin': 'round', 'stroke-miterlimit': '1' };
+    const path = { ...style, ...(l.dash ? { 'stroke-dasharray': l.dash } : {}), d: draw(l.points) ?? '' };
+    const last = l.points[l.points.length - 1];
+    const dot = l.endDot ? [{ d: symbol(symbolCircle, Math.PI * l.endDot ** 2).digits(3)() ?? '', transform: `translate(${x(last.x)},${y(last.y)})`, fill: l.color }] : [];
+    return [path, ...dot];
+  });
+}
+
 /**
  * The part of a chart that changes at every round (its lines, its points), drawn over the Plot
  * chart by the chart's x and y scales as one group, the SVG's last child. While the rest of the
@@ -156,8 +182,27 @@ export interface Overlay<D> {
   frameKey(data: D, width: number): string;
   /** Attributes every path of the layer shares (set on its group). */
   group: Record<string, string>;
+  /** Clip the layer to the chart's frame (as Plot's `clip: true`): a line that leaves the axes ends at their edge. */
+  clip?: boolean;
   /** The layer's paths for `data`, placed by the chart's scales, in the order they are drawn. */
   paths(data: D, x: (v: number) => number, y: (v: number) => number): LayerPath[];
+}
+
+let clips = 0;
+/** A clip path of the frame whose x and y ranges are given, in `svg`'s defs: its id. */
+function frameClip(svg: SVGSVGElement, xs: number[], ys: number[]): string {
+  const id = `layer-clip-${++clips}`;
+  const clip = document.createElementNS(SVG_NS, 'clipPath');
+  const rect = document.createElementNS(SVG_NS, 'rect');
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  for (const [k, v] of Object.entries({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 })) rect.setAttribute(k, String(v));
+  clip.id = id;
+  clip.append(rect);
+  const defs = document.createElementNS(SVG_NS, 'defs');
+  defs.append(clip);
+  svg.append(defs);
+  return id;
 }
 
 /**
@@ -177,6 +222,7 @@ function drawLayer<D>(chart: Element, data: D, overlay: Overlay<D>): boolean {
     for (const [k, v] of Object.entries(overlay.group)) group.setAttribute(k, v);
     // As Plot's own marks: half a pixel off on a screen of one device pixel per CSS pixel.
     if (!(window.devicePixelRatio > 1)) group.setAttribute('transform', 'translate(0.5,0.5)');
+    if (overlay.clip) group.setAttribute('clip-path', `url(#${frameClip(svg, scale!.call(chart, 'x')!.range as number[], scale!.call(chart, 'y')!.range as number[])})`);
     svg.append(group);
   }
   const want = overlay.paths(data, (v) => sx(v) as number, (v) => sy(v) as number);

@@ -11,7 +11,7 @@
 import * as Plot from '@observablehq/plot';
 import type { ReproCurve } from '~/data/reproduction';
 import type { ChartRenderer } from '../renderers/plot-image';
-import { framedChart, KEY_ROW, lineGlyph, percent, topKey, xAxis, yAxis, type ChartFrame } from '../renderers/plot-parts';
+import { framedChart, KEY_ROW, lineGlyph, linePaths, percent, topKey, xAxis, yAxis, type ChartFrame, type Overlay } from '../renderers/plot-parts';
 
 /** Okabe–Ito hues and dash patterns per setting id; unknown ids cycle through the rest. */
 const STYLES: Record<string, { color: string; dash?: string; width?: number }> = {
@@ -62,6 +62,15 @@ const HEIGHT = 300;
 export function create(el: HTMLElement, { label }: Pick<ChartFrame, 'label'>): ChartRenderer<CurvesChartData> {
   const initial: CurvesChartData = { series: [], curve: 'best', target: null, xMax: 10 };
   const frame = { label, minWidth: 280, initialWidth: 560, initial, marginLeft: 44, marginRight: 18, marginBottom: 36 };
+  // The curves: a layer changed in place while axes and key stay (plot-parts.ts's Overlay). Early rounds
+  // below the axis (FedSGD starts near chance) leave through the bottom; a dot marks where a run stopped.
+  const points = (s: SettingCurve, ys: readonly number[]) => s.round.map((x, j) => ({ x, y: ys[j] })).filter((p) => Number.isFinite(p.y) && p.x >= 1);
+  const curves: Overlay<CurvesChartData> = {
+    frameKey: (data, width) => JSON.stringify([width, data.xMax, data.target, data.series.map((s) => [s.id, s.label, s.lr])]),
+    group: {},
+    clip: true,
+    paths: (data, x, y) => linePaths(data.series.map((s, i) => ({ ...seriesStyle(s.id, i), points: points(s, data.curve === 'best' ? s.best : s.accuracy), endDot: 2.5 })), x, y),
+  };
   return framedChart(el, frame, (data, width) => {
     const styles = data.series.map((s, i) => seriesStyle(s.id, i));
     const key = data.series.map((s, i) => ({ label: `${s.label}, η=${s.lr}`, color: styles[i].color, glyph: lineGlyph(!!styles[i].dash) }));
@@ -75,15 +84,6 @@ export function create(el: HTMLElement, { label }: Pick<ChartFrame, 'label'>): C
         Plot.text([`목표 ${(data.target * 100).toFixed(0)}%`], { x: Math.max(2, data.xMax), y: data.target, dy: -7, dx: -2, fill: 'currentColor', textAnchor: 'end' }),
       );
     }
-    data.series.forEach((s, i) => {
-      const ys = data.curve === 'best' ? s.best : s.accuracy;
-      const pts = s.round.map((r, j) => ({ x: r, y: ys[j] })).filter((p) => Number.isFinite(p.y) && p.x >= 1);
-      if (!pts.length) return;
-      // Early rounds below the axis (FedSGD starts near chance) leave through the bottom edge.
-      marks.push(Plot.line(pts, { x: 'x', y: 'y', stroke: styles[i].color, strokeWidth: styles[i].width, strokeDasharray: styles[i].dash, clip: true }));
-      // A dot at the last round shows where a run stopped (it reached the target, or its cap).
-      marks.push(Plot.dot([pts[pts.length - 1]], { x: 'x', y: 'y', fill: styles[i].color, r: 2.5, clip: true }));
-    });
     marks.push(...keyed.marks);
     return {
       height: HEIGHT + marginTop,
@@ -93,5 +93,5 @@ export function create(el: HTMLElement, { label }: Pick<ChartFrame, 'label'>): C
       y: yAxis(null, { domain: [Y_MIN, 1], tickFormat: percent, ticks: 6 }),
       marks,
     };
-  });
+  }, curves);
 }
