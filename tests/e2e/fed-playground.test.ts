@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserForSuite, during, expectAxeClean, expectNoProblems } from './harness';
-import { combo, download, drawn, expectFitsPhone, expectImageDownloads, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
+import { combo, countLayerPaths, download, drawn, expectFitsPhone, expectImageDownloads, expectSameAsFreshDraw, overflowX, press, randomQueries, slider, widgetTest } from './widget-helpers';
 import { PLOT_STYLE_HASH } from '~/runtime/csp-hashes.mjs';
 
 const CHAPTER = 'chapters/federated/';
@@ -207,10 +207,16 @@ describe('federated playground', () => {
       const r1 = await state();
       // data-round counts averaged rounds: either way, one more is now complete.
       expect(r1.round).toBe(stepped.round + 1);
+      const accuracy = `${W} [data-view="accuracy"]`;
+      const layer = await countLayerPaths(page, accuracy);
       await root.getByRole('button', { name: '한 라운드' }).click();
       await w.waitData(page, `round>=${r1.round + 1}`);
       expect(await state()).toEqual({ round: r1.round + 1, phase: 'aggregate' });
       expect(await w.data(page, 'status')).toBe('paused');
+      // The round's band and lines change in place (0-100 %, 30 rounds: the axes stay), and the
+      // chart is the one a draw of all of it at once makes.
+      await expect.poll(() => layer.added()).toBeGreaterThan(0);
+      await expectSameAsFreshDraw(page, page.locator(`${accuracy} svg`));
 
       await play.click();
       await w.waitData(page, `round>=${r1.round + 2}`);

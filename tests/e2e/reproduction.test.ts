@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserForSuite, expectAxeClean, expectNoProblems, openPage } from './harness';
-import { expectFitsPhone } from './widget-helpers';
+import { countLayerPaths, expectFitsPhone, expectSameAsFreshDraw } from './widget-helpers';
 import type { ReproductionReport } from '~/data/reproduction';
 import type { ReproInspection as Inspection } from '~/widgets/reproduction/main';
 
@@ -97,6 +97,7 @@ describe('the live rerun', () => {
     const visit = await openPage(browser, `${PATH}?${SHORT}`, { viewport: 'desktop' });
     const { page } = visit;
     const live = page.locator(LIVE);
+    const curves = await countLayerPaths(page, `${LIVE} [data-view="accuracy"]`);
     await live.scrollIntoViewIfNeeded();
     await raceDone(page);
     const info = await inspect(page);
@@ -115,6 +116,12 @@ describe('the live rerun', () => {
     await expect(table.locator('tbody tr').nth(1).textContent()).resolves.toMatch(/배/);
     await expect(live.locator('[data-live]').textContent()).resolves.toMatch(/FedSGD.*FedAvg E=1, B=10/);
     await expect(live.locator('[data-view="accuracy"] svg[role="img"]').count()).resolves.toBe(1);
+    // The curves grew in place round by round, clipped to the frame, and make the chart a draw of
+    // all of them at once makes.
+    expect(await curves.added()).toBeGreaterThan(0);
+    const clip = await live.locator('[data-view="accuracy"] svg g[data-layer]').getAttribute('clip-path');
+    expect(await live.locator(`[data-view="accuracy"] svg clipPath${clip?.slice(4, -1)} rect`).count()).toBe(1);
+    await expectSameAsFreshDraw(page, live.locator('[data-view="accuracy"] svg'));
     await visit.settle();
     expectNoProblems(visit.problems);
     await expectAxeClean(page, { include: '#reproduction-live' });

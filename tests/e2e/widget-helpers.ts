@@ -411,6 +411,8 @@ export async function countLayerPaths(page: Page, selector: string): Promise<{ a
  * anew after the page was narrowed to 600 px and widened back (a chart redraws for a new width).
  */
 export async function expectSameAsFreshDraw(page: Page, svg: Locator): Promise<void> {
+  // A draw still waiting in the page's queue first (its chart says aria-busy).
+  await expect.poll(() => svg.evaluate((e) => e.closest('[aria-busy="true"]') !== null)).toBe(false);
   const shown = await svg.evaluate((e) => e.outerHTML);
   const size = page.viewportSize()!;
   const width = () => svg.getAttribute('width');

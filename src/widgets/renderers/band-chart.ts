@@ -84,7 +84,6 @@ export function create(el: HTMLElement, options: BandChartOptions): BandChartRen
   /** Bands behind lines, as Plot's area, rule, line and dot marks drew them. */
   const layer: Overlay<BandChartData> = {
     frameKey: (data, width) => JSON.stringify([width, Math.max(1, data.xMax), yDomain(data)]),
-    group: {},
     paths(data, x, y) {
       const out: LayerPath[] = [];
       const bands = bandsOf(data);

@@ -72,7 +72,6 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
   /** The lines, one path per series with points. */
   const lines: Overlay<LineChartData> = {
     frameKey: (data, width) => JSON.stringify([width, xMax(data), yDomain(data), key()]),
-    group: {},
     paths(data, x, y) {
       const pts = finite(data);
       return linePaths(options.series.map((s) => ({ points: pts.filter((p) => p.series === s.key), color: s.color, dash: s.dashed ? '5,3' : undefined })), x, y);

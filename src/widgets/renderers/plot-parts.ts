@@ -180,8 +180,8 @@ export function linePaths(lines: readonly LayerLine[], x: (v: number) => number,
 export interface Overlay<D> {
   /** All the chart shows but the layer, as text: the same text, the same chart under the layer. */
   frameKey(data: D, width: number): string;
-  /** Attributes every path of the layer shares (set on its group). */
-  group: Record<string, string>;
+  /** Attributes every path of the layer shares (set on its group), if any. */
+  group?: Record<string, string>;
   /** Clip the layer to the chart's frame (as Plot's `clip: true`): a line that leaves the axes ends at their edge. */
   clip?: boolean;
   /** The layer's paths for `data`, placed by the chart's scales, in the order they are drawn. */
@@ -189,9 +189,8 @@ export interface Overlay<D> {
 }
 
 let clips = 0;
-/** A clip path of the frame whose x and y ranges are given, in `svg`'s defs: its id. */
-function frameClip(svg: SVGSVGElement, xs: number[], ys: number[]): string {
-  const id = `layer-clip-${++clips}`;
+/** Puts a clip path of the frame whose x and y ranges are given in `svg`'s defs, with the id `id`. */
+function frameClip(svg: SVGSVGElement, id: string, xs: number[], ys: number[]): void {
   const clip = document.createElementNS(SVG_NS, 'clipPath');
   const rect = document.createElementNS(SVG_NS, 'rect');
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
@@ -202,7 +201,6 @@ function frameClip(svg: SVGSVGElement, xs: number[], ys: number[]): string {
   const defs = document.createElementNS(SVG_NS, 'defs');
   defs.append(clip);
   svg.append(defs);
-  return id;
 }
 
 /**
@@ -210,7 +208,7 @@ function frameClip(svg: SVGSVGElement, xs: number[], ys: number[]): string {
  * drawn as wanted stay, others go in where a draw of all would put them, the rest are removed.
  * False when `chart` is not a Plot chart with both scales.
  */
-function drawLayer<D>(chart: Element, data: D, overlay: Overlay<D>): boolean {
+function drawLayer<D>(chart: Element, data: D, overlay: Overlay<D>, clipId: string): boolean {
   const svg = chart instanceof SVGSVGElement ? chart : chart.querySelector('svg');
   const scale = (chart as Partial<Plot.Plot>).scale;
   const [sx, sy] = [scale?.call(chart, 'x')?.apply, scale?.call(chart, 'y')?.apply];
@@ -219,10 +217,13 @@ function drawLayer<D>(chart: Element, data: D, overlay: Overlay<D>): boolean {
   if (!group) {
     group = document.createElementNS(SVG_NS, 'g');
     group.dataset.layer = '';
-    for (const [k, v] of Object.entries(overlay.group)) group.setAttribute(k, v);
+    for (const [k, v] of Object.entries(overlay.group ?? {})) group.setAttribute(k, v);
     // As Plot's own marks: half a pixel off on a screen of one device pixel per CSS pixel.
     if (!(window.devicePixelRatio > 1)) group.setAttribute('transform', 'translate(0.5,0.5)');
-    if (overlay.clip) group.setAttribute('clip-path', `url(#${frameClip(svg, scale!.call(chart, 'x')!.range as number[], scale!.call(chart, 'y')!.range as number[])})`);
+    if (overlay.clip) {
+      frameClip(svg, clipId, scale!.call(chart, 'x')!.range as number[], scale!.call(chart, 'y')!.range as number[]);
+      group.setAttribute('clip-path', `url(#${clipId})`);
+    }
     svg.append(group);
   }
   const want = overlay.paths(data, (v) => sx(v) as number, (v) => sy(v) as number);
@@ -242,10 +243,13 @@ function drawLayer<D>(chart: Element, data: D, overlay: Overlay<D>): boolean {
 export function overlaidChart<D>(el: HTMLElement, options: PlotChartOptions<D>, render: (data: D, width: number) => Element, overlay: Overlay<D>): ChartRenderer<D> {
   /** The frameKey of the chart on screen. */
   let shown = '';
-  const patch = (picture: Element, data: D, width: number) => overlay.frameKey(data, width) === shown && drawLayer(picture, data, overlay);
+  // One clip id for every draw of this chart (one of them is on the page at a time): a chart drawn
+  // again the same is the same SVG, which the page keeps (plotChart).
+  const clipId = `layer-clip-${++clips}`;
+  const patch = (picture: Element, data: D, width: number) => overlay.frameKey(data, width) === shown && drawLayer(picture, data, overlay, clipId);
   return plotChart<D>(el, { ...options, patch }, (data, width) => {
     const chart = render(data, width);
-    drawLayer(chart, data, overlay);
+    drawLayer(chart, data, overlay, clipId);
     shown = overlay.frameKey(data, width);
     return chart;
   });

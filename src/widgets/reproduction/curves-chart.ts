@@ -67,7 +67,6 @@ export function create(el: HTMLElement, { label }: Pick<ChartFrame, 'label'>): C
   const points = (s: SettingCurve, ys: readonly number[]) => s.round.map((x, j) => ({ x, y: ys[j] })).filter((p) => Number.isFinite(p.y) && p.x >= 1);
   const curves: Overlay<CurvesChartData> = {
     frameKey: (data, width) => JSON.stringify([width, data.xMax, data.target, data.series.map((s) => [s.id, s.label, s.lr])]),
-    group: {},
     clip: true,
     paths: (data, x, y) => linePaths(data.series.map((s, i) => ({ ...seriesStyle(s.id, i), points: points(s, data.curve === 'best' ? s.best : s.accuracy), endDot: 2.5 })), x, y),
   };
