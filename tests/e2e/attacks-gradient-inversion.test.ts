@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserForSuite, during, expectAxeClean } from './harness';
-import { openWidgetAt, pressMoving as press, widgetTest } from './widget-helpers';
+import { countLayerPaths, expectSameAsFreshDraw, openWidgetAt, pressMoving as press, widgetTest } from './widget-helpers';
 import type { InversionInspection as Inspection } from '~/widgets/gradient-inversion/main';
 
 const PATH = 'chapters/attacks/';
@@ -97,6 +97,24 @@ describe('gradient inversion', () => {
 
       await expectAxeClean(page, { include: W });
     }, 300);
+  });
+
+  test('while the PSNR climbs, its chart keeps its axes in steps and changes the line in place', async () => {
+    await during(openWidgetAt(browser, PATH, W, 'inversion.steps=1000&inversion.data=mnist'), async (page) => {
+      let id = await finished(page, 0);
+      const chart = `${W} [data-view="curve"]`;
+      const counts = await countLayerPaths(page, chart);
+      await page.locator(W).getByRole('button', { name: '다시 공격' }).click();
+      id = await finished(page, id);
+      const info = await inspect(page);
+      expect(info.step).toBe(1000);
+      // The axis moved up a few times (round tops: 10, 15, 20, 30, 40 dB…); every other draw
+      // changed the line only. A top that followed each new maximum drew the chart whole each time.
+      const drawn = await counts.drawn();
+      const patched = await counts.added();
+      expect(patched, `${patched} line patches, ${drawn} whole draws`).toBeGreaterThan(2 * drawn);
+      await expectSameAsFreshDraw(page, page.locator(`${chart} svg`));
+    });
   });
 
   test('360 px: pictures before the controls; a bad address is clamped and explained', async () => {

@@ -390,20 +390,26 @@ export async function expectImageDownloads(page: Page, scope: Locator, what: str
 
 /**
  * Counts, from now on, the paths put into the layers of the charts under `selector` (the lines or
- * points a chart changes in place, plot-parts.ts's overlay): `added()` reads the count.
+ * points a chart changes in place, plot-parts.ts's overlay): `added()` reads the count; and the
+ * charts drawn whole (a new SVG from Observable Plot): `drawn()`.
  */
-export async function countLayerPaths(page: Page, selector: string): Promise<{ added(): Promise<number> }> {
+export async function countLayerPaths(page: Page, selector: string): Promise<{ added(): Promise<number>; drawn(): Promise<number> }> {
   const key = `layer${Math.random().toString(36).slice(2)}`;
   await page.evaluate(
     ([selector, key]) => {
-      const seen = window as unknown as Record<string, number>;
-      seen[key] = 0;
-      const count = (rs: MutationRecord[]) => rs.forEach((r) => (seen[key] += (r.target as Element).matches('g[data-layer]') ? r.addedNodes.length : 0));
+      const seen = window as unknown as Record<string, { paths: number; svgs: number }>;
+      seen[key] = { paths: 0, svgs: 0 };
+      const count = (rs: MutationRecord[]) =>
+        rs.forEach((r) => {
+          if ((r.target as Element).matches('g[data-layer]')) seen[key].paths += r.addedNodes.length;
+          for (const n of r.addedNodes) if (n instanceof SVGSVGElement || (n instanceof Element && n.querySelector(':scope > svg'))) seen[key].svgs++;
+        });
       new MutationObserver(count).observe(document.querySelector(selector)!, { childList: true, subtree: true });
     },
     [selector, key],
   );
-  return { added: () => page.evaluate((key) => (window as unknown as Record<string, number>)[key], key) };
+  const read = (what: 'paths' | 'svgs') => page.evaluate(([key, what]) => (window as unknown as Record<string, Record<string, number>>)[key][what], [key, what] as const);
+  return { added: () => read('paths'), drawn: () => read('svgs') };
 }
 
 /**

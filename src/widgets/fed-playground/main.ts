@@ -67,6 +67,7 @@ export function mount(ctx: WidgetContext<FedParams>) {
     xLabel: '라운드',
     yLabel: 'kB',
     series: [{ key: 'total', label: '보낸 양 + 받은 양', color: '#6a3d9a' }],
+    yClimbs: true,
   }));
 
   // What the current run drew: rebuilt for each run.

@@ -58,6 +58,7 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
     xLabel: '공격 스텝',
     yLabel: 'PSNR (dB)',
     series: [{ key: 'psnr', label: '평균 PSNR', color: '#0072b2' }],
+    yClimbs: true,
     height: 200,
   }));
   // Hidden in the page too (nothing to show until a sweep is computed): the view does not shrink now.
@@ -108,8 +109,11 @@ export function mount(ctx: WidgetContext<InversionParams>): WidgetController<Inv
       const r = document.createElement('div');
       o.className = r.className = 'gi__img';
       imgs.append(o, r);
-      const cap = document.createElement('figcaption');
-      fig.append(imgs, cap);
+      const cap = document.createElement('span');
+      cap.className = 'gi__said';
+      const figcaption = document.createElement('figcaption');
+      figcaption.append(cap);
+      fig.append(imgs, figcaption);
       pairsBox.append(fig);
       const cell = s.shape[0] > 8 ? 3 : 8;
       pictures.push({ original: createPixels(o, { cell, maxWidth: 84 }), recon: createPixels(r, { cell, maxWidth: 84 }), caption: cap });

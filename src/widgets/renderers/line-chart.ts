@@ -11,7 +11,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { ChartRenderer } from './plot-image';
-import { framedChart, fromZero, KEY_ROW, lineGlyph, linePaths, percent, topKey, xAxis, yAxis, zeroRule, type Overlay } from './plot-parts';
+import { framedChart, fromZero, KEY_ROW, lineGlyph, linePaths, percent, steppedTop, topKey, xAxis, yAxis, zeroRule, type Overlay } from './plot-parts';
 import type { RoundMetrics } from '~/engine/types';
 import { SERIES_COLORS } from './colors';
 
@@ -39,6 +39,11 @@ export interface LineChartOptions {
   series: SeriesStyle[];
   /** Fixed y domain (accuracy: [0, 1]); otherwise from the data, starting at 0. */
   yDomain?: [number, number];
+  /**
+   * The data climb through a run (PSNR, bytes so far): the y axis ends at a round value above
+   * them and moves up in steps (plot-parts.ts's `steppedTop`), so most updates change the lines only.
+   */
+  yClimbs?: boolean;
   /** y tick format, e.g. '%' for accuracy. */
   yPercent?: boolean;
   height?: number;
@@ -65,7 +70,7 @@ export function create(el: HTMLElement, options: LineChartOptions): LineChartRen
   const byKey = new Map(options.series.map((s) => [s.key, s]));
   const initial: LineChartData = { points: [], xMax: 1 };
   const finite = (data: LineChartData) => data.points.filter((p) => Number.isFinite(p.y) && byKey.has(p.series));
-  const yDomain = (data: LineChartData) => options.yDomain ?? fromZero(finite(data).reduce((m, p) => Math.max(m, p.y), 0));
+  const yDomain = (data: LineChartData) => options.yDomain ?? (options.yClimbs ? steppedTop : fromZero)(finite(data).reduce((m, p) => Math.max(m, p.y), 0));
   const xMax = (data: LineChartData) => Math.max(1, data.xMax);
   // The key reads the labels at each draw: a widget may rename its series (client drift names its sides by what they compare).
   const key = () => options.series.map((s) => ({ label: s.label, color: s.color, glyph: lineGlyph(s.dashed) }));
