@@ -229,6 +229,13 @@ function cpuOfWindows(events: TraceEvent[], windows: Window[], profile?: CpuProf
     const top = inside.sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))[0];
     w.cpu = top ? (top.tdur ?? 0) / 1000 : 0;
     w.cpuWhat = top ? describeTask(top, work, onMain) : '';
+    // The whole page's costliest task also says when it ran: after which mark (the load, or the
+    // scroll to the widget i, `jank:i:0`; its mount settled at `jank:i:1`, its training window
+    // is `jank:i:2` to `jank:i:3`), so that a task between the widgets' windows can be placed.
+    if (top && w.marks[0] === 'jank:load') {
+      const before = [...at].filter(([label, ts]) => label.startsWith('jank:') && ts <= top.ts).sort((a, b) => b[1] - a[1])[0];
+      if (before) w.cpuWhat += `${w.cpuWhat ? ', ' : ''}${((top.ts - before[1]) / 1000).toFixed(0)} ms after ${before[0]}`;
+    }
     if (top && profile) w.fnWhat = profileBetween(profile, top.ts, top.ts + (top.dur ?? 0));
   }
 }

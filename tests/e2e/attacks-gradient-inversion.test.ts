@@ -133,6 +133,21 @@ describe('gradient inversion', () => {
       expect(pairs!.x + pairs!.width).toBeLessThanOrEqual(360);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
+      // Each pair's caption sits in a box of fixed height (its layout stays in it): its words,
+      // laid out again at the box's width outside it, take no more than that height.
+      const captions = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.gi__said')].map((said) => {
+          const probe = document.createElement('div');
+          probe.style.cssText = `position: absolute; visibility: hidden; width: ${said.clientWidth}px`;
+          probe.innerHTML = said.innerHTML;
+          said.parentElement!.append(probe);
+          const need = probe.getBoundingClientRect().height;
+          probe.remove();
+          return { need, box: said.clientHeight, text: said.textContent };
+        }),
+      );
+      expect(captions).toHaveLength(8);
+      for (const c of captions) expect(c.need, c.text!).toBeLessThanOrEqual(c.box + 0.5);
       await expectAxeClean(page, { include: W });
     }, 300);
   });
