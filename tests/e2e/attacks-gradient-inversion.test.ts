@@ -110,7 +110,7 @@ describe('gradient inversion', () => {
       expect(info.step).toBe(1000);
       // The axis moved up a few times (round tops: 10, 15, 20, 30, 40 dB…); every other draw
       // changed the line only (here 14 patches and 2 or 3 whole draws). A top that followed each
-      // new maximum drew the chart whole at most draws (9 and 13 whole draws in two runs).
+      // new maximum drew most of them whole (9 and 13 whole draws in two runs).
       const drawn = await counts.drawn();
       const patched = await counts.added();
       const seen = `${patched} line patches, ${drawn} whole draws`;
