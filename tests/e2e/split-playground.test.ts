@@ -63,6 +63,12 @@ describe('split-learning playground', () => {
       // Drawn: the network (client and server regions, nodes), what the server received, the charts.
       expect(await page.locator(`${W} .net__region`).count()).toBe(2);
       expect(await page.locator(`${W} .net__node`).count()).toBeGreaterThan(20);
+      // The edges are two paths, a segment per edge: every node of a column to every node of the
+      // next, and those across the cut (after the first layer: 6 drawn of 16, to 6 of 16) the wire.
+      const segments = await page.locator(`${W} .net__edges path`).evaluateAll((ps) => ps.map((p) => [p.getAttribute('class'), (p.getAttribute('d')!.match(/M/g) ?? []).length]));
+      const byColumn = await page.locator(`${W} .net__node`).evaluateAll((ns) => Object.values(ns.reduce<Record<string, number>>((m, n) => ({ ...m, [n.getAttribute('cx')!]: (m[n.getAttribute('cx')!] ?? 0) + 1 }), {})));
+      const all = byColumn.slice(1).reduce((sum, n, i) => sum + n * byColumn[i], 0);
+      expect(segments).toEqual([['net__edge', all - 36], ['net__edge net__edge--wire', 36]]);
       // Messages fly in a layer of their own laid exactly over the network (network.ts): the same
       // box and scale, hidden from assistive technology, never in the pointer's way.
       const [net, fly] = [page.locator(`${W} .net__svg`), page.locator(`${W} .net__fly-layer`)];
