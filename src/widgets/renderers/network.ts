@@ -271,8 +271,9 @@ export function create(el: HTMLElement, options: NetworkOptions): NetworkRendere
     }
     // Two paths, the layers' edges and the wire, one segment per edge (the dash pattern restarts
     // at each segment, as on a line of its own). One <line> per edge was a hundred-odd elements
-    // and some 550 attribute writes at each draw: the split playground's mount took 60-90 ms of
-    // thread time on the jank bench's phone profile, the network's elements about 30 of it.
+    // and some 550 attribute writes at each draw: the split playground's mount took 53-102 ms of
+    // thread time on the jank bench's phone profile (six visits), some 30 ms of it drawing these
+    // (a CPU profile); with the two paths, 40-54 ms in five visits of six.
     const at = (v: number) => Math.round(v * 100) / 100;
     const segments = (wire: boolean) =>
       edges
