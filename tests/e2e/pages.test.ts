@@ -39,6 +39,44 @@ test('one page has formulas whose drawing axe reads in full', () => {
 
 const browser = browserForSuite();
 
+/** The page with the most formulas. */
+const mathiestPage = pages
+  .filter((p) => p.startsWith('chapters/'))
+  .map((p) => ({ p, n: htmlOf(p).split('class="katex"').length }))
+  .sort((a, b) => b.n - a.n)[0]?.p;
+
+test('formulas are drawn the same without the KaTeX rules the site turns off (positioned lines and lists, clipping struts)', async () => {
+  const visit = await openPage(browser, mathiestPage ?? '', { viewport: 'mobile' });
+  const { page } = visit;
+  // Widgets would mount as the formulas scroll by and move them.
+  await page.evaluate(() => document.querySelectorAll('.widget').forEach((w) => w.remove()));
+  await page.evaluate(() => document.fonts.ready);
+  // The site's rules apply (else the comparison below would be trivially equal).
+  const styles = await page.evaluate(() => {
+    const first = (sel: string) => document.querySelector(sel) as Element;
+    return [getComputedStyle(first('.katex .katex-base')).position, getComputedStyle(first('.katex .vlist')).position, getComputedStyle(first('.katex .pstrut')).overflow];
+  });
+  expect(styles).toEqual(['static', 'static', 'visible']);
+  const formulas = page.locator('.prose > .katex-display, .prose > p:has(.katex .vlist)');
+  const count = Math.min(await formulas.count(), 16);
+  expect(count).toBeGreaterThan(8);
+  const shoot = async () => {
+    const shots: Buffer[] = [];
+    for (let i = 0; i < count; i++) shots.push(await formulas.nth(i).screenshot({ animations: 'disabled' }));
+    return shots;
+  };
+  const ours = await shoot();
+  await page.evaluate(() => {
+    const katex = new CSSStyleSheet();
+    katex.replaceSync(':root .katex .katex-base, :root .katex .vlist { position: relative } :root .katex .vlist > span > .pstrut { overflow: hidden }');
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, katex];
+  });
+  expect(await page.evaluate(() => getComputedStyle(document.querySelector('.katex .pstrut')!).overflow)).toBe('hidden');
+  const theirs = await shoot();
+  for (let i = 0; i < count; i++) expect(ours[i].equals(theirs[i]), `formula block ${i + 1} of ${mathiestPage}`).toBe(true);
+  await visit.close();
+});
+
 test('the build has the pages the site promises', () => {
   for (const p of ['', 'glossary/', 'about/', 'search/']) expect(pages).toContain(p);
   expect(pages.filter((p) => p.startsWith('chapters/')).length).toBeGreaterThan(0);
