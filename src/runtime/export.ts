@@ -42,10 +42,20 @@ export function downloadJson(value: unknown, filename: string): void {
 export const SHARED_SVG_STYLE = 'data-svg-style';
 
 /**
+ * The font families an on-screen SVG's text is drawn in: the page's, by a stylesheet rule over
+ * the SVG's own attribute (controls/widget-layout.css). A file has no page around it, so it names
+ * them itself, and a downloaded picture sets its labels as the reader saw them.
+ */
+export function drawnFontFamily(svg: Element): string {
+  return (svg.isConnected && getComputedStyle(svg).fontFamily) || 'sans-serif';
+}
+
+/**
  * A standalone SVG document from an on-screen SVG: namespaces set, size fixed, a background
  * painted, `currentColor` resolved to the colour the reader sees (in a file there is no page to
- * inherit it from), and the chart style the page keeps once in <head> (`data-svg-style`, Plot's
- * fixed style: renderers/plot-image.ts) written into the file as Plot wrote it into the chart.
+ * inherit it from), its text in the font the page drew it in, and the chart style the page keeps
+ * once in <head> (`data-svg-style`, Plot's fixed style: renderers/plot-image.ts) written into the
+ * file as Plot wrote it into the chart.
  */
 export function svgDocument(svg: SVGSVGElement, background = '#ffffff', color = '#1a1a1a'): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
@@ -57,6 +67,7 @@ export function svgDocument(svg: SVGSVGElement, background = '#ffffff', color = 
   clone.setAttribute('width', String(width));
   clone.setAttribute('height', String(height));
   clone.setAttribute('color', color);
+  clone.setAttribute('font-family', drawnFontFamily(svg));
   const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   bg.setAttribute('width', '100%');
   bg.setAttribute('height', '100%');

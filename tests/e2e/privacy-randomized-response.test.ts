@@ -120,6 +120,8 @@ test('downloads: answers as CSV, settings as JSON, the chart as SVG', async () =
   expect(svgText).toContain('보정한 추정');
   // Plot's chart style, kept once in the page's <head>, is written into the file.
   expect(svgText).toMatch(/<style>:where\(\.plot-[0-9a-f]+\)/);
+  // Its labels in the page's fonts (a stylesheet rule on the page, Plot's system-ui in the attribute).
+  expect(svgText).toMatch(/<svg[^>]* font-family="Pretendard, [^"]*sans-serif"/);
   await visit.done();
 });
 

@@ -5,6 +5,8 @@
  * underneath (white unless said otherwise), so the picture reads the same in any viewer.
  */
 
+import { drawnFontFamily } from '~/runtime/export';
+
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /**
@@ -29,7 +31,7 @@ export interface SvgFileOptions {
   /** The file's size in user units (the viewBox is kept). */
   width?: number;
   height?: number;
-  /** Texts in a sans-serif face of this size, in user units. */
+  /** Texts of this size, in user units, in the font the page drew them in. */
   fontSize?: number;
   paint?: Paint;
   /** Last changes to the copy, after `paint` and before the plate (a caption, an embedded image). */
@@ -45,7 +47,7 @@ export function svgFile(svg: SVGSVGElement, options: SvgFileOptions = {}): strin
   if (options.width !== undefined) copy.setAttribute('width', String(options.width));
   if (options.height !== undefined) copy.setAttribute('height', String(options.height));
   if (options.fontSize !== undefined) {
-    copy.setAttribute('font-family', 'sans-serif');
+    copy.setAttribute('font-family', drawnFontFamily(svg));
     copy.setAttribute('font-size', String(options.fontSize));
   }
   for (const [selector, attributes] of options.paint ?? []) {
