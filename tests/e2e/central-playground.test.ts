@@ -478,6 +478,8 @@ describe.each(['desktop', 'mobile'] as ViewportName[])('central playground (%s)'
           const svg = (await fetchDownload(page.getByRole('button', { name: `${what} SVG 파일 내려받기` }))).body.toString('utf8');
           expect(svg.startsWith('<?xml')).toBe(true);
           expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
+          // Its text in the page's fonts, as drawn (the page's rule is a stylesheet's; a file has none).
+          expect(svg, what).toMatch(/<svg[^>]* font-family="Pretendard, [^"]*sans-serif"/);
         }
         await page.getByRole('button', { name: '링크 복사' }).click();
         // The notice comes after the clipboard's promise: wait for it rather than read at once.

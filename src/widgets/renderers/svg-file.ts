@@ -31,7 +31,7 @@ export interface SvgFileOptions {
   /** The file's size in user units (the viewBox is kept). */
   width?: number;
   height?: number;
-  /** Texts of this size, in user units, in the font the page drew them in. */
+  /** Texts of this size, in user units (always in the font the page drew them in). */
   fontSize?: number;
   paint?: Paint;
   /** Last changes to the copy, after `paint` and before the plate (a caption, an embedded image). */
@@ -46,10 +46,8 @@ export function svgFile(svg: SVGSVGElement, options: SvgFileOptions = {}): strin
   copy.setAttribute('xmlns', SVG_NS);
   if (options.width !== undefined) copy.setAttribute('width', String(options.width));
   if (options.height !== undefined) copy.setAttribute('height', String(options.height));
-  if (options.fontSize !== undefined) {
-    copy.setAttribute('font-family', drawnFontFamily(svg));
-    copy.setAttribute('font-size', String(options.fontSize));
-  }
+  copy.setAttribute('font-family', drawnFontFamily(svg));
+  if (options.fontSize !== undefined) copy.setAttribute('font-size', String(options.fontSize));
   for (const [selector, attributes] of options.paint ?? []) {
     for (const n of copy.querySelectorAll(selector)) for (const [k, v] of Object.entries(attributes)) n.setAttribute(k, v);
   }
